@@ -1,0 +1,1 @@
+"""I/O at the edges: activity files and the database."""

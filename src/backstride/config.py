@@ -1,0 +1,140 @@
+"""Settings: environment variables ``BACKSTRIDE_*`` and an optional ``config.toml``.
+
+Precedence: CLI flag > environment > file > default. Build with :func:`get_settings` and pass
+the object down; nothing here runs at import time.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from backstride.errors import ConfigError
+
+APP_NAME = "backstride"
+
+
+def default_data_dir() -> Path:
+    """The per-user data directory (platformdirs)."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_config_file() -> Path:
+    """The per-user config file location (platformdirs)."""
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "config.toml"
+
+
+class _TomlSource(PydanticBaseSettingsSource):
+    """Reads ``config.toml`` when it exists; a missing file is simply empty."""
+
+    def __init__(self, settings_cls: type[BaseSettings], path: Path) -> None:
+        super().__init__(settings_cls)
+        self._data: dict[str, Any] = {}
+        if path.is_file():
+            try:
+                self._data = tomllib.loads(path.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+                raise ConfigError(
+                    f"Could not read the config file '{path}': {exc}",
+                    hint="Fix or remove the file; backstride works without it.",
+                ) from exc
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return self._data.get(field_name), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        return {k: v for k, v in self._data.items() if k in self.settings_cls.model_fields}
+
+
+class Settings(BaseSettings):
+    """Effective settings for one run of backstride."""
+
+    model_config = SettingsConfigDict(env_prefix="BACKSTRIDE_", extra="ignore", frozen=True)
+
+    db: str | None = Field(
+        default=None,
+        description="Database path or SQLAlchemy URL. Default: backstride.sqlite3 in the data dir.",
+    )
+    data_dir: Path = Field(
+        default_factory=default_data_dir,
+        description="Folder for the default database and uploads (platformdirs user data dir).",
+    )
+    config_file: Path = Field(
+        default_factory=default_config_file,
+        description="Optional TOML file with these same settings (read if it exists).",
+    )
+    max_file_mb: float = Field(
+        default=200.0,
+        gt=0,
+        description="Largest single activity file accepted, in MB (after unpacking gzip).",
+    )
+    max_archive_mb: float = Field(
+        default=4096.0,
+        gt=0,
+        description="Largest total unpacked size of one archive, in MB (zip-bomb guard).",
+    )
+    max_compression_ratio: float = Field(
+        default=200.0,
+        gt=1,
+        description="Largest unpacked/packed ratio accepted for an archive member (zip-bomb guard).",
+    )
+    import_workers: int = Field(
+        default=0,
+        ge=0,
+        description="Worker processes used to parse files during a bulk import (0 = one per core).",
+    )
+    host: str = Field(default="127.0.0.1", description="Address the dashboard binds to.")
+    port: int = Field(default=8765, ge=1, le=65535, description="Port the dashboard listens on.")
+    upload_max_mb: float = Field(
+        default=512.0, gt=0, description="Largest upload accepted by the dashboard, in MB."
+    )
+    secret_key: str | None = Field(
+        default=None,
+        description="Secret for the dashboard's anti-forgery tokens (random per start if unset).",
+    )
+    guidance_overrides: dict[str, float] = Field(
+        default_factory=dict,
+        description="Overrides of guidance thresholds by name (see docs/guidance.md).",
+    )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        import os
+
+        path = Path(os.environ.get("BACKSTRIDE_CONFIG_FILE", str(default_config_file())))
+        return (init_settings, env_settings, _TomlSource(settings_cls, path))
+
+    @property
+    def database_url(self) -> str:
+        """The SQLAlchemy URL for :attr:`db` (a plain path becomes a SQLite URL)."""
+        if self.db is None:
+            return f"sqlite:///{self.data_dir / 'backstride.sqlite3'}"
+        if "://" in self.db:
+            return self.db
+        return f"sqlite:///{Path(self.db).expanduser().resolve()}"
+
+
+def get_settings(**overrides: Any) -> Settings:
+    """Build the settings; keyword overrides (from CLI flags) win over everything else."""
+    clean = {k: v for k, v in overrides.items() if v is not None}
+    try:
+        return Settings(**clean)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ())) or "settings"
+        raise ConfigError(
+            f"Invalid setting '{where}': {first.get('msg', 'invalid value')}",
+            hint="Check BACKSTRIDE_* environment variables and config.toml.",
+        ) from exc

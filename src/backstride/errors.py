@@ -1,0 +1,86 @@
+"""The one exception hierarchy of backstride.
+
+Every error raised on purpose subclasses :class:`BackstrideError`. Each carries a message
+written for a runner (what happened, to what) and an optional hint (what to do next), plus
+the exit code the CLI uses and the HTTP status the web app answers with.
+This module imports nothing from backstride.
+"""
+
+from __future__ import annotations
+
+
+class BackstrideError(Exception):
+    """Root of all errors backstride raises on purpose."""
+
+    exit_code: int = 1
+    http_status: int = 500
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ConfigError(BackstrideError):
+    """A bad setting or configuration file."""
+
+    exit_code = 2
+    http_status = 500
+
+
+class ActivityFileError(BackstrideError):
+    """An activity file could not be used."""
+
+    http_status = 422
+
+
+class UnsupportedFormatError(ActivityFileError):
+    """The file is not a format backstride reads, or not an activity."""
+
+
+class NotAnActivityError(UnsupportedFormatError):
+    """A well-formed file that holds no activity (settings, workout, route, ...).
+
+    Importers report these as *skipped*, not failed.
+    """
+
+
+class CorruptFileError(ActivityFileError):
+    """The file is damaged: truncated, bad checksum, malformed."""
+
+
+class UnsafeFileError(ActivityFileError):
+    """The file or archive tries something hostile (entities, zip bomb, path escape)."""
+
+
+class DuplicateActivityError(BackstrideError):
+    """The activity is already stored."""
+
+    http_status = 409
+
+
+class NotFoundError(BackstrideError):
+    """Something asked for does not exist."""
+
+    http_status = 404
+
+
+class InvalidInputError(BackstrideError):
+    """A value given by the user is out of range or malformed."""
+
+    http_status = 422
+
+
+class ConflictError(BackstrideError):
+    """The request clashes with the current state (e.g. a plan already running)."""
+
+    http_status = 409
+
+
+class StorageError(BackstrideError):
+    """The database is locked, unreachable or its schema is out of date."""
+
+    http_status = 503

@@ -1,0 +1,26 @@
+"""Locating the real activity corpus (``../shared/data/activities``)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def corpus_data_root() -> Path:
+    env = os.environ.get("BACKSTRIDE_TEST_DATA")
+    return Path(env) if env else (REPO_ROOT.parent / "shared" / "data")
+
+
+def corpus_files(suffixes: tuple[str, ...]) -> list[Path]:
+    """All corpus files with the given (lower-case) suffixes, for parametrisation.
+
+    Returns [] when the corpus is missing; the ``activities_dir`` fixture reports that.
+    """
+    root = corpus_data_root() / "activities"
+    if not root.is_dir():
+        return []
+    return sorted(
+        p for p in root.rglob("*") if p.is_file() and p.name.lower().endswith(suffixes)
+    )
