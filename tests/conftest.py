@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import os
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from backstride.config import get_settings
+from backstride.services.context import App
 
 from tests.corpus import corpus_data_root
 
@@ -20,3 +28,61 @@ def activities_dir() -> Path:
             pytest.fail(msg)
         pytest.skip(msg)
     return root
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'test.sqlite3'}"
+
+
+@pytest.fixture
+def app(tmp_path: Path, db_url: str) -> Iterator[App]:
+    """A migrated store in a temp folder, with the default athlete."""
+    settings = get_settings(db=db_url, data_dir=tmp_path / "data")
+    application = App(settings)
+    yield application
+    application.close()
+
+
+@dataclass
+class CliResult:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> Any:
+        return json.loads(self.stdout)
+
+
+@pytest.fixture
+def cli(
+    db_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., CliResult]:
+    """Run ``backstride ARGS`` in-process through ``main()`` (errors rendered as for users)."""
+    from backstride.cli import main
+
+    monkeypatch.setenv("COLUMNS", "200")
+
+    def run(*args: str, db: str | None = db_url) -> CliResult:
+        argv = ["backstride", *(["--db", db] if db else []), *args]
+        monkeypatch.setattr(sys, "argv", argv)
+        capsys.readouterr()
+        code = 0
+        try:
+            main()
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+        out = capsys.readouterr()
+        return CliResult(code, out.out, out.err)
+
+    return run
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never read the developer's own config or database."""
+    for key in list(os.environ):
+        if key.startswith("BACKSTRIDE_") and key != "BACKSTRIDE_TEST_DATA":
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("BACKSTRIDE_CONFIG_FILE", str(tmp_path / "no-config.toml"))
+    monkeypatch.setenv("BACKSTRIDE_DATA_DIR", str(tmp_path / "userdata"))

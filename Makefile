@@ -1,0 +1,65 @@
+# backstride task runner. `make demo` and `make test` do all set-up on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.setup-stamp
+SERVE ?= 1
+DEMO_DIR := .demo
+PYTEST_WORKERS ?= 2
+
+.PHONY: setup demo test lint typecheck format browser bench clean help
+
+help:
+	@echo "make demo    set up, import the demo athlete, show it (SERVE=0 to stop before serving)"
+	@echo "make test    set up, lint, type-check and run all tests (incl. the browser tests)"
+	@echo "make lint    ruff, mypy, import-linter"
+	@echo "make bench   run the benchmarks under bench/"
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install -q --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+
+# Debian's chromium for the browser tests (Playwright drives /usr/bin/chromium; no download).
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  echo "Installing Debian's chromium for the browser tests..."; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+lint: setup
+	$(BIN)/ruff check src tests bench tools
+	$(BIN)/ruff format --check src tests bench tools
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+typecheck: setup
+	$(BIN)/mypy
+
+format: setup
+	$(BIN)/ruff format src tests bench tools
+	$(BIN)/ruff check --fix src tests bench tools
+
+test: setup browser lint
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --cov=backstride --cov-report= -q
+	$(BIN)/coverage report --include='src/backstride/domain/*,src/backstride/adapters/*' --fail-under=90 --skip-covered
+
+demo: setup
+	@rm -rf $(DEMO_DIR)
+	$(BIN)/backstride --db $(DEMO_DIR)/demo.sqlite3 demo --dir $(DEMO_DIR)/files
+	@if [ "$(SERVE)" != "0" ] && $(BIN)/backstride serve --help >/dev/null 2>&1; then \
+	  $(BIN)/backstride --db $(DEMO_DIR)/demo.sqlite3 serve; \
+	fi
+
+bench: setup
+	$(PY) bench/import_bench.py
+	$(PY) bench/load_bench.py
+
+clean:
+	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache .hypothesis .coverage tests/artifacts

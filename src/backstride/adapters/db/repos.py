@@ -1,0 +1,315 @@
+"""Repositories: the only home of queries. Each works inside a caller-owned Session."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Select, delete, func, select
+from sqlalchemy.orm import Session
+
+from backstride.adapters.db.blobs import decode_streams, encode_streams
+from backstride.adapters.db.tables import (
+    ActivityRow,
+    AthleteRow,
+    ImportRecordRow,
+    StreamRow,
+)
+from backstride.domain.activity import (
+    Activity,
+    DeviceTotals,
+    Sport,
+    Streams,
+    Surface,
+)
+from backstride.errors import NotFoundError
+
+DEFAULT_ATHLETE_NAME = "Me"
+
+
+class AthleteRepo:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get_or_create_default(self) -> int:
+        """The local athlete (the first one); created on first use."""
+        row = self.session.scalars(select(AthleteRow).order_by(AthleteRow.id).limit(1)).first()
+        if row is None:
+            row = AthleteRow(name=DEFAULT_ATHLETE_NAME)
+            self.session.add(row)
+            self.session.flush()
+        return row.id
+
+
+def _local_date(activity: Activity) -> date:
+    return activity.local_start.date()
+
+
+SORTABLE = {
+    "start": ActivityRow.start_at,
+    "distance": ActivityRow.distance_m,
+    "duration": ActivityRow.duration_s,
+    "sport": ActivityRow.sport,
+    "elevation": ActivityRow.elevation_gain_m,
+    "hr": ActivityRow.avg_hr_bpm,
+}
+
+
+def row_to_activity(row: ActivityRow, streams: Streams | None = None) -> Activity:
+    totals = DeviceTotals(**json.loads(row.device_totals)) if row.device_totals else None
+    return Activity(
+        sport=Sport(row.sport),
+        source_sport=row.source_sport,
+        source_format=row.source_format,
+        start_at=row.start_at,
+        utc_offset_s=row.utc_offset_s,
+        duration_s=row.duration_s,
+        moving_time_s=row.moving_time_s,
+        distance_m=row.distance_m,
+        elevation_gain_m=row.elevation_gain_m,
+        elevation_loss_m=row.elevation_loss_m,
+        avg_hr_bpm=row.avg_hr_bpm,
+        max_hr_bpm=row.max_hr_bpm,
+        avg_cadence_rpm=row.avg_cadence_rpm,
+        name=row.name,
+        device=row.device,
+        notes=row.notes,
+        surface=Surface(row.surface) if row.surface else None,
+        rpe=row.rpe,
+        gear=row.gear,
+        streams=streams if streams is not None else Streams.empty(),
+        device_totals=totals,
+        warnings=tuple(json.loads(row.warnings or "[]")),
+    )
+
+
+class ActivityRepo:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(
+        self,
+        athlete_id: int,
+        activity: Activity,
+        *,
+        source_label: str,
+        content_hash: str | None,
+    ) -> int:
+        row = ActivityRow(
+            athlete_id=athlete_id,
+            sport=activity.sport.value,
+            source_sport=activity.source_sport[:100],
+            source_format=activity.source_format,
+            source_label=source_label[:500],
+            start_at=activity.start_at,
+            utc_offset_s=activity.utc_offset_s,
+            local_date=_local_date(activity),
+            duration_s=activity.duration_s,
+            moving_time_s=activity.moving_time_s,
+            distance_m=activity.distance_m,
+            elevation_gain_m=activity.elevation_gain_m,
+            elevation_loss_m=activity.elevation_loss_m,
+            avg_hr_bpm=activity.avg_hr_bpm,
+            max_hr_bpm=activity.max_hr_bpm,
+            avg_cadence_rpm=activity.avg_cadence_rpm,
+            name=activity.name[:500] if activity.name else None,
+            device=activity.device[:200] if activity.device else None,
+            notes=activity.notes,
+            surface=activity.surface.value if activity.surface else None,
+            rpe=activity.rpe,
+            gear=activity.gear[:200] if activity.gear else None,
+            content_hash=content_hash,
+            warnings=json.dumps(list(activity.warnings)),
+            device_totals=(
+                json.dumps(asdict(activity.device_totals)) if activity.device_totals else None
+            ),
+        )
+        self.session.add(row)
+        self.session.flush()
+        if len(activity.streams):
+            self.session.add(
+                StreamRow(
+                    activity_id=row.id,
+                    athlete_id=athlete_id,
+                    n_samples=len(activity.streams),
+                    columns=",".join(activity.streams.present()),
+                    data=encode_streams(activity.streams),
+                )
+            )
+        return row.id
+
+    def get_row(self, athlete_id: int, activity_id: int) -> ActivityRow:
+        row = self.session.get(ActivityRow, activity_id)
+        if row is None or row.athlete_id != athlete_id:
+            raise NotFoundError(
+                f"There is no activity with id {activity_id}.",
+                hint="`backstride activity list` shows the ids.",
+            )
+        return row
+
+    def get(self, athlete_id: int, activity_id: int, *, with_streams: bool = False) -> Activity:
+        row = self.get_row(athlete_id, activity_id)
+        streams = self.get_streams(activity_id) if with_streams else None
+        return row_to_activity(row, streams)
+
+    def get_streams(self, activity_id: int) -> Streams:
+        srow = self.session.get(StreamRow, activity_id)
+        return decode_streams(srow.data) if srow is not None else Streams.empty()
+
+    def _filtered(
+        self,
+        athlete_id: int,
+        *,
+        since: date | None = None,
+        until: date | None = None,
+        sports: Sequence[str] | None = None,
+        text: str | None = None,
+    ) -> Select[tuple[ActivityRow]]:
+        stmt = select(ActivityRow).where(ActivityRow.athlete_id == athlete_id)
+        if since is not None:
+            stmt = stmt.where(ActivityRow.local_date >= since)
+        if until is not None:
+            stmt = stmt.where(ActivityRow.local_date <= until)
+        if sports:
+            stmt = stmt.where(ActivityRow.sport.in_(list(sports)))
+        if text:
+            like = f"%{text.replace('%', '').replace('_', '')}%"
+            stmt = stmt.where(
+                ActivityRow.name.ilike(like)
+                | ActivityRow.notes.ilike(like)
+                | ActivityRow.source_label.ilike(like)
+            )
+        return stmt
+
+    def list_rows(
+        self,
+        athlete_id: int,
+        *,
+        since: date | None = None,
+        until: date | None = None,
+        sports: Sequence[str] | None = None,
+        text: str | None = None,
+        sort: str = "start",
+        descending: bool = False,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[ActivityRow]:
+        stmt = self._filtered(athlete_id, since=since, until=until, sports=sports, text=text)
+        col = SORTABLE.get(sort, ActivityRow.start_at)
+        order = col.desc() if descending else col.asc()
+        stmt = stmt.order_by(order, ActivityRow.id.desc() if descending else ActivityRow.id)
+        if limit is not None:
+            stmt = stmt.limit(limit).offset(offset)
+        return list(self.session.scalars(stmt))
+
+    def count(
+        self,
+        athlete_id: int,
+        *,
+        since: date | None = None,
+        until: date | None = None,
+        sports: Sequence[str] | None = None,
+        text: str | None = None,
+    ) -> int:
+        stmt = self._filtered(athlete_id, since=since, until=until, sports=sports, text=text)
+        return int(self.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
+
+    def has_content_hash(self, athlete_id: int, content_hash: str) -> list[int]:
+        stmt = select(ActivityRow.id).where(
+            ActivityRow.athlete_id == athlete_id, ActivityRow.content_hash == content_hash
+        )
+        return list(self.session.scalars(stmt))
+
+    def known_content_hashes(self, athlete_id: int) -> set[str]:
+        stmt = select(ActivityRow.content_hash).where(
+            ActivityRow.athlete_id == athlete_id, ActivityRow.content_hash.is_not(None)
+        )
+        return {h for h in self.session.scalars(stmt) if h}
+
+    def find_same_activity(
+        self,
+        athlete_id: int,
+        *,
+        sport: Sport,
+        start_at: datetime,
+        distance_m: float | None,
+        start_tolerance_s: float = 120.0,
+        distance_tolerance: float = 0.03,
+    ) -> int | None:
+        """The id of a stored activity that is the same one in another format, if any.
+
+        Same sport, start within ``start_tolerance_s``, distance within ``distance_tolerance``
+        (relative; two unknown distances match, one unknown does not).
+        """
+        window = timedelta(seconds=start_tolerance_s)
+        stmt = select(ActivityRow).where(
+            ActivityRow.athlete_id == athlete_id,
+            ActivityRow.sport == sport.value,
+            ActivityRow.start_at >= start_at - window,
+            ActivityRow.start_at <= start_at + window,
+        )
+        for row in self.session.scalars(stmt):
+            if distance_m is None and row.distance_m is None:
+                return row.id
+            if distance_m is None or row.distance_m is None:
+                continue
+            ref = max(distance_m, row.distance_m)
+            if ref == 0 or abs(distance_m - row.distance_m) <= distance_tolerance * ref:
+                return row.id
+        return None
+
+    def update(self, athlete_id: int, activity_id: int, **fields: Any) -> ActivityRow:
+        row = self.get_row(athlete_id, activity_id)
+        for key, value in fields.items():
+            if not hasattr(ActivityRow, key):
+                raise AttributeError(key)
+            setattr(row, key, value)
+        self.session.flush()
+        return row
+
+    def delete(self, athlete_id: int, activity_id: int) -> None:
+        row = self.get_row(athlete_id, activity_id)
+        self.session.execute(delete(StreamRow).where(StreamRow.activity_id == activity_id))
+        self.session.delete(row)
+        self.session.flush()
+
+
+class ImportRecordRepo:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(
+        self,
+        athlete_id: int,
+        *,
+        file_name: str,
+        content_hash: str | None,
+        size_bytes: int,
+        status: str,
+        reason: str | None,
+        activity_ids: Sequence[int],
+    ) -> int:
+        row = ImportRecordRow(
+            athlete_id=athlete_id,
+            file_name=file_name[:1000],
+            content_hash=content_hash,
+            size_bytes=size_bytes,
+            status=status,
+            reason=reason,
+            activity_ids=json.dumps(list(activity_ids)),
+        )
+        self.session.add(row)
+        self.session.flush()
+        return row.id
+
+    def list(self, athlete_id: int, *, limit: int = 100) -> list[ImportRecordRow]:
+        stmt = (
+            select(ImportRecordRow)
+            .where(ImportRecordRow.athlete_id == athlete_id)
+            .order_by(ImportRecordRow.id.desc())
+            .limit(limit)
+        )
+        return list(self.session.scalars(stmt))

@@ -1,0 +1,104 @@
+"""The ``backstride`` command line: ``backstride <noun> <verb>``; errors rendered in one place."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from typing import Annotated
+
+import click
+import typer
+
+from backstride import __version__
+from backstride.cli import activity as activity_cmds
+from backstride.cli.common import STATE, err_console
+from backstride.cli.demo import demo_command
+from backstride.cli.importing import import_command
+from backstride.cli.log import log_command
+from backstride.cli.settings import config_app
+from backstride.errors import BackstrideError
+
+app = typer.Typer(
+    name="backstride",
+    help=(
+        "Run without the back pain: a local-first training log and coach for runners with "
+        "back pain. Your data stays on this machine. Not medical advice."
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"backstride {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="Database file or SQLAlchemy URL (default: BACKSTRIDE_DB, else the data dir).",
+            show_default=False,
+        ),
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    version: Annotated[
+        bool | None,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = None,
+) -> None:
+    STATE.db = db
+    STATE.debug = debug
+
+
+app.command("import", help="Import activity files, folders, or Strava/Garmin export archives.")(
+    import_command
+)
+app.command("log", help="Log a run or cross-training session by hand (no file needed).")(
+    log_command
+)
+app.command("demo", help="Import the bundled demo athlete into a separate demo database.")(
+    demo_command
+)
+app.add_typer(activity_cmds.app, name="activity", help="List, show, edit and delete activities.")
+app.add_typer(config_app, name="config", help="Show the effective settings.")
+
+
+def main() -> None:
+    """Console entry point: runs the app and renders every error the same way."""
+    try:
+        app(standalone_mode=False)
+    except BackstrideError as exc:
+        err_console.print(f"[bold red]Error:[/] {exc.message}", highlight=False)
+        if exc.hint:
+            err_console.print(f"[dim]Hint:[/] {exc.hint}", highlight=False)
+        if STATE.debug:
+            traceback.print_exc()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        err_console.print("Aborted.")
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        err_console.print("Interrupted.")
+        sys.exit(130)
+    except Exception:  # noqa: BLE001 - unknown errors: short message, traceback on --debug
+        err_console.print(
+            "[bold red]Error:[/] something unexpected went wrong. Run again with --debug for "
+            "details, and please report it."
+        )
+        if STATE.debug:
+            traceback.print_exc()
+        sys.exit(1)
+    finally:
+        STATE.close()

@@ -1,0 +1,120 @@
+"""``backstride activity list|show|edit|delete``"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from backstride.cli.common import STATE, console, parse_day, print_json
+from backstride.domain.units import format_duration, format_km, format_pace
+from backstride.services.activities import (
+    ActivityEdit,
+    activity_detail_json,
+    delete_activity,
+    edit_activity,
+    list_activities,
+    row_to_json,
+)
+
+app = typer.Typer(no_args_is_help=True)
+
+
+@app.command("list")
+def list_command(
+    since: Annotated[
+        str | None, typer.Option("--since", help="Only activities on or after YYYY-MM-DD.")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Only activities on or before YYYY-MM-DD.")
+    ] = None,
+    sport: Annotated[
+        list[str] | None, typer.Option("--sport", help="Only this sport (repeatable).")
+    ] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+) -> None:
+    """List activities, oldest first."""
+    rows = list_activities(
+        STATE.app(), since=parse_day(since), until=parse_day(until), sports=sport or None
+    )
+    if json_out:
+        print_json([row_to_json(r) for r in rows])
+        return
+    if not rows:
+        console.print("No activities yet. Import some with `backstride import PATH`.")
+        return
+    table = Table("id", "date", "sport", "distance", "time", "pace", "climb", "HR", "name")
+    for r in rows:
+        pace = r.duration_s / (r.distance_m / 1000) if r.distance_m else None
+        moving = r.moving_time_s or r.duration_s
+        pace = moving / (r.distance_m / 1000) if r.distance_m and moving else pace
+        table.add_row(
+            str(r.id),
+            r.local_date.isoformat(),
+            r.sport,
+            format_km(r.distance_m),
+            format_duration(r.duration_s),
+            format_pace(pace) if r.sport in ("run", "trail_run", "treadmill_run", "walk") else "",
+            f"{r.elevation_gain_m:.0f} m" if r.elevation_gain_m is not None else "–",
+            f"{r.avg_hr_bpm:.0f}" if r.avg_hr_bpm is not None else "–",
+            (r.name or "")[:40],
+        )
+    console.print(table)
+
+
+@app.command("show")
+def show_command(
+    activity_id: Annotated[int, typer.Argument(help="The activity id (see `activity list`).")],
+    json_out: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+) -> None:
+    """Show one activity's summary, samples and import warnings."""
+    data = activity_detail_json(STATE.app(), activity_id)
+    if json_out:
+        print_json(data)
+        return
+    table = Table(show_header=False)
+    for key, value in data.items():
+        if value is None or value == [] or key == "device_totals":
+            continue
+        table.add_row(key, ", ".join(map(str, value)) if isinstance(value, list) else str(value))
+    console.print(table)
+
+
+@app.command("edit")
+def edit_command(
+    activity_id: Annotated[int, typer.Argument(help="The activity id.")],
+    sport: Annotated[str | None, typer.Option("--sport", help="Correct the sport.")] = None,
+    surface: Annotated[
+        str | None, typer.Option("--surface", help="road, track, trail, treadmill or mixed.")
+    ] = None,
+    rpe: Annotated[
+        float | None, typer.Option("--rpe", help="How hard it felt, 0 (rest) to 10 (maximal).")
+    ] = None,
+    notes: Annotated[str | None, typer.Option("--notes", help="Replace the notes.")] = None,
+    name: Annotated[str | None, typer.Option("--name", help="Rename the activity.")] = None,
+    shoes: Annotated[
+        str | None, typer.Option("--shoes", help="The shoes worn (a name from `shoes list`).")
+    ] = None,
+) -> None:
+    """Correct an activity's sport, surface, effort (RPE), notes, name or shoes."""
+    row = edit_activity(
+        STATE.app(),
+        activity_id,
+        ActivityEdit(sport=sport, surface=surface, rpe=rpe, notes=notes, name=name, gear=shoes),
+    )
+    console.print(f"Updated activity {row.id}.")
+
+
+@app.command("delete")
+def delete_command(
+    activity_id: Annotated[int, typer.Argument(help="The activity id.")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Delete an activity and its samples."""
+    if not yes and sys.stdin.isatty():
+        if not typer.confirm(f"Delete activity {activity_id}?", default=False):
+            raise typer.Abort()
+    delete_activity(STATE.app(), activity_id)
+    console.print(f"Deleted activity {activity_id}.")

@@ -1,0 +1,69 @@
+"""What every command shares: the lazily opened app context and the consoles."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from rich.console import Console
+
+from backstride.config import get_settings
+from backstride.errors import InvalidInputError
+from backstride.services.context import App
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+
+@dataclass
+class CliState:
+    db: str | None = None
+    debug: bool = False
+    _app: App | None = None
+
+    def app(self) -> App:
+        if self._app is None:
+            self._app = App(get_settings(db=self.db))
+        return self._app
+
+    def close(self) -> None:
+        if self._app is not None:
+            self._app.close()
+            self._app = None
+
+
+STATE = CliState()
+
+
+def parse_day(text: str | None, *, what: str = "date") -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise InvalidInputError(
+            f"'{text}' is not a {what}.", hint="Write dates as YYYY-MM-DD, e.g. 2026-03-14."
+        ) from exc
+
+
+def today_or(text: str | None) -> date:
+    """``--on DATE`` or today's local date (the clock is read here, at the edge)."""
+    return parse_day(text, what="date for --on") or date.today()
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    return value
+
+
+def print_json(data: Any) -> None:
+    """JSON on stdout, never NaN or Infinity."""
+    console.file.write(json.dumps(_clean(data), indent=2, ensure_ascii=False, default=str) + "\n")

@@ -1,0 +1,43 @@
+"""``backstride demo``: generate the bundled demo athlete and import it through the real importer."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from backstride.cli.activity import list_command
+from backstride.cli.common import STATE, console
+from backstride.cli.importing import render_report
+from backstride.cli.training import print_weekly_totals
+from backstride.services.demo import generate_demo
+from backstride.services.importing import import_paths
+
+
+def demo_command(
+    folder: Annotated[
+        Path, typer.Option("--dir", help="Where the demo's activity files are written.")
+    ] = Path(".demo/files"),
+    end: Annotated[
+        str | None, typer.Option("--end", help="Last day of the demo history (default: today).")
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed of the generator.")] = 7,
+) -> None:
+    """Write the demo athlete's 16 weeks of files, import them, and show the results.
+
+    Use it with its own database, e.g. `backstride --db .demo/demo.sqlite3 demo`.
+    """
+    end_day = date.fromisoformat(end) if end else date.today()
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    console.print(f"Writing the demo athlete's files to {folder} ...")
+    generate_demo(folder, seed=seed, end=end_day)
+    app = STATE.app()
+    report = import_paths(app, [folder])
+    render_report(report, verbose=False)
+    list_command(since=None, until=None, sport=None, json_out=False)
+    print_weekly_totals(app, on=end_day, weeks=16)

@@ -1,0 +1,85 @@
+"""``backstride import PATH...``"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from backstride.cli.common import STATE, console, err_console, print_json
+from backstride.services.importing import ImportReport, import_paths
+
+PROGRESS_MIN_FILES = 5
+
+_STYLE = {"imported": "green", "duplicate": "cyan", "skipped": "yellow", "failed": "bold red"}
+
+
+def render_report(report: ImportReport, *, verbose: bool = True) -> None:
+    if verbose and report.files:
+        table = Table(show_header=True, header_style="bold", expand=False)
+        table.add_column("file", overflow="fold")
+        table.add_column("result")
+        table.add_column("details", overflow="fold")
+        for f in report.files:
+            details = f.reason or ""
+            if f.activity_ids:
+                ids = ", ".join(str(i) for i in f.activity_ids)
+                details = f"id {ids}" + (f"; {details}" if details else "")
+            if f.warnings:
+                details += ("; " if details else "") + "; ".join(f.warnings[:3])
+            table.add_row(f.path, f"[{_STYLE[f.status]}]{f.status}[/]", details)
+        console.print(table)
+    console.print(
+        f"{report.count('imported')} imported, {report.count('duplicate')} duplicate, "
+        f"{report.count('skipped')} skipped, {report.count('failed')} failed."
+    )
+
+
+def import_command(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Files (.fit/.gpx/.tcx, optionally .gz), folders or .zip archives."),
+    ],
+    json_out: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bar; only the summary line.")
+    ] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", min=1, help="Parser processes (default: one per core)."),
+    ] = None,
+) -> None:
+    """Import activities. Each file imports fully or not at all; bad files never stop the rest.
+
+    Exit status is 0 only when no file failed.
+    """
+    app = STATE.app()
+    show_bar = not quiet and not json_out and err_console.is_terminal
+    if show_bar:
+        with Progress(
+            TextColumn("importing"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            TextColumn("{task.description}", style="dim"),
+            console=err_console,
+            transient=True,
+        ) as bar:
+            task = bar.add_task("", total=None)
+
+            def progress(done: int, total: int, name: str) -> None:
+                if total >= PROGRESS_MIN_FILES:
+                    bar.update(task, completed=done, total=total, description=name[-40:])
+
+            report = import_paths(app, paths, progress=progress, workers=workers)
+    else:
+        report = import_paths(app, paths, workers=workers)
+    if json_out:
+        print_json(report.to_json())
+    else:
+        render_report(report, verbose=not quiet)
+    if not report.ok:
+        raise typer.Exit(1)

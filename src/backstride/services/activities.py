@@ -1,0 +1,236 @@
+"""Listing, showing, editing, deleting and logging activities."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from backstride.adapters.db.repos import ActivityRepo
+from backstride.adapters.db.tables import ActivityRow
+from backstride.domain.activity import Activity, Sport, Surface
+from backstride.errors import DuplicateActivityError, InvalidInputError
+from backstride.services.context import App
+
+
+def _num(value: float | None, digits: int = 1) -> float | None:
+    if value is None or not math.isfinite(value):
+        return None
+    return round(float(value), digits)
+
+
+def row_to_json(row: ActivityRow) -> dict[str, Any]:
+    """The public JSON shape of an activity summary (``activity list --json``)."""
+    return {
+        "id": row.id,
+        "sport": row.sport,
+        "start": row.start_at.isoformat().replace("+00:00", "Z"),
+        "local_date": row.local_date.isoformat(),
+        "utc_offset_s": row.utc_offset_s,
+        "duration_s": _num(row.duration_s),
+        "moving_time_s": _num(row.moving_time_s),
+        "distance_m": _num(row.distance_m),
+        "elevation_gain_m": _num(row.elevation_gain_m),
+        "elevation_loss_m": _num(row.elevation_loss_m),
+        "avg_hr_bpm": _num(row.avg_hr_bpm),
+        "max_hr_bpm": _num(row.max_hr_bpm),
+        "source": row.source_label,
+        "source_format": row.source_format,
+        "source_sport": row.source_sport,
+        "name": row.name,
+        "device": row.device,
+        "surface": row.surface,
+        "rpe": row.rpe,
+        "gear": row.gear,
+        "notes": row.notes,
+    }
+
+
+def list_activities(
+    app: App,
+    *,
+    since: date | None = None,
+    until: date | None = None,
+    sports: list[str] | None = None,
+    text: str | None = None,
+    sort: str = "start",
+    descending: bool = False,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[ActivityRow]:
+    with app.store.session() as session:
+        return ActivityRepo(session).list_rows(
+            app.athlete_id,
+            since=since,
+            until=until,
+            sports=sports,
+            text=text,
+            sort=sort,
+            descending=descending,
+            limit=limit,
+            offset=offset,
+        )
+
+
+def count_activities(app: App, **filters: Any) -> int:
+    with app.store.session() as session:
+        return ActivityRepo(session).count(app.athlete_id, **filters)
+
+
+def get_activity_row(app: App, activity_id: int) -> ActivityRow:
+    with app.store.session() as session:
+        return ActivityRepo(session).get_row(app.athlete_id, activity_id)
+
+
+def get_activity(app: App, activity_id: int, *, with_streams: bool = True) -> Activity:
+    with app.store.session() as session:
+        return ActivityRepo(session).get(app.athlete_id, activity_id, with_streams=with_streams)
+
+
+def activity_detail_json(app: App, activity_id: int) -> dict[str, Any]:
+    """Summary plus sample count, device totals and import warnings (``activity show``)."""
+    with app.store.session() as session:
+        repo = ActivityRepo(session)
+        row = repo.get_row(app.athlete_id, activity_id)
+        streams = repo.get_streams(activity_id)
+        out = row_to_json(row)
+        out["samples"] = len(streams)
+        out["streams"] = sorted(streams.present())
+        out["device_totals"] = json.loads(row.device_totals) if row.device_totals else None
+        out["warnings"] = json.loads(row.warnings or "[]")
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityEdit:
+    sport: str | None = None
+    surface: str | None = None
+    rpe: float | None = None
+    notes: str | None = None
+    name: str | None = None
+    gear: str | None = None
+
+
+def validate_rpe(rpe: float) -> float:
+    if not math.isfinite(rpe) or not 0 <= rpe <= 10:
+        raise InvalidInputError(
+            f"RPE must be between 0 and 10, got {rpe:g}.",
+            hint="0 is rest, 10 the hardest effort you can imagine.",
+        )
+    return float(rpe)
+
+
+def _validate_choice(value: str, choices: list[str], what: str) -> str:
+    v = value.strip().lower().replace("-", "_")
+    if v not in choices:
+        raise InvalidInputError(
+            f"'{value}' is not a known {what}.", hint=f"Choose one of: {', '.join(choices)}."
+        )
+    return v
+
+
+def edit_activity(app: App, activity_id: int, edit: ActivityEdit) -> ActivityRow:
+    fields: dict[str, Any] = {}
+    if edit.sport is not None:
+        fields["sport"] = _validate_choice(edit.sport, [s.value for s in Sport], "sport")
+    if edit.surface is not None:
+        fields["surface"] = _validate_choice(edit.surface, [s.value for s in Surface], "surface")
+    if edit.rpe is not None:
+        fields["rpe"] = validate_rpe(edit.rpe)
+    if edit.notes is not None:
+        if len(edit.notes) > 10_000:
+            raise InvalidInputError("Notes are limited to 10,000 characters.")
+        fields["notes"] = edit.notes
+    if edit.name is not None:
+        if len(edit.name) > 500:
+            raise InvalidInputError("Names are limited to 500 characters.")
+        fields["name"] = edit.name
+    if edit.gear is not None:
+        fields["gear"] = edit.gear[:200] or None
+    if not fields:
+        raise InvalidInputError(
+            "Nothing to change.", hint="Give --sport, --surface, --rpe or --notes."
+        )
+    with app.store.session() as session:
+        return ActivityRepo(session).update(app.athlete_id, activity_id, **fields)
+
+
+def delete_activity(app: App, activity_id: int) -> None:
+    with app.store.session() as session:
+        ActivityRepo(session).delete(app.athlete_id, activity_id)
+
+
+@dataclass(frozen=True, slots=True)
+class ManualEntry:
+    day: date
+    sport: str
+    duration_s: float
+    distance_m: float | None = None
+    rpe: float | None = None
+    surface: str | None = None
+    notes: str | None = None
+    start_time: time | None = None
+    name: str | None = None
+
+
+def log_manual(app: App, entry: ManualEntry, *, today: date) -> int:
+    """Store a run or cross-training session entered by hand; returns its id."""
+    if entry.day > today:
+        raise InvalidInputError(
+            f"{entry.day.isoformat()} is in the future.", hint="Log sessions once they are done."
+        )
+    if entry.day.year < 1990:
+        raise InvalidInputError(f"{entry.day.isoformat()} is too long ago to log.")
+    sport = Sport(_validate_choice(entry.sport, [s.value for s in Sport], "sport"))
+    surface = (
+        Surface(_validate_choice(entry.surface, [s.value for s in Surface], "surface"))
+        if entry.surface
+        else (Surface.TREADMILL if sport is Sport.TREADMILL_RUN else None)
+    )
+    rpe = validate_rpe(entry.rpe) if entry.rpe is not None else None
+    if entry.distance_m is not None and entry.duration_s > 0:
+        speed = entry.distance_m / entry.duration_s
+        if speed > 12.5:  # 45 km/h: faster than any runner; cyclists may log it as cycle
+            if sport.is_run or sport in (Sport.WALK, Sport.HIKE, Sport.SWIM):
+                raise InvalidInputError(
+                    f"{entry.distance_m / 1000:.1f} km in {entry.duration_s / 60:.0f} min is "
+                    "faster than anyone runs, walks or swims.",
+                    hint="Check the distance and duration units (e.g. 5.2km, 35m).",
+                )
+    start_local = datetime.combine(entry.day, entry.start_time or time(12, 0))
+    start_at = start_local.replace(tzinfo=UTC)
+    activity = Activity(
+        sport=sport,
+        source_sport="manual",
+        source_format="manual",
+        start_at=start_at,
+        utc_offset_s=0,
+        duration_s=entry.duration_s,
+        moving_time_s=entry.duration_s,
+        distance_m=entry.distance_m,
+        rpe=rpe,
+        surface=surface,
+        notes=entry.notes,
+        name=entry.name or f"{sport.value.replace('_', ' ').capitalize()} (logged by hand)",
+    )
+    with app.store.session() as session:
+        repo = ActivityRepo(session)
+        same = repo.find_same_activity(
+            app.athlete_id,
+            sport=sport,
+            start_at=start_at,
+            distance_m=entry.distance_m,
+            start_tolerance_s=60.0,
+        )
+        if same is not None:
+            raise DuplicateActivityError(
+                f"The same {sport.value} on {entry.day.isoformat()} is already stored (id {same}).",
+                hint="Edit it with `backstride activity edit`, or give another --at time.",
+            )
+        return repo.add(app.athlete_id, activity, source_label="manual", content_hash=None)
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
