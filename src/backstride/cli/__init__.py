@@ -11,11 +11,16 @@ import typer
 
 from backstride import __version__
 from backstride.cli import activity as activity_cmds
+from backstride.cli import body as body_cmds
+from backstride.cli import diary as diary_cmds
+from backstride.cli import shoes as shoes_cmds
 from backstride.cli.common import STATE, err_console
 from backstride.cli.demo import demo_command
 from backstride.cli.importing import import_command
 from backstride.cli.log import log_command
+from backstride.cli.serve import serve_command
 from backstride.cli.settings import config_app
+from backstride.cli.training import load_command
 from backstride.errors import BackstrideError
 
 app = typer.Typer(
@@ -66,8 +71,17 @@ app.command("log", help="Log a run or cross-training session by hand (no file ne
 app.command("demo", help="Import the bundled demo athlete into a separate demo database.")(
     demo_command
 )
+app.command("serve", help="Serve the local web dashboard (http://127.0.0.1:8765).")(serve_command)
+app.command("load", help="Weekly totals, each run's spike and the daily load series.")(load_command)
 app.add_typer(activity_cmds.app, name="activity", help="List, show, edit and delete activities.")
 app.add_typer(config_app, name="config", help="Show the effective settings.")
+app.add_typer(body_cmds.profile_app, name="profile", help="Your profile and conditions.")
+app.command("screen", help="Answer the pre-participation health screen.")(body_cmds.screen_command)
+app.add_typer(body_cmds.clearance_app, name="clearance", help="Record a physician's clearance.")
+app.add_typer(body_cmds.selftest_app, name="selftest", help="Core and flexibility self-tests.")
+app.add_typer(diary_cmds.pain_app, name="pain", help="The pain diary and red-flag checks.")
+app.command("checkin", help="A quick pain check-in.")(diary_cmds.checkin_command)
+app.add_typer(shoes_cmds.app, name="shoes", help="Shoes: distance, wear, defaults, rotation.")
 
 
 def main() -> None:

@@ -45,7 +45,11 @@ def list_command(
     if not rows:
         console.print("No activities yet. Import some with `backstride import PATH`.")
         return
-    table = Table("id", "date", "sport", "distance", "time", "pace", "climb", "HR", "name")
+    table = Table("id", "date", "sport", "distance", "time", "pace", "climb", "HR")
+    table.columns[1].no_wrap = True
+    table.columns[3].no_wrap = True
+    table.columns[5].no_wrap = True
+    table.add_column("name", overflow="ellipsis", no_wrap=True, max_width=32)
     for r in rows:
         pace = r.duration_s / (r.distance_m / 1000) if r.distance_m else None
         moving = r.moving_time_s or r.duration_s

@@ -13,6 +13,7 @@ from backstride.adapters.db.tables import ActivityRow
 from backstride.domain.activity import Activity, Sport, Surface
 from backstride.errors import DuplicateActivityError, InvalidInputError
 from backstride.services.context import App
+from backstride.services.training import analysis_profile, refresh_metrics, store_analysis
 
 
 def _num(value: float | None, digits: int = 1) -> float | None:
@@ -154,7 +155,9 @@ def edit_activity(app: App, activity_id: int, edit: ActivityEdit) -> ActivityRow
             "Nothing to change.", hint="Give --sport, --surface, --rpe or --notes."
         )
     with app.store.session() as session:
-        return ActivityRepo(session).update(app.athlete_id, activity_id, **fields)
+        row = ActivityRepo(session).update(app.athlete_id, activity_id, **fields)
+    refresh_metrics(app, [activity_id])
+    return row
 
 
 def delete_activity(app: App, activity_id: int) -> None:
@@ -215,6 +218,7 @@ def log_manual(app: App, entry: ManualEntry, *, today: date) -> int:
         notes=entry.notes,
         name=entry.name or f"{sport.value.replace('_', ' ').capitalize()} (logged by hand)",
     )
+    profile = analysis_profile(app)
     with app.store.session() as session:
         repo = ActivityRepo(session)
         same = repo.find_same_activity(
@@ -229,7 +233,9 @@ def log_manual(app: App, entry: ManualEntry, *, today: date) -> int:
                 f"The same {sport.value} on {entry.day.isoformat()} is already stored (id {same}).",
                 hint="Edit it with `backstride activity edit`, or give another --at time.",
             )
-        return repo.add(app.athlete_id, activity, source_label="manual", content_hash=None)
+        new_id = repo.add(app.athlete_id, activity, source_label="manual", content_hash=None)
+        store_analysis(session, app.athlete_id, new_id, activity, profile)
+        return new_id
 
 
 def week_start(day: date) -> date:

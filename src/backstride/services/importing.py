@@ -18,6 +18,7 @@ from backstride.adapters.files.sources import (
     SourceFile,
     SourceLimits,
     SourceProblem,
+    close_cached_archives,
     iter_sources,
 )
 from backstride.domain.activity import Activity, Sport, map_sport
@@ -28,6 +29,7 @@ from backstride.errors import (
     StorageError,
 )
 from backstride.services.context import App
+from backstride.services.training import AnalysisProfile, analysis_profile, store_analysis
 
 Status = Literal["imported", "duplicate", "skipped", "failed"]
 ProgressFn = Callable[[int, int, str], None]
@@ -101,9 +103,7 @@ def _init_worker(known: frozenset[str], max_bytes: int) -> None:
     _STATE.max_bytes = max_bytes
 
 
-def _parse_data(
-    data: bytes, *, display_path: str, name: str, meta: ActivityMeta | None
-) -> _Parsed:
+def _parse_data(data: bytes, *, display_path: str, name: str, meta: ActivityMeta | None) -> _Parsed:
     """Hash and parse one file's bytes into a worker's answer."""
     digest = hashlib.sha256(data).hexdigest()
 
@@ -186,7 +186,7 @@ def _parsed_stream(
             yield result
 
 
-def _store_parsed(app: App, parsed: _Parsed) -> FileResult:
+def _store_parsed(app: App, parsed: _Parsed, profile: AnalysisProfile) -> FileResult:
     """Write one parsed file in one transaction; all of it or nothing."""
     athlete_id = app.athlete_id
     new_ids: list[int] = []
@@ -210,14 +210,14 @@ def _store_parsed(app: App, parsed: _Parsed) -> FileResult:
                     if same is not None:
                         dup_of.append(same)
                         continue
-                    new_ids.append(
-                        repo.add(
-                            athlete_id,
-                            activity,
-                            source_label=parsed.display_path,
-                            content_hash=parsed.content_hash,
-                        )
+                    new_id = repo.add(
+                        athlete_id,
+                        activity,
+                        source_label=parsed.display_path,
+                        content_hash=parsed.content_hash,
                     )
+                    store_analysis(session, athlete_id, new_id, activity, profile)
+                    new_ids.append(new_id)
                     warnings.extend(activity.warnings)
                 if new_ids:
                     status, reason = "imported", None
@@ -261,13 +261,7 @@ def _record_outcome(app: App, parsed: _Parsed) -> FileResult:
 
 
 def limits_from(app: App) -> SourceLimits:
-    s = app.settings
-    mb = 1024 * 1024
-    return SourceLimits(
-        max_file_bytes=int(s.max_file_mb * mb),
-        max_archive_bytes=int(s.max_archive_mb * mb),
-        max_ratio=s.max_compression_ratio,
-    )
+    return SourceLimits.from_settings(app.settings)
 
 
 def collect_sources(
@@ -276,7 +270,10 @@ def collect_sources(
     files: list[SourceFile] = []
     problems: list[SourceProblem] = []
     for item in iter_sources([Path(p) for p in paths], limits=limits_from(app)):
-        (files if isinstance(item, SourceFile) else problems).append(item)
+        if isinstance(item, SourceFile):
+            files.append(item)
+        else:
+            problems.append(item)
     return files, problems
 
 
@@ -289,9 +286,7 @@ def import_paths(
 ) -> ImportReport:
     """Import every activity file found under ``paths`` (files, folders, zip archives)."""
     files, problems = collect_sources(app, paths)
-    results: list[FileResult] = [
-        FileResult(p.display_path, p.status, p.reason) for p in problems
-    ]
+    results: list[FileResult] = [FileResult(p.display_path, p.status, p.reason) for p in problems]
     for problem in problems:
         _record_outcome(
             app,
@@ -303,15 +298,19 @@ def import_paths(
     with app.store.session() as session:
         known = frozenset(ActivityRepo(session).known_content_hashes(app.athlete_id))
     max_bytes = int(app.settings.max_file_mb * 1024 * 1024)
-    for done, parsed in enumerate(
-        _parsed_stream(files, workers=workers, known=known, max_bytes=max_bytes), start=1
-    ):
-        if parsed.status is not None:
-            results.append(_record_outcome(app, parsed))
-        else:
-            results.append(_store_parsed(app, parsed))
-        if progress is not None:
-            progress(done, total, parsed.display_path)
+    profile = analysis_profile(app)
+    try:
+        for done, parsed in enumerate(
+            _parsed_stream(files, workers=workers, known=known, max_bytes=max_bytes), start=1
+        ):
+            if parsed.status is not None:
+                results.append(_record_outcome(app, parsed))
+            else:
+                results.append(_store_parsed(app, parsed, profile))
+            if progress is not None:
+                progress(done, total, parsed.display_path)
+    finally:
+        close_cached_archives()
     return ImportReport(tuple(results))
 
 
@@ -321,5 +320,8 @@ def import_bytes(app: App, data: bytes, *, name: str) -> ImportReport:
         known = frozenset(ActivityRepo(session).known_content_hashes(app.athlete_id))
     _init_worker(known, int(app.settings.max_file_mb * 1024 * 1024))
     parsed = _parse_data(data, display_path=name, name=name, meta=None)
-    result = _record_outcome(app, parsed) if parsed.status else _store_parsed(app, parsed)
+    if parsed.status:
+        result = _record_outcome(app, parsed)
+    else:
+        result = _store_parsed(app, parsed, analysis_profile(app))
     return ImportReport((result,))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
+import backstride.adapters.db.body_tables  # noqa: F401  (registers the body tables)
+import backstride.adapters.db.metrics_tables  # noqa: F401  (registers the metrics cache)
 from backstride.adapters.db.tables import Base
 
 config = context.config

@@ -1,0 +1,454 @@
+"""Repositories for the body tables: the only home of their queries.
+
+Each works inside a caller-owned Session and speaks domain objects.
+"""
+
+from __future__ import annotations
+
+import builtins
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from backstride.adapters.db.body_tables import (
+    ClearanceRow,
+    PainEntryRow,
+    ProfileRow,
+    RedFlagSeenRow,
+    ScreeningRow,
+    SelfTestRow,
+    ShoeDefaultRow,
+    ShoeRow,
+)
+from backstride.adapters.db.tables import ActivityRow
+from backstride.domain.body import (
+    Clearance,
+    Condition,
+    Experience,
+    Profile,
+    Screening,
+    Sex,
+)
+from backstride.domain.pain import (
+    PainEntry,
+    PainFeel,
+    PainSite,
+    PainWhen,
+    RedFlag,
+    SeenRecord,
+)
+from backstride.domain.selftest import SelfTestName, SelfTestResult
+from backstride.domain.shoes import Shoe, name_key
+from backstride.errors import NotFoundError
+
+
+def _dump(values: Sequence[Any]) -> str:
+    return json.dumps([str(v) for v in values])
+
+
+def _load(text: str | None) -> list[str]:
+    data = json.loads(text or "[]")
+    return [str(v) for v in data] if isinstance(data, list) else []
+
+
+# --- profile ----------------------------------------------------------------------------------
+
+
+class ProfileRepo:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, athlete_id: int) -> Profile:
+        """The stored profile, or an empty one."""
+        row = self.session.get(ProfileRow, athlete_id)
+        if row is None:
+            return Profile()
+        known = {c.value for c in Condition}
+        return Profile(
+            birth_year=row.birth_year,
+            sex=Sex(row.sex),
+            resting_hr_bpm=row.resting_hr_bpm,
+            max_hr_bpm=row.max_hr_bpm,
+            conditions=tuple(Condition(c) for c in _load(row.conditions) if c in known),
+            past_injuries=tuple(_load(row.past_injuries)),
+            experience=Experience(row.experience) if row.experience else None,
+        )
+
+    def exists(self, athlete_id: int) -> bool:
+        return self.session.get(ProfileRow, athlete_id) is not None
+
+    def save(self, athlete_id: int, profile: Profile) -> None:
+        row = self.session.get(ProfileRow, athlete_id)
+        if row is None:
+            row = ProfileRow(athlete_id=athlete_id)
+            self.session.add(row)
+        row.birth_year = profile.birth_year
+        row.sex = profile.sex.value
+        row.resting_hr_bpm = profile.resting_hr_bpm
+        row.max_hr_bpm = profile.max_hr_bpm
+        row.conditions = _dump([c.value for c in profile.conditions])
+        row.past_injuries = json.dumps(list(profile.past_injuries))
+        row.experience = profile.experience.value if profile.experience else None
+        self.session.flush()
+
+
+# --- screening and clearances -----------------------------------------------------------------
+
+
+class ScreeningRepo:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, athlete_id: int, screening: Screening) -> int:
+        row = ScreeningRow(
+            athlete_id=athlete_id,
+            answered_on=screening.answered_on,
+            answers=json.dumps(dict(screening.answers), sort_keys=True),
+        )
+        self.session.add(row)
+        self.session.flush()
+        return row.id
+
+    def latest(self, athlete_id: int) -> Screening | None:
+        stmt = (
+            select(ScreeningRow)
+            .where(ScreeningRow.athlete_id == athlete_id)
+            .order_by(ScreeningRow.answered_on.desc(), ScreeningRow.id.desc())
+            .limit(1)
+        )
+        row = self.session.scalars(stmt).first()
+        if row is None:
+            return None
+        answers = json.loads(row.answers)
+        return Screening(
+            answered_on=row.answered_on, answers={str(k): bool(v) for k, v in answers.items()}
+        )
+
+
+class ClearanceRepo:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, athlete_id: int, clearance: Clearance) -> int:
+        row = ClearanceRow(
+            athlete_id=athlete_id,
+            cleared_on=clearance.on,
+            cleared_by=clearance.by,
+            restrictions=clearance.restrictions,
+            notes=clearance.notes,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return row.id
+
+    def list(self, athlete_id: int) -> list[Clearance]:
+        stmt = (
+            select(ClearanceRow)
+            .where(ClearanceRow.athlete_id == athlete_id)
+            .order_by(ClearanceRow.cleared_on, ClearanceRow.id)
+        )
+        return [
+            Clearance(
+                on=r.cleared_on,
+                by=r.cleared_by,
+                restrictions=r.restrictions,
+                notes=r.notes,
+                id=r.id,
+            )
+            for r in self.session.scalars(stmt)
+        ]
+
+
+# --- pain diary -------------------------------------------------------------------------------
+
+
+def _row_to_entry(row: PainEntryRow) -> PainEntry:
+    return PainEntry(
+        id=row.id,
+        day=row.day,
+        when=PainWhen(row.moment),
+        score=int(row.score),
+        where=tuple(PainSite(s) for s in _load(row.sites)),
+        feels=tuple(PainFeel(f) for f in _load(row.feels)),
+        walking_leg_symptoms=bool(row.walking_leg_symptoms),
+        eases_sitting=bool(row.eases_sitting),
+        red_flags=tuple(RedFlag(f) for f in _load(row.red_flags)),
+        notes=row.notes,
+        activity_id=row.activity_id,
+    )
+
+
+def _fill(row: PainEntryRow, entry: PainEntry) -> None:
+    row.day = entry.day
+    row.moment = entry.when.value
+    row.score = entry.score
+    row.activity_id = entry.activity_id
+    row.sites = _dump([s.value for s in entry.where])
+    row.feels = _dump([f.value for f in entry.feels])
+    row.walking_leg_symptoms = entry.walking_leg_symptoms
+    row.eases_sitting = entry.eases_sitting
+    row.red_flags = _dump([f.value for f in entry.red_flags])
+    row.notes = entry.notes
+
+
+class PainRepo:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, athlete_id: int, entry: PainEntry) -> int:
+        row = PainEntryRow(athlete_id=athlete_id)
+        _fill(row, entry)
+        self.session.add(row)
+        self.session.flush()
+        return row.id
+
+    def _row(self, athlete_id: int, entry_id: int) -> PainEntryRow:
+        row = self.session.get(PainEntryRow, entry_id)
+        if row is None or row.athlete_id != athlete_id:
+            raise NotFoundError(
+                f"There is no pain entry with id {entry_id}.",
+                hint="`backstride pain list` shows the ids.",
+            )
+        return row
+
+    def get(self, athlete_id: int, entry_id: int) -> PainEntry:
+        return _row_to_entry(self._row(athlete_id, entry_id))
+
+    def update(self, athlete_id: int, entry_id: int, entry: PainEntry) -> None:
+        _fill(self._row(athlete_id, entry_id), entry)
+        self.session.flush()
+
+    def delete(self, athlete_id: int, entry_id: int) -> None:
+        self.session.delete(self._row(athlete_id, entry_id))
+        self.session.flush()
+
+    def list(
+        self, athlete_id: int, *, since: date | None = None, until: date | None = None
+    ) -> list[PainEntry]:
+        stmt = select(PainEntryRow).where(PainEntryRow.athlete_id == athlete_id)
+        if since is not None:
+            stmt = stmt.where(PainEntryRow.day >= since)
+        if until is not None:
+            stmt = stmt.where(PainEntryRow.day <= until)
+        stmt = stmt.order_by(PainEntryRow.day, PainEntryRow.id)
+        return [_row_to_entry(r) for r in self.session.scalars(stmt)]
+
+    def count(self, athlete_id: int) -> int:
+        stmt = select(func.count()).where(PainEntryRow.athlete_id == athlete_id)
+        return int(self.session.scalar(stmt) or 0)
+
+
+class RedFlagSeenRepo:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, athlete_id: int, record: SeenRecord) -> int:
+        row = RedFlagSeenRow(
+            athlete_id=athlete_id,
+            flag=record.flag.value,
+            seen_on=record.on,
+            seen_by=record.by,
+            notes=record.notes,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return row.id
+
+    def list(self, athlete_id: int) -> list[SeenRecord]:
+        stmt = (
+            select(RedFlagSeenRow)
+            .where(RedFlagSeenRow.athlete_id == athlete_id)
+            .order_by(RedFlagSeenRow.seen_on, RedFlagSeenRow.id)
+        )
+        return [
+            SeenRecord(flag=RedFlag(r.flag), on=r.seen_on, by=r.seen_by, notes=r.notes, id=r.id)
+            for r in self.session.scalars(stmt)
+        ]
+
+
+# --- self-tests -------------------------------------------------------------------------------
+
+
+class SelfTestRepo:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, athlete_id: int, result: SelfTestResult) -> int:
+        row = SelfTestRow(
+            athlete_id=athlete_id, day=result.day, test=result.name.value, value=result.value
+        )
+        self.session.add(row)
+        self.session.flush()
+        return row.id
+
+    def list(self, athlete_id: int) -> list[SelfTestResult]:
+        stmt = (
+            select(SelfTestRow)
+            .where(SelfTestRow.athlete_id == athlete_id)
+            .order_by(SelfTestRow.day, SelfTestRow.id)
+        )
+        known = {t.value for t in SelfTestName}
+        return [
+            SelfTestResult(name=SelfTestName(r.test), day=r.day, value=r.value, id=r.id)
+            for r in self.session.scalars(stmt)
+            if r.test in known
+        ]
+
+
+# --- shoes ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class GearActivity:
+    """An activity's shoe-relevant columns."""
+
+    activity_id: int
+    day: date
+    sport: str
+    distance_m: float | None
+    gear: str | None
+
+
+class ShoeRepo:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def _defaults_by_shoe(self, athlete_id: int) -> dict[int, list[str]]:
+        stmt = select(ShoeDefaultRow).where(ShoeDefaultRow.athlete_id == athlete_id)
+        out: dict[int, list[str]] = {}
+        for row in self.session.scalars(stmt):
+            out.setdefault(row.shoe_id, []).append(row.sport)
+        return out
+
+    def _to_shoe(self, row: ShoeRow, defaults: dict[int, list[str]]) -> Shoe:
+        return Shoe(
+            id=row.id,
+            name=row.name,
+            start_km=row.start_km,
+            inspect_km=row.inspect_km,
+            retire_km=row.retire_km,
+            bought_on=row.bought_on,
+            retired_on=row.retired_on,
+            default_for=tuple(sorted(defaults.get(row.id, []))),
+        )
+
+    def add(self, athlete_id: int, shoe: Shoe) -> int:
+        row = ShoeRow(
+            athlete_id=athlete_id,
+            name=shoe.name,
+            name_key=name_key(shoe.name),
+            start_km=shoe.start_km,
+            inspect_km=shoe.inspect_km,
+            retire_km=shoe.retire_km,
+            bought_on=shoe.bought_on,
+            retired_on=shoe.retired_on,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return row.id
+
+    def find(self, athlete_id: int, name: str) -> Shoe | None:
+        stmt = select(ShoeRow).where(
+            ShoeRow.athlete_id == athlete_id, ShoeRow.name_key == name_key(name)
+        )
+        row = self.session.scalars(stmt).first()
+        return self._to_shoe(row, self._defaults_by_shoe(athlete_id)) if row else None
+
+    def get(self, athlete_id: int, name: str) -> Shoe:
+        shoe = self.find(athlete_id, name)
+        if shoe is None:
+            known = [s.name for s in self.list(athlete_id)]
+            raise NotFoundError(
+                f"There are no shoes called '{name}'.",
+                hint=(
+                    f"Known shoes: {', '.join(known)}."
+                    if known
+                    else f'Add them first with `backstride shoes add "{name}"`.'
+                ),
+            )
+        return shoe
+
+    def list(self, athlete_id: int) -> list[Shoe]:
+        defaults = self._defaults_by_shoe(athlete_id)
+        stmt = select(ShoeRow).where(ShoeRow.athlete_id == athlete_id).order_by(ShoeRow.id)
+        return [self._to_shoe(r, defaults) for r in self.session.scalars(stmt)]
+
+    def update(self, athlete_id: int, shoe: Shoe) -> None:
+        assert shoe.id is not None
+        row = self.session.get(ShoeRow, shoe.id)
+        if row is None or row.athlete_id != athlete_id:
+            raise NotFoundError(f"There are no shoes called '{shoe.name}'.")
+        row.start_km = shoe.start_km
+        row.inspect_km = shoe.inspect_km
+        row.retire_km = shoe.retire_km
+        row.bought_on = shoe.bought_on
+        row.retired_on = shoe.retired_on
+        self.session.flush()
+
+    def defaults(self, athlete_id: int) -> dict[str, str]:
+        """Sport -> default shoe name."""
+        stmt = (
+            select(ShoeDefaultRow.sport, ShoeRow.name)
+            .join(ShoeRow, ShoeRow.id == ShoeDefaultRow.shoe_id)
+            .where(ShoeDefaultRow.athlete_id == athlete_id)
+        )
+        return {str(sport): str(name) for sport, name in self.session.execute(stmt).tuples()}
+
+    def set_default(self, athlete_id: int, sport: str, shoe_id: int) -> None:
+        row = self.session.get(ShoeDefaultRow, (athlete_id, sport))
+        if row is None:
+            self.session.add(ShoeDefaultRow(athlete_id=athlete_id, sport=sport, shoe_id=shoe_id))
+        else:
+            row.shoe_id = shoe_id
+        self.session.flush()
+
+    def clear_defaults(self, athlete_id: int, shoe_id: int) -> None:
+        self.session.execute(
+            delete(ShoeDefaultRow).where(
+                ShoeDefaultRow.athlete_id == athlete_id, ShoeDefaultRow.shoe_id == shoe_id
+            )
+        )
+        self.session.flush()
+
+    def gear_activities(self, athlete_id: int) -> builtins.list[GearActivity]:
+        """Every activity that names a pair of shoes (its ``gear``)."""
+        stmt = (
+            select(
+                ActivityRow.id,
+                ActivityRow.local_date,
+                ActivityRow.sport,
+                ActivityRow.distance_m,
+                ActivityRow.gear,
+            )
+            .where(ActivityRow.athlete_id == athlete_id, ActivityRow.gear.is_not(None))
+            .order_by(ActivityRow.local_date, ActivityRow.id)
+        )
+        return [GearActivity(*r) for r in self.session.execute(stmt)]
+
+    def activities_by_id(self, athlete_id: int, ids: Sequence[int]) -> builtins.list[GearActivity]:
+        if not ids:
+            return []
+        stmt = (
+            select(
+                ActivityRow.id,
+                ActivityRow.local_date,
+                ActivityRow.sport,
+                ActivityRow.distance_m,
+                ActivityRow.gear,
+            )
+            .where(ActivityRow.athlete_id == athlete_id, ActivityRow.id.in_(list(ids)))
+            .order_by(ActivityRow.id)
+        )
+        return [GearActivity(*r) for r in self.session.execute(stmt)]
+
+    def set_gear(self, athlete_id: int, activity_id: int, name: str | None) -> None:
+        row = self.session.get(ActivityRow, activity_id)
+        if row is None or row.athlete_id != athlete_id:
+            raise NotFoundError(f"There is no activity with id {activity_id}.")
+        row.gear = name
+        self.session.flush()

@@ -1,0 +1,1219 @@
+"""FIT activity files (Garmin's binary format), decoded with numpy.
+
+Entry point: :func:`parse_fit` (bytes -> one :class:`Activity` per session). Tests and the
+benchmark also use :func:`decode_fit`, which stops before the activities are assembled.
+
+How it is fast
+--------------
+1. The bytes are split into chained FIT files (header, data, CRC); each CRC-16 is computed
+   vectorised (:func:`compute_fit_crc`, CRC-16/ARC as the FIT SDK's nibble table).
+2. One plain-Python walk over the record headers. Definition messages are parsed (once per
+   distinct definition: a redefinition identical to an earlier one shares its layout);
+   data messages are not read, only their byte offsets are kept, per layout. Runs of
+   identical headers at a fixed stride (``record, record, ...`` and the common
+   ``record, hrv, record, hrv, ...``) are measured with one strided slice and ``lstrip``
+   instead of message by message. Developer fields are skipped by their size, unknown
+   messages by their definition's length, compressed-timestamp headers are only noted.
+3. Per message type, the messages of each layout are gathered into a numpy structured
+   array (one row per message, one field per needed FIT field at its offset, with the
+   definition's byte order) and each field is decoded column-wise: invalid value -> NaN,
+   value = raw / scale - offset (FIT profile, see :mod:`fit_profile`). Compressed
+   timestamps (5-bit rolling offsets) and compressed speed/distance (12-bit accumulated
+   distance) are expanded with cumulative sums. No Python code runs per record after
+   the header walk.
+
+Decisions on damaged and odd files
+----------------------------------
+- Any checksum (CRC) mismatch rejects the file: "checksum does not match: the file is
+  damaged" (``activity-filecrc.fit``; ``activity-activity-filecrc.fit``, whose second
+  chained activity is damaged). A header CRC of 0 means "not computed" and is accepted.
+- A file that ends before its header's declared size is *salvaged*: every complete
+  message is decoded, the incomplete end is dropped and the activity carries a warning
+  (``activity-unexpected-eof.fit``, ``strava-android-app-...fit``).
+- A file whose last message runs past the declared data size has no CRC where the header
+  says (the device never closed it). Its data is read to the end of the file and salvaged
+  with a warning (``nick.fit``, an unterminated Sigma recording).
+- A data message that uses a local message type never defined means the byte stream lost
+  its place. The decoder resynchronises: it skips ahead to the next offset from which at
+  least 8 messages read consistently, with a warning saying how many bytes were skipped
+  (``strava-android-app-...fit`` has one record a byte short). A CRC-valid file is treated
+  the same way; a CRC-damaged one is rejected.
+- Bytes after the last complete FIT file that are not another FIT header are ignored with a
+  warning (``activity-settings-corruptheader.fit``); a chained file that is cut short is
+  salvaged as above (``activity-settings-nodata.fit``). Zero padding is ignored silently.
+- A header declaring 0 data bytes followed by data (``empty-activities.fit``: the watch never
+  finalised the recording) is rejected with that reason; a header-only file is rejected as
+  holding no activity.
+- ``file_id.type`` other than activity -> :class:`NotAnActivityError` (settings, workout,
+  monitoring, weight, course, ...). No ``file_id``, or one without a type, is accepted as an
+  activity when it has records or sessions. In chained files one activity ``file_id`` is
+  enough (``activity-settings.fit``).
+- Several sessions -> several activities; records are split by the session windows
+  ``[start_time, start_time + total_elapsed_time]`` and records outside every window go to
+  the nearest session. Sessions of sport ``transition`` (triathlon changeovers) are dropped
+  with their records, unless every session is one. A session without records still yields
+  an activity built from the device's totals (with a warning). Without sessions, all records
+  form one activity whose sport comes from the ``sport`` message, if any.
+- ``source_sport`` is ``sport/sub_sport`` with FIT's names ("running/treadmill"); a
+  ``generic`` sub-sport is left out ("running").
+- Cadence is stored raw (``cadence + fractional_cadence``, cycles per minute; strides per
+  minute for running), never doubled.
+- ``utc_offset_s`` is ``activity.local_timestamp - activity.timestamp`` when that is within
+  +-14 h, rounded to 15 minutes (every time zone is a multiple of 15 minutes).
+- Speed and altitude prefer the 32-bit ``enhanced_*`` fields; distance and speed fall back
+  to the compressed speed/distance field. Heart rate recorded in separate ``hr`` messages
+  (HRM-Pro plugin files) is not merged into records.
+- Only :mod:`backstride.errors` exceptions leave :func:`parse_fit`; anything unexpected is
+  reported as a damaged file with the byte offset the decoder had reached.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+
+from backstride.adapters.files import fit_profile as P
+from backstride.domain.activity import Activity, DeviceTotals, FloatArray, Lap, Sport, map_sport
+from backstride.domain.samples import assemble_activity
+from backstride.errors import (
+    ActivityFileError,
+    BackstrideError,
+    CorruptFileError,
+    NotAnActivityError,
+)
+
+IntArray = npt.NDArray[np.int64]
+
+_HINT_EXPORT: Final = "Export the activity again from your watch or app."
+_HEADER_MIN: Final = 12
+_ACTIVITY_FILE_TYPE: Final = 4
+_TRANSITION: Final = "transition"
+_MAX_RESYNCS: Final = 8
+_RESYNC_WINDOW: Final = 4096
+_RESYNC_CHECK: Final = 8
+_MAX_UTC_OFFSET_S: Final = 14 * 3600
+# One single-byte ``bytes`` per value, for ``lstrip`` in the run detection.
+_BYTE: Final = tuple(bytes([i]) for i in range(256))
+
+
+# --------------------------------------------------------------------------------------
+# CRC-16 (FIT / CRC-16/ARC: reflected polynomial 0xA001, initial value 0)
+# --------------------------------------------------------------------------------------
+
+
+# The FIT polynomial x^16 + x^15 + x^2 + 1 = (x + 1)(x^15 + x + 1), and x^15 + x + 1 is
+# primitive, so x has order 2^15 - 1 modulo it: feeding 32767 zero *bits* maps every CRC
+# state to itself, hence so does feeding 32767 zero *bytes* (8 x 32767 bits).
+_CRC_PERIOD: Final = 32767
+
+
+def _crc_scalar(data: bytes | memoryview | npt.NDArray[np.uint8], crc: int = 0) -> int:
+    """Bit-by-bit CRC-16/ARC, for short inputs and for building the tables."""
+    for b in bytes(data):
+        crc ^= b
+        for _ in range(8):
+            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
+    return crc
+
+
+def _crc_zero_feed(state: int, n_bytes: int) -> int:
+    """Feed ``n_bytes`` zero bytes into ``state`` by repeated squaring of the 1-byte map."""
+
+    def apply(m: list[int], v: int) -> int:
+        out = 0
+        bit = 0
+        while v:
+            if v & 1:
+                out ^= m[bit]
+            v >>= 1
+            bit += 1
+        return out
+
+    power = [_crc_scalar(b"\x00", 1 << bit) for bit in range(16)]  # the 1-byte map
+    result = state
+    n = n_bytes
+    while n:
+        if n & 1:
+            result = apply(power, result)
+        n >>= 1
+        if n:
+            power = [apply(power, c) for c in power]
+    return result
+
+
+@functools.cache
+def _crc_masks() -> npt.NDArray[np.uint64]:
+    """Parity masks of a 32767-byte block: CRC bit k = parity(block & masks[k]).
+
+    The CRC (initial value 0) is linear: byte ``i`` of value ``1 << j`` in a block of
+    ``L`` bytes contributes ``Z^(L-1-i)(crc(1 << j))``, where ``Z`` feeds one zero byte.
+    The contributions for all distances are built by doubling.
+    """
+    seq = np.array([[_crc_scalar(bytes([1 << j])) for j in range(8)]], dtype=np.int64)
+    step = 1
+    while seq.shape[0] < _CRC_PERIOD:
+        cols = [_crc_zero_feed(1 << bit, step) for bit in range(16)]
+        shifted = np.zeros_like(seq)
+        for bit, col in enumerate(cols):
+            shifted ^= ((seq >> bit) & 1) * col
+        seq = np.concatenate([seq, shifted])
+        step *= 2
+    contrib = seq[:_CRC_PERIOD][::-1]  # contrib[i, j]: bit j of byte i
+    masks = np.zeros((16, _CRC_PERIOD + 1), dtype=np.uint8)
+    weights = (1 << np.arange(8)).astype(np.int64)
+    for k in range(16):
+        masks[k, :_CRC_PERIOD] = (((contrib >> k) & 1) * weights).sum(axis=1)
+    return masks.view(np.uint64)
+
+
+def compute_fit_crc(data: bytes | memoryview) -> int:
+    """The FIT CRC-16 of ``data`` (CRC-16/ARC, as the FIT SDK's ``CrcCalculator``).
+
+    Vectorised and independent of the length: the bytes are cut into 32767-byte blocks
+    aligned to the end (the first one zero-padded in front, which does not change a CRC
+    that starts at 0). Feeding 32767 zero bytes leaves a CRC state unchanged (see
+    ``_CRC_PERIOD``), so the CRC of the whole equals the CRC of the XOR of all blocks,
+    and that one block's CRC is 16 parities against precomputed masks.
+    """
+    n = len(data)
+    if n <= 16:
+        return _crc_scalar(data)
+    u8 = np.frombuffer(data, dtype=np.uint8)
+    masks = _crc_masks()
+    if n < _CRC_PERIOD:
+        tail = masks.view(np.uint8)[:, _CRC_PERIOD - n : _CRC_PERIOD] & u8
+        parities = np.bitwise_xor.reduce(tail, axis=1).tolist()
+    else:
+        head = n % _CRC_PERIOD
+        block = np.zeros(_CRC_PERIOD + 1, dtype=np.uint8)
+        block[:_CRC_PERIOD] = np.bitwise_xor.reduce(
+            u8[head:].reshape(-1, _CRC_PERIOD), axis=0
+        )
+        if head:
+            block[_CRC_PERIOD - head : _CRC_PERIOD] ^= u8[:head]
+        parities = np.bitwise_xor.reduce(masks & block.view(np.uint64), axis=1).tolist()
+    crc = 0
+    for k, word in enumerate(parities):
+        crc |= (int(word).bit_count() & 1) << k
+    return crc
+
+
+# --------------------------------------------------------------------------------------
+# Message walk
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Layout:
+    """One distinct definition: where its data messages are and how they are laid out."""
+
+    global_num: int
+    size: int  # bytes per data message, record header included
+    big_endian: bool
+    fields: dict[int, tuple[int, int, int]]  # field number -> (offset, size, base type id)
+    singles: list[int] = field(default_factory=list)  # offsets of single messages
+    runs: list[tuple[int, int, int]] = field(default_factory=list)  # (start, count, stride)
+
+    def positions(self) -> IntArray:
+        """Byte offsets of this layout's messages (record header byte), unsorted."""
+        singles = np.array(self.singles, dtype=np.int64)
+        if not self.runs:
+            return singles
+        runs = np.array(self.runs, dtype=np.int64)
+        starts, counts, strides = runs[:, 0], runs[:, 1], runs[:, 2]
+        total = int(counts.sum())
+        first = np.cumsum(counts) - counts
+        step = np.arange(total, dtype=np.int64) - np.repeat(first, counts)
+        expanded = np.repeat(starts, counts) + step * np.repeat(strides, counts)
+        return np.concatenate([singles, expanded])
+
+
+class _WalkStatus:
+    OK: Final = "ok"  # reached the limit exactly
+    PARTIAL: Final = "partial"  # a message runs past the limit
+    UNDEFINED: Final = "undefined"  # a data message uses an undefined local type
+
+
+class _Walker:
+    """Walks record headers, collecting message offsets per definition layout."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.layouts: list[_Layout] = []
+        self.layout_ids: dict[bytes, int] = {}
+        self.has_compressed = False
+        self.pos = 0  # progress, for error messages
+        self.reset_locals()
+
+    def reset_locals(self) -> None:
+        """Forget local message definitions (each chained FIT file starts afresh)."""
+        self.sizes = [0] * 16
+        self.local_layout = [-1] * 16
+
+    def _define(self, pos: int, limit: int) -> int:
+        """Parse the definition message at ``pos``; return its end, or -1 if cut off."""
+        data = self.data
+        h = data[pos]
+        if pos + 6 > limit:
+            return -1
+        n_fields = data[pos + 5]
+        end = pos + 6 + 3 * n_fields
+        if h & 0x20:
+            if end >= limit:
+                return -1
+            end += 1 + 3 * data[end]
+        if end > limit:
+            return -1
+        key = data[pos + 2 : end]
+        lid = self.layout_ids.get(key)
+        if lid is None:
+            big = key[0] != 0
+            global_num = int.from_bytes(key[1:3], "big" if big else "little")
+            fields: dict[int, tuple[int, int, int]] = {}
+            offset = 1
+            for i in range(6, 6 + 3 * n_fields, 3):
+                num, size, base = data[pos + i], data[pos + i + 1], data[pos + i + 2]
+                fields[num] = (offset, size, base & P.BASE_TYPE_MASK)
+                offset += size
+            if h & 0x20:
+                dev_start = pos + 7 + 3 * n_fields
+                offset += sum(data[dev_start + 1 : end : 3])
+            lid = len(self.layouts)
+            self.layout_ids[key] = lid
+            self.layouts.append(_Layout(global_num, offset, big, fields))
+        local = h & 0x0F
+        self.local_layout[local] = lid
+        self.sizes[local] = self.layouts[lid].size
+        return end
+
+    def walk(self, pos: int, limit: int) -> tuple[int, str]:
+        """Walk messages from ``pos`` up to ``limit``; return (position reached, status)."""
+        data = self.data
+        sizes = self.sizes
+        local_layout = self.local_layout
+        layouts = self.layouts
+        byte = _BYTE
+        prev_h = -1  # header byte, offset and size of the previous normal data message
+        prev_pos = -1
+        prev_size = 0
+        status = _WalkStatus.OK
+        while pos < limit:
+            h = data[pos]
+            if h < 0x40:  # normal header, data message
+                size = sizes[h & 0x0F]
+                if not size:
+                    status = _WalkStatus.UNDEFINED
+                    break
+                nxt = pos + size
+                if nxt > limit:
+                    status = _WalkStatus.PARTIAL
+                    break
+                lay = layouts[local_layout[h & 0x0F]]
+                if nxt < limit:
+                    hn = data[nxt]
+                    if hn == h:
+                        third = nxt + size
+                        if third < limit and data[third] == h:
+                            # A run of the same message: count it with a strided slice.
+                            k = 16
+                            hb = byte[h]
+                            while True:
+                                kk = min(k, (limit - pos) // size)
+                                run = kk - len(data[pos : pos + kk * size : size].lstrip(hb))
+                                lay.runs.append((pos, run, size))
+                                pos += run * size
+                                if run < k:
+                                    break
+                                k *= 4
+                            prev_h, prev_pos, prev_size = h, pos - size, size
+                            continue
+                    elif hn == prev_h and prev_pos + prev_size == pos:
+                        period = size + prev_size
+                        if pos + period < limit and data[pos + period] == h:
+                            # Two messages alternating (record, hrv, record, hrv, ...).
+                            other = layouts[local_layout[hn & 0x0F]]
+                            k = 16
+                            ha, hb2 = byte[h], byte[hn]
+                            while True:
+                                kk = min(k, (limit - pos) // period)
+                                end = pos + kk * period
+                                a = kk - len(data[pos:end:period].lstrip(ha))
+                                b = kk - len(data[nxt : end + size : period].lstrip(hb2))
+                                run = min(a, b)
+                                if run:
+                                    lay.runs.append((pos, run, period))
+                                    other.runs.append((nxt, run, period))
+                                pos += run * period
+                                nxt += run * period
+                                if run < k:
+                                    break
+                                k *= 4
+                            prev_h, prev_pos = hn, pos - prev_size
+                            continue
+                lay.singles.append(pos)
+                prev_h, prev_pos, prev_size = h, pos, size
+                pos = nxt
+            elif h >= 0x80:  # compressed timestamp header, data message
+                local = (h >> 5) & 0x03
+                size = sizes[local]
+                if not size:
+                    status = _WalkStatus.UNDEFINED
+                    break
+                if pos + size > limit:
+                    status = _WalkStatus.PARTIAL
+                    break
+                layouts[local_layout[local]].singles.append(pos)
+                self.has_compressed = True
+                prev_h = -1
+                pos += size
+            else:  # definition message
+                end = self._define(pos, limit)
+                if end < 0:
+                    status = _WalkStatus.PARTIAL
+                    break
+                prev_h = -1
+                pos = end
+        self.pos = pos
+        return pos, status
+
+    def _reads_consistently(self, pos: int, limit: int) -> bool:
+        """Whether ``_RESYNC_CHECK`` messages from ``pos`` parse with the known definitions."""
+        data = self.data
+        sizes = list(self.sizes)
+        for _ in range(_RESYNC_CHECK):
+            if pos == limit:
+                return True
+            h = data[pos]
+            if h & 0x80:
+                size = sizes[(h >> 5) & 0x03]
+            elif h & 0x40:
+                if pos + 6 > limit or data[pos + 1] != 0 or data[pos + 2] > 1:
+                    return False
+                n_fields = data[pos + 5]
+                end = pos + 6 + 3 * n_fields
+                if end > limit:
+                    return False
+                size = 1 + sum(data[pos + 7 : end : 3])
+                if h & 0x20:
+                    if end >= limit:
+                        return False
+                    dev_end = end + 1 + 3 * data[end]
+                    if dev_end > limit:
+                        return False
+                    size += sum(data[end + 2 : dev_end : 3])
+                    end = dev_end
+                sizes[h & 0x0F] = size
+                pos = end
+                continue
+            else:
+                size = sizes[h & 0x0F]
+            if not size or pos + size > limit:
+                return False
+            pos += size
+        return True
+
+    def resync(self, pos: int, limit: int) -> int:
+        """The next offset after ``pos`` from which messages read consistently, or -1."""
+        stop = min(limit, pos + _RESYNC_WINDOW)
+        for cand in range(pos + 1, stop):
+            if self._reads_consistently(cand, limit):
+                return cand
+        return -1
+
+
+# --------------------------------------------------------------------------------------
+# Column decoding
+# --------------------------------------------------------------------------------------
+
+
+def _field_format(base_type: int, size: int, big: bool) -> str | None:
+    """numpy format of a field's first element, or None when it cannot be numeric."""
+    bt = P.BASE_TYPES.get(base_type)
+    if bt is None or size < bt.size or size % bt.size or base_type == 0x07:
+        return None
+    return (">" if big else "<") + bt.dtype
+
+
+def _to_float(col: npt.NDArray[np.generic], base_type: int) -> FloatArray:
+    """Raw column -> float64 with the base type's invalid value as NaN."""
+    bt = P.BASE_TYPES[base_type]
+    out = col.astype(np.float64)
+    if bt.dtype.startswith("f"):
+        out[~np.isfinite(out)] = np.nan
+    else:
+        out[col == bt.invalid] = np.nan
+    return out
+
+
+@dataclass(slots=True)
+class _Table:
+    """Decoded columns of one message type, in file order."""
+
+    positions: IntArray
+    columns: dict[str, FloatArray]
+    strings: dict[str, list[str | None]] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return int(self.positions.size)
+
+    def col(self, name: str) -> FloatArray:
+        return self.columns[name]
+
+    def value(self, name: str, i: int) -> float | None:
+        v = float(self.columns[name][i])
+        return v if np.isfinite(v) else None
+
+
+class _Decoder:
+    """Turns the walked offsets into numpy columns."""
+
+    def __init__(self, walker: _Walker) -> None:
+        self.data = walker.data
+        self.layouts = walker.layouts
+        self.by_global: dict[int, list[_Layout]] = {}
+        for lay in walker.layouts:
+            self.by_global.setdefault(lay.global_num, []).append(lay)
+
+    def _rows(
+        self, lay: _Layout, positions: IntArray, wanted: list[tuple[str, int, str]]
+    ) -> npt.NDArray[np.void] | None:
+        """Structured rows of ``lay`` at ``positions``: ``wanted`` = (name, offset, format)."""
+        if not wanted:
+            return None
+        dt = np.dtype(
+            {
+                "names": [w[0] for w in wanted],
+                "formats": [w[2] for w in wanted],
+                "offsets": [w[1] for w in wanted],
+                "itemsize": lay.size,
+            }
+        )
+        n_bytes = len(self.data)
+        view: npt.NDArray[np.void] = np.ndarray(
+            shape=(n_bytes - lay.size + 1,), dtype=dt, buffer=self.data, offset=0, strides=(1,)
+        )
+        return view[positions]
+
+    def table(
+        self,
+        global_num: int,
+        specs: Mapping[str, P.FieldSpec],
+        *,
+        raw_bytes: Mapping[str, int] | None = None,
+        strings: tuple[str, ...] = (),
+    ) -> _Table:
+        """Decode ``specs`` (scaled floats, NaN when invalid or absent) of one message type.
+
+        ``raw_bytes`` names byte fields returned as little-endian integers of that many
+        bytes (NaN when every byte is 0xFF); ``strings`` names string fields decoded per
+        message (only for rare messages such as ``file_id``).
+        """
+        raw_bytes = raw_bytes or {}
+        pos_parts: list[IntArray] = []
+        col_parts: dict[str, list[FloatArray]] = {name: [] for name in specs}
+        str_parts: dict[str, list[str | None]] = {name: [] for name in strings}
+        for lay in self.by_global.get(global_num, []):
+            positions = lay.positions()
+            n = positions.size
+            if n == 0:
+                continue
+            pos_parts.append(positions)
+            wanted: list[tuple[str, int, str]] = []
+            kinds: dict[str, tuple[str, int]] = {}
+            for name, spec in specs.items():
+                fdef = lay.fields.get(spec.num)
+                if fdef is None or name in strings:
+                    continue
+                offset, size, base = fdef
+                if name in raw_bytes:
+                    nb = raw_bytes[name]
+                    if size >= nb:
+                        for k in range(nb):
+                            wanted.append((f"{name}.{k}", offset + k, "u1"))
+                        kinds[name] = ("bytes", nb)
+                    continue
+                fmt = _field_format(base, size, lay.big_endian)
+                if fmt is not None:
+                    wanted.append((name, offset, fmt))
+                    kinds[name] = ("num", base)
+            rows = self._rows(lay, positions, wanted)
+            for name, spec in specs.items():
+                kind = kinds.get(name)
+                if rows is None or kind is None:
+                    col_parts[name].append(np.full(n, np.nan))
+                elif kind[0] == "bytes":
+                    acc = np.zeros(n, dtype=np.int64)
+                    all_ff = np.ones(n, dtype=bool)
+                    for k in range(kind[1]):
+                        b = rows[f"{name}.{k}"]
+                        acc |= b.astype(np.int64) << (8 * k)
+                        all_ff &= b == 0xFF
+                    out = acc.astype(np.float64)
+                    out[all_ff] = np.nan
+                    col_parts[name].append(out)
+                else:
+                    values = _to_float(rows[name], kind[1])
+                    if spec.scale != 1:
+                        values /= spec.scale
+                    if spec.offset:
+                        values -= spec.offset
+                    col_parts[name].append(values)
+            for name in strings:
+                fdef = lay.fields.get(specs[name].num)
+                for p in positions.tolist():
+                    if fdef is None:
+                        str_parts[name].append(None)
+                        continue
+                    raw = self.data[p + fdef[0] : p + fdef[0] + fdef[1]].split(b"\x00", 1)[0]
+                    text = raw.decode("utf-8", errors="replace").strip()
+                    str_parts[name].append(text or None)
+        if not pos_parts:
+            empty = np.empty(0, dtype=np.float64)
+            return _Table(
+                np.empty(0, dtype=np.int64),
+                {name: empty for name in specs},
+                {name: [] for name in strings},
+            )
+        positions = np.concatenate(pos_parts) if len(pos_parts) > 1 else pos_parts[0]
+        columns = {
+            name: np.concatenate(parts) if len(parts) > 1 else parts[0]
+            for name, parts in col_parts.items()
+        }
+        if positions.size > 1 and not bool(np.all(positions[1:] > positions[:-1])):
+            order = np.argsort(positions, kind="stable")
+            positions = positions[order]
+            columns = {name: col[order] for name, col in columns.items()}
+            str_parts = {name: [vals[i] for i in order.tolist()] for name, vals in str_parts.items()}
+        return _Table(positions, columns, str_parts)
+
+    def compressed_timestamps(self, positions: IntArray) -> FloatArray:
+        """FIT timestamps of the messages at ``positions`` that have compressed headers.
+
+        The 5-bit offset in a compressed header counts from the last full timestamp of any
+        message (or the previous compressed one); an offset smaller than the previous one
+        means the 32-second counter rolled over (FIT protocol, "Compressed Timestamp
+        Header"). Computed for all messages at once with cumulative sums.
+        """
+        u8 = np.frombuffer(self.data, dtype=np.uint8)
+        pos_parts: list[IntArray] = []
+        val_parts: list[FloatArray] = []
+        for lay in self.layouts:
+            if 253 not in lay.fields and not lay.singles:
+                continue
+            p = lay.positions()
+            if p.size == 0:
+                continue
+            if 253 in lay.fields:
+                offset, size, base = lay.fields[253]
+                fmt = _field_format(base, size, lay.big_endian)
+                if fmt is not None:
+                    rows = self._rows(lay, p, [("timestamp", offset, fmt)])
+                    assert rows is not None
+                    ts = _to_float(rows["timestamp"], base)
+                else:
+                    ts = np.full(p.size, np.nan)
+            else:
+                ts = np.full(p.size, np.nan)
+            comp = u8[p] >= 0x80
+            keep = comp | np.isfinite(ts)
+            pos_parts.append(p[keep])
+            val_parts.append(np.where(comp[keep], np.nan, ts[keep]))
+        all_pos = np.concatenate(pos_parts)
+        all_val = np.concatenate(val_parts)
+        order = np.argsort(all_pos, kind="stable")
+        all_pos = all_pos[order]
+        all_val = all_val[order]
+        is_comp = u8[all_pos] >= 0x80
+        full = ~is_comp
+        full_int = np.where(full, all_val, 0).astype(np.int64)
+        low = np.where(is_comp, u8[all_pos].astype(np.int64) & 0x1F, full_int & 0x1F)
+        prev_low = np.concatenate([[0], low[:-1]])
+        wrap = (is_comp & (low < prev_low)).astype(np.int64)
+        wraps = np.cumsum(wrap)
+        seg = np.cumsum(full) - 1  # index of the governing full timestamp (-1: none yet)
+        full_idx = np.flatnonzero(full)
+        seg_safe = np.maximum(seg, 0)
+        if full_idx.size:
+            base = (full_int[full_idx] & ~0x1F)[seg_safe]
+            wraps_at = wraps[full_idx][seg_safe]
+        else:
+            base = np.zeros_like(full_int)
+            wraps_at = np.zeros_like(full_int)
+        ts_all = (base + low + 32 * (wraps - wraps_at)).astype(np.float64)
+        ts_all[seg < 0] = np.nan
+        idx = np.searchsorted(all_pos, positions)
+        idx = np.minimum(idx, all_pos.size - 1)
+        out = np.where(all_pos[idx] == positions, ts_all[idx], np.nan)
+        result: FloatArray = np.where(u8[positions] >= 0x80, out, np.nan)
+        return result
+
+
+# --------------------------------------------------------------------------------------
+# Decoded file
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FitRecords:
+    """Every ``record`` message in file order, in SI units; NaN where absent or invalid.
+
+    ``epoch_s`` are UNIX seconds. ``cadence_rpm`` is cadence + fractional cadence as the
+    device wrote it (strides per minute for running).
+    """
+
+    positions: IntArray
+    epoch_s: FloatArray
+    lat_deg: FloatArray
+    lon_deg: FloatArray
+    altitude_m: FloatArray
+    distance_m: FloatArray
+    speed_m_s: FloatArray
+    hr_bpm: FloatArray
+    cadence_rpm: FloatArray
+    power_w: FloatArray
+
+    def __len__(self) -> int:
+        return int(self.epoch_s.size)
+
+    def columns(self) -> dict[str, FloatArray]:
+        return {
+            "lat_deg": self.lat_deg,
+            "lon_deg": self.lon_deg,
+            "altitude_m": self.altitude_m,
+            "distance_m": self.distance_m,
+            "speed_m_s": self.speed_m_s,
+            "hr_bpm": self.hr_bpm,
+            "cadence_rpm": self.cadence_rpm,
+            "power_w": self.power_w,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class FitSession:
+    """One ``session`` message: the device's own summary (UNIX seconds, SI units)."""
+
+    start_epoch_s: float | None
+    end_epoch_s: float | None  # the session message's timestamp
+    sport: str | None
+    sub_sport: str | None
+    totals: DeviceTotals
+
+
+@dataclass(frozen=True, slots=True)
+class FitLap:
+    start_epoch_s: float | None
+    elapsed_s: float | None
+    distance_m: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class FitData:
+    """Everything :func:`parse_fit` uses, decoded but not yet cleaned or split."""
+
+    file_types: tuple[int | None, ...]
+    device: str | None
+    records: FitRecords
+    sessions: tuple[FitSession, ...]
+    laps: tuple[FitLap, ...]
+    sport: str | None
+    sub_sport: str | None
+    utc_offset_s: int | None
+    warnings: tuple[str, ...]
+    n_files: int
+
+
+def _looks_like_header(data: bytes, pos: int) -> bool:
+    return (
+        len(data) - pos >= _HEADER_MIN
+        and data[pos] >= _HEADER_MIN
+        and data[pos + 8 : pos + 12] == b".FIT"
+    )
+
+
+def _walk_files(walker: _Walker) -> tuple[int, list[str]]:
+    """Split chained FIT files, check CRCs and walk every file's messages."""
+    data = walker.data
+    n = len(data)
+    warnings: list[str] = []
+    pos = 0
+    index = 0
+    resyncs = 0
+    while pos < n:
+        walker.pos = pos
+        if not _looks_like_header(data, pos):
+            if index == 0:
+                raise CorruptFileError(
+                    "This is not a FIT file: no FIT header at its start.", hint=_HINT_EXPORT
+                )
+            if data[pos:].strip(b"\x00"):
+                warnings.append(
+                    f"{n - pos} bytes after the end of the FIT data (from byte {pos}) are not "
+                    "FIT data and were ignored."
+                )
+            break
+        header_size = data[pos]
+        if pos + header_size > n:
+            if index == 0:
+                raise CorruptFileError(
+                    f"The FIT file ends inside its header (byte {n}).", hint=_HINT_EXPORT
+                )
+            warnings.append(f"An incomplete FIT header at byte {pos} was ignored.")
+            break
+        if header_size >= 14:
+            header_crc = int.from_bytes(data[pos + 12 : pos + 14], "little")
+            if header_crc and compute_fit_crc(data[pos : pos + 12]) != header_crc:
+                raise CorruptFileError(
+                    f"The FIT header checksum does not match (header at byte {pos}): "
+                    "the file is damaged.",
+                    hint=_HINT_EXPORT,
+                )
+        data_size = int.from_bytes(data[pos + 4 : pos + 8], "little")
+        start = pos + header_size
+        end = start + data_size
+        walker.reset_locals()
+        if data_size == 0:
+            after = start + 2
+            if n > after and not _looks_like_header(data, after) and data[after:].strip(b"\x00"):
+                raise CorruptFileError(
+                    f"The FIT header says the file holds no data, yet {n - start} bytes follow "
+                    "it: the recording was never finished (the watch may have lost power or "
+                    "stopped mid-save), so the file cannot be read reliably.",
+                    hint=_HINT_EXPORT,
+                )
+            pos = after
+            index += 1
+            continue
+        truncated = end + 2 > n
+        crc_ok = not truncated and compute_fit_crc(data[pos : end + 2]) == 0
+        limit = min(end, n)
+        reached, status = walker.walk(start, limit)
+        while status == _WalkStatus.UNDEFINED and (crc_ok or truncated) and resyncs < _MAX_RESYNCS:
+            nxt = walker.resync(reached, limit)
+            if nxt < 0:
+                break
+            resyncs += 1
+            warnings.append(
+                f"{nxt - reached} unreadable bytes at byte {reached} were skipped "
+                "(a message there is malformed)."
+            )
+            reached, status = walker.walk(nxt, limit)
+        if status == _WalkStatus.UNDEFINED:
+            if not (crc_ok or truncated):
+                raise CorruptFileError(
+                    f"The checksum does not match and the data is unreadable from byte "
+                    f"{reached}: the file is damaged.",
+                    hint=_HINT_EXPORT,
+                )
+            warnings.append(
+                f"The data is unreadable from byte {reached} on; only the part before it was "
+                "imported."
+            )
+            break
+        if truncated:
+            warnings.append(
+                f"The file ends early: it is {end + 2 - n} bytes shorter than its header says, "
+                "so the end of the recording may be missing."
+            )
+            break
+        if not crc_ok:
+            if status == _WalkStatus.OK:
+                raise CorruptFileError(
+                    f"The checksum does not match (FIT data at bytes {pos}-{end + 2}): "
+                    "the file is damaged.",
+                    hint=_HINT_EXPORT,
+                )
+            # The last message runs past the declared size: the file was never closed and
+            # has no CRC where the header says. Read on to the end of the file.
+            reached, status = walker.walk(reached, n)
+            warnings.append(
+                "The file was not closed properly by the device (it has no checksum); "
+                "it was read up to its last complete message."
+            )
+            if status == _WalkStatus.UNDEFINED:
+                warnings.append(
+                    f"The data is unreadable from byte {reached} on; only the part before it "
+                    "was imported."
+                )
+            break
+        if status == _WalkStatus.PARTIAL:
+            warnings.append(
+                f"The last message of the FIT data (at byte {reached}) is incomplete and was "
+                "ignored."
+            )
+        pos = end + 2
+        index += 1
+    return index + (1 if pos < n else 0), warnings
+
+
+def _enum_name(table: Mapping[int, str], value: float | None) -> str | None:
+    if value is None:
+        return None
+    return table.get(int(value), str(int(value)))
+
+
+def _device_name(file_id: _Table, row: int, device_info: _Table) -> str | None:
+    maker = file_id.value("manufacturer", row)
+    product = file_id.value("product", row)
+    product_name = file_id.strings["product_name"][row]
+    if product_name is None:
+        for i in range(len(device_info)):
+            if device_info.value("device_index", i) == 0:
+                product_name = device_info.strings["product_name"][i]
+                if product_name:
+                    break
+    parts: list[str] = []
+    if maker is not None:
+        parts.append(P.MANUFACTURERS.get(int(maker), str(int(maker))))
+    if product_name:
+        parts.append(product_name)
+    elif product is not None:
+        if maker is not None and int(maker) in P.GARMIN_PRODUCT_MANUFACTURERS:
+            parts.append(P.GARMIN_PRODUCTS.get(int(product), str(int(product))))
+        else:
+            parts.append(str(int(product)))
+    return " ".join(parts) or None
+
+
+def _optional(value: float | None) -> float | None:
+    return value if value is not None and np.isfinite(value) else None
+
+
+def _records(dec: _Decoder, walker: _Walker) -> FitRecords:
+    table = dec.table(
+        P.MESG_RECORD,
+        P.RECORD_FIELDS,
+        raw_bytes={"compressed_speed_distance": 3},
+    )
+    c = table.columns
+    ts = c["timestamp"]
+    if walker.has_compressed and len(table):
+        comp = dec.compressed_timestamps(table.positions)
+        ts = np.where(np.isfinite(comp), comp, ts)
+    altitude = np.where(np.isfinite(c["enhanced_altitude"]), c["enhanced_altitude"], c["altitude"])
+    speed = np.where(np.isfinite(c["enhanced_speed"]), c["enhanced_speed"], c["speed"])
+    distance = c["distance"]
+    csd = c["compressed_speed_distance"]
+    ok = np.isfinite(csd)
+    if ok.any():
+        raw = csd[ok].astype(np.int64)
+        speed_bits, dist_bits = P.COMPRESSED_SPEED_DISTANCE_BITS
+        speed_scale, dist_scale = P.COMPRESSED_SPEED_DISTANCE_SCALES
+        csd_speed = (raw & ((1 << speed_bits) - 1)) / speed_scale
+        dist_raw = (raw >> speed_bits) & ((1 << dist_bits) - 1)
+        # Accumulate the 12-bit rolling distance (FIT "accumulated" component).
+        steps = np.diff(dist_raw, prepend=dist_raw[:1]) & ((1 << dist_bits) - 1)
+        csd_dist = (dist_raw[0] + np.cumsum(steps)) / dist_scale
+        speed = speed.copy()
+        distance = distance.copy()
+        sp = speed[ok]
+        speed[ok] = np.where(np.isfinite(sp), sp, csd_speed)
+        di = distance[ok]
+        distance[ok] = np.where(np.isfinite(di), di, csd_dist)
+    cadence = c["cadence"]
+    frac = c["fractional_cadence"]
+    cadence = np.where(np.isfinite(frac) & np.isfinite(cadence), cadence + frac, cadence)
+    return FitRecords(
+        positions=table.positions,
+        epoch_s=ts + P.FIT_EPOCH_S,
+        lat_deg=c["position_lat"] * P.SEMICIRCLE_DEG,
+        lon_deg=c["position_long"] * P.SEMICIRCLE_DEG,
+        altitude_m=altitude,
+        distance_m=distance,
+        speed_m_s=speed,
+        hr_bpm=c["heart_rate"],
+        cadence_rpm=cadence,
+        power_w=c["power"],
+    )
+
+
+def _sessions(dec: _Decoder) -> tuple[FitSession, ...]:
+    t = dec.table(P.MESG_SESSION, P.SESSION_FIELDS)
+    out: list[FitSession] = []
+    for i in range(len(t)):
+        cadence = t.value("avg_cadence", i)
+        frac = t.value("avg_fractional_cadence", i)
+        if cadence is not None and frac is not None:
+            cadence += frac
+        start = t.value("start_time", i)
+        stamp = t.value("timestamp", i)
+        totals = DeviceTotals(
+            distance_m=t.value("total_distance", i),
+            timer_s=t.value("total_timer_time", i),
+            elapsed_s=t.value("total_elapsed_time", i),
+            ascent_m=t.value("total_ascent", i),
+            descent_m=t.value("total_descent", i),
+            avg_hr_bpm=t.value("avg_heart_rate", i),
+            max_hr_bpm=t.value("max_heart_rate", i),
+            avg_cadence_rpm=cadence,
+        )
+        out.append(
+            FitSession(
+                start_epoch_s=None if start is None else start + P.FIT_EPOCH_S,
+                end_epoch_s=None if stamp is None else stamp + P.FIT_EPOCH_S,
+                sport=_enum_name(P.SPORTS, t.value("sport", i)),
+                sub_sport=_enum_name(P.SUB_SPORTS, t.value("sub_sport", i)),
+                totals=totals,
+            )
+        )
+    return tuple(out)
+
+
+def _laps(dec: _Decoder) -> tuple[FitLap, ...]:
+    t = dec.table(P.MESG_LAP, P.LAP_FIELDS)
+    start = t.col("start_time") + P.FIT_EPOCH_S
+    return tuple(
+        FitLap(
+            start_epoch_s=_optional(float(start[i])),
+            elapsed_s=t.value("total_elapsed_time", i),
+            distance_m=t.value("total_distance", i),
+        )
+        for i in range(len(t))
+    )
+
+
+def _utc_offset(dec: _Decoder) -> int | None:
+    t = dec.table(P.MESG_ACTIVITY, P.ACTIVITY_FIELDS)
+    for i in range(len(t)):
+        stamp = t.value("timestamp", i)
+        local = t.value("local_timestamp", i)
+        if stamp is None or local is None:
+            continue
+        offset = local - stamp
+        if abs(offset) <= _MAX_UTC_OFFSET_S:
+            return int(round(offset / 900.0)) * 900
+    return None
+
+
+def decode_fit(data: bytes) -> FitData:
+    """Decode a FIT file's messages into columns (see the module docstring).
+
+    Raises :class:`CorruptFileError` for damaged files; never builds activities.
+    """
+    walker = _Walker(bytes(data))
+    try:
+        with np.errstate(all="ignore"):
+            n_files, warnings = _walk_files(walker)
+            dec = _Decoder(walker)
+            file_id = dec.table(P.MESG_FILE_ID, P.FILE_ID_FIELDS, strings=("product_name",))
+            device_info = dec.table(
+                P.MESG_DEVICE_INFO, P.DEVICE_INFO_FIELDS, strings=("product_name",)
+            )
+            file_types = tuple(
+                None if t is None else int(t)
+                for t in (file_id.value("type", i) for i in range(len(file_id)))
+            )
+            activity_rows = [i for i, t in enumerate(file_types) if t == _ACTIVITY_FILE_TYPE]
+            device_row = activity_rows[0] if activity_rows else 0
+            device = _device_name(file_id, device_row, device_info) if len(file_id) else None
+            sport_table = dec.table(P.MESG_SPORT, P.SPORT_FIELDS)
+            sport = sub_sport = None
+            if len(sport_table):
+                sport = _enum_name(P.SPORTS, sport_table.value("sport", 0))
+                sub_sport = _enum_name(P.SUB_SPORTS, sport_table.value("sub_sport", 0))
+            return FitData(
+                file_types=file_types,
+                device=device,
+                records=_records(dec, walker),
+                sessions=_sessions(dec),
+                laps=_laps(dec),
+                sport=sport,
+                sub_sport=sub_sport,
+                utc_offset_s=_utc_offset(dec),
+                warnings=tuple(warnings),
+                n_files=n_files,
+            )
+    except BackstrideError:
+        raise
+    except Exception as exc:  # every input must end in one of our errors
+        raise CorruptFileError(
+            f"The FIT file is damaged near byte {walker.pos}: it could not be decoded "
+            f"({type(exc).__name__}: {exc}).",
+            hint=_HINT_EXPORT,
+        ) from exc
+
+
+# --------------------------------------------------------------------------------------
+# Activities
+# --------------------------------------------------------------------------------------
+
+
+def _source_sport(sport: str | None, sub_sport: str | None) -> str:
+    if not sport:
+        return ""
+    if sub_sport and sub_sport != "generic":
+        return f"{sport}/{sub_sport}"
+    return sport
+
+
+def _session_windows(sessions: tuple[FitSession, ...]) -> tuple[FloatArray, FloatArray]:
+    starts = np.full(len(sessions), np.nan)
+    ends = np.full(len(sessions), np.nan)
+    for i, s in enumerate(sessions):
+        start = s.start_epoch_s
+        elapsed = s.totals.elapsed_s
+        if start is None and s.end_epoch_s is not None and elapsed is not None:
+            start = s.end_epoch_s - elapsed
+        if start is None:
+            continue
+        starts[i] = start
+        if elapsed is not None:
+            ends[i] = start + elapsed
+        elif s.end_epoch_s is not None and s.end_epoch_s >= start:
+            ends[i] = s.end_epoch_s
+        else:
+            ends[i] = start
+    return starts, ends
+
+
+def assign_to_sessions(times: FloatArray, starts: FloatArray, ends: FloatArray) -> IntArray:
+    """Index of the session window holding each time, or of the nearest window.
+
+    Times that are NaN, and every time when no window has a known start, go to window 0.
+    """
+    n = times.size
+    known = np.flatnonzero(np.isfinite(starts))
+    if known.size == 0 or n == 0:
+        return np.zeros(n, dtype=np.int64)
+    k_starts = starts[known]
+    k_ends = np.maximum(ends[known], k_starts)
+    # distance from each time to each window (0 inside): windows are few, times many
+    best = np.zeros(n, dtype=np.int64)
+    best_dist = np.full(n, np.inf)
+    for j in range(known.size):
+        dist = np.maximum(k_starts[j] - times, 0.0) + np.maximum(times - k_ends[j], 0.0)
+        better = dist < best_dist
+        best[better] = j
+        best_dist[better] = dist[better]
+    result: IntArray = known[best]
+    result[~np.isfinite(times)] = known[0]
+    return result
+
+
+def _build_activity(
+    fit: FitData,
+    *,
+    sport: str | None,
+    sub_sport: str | None,
+    mask: npt.NDArray[np.bool_],
+    start_epoch_s: float | None,
+    totals: DeviceTotals | None,
+    laps: list[FitLap],
+) -> Activity:
+    rec = fit.records
+    warnings = list(fit.warnings)
+    if mask.any():
+        epoch = rec.epoch_s[mask]
+        columns = {name: col[mask] for name, col in rec.columns().items()}
+    elif start_epoch_s is not None:
+        epoch = np.array([start_epoch_s])
+        columns = {}
+        warnings.append("No samples were recorded; only the device's totals are available.")
+    else:
+        raise CorruptFileError("The FIT file holds a session without time or samples.")
+    activity = assemble_activity(
+        sport=map_sport(sport, sub_sport),
+        source_sport=_source_sport(sport, sub_sport),
+        source_format="fit",
+        epoch_s=epoch,
+        columns=columns,
+        totals=totals,
+        start_epoch_s=start_epoch_s,
+        utc_offset_s=fit.utc_offset_s,
+        device=fit.device,
+        warnings=tuple(warnings),
+    )
+    if laps:
+        t0 = activity.start_at.timestamp()
+        activity = activity.with_changes(
+            laps=tuple(
+                Lap(start_s=lap.start_epoch_s - t0, duration_s=lap.elapsed_s, distance_m=lap.distance_m)
+                for lap in laps
+                if lap.start_epoch_s is not None
+            )
+        )
+    return activity
+
+
+def _check_is_activity(fit: FitData) -> None:
+    types = fit.file_types
+    if _ACTIVITY_FILE_TYPE in types:
+        return
+    known = [t for t in types if t is not None]
+    if known:
+        name = P.FILE_TYPES.get(known[0], f"type {known[0]}").replace("_", " ")
+        raise NotAnActivityError(
+            f"This FIT file was skipped: not an activity file (it is a {name} file).",
+            hint="backstride imports activities (runs, walks, rides...), not device files.",
+        )
+
+
+def parse_fit(data: bytes) -> list[Activity]:
+    """Every activity in a FIT file: one per session (see the module docstring).
+
+    Raises :class:`NotAnActivityError` for settings, workout, monitoring and other
+    non-activity FIT files, and :class:`CorruptFileError` for damaged ones.
+    """
+    try:
+        return _parse_fit(data)
+    except ActivityFileError:
+        raise
+    except BackstrideError as exc:
+        raise CorruptFileError(f"The FIT file holds impossible values: {exc.message}") from exc
+    except Exception as exc:  # every input must end in one of our errors
+        raise CorruptFileError(
+            f"The FIT file could not be decoded ({type(exc).__name__}: {exc}).",
+            hint=_HINT_EXPORT,
+        ) from exc
+
+
+def _parse_fit(data: bytes) -> list[Activity]:
+    fit = decode_fit(data)
+    _check_is_activity(fit)
+    rec = fit.records
+    if not fit.sessions:
+        if len(rec) == 0:
+            raise CorruptFileError(
+                "The FIT file holds no activity data (no records and no sessions).",
+                hint=_HINT_EXPORT,
+            )
+        return [
+            _build_activity(
+                fit,
+                sport=fit.sport,
+                sub_sport=fit.sub_sport,
+                mask=np.ones(len(rec), dtype=bool),
+                start_epoch_s=None,
+                totals=None,
+                laps=list(fit.laps),
+            )
+        ]
+    sessions = fit.sessions
+    starts, ends = _session_windows(sessions)
+    owner = assign_to_sessions(rec.epoch_s, starts, ends)
+    lap_starts = np.array(
+        [np.nan if lap.start_epoch_s is None else lap.start_epoch_s for lap in fit.laps]
+    )
+    lap_owner = assign_to_sessions(lap_starts, starts, ends)
+    keep = [i for i, s in enumerate(sessions) if s.sport != _TRANSITION]
+    if not keep:
+        keep = list(range(len(sessions)))
+    activities: list[Activity] = []
+    for i in keep:
+        s = sessions[i]
+        activities.append(
+            _build_activity(
+                fit,
+                sport=s.sport,
+                sub_sport=s.sub_sport,
+                mask=owner == i,
+                start_epoch_s=None if np.isnan(starts[i]) else float(starts[i]),
+                totals=s.totals,
+                laps=[lap for lap, o in zip(fit.laps, lap_owner.tolist(), strict=True) if o == i],
+            )
+        )
+    return activities

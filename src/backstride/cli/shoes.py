@@ -1,0 +1,169 @@
+"""``backstride shoes add|list|edit|default|retire``"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from backstride.cli.body import say
+from backstride.cli.common import STATE, console, parse_day, print_json, today_or
+from backstride.services.shoes import (
+    ShoeView,
+    add_shoe,
+    edit_shoe,
+    list_shoes,
+    retire_shoe,
+    set_default_shoe,
+)
+
+app = typer.Typer(no_args_is_help=True)
+
+
+def _describe(view: ShoeView) -> None:
+    d = view.to_json()
+    extra = []
+    if d["default_for"]:
+        extra.append(f"default for {', '.join(d['default_for'])}")
+    if d["retired_on"]:
+        extra.append(f"retired {d['retired_on']}")
+    more = f" ({'; '.join(extra)})" if extra else ""
+    say(
+        f"'{d['name']}': {d['distance_km']:.1f} km, {d['runs']} run(s); inspect at "
+        f"{d['inspect_km']:g} km, retire at {d['retire_km']:g} km{more}."
+    )
+    for warning in d["warnings"]:
+        say(warning, style="bold yellow")
+
+
+@app.command("add")
+def shoes_add(
+    name: Annotated[str, typer.Argument(help="A name for the pair (as in your Strava gear).")],
+    start_km: Annotated[
+        float, typer.Option("--start-km", help="Distance already on them, in km.")
+    ] = 0.0,
+    inspect_km: Annotated[
+        float, typer.Option("--inspect-km", help="Distance at which to inspect them, in km.")
+    ] = 500.0,
+    retire_km: Annotated[
+        float, typer.Option("--retire-km", help="Distance at which to replace them, in km.")
+    ] = 800.0,
+    bought: Annotated[
+        str | None, typer.Option("--bought", help="Purchase date, YYYY-MM-DD.")
+    ] = None,
+) -> None:
+    """Add a pair of shoes."""
+    view = add_shoe(
+        STATE.app(),
+        name,
+        start_km=start_km,
+        inspect_km=inspect_km,
+        retire_km=retire_km,
+        bought_on=parse_day(bought, what="date for --bought"),
+        today=today_or(None),
+    )
+    say("Added.")
+    _describe(view)
+
+
+@app.command("edit")
+def shoes_edit(
+    name: Annotated[str, typer.Argument(help="The pair's name.")],
+    start_km: Annotated[
+        float | None, typer.Option("--start-km", help="Distance already on them, in km.")
+    ] = None,
+    inspect_km: Annotated[
+        float | None, typer.Option("--inspect-km", help="Distance at which to inspect them.")
+    ] = None,
+    retire_km: Annotated[
+        float | None, typer.Option("--retire-km", help="Distance at which to replace them.")
+    ] = None,
+    bought: Annotated[
+        str | None, typer.Option("--bought", help="Purchase date, YYYY-MM-DD.")
+    ] = None,
+) -> None:
+    """Change a pair's start distance, inspect/retire distances or purchase date."""
+    view = edit_shoe(
+        STATE.app(),
+        name,
+        start_km=start_km,
+        inspect_km=inspect_km,
+        retire_km=retire_km,
+        bought_on=parse_day(bought, what="date for --bought"),
+        today=today_or(None),
+    )
+    say("Updated.")
+    _describe(view)
+
+
+@app.command("list")
+def shoes_list(
+    json_out: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+) -> None:
+    """Every pair with distance, age, runs, wear warnings and next-morning pain."""
+    result = list_shoes(STATE.app(), today=today_or(None))
+    if json_out:
+        print_json(result.to_json())
+        return
+    if not result.shoes:
+        say('No shoes yet. Add a pair with `backstride shoes add "Blue trainers"`.')
+    else:
+        table = Table(
+            "name", "distance", "wear", "runs", "age", "next-morning pain", "default", "state"
+        )
+        for view in result.shoes:
+            d = view.to_json()
+            pain = (
+                f"{d['avg_next_morning_pain']:.1f}/10 "
+                f"({d['pain_mornings']} morning{'' if d['pain_mornings'] == 1 else 's'})"
+                if d["avg_next_morning_pain"] is not None
+                else "–"
+            )
+            age = f"{d['age_days'] // 30} months" if d["age_days"] is not None else "–"
+            used = min(100.0, 100 * d["distance_km"] / d["retire_km"])
+            wear = f"{used:.0f}% of {d['retire_km']:g} km"
+            table.add_row(
+                d["name"],
+                f"{d['distance_km']:.1f} km",
+                wear,
+                str(d["runs"]),
+                age,
+                pain,
+                ", ".join(d["default_for"]) or "–",
+                d["state"],
+            )
+        console.print(table)
+    for warning in result.warnings:
+        say(warning, style="bold yellow")
+    for gear in result.unknown_gear:
+        say(
+            f"{gear.activities} activities name shoes '{gear.name}' that are not in your list: "
+            f'add them with `backstride shoes add "{gear.name}"`.'
+        )
+
+
+@app.command("default")
+def shoes_default(
+    name: Annotated[str, typer.Argument(help="The pair's name.")],
+    sport: Annotated[
+        str, typer.Option("--sport", help="The sport they are the default for, e.g. run.")
+    ] = "run",
+) -> None:
+    """Make a pair the default for a sport: new activities without shoes get it."""
+    view = set_default_shoe(STATE.app(), name, sport=sport, today=today_or(None))
+    say(f"'{view.status.shoe.name}' are now the default for {sport}.")
+
+
+@app.command("retire")
+def shoes_retire(
+    name: Annotated[str, typer.Argument(help="The pair's name.")],
+    on: Annotated[
+        str | None, typer.Option("--on", help="Retirement date, YYYY-MM-DD (default today).")
+    ] = None,
+) -> None:
+    """Retire a pair; it keeps its history but is no longer a default."""
+    view = retire_shoe(
+        STATE.app(), name, on=parse_day(on, what="date for --on"), today=today_or(None)
+    )
+    say(f"Retired '{view.status.shoe.name}' at {view.status.total_km:.1f} km.")

@@ -1,0 +1,75 @@
+"""``backstride load``: weekly totals, each run's spike, and the daily load series."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from backstride.cli.common import STATE, console, print_json, today_or
+from backstride.domain.load import LOAD_RATIO_CAVEAT, LoadReport
+from backstride.domain.units import format_duration, format_km
+from backstride.services.context import App
+from backstride.services.training import load_report
+
+SPIKE_WORDS = {
+    "no_prior": "first run in 30 days",
+    "le_10": "within +10 %",
+    "10_30": "+10–30 %: a bigger step",
+    "30_100": "+30–100 %: a big jump",
+    "gt_100": "more than double",
+}
+
+
+def _week_table(report: LoadReport) -> Table:
+    table = Table("week", "starts", "run km", "run time", "runs", "cross-training", "load")
+    for w in report.weeks:
+        table.add_row(
+            w.week,
+            w.start.isoformat(),
+            format_km(w.run_distance_m, 1),
+            format_duration(w.run_time_s),
+            str(w.runs),
+            str(w.cross_training_sessions),
+            f"{w.load:.0f}",
+        )
+    return table
+
+
+def print_weekly_totals(app: App, *, on: date, weeks: int) -> None:
+    console.print("[bold]Weekly totals[/]")
+    console.print(_week_table(load_report(app, on=on, weeks=weeks)))
+
+
+def load_command(
+    weeks: Annotated[int, typer.Option("--weeks", min=1, max=520, help="ISO weeks to show.")] = 8,
+    on: Annotated[
+        str | None, typer.Option("--on", help="Judge the history as of this date (YYYY-MM-DD).")
+    ] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print every series as JSON.")] = False,
+) -> None:
+    """Weekly distance, time and load, and each run's spike against the last 30 days."""
+    day = today_or(on)
+    report = load_report(STATE.app(), on=day, weeks=weeks)
+    if json_out:
+        print_json(report.to_json())
+        return
+    console.print(_week_table(report))
+    if report.runs:
+        runs = Table("date", "run", "longest in previous 30 days", "spike", "")
+        for r in report.runs:
+            pct = f"{(r.spike_ratio - 1) * 100:+.0f} %" if r.spike_ratio is not None else "–"
+            runs.add_row(
+                r.day.isoformat(),
+                format_km(r.distance_m),
+                format_km(r.longest_prev_30d_m),
+                pct,
+                SPIKE_WORDS.get(r.spike_band or "", ""),
+            )
+        console.print(runs)
+    if report.days:
+        last = report.days[-1]
+        ratio = f"{last.load_ratio:.2f}" if last.load_ratio is not None else "not enough history"
+        console.print(f"Acute:chronic load ratio on {last.day}: {ratio}. {LOAD_RATIO_CAVEAT}")

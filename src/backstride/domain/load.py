@@ -1,0 +1,676 @@
+"""Training load over time: daily and weekly series, spikes, progression, ratios, recovery.
+
+Input is a sequence of :class:`SessionSummary` records (one per activity, small and frozen);
+:func:`compute_load_report` turns them into a :class:`LoadReport`. All series run over a
+contiguous index of the athlete's *local* dates, from the first session (or the start of the
+report window, if earlier) to ``today``; days without activity count as zero. Sessions after
+``today`` are ignored. Every constant is in :class:`~backstride.domain.params.LoadParams` with
+its source; ``docs/metrics.md`` explains each series in plain words.
+
+The acute:chronic load ratios are context only: they are contested (Lolli 2019,
+Impellizzeri 2020; EVIDENCE 1) and must never block a session. See :data:`LOAD_RATIO_CAVEAT`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from backstride.domain.activity import Activity, FloatArray, Sport
+from backstride.domain.metrics import ActivityAnalysis
+from backstride.domain.params import DEFAULT_LOAD_PARAMS, LoadParams
+from backstride.errors import InvalidInputError
+
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+LoadKind = Literal["srpe", "trimp", "duration"]
+SpikeBand = Literal["no_prior", "le_10", "10_30", "30_100", "gt_100"]
+ProgressionBand = Literal["lt_10", "10_30", "gt_30"]
+SportGroup = Literal["running", "other_cardio", "strength_mobility", "other"]
+
+SPORT_GROUPS: Mapping[Sport, SportGroup] = {
+    Sport.RUN: "running",
+    Sport.TRAIL_RUN: "running",
+    Sport.TREADMILL_RUN: "running",
+    Sport.CYCLE: "other_cardio",
+    Sport.SWIM: "other_cardio",
+    Sport.WALK: "other_cardio",
+    Sport.HIKE: "other_cardio",
+    Sport.STRENGTH: "strength_mobility",
+    Sport.MOBILITY: "strength_mobility",
+    Sport.OTHER: "other",
+}
+GROUPS: tuple[SportGroup, ...] = ("running", "other_cardio", "strength_mobility", "other")
+
+LOAD_RATIO_CAVEAT = (
+    "The acute:chronic load ratio is contested: the acute week sits inside the chronic window "
+    "(Lolli 2019) and random denominators predict injuries as well (Impellizzeri 2020). "
+    "It is shown as context only, never as a reason to skip or cut a session."
+)
+
+_SPIKE_BANDS: tuple[SpikeBand, ...] = ("le_10", "10_30", "30_100", "gt_100")
+_PROGRESSION_BANDS: tuple[ProgressionBand, ...] = ("lt_10", "10_30", "gt_30")
+_DAY_S = 86_400.0
+
+
+# ---------------------------------------------------------------------------------------------
+# Sessions
+
+
+@dataclass(frozen=True, slots=True)
+class SessionLoad:
+    """A session's load and where it came from."""
+
+    load: float
+    kind: LoadKind
+
+
+def primary_load(
+    *,
+    srpe: float | None,
+    trimp: float | None,
+    minutes: float,
+    params: LoadParams = DEFAULT_LOAD_PARAMS,
+) -> SessionLoad:
+    """The one load figure a session contributes: sRPE, else TRIMP, else a duration estimate.
+
+    sRPE = RPE x minutes (Foster). TRIMP = Banister's heart-rate TRIMP (Morton 1990). Without
+    either: minutes x ``duration_load_per_min`` (about 0.89: Banister's TRIMP per minute at 50 %
+    heart-rate reserve, a moderate effort). The kinds sit on different scales (a minute at RPE 5
+    scores 5; a minute at 70 % HRR about 1.8 TRIMP); ``load_kind`` is kept so a later
+    calibration per athlete can reconcile them.
+    """
+    if srpe is not None and math.isfinite(srpe):
+        return SessionLoad(load=max(srpe, 0.0), kind="srpe")
+    if trimp is not None and math.isfinite(trimp):
+        return SessionLoad(load=max(trimp, 0.0), kind="trimp")
+    return SessionLoad(load=max(minutes, 0.0) * params.duration_load_per_min, kind="duration")
+
+
+def is_hard_session(
+    *,
+    rpe: float | None,
+    high_intensity_min: float | None,
+    params: LoadParams = DEFAULT_LOAD_PARAMS,
+) -> bool:
+    """Hard = RPE >= 7 ('very hard' on CR-10); without RPE, >= 10 min at >= 80 % HRR."""
+    if rpe is not None:
+        return rpe >= params.hard_rpe
+    return high_intensity_min is not None and high_intensity_min >= params.hard_high_intensity_min
+
+
+@dataclass(frozen=True, slots=True)
+class SessionSummary:
+    """What the load model needs to know about one activity.
+
+    ``day`` is the athlete's local date; ``start_at`` an aware UTC datetime. ``load`` is the
+    session's primary load (:func:`primary_load`) and ``load_kind`` its origin.
+    """
+
+    activity_id: int
+    day: date
+    start_at: datetime
+    sport: Sport
+    distance_m: float | None
+    duration_s: float
+    moving_time_s: float | None
+    load: float
+    load_kind: LoadKind
+    hard: bool
+
+    def __post_init__(self) -> None:
+        if self.start_at.tzinfo is None:
+            raise InvalidInputError("A session start must be an aware UTC datetime.")
+        if not (math.isfinite(self.load) and self.load >= 0.0):
+            raise InvalidInputError(f"Session load must be >= 0, got {self.load}.")
+        if not (math.isfinite(self.duration_s) and self.duration_s >= 0.0):
+            raise InvalidInputError(f"Session duration must be >= 0 s, got {self.duration_s}.")
+        for name in ("distance_m", "moving_time_s"):
+            value = getattr(self, name)
+            if value is not None and not (math.isfinite(value) and value >= 0.0):
+                raise InvalidInputError(f"Session {name} must be >= 0, got {value}.")
+
+    @property
+    def time_s(self) -> float:
+        """Moving time when known, else the duration."""
+        return self.moving_time_s if self.moving_time_s is not None else self.duration_s
+
+    @property
+    def end_at(self) -> datetime:
+        return self.start_at + timedelta(seconds=self.duration_s)
+
+
+def summarise_session(
+    activity: Activity,
+    analysis: ActivityAnalysis,
+    *,
+    activity_id: int,
+    params: LoadParams = DEFAULT_LOAD_PARAMS,
+) -> SessionSummary:
+    """Build the load model's record of an analysed activity."""
+    time_s = analysis.moving_time_s if analysis.moving_time_s is not None else activity.duration_s
+    heart = analysis.heart
+    session = primary_load(
+        srpe=analysis.srpe_load,
+        trimp=heart.trimp if heart is not None else None,
+        minutes=time_s / 60.0,
+        params=params,
+    )
+    return SessionSummary(
+        activity_id=activity_id,
+        day=activity.local_start.date(),
+        start_at=activity.start_at,
+        sport=activity.sport,
+        distance_m=analysis.distance_m,
+        duration_s=activity.duration_s,
+        moving_time_s=analysis.moving_time_s,
+        load=session.load,
+        load_kind=session.kind,
+        hard=is_hard_session(
+            rpe=activity.rpe,
+            high_intensity_min=heart.high_intensity_min if heart is not None else None,
+            params=params,
+        ),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Building blocks (numpy over the day index)
+
+
+def compute_ewma(values: FloatArray, *, alpha: float, initial: float | None = None) -> FloatArray:
+    """Exponentially weighted moving average: y_t = y_(t-1) + alpha x (x_t - y_(t-1)).
+
+    ``initial`` is y before the first value; None starts from the first value itself, so the
+    average is a convex combination of the inputs and stays within their minimum and maximum
+    (each step is clamped between y_(t-1) and x_t against rounding).
+    """
+    xs: list[float] = values.tolist()
+    if not xs:
+        return np.zeros(0)
+    y = xs[0] if initial is None else initial
+    out = [0.0] * len(xs)
+    for i, x in enumerate(xs):
+        step = y + alpha * (x - y)
+        if x >= y:
+            y = x if step > x else (y if step < y else step)
+        else:
+            y = x if step < x else (y if step > y else step)
+        out[i] = y
+    return np.asarray(out, dtype=np.float64)
+
+
+def rolling_sum(values: FloatArray, window: int) -> FloatArray:
+    """Sum over the trailing ``window`` days (today included); days before the index are 0.
+
+    Summed window by window (no running-total subtraction), so an all-zero window is exactly 0.
+    """
+    padded = np.concatenate((np.zeros(window - 1), values))
+    out: FloatArray = np.lib.stride_tricks.sliding_window_view(padded, window).sum(axis=1)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Monotony:
+    """Foster's monotony and strain per day; NaN where undefined."""
+
+    monotony: FloatArray
+    strain: FloatArray
+
+
+def compute_monotony(daily_load: FloatArray, *, window: int) -> Monotony:
+    """Monotony = mean / SD of the daily loads over the trailing window; strain = sum x monotony.
+
+    Rest days count as 0 (Foster 1998). The SD is the population SD (as Runalyze's
+    Monotony.php). Undefined (NaN here, None in reports) when the window has no load or the SD
+    is zero (within rounding): never infinite.
+    """
+    padded = np.concatenate((np.zeros(window - 1), daily_load))
+    view = np.lib.stride_tricks.sliding_window_view(padded, window)
+    mean = view.mean(axis=1)
+    sd = view.std(axis=1)
+    defined = (mean > 0.0) & (sd > 1e-9 * mean)
+    monotony = np.full(daily_load.size, np.nan)
+    np.divide(mean, sd, out=monotony, where=defined)
+    strain = np.where(defined, mean * window * monotony, np.nan)
+    return Monotony(monotony=monotony, strain=strain)
+
+
+def _sparse_table_max(values: FloatArray) -> FloatArray:
+    """Row k holds max(values[i : i + 2**k]) (-inf past the end)."""
+    n = values.size
+    levels = max(int(n).bit_length(), 1)
+    table = np.full((levels, n), -np.inf)
+    table[0] = values
+    span = 1
+    for k in range(1, levels):
+        table[k, : n - span] = np.maximum(table[k - 1, : n - span], table[k - 1, span:])
+        table[k, n - span :] = table[k - 1, n - span :]
+        span *= 2
+    return table
+
+
+def compute_range_max(values: FloatArray, lo: IntArray, hi: IntArray) -> FloatArray:
+    """max(values[lo:hi]) for every pair, vectorised; -inf for empty ranges."""
+    out = np.full(lo.size, -np.inf)
+    length = hi - lo
+    ok = length > 0
+    if not ok.any() or values.size == 0:
+        return out
+    table = _sparse_table_max(values)
+    k = np.zeros(lo.size, dtype=np.int64)
+    k[ok] = np.floor(np.log2(length[ok])).astype(np.int64)
+    # Guard the float log2 at exact powers of two.
+    too_big = ok & ((np.int64(1) << k) > length)
+    k[too_big] -= 1
+    span = np.int64(1) << k
+    out[ok] = np.maximum(table[k[ok], lo[ok]], table[k[ok], (hi - span)[ok]])
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Spikes:
+    """Per run: longest run in the window before it, ratio and band (NaN/None when undefined)."""
+
+    longest_prev_m: FloatArray
+    ratio: FloatArray
+    bands: tuple[SpikeBand | None, ...]
+
+
+def compute_spikes(
+    start_s: FloatArray,
+    distance_m: FloatArray,
+    *,
+    window_s: float,
+    band_edges: tuple[float, float, float] = DEFAULT_LOAD_PARAMS.spike_band_edges,
+) -> Spikes:
+    """Single-run spike (Frandsen 2025): distance / the longest run starting in [s - window, s).
+
+    ``start_s`` must be sorted ascending; ``distance_m`` NaN means unknown (such a run is never
+    the longest before another and gets no band). No earlier run with a distance > 0 in the
+    window gives the band ``no_prior`` and no ratio. Bands: <= +10 % ``le_10``, <= +30 %
+    ``10_30``, <= +100 % ``30_100``, more ``gt_100``.
+    """
+    lo = np.searchsorted(start_s, start_s - window_s, side="left").astype(np.int64)
+    hi = np.searchsorted(start_s, start_s, side="left").astype(np.int64)
+    known = np.where(np.isfinite(distance_m), distance_m, -np.inf)
+    longest = compute_range_max(known, lo, hi)
+    has_prior = longest > 0.0
+    ratio = np.full(start_s.size, np.nan)
+    np.divide(distance_m, longest, out=ratio, where=has_prior & np.isfinite(distance_m))
+    band_idx = np.searchsorted(np.asarray(band_edges), ratio, side="left")
+    bands: list[SpikeBand | None] = []
+    for prior, r, b in zip(has_prior.tolist(), ratio.tolist(), band_idx.tolist(), strict=True):
+        if not prior:
+            bands.append("no_prior")
+        elif r != r:  # NaN: this run's own distance is unknown
+            bands.append(None)
+        else:
+            bands.append(_SPIKE_BANDS[b])
+    return Spikes(
+        longest_prev_m=np.where(has_prior, longest, np.nan),
+        ratio=ratio,
+        bands=tuple(bands),
+    )
+
+
+def _shift(values: FloatArray, days: int) -> FloatArray:
+    """The series ``days`` days earlier (zeros before the index)."""
+    if days <= 0:
+        return values.copy()
+    out: FloatArray = np.concatenate((np.zeros(min(days, values.size)), values[:-days]))
+    return out
+
+
+def compute_days_since(mask: BoolArray) -> IntArray:
+    """Days since the last day where ``mask`` is true (0 on such a day).
+
+    The day before the index counts as true, so the first day gives 1 when false.
+    """
+    idx = np.arange(mask.size, dtype=np.int64)
+    last = np.maximum.accumulate(np.where(mask, idx, -1))
+    result: IntArray = idx - last
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# The report
+
+
+@dataclass(frozen=True, slots=True)
+class RunSpike:
+    """One run in the report window with its single-run spike."""
+
+    activity_id: int
+    day: date
+    distance_m: float | None
+    longest_prev_30d_m: float | None
+    spike_ratio: float | None
+    spike_band: SpikeBand | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "activity_id": self.activity_id,
+            "date": self.day.isoformat(),
+            "distance_m": self.distance_m,
+            "longest_prev_30d_m": self.longest_prev_30d_m,
+            "spike_ratio": self.spike_ratio,
+            "spike_band": self.spike_band,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class DayLoad:
+    """Every daily series for one local date. None = undefined (never NaN or infinity).
+
+    Ratios and shares are fractions (0.25 = 25 %). ``load_ratio`` (EWMA 7/28, Williams 2017)
+    and ``uncoupled_load_ratio`` (last 7 d / days 7-27 before) are contested context: see
+    :data:`LOAD_RATIO_CAVEAT`. Fitness, fatigue and form follow TrainingPeaks' PMC (Coggan).
+    """
+
+    day: date
+    run_distance_m: float
+    run_time_s: float
+    load: float
+    runs: int
+    sessions: int
+    hard_sessions: int
+    run_distance_14d_m: float
+    run_distance_prev_14d_m: float
+    progression: float | None
+    progression_band: ProgressionBand | None
+    acute_load: float
+    chronic_load: float
+    load_ratio: float | None
+    uncoupled_load_ratio: float | None
+    monotony: float | None
+    strain: float | None
+    fitness: float
+    fatigue: float
+    form: float
+    days_since_rest: int
+    consecutive_run_days: int
+    hours_since_previous_hard: float | None
+    running_share_28d: float | None
+    other_cardio_share_28d: float | None
+    strength_mobility_share_28d: float | None
+    other_share_28d: float | None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"date": self.day.isoformat()}
+        for name in _DAY_FIELDS[1:]:
+            out[name] = getattr(self, name)
+        return out
+
+
+_DAY_FIELDS: tuple[str, ...] = tuple(DayLoad.__dataclass_fields__)
+
+
+@dataclass(frozen=True, slots=True)
+class WeekLoad:
+    """Totals for one ISO week (Monday to Sunday, local dates; the current week so far)."""
+
+    week: str
+    start: date
+    run_distance_m: float
+    run_time_s: float
+    total_time_s: float
+    load: float
+    runs: int
+    cross_training_sessions: int
+    hard_sessions: int
+    other_cardio_time_s: float
+    strength_mobility_time_s: float
+    other_time_s: float
+    running_share: float | None
+    other_cardio_share: float | None
+    strength_mobility_share: float | None
+    other_share: float | None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"week": self.week, "start": self.start.isoformat()}
+        for name in _WEEK_FIELDS[2:]:
+            out[name] = getattr(self, name)
+        return out
+
+
+_WEEK_FIELDS: tuple[str, ...] = tuple(WeekLoad.__dataclass_fields__)
+
+
+@dataclass(frozen=True, slots=True)
+class LoadReport:
+    """Load over the report window: ISO weeks, runs with their spike, and days."""
+
+    today: date
+    weeks: tuple[WeekLoad, ...]
+    runs: tuple[RunSpike, ...]
+    days: tuple[DayLoad, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"weeks": [...], "runs": [...], "days": [...]}``; null where undefined."""
+        return {
+            "weeks": [w.to_json() for w in self.weeks],
+            "runs": [r.to_json() for r in self.runs],
+            "days": [d.to_json() for d in self.days],
+        }
+
+
+def _finite_or_none(values: Iterable[float]) -> list[float | None]:
+    return [v if math.isfinite(v) else None for v in values]
+
+
+def _shares(parts: list[FloatArray]) -> list[list[float | None]]:
+    total = np.sum(parts, axis=0)
+    ok = total > 0.0
+    out = []
+    for part in parts:
+        share = np.full(total.size, np.nan)
+        np.divide(part, total, out=share, where=ok)
+        out.append(_finite_or_none(share.tolist()))
+    return out
+
+
+def _iso_week(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def compute_load_report(
+    sessions: Iterable[SessionSummary],
+    *,
+    today: date,
+    weeks: int,
+    params: LoadParams = DEFAULT_LOAD_PARAMS,
+) -> LoadReport:
+    """All load series for the last ``weeks`` ISO weeks up to and including ``today``.
+
+    The series are computed over the whole history (so fitness and the 30-day spike have their
+    past) but reported only for the window: the ISO week of ``today`` and the ``weeks - 1``
+    before it, days up to ``today``.
+    """
+    if weeks < 1:
+        raise InvalidInputError(f"The report needs at least one week, got {weeks}.")
+    window_start = today - timedelta(days=today.weekday() + 7 * (weeks - 1))
+    kept = [s for s in sessions if s.day <= today]
+
+    first_day = min((s.day for s in kept), default=window_start)
+    index_start = min(first_day, window_start)
+    n_days = (today - index_start).days + 1
+    origin = index_start.toordinal()
+
+    n = len(kept)
+    day_idx = np.fromiter((s.day.toordinal() - origin for s in kept), np.int64, n)
+    sport_list = [s.sport for s in kept]
+    is_run = np.fromiter((sp.is_run for sp in sport_list), np.bool_, n)
+    group = np.fromiter((GROUPS.index(SPORT_GROUPS[sp]) for sp in sport_list), np.int64, n)
+    dist = np.fromiter(
+        (s.distance_m if s.distance_m is not None else np.nan for s in kept), np.float64, n
+    )
+    time_s = np.fromiter((s.time_s for s in kept), np.float64, n)
+    load_v = np.fromiter((s.load for s in kept), np.float64, n)
+    hard = np.fromiter((s.hard for s in kept), np.bool_, n)
+    start_s = np.fromiter((s.start_at.timestamp() for s in kept), np.float64, n)
+    end_s = start_s + np.fromiter((s.duration_s for s in kept), np.float64, n)
+
+    def daily(weights: FloatArray | BoolArray) -> FloatArray:
+        out: FloatArray = np.bincount(day_idx, weights=weights, minlength=n_days).astype(np.float64)
+        return out
+
+    run_dist_known = np.where(is_run & np.isfinite(dist), dist, 0.0)
+    d_run_dist = daily(run_dist_known)
+    d_run_time = daily(np.where(is_run, time_s, 0.0))
+    d_load = daily(load_v)
+    d_runs = daily(is_run.astype(np.float64))
+    d_sessions = daily(np.ones(n))
+    d_hard = daily(hard.astype(np.float64))
+    d_group = [daily(np.where(group == g, time_s, 0.0)) for g in range(len(GROUPS))]
+    d_non_mobility = daily(
+        np.fromiter((sp is not Sport.MOBILITY for sp in sport_list), np.float64, n)
+    )
+
+    # Two-week progression (Nielsen 2014): last 14 days vs the 14 before.
+    p_days = params.progression_days
+    last_2w = rolling_sum(d_run_dist, p_days)
+    prev_2w = _shift(last_2w, p_days)
+    growth = np.full(n_days, np.nan)
+    np.divide(last_2w, prev_2w, out=growth, where=prev_2w > 0.0)
+    low_edge, high_edge = params.progression_band_edges
+    prog_band = (growth >= 1.0 + low_edge).astype(np.int64) + (growth > 1.0 + high_edge)
+    progression = growth - 1.0
+
+    # EWMA acute and chronic load (Williams 2017), lambda = 2 / (N + 1).
+    acute = compute_ewma(d_load, alpha=2.0 / (params.acute_days + 1))
+    chronic = compute_ewma(d_load, alpha=2.0 / (params.chronic_days + 1))
+    history_days = np.arange(n_days) - (first_day.toordinal() - origin)
+    enough = history_days >= params.chronic_days - 1
+    ratio = np.full(n_days, np.nan)
+    np.divide(acute, chronic, out=ratio, where=enough & (chronic > 0.0))
+    a_days, c_days = params.acute_days, params.chronic_days
+    recent = rolling_sum(d_load, a_days) / a_days
+    earlier = _shift(rolling_sum(d_load, c_days - a_days), a_days) / (c_days - a_days)
+    uncoupled = np.full(n_days, np.nan)
+    np.divide(recent, earlier, out=uncoupled, where=enough & (earlier > 0.0))
+
+    mono = compute_monotony(d_load, window=params.monotony_days)
+
+    # Fitness / fatigue / form: TrainingPeaks PMC (Coggan), starting from 0.
+    fitness = compute_ewma(d_load, alpha=1.0 / params.fitness_days, initial=0.0)
+    fatigue = compute_ewma(d_load, alpha=1.0 / params.fatigue_days, initial=0.0)
+    form = np.concatenate(([0.0], (fitness - fatigue)[:-1]))
+
+    since_rest = compute_days_since(d_non_mobility == 0.0)
+    run_streak = compute_days_since(d_runs == 0.0)
+
+    # Hours from the end of the previous hard session to the start of each hard one.
+    hard_gap = np.full(n_days, np.inf)
+    if hard.any():
+        order = np.argsort(start_s[hard], kind="stable")
+        h_start = start_s[hard][order]
+        h_end = end_s[hard][order]
+        h_day = day_idx[hard][order]
+        gaps = np.maximum(h_start[1:] - np.maximum.accumulate(h_end)[:-1], 0.0) / 3600.0
+        np.minimum.at(hard_gap, h_day[1:], gaps)
+
+    mix = [rolling_sum(g, params.mix_days) for g in d_group]
+
+    # Single-run spikes over all runs (sorted by start).
+    run_order = np.flatnonzero(is_run)
+    run_order = run_order[np.argsort(start_s[run_order], kind="stable")]
+    spikes = compute_spikes(
+        start_s[run_order],
+        dist[run_order],
+        window_s=params.spike_window_days * _DAY_S,
+        band_edges=params.spike_band_edges,
+    )
+
+    # ---- the window ----
+    w0 = (window_start - index_start).days
+    sl = slice(w0, n_days)
+    shares = _shares([m[sl] for m in mix])
+    prog_list = _finite_or_none(progression[sl].tolist())
+    band_list = [
+        _PROGRESSION_BANDS[b] if p is not None else None
+        for p, b in zip(prog_list, prog_band[sl].tolist(), strict=True)
+    ]
+    columns: list[list[Any]] = [
+        [index_start + timedelta(days=i) for i in range(w0, n_days)],
+        d_run_dist[sl].tolist(),
+        d_run_time[sl].tolist(),
+        d_load[sl].tolist(),
+        d_runs[sl].astype(np.int64).tolist(),
+        d_sessions[sl].astype(np.int64).tolist(),
+        d_hard[sl].astype(np.int64).tolist(),
+        last_2w[sl].tolist(),
+        prev_2w[sl].tolist(),
+        prog_list,
+        band_list,
+        acute[sl].tolist(),
+        chronic[sl].tolist(),
+        _finite_or_none(ratio[sl].tolist()),
+        _finite_or_none(uncoupled[sl].tolist()),
+        _finite_or_none(mono.monotony[sl].tolist()),
+        _finite_or_none(mono.strain[sl].tolist()),
+        fitness[sl].tolist(),
+        fatigue[sl].tolist(),
+        form[sl].tolist(),
+        since_rest[sl].tolist(),
+        run_streak[sl].tolist(),
+        _finite_or_none(hard_gap[sl].tolist()),
+        *shares,
+    ]
+    days = tuple(DayLoad(*row) for row in zip(*columns, strict=True))
+
+    # ISO weeks (Monday-based blocks of the index, which starts on or before a Monday).
+    week_of_day = (np.arange(n_days) + index_start.weekday()) // 7
+    n_weeks = int(week_of_day[-1]) + 1
+
+    def weekly(values: FloatArray) -> FloatArray:
+        sums = np.bincount(week_of_day, weights=values, minlength=n_weeks)
+        out: FloatArray = sums[-weeks:].astype(np.float64)
+        return out
+
+    w_groups = [weekly(g) for g in d_group]
+    w_shares = _shares(w_groups)
+    w_runs = weekly(d_runs)
+    w_sessions = weekly(d_sessions)
+    week_starts = [window_start + timedelta(days=7 * k) for k in range(weeks)]
+    week_columns: list[list[Any]] = [
+        [_iso_week(d) for d in week_starts],
+        week_starts,
+        weekly(d_run_dist).tolist(),
+        weekly(d_run_time).tolist(),
+        np.sum(w_groups, axis=0).tolist(),
+        weekly(d_load).tolist(),
+        w_runs.astype(np.int64).tolist(),
+        (w_sessions - w_runs).astype(np.int64).tolist(),
+        weekly(d_hard).astype(np.int64).tolist(),
+        w_groups[1].tolist(),
+        w_groups[2].tolist(),
+        w_groups[3].tolist(),
+        *w_shares,
+    ]
+    week_rows = tuple(WeekLoad(*row) for row in zip(*week_columns, strict=True))
+
+    run_days = day_idx[run_order]
+    in_window = np.flatnonzero(run_days >= w0)
+    longest = _finite_or_none(spikes.longest_prev_m[in_window].tolist())
+    ratios = _finite_or_none(spikes.ratio[in_window].tolist())
+    runs = tuple(
+        RunSpike(
+            activity_id=kept[int(run_order[k])].activity_id,
+            day=kept[int(run_order[k])].day,
+            distance_m=kept[int(run_order[k])].distance_m,
+            longest_prev_30d_m=longest[j],
+            spike_ratio=ratios[j],
+            spike_band=spikes.bands[int(k)],
+        )
+        for j, k in enumerate(in_window.tolist())
+    )
+    return LoadReport(today=today, weeks=week_rows, runs=runs, days=days)

@@ -1,0 +1,815 @@
+"""The pain diary: entries, red-flag triage, the walking-leg-symptom pattern, pain-monitoring rules.
+
+Pure: no I/O, no clock (callers pass ``today``). Every threshold names its source from
+``EVIDENCE.md``; where a number is backstride's own choice the comment says so. These are
+coaching rules, not diagnoses.
+
+Sources
+- Red flags: NICE NG59 / NICE CKS pathways; BASS 2018 (EVIDENCE.md section 7). Cauda equina
+  signs are an emergency; cancer, infection and fracture signs need a doctor soon.
+- Neurogenic claudication: NASS 2011 (Grade C) and Suri 2010, JAMA 304:2628-36 (section 6).
+- Pain-monitoring model: Thomee 1997 [R]; Silbernagel 2007, AJSM 35(6):897-906 (section 8).
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+import statistics
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Literal, TypeVar
+
+from backstride.errors import InvalidInputError
+
+E = TypeVar("E", bound=enum.StrEnum)
+
+EARLIEST_DAY = date(1990, 1, 1)
+MAX_NOTES_CHARS = 2000
+
+
+class PainWhen(enum.StrEnum):
+    """When the pain was felt, relative to a session."""
+
+    BEFORE = "before"
+    DURING = "during"
+    AFTER = "after"
+    NEXT_MORNING = "next-morning"
+    REST_DAY = "rest-day"
+
+
+class PainSite(enum.StrEnum):
+    LOW_BACK = "low-back"
+    BUTTOCK_LEFT = "buttock-left"
+    BUTTOCK_RIGHT = "buttock-right"
+    LEG_LEFT = "leg-left"
+    LEG_RIGHT = "leg-right"
+
+
+LEG_OR_BUTTOCK = frozenset(
+    {PainSite.BUTTOCK_LEFT, PainSite.BUTTOCK_RIGHT, PainSite.LEG_LEFT, PainSite.LEG_RIGHT}
+)
+
+
+class PainFeel(enum.StrEnum):
+    ACHE = "ache"
+    SHARP = "sharp"
+    BURNING = "burning"
+    NUMBNESS = "numbness"
+    TINGLING = "tingling"
+    STIFFNESS = "stiffness"
+
+
+class Urgency(enum.StrEnum):
+    """How soon a red flag needs a professional."""
+
+    EMERGENCY = "emergency"  # emergency department today
+    PROMPT = "prompt"  # a doctor within days
+
+
+class RedFlag(enum.StrEnum):
+    # Possible cauda equina syndrome: emergency (NICE CKS; BASS 2018).
+    BLADDER_CHANGE = "bladder-change"
+    BOWEL_CHANGE = "bowel-change"
+    SADDLE_NUMBNESS = "saddle-numbness"
+    BOTH_LEGS_WEAK = "both-legs-weak"
+    PROGRESSIVE_WEAKNESS = "progressive-weakness"
+    # Possible cancer, infection or fracture: see a doctor within days (NICE CKS; BASS 2018).
+    FEVER = "fever"
+    UNEXPLAINED_WEIGHT_LOSS = "unexplained-weight-loss"
+    NIGHT_PAIN = "night-pain"
+    CANCER_HISTORY = "cancer-history"
+    RECENT_TRAUMA = "recent-trauma"
+    STEROIDS_OR_OSTEOPOROSIS = "steroids-or-osteoporosis"
+
+
+@dataclass(frozen=True, slots=True)
+class RedFlagInfo:
+    """How urgent a red flag is, how to say it, and how to ask about it."""
+
+    urgency: Urgency
+    plain: str  # what the runner reported, in plain words
+    question: str  # the check-in's yes/no question
+    concern: str  # the condition it can point to (never a diagnosis)
+
+
+RED_FLAGS: Mapping[RedFlag, RedFlagInfo] = {
+    RedFlag.BLADDER_CHANGE: RedFlagInfo(
+        Urgency.EMERGENCY,
+        "a change in bladder control (trouble starting to pee, not feeling when the bladder is "
+        "full, or leaking)",
+        "Any new change in peeing: trouble starting, not feeling the bladder fill, or leaking?",
+        "cauda equina syndrome",
+    ),
+    RedFlag.BOWEL_CHANGE: RedFlagInfo(
+        Urgency.EMERGENCY,
+        "a change in bowel control or feeling (not feeling a bowel movement, or accidents)",
+        "Any new change in bowel control or feeling when you open your bowels?",
+        "cauda equina syndrome",
+    ),
+    RedFlag.SADDLE_NUMBNESS: RedFlagInfo(
+        Urgency.EMERGENCY,
+        "numbness or pins and needles between the legs or around the back passage (where you "
+        "would sit on a saddle)",
+        "Any numbness or pins and needles between your legs or around your back passage?",
+        "cauda equina syndrome",
+    ),
+    RedFlag.BOTH_LEGS_WEAK: RedFlagInfo(
+        Urgency.EMERGENCY,
+        "weakness, or pain and numbness, in both legs at once",
+        "Are both legs weak, or do both legs have pain or numbness at the same time?",
+        "cauda equina syndrome",
+    ),
+    RedFlag.PROGRESSIVE_WEAKNESS: RedFlagInfo(
+        Urgency.EMERGENCY,
+        "leg weakness that is getting worse, or a change in the way you walk",
+        "Is any leg weakness getting worse, or has the way you walk changed?",
+        "cauda equina syndrome",
+    ),
+    RedFlag.FEVER: RedFlagInfo(
+        Urgency.PROMPT,
+        "a fever or feeling feverish together with the back pain",
+        "Do you have a fever, or feel hot and shivery, along with the back pain?",
+        "an infection",
+    ),
+    RedFlag.UNEXPLAINED_WEIGHT_LOSS: RedFlagInfo(
+        Urgency.PROMPT,
+        "weight loss you cannot explain",
+        "Have you lost weight without trying?",
+        "a cause that needs tests",
+    ),
+    RedFlag.NIGHT_PAIN: RedFlagInfo(
+        Urgency.PROMPT,
+        "pain at night that does not ease with rest or changing position",
+        "Does the pain keep going at night, whatever position you lie in?",
+        "a cause that needs tests",
+    ),
+    RedFlag.CANCER_HISTORY: RedFlagInfo(
+        Urgency.PROMPT,
+        "back pain with a history of cancer",
+        "Have you ever been treated for cancer (and this back pain is new)?",
+        "a cause that needs tests",
+    ),
+    RedFlag.RECENT_TRAUMA: RedFlagInfo(
+        Urgency.PROMPT,
+        "back pain after a recent fall, knock or accident",
+        "Did this pain start after a fall, knock or accident?",
+        "a fracture",
+    ),
+    RedFlag.STEROIDS_OR_OSTEOPOROSIS: RedFlagInfo(
+        Urgency.PROMPT,
+        "back pain while taking steroid medicine or living with osteoporosis (thin bones)",
+        "Do you take steroid tablets, or have you been told you have thin bones (osteoporosis)?",
+        "a fracture",
+    ),
+}
+
+EMERGENCY_FLAGS: tuple[RedFlag, ...] = tuple(
+    f for f, info in RED_FLAGS.items() if info.urgency is Urgency.EMERGENCY
+)
+PROMPT_FLAGS: tuple[RedFlag, ...] = tuple(
+    f for f, info in RED_FLAGS.items() if info.urgency is Urgency.PROMPT
+)
+RED_FLAG_SOURCE = "NICE NG59 and NICE CKS red-flag pathways; BASS 2018 (EVIDENCE.md section 7)"
+
+
+# --- parsing and validation -------------------------------------------------------------------
+
+
+def _choices(enum_cls: type[enum.StrEnum]) -> str:
+    return ", ".join(m.value for m in enum_cls)
+
+
+def _split(values: Iterable[str]) -> list[str]:
+    """Accept repeated values and comma-separated lists alike; blanks are dropped."""
+    out: list[str] = []
+    for value in values:
+        out.extend(p.strip().lower() for p in value.split(",") if p.strip())
+    return out
+
+
+def parse_when(text: str) -> PainWhen:
+    key = text.strip().lower().replace("_", "-").replace(" ", "-")
+    try:
+        return PainWhen(key)
+    except ValueError:
+        raise InvalidInputError(
+            f"'{text}' is not a time for a pain check-in.",
+            hint=f"Choose one of: {_choices(PainWhen)}.",
+        ) from None
+
+
+def _parse_many(values: Iterable[str], enum_cls: type[E], what: str) -> tuple[E, ...]:
+    found: list[E] = []
+    for raw in _split(values):
+        key = raw.replace("_", "-").replace(" ", "-")
+        try:
+            member = enum_cls(key)
+        except ValueError:
+            raise InvalidInputError(
+                f"'{raw}' is not a known {what}.", hint=f"Choose from: {_choices(enum_cls)}."
+            ) from None
+        if member not in found:
+            found.append(member)
+    order = list(enum_cls)
+    return tuple(sorted(found, key=order.index))
+
+
+def parse_sites(values: Iterable[str]) -> tuple[PainSite, ...]:
+    """``low-back,leg-left`` (comma-separated or repeated) -> sites, in vocabulary order."""
+    return _parse_many(values, PainSite, "place for pain")
+
+
+def parse_feels(values: Iterable[str]) -> tuple[PainFeel, ...]:
+    return _parse_many(values, PainFeel, "kind of pain")
+
+
+def parse_red_flags(values: Iterable[str]) -> tuple[RedFlag, ...]:
+    """Red-flag names; an unknown name is refused so that nothing is silently dropped."""
+    return _parse_many(values, RedFlag, "red flag")
+
+
+def known_red_flags(values: Iterable[str]) -> tuple[RedFlag, ...]:
+    """The recognisable red flags among ``values``, ignoring unknown names.
+
+    Used to show an emergency message first even when another part of the input is wrong.
+    """
+    found: list[RedFlag] = []
+    for raw in _split(values):
+        key = raw.replace("_", "-").replace(" ", "-")
+        if key in {f.value for f in RedFlag}:
+            flag = RedFlag(key)
+            if flag not in found:
+                found.append(flag)
+    order = list(RedFlag)
+    return tuple(sorted(found, key=order.index))
+
+
+def parse_score(value: object) -> int:
+    """A pain score: a whole number from 0 (no pain) to 10 (worst pain imaginable)."""
+    hint = "Use a whole number from 0 (no pain) to 10 (the worst pain you can imagine)."
+    score: int
+    if isinstance(value, bool):
+        raise InvalidInputError(f"'{value}' is not a pain score.", hint=hint)
+    if isinstance(value, int):
+        score = value
+    elif isinstance(value, float):
+        if not math.isfinite(value) or not value.is_integer():
+            raise InvalidInputError(f"Pain score must be a whole number, got {value:g}.", hint=hint)
+        score = int(value)
+    elif isinstance(value, str):
+        text = value.strip()
+        try:
+            score = int(text)
+        except ValueError:
+            raise InvalidInputError(f"'{value}' is not a pain score.", hint=hint) from None
+    else:
+        raise InvalidInputError(f"'{value}' is not a pain score.", hint=hint)
+    if not 0 <= score <= 10:
+        raise InvalidInputError(f"Pain score must be between 0 and 10, got {score}.", hint=hint)
+    return score
+
+
+def check_day(day: date, *, today: date, what: str = "entry") -> date:
+    """Refuse dates in the future (relative to ``today``) and implausibly old ones."""
+    if day > today:
+        raise InvalidInputError(
+            f"{day.isoformat()} is in the future; a {what} can only be recorded for today or "
+            "earlier.",
+            hint=f"Today is {today.isoformat()}.",
+        )
+    if day < EARLIEST_DAY:
+        raise InvalidInputError(f"{day.isoformat()} is too long ago for a {what}.")
+    return day
+
+
+@dataclass(frozen=True, slots=True)
+class PainEntry:
+    """One pain check-in. ``score`` is 0-10 (whole numbers, Silbernagel 2007 scale)."""
+
+    day: date
+    when: PainWhen
+    score: int
+    where: tuple[PainSite, ...] = ()
+    feels: tuple[PainFeel, ...] = ()
+    walking_leg_symptoms: bool = False  # buttock/leg symptoms come on with walking or standing
+    eases_sitting: bool = False  # ...and ease with sitting or bending forward
+    red_flags: tuple[RedFlag, ...] = ()
+    notes: str | None = None
+    activity_id: int | None = None
+    id: int | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.score, bool) or not isinstance(self.score, int):
+            raise InvalidInputError(f"Pain score must be a whole number, got {self.score!r}.")
+        parse_score(self.score)
+        if not isinstance(self.when, PainWhen):
+            raise InvalidInputError(f"'{self.when}' is not a time for a pain check-in.")
+        if self.notes is not None and len(self.notes) > MAX_NOTES_CHARS:
+            raise InvalidInputError(f"Notes are limited to {MAX_NOTES_CHARS:,} characters.")
+        if self.when is PainWhen.REST_DAY and self.activity_id is not None:
+            raise InvalidInputError(
+                "A rest-day entry cannot be linked to a session.",
+                hint="Use --when before, during, after or next-morning for a session.",
+            )
+
+    @property
+    def has_claudication_pattern(self) -> bool:
+        """Leg/buttock symptoms brought on by walking or standing that ease with sitting or
+        bending forward: the neurogenic-claudication pattern (NASS 2011; Suri 2010)."""
+        return self.walking_leg_symptoms and self.eases_sitting
+
+    @property
+    def urgency(self) -> Urgency | None:
+        return triage_urgency(self.red_flags)
+
+
+# --- red-flag triage --------------------------------------------------------------------------
+
+EMERGENCY_NUMBERS = "112 in Europe, 999 in the UK, 911 in the US and Canada"
+
+
+@dataclass(frozen=True, slots=True)
+class Triage:
+    """What to do about the red flags of one entry. The ``headline`` is shown before anything."""
+
+    urgency: Urgency
+    flags: tuple[RedFlag, ...]
+    headline: str
+    what_it_may_mean: str
+    where_to_go: str
+    meanwhile: str
+    source: str = RED_FLAG_SOURCE
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        return (self.headline, self.what_it_may_mean, self.where_to_go, self.meanwhile)
+
+
+def triage_urgency(flags: Iterable[RedFlag]) -> Urgency | None:
+    urgencies = {RED_FLAGS[f].urgency for f in flags}
+    if Urgency.EMERGENCY in urgencies:
+        return Urgency.EMERGENCY
+    if Urgency.PROMPT in urgencies:
+        return Urgency.PROMPT
+    return None
+
+
+def _join(parts: Sequence[str]) -> str:
+    if len(parts) <= 1:
+        return "".join(parts)
+    return "; ".join(parts[:-1]) + "; and " + parts[-1]
+
+
+def triage(flags: Iterable[RedFlag]) -> Triage | None:
+    """The urgent-care answer for a set of red flags, or None when there are none.
+
+    Any cauda-equina sign makes it an emergency (NICE CKS; BASS 2018); otherwise any cancer,
+    infection or fracture sign means a doctor within days.
+    """
+    ordered = tuple(sorted(set(flags), key=list(RedFlag).index))
+    urgency = triage_urgency(ordered)
+    if urgency is None:
+        return None
+    emergency = [f for f in ordered if RED_FLAGS[f].urgency is Urgency.EMERGENCY]
+    prompt = [f for f in ordered if RED_FLAGS[f].urgency is Urgency.PROMPT]
+    seen_cmds = " and ".join(f"`backstride pain seen --flag {f.value} --on DATE`" for f in ordered)
+    if urgency is Urgency.EMERGENCY:
+        also = (
+            f" You also reported {_join([RED_FLAGS[f].plain for f in prompt])}: mention it "
+            "there too."
+            if prompt
+            else ""
+        )
+        return Triage(
+            urgency=urgency,
+            flags=ordered,
+            headline="EMERGENCY: this needs emergency care today. Please do not wait to see if "
+            "it settles.",
+            what_it_may_mean=(
+                f"You reported {_join([RED_FLAGS[f].plain for f in emergency])}. Together with "
+                "back pain, this can mean the nerves at the bottom of the spine are being "
+                "squeezed (cauda equina syndrome). Only a hospital can check this, and quick "
+                "treatment protects bladder, bowel and leg function."
+            ),
+            where_to_go=(
+                "Go to the nearest hospital emergency department now. If you cannot get there "
+                f"safely, call your emergency number ({EMERGENCY_NUMBERS}). Do not drive "
+                "yourself if your legs are weak or numb. Tell them you have back pain and "
+                f"exactly what you noticed.{also}"
+            ),
+            meanwhile=(
+                "Do not run or train. Your running plan is paused until you record that you "
+                f"have been seen: {seen_cmds}."
+            ),
+        )
+    reported = _join([RED_FLAGS[f].plain for f in prompt])
+    return Triage(
+        urgency=urgency,
+        flags=ordered,
+        headline="See a doctor within the next few days about this.",
+        what_it_may_mean=(
+            f"You reported {reported}. Together with back pain, this needs a doctor's check "
+            f"because it can point to {_join(sorted({RED_FLAGS[f].concern for f in prompt}))}. "
+            "Most of the time the cause turns out not to be serious, but it should not wait "
+            "for weeks."
+        ),
+        where_to_go=(
+            "Call your GP or family doctor and ask for an appointment this week; a walk-in or "
+            "urgent-care clinic is fine if you cannot get one. If you suddenly notice a change "
+            "in bladder or bowel control, numbness between the legs or weakness in both legs, "
+            "go to the emergency department at once."
+        ),
+        meanwhile=(
+            "Your running plan is paused until you record that you have been seen: "
+            f"{seen_cmds}. Gentle walking is fine if it feels comfortable."
+        ),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SeenRecord:
+    """The runner records that a professional has seen them about a red flag."""
+
+    flag: RedFlag
+    on: date
+    by: str | None = None
+    notes: str | None = None
+    id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OpenRedFlag:
+    """A red flag reported after the last time the runner was seen for it."""
+
+    flag: RedFlag
+    urgency: Urgency
+    first_reported_on: date
+    last_reported_on: date
+    entry_ids: tuple[int, ...]
+
+
+def open_red_flags(
+    entries: Iterable[PainEntry], seen: Iterable[SeenRecord]
+) -> tuple[OpenRedFlag, ...]:
+    """Red flags still waiting for a professional. A "seen" record on or after the day a flag
+    was reported closes it; the same flag reported later opens again. Emergencies first."""
+    last_seen: dict[RedFlag, date] = {}
+    for record in seen:
+        if record.flag not in last_seen or record.on > last_seen[record.flag]:
+            last_seen[record.flag] = record.on
+    reports: dict[RedFlag, list[PainEntry]] = {}
+    for entry in entries:
+        for flag in entry.red_flags:
+            seen_on = last_seen.get(flag)
+            if seen_on is None or entry.day > seen_on:
+                reports.setdefault(flag, []).append(entry)
+    out = [
+        OpenRedFlag(
+            flag=flag,
+            urgency=RED_FLAGS[flag].urgency,
+            first_reported_on=min(e.day for e in found),
+            last_reported_on=max(e.day for e in found),
+            entry_ids=tuple(sorted(e.id for e in found if e.id is not None)),
+        )
+        for flag, found in reports.items()
+    ]
+    order = list(RedFlag)
+    return tuple(sorted(out, key=lambda o: order.index(o.flag)))
+
+
+# --- the neurogenic-claudication pattern ------------------------------------------------------
+
+CLAUDICATION_SOURCE = "NASS 2011 guideline (Grade C); Suri 2010, JAMA 304:2628-36"
+
+
+@dataclass(frozen=True, slots=True)
+class Advice:
+    """A non-urgent recommendation with its reason and source."""
+
+    code: str
+    text: str
+    source: str
+    blocks_plans: bool = False
+
+
+def first_claudication_day(entries: Iterable[PainEntry]) -> date | None:
+    days = [e.day for e in entries if e.has_claudication_pattern]
+    return min(days) if days else None
+
+
+def claudication_advice(*, has_stenosis_diagnosis: bool) -> Advice:
+    """What to say when the walking/standing leg-symptom pattern is recorded.
+
+    Without a stenosis diagnosis it calls for a physician's assessment (NASS 2011: suspect
+    lumbar spinal stenosis when buttock/leg symptoms worsen with walking or standing and ease
+    with sitting or bending forward; Suri 2010: relief when seated LR 7.4, when bending
+    forward LR 6.4). It is not an emergency.
+    """
+    if has_stenosis_diagnosis:
+        return Advice(
+            code="claudication-known-stenosis",
+            text=(
+                "Leg symptoms that come on with walking or standing and ease when you sit or "
+                "bend forward fit the pattern of your spinal stenosis. Short walk or run blocks "
+                "with sitting or bending breaks, cycling, and flat routes are usually easier. "
+                "If the walking distance you manage keeps getting shorter, tell your doctor."
+            ),
+            source=CLAUDICATION_SOURCE,
+        )
+    return Advice(
+        code="claudication-see-physician",
+        text=(
+            "Leg or buttock symptoms that come on with walking or standing and ease when you "
+            "sit or bend forward are worth a doctor's assessment. This pattern can come from "
+            "narrowing around the nerves in the lower back (spinal stenosis); a doctor can "
+            "tell it apart from other causes, such as poor circulation in the legs. It is not "
+            "an emergency: book a routine appointment. Until then, running plans wait for a "
+            "recorded clearance (`backstride clearance add`); logging carries on as usual."
+        ),
+        source=CLAUDICATION_SOURCE,
+        blocks_plans=True,
+    )
+
+
+# --- pain-monitoring rules --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PainRules:
+    """Thresholds of the pain-monitoring model, each with its source."""
+
+    # Pain during/after activity: 0-2 safe, up to 5 acceptable, above 5 too much.
+    # Silbernagel 2007 (AJSM 35:897-906); Thomee 1997 [R]; EVIDENCE.md section 8.
+    safe_max: int = 2
+    acceptable_max: int = 5
+    # "Usual level": median of the rest-day and before-run scores over the 28 days up to the run
+    # (window length: backstride's choice; the model compares with the person's own baseline).
+    baseline_window_days: int = 28
+    # Without any baseline score yet, "settled" means back in the safe zone (<= safe_max).
+    # Weekly trend of morning pain: a rise of the weekly mean by >= 1 point (one step of the
+    # 0-10 scale) counts as rising. backstride's choice; the model says morning pain must not
+    # rise week to week (Silbernagel 2007).
+    morning_rise_points: float = 1.0
+    # Morning stiffness: reported on a larger share of mornings than the week before, by at
+    # least a quarter of mornings. backstride's choice, same rule.
+    stiffness_rise_share: float = 0.25
+    source: str = "Silbernagel 2007, AJSM 35(6):897-906; Thomee 1997 [R]; EVIDENCE.md section 8"
+
+
+PAIN_RULES = PainRules()
+
+Zone = Literal["safe", "acceptable", "too-much"]
+Settled = Literal["yes", "no", "not-known-yet"]
+Verdict = Literal["within", "outside", "not-known-yet"]
+Trend = Literal["rising", "steady", "falling", "no-week-before"]
+
+ZONE_WORDS: Mapping[str, str] = {
+    "safe": "safe (0-2)",
+    "acceptable": "acceptable (3-5)",
+    "too-much": "too much (above 5)",
+}
+
+
+def pain_zone(score: int, rules: PainRules = PAIN_RULES) -> Zone:
+    """0-2 safe, 3-5 acceptable, above 5 too much (Silbernagel 2007)."""
+    if score <= rules.safe_max:
+        return "safe"
+    if score <= rules.acceptable_max:
+        return "acceptable"
+    return "too-much"
+
+
+@dataclass(frozen=True, slots=True)
+class RunRef:
+    """The little the pain rules need to know about a run."""
+
+    activity_id: int
+    day: date
+
+
+@dataclass(frozen=True, slots=True)
+class RunPainCheck:
+    """The pain-monitoring rules applied to one run."""
+
+    activity_id: int
+    day: date
+    before: int | None
+    during: int | None
+    during_zone: Zone | None
+    after: int | None
+    after_zone: Zone | None
+    next_morning: int | None
+    usual_level: float | None  # median of recent rest-day/before scores; None if none yet
+    settled: Settled
+    verdict: Verdict
+    reasons: tuple[str, ...]
+
+
+def _median(values: Sequence[int]) -> float | None:
+    return float(statistics.median(values)) if values else None
+
+
+def usual_level(
+    entries: Iterable[PainEntry], *, on: date, rules: PainRules = PAIN_RULES
+) -> float | None:
+    """The runner's usual pain: the median of rest-day and before-run scores in the
+    ``baseline_window_days`` up to and including ``on``; None when there are none."""
+    start = on - timedelta(days=rules.baseline_window_days)
+    scores = [
+        e.score
+        for e in entries
+        if e.when in (PainWhen.REST_DAY, PainWhen.BEFORE) and start <= e.day <= on
+    ]
+    return _median(scores)
+
+
+def _belongs(entry: PainEntry, run: RunRef, *, only_run_that_day: bool) -> bool:
+    if entry.activity_id is not None:
+        return entry.activity_id == run.activity_id
+    return only_run_that_day and entry.day == run.day
+
+
+def next_morning_score(run: RunRef, entries: Iterable[PainEntry]) -> int | None:
+    """The worst next-morning score the day after ``run`` (linked to it, or unlinked)."""
+    scores = [
+        e.score
+        for e in entries
+        if e.when is PainWhen.NEXT_MORNING
+        and e.day == run.day + timedelta(days=1)
+        and e.activity_id in (None, run.activity_id)
+    ]
+    return max(scores) if scores else None
+
+
+def check_run(
+    run: RunRef,
+    entries: Sequence[PainEntry],
+    *,
+    only_run_that_day: bool = True,
+    rules: PainRules = PAIN_RULES,
+) -> RunPainCheck:
+    """Apply the pain-monitoring rules to one run (Silbernagel 2007; EVIDENCE.md section 8).
+
+    Pain during and after: <= 2 safe, 3-5 acceptable, > 5 too much (the worst entry counts).
+    Next morning: settled when the score is at or below the usual level rounded up (or within
+    the safe zone while no usual level is known). A missing next-morning check-in is
+    "not known yet", never fine.
+    """
+
+    def worst(when: PainWhen) -> int | None:
+        scores = [
+            e.score
+            for e in entries
+            if e.when is when and _belongs(e, run, only_run_that_day=only_run_that_day)
+        ]
+        return max(scores) if scores else None
+
+    before, during, after = worst(PainWhen.BEFORE), worst(PainWhen.DURING), worst(PainWhen.AFTER)
+    morning = next_morning_score(run, entries)
+    usual = usual_level(entries, on=run.day, rules=rules)
+    reasons: list[str] = []
+    during_zone = pain_zone(during, rules) if during is not None else None
+    after_zone = pain_zone(after, rules) if after is not None else None
+    if during_zone == "too-much":
+        reasons.append(f"Pain during the run was {during}/10, above 5: too much.")
+    if after_zone == "too-much":
+        reasons.append(f"Pain after the run was {after}/10, above 5: too much.")
+    settled: Settled
+    if morning is None:
+        settled = "not-known-yet"
+        reasons.append("No next-morning check-in yet, so it is not known whether pain settled.")
+    else:
+        limit = math.ceil(usual) if usual is not None else rules.safe_max
+        settled = "yes" if morning <= limit else "no"
+        level = (
+            f"your usual level (about {usual:g}/10)"
+            if usual is not None
+            else f"the safe zone (0-{rules.safe_max}; your usual level is not known yet)"
+        )
+        if settled == "no":
+            reasons.append(f"Next morning pain was {morning}/10, above {level}: not settled.")
+        else:
+            reasons.append(f"Next morning pain was {morning}/10, back to {level}.")
+    verdict: Verdict
+    if during_zone == "too-much" or after_zone == "too-much" or settled == "no":
+        verdict = "outside"
+    elif settled == "not-known-yet":
+        verdict = "not-known-yet"
+    else:
+        verdict = "within"
+    return RunPainCheck(
+        activity_id=run.activity_id,
+        day=run.day,
+        before=before,
+        during=during,
+        during_zone=during_zone,
+        after=after,
+        after_zone=after_zone,
+        next_morning=morning,
+        usual_level=usual,
+        settled=settled,
+        verdict=verdict,
+        reasons=tuple(reasons),
+    )
+
+
+def check_runs(
+    runs: Sequence[RunRef], entries: Sequence[PainEntry], *, rules: PainRules = PAIN_RULES
+) -> tuple[RunPainCheck, ...]:
+    """:func:`check_run` for each run; unlinked same-day entries count only on one-run days."""
+    per_day: dict[date, int] = {}
+    for run in runs:
+        per_day[run.day] = per_day.get(run.day, 0) + 1
+    return tuple(
+        check_run(run, entries, only_run_that_day=per_day[run.day] == 1, rules=rules)
+        for run in sorted(runs, key=lambda r: (r.day, r.activity_id))
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class MorningWeek:
+    """Next-morning check-ins of one week (Monday to Sunday) and the change from the week
+    before."""
+
+    week_start: date
+    mornings: int
+    mean_score: float
+    max_score: int
+    stiffness_mornings: int
+    stiffness_share: float
+    pain_trend: Trend
+    stiffness_trend: Trend
+
+
+def _trend(now: float, before: float | None, threshold: float) -> Trend:
+    if before is None:
+        return "no-week-before"
+    if now - before >= threshold - 1e-9:
+        return "rising"
+    if before - now >= threshold - 1e-9:
+        return "falling"
+    return "steady"
+
+
+def weekly_morning_trend(
+    entries: Iterable[PainEntry], *, rules: PainRules = PAIN_RULES
+) -> tuple[MorningWeek, ...]:
+    """Mean next-morning pain and the share of mornings with stiffness, per week, each compared
+    with the calendar week just before (the model: morning pain and stiffness must not rise
+    week to week; Silbernagel 2007)."""
+    weeks: dict[date, list[PainEntry]] = {}
+    for e in entries:
+        if e.when is PainWhen.NEXT_MORNING:
+            weeks.setdefault(e.day - timedelta(days=e.day.weekday()), []).append(e)
+    out: list[MorningWeek] = []
+    summary: dict[date, tuple[float, float]] = {}
+    for start in sorted(weeks):
+        found = weeks[start]
+        mean = sum(e.score for e in found) / len(found)
+        stiff = sum(1 for e in found if PainFeel.STIFFNESS in e.feels)
+        share = stiff / len(found)
+        summary[start] = (mean, share)
+        prev = summary.get(start - timedelta(days=7))
+        out.append(
+            MorningWeek(
+                week_start=start,
+                mornings=len(found),
+                mean_score=round(mean, 2),
+                max_score=max(e.score for e in found),
+                stiffness_mornings=stiff,
+                stiffness_share=round(share, 3),
+                pain_trend=_trend(mean, prev[0] if prev else None, rules.morning_rise_points),
+                stiffness_trend=_trend(
+                    share, prev[1] if prev else None, rules.stiffness_rise_share
+                ),
+            )
+        )
+    return tuple(out)
+
+
+def advise_entry(entry: PainEntry, *, rules: PainRules = PAIN_RULES) -> tuple[str, ...]:
+    """Short, calm coaching lines for an entry's score (Silbernagel 2007 zones)."""
+    zone = pain_zone(entry.score, rules)
+    if entry.when in (PainWhen.DURING, PainWhen.AFTER):
+        if zone == "safe":
+            return (f"{entry.score}/10 is in the safe zone (0-2).",)
+        if zone == "acceptable":
+            return (
+                f"{entry.score}/10 is acceptable (3-5) if it settles by tomorrow morning. "
+                "Do a next-morning check-in: `backstride checkin`.",
+            )
+        return (
+            f"{entry.score}/10 is more than the pain rules allow (above 5). Ease off: shorten or "
+            "pause the next run and check in tomorrow morning.",
+            "If pain above 5 keeps coming back or has not settled within a few days, see a "
+            "physiotherapist or doctor.",
+        )
+    if zone == "too-much":
+        return (
+            f"{entry.score}/10 is high. Rest or gentle walking today rather than a run.",
+            "If pain above 5 keeps coming back or has not settled within a few days, see a "
+            "physiotherapist or doctor.",
+        )
+    return ()

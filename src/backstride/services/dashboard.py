@@ -1,0 +1,301 @@
+"""Use cases of the web dashboard the other services do not cover yet.
+
+* :func:`weekly_totals` and :func:`overview`: this week against recent weeks, the latest
+  activities and the things that need the runner's attention (the Overview page and
+  ``GET /api/overview``).
+* :func:`recent_imports`: the import history (the Import page).
+* :func:`import_uploads`: import files a browser uploaded into a temporary folder, reporting
+  and labelling them by the names the runner chose rather than the temporary path.
+
+Everything goes through the repositories and the existing services; nothing here builds a
+query.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Literal
+
+from backstride.adapters.db.repos import ActivityRepo, ImportRecordRepo
+from backstride.adapters.db.tables import ActivityRow
+from backstride.domain.activity import Sport
+from backstride.services.activities import list_activities, week_start
+from backstride.services.context import App
+from backstride.services.importing import FileResult, ImportReport, import_paths
+
+RUN_SPORT_VALUES = frozenset(s.value for s in Sport if s.is_run)
+AttentionLevel = Literal["info", "caution", "alert"]
+
+
+@dataclass(frozen=True, slots=True)
+class WeekTotals:
+    """Totals of one Monday-to-Sunday week (local dates)."""
+
+    week_start: date
+    activities: int
+    runs: int
+    distance_m: float
+    duration_s: float
+    run_distance_m: float
+    run_duration_s: float
+
+
+@dataclass(frozen=True, slots=True)
+class AttentionItem:
+    """One thing on the Overview worth a look: a plain sentence and where to act on it."""
+
+    kind: str
+    level: AttentionLevel
+    message: str
+    href: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    """The Overview page: this week, the weeks before it, latest activities, attention list."""
+
+    on: date
+    weeks: tuple[WeekTotals, ...]
+    latest: tuple[ActivityRow, ...]
+    attention: tuple[AttentionItem, ...]
+
+    @property
+    def this_week(self) -> WeekTotals:
+        return self.weeks[-1]
+
+    @property
+    def previous_weeks(self) -> tuple[WeekTotals, ...]:
+        return self.weeks[:-1]
+
+    def recent_average(self, count: int = 4) -> WeekTotals | None:
+        """Mean of the ``count`` weeks before this one (``None`` with no earlier week)."""
+        prev = self.previous_weeks[-count:]
+        if not prev:
+            return None
+        n = len(prev)
+        return WeekTotals(
+            week_start=prev[0].week_start,
+            activities=round(sum(w.activities for w in prev) / n),
+            runs=round(sum(w.runs for w in prev) / n),
+            distance_m=sum(w.distance_m for w in prev) / n,
+            duration_s=sum(w.duration_s for w in prev) / n,
+            run_distance_m=sum(w.run_distance_m for w in prev) / n,
+            run_duration_s=sum(w.run_duration_s for w in prev) / n,
+        )
+
+
+def _totals(start: date, rows: Sequence[ActivityRow]) -> WeekTotals:
+    runs = [r for r in rows if r.sport in RUN_SPORT_VALUES]
+    return WeekTotals(
+        week_start=start,
+        activities=len(rows),
+        runs=len(runs),
+        distance_m=sum(r.distance_m or 0.0 for r in rows),
+        duration_s=sum(r.duration_s or 0.0 for r in rows),
+        run_distance_m=sum(r.distance_m or 0.0 for r in runs),
+        run_duration_s=sum(r.duration_s or 0.0 for r in runs),
+    )
+
+
+def _group_weeks(rows: Sequence[ActivityRow], *, on: date, weeks: int) -> list[WeekTotals]:
+    last = week_start(on)
+    starts = [last - timedelta(days=7 * i) for i in range(weeks - 1, -1, -1)]
+    by_week: dict[date, list[ActivityRow]] = {s: [] for s in starts}
+    for row in rows:
+        bucket = by_week.get(week_start(row.local_date))
+        if bucket is not None and row.local_date <= on:
+            bucket.append(row)
+    return [_totals(s, by_week[s]) for s in starts]
+
+
+def weekly_totals(app: App, *, on: date, weeks: int) -> list[WeekTotals]:
+    """Totals for the ``weeks`` weeks ending with the week holding ``on`` (oldest first)."""
+    weeks = max(1, weeks)
+    since = week_start(on) - timedelta(days=7 * (weeks - 1))
+    rows = list_activities(app, since=since, until=on)
+    return _group_weeks(rows, on=on, weeks=weeks)
+
+
+MISSING_RPE_DAYS = 14
+FAILED_IMPORT_DAYS = 14
+
+
+def _attention(
+    app: App, *, on: date, rows: Sequence[ActivityRow], now: datetime
+) -> list[AttentionItem]:
+    items: list[AttentionItem] = []
+    recent_runs = [
+        r
+        for r in rows
+        if r.sport in RUN_SPORT_VALUES
+        and on - timedelta(days=MISSING_RPE_DAYS) < r.local_date <= on
+    ]
+    without_rpe = [r for r in recent_runs if r.rpe is None]
+    if without_rpe:
+        newest = max(without_rpe, key=lambda r: (r.start_at, r.id))
+        count = len(without_rpe)
+        runs = "run has" if count == 1 else "runs have"
+        items.append(
+            AttentionItem(
+                kind="missing_rpe",
+                level="info",
+                message=(
+                    f"{count} {runs} no effort rating (RPE) from the last {MISSING_RPE_DAYS} "
+                    "days. Adding how hard each felt makes the load figures fairer."
+                ),
+                href=f"/activities/{newest.id}#edit",
+            )
+        )
+    with_warnings = [r for r in rows if r.local_date > on - timedelta(days=7) and r.warnings]
+    for row in with_warnings:
+        warnings = json.loads(row.warnings or "[]")
+        if warnings:
+            items.append(
+                AttentionItem(
+                    kind="import_warning",
+                    level="info",
+                    message=f"{row.local_date.isoformat()} {row.name or row.sport}: {warnings[0]}",
+                    href=f"/activities/{row.id}",
+                )
+            )
+    since = now - timedelta(days=FAILED_IMPORT_DAYS)
+    failed = [r for r in recent_imports(app, limit=200) if r.status == "failed"]
+    failed = [r for r in failed if r.created_at >= since]
+    if failed:
+        count = len(failed)
+        files = "file" if count == 1 else "files"
+        items.append(
+            AttentionItem(
+                kind="failed_import",
+                level="caution",
+                message=(
+                    f"{count} {files} could not be imported in the last {FAILED_IMPORT_DAYS} "
+                    f"days, most recently '{failed[0].file_name}': {failed[0].reason}"
+                ),
+                href="/import",
+            )
+        )
+    return items
+
+
+def overview(
+    app: App,
+    *,
+    on: date,
+    weeks: int = 12,
+    latest: int = 6,
+    extra_attention: Sequence[AttentionItem] = (),
+    now: datetime | None = None,
+) -> Overview:
+    """This week against the ``weeks - 1`` before it, the latest activities, attention items.
+
+    ``extra_attention`` lets the caller add items from other services (e.g. run spikes from
+    the training-load report) ahead of the ones found here.
+    """
+    weeks = max(1, weeks)
+    since = week_start(on) - timedelta(days=7 * (weeks - 1))
+    rows = list_activities(app, since=since, until=on)
+    newest = list_activities(app, until=on, sort="start", descending=True, limit=latest)
+    attention = [
+        *extra_attention,
+        *_attention(app, on=on, rows=rows, now=now or datetime.now(UTC)),
+    ]
+    return Overview(
+        on=on,
+        weeks=tuple(_group_weeks(rows, on=on, weeks=weeks)),
+        latest=tuple(newest),
+        attention=tuple(attention),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ImportRecord:
+    """One line of the import history."""
+
+    file_name: str
+    status: str
+    reason: str | None
+    activity_ids: tuple[int, ...]
+    created_at: datetime
+
+
+def uploads_root(app: App) -> Path:
+    """Where uploads wait, each in its own temporary folder, while they are imported."""
+    return app.settings.data_dir / "uploads"
+
+
+def shown_file_name(app: App, file_name: str) -> str:
+    """An import record's file name without the temporary upload folder, if it has one."""
+    prefix = str(uploads_root(app)) + os.sep
+    if file_name.startswith(prefix):
+        _, sep, rest = file_name[len(prefix) :].partition(os.sep)
+        return rest if sep else file_name
+    return file_name
+
+
+def recent_imports(app: App, *, limit: int = 50) -> list[ImportRecord]:
+    """The newest import outcomes, newest first."""
+    with app.store.session() as session:
+        rows = ImportRecordRepo(session).list(app.athlete_id, limit=limit)
+        return [
+            ImportRecord(
+                file_name=shown_file_name(app, r.file_name),
+                status=r.status,
+                reason=r.reason,
+                activity_ids=tuple(json.loads(r.activity_ids or "[]")),
+                created_at=r.created_at,
+            )
+            for r in rows
+        ]
+
+
+@dataclass(frozen=True, slots=True)
+class UploadedFile:
+    """A file saved from an upload: where it is now, and the name the runner gave it."""
+
+    path: Path
+    original_name: str
+
+
+def _relabel(path: str, folder: Path, names: dict[str, str]) -> str:
+    """Replace the temporary folder in a reported path by the uploaded file's own name."""
+    prefix = str(folder) + os.sep
+    if not path.startswith(prefix):
+        return path
+    rest = path[len(prefix) :]
+    head, sep, tail = rest.partition(":")
+    return names.get(head, head) + sep + tail
+
+
+def import_uploads(
+    app: App, folder: Path, files: Sequence[UploadedFile], *, workers: int = 1
+) -> ImportReport:
+    """Import uploaded files saved under ``folder``; results carry the original names.
+
+    The stored activities are labelled with the original name (``export.zip:activities/1.fit``)
+    instead of the temporary path, so the source shown later means something to the runner.
+    Bad files are reported per file and store nothing, as with ``backstride import``.
+    """
+    names = {f.path.name: f.original_name for f in files}
+    report = import_paths(app, [f.path for f in files], workers=workers)
+    results: list[FileResult] = []
+    relabelled: dict[int, str] = {}
+    for result in report.files:
+        label = _relabel(result.path, folder, names)
+        results.append(replace(result, path=label))
+        if result.status == "imported":
+            for activity_id in result.activity_ids:
+                relabelled[activity_id] = label
+    if relabelled:
+        with app.store.session() as session:
+            repo = ActivityRepo(session)
+            for activity_id, label in relabelled.items():
+                row = repo.get_row(app.athlete_id, activity_id)
+                if row.source_label.startswith(str(folder)):
+                    repo.update(app.athlete_id, activity_id, source_label=label[:500])
+    return ImportReport(tuple(results))

@@ -1,0 +1,158 @@
+"""The FastAPI application: :func:`create_app` and the one place errors are rendered."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import PlainTextResponse, Response
+
+from backstride import __version__
+from backstride.config import Settings
+from backstride.errors import BackstrideError
+from backstride.services.context import App
+from backstride.web.deps import WebState
+from backstride.web.routes import activities, api, dashboard, importing, load
+from backstride.web.security import (
+    BodyLimitMiddleware,
+    CsrfTokens,
+    SecurityHeadersMiddleware,
+    TrustedHostMiddleware,
+    allowed_hosts_for,
+    apply_headers,
+    check_same_origin,
+)
+from backstride.web.templating import STATIC_DIR, is_htmx, make_templates, render
+
+log = logging.getLogger("backstride.web")
+
+# Pages and API: one router per module. A feature adding pages adds its router here and its
+# entry to ``nav.NAV``.
+ROUTERS = (
+    dashboard.router,
+    activities.router,
+    load.router,
+    importing.router,
+    api.router,
+)
+UPLOAD_PATHS = ("/import", "/api/imports")
+
+_STATUS_TEXT = {
+    400: "The request could not be understood.",
+    404: "There is nothing at this address.",
+    405: "This address does not accept that kind of request.",
+    413: "The request is too large.",
+    415: "The request body has a type this address does not accept.",
+}
+
+
+def _describe(request: Request, exc: Exception) -> tuple[int, str, str | None, list[Any]]:
+    """(status, message, hint, details) for any exception."""
+    if isinstance(exc, BackstrideError):
+        return exc.http_status, exc.message, exc.hint, []
+    if isinstance(exc, RequestValidationError):
+        details = [
+            {
+                "field": ".".join(str(p) for p in err.get("loc", ()) if p not in ("query", "body")),
+                "problem": str(err.get("msg", "invalid")),
+            }
+            for err in exc.errors()
+        ]
+        fields = ", ".join(f"{d['field'] or 'value'}: {d['problem']}" for d in details[:3])
+        return 422, f"Some values are not valid ({fields}).", "Check them and try again.", details
+    if isinstance(exc, StarletteHTTPException):
+        status = exc.status_code
+        text = _STATUS_TEXT.get(status) or str(exc.detail or "The request failed.")
+        hint = "Go back to the overview, or check the address." if status == 404 else None
+        return status, text, hint, []
+    log.error("Unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    return (
+        500,
+        "Something unexpected went wrong; nothing was changed by this request.",
+        "The details are in the server's log. Please report it.",
+        [],
+    )
+
+
+async def render_error(request: Request, exc: Exception) -> Response:
+    """The one error renderer: JSON for ``/api/``, else the error page or HTMX partial."""
+    status, message, hint, details = _describe(request, exc)
+    response: Response
+    if request.url.path.startswith("/api/"):
+        body = {"error": {"status": status, "message": message, "hint": hint, "details": details}}
+        response = JSONResponse(body, status_code=status)
+    else:
+        template = "partials/_error.html" if is_htmx(request) else "pages/error.html"
+        context = {"status": status, "message": message, "hint": hint, "details": details}
+        try:
+            response = render(request, template, context, status_code=status)
+        except Exception:  # noqa: BLE001 - the error page itself failed: plain text
+            log.exception("Could not render the error page")
+            response = PlainTextResponse(f"{status}: {message}", status_code=status)
+    if isinstance(exc, StarletteHTTPException) and exc.headers:
+        response.headers.update(exc.headers)
+    apply_headers(response.headers)
+    return response
+
+
+def create_app(
+    settings: Settings, *, allowed_hosts: list[str] | None = None, import_workers: int = 1
+) -> FastAPI:
+    """Build the dashboard for ``settings`` (opens and migrates the database now).
+
+    ``allowed_hosts`` are the Host names accepted (DNS-rebinding guard); by default the
+    loopback names plus ``settings.host``, or any host when bound to all interfaces.
+    ``import_workers`` is the number of parser processes an upload may use.
+    """
+    application = App(settings)
+    _ = application.athlete_id  # migrate and create the athlete once, before any thread races
+    state = WebState(
+        app=application,
+        templates=make_templates(),
+        csrf=CsrfTokens(settings.secret_key),
+        import_workers=import_workers,
+    )
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        application.close()
+
+    web_app = FastAPI(
+        title="backstride",
+        version=__version__,
+        summary="Local-first training log and coach for runners with back pain.",
+        description=(
+            "The JSON API of the local dashboard: activities, imports and training load. "
+            "Unsafe methods take `application/json` (or `application/octet-stream` for "
+            "uploads) and are refused from other sites. Not medical advice."
+        ),
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+        dependencies=[Depends(check_same_origin)],
+    )
+    web_app.state.web = state
+    for exc_type in (BackstrideError, RequestValidationError, StarletteHTTPException, Exception):
+        web_app.add_exception_handler(exc_type, render_error)
+    web_app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    for router in ROUTERS:
+        web_app.include_router(router)
+    # Outermost first when a request arrives: headers on everything, host check, body cap.
+    web_app.add_middleware(
+        BodyLimitMiddleware,
+        render_error=render_error,
+        upload_max_bytes=int(settings.upload_max_mb * 1024 * 1024),
+        upload_paths=UPLOAD_PATHS,
+    )
+    hosts = allowed_hosts if allowed_hosts is not None else allowed_hosts_for(settings.host)
+    web_app.add_middleware(TrustedHostMiddleware, allowed=hosts)
+    web_app.add_middleware(SecurityHeadersMiddleware)
+    return web_app

@@ -1,0 +1,56 @@
+"""FastAPI dependencies: the per-process state, the service context, settings, "today"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, cast
+
+from fastapi import Depends, Query, Request
+from fastapi.templating import Jinja2Templates
+
+from backstride.config import Settings
+from backstride.services.context import App
+from backstride.web.security import CsrfTokens
+
+
+@dataclass(frozen=True, slots=True)
+class WebState:
+    """What the dashboard holds for its whole life (one per ``create_app``)."""
+
+    app: App
+    templates: Jinja2Templates
+    csrf: CsrfTokens
+    import_workers: int = 1
+
+    @property
+    def settings(self) -> Settings:
+        return self.app.settings
+
+
+def get_web(request: Request) -> WebState:
+    return cast(WebState, request.app.state.web)
+
+
+def get_app(request: Request) -> App:
+    return get_web(request).app
+
+
+def get_settings_dep(request: Request) -> Settings:
+    return get_web(request).settings
+
+
+def get_today(
+    on: Annotated[
+        date | None,
+        Query(description="Show the dashboard as of this day (YYYY-MM-DD); default today."),
+    ] = None,
+) -> date:
+    """The day the page is about: ``?on=`` or today's local date (the clock is read here)."""
+    return on or date.today()
+
+
+WebDep = Annotated[WebState, Depends(get_web)]
+AppDep = Annotated[App, Depends(get_app)]
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+TodayDep = Annotated[date, Depends(get_today)]

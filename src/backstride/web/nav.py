@@ -1,0 +1,24 @@
+"""The navigation, in one place: each page of the dashboard is one entry here.
+
+A feature adding a page appends a :class:`NavItem` to :data:`NAV` (and includes its router in
+``app.py``); ``templates/base.html`` renders the list, marking the current page by ``key``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class NavItem:
+    key: str
+    label: str
+    href: str
+
+
+NAV: list[NavItem] = [
+    NavItem("overview", "Overview", "/"),
+    NavItem("activities", "Activities", "/activities"),
+    NavItem("load", "Load", "/load"),
+    NavItem("import", "Import", "/import"),
+]

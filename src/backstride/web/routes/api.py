@@ -1,0 +1,283 @@
+"""The JSON API under ``/api``: the dashboard's data for scripts and other tools.
+
+Same services as the pages and the CLI. Unsafe methods take only non-simple content types
+(``application/json``; ``application/octet-stream`` for uploads), so another site cannot send
+them from a browser without a CORS preflight (and no CORS is granted); requests a browser
+marks as cross-site are refused as well (``check_same_origin``, for the whole app).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from starlette.concurrency import run_in_threadpool
+
+from backstride.domain.activity import Sport
+from backstride.domain.load import LOAD_RATIO_CAVEAT
+from backstride.domain.metrics import ActivityAnalysis
+from backstride.errors import NotFoundError
+from backstride.services.activities import (
+    ActivityEdit,
+    activity_detail_json,
+    count_activities,
+    edit_activity,
+    list_activities,
+    row_to_json,
+)
+from backstride.services.dashboard import UploadedFile, import_uploads, overview, uploads_root
+from backstride.web import training
+from backstride.web.deps import AppDep, WebDep
+from backstride.web.routes.dashboard import OVERVIEW_WEEKS, spike_attention
+from backstride.web.schemas import (
+    ActivityDetailOut,
+    ActivityOut,
+    ActivityPage,
+    ActivityPatch,
+    AnalysisOut,
+    ErrorOut,
+    GradeBandOut,
+    ImportReportOut,
+    LoadOut,
+    OverviewOut,
+    RunSpikeOut,
+)
+from backstride.web.security import require_content_type
+from backstride.web.uploads import UploadFolder, receive_body
+from backstride.web.views import SortKey, paging
+
+_ERROR_STATUSES = {
+    400: "The request could not be read.",
+    403: "Refused: the request came from another site.",
+    404: "No such activity.",
+    409: "The request clashes with what is stored.",
+    413: "The body is larger than the configured limit.",
+    415: "The body has the wrong content type.",
+    422: "A value is out of range or malformed.",
+    500: "An unexpected error (logged on the server).",
+    503: "The database is locked or out of date.",
+}
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorOut, "description": text} for code, text in _ERROR_STATUSES.items()
+}
+
+router = APIRouter(prefix="/api", tags=["api"], responses=ERROR_RESPONSES)
+
+MAX_ID = 2**63 - 1
+ActivityId = Annotated[int, Path(ge=1, le=MAX_ID, description="The activity id.")]
+OnDay = Annotated[
+    date | None,
+    Query(description="The day the figures are about (YYYY-MM-DD); default today."),
+]
+
+
+def json_body(request: Request) -> None:
+    require_content_type(request, "application/json")
+
+
+def octet_body(request: Request) -> None:
+    require_content_type(request, "application/octet-stream")
+
+
+def _today(on: date | None) -> date:
+    return on or date.today()
+
+
+@router.get("/activities", response_model=ActivityPage, summary="List activities")
+def api_list_activities(
+    app: AppDep,
+    sport: Annotated[list[Sport] | None, Query(description="Only these sports.")] = None,
+    since: Annotated[date | None, Query(description="On or after this local date.")] = None,
+    until: Annotated[date | None, Query(description="On or before this local date.")] = None,
+    q: Annotated[
+        str | None, Query(max_length=200, description="Text in the name, notes or source.")
+    ] = None,
+    sort: Annotated[SortKey, Query(description="Sort key.")] = "start",
+    order: Annotated[Literal["asc", "desc"], Query(description="Sort order.")] = "desc",
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> ActivityPage:
+    filters: dict[str, Any] = {
+        "since": since,
+        "until": until,
+        "sports": [s.value for s in sport] if sport else None,
+        "text": q or None,
+    }
+    total = count_activities(app, **filters)
+    pages = paging(total, page, per_page)
+    rows = list_activities(
+        app,
+        **filters,
+        sort=sort,
+        descending=order == "desc",
+        limit=per_page,
+        offset=(page - 1) * per_page,
+    )
+    return ActivityPage(
+        items=[ActivityOut.model_validate(row_to_json(r)) for r in rows],
+        total=total,
+        page=page,
+        per_page=per_page,
+        pages=pages.pages,
+    )
+
+
+def analysis_out(analysis: ActivityAnalysis | None) -> AnalysisOut | None:
+    if analysis is None:
+        return None
+    grade = analysis.grade
+    return AnalysisOut(
+        distance_m=analysis.distance_m,
+        moving_time_s=analysis.moving_time_s,
+        avg_pace_s_per_km=analysis.avg_pace_s_per_km,
+        best_pace_s_per_km=analysis.best_pace_s_per_km,
+        elevation_gain_m=analysis.elevation_gain_m,
+        elevation_loss_m=analysis.elevation_loss_m,
+        grade_bands=(
+            [
+                GradeBandOut(
+                    label=b.label,
+                    lower_pct=b.lower_pct,
+                    upper_pct=b.upper_pct,
+                    distance_m=b.distance_m,
+                    time_s=b.time_s,
+                )
+                for b in grade.bands
+            ]
+            if grade is not None
+            else None
+        ),
+        steep_descent_share=grade.steep_descent_share if grade is not None else None,
+        cadence_spm=analysis.cadence_spm,
+        step_length_m=analysis.step_length_m,
+        trimp=analysis.trimp,
+        srpe_load=analysis.srpe_load,
+    )
+
+
+@router.get("/activities/{activity_id}", response_model=ActivityDetailOut, summary="One activity")
+def api_activity(app: AppDep, activity_id: ActivityId) -> ActivityDetailOut:
+    detail = activity_detail_json(app, activity_id)
+    spike = None
+    report = training.load_report(app, on=date.fromisoformat(detail["local_date"]), weeks=1)
+    if report is not None:
+        run = next((r for r in report.runs if r.activity_id == activity_id), None)
+        spike = RunSpikeOut.model_validate(run.to_json()) if run is not None else None
+    return ActivityDetailOut.model_validate(
+        {
+            **detail,
+            "analysis": analysis_out(training.activity_analysis(app, activity_id)),
+            "spike": spike,
+        }
+    )
+
+
+@router.patch(
+    "/activities/{activity_id}",
+    response_model=ActivityOut,
+    summary="Edit an activity's sport, surface, RPE, notes or name",
+    dependencies=[Depends(json_body)],
+)
+def api_edit_activity(app: AppDep, activity_id: ActivityId, patch: ActivityPatch) -> ActivityOut:
+    edit = ActivityEdit(
+        sport=patch.sport.value if patch.sport else None,
+        surface=patch.surface.value if patch.surface else None,
+        rpe=patch.rpe,
+        notes=patch.notes,
+        name=patch.name,
+    )
+    row = edit_activity(app, activity_id, edit)
+    return ActivityOut.model_validate(row_to_json(row))
+
+
+_UPLOAD_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": "The file's bytes: .fit, .gpx, .tcx (optionally .gz) or a .zip export.",
+        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
+
+
+@router.post(
+    "/imports",
+    response_model=ImportReportOut,
+    summary="Import one uploaded file or export archive",
+    description=(
+        "Streams the body to a temporary file (capped at `upload_max_mb`) and imports it as "
+        "`backstride import` would. The answer lists each file's outcome; a failed file "
+        "stores nothing. Send a .zip to import many files at once."
+    ),
+    dependencies=[Depends(octet_body)],
+    openapi_extra=_UPLOAD_BODY,
+)
+async def api_import(
+    request: Request,
+    web: WebDep,
+    name: Annotated[
+        str,
+        Query(min_length=1, max_length=255, description="The file's name, e.g. run.fit."),
+    ],
+) -> ImportReportOut:
+    with UploadFolder(uploads_root(web.app)) as folder:
+        path, shown = folder.new_file(name)
+        await receive_body(request, path)
+        report = await run_in_threadpool(
+            import_uploads,
+            web.app,
+            folder.path,
+            [UploadedFile(path=path, original_name=shown)],
+            workers=web.import_workers,
+        )
+    return ImportReportOut.model_validate(report.to_json())
+
+
+@router.get("/overview", response_model=OverviewOut, summary="This week and recent weeks")
+def api_overview(
+    app: AppDep,
+    on: OnDay = None,
+    weeks: Annotated[int, Query(ge=1, le=104)] = OVERVIEW_WEEKS,
+) -> OverviewOut:
+    day = _today(on)
+    report = training.load_report(app, on=day, weeks=3)
+    data = overview(app, on=day, weeks=weeks, extra_attention=spike_attention(report, on=day))
+    return OverviewOut.model_validate(
+        {
+            "on": data.on,
+            "weeks": [
+                {
+                    "week_start": w.week_start,
+                    "activities": w.activities,
+                    "runs": w.runs,
+                    "distance_m": w.distance_m,
+                    "duration_s": w.duration_s,
+                    "run_distance_m": w.run_distance_m,
+                    "run_duration_s": w.run_duration_s,
+                }
+                for w in data.weeks
+            ],
+            "latest": [row_to_json(r) for r in data.latest],
+            "attention": [
+                {"kind": a.kind, "level": a.level, "message": a.message, "href": a.href}
+                for a in data.attention
+            ],
+        }
+    )
+
+
+@router.get("/load", response_model=LoadOut, summary="Training load over recent weeks")
+def api_load(
+    app: AppDep,
+    on: OnDay = None,
+    weeks: Annotated[int, Query(ge=1, le=520)] = 12,
+) -> LoadOut:
+    day = _today(on)
+    report = training.load_report(app, on=day, weeks=weeks)
+    if report is None:
+        raise NotFoundError(
+            "The training-load report is not available in this installation yet.",
+        )
+    return LoadOut.model_validate(
+        {"on": day, **report.to_json(), "load_ratio_caveat": LOAD_RATIO_CAVEAT}
+    )

@@ -1,0 +1,78 @@
+"""The Overview page: this week against recent weeks, latest activities, what needs attention."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from backstride.domain.load import LoadReport
+from backstride.services.context import App
+from backstride.services.dashboard import AttentionItem, Overview, overview
+from backstride.web import training
+from backstride.web.deps import TodayDep, WebDep
+from backstride.web.formatting import day, km, percent
+from backstride.web.templating import render
+from backstride.web.views import week_chart
+
+router = APIRouter(include_in_schema=False)
+
+OVERVIEW_WEEKS = 12
+SPIKE_ATTENTION_DAYS = 14
+SPIKE_LEVEL = {"10_30": "caution", "30_100": "alert", "gt_100": "alert"}
+
+
+def spike_attention(report: LoadReport | None, *, on: date) -> list[AttentionItem]:
+    """Runs of the last two weeks that were more than 10 % longer than the longest in the
+    30 days before them (Frandsen 2025), newest first."""
+    if report is None:
+        return []
+    items: list[AttentionItem] = []
+    since = on - timedelta(days=SPIKE_ATTENTION_DAYS)
+    for run in sorted(report.runs, key=lambda r: r.day, reverse=True):
+        level = SPIKE_LEVEL.get(run.spike_band or "")
+        if run.day <= since or level is None or run.spike_ratio is None:
+            continue
+        items.append(
+            AttentionItem(
+                kind="run_spike",
+                level="caution" if level == "caution" else "alert",
+                message=(
+                    f"Your {km(run.distance_m, 1)} run on {day(run.day)} was "
+                    f"{percent(run.spike_ratio - 1)} longer than your longest run in the 30 "
+                    f"days before it ({km(run.longest_prev_30d_m, 1)}). Runs more than 10 % "
+                    "longer than that come with more overuse injuries (Frandsen 2025); build "
+                    "distance in smaller steps."
+                ),
+                href=f"/activities/{run.activity_id}#spike",
+            )
+        )
+    return items
+
+
+def build_overview(app: App, *, on: date) -> tuple[Overview, LoadReport | None]:
+    report = training.load_report(app, on=on, weeks=3)
+    data = overview(
+        app, on=on, weeks=OVERVIEW_WEEKS, extra_attention=spike_attention(report, on=on)
+    )
+    return data, report
+
+
+@router.get("/", response_class=HTMLResponse)
+def overview_page(request: Request, web: WebDep, on: TodayDep) -> HTMLResponse:
+    data, report = build_overview(web.app, on=on)
+    today_load = report.days[-1] if report is not None and report.days else None
+    return render(
+        request,
+        "pages/overview.html",
+        {
+            "data": data,
+            "average": data.recent_average(4),
+            "weeks_chart": week_chart(data.weeks),
+            "today_load": today_load,
+            "on": on,
+            "training_available": report is not None,
+        },
+        active="overview",
+    )

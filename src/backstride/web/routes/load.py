@@ -1,0 +1,39 @@
+"""The Load page: weekly distance and time, per-run spike, load ratio, monotony, fitness."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+
+from backstride.web import training
+from backstride.web.deps import TodayDep, WebDep
+from backstride.web.templating import render
+from backstride.web.views import load_view, spike_css, spike_label
+
+router = APIRouter(include_in_schema=False)
+
+WEEK_CHOICES = (4, 8, 12, 26, 52)
+DEFAULT_WEEKS = 12
+
+
+@router.get("/load", response_class=HTMLResponse)
+def load_page(
+    request: Request,
+    web: WebDep,
+    on: TodayDep,
+    weeks: int = Query(DEFAULT_WEEKS, ge=1, le=520),
+) -> HTMLResponse:
+    report = training.load_report(web.app, on=on, weeks=weeks)
+    return render(
+        request,
+        "pages/load.html",
+        {
+            "view": load_view(report) if report is not None else None,
+            "weeks": weeks,
+            "week_choices": WEEK_CHOICES,
+            "on": on,
+            "spike_label": spike_label,
+            "spike_css": spike_css,
+        },
+        active="load",
+    )

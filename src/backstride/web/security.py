@@ -1,0 +1,293 @@
+"""Security of the dashboard: headers, anti-forgery tokens, same-origin and body-size checks.
+
+* **Headers** on every response (:class:`SecurityHeadersMiddleware`): a Content-Security-Policy
+  with no inline script or style (``script-src 'self'; style-src 'self'``), ``frame-ancestors
+  'none'``, ``X-Content-Type-Options: nosniff``, ``Referrer-Policy: no-referrer``, and
+  ``Cache-Control: no-store`` on pages and API answers (they hold health data).
+* **Forms** (pages) use a signed double-submit token (:class:`CsrfTokens`): a random nonce in an
+  ``HttpOnly; SameSite=Strict`` cookie, and in each form (hidden field) or HTMX request (header
+  ``X-CSRF-Token``) the HMAC-SHA256 of that nonce under ``settings.secret_key`` (or a random
+  per-process key). A forged request from another site has neither the cookie nor a token that
+  matches it.
+* **The JSON API** accepts only non-simple content types on unsafe methods
+  (``application/json``, ``application/octet-stream``), which a cross-site page cannot send
+  without a CORS preflight, and the app grants no CORS.
+* **Every unsafe request** (pages and API) is refused when the browser says it comes from
+  another site (``Sec-Fetch-Site: cross-site``/``same-site``) or its ``Origin`` is not this
+  server (:func:`check_same_origin`).
+* **Host names** are checked (DNS-rebinding guard) by Starlette's ``TrustedHostMiddleware``
+  when the server binds to a loopback address.
+* **Bodies** are capped while they stream (:class:`BodyLimitMiddleware`): uploads at
+  ``settings.upload_max_mb``, anything else at :data:`FORM_MAX_BYTES`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from collections.abc import Awaitable, Callable, Iterable
+from urllib.parse import urlsplit
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from backstride.errors import BackstrideError, InvalidInputError
+
+CSRF_COOKIE = "backstride_csrf"
+CSRF_HEADER = "X-CSRF-Token"
+CSRF_FIELD = "csrf_token"
+FORM_MAX_BYTES = 1024 * 1024
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+    )
+)
+
+SECURITY_HEADERS: tuple[tuple[str, str], ...] = (
+    ("content-security-policy", CONTENT_SECURITY_POLICY),
+    ("x-content-type-options", "nosniff"),
+    ("x-frame-options", "DENY"),
+    ("referrer-policy", "no-referrer"),
+    ("cross-origin-opener-policy", "same-origin"),
+    ("cross-origin-resource-policy", "same-origin"),
+    ("permissions-policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()"),
+)
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_NONCE = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
+
+
+class ForbiddenRequestError(BackstrideError):
+    """A request that looks forged: from another site, or without a valid form token."""
+
+    http_status = 403
+
+
+class PayloadTooLargeError(InvalidInputError):
+    """A request body (an upload) larger than the configured cap."""
+
+    http_status = 413
+
+
+class UnsupportedMediaTypeError(InvalidInputError):
+    """A request body in a content type this endpoint does not accept."""
+
+    http_status = 415
+
+
+class SecurityHeadersMiddleware:
+    """Adds the security headers to every HTTP response (pure ASGI, streams untouched)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        is_static = str(scope.get("path", "")).startswith("/static/")
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                apply_headers(headers, static=is_static)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def apply_headers(headers: MutableHeaders, *, static: bool = False) -> None:
+    """Set the security headers (and ``no-store`` on dynamic answers) where missing."""
+    for name, value in SECURITY_HEADERS:
+        if name not in headers:
+            headers[name] = value
+    if not static and "cache-control" not in headers:
+        headers["cache-control"] = "no-store"
+
+
+class BodyLimitMiddleware:
+    """Refuses request bodies over a cap, judged by Content-Length and while streaming.
+
+    A declared Content-Length over the cap is answered at once with ``render_error`` (the app's
+    one error renderer); a body that grows past the cap while streaming raises
+    :class:`PayloadTooLargeError` where the route reads it, and the exception handler renders
+    it. Paths starting with one of ``upload_paths`` get ``upload_max_bytes``; every other body
+    gets ``default_max_bytes``.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        render_error: Callable[[Request, Exception], Awaitable[Response]],
+        upload_max_bytes: int,
+        upload_paths: Iterable[str],
+        default_max_bytes: int = FORM_MAX_BYTES,
+    ) -> None:
+        self.app = app
+        self.render_error = render_error
+        self.upload_max_bytes = upload_max_bytes
+        self.upload_paths = tuple(upload_paths)
+        self.default_max_bytes = default_max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = str(scope.get("path", ""))
+        is_upload = path.startswith(self.upload_paths)
+        limit = self.upload_max_bytes if is_upload else self.default_max_bytes
+        declared = Headers(scope=scope).get("content-length")
+        received = 0
+
+        def too_large() -> PayloadTooLargeError:
+            mb = limit / (1024 * 1024)
+            if is_upload:
+                return PayloadTooLargeError(
+                    f"The upload is larger than the limit of {mb:.3g} MB.",
+                    hint="Upload fewer files at once, or raise upload_max_mb in the settings.",
+                )
+            return PayloadTooLargeError(f"The request is larger than the limit of {mb:.3g} MB.")
+
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            response = await self.render_error(Request(scope), too_large())
+            await response(scope, receive, send)
+            return
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise too_large()
+            return message
+
+        await self.app(scope, limited_receive, send)
+
+
+class CsrfTokens:
+    """Signed double-submit tokens: ``token = HMAC-SHA256(key, nonce)``, nonce in a cookie."""
+
+    def __init__(self, secret: str | None) -> None:
+        raw = secret.encode() if secret else secrets.token_bytes(32)
+        self._key = hashlib.sha256(b"backstride-csrf\x00" + raw).digest()
+
+    @staticmethod
+    def new_nonce() -> str:
+        return secrets.token_urlsafe(32)
+
+    @staticmethod
+    def valid_nonce(nonce: str | None) -> bool:
+        return bool(nonce) and _NONCE.match(nonce or "") is not None
+
+    def token_for(self, nonce: str) -> str:
+        return hmac.new(self._key, nonce.encode(), hashlib.sha256).hexdigest()
+
+    def verify(self, nonce: str | None, token: str | None) -> bool:
+        if not nonce or not token or not self.valid_nonce(nonce):
+            return False
+        return hmac.compare_digest(self.token_for(nonce), token)
+
+
+def forged_request_error() -> ForbiddenRequestError:
+    return ForbiddenRequestError(
+        "This form has expired or was sent from another site, so nothing was changed.",
+        hint="Reload the page and try again.",
+    )
+
+
+def check_same_origin(request: Request) -> None:
+    """Refuse unsafe requests that a browser marks as coming from another site."""
+    if request.method not in UNSAFE_METHODS:
+        return
+    fetch_site = request.headers.get("sec-fetch-site")
+    if fetch_site is not None and fetch_site not in ("same-origin", "none"):
+        raise forged_request_error()
+    origin = request.headers.get("origin")
+    if origin is None:
+        return
+    parts = urlsplit(origin)
+    host = request.headers.get("host", "")
+    if origin == "null" or parts.netloc.lower() != host.lower():
+        raise forged_request_error()
+
+
+def check_csrf(request: Request, tokens: CsrfTokens, form_token: str | None) -> None:
+    """Refuse a form post whose token (header or field) does not match its cookie."""
+    token = request.headers.get(CSRF_HEADER) or form_token
+    if not tokens.verify(request.cookies.get(CSRF_COOKIE), token):
+        raise forged_request_error()
+
+
+def require_content_type(request: Request, *allowed: str) -> None:
+    """Refuse an API body unless its content type is one of ``allowed`` (non-simple types)."""
+    media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if media not in allowed:
+        raise UnsupportedMediaTypeError(
+            f"This endpoint takes {' or '.join(allowed)}, not '{media or 'no content type'}'.",
+            hint="Set the Content-Type header.",
+        )
+
+
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def allowed_hosts_for(bind_host: str) -> list[str]:
+    """Host names accepted for a bind address; ``["*"]`` when bound to all interfaces."""
+    if bind_host in ("0.0.0.0", "::", ""):
+        return ["*"]
+    hosts = list(LOOPBACK_HOSTS)
+    bare = bind_host.strip("[]").lower()
+    if bare not in hosts:
+        hosts.append(bare)
+    return hosts
+
+
+def host_name(host_header: str) -> str:
+    """The name in a Host header, without port or IPv6 brackets, lower case."""
+    value = host_header.strip().lower()
+    if value.startswith("["):
+        return value[1:].split("]", 1)[0]
+    return value.rsplit(":", 1)[0] if value.count(":") == 1 else value
+
+
+class TrustedHostMiddleware:
+    """Answers 400 to a Host header not in ``allowed`` (guards against DNS rebinding).
+
+    A page on a hostile site that re-points its own name at 127.0.0.1 would otherwise be
+    able to read the dashboard as if it were the same site.
+    """
+
+    def __init__(self, app: ASGIApp, *, allowed: Iterable[str]) -> None:
+        self.app = app
+        self.allowed = frozenset(h.strip("[]").lower() for h in allowed)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket") or "*" in self.allowed:
+            await self.app(scope, receive, send)
+            return
+        host = host_name(Headers(scope=scope).get("host", ""))
+        if host in self.allowed:
+            await self.app(scope, receive, send)
+            return
+        response = Response(
+            "Invalid host name. Open the dashboard at http://127.0.0.1 (the address "
+            "`backstride serve` printed).",
+            status_code=400,
+            media_type="text/plain",
+        )
+        await response(scope, receive, send)

@@ -1,0 +1,82 @@
+"""Jinja2 set-up and the one way pages are rendered (navigation, anti-forgery token)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from jinja2 import StrictUndefined
+from starlette.responses import HTMLResponse
+
+from backstride import __version__
+from backstride.web.deps import get_web
+from backstride.web.formatting import FILTERS
+from backstride.web.nav import NAV
+from backstride.web.security import CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER, CsrfTokens
+
+WEB_DIR = Path(__file__).resolve().parent
+TEMPLATES_DIR = WEB_DIR / "templates"
+STATIC_DIR = WEB_DIR / "static"
+
+
+def make_templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+    env = templates.env
+    env.undefined = StrictUndefined
+    env.trim_blocks = True
+    env.lstrip_blocks = True
+    env.filters.update(FILTERS)
+    env.globals.update(nav=NAV, version=__version__, csrf_field=CSRF_FIELD, csrf_header=CSRF_HEADER)
+    return templates
+
+
+def is_htmx(request: Request) -> bool:
+    """An HTMX request wanting a fragment (not a history restore, which wants the page)."""
+    return (
+        request.headers.get("hx-request") == "true"
+        and request.headers.get("hx-history-restore-request") != "true"
+    )
+
+
+def csrf_nonce(request: Request) -> tuple[str, bool]:
+    """The browser's anti-forgery nonce (from its cookie) or a new one; (nonce, is_new)."""
+    existing = getattr(request.state, "csrf_nonce", None)
+    if isinstance(existing, str):
+        return existing, False
+    cookie = request.cookies.get(CSRF_COOKIE)
+    if CsrfTokens.valid_nonce(cookie):
+        assert cookie is not None
+        return cookie, False
+    nonce = CsrfTokens.new_nonce()
+    request.state.csrf_nonce = nonce
+    return nonce, True
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    active: str | None = None,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
+    """Render a page or partial with the shared context; sets the anti-forgery cookie."""
+    web = get_web(request)
+    nonce, is_new = csrf_nonce(request)
+    ctx: dict[str, Any] = {
+        "active": active,
+        "csrf_token": web.csrf.token_for(nonce),
+        "htmx": is_htmx(request),
+        "upload_max_bytes": int(web.settings.upload_max_mb * 1024 * 1024),
+        "upload_max_mb": web.settings.upload_max_mb,
+        **(context or {}),
+    }
+    response = web.templates.TemplateResponse(
+        request, template, ctx, status_code=status_code, headers=headers
+    )
+    if is_new:
+        response.set_cookie(CSRF_COOKIE, nonce, httponly=True, samesite="strict", path="/")
+    return response

@@ -1,0 +1,628 @@
+"""View models: service results turned into what the templates show (charts, rows, labels).
+
+No queries and no computation of training figures here: the services and the domain compute;
+this module only arranges and formats for the page.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Literal
+from urllib.parse import urlencode
+
+import numpy as np
+
+from backstride.domain.activity import Activity, Sport
+from backstride.domain.load import LOAD_RATIO_CAVEAT, DayLoad, LoadReport, RunSpike
+from backstride.domain.metrics import ActivityAnalysis, GradeDistribution, compute_sample_distance_m
+from backstride.domain.params import DEFAULT_ACTIVITY_PARAMS
+from backstride.errors import InvalidInputError
+from backstride.services.dashboard import WeekTotals
+from backstride.web.charts import (
+    BarSpec,
+    Chart,
+    FloatArray,
+    Formatter,
+    LegendItem,
+    RouteMap,
+    SeriesSpec,
+    bar_chart,
+    line_chart,
+    route_map,
+)
+from backstride.web.formatting import (
+    FOOT_SPORTS,
+    hours,
+    km,
+    number,
+    pace,
+    pace_short,
+    week_label,
+)
+
+SortKey = Literal["start", "distance", "duration", "sport", "elevation", "hr"]
+SORT_KEYS: tuple[SortKey, ...] = ("start", "distance", "duration", "sport", "elevation", "hr")
+SORT_LABELS = {
+    "start": "Date",
+    "distance": "Distance",
+    "duration": "Time",
+    "sport": "Sport",
+    "elevation": "Climb",
+    "hr": "Avg HR",
+}
+PAGE_SIZE = 50
+SPORT_CHOICES = tuple(s.value for s in Sport)
+
+
+def parse_optional_day(text: str | None, *, what: str) -> date | None:
+    """A form's date field: empty means none; anything else must be YYYY-MM-DD."""
+    if text is None or not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise InvalidInputError(
+            f"'{text}' is not a date for '{what}'.", hint="Use the form YYYY-MM-DD."
+        ) from exc
+
+
+@dataclass(frozen=True, slots=True)
+class ListQuery:
+    """The Activities list's filter, sort and page, as in the address bar."""
+
+    sport: str | None = None
+    since: date | None = None
+    until: date | None = None
+    q: str | None = None
+    sort: SortKey = "start"
+    order: Literal["asc", "desc"] = "desc"
+    page: int = 1
+
+    def filters(self) -> dict[str, object]:
+        return {
+            "since": self.since,
+            "until": self.until,
+            "sports": [self.sport] if self.sport else None,
+            "text": self.q or None,
+        }
+
+    def params(self, **changes: object) -> str:
+        """The query string for this list with ``changes`` applied (empty values dropped)."""
+        values: dict[str, object] = {
+            "sport": self.sport,
+            "since": self.since.isoformat() if self.since else None,
+            "until": self.until.isoformat() if self.until else None,
+            "q": self.q,
+            "sort": self.sort,
+            "order": self.order,
+            "page": self.page,
+        }
+        values.update(changes)
+        clean = {k: v for k, v in values.items() if v not in (None, "")}
+        if clean.get("sort") == "start" and clean.get("order") == "desc":
+            clean.pop("sort")
+            clean.pop("order")
+        if clean.get("page") == 1:
+            clean.pop("page")
+        return urlencode(clean)
+
+    def sort_link(self, key: str) -> str:
+        """Link for a column header: first click sorts descending, second ascending."""
+        order = "asc" if self.sort == key and self.order == "desc" else "desc"
+        return self.params(sort=key, order=order, page=1)
+
+    def aria_sort(self, key: str) -> str:
+        if self.sort != key:
+            return "none"
+        return "descending" if self.order == "desc" else "ascending"
+
+
+@dataclass(frozen=True, slots=True)
+class Paging:
+    page: int
+    pages: int
+    total: int
+    per_page: int
+
+    @property
+    def first_index(self) -> int:
+        return 0 if self.total == 0 else (self.page - 1) * self.per_page + 1
+
+    @property
+    def last_index(self) -> int:
+        return min(self.total, self.page * self.per_page)
+
+
+def paging(total: int, page: int, per_page: int) -> Paging:
+    pages = max(1, math.ceil(total / per_page))
+    return Paging(page=min(max(1, page), pages), pages=pages, total=total, per_page=per_page)
+
+
+# --- Overview -------------------------------------------------------------------------------
+
+
+def week_chart(weeks: Sequence[WeekTotals]) -> Chart:
+    """Running distance per week, this week highlighted, each bar with its totals."""
+    bars = []
+    for i, w in enumerate(weeks):
+        current = i == len(weeks) - 1
+        runs = "run" if w.runs == 1 else "runs"
+        title = (
+            f"Week {week_label(w.week_start)}{' (this week)' if current else ''}: "
+            f"{km(w.run_distance_m, 1)} running in {w.runs} {runs}, {hours(w.run_duration_s)}; "
+            f"{w.activities} activities in all, {hours(w.duration_s)}"
+        )
+        bars.append(
+            BarSpec(
+                value=w.run_distance_m / 1000,
+                label=f"{w.week_start.day}/{w.week_start.month}",
+                title=title,
+                css="bar bar-current" if current else "bar",
+            )
+        )
+    return bar_chart(
+        key="weeks",
+        title="Running distance per week (km)",
+        desc="One bar per Monday-to-Sunday week; the last bar is this week so far.",
+        bars=bars,
+        y_label="km",
+        label_every=max(1, math.ceil(len(bars) / 6)),
+        empty="No runs in these weeks yet.",
+    )
+
+
+# --- Activity detail ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityCharts:
+    route: RouteMap | None
+    elevation: Chart | None
+    pace: Chart | None
+    heart_rate: Chart | None
+    cadence: Chart | None
+
+    @property
+    def any(self) -> bool:
+        return any((self.route, self.elevation, self.pace, self.heart_rate, self.cadence))
+
+
+def _rolling_mean(values: FloatArray, window: int) -> FloatArray:
+    """Centred moving mean over ``window`` samples, ignoring NaN."""
+    if window <= 1 or values.size < window:
+        return values
+    ok = np.isfinite(values)
+    kernel = np.ones(window)
+    sums = np.convolve(np.where(ok, values, 0.0), kernel, mode="same")
+    counts = np.convolve(ok.astype(np.float64), kernel, mode="same")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out: FloatArray = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+    return np.where(ok, out, np.nan)
+
+
+def _speed(activity: Activity, distance: FloatArray | None) -> FloatArray | None:
+    s = activity.streams
+    if s.speed_m_s is not None:
+        speed = s.speed_m_s.astype(np.float64)
+    elif distance is not None and len(s) >= 3:
+        dt = np.gradient(s.time_s)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            speed = np.where(dt > 0, np.gradient(distance) / dt, np.nan)
+    else:
+        return None
+    step = float(np.nanmedian(np.diff(s.time_s))) if len(s) >= 2 else 1.0
+    window = int(max(1, min(60, round(20.0 / step)))) if step > 0 else 1
+    return _rolling_mean(speed, window)
+
+
+def activity_charts(activity: Activity, analysis: ActivityAnalysis | None = None) -> ActivityCharts:
+    """Route, elevation, pace (or speed), heart-rate and cadence charts from the streams."""
+    s = activity.streams
+    if len(s) < 2:
+        return ActivityCharts(None, None, None, None, None)
+    route = (
+        route_map(s.lat_deg, s.lon_deg)
+        if s.has_positions and s.lat_deg is not None and s.lon_deg is not None
+        else None
+    )
+    distance = compute_sample_distance_m(s)
+    by_distance = distance is not None and float(np.nanmax(distance)) >= 200.0
+    if by_distance and distance is not None:
+        x = distance / 1000.0
+        x_label, x_unit = "km", "km"
+
+        def x_fmt(v: float) -> str:
+            return f"{v:.1f}" if v < 10 else f"{v:.0f}"
+    else:
+        x = s.time_s / 60.0
+        x_label, x_unit = "min", "min"
+
+        def x_fmt(v: float) -> str:
+            return f"{v:.0f}"
+
+    foot = activity.sport in FOOT_SPORTS
+    elevation = None
+    if s.altitude_m is not None and np.isfinite(s.altitude_m).sum() >= 2:
+        elevation = line_chart(
+            key="elevation",
+            title="Elevation profile (m)",
+            desc=f"Altitude above sea level against {x_unit}.",
+            x=x,
+            series=[SeriesSpec(s.altitude_m, "line-elevation", "Elevation", _metres, area=True)],
+            x_fmt=x_fmt,
+            x_label=x_label,
+            y_label="m",
+            y_min_span=20.0,
+        )
+    pace_chart = None
+    speed = _speed(activity, distance)
+    if speed is not None and np.isfinite(speed).any():
+        if foot:
+            pause = DEFAULT_ACTIVITY_PARAMS.pause_speed_m_s
+            with np.errstate(invalid="ignore", divide="ignore"):
+                secs = np.where(speed >= max(pause, 1000 / 1200), 1000.0 / speed, np.nan)
+            secs = np.where(secs < 120.0, np.nan, secs)
+            pace_chart = line_chart(
+                key="pace",
+                title="Pace (min/km; faster is higher)",
+                desc="Pace over the activity, smoothed over about 20 s; pauses are gaps.",
+                x=x,
+                series=[SeriesSpec(secs, "line-pace", "Pace", pace)],
+                x_fmt=x_fmt,
+                x_label=x_label,
+                y_fmt=pace_short,
+                y_label="min/km",
+                invert_y=True,
+                y_min_span=60.0,
+                y_steps=(15.0, 30.0, 60.0, 120.0, 300.0),
+            )
+        else:
+            pace_chart = line_chart(
+                key="speed",
+                title="Speed (km/h)",
+                desc="Speed over the activity, smoothed over about 20 s.",
+                x=x,
+                series=[SeriesSpec(speed * 3.6, "line-pace", "Speed", _kmh)],
+                x_fmt=x_fmt,
+                x_label=x_label,
+                y_label="km/h",
+                y_floor=0.0,
+            )
+    heart = None
+    if s.hr_bpm is not None and np.isfinite(s.hr_bpm).any():
+        heart = line_chart(
+            key="heart-rate",
+            title="Heart rate (beats/min)",
+            desc="Heart rate over the activity.",
+            x=x,
+            series=[SeriesSpec(s.hr_bpm, "line-hr", "Heart rate", _bpm)],
+            x_fmt=x_fmt,
+            x_label=x_label,
+            y_label="bpm",
+            y_min_span=20.0,
+        )
+    cadence = None
+    if s.cadence_rpm is not None and np.isfinite(s.cadence_rpm).any():
+        raw = np.where(s.cadence_rpm > 0, s.cadence_rpm, np.nan)
+        if foot:
+            doubled = analysis.cadence_was_doubled if analysis is not None else None
+            if doubled is None:
+                p90 = float(np.nanpercentile(raw, 90)) if np.isfinite(raw).any() else 0.0
+                doubled = p90 < DEFAULT_ACTIVITY_PARAMS.cadence_already_steps_rpm
+            values = raw * 2.0 if doubled else raw
+            unit, label = "steps/min", "Cadence"
+        else:
+            values, unit, label = raw, "rpm", "Cadence"
+        cadence = line_chart(
+            key="cadence",
+            title=f"Cadence ({unit})",
+            desc=f"Cadence in {unit} over the activity; stops are left out.",
+            x=x,
+            series=[SeriesSpec(values, "line-cadence", label, lambda v: f"{v:.0f} {unit}")],
+            x_fmt=x_fmt,
+            x_label=x_label,
+            y_label=unit,
+            y_min_span=10.0,
+        )
+    return ActivityCharts(route, elevation, pace_chart, heart, cadence)
+
+
+def _metres(v: float) -> str:
+    return f"{v:.0f} m"
+
+
+def _kmh(v: float) -> str:
+    return f"{v:.1f} km/h"
+
+
+def _bpm(v: float) -> str:
+    return f"{v:.0f} bpm"
+
+
+@dataclass(frozen=True, slots=True)
+class GradeRow:
+    label: str
+    distance_m: float
+    time_s: float
+    share: float
+    css: str
+
+
+def _grade_label(lower: float | None, upper: float | None) -> str:
+    if lower is None and upper is not None:
+        return f"steeper than {upper:+g} % (down)"
+    if upper is None and lower is not None:
+        return f"steeper than {lower:+g} % (up)"
+    if lower is not None and upper is not None:
+        if lower < 0 < upper:
+            return f"flat ({lower:+g} to {upper:+g} %)"
+        return f"{lower:+g} to {upper:+g} %"
+    return "all"
+
+
+def grade_rows(grade: GradeDistribution | None) -> list[GradeRow]:
+    """One row per grade band (steepest descent first), with its share of the distance."""
+    if grade is None:
+        return []
+    total = sum(b.distance_m for b in grade.bands) or 0.0
+    rows = []
+    for band in grade.bands:
+        lower, upper = band.lower_pct, band.upper_pct
+        if upper is not None and upper <= 0:
+            css = "grade-down"
+        elif lower is not None and lower >= 0:
+            css = "grade-up"
+        else:
+            css = "grade-flat"
+        rows.append(
+            GradeRow(
+                label=_grade_label(lower, upper),
+                distance_m=band.distance_m,
+                time_s=band.time_s,
+                share=band.distance_m / total if total > 0 else 0.0,
+                css=css,
+            )
+        )
+    return rows
+
+
+def bpm(value: float | None) -> str:
+    return number(value, 0, "bpm")
+
+
+# --- Load -----------------------------------------------------------------------------------
+
+SPIKE_BANDS: dict[str, tuple[str, str]] = {
+    "no_prior": ("no run in the 30 days before", "spike-none"),
+    "le_10": ("up to 10 % longer (reference)", "spike-ok"),
+    "10_30": ("10–30 % longer", "spike-caution"),
+    "30_100": ("30–100 % longer", "spike-alert"),
+    "gt_100": ("more than twice as long", "spike-severe"),
+}
+
+
+def spike_label(band: str | None) -> str:
+    return SPIKE_BANDS.get(band or "", ("not known", "spike-none"))[0]
+
+
+def spike_css(band: str | None) -> str:
+    return SPIKE_BANDS.get(band or "", ("", "spike-none"))[1]
+
+
+@dataclass(frozen=True, slots=True)
+class LoadView:
+    """The Load page: charts over the report window and the latest day's figures."""
+
+    report: LoadReport
+    latest: DayLoad | None
+    weekly_distance: Chart
+    weekly_time: Chart
+    spikes: Chart
+    acute_chronic: Chart
+    load_ratio: Chart
+    monotony: Chart
+    strain: Chart
+    fitness: Chart
+    runs: tuple[RunSpike, ...]
+    caveat: str
+
+
+def _day_axis(days: Sequence[DayLoad]) -> tuple[FloatArray, Formatter]:
+    first = days[0].day if days else date(2000, 1, 1)
+    x = np.array([(d.day - first).days for d in days], dtype=np.float64)
+
+    def fmt(v: float) -> str:
+        d = first + timedelta(days=int(round(v)))
+        return f"{d.day} {d:%b}"
+
+    return x, fmt
+
+
+def _series(days: Sequence[DayLoad], name: str) -> FloatArray:
+    values = [getattr(d, name) for d in days]
+    return np.array([math.nan if v is None else float(v) for v in values], dtype=np.float64)
+
+
+def _num(digits: int) -> Formatter:
+    def fmt(v: float) -> str:
+        return f"{v:.{digits}f}"
+
+    return fmt
+
+
+def load_view(report: LoadReport) -> LoadView:
+    days = report.days
+    weeks = report.weeks
+    latest = days[-1] if days else None
+    n_weeks = len(weeks)
+    every = max(1, math.ceil(n_weeks / 6))
+    distance_bars = [
+        BarSpec(
+            value=w.run_distance_m / 1000,
+            label=f"{w.start.day}/{w.start.month}",
+            title=(
+                f"Week {week_label(w.start)}: {km(w.run_distance_m, 1)} in {w.runs} "
+                f"run{'s' if w.runs != 1 else ''}"
+            ),
+            css="bar bar-current" if i == n_weeks - 1 else "bar",
+        )
+        for i, w in enumerate(weeks)
+    ]
+    time_bars = [
+        BarSpec(
+            value=w.total_time_s / 3600,
+            label=f"{w.start.day}/{w.start.month}",
+            title=(
+                f"Week {week_label(w.start)}: {hours(w.total_time_s)} in all; running "
+                f"{hours(w.run_time_s)}, other cardio {hours(w.other_cardio_time_s)}, "
+                f"strength and mobility {hours(w.strength_mobility_time_s)}"
+            ),
+            css="bar bar-time bar-current" if i == n_weeks - 1 else "bar bar-time",
+        )
+        for i, w in enumerate(weeks)
+    ]
+    spike_bars = [
+        BarSpec(
+            value=r.spike_ratio,
+            label=f"{r.day.day}/{r.day.month}",
+            title=(
+                f"{r.day:%a} {r.day.day} {r.day:%b}: {km(r.distance_m, 1)}; longest in the 30 "
+                f"days before: {km(r.longest_prev_30d_m, 1)}"
+                + (f"; ratio {r.spike_ratio:.2f}" if r.spike_ratio is not None else "")
+                + f" ({spike_label(r.spike_band)})"
+            ),
+            css=f"bar {spike_css(r.spike_band)}",
+        )
+        for r in report.runs
+    ]
+    x, x_fmt = _day_axis(days)
+    caveat = LOAD_RATIO_CAVEAT
+    return LoadView(
+        report=report,
+        latest=latest,
+        weekly_distance=bar_chart(
+            key="weekly-distance",
+            title="Running distance per week (km)",
+            desc="Kilometres run in each Monday-to-Sunday week; the last bar is this week.",
+            bars=distance_bars,
+            y_label="km",
+            label_every=every,
+            empty="No runs in this window.",
+        ),
+        weekly_time=bar_chart(
+            key="weekly-time",
+            title="Training time per week (hours)",
+            desc="Hours of all activities each week; hover for the mix.",
+            bars=time_bars,
+            y_label="h",
+            y_fmt=_num(1),
+            label_every=every,
+            empty="No activities in this window.",
+        ),
+        spikes=bar_chart(
+            key="spikes",
+            title="Each run against the longest run in the 30 days before it",
+            desc=(
+                "Ratio of each run's distance to the longest run in the previous 30 days. "
+                "Up to 1.1 is the reference; above that the injury rate rises (Frandsen 2025)."
+            ),
+            bars=spike_bars,
+            y_fmt=_num(1),
+            y_label="ratio",
+            rules=((1.1, "rule rule-ok", "+10 %"), (1.3, "rule rule-caution", "+30 %")),
+            label_every=max(1, math.ceil(len(spike_bars) / 6)),
+            legend=[
+                LegendItem(css, label)
+                for key, (label, css) in SPIKE_BANDS.items()
+                if key != "no_prior"
+            ],
+            empty="No runs in this window.",
+        ),
+        acute_chronic=line_chart(
+            key="acute-chronic",
+            title="Acute (7-day) and chronic (28-day) load",
+            desc="Exponentially weighted daily load: acute over 7 days, chronic over 28.",
+            x=x,
+            series=[
+                SeriesSpec(_series(days, "acute_load"), "line-acute", "Acute load", _num(0)),
+                SeriesSpec(_series(days, "chronic_load"), "line-chronic", "Chronic load", _num(0)),
+            ],
+            x_fmt=x_fmt,
+            y_label="load",
+            bins=max(2, len(days)),
+            hover_count=min(60, max(1, len(days))),
+            y_floor=0.0,
+        ),
+        load_ratio=line_chart(
+            key="load-ratio",
+            title="Acute:chronic load ratio (contested; context only)",
+            desc=(
+                "Acute over chronic load. The shaded 0.8–1.3 and the line at 1.5 are "
+                "contested heuristics (Gabbett 2016; Impellizzeri 2020), not safety limits."
+            ),
+            x=x,
+            series=[
+                SeriesSpec(_series(days, "load_ratio"), "line-ratio", "EWMA ratio", _num(2)),
+                SeriesSpec(
+                    _series(days, "uncoupled_load_ratio"),
+                    "line-ratio-uncoupled",
+                    "Uncoupled ratio",
+                    _num(2),
+                ),
+            ],
+            x_fmt=x_fmt,
+            y_fmt=_num(1),
+            y_label="ratio",
+            zones=((0.8, 1.3, "zone-contested", "0.8–1.3: contested heuristic"),),
+            rules=((1.5, "rule rule-contested", "1.5: contested heuristic"),),
+            bins=max(2, len(days)),
+            hover_count=min(60, max(1, len(days))),
+            y_floor=0.0,
+            empty="Not enough history for a ratio yet.",
+        ),
+        monotony=line_chart(
+            key="monotony",
+            title="Monotony (7-day mean load ÷ its standard deviation)",
+            desc="Higher means every day is alike (Foster 1998).",
+            x=x,
+            series=[SeriesSpec(_series(days, "monotony"), "line-monotony", "Monotony", _num(2))],
+            x_fmt=x_fmt,
+            y_fmt=_num(1),
+            bins=max(2, len(days)),
+            hover_count=min(60, max(1, len(days))),
+            y_floor=0.0,
+            empty="Not enough history for monotony yet.",
+        ),
+        strain=line_chart(
+            key="strain",
+            title="Strain (7-day load × monotony)",
+            desc="Weekly load multiplied by monotony (Foster 1998).",
+            x=x,
+            series=[SeriesSpec(_series(days, "strain"), "line-strain", "Strain", _num(0))],
+            x_fmt=x_fmt,
+            bins=max(2, len(days)),
+            hover_count=min(60, max(1, len(days))),
+            y_floor=0.0,
+            empty="Not enough history for strain yet.",
+        ),
+        fitness=line_chart(
+            key="fitness",
+            title="Fitness, fatigue and form",
+            desc="Fitness: 42-day load average; fatigue: 7-day; form = fitness − fatigue.",
+            x=x,
+            series=[
+                SeriesSpec(_series(days, "fitness"), "line-fitness", "Fitness", _num(0)),
+                SeriesSpec(_series(days, "fatigue"), "line-fatigue", "Fatigue", _num(0)),
+                SeriesSpec(_series(days, "form"), "line-form", "Form", _num(0)),
+            ],
+            x_fmt=x_fmt,
+            bins=max(2, len(days)),
+            hover_count=min(60, max(1, len(days))),
+            rules=((0.0, "rule rule-zero", ""),),
+        ),
+        runs=tuple(sorted(report.runs, key=lambda r: r.day, reverse=True)),
+        caveat=caveat,
+    )

@@ -1,0 +1,153 @@
+"""Shoes use cases: distances from logged runs, defaults at import, names, retirement."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from backstride.errors import ConflictError, InvalidInputError, NotFoundError
+from backstride.services.context import App
+from backstride.services.diary import PainInput, add_pain
+from backstride.services.shoes import (
+    add_shoe,
+    assign_default_shoes,
+    edit_shoe,
+    get_shoe,
+    list_shoes,
+    resolve_shoe_name,
+    retire_shoe,
+    set_default_shoe,
+)
+
+D = date(2025, 3, 3)
+TODAY = date(2025, 3, 31)
+Cli = Callable[..., Any]
+
+
+def log(cli: Cli, day: date, *, distance: str = "5km", sport: str = "run") -> int:
+    result = cli(
+        "log",
+        "--on",
+        day.isoformat(),
+        "--sport",
+        sport,
+        "--duration",
+        "40m",
+        "--distance",
+        distance,
+    )
+    assert result.exit_code == 0, result.stderr
+    match = re.search(r"activity (\d+)", result.stdout)
+    assert match
+    return int(match.group(1))
+
+
+def test_distance_is_start_plus_assigned_runs_hand_computed(app: App, cli: Cli) -> None:
+    add_shoe(app, "Blue Pegasus", start_km=100, bought_on=date(2025, 1, 1), today=TODAY)
+    set_default_shoe(app, "blue pegasus", sport="run", today=TODAY)
+    ids = [log(cli, D), log(cli, D + timedelta(days=2), distance="7.5km")]
+    ride = log(cli, D + timedelta(days=3), sport="cycle", distance="20km")
+    result = assign_default_shoes(app, [*ids, ride])
+    assert result.assigned == ((ids[0], "Blue Pegasus"), (ids[1], "Blue Pegasus"))
+    shoe = get_shoe(app, "Blue Pegasus", today=TODAY).to_json()
+    assert shoe["distance_km"] == 112.5  # 100 + 5 + 7.5
+    assert shoe["assigned_km"] == 12.5
+    assert (shoe["runs"], shoe["activities"]) == (2, 2)
+    assert shoe["age_days"] == 89
+    assert shoe["default_for"] == ["run"]
+    assert shoe["state"] == "ok"
+
+
+def test_default_for_run_reaches_treadmill_runs_and_keeps_existing_gear(app: App, cli: Cli) -> None:
+    add_shoe(app, "Road", today=TODAY)
+    add_shoe(app, "Trail", today=TODAY)
+    set_default_shoe(app, "Road", sport="run", today=TODAY)
+    treadmill = log(cli, D, sport="treadmill_run")
+    named = log(cli, D + timedelta(days=1))
+    assert cli("activity", "edit", str(named), "--shoes", "Trail").exit_code == 0
+    result = assign_default_shoes(app, [treadmill, named])
+    assert result.assigned == ((treadmill, "Road"),)
+    shoes = {s["name"]: s for s in list_shoes(app, today=TODAY).to_json()["shoes"]}
+    assert shoes["Trail"]["distance_km"] == 5.0
+
+
+def test_gear_names_from_an_export_become_shoes(app: App, cli: Cli) -> None:
+    run = log(cli, D)
+    ride = log(cli, D + timedelta(days=1), sport="cycle", distance="30km")
+    cli("activity", "edit", str(run), "--shoes", "Kinvara 14")
+    cli("activity", "edit", str(ride), "--shoes", "Gravel bike")
+    listing = list_shoes(app, today=TODAY).to_json()
+    assert {g["name"] for g in listing["unknown_gear"]} == {"Kinvara 14", "Gravel bike"}
+    result = assign_default_shoes(app, [run, ride])
+    assert result.created == ("Kinvara 14",)  # a bike is not a pair of shoes
+    shoes = list_shoes(app, today=TODAY).to_json()["shoes"]
+    assert [(s["name"], s["distance_km"]) for s in shoes] == [("Kinvara 14", 5.0)]
+
+
+def test_names_are_unique_without_case_and_resolve_to_the_stored_spelling(app: App) -> None:
+    add_shoe(app, "Blue Pegasus", today=TODAY)
+    with pytest.raises(ConflictError, match="already shoes called 'Blue Pegasus'"):
+        add_shoe(app, "blue  pegasus", today=TODAY)
+    assert resolve_shoe_name(app, "BLUE pegasus") == "Blue Pegasus"
+    assert resolve_shoe_name(app, "none") is None
+    with pytest.raises(InvalidInputError, match="no shoes called 'Red'") as info:
+        resolve_shoe_name(app, "Red")
+    assert info.value.hint is not None and "Blue Pegasus" in info.value.hint
+    with pytest.raises(NotFoundError):
+        set_default_shoe(app, "Red", sport="run", today=TODAY)
+    with pytest.raises(InvalidInputError, match="not a known sport"):
+        set_default_shoe(app, "Blue Pegasus", sport="rowing", today=TODAY)
+
+
+def test_invalid_pairs_are_refused(app: App) -> None:
+    with pytest.raises(InvalidInputError, match="below the retire"):
+        add_shoe(app, "A", inspect_km=900, today=TODAY)
+    with pytest.raises(InvalidInputError, match="in the future"):
+        add_shoe(app, "A", bought_on=TODAY + timedelta(days=1), today=TODAY)
+    assert list_shoes(app, today=TODAY).shoes == ()
+
+
+def test_edit_thresholds_and_wear_warnings(app: App) -> None:
+    add_shoe(app, "Old", start_km=720, today=TODAY)
+    view = get_shoe(app, "Old", today=TODAY).to_json()
+    assert view["state"] == "inspect" and view["warnings"]
+    edited = edit_shoe(app, "Old", retire_km=700, inspect_km=600, today=TODAY).to_json()
+    assert edited["state"] == "retire"
+    with pytest.raises(InvalidInputError, match="Nothing to change"):
+        edit_shoe(app, "Old", today=TODAY)
+
+
+def test_retire_clears_the_default_and_new_runs_get_nothing(app: App, cli: Cli) -> None:
+    add_shoe(app, "Road", today=TODAY)
+    set_default_shoe(app, "Road", sport="run", today=TODAY)
+    retired = retire_shoe(app, "road", today=TODAY).to_json()
+    assert retired["state"] == "retired" and retired["default_for"] == []
+    assert retired["retired_on"] == TODAY.isoformat()
+    with pytest.raises(ConflictError, match="already retired"):
+        retire_shoe(app, "Road", today=TODAY)
+    with pytest.raises(InvalidInputError, match="retired"):
+        set_default_shoe(app, "Road", sport="run", today=TODAY)
+    run = log(cli, D)
+    assert assign_default_shoes(app, [run]).assigned == ()
+
+
+def test_average_next_morning_pain_per_pair_and_rotation(app: App, cli: Cli) -> None:
+    add_shoe(app, "Road", today=TODAY)
+    set_default_shoe(app, "Road", sport="run", today=TODAY)
+    ids = [log(cli, TODAY - timedelta(days=d)) for d in (10, 8, 6)]
+    assign_default_shoes(app, ids)
+    for days_ago, score in ((9, 2), (7, 5)):  # mornings after the first two runs
+        add_pain(
+            app,
+            PainInput(day=TODAY - timedelta(days=days_ago), when="next-morning", score=score),
+            today=TODAY,
+        )
+    listing = list_shoes(app, today=TODAY)
+    road = listing.shoes[0].to_json()
+    assert road["avg_next_morning_pain"] == 3.5 and road["pain_mornings"] == 2
+    assert listing.rotation is not None and "Malisoux 2015" in listing.rotation
+    assert listing.rotation in listing.to_json()["warnings"]
