@@ -52,7 +52,7 @@ test: setup browser lint
 
 demo: setup
 	@rm -rf $(DEMO_DIR)
-	$(BIN)/backstride --db $(DEMO_DIR)/demo.sqlite3 demo --dir $(DEMO_DIR)/files
+	COLUMNS=$${COLUMNS:-120} $(BIN)/backstride --db $(DEMO_DIR)/demo.sqlite3 demo --dir $(DEMO_DIR)/files
 	@if [ "$(SERVE)" != "0" ] && $(BIN)/backstride serve --help >/dev/null 2>&1; then \
 	  $(BIN)/backstride --db $(DEMO_DIR)/demo.sqlite3 serve; \
 	fi

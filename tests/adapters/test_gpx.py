@@ -354,33 +354,6 @@ def test_parse_gpx_reports_where_the_xml_breaks() -> None:
         parse_gpx(data[: len(data) // 2])
 
 
-def test_parse_gpx_blanks_a_position_jump_and_keeps_the_activity() -> None:
-    # 10,000 km/h: ~28 km in 10 s. assemble_activity blanks the impossible point.
-    points = [
-        _pt(50.0, 6.0, "2020-01-01T10:00:00Z"),
-        _pt(50.0005, 6.0, "2020-01-01T10:00:10Z"),
-        _pt(50.25, 6.0, "2020-01-01T10:00:20Z"),
-        _pt(50.0015, 6.0, "2020-01-01T10:00:30Z"),
-    ]
-    (activity,) = parse_gpx(_gpx(_trk(points)))
-    assert any("360 km/h" in w for w in activity.warnings)
-    assert activity.distance_m is not None and activity.distance_m < 200.0
-
-
-def test_parse_gpx_drops_year_1900_times_and_rejects_all_of_them() -> None:
-    points = [
-        _pt(50.0, 6.0, "1900-01-01T10:00:00Z"),
-        _pt(50.0005, 6.0, "2020-01-01T10:00:10Z"),
-        _pt(50.001, 6.0, "2020-01-01T10:00:20Z"),
-    ]
-    (activity,) = parse_gpx(_gpx(_trk(points)))
-    assert len(activity.streams) == 2
-    assert any("impossible dates" in w for w in activity.warnings)
-    bad = [_pt(50.0, 6.0, "1900-01-01T10:00:00Z"), _pt(50.001, 6.0, "1900-01-01T10:01:00Z")]
-    with pytest.raises(CorruptFileError, match="sane date"):
-        parse_gpx(_gpx(_trk(bad)))
-
-
 def test_parse_gpx_steps_match_the_domain_distance() -> None:
     lat = np.array([50.0, 50.001, 50.002])
     lon = np.array([6.0, 6.001, 6.0])

@@ -254,10 +254,44 @@ def test_parse_says_where_a_truncated_file_ends(parse: Parser) -> None:
     assert excinfo.value.hint
 
 
-def test_parse_gpx_rejects_only_insane_times() -> None:
-    doc = _gpx_with("").replace(b"2020-01-01", b"1900-01-01")
+def _track(*points: tuple[float, str]) -> bytes:
+    body = "".join(f'<trkpt lat="{lat}" lon="6.0"><time>{t}</time></trkpt>' for lat, t in points)
+    return (
+        '<gpx version="1.1" creator="x" xmlns="http://www.topografix.com/GPX/1/1">'
+        f"<trk><trkseg>{body}</trkseg></trk></gpx>"
+    ).encode()
+
+
+def test_parse_gpx_blanks_a_10000_kmh_jump_and_keeps_the_activity() -> None:
+    # ~28 km in 10 s: assemble_activity blanks the impossible position, keeps the sample.
+    (activity,) = parse_gpx(
+        _track(
+            (50.0, "2020-01-01T10:00:00Z"),
+            (50.0005, "2020-01-01T10:00:10Z"),
+            (50.25, "2020-01-01T10:00:20Z"),
+            (50.0015, "2020-01-01T10:00:30Z"),
+        )
+    )
+    assert len(activity.streams) == 4
+    assert any("360 km/h" in w for w in activity.warnings)
+    assert activity.distance_m is not None and activity.distance_m < 200.0
+
+
+def test_parse_gpx_drops_year_1900_samples_with_a_warning() -> None:
+    (activity,) = parse_gpx(
+        _track(
+            (50.0, "1900-01-01T10:00:00Z"),
+            (50.0005, "2020-01-01T10:00:10Z"),
+            (50.001, "2020-01-01T10:00:20Z"),
+        )
+    )
+    assert len(activity.streams) == 2
+    assert any("impossible dates" in w for w in activity.warnings)
+
+
+def test_parse_gpx_rejects_a_track_with_only_year_1900_times() -> None:
     with pytest.raises(CorruptFileError, match="sane date"):
-        parse_gpx(doc)
+        parse_gpx(_track((50.0, "1900-01-01T10:00:00Z"), (50.001, "1900-01-01T10:01:00Z")))
 
 
 # --- fuzzing: mutations and truncations of real files ----------------------------------------

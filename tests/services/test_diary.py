@@ -25,6 +25,7 @@ from backstride.services.diary import (
     list_pain,
     pain_report,
     record_seen,
+    red_flag_questions,
     triage_red_flags,
 )
 
@@ -308,3 +309,11 @@ def test_triage_red_flags_answers_for_known_names_even_beside_unknown_ones() -> 
     assert view is not None and view.urgency == "emergency"
     assert view.to_json()["flags"] == ["both-legs-weak"]
     assert triage_red_flags(["nothing"]) is None
+
+
+def test_red_flag_questions_list_emergency_signs_first() -> None:
+    questions = [q.to_json() for q in red_flag_questions()]
+    assert len(questions) == 11
+    assert [q["urgency"] for q in questions[:5]] == ["emergency"] * 5
+    assert {q["urgency"] for q in questions[5:]} == {"prompt"}
+    assert all(q["question"].endswith("?") for q in questions)

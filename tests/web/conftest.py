@@ -20,7 +20,6 @@ from fastapi.testclient import TestClient
 from backstride.config import Settings, get_settings
 from backstride.services.context import App
 from backstride.web.app import create_app
-
 from tests.web.synthetic import add_history
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
@@ -40,9 +39,7 @@ def make_settings(root: Path, **overrides: Any) -> Settings:
     """Settings on a temp database, never reading the developer's config file."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("BACKSTRIDE_CONFIG_FILE", str(root / "no-config.toml"))
-        return get_settings(
-            db=str(root / "web.sqlite3"), data_dir=str(root / "data"), **overrides
-        )
+        return get_settings(db=str(root / "web.sqlite3"), data_dir=str(root / "data"), **overrides)
 
 
 def seed(settings: Settings, *, count: int = 12, years: float = 0.25) -> None:
@@ -188,7 +185,9 @@ def desktop(browser: Any, live_server: LiveServer) -> Iterator[PageProbe]:
 @pytest.fixture
 def phone(browser: Any, live_server: LiveServer) -> Iterator[PageProbe]:
     context = browser.new_context(
-        viewport={"width": 375, "height": 740}, device_scale_factor=2, is_mobile=True,
+        viewport={"width": 375, "height": 740},
+        device_scale_factor=2,
+        is_mobile=True,
         has_touch=True,
     )
     yield _probe(context, live_server.url)

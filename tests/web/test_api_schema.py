@@ -22,7 +22,6 @@ from schemathesis.checks import (
 )
 
 from backstride.web.app import create_app
-
 from tests.web.conftest import make_settings, seed
 
 MAX_EXAMPLES = 25

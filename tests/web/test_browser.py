@@ -12,7 +12,6 @@ import pytest
 
 from backstride.services.activities import count_activities, list_activities
 from backstride.services.context import App
-
 from tests.web.conftest import LiveServer, PageProbe
 
 pytestmark = pytest.mark.browser
@@ -94,7 +93,9 @@ def test_keyboard_reaches_skip_link_navigation_and_filters(desktop: PageProbe) -
     page = desktop.page
 
     def focused() -> str:
-        return str(page.evaluate("document.activeElement.id || document.activeElement.textContent.trim()"))
+        return str(
+            page.evaluate("document.activeElement.id || document.activeElement.textContent.trim()")
+        )
 
     page.keyboard.press("Tab")
     assert focused() == "Skip to the content"
@@ -111,7 +112,12 @@ def test_keyboard_reaches_skip_link_navigation_and_filters(desktop: PageProbe) -
 
 
 def test_every_form_field_has_a_label(desktop: PageProbe, live_server: LiveServer) -> None:
-    for path in ("/activities", "/import", "/load", f"/activities/{_first_activity_id(live_server)}"):
+    for path in (
+        "/activities",
+        "/import",
+        "/load",
+        f"/activities/{_first_activity_id(live_server)}",
+    ):
         desktop.goto(path)
         unlabelled = desktop.page.evaluate(
             """() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]

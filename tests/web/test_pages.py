@@ -28,7 +28,7 @@ def test_overview_shows_this_week_and_latest(seeded_client: TestClient) -> None:
     text = response.text
     assert "Running distance" in text and "Latest activities" in text
     assert 'id="chart-weeks"' in text
-    assert text.count("<rect class=\"bar") >= 5
+    assert text.count('<rect class="bar') >= 5
 
 
 def test_navigation_marks_the_current_page(seeded_client: TestClient) -> None:
@@ -150,8 +150,7 @@ def test_api_patch_rejects_unknown_fields_and_ranges(seeded_client: TestClient) 
     item = seeded_client.get("/api/activities?per_page=1").json()["items"][0]
     assert seeded_client.patch(f"/api/activities/{item['id']}", json={"rpe": 12}).status_code == 422
     assert (
-        seeded_client.patch(f"/api/activities/{item['id']}", json={"owner": "x"}).status_code
-        == 422
+        seeded_client.patch(f"/api/activities/{item['id']}", json={"owner": "x"}).status_code == 422
     )
     nothing = seeded_client.patch(f"/api/activities/{item['id']}", json={})
     assert nothing.status_code == 422

@@ -14,8 +14,7 @@ from backstride.services.activities import count_activities, get_activity_row, l
 from backstride.services.context import App
 from backstride.web.app import create_app
 from backstride.web.security import CSRF_COOKIE, CsrfTokens, host_name
-
-from tests.web.conftest import make_settings, seed
+from tests.web.conftest import make_settings
 
 TokenFn = Callable[[TestClient, str], str]
 
@@ -297,12 +296,16 @@ def test_upload_token_after_the_file_is_refused(
     data = (activities_dir / "sports-lib" / "6782987395.gpx").read_bytes()
     boundary = "b0undary"
     body = (
-        f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="run.gpx"\r\n'
-        "Content-Type: application/gpx+xml\r\n\r\n"
-    ).encode() + data + (
-        f'\r\n--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n'
-        f"{token}\r\n--{boundary}--\r\n"
-    ).encode()
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="run.gpx"\r\n'
+            "Content-Type: application/gpx+xml\r\n\r\n"
+        ).encode()
+        + data
+        + (
+            f'\r\n--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n'
+            f"{token}\r\n--{boundary}--\r\n"
+        ).encode()
+    )
     response = client.post(
         "/import",
         content=body,
@@ -335,9 +338,7 @@ def test_upload_of_a_real_file_imports_it_under_its_own_name(
 
 def test_upload_of_nothing_explains(client: TestClient, csrf_token: TokenFn) -> None:
     token = csrf_token(client, "/import")
-    response = client.post(
-        "/import", data={"csrf_token": token}, files={"files": ("", b"")}
-    )
+    response = client.post("/import", data={"csrf_token": token}, files={"files": ("", b"")})
     assert response.status_code == 422
     assert "No file was chosen" in response.text
 

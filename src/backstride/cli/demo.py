@@ -13,8 +13,7 @@ from backstride.cli.activity import list_command
 from backstride.cli.common import STATE, console
 from backstride.cli.importing import render_report
 from backstride.cli.training import print_weekly_totals
-from backstride.services.demo import generate_demo
-from backstride.services.importing import import_paths
+from backstride.services.demo_load import load_demo
 
 
 def demo_command(
@@ -34,10 +33,9 @@ def demo_command(
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
-    console.print(f"Writing the demo athlete's files to {folder} ...")
-    generate_demo(folder, seed=seed, end=end_day)
+    console.print(f"Writing the demo athlete's files to {folder} and importing them ...")
     app = STATE.app()
-    report = import_paths(app, [folder])
-    render_report(report, verbose=False)
+    loaded = load_demo(app, folder, seed=seed, end_day=end_day)
+    render_report(loaded.report, verbose=False)
     list_command(since=None, until=None, sport=None, json_out=False)
     print_weekly_totals(app, on=end_day, weeks=16)

@@ -11,6 +11,7 @@ from backstride.cli.common import STATE, console, parse_day, today_or
 from backstride.domain.units import parse_distance_m, parse_duration_s
 from backstride.errors import InvalidInputError
 from backstride.services.activities import ManualEntry, log_manual
+from backstride.services.shoes import assign_default_shoes
 
 
 def log_command(
@@ -61,4 +62,5 @@ def log_command(
         name=name,
     )
     activity_id = log_manual(STATE.app(), entry, today=today_or(None))
+    assign_default_shoes(STATE.app(), [activity_id])
     console.print(f"Logged {entry.sport} on {day.isoformat()} as activity {activity_id}.")

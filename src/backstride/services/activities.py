@@ -13,6 +13,7 @@ from backstride.adapters.db.tables import ActivityRow
 from backstride.domain.activity import Activity, Sport, Surface
 from backstride.errors import DuplicateActivityError, InvalidInputError
 from backstride.services.context import App
+from backstride.services.shoes import resolve_shoe_name
 from backstride.services.training import analysis_profile, refresh_metrics, store_analysis
 
 
@@ -149,7 +150,7 @@ def edit_activity(app: App, activity_id: int, edit: ActivityEdit) -> ActivityRow
             raise InvalidInputError("Names are limited to 500 characters.")
         fields["name"] = edit.name
     if edit.gear is not None:
-        fields["gear"] = edit.gear[:200] or None
+        fields["gear"] = resolve_shoe_name(app, edit.gear)
     if not fields:
         raise InvalidInputError(
             "Nothing to change.", hint="Give --sport, --surface, --rpe or --notes."

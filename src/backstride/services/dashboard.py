@@ -28,6 +28,9 @@ from backstride.services.activities import list_activities, week_start
 from backstride.services.context import App
 from backstride.services.importing import FileResult, ImportReport, import_paths
 
+#: The stored summary of one activity, as the listing services return it (for type hints).
+ActivitySummaryRow = ActivityRow
+
 RUN_SPORT_VALUES = frozenset(s.value for s in Sport if s.is_run)
 AttentionLevel = Literal["info", "caution", "alert"]
 

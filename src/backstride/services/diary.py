@@ -533,3 +533,30 @@ def pain_report(app: App, *, today: date, since: date | None = None) -> PainRepo
 
 def red_flag_names() -> tuple[str, ...]:
     return tuple(f.value for f in RED_FLAGS)
+
+
+@dataclass(frozen=True, slots=True)
+class RedFlagQuestion:
+    """One red-flag question as a check-in form asks it (emergency signs first)."""
+
+    flag: str
+    urgency: str
+    question: str
+    plain: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "flag": self.flag,
+            "urgency": self.urgency,
+            "question": self.question,
+            "plain": self.plain,
+        }
+
+
+def red_flag_questions() -> tuple[RedFlagQuestion, ...]:
+    """The red-flag questions of a check-in: the five emergency signs, then the six
+    see-a-doctor signs (NICE CKS; BASS 2018)."""
+    return tuple(
+        RedFlagQuestion(flag.value, info.urgency.value, info.question, info.plain)
+        for flag, info in RED_FLAGS.items()
+    )

@@ -29,6 +29,7 @@ from backstride.errors import (
     StorageError,
 )
 from backstride.services.context import App
+from backstride.services.shoes import assign_default_shoes
 from backstride.services.training import AnalysisProfile, analysis_profile, store_analysis
 
 Status = Literal["imported", "duplicate", "skipped", "failed"]
@@ -237,6 +238,8 @@ def _store_parsed(app: App, parsed: _Parsed, profile: AnalysisProfile) -> FileRe
             )
     except StorageError as exc:
         return FileResult(parsed.display_path, "failed", f"could not be stored: {exc.message}")
+    if new_ids:
+        assign_default_shoes(app, new_ids)
     ids = tuple(new_ids) if status == "imported" else tuple(dup_of)
     return FileResult(parsed.display_path, status, reason, ids, tuple(warnings))
 

@@ -186,6 +186,18 @@ def _fmt_num(value: float) -> str:
     return f"{value:.0f}" if abs(value) >= 10 or value == int(value) else f"{value:.1f}"
 
 
+def tick_format(step: float) -> Formatter:
+    """Labels with just enough decimals to tell ticks ``step`` apart."""
+    digits = max(0, -math.floor(math.log10(step) + 1e-9)) if step > 0 else 0
+    if step * 10**digits % 1 > 1e-6:  # 2.5, 0.25: one more digit
+        digits += 1
+
+    def fmt(value: float) -> str:
+        return f"{value:.{digits}f}"
+
+    return fmt
+
+
 def path_d(xs: FloatArray, ys: FloatArray) -> str:
     """SVG path data through the points, broken where a value is not finite."""
     parts: list[str] = []
@@ -262,7 +274,7 @@ def line_chart(
     x_fmt: Formatter = _fmt_num,
     x_label: str = "",
     y_label: str = "",
-    y_fmt: Formatter = _fmt_num,
+    y_fmt: Formatter | None = None,
     invert_y: bool = False,
     y_floor: float | None = None,
     y_min_span: float = 0.0,
@@ -306,7 +318,8 @@ def line_chart(
         x_hi = x_lo + 1.0
     sx = Scale(x_lo, x_hi, fr.x0, fr.x1)
     sy = Scale(lo, hi, fr.y0, fr.y1) if invert_y else Scale(lo, hi, fr.y1, fr.y0)
-    y_ticks = tuple(Tick(sy(v), y_fmt(v)) for v in ticks_between(lo, hi, step))
+    fmt = y_fmt or tick_format(step)
+    y_ticks = tuple(Tick(sy(v), fmt(v)) for v in ticks_between(lo, hi, step))
     _, _, x_step = nice_range(x_lo, x_hi, 5)
     first = math.ceil(x_lo / x_step) * x_step
     x_vals = [first + i * x_step for i in range(int((x_hi - first) / x_step + 1e-9) + 1)]
@@ -370,7 +383,7 @@ def bar_chart(
     title: str,
     desc: str,
     bars: Sequence[BarSpec],
-    y_fmt: Formatter = _fmt_num,
+    y_fmt: Formatter | None = None,
     y_label: str = "",
     rules: Sequence[tuple[float, str, str]] = (),
     label_every: int = 1,
@@ -408,7 +421,9 @@ def bar_chart(
         desc=desc,
         frame=fr,
         x_ticks=tuple(x_ticks),
-        y_ticks=tuple(Tick(sy(v), y_fmt(v)) for v in ticks_between(lo, hi, step)),
+        y_ticks=tuple(
+            Tick(sy(v), (y_fmt or tick_format(step))(v)) for v in ticks_between(lo, hi, step)
+        ),
         y_label=y_label,
         bars=tuple(boxes),
         rules=tuple(Rule(sy(r), css, label) for r, css, label in rules),

@@ -40,10 +40,18 @@ def get_settings_dep(request: Request) -> Settings:
     return get_web(request).settings
 
 
+EARLIEST_DAY = date(1990, 1, 1)
+LATEST_DAY = date(2100, 12, 31)
+
+
 def get_today(
     on: Annotated[
         date | None,
-        Query(description="Show the dashboard as of this day (YYYY-MM-DD); default today."),
+        Query(
+            ge=EARLIEST_DAY,
+            le=LATEST_DAY,
+            description="Show the dashboard as of this day (YYYY-MM-DD); default today.",
+        ),
     ] = None,
 ) -> date:
     """The day the page is about: ``?on=`` or today's local date (the clock is read here)."""

@@ -104,9 +104,7 @@ class ActivityDetailOut(ActivityOut):
     streams: list[str]
     device_totals: dict[str, float | None] | None
     warnings: list[str]
-    analysis: AnalysisOut | None = Field(
-        description="Null while the analysis service is not available."
-    )
+    analysis: AnalysisOut
     spike: RunSpikeOut | None = Field(description="Null for non-runs.")
 
 

@@ -12,7 +12,7 @@ from starlette.responses import HTMLResponse
 
 from backstride import __version__
 from backstride.web.deps import get_web
-from backstride.web.formatting import FILTERS
+from backstride.web.formatting import FILTERS, FOOT_SPORTS
 from backstride.web.nav import NAV
 from backstride.web.security import CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER, CsrfTokens
 
@@ -28,7 +28,13 @@ def make_templates() -> Jinja2Templates:
     env.trim_blocks = True
     env.lstrip_blocks = True
     env.filters.update(FILTERS)
-    env.globals.update(nav=NAV, version=__version__, csrf_field=CSRF_FIELD, csrf_header=CSRF_HEADER)
+    env.globals.update(
+        nav=NAV,
+        version=__version__,
+        csrf_field=CSRF_FIELD,
+        csrf_header=CSRF_HEADER,
+        foot_sports=frozenset(s.value for s in FOOT_SPORTS),
+    )
     return templates
 
 

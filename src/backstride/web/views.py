@@ -518,7 +518,6 @@ def load_view(report: LoadReport) -> LoadView:
             desc="Hours of all activities each week; hover for the mix.",
             bars=time_bars,
             y_label="h",
-            y_fmt=_num(1),
             label_every=every,
             empty="No activities in this window.",
         ),
@@ -530,7 +529,6 @@ def load_view(report: LoadReport) -> LoadView:
                 "Up to 1.1 is the reference; above that the injury rate rises (Frandsen 2025)."
             ),
             bars=spike_bars,
-            y_fmt=_num(1),
             y_label="ratio",
             rules=((1.1, "rule rule-ok", "+10 %"), (1.3, "rule rule-caution", "+30 %")),
             label_every=max(1, math.ceil(len(spike_bars) / 6)),
@@ -574,7 +572,6 @@ def load_view(report: LoadReport) -> LoadView:
                 ),
             ],
             x_fmt=x_fmt,
-            y_fmt=_num(1),
             y_label="ratio",
             zones=((0.8, 1.3, "zone-contested", "0.8–1.3: contested heuristic"),),
             rules=((1.5, "rule rule-contested", "1.5: contested heuristic"),),
@@ -590,7 +587,7 @@ def load_view(report: LoadReport) -> LoadView:
             x=x,
             series=[SeriesSpec(_series(days, "monotony"), "line-monotony", "Monotony", _num(2))],
             x_fmt=x_fmt,
-            y_fmt=_num(1),
+            y_min_span=1.0,
             bins=max(2, len(days)),
             hover_count=min(60, max(1, len(days))),
             y_floor=0.0,
@@ -611,7 +608,10 @@ def load_view(report: LoadReport) -> LoadView:
         fitness=line_chart(
             key="fitness",
             title="Fitness, fatigue and form",
-            desc="Fitness: 42-day load average; fatigue: 7-day; form = fitness − fatigue.",
+            desc=(
+                "Fitness: 42-day load average; fatigue: 7-day; form: yesterday's fitness "
+                "minus fatigue (TrainingPeaks PMC)."
+            ),
             x=x,
             series=[
                 SeriesSpec(_series(days, "fitness"), "line-fitness", "Fitness", _num(0)),

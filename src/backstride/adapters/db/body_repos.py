@@ -397,7 +397,7 @@ class ShoeRepo:
             .join(ShoeRow, ShoeRow.id == ShoeDefaultRow.shoe_id)
             .where(ShoeDefaultRow.athlete_id == athlete_id)
         )
-        return {str(sport): str(name) for sport, name in self.session.execute(stmt).tuples()}
+        return {str(row[0]): str(row[1]) for row in self.session.execute(stmt)}
 
     def set_default(self, athlete_id: int, sport: str, shoe_id: int) -> None:
         row = self.session.get(ShoeDefaultRow, (athlete_id, sport))

@@ -70,6 +70,8 @@ Decisions on damaged and odd files
 from __future__ import annotations
 
 import functools
+import re
+import struct
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
@@ -97,6 +99,7 @@ _MAX_RESYNCS: Final = 8
 _RESYNC_WINDOW: Final = 4096
 _RESYNC_CHECK: Final = 8
 _MAX_UTC_OFFSET_S: Final = 14 * 3600
+_MAX_OUTSIDE_SESSION_S: Final = 24 * 3600.0
 # One single-byte ``bytes`` per value, for ``lstrip`` in the run detection.
 _BYTE: Final = tuple(bytes([i]) for i in range(256))
 
@@ -207,6 +210,33 @@ def compute_fit_crc(data: bytes | memoryview) -> int:
 # Message walk
 # --------------------------------------------------------------------------------------
 
+_STRETCH_AFTER: Final = 12  # single messages in a row before trying a regex stretch
+_MAX_COMPILES: Final = 24  # new regexes per file, bounding the cost on odd files
+_STRETCH_CACHE_SEEN: set[tuple[int, ...]] = set()
+
+
+@functools.lru_cache(maxsize=512)
+def _stretch_patterns(sizes: tuple[int, ...]) -> tuple[re.Pattern[bytes], re.Pattern[bytes]] | None:
+    """Regexes for the data messages of the local types defined with ``sizes``."""
+    by_size: dict[int, list[int]] = {}
+    for local, size in enumerate(sizes):
+        if size:
+            # Bits 4-5 of a normal data header are reserved; the walk ignores them too.
+            by_size.setdefault(size, []).extend(local | flags for flags in (0, 0x10, 0x20, 0x30))
+    if not by_size:
+        return None
+    alternatives = []
+    for size, headers in by_size.items():
+        cls = b"".join(re.escape(bytes([h])) for h in headers)
+        tail = b".{%d}" % (size - 1) if size > 1 else b""
+        alternatives.append(b"[" + cls + b"]" + tail)
+    body = b"|".join(alternatives)
+    every = b"".join(re.escape(bytes([h])) for hs in by_size.values() for h in hs)
+    stretch = re.compile(b"(?>" + body + b")*+", re.DOTALL)
+    one = re.compile(b"(?=([" + every + b"]))(?>" + body + b")", re.DOTALL)
+    return stretch, one
+
+
 
 @dataclass(slots=True)
 class _Layout:
@@ -218,19 +248,8 @@ class _Layout:
     fields: dict[int, tuple[int, int, int]]  # field number -> (offset, size, base type id)
     singles: list[int] = field(default_factory=list)  # offsets of single messages
     runs: list[tuple[int, int, int]] = field(default_factory=list)  # (start, count, stride)
-
-    def positions(self) -> IntArray:
-        """Byte offsets of this layout's messages (record header byte), unsorted."""
-        singles = np.array(self.singles, dtype=np.int64)
-        if not self.runs:
-            return singles
-        runs = np.array(self.runs, dtype=np.int64)
-        starts, counts, strides = runs[:, 0], runs[:, 1], runs[:, 2]
-        total = int(counts.sum())
-        first = np.cumsum(counts) - counts
-        step = np.arange(total, dtype=np.int64) - np.repeat(first, counts)
-        expanded = np.repeat(starts, counts) + step * np.repeat(strides, counts)
-        return np.concatenate([singles, expanded])
+    chunks: list[IntArray] = field(default_factory=list)  # offsets found by regex stretches
+    access: dict[tuple[int, int | None], _FieldAccess | None] = field(default_factory=dict)
 
 
 class _WalkStatus:
@@ -248,6 +267,7 @@ class _Walker:
         self.layout_ids: dict[bytes, int] = {}
         self.has_compressed = False
         self.pos = 0  # progress, for error messages
+        self.compiles = 0
         self.reset_locals()
 
     def reset_locals(self) -> None:
@@ -301,6 +321,7 @@ class _Walker:
         prev_h = -1  # header byte, offset and size of the previous normal data message
         prev_pos = -1
         prev_size = 0
+        streak = 0  # single data messages in a row: past _STRETCH_AFTER, use a regex
         status = _WalkStatus.OK
         while pos < limit:
             h = data[pos]
@@ -358,6 +379,13 @@ class _Walker:
                 lay.singles.append(pos)
                 prev_h, prev_pos, prev_size = h, pos, size
                 pos = nxt
+                streak += 1
+                if streak >= _STRETCH_AFTER and self.compiles < _MAX_COMPILES:
+                    streak = 0
+                    end = self._stretch(pos, limit)
+                    if end > pos:
+                        pos = end
+                        prev_h = -1
             elif h >= 0x80:  # compressed timestamp header, data message
                 local = (h >> 5) & 0x03
                 size = sizes[local]
@@ -370,6 +398,7 @@ class _Walker:
                 layouts[local_layout[local]].singles.append(pos)
                 self.has_compressed = True
                 prev_h = -1
+                streak = 0
                 pos += size
             else:  # definition message
                 end = self._define(pos, limit)
@@ -377,9 +406,44 @@ class _Walker:
                     status = _WalkStatus.PARTIAL
                     break
                 prev_h = -1
+                streak = 0
                 pos = end
         self.pos = pos
         return pos, status
+
+    def _stretch(self, pos: int, limit: int) -> int:
+        """Find the data messages from ``pos`` with a regex; return where they stop.
+
+        Between two definitions every data message's size follows from its header byte, so
+        ``(?>h0.{s0-1}|h1.{s1-1}|...)*+`` matches the longest run of complete data messages
+        in C, and ``findall`` with a look-ahead capture yields their header bytes; offsets
+        are then a cumulative sum of sizes. This replaces the Python loop on irregular
+        streams (``record, hrv, hrv, record, event, ...``). Compressed-timestamp headers,
+        definitions and undefined types end the match and go back to the Python loop.
+        """
+        key = tuple(self.sizes)
+        patterns = _stretch_patterns(key)
+        if patterns is None:
+            return pos
+        if key not in _STRETCH_CACHE_SEEN:
+            self.compiles += 1
+            _STRETCH_CACHE_SEEN.add(key)
+        stretch, one = patterns
+        match = stretch.match(self.data, pos, limit)
+        end = match.end() if match else pos
+        if end <= pos:
+            return pos
+        headers = np.frombuffer(b"".join(one.findall(self.data, pos, end)), dtype=np.uint8)
+        locals_ = headers & 0x0F
+        sizes = np.array(key, dtype=np.int64)[locals_]
+        offsets = np.empty(sizes.size, dtype=np.int64)
+        offsets[0] = pos
+        np.cumsum(sizes[:-1], out=offsets[1:])
+        offsets[1:] += pos
+        lids = np.array(self.local_layout, dtype=np.int64)[locals_]
+        for lid in np.unique(lids).tolist():
+            self.layouts[lid].chunks.append(offsets[lids == lid])
+        return end
 
     def _reads_consistently(self, pos: int, limit: int) -> bool:
         """Whether ``_RESYNC_CHECK`` messages from ``pos`` parse with the known definitions."""
@@ -431,23 +495,58 @@ class _Walker:
 # --------------------------------------------------------------------------------------
 
 
-def _field_format(base_type: int, size: int, big: bool) -> str | None:
-    """numpy format of a field's first element, or None when it cannot be numeric."""
-    bt = P.BASE_TYPES.get(base_type)
-    if bt is None or size < bt.size or size % bt.size or base_type == 0x07:
-        return None
-    return (">" if big else "<") + bt.dtype
+_STRUCT_CODES: Final = {
+    "u1": "B",
+    "i1": "b",
+    "u2": "H",
+    "i2": "h",
+    "u4": "I",
+    "i4": "i",
+    "f4": "f",
+    "f8": "d",
+    "i8": "q",
+    "u8": "Q",
+}
+# Message types with at most this many messages are decoded in plain Python (struct),
+# which beats numpy's per-call overhead for a handful of sessions, laps or file_ids.
+_SMALL_TABLE: Final = 48
 
 
-def _to_float(col: npt.NDArray[np.generic], base_type: int) -> FloatArray:
-    """Raw column -> float64 with the base type's invalid value as NaN."""
-    bt = P.BASE_TYPES[base_type]
-    out = col.astype(np.float64)
-    if bt.dtype.startswith("f"):
-        out[~np.isfinite(out)] = np.nan
-    else:
-        out[col == bt.invalid] = np.nan
-    return out
+@dataclass(frozen=True, slots=True)
+class _FieldAccess:
+    """How to read one field of one layout: offset from the record header and format."""
+
+    offset: int
+    fmt: str  # numpy format with byte order, e.g. "<u2"; "bytesN" for raw little-endian bytes
+    invalid: int
+    is_float: bool
+
+
+def _field_access(lay: _Layout, spec: P.FieldSpec, n_bytes: int | None) -> _FieldAccess | None:
+    """The access for ``spec`` in ``lay`` (cached on the layout), or None when absent.
+
+    The definition's base type decides how the bytes are read, as the FIT SDK does; a size
+    that is not a multiple of it (a malformed definition) makes the field unreadable. For an
+    array field the first element is used. ``n_bytes`` asks for raw bytes instead.
+    """
+    key = (spec.num, n_bytes)
+    cache = lay.access
+    if key in cache:
+        return cache[key]
+    access: _FieldAccess | None = None
+    fdef = lay.fields.get(spec.num)
+    if fdef is not None:
+        offset, size, base = fdef
+        if n_bytes is not None:
+            if size >= n_bytes:
+                access = _FieldAccess(offset, f"bytes{n_bytes}", 0, False)
+        else:
+            bt = P.BASE_TYPES.get(base)
+            if bt is not None and base != 0x07 and size >= bt.size and size % bt.size == 0:
+                fmt = (">" if lay.big_endian else "<") + bt.dtype
+                access = _FieldAccess(offset, fmt, bt.invalid, bt.dtype.startswith("f"))
+    cache[key] = access
+    return access
 
 
 @dataclass(slots=True)
@@ -474,30 +573,91 @@ class _Decoder:
 
     def __init__(self, walker: _Walker) -> None:
         self.data = walker.data
+        self.u8 = np.frombuffer(walker.data, dtype=np.uint8)
         self.layouts = walker.layouts
         self.by_global: dict[int, list[_Layout]] = {}
         for lay in walker.layouts:
             self.by_global.setdefault(lay.global_num, []).append(lay)
+        self._views: dict[str, npt.NDArray[np.generic]] = {}
 
-    def _rows(
-        self, lay: _Layout, positions: IntArray, wanted: list[tuple[str, int, str]]
-    ) -> npt.NDArray[np.void] | None:
-        """Structured rows of ``lay`` at ``positions``: ``wanted`` = (name, offset, format)."""
-        if not wanted:
-            return None
-        dt = np.dtype(
-            {
-                "names": [w[0] for w in wanted],
-                "formats": [w[2] for w in wanted],
-                "offsets": [w[1] for w in wanted],
-                "itemsize": lay.size,
-            }
-        )
-        n_bytes = len(self.data)
-        view: npt.NDArray[np.void] = np.ndarray(
-            shape=(n_bytes - lay.size + 1,), dtype=dt, buffer=self.data, offset=0, strides=(1,)
-        )
-        return view[positions]
+    def _view(self, fmt: str) -> npt.NDArray[np.generic]:
+        """An overlapping view of the whole file: element ``i`` is the value at byte ``i``."""
+        view = self._views.get(fmt)
+        if view is None:
+            dt = np.dtype(fmt)
+            length = max(len(self.data) - dt.itemsize + 1, 0)
+            view = np.ndarray(shape=(length,), dtype=dt, buffer=self.data, strides=(1,))
+            self._views[fmt] = view
+        return view
+
+    @staticmethod
+    def _messages(layouts: list[_Layout]) -> tuple[IntArray, IntArray]:
+        """Offsets of every message of ``layouts`` in file order, and each one's layout."""
+        singles: list[int] = []
+        runs: list[tuple[int, int, int]] = []
+        n_singles: list[int] = []
+        n_runs: list[int] = []
+        chunk_pos: list[IntArray] = []
+        chunk_ids: list[IntArray] = []
+        for i, lay in enumerate(layouts):
+            singles += lay.singles
+            runs += lay.runs
+            n_singles.append(len(lay.singles))
+            n_runs.append(len(lay.runs))
+            for chunk in lay.chunks:
+                chunk_pos.append(chunk)
+                chunk_ids.append(np.full(chunk.size, i, dtype=np.int64))
+        ids = np.arange(len(layouts), dtype=np.int64)
+        pos = np.array(singles, dtype=np.int64)
+        lay_idx = np.repeat(ids, n_singles)
+        if chunk_pos:
+            pos = np.concatenate([pos, *chunk_pos])
+            lay_idx = np.concatenate([lay_idx, *chunk_ids])
+        if runs:
+            r = np.array(runs, dtype=np.int64)
+            starts, counts, strides = r[:, 0], r[:, 1], r[:, 2]
+            first = np.cumsum(counts) - counts
+            step = np.arange(int(counts.sum()), dtype=np.int64) - np.repeat(first, counts)
+            pos = np.concatenate([pos, np.repeat(starts, counts) + step * np.repeat(strides, counts)])
+            lay_idx = np.concatenate([lay_idx, np.repeat(np.repeat(ids, n_runs), counts)])
+        if pos.size > 1 and not bool(np.all(pos[1:] > pos[:-1])):
+            order = np.argsort(pos, kind="stable")
+            pos = pos[order]
+            lay_idx = lay_idx[order]
+        return pos, lay_idx
+
+    def _gather(self, access: _FieldAccess, at: IntArray) -> FloatArray:
+        """Values of one field at the absolute byte offsets ``at``, invalid -> NaN."""
+        if access.fmt.startswith("bytes"):
+            acc = np.zeros(at.size, dtype=np.int64)
+            all_ff = np.ones(at.size, dtype=bool)
+            for k in range(int(access.fmt[5:])):
+                b = self.u8[at + k]
+                acc |= b.astype(np.int64) << (8 * k)
+                all_ff &= b == 0xFF
+            out = acc.astype(np.float64)
+            out[all_ff] = np.nan
+            return out
+        raw = self._view(access.fmt)[at]
+        values = raw.astype(np.float64)
+        if access.is_float:
+            values[~np.isfinite(values)] = np.nan
+        else:
+            values[raw == access.invalid] = np.nan
+        return values
+
+    def _scalar(self, access: _FieldAccess | None, at: int) -> float:
+        if access is None:
+            return np.nan
+        if access.fmt.startswith("bytes"):
+            raw = self.data[at : at + int(access.fmt[5:])]
+            return np.nan if raw.count(0xFF) == len(raw) else float(int.from_bytes(raw, "little"))
+        value = struct.unpack_from(
+            access.fmt[0] + _STRUCT_CODES[access.fmt[1:]], self.data, at
+        )[0]
+        if access.is_float:
+            return float(value) if np.isfinite(value) else np.nan
+        return np.nan if value == access.invalid else float(value)
 
     def table(
         self,
@@ -510,86 +670,80 @@ class _Decoder:
         """Decode ``specs`` (scaled floats, NaN when invalid or absent) of one message type.
 
         ``raw_bytes`` names byte fields returned as little-endian integers of that many
-        bytes (NaN when every byte is 0xFF); ``strings`` names string fields decoded per
-        message (only for rare messages such as ``file_id``).
+        bytes (NaN when every byte is 0xFF); ``strings`` names string fields (decoded per
+        message: they only occur in rare messages such as ``file_id``).
         """
         raw_bytes = raw_bytes or {}
-        pos_parts: list[IntArray] = []
-        col_parts: dict[str, list[FloatArray]] = {name: [] for name in specs}
-        str_parts: dict[str, list[str | None]] = {name: [] for name in strings}
-        for lay in self.by_global.get(global_num, []):
-            positions = lay.positions()
-            n = positions.size
-            if n == 0:
-                continue
-            pos_parts.append(positions)
-            wanted: list[tuple[str, int, str]] = []
-            kinds: dict[str, tuple[str, int]] = {}
-            for name, spec in specs.items():
-                fdef = lay.fields.get(spec.num)
-                if fdef is None or name in strings:
-                    continue
-                offset, size, base = fdef
-                if name in raw_bytes:
-                    nb = raw_bytes[name]
-                    if size >= nb:
-                        for k in range(nb):
-                            wanted.append((f"{name}.{k}", offset + k, "u1"))
-                        kinds[name] = ("bytes", nb)
-                    continue
-                fmt = _field_format(base, size, lay.big_endian)
-                if fmt is not None:
-                    wanted.append((name, offset, fmt))
-                    kinds[name] = ("num", base)
-            rows = self._rows(lay, positions, wanted)
-            for name, spec in specs.items():
-                kind = kinds.get(name)
-                if rows is None or kind is None:
-                    col_parts[name].append(np.full(n, np.nan))
-                elif kind[0] == "bytes":
-                    acc = np.zeros(n, dtype=np.int64)
-                    all_ff = np.ones(n, dtype=bool)
-                    for k in range(kind[1]):
-                        b = rows[f"{name}.{k}"]
-                        acc |= b.astype(np.int64) << (8 * k)
-                        all_ff &= b == 0xFF
-                    out = acc.astype(np.float64)
-                    out[all_ff] = np.nan
-                    col_parts[name].append(out)
-                else:
-                    values = _to_float(rows[name], kind[1])
-                    if spec.scale != 1:
-                        values /= spec.scale
-                    if spec.offset:
-                        values -= spec.offset
-                    col_parts[name].append(values)
-            for name in strings:
-                fdef = lay.fields.get(specs[name].num)
-                for p in positions.tolist():
-                    if fdef is None:
-                        str_parts[name].append(None)
-                        continue
-                    raw = self.data[p + fdef[0] : p + fdef[0] + fdef[1]].split(b"\x00", 1)[0]
-                    text = raw.decode("utf-8", errors="replace").strip()
-                    str_parts[name].append(text or None)
-        if not pos_parts:
-            empty = np.empty(0, dtype=np.float64)
-            return _Table(
-                np.empty(0, dtype=np.int64),
-                {name: empty for name in specs},
-                {name: [] for name in strings},
+        layouts = self.by_global.get(global_num, [])
+        numeric = {name: spec for name, spec in specs.items() if name not in strings}
+        count = sum(
+            len(lay.singles) + sum(r[1] for r in lay.runs) + sum(c.size for c in lay.chunks)
+            for lay in layouts
+        )
+        columns: dict[str, FloatArray] = {}
+        if count <= _SMALL_TABLE:
+            entries = sorted(
+                [(p, lay) for lay in layouts for p in lay.singles]
+                + [(p, lay) for lay in layouts for c in lay.chunks for p in c.tolist()]
+                + [
+                    (start + k * stride, lay)
+                    for lay in layouts
+                    for start, n, stride in lay.runs
+                    for k in range(n)
+                ],
+                key=lambda e: e[0],
             )
-        positions = np.concatenate(pos_parts) if len(pos_parts) > 1 else pos_parts[0]
-        columns = {
-            name: np.concatenate(parts) if len(parts) > 1 else parts[0]
-            for name, parts in col_parts.items()
-        }
-        if positions.size > 1 and not bool(np.all(positions[1:] > positions[:-1])):
-            order = np.argsort(positions, kind="stable")
-            positions = positions[order]
-            columns = {name: col[order] for name, col in columns.items()}
-            str_parts = {name: [vals[i] for i in order.tolist()] for name, vals in str_parts.items()}
-        return _Table(positions, columns, str_parts)
+            positions = np.array([e[0] for e in entries], dtype=np.int64)
+            for name, spec in numeric.items():
+                nb = raw_bytes.get(name)
+                values = []
+                for p, lay in entries:
+                    access = _field_access(lay, spec, nb)
+                    values.append(self._scalar(access, p + access.offset if access else 0))
+                columns[name] = np.array(values, dtype=np.float64)
+            entry_layouts = [lay for _, lay in entries]
+        else:
+            positions, lay_idx = self._messages(layouts)
+            for name, spec in numeric.items():
+                nb = raw_bytes.get(name)
+                accesses = [_field_access(lay, spec, nb) for lay in layouts]
+                col = np.full(positions.size, np.nan)
+                for fmt in {a.fmt for a in accesses if a is not None}:
+                    offsets = np.array(
+                        [a.offset if a is not None and a.fmt == fmt else -1 for a in accesses],
+                        dtype=np.int64,
+                    )
+                    template = next(a for a in accesses if a is not None and a.fmt == fmt)
+                    if bool((offsets >= 0).all()) and bool((offsets == offsets[0]).all()):
+                        col = self._gather(template, positions + offsets[0])
+                        continue
+                    msg_off = offsets[lay_idx]
+                    sel = msg_off >= 0
+                    col[sel] = self._gather(template, positions[sel] + msg_off[sel])
+                columns[name] = col
+            entry_layouts = [layouts[i] for i in lay_idx.tolist()] if strings else []
+        for name in numeric:
+            spec = numeric[name]
+            if name in raw_bytes or (spec.scale == 1 and not spec.offset):
+                continue
+            col = columns[name]
+            if spec.scale != 1:
+                col /= spec.scale
+            if spec.offset:
+                col -= spec.offset
+        texts: dict[str, list[str | None]] = {}
+        for name in strings:
+            num = specs[name].num
+            out: list[str | None] = []
+            for p, lay in zip(positions.tolist(), entry_layouts, strict=True):
+                fdef = lay.fields.get(num)
+                if fdef is None:
+                    out.append(None)
+                    continue
+                raw = self.data[p + fdef[0] : p + fdef[0] + fdef[1]].split(b"\x00", 1)[0]
+                out.append(raw.decode("utf-8", errors="replace").strip() or None)
+            texts[name] = out
+        return _Table(positions, columns, texts)
 
     def compressed_timestamps(self, positions: IntArray) -> FloatArray:
         """FIT timestamps of the messages at ``positions`` that have compressed headers.
@@ -599,42 +753,24 @@ class _Decoder:
         means the 32-second counter rolled over (FIT protocol, "Compressed Timestamp
         Header"). Computed for all messages at once with cumulative sums.
         """
-        u8 = np.frombuffer(self.data, dtype=np.uint8)
-        pos_parts: list[IntArray] = []
-        val_parts: list[FloatArray] = []
-        for lay in self.layouts:
-            if 253 not in lay.fields and not lay.singles:
+        u8 = self.u8
+        all_pos, lay_idx = self._messages(self.layouts)
+        stamp = P.RECORD_FIELDS["timestamp"]
+        full_ts = np.full(all_pos.size, np.nan)
+        accesses = [_field_access(lay, stamp, None) for lay in self.layouts]
+        for i, access in enumerate(accesses):
+            if access is None:
                 continue
-            p = lay.positions()
-            if p.size == 0:
-                continue
-            if 253 in lay.fields:
-                offset, size, base = lay.fields[253]
-                fmt = _field_format(base, size, lay.big_endian)
-                if fmt is not None:
-                    rows = self._rows(lay, p, [("timestamp", offset, fmt)])
-                    assert rows is not None
-                    ts = _to_float(rows["timestamp"], base)
-                else:
-                    ts = np.full(p.size, np.nan)
-            else:
-                ts = np.full(p.size, np.nan)
-            comp = u8[p] >= 0x80
-            keep = comp | np.isfinite(ts)
-            pos_parts.append(p[keep])
-            val_parts.append(np.where(comp[keep], np.nan, ts[keep]))
-        all_pos = np.concatenate(pos_parts)
-        all_val = np.concatenate(val_parts)
-        order = np.argsort(all_pos, kind="stable")
-        all_pos = all_pos[order]
-        all_val = all_val[order]
+            sel = lay_idx == i
+            full_ts[sel] = self._gather(access, all_pos[sel] + access.offset)
         is_comp = u8[all_pos] >= 0x80
+        keep = is_comp | np.isfinite(full_ts)
+        all_pos, full_ts, is_comp = all_pos[keep], full_ts[keep], is_comp[keep]
         full = ~is_comp
-        full_int = np.where(full, all_val, 0).astype(np.int64)
+        full_int = np.where(full, full_ts, 0).astype(np.int64)
         low = np.where(is_comp, u8[all_pos].astype(np.int64) & 0x1F, full_int & 0x1F)
-        prev_low = np.concatenate([[0], low[:-1]])
-        wrap = (is_comp & (low < prev_low)).astype(np.int64)
-        wraps = np.cumsum(wrap)
+        prev_low = np.concatenate([np.zeros(1, dtype=np.int64), low[:-1]])
+        wraps = np.cumsum(is_comp & (low < prev_low))
         seg = np.cumsum(full) - 1  # index of the governing full timestamp (-1: none yet)
         full_idx = np.flatnonzero(full)
         seg_safe = np.maximum(seg, 0)
@@ -646,10 +782,11 @@ class _Decoder:
             wraps_at = np.zeros_like(full_int)
         ts_all = (base + low + 32 * (wraps - wraps_at)).astype(np.float64)
         ts_all[seg < 0] = np.nan
-        idx = np.searchsorted(all_pos, positions)
-        idx = np.minimum(idx, all_pos.size - 1)
-        out = np.where(all_pos[idx] == positions, ts_all[idx], np.nan)
-        result: FloatArray = np.where(u8[positions] >= 0x80, out, np.nan)
+        if all_pos.size == 0:
+            return np.full(positions.size, np.nan)
+        idx = np.minimum(np.searchsorted(all_pos, positions), all_pos.size - 1)
+        hit = (all_pos[idx] == positions) & (u8[positions] >= 0x80)
+        result: FloatArray = np.where(hit, ts_all[idx], np.nan)
         return result
 
 
@@ -1051,6 +1188,12 @@ def _source_sport(sport: str | None, sub_sport: str | None) -> str:
 
 
 def _session_windows(sessions: tuple[FitSession, ...]) -> tuple[FloatArray, FloatArray]:
+    """UNIX-second windows ``[start, end]`` of the sessions (NaN when unknown).
+
+    The end is the session message's timestamp (written when the session ended) when it is
+    not before the start, else ``start + total_elapsed_time``: some devices (Fenix 2
+    multisport) write an elapsed time longer than the session, overlapping the next one.
+    """
     starts = np.full(len(sessions), np.nan)
     ends = np.full(len(sessions), np.nan)
     for i, s in enumerate(sessions):
@@ -1061,10 +1204,10 @@ def _session_windows(sessions: tuple[FitSession, ...]) -> tuple[FloatArray, Floa
         if start is None:
             continue
         starts[i] = start
-        if elapsed is not None:
-            ends[i] = start + elapsed
-        elif s.end_epoch_s is not None and s.end_epoch_s >= start:
+        if s.end_epoch_s is not None and s.end_epoch_s >= start:
             ends[i] = s.end_epoch_s
+        elif elapsed is not None and elapsed >= 0:
+            ends[i] = start + elapsed
         else:
             ends[i] = start
     return starts, ends
@@ -1073,7 +1216,9 @@ def _session_windows(sessions: tuple[FitSession, ...]) -> tuple[FloatArray, Floa
 def assign_to_sessions(times: FloatArray, starts: FloatArray, ends: FloatArray) -> IntArray:
     """Index of the session window holding each time, or of the nearest window.
 
-    Times that are NaN, and every time when no window has a known start, go to window 0.
+    Where windows overlap, the one starting later wins (it is the more specific). Times
+    that are NaN, and every time when no window has a known start, go to the first window
+    with a known start (or 0).
     """
     n = times.size
     known = np.flatnonzero(np.isfinite(starts))
@@ -1081,12 +1226,12 @@ def assign_to_sessions(times: FloatArray, starts: FloatArray, ends: FloatArray) 
         return np.zeros(n, dtype=np.int64)
     k_starts = starts[known]
     k_ends = np.maximum(ends[known], k_starts)
-    # distance from each time to each window (0 inside): windows are few, times many
+    # Distance from each time to each window (0 inside); windows are few, times many.
     best = np.zeros(n, dtype=np.int64)
     best_dist = np.full(n, np.inf)
-    for j in range(known.size):
+    for j in np.argsort(k_starts, kind="stable").tolist():
         dist = np.maximum(k_starts[j] - times, 0.0) + np.maximum(times - k_ends[j], 0.0)
-        better = dist < best_dist
+        better = dist <= best_dist
         best[better] = j
         best_dist[better] = dist[better]
     result: IntArray = known[best]
@@ -1094,9 +1239,22 @@ def assign_to_sessions(times: FloatArray, starts: FloatArray, ends: FloatArray) 
     return result
 
 
+def _distance_to_windows(times: FloatArray, starts: FloatArray, ends: FloatArray) -> FloatArray:
+    """Seconds from each time to the nearest session window (0 inside, inf if none known)."""
+    best = np.full(times.size, np.inf)
+    for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+        if not np.isfinite(start):
+            continue
+        stop = max(end, start) if np.isfinite(end) else start
+        dist = np.maximum(start - times, 0.0) + np.maximum(times - stop, 0.0)
+        np.minimum(best, dist, out=best)
+    return best
+
+
 def _build_activity(
     fit: FitData,
     *,
+    epoch_s: FloatArray,
     sport: str | None,
     sub_sport: str | None,
     mask: npt.NDArray[np.bool_],
@@ -1106,13 +1264,23 @@ def _build_activity(
 ) -> Activity:
     rec = fit.records
     warnings = list(fit.warnings)
-    if mask.any():
-        epoch = rec.epoch_s[mask]
+    epoch = epoch_s[mask]
+    if np.isfinite(epoch).any():
         columns = {name: col[mask] for name, col in rec.columns().items()}
     elif start_epoch_s is not None:
         epoch = np.array([start_epoch_s])
         columns = {}
-        warnings.append("No samples were recorded; only the device's totals are available.")
+        if mask.any():
+            warnings.append(
+                "The records carry no time, so only the device's totals are available."
+            )
+        else:
+            warnings.append("No samples were recorded; only the device's totals are available.")
+    elif mask.any():
+        raise CorruptFileError(
+            "The FIT file's records carry no time, so they cannot be placed in an activity.",
+            hint=_HINT_EXPORT,
+        )
     else:
         raise CorruptFileError("The FIT file holds a session without time or samples.")
     activity = assemble_activity(
@@ -1131,7 +1299,11 @@ def _build_activity(
         t0 = activity.start_at.timestamp()
         activity = activity.with_changes(
             laps=tuple(
-                Lap(start_s=lap.start_epoch_s - t0, duration_s=lap.elapsed_s, distance_m=lap.distance_m)
+                Lap(
+                    start_s=lap.start_epoch_s - t0,
+                    duration_s=lap.elapsed_s,
+                    distance_m=lap.distance_m,
+                )
                 for lap in laps
                 if lap.start_epoch_s is not None
             )
@@ -1175,6 +1347,7 @@ def _parse_fit(data: bytes) -> list[Activity]:
     fit = decode_fit(data)
     _check_is_activity(fit)
     rec = fit.records
+    epoch = rec.epoch_s
     if not fit.sessions:
         if len(rec) == 0:
             raise CorruptFileError(
@@ -1184,6 +1357,7 @@ def _parse_fit(data: bytes) -> list[Activity]:
         return [
             _build_activity(
                 fit,
+                epoch_s=epoch,
                 sport=fit.sport,
                 sub_sport=fit.sub_sport,
                 mask=np.ones(len(rec), dtype=bool),
@@ -1194,26 +1368,42 @@ def _parse_fit(data: bytes) -> list[Activity]:
         ]
     sessions = fit.sessions
     starts, ends = _session_windows(sessions)
-    owner = assign_to_sessions(rec.epoch_s, starts, ends)
+    # A record dated more than a day away from every session is a clock glitch (e.g. a
+    # jump of years): blank its time so cleaning drops it, unless most records are that far
+    # off, in which case the session times are the broken ones.
+    far = _distance_to_windows(epoch, starts, ends) > _MAX_OUTSIDE_SESSION_S
+    far &= np.isfinite(epoch)
+    if far.any() and far.mean() < 0.5:
+        epoch = np.where(far, np.nan, epoch)
+    owner = assign_to_sessions(epoch, starts, ends)
     lap_starts = np.array(
         [np.nan if lap.start_epoch_s is None else lap.start_epoch_s for lap in fit.laps]
     )
-    lap_owner = assign_to_sessions(lap_starts, starts, ends)
-    keep = [i for i, s in enumerate(sessions) if s.sport != _TRANSITION]
-    if not keep:
-        keep = list(range(len(sessions)))
+    lap_owner = assign_to_sessions(lap_starts, starts, ends).tolist()
+    keep = [i for i, s in enumerate(sessions) if s.sport != _TRANSITION] or list(
+        range(len(sessions))
+    )
     activities: list[Activity] = []
+    failure: CorruptFileError | None = None
     for i in keep:
         s = sessions[i]
-        activities.append(
-            _build_activity(
-                fit,
-                sport=s.sport,
-                sub_sport=s.sub_sport,
-                mask=owner == i,
-                start_epoch_s=None if np.isnan(starts[i]) else float(starts[i]),
-                totals=s.totals,
-                laps=[lap for lap, o in zip(fit.laps, lap_owner.tolist(), strict=True) if o == i],
+        try:
+            activities.append(
+                _build_activity(
+                    fit,
+                    epoch_s=epoch,
+                    sport=s.sport,
+                    sub_sport=s.sub_sport,
+                    mask=owner == i,
+                    start_epoch_s=None if np.isnan(starts[i]) else float(starts[i]),
+                    totals=s.totals,
+                    laps=[lap for lap, o in zip(fit.laps, lap_owner, strict=True) if o == i],
+                )
             )
-        )
+        except CorruptFileError as exc:
+            # One unusable session of several: keep the others.
+            failure = failure or exc
+    if not activities:
+        assert failure is not None
+        raise failure
     return activities

@@ -27,6 +27,7 @@ import numpy as np
 from lxml import etree
 
 from backstride.adapters.files.xmlsafe import (
+    TagKinds,
     child_texts,
     error_from,
     finite_array,
@@ -43,13 +44,13 @@ from backstride.errors import BackstrideError, CorruptFileError, NotAnActivityEr
 SOURCE_FORMAT = "gpx"
 NAN = math.nan
 
-_TAGS = ("{*}trkpt", "{*}trk", "{*}rtept", "{*}wpt")
+_TAGS = ("{*}trkpt", "{*}trkseg", "{*}trk", "{*}rtept", "{*}wpt")
 # Read track points are freed in batches: cheaper than one by one, memory stays bounded.
 _FREE_EVERY = 256
 
 # Kinds of elements: the streamed ones, a track point's children, its extension fields.
-_TRKPT, _TRK, _RTEPT, _WPT = 1, 2, 3, 4
-_STREAM_KIND = {"trkpt": _TRKPT, "trk": _TRK, "rtept": _RTEPT, "wpt": _WPT}
+_TRKPT, _TRKSEG, _TRK, _RTEPT, _WPT = 1, 2, 3, 4, 5
+_STREAM_KIND = {"trkpt": _TRKPT, "trkseg": _TRKSEG, "trk": _TRK, "rtept": _RTEPT, "wpt": _WPT}
 _TIME, _ELE, _SPEED, _EXT = 1, 2, 3, 4
 _CHILD_KIND = {"time": _TIME, "ele": _ELE, "speed": _SPEED, "extensions": _EXT}
 _HR, _CAD, _POWER, _XSPEED = 1, 2, 3, 4
@@ -102,23 +103,9 @@ class _Outcome:
     """What became of the tracks read so far."""
 
     activities: list[Activity] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
     corrupt: list[CorruptFileError] = field(default_factory=list)
     untimed_tracks: int = 0
     single_point_tracks: int = 0
-
-
-class _Kinds(dict[object, int]):
-    """Tag → kind cache; lxml gives full ``{namespace}name`` tags, GPX has three namespaces."""
-
-    def __init__(self, by_local_name: dict[str, int]) -> None:
-        super().__init__()
-        self._by_local_name = by_local_name
-
-    def __missing__(self, tag: object) -> int:
-        kind = self._by_local_name.get(local_name(tag), 0)
-        self[tag] = kind
-        return kind
 
 
 def _number(text: str | None, track: _Track) -> float:
@@ -132,9 +119,9 @@ def _number(text: str | None, track: _Track) -> float:
 
 
 def _read_point_carefully(
-    el: etree._Element, track: _Track, kinds: _Kinds, ext_kinds: _Kinds
+    el: etree._Element, track: _Track, kinds: TagKinds, ext_kinds: TagKinds
 ) -> None:
-    """The slow path of :func:`_read_points`: any text may be missing or unreadable."""
+    """The slow path of the hot loop in :func:`_parse`: any text may be missing or unreadable."""
     time: str | None = None
     ele = speed = hr = cad = power = NAN
     for child in el:
@@ -146,7 +133,7 @@ def _read_point_carefully(
         elif kind == _SPEED:
             speed = _number(child.text, track)
         elif kind == _EXT:
-            for ext in child.iter():
+            for ext in child.iterdescendants():
                 ext_kind = ext_kinds[ext.tag]
                 if ext_kind == _HR:
                     hr = _number(ext.text, track)
@@ -274,9 +261,9 @@ def _parse(data: bytes) -> list[Activity]:
         raise CorruptFileError(
             f"This is not a GPX file: its root element is <{stream.prolog.root_name}>, not <gpx>."
         )
-    kinds = _Kinds(_CHILD_KIND)
-    ext_kinds = _Kinds(_EXT_KIND)
-    stream_kinds = _Kinds(_STREAM_KIND)
+    kinds = TagKinds(_CHILD_KIND)
+    ext_kinds = TagKinds(_EXT_KIND)
+    stream_kinds = TagKinds(_STREAM_KIND)
     outcome = _Outcome()
     track = _Track()
     device: str | None = None
@@ -301,7 +288,7 @@ def _parse(data: bytes) -> list[Activity]:
                     elif ck == _SPEED:
                         speed = float(child.text)  # type: ignore[arg-type]
                     elif ck == _EXT:
-                        for ext in child.iter():
+                        for ext in child.iterdescendants():
                             ek = ext_kinds[ext.tag]
                             if ek == 0:
                                 continue
@@ -328,6 +315,9 @@ def _parse(data: bytes) -> list[Activity]:
             if since_freed >= _FREE_EVERY:
                 release_before(el)
                 since_freed = 0
+        elif kind == _TRKSEG:
+            el.clear()  # its points are read: free them
+            since_freed = 0
         elif kind == _TRK:
             if device is None:
                 device = el.getroottree().getroot().get("creator") or ""

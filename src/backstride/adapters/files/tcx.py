@@ -30,6 +30,7 @@ import numpy as np
 from lxml import etree
 
 from backstride.adapters.files.xmlsafe import (
+    TagKinds,
     child_texts,
     error_from,
     finite_array,
@@ -47,12 +48,21 @@ from backstride.errors import BackstrideError, CorruptFileError, NotAnActivityEr
 SOURCE_FORMAT = "tcx"
 NAN = math.nan
 
-_TAGS = ("{*}Trackpoint", "{*}Lap", "{*}Activity", "{*}Transition", "{*}Course", "{*}Workout")
+_TAGS = (
+    "{*}Trackpoint",
+    "{*}Track",
+    "{*}Lap",
+    "{*}Activity",
+    "{*}Transition",
+    "{*}Course",
+    "{*}Workout",
+)
 _FREE_EVERY = 256
 
-_TRACKPOINT, _LAP, _ACTIVITY, _TRANSITION, _COURSE, _WORKOUT = 1, 2, 3, 4, 5, 6
+_TRACKPOINT, _TRACK, _LAP, _ACTIVITY, _TRANSITION, _COURSE, _WORKOUT = 1, 2, 3, 4, 5, 6, 7
 _STREAM_KIND = {
     "Trackpoint": _TRACKPOINT,
+    "Track": _TRACK,
     "Lap": _LAP,
     "Activity": _ACTIVITY,
     "Transition": _TRANSITION,
@@ -76,19 +86,6 @@ _CHILD_KIND = {
     "RunCadence": _CADENCE,
     "Watts": _POWER,
 }
-
-
-class _Kinds(dict[object, int]):
-    """Tag → kind cache keyed by lxml's full ``{namespace}name`` tags."""
-
-    def __init__(self, by_local_name: dict[str, int]) -> None:
-        super().__init__()
-        self._by_local_name = by_local_name
-
-    def __missing__(self, tag: object) -> int:
-        kind = self._by_local_name.get(local_name(tag), 0)
-        self[tag] = kind
-        return kind
 
 
 @dataclass(slots=True)
@@ -146,7 +143,7 @@ def _first_value(element: etree._Element, samples: _Samples) -> float:
     return _number(element.text, samples) if (element.text or "").strip() else NAN
 
 
-def _read_trackpoint_carefully(el: etree._Element, samples: _Samples, kinds: _Kinds) -> None:
+def _read_trackpoint_carefully(el: etree._Element, samples: _Samples, kinds: TagKinds) -> None:
     """The slow path of the hot loop: any part may be missing, empty or unreadable."""
     time: str | None = None
     lat = lon = alt = dist = speed = hr = cad = power = NAN
@@ -170,7 +167,7 @@ def _read_trackpoint_carefully(el: etree._Element, samples: _Samples, kinds: _Ki
         elif kind == _CADENCE:
             cad = _number(child.text, samples)
         elif kind == _EXTENSIONS:
-            for ext in child.iter():
+            for ext in child.iterdescendants():
                 ext_kind = kinds[ext.tag]
                 if ext_kind == _SPEED:
                     speed = _number(ext.text, samples)
@@ -305,16 +302,15 @@ def _finish_activity(
     parsed = parse_times(samples.times)
     timed = ~np.isnan(parsed.epoch_s)
     n_timed = int(timed.sum())
-    columns: dict[str, np.ndarray] = {}
+    untimed = len(samples) - n_timed - parsed.unreadable
+    if untimed:
+        warnings.append(f"{untimed} trackpoints without a time dropped")
+    if parsed.unreadable:
+        warnings.append(f"{parsed.unreadable} trackpoints with an unreadable time dropped")
+    if samples.unreadable_values:
+        warnings.append(f"{samples.unreadable_values} unreadable numbers ignored")
     if n_timed:
         epoch = parsed.epoch_s[timed]
-        untimed = len(samples) - n_timed - parsed.unreadable
-        if untimed:
-            warnings.append(f"{untimed} trackpoints without a time dropped")
-        if parsed.unreadable:
-            warnings.append(f"{parsed.unreadable} trackpoints with an unreadable time dropped")
-        if samples.unreadable_values:
-            warnings.append(f"{samples.unreadable_values} unreadable numbers ignored")
         columns = {
             "lat_deg": finite_array(samples.lat)[timed],
             "lon_deg": finite_array(samples.lon)[timed],
@@ -325,25 +321,21 @@ def _finish_activity(
             "cadence_rpm": finite_array(samples.cad)[timed],
             "power_w": finite_array(samples.power)[timed],
         }
-        dist = columns["distance_m"]
-        if not (np.nan_to_num(dist) > 0).any():
-            del columns["distance_m"]  # all zero: no speed sensor, distance unknown
-        lat = columns["lat_deg"]
-        if sport is Sport.RUN and not np.isfinite(lat).any():
+        if sport is Sport.RUN and not np.isfinite(columns["lat_deg"]).any():
             sport = Sport.TREADMILL_RUN
     else:
         lap_epoch, lap_distance = _lap_samples(laps)
         if not lap_epoch:
             if len(samples):
-                outcome.corrupt.append(
-                    CorruptFileError("No trackpoint has a readable time.", hint=None)
-                )
+                outcome.corrupt.append(CorruptFileError("No trackpoint has a readable time."))
             else:
                 outcome.empty_activities += 1
             return
         epoch = np.asarray(lap_epoch, dtype=np.float64)
         columns = {"distance_m": np.asarray(lap_distance, dtype=np.float64)}
         warnings.append("the activity has lap totals but no trackpoints: only its summary was read")
+    if not (np.nan_to_num(columns["distance_m"]) > 0).any():
+        del columns["distance_m"]  # zero throughout (no speed sensor): unknown, not zero
     try:
         activity = assemble_activity(
             sport=sport,
@@ -398,8 +390,8 @@ def _parse(data: bytes) -> list[Activity]:
             f"This is not a TCX file: its root element is <{root_name}>, "
             "not <TrainingCenterDatabase>."
         )
-    kinds = _Kinds(_CHILD_KIND)
-    stream_kinds = _Kinds(_STREAM_KIND)
+    kinds = TagKinds(_CHILD_KIND)
+    stream_kinds = TagKinds(_STREAM_KIND)
     outcome = _Outcome()
     samples = _Samples()
     laps: list[_LapRecord] = []
@@ -432,7 +424,7 @@ def _parse(data: bytes) -> list[Activity]:
                     elif ck == _CADENCE:
                         cad = float(child.text)  # type: ignore[arg-type]
                     elif ck == _EXTENSIONS:
-                        for ext in child.iter():
+                        for ext in child.iterdescendants():
                             ek = kinds[ext.tag]
                             if ek == _SPEED:
                                 speed = float(ext.text)  # type: ignore[arg-type]
@@ -456,6 +448,9 @@ def _parse(data: bytes) -> list[Activity]:
             if since_freed >= _FREE_EVERY:
                 release_before(el)
                 since_freed = 0
+        elif kind == _TRACK:
+            el.clear()  # its trackpoints are read: free them
+            since_freed = 0
         elif kind == _LAP:
             laps.append(_read_lap(el))
             el.clear()
@@ -483,6 +478,12 @@ def _parse(data: bytes) -> list[Activity]:
         )
     if not outcome.activities:
         raise _no_activity(outcome)
+    if outcome.corrupt:
+        first = outcome.activities[0]
+        outcome.activities[0] = first.with_changes(
+            warnings=first.warnings
+            + (f"{len(outcome.corrupt)} other activities in the file skipped (no sane samples)",)
+        )
     return outcome.activities
 
 

@@ -185,6 +185,8 @@ class ElementStream:
             load_dtd=False,
             dtd_validation=False,
             huge_tree=False,
+            # Less to build and walk; values never are whitespace-only.
+            remove_blank_text=True,
             remove_comments=True,
             remove_pis=True,
         )
@@ -231,6 +233,24 @@ def local_name(tag: object) -> str:
     if not isinstance(tag, str):
         return ""
     return tag.rpartition("}")[2]
+
+
+class TagKinds(dict[object, int]):
+    """lxml tag → small int "kind", by local name, cached per full ``{namespace}name`` tag.
+
+    GPX comes in three namespaces (1.0, 1.1, none) and extensions in many, so kinds are
+    keyed by local name; the cache keeps the hot loops to one dict lookup per element.
+    Unknown names (and comments) are kind 0.
+    """
+
+    def __init__(self, by_local_name: dict[str, int]) -> None:
+        super().__init__()
+        self._by_local_name = by_local_name
+
+    def __missing__(self, tag: object) -> int:
+        kind = self._by_local_name.get(local_name(tag), 0)
+        self[tag] = kind
+        return kind
 
 
 def child_texts(element: etree._Element) -> dict[str, str]:

@@ -13,7 +13,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from backstride.adapters.db.tables import ActivityRow
 from backstride.domain.activity import Sport, Surface
 from backstride.domain.load import RunSpike
 from backstride.domain.metrics import ActivityAnalysis
@@ -27,7 +26,8 @@ from backstride.services.activities import (
     list_activities,
 )
 from backstride.services.context import App
-from backstride.web import training
+from backstride.services.dashboard import ActivitySummaryRow as ActivityRow
+from backstride.services.training import activity_analysis, load_report
 from backstride.web.deps import WebDep
 from backstride.web.security import CSRF_FIELD, check_csrf
 from backstride.web.templating import is_htmx, render
@@ -127,22 +127,19 @@ def activities_page(
 @dataclass(frozen=True, slots=True)
 class ActivityPage:
     row: ActivityRow
-    analysis: ActivityAnalysis | None
+    analysis: ActivityAnalysis
     charts: ActivityCharts
     spike: RunSpike | None
     warnings: list[str]
     streams: list[str]
-    training_available: bool
 
 
 def activity_page_data(app: App, activity_id: int) -> ActivityPage:
     row = get_activity_row(app, activity_id)
     activity = get_activity(app, activity_id, with_streams=True)
-    analysis = training.activity_analysis(app, activity_id)
-    spike = None
-    report = training.load_report(app, on=row.local_date, weeks=SPIKE_WEEKS)
-    if report is not None:
-        spike = next((r for r in report.runs if r.activity_id == activity_id), None)
+    analysis = activity_analysis(app, activity_id)
+    report = load_report(app, on=row.local_date, weeks=SPIKE_WEEKS)
+    spike = next((r for r in report.runs if r.activity_id == activity_id), None)
     return ActivityPage(
         row=row,
         analysis=analysis,
@@ -150,7 +147,6 @@ def activity_page_data(app: App, activity_id: int) -> ActivityPage:
         spike=spike,
         warnings=list(json.loads(row.warnings or "[]")),
         streams=sorted(activity.streams.present()),
-        training_available=report is not None,
     )
 
 
@@ -176,7 +172,7 @@ def activity_page(
         "pages/activity.html",
         {
             "data": data,
-            "grades": grade_rows(data.analysis.grade if data.analysis else None),
+            "grades": grade_rows(data.analysis.grade),
             "spike_window": (data.row.local_date - timedelta(days=30), data.row.local_date),
             **_edit_context(data.row, saved=saved),
         },
@@ -222,7 +218,7 @@ async def edit_activity_form(request: Request, web: WebDep, activity_id: int) ->
         data = await run_in_threadpool(activity_page_data, web.app, activity_id)
         context.update(
             data=data,
-            grades=grade_rows(data.analysis.grade if data.analysis else None),
+            grades=grade_rows(data.analysis.grade),
             spike_window=(data.row.local_date - timedelta(days=30), data.row.local_date),
         )
         return render(request, "pages/activity.html", context, status_code=422)

@@ -17,7 +17,6 @@ from starlette.concurrency import run_in_threadpool
 from backstride.domain.activity import Sport
 from backstride.domain.load import LOAD_RATIO_CAVEAT
 from backstride.domain.metrics import ActivityAnalysis
-from backstride.errors import NotFoundError
 from backstride.services.activities import (
     ActivityEdit,
     activity_detail_json,
@@ -27,8 +26,8 @@ from backstride.services.activities import (
     row_to_json,
 )
 from backstride.services.dashboard import UploadedFile, import_uploads, overview, uploads_root
-from backstride.web import training
-from backstride.web.deps import AppDep, WebDep
+from backstride.services.training import activity_analysis, load_report
+from backstride.web.deps import EARLIEST_DAY, LATEST_DAY, AppDep, WebDep
 from backstride.web.routes.dashboard import OVERVIEW_WEEKS, spike_attention
 from backstride.web.schemas import (
     ActivityDetailOut,
@@ -68,7 +67,11 @@ MAX_ID = 2**63 - 1
 ActivityId = Annotated[int, Path(ge=1, le=MAX_ID, description="The activity id.")]
 OnDay = Annotated[
     date | None,
-    Query(description="The day the figures are about (YYYY-MM-DD); default today."),
+    Query(
+        ge=EARLIEST_DAY,
+        le=LATEST_DAY,
+        description="The day the figures are about (YYYY-MM-DD); default today.",
+    ),
 ]
 
 
@@ -123,9 +126,7 @@ def api_list_activities(
     )
 
 
-def analysis_out(analysis: ActivityAnalysis | None) -> AnalysisOut | None:
-    if analysis is None:
-        return None
+def analysis_out(analysis: ActivityAnalysis) -> AnalysisOut:
     grade = analysis.grade
     return AnalysisOut(
         distance_m=analysis.distance_m,
@@ -159,15 +160,13 @@ def analysis_out(analysis: ActivityAnalysis | None) -> AnalysisOut | None:
 @router.get("/activities/{activity_id}", response_model=ActivityDetailOut, summary="One activity")
 def api_activity(app: AppDep, activity_id: ActivityId) -> ActivityDetailOut:
     detail = activity_detail_json(app, activity_id)
-    spike = None
-    report = training.load_report(app, on=date.fromisoformat(detail["local_date"]), weeks=1)
-    if report is not None:
-        run = next((r for r in report.runs if r.activity_id == activity_id), None)
-        spike = RunSpikeOut.model_validate(run.to_json()) if run is not None else None
+    report = load_report(app, on=date.fromisoformat(detail["local_date"]), weeks=1)
+    run = next((r for r in report.runs if r.activity_id == activity_id), None)
+    spike = RunSpikeOut.model_validate(run.to_json()) if run is not None else None
     return ActivityDetailOut.model_validate(
         {
             **detail,
-            "analysis": analysis_out(training.activity_analysis(app, activity_id)),
+            "analysis": analysis_out(activity_analysis(app, activity_id)),
             "spike": spike,
         }
     )
@@ -240,7 +239,7 @@ def api_overview(
     weeks: Annotated[int, Query(ge=1, le=104)] = OVERVIEW_WEEKS,
 ) -> OverviewOut:
     day = _today(on)
-    report = training.load_report(app, on=day, weeks=3)
+    report = load_report(app, on=day, weeks=3)
     data = overview(app, on=day, weeks=weeks, extra_attention=spike_attention(report, on=day))
     return OverviewOut.model_validate(
         {
@@ -273,11 +272,7 @@ def api_load(
     weeks: Annotated[int, Query(ge=1, le=520)] = 12,
 ) -> LoadOut:
     day = _today(on)
-    report = training.load_report(app, on=day, weeks=weeks)
-    if report is None:
-        raise NotFoundError(
-            "The training-load report is not available in this installation yet.",
-        )
+    report = load_report(app, on=day, weeks=weeks)
     return LoadOut.model_validate(
         {"on": day, **report.to_json(), "load_ratio_caveat": LOAD_RATIO_CAVEAT}
     )

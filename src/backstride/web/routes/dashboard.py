@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from backstride.domain.load import LoadReport
 from backstride.services.context import App
 from backstride.services.dashboard import AttentionItem, Overview, overview
-from backstride.web import training
+from backstride.services.training import load_report
 from backstride.web.deps import TodayDep, WebDep
 from backstride.web.formatting import day, km, percent
 from backstride.web.templating import render
@@ -23,11 +23,9 @@ SPIKE_ATTENTION_DAYS = 14
 SPIKE_LEVEL = {"10_30": "caution", "30_100": "alert", "gt_100": "alert"}
 
 
-def spike_attention(report: LoadReport | None, *, on: date) -> list[AttentionItem]:
+def spike_attention(report: LoadReport, *, on: date) -> list[AttentionItem]:
     """Runs of the last two weeks that were more than 10 % longer than the longest in the
     30 days before them (Frandsen 2025), newest first."""
-    if report is None:
-        return []
     items: list[AttentionItem] = []
     since = on - timedelta(days=SPIKE_ATTENTION_DAYS)
     for run in sorted(report.runs, key=lambda r: r.day, reverse=True):
@@ -51,8 +49,8 @@ def spike_attention(report: LoadReport | None, *, on: date) -> list[AttentionIte
     return items
 
 
-def build_overview(app: App, *, on: date) -> tuple[Overview, LoadReport | None]:
-    report = training.load_report(app, on=on, weeks=3)
+def build_overview(app: App, *, on: date) -> tuple[Overview, LoadReport]:
+    report = load_report(app, on=on, weeks=3)
     data = overview(
         app, on=on, weeks=OVERVIEW_WEEKS, extra_attention=spike_attention(report, on=on)
     )
@@ -62,7 +60,7 @@ def build_overview(app: App, *, on: date) -> tuple[Overview, LoadReport | None]:
 @router.get("/", response_class=HTMLResponse)
 def overview_page(request: Request, web: WebDep, on: TodayDep) -> HTMLResponse:
     data, report = build_overview(web.app, on=on)
-    today_load = report.days[-1] if report is not None and report.days else None
+    today_load = report.days[-1] if report.days else None
     return render(
         request,
         "pages/overview.html",
@@ -72,7 +70,6 @@ def overview_page(request: Request, web: WebDep, on: TodayDep) -> HTMLResponse:
             "weeks_chart": week_chart(data.weeks),
             "today_load": today_load,
             "on": on,
-            "training_available": report is not None,
         },
         active="overview",
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from backstride.web import training
+from backstride.services.training import load_report
 from backstride.web.deps import TodayDep, WebDep
 from backstride.web.templating import render
 from backstride.web.views import load_view, spike_css, spike_label
@@ -23,12 +23,12 @@ def load_page(
     on: TodayDep,
     weeks: int = Query(DEFAULT_WEEKS, ge=1, le=520),
 ) -> HTMLResponse:
-    report = training.load_report(web.app, on=on, weeks=weeks)
+    report = load_report(web.app, on=on, weeks=weeks)
     return render(
         request,
         "pages/load.html",
         {
-            "view": load_view(report) if report is not None else None,
+            "view": load_view(report),
             "weeks": weeks,
             "week_choices": WEEK_CHOICES,
             "on": on,

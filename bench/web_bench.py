@@ -1,0 +1,226 @@
+"""Dashboard latency: ten years of history, every page and API endpoint, 8 concurrent clients.
+
+Run ``.venv/bin/python bench/web_bench.py`` (``--help`` for options). It
+
+1. stores 3,000 synthetic activities with full streams (a loop with hills, heart rate and
+   cadence; ``tests/web/synthetic.py``) spread over ten years, through ``ActivityRepo.add``,
+   into a temporary SQLite database, and computes their cached analysis once (as the first
+   visit of the Load page would);
+2. starts ``backstride serve`` on a free loopback port in a subprocess (the real entry
+   point, so the server has its own interpreter and the clients do not share its GIL);
+3. sends ``--requests`` requests to each endpoint from ``--clients`` threads with their own
+   keep-alive connection, after one warm-up round, and prints p50/p95/max per endpoint against
+   the target p95 < 150 ms.
+
+Benchmark, not a test: figures depend on the machine (two shared cores in CI).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(REPO))
+
+import httpx  # noqa: E402
+
+from backstride.config import get_settings  # noqa: E402
+from backstride.services.activities import list_activities  # noqa: E402
+from backstride.services.context import App  # noqa: E402
+from backstride.services.training import refresh_metrics  # noqa: E402
+from tests.web.synthetic import add_history  # noqa: E402
+
+TARGET_P95_MS = 150.0
+END = date(2026, 3, 15)
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    label: str
+    method: str
+    path: Callable[[int], str]
+    json: dict[str, object] | None = None
+
+
+def endpoints(ids: list[int]) -> list[Endpoint]:
+    def detail(i: int) -> str:
+        return f"/activities/{ids[i % len(ids)]}"
+
+    def api_detail(i: int) -> str:
+        return f"/api/activities/{ids[i % len(ids)]}"
+
+    on = f"on={END.isoformat()}"
+    return [
+        Endpoint("page  Overview", "GET", lambda i: f"/?{on}"),
+        Endpoint("page  Activities (first page)", "GET", lambda i: "/activities"),
+        Endpoint(
+            "page  Activities (page 30, by distance)",
+            "GET",
+            lambda i: "/activities?sort=distance&order=asc&page=30",
+        ),
+        Endpoint("page  Activities (filtered, search)", "GET", lambda i: "/activities?q=Run+1"),
+        Endpoint("page  Activity detail", "GET", detail),
+        Endpoint("page  Load (12 weeks)", "GET", lambda i: f"/load?{on}"),
+        Endpoint("page  Load (52 weeks)", "GET", lambda i: f"/load?{on}&weeks=52"),
+        Endpoint("page  Import", "GET", lambda i: "/import"),
+        Endpoint("api   GET /api/activities", "GET", lambda i: "/api/activities?per_page=50"),
+        Endpoint("api   GET /api/activities/{id}", "GET", api_detail),
+        Endpoint("api   PATCH /api/activities/{id}", "PATCH", api_detail, {"rpe": 5}),
+        Endpoint("api   GET /api/overview", "GET", lambda i: f"/api/overview?{on}"),
+        Endpoint("api   GET /api/load", "GET", lambda i: f"/api/load?{on}"),
+    ]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def build_history(root: Path, *, count: int, years: float) -> tuple[str, list[int], float, float]:
+    db = str(root / "bench.sqlite3")
+    settings = get_settings(db=db, data_dir=str(root / "data"))
+    app = App(settings)
+    try:
+        t0 = time.perf_counter()
+        add_history(app, end=END, count=count, years=years, sample_s=2.0)
+        stored = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        refresh_metrics(app)
+        analysed = time.perf_counter() - t0
+        rows = list_activities(app, sports=["run", "trail_run"])
+        ids = [r.id for r in rows[:: max(1, len(rows) // 97)]]
+    finally:
+        app.close()
+    return db, ids, stored, analysed
+
+
+def start_server(db: str, root: Path, port: int) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "BACKSTRIDE_DATA_DIR": str(root / "data"),
+        "BACKSTRIDE_CONFIG_FILE": str(root / "no-config.toml"),
+    }
+    code = (
+        "import sys; from backstride.cli import main; "
+        f"sys.argv = ['backstride', '--db', {db!r}, 'serve', '--port', '{port}']; main()"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/static/app.css", timeout=1).status_code == 200:
+                return proc
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("the server did not start")
+
+
+def measure(base: str, ep: Endpoint, *, clients: int, requests: int) -> list[float]:
+    """Latencies in ms of ``requests`` requests from ``clients`` threads (after a warm-up)."""
+    per_client = max(1, requests // clients)
+
+    def worker(c: int) -> list[float]:
+        out: list[float] = []
+        with httpx.Client(base_url=base, timeout=30) as http:
+            for k in range(per_client):
+                i = c * per_client + k
+                t0 = time.perf_counter()
+                r = http.request(ep.method, ep.path(i), json=ep.json)
+                out.append((time.perf_counter() - t0) * 1000)
+                if r.status_code >= 400:
+                    raise RuntimeError(f"{ep.label}: {r.status_code} {r.text[:200]}")
+        return out
+
+    with httpx.Client(base_url=base, timeout=60) as http:  # warm-up, not timed
+        for i in range(2):
+            http.request(ep.method, ep.path(i), json=ep.json).raise_for_status()
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        results = list(pool.map(worker, range(clients)))
+    return [ms for batch in results for ms in batch]
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--activities", type=int, default=3000)
+    parser.add_argument("--years", type=float, default=10.0)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--requests", type=int, default=80, help="per endpoint")
+    args = parser.parse_args()
+    out = sys.stdout
+    with tempfile.TemporaryDirectory(prefix="backstride-web-bench-") as tmp:
+        root = Path(tmp)
+        os.environ["BACKSTRIDE_CONFIG_FILE"] = str(root / "no-config.toml")
+        out.write(f"Storing {args.activities} activities over {args.years:g} years ...\n")
+        out.flush()
+        db, ids, stored, analysed = build_history(
+            root, count=args.activities, years=args.years
+        )
+        size_mb = Path(db).stat().st_size / 1e6
+        out.write(
+            f"  stored in {stored:.1f} s, analysed in {analysed:.1f} s; database {size_mb:.0f} MB\n"
+        )
+        port = free_port()
+        proc = start_server(db, root, port)
+        base = f"http://127.0.0.1:{port}"
+        rows: list[tuple[str, float, float, float, float, int]] = []
+        try:
+            for ep in endpoints(ids):
+                out.write(f"  measuring {ep.label.split(maxsplit=1)[1]} ...\n")
+                out.flush()
+                t0 = time.perf_counter()
+                ms = measure(base, ep, clients=args.clients, requests=args.requests)
+                wall = time.perf_counter() - t0
+                rows.append(
+                    (
+                        ep.label,
+                        statistics.median(ms),
+                        percentile(ms, 0.95),
+                        max(ms),
+                        len(ms) / wall,
+                        len(ms),
+                    )
+                )
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+    width = max(len(r[0]) for r in rows)
+    lines = [
+        "",
+        f"{args.activities} activities, {args.clients} concurrent clients, "
+        f"{rows[0][5]} requests per endpoint, loopback; target p95 < {TARGET_P95_MS:.0f} ms",
+        "",
+        f"{'endpoint':<{width}}  {'p50 ms':>8}  {'p95 ms':>8}  {'max ms':>8}  {'req/s':>7}  ok",
+    ]
+    for label, p50, p95, worst, rate, _ in rows:
+        ok = "yes" if p95 < TARGET_P95_MS else "NO"
+        lines.append(
+            f"{label:<{width}}  {p50:8.1f}  {p95:8.1f}  {worst:8.1f}  {rate:7.1f}  {ok}"
+        )
+    out.write("\n".join(lines) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
