@@ -76,16 +76,21 @@ def _reference_tracks(path: Path) -> list[_RefTrack]:
     return tracks
 
 
-def _extension_value(point: gpxpy.gpx.GPXTrackPoint, names: tuple[str, ...]) -> float:
+def _hr_and_cadence(point: gpxpy.gpx.GPXTrackPoint) -> tuple[float, float]:
+    """The first ``hr``/``heartrate`` and ``cad``/``cadence`` in gpxpy's raw extensions."""
+    hr = cad = math.nan
     for ext in point.extensions:
-        for el in _iter(ext):
-            if el.tag.rpartition("}")[2] in names and el.text and el.text.strip():
-                return float(el.text)
-    return math.nan
-
-
-def _iter(element: Element) -> list[Element]:
-    return list(element.iter())
+        el: Element
+        for el in ext.iter():
+            name = el.tag.rpartition("}")[2]
+            text = (el.text or "").strip()
+            if not text:
+                continue
+            if name in ("hr", "heartrate") and math.isnan(hr):
+                hr = float(text)
+            elif name in ("cad", "cadence") and math.isnan(cad):
+                cad = float(text)
+    return hr, cad
 
 
 def _clean_like_backstride(values: list[float], stream: str) -> np.ndarray:
@@ -129,12 +134,9 @@ def _compare(activity: Activity, ref: _RefTrack) -> None:
     else:
         assert activity.distance_m == pytest.approx(0.0, abs=1.0)
     points = ref.points
-    hr = _clean_like_backstride(
-        [_extension_value(p, ("hr", "heartrate")) for p in points], "hr_bpm"
-    )
-    cad = _clean_like_backstride(
-        [_extension_value(p, ("cad", "cadence")) for p in points], "cadence_rpm"
-    )
+    hr_cad = [_hr_and_cadence(p) for p in points]
+    hr = _clean_like_backstride([h for h, _ in hr_cad], "hr_bpm")
+    cad = _clean_like_backstride([c for _, c in hr_cad], "cadence_rpm")
     for ours, expected in ((activity.streams.hr_bpm, hr), (activity.streams.cadence_rpm, cad)):
         if np.isfinite(expected).any():
             assert ours is not None

@@ -23,6 +23,7 @@ from backstride.services.dashboard import (
     uploads_root,
     weekly_totals,
 )
+from backstride.services.training import load_report
 from backstride.web.routes.dashboard import build_overview
 
 SUNDAY = date(2026, 3, 15)
@@ -85,7 +86,8 @@ def test_overview_flags_a_run_spike(app: App) -> None:
     for days_before in (20, 13, 6):
         _run(app, SUNDAY - timedelta(days=days_before), 5)
     spike_id = _run(app, SUNDAY - timedelta(days=1), 8)
-    data, report = build_overview(app, on=SUNDAY)
+    report = load_report(app, on=SUNDAY, weeks=3)
+    data = build_overview(app, on=SUNDAY, report=report)
     spikes = [a for a in data.attention if a.kind == "run_spike"]
     assert len(spikes) == 1
     assert spikes[0].level == "alert"

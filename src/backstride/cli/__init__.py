@@ -13,9 +13,11 @@ from backstride import __version__
 from backstride.cli import activity as activity_cmds
 from backstride.cli import body as body_cmds
 from backstride.cli import diary as diary_cmds
+from backstride.cli import routes as route_cmds
 from backstride.cli import shoes as shoes_cmds
 from backstride.cli.common import STATE, err_console
 from backstride.cli.demo import demo_command
+from backstride.cli.guidance import today_command
 from backstride.cli.importing import import_command
 from backstride.cli.log import log_command
 from backstride.cli.serve import serve_command
@@ -82,12 +84,18 @@ app.add_typer(body_cmds.selftest_app, name="selftest", help="Core and flexibilit
 app.add_typer(diary_cmds.pain_app, name="pain", help="The pain diary and red-flag checks.")
 app.command("checkin", help="A quick pain check-in.")(diary_cmds.checkin_command)
 app.add_typer(shoes_cmds.app, name="shoes", help="Shoes: distance, wear, defaults, rotation.")
+app.command("today", help="What should I do today? The decision, with reasons and sources.")(
+    today_command
+)
+app.add_typer(route_cmds.app, name="route", help="Saved routes and how taxing they are.")
 
 
 def main() -> None:
     """Console entry point: runs the app and renders every error the same way."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except BackstrideError as exc:
         err_console.print(f"[bold red]Error:[/] {exc.message}", highlight=False)
         if exc.hint:

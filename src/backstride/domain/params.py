@@ -3,14 +3,18 @@
 These are not user settings (STYLE.md, "Configuration"): they are the model, frozen and cited.
 Each field carries ``metadata={"source": ...}``; :func:`parameter_sources` lists them, so the
 documentation and the tests can check that nothing is uncited. Section numbers refer to
-``EVIDENCE.md``. A later issue adds the guidance thresholds to this module.
+``EVIDENCE.md``. :class:`GuidanceParams` holds the thresholds of the daily guidance; unlike the
+others it may be tuned per user (the ``guidance_overrides`` setting), within documented ranges.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, fields
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
+
+from backstride.errors import ConfigError
 
 
 def _p(default: Any, source: str) -> Any:
@@ -174,11 +178,325 @@ class LoadParams:
     )
 
 
+def _g(default: float, source: str, low: float, high: float) -> Any:
+    """A guidance threshold: its source and the range an override must stay within."""
+    return field(default=default, metadata={"source": source, "range": (low, high)})
+
+
+@dataclass(frozen=True, slots=True)
+class GuidanceParams:
+    """Thresholds of the daily guidance (``backstride.domain.guidance``), each with its source.
+
+    Overridable by name with the ``guidance_overrides`` setting (:meth:`with_overrides`);
+    ``docs/guidance.md`` explains each one in plain words. Day counts are whole days.
+    """
+
+    # --- pain (Silbernagel 2007; EVIDENCE 8, implication 10) ---
+    pain_acceptable_max: int = _g(
+        5,
+        "EVIDENCE 8 and implication 10: pain-monitoring model (Silbernagel 2007): 0-2 safe, "
+        "3-5 acceptable, above 5 too much, during or after a run.",
+        3,
+        8,
+    )
+    pain_recent_run_days: int = _g(
+        3,
+        "Own choice: the pain during, after and the morning after the runs of the last 3 days "
+        "decide today's session (the model reacts to the last sessions, Silbernagel 2007).",
+        1,
+        14,
+    )
+    persistent_window_days: int = _g(
+        14,
+        "Own choice after the diary's advice (Silbernagel 2007 model; NICE CKS, EVIDENCE 7): "
+        "pain above 5 that keeps coming back within two weeks needs a professional.",
+        7,
+        42,
+    )
+    persistent_high_days: int = _g(
+        3,
+        "Own choice: 'keeps coming back' = pain above 5 on 3 or more separate days in the window.",
+        2,
+        10,
+    )
+    persistent_weeks: int = _g(
+        4,
+        "EVIDENCE 7 (NICE CKS red-flag pathways): no improvement after about 1 month calls for "
+        "a professional; read as 4 weeks in a row.",
+        2,
+        12,
+    )
+    persistent_weekly_median: int = _g(
+        3,
+        "EVIDENCE 8: scores of 3 and above are past the safe zone (0-2); a typical (median) "
+        "check-in score of 3 or more every week counts as pain that has not gone away.",
+        1,
+        8,
+    )
+    leg_pattern_days: int = _g(
+        14,
+        "Own choice: the walking/standing leg-symptom pattern (NASS 2011; Suri 2010, "
+        "EVIDENCE 6) recorded in the last 14 days is current.",
+        1,
+        90,
+    )
+    morning_rise_points: float = _g(
+        1.0,
+        "EVIDENCE 8 and implication 10: morning pain must not rise week to week (Silbernagel "
+        "2007); a rise of the weekly mean by one point of the 0-10 scale counts (own choice).",
+        0.5,
+        5.0,
+    )
+    stiffness_rise_share: float = _g(
+        0.25,
+        "EVIDENCE 8: no weekly rise in morning stiffness; a quarter more of the mornings with "
+        "stiffness than the week before counts as a rise (own choice).",
+        0.1,
+        1.0,
+    )
+
+    # --- load (EVIDENCE 1, implications 1-3) ---
+    spike_lookback_days: int = _g(
+        7,
+        "Own choice: runs of the last 7 days are checked for a single-run spike (Frandsen "
+        "2025 compares each run with the longest run of the 30 days before it).",
+        1,
+        30,
+    )
+    spike_caution_ratio: float = _g(
+        1.10,
+        "EVIDENCE 1 and implication 1: Frandsen 2025, more than +10 % over the longest run of "
+        "the previous 30 days: HRR 1.64 (1.31-2.05) against <= +10 %.",
+        1.0,
+        2.0,
+    )
+    spike_reduce_ratio: float = _g(
+        1.30,
+        "EVIDENCE 1 and implication 1: Frandsen 2025, > +30 % is the red band (HRR 1.52, and "
+        "2.28 above +100 %); the issue asks for at least a shorter, easier run after it.",
+        1.0,
+        3.0,
+    )
+    spike_severe_ratio: float = _g(
+        2.00,
+        "EVIDENCE 1 and implication 1: Frandsen 2025, more than +100 %: HRR 2.28 (1.50-3.48).",
+        1.2,
+        5.0,
+    )
+    progression_reduce: float = _g(
+        0.30,
+        "EVIDENCE 1 and implication 2: Nielsen 2014, > 30 % more running distance over 2 weeks "
+        "than the 2 weeks before: HR 1.59 for distance-related injuries (p = 0.07).",
+        0.1,
+        2.0,
+    )
+    progression_min_base_km: float = _g(
+        5.0,
+        "Own choice: below 5 km in the 2 weeks before, percentages of a tiny base mislead; "
+        "the single-run spike still applies.",
+        0.0,
+        50.0,
+    )
+    load_ratio_caution: float = _g(
+        1.5,
+        "EVIDENCE 1 and implication 3: Gabbett 2016 'danger zone' >= 1.5 (team sports), "
+        "contested (Lolli 2019; Impellizzeri 2020): context only, never above caution.",
+        1.0,
+        3.0,
+    )
+
+    # --- recovery (EVIDENCE 2, implication 6) ---
+    careful_max_consecutive_run_days: int = _g(
+        1,
+        "EVIDENCE 2 and implication 6: beginners and runners with a spine condition keep at "
+        "least one rest or cross-training day between runs (NHS Couch to 5K).",
+        1,
+        7,
+    )
+    max_days_without_rest: int = _g(
+        6,
+        "Own choice after Meeusen 2013 (EVIDENCE 2: overload must be balanced by recovery; no "
+        "trial defines the number): after 6 training days in a row, the next day is a rest day.",
+        3,
+        14,
+    )
+    hard_gap_hours: float = _g(
+        48.0,
+        "EVIDENCE 2 and implication 6: >= 48 h after hard sessions (Stanley 2013 [R]).",
+        12.0,
+        96.0,
+    )
+
+    # --- variety (EVIDENCE 1, 2, 10) ---
+    monotony_reduce: float = _g(
+        2.0,
+        "EVIDENCE 1 and implication 4: Foster 1998 monotony; > 2.0 'too high' is a "
+        "practitioner heuristic (Fellrnr; Runalyze's critical level 2.0).",
+        1.2,
+        5.0,
+    )
+    run_only_share: float = _g(
+        0.9,
+        "Own choice after Malisoux 2015 (EVIDENCE 2: other-sport volume protective, HR 0.848 "
+        "per h/week) and Lauersen 2014 (EVIDENCE 10: strength training RR 0.32): 90 % or more "
+        "of the training time over 28 days spent running.",
+        0.5,
+        1.0,
+    )
+    run_only_min_runs: int = _g(
+        4, "Own choice: the training mix is judged only with 4 or more runs in 28 days.", 1, 20
+    )
+
+    # --- terrain (EVIDENCE 4, implication 8) ---
+    terrain_recent_days: int = _g(
+        7,
+        "Own choice: the terrain of the runs of the last 7 days (the week a back feels it).",
+        1,
+        28,
+    )
+    downhill_grade_pct: float = _g(
+        -8.0,
+        "EVIDENCE 4 and implication 8: descents steeper than about -5 degrees (-8.7 %); the "
+        "analysis's steepest grade band starts at -8 % (about -4.6 degrees). Gottschall & Kram "
+        "2005: at -9 degrees impact +54 %, braking +73 %; Levine 2007: more lumbar lordosis "
+        "downhill.",
+        -20.0,
+        -3.0,
+    )
+    downhill_steep_m: float = _g(
+        300.0,
+        "Own choice: 300 m or more of such steep descent in one run is flagged.",
+        50.0,
+        5000.0,
+    )
+    downhill_long_drop_m: float = _g(
+        80.0,
+        "Own choice for implication 8's 'long downhills': one continuous descent dropping "
+        "80 m or more (about a 20-storey building).",
+        20.0,
+        1000.0,
+    )
+    uneven_window_days: int = _g(
+        14, "Own choice: the surface mix of the last 14 days of running.", 7, 56
+    )
+    uneven_share: float = _g(
+        0.5,
+        "EVIDENCE 4 and implication 8: uneven ground raised step variability 26-27 % and leg "
+        "stiffness 20 % (Voloshina & Ferris 2015); prefer even routes early on. Flagged when "
+        "half or more of the running distance was on trail or mixed ground (own choice).",
+        0.1,
+        1.0,
+    )
+
+    # --- form (EVIDENCE 4, implication 9) ---
+    stride_window_days: int = _g(
+        28, "Own choice: the step rate of the runs of the last 28 days.", 7, 120
+    )
+    stride_min_runs: int = _g(
+        3, "Own choice: at least 3 continuous runs with cadence before judging the stride.", 1, 20
+    )
+    stride_min_cadence_spm: float = _g(
+        140.0,
+        "Own choice: runs averaging under 140 steps/min include walking breaks (walking is "
+        "about 100-130 steps/min), so their average says nothing about the running stride.",
+        100.0,
+        170.0,
+    )
+    stride_min_speed_m_s: float = _g(
+        2.0,
+        "Own choice: runs slower than 2.0 m/s (8:20 min/km) on average include walking.",
+        1.0,
+        4.0,
+    )
+    stride_ref_speed_m_s: float = _g(
+        2.5,
+        "Own choice [R]: recreational runners take about 160 steps/min at an easy 2.5 m/s "
+        "(6:40 min/km) and about 10 more per minute for each 1 m/s faster; running stride "
+        "rates are 150-200 steps/min (Heiderscheit 2011, EVIDENCE 4).",
+        1.5,
+        5.0,
+    )
+    stride_ref_spm: float = _g(
+        160.0, "Own choice [R], as stride_ref_speed_m_s: 160 steps/min at 2.5 m/s.", 140.0, 190.0
+    )
+    stride_spm_per_m_s: float = _g(
+        10.0, "Own choice [R], as stride_ref_speed_m_s: +10 steps/min per 1 m/s.", 0.0, 30.0
+    )
+    stride_shortfall: float = _g(
+        0.10,
+        "EVIDENCE 4 and implication 9: Heiderscheit 2011 raised step rate by 5-10 %; a typical "
+        "step rate more than 10 % below the expected one is 'well below' (own choice).",
+        0.03,
+        0.3,
+    )
+
+    # --- today's session ---
+    cap_window_days: int = _g(
+        30,
+        "EVIDENCE 1: Frandsen 2025's reference, the longest run of the previous 30 days, caps "
+        "an easy run.",
+        7,
+        90,
+    )
+    checkin_lookback_days: int = _g(
+        7,
+        "Own choice: a missing next-morning check-in after a run of the last 7 days is said.",
+        1,
+        30,
+    )
+
+    def with_overrides(self, overrides: Mapping[str, object]) -> GuidanceParams:
+        """A copy with ``overrides`` (name -> number) applied, each checked against its range.
+
+        Unknown names, non-numbers, fractional day counts and values outside the documented
+        range raise :class:`ConfigError` with the valid names or range.
+        """
+        if not overrides:
+            return self
+        spec = {f.name: f for f in fields(self)}
+        changes: dict[str, Any] = {}
+        for name, raw in overrides.items():
+            f = spec.get(name)
+            if f is None:
+                raise ConfigError(
+                    f"Unknown guidance setting '{name}' in guidance_overrides.",
+                    hint="Valid names: " + ", ".join(sorted(spec)) + " (see docs/guidance.md).",
+                )
+            if isinstance(raw, bool) or not isinstance(raw, int | float) or not math.isfinite(raw):
+                raise ConfigError(f"guidance_overrides.{name} must be a number, got {raw!r}.")
+            low, high = f.metadata["range"]
+            if not low <= raw <= high:
+                raise ConfigError(
+                    f"guidance_overrides.{name} = {raw:g} is outside its range {low:g} to "
+                    f"{high:g}.",
+                    hint="See docs/guidance.md for what each threshold means.",
+                )
+            if isinstance(f.default, int):
+                if float(raw) != int(raw):
+                    raise ConfigError(
+                        f"guidance_overrides.{name} is a whole number of days or points, "
+                        f"got {raw:g}."
+                    )
+                changes[name] = int(raw)
+            else:
+                changes[name] = float(raw)
+        merged = replace(self, **changes)
+        if not merged.spike_caution_ratio <= merged.spike_reduce_ratio <= merged.spike_severe_ratio:
+            raise ConfigError(
+                "guidance_overrides: the spike ratios must rise: spike_caution_ratio <= "
+                "spike_reduce_ratio <= spike_severe_ratio."
+            )
+        return merged
+
+
 DEFAULT_ACTIVITY_PARAMS = ActivityParams()
 DEFAULT_LOAD_PARAMS = LoadParams()
+DEFAULT_GUIDANCE_PARAMS = GuidanceParams()
 
 
-def parameter_sources(params: ActivityParams | LoadParams) -> dict[str, tuple[Any, str]]:
+def parameter_sources(
+    params: ActivityParams | LoadParams | GuidanceParams,
+) -> dict[str, tuple[Any, str]]:
     """Each field's value and cited source, for documentation and tests."""
     return {
         f.name: (getattr(params, f.name), str(f.metadata.get("source", ""))) for f in fields(params)

@@ -24,9 +24,11 @@ from typing import Literal
 from backstride.adapters.db.repos import ActivityRepo, ImportRecordRepo
 from backstride.adapters.db.tables import ActivityRow
 from backstride.domain.activity import Sport
+from backstride.domain.load import RunSpike
 from backstride.services.activities import list_activities, week_start
 from backstride.services.context import App
 from backstride.services.importing import FileResult, ImportReport, import_paths
+from backstride.services.training import load_report
 
 #: The stored summary of one activity, as the listing services return it (for type hints).
 ActivitySummaryRow = ActivityRow
@@ -214,6 +216,21 @@ def overview(
         latest=tuple(newest),
         attention=tuple(attention),
     )
+
+
+def run_spikes(app: App) -> dict[int, RunSpike]:
+    """Every run's spike against the longest run of the 30 days before it, by activity id.
+
+    One load report over the whole history (a run's spike depends only on the runs before
+    it, so the report's end day does not change it).
+    """
+    first = list_activities(app, sort="start", limit=1)
+    if not first:
+        return {}
+    last = list_activities(app, sort="start", descending=True, limit=1)[0]
+    weeks = (last.local_date - week_start(first[0].local_date)).days // 7 + 1
+    report = load_report(app, on=last.local_date, weeks=weeks)
+    return {run.activity_id: run for run in report.runs}
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from backstride import __version__
 from backstride.config import Settings
 from backstride.errors import BackstrideError
 from backstride.services.context import App
+from backstride.web.cache import ResultCache
 from backstride.web.deps import WebState
 from backstride.web.routes import activities, api, dashboard, importing, load
 from backstride.web.security import (
@@ -117,6 +118,7 @@ def create_app(
         app=application,
         templates=make_templates(),
         csrf=CsrfTokens(settings.secret_key),
+        cache=ResultCache(settings.database_url),
         import_workers=import_workers,
     )
 

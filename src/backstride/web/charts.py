@@ -66,7 +66,7 @@ class Path:
 
 @dataclass(frozen=True, slots=True)
 class Box:
-    """A rectangle: a bar, a shaded zone or an invisible hover target."""
+    """A rectangle: a bar, a shaded zone or an invisible hover target (0.1-unit precision)."""
 
     x: float
     y: float
@@ -74,6 +74,10 @@ class Box:
     h: float
     css: str
     title: str = ""
+
+    def __post_init__(self) -> None:
+        for name in ("x", "y", "w", "h"):
+            object.__setattr__(self, name, round(getattr(self, name), 1))
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,14 +204,14 @@ def tick_format(step: float) -> Formatter:
 
 def path_d(xs: FloatArray, ys: FloatArray) -> str:
     """SVG path data through the points, broken where a value is not finite."""
+    ok = np.isfinite(xs) & np.isfinite(ys)
+    if not ok.any():
+        return ""
+    edges = np.flatnonzero(np.diff(np.concatenate(([False], ok, [False])).astype(np.int8)))
     parts: list[str] = []
-    pen_down = False
-    for x, y in zip(xs.tolist(), ys.tolist(), strict=True):
-        if not (math.isfinite(x) and math.isfinite(y)):
-            pen_down = False
-            continue
-        parts.append(f"{'L' if pen_down else 'M'}{x:.1f} {y:.1f}")
-        pen_down = True
+    for start, stop in zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True):
+        points = map("{:.1f} {:.1f}".format, xs[start:stop].tolist(), ys[start:stop].tolist())
+        parts.append("M" + "L".join(points))
     return "".join(parts)
 
 
@@ -281,8 +285,8 @@ def line_chart(
     y_steps: Sequence[float] = (),
     zones: Sequence[tuple[float, float, str, str]] = (),
     rules: Sequence[tuple[float, str, str]] = (),
-    bins: int = 240,
-    hover_count: int = 48,
+    bins: int = 200,
+    hover_count: int = 32,
     frame: Frame | None = None,
     empty: str = "No data for this chart.",
 ) -> Chart:
@@ -336,20 +340,7 @@ def line_chart(
         for z_lo, z_hi, css, label in zones
     )
     rule_lines = tuple(Rule(sy(r_y), css, label) for r_y, css, label in rules)
-    hovers: list[Box] = []
-    width = (fr.x1 - fr.x0) / hover_count
-    for i in range(hover_count):
-        a = x_lo + (x_hi - x_lo) * i / hover_count
-        b = x_lo + (x_hi - x_lo) * (i + 1) / hover_count
-        parts = [f"{x_label} {x_fmt(a)}–{x_fmt(b)}".strip()]
-        for spec, bx, by in binned:
-            sel = (bx >= a) & (bx <= b) & np.isfinite(by)
-            if sel.any():
-                parts.append(f"{spec.label}: {spec.fmt(float(by[sel].mean()))}")
-        if len(parts) > 1:
-            hovers.append(
-                Box(fr.x0 + i * width, fr.y0, width, fr.y1 - fr.y0, "hover", "\n".join(parts))
-            )
+    hovers = _hover_columns(binned, fr, x_lo, x_hi, hover_count, x_fmt, x_label)
     legend = tuple(LegendItem(spec.css, spec.label) for spec, _, _ in binned)
     return Chart(
         key=key,
@@ -367,6 +358,48 @@ def line_chart(
         hovers=tuple(hovers),
         legend=legend if len(legend) > 1 else (),
     )
+
+
+def _hover_columns(
+    binned: Sequence[tuple[SeriesSpec, FloatArray, FloatArray]],
+    fr: Frame,
+    x_lo: float,
+    x_hi: float,
+    count: int,
+    x_fmt: Formatter,
+    x_label: str,
+) -> list[Box]:
+    """``count`` full-height columns, each titled with every series' mean value inside it."""
+    means: list[tuple[SeriesSpec, FloatArray, FloatArray]] = []
+    for spec, bx, by in binned:
+        col = np.clip(((bx - x_lo) / (x_hi - x_lo) * count).astype(np.int64), 0, count - 1)
+        good = np.isfinite(by)
+        sums = np.bincount(col[good], weights=by[good], minlength=count).astype(np.float64)
+        counts = np.bincount(col[good], minlength=count).astype(np.float64)
+        means.append((spec, sums, counts))
+    width = (fr.x1 - fr.x0) / count
+    step = (x_hi - x_lo) / count
+    hovers: list[Box] = []
+    for i in range(count):
+        parts = [
+            f"{spec.label}: {spec.fmt(float(sums[i] / counts[i]))}"
+            for spec, sums, counts in means
+            if counts[i] > 0
+        ]
+        if parts:
+            a, b = x_lo + i * step, x_lo + (i + 1) * step
+            head = f"{x_label} {x_fmt(a)}–{x_fmt(b)}".strip()
+            hovers.append(
+                Box(
+                    fr.x0 + i * width,
+                    fr.y0,
+                    width,
+                    fr.y1 - fr.y0,
+                    "hover",
+                    "\n".join([head, *parts]),
+                )
+            )
+    return hovers
 
 
 @dataclass(frozen=True, slots=True)
@@ -452,7 +485,7 @@ def route_map(
     *,
     size: int = 360,
     pad: int = 16,
-    max_points: int = 1500,
+    max_points: int = 600,
 ) -> RouteMap | None:
     """Project positions onto an SVG square (longitude scaled by cos(mean latitude)).
 

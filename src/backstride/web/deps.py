@@ -11,6 +11,7 @@ from fastapi.templating import Jinja2Templates
 
 from backstride.config import Settings
 from backstride.services.context import App
+from backstride.web.cache import ResultCache
 from backstride.web.security import CsrfTokens
 
 
@@ -21,6 +22,7 @@ class WebState:
     app: App
     templates: Jinja2Templates
     csrf: CsrfTokens
+    cache: ResultCache
     import_workers: int = 1
 
     @property

@@ -73,7 +73,7 @@ import functools
 import re
 import struct
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Final
 
 import numpy as np
@@ -1131,6 +1131,8 @@ def decode_fit(data: bytes) -> FitData:
 
     Raises :class:`CorruptFileError` for damaged files; never builds activities.
     """
+    if not data:
+        raise CorruptFileError("The FIT file is empty (0 bytes).", hint=_HINT_EXPORT)
     walker = _Walker(bytes(data))
     try:
         with np.errstate(all="ignore"):
@@ -1190,9 +1192,9 @@ def _source_sport(sport: str | None, sub_sport: str | None) -> str:
 def _session_windows(sessions: tuple[FitSession, ...]) -> tuple[FloatArray, FloatArray]:
     """UNIX-second windows ``[start, end]`` of the sessions (NaN when unknown).
 
-    The end is the session message's timestamp (written when the session ended) when it is
-    not before the start, else ``start + total_elapsed_time``: some devices (Fenix 2
-    multisport) write an elapsed time longer than the session, overlapping the next one.
+    The end is ``start_time + total_elapsed_time``, else the session message's timestamp.
+    Windows may overlap (a Fenix 2 multisport file writes an elapsed time longer than the
+    session); :func:`assign_to_sessions` then prefers the later session.
     """
     starts = np.full(len(sessions), np.nan)
     ends = np.full(len(sessions), np.nan)
@@ -1204,10 +1206,10 @@ def _session_windows(sessions: tuple[FitSession, ...]) -> tuple[FloatArray, Floa
         if start is None:
             continue
         starts[i] = start
-        if s.end_epoch_s is not None and s.end_epoch_s >= start:
-            ends[i] = s.end_epoch_s
-        elif elapsed is not None and elapsed >= 0:
+        if elapsed is not None and elapsed >= 0:
             ends[i] = start + elapsed
+        elif s.end_epoch_s is not None and s.end_epoch_s >= start:
+            ends[i] = s.end_epoch_s
         else:
             ends[i] = start
     return starts, ends
@@ -1261,9 +1263,10 @@ def _build_activity(
     start_epoch_s: float | None,
     totals: DeviceTotals | None,
     laps: list[FitLap],
+    extra_warnings: tuple[str, ...] = (),
 ) -> Activity:
     rec = fit.records
-    warnings = list(fit.warnings)
+    warnings = [*fit.warnings, *extra_warnings]
     epoch = epoch_s[mask]
     if np.isfinite(epoch).any():
         columns = {name: col[mask] for name, col in rec.columns().items()}
@@ -1387,6 +1390,16 @@ def _parse_fit(data: bytes) -> list[Activity]:
     failure: CorruptFileError | None = None
     for i in keep:
         s = sessions[i]
+        totals = s.totals
+        extra: tuple[str, ...] = ()
+        if (
+            totals.timer_s is not None
+            and totals.elapsed_s is not None
+            and totals.timer_s > totals.elapsed_s + 1.0
+        ):
+            # Moving time cannot exceed elapsed time: the device swapped the two.
+            totals = replace(totals, elapsed_s=totals.timer_s, timer_s=totals.elapsed_s)
+            extra = ("The device wrote its elapsed and moving times swapped; corrected.",)
         try:
             activities.append(
                 _build_activity(
@@ -1396,7 +1409,8 @@ def _parse_fit(data: bytes) -> list[Activity]:
                     sub_sport=s.sub_sport,
                     mask=owner == i,
                     start_epoch_s=None if np.isnan(starts[i]) else float(starts[i]),
-                    totals=s.totals,
+                    totals=totals,
+                    extra_warnings=extra,
                     laps=[lap for lap, o in zip(fit.laps, lap_owner, strict=True) if o == i],
                 )
             )

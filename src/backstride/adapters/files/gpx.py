@@ -36,6 +36,7 @@ from backstride.adapters.files.xmlsafe import (
     parse_times,
     release,
     release_before,
+    with_hint,
 )
 from backstride.domain.activity import Activity, Sport, map_sport
 from backstride.domain.samples import assemble_activity
@@ -235,7 +236,7 @@ def _file_metadata(root: etree._Element | None) -> dict[str, str]:
 
 def _not_an_activity(outcome: _Outcome, *, rtepts: int, wpts: int) -> BackstrideError:
     if outcome.corrupt:
-        return outcome.corrupt[0]
+        return with_hint(outcome.corrupt[0])
     if outcome.untimed_tracks:
         return NotAnActivityError(
             "Skipped: the track has no times, so it is a route, not a recorded activity.",

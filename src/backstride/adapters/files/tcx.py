@@ -40,6 +40,7 @@ from backstride.adapters.files.xmlsafe import (
     parse_times,
     release_before,
     to_float,
+    with_hint,
 )
 from backstride.domain.activity import Activity, DeviceTotals, Lap, Sport, map_sport
 from backstride.domain.samples import assemble_activity
@@ -307,6 +308,8 @@ def _finish_activity(
         warnings.append(f"{untimed} trackpoints without a time dropped")
     if parsed.unreadable:
         warnings.append(f"{parsed.unreadable} trackpoints with an unreadable time dropped")
+    if parsed.naive:
+        warnings.append("times have no time zone; taken as UTC as TCX specifies")
     if samples.unreadable_values:
         warnings.append(f"{samples.unreadable_values} unreadable numbers ignored")
     if n_timed:
@@ -371,7 +374,7 @@ def _finish_activity(
 
 def _no_activity(outcome: _Outcome) -> BackstrideError:
     if outcome.corrupt:
-        return outcome.corrupt[0]
+        return with_hint(outcome.corrupt[0])
     if outcome.courses:
         return NotAnActivityError(
             "Skipped: it holds a planned course, not a recorded activity.",

@@ -12,8 +12,9 @@ Activity files come from strangers (shared links, bulk exports), so XML is read 
 * Any parser failure becomes :class:`CorruptFileError` (with the line and column libxml2
   reports) or, for a tripped safety limit, :class:`UnsafeFileError`; nothing else escapes.
 
-Parsing is streaming: :func:`iter_elements` yields only the elements whose names the caller
-asks for (lxml filters the others in C), and :func:`release` frees what has been read.
+Parsing is streaming: :func:`iter_elements` streams only the elements whose names the caller
+asks for (lxml filters the others in C), and :func:`release` / :func:`release_before` free
+what has been read, so memory stays bounded however long the file.
 """
 
 from __future__ import annotations
@@ -45,7 +46,13 @@ _UNSAFE_HINT = (
 
 # libxml2 messages end with ", line L, column C"; we say that ourselves.
 _POSITION_SUFFIX = re.compile(r",?\s*line \d+, column \d+\s*$")
-_LIMIT_WORDS = ("Excessive depth", "Resource limit", "huge", "amplification", "entity loop")
+_LIMIT_WORDS = (
+    "Excessive depth",
+    "Resource limit",
+    "huge",
+    "amplification",
+    "entity reference loop",
+)
 _NAME_END = re.compile(r"[\s/>]")
 
 
@@ -166,6 +173,17 @@ def error_from(exc: Exception, *, what: str) -> ActivityFileError:
     )
 
 
+NO_SANE_SAMPLES_HINT = (
+    "The recording's clock or positions look broken (check the watch's date and time "
+    "settings), or the file is damaged: export it again from your watch or app."
+)
+
+
+def with_hint(exc: CorruptFileError) -> CorruptFileError:
+    """The domain's "nothing sane" error, with a hint for the runner when it has none."""
+    return exc if exc.hint else CorruptFileError(exc.message, hint=NO_SANE_SAMPLES_HINT)
+
+
 class ElementStream:
     """The chosen elements of a checked document, streamed by lxml.
 
@@ -222,7 +240,10 @@ def release(element: etree._Element) -> None:
 
 
 def release_before(element: etree._Element) -> None:
-    """Free the already-read siblings before ``element`` in one go (it stays, unread)."""
+    """Free the already-read siblings before ``element`` in one go.
+
+    ``element`` itself stays: lxml may still be building the elements after it.
+    """
     parent = element.getparent()
     if parent is not None:
         del parent[: parent.index(element)]

@@ -27,8 +27,8 @@ from backstride.services.activities import (
 )
 from backstride.services.context import App
 from backstride.services.dashboard import ActivitySummaryRow as ActivityRow
-from backstride.services.training import activity_analysis, load_report
-from backstride.web.deps import WebDep
+from backstride.web.deps import WebDep, WebState
+from backstride.web.reads import cached_analysis, cached_run_spike
 from backstride.web.security import CSRF_FIELD, check_csrf
 from backstride.web.templating import is_htmx, render
 from backstride.web.views import (
@@ -134,12 +134,17 @@ class ActivityPage:
     streams: list[str]
 
 
-def activity_page_data(app: App, activity_id: int) -> ActivityPage:
+def activity_page_data(web: WebState, activity_id: int) -> ActivityPage:
+    """Everything the detail page shows (memoised until the data changes)."""
+    return web.cache.get(("activity_page", activity_id), lambda: _activity_page(web, activity_id))
+
+
+def _activity_page(web: WebState, activity_id: int) -> ActivityPage:
+    app = web.app
     row = get_activity_row(app, activity_id)
     activity = get_activity(app, activity_id, with_streams=True)
-    analysis = activity_analysis(app, activity_id)
-    report = load_report(app, on=row.local_date, weeks=SPIKE_WEEKS)
-    spike = next((r for r in report.runs if r.activity_id == activity_id), None)
+    analysis = cached_analysis(web, activity_id)
+    spike = cached_run_spike(web, activity_id)
     return ActivityPage(
         row=row,
         analysis=analysis,
@@ -166,7 +171,7 @@ def _edit_context(row: ActivityRow, **extra: Any) -> dict[str, Any]:
 def activity_page(
     request: Request, web: WebDep, activity_id: int, saved: bool = False
 ) -> HTMLResponse:
-    data = activity_page_data(web.app, activity_id)
+    data = activity_page_data(web, activity_id)
     return render(
         request,
         "pages/activity.html",
@@ -211,11 +216,12 @@ async def edit_activity_form(request: Request, web: WebDep, activity_id: int) ->
     try:
         edit = _form_edit(form)
         row = await run_in_threadpool(edit_activity, web.app, activity_id, edit)
+        web.cache.bump()
     except InvalidInputError as exc:
         context = _edit_context(row, form_error=exc, values=form)
         if is_htmx(request):
             return render(request, "partials/_activity_edit.html", context, status_code=422)
-        data = await run_in_threadpool(activity_page_data, web.app, activity_id)
+        data = await run_in_threadpool(activity_page_data, web, activity_id)
         context.update(
             data=data,
             grades=grade_rows(data.analysis.grade),
@@ -223,7 +229,7 @@ async def edit_activity_form(request: Request, web: WebDep, activity_id: int) ->
         )
         return render(request, "pages/activity.html", context, status_code=422)
     if is_htmx(request):
-        data = await run_in_threadpool(activity_page_data, web.app, activity_id)
+        data = await run_in_threadpool(activity_page_data, web, activity_id)
         return render(
             request,
             "partials/_activity_edit.html",

@@ -25,10 +25,10 @@ from backstride.services.activities import (
     list_activities,
     row_to_json,
 )
-from backstride.services.dashboard import UploadedFile, import_uploads, overview, uploads_root
-from backstride.services.training import activity_analysis, load_report
+from backstride.services.dashboard import UploadedFile, import_uploads, uploads_root
 from backstride.web.deps import EARLIEST_DAY, LATEST_DAY, AppDep, WebDep
-from backstride.web.routes.dashboard import OVERVIEW_WEEKS, spike_attention
+from backstride.web.reads import cached_analysis, cached_load_report, cached_run_spike
+from backstride.web.routes.dashboard import OVERVIEW_WEEKS, REPORT_WEEKS, build_overview
 from backstride.web.schemas import (
     ActivityDetailOut,
     ActivityOut,
@@ -158,15 +158,14 @@ def analysis_out(analysis: ActivityAnalysis) -> AnalysisOut:
 
 
 @router.get("/activities/{activity_id}", response_model=ActivityDetailOut, summary="One activity")
-def api_activity(app: AppDep, activity_id: ActivityId) -> ActivityDetailOut:
-    detail = activity_detail_json(app, activity_id)
-    report = load_report(app, on=date.fromisoformat(detail["local_date"]), weeks=1)
-    run = next((r for r in report.runs if r.activity_id == activity_id), None)
+def api_activity(web: WebDep, activity_id: ActivityId) -> ActivityDetailOut:
+    detail = activity_detail_json(web.app, activity_id)
+    run = cached_run_spike(web, activity_id)
     spike = RunSpikeOut.model_validate(run.to_json()) if run is not None else None
     return ActivityDetailOut.model_validate(
         {
             **detail,
-            "analysis": analysis_out(activity_analysis(app, activity_id)),
+            "analysis": analysis_out(cached_analysis(web, activity_id)),
             "spike": spike,
         }
     )
@@ -178,7 +177,7 @@ def api_activity(app: AppDep, activity_id: ActivityId) -> ActivityDetailOut:
     summary="Edit an activity's sport, surface, RPE, notes or name",
     dependencies=[Depends(json_body)],
 )
-def api_edit_activity(app: AppDep, activity_id: ActivityId, patch: ActivityPatch) -> ActivityOut:
+def api_edit_activity(web: WebDep, activity_id: ActivityId, patch: ActivityPatch) -> ActivityOut:
     edit = ActivityEdit(
         sport=patch.sport.value if patch.sport else None,
         surface=patch.surface.value if patch.surface else None,
@@ -186,7 +185,8 @@ def api_edit_activity(app: AppDep, activity_id: ActivityId, patch: ActivityPatch
         notes=patch.notes,
         name=patch.name,
     )
-    row = edit_activity(app, activity_id, edit)
+    row = edit_activity(web.app, activity_id, edit)
+    web.cache.bump()
     return ActivityOut.model_validate(row_to_json(row))
 
 
@@ -222,25 +222,28 @@ async def api_import(
     with UploadFolder(uploads_root(web.app)) as folder:
         path, shown = folder.new_file(name)
         await receive_body(request, path)
-        report = await run_in_threadpool(
-            import_uploads,
-            web.app,
-            folder.path,
-            [UploadedFile(path=path, original_name=shown)],
-            workers=web.import_workers,
-        )
+        try:
+            report = await run_in_threadpool(
+                import_uploads,
+                web.app,
+                folder.path,
+                [UploadedFile(path=path, original_name=shown)],
+                workers=web.import_workers,
+            )
+        finally:
+            web.cache.bump()
     return ImportReportOut.model_validate(report.to_json())
 
 
 @router.get("/overview", response_model=OverviewOut, summary="This week and recent weeks")
 def api_overview(
-    app: AppDep,
+    web: WebDep,
     on: OnDay = None,
     weeks: Annotated[int, Query(ge=1, le=104)] = OVERVIEW_WEEKS,
 ) -> OverviewOut:
     day = _today(on)
-    report = load_report(app, on=day, weeks=3)
-    data = overview(app, on=day, weeks=weeks, extra_attention=spike_attention(report, on=day))
+    report = cached_load_report(web, on=day, weeks=REPORT_WEEKS)
+    data = build_overview(web.app, on=day, report=report, weeks=weeks)
     return OverviewOut.model_validate(
         {
             "on": data.on,
@@ -267,12 +270,12 @@ def api_overview(
 
 @router.get("/load", response_model=LoadOut, summary="Training load over recent weeks")
 def api_load(
-    app: AppDep,
+    web: WebDep,
     on: OnDay = None,
     weeks: Annotated[int, Query(ge=1, le=520)] = 12,
 ) -> LoadOut:
     day = _today(on)
-    report = load_report(app, on=day, weeks=weeks)
+    report = cached_load_report(web, on=day, weeks=weeks)
     return LoadOut.model_validate(
         {"on": day, **report.to_json(), "load_ratio_caveat": LOAD_RATIO_CAVEAT}
     )

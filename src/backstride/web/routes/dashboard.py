@@ -10,9 +10,9 @@ from fastapi.responses import HTMLResponse
 from backstride.domain.load import LoadReport
 from backstride.services.context import App
 from backstride.services.dashboard import AttentionItem, Overview, overview
-from backstride.services.training import load_report
 from backstride.web.deps import TodayDep, WebDep
 from backstride.web.formatting import day, km, percent
+from backstride.web.reads import cached_load_report
 from backstride.web.templating import render
 from backstride.web.views import week_chart
 
@@ -49,17 +49,20 @@ def spike_attention(report: LoadReport, *, on: date) -> list[AttentionItem]:
     return items
 
 
-def build_overview(app: App, *, on: date) -> tuple[Overview, LoadReport]:
-    report = load_report(app, on=on, weeks=3)
-    data = overview(
-        app, on=on, weeks=OVERVIEW_WEEKS, extra_attention=spike_attention(report, on=on)
-    )
-    return data, report
+REPORT_WEEKS = 3  # the spike notes look back two weeks; three ISO weeks always cover them
+
+
+def build_overview(
+    app: App, *, on: date, report: LoadReport, weeks: int = OVERVIEW_WEEKS
+) -> Overview:
+    """The Overview's data; ``report`` is the load report of the last REPORT_WEEKS weeks."""
+    return overview(app, on=on, weeks=weeks, extra_attention=spike_attention(report, on=on))
 
 
 @router.get("/", response_class=HTMLResponse)
 def overview_page(request: Request, web: WebDep, on: TodayDep) -> HTMLResponse:
-    data, report = build_overview(web.app, on=on)
+    report = cached_load_report(web, on=on, weeks=REPORT_WEEKS)
+    data = build_overview(web.app, on=on, report=report)
     today_load = report.days[-1] if report.days else None
     return render(
         request,

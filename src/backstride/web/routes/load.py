@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from backstride.services.training import load_report
 from backstride.web.deps import TodayDep, WebDep
+from backstride.web.reads import cached_load_report
 from backstride.web.templating import render
 from backstride.web.views import load_view, spike_css, spike_label
 
@@ -23,12 +23,13 @@ def load_page(
     on: TodayDep,
     weeks: int = Query(DEFAULT_WEEKS, ge=1, le=520),
 ) -> HTMLResponse:
-    report = load_report(web.app, on=on, weeks=weeks)
+    report = cached_load_report(web, on=on, weeks=weeks)
+    view = web.cache.get(("load_view", on, weeks), lambda: load_view(report))
     return render(
         request,
         "pages/load.html",
         {
-            "view": load_view(report),
+            "view": view,
             "weeks": weeks,
             "week_choices": WEEK_CHOICES,
             "on": on,

@@ -1,0 +1,272 @@
+"""Use case: "what should I do today?" (:func:`today`) and the red-flag notice every page shows.
+
+Reads only cached analysis (``activity_metrics``), the diary, the body records, the shoes and
+the saved routes' cached scores, all *as of* the day asked about; it never decodes an
+activity's samples. The rules themselves are pure (:mod:`backstride.domain.guidance`).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from typing import Any
+
+from backstride.adapters.db.body_repos import (
+    ClearanceRepo,
+    GearActivity,
+    PainRepo,
+    ProfileRepo,
+    RedFlagSeenRepo,
+    ScreeningRepo,
+    SelfTestRepo,
+    ShoeRepo,
+)
+from backstride.adapters.db.metrics_repo import MetricsRepo
+from backstride.adapters.db.metrics_tables import ActivityMetricsRow
+from backstride.adapters.db.repos import ActivityRepo
+from backstride.domain.activity import RUN_SPORTS, Sport, Surface
+from backstride.domain.body import clearance_needed
+from backstride.domain.guidance import (
+    DECISION_WORDS,
+    LEVEL_WORDS,
+    Decision,
+    Finding,
+    GuidanceState,
+    RunFacts,
+    TodayPlan,
+    compute_findings,
+    plan_today,
+)
+from backstride.domain.load import compute_load_report
+from backstride.domain.pain import (
+    OpenRedFlag,
+    RunRef,
+    Triage,
+    Urgency,
+    check_runs,
+    first_claudication_day,
+    open_red_flags,
+    triage,
+    weekly_morning_trend,
+)
+from backstride.domain.params import DEFAULT_GUIDANCE_PARAMS, GuidanceParams
+from backstride.domain.selftest import build_report
+from backstride.domain.shoes import GearUse, Shoe, name_key, rotation_nudge, shoe_status
+from backstride.services.context import App
+from backstride.services.routes import saved_routes
+from backstride.services.training import session_summaries
+
+RUN_SPORT_VALUES = tuple(s.value for s in RUN_SPORTS)
+#: ISO weeks of load history handed to the rules (they look back at most 35 days).
+REPORT_WEEKS = 6
+
+
+def guidance_params(app: App) -> GuidanceParams:
+    """The thresholds, with the ``guidance_overrides`` setting applied (checked by name and
+    range; a bad override raises :class:`ConfigError`)."""
+    return DEFAULT_GUIDANCE_PARAMS.with_overrides(app.settings.guidance_overrides)
+
+
+@dataclass(frozen=True, slots=True)
+class TodayAdvice:
+    """The answer for one day: the decision, what to do, and every finding (most serious
+    first; emergencies lead)."""
+
+    day: date
+    decision: Decision
+    plan: TodayPlan
+    findings: tuple[Finding, ...]
+
+    @property
+    def emergencies(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.id == "redflag.emergency")
+
+    @property
+    def decision_words(self) -> str:
+        return DECISION_WORDS[self.decision]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "date": self.day.isoformat(),
+            "decision": self.decision,
+            "advice": self.plan.to_json(),
+            "findings": [f.to_json() for f in self.findings],
+        }
+
+
+def _descent_bands(analysis_json: str) -> tuple[tuple[float, float], ...]:
+    try:
+        data = json.loads(analysis_json)
+    except ValueError:
+        return ()
+    grade = data.get("grade") if isinstance(data, dict) else None
+    if not isinstance(grade, dict):
+        return ()
+    out: list[tuple[float, float]] = []
+    for band in grade.get("bands") or []:
+        upper = band.get("upper_pct")
+        dist = band.get("distance_m")
+        if isinstance(upper, int | float) and upper <= 0 and isinstance(dist, int | float):
+            out.append((float(upper), float(dist)))
+    return tuple(out)
+
+
+def _run_facts(row: ActivityMetricsRow, gear: str | None) -> RunFacts:
+    return RunFacts(
+        activity_id=row.activity_id,
+        day=row.day,
+        sport=Sport(row.sport),
+        distance_m=row.distance_m,
+        moving_time_s=row.moving_time_s if row.moving_time_s is not None else row.duration_s,
+        cadence_spm=row.cadence_spm,
+        descent_bands=_descent_bands(row.analysis_json),
+        steep_descent_5pct_m=row.steep_descent_m,
+        longest_descent_drop_m=row.longest_descent_drop_m,
+        surface=Surface(row.surface) if row.surface else None,
+        hard=row.hard,
+        has_heart_rate=row.trimp is not None,
+        gear=gear,
+    )
+
+
+def _shoes_as_of(
+    shoes: list[Shoe], gear: list[GearActivity], *, on: date
+) -> tuple[list[Shoe], dict[str, list[GearUse]]]:
+    """The pairs owned on ``on`` (a pair retired later was still in use then) and their runs up
+    to ``on``, keyed by :func:`name_key`."""
+    owned = [
+        replace(s, retired_on=None) if s.retired_on is not None and s.retired_on > on else s
+        for s in shoes
+        if s.bought_on is None or s.bought_on <= on
+    ]
+    uses: dict[str, list[GearUse]] = {}
+    for g in gear:
+        if g.day > on or not g.gear:
+            continue
+        uses.setdefault(name_key(g.gear), []).append(
+            GearUse(activity_id=g.activity_id, day=g.day, sport=g.sport, distance_m=g.distance_m)
+        )
+    return owned, uses
+
+
+def build_state(app: App, *, on: date, params: GuidanceParams) -> GuidanceState:
+    """Everything the rules need, as of ``on`` (nothing recorded after it counts)."""
+    summaries = session_summaries(app, until=on)  # refreshes the analysis cache first
+    report = compute_load_report(summaries, today=on, weeks=REPORT_WEEKS)
+    lookback = max(params.cap_window_days, params.stride_window_days, 28) + 1
+    since = on - timedelta(days=lookback)
+    aid = app.athlete_id
+    with app.store.session() as session:
+        rows = [
+            r
+            for r in MetricsRepo(session).list_rows(aid, since=since, until=on)
+            if r.sport in RUN_SPORT_VALUES
+        ]
+        gear_by_id = {
+            r.id: r.gear
+            for r in ActivityRepo(session).list_rows(
+                aid, since=since, until=on, sports=RUN_SPORT_VALUES
+            )
+        }
+        pain = PainRepo(session).list(aid, until=on)
+        seen = [s for s in RedFlagSeenRepo(session).list(aid) if s.on <= on]
+        profile = ProfileRepo(session).get(aid)
+        screening = ScreeningRepo(session).latest(aid)
+        clearances = [c for c in ClearanceRepo(session).list(aid) if c.on <= on]
+        tests = [t for t in SelfTestRepo(session).list(aid) if t.day <= on]
+        shoe_repo = ShoeRepo(session)
+        shoes = shoe_repo.list(aid)
+        gear = shoe_repo.gear_activities(aid)
+    if screening is not None and screening.answered_on > on:
+        screening = None
+    runs = tuple(
+        _run_facts(r, gear_by_id.get(r.activity_id))
+        for r in sorted(rows, key=lambda r: (r.day, r.activity_id))
+    )
+    refs = [RunRef(r.activity_id, r.day) for r in runs]
+    # The pain rules need the usual level (28 days before each run) and next mornings.
+    recent_pain = [e for e in pain if e.day >= since - timedelta(days=28)]
+    owned, uses = _shoes_as_of(shoes, gear, on=on)
+    statuses = tuple(
+        shoe_status(s, uses.get(name_key(s.name), []), today=on) for s in owned if s.active
+    )
+    return GuidanceState(
+        today=on,
+        load=report,
+        runs=runs,
+        pain=tuple(pain),
+        run_checks=check_runs(refs, recent_pain),
+        morning_weeks=weekly_morning_trend(
+            e for e in pain if e.day >= on - timedelta(days=7 * (params.persistent_weeks + 2))
+        ),
+        open_red_flags=open_red_flags(pain, seen),
+        clearance=clearance_needed(
+            profile, screening, clearances, claudication_since=first_claudication_day(pain)
+        ),
+        profile=profile,
+        selftests=build_report(tests, sex=profile.sex.value, today=on) if tests else None,
+        shoes=statuses,
+        rotation=rotation_nudge(owned, uses, today=on),
+        routes=saved_routes(app),
+    )
+
+
+def today(app: App, *, on: date) -> TodayAdvice:
+    """What to do on ``on``: the findings (most serious first), the decision and the advice."""
+    params = guidance_params(app)
+    state = build_state(app, on=on, params=params)
+    findings = compute_findings(state, params)
+    plan = plan_today(state, findings, params)
+    return TodayAdvice(day=on, decision=plan.decision, plan=plan, findings=findings)
+
+
+# --- the notice every page shows --------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class EmergencyNotice:
+    """Open emergency red flags: shown first and alone on every page until the runner records
+    that they have been seen (``backstride pain seen``)."""
+
+    flags: tuple[OpenRedFlag, ...]
+    triage: Triage
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        return self.triage.lines
+
+    def to_json(self) -> dict[str, Any]:
+        t = self.triage
+        return {
+            "flags": [o.flag.value for o in self.flags],
+            "headline": t.headline,
+            "what_it_may_mean": t.what_it_may_mean,
+            "where_to_go": t.where_to_go,
+            "meanwhile": t.meanwhile,
+            "source": t.source,
+        }
+
+
+def emergency_notice(app: App, *, on: date) -> EmergencyNotice | None:
+    """The emergency notice as of ``on``, or None when no emergency red flag is open."""
+    with app.store.session() as session:
+        pain = PainRepo(session).list(app.athlete_id, until=on)
+        seen = [s for s in RedFlagSeenRepo(session).list(app.athlete_id) if s.on <= on]
+    flags = tuple(o for o in open_red_flags(pain, seen) if o.urgency is Urgency.EMERGENCY)
+    if not flags:
+        return None
+    t = triage(o.flag for o in flags)
+    assert t is not None
+    return EmergencyNotice(flags, t)
+
+
+__all__ = [
+    "LEVEL_WORDS",
+    "EmergencyNotice",
+    "TodayAdvice",
+    "build_state",
+    "emergency_notice",
+    "guidance_params",
+    "today",
+]
