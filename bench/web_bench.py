@@ -109,7 +109,7 @@ def build_history(root: Path, *, count: int, years: float) -> tuple[str, list[in
     return db, ids, stored, analysed
 
 
-def start_server(db: str, root: Path, port: int) -> subprocess.Popen[bytes]:
+def start_server(db: str, root: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "BACKSTRIDE_DATA_DIR": str(root / "data"),
@@ -117,7 +117,8 @@ def start_server(db: str, root: Path, port: int) -> subprocess.Popen[bytes]:
     }
     code = (
         "import sys; from backstride.cli import main; "
-        f"sys.argv = ['backstride', '--db', {db!r}, 'serve', '--port', '{port}']; main()"
+        f"sys.argv = ['backstride', '--db', {db!r}, 'serve', '--port', '{port}', "
+        f"'--workers', '{workers}']; main()"
     )
     proc = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
@@ -168,6 +169,7 @@ def main() -> int:
     parser.add_argument("--years", type=float, default=10.0)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--requests", type=int, default=80, help="per endpoint")
+    parser.add_argument("--workers", type=int, default=1, help="backstride serve --workers")
     args = parser.parse_args()
     out = sys.stdout
     with tempfile.TemporaryDirectory(prefix="backstride-web-bench-") as tmp:
@@ -181,7 +183,7 @@ def main() -> int:
             f"  stored in {stored:.1f} s, analysed in {analysed:.1f} s; database {size_mb:.0f} MB\n"
         )
         port = free_port()
-        proc = start_server(db, root, port)
+        proc = start_server(db, root, port, args.workers)
         base = f"http://127.0.0.1:{port}"
         rows: list[tuple[str, float, float, float, float, float, int]] = []
         try:
@@ -210,7 +212,8 @@ def main() -> int:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     lines = [
         "",
-        f"{args.activities} activities, {args.clients} concurrent clients, "
+        f"{args.activities} activities, {args.workers} server process(es), "
+        f"{args.clients} concurrent clients, "
         f"{rows[0][6]} requests per endpoint, loopback, {os.cpu_count()} cores "
         f"(load average {load:.1f}); target p95 < {TARGET_P95_MS:.0f} ms",
         "",

@@ -276,7 +276,19 @@ def test_corpus_is_present(activities_dir: Path) -> None:
 # --------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", FIT_FILES, ids=_id)
+# Multi-megabyte files: the references need 5-15 s each for them (marked slow).
+HUGE = {
+    "GoldenCheetah/MultiSport-2019-11-24.fit",
+    "sports-lib/4623204522.fit",
+    "python-fitparse/activity-large-fenxi2-multisport.fit",
+}
+FIT_PARAMS = [
+    pytest.param(p, id=_id(p), marks=[pytest.mark.slow] if _id(p) in HUGE else [])
+    for p in FIT_FILES
+]
+
+
+@pytest.mark.parametrize("path", FIT_PARAMS)
 def test_fit_file_matches_references(path: Path, activities_dir: Path) -> None:
     """Records and sessions against both readers, then the activities built from them.
 
@@ -411,9 +423,7 @@ def check_activities(name: str, path: Path, ref: Reference) -> None:
 EARLY_RECORDS = {"python-fitparse/activity-large-fenxi2-multisport.fit"}
 
 
-def assert_activity_matches_session(
-    activity: Activity, session: dict[str, Any], name: str
-) -> None:
+def assert_activity_matches_session(activity: Activity, session: dict[str, Any], name: str) -> None:
     elapsed = session.get("total_elapsed_time")
     timer = session.get("total_timer_time")
     if elapsed is not None and timer is not None and timer > elapsed + 1:
@@ -573,8 +583,13 @@ def _csv_time(text: str) -> float:
 
 @pytest.mark.parametrize(
     "stem",
-    ["garmin-edge-500-activity", "garmin-edge-820-bike", "garmin-fenix-5-bike",
-     "garmin-fenix-5-run", "garmin-fenix-5-walk"],
+    [
+        "garmin-edge-500-activity",
+        "garmin-edge-820-bike",
+        "garmin-fenix-5-bike",
+        "garmin-fenix-5-run",
+        "garmin-fenix-5-walk",
+    ],
 )
 def test_records_match_expected_csv(stem: str, activities_dir: Path) -> None:
     base = corpus(f"python-fitparse/{stem}")

@@ -65,6 +65,7 @@ class Session:
     descent_bands: tuple[tuple[float, float], ...] = ((-8.0, 0.0), (-4.0, 0.0), (-1.0, 200.0))
     longest_drop_m: float | None = 3.0
     gear: str | None = None
+    notes: str | None = None
     hour: int = 7
     id: int = 0
 
@@ -139,6 +140,7 @@ class World:
                 hard=s.hard,
                 has_heart_rate=s.heart_rate,
                 gear=s.gear,
+                notes=s.notes,
             )
             for s in sessions
             if s.sport.is_run and s.day >= since
@@ -168,9 +170,7 @@ class World:
             ),
             profile=self.profile,
             selftests=(
-                build_report(tests, sex=self.profile.sex.value, today=self.today)
-                if tests
-                else None
+                build_report(tests, sex=self.profile.sex.value, today=self.today) if tests else None
             ),
             shoes=tuple(
                 shoe_status(s, uses.get(name_key(s.name), []), today=self.today)
@@ -248,8 +248,13 @@ def days_ago(n: int, today: date = TODAY) -> date:
 
 
 def route(name: str, km: float, score: float, band: str = "gentle") -> SavedRoute:
-    return SavedRoute(name=name, distance_m=km * 1000.0, taxing_score=score, band=band,
-                      explanation=(f"{name} explained.",))
+    return SavedRoute(
+        name=name,
+        distance_m=km * 1000.0,
+        taxing_score=score,
+        band=band,
+        explanation=(f"{name} explained.",),
+    )
 
 
 def with_tests(w: World, **values: float) -> World:

@@ -24,7 +24,6 @@ from backstride.domain.guidance import (
 )
 from backstride.domain.pain import PainFeel, PainSite, RedFlag, SeenRecord
 from backstride.domain.params import DEFAULT_GUIDANCE_PARAMS as P
-from backstride.domain.shoes import Shoe
 from tests.domain.guidance_world import (
     TODAY,
     Session,
@@ -119,9 +118,7 @@ def test_no_clearance_finding_once_cleared() -> None:
 def test_a_screening_yes_needs_clearance_and_no_screening_is_only_info() -> None:
     w = calm()
     assert w.screening is not None
-    w.screening = replace(
-        w.screening, answers={**w.screening.answers, "chest-discomfort": True}
-    )
+    w.screening = replace(w.screening, answers={**w.screening.answers, "chest-discomfort": True})
     assert "screening.clearance_needed" in w.ids()
     w.screening = None
     f = w.get("data.no_screening")
@@ -385,10 +382,11 @@ def test_acute_chronic_is_context_only_and_never_above_caution() -> None:
 def test_a_returning_runner_who_ran_yesterday_cross_trains() -> None:
     w = calm()
     w.profile = replace(w.profile, experience=Experience.RETURNING)
+    w.drop_on(days_ago(3))  # keep a rest day in the week
     w.add(Session(day=days_ago(1)))
     f = w.get("recovery.no_rest_day")
     assert f.asks == "cross_train"
-    assert f.evidence["consecutive_run_days"] == 1
+    assert f.evidence["consecutive_run_days"] == 2
 
 
 def test_a_returning_runner_with_a_day_off_may_run() -> None:
@@ -399,7 +397,8 @@ def test_a_returning_runner_with_a_day_off_may_run() -> None:
 
 def test_a_regular_runner_may_run_on_consecutive_days() -> None:
     w = calm()
-    w.add(Session(day=days_ago(1)))
+    w.drop_on(days_ago(3))
+    w.add(Session(day=days_ago(1), minutes=40.0))
     assert "recovery.no_rest_day" not in w.ids()
 
 
@@ -415,6 +414,7 @@ def test_six_training_days_in_a_row_ask_for_rest() -> None:
 
 def test_five_training_days_in_a_row_are_fine() -> None:
     w = calm()
+    w.drop_on(days_ago(P.max_days_without_rest))
     for n in range(1, P.max_days_without_rest):
         if not any(s.day == days_ago(n) for s in w.sessions):
             w.add(Session(day=days_ago(n), sport=Sport.CYCLE, km=10.0, cadence=None))
@@ -428,5 +428,430 @@ def test_a_hard_session_yesterday_keeps_today_easy() -> None:
     assert f.asks == "run_easy"
 
 
-def test_a_hard_session_two_days_ago_is_long enough() -> None:  # noqa: E999
-    pass
+def test_a_hard_session_two_days_ago_is_long_enough() -> None:
+    w = calm()
+    for s in w.runs():
+        if s.day == days_ago(2):
+            s.hard = True
+    assert "recovery.hard_sessions_close" not in w.ids()
+
+
+def test_hard_sessions_on_consecutive_days_are_too_close() -> None:
+    w = calm()
+    for s in w.sessions:
+        if s.day in (days_ago(5), days_ago(4)):  # Wednesday ride and Thursday run
+            s.hard = True
+    f = w.get("recovery.hard_sessions_close")
+    assert f.level == "caution"
+    assert f.evidence["first_on"] == days_ago(5).isoformat()
+
+
+def test_hard_sessions_two_days_apart_are_fine() -> None:
+    w = calm()
+    for s in w.sessions:
+        if s.day in (days_ago(6), days_ago(4)):  # Tuesday and Thursday runs
+            s.hard = True
+    assert "recovery.hard_sessions_close" not in w.ids()
+
+
+# --- variety -----------------------------------------------------------------------------------
+
+
+def _daily_runs(w: World, days: int) -> None:
+    for n in range(1, days + 1):
+        w.drop_on(days_ago(n))
+        w.add(Session(day=days_ago(n), minutes=30.0 + 30 * (n % 2), gear="Road A"))
+
+
+def test_identical_daily_runs_are_monotonous_and_ask_for_something_else() -> None:
+    w = calm()
+    _daily_runs(w, 7)
+    f = w.get("variety.monotony")
+    assert f.asks == "cross_train"
+    assert f.evidence["monotony"] > P.monotony_reduce
+    below = P.with_overrides({"monotony_reduce": min(5.0, f.evidence["monotony"] + 0.01)})
+    assert "variety.monotony" not in w.ids(below)
+
+
+def test_varied_but_equally_busy_days_are_only_a_caution() -> None:
+    w = calm()
+    for n in range(1, 8):
+        w.drop_on(days_ago(n))
+        sport = Sport.RUN if n in (2, 5) else Sport.CYCLE
+        minutes = 30.0 + 2 * (n % 2)
+        w.add(Session(day=days_ago(n), sport=sport, km=5.0, minutes=minutes, gear="Road A"))
+    f = w.get("variety.monotony")
+    assert f.level == "caution" and f.asks == "run"
+
+
+def test_running_only_for_four_weeks() -> None:
+    w = calm()
+    w.sessions = [s for s in w.sessions if s.sport.is_run]
+    f = w.get("variety.run_only")
+    assert f.evidence["running_share_28d_pct"] == 100
+    assert f.level == "caution"
+
+
+def test_run_only_just_below_its_share() -> None:
+    w = calm()
+    w.sessions = [s for s in w.sessions if s.sport.is_run or s.sport is Sport.STRENGTH]
+    for s in w.sessions:
+        if s.sport is Sport.STRENGTH:
+            s.minutes = 8.0
+    share = w.get("variety.run_only").evidence["running_share_28d_pct"] / 100
+    assert 0.8 < share < 1.0
+    below = P.with_overrides({"run_only_share": share + 0.01})
+    assert "variety.run_only" not in w.ids(below)
+    assert "variety.run_only" not in calm().ids()
+
+
+# --- gear --------------------------------------------------------------------------------------
+
+
+def _shoe_km(w: World, name: str, km: float) -> None:
+    used = sum(s.km or 0.0 for s in w.sessions if s.gear == name)
+    w.shoes = [replace(s, start_km=round(km - used, 3)) if s.name == name else s for s in w.shoes]
+
+
+def test_shoes_past_the_inspect_mark() -> None:
+    w = calm()
+    _shoe_km(w, "Road A", 501.0)
+    f = w.get("gear.shoes_worn")
+    assert f.evidence["shoe"] == "Road A" and f.evidence["state"] == "inspect"
+    assert f.level == "caution" and f.asks == "run"
+
+
+def test_shoes_past_the_retire_mark_need_replacing() -> None:
+    w = calm()
+    _shoe_km(w, "Road B", 801.0)
+    f = w.get("gear.shoes_worn")
+    assert f.evidence["state"] == "retire"
+    assert "replacing" in f.title
+
+
+def test_shoes_just_under_the_inspect_mark() -> None:
+    w = calm()
+    _shoe_km(w, "Road A", 499.0)
+    assert "gear.shoes_worn" not in w.ids()
+
+
+def test_a_single_pair_is_a_rotation_nudge() -> None:
+    w = calm()
+    for s in w.sessions:
+        if s.gear:
+            s.gear = "Road A"
+    w.shoes = [w.shoes[0]]
+    f = w.get("gear.single_pair")
+    assert f.level == "info"
+    assert "Malisoux" in f.source
+
+
+def test_two_pairs_in_rotation_no_nudge() -> None:
+    assert "gear.single_pair" not in calm().ids()
+
+
+# --- terrain -----------------------------------------------------------------------------------
+
+
+def _descent(w: World, steep_m: float, drop_m: float = 3.0) -> None:
+    for s in w.runs():
+        if s.day == days_ago(2):
+            s.descent_bands = ((-8.0, steep_m), (-4.0, 400.0), (-1.0, 300.0))
+            s.longest_drop_m = drop_m
+
+
+def test_steep_descent_is_a_caution_for_a_back_without_complaints() -> None:
+    w = calm()
+    _descent(w, P.downhill_steep_m)
+    f = w.get("terrain.downhill")
+    assert f.level == "caution" and f.asks == "run"
+    assert f.evidence["steep_descent_m"] == 300
+
+
+def test_steep_descent_with_stenosis_asks_for_flat_easy_runs_on_the_gentlest_route() -> None:
+    w = calm()
+    w.profile = replace(w.profile, conditions=(Condition.LUMBAR_SPINAL_STENOSIS,))
+    w.clearances.append(Clearance(on=days_ago(60), by="Dr Jones"))
+    w.routes = [
+        route("Hills", 6.0, 80.0, "very hard"),
+        route("River", 5.2, 3.0),
+        route("Track", 2.0, 0.0),
+    ]
+    _descent(w, 2000.0, 200.0)
+    f = w.get("terrain.downhill")
+    assert f.asks == "run_easy" and f.level == "reduce"
+    plan = w.plan()
+    assert plan.decision == "run_easy"
+    assert plan.route is not None and plan.route.name == "River"
+    assert plan.route_note is not None and "River" in plan.route_note
+
+
+def test_pain_after_a_downhill_run_makes_it_matter() -> None:
+    w = calm()
+    _descent(w, 400.0)
+    w.entry(days_ago(2), "after", 3)
+    assert w.get("terrain.downhill").asks == "run_easy"
+
+
+def test_just_under_the_steep_descent_threshold() -> None:
+    w = calm()
+    _descent(w, P.downhill_steep_m - 1, P.downhill_long_drop_m - 1)
+    assert "terrain.downhill" not in w.ids()
+
+
+def test_one_long_descent_fires() -> None:
+    w = calm()
+    _descent(w, 0.0, P.downhill_long_drop_m)
+    assert w.get("terrain.downhill").evidence["longest_descent_drop_m"] == 80
+
+
+def _trail(w: World, days: set[int]) -> None:
+    for s in w.runs():
+        if (TODAY - s.day).days in days:
+            s.surface = Surface.TRAIL
+
+
+def test_mostly_trail_for_a_returning_runner() -> None:
+    w = calm()
+    w.profile = replace(w.profile, experience=Experience.RETURNING)
+    _trail(w, {2, 4, 6, 9})  # 4 of the 6 runs of the last 14 days
+    f = w.get("terrain.uneven")
+    assert f.evidence["uneven_share_pct"] == 67
+
+
+def test_less_than_half_on_trail_or_a_regular_runner_does_not_fire() -> None:
+    w = calm()
+    w.profile = replace(w.profile, experience=Experience.RETURNING)
+    _trail(w, {2, 4})  # 2 of 6
+    assert "terrain.uneven" not in w.ids()
+    w = calm()
+    _trail(w, {2, 4, 6, 9, 11, 13})
+    assert "terrain.uneven" not in w.ids()
+
+
+# --- body --------------------------------------------------------------------------------------
+
+
+def test_abdominals_outlasting_back_extensors_is_a_core_finding() -> None:
+    w = with_tests(calm(), trunk_flexor_hold=120.0, trunk_extensor_hold=120.0)  # ratio 1.0
+    f = w.get("body.core_endurance")
+    assert f.evidence["flexion/extension"]["value"] == 1.0
+
+
+def test_a_ratio_just_under_one_is_fine() -> None:
+    w = with_tests(calm(), trunk_flexor_hold=119.0, trunk_extensor_hold=120.0)
+    assert "body.core_endurance" not in w.ids()
+
+
+def test_short_hamstrings_are_a_flexibility_finding() -> None:
+    w = with_tests(calm(), straight_leg_raise_left=69.0)
+    f = w.get("body.flexibility")
+    assert "straight-leg-raise-left" in f.evidence
+
+
+def test_hamstrings_at_70_degrees_are_fine() -> None:
+    w = with_tests(calm(), straight_leg_raise_left=70.0)
+    assert "body.flexibility" not in w.ids()
+
+
+def test_no_tests_or_old_tests_are_info_only() -> None:
+    w = calm()
+    w.tests = []
+    assert w.get("data.no_selftests").level == "info"
+    w = calm()
+    w.tests = [replace(t, day=days_ago(60)) for t in w.tests]
+    assert w.get("body.retest_due").level == "info"
+
+
+# --- form --------------------------------------------------------------------------------------
+
+
+def _cadence(w: World, cadence: float, km: float = 5.4) -> None:
+    for s in w.runs():
+        s.cadence = cadence
+        s.km = km  # 5.4 km in 30 min = 3.0 m/s
+
+
+def test_expected_cadence_rises_with_speed() -> None:
+    assert expected_cadence_spm(2.5, P) == 160.0
+    assert expected_cadence_spm(3.0, P) == 165.0
+
+
+def test_cadence_well_below_the_pace_suggests_overstriding() -> None:
+    w = calm()
+    _cadence(w, 148.0)  # 10.3 % below 165
+    f = w.get("form.stride")
+    assert f.level == "caution"
+    assert f.evidence["expected_cadence_spm"] == 165
+    assert "5-10 %" in f.action and ("coach" in f.action and "physiotherapist" in f.action)
+    assert "Heiderscheit 2011" in f.source
+
+
+def test_cadence_just_within_10_percent_is_fine() -> None:
+    w = calm()
+    _cadence(w, 149.0)  # 9.7 % below
+    assert "form.stride" not in w.ids()
+
+
+def test_run_walk_sessions_are_not_judged_for_stride() -> None:
+    w = calm()
+    _cadence(w, 130.0, km=4.0)  # walk breaks: low cadence and slow
+    assert "form.stride" not in w.ids()
+
+
+# --- warm-up -----------------------------------------------------------------------------------
+
+
+def test_a_skipped_warm_up_in_the_notes_is_a_caution() -> None:
+    w = calm()
+    w.runs()[-1].notes = "Felt good. Skipped the warm-up walk."
+    f = w.get("routine.no_warm_up")
+    assert f.level == "caution" and "brisk walking" in f.action
+
+
+def test_a_warm_up_mentioned_as_done_or_long_ago_does_not_fire() -> None:
+    w = calm()
+    w.runs()[-1].notes = "Warm-up walk first, then easy."
+    assert "routine.no_warm_up" not in w.ids()
+    w = calm()
+    old = [s for s in w.runs() if s.day <= days_ago(P.warm_up_window_days)]
+    old[-1].notes = "no warm-up"
+    assert "routine.no_warm_up" not in w.ids()
+
+
+# --- missing data ------------------------------------------------------------------------------
+
+
+def test_a_missing_next_morning_check_in_is_said() -> None:
+    w = calm()
+    w.pain = [e for e in w.pain if not (e.day == days_ago(1) and e.when.value == "next-morning")]
+    f = w.get("data.no_morning_checkin")
+    assert f.level == "info" and "backstride checkin" in f.action
+
+
+def test_no_heart_rate_and_no_shoes_are_said() -> None:
+    w = calm()
+    last = max(w.runs(), key=lambda s: s.day)
+    last.heart_rate = False
+    last.gear = None
+    assert w.get("data.no_heart_rate").level == "info"
+    assert w.get("data.no_shoes").evidence["runs"]
+
+
+# --- the decision ------------------------------------------------------------------------------
+
+
+def _f(fid: str, level: str, asks: str) -> Finding:
+    return Finding(fid, level, "t", "r", {}, "s", "a", asks)  # type: ignore[arg-type]
+
+
+def test_the_decision_is_the_most_cautious_any_finding_asks_for() -> None:
+    assert decide([]) == "run"
+    fs = [_f("a", "caution", "run"), _f("b", "reduce", "run_easy"), _f("c", "stop", "rest")]
+    assert decide(fs) == "rest"
+    for i, d in enumerate(DECISIONS):
+        assert decide([_f("x", "info", d), _f("y", "info", DECISIONS[max(0, i - 1)])]) == d
+
+
+def test_findings_are_sorted_most_serious_first() -> None:
+    fs = [
+        _f("info", "info", "run"),
+        _f("easy", "reduce", "run_easy"),
+        _f("redflag.emergency", "urgent", "urgent_care"),
+        _f("caution", "caution", "run"),
+        _f("pro", "stop", "see_professional"),
+    ]
+    assert [f.id for f in sort_findings(fs)] == [
+        "redflag.emergency",
+        "pro",
+        "easy",
+        "caution",
+        "info",
+    ]
+
+
+def test_see_professional_says_who_and_why() -> None:
+    w = calm()
+    for n in (1, 5, 9):
+        w.entry(days_ago(n), "rest-day", 6)
+    _cadence(w, 140.0)
+    plan = w.plan()
+    assert plan.decision == "see_professional"
+    who = " ".join(r.who for r in plan.professionals)
+    assert "physiotherapist" in who and "running coach" in who
+
+
+def test_cross_training_for_stenosis_starts_with_cycling_and_names_muscles() -> None:
+    w = calm()
+    w.profile = replace(
+        w.profile,
+        conditions=(Condition.LUMBAR_SPINAL_STENOSIS,),
+        experience=Experience.RETURNING,
+    )
+    w.clearances.append(Clearance(on=days_ago(60), by="Dr Jones"))
+    w.drop_on(days_ago(3))
+    w.add(Session(day=days_ago(1)))
+    plan = w.plan()
+    assert plan.decision == "cross_train"
+    cycling = plan.activities[0]
+    assert cycling.activity == "cycling"
+    assert "stenosis" in cycling.spares and "thighs" in cycling.works
+    assert "§6" in cycling.source
+
+
+def test_gentlest_route_must_cover_the_distance() -> None:
+    routes = [route("Short flat", 2.0, 1.0), route("River", 5.0, 3.0), route("Hill", 6.0, 40.0)]
+    assert gentlest_route(routes, 5.0 * 1000).name == "River"  # type: ignore[union-attr]
+    assert gentlest_route(routes, 5.5 * 1000).name == "River"  # type: ignore[union-attr]
+    assert gentlest_route(routes, 6.0 * 1000).name == "Hill"  # type: ignore[union-attr]
+    assert gentlest_route(routes, 9.0 * 1000) is None
+    assert gentlest_route(routes, None).name == "Short flat"  # type: ignore[union-attr]
+
+
+def test_nothing_after_today_counts() -> None:
+    w = calm()
+    w.entry(TODAY + timedelta(days=1), "rest-day", 2, red_flags=(RedFlag.SADDLE_NUMBNESS,))
+    w.add(Session(day=TODAY + timedelta(days=1), km=20.0))
+    assert w.plan().decision == "run"
+
+
+def test_every_guidance_threshold_cites_a_source_and_a_range() -> None:
+    from dataclasses import fields
+
+    for f in fields(P):
+        assert len(f.metadata["source"]) > 20, f.name
+        low, high = f.metadata["range"]
+        assert low <= getattr(P, f.name) <= high, f.name
+
+
+# --- overrides ---------------------------------------------------------------------------------
+
+
+def test_overrides_change_a_threshold() -> None:
+    p = P.with_overrides({"spike_reduce_ratio": 1.2, "pain_recent_run_days": 2.0})
+    assert p.spike_reduce_ratio == 1.2
+    assert p.pain_recent_run_days == 2 and isinstance(p.pain_recent_run_days, int)
+    w = calm()
+    _long_run_saturday(w, 6.1)  # +22 %: a caution by default, an easy day with the override
+    assert w.get("load.single_run_spike").asks == "run"
+    assert w.get("load.single_run_spike", p).asks == "run_easy"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "words"),
+    [
+        ({"spike_ratio": 1.2}, "Unknown guidance setting 'spike_ratio'"),
+        ({"spike_reduce_ratio": 9.0}, "outside its range"),
+        ({"pain_recent_run_days": 2.5}, "whole number"),
+        ({"monotony_reduce": "high"}, "must be a number"),
+        ({"spike_caution_ratio": 1.5, "spike_reduce_ratio": 1.3}, "must rise"),
+    ],
+)
+def test_bad_overrides_are_refused_clearly(overrides: dict[str, object], words: str) -> None:
+    from backstride.errors import ConfigError
+
+    with pytest.raises(ConfigError) as info:
+        P.with_overrides(overrides)
+    assert words in info.value.message
+    if "Unknown" in words:
+        assert "spike_reduce_ratio" in (info.value.hint or "")

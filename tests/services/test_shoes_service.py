@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Callable
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -51,8 +53,10 @@ def test_distance_is_start_plus_assigned_runs_hand_computed(app: App, cli: Cli) 
     set_default_shoe(app, "blue pegasus", sport="run", today=TODAY)
     ids = [log(cli, D), log(cli, D + timedelta(days=2), distance="7.5km")]
     ride = log(cli, D + timedelta(days=3), sport="cycle", distance="20km")
-    result = assign_default_shoes(app, [*ids, ride])
-    assert result.assigned == ((ids[0], "Blue Pegasus"), (ids[1], "Blue Pegasus"))
+    listed = {a["id"]: a["gear"] for a in cli("activity", "list", "--json").json()}
+    assert listed == {ids[0]: "Blue Pegasus", ids[1]: "Blue Pegasus", ride: None}
+    result = assign_default_shoes(app, [*ids, ride])  # `log` already assigned: idempotent
+    assert result.assigned == ()
     shoe = get_shoe(app, "Blue Pegasus", today=TODAY).to_json()
     assert shoe["distance_km"] == 112.5  # 100 + 5 + 7.5
     assert shoe["assigned_km"] == 12.5
@@ -69,23 +73,42 @@ def test_default_for_run_reaches_treadmill_runs_and_keeps_existing_gear(app: App
     treadmill = log(cli, D, sport="treadmill_run")
     named = log(cli, D + timedelta(days=1))
     assert cli("activity", "edit", str(named), "--shoes", "Trail").exit_code == 0
-    result = assign_default_shoes(app, [treadmill, named])
-    assert result.assigned == ((treadmill, "Road"),)
+    listed = {a["id"]: a["gear"] for a in cli("activity", "list", "--json").json()}
+    assert listed == {treadmill: "Road", named: "Trail"}
+    assert assign_default_shoes(app, [treadmill, named]).assigned == ()  # keeps "Trail"
     shoes = {s["name"]: s for s in list_shoes(app, today=TODAY).to_json()["shoes"]}
     assert shoes["Trail"]["distance_km"] == 5.0
+    assert shoes["Road"]["distance_km"] == 5.0
 
 
-def test_gear_names_from_an_export_become_shoes(app: App, cli: Cli) -> None:
-    run = log(cli, D)
-    ride = log(cli, D + timedelta(days=1), sport="cycle", distance="30km")
-    cli("activity", "edit", str(run), "--shoes", "Kinvara 14")
-    cli("activity", "edit", str(ride), "--shoes", "Gravel bike")
-    listing = list_shoes(app, today=TODAY).to_json()
-    assert {g["name"] for g in listing["unknown_gear"]} == {"Kinvara 14", "Gravel bike"}
-    result = assign_default_shoes(app, [run, ride])
-    assert result.created == ("Kinvara 14",)  # a bike is not a pair of shoes
+def test_gear_names_from_an_export_become_shoes(
+    app: App, cli: Cli, activities_dir: Path, tmp_path: Path
+) -> None:
+    export = tmp_path / "strava"
+    (export / "activities").mkdir(parents=True)
+    shutil.copy(activities_dir / "sports-lib/2067489619.fit", export / "activities" / "1.fit")
+    shutil.copy(
+        activities_dir / "python-fitparse/garmin-fenix-5-bike.fit", export / "activities" / "2.fit"
+    )
+    (export / "activities.csv").write_text(
+        "Activity ID,Activity Date,Activity Name,Activity Type,Activity Description,"
+        "Elapsed Time,Distance,Activity Gear,Filename\n"
+        "1,,Run,Run,,0,0,Kinvara 14,activities/1.fit\n"
+        "2,,Ride,Ride,,0,0,Gravel bike,activities/2.fit\n",
+        encoding="utf-8",
+    )
+    result = cli("import", str(export))
+    assert result.exit_code == 0, result.stdout
+    run_km = (
+        next(a for a in cli("activity", "list", "--json").json() if a["sport"] == "run")[
+            "distance_m"
+        ]
+        / 1000
+    )
     shoes = list_shoes(app, today=TODAY).to_json()["shoes"]
-    assert [(s["name"], s["distance_km"]) for s in shoes] == [("Kinvara 14", 5.0)]
+    # the run's gear becomes a pair of shoes; a bike is not a pair of shoes
+    assert [s["name"] for s in shoes] == ["Kinvara 14"]
+    assert shoes[0]["distance_km"] == pytest.approx(run_km, abs=0.01)
 
 
 def test_names_are_unique_without_case_and_resolve_to_the_stored_spelling(app: App) -> None:

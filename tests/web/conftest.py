@@ -168,10 +168,14 @@ def _probe(context: Any, base_url: str) -> PageProbe:
 
     page.on("console", on_console)
     page.on("pageerror", lambda exc: probe.errors.append(f"page error: {exc} @ {page.url}"))
-    page.on(
-        "requestfailed",
-        lambda req: probe.errors.append(f"request failed: {req.url} {req.failure}"),
-    )
+
+    def on_failed(request: Any) -> None:
+        # ERR_ABORTED is the browser cancelling a request because the page moved on (a
+        # favicon still loading when the test navigates), not a failure of the server.
+        if "ERR_ABORTED" not in str(request.failure):
+            probe.errors.append(f"request failed: {request.url} {request.failure}")
+
+    page.on("requestfailed", on_failed)
     return probe
 
 

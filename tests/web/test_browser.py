@@ -141,6 +141,10 @@ def test_filter_and_sort_update_the_list(desktop: PageProbe) -> None:
     page.wait_for_load_state("networkidle")
     assert page.locator('th[aria-sort="descending"]').inner_text().startswith("Distance")
     assert "sport=cycle" in page.url
+    page.go_back()
+    page.wait_for_url(re.compile(r"sport=cycle&.*sort=start"))
+    page.locator('th[aria-sort="descending"]', has_text="Date").wait_for()
+    assert page.locator("h1").count() == 1
     desktop.assert_clean()
 
 

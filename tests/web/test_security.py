@@ -402,3 +402,38 @@ def test_form_bodies_are_capped(seeded_client: TestClient, web_settings: Setting
         f"/activities/{activity_id}/edit", data={"notes": "x" * 1_200_000}
     )
     assert response.status_code == 413
+
+
+def test_upload_of_many_files_and_a_zip_reports_each_by_its_name(
+    client: TestClient,
+    web_settings: Settings,
+    csrf_token: TokenFn,
+    activities_dir: Path,
+    tmp_path: Path,
+) -> None:
+    import zipfile
+
+    gpx = activities_dir / "gpxpy" / "korita-zbevnica.gpx"
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.write(activities_dir / "sports-lib" / "6782987395.gpx", "activities/6782987395.gpx")
+        zf.writestr("activities/notes.txt", "not an activity")
+        zf.writestr("activities/cut.gpx", "<gpx><trk>")
+    token = csrf_token(client, "/import")
+    response = client.post(
+        "/import",
+        data={"csrf_token": token},
+        files=[
+            ("files", ("korita-zbevnica.gpx", gpx.read_bytes())),
+            ("files", ("export.zip", archive.read_bytes())),
+        ],
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    text = response.text
+    assert "<html" not in text and 'id="import-history"' in text
+    assert "korita-zbevnica.gpx" in text
+    assert "export.zip:activities/6782987395.gpx" in text
+    assert "export.zip:activities/cut.gpx" in text and "failed" in text
+    assert str(web_settings.data_dir) not in text
+    assert _count(web_settings) >= 2

@@ -13,7 +13,9 @@ from backstride import __version__
 from backstride.cli import activity as activity_cmds
 from backstride.cli import body as body_cmds
 from backstride.cli import diary as diary_cmds
+from backstride.cli import plan as plan_cmds
 from backstride.cli import routes as route_cmds
+from backstride.cli import routine as routine_cmds
 from backstride.cli import shoes as shoes_cmds
 from backstride.cli.common import STATE, err_console
 from backstride.cli.demo import demo_command
@@ -84,6 +86,8 @@ app.add_typer(body_cmds.selftest_app, name="selftest", help="Core and flexibilit
 app.add_typer(diary_cmds.pain_app, name="pain", help="The pain diary and red-flag checks.")
 app.command("checkin", help="A quick pain check-in.")(diary_cmds.checkin_command)
 app.add_typer(shoes_cmds.app, name="shoes", help="Shoes: distance, wear, defaults, rotation.")
+app.add_typer(plan_cmds.app, name="plan", help="The gradual run/walk plan that adapts to pain.")
+app.add_typer(routine_cmds.app, name="routine", help="Warm-up, stretch, core, mobility routines.")
 app.command("today", help="What should I do today? The decision, with reasons and sources.")(
     today_command
 )

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import ipaddress
+import os
+import secrets
 from typing import Annotated
 
 import typer
 
 from backstride.cli.common import STATE, console, err_console
 from backstride.config import get_settings
+from backstride.services.context import App
 
 
 def _is_loopback(host: str) -> bool:
@@ -29,6 +32,15 @@ def serve_command(
         int | None,
         typer.Option("--port", min=1, max=65535, help="Port to listen on (default 8765)."),
     ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            min=1,
+            max=16,
+            help="Server processes: more answer several browsers at once faster (default 1).",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the dashboard at http://127.0.0.1:8765 until Ctrl+C."""
     import uvicorn
@@ -41,11 +53,37 @@ def serve_command(
             f"[bold yellow]Warning:[/] serving on {settings.host}: anyone who can reach this "
             "computer on the network can read and change your data; the dashboard has no login."
         )
-    web_app = create_app(settings)
     shown = f"[{settings.host}]" if ":" in settings.host else settings.host
-    console.print(f"backstride dashboard: http://{shown}:{settings.port}  (Ctrl+C stops it)")
+    if workers == 1:
+        web_app = create_app(settings)
+        console.print(f"backstride dashboard: http://{shown}:{settings.port}  (Ctrl+C stops it)")
+        uvicorn.run(
+            web_app,
+            host=settings.host,
+            port=settings.port,
+            log_level="warning",
+            proxy_headers=False,
+            server_header=False,
+        )
+        return
+    # Each worker process builds the app from the environment: same database, same form key.
+    application = App(settings)
+    _ = application.athlete_id  # migrate once, before the workers start
+    application.close()
+    os.environ.update(
+        BACKSTRIDE_DB=settings.database_url,
+        BACKSTRIDE_HOST=settings.host,
+        BACKSTRIDE_PORT=str(settings.port),
+        BACKSTRIDE_SECRET_KEY=settings.secret_key or secrets.token_hex(32),
+    )
+    console.print(
+        f"backstride dashboard: http://{shown}:{settings.port}  ({workers} processes; "
+        "Ctrl+C stops it)"
+    )
     uvicorn.run(
-        web_app,
+        "backstride.web.app:create_app_from_environment",
+        factory=True,
+        workers=workers,
         host=settings.host,
         port=settings.port,
         log_level="warning",

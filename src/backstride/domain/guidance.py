@@ -15,6 +15,7 @@ explains each rule in plain words. Sections (``§``) refer to EVIDENCE.md.
 from __future__ import annotations
 
 import math
+import re
 import statistics
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -148,6 +149,7 @@ class RunFacts:
     hard: bool = False
     has_heart_rate: bool = False
     gear: str | None = None
+    notes: str | None = None
 
     @property
     def speed_m_s(self) -> float | None:
@@ -745,7 +747,7 @@ def rule_progression(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
 
 
 def rule_acute_chronic(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
-    d = state.day(0)
+    d = state.last_complete_day
     if d is None or d.load_ratio is None or d.load_ratio < p.load_ratio_caution:
         return []
     return [
@@ -1425,6 +1427,52 @@ def rule_missing_data(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
     return out
 
 
+# ---------------------------------------------------------------------------------------------
+# Warm-up (§10; implication 14)
+
+_WARM = r"warm[\s-]?up"
+_SKIPPED = re.compile(
+    rf"\b(?:no|skip|skipped|skipping|without|forgot|missed)\b[^.;\n]{{0,25}}{_WARM}"
+    rf"|{_WARM}[^.;\n]{{0,15}}\b(?:skipped|missed|forgotten)\b",
+    re.IGNORECASE,
+)
+
+
+def warm_up_skipped(text: str | None) -> bool:
+    """Whether a run's name or notes say the warm-up was skipped ("skipped the warm-up walk",
+    "no warm-up", "warm-up missed")."""
+    return bool(text) and _SKIPPED.search(text or "") is not None
+
+
+def rule_warm_up(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
+    skipped = [r for r in state.runs_since(p.warm_up_window_days) if warm_up_skipped(r.notes)]
+    if not skipped:
+        return []
+    last = skipped[-1]
+    return [
+        Finding(
+            id="routine.no_warm_up",
+            level="caution",
+            title="Warm up before you run",
+            reason=(
+                f"Your notes say you skipped the warm-up on {len(skipped)} run"
+                f"{'s' if len(skipped) > 1 else ''} in the last {p.warm_up_window_days} days "
+                f"(last on {_on(last.day)}). A few minutes of brisk walking and easy drills get "
+                "the back and legs ready; warm-up programmes cut injuries in other sports."
+            ),
+            evidence={
+                "runs": [r.activity_id for r in skipped],
+                "last_on": last.day.isoformat(),
+            },
+            source="NHS Couch to 5K; Herman 2012 (FIFA 11+) " + ev("10", 14),
+            action=(
+                "Before every run: 5 minutes of brisk walking, then a few leg swings, knee lifts "
+                "and easy skips."
+            ),
+        )
+    ]
+
+
 RULES: tuple[Rule, ...] = (
     rule_red_flags,
     rule_clearance,
@@ -1447,6 +1495,7 @@ RULES: tuple[Rule, ...] = (
     rule_flexibility,
     rule_past_injury,
     rule_stride,
+    rule_warm_up,
     rule_selftest_data,
     rule_missing_data,
 )
@@ -1749,6 +1798,7 @@ def plan_today(
         )
         details = [
             f"Distance: {limit}.",
+            "Warm-up: 5 minutes of brisk walking first.",
             "Pace: easy enough to talk in full sentences; walk breaks are fine.",
             "Ground: flat and even; walk any steep downhill.",
         ]
@@ -1778,7 +1828,8 @@ def plan_today(
             "Nothing in your records argues against your planned run. Warm up with 5 minutes "
             "of brisk walking, and check in tomorrow morning."
             if not cautions
-            else "You can run as planned; keep these in mind:"
+            else "You can run as planned. Warm up with 5 minutes of brisk walking, and keep "
+            "these in mind:"
         ),
         details=tuple(notes),
         route=route,

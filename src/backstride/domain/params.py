@@ -430,6 +430,16 @@ class GuidanceParams:
         0.3,
     )
 
+    # --- warm-up (EVIDENCE 10, implication 14) ---
+    warm_up_window_days: int = _g(
+        14,
+        "Own choice: runs of the last 14 days whose notes say the warm-up was skipped. "
+        "EVIDENCE 10 and implication 14: a 5-minute brisk walk plus dynamic drills before "
+        "runs (NHS Couch to 5K; neuromuscular warm-ups RR 0.67, Herman 2012).",
+        1,
+        56,
+    )
+
     # --- today's session ---
     cap_window_days: int = _g(
         30,

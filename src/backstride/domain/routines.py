@@ -224,7 +224,8 @@ def check_minutes(kind: RoutineKind, minutes: int | None) -> int:
     low, high = MINUTES_RANGE[kind]
     if not low <= minutes <= high:
         raise InvalidInputError(
-            f"A {ROUTINE_TITLES[kind].lower()} of {minutes} minutes is outside {low}-{high}.",
+            f"{minutes} minutes is outside the range of the {ROUTINE_TITLES[kind].lower()} "
+            f"routine ({low}-{high} minutes).",
             hint=f"Give --minutes between {low} and {high}.",
         )
     return minutes

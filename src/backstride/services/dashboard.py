@@ -127,6 +127,7 @@ def weekly_totals(app: App, *, on: date, weeks: int) -> list[WeekTotals]:
 
 
 MISSING_RPE_DAYS = 14
+MAX_WARNING_ITEMS = 3
 FAILED_IMPORT_DAYS = 14
 
 
@@ -157,9 +158,9 @@ def _attention(
             )
         )
     with_warnings = [r for r in rows if r.local_date > on - timedelta(days=7) and r.warnings]
-    for row in with_warnings:
+    for row in sorted(with_warnings, key=lambda r: r.start_at, reverse=True):
         warnings = json.loads(row.warnings or "[]")
-        if warnings:
+        if warnings and sum(1 for i in items if i.kind == "import_warning") < MAX_WARNING_ITEMS:
             items.append(
                 AttentionItem(
                     kind="import_warning",

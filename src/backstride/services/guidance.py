@@ -25,6 +25,7 @@ from backstride.adapters.db.body_repos import (
 from backstride.adapters.db.metrics_repo import MetricsRepo
 from backstride.adapters.db.metrics_tables import ActivityMetricsRow
 from backstride.adapters.db.repos import ActivityRepo
+from backstride.adapters.db.tables import ActivityRow
 from backstride.domain.activity import RUN_SPORTS, Sport, Surface
 from backstride.domain.body import clearance_needed
 from backstride.domain.guidance import (
@@ -112,7 +113,7 @@ def _descent_bands(analysis_json: str) -> tuple[tuple[float, float], ...]:
     return tuple(out)
 
 
-def _run_facts(row: ActivityMetricsRow, gear: str | None) -> RunFacts:
+def _run_facts(row: ActivityMetricsRow, activity: ActivityRow | None) -> RunFacts:
     return RunFacts(
         activity_id=row.activity_id,
         day=row.day,
@@ -126,7 +127,12 @@ def _run_facts(row: ActivityMetricsRow, gear: str | None) -> RunFacts:
         surface=Surface(row.surface) if row.surface else None,
         hard=row.hard,
         has_heart_rate=row.trimp is not None,
-        gear=gear,
+        gear=activity.gear if activity is not None else None,
+        notes=(
+            ". ".join(t for t in (activity.name, activity.notes) if t)
+            if activity is not None
+            else None
+        ),
     )
 
 
@@ -163,8 +169,8 @@ def build_state(app: App, *, on: date, params: GuidanceParams) -> GuidanceState:
             for r in MetricsRepo(session).list_rows(aid, since=since, until=on)
             if r.sport in RUN_SPORT_VALUES
         ]
-        gear_by_id = {
-            r.id: r.gear
+        activity_by_id = {
+            r.id: r
             for r in ActivityRepo(session).list_rows(
                 aid, since=since, until=on, sports=RUN_SPORT_VALUES
             )
@@ -181,7 +187,7 @@ def build_state(app: App, *, on: date, params: GuidanceParams) -> GuidanceState:
     if screening is not None and screening.answered_on > on:
         screening = None
     runs = tuple(
-        _run_facts(r, gear_by_id.get(r.activity_id))
+        _run_facts(r, activity_by_id.get(r.activity_id))
         for r in sorted(rows, key=lambda r: (r.day, r.activity_id))
     )
     refs = [RunRef(r.activity_id, r.day) for r in runs]

@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import PlainTextResponse, Response
 
 from backstride import __version__
-from backstride.config import Settings
+from backstride.config import Settings, get_settings
 from backstride.errors import BackstrideError
 from backstride.services.context import App
 from backstride.web.cache import ResultCache
@@ -61,7 +61,7 @@ def _describe(request: Request, exc: Exception) -> tuple[int, str, str | None, l
     if isinstance(exc, RequestValidationError):
         details = [
             {
-                "field": ".".join(str(p) for p in err.get("loc", ()) if p not in ("query", "body")),
+                "field": ".".join(str(p) for p in err.get("loc", ()) if p not in ("query", "body", "path")),
                 "problem": str(err.get("msg", "invalid")),
             }
             for err in exc.errors()
@@ -76,7 +76,7 @@ def _describe(request: Request, exc: Exception) -> tuple[int, str, str | None, l
     log.error("Unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
     return (
         500,
-        "Something unexpected went wrong; nothing was changed by this request.",
+        "Something unexpected went wrong.",
         "The details are in the server's log. Please report it.",
         [],
     )
@@ -158,3 +158,12 @@ def create_app(
     web_app.add_middleware(TrustedHostMiddleware, allowed=hosts)
     web_app.add_middleware(SecurityHeadersMiddleware)
     return web_app
+
+
+def create_app_from_environment() -> FastAPI:
+    """The app for one of several worker processes (``backstride serve --workers N``).
+
+    The settings come from ``BACKSTRIDE_*`` variables and the config file, as the parent
+    process set them (database, host, port and a shared form-token key).
+    """
+    return create_app(get_settings())

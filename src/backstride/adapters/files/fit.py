@@ -70,17 +70,18 @@ Decisions on damaged and odd files
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import struct
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
 
 from backstride.adapters.files import fit_profile as P
-from backstride.domain.activity import Activity, DeviceTotals, FloatArray, Lap, Sport, map_sport
+from backstride.domain.activity import Activity, DeviceTotals, FloatArray, Lap, map_sport
 from backstride.domain.samples import assemble_activity
 from backstride.errors import (
     ActivityFileError,
@@ -189,14 +190,17 @@ def compute_fit_crc(data: bytes | memoryview) -> int:
     u8 = np.frombuffer(data, dtype=np.uint8)
     masks = _crc_masks()
     if n < _CRC_PERIOD:
-        tail = masks.view(np.uint8)[:, _CRC_PERIOD - n : _CRC_PERIOD] & u8
-        parities = np.bitwise_xor.reduce(tail, axis=1).tolist()
+        # Only the last n bytes of the block are non-zero: use the masks from the last
+        # 8-byte boundary before them on.
+        skip = (_CRC_PERIOD - n) // 8
+        block = np.zeros(_CRC_PERIOD + 1 - 8 * skip, dtype=np.uint8)
+        block[block.size - 1 - n : block.size - 1] = u8
+        folded = masks[:, skip:] & block.view(np.uint64)
+        parities = np.bitwise_xor.reduce(folded, axis=1).tolist()
     else:
         head = n % _CRC_PERIOD
         block = np.zeros(_CRC_PERIOD + 1, dtype=np.uint8)
-        block[:_CRC_PERIOD] = np.bitwise_xor.reduce(
-            u8[head:].reshape(-1, _CRC_PERIOD), axis=0
-        )
+        block[:_CRC_PERIOD] = np.bitwise_xor.reduce(u8[head:].reshape(-1, _CRC_PERIOD), axis=0)
         if head:
             block[_CRC_PERIOD - head : _CRC_PERIOD] ^= u8[:head]
         parities = np.bitwise_xor.reduce(masks & block.view(np.uint64), axis=1).tolist()
@@ -211,6 +215,7 @@ def compute_fit_crc(data: bytes | memoryview) -> int:
 # --------------------------------------------------------------------------------------
 
 _STRETCH_AFTER: Final = 12  # single messages in a row before trying a regex stretch
+_STRETCH_MAX: Final = 512  # messages per regex stretch, then the run detection gets a turn
 _MAX_COMPILES: Final = 24  # new regexes per file, bounding the cost on odd files
 _STRETCH_CACHE_SEEN: set[tuple[int, ...]] = set()
 
@@ -232,10 +237,13 @@ def _stretch_patterns(sizes: tuple[int, ...]) -> tuple[re.Pattern[bytes], re.Pat
         alternatives.append(b"[" + cls + b"]" + tail)
     body = b"|".join(alternatives)
     every = b"".join(re.escape(bytes([h])) for hs in by_size.values() for h in hs)
-    stretch = re.compile(b"(?>" + body + b")*+", re.DOTALL)
+    stretch = re.compile(b"(?>" + body + b"){0,%d}+" % _STRETCH_MAX, re.DOTALL)
     one = re.compile(b"(?=([" + every + b"]))(?>" + body + b")", re.DOTALL)
     return stretch, one
 
+
+_RowItem = tuple[int, int, int, bool]  # column, raw byte count (0: numeric), invalid, float?
+_RowReader = tuple[Callable[[bytes, int], tuple[Any, ...]], list[_RowItem]]
 
 
 @dataclass(slots=True)
@@ -250,6 +258,7 @@ class _Layout:
     runs: list[tuple[int, int, int]] = field(default_factory=list)  # (start, count, stride)
     chunks: list[IntArray] = field(default_factory=list)  # offsets found by regex stretches
     access: dict[tuple[int, int | None], _FieldAccess | None] = field(default_factory=dict)
+    readers: dict[int, _RowReader | None] = field(default_factory=dict)  # by id(specs)
 
 
 class _WalkStatus:
@@ -294,18 +303,21 @@ class _Walker:
         if lid is None:
             big = key[0] != 0
             global_num = int.from_bytes(key[1:3], "big" if big else "little")
-            fields: dict[int, tuple[int, int, int]] = {}
-            offset = 1
-            for i in range(6, 6 + 3 * n_fields, 3):
-                num, size, base = data[pos + i], data[pos + i + 1], data[pos + i + 2]
-                fields[num] = (offset, size, base & P.BASE_TYPE_MASK)
-                offset += size
+            body = key[4 : 4 + 3 * n_fields]
+            sizes = body[1::3]
+            offsets = itertools.accumulate(sizes, initial=1)
+            fields = {
+                num: (offset, size, base & P.BASE_TYPE_MASK)
+                for num, offset, size, base in zip(
+                    body[0::3], offsets, sizes, body[2::3], strict=False
+                )
+            }
+            total = 1 + sum(sizes)
             if h & 0x20:
-                dev_start = pos + 7 + 3 * n_fields
-                offset += sum(data[dev_start + 1 : end : 3])
+                total += sum(key[4 + 3 * n_fields + 2 :: 3])
             lid = len(self.layouts)
             self.layout_ids[key] = lid
-            self.layouts.append(_Layout(global_num, offset, big, fields))
+            self.layouts.append(_Layout(global_num, total, big, fields))
         local = h & 0x0F
         self.local_layout[local] = lid
         self.sizes[local] = self.layouts[lid].size
@@ -352,6 +364,7 @@ class _Walker:
                                     break
                                 k *= 4
                             prev_h, prev_pos, prev_size = h, pos - size, size
+                            streak = 0
                             continue
                     elif hn == prev_h and prev_pos + prev_size == pos:
                         period = size + prev_size
@@ -375,6 +388,7 @@ class _Walker:
                                     break
                                 k *= 4
                             prev_h, prev_pos = hn, pos - prev_size
+                            streak = 0
                             continue
                 lay.singles.append(pos)
                 prev_h, prev_pos, prev_size = h, pos, size
@@ -415,8 +429,8 @@ class _Walker:
         """Find the data messages from ``pos`` with a regex; return where they stop.
 
         Between two definitions every data message's size follows from its header byte, so
-        ``(?>h0.{s0-1}|h1.{s1-1}|...)*+`` matches the longest run of complete data messages
-        in C, and ``findall`` with a look-ahead capture yields their header bytes; offsets
+        ``(?>h0.{s0-1}|h1.{s1-1}|...){0,512}+`` matches a run of complete data messages in
+        C, and ``findall`` with a look-ahead capture yields their header bytes; offsets
         are then a cumulative sum of sizes. This replaces the Python loop on irregular
         streams (``record, hrv, hrv, record, event, ...``). Compressed-timestamp headers,
         definitions and undefined types end the match and go back to the Python loop.
@@ -441,7 +455,7 @@ class _Walker:
         np.cumsum(sizes[:-1], out=offsets[1:])
         offsets[1:] += pos
         lids = np.array(self.local_layout, dtype=np.int64)[locals_]
-        for lid in np.unique(lids).tolist():
+        for lid in np.flatnonzero(np.bincount(lids)).tolist():
             self.layouts[lid].chunks.append(offsets[lids == lid])
         return end
 
@@ -509,7 +523,7 @@ _STRUCT_CODES: Final = {
 }
 # Message types with at most this many messages are decoded in plain Python (struct),
 # which beats numpy's per-call overhead for a handful of sessions, laps or file_ids.
-_SMALL_TABLE: Final = 48
+_SMALL_TABLE: Final = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -547,6 +561,46 @@ def _field_access(lay: _Layout, spec: P.FieldSpec, n_bytes: int | None) -> _Fiel
                 access = _FieldAccess(offset, fmt, bt.invalid, bt.dtype.startswith("f"))
     cache[key] = access
     return access
+
+
+def _row_reader(
+    lay: _Layout, specs: Mapping[str, P.FieldSpec], raw_bytes: Mapping[str, int]
+) -> _RowReader | None:
+    """One ``struct`` unpacking every wanted field of a message of ``lay`` (cached).
+
+    Used for message types with few messages (sessions, laps, file_id...), where a Python
+    loop beats numpy's per-call overhead.
+    """
+    key = id(specs)
+    if key in lay.readers:
+        return lay.readers[key]
+    present: list[tuple[int, int, str, _RowItem]] = []
+    for col, (name, spec) in enumerate(specs.items()):
+        access = _field_access(lay, spec, raw_bytes.get(name))
+        if access is None:
+            continue
+        if access.fmt.startswith("bytes"):
+            nbytes = int(access.fmt[5:])
+            present.append((access.offset, nbytes, f"{nbytes}s", (col, nbytes, 0, False)))
+        else:
+            code = _STRUCT_CODES[access.fmt[1:]]
+            size = struct.calcsize(code)
+            present.append((access.offset, size, code, (col, 0, access.invalid, access.is_float)))
+    reader: _RowReader | None = None
+    if present:
+        present.sort(key=lambda item: item[0])
+        parts = [">" if lay.big_endian else "<"]
+        cursor = 0
+        items: list[_RowItem] = []
+        for offset, size, code, item in present:
+            if offset < cursor:  # overlapping fields: a malformed definition
+                continue
+            parts.append(f"{offset - cursor}x{code}" if offset > cursor else code)
+            cursor = offset + size
+            items.append(item)
+        reader = (struct.Struct("".join(parts)).unpack_from, items)
+    lay.readers[key] = reader
+    return reader
 
 
 @dataclass(slots=True)
@@ -618,7 +672,9 @@ class _Decoder:
             starts, counts, strides = r[:, 0], r[:, 1], r[:, 2]
             first = np.cumsum(counts) - counts
             step = np.arange(int(counts.sum()), dtype=np.int64) - np.repeat(first, counts)
-            pos = np.concatenate([pos, np.repeat(starts, counts) + step * np.repeat(strides, counts)])
+            pos = np.concatenate(
+                [pos, np.repeat(starts, counts) + step * np.repeat(strides, counts)]
+            )
             lay_idx = np.concatenate([lay_idx, np.repeat(np.repeat(ids, n_runs), counts)])
         if pos.size > 1 and not bool(np.all(pos[1:] > pos[:-1])):
             order = np.argsort(pos, kind="stable")
@@ -645,19 +701,6 @@ class _Decoder:
         else:
             values[raw == access.invalid] = np.nan
         return values
-
-    def _scalar(self, access: _FieldAccess | None, at: int) -> float:
-        if access is None:
-            return np.nan
-        if access.fmt.startswith("bytes"):
-            raw = self.data[at : at + int(access.fmt[5:])]
-            return np.nan if raw.count(0xFF) == len(raw) else float(int.from_bytes(raw, "little"))
-        value = struct.unpack_from(
-            access.fmt[0] + _STRUCT_CODES[access.fmt[1:]], self.data, at
-        )[0]
-        if access.is_float:
-            return float(value) if np.isfinite(value) else np.nan
-        return np.nan if value == access.invalid else float(value)
 
     def table(
         self,
@@ -694,13 +737,26 @@ class _Decoder:
                 key=lambda e: e[0],
             )
             positions = np.array([e[0] for e in entries], dtype=np.int64)
-            for name, spec in numeric.items():
-                nb = raw_bytes.get(name)
-                values = []
-                for p, lay in entries:
-                    access = _field_access(lay, spec, nb)
-                    values.append(self._scalar(access, p + access.offset if access else 0))
-                columns[name] = np.array(values, dtype=np.float64)
+            rows = [[np.nan] * len(numeric) for _ in entries]
+            for row, (p, lay) in zip(rows, entries, strict=True):
+                reader = _row_reader(lay, numeric, raw_bytes)
+                if reader is None:
+                    continue
+                unpack, items = reader
+                for (index, nbytes, invalid, is_float), value in zip(
+                    items, unpack(self.data, p), strict=True
+                ):
+                    if nbytes:
+                        if value.count(0xFF) != nbytes:
+                            row[index] = float(int.from_bytes(value, "little"))
+                    elif is_float:
+                        if np.isfinite(value):
+                            row[index] = float(value)
+                    elif value != invalid:
+                        row[index] = float(value)
+            table = np.array(rows, dtype=np.float64).reshape(len(entries), len(numeric))
+            for i, name in enumerate(numeric):
+                columns[name] = np.ascontiguousarray(table[:, i])
             entry_layouts = [lay for _, lay in entries]
         else:
             positions, lay_idx = self._messages(layouts)
@@ -1274,9 +1330,7 @@ def _build_activity(
         epoch = np.array([start_epoch_s])
         columns = {}
         if mask.any():
-            warnings.append(
-                "The records carry no time, so only the device's totals are available."
-            )
+            warnings.append("The records carry no time, so only the device's totals are available.")
         else:
             warnings.append("No samples were recorded; only the device's totals are available.")
     elif mask.any():

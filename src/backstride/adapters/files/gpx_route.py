@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -61,6 +62,20 @@ def _float(text: str | None) -> float:
     return value if math.isfinite(value) else math.nan
 
 
+def _remember_name(point: Any, owner: str, names: dict[str, str]) -> None:
+    """The ``<name>`` of the track or route a point belongs to, read before the points (and
+    the name before them) are freed."""
+    parent = point.getparent()
+    if parent is not None and local_name(parent.tag) == "trkseg":
+        parent = parent.getparent()
+    if parent is None:
+        return
+    for child in parent:
+        if local_name(child.tag) == "name" and child.text and child.text.strip():
+            names[owner] = child.text.strip()
+            return
+
+
 def _read(data: bytes) -> GpxCourse:
     stream = iter_elements(data, tags=_TAGS)
     if stream.prolog.root_name not in (None, "gpx"):
@@ -72,6 +87,9 @@ def _read(data: bytes) -> GpxCourse:
     for _event, el in stream.events:
         kind = local_name(el.tag)
         if kind in ("trkpt", "rtept"):
+            owner = "trk" if kind == "trkpt" else "rte"
+            if owner not in names:
+                _remember_name(el, owner, names)
             lat, lon = _float(el.get("lat")), _float(el.get("lon"))
             if (
                 math.isfinite(lat)
@@ -90,9 +108,6 @@ def _read(data: bytes) -> GpxCourse:
                 pts.ele.append(ele)
             release(el)
         elif kind in ("trk", "rte"):
-            name = child_texts(el).get("name")
-            if name and kind not in names:
-                names[kind] = name
             el.clear()
     root = stream.finish()
     if local_name(root.tag) != "gpx":

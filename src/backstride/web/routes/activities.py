@@ -48,7 +48,6 @@ from backstride.web.views import (
 
 router = APIRouter(include_in_schema=False)
 
-SPIKE_WEEKS = 1
 SURFACE_CHOICES = tuple(s.value for s in Surface)
 
 
@@ -131,7 +130,6 @@ class ActivityPage:
     charts: ActivityCharts
     spike: RunSpike | None
     warnings: list[str]
-    streams: list[str]
 
 
 def activity_page_data(web: WebState, activity_id: int) -> ActivityPage:
@@ -151,7 +149,6 @@ def _activity_page(web: WebState, activity_id: int) -> ActivityPage:
         charts=activity_charts(activity, analysis),
         spike=spike,
         warnings=list(json.loads(row.warnings or "[]")),
-        streams=sorted(activity.streams.present()),
     )
 
 
@@ -202,8 +199,8 @@ def _form_edit(form: dict[str, str]) -> ActivityEdit:
         sport=form.get("sport") or None,
         surface=form.get("surface") or None,
         rpe=rpe,
-        notes=form.get("notes", "").replace("\r\n", "\n") if "notes" in form else None,
-        name=form.get("name", "").strip() or None if "name" in form else None,
+        notes=form["notes"].replace("\r\n", "\n") if "notes" in form else None,
+        name=form.get("name", "").strip() or None,
     )
 
 

@@ -1,0 +1,59 @@
+"""The demo athlete's story through the daily guidance: the spike after week 9, the downhill
+after week 12, the worn shoes, and a calm ``run`` on the quiet last day."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+import pytest
+
+from backstride.config import get_settings
+from backstride.services.context import App
+from backstride.services.demo_load import DemoLoaded, load_demo
+from backstride.services.guidance import TodayAdvice, today
+
+END = date(2026, 3, 15)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[App, DemoLoaded]]:
+    root = tmp_path_factory.mktemp("demo-guidance")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("BACKSTRIDE_CONFIG_FILE", str(root / "no-config.toml"))
+        app = App(get_settings(db=str(root / "demo.sqlite3"), data_dir=str(root / "data")))
+    loaded = load_demo(app, root / "files", seed=7, end_day=END)
+    yield app, loaded
+    app.close()
+
+
+def _ids(advice: TodayAdvice) -> list[str]:
+    return [f.id for f in advice.findings]
+
+
+def test_the_day_after_the_week_9_spike(demo: tuple[App, DemoLoaded]) -> None:
+    app, loaded = demo
+    advice = today(app, on=loaded.story.spike_run_date + timedelta(days=1))
+    spike = next(f for f in advice.findings if f.id == "load.single_run_spike")
+    assert spike.evidence["spike_pct"] >= 50
+    assert spike.level == "reduce"
+    assert advice.decision in ("run_easy", "cross_train", "rest")
+
+
+def test_the_day_after_the_week_12_downhill(demo: tuple[App, DemoLoaded]) -> None:
+    app, loaded = demo
+    advice = today(app, on=loaded.story.downhill_run_date + timedelta(days=1))
+    downhill = next(f for f in advice.findings if f.id == "terrain.downhill")
+    assert downhill.evidence["steep_descent_m"] >= 1000
+    assert downhill.level == "reduce"  # she has stenosis
+    assert "pain.leg_symptom_pattern" in _ids(advice)
+
+
+def test_the_worn_shoes_and_a_quiet_day_to_run(demo: tuple[App, DemoLoaded]) -> None:
+    app, loaded = demo
+    advice = today(app, on=loaded.story.end)
+    assert advice.decision == "run"
+    worn = next(f for f in advice.findings if f.id == "gear.shoes_worn")
+    assert worn.evidence["shoe"] == "Daily trainer"
+    assert worn.evidence["km"] >= 700
+    assert all(f.level in ("info", "caution") for f in advice.findings)
