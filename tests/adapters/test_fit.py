@@ -736,9 +736,7 @@ def mutated_fit(draw: st.DrawFn) -> bytes:
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(data=mutated_fit())
-def test_damaged_input_only_raises_backstride_errors(data: bytes) -> None:
-    if not FIT_FILES:
-        pytest.skip("corpus missing")
+def test_damaged_input_only_raises_backstride_errors(activities_dir: Path, data: bytes) -> None:
     try:
         activities = parse_fit(data)
     except BackstrideError:

@@ -299,7 +299,7 @@ def test_leg_symptoms_on_walking_without_a_diagnosis_need_a_doctor(calm: Runner)
 def test_a_skipped_warm_up_is_noted_and_the_advice_warms_up(calm: Runner) -> None:
     calm.ok("activity", "edit", str(_saturday_run_id(calm)), "--notes", "Skipped the warm-up walk.")
     answer = calm.today(D)
-    f = finding(answer, "routine.no_warm_up")
+    f = finding(answer, "warmup.skipped")
     assert f["level"] == "caution"
     assert answer["decision"] == "run"
     assert "brisk walking" in answer["advice"]["summary"]

@@ -28,6 +28,7 @@ from backstride.domain.guidance import (
     RunFacts,
     SavedRoute,
     TodayPlan,
+    WarmUpSkip,
     compute_findings,
     plan_today,
 )
@@ -82,6 +83,7 @@ class World:
     tests: list[SelfTestResult] = field(default_factory=list)
     shoes: list[Shoe] = field(default_factory=list)
     routes: list[SavedRoute] = field(default_factory=list)
+    warm_up_skips: list[WarmUpSkip] = field(default_factory=list)
 
     # --- editing ---
     def runs(self) -> list[Session]:
@@ -179,6 +181,7 @@ class World:
             ),
             rotation=rotation_nudge(self.shoes, uses, today=self.today),
             routes=tuple(self.routes),
+            warm_up_skips=tuple(self.warm_up_skips),
         )
 
     def findings(self, params: GuidanceParams = DEFAULT_GUIDANCE_PARAMS) -> tuple[Finding, ...]:

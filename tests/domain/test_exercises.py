@@ -158,6 +158,11 @@ def test_cross_training_entries_need_minutes_and_matching_works() -> None:
         parse_library(data)
     data = copy.deepcopy(raw_library())
     cycling = next(e for e in data["exercise"] if e["id"] == "cycling")
+    cycling["spares"] = ["glutes"]
+    with pytest.raises(InvalidInputError, match="both worked and spared"):
+        parse_library(data)
+    data = copy.deepcopy(raw_library())
+    cycling = next(e for e in data["exercise"] if e["id"] == "cycling")
     cycling["dose"] = {"reps": 10}
     with pytest.raises(InvalidInputError, match="dosed in minutes"):
         parse_library(data)
@@ -173,3 +178,19 @@ def test_dose_text_reads_plainly() -> None:
     assert library.get("knee-to-chest").dose.text() == "2 x 30 s hold, each side"
     assert library.get("brisk-walk").dose.text() == "5 min"
     assert library.get("pelvic-tilt").dose.text() == "10 reps"
+
+
+def test_docs_list_every_exercise_and_the_counts() -> None:
+    from pathlib import Path
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "plan.md").read_text("utf-8")
+    library = read_exercise_library()
+    for e in library.exercises:
+        assert f"`{e.id}`" in docs, e.id
+    assert f"{len(library)} exercises" in docs
+    words = {
+        Muscle.LUMBAR_EXTENSORS: "lumbar extensors",
+        Muscle.HIP_FLEXORS: "hip flexors",
+    }
+    for muscle, count in library.coverage().items():
+        assert f"{words.get(muscle, muscle.value)} {count}" in docs, muscle

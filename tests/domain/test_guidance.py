@@ -17,6 +17,7 @@ from backstride.domain.guidance import (
     DECISIONS,
     LEVELS,
     Finding,
+    WarmUpSkip,
     decide,
     expected_cadence_spm,
     gentlest_route,
@@ -705,18 +706,27 @@ def test_run_walk_sessions_are_not_judged_for_stride() -> None:
 def test_a_skipped_warm_up_in_the_notes_is_a_caution() -> None:
     w = calm()
     w.runs()[-1].notes = "Felt good. Skipped the warm-up walk."
-    f = w.get("routine.no_warm_up")
+    f = w.get("warmup.skipped")
     assert f.level == "caution" and "brisk walking" in f.action
+
+
+def test_a_skipped_warm_up_followed_by_pain_in_the_routine_log_is_a_caution() -> None:
+    w = calm()
+    w.warm_up_skips.append(WarmUpSkip(activity_id=7, day=days_ago(2), worst_pain=4))
+    f = w.get("warmup.skipped")
+    assert f.evidence["skipped_then_pain"] == 1 and f.evidence["runs"] == [7]
+    w.warm_up_skips = [WarmUpSkip(7, days_ago(P.warm_up_window_days), 4)]
+    assert "warmup.skipped" not in w.ids()
 
 
 def test_a_warm_up_mentioned_as_done_or_long_ago_does_not_fire() -> None:
     w = calm()
     w.runs()[-1].notes = "Warm-up walk first, then easy."
-    assert "routine.no_warm_up" not in w.ids()
+    assert "warmup.skipped" not in w.ids()
     w = calm()
     old = [s for s in w.runs() if s.day <= days_ago(P.warm_up_window_days)]
     old[-1].notes = "no warm-up"
-    assert "routine.no_warm_up" not in w.ids()
+    assert "warmup.skipped" not in w.ids()
 
 
 # --- missing data ------------------------------------------------------------------------------

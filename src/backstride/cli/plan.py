@@ -65,7 +65,8 @@ def print_day(view: PlanDayView) -> None:
             say(guidance["summary"])
         say("")
     if data["kind"] == "paused":
-        say(f"The plan is paused. {data['note'] or ''}".strip(), style="bold yellow")
+        urgent = data["gate"]["urgency"] == "emergency"
+        say(data["note"] or "The plan is paused.", style="bold red" if urgent else "bold yellow")
         return
     say(f"Today: {data['title']}" + (" (projected)" if data["projected"] else ""))
     if data["note"]:

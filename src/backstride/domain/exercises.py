@@ -297,6 +297,8 @@ def parse_exercise(raw: Mapping[str, Any], *, index: int) -> Exercise:
         raise _bad(where, "only cross-training entries say what they work and spare")
     if is_cross and set(works) != set(targets):
         raise _bad(where, "a cross-training entry's 'works' must equal its 'targets'")
+    if set(works) & set(spares):
+        raise _bad(where, "a group cannot be both worked and spared")
     dose = _dose(raw.get("dose"), where)
     if is_cross and dose.minutes is None:
         raise _bad(where, "cross-training is dosed in minutes")

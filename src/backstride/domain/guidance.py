@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 from backstride.domain.activity import Sport, Surface
 from backstride.domain.body import ClearanceState, Condition, Experience, Profile
-from backstride.domain.load import LOAD_RATIO_CAVEAT, DayLoad, LoadReport
+from backstride.domain.load import DayLoad, LoadReport
 from backstride.domain.pain import (
     CLAUDICATION_SOURCE,
     RED_FLAG_SOURCE,
@@ -165,6 +165,17 @@ class RunFacts:
 
 
 @dataclass(frozen=True, slots=True)
+class WarmUpSkip:
+    """A run on a day whose warm-up was logged as skipped, or not logged once the runner logs
+    routines, and that was followed by pain (from the routine log; see
+    :func:`backstride.domain.routines.find_warmup_skips`)."""
+
+    activity_id: int
+    day: date
+    worst_pain: int | None
+
+
+@dataclass(frozen=True, slots=True)
 class SavedRoute:
     """A saved route as guidance sees it (its cached taxing score)."""
 
@@ -208,6 +219,7 @@ class GuidanceState:
     shoes: tuple[ShoeStatus, ...] = ()
     rotation: str | None = None
     routes: tuple[SavedRoute, ...] = field(default=())
+    warm_up_skips: tuple[WarmUpSkip, ...] = ()
 
     @property
     def careful(self) -> bool:
@@ -757,8 +769,10 @@ def rule_acute_chronic(state: GuidanceState, p: GuidanceParams) -> list[Finding]
             title="This week is much busier than your usual weeks",
             reason=(
                 f"Your training load over the last week is {_f(d.load_ratio, 2)} times your "
-                "load over the last four weeks (the 'acute:chronic ratio'; 1.5 or more was called "
-                "a 'danger zone' in team sports). " + LOAD_RATIO_CAVEAT
+                "average over the last four weeks (the 'acute:chronic ratio'; 1.5 or more was "
+                "called a 'danger zone' in team sports). This measure is contested: later studies "
+                "found it predicts injuries hardly better than chance. So backstride shows it "
+                "only as background; it never changes your plan."
             ),
             evidence={
                 "load_ratio": round(d.load_ratio, 2),
@@ -1139,28 +1153,48 @@ def rule_uneven(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
 # Body and history (§3, §5, §10; implication 14)
 
 
+_RATIO_WORDS: Mapping[str, str] = {
+    "flexion/extension": "stomach hold divided by back hold",
+    "left/right side bridge": "left side hold divided by right side hold",
+    "left side bridge/extension": "left side hold divided by back hold",
+    "right side bridge/extension": "right side hold divided by back hold",
+}
+_RATIO_MEANING: Mapping[str, str] = {
+    "flexion/extension": "your back muscles tire sooner than your stomach muscles",
+    "left/right side bridge": "one side of your trunk tires sooner than the other",
+    "left side bridge/extension": "your back muscles tire early compared with your side muscles",
+    "right side bridge/extension": "your back muscles tire early compared with your side muscles",
+}
+
+
 def rule_core(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
     report = state.selftests
     if report is None:
         return []
-    off = [r for r in report.ratios if r.ok is False]
+    off = [r for r in report.ratios if r.ok is False and r.value is not None]
     if not off:
         return []
+    parts = [
+        f"{_RATIO_WORDS.get(r.name, r.name)} is {r.value:.2f} (should be {r.target}), so "
+        f"{_RATIO_MEANING.get(r.name, 'the holds are out of balance')}"
+        for r in off
+        if r.value is not None
+    ]
     return [
         Finding(
             id="body.core_endurance",
             level="caution",
             title="Your trunk muscles are out of balance",
             reason=(
-                "Your last hold tests show: "
-                + " ".join(f"{r.name} {r.value:.2f} (target {r.target}): {r.text}" for r in off)
-                + " Balanced endurance of the trunk muscles protects the back."
+                "In your last hold tests, "
+                + "; ".join(parts)
+                + ". Trunk muscles that last equally long protect the back."
             ),
             evidence={r.name: {"value": r.value, "target": r.target} for r in off},
             source="McGill 1999 " + ev("5") + "; Lauersen 2014 " + ev("10", 14),
             action=(
-                "Do a core routine 2-3 times a week (curl-up, side bridge, bird-dog), and "
-                "repeat the tests in 6 weeks: `backstride selftest report`."
+                "Do a core routine 2-3 times a week (curl-up, side bridge, bird-dog; "
+                "`backstride routine core` shows them), and repeat the tests in 6 weeks."
             ),
         )
     ]
@@ -1195,7 +1229,7 @@ def rule_flexibility(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
             reason=(
                 "Your last flexibility tests: "
                 + "; ".join(
-                    f"{TESTS[a.name].title.lower()} {format_value(a.name, a.latest.value)}"
+                    f"{TESTS[a.name].title}: {format_value(a.name, a.latest.value)}"
                     for a in low
                     if a.latest is not None
                 )
@@ -1445,29 +1479,43 @@ def warm_up_skipped(text: str | None) -> bool:
 
 
 def rule_warm_up(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
-    skipped = [r for r in state.runs_since(p.warm_up_window_days) if warm_up_skipped(r.notes)]
-    if not skipped:
+    start = state.today - timedelta(days=p.warm_up_window_days - 1)
+    by_notes = [r for r in state.runs_since(p.warm_up_window_days) if warm_up_skipped(r.notes)]
+    by_log = [w for w in state.warm_up_skips if start <= w.day <= state.today]
+    days = sorted({r.day for r in by_notes} | {w.day for w in by_log})
+    if not days:
         return []
-    last = skipped[-1]
+    parts = []
+    if by_notes:
+        parts.append(
+            f"your notes say you skipped the warm-up on {len(by_notes)} run"
+            f"{'s' if len(by_notes) > 1 else ''}"
+        )
+    if by_log:
+        parts.append(
+            f"{len(by_log)} run{'s' if len(by_log) > 1 else ''} without a logged warm-up "
+            "were followed by pain"
+        )
     return [
         Finding(
-            id="routine.no_warm_up",
+            id="warmup.skipped",
             level="caution",
             title="Warm up before you run",
             reason=(
-                f"Your notes say you skipped the warm-up on {len(skipped)} run"
-                f"{'s' if len(skipped) > 1 else ''} in the last {p.warm_up_window_days} days "
-                f"(last on {_on(last.day)}). A few minutes of brisk walking and easy drills get "
-                "the back and legs ready; warm-up programmes cut injuries in other sports."
+                f"In the last {p.warm_up_window_days} days " + " and ".join(parts) + f" (last on "
+                f"{_on(days[-1])}). A few minutes of brisk walking and easy drills get the back "
+                "and legs ready; warm-up programmes cut injuries in other sports."
             ),
             evidence={
-                "runs": [r.activity_id for r in skipped],
-                "last_on": last.day.isoformat(),
+                "runs": sorted({r.activity_id for r in by_notes} | {w.activity_id for w in by_log}),
+                "skipped_in_notes": len(by_notes),
+                "skipped_then_pain": len(by_log),
+                "last_on": days[-1].isoformat(),
             },
             source="NHS Couch to 5K; Herman 2012 (FIFA 11+) " + ev("10", 14),
             action=(
                 "Before every run: 5 minutes of brisk walking, then a few leg swings, knee lifts "
-                "and easy skips."
+                "and easy skips (`backstride routine warmup` shows them)."
             ),
         )
     ]

@@ -268,12 +268,15 @@ FIVE_K_STENOSIS: tuple[WeekTemplate, ...] = _weeks(
         "Cycling, then walking with 30-second jogs: 3 minutes of running.",
     ),
     (
-        _same((_c(480), *_rep(8, _r(45), _w(105))), _FLAT),
-        "A shorter cycling block, then 45-second runs: 6 minutes of running.",
+        _same((_c(480), *_rep(8, _r(30), _w(90))), _FLAT),
+        "A shorter cycling block, then eight 30-second runs: 4 minutes of running.",
+    ),
+    (
+        _same((_c(300), *_rep(8, _r(45), _w(105))), _FLAT),
+        "A short cycling block, then 45-second runs: 6 minutes of running.",
     ),
     (_same(_rep(8, _r(60), _w(90)), _FLAT), "One-minute runs: 8 minutes of running."),
     (_same(_rep(7, _r(75), _w(90)), _FLAT), "75-second runs: about 9 minutes of running."),
-    (_same(_rep(6, _r(90), _w(90)), _FLAT), "90-second runs: 9 minutes of running."),
     (_same(_rep(5, _r(120), _w(120)), _FLAT), "Two-minute runs: 10 minutes of running."),
     (_same(_rep(4, _r(180), _w(120)), _FLAT), "Three-minute runs: 12 minutes of running."),
     (_same(_rep(5, _r(180), _w(90)), _FLAT), "Three-minute runs, shorter breaks: 15 minutes."),
@@ -292,14 +295,14 @@ _EASY = "Easy effort: you can talk in full sentences."
 _TEN_K_STANDARD_ROWS = (
     (30, 30, 33),
     (30, 32, 36),
-    (32, 32, 40),
+    (32, 32, 39),
     (30, 30, 36),
-    (32, 35, 44),
-    (35, 35, 48),
-    (35, 38, 53),
+    (32, 35, 42),
+    (35, 35, 46),
+    (35, 38, 50),
     (32, 32, 45),
-    (35, 40, 58),
-    (35, 35, 63),
+    (35, 40, 55),
+    (35, 35, 60),
 )
 TEN_K_STANDARD: tuple[WeekTemplate, ...] = _weeks(
     *(
@@ -949,13 +952,25 @@ def day_plan(
 
 
 def easier_session(spec: PlanSpec, template_week: int, index: int) -> SessionTemplate:
-    """A shorter version of a session, for days when the guidance says run easy: the same
-    session of the week before; in week 1, two thirds of the main set."""
-    if template_week > 1:
-        return spec.templates[template_week - 2].sessions[index - 1]
-    session = spec.templates[0].sessions[index - 1]
-    keep = max(1, (len(session.blocks) * 2) // 3)
-    return SessionTemplate(session.blocks[:keep], session.note)
+    """A shorter version of a session, for days when the guidance says run easy: about two
+    thirds of the main set, cut at a block boundary (a long run is cut to whole minutes)."""
+    session = spec.templates[template_week - 1].sessions[index - 1]
+    target = session.main_s * 2 // 3
+    kept: list[Block] = []
+    used = 0
+    for block in session.blocks:
+        if used + block.seconds <= target:
+            kept.append(block)
+            used += block.seconds
+            continue
+        left = (target - used) // 60 * 60
+        if block.kind is BlockKind.RUN and left >= 60:
+            kept.append(Block(block.kind, left))
+        break
+    if not kept:
+        first = session.blocks[0]
+        kept.append(Block(first.kind, max(60, first.seconds * 2 // 3 // 60 * 60)))
+    return SessionTemplate(tuple(kept), session.note)
 
 
 @dataclass(frozen=True, slots=True)

@@ -170,7 +170,7 @@ def _attention(
                 )
             )
     since = now - timedelta(days=FAILED_IMPORT_DAYS)
-    failed = [r for r in recent_imports(app, limit=200) if r.status == "failed"]
+    failed = [r for r in recent_imports(app, limit=50) if r.status == "failed"]
     failed = [r for r in failed if r.created_at >= since]
     if failed:
         count = len(failed)

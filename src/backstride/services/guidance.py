@@ -14,7 +14,6 @@ from typing import Any
 
 from backstride.adapters.db.body_repos import (
     ClearanceRepo,
-    GearActivity,
     PainRepo,
     ProfileRepo,
     RedFlagSeenRepo,
@@ -22,8 +21,10 @@ from backstride.adapters.db.body_repos import (
     SelfTestRepo,
     ShoeRepo,
 )
+from backstride.adapters.db.guidance_repos import GearTotal, GuidanceRepo, SessionColumns
 from backstride.adapters.db.metrics_repo import MetricsRepo
 from backstride.adapters.db.metrics_tables import ActivityMetricsRow
+from backstride.adapters.db.plan_repos import RoutineLogRepo
 from backstride.adapters.db.repos import ActivityRepo
 from backstride.adapters.db.tables import ActivityRow
 from backstride.domain.activity import RUN_SPORTS, Sport, Surface
@@ -36,10 +37,11 @@ from backstride.domain.guidance import (
     GuidanceState,
     RunFacts,
     TodayPlan,
+    WarmUpSkip,
     compute_findings,
     plan_today,
 )
-from backstride.domain.load import compute_load_report
+from backstride.domain.load import SessionSummary, compute_load_report
 from backstride.domain.pain import (
     OpenRedFlag,
     RunRef,
@@ -52,15 +54,28 @@ from backstride.domain.pain import (
     weekly_morning_trend,
 )
 from backstride.domain.params import DEFAULT_GUIDANCE_PARAMS, GuidanceParams
+from backstride.domain.routines import find_warmup_skips
 from backstride.domain.selftest import build_report
-from backstride.domain.shoes import GearUse, Shoe, name_key, rotation_nudge, shoe_status
+from backstride.domain.shoes import (
+    ROTATION_WINDOW_DAYS,
+    GearUse,
+    Shoe,
+    name_key,
+    rotation_nudge,
+    shoe_status,
+)
 from backstride.services.context import App
 from backstride.services.routes import saved_routes
-from backstride.services.training import session_summaries
+from backstride.services.training import refresh_metrics
 
 RUN_SPORT_VALUES = tuple(s.value for s in RUN_SPORTS)
 #: ISO weeks of load history handed to the rules (they look back at most 35 days).
 REPORT_WEEKS = 6
+#: Days of session history read for the load model (EWMA weights older days below 0.1 %).
+LOAD_DAYS = 200
+#: Days of pain diary read (the rules look back at most 59 days; older red flags and leg
+#: patterns are always read).
+PAIN_DAYS = 70
 
 
 def guidance_params(app: App) -> GuidanceParams:
@@ -136,64 +151,98 @@ def _run_facts(row: ActivityMetricsRow, activity: ActivityRow | None) -> RunFact
     )
 
 
-def _shoes_as_of(
-    shoes: list[Shoe], gear: list[GearActivity], *, on: date
-) -> tuple[list[Shoe], dict[str, list[GearUse]]]:
-    """The pairs owned on ``on`` (a pair retired later was still in use then) and their runs up
-    to ``on``, keyed by :func:`name_key`."""
-    owned = [
+def _shoes_as_of(shoes: list[Shoe], *, on: date) -> list[Shoe]:
+    """The pairs owned on ``on``; a pair retired after ``on`` was still in use then."""
+    return [
         replace(s, retired_on=None) if s.retired_on is not None and s.retired_on > on else s
         for s in shoes
         if s.bought_on is None or s.bought_on <= on
     ]
+
+
+def _gear_uses(totals: list[GearTotal], recent: list[ActivityRow]) -> dict[str, list[GearUse]]:
+    """Uses by :func:`name_key`: older activities as one summed use per gear text and sport
+    (enough for the distance), the last 8 weeks one by one (the rotation nudge looks at them)."""
     uses: dict[str, list[GearUse]] = {}
-    for g in gear:
-        if g.day > on or not g.gear:
-            continue
-        uses.setdefault(name_key(g.gear), []).append(
-            GearUse(activity_id=g.activity_id, day=g.day, sport=g.sport, distance_m=g.distance_m)
+    for t in totals:
+        uses.setdefault(name_key(t.gear), []).append(
+            GearUse(activity_id=0, day=t.last_day, sport=t.sport, distance_m=t.distance_m)
         )
-    return owned, uses
+    for row in recent:
+        if row.gear:
+            uses.setdefault(name_key(row.gear), []).append(
+                GearUse(row.id, row.local_date, row.sport, row.distance_m)
+            )
+    return uses
+
+
+def _summaries(rows: list[SessionColumns]) -> list[SessionSummary]:
+    return [
+        SessionSummary(
+            activity_id=aid,
+            day=day,
+            start_at=start_at,
+            sport=Sport(sport),
+            distance_m=dist,
+            duration_s=dur,
+            moving_time_s=moving,
+            load=load,
+            load_kind=kind,  # type: ignore[arg-type]
+            hard=hard,
+        )
+        for aid, day, start_at, sport, dist, dur, moving, load, kind, hard in rows
+    ]
 
 
 def build_state(app: App, *, on: date, params: GuidanceParams) -> GuidanceState:
-    """Everything the rules need, as of ``on`` (nothing recorded after it counts)."""
-    summaries = session_summaries(app, until=on)  # refreshes the analysis cache first
-    report = compute_load_report(summaries, today=on, weeks=REPORT_WEEKS)
+    """Everything the rules need, as of ``on`` (nothing recorded after it counts).
+
+    Reads the last :data:`LOAD_DAYS` days of cached session analysis (the load ratios are
+    exponentially weighted, so older days weigh under 0.1 %), the pain diary of the last
+    :data:`PAIN_DAYS` days plus every older red-flag or leg-pattern entry, the shoes' distances
+    summed in SQL, and the saved routes' cached scores.
+    """
+    refresh_metrics(app)  # analyse anything imported but not yet analysed
     lookback = max(params.cap_window_days, params.stride_window_days, 28) + 1
     since = on - timedelta(days=lookback)
+    rotation_since = on - timedelta(days=ROTATION_WINDOW_DAYS)
     aid = app.athlete_id
     with app.store.session() as session:
+        guidance = GuidanceRepo(session)
+        sessions = guidance.session_columns(aid, since=on - timedelta(days=LOAD_DAYS), until=on)
         rows = [
             r
             for r in MetricsRepo(session).list_rows(aid, since=since, until=on)
             if r.sport in RUN_SPORT_VALUES
         ]
-        activity_by_id = {
-            r.id: r
-            for r in ActivityRepo(session).list_rows(
-                aid, since=since, until=on, sports=RUN_SPORT_VALUES
-            )
-        }
-        pain = PainRepo(session).list(aid, until=on)
+        acts = ActivityRepo(session).list_rows(aid, since=min(since, rotation_since), until=on)
+        pain = guidance.pain_for_guidance(aid, since=on - timedelta(days=PAIN_DAYS), until=on)
         seen = [s for s in RedFlagSeenRepo(session).list(aid) if s.on <= on]
         profile = ProfileRepo(session).get(aid)
         screening = ScreeningRepo(session).latest(aid)
         clearances = [c for c in ClearanceRepo(session).list(aid) if c.on <= on]
         tests = [t for t in SelfTestRepo(session).list(aid) if t.day <= on]
-        shoe_repo = ShoeRepo(session)
-        shoes = shoe_repo.list(aid)
-        gear = shoe_repo.gear_activities(aid)
+        shoes = ShoeRepo(session).list(aid)
+        totals = guidance.gear_totals(aid, before=rotation_since)
+        routine_log = RoutineLogRepo(session).list(aid, until=on)
     if screening is not None and screening.answered_on > on:
         screening = None
+    report = compute_load_report(_summaries(sessions), today=on, weeks=REPORT_WEEKS)
+    activity_by_id = {a.id: a for a in acts}
     runs = tuple(
         _run_facts(r, activity_by_id.get(r.activity_id))
         for r in sorted(rows, key=lambda r: (r.day, r.activity_id))
     )
     refs = [RunRef(r.activity_id, r.day) for r in runs]
-    # The pain rules need the usual level (28 days before each run) and next mornings.
-    recent_pain = [e for e in pain if e.day >= since - timedelta(days=28)]
-    owned, uses = _shoes_as_of(shoes, gear, on=on)
+    checks = check_runs(refs, pain)
+    warm = find_warmup_skips(
+        checks,
+        routine_log,
+        since=on - timedelta(days=params.warm_up_window_days - 1),
+        until=on,
+    )
+    owned = _shoes_as_of(shoes, on=on)
+    uses = _gear_uses(totals, [a for a in acts if a.local_date >= rotation_since])
     statuses = tuple(
         shoe_status(s, uses.get(name_key(s.name), []), today=on) for s in owned if s.active
     )
@@ -202,7 +251,7 @@ def build_state(app: App, *, on: date, params: GuidanceParams) -> GuidanceState:
         load=report,
         runs=runs,
         pain=tuple(pain),
-        run_checks=check_runs(refs, recent_pain),
+        run_checks=checks,
         morning_weeks=weekly_morning_trend(
             e for e in pain if e.day >= on - timedelta(days=7 * (params.persistent_weeks + 2))
         ),
@@ -215,6 +264,9 @@ def build_state(app: App, *, on: date, params: GuidanceParams) -> GuidanceState:
         shoes=statuses,
         rotation=rotation_nudge(owned, uses, today=on),
         routes=saved_routes(app),
+        warm_up_skips=tuple(
+            WarmUpSkip(w.activity_id, w.day, w.worst_pain) for w in warm.skipped_painful
+        ),
     )
 
 

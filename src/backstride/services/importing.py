@@ -1,9 +1,16 @@
-"""Importing activity files: atomic per file, idempotent, keeps going past bad files."""
+"""Importing activity files: atomic per file, idempotent, keeps going past bad files.
+
+Workers (processes, one per core) read, hash, parse and analyse each file and pack its samples;
+the main process writes. Each file is written inside its own SAVEPOINT, so it lands fully or not
+at all; savepoints are committed in batches (every ``COMMIT_EVERY_FILES`` files or
+``COMMIT_EVERY_S`` seconds) so a bulk import does not pay one disk sync per file.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import os
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -11,6 +18,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from backstride.adapters.db.blobs import EncodedStreams
 from backstride.adapters.db.repos import ActivityRepo, ImportRecordRepo
 from backstride.adapters.files.detect import parse_activity_bytes
 from backstride.adapters.files.sources import (
@@ -21,21 +32,27 @@ from backstride.adapters.files.sources import (
     close_cached_archives,
     iter_sources,
 )
-from backstride.domain.activity import Activity, Sport, map_sport
+from backstride.domain.activity import Activity, Sport, Streams, map_sport
+from backstride.domain.metrics import ActivityAnalysis, HeartProfile, analyse_activity
 from backstride.errors import (
     ActivityFileError,
     BackstrideError,
     NotAnActivityError,
-    StorageError,
 )
 from backstride.services.context import App
 from backstride.services.shoes import assign_default_shoes
-from backstride.services.training import AnalysisProfile, analysis_profile, store_analysis
+from backstride.services.training import (
+    AnalysisProfile,
+    analysis_profile,
+    store_analysis_result,
+)
 
 Status = Literal["imported", "duplicate", "skipped", "failed"]
 ProgressFn = Callable[[int, int, str], None]
 
 PARALLEL_MIN_FILES = 8
+COMMIT_EVERY_FILES = 200
+COMMIT_EVERY_S = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +84,10 @@ class ImportReport:
     def ok(self) -> bool:
         return self.count("failed") == 0
 
+    @property
+    def activity_ids(self) -> tuple[int, ...]:
+        return tuple(i for f in self.files if f.status == "imported" for i in f.activity_ids)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "imported": self.count("imported"),
@@ -78,63 +99,40 @@ class ImportReport:
 
 
 @dataclass(frozen=True, slots=True)
+class _Prepared:
+    """One activity ready to store: summary (streams packed apart) and its analysis."""
+
+    activity: Activity
+    encoded: EncodedStreams
+    analysis: ActivityAnalysis
+
+
+@dataclass(frozen=True, slots=True)
 class _Parsed:
     """What a worker sends back for one file."""
 
     display_path: str
     content_hash: str | None
     size_bytes: int
-    activities: tuple[Activity, ...] = ()
+    prepared: tuple[_Prepared, ...] = ()
     status: Status | None = None  # set when the worker already decided (duplicate/failed/...)
     reason: str | None = None
-    meta: ActivityMeta | None = None
 
 
 @dataclass
 class _WorkerState:
     known_hashes: frozenset[str] = field(default_factory=frozenset)
     max_bytes: int = 200 * 1024 * 1024
+    heart: HeartProfile | None = None
 
 
 _STATE = _WorkerState()
 
 
-def _init_worker(known: frozenset[str], max_bytes: int) -> None:
+def _init_worker(known: frozenset[str], max_bytes: int, heart: HeartProfile | None) -> None:
     _STATE.known_hashes = known
     _STATE.max_bytes = max_bytes
-
-
-def _parse_data(data: bytes, *, display_path: str, name: str, meta: ActivityMeta | None) -> _Parsed:
-    """Hash and parse one file's bytes into a worker's answer."""
-    digest = hashlib.sha256(data).hexdigest()
-
-    def outcome(status: Status, reason: str) -> _Parsed:
-        return _Parsed(display_path, digest, len(data), status=status, reason=reason)
-
-    if digest in _STATE.known_hashes:
-        return outcome("duplicate", "already imported (same file content)")
-    try:
-        activities = parse_activity_bytes(data, name, max_bytes=_STATE.max_bytes)
-    except NotAnActivityError as exc:
-        return outcome("skipped", exc.message)
-    except BackstrideError as exc:
-        return outcome("failed", exc.message)
-    except Exception as exc:  # noqa: BLE001 - a parser bug must not stop a bulk import
-        return outcome("failed", f"unexpected problem reading the file ({type(exc).__name__})")
-    if not activities:
-        return outcome("skipped", "skipped: the file holds no activity")
-    return _Parsed(display_path, digest, len(data), activities=tuple(activities), meta=meta)
-
-
-def _parse_source(source: SourceFile) -> _Parsed:
-    """Read, hash and parse one file. Runs in a worker process (or inline)."""
-    try:
-        data = source.read_bytes()
-    except ActivityFileError as exc:
-        return _Parsed(
-            source.display_path, None, source.size_bytes, status="failed", reason=exc.message
-        )
-    return _parse_data(data, display_path=source.display_path, name=source.name, meta=source.meta)
+    _STATE.heart = heart
 
 
 def apply_meta(activity: Activity, meta: ActivityMeta | None) -> Activity:
@@ -160,18 +158,63 @@ def apply_meta(activity: Activity, meta: ActivityMeta | None) -> Activity:
     return replace(activity, **changes) if changes else activity
 
 
+def _prepare(activity: Activity) -> _Prepared:
+    analysis = analyse_activity(activity, profile=_STATE.heart)
+    encoded = EncodedStreams.of(activity.streams)
+    return _Prepared(replace(activity, streams=Streams.empty()), encoded, analysis)
+
+
+def _parse_data(data: bytes, *, display_path: str, name: str, meta: ActivityMeta | None) -> _Parsed:
+    """Hash, parse and analyse one file's bytes into a worker's answer."""
+    digest = hashlib.sha256(data).hexdigest()
+
+    def outcome(status: Status, reason: str) -> _Parsed:
+        return _Parsed(display_path, digest, len(data), status=status, reason=reason)
+
+    if digest in _STATE.known_hashes:
+        return outcome("duplicate", "already imported (same file content)")
+    try:
+        activities = parse_activity_bytes(data, name, max_bytes=_STATE.max_bytes)
+        prepared = tuple(_prepare(apply_meta(a, meta)) for a in activities)
+    except NotAnActivityError as exc:
+        return outcome("skipped", exc.message)
+    except BackstrideError as exc:
+        return outcome("failed", exc.message)
+    except Exception as exc:  # noqa: BLE001 - a parser bug must not stop a bulk import
+        return outcome("failed", f"unexpected problem reading the file ({type(exc).__name__})")
+    if not prepared:
+        return outcome("skipped", "skipped: the file holds no activity")
+    return _Parsed(display_path, digest, len(data), prepared=prepared)
+
+
+def _parse_source(source: SourceFile) -> _Parsed:
+    """Read, hash and parse one file. Runs in a worker process (or inline)."""
+    try:
+        data = source.read_bytes()
+    except ActivityFileError as exc:
+        return _Parsed(
+            source.display_path, None, source.size_bytes, status="failed", reason=exc.message
+        )
+    return _parse_data(data, display_path=source.display_path, name=source.name, meta=source.meta)
+
+
 def _parsed_stream(
-    sources: Sequence[SourceFile], *, workers: int, known: frozenset[str], max_bytes: int
+    sources: Sequence[SourceFile],
+    *,
+    workers: int,
+    known: frozenset[str],
+    max_bytes: int,
+    heart: HeartProfile | None,
 ) -> Iterator[_Parsed]:
     """Parse sources in order, in worker processes when there are enough of them."""
     if workers <= 1 or len(sources) < PARALLEL_MIN_FILES:
-        _init_worker(known, max_bytes)
+        _init_worker(known, max_bytes, heart)
         for source in sources:
             yield _parse_source(source)
         return
     window = workers * 4  # bound memory: only this many parsed files wait for the writer
     with ProcessPoolExecutor(
-        max_workers=workers, initializer=_init_worker, initargs=(known, max_bytes)
+        max_workers=workers, initializer=_init_worker, initargs=(known, max_bytes, heart)
     ) as pool:
         pending: deque[Future[_Parsed]] = deque()
         it = iter(sources)
@@ -187,80 +230,107 @@ def _parsed_stream(
             yield result
 
 
-def _store_parsed(app: App, parsed: _Parsed, profile: AnalysisProfile) -> FileResult:
-    """Write one parsed file in one transaction; all of it or nothing."""
-    athlete_id = app.athlete_id
-    new_ids: list[int] = []
-    dup_of: list[int] = []
-    warnings: list[str] = []
-    try:
-        with app.store.session() as session:
-            repo = ActivityRepo(session)
-            if parsed.content_hash and repo.has_content_hash(athlete_id, parsed.content_hash):
-                status: Status = "duplicate"
-                reason: str | None = "already imported (same file content)"
-            else:
-                for activity in parsed.activities:
-                    activity = apply_meta(activity, parsed.meta)
-                    same = repo.find_same_activity(
-                        athlete_id,
-                        sport=activity.sport,
-                        start_at=activity.start_at,
-                        distance_m=activity.distance_m,
-                    )
-                    if same is not None:
-                        dup_of.append(same)
-                        continue
-                    new_id = repo.add(
-                        athlete_id,
-                        activity,
-                        source_label=parsed.display_path,
-                        content_hash=parsed.content_hash,
-                    )
-                    store_analysis(session, athlete_id, new_id, activity, profile)
-                    new_ids.append(new_id)
-                    warnings.extend(activity.warnings)
-                if new_ids:
-                    status, reason = "imported", None
-                    if dup_of:
-                        reason = f"{len(dup_of)} of its activities were already stored"
-                else:
-                    status = "duplicate"
-                    reason = "the same activity is already stored (from another file)"
-            ImportRecordRepo(session).add(
-                athlete_id,
-                file_name=parsed.display_path,
-                content_hash=parsed.content_hash,
-                size_bytes=parsed.size_bytes,
-                status=status,
-                reason=reason,
-                activity_ids=new_ids or dup_of,
-            )
-    except StorageError as exc:
-        return FileResult(parsed.display_path, "failed", f"could not be stored: {exc.message}")
-    if new_ids:
-        assign_default_shoes(app, new_ids)
-    ids = tuple(new_ids) if status == "imported" else tuple(dup_of)
-    return FileResult(parsed.display_path, status, reason, ids, tuple(warnings))
+class _Writer:
+    """Writes parsed files into one session, a SAVEPOINT per file, committing in batches."""
 
+    def __init__(self, app: App, session: Session, profile: AnalysisProfile) -> None:
+        self.app = app
+        self.session = session
+        self.profile = profile
+        self.athlete_id = app.athlete_id
+        self.activities = ActivityRepo(session)
+        self.records = ImportRecordRepo(session)
+        self.pending = 0
+        self.last_commit = time.monotonic()
 
-def _record_outcome(app: App, parsed: _Parsed) -> FileResult:
-    """Record a file that stores no activity (failed, skipped, duplicate by hash)."""
-    assert parsed.status is not None
-    try:
-        with app.store.session() as session:
-            ImportRecordRepo(session).add(
-                app.athlete_id,
-                file_name=parsed.display_path,
-                content_hash=parsed.content_hash,
-                size_bytes=parsed.size_bytes,
-                status=parsed.status,
-                reason=parsed.reason,
-                activity_ids=[],
+    def _record(self, parsed: _Parsed, status: Status, reason: str | None, ids: list[int]) -> None:
+        self.records.add(
+            self.athlete_id,
+            file_name=parsed.display_path,
+            content_hash=parsed.content_hash,
+            size_bytes=parsed.size_bytes,
+            status=status,
+            reason=reason,
+            activity_ids=ids,
+        )
+
+    def write(self, parsed: _Parsed) -> FileResult:
+        try:
+            with self.session.begin_nested():
+                result = self._write(parsed)
+        except SQLAlchemyError as exc:
+            reason = f"could not be stored: {getattr(exc, 'orig', exc)}"
+            result = FileResult(parsed.display_path, "failed", reason)
+            try:
+                with self.session.begin_nested():
+                    self._record(parsed, "failed", reason, [])
+            except SQLAlchemyError:
+                pass  # the outcome is still reported to the user
+        self.pending += 1
+        if (
+            self.pending >= COMMIT_EVERY_FILES
+            or time.monotonic() - self.last_commit > COMMIT_EVERY_S
+        ):
+            self.commit()
+        return result
+
+    def commit(self) -> None:
+        self.session.commit()
+        self.pending = 0
+        self.last_commit = time.monotonic()
+
+    def _write(self, parsed: _Parsed) -> FileResult:
+        if parsed.status is not None:
+            self._record(parsed, parsed.status, parsed.reason, [])
+            return FileResult(parsed.display_path, parsed.status, parsed.reason)
+        if parsed.content_hash and self.activities.has_content_hash(
+            self.athlete_id, parsed.content_hash
+        ):
+            same_bytes = "already imported (same file content)"
+            self._record(parsed, "duplicate", same_bytes, [])
+            return FileResult(parsed.display_path, "duplicate", same_bytes)
+        new_ids: list[int] = []
+        dup_of: list[int] = []
+        warnings: list[str] = []
+        for item in parsed.prepared:
+            activity = item.activity
+            same = self.activities.find_same_activity(
+                self.athlete_id,
+                sport=activity.sport,
+                start_at=activity.start_at,
+                distance_m=activity.distance_m,
             )
-    except StorageError:
-        pass  # the outcome is still reported to the user
-    return FileResult(parsed.display_path, parsed.status, parsed.reason)
+            if same is not None:
+                dup_of.append(same)
+                continue
+            new_id = self.activities.add(
+                self.athlete_id,
+                activity,
+                source_label=parsed.display_path,
+                content_hash=parsed.content_hash,
+                encoded=item.encoded,
+            )
+            store_analysis_result(
+                self.session,
+                self.athlete_id,
+                new_id,
+                activity,
+                item.analysis,
+                self.profile,
+                new=True,
+            )
+            new_ids.append(new_id)
+            warnings.extend(activity.warnings)
+        reason: str | None
+        if new_ids:
+            status: Status = "imported"
+            reason = f"{len(dup_of)} of its activities were already stored" if dup_of else None
+        else:
+            status = "duplicate"
+            reason = "the same activity is already stored (from another file)"
+        self._record(parsed, status, reason, new_ids or dup_of)
+        ids = tuple(new_ids) if status == "imported" else tuple(dup_of)
+        return FileResult(parsed.display_path, status, reason, ids, tuple(warnings))
 
 
 def limits_from(app: App) -> SourceLimits:
@@ -280,6 +350,27 @@ def collect_sources(
     return files, problems
 
 
+def _run(
+    app: App,
+    parsed_items: Iterable[_Parsed],
+    *,
+    profile: AnalysisProfile,
+    total: int,
+    progress: ProgressFn | None,
+) -> list[FileResult]:
+    results: list[FileResult] = []
+    with app.store.session() as session:
+        writer = _Writer(app, session, profile)
+        for done, parsed in enumerate(parsed_items, start=1):
+            results.append(writer.write(parsed))
+            if progress is not None:
+                progress(done, total, parsed.display_path)
+    new_ids = [i for r in results if r.status == "imported" for i in r.activity_ids]
+    if new_ids:
+        assign_default_shoes(app, new_ids)
+    return results
+
+
 def import_paths(
     app: App,
     paths: Sequence[Path],
@@ -289,29 +380,26 @@ def import_paths(
 ) -> ImportReport:
     """Import every activity file found under ``paths`` (files, folders, zip archives)."""
     files, problems = collect_sources(app, paths)
-    results: list[FileResult] = [FileResult(p.display_path, p.status, p.reason) for p in problems]
-    for problem in problems:
-        _record_outcome(
-            app,
-            _Parsed(problem.display_path, None, 0, status=problem.status, reason=problem.reason),
-        )
-    total = len(files)
     if workers is None:
         workers = app.settings.import_workers or (os.cpu_count() or 1)
     with app.store.session() as session:
         known = frozenset(ActivityRepo(session).known_content_hashes(app.athlete_id))
-    max_bytes = int(app.settings.max_file_mb * 1024 * 1024)
     profile = analysis_profile(app)
+    max_bytes = int(app.settings.max_file_mb * 1024 * 1024)
+    problem_items = [
+        _Parsed(p.display_path, None, 0, status=p.status, reason=p.reason) for p in problems
+    ]
     try:
-        for done, parsed in enumerate(
-            _parsed_stream(files, workers=workers, known=known, max_bytes=max_bytes), start=1
-        ):
-            if parsed.status is not None:
-                results.append(_record_outcome(app, parsed))
-            else:
-                results.append(_store_parsed(app, parsed, profile))
-            if progress is not None:
-                progress(done, total, parsed.display_path)
+        results = _run(app, problem_items, profile=profile, total=0, progress=None)
+        results += _run(
+            app,
+            _parsed_stream(
+                files, workers=workers, known=known, max_bytes=max_bytes, heart=profile.heart
+            ),
+            profile=profile,
+            total=len(files),
+            progress=progress,
+        )
     finally:
         close_cached_archives()
     return ImportReport(tuple(results))
@@ -321,10 +409,7 @@ def import_bytes(app: App, data: bytes, *, name: str) -> ImportReport:
     """Import one in-memory file (an upload already streamed to disk and read back)."""
     with app.store.session() as session:
         known = frozenset(ActivityRepo(session).known_content_hashes(app.athlete_id))
-    _init_worker(known, int(app.settings.max_file_mb * 1024 * 1024))
+    profile = analysis_profile(app)
+    _init_worker(known, int(app.settings.max_file_mb * 1024 * 1024), profile.heart)
     parsed = _parse_data(data, display_path=name, name=name, meta=None)
-    if parsed.status:
-        result = _record_outcome(app, parsed)
-    else:
-        result = _store_parsed(app, parsed, analysis_profile(app))
-    return ImportReport((result,))
+    return ImportReport(tuple(_run(app, [parsed], profile=profile, total=1, progress=None)))

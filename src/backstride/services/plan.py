@@ -112,17 +112,23 @@ class PlanState:
         r = self.record
         pauses: list[PauseState] = []
         if r.status is PlanStatus.PAUSED and r.paused_on is not None:
-            why = r.pause_reason or "you paused it"
-            pauses.append(PauseState(r.paused_on, f"Paused by you on {r.paused_on}: {why}."))
-        if r.gate_paused_on is not None:
-            pauses.append(
-                PauseState(r.gate_paused_on, " ".join(r.gate_reasons) or "Paused.", by_gate=True)
+            why = (
+                f"{r.pause_reason}." if r.pause_reason else "resume with `backstride plan resume`."
             )
+            pauses.append(PauseState(r.paused_on, f"Paused by you on {r.paused_on}: {why}"))
+        if r.gate_paused_on is not None:
+            pauses.append(PauseState(r.gate_paused_on, _safety_words(r.gate_reasons), by_gate=True))
         return min(pauses, key=lambda p: (p.since, not p.by_gate)) if pauses else None
 
     @property
     def current(self) -> PlanWeek | None:
         return next((w for w in self.weeks if not w.settled), None)
+
+
+def _safety_words(reasons: Sequence[str]) -> str:
+    """The safety gate's reasons as one pause message (without repeating "Paused:")."""
+    text = " ".join(r.removeprefix("Paused: ") for r in reasons)
+    return f"Paused for your safety: {text}" if text else "Paused for your safety."
 
 
 def _load(
@@ -215,6 +221,7 @@ def _gate_since(gate: PlanGate, *, on: date, start: date) -> date | None:
 def refresh(app: App, *, on: date, today: date, plan_id: int | None = None) -> PlanState:
     """Settle the plan up to ``on`` (never beyond ``today``) and store what changed."""
     record, weeks, marks, events = _load(app, plan_id)
+    loaded, loaded_weeks = record, list(weeks)
     gate = get_plan_gate(app)
     effective = min(on, today)
     new_events: list[PlanEvent] = []
@@ -261,21 +268,20 @@ def refresh(app: App, *, on: date, today: date, plan_id: int | None = None) -> P
         if record.is_open and gate_since is not None:
             if record.gate_paused_on is None:
                 new_events.append(
-                    PlanEvent(
-                        gate_since, EventKind.PAUSED, "Paused for safety: " + " ".join(gate.reasons)
-                    )
+                    PlanEvent(gate_since, EventKind.PAUSED, _safety_words(gate.reasons))
                 )
             record = replace(
                 record,
                 gate_paused_on=record.gate_paused_on or gate_since,
                 gate_reasons=gate.reasons,
             )
-        with app.store.session() as session:
-            repo = PlanRepo(session)
-            assert record.id is not None
-            repo.update(app.athlete_id, record)
-            repo.save_weeks(record.id, weeks)
-            repo.add_events(record.id, new_events)
+        if new_events or record != loaded or weeks != loaded_weeks:
+            with app.store.session() as session:
+                repo = PlanRepo(session)
+                assert record.id is not None
+                repo.update(app.athlete_id, record)
+                repo.save_weeks(record.id, weeks)
+                repo.add_events(record.id, new_events)
     return PlanState(
         record=record,
         weeks=tuple(weeks),
@@ -388,9 +394,11 @@ def apply_guidance(spec: PlanSpec, plan_day: PlanDay, advice: GuidanceAdvice) ->
         return make(
             "shorter_session",
             f"Today's guidance says run easy: shorten the session to {shorter.describe()} "
-            "(the week-before version), on your flattest route, at an easy pace.",
+            "(about two thirds), on your flattest route, at an easy pace.",
             shorter=shorter,
         )
+    if plan_day.kind in (DayKind.REST, DayKind.INSERTED_REST):
+        return make(None, f"Today's guidance: {headline}. It is a rest day in your plan.")
     return make(None, f"Today's guidance: {headline}. The plan's session stands.")
 
 
@@ -686,6 +694,8 @@ class WeekView:
             return f"{name}, {d.cross_minutes} min easy"
         if d.kind is DayKind.STRENGTH:
             return "Core and hip routine (about 20 min)"
+        if d.kind is DayKind.PAUSED:
+            return "no sessions until the plan resumes"
         return d.note or _title(self.spec, d)
 
     def to_json(self) -> dict[str, Any]:

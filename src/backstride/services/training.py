@@ -130,7 +130,22 @@ def store_analysis(
 ) -> None:
     """Analyse a just-stored activity inside the caller's transaction and cache the result."""
     analysis = analyse_activity(activity, profile=profile.heart)
-    MetricsRepo(session).put(_metrics_row(athlete_id, activity_id, activity, analysis, profile.key))
+    store_analysis_result(session, athlete_id, activity_id, activity, analysis, profile)
+
+
+def store_analysis_result(
+    session: Session,
+    athlete_id: int,
+    activity_id: int,
+    activity: Activity,
+    analysis: ActivityAnalysis,
+    profile: AnalysisProfile,
+    *,
+    new: bool = False,
+) -> None:
+    """Cache an analysis computed elsewhere (e.g. in an import worker)."""
+    row = _metrics_row(athlete_id, activity_id, activity, analysis, profile.key)
+    MetricsRepo(session).put(row, new=new)
 
 
 def refresh_metrics(app: App, activity_ids: list[int] | None = None) -> int:

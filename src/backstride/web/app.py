@@ -20,7 +20,7 @@ from backstride.errors import BackstrideError
 from backstride.services.context import App
 from backstride.web.cache import ResultCache
 from backstride.web.deps import WebState
-from backstride.web.routes import activities, api, dashboard, importing, load
+from backstride.web.routes import activities, api, dashboard, importing, load, plan, today
 from backstride.web.security import (
     BodyLimitMiddleware,
     CsrfTokens,
@@ -41,6 +41,8 @@ ROUTERS = (
     activities.router,
     load.router,
     importing.router,
+    today.router,
+    plan.router,
     api.router,
 )
 UPLOAD_PATHS = ("/import", "/api/imports")
@@ -61,7 +63,9 @@ def _describe(request: Request, exc: Exception) -> tuple[int, str, str | None, l
     if isinstance(exc, RequestValidationError):
         details = [
             {
-                "field": ".".join(str(p) for p in err.get("loc", ()) if p not in ("query", "body", "path")),
+                "field": ".".join(
+                    str(p) for p in err.get("loc", ()) if p not in ("query", "body", "path")
+                ),
                 "problem": str(err.get("msg", "invalid")),
             }
             for err in exc.errors()

@@ -18,7 +18,10 @@ class NavItem:
 
 NAV: list[NavItem] = [
     NavItem("overview", "Overview", "/"),
+    NavItem("today", "Today", "/today"),
     NavItem("activities", "Activities", "/activities"),
     NavItem("load", "Load", "/load"),
+    NavItem("plan", "Plan", "/plan"),
+    NavItem("exercises", "Exercises", "/exercises"),
     NavItem("import", "Import", "/import"),
 ]

@@ -12,6 +12,7 @@ from starlette.responses import HTMLResponse
 
 from backstride import __version__
 from backstride.web.deps import get_web
+from backstride.web.emergency import emergency_notice_for
 from backstride.web.formatting import FILTERS, FOOT_SPORTS
 from backstride.web.nav import NAV
 from backstride.web.security import CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER, CsrfTokens
@@ -34,6 +35,7 @@ def make_templates() -> Jinja2Templates:
         csrf_field=CSRF_FIELD,
         csrf_header=CSRF_HEADER,
         foot_sports=frozenset(s.value for s in FOOT_SPORTS),
+        emergency_notice=emergency_notice_for,
     )
     return templates
 

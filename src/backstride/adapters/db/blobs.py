@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import struct
+from dataclasses import dataclass
 
 import numpy as np
 import zstandard
@@ -27,6 +28,19 @@ def encode_streams(streams: Streams) -> bytes:
     raw = b"".join(np.ascontiguousarray(cols[n], dtype="<f8").tobytes() for n in names)
     body = zstandard.ZstdCompressor(level=_LEVEL).compress(raw)
     return MAGIC + struct.pack("<I", len(header)) + header + body
+
+
+@dataclass(frozen=True, slots=True)
+class EncodedStreams:
+    """A stream blob made ahead of time (e.g. in a parser worker), ready to store."""
+
+    data: bytes
+    n_samples: int
+    columns: str
+
+    @classmethod
+    def of(cls, streams: Streams) -> EncodedStreams:
+        return cls(encode_streams(streams), len(streams), ",".join(streams.present()))
 
 
 def decode_streams(blob: bytes) -> Streams:

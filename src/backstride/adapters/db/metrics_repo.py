@@ -30,10 +30,12 @@ class MetricsRepo:
         )
         return list(self.session.scalars(stmt))
 
-    def put(self, row: ActivityMetricsRow) -> None:
-        self.session.execute(
-            delete(ActivityMetricsRow).where(ActivityMetricsRow.activity_id == row.activity_id)
-        )
+    def put(self, row: ActivityMetricsRow, *, new: bool = False) -> None:
+        """Store ``row``, replacing any cached analysis of the same activity (unless ``new``)."""
+        if not new:
+            self.session.execute(
+                delete(ActivityMetricsRow).where(ActivityMetricsRow.activity_id == row.activity_id)
+            )
         self.session.add(row)
 
     def get(self, activity_id: int) -> ActivityMetricsRow | None:

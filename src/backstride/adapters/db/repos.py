@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import Session
 
-from backstride.adapters.db.blobs import decode_streams, encode_streams
+from backstride.adapters.db.blobs import EncodedStreams, decode_streams
 from backstride.adapters.db.tables import (
     ActivityRow,
     AthleteRow,
@@ -97,7 +97,9 @@ class ActivityRepo:
         *,
         source_label: str,
         content_hash: str | None,
+        encoded: EncodedStreams | None = None,
     ) -> int:
+        """Store an activity and its streams (``encoded`` when the blob was made already)."""
         row = ActivityRow(
             athlete_id=athlete_id,
             sport=activity.sport.value,
@@ -129,14 +131,16 @@ class ActivityRepo:
         )
         self.session.add(row)
         self.session.flush()
-        if len(activity.streams):
+        if encoded is None and len(activity.streams):
+            encoded = EncodedStreams.of(activity.streams)
+        if encoded is not None and encoded.n_samples:
             self.session.add(
                 StreamRow(
                     activity_id=row.id,
                     athlete_id=athlete_id,
-                    n_samples=len(activity.streams),
-                    columns=",".join(activity.streams.present()),
-                    data=encode_streams(activity.streams),
+                    n_samples=encoded.n_samples,
+                    columns=encoded.columns,
+                    data=encoded.data,
                 )
             )
         return row.id
@@ -167,7 +171,7 @@ class ActivityRepo:
         until: date | None = None,
         sports: Sequence[str] | None = None,
         text: str | None = None,
-    ) -> Select[tuple[ActivityRow]]:
+    ) -> Select[ActivityRow]:
         stmt = select(ActivityRow).where(ActivityRow.athlete_id == athlete_id)
         if since is not None:
             stmt = stmt.where(ActivityRow.local_date >= since)

@@ -1,74 +1,87 @@
 """FIT activity files (Garmin's binary format), decoded with numpy.
 
 Entry point: :func:`parse_fit` (bytes -> one :class:`Activity` per session). Tests and the
-benchmark also use :func:`decode_fit`, which stops before the activities are assembled.
+benchmark also use :func:`decode_fit`, which stops before activities are assembled. The
+FIT profile pieces used (message and field numbers, base types, scales, offsets, enum
+names) are in :mod:`backstride.adapters.files.fit_profile`, generated from the Garmin FIT
+SDK; the format itself is the FIT protocol (FIT SDK documentation, "FIT File Structure").
 
 How it is fast
 --------------
-1. The bytes are split into chained FIT files (header, data, CRC); each CRC-16 is computed
-   vectorised (:func:`compute_fit_crc`, CRC-16/ARC as the FIT SDK's nibble table).
-2. One plain-Python walk over the record headers. Definition messages are parsed (once per
-   distinct definition: a redefinition identical to an earlier one shares its layout);
-   data messages are not read, only their byte offsets are kept, per layout. Runs of
-   identical headers at a fixed stride (``record, record, ...`` and the common
-   ``record, hrv, record, hrv, ...``) are measured with one strided slice and ``lstrip``
-   instead of message by message. Developer fields are skipped by their size, unknown
-   messages by their definition's length, compressed-timestamp headers are only noted.
-3. Per message type, the messages of each layout are gathered into a numpy structured
-   array (one row per message, one field per needed FIT field at its offset, with the
-   definition's byte order) and each field is decoded column-wise: invalid value -> NaN,
-   value = raw / scale - offset (FIT profile, see :mod:`fit_profile`). Compressed
-   timestamps (5-bit rolling offsets) and compressed speed/distance (12-bit accumulated
-   distance) are expanded with cumulative sums. No Python code runs per record after
-   the header walk.
+1. The bytes are split into chained FIT files (header, data, CRC). Each CRC-16 is computed
+   in a handful of numpy operations whatever the length (:func:`compute_fit_crc`).
+2. One plain-Python walk over the record headers (:class:`_Walker`). Definition messages
+   are parsed once per distinct definition (a redefinition identical to an earlier one
+   shares its layout; a different one starts a new layout, so redefinitions mid-file
+   work); developer fields are skipped by their size and unknown messages by their
+   definition's length. Data messages are never read here: only their byte offsets are
+   kept, per layout. Runs of one message (``record, record, ...``) or of two alternating
+   ones (``record, hrv, record, hrv, ...``) are measured with one strided slice and
+   ``bytes.lstrip``; long irregular stretches are matched by a regex built from the
+   current definitions (``findall`` yields their header bytes, offsets are a cumulative
+   sum of sizes). Compressed-timestamp headers are only noted.
+3. Per message type, each needed field is gathered for all messages at once through an
+   overlapping numpy view of the file (element ``i`` = the value starting at byte ``i``,
+   in the definition's byte order), then decoded column-wise: invalid value -> NaN,
+   value = raw / scale - offset. Compressed timestamps (5-bit rolling offsets) and the
+   compressed speed/distance field (12-bit accumulated distance) are expanded with
+   cumulative sums. No Python code runs per record after the walk; message types with a
+   handful of messages (sessions, file_id) are unpacked with one ``struct`` per layout.
 
 Decisions on damaged and odd files
 ----------------------------------
-- Any checksum (CRC) mismatch rejects the file: "checksum does not match: the file is
-  damaged" (``activity-filecrc.fit``; ``activity-activity-filecrc.fit``, whose second
-  chained activity is damaged). A header CRC of 0 means "not computed" and is accepted.
-- A file that ends before its header's declared size is *salvaged*: every complete
-  message is decoded, the incomplete end is dropped and the activity carries a warning
-  (``activity-unexpected-eof.fit``, ``strava-android-app-...fit``).
+- Any checksum (CRC) mismatch rejects the file: "The checksum does not match ...: the file
+  is damaged." (``activity-filecrc.fit``; also ``activity-activity-filecrc.fit``, whose
+  second chained activity is damaged). A header CRC of 0 means "not computed".
+- A file shorter than its header's declared size is *salvaged*: every complete message
+  is decoded, the incomplete end is dropped and the activities carry a warning ("The file
+  ends early ...": ``activity-unexpected-eof.fit``, ``activity-settings-nodata.fit`` whose
+  second chained file is cut).
 - A file whose last message runs past the declared data size has no CRC where the header
-  says (the device never closed it). Its data is read to the end of the file and salvaged
+  says: the device never closed it. It is read to its last complete message and salvaged
   with a warning (``nick.fit``, an unterminated Sigma recording).
-- A data message that uses a local message type never defined means the byte stream lost
-  its place. The decoder resynchronises: it skips ahead to the next offset from which at
-  least 8 messages read consistently, with a warning saying how many bytes were skipped
-  (``strava-android-app-...fit`` has one record a byte short). A CRC-valid file is treated
-  the same way; a CRC-damaged one is rejected.
-- Bytes after the last complete FIT file that are not another FIT header are ignored with a
-  warning (``activity-settings-corruptheader.fit``); a chained file that is cut short is
-  salvaged as above (``activity-settings-nodata.fit``). Zero padding is ignored silently.
-- A header declaring 0 data bytes followed by data (``empty-activities.fit``: the watch never
-  finalised the recording) is rejected with that reason; a header-only file is rejected as
-  holding no activity.
-- ``file_id.type`` other than activity -> :class:`NotAnActivityError` (settings, workout,
-  monitoring, weight, course, ...). No ``file_id``, or one without a type, is accepted as an
-  activity when it has records or sessions. In chained files one activity ``file_id`` is
-  enough (``activity-settings.fit``).
-- Several sessions -> several activities; records are split by the session windows
-  ``[start_time, start_time + total_elapsed_time]`` and records outside every window go to
-  the nearest session. Sessions of sport ``transition`` (triathlon changeovers) are dropped
-  with their records, unless every session is one. A session without records still yields
-  an activity built from the device's totals (with a warning). Without sessions, all records
-  form one activity whose sport comes from the ``sport`` message, if any.
-- ``source_sport`` is ``sport/sub_sport`` with FIT's names ("running/treadmill"); a
-  ``generic`` sub-sport is left out ("running").
-- Cadence is stored raw (``cadence + fractional_cadence``, cycles per minute; strides per
-  minute for running), never doubled.
-- ``utc_offset_s`` is ``activity.local_timestamp - activity.timestamp`` when that is within
-  +-14 h, rounded to 15 minutes (every time zone is a multiple of 15 minutes).
-- Speed and altitude prefer the 32-bit ``enhanced_*`` fields; distance and speed fall back
-  to the compressed speed/distance field. Heart rate recorded in separate ``hr`` messages
-  (HRM-Pro plugin files) is not merged into records.
+- A data message of a local type that was never defined means the stream lost its place.
+  The decoder resynchronises on the next offset (within 4 KiB) from which 8 messages read
+  consistently, and warns how many bytes it skipped (``strava-android-app-...fit``: six
+  malformed records, 1209 records read where the reference readers stop at 473). This
+  applies to CRC-valid and truncated files; a CRC-damaged one is rejected.
+- Bytes after the last FIT file that are not another FIT header are ignored with a warning
+  (``activity-settings-corruptheader.fit``); zero padding is ignored silently.
+- A header declaring 0 data bytes followed by data is rejected: the watch never finished
+  the recording (``empty-activities.fit``). An empty or header-only file is rejected too.
+- ``file_id.type`` other than activity -> :class:`NotAnActivityError` ("... skipped: not an
+  activity file (it is a settings file)"). Without ``file_id``, or with one lacking a type,
+  records or sessions are taken as an activity. In chained files one activity
+  ``file_id`` is enough (``activity-settings.fit``: an activity, then settings).
+- Several sessions -> several activities. Session windows are ``[start_time, start_time +
+  total_elapsed_time]``; a record goes to the window holding it (the later session where
+  windows overlap) or to the nearest one. Sessions of sport ``transition`` (triathlon
+  changeovers of a minute or two) are dropped with their records, unless every session is
+  one. A session without records still gives an activity from the device's totals, with a
+  warning; so does one whose records carry no time (``7617306288.fit``). Without sessions,
+  all records form one activity, its sport from the ``sport`` message if any.
+- A record dated more than a day from every session is a clock glitch (jumps of years in
+  ``2013-04-11-17-32-50.fit`` and the Strava file): its time is blanked and cleaning drops
+  it with a warning, unless most records are that far off (then the sessions' times are
+  the broken ones).
+- Moving time above elapsed time (``inverted-times.fit``) is taken as swapped and corrected
+  with a warning.
+- ``source_sport`` is FIT's ``sport/sub_sport`` ("running/treadmill"); a ``generic``
+  sub-sport is left out ("running"). Cadence is stored raw (``cadence +
+  fractional_cadence``: strides per minute for running), never doubled.
+- ``utc_offset_s`` is ``activity.local_timestamp - activity.timestamp`` when within +-14 h,
+  rounded to 15 minutes (every time zone is a multiple of 15 minutes); else unknown.
+- Speed and altitude prefer the 32-bit ``enhanced_*`` fields; speed and distance fall back
+  to the compressed speed/distance field. Heart rate in separate ``hr`` messages (HRM-Pro
+  plugin files) is not merged into records. The device is ``file_id`` manufacturer and
+  product (name, or Garmin product name), e.g. "garmin fr945".
 - Only :mod:`backstride.errors` exceptions leave :func:`parse_fit`; anything unexpected is
   reported as a damaged file with the byte offset the decoder had reached.
 """
 
 from __future__ import annotations
 
+import array
 import functools
 import itertools
 import re
@@ -116,12 +129,23 @@ _BYTE: Final = tuple(bytes([i]) for i in range(256))
 _CRC_PERIOD: Final = 32767
 
 
-def _crc_scalar(data: bytes | memoryview | npt.NDArray[np.uint8], crc: int = 0) -> int:
-    """Bit-by-bit CRC-16/ARC, for short inputs and for building the tables."""
-    for b in bytes(data):
+def _crc_bitwise(data: bytes, crc: int = 0) -> int:
+    """Bit-by-bit CRC-16/ARC (reflected polynomial 0xA001, initial value 0)."""
+    for b in data:
         crc ^= b
         for _ in range(8):
             crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
+    return crc
+
+
+_CRC_BYTE_TABLE: Final = tuple(_crc_bitwise(bytes([b])) for b in range(256))
+
+
+def _crc_scalar(data: bytes | memoryview | npt.NDArray[np.uint8], crc: int = 0) -> int:
+    """Byte-table CRC-16/ARC, for short inputs and for building the tables."""
+    table = _CRC_BYTE_TABLE
+    for b in bytes(data):
+        crc = (crc >> 8) ^ table[(crc ^ b) & 0xFF]
     return crc
 
 
@@ -215,9 +239,11 @@ def compute_fit_crc(data: bytes | memoryview) -> int:
 # --------------------------------------------------------------------------------------
 
 _STRETCH_AFTER: Final = 12  # single messages in a row before trying a regex stretch
-_STRETCH_MAX: Final = 512  # messages per regex stretch, then the run detection gets a turn
+# Bytes per regex stretch (then the run detection gets a turn again), growing while the
+# stream stays irregular.
+_STRETCH_BYTES: Final = 16 * 1024
+_STRETCH_BYTES_MAX: Final = 1024 * 1024
 _MAX_COMPILES: Final = 24  # new regexes per file, bounding the cost on odd files
-_STRETCH_CACHE_SEEN: set[tuple[int, ...]] = set()
 
 
 @functools.lru_cache(maxsize=512)
@@ -237,7 +263,7 @@ def _stretch_patterns(sizes: tuple[int, ...]) -> tuple[re.Pattern[bytes], re.Pat
         alternatives.append(b"[" + cls + b"]" + tail)
     body = b"|".join(alternatives)
     every = b"".join(re.escape(bytes([h])) for hs in by_size.values() for h in hs)
-    stretch = re.compile(b"(?>" + body + b"){0,%d}+" % _STRETCH_MAX, re.DOTALL)
+    stretch = re.compile(b"(?>" + body + b")*+", re.DOTALL)
     one = re.compile(b"(?=([" + every + b"]))(?>" + body + b")", re.DOTALL)
     return stretch, one
 
@@ -254,8 +280,10 @@ class _Layout:
     size: int  # bytes per data message, record header included
     big_endian: bool
     fields: dict[int, tuple[int, int, int]]  # field number -> (offset, size, base type id)
-    singles: list[int] = field(default_factory=list)  # offsets of single messages
-    runs: list[tuple[int, int, int]] = field(default_factory=list)  # (start, count, stride)
+    # Offsets of single messages, and runs as flat (start, count, stride) triples; arrays
+    # of int64 so that numpy reads them without conversion.
+    singles: array.array[int] = field(default_factory=lambda: array.array("q"))
+    runs: array.array[int] = field(default_factory=lambda: array.array("q"))
     chunks: list[IntArray] = field(default_factory=list)  # offsets found by regex stretches
     access: dict[tuple[int, int | None], _FieldAccess | None] = field(default_factory=dict)
     readers: dict[int, _RowReader | None] = field(default_factory=dict)  # by id(specs)
@@ -277,6 +305,7 @@ class _Walker:
         self.has_compressed = False
         self.pos = 0  # progress, for error messages
         self.compiles = 0
+        self.stretch_bytes = _STRETCH_BYTES
         self.reset_locals()
 
     def reset_locals(self) -> None:
@@ -358,7 +387,7 @@ class _Walker:
                             while True:
                                 kk = min(k, (limit - pos) // size)
                                 run = kk - len(data[pos : pos + kk * size : size].lstrip(hb))
-                                lay.runs.append((pos, run, size))
+                                lay.runs.extend((pos, run, size))
                                 pos += run * size
                                 if run < k:
                                     break
@@ -380,8 +409,8 @@ class _Walker:
                                 b = kk - len(data[nxt : end + size : period].lstrip(hb2))
                                 run = min(a, b)
                                 if run:
-                                    lay.runs.append((pos, run, period))
-                                    other.runs.append((nxt, run, period))
+                                    lay.runs.extend((pos, run, period))
+                                    other.runs.extend((nxt, run, period))
                                 pos += run * period
                                 nxt += run * period
                                 if run < k:
@@ -429,21 +458,21 @@ class _Walker:
         """Find the data messages from ``pos`` with a regex; return where they stop.
 
         Between two definitions every data message's size follows from its header byte, so
-        ``(?>h0.{s0-1}|h1.{s1-1}|...){0,512}+`` matches a run of complete data messages in
-        C, and ``findall`` with a look-ahead capture yields their header bytes; offsets
+        ``(?>h0.{s0-1}|h1.{s1-1}|...)*+`` matches a run of complete data messages in C (up
+        to a byte budget), and ``findall`` with a look-ahead capture yields their header bytes; offsets
         are then a cumulative sum of sizes. This replaces the Python loop on irregular
         streams (``record, hrv, hrv, record, event, ...``). Compressed-timestamp headers,
         definitions and undefined types end the match and go back to the Python loop.
         """
         key = tuple(self.sizes)
+        misses = _stretch_patterns.cache_info().misses
         patterns = _stretch_patterns(key)
+        self.compiles += _stretch_patterns.cache_info().misses - misses
         if patterns is None:
             return pos
-        if key not in _STRETCH_CACHE_SEEN:
-            self.compiles += 1
-            _STRETCH_CACHE_SEEN.add(key)
         stretch, one = patterns
-        match = stretch.match(self.data, pos, limit)
+        stop = min(limit, pos + self.stretch_bytes)
+        match = stretch.match(self.data, pos, stop)
         end = match.end() if match else pos
         if end <= pos:
             return pos
@@ -455,8 +484,18 @@ class _Walker:
         np.cumsum(sizes[:-1], out=offsets[1:])
         offsets[1:] += pos
         lids = np.array(self.local_layout, dtype=np.int64)[locals_]
-        for lid in np.flatnonzero(np.bincount(lids)).tolist():
-            self.layouts[lid].chunks.append(offsets[lids == lid])
+        order = np.argsort(lids, kind="stable")
+        counts = np.bincount(lids)
+        present = np.flatnonzero(counts)
+        for lid, part in zip(
+            present.tolist(),
+            np.split(offsets[order], np.cumsum(counts[present])[:-1]),
+            strict=True,
+        ):
+            self.layouts[lid].chunks.append(part)
+        if stop < limit and end + max(key) > stop:
+            # The stream stayed irregular up to the budget: take bigger bites next time.
+            self.stretch_bytes = min(self.stretch_bytes * 4, _STRETCH_BYTES_MAX)
         return end
 
     def _reads_consistently(self, pos: int, limit: int) -> bool:
@@ -647,28 +686,28 @@ class _Decoder:
     @staticmethod
     def _messages(layouts: list[_Layout]) -> tuple[IntArray, IntArray]:
         """Offsets of every message of ``layouts`` in file order, and each one's layout."""
-        singles: list[int] = []
-        runs: list[tuple[int, int, int]] = []
+        singles: list[IntArray] = []
+        runs: list[IntArray] = []
         n_singles: list[int] = []
         n_runs: list[int] = []
         chunk_pos: list[IntArray] = []
         chunk_ids: list[IntArray] = []
         for i, lay in enumerate(layouts):
-            singles += lay.singles
-            runs += lay.runs
+            singles.append(np.frombuffer(lay.singles, dtype=np.int64))
+            runs.append(np.frombuffer(lay.runs, dtype=np.int64))
             n_singles.append(len(lay.singles))
-            n_runs.append(len(lay.runs))
+            n_runs.append(len(lay.runs) // 3)
             for chunk in lay.chunks:
                 chunk_pos.append(chunk)
                 chunk_ids.append(np.full(chunk.size, i, dtype=np.int64))
         ids = np.arange(len(layouts), dtype=np.int64)
-        pos = np.array(singles, dtype=np.int64)
+        pos = np.concatenate(singles) if singles else np.empty(0, dtype=np.int64)
         lay_idx = np.repeat(ids, n_singles)
         if chunk_pos:
             pos = np.concatenate([pos, *chunk_pos])
             lay_idx = np.concatenate([lay_idx, *chunk_ids])
-        if runs:
-            r = np.array(runs, dtype=np.int64)
+        if sum(n_runs):
+            r = np.concatenate(runs).reshape(-1, 3)
             starts, counts, strides = r[:, 0], r[:, 1], r[:, 2]
             first = np.cumsum(counts) - counts
             step = np.arange(int(counts.sum()), dtype=np.int64) - np.repeat(first, counts)
@@ -682,25 +721,83 @@ class _Decoder:
             lay_idx = lay_idx[order]
         return pos, lay_idx
 
-    def _gather(self, access: _FieldAccess, at: IntArray) -> FloatArray:
-        """Values of one field at the absolute byte offsets ``at``, invalid -> NaN."""
-        if access.fmt.startswith("bytes"):
-            acc = np.zeros(at.size, dtype=np.int64)
-            all_ff = np.ones(at.size, dtype=bool)
-            for k in range(int(access.fmt[5:])):
+    def _gather(self, kind: tuple[str, int, bool], at: IntArray) -> FloatArray:
+        """Values at the absolute byte offsets ``at`` (any shape), invalid -> NaN.
+
+        ``kind`` is (numpy format or "bytesN", invalid raw value, is float).
+        """
+        fmt, invalid, is_float = kind
+        if fmt.startswith("bytes"):
+            acc = np.zeros(at.shape, dtype=np.int64)
+            all_ff = np.ones(at.shape, dtype=bool)
+            for k in range(int(fmt[5:])):
                 b = self.u8[at + k]
                 acc |= b.astype(np.int64) << (8 * k)
                 all_ff &= b == 0xFF
             out = acc.astype(np.float64)
             out[all_ff] = np.nan
             return out
-        raw = self._view(access.fmt)[at]
+        raw = self._view(fmt)[at]
         values = raw.astype(np.float64)
-        if access.is_float:
+        if is_float:
             values[~np.isfinite(values)] = np.nan
         else:
-            values[raw == access.invalid] = np.nan
+            values[raw == invalid] = np.nan
         return values
+
+    def _vector_columns(
+        self,
+        layouts: list[_Layout],
+        positions: IntArray,
+        lay_idx: IntArray,
+        numeric: Mapping[str, P.FieldSpec],
+        raw_bytes: Mapping[str, int],
+    ) -> dict[str, FloatArray]:
+        """Unscaled columns of many messages: one gather per group of like fields.
+
+        Fields read the same way in every layout (numpy format, invalid value) form a
+        group; each message's byte offsets for the group come from a (layouts x fields)
+        table indexed by the message's layout, and one fancy index reads them all.
+        """
+        n = positions.size
+        names = list(numeric)
+        columns: dict[str, FloatArray] = {}
+        groups: dict[tuple[str, int, bool], list[tuple[str, list[int]]]] = {}
+        for name in names:
+            accesses = [_field_access(lay, numeric[name], raw_bytes.get(name)) for lay in layouts]
+            kinds = {(a.fmt, a.invalid, a.is_float) for a in accesses if a is not None}
+            if not kinds:
+                columns[name] = np.full(n, np.nan)
+                continue
+            offsets = [a.offset if a is not None else -1 for a in accesses]
+            if len(kinds) == 1:
+                groups.setdefault(kinds.pop(), []).append((name, offsets))
+                continue
+            # Read differently in different layouts (a rare, odd file): one pass per kind.
+            col = np.full(n, np.nan)
+            for kind in kinds:
+                part = [
+                    a.offset if a is not None and (a.fmt, a.invalid, a.is_float) == kind else -1
+                    for a in accesses
+                ]
+                msg_off = np.array(part, dtype=np.int64)[lay_idx]
+                sel = msg_off >= 0
+                col[sel] = self._gather(kind, positions[sel] + msg_off[sel])
+            columns[name] = col
+        for kind, members in groups.items():
+            table = np.array([offsets for _, offsets in members], dtype=np.int64).T
+            msg_off = table[lay_idx] if len(layouts) > 1 else table[:1]
+            at = positions[:, None] + msg_off
+            absent = msg_off < 0
+            has_absent = bool(absent.any())
+            if has_absent:
+                at = np.where(absent, 0, at)  # any valid index; blanked below
+            values = self._gather(kind, at)
+            if has_absent:
+                values[np.broadcast_to(absent, values.shape)] = np.nan
+            for k, (name, _) in enumerate(members):
+                columns[name] = values[:, k]
+        return columns
 
     def table(
         self,
@@ -720,7 +817,7 @@ class _Decoder:
         layouts = self.by_global.get(global_num, [])
         numeric = {name: spec for name, spec in specs.items() if name not in strings}
         count = sum(
-            len(lay.singles) + sum(r[1] for r in lay.runs) + sum(c.size for c in lay.chunks)
+            len(lay.singles) + sum(lay.runs[1::3]) + sum(c.size for c in lay.chunks)
             for lay in layouts
         )
         columns: dict[str, FloatArray] = {}
@@ -731,7 +828,9 @@ class _Decoder:
                 + [
                     (start + k * stride, lay)
                     for lay in layouts
-                    for start, n, stride in lay.runs
+                    for start, n, stride in zip(
+                        lay.runs[0::3], lay.runs[1::3], lay.runs[2::3], strict=True
+                    )
                     for k in range(n)
                 ],
                 key=lambda e: e[0],
@@ -760,23 +859,7 @@ class _Decoder:
             entry_layouts = [lay for _, lay in entries]
         else:
             positions, lay_idx = self._messages(layouts)
-            for name, spec in numeric.items():
-                nb = raw_bytes.get(name)
-                accesses = [_field_access(lay, spec, nb) for lay in layouts]
-                col = np.full(positions.size, np.nan)
-                for fmt in {a.fmt for a in accesses if a is not None}:
-                    offsets = np.array(
-                        [a.offset if a is not None and a.fmt == fmt else -1 for a in accesses],
-                        dtype=np.int64,
-                    )
-                    template = next(a for a in accesses if a is not None and a.fmt == fmt)
-                    if bool((offsets >= 0).all()) and bool((offsets == offsets[0]).all()):
-                        col = self._gather(template, positions + offsets[0])
-                        continue
-                    msg_off = offsets[lay_idx]
-                    sel = msg_off >= 0
-                    col[sel] = self._gather(template, positions[sel] + msg_off[sel])
-                columns[name] = col
+            columns = self._vector_columns(layouts, positions, lay_idx, numeric, raw_bytes)
             entry_layouts = [layouts[i] for i in lay_idx.tolist()] if strings else []
         for name in numeric:
             spec = numeric[name]
@@ -818,7 +901,8 @@ class _Decoder:
             if access is None:
                 continue
             sel = lay_idx == i
-            full_ts[sel] = self._gather(access, all_pos[sel] + access.offset)
+            kind = (access.fmt, access.invalid, access.is_float)
+            full_ts[sel] = self._gather(kind, all_pos[sel] + access.offset)
         is_comp = u8[all_pos] >= 0x80
         keep = is_comp | np.isfinite(full_ts)
         all_pos, full_ts, is_comp = all_pos[keep], full_ts[keep], is_comp[keep]
@@ -929,7 +1013,10 @@ def _looks_like_header(data: bytes, pos: int) -> bool:
 
 
 def _walk_files(walker: _Walker) -> tuple[int, list[str]]:
-    """Split chained FIT files, check CRCs and walk every file's messages."""
+    """Split chained FIT files, check CRCs and walk every file's messages.
+
+    Returns the number of FIT files (headers) read and the warnings for the activities.
+    """
     data = walker.data
     n = len(data)
     warnings: list[str] = []
@@ -969,6 +1056,7 @@ def _walk_files(walker: _Walker) -> tuple[int, list[str]]:
         start = pos + header_size
         end = start + data_size
         walker.reset_locals()
+        index += 1
         if data_size == 0:
             after = start + 2
             if n > after and not _looks_like_header(data, after) and data[after:].strip(b"\x00"):
@@ -979,7 +1067,6 @@ def _walk_files(walker: _Walker) -> tuple[int, list[str]]:
                     hint=_HINT_EXPORT,
                 )
             pos = after
-            index += 1
             continue
         truncated = end + 2 > n
         crc_ok = not truncated and compute_fit_crc(data[pos : end + 2]) == 0
@@ -1006,7 +1093,8 @@ def _walk_files(walker: _Walker) -> tuple[int, list[str]]:
                 f"The data is unreadable from byte {reached} on; only the part before it was "
                 "imported."
             )
-            break
+            if not truncated:
+                break
         if truncated:
             warnings.append(
                 f"The file ends early: it is {end + 2 - n} bytes shorter than its header says, "
@@ -1039,8 +1127,7 @@ def _walk_files(walker: _Walker) -> tuple[int, list[str]]:
                 "ignored."
             )
         pos = end + 2
-        index += 1
-    return index + (1 if pos < n else 0), warnings
+    return index, warnings
 
 
 def _enum_name(table: Mapping[int, str], value: float | None) -> str | None:
@@ -1158,14 +1245,12 @@ def _sessions(dec: _Decoder) -> tuple[FitSession, ...]:
 
 def _laps(dec: _Decoder) -> tuple[FitLap, ...]:
     t = dec.table(P.MESG_LAP, P.LAP_FIELDS)
-    start = t.col("start_time") + P.FIT_EPOCH_S
+    starts = (t.col("start_time") + P.FIT_EPOCH_S).tolist()
+    elapsed = t.col("total_elapsed_time").tolist()
+    distance = t.col("total_distance").tolist()
     return tuple(
-        FitLap(
-            start_epoch_s=_optional(float(start[i])),
-            elapsed_s=t.value("total_elapsed_time", i),
-            distance_m=t.value("total_distance", i),
-        )
-        for i in range(len(t))
+        FitLap(_optional(a), _optional(b), _optional(c))
+        for a, b, c in zip(starts, elapsed, distance, strict=True)
     )
 
 

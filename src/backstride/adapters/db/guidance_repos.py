@@ -1,0 +1,91 @@
+"""The narrow reads the daily guidance needs, so that ``today`` stays fast on a long history.
+
+Each query returns only what the rules look at: recent sessions (the load model's columns),
+the pain diary of the last weeks plus every older entry that still matters (red flags and the
+walking-leg-symptom pattern), and the shoes' distances aggregated in SQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from backstride.adapters.db.body_repos import _row_to_entry
+from backstride.adapters.db.body_tables import PainEntryRow
+from backstride.adapters.db.metrics_tables import ActivityMetricsRow
+from backstride.adapters.db.tables import ActivityRow
+from backstride.domain.pain import PainEntry
+
+SessionColumns = tuple[
+    int, date, datetime, str, float | None, float, float | None, float, str, bool
+]
+
+
+@dataclass(frozen=True, slots=True)
+class GearTotal:
+    """Activities in one pair (by the activity's gear text) before a day, added up."""
+
+    gear: str
+    sport: str
+    activities: int
+    distance_m: float | None
+    last_day: date
+
+
+class GuidanceRepo:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def session_columns(self, athlete_id: int, *, since: date, until: date) -> list[SessionColumns]:
+        """(id, day, start, sport, distance, duration, moving time, load, kind, hard) rows of
+        the cached analysis from ``since`` to ``until``, by day."""
+        m = ActivityMetricsRow
+        stmt = (
+            select(
+                m.activity_id,
+                m.day,
+                ActivityRow.start_at,
+                m.sport,
+                m.distance_m,
+                m.duration_s,
+                m.moving_time_s,
+                m.load,
+                m.load_kind,
+                m.hard,
+            )
+            .join(ActivityRow, ActivityRow.id == m.activity_id)
+            .where(m.athlete_id == athlete_id, m.day >= since, m.day <= until)
+            .order_by(m.day)
+        )
+        return [tuple(r) for r in self.session.execute(stmt)]
+
+    def pain_for_guidance(self, athlete_id: int, *, since: date, until: date) -> list[PainEntry]:
+        """Entries from ``since`` to ``until``, plus every earlier one with a red flag or the
+        walking-leg-symptom pattern (they stay relevant until dealt with)."""
+        p = PainEntryRow
+        lasting = or_(
+            p.red_flags != "[]", and_(p.walking_leg_symptoms.is_(True), p.eases_sitting.is_(True))
+        )
+        stmt = (
+            select(p)
+            .where(p.athlete_id == athlete_id, p.day <= until, or_(p.day >= since, lasting))
+            .order_by(p.day, p.id)
+        )
+        return [_row_to_entry(r) for r in self.session.scalars(stmt)]
+
+    def gear_totals(self, athlete_id: int, *, before: date) -> list[GearTotal]:
+        """Per gear text and sport: activities, distance and last day, for days before
+        ``before``."""
+        a = ActivityRow
+        stmt = (
+            select(a.gear, a.sport, func.count(), func.sum(a.distance_m), func.max(a.local_date))
+            .where(a.athlete_id == athlete_id, a.gear.is_not(None), a.local_date < before)
+            .group_by(a.gear, a.sport)
+        )
+        return [
+            GearTotal(str(g), str(s), int(n), float(d) if d is not None else None, last)
+            for g, s, n, d, last in self.session.execute(stmt)
+        ]

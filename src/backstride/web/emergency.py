@@ -1,0 +1,42 @@
+"""The emergency notice every page shows first and alone, until the runner records being seen.
+
+``templates/base.html`` calls :func:`emergency_notice_for` (a template global); the notice
+comes from :func:`backstride.services.guidance.emergency_notice`, as of ``?on=`` when the page
+has one, else today.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from fastapi import Request
+
+from backstride.errors import BackstrideError
+from backstride.services.guidance import EmergencyNotice, emergency_notice
+from backstride.web.deps import EARLIEST_DAY, LATEST_DAY, get_web
+
+log = logging.getLogger("backstride.web")
+
+
+def page_day(request: Request) -> date:
+    """The page's ``?on=`` day when valid, else today (the clock is read here, at the edge)."""
+    text = request.query_params.get("on")
+    if text:
+        try:
+            day = date.fromisoformat(text)
+        except ValueError:
+            return date.today()
+        if EARLIEST_DAY <= day <= LATEST_DAY:
+            return day
+    return date.today()
+
+
+def emergency_notice_for(request: Request) -> EmergencyNotice | None:
+    """The open emergency red flags for this page, or None. A storage problem is logged, not
+    shown here (the page's own error handling reports it)."""
+    try:
+        return emergency_notice(get_web(request).app, on=page_day(request))
+    except BackstrideError:
+        log.exception("Could not read the red flags for the emergency notice")
+        return None

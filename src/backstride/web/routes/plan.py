@@ -1,0 +1,209 @@
+"""The Plan page (calendar of weeks, today's session with an interval timer, done/skipped,
+the reason for every repeat or step back, a start form) and the Exercises page (today's
+routines with hold timers, and the library).
+
+The timers run in ``static/plan.js`` in the browser alone, so they keep working offline once
+the page is loaded. Forms carry the anti-forgery token (``security.check_csrf``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
+
+from backstride.domain.exercises import MUSCLE_WORDS, ExerciseType, Muscle
+from backstride.domain.plan import WEEKDAY_NAMES, WEEKDAY_WORDS
+from backstride.domain.routines import RoutineKind
+from backstride.errors import BackstrideError, InvalidInputError, NotFoundError
+from backstride.services.context import App
+from backstride.services.exercises import exercise_json, get_routine, list_exercises
+from backstride.services.plan import (
+    mark_done,
+    mark_skipped,
+    plan_today,
+    show_plan,
+    start_plan,
+)
+from backstride.web.deps import TodayDep, WebDep
+from backstride.web.security import CSRF_FIELD, check_csrf
+from backstride.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+KIND_LABELS = {
+    "run": "Run",
+    "strength": "Strength",
+    "cross_train": "Cross-train",
+    "rest": "Rest",
+    "inserted_rest": "Extra rest",
+    "paused": "Paused",
+    "before_start": "–",
+    "after_end": "–",
+}
+OUTCOME_LABELS = {
+    "advance": ("Moved on", "badge-ok"),
+    "repeat": ("Repeated", "badge-caution"),
+    "step_back": ("Stepped back", "badge-alert"),
+    "finished": ("Finished", "badge-ok"),
+    "stopped": ("Stopped", "badge-info"),
+}
+TYPE_LABELS = {
+    ExerciseType.DYNAMIC_WARMUP: "Warm-up drills",
+    ExerciseType.STATIC_STRETCH: "Stretches",
+    ExerciseType.STRENGTH: "Strength",
+    ExerciseType.MOBILITY: "Mobility",
+    ExerciseType.CROSS_TRAINING: "Cross-training",
+}
+
+
+def clock(seconds: int) -> str:
+    m, s = divmod(int(seconds), 60)
+    return f"{m}:{s:02d}"
+
+
+def _plan_data(app: App, *, on: date, today: date) -> dict[str, Any]:
+    """The page's data: the plan, the day, or ``plan: None`` when there is none yet."""
+    try:
+        view = show_plan(app, on=on, today=today)
+    except NotFoundError:
+        return {"plan": None, "day": None}
+    day = plan_today(app, on=on, today=today)
+    return {"plan": view.to_json(), "day": day.to_json()}
+
+
+def _context(data: dict[str, Any], on: date, **extra: Any) -> dict[str, Any]:
+    return {
+        **data,
+        "on": on,
+        "kind_labels": KIND_LABELS,
+        "outcome_labels": OUTCOME_LABELS,
+        "weekdays": list(zip(WEEKDAY_NAMES, WEEKDAY_WORDS, strict=True)),
+        "clock": clock,
+        "form_error": None,
+        "values": {},
+        **extra,
+    }
+
+
+@router.get("/plan", response_class=HTMLResponse)
+async def plan_page(request: Request, web: WebDep, on: TodayDep) -> HTMLResponse:
+    data = await run_in_threadpool(_plan_data, web.app, on=on, today=date.today())
+    return render(request, "pages/plan.html", _context(data, on), active="plan")
+
+
+async def _form(request: Request, web: WebDep) -> dict[str, str]:
+    raw = await request.form()
+    form = {k: v for k, v in raw.items() if isinstance(v, str)}
+    check_csrf(request, web.csrf, form.get(CSRF_FIELD))
+    return form
+
+
+def _form_day(form: dict[str, str]) -> date:
+    text = form.get("on", "").strip()
+    try:
+        return date.fromisoformat(text) if text else date.today()
+    except ValueError:
+        raise InvalidInputError(f"'{text}' is not a date.", hint="Use YYYY-MM-DD.") from None
+
+
+async def _after(
+    request: Request, web: WebDep, on: date, exc: BackstrideError | None, values: dict[str, str]
+) -> Response:
+    if exc is None:
+        return RedirectResponse(f"/plan?on={on.isoformat()}#today", status_code=303)
+    data = await run_in_threadpool(_plan_data, web.app, on=on, today=date.today())
+    context = _context(data, on, form_error=exc, values=values)
+    return render(request, "pages/plan.html", context, active="plan", status_code=exc.http_status)
+
+
+@router.post("/plan/done", response_class=HTMLResponse)
+async def plan_done(request: Request, web: WebDep) -> Response:
+    form = await _form(request, web)
+    on = _form_day(form)
+    try:
+        await run_in_threadpool(
+            lambda: mark_done(
+                web.app, on=on, today=date.today(), warmup=form.get("warmup", "yes") != "no"
+            )
+        )
+    except BackstrideError as exc:
+        return await _after(request, web, on, exc, form)
+    return await _after(request, web, on, None, form)
+
+
+@router.post("/plan/skip", response_class=HTMLResponse)
+async def plan_skip(request: Request, web: WebDep) -> Response:
+    form = await _form(request, web)
+    on = _form_day(form)
+    try:
+        await run_in_threadpool(
+            lambda: mark_skipped(
+                web.app, on=on, today=date.today(), reason=form.get("reason") or None
+            )
+        )
+    except BackstrideError as exc:
+        return await _after(request, web, on, exc, form)
+    return await _after(request, web, on, None, form)
+
+
+@router.post("/plan/start", response_class=HTMLResponse)
+async def plan_start(request: Request, web: WebDep) -> Response:
+    raw = await request.form()
+    check_csrf(request, web.csrf, str(raw.get(CSRF_FIELD) or ""))
+    days = [str(v) for v in raw.getlist("days")]
+    form = {k: str(v) for k, v in raw.items() if isinstance(v, str) and k != "days"}
+    on = date.today()
+    try:
+        start = _form_day({"on": form.get("start", "")})
+        variant = form.get("variant") or None
+        await run_in_threadpool(
+            lambda: start_plan(
+                web.app,
+                goal=form.get("goal", "5k"),
+                days=",".join(days),
+                start=start,
+                today=on,
+                variant=None if variant == "auto" else variant,
+            )
+        )
+    except BackstrideError as exc:
+        return await _after(request, web, on, exc, {**form, "days": ",".join(days)})
+    return RedirectResponse(f"/plan?on={start.isoformat()}#today", status_code=303)
+
+
+# --- exercises ------------------------------------------------------------------------------------
+
+
+def _exercises_data(app: App, *, on: date) -> dict[str, Any]:
+    routines = [get_routine(app, kind, on=on).to_json() for kind in RoutineKind]
+    library = list_exercises()
+    groups = [
+        (
+            TYPE_LABELS[t],
+            [exercise_json(e) for e in library.exercises if e.type is t],
+        )
+        for t in ExerciseType
+    ]
+    return {
+        "routines": routines,
+        "groups": groups,
+        "count": len(library.exercises),
+        "coverage": library.to_json()["coverage"],
+    }
+
+
+@router.get("/exercises", response_class=HTMLResponse)
+async def exercises_page(request: Request, web: WebDep, on: TodayDep) -> HTMLResponse:
+    data = await run_in_threadpool(_exercises_data, web.app, on=on)
+    muscle_words = {m.value: MUSCLE_WORDS[m] for m in Muscle}
+    return render(
+        request,
+        "pages/exercises.html",
+        {**data, "on": on, "muscle_words": muscle_words, "clock": clock},
+        active="exercises",
+    )

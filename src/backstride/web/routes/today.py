@@ -1,0 +1,106 @@
+"""The Today page: the decision large, the reasons one click away, each with its source.
+
+``POST /today/seen`` records that the runner has been seen about an emergency red flag, which
+lifts the notice shown on every page (the same use case as ``backstride pain seen``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
+
+from backstride.domain.guidance import DECISION_WORDS, LEVEL_WORDS, Finding
+from backstride.errors import InvalidInputError
+from backstride.services.diary import record_seen
+from backstride.services.guidance import TodayAdvice, today
+from backstride.web.deps import TodayDep, WebDep
+from backstride.web.security import CSRF_FIELD, check_csrf
+from backstride.web.templating import is_htmx, render
+
+router = APIRouter(include_in_schema=False)
+
+LEVEL_BADGE = {
+    "info": "info",
+    "caution": "caution",
+    "reduce": "caution",
+    "stop": "alert",
+    "urgent": "alert",
+}
+DECISION_TONE = {
+    "run": "ok",
+    "run_easy": "caution",
+    "cross_train": "caution",
+    "rest": "alert",
+    "see_professional": "alert",
+    "urgent_care": "alert",
+}
+
+
+def evidence_rows(finding: Finding) -> list[tuple[str, str]]:
+    """The runner's own numbers, as (label, value) pairs for a small table."""
+    rows: list[tuple[str, str]] = []
+    for key, value in finding.evidence.items():
+        if value is None or value == [] or value == {}:
+            continue
+        if isinstance(value, dict):
+            text = "; ".join(f"{k}: {v}" for k, v in value.items())
+        elif isinstance(value, list):
+            text = ", ".join(str(v) for v in value)
+        elif isinstance(value, bool):
+            text = "yes" if value else "no"
+        else:
+            text = str(value)
+        rows.append((key.replace("_", " "), text))
+    return rows
+
+
+def page_context(advice: TodayAdvice) -> dict[str, Any]:
+    return {
+        "advice": advice,
+        "plan": advice.plan,
+        "emergencies": advice.emergencies,
+        "findings": [f for f in advice.findings if f.id != "redflag.emergency"],
+        "decision_words": DECISION_WORDS,
+        "level_words": LEVEL_WORDS,
+        "level_badge": LEVEL_BADGE,
+        "tone": DECISION_TONE[advice.decision],
+        "evidence_rows": evidence_rows,
+    }
+
+
+@router.get("/today", response_class=HTMLResponse)
+def today_page(request: Request, web: WebDep, on: TodayDep) -> HTMLResponse:
+    advice = today(web.app, on=on)
+    return render(request, "pages/today.html", {"on": on, **page_context(advice)}, active="today")
+
+
+@router.post("/today/seen")
+async def seen_form(request: Request, web: WebDep) -> Response:
+    """Record that a professional saw the runner about each flag in the form."""
+    raw = await request.form()
+    check_csrf(request, web.csrf, str(raw.get(CSRF_FIELD) or "") or None)
+    flags = [str(v) for v in raw.getlist("flag") if str(v).strip()]
+    if not flags:
+        raise InvalidInputError("Say which red flag you were seen about.")
+    text = str(raw.get("on") or "").strip()
+    try:
+        on = date.fromisoformat(text) if text else date.today()
+    except ValueError as exc:
+        raise InvalidInputError(
+            f"'{text}' is not a date.", hint="Write dates as YYYY-MM-DD."
+        ) from exc
+    by = str(raw.get("by") or "").strip() or None
+    for flag in flags:
+        await run_in_threadpool(record_seen, web.app, flag=flag, on=on, today=date.today(), by=by)
+    web.cache.bump()
+    back = str(raw.get("next") or "/today")
+    if not back.startswith("/") or back.startswith("//"):
+        back = "/today"
+    if is_htmx(request):  # htmx sends the form (a plain post carries Origin: null here)
+        return Response(status_code=200, headers={"HX-Redirect": back})
+    return RedirectResponse(back, status_code=303)

@@ -1,0 +1,61 @@
+"""docs/guidance.md documents every finding and every threshold."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import fields
+from pathlib import Path
+
+import backstride.domain.guidance as guidance
+from backstride.domain.params import DEFAULT_GUIDANCE_PARAMS
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "guidance.md"
+
+
+def finding_ids() -> set[str]:
+    source = Path(guidance.__file__).read_text(encoding="utf-8")
+    return set(re.findall(r'id="([a-z_]+\.[a-z_]+)"', source))
+
+
+def test_every_finding_is_documented() -> None:
+    text = DOC.read_text(encoding="utf-8")
+    ids = finding_ids()
+    assert len(ids) >= 30
+    missing = sorted(i for i in ids if f"`{i}`" not in text)
+    assert not missing, missing
+
+
+def test_every_threshold_is_documented_with_its_default() -> None:
+    text = DOC.read_text(encoding="utf-8")
+    for f in fields(DEFAULT_GUIDANCE_PARAMS):
+        value = getattr(DEFAULT_GUIDANCE_PARAMS, f.name)
+        assert f"| `{f.name}` | {value:g} |" in text, f.name
+
+
+def test_the_issue_s_finding_ids_all_exist() -> None:
+    required = {
+        "redflag.emergency",
+        "redflag.prompt",
+        "screening.clearance_needed",
+        "pain.leg_symptom_pattern",
+        "pain.persistent",
+        "pain.high_during",
+        "pain.not_settled",
+        "pain.rising_trend",
+        "load.single_run_spike",
+        "load.progression",
+        "load.acute_chronic",
+        "recovery.no_rest_day",
+        "recovery.hard_sessions_close",
+        "variety.monotony",
+        "variety.run_only",
+        "gear.shoes_worn",
+        "gear.single_pair",
+        "terrain.downhill",
+        "terrain.uneven",
+        "body.core_endurance",
+        "body.flexibility",
+        "history.past_injury",
+        "form.stride",
+    }
+    assert required <= finding_ids()

@@ -1,0 +1,245 @@
+"""The plan and exercise services: guidance override, calendar export, warm-up skips,
+self-test adaptation, the demo plan and the JSON shapes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+from icalendar import Calendar
+
+from backstride.domain.plan import DayKind
+from backstride.errors import ConflictError
+from backstride.services import plan as plan_service
+from backstride.services.activities import ManualEntry, log_manual
+from backstride.services.body import (
+    add_clearance,
+    add_selftest,
+    record_screening,
+    screening_questions,
+    set_profile,
+)
+from backstride.services.context import App
+from backstride.services.diary import PainInput, add_pain
+from backstride.services.exercises import (
+    get_routine,
+    log_routine,
+    routine_needs,
+    warmup_skipped_before_painful_runs,
+)
+from backstride.services.plan import (
+    apply_guidance,
+    export_calendar,
+    mark_done,
+    plan_today,
+    show_plan,
+    start_demo_plan,
+    start_plan,
+)
+
+TODAY = date.today()
+START = TODAY - timedelta(days=120) - timedelta(days=(TODAY - timedelta(days=120)).weekday())
+
+
+def screen(app: App, **yes: bool) -> None:
+    answers: dict[str, object] = {q.question.key: False for q in screening_questions()}
+    answers["regularly-active"] = True
+    answers.update(yes)
+    record_screening(app, answers, on=START - timedelta(days=40), today=TODAY)
+
+
+@pytest.fixture
+def ready(app: App) -> App:
+    screen(app)
+    return app
+
+
+@dataclass
+class FakeActivity:
+    activity: str
+
+
+@dataclass
+class FakePlan:
+    headline: str
+    summary: str
+    activities: tuple[FakeActivity, ...] = ()
+
+
+@dataclass
+class FakeAdvice:
+    decision: str
+    plan: FakePlan = field(default_factory=lambda: FakePlan("Headline", "Summary."))
+
+
+def test_guidance_overrides_the_session_of_the_day(ready: App) -> None:
+    start_plan(ready, goal="5k", days="mon,wed,sat", start=START, today=TODAY)
+    state = plan_service.refresh(ready, on=START, today=TODAY)
+    spec = state.spec
+    run_day = plan_service._plan_day(state, START + timedelta(days=7))  # week 2, Monday
+    strength = plan_service._plan_day(state, START + timedelta(days=1))
+    rest = plan_service._plan_day(state, START + timedelta(days=4))
+    assert (run_day.kind, strength.kind, rest.kind) == (
+        DayKind.RUN, DayKind.STRENGTH, DayKind.REST,
+    )  # fmt: skip
+
+    def over(day: Any, decision: str, **kw: Any) -> plan_service.Override | None:
+        return apply_guidance(spec, day, FakeAdvice(decision, **kw))
+
+    plain = over(run_day, "run")
+    assert plain is not None and not plain.overrides
+    easy = over(run_day, "run_easy")
+    assert easy is not None and easy.replacement == "shorter_session"
+    assert easy.shorter is not None and easy.shorter.main_s < run_day.session.main_s  # type: ignore[union-attr]
+    cross = over(run_day, "cross_train", plan=FakePlan("h", "s", (FakeActivity("cycling"),)))
+    assert cross is not None and cross.replacement == "cross_train"
+    assert cross.cross_training == "cycling" and "no run today" in cross.message
+    fallback = over(run_day, "cross_train")
+    assert fallback is not None and fallback.cross_training
+    assert over(run_day, "rest").replacement == "rest"  # type: ignore[union-attr]
+    assert over(strength, "rest").replacement == "rest"  # type: ignore[union-attr]
+    assert over(rest, "rest").replacement is None  # type: ignore[union-attr]
+    assert over(strength, "cross_train").replacement is None  # type: ignore[union-attr]
+    assert over(rest, "see_professional").replacement == "see_professional"  # type: ignore[union-attr]
+    urgent = over(run_day, "urgent_care")
+    assert urgent is not None and "urgent care" in urgent.message
+
+
+def test_plan_today_says_when_guidance_overrides(
+    ready: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    start_plan(ready, goal="5k", days="mon,wed,sat", start=START, today=TODAY)
+    monkeypatch.setattr(
+        plan_service,
+        "guidance_today",
+        lambda app, *, on: FakeAdvice(
+            "cross_train", FakePlan("x", "y", (FakeActivity("swimming"),))
+        ),
+    )
+    view = plan_today(ready, on=START, today=TODAY).to_json()
+    assert view["kind"] == "run"
+    assert view["guidance"]["overrides"] is True
+    assert view["guidance"]["replacement"] == "cross_train"
+    assert view["guidance"]["cross_training"] == "swimming"
+    monkeypatch.setattr(plan_service, "guidance_today", lambda app, *, on: None)
+    assert plan_today(ready, on=START, today=TODAY).to_json()["guidance"] is None
+
+
+def test_calendar_export_parses_back_with_uid_dtstamp_and_steps(ready: App) -> None:
+    start_plan(ready, goal="5k", days="tue,thu,sun", start=START, today=TODAY)
+    stamp = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    data = export_calendar(ready, on=START, today=TODAY, stamp=stamp)
+    cal = Calendar.from_ical(data)
+    assert str(cal["VERSION"]) == "2.0" and "backstride" in str(cal["PRODID"])
+    events = list(cal.walk("VEVENT"))
+    assert len(events) == 45
+    for event in events:
+        assert event["UID"] and event.decoded("DTSTAMP") == stamp
+        start = event.decoded("DTSTART")
+        assert isinstance(start, date) and not isinstance(start, datetime)
+        assert event.decoded("DTEND") == start + timedelta(days=1)
+    runs = [e for e in events if "Running" in str(e.get("CATEGORIES").cats)]  # type: ignore[union-attr]
+    assert len(runs) == 27
+    description = str(runs[0]["DESCRIPTION"])
+    assert "Brisk walk" in description and "Run 1 min" in description
+    assert "Stretch" in description
+    again = export_calendar(ready, on=START, today=TODAY, stamp=stamp)
+    assert again == data  # stable UIDs: re-importing updates rather than duplicates
+
+
+def _run(app: App, day: date, *, during: int) -> int:
+    activity_id = log_manual(
+        app, ManualEntry(day=day, sport="run", duration_s=1500, distance_m=3000), today=TODAY
+    )
+    add_pain(app, PainInput(day=day, when="during", score=during), today=TODAY)
+    add_pain(app, PainInput(day=day + timedelta(days=1), when="next-morning", score=0), today=TODAY)
+    return activity_id
+
+
+def test_warmup_skipped_before_painful_runs(app: App) -> None:
+    d = START
+    log_routine(app, "warmup", on=d, today=TODAY)
+    warmed = _run(app, d, during=4)
+    skipped_day = d + timedelta(days=2)
+    log_routine(app, "warmup", on=skipped_day, today=TODAY, done=False)
+    skipped = _run(app, skipped_day, during=4)
+    not_logged = _run(app, d + timedelta(days=4), during=1)
+    report = warmup_skipped_before_painful_runs(app, on=d + timedelta(days=6), days=7)
+    assert [r.activity_id for r in report.skipped_painful] == [skipped]
+    by_id = {r.activity_id: r for r in report.runs}
+    assert by_id[warmed].warmup == "done" and by_id[warmed].painful
+    assert by_id[not_logged].warmup == "not-logged" and not by_id[not_logged].painful
+    assert report.to_json()["painful_after_skipped"] == 1
+
+
+def test_plan_done_logs_warmup_for_the_guidance_finding(ready: App) -> None:
+    start_plan(ready, goal="5k", days="mon,wed,sat", start=START, today=TODAY)
+    _run(ready, START, during=4)
+    mark_done(ready, on=START, today=TODAY, warmup=False)
+    report = warmup_skipped_before_painful_runs(ready, on=START + timedelta(days=2), days=7)
+    assert len(report.skipped_painful) == 1
+
+
+def test_routines_adapt_to_self_tests_and_stenosis(app: App) -> None:
+    set_profile(app, today=TODAY, conditions=["lumbar-spinal-stenosis"], birth_year=1950)
+    add_selftest(app, name="side-bridge-left", value="30", on=START, today=TODAY)
+    add_selftest(app, name="side-bridge-right", value="70", on=START, today=TODAY)
+    add_selftest(app, name="straight-leg-raise-left", value="55", on=START, today=TODAY)
+    needs = routine_needs(app, on=START)
+    assert needs.stenosis and needs.older
+    assert needs.side_bridge_extra == ("left",) and not needs.side_bridge_strong
+    assert needs.short_hamstrings
+    core = get_routine(app, "core", on=START).to_json()
+    sides = [s["side"] for s in core["steps"] if s["exercise_id"].startswith("side-bridge")]
+    assert sides == ["each", "left"]
+    assert any("left side bridge" in a for a in core["adapted_for"])
+    cooldown = get_routine(app, "cooldown", on=START).to_json()
+    assert all(s["hold_s"] == 45 for s in cooldown["steps"])
+    assert all(s["stenosis"] != "avoid" for s in cooldown["steps"])
+
+
+def test_lopsided_side_bridge_adds_work_on_the_weaker_side(app: App) -> None:
+    add_selftest(app, name="side-bridge-left", value="120", on=START, today=TODAY)
+    add_selftest(app, name="side-bridge-right", value="90", on=START, today=TODAY)
+    needs = routine_needs(app, on=START)
+    assert needs.side_bridge_extra == ("right",) and needs.side_bridge_strong
+
+
+def test_start_is_refused_with_an_open_red_flag(ready: App) -> None:
+    add_pain(ready, PainInput(day=START - timedelta(days=1), when="rest-day", score=3,
+                              red_flags=["night-pain"]), today=TODAY)  # fmt: skip
+    with pytest.raises(ConflictError, match="cannot start") as info:
+        start_plan(ready, goal="5k", days="mon,wed,sat", start=START, today=TODAY)
+    assert "pain seen" in (info.value.hint or "")
+
+
+def test_demo_plan_starts_the_stenosis_variant(app: App) -> None:
+    set_profile(app, today=TODAY, conditions=["lumbar-spinal-stenosis"])
+    screen(app, **{"bone-joint-worse": True})
+    add_clearance(app, on=START - timedelta(days=5), by="Dr Demo", today=TODAY)
+    started = start_demo_plan(app, start=START, today=TODAY)
+    assert started.record.spec.variant.value == "stenosis"
+    data = started.to_json()
+    assert data["plan"]["days"] == "mon,wed,sat" and data["first_week"]["seq"] == 1
+
+
+def test_show_plan_json_shape(ready: App) -> None:
+    start_plan(ready, goal="5k", days="mon,wed,sat", start=START, today=TODAY)
+    data = show_plan(ready, on=START, today=TODAY).to_json()
+    assert set(data) == {"on", "plan", "gate", "current_week", "weeks", "events"}
+    assert set(data["plan"]) == {
+        "id", "goal", "variant", "days", "start_on", "status", "ended_on", "weeks_total", "paused",
+    }  # fmt: skip
+    week = data["weeks"][0]
+    assert set(week) == {
+        "seq", "template_week", "starts_on", "ends_on", "focus", "outcome", "reasons",
+        "settled_on", "projected", "current", "days",
+    }  # fmt: skip
+    assert len(week["days"]) == 7 and data["current_week"] == 1
+    day = plan_today(ready, on=START, today=TODAY, use_guidance=False).to_json()
+    steps = day["session"]["steps"]
+    assert sum(s["seconds"] for s in steps) == day["session"]["total_s"]
+    assert [s["phase"] for s in steps][:2] == ["warmup", "warmup"]
+    assert steps[-1]["phase"] == "stretch"
