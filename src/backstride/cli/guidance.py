@@ -37,7 +37,7 @@ def _finding(f: Finding) -> None:
     say(f"  What to do: {f.action}")
     if f.evidence:
         numbers = ", ".join(
-            f"{k.replace('_', ' ')} {v}"
+            f"{k.replace('_', ' ')} {('yes' if v else 'no') if isinstance(v, bool) else v}"
             for k, v in f.evidence.items()
             if v is not None and not isinstance(v, list | dict)
         )

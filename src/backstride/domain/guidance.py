@@ -202,8 +202,10 @@ class GuidanceState:
     """Everything the rules read, as of ``today`` (nothing after it).
 
     ``load`` must reach ``today`` and cover at least 35 days; ``runs`` are the runs of the last
-    ``max(cap_window_days, stride_window_days)`` days (oldest first); ``pain`` the diary up to
-    today; ``run_checks`` the pain rules applied to ``runs``; ``shoes`` the active pairs.
+    ``max(cap_window_days, stride_window_days)`` days (oldest first); ``pain`` the diary of at
+    least the last 70 days up to today, plus every older entry with a red flag or the
+    walking-leg-symptom pattern; ``run_checks`` the pain rules applied to ``runs``; ``shoes``
+    the active pairs; ``warm_up_skips`` the painful runs after a skipped warm-up.
     """
 
     today: date

@@ -461,7 +461,6 @@ def build_core(
             "Two or three times a week, on days without a run or after an easy one. Holds are "
             "short (about 10 s) and repeated: endurance, not maximal effort. Stop any "
             "exercise that brings on leg symptoms.",
-            *needs.reasons,
             *_stenosis_note(needs),
         ),
         source=ROUTINE_SOURCES[RoutineKind.CORE],

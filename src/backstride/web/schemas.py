@@ -210,3 +210,25 @@ class LoadOut(BaseModel):
     runs: list[RunSpikeOut]
     days: list[DayLoadOut]
     load_ratio_caveat: str
+
+
+class FindingOut(BaseModel):
+    """One guidance finding: why it matters, the runner's own numbers, and its source."""
+
+    id: str
+    level: Literal["info", "caution", "reduce", "stop", "urgent"]
+    title: str
+    reason: str
+    evidence: dict[str, Any]
+    source: str
+    action: str
+    asks: str
+
+
+class TodayOut(BaseModel):
+    """``backstride today --json``: the decision, what to do, and the findings."""
+
+    date: dt.date
+    decision: Literal["urgent_care", "see_professional", "rest", "cross_train", "run_easy", "run"]
+    advice: dict[str, Any]
+    findings: list[FindingOut]

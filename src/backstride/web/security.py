@@ -2,8 +2,9 @@
 
 * **Headers** on every response (:class:`SecurityHeadersMiddleware`): a Content-Security-Policy
   with no inline script or style (``script-src 'self'; style-src 'self'``), ``frame-ancestors
-  'none'``, ``X-Content-Type-Options: nosniff``, ``Referrer-Policy: no-referrer``, and
-  ``Cache-Control: no-store`` on pages and API answers (they hold health data).
+  'none'``, ``X-Content-Type-Options: nosniff``, ``Referrer-Policy: same-origin`` (so a
+  same-site form post keeps its ``Origin``), and ``Cache-Control: no-store`` on pages and API
+  answers (they hold health data).
 * **Forms** (pages) use a signed double-submit token (:class:`CsrfTokens`): a random nonce in an
   ``HttpOnly; SameSite=Strict`` cookie, and in each form (hidden field) or HTMX request (header
   ``X-CSRF-Token``) the HMAC-SHA256 of that nonce under ``settings.secret_key`` (or a random
@@ -60,7 +61,7 @@ SECURITY_HEADERS: tuple[tuple[str, str], ...] = (
     ("content-security-policy", CONTENT_SECURITY_POLICY),
     ("x-content-type-options", "nosniff"),
     ("x-frame-options", "DENY"),
-    ("referrer-policy", "no-referrer"),
+    ("referrer-policy", "same-origin"),
     ("cross-origin-opener-policy", "same-origin"),
     ("cross-origin-resource-policy", "same-origin"),
     ("permissions-policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()"),

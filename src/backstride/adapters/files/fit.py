@@ -459,10 +459,10 @@ class _Walker:
 
         Between two definitions every data message's size follows from its header byte, so
         ``(?>h0.{s0-1}|h1.{s1-1}|...)*+`` matches a run of complete data messages in C (up
-        to a byte budget), and ``findall`` with a look-ahead capture yields their header bytes; offsets
-        are then a cumulative sum of sizes. This replaces the Python loop on irregular
-        streams (``record, hrv, hrv, record, event, ...``). Compressed-timestamp headers,
-        definitions and undefined types end the match and go back to the Python loop.
+        to a byte budget), and ``findall`` with a look-ahead capture yields their header
+        bytes; offsets are then a cumulative sum of sizes. This replaces the Python loop on
+        irregular streams (``record, hrv, hrv, record, event, ...``). Compressed-timestamp
+        headers, definitions and undefined types end the match and return to the loop.
         """
         key = tuple(self.sizes)
         misses = _stretch_patterns.cache_info().misses

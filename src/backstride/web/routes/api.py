@@ -26,6 +26,7 @@ from backstride.services.activities import (
     row_to_json,
 )
 from backstride.services.dashboard import UploadedFile, import_uploads, uploads_root
+from backstride.services.guidance import today as guidance_today
 from backstride.web.deps import EARLIEST_DAY, LATEST_DAY, AppDep, WebDep
 from backstride.web.reads import cached_analysis, cached_load_report, cached_run_spike
 from backstride.web.routes.dashboard import OVERVIEW_WEEKS, REPORT_WEEKS, build_overview
@@ -41,6 +42,7 @@ from backstride.web.schemas import (
     LoadOut,
     OverviewOut,
     RunSpikeOut,
+    TodayOut,
 )
 from backstride.web.security import require_content_type
 from backstride.web.uploads import UploadFolder, receive_body
@@ -279,3 +281,10 @@ def api_load(
     return LoadOut.model_validate(
         {"on": day, **report.to_json(), "load_ratio_caveat": LOAD_RATIO_CAVEAT}
     )
+
+
+@router.get("/today", response_model=TodayOut, summary="What to do today, with reasons")
+def api_today(app: AppDep, on: OnDay = None) -> TodayOut:
+    """The same answer as ``backstride today --json``: the most cautious decision any finding
+    asks for, what to do, and every finding (most serious first) with its source."""
+    return TodayOut.model_validate(guidance_today(app, on=_today(on)).to_json())
