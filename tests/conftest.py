@@ -14,7 +14,6 @@ import pytest
 
 from backstride.config import get_settings
 from backstride.services.context import App
-
 from tests.corpus import corpus_data_root
 
 

@@ -21,6 +21,4 @@ def corpus_files(suffixes: tuple[str, ...]) -> list[Path]:
     root = corpus_data_root() / "activities"
     if not root.is_dir():
         return []
-    return sorted(
-        p for p in root.rglob("*") if p.is_file() and p.name.lower().endswith(suffixes)
-    )
+    return sorted(p for p in root.rglob("*") if p.is_file() and p.name.lower().endswith(suffixes))

@@ -81,7 +81,7 @@ class Settings(BaseSettings):
     max_compression_ratio: float = Field(
         default=200.0,
         gt=1,
-        description="Largest unpacked/packed ratio accepted for an archive member (zip-bomb guard).",
+        description="Largest unpacked/packed size ratio of an archive member (zip-bomb guard).",
     )
     import_workers: int = Field(
         default=0,

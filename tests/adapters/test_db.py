@@ -160,11 +160,23 @@ def test_find_same_activity_window_and_distance_tolerance(tmp_path: Path) -> Non
     with store.session() as s:
         repo = ActivityRepo(s)
         near = t0 + timedelta(seconds=119)
-        assert repo.find_same_activity(athlete, sport=Sport.RUN, start_at=near, distance_m=5140.0) == aid
-        assert repo.find_same_activity(athlete, sport=Sport.RUN, start_at=near, distance_m=5200.0) is None
+        assert (
+            repo.find_same_activity(athlete, sport=Sport.RUN, start_at=near, distance_m=5140.0)
+            == aid
+        )
+        assert (
+            repo.find_same_activity(athlete, sport=Sport.RUN, start_at=near, distance_m=5200.0)
+            is None
+        )
         far = t0 + timedelta(seconds=121)
-        assert repo.find_same_activity(athlete, sport=Sport.RUN, start_at=far, distance_m=5000.0) is None
-        assert repo.find_same_activity(athlete, sport=Sport.CYCLE, start_at=t0, distance_m=5000.0) is None
+        assert (
+            repo.find_same_activity(athlete, sport=Sport.RUN, start_at=far, distance_m=5000.0)
+            is None
+        )
+        assert (
+            repo.find_same_activity(athlete, sport=Sport.CYCLE, start_at=t0, distance_m=5000.0)
+            is None
+        )
     store.dispose()
 
 
@@ -174,8 +186,15 @@ def test_import_records_are_listed_newest_first(tmp_path: Path) -> None:
         athlete = AthleteRepo(s).get_or_create_default()
         repo = ImportRecordRepo(s)
         for i, status in enumerate(["imported", "failed"]):
-            repo.add(athlete, file_name=f"f{i}", content_hash=None, size_bytes=i,
-                     status=status, reason=None, activity_ids=[])
+            repo.add(
+                athlete,
+                file_name=f"f{i}",
+                content_hash=None,
+                size_bytes=i,
+                status=status,
+                reason=None,
+                activity_ids=[],
+            )
     with store.session() as s:
         assert [r.status for r in ImportRecordRepo(s).list(athlete)] == ["failed", "imported"]
     store.dispose()

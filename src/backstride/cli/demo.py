@@ -1,4 +1,4 @@
-"""``backstride demo``: generate the bundled demo athlete and import it through the real importer."""
+"""``backstride demo``: generate the demo athlete and import it through the real importer."""
 
 from __future__ import annotations
 

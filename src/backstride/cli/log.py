@@ -20,7 +20,10 @@ def log_command(
         str,
         typer.Option(
             "--sport",
-            help="run, trail_run, treadmill_run, walk, hike, cycle, swim, strength, mobility, other.",
+            help=(
+                "run, trail_run, treadmill_run, walk, hike, cycle, swim, strength, mobility "
+                "or other."
+            ),
         ),
     ],
     duration: Annotated[

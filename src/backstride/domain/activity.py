@@ -53,7 +53,10 @@ class Surface(enum.StrEnum):
 
 
 _SPORT_WORDS: tuple[tuple[tuple[str, ...], Sport], ...] = (
-    (("treadmill", "indoor_running", "indoor running", "virtual_run", "virtualrun"), Sport.TREADMILL_RUN),
+    (
+        ("treadmill", "indoor_running", "indoor running", "virtual_run", "virtualrun"),
+        Sport.TREADMILL_RUN,
+    ),
     (("trail",), Sport.TRAIL_RUN),
     (("run", "jog"), Sport.RUN),
     (("hik",), Sport.HIKE),
@@ -136,7 +139,9 @@ class Streams:
 
     def present(self) -> dict[str, FloatArray]:
         """The columns that exist, by name."""
-        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
+        return {
+            f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None
+        }
 
     @classmethod
     def from_columns(cls, columns: Mapping[str, Any]) -> Streams:

@@ -51,9 +51,7 @@ class CleanSamples:
     warnings: tuple[str, ...]
 
 
-def _blank_out_of_range(
-    cols: dict[str, FloatArray], warnings: list[str]
-) -> None:
+def _blank_out_of_range(cols: dict[str, FloatArray], warnings: list[str]) -> None:
     for name, (lo, hi) in RANGES.items():
         col = cols.get(name)
         if col is None:
@@ -145,7 +143,9 @@ def clean_samples(epoch_s: npt.ArrayLike, columns: Mapping[str, npt.ArrayLike]) 
                 dist[back] = np.nan
                 warnings.append(f"{int(back.sum())} distance values running backwards ignored")
     cols["time_s"] = time_s
-    return CleanSamples(start_epoch_s=start, streams=Streams.from_columns(cols), warnings=tuple(warnings))
+    return CleanSamples(
+        start_epoch_s=start, streams=Streams.from_columns(cols), warnings=tuple(warnings)
+    )
 
 
 def stream_distance_m(streams: Streams) -> float | None:
@@ -157,7 +157,9 @@ def stream_distance_m(streams: Streams) -> float | None:
     if streams.has_positions and streams.lat_deg is not None and streams.lon_deg is not None:
         ok = np.isfinite(streams.lat_deg) & np.isfinite(streams.lon_deg)
         if ok.sum() >= 2:
-            return float(compute_cumulative_distance_m(streams.lat_deg[ok], streams.lon_deg[ok])[-1])
+            return float(
+                compute_cumulative_distance_m(streams.lat_deg[ok], streams.lon_deg[ok])[-1]
+            )
     return None
 
 

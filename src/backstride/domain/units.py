@@ -7,7 +7,9 @@ import re
 
 from backstride.errors import InvalidInputError
 
-_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(h|hr|hrs|hours?|m|min|mins|minutes?|s|sec|secs|seconds?)")
+_DURATION_PART = re.compile(
+    r"(\d+(?:\.\d+)?)\s*(h|hr|hrs|hours?|m|min|mins|minutes?|s|sec|secs|seconds?)"
+)
 _DISTANCE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(km|k|m|mi|miles?)?\s*$", re.IGNORECASE)
 
 

@@ -96,7 +96,9 @@ def load_demo(app: App, folder: Path, *, seed: int, end_day: date) -> DemoLoaded
                 day=e.on,
                 when=e.when,
                 score=e.score,
-                activity_id=activity_for(e.activity_file) if e.when in ("during", "after") else None,
+                activity_id=activity_for(e.activity_file)
+                if e.when in ("during", "after")
+                else None,
                 where=e.where,
                 feels=e.feels,
                 walking_leg_symptoms=e.walking_leg_symptoms,

@@ -54,7 +54,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("activity_id", name=op.f("pk_activity_metrics")),
     )
     with op.batch_alter_table("activity_metrics", schema=None) as batch_op:
-        batch_op.create_index("ix_activity_metrics_athlete_day", ["athlete_id", "day"], unique=False)
+        batch_op.create_index(
+            "ix_activity_metrics_athlete_day", ["athlete_id", "day"], unique=False
+        )
 
 
 def downgrade() -> None:
