@@ -1,11 +1,22 @@
 """The FIT decoder against two reference readers (fitdecode, Garmin FIT SDK) on the corpus.
 
-For every corpus FIT file a reference reads, record counts and every decoded record value
-must agree within the rounding of the field's unit; session totals must agree too, and
-the activities built from them must start, last and measure what the device wrote. Files
-a reference fails on are checked one by one against our documented decision (reject with
-a clear reason, or salvage with a warning). The reference readers are slow, so each one
-reads each file once per test session (``functools.cache``).
+How records are counted and compared: ``decode_fit`` returns every ``record`` message of
+the file in file order; its count must equal the reference's, and every record's
+timestamp, position, altitude, distance, speed, heart rate, cadence and power must agree
+within half the resolution of the FIT unit. Session totals must agree too. Then
+``parse_fit``'s activities must follow the sessions (start, duration, distance within
+0.5 %) and account for every record: each one is in exactly one activity, or dropped by
+cleaning with a warning that counts it, or belongs to a dropped ``transition`` session.
+
+Files a reference fails on are checked one by one against our documented decision
+(reject with a clear reason, or salvage with a warning; a salvage must start with exactly
+the records the reference read before giving up).
+
+The reference readers are slow (tens of seconds for the whole corpus), so each reads each
+file once (``functools.cache``, one test per file so xdist does not repeat the work);
+fitdecode runs without its pure-Python CRC check (the SDK and our decoder check CRCs),
+and the three multi-megabyte files are compared with the SDK's raw values only (marked
+``slow``). About 30 s on two idle cores with ``-n 2``.
 """
 
 from __future__ import annotations

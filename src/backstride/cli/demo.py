@@ -11,7 +11,9 @@ import typer
 
 from backstride.cli.activity import list_command
 from backstride.cli.common import STATE, console
+from backstride.cli.guidance import render_today
 from backstride.cli.importing import render_report
+from backstride.services.guidance import today as today_advice
 from backstride.cli.training import print_weekly_totals
 from backstride.services.demo_load import load_demo
 
@@ -39,3 +41,5 @@ def demo_command(
     render_report(loaded.report, verbose=False)
     list_command(since=None, until=None, sport=None, json_out=False)
     print_weekly_totals(app, on=end_day, weeks=16)
+    console.print(f"\n[bold]What should she do today ({end_day.isoformat()})?[/]")
+    render_today(today_advice(app, on=end_day))
