@@ -60,6 +60,8 @@ demo: setup
 bench: setup
 	$(PY) bench/import_bench.py
 	$(PY) bench/load_bench.py
+	$(PY) bench/today_bench.py
+	$(PY) bench/web_bench.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache .hypothesis .coverage tests/artifacts

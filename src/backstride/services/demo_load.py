@@ -6,7 +6,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from backstride.services.activities import ManualEntry, list_activities, log_manual
+from backstride.services.activities import (
+    ActivityEdit,
+    ManualEntry,
+    edit_activity,
+    list_activities,
+    log_manual,
+)
 from backstride.services.body import add_clearance, add_selftest, record_screening, set_profile
 from backstride.services.context import App
 from backstride.services.demo import DemoStory, generate_demo
@@ -90,6 +96,10 @@ def load_demo(app: App, folder: Path, *, seed: int, end_day: date) -> DemoLoaded
                 return activity_id
         return None
 
+    for file, rpe in story.rpe_by_file.items():
+        activity_id = activity_for(file)
+        if activity_id is not None:
+            edit_activity(app, activity_id, ActivityEdit(rpe=rpe))
     for e in story.pain_entries:
         add_pain(
             app,

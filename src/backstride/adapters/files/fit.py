@@ -1356,42 +1356,101 @@ def _session_windows(sessions: tuple[FitSession, ...]) -> tuple[FloatArray, Floa
     return starts, ends
 
 
-def assign_to_sessions(times: FloatArray, starts: FloatArray, ends: FloatArray) -> IntArray:
-    """Index of the session window holding each time, or of the nearest window.
+def _window_segments(
+    starts: FloatArray, ends: FloatArray
+) -> tuple[FloatArray, FloatArray, IntArray]:
+    """Cut the timeline into segments owned by one window each (later start wins).
 
-    Where windows overlap, the one starting later wins (it is the more specific). Times
-    that are NaN, and every time when no window has a known start, go to the first window
-    with a known start (or 0).
+    A sweep over the windows in start order with a stack of open windows: the top of
+    the stack (latest start) owns the time until it ends, then the window below resumes.
+    Returns segment starts, ends and owners, in time order; gaps belong to no window.
+    """
+    seg_start: list[float] = []
+    seg_end: list[float] = []
+    seg_owner: list[int] = []
+
+    def emit(a: float, b: float, owner: int, *, point: bool = False) -> None:
+        # Empty pieces are dropped, except a whole zero-length window (``point``).
+        if b > a or (point and b == a):
+            seg_start.append(a)
+            seg_end.append(b)
+            seg_owner.append(owner)
+
+    def close_until(cur: float, limit: float) -> float:
+        # Close every open window ending before ``limit``, emitting what it owned.
+        while stack and stack[-1][0] < limit:
+            end, owner, begin = stack.pop()
+            emit(cur, end, owner, point=begin == end)
+            cur = max(cur, end)
+            while stack and stack[-1][0] <= cur:
+                stack.pop()
+        return cur
+
+    stack: list[tuple[float, int, float]] = []  # (end, window, start); top: latest start
+    cur = -np.inf
+    order = np.argsort(starts, kind="stable")
+    for k in order.tolist():
+        start = float(starts[k])
+        if not np.isfinite(start):
+            continue
+        cur = close_until(cur, start)
+        if stack:
+            emit(cur, start, stack[-1][1])
+        cur = start
+        end = max(float(ends[k]), start) if np.isfinite(ends[k]) else start
+        stack.append((end, k, start))
+    close_until(cur, np.inf)
+    return (
+        np.array(seg_start, dtype=np.float64),
+        np.array(seg_end, dtype=np.float64),
+        np.array(seg_owner, dtype=np.int64),
+    )
+
+
+def _locate(times: FloatArray, starts: FloatArray, ends: FloatArray) -> tuple[IntArray, FloatArray]:
+    """For each time: the window holding it or the nearest one, and the distance (s).
+
+    Times that are NaN, and every time when no window has a known start, go to the first
+    window with a known start (or 0) at distance NaN.
     """
     n = times.size
     known = np.flatnonzero(np.isfinite(starts))
     if known.size == 0 or n == 0:
-        return np.zeros(n, dtype=np.int64)
-    k_starts = starts[known]
-    k_ends = np.maximum(ends[known], k_starts)
-    # Distance from each time to each window (0 inside); windows are few, times many.
-    best = np.zeros(n, dtype=np.int64)
-    best_dist = np.full(n, np.inf)
-    for j in np.argsort(k_starts, kind="stable").tolist():
-        dist = np.maximum(k_starts[j] - times, 0.0) + np.maximum(times - k_ends[j], 0.0)
-        better = dist <= best_dist
-        best[better] = j
-        best_dist[better] = dist[better]
-    result: IntArray = known[best]
-    result[~np.isfinite(times)] = known[0]
-    return result
+        return np.zeros(n, dtype=np.int64), np.full(n, np.nan)
+    seg_start, seg_end, seg_owner = _window_segments(starts, ends)
+    t = np.where(np.isfinite(times), times, seg_start[0])
+    # The last segment starting at or before t, and the first one starting after it.
+    before = np.searchsorted(seg_start, t, side="right") - 1
+    after = np.minimum(before + 1, seg_start.size - 1)
+    before_ok = before >= 0
+    before = np.maximum(before, 0)
+    # At a boundary where an inner window ends and an outer one resumes, the inner
+    # (later-starting) window keeps its end instant.
+    prev = np.maximum(before - 1, 0)
+    inner = (
+        (before > 0) & (seg_end[prev] >= t) & (starts[seg_owner[prev]] > starts[seg_owner[before]])
+    )
+    before = np.where(inner, prev, before)
+    gap_before = np.where(before_ok, np.maximum(t - seg_end[before], 0.0), np.inf)
+    gap_after = np.where(seg_start[after] > t, seg_start[after] - t, np.inf)
+    use_after = gap_after <= gap_before  # a tie goes to the later session
+    owner = np.where(use_after, seg_owner[after], seg_owner[before])
+    dist = np.where(use_after, gap_after, gap_before)
+    nan = ~np.isfinite(times)
+    owner[nan] = known[0]
+    dist[nan] = np.nan
+    return owner, dist
 
 
-def _distance_to_windows(times: FloatArray, starts: FloatArray, ends: FloatArray) -> FloatArray:
-    """Seconds from each time to the nearest session window (0 inside, inf if none known)."""
-    best = np.full(times.size, np.inf)
-    for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
-        if not np.isfinite(start):
-            continue
-        stop = max(end, start) if np.isfinite(end) else start
-        dist = np.maximum(start - times, 0.0) + np.maximum(times - stop, 0.0)
-        np.minimum(best, dist, out=best)
-    return best
+def assign_to_sessions(times: FloatArray, starts: FloatArray, ends: FloatArray) -> IntArray:
+    """Index of the session window holding each time, or of the nearest window.
+
+    Where windows overlap, the one starting later wins (it is the more specific); where a
+    later window ends inside an earlier one, the earlier one resumes. Times that are NaN,
+    and every time when no window has a known start, go to the first window with a known
+    start (or 0). O(n log n), whatever the number of sessions.
+    """
+    return _locate(times, starts, ends)[0]
 
 
 def _build_activity(
@@ -1513,11 +1572,11 @@ def _parse_fit(data: bytes) -> list[Activity]:
     # A record dated more than a day away from every session is a clock glitch (e.g. a
     # jump of years): blank its time so cleaning drops it, unless most records are that far
     # off, in which case the session times are the broken ones.
-    far = _distance_to_windows(epoch, starts, ends) > _MAX_OUTSIDE_SESSION_S
-    far &= np.isfinite(epoch)
+    owner, distance = _locate(epoch, starts, ends)
+    far = np.isfinite(distance) & (distance > _MAX_OUTSIDE_SESSION_S)
     if far.any() and far.mean() < 0.5:
         epoch = np.where(far, np.nan, epoch)
-    owner = assign_to_sessions(epoch, starts, ends)
+        owner = assign_to_sessions(epoch, starts, ends)
     lap_starts = np.array(
         [np.nan if lap.start_epoch_s is None else lap.start_epoch_s for lap in fit.laps]
     )
