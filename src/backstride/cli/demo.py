@@ -13,9 +13,9 @@ from backstride.cli.activity import list_command
 from backstride.cli.common import STATE, console
 from backstride.cli.guidance import render_today
 from backstride.cli.importing import render_report
-from backstride.services.guidance import today as today_advice
 from backstride.cli.training import print_weekly_totals
 from backstride.services.demo_load import load_demo
+from backstride.services.guidance import today as today_advice
 
 
 def demo_command(

@@ -279,7 +279,7 @@ class _Layout:
     global_num: int
     size: int  # bytes per data message, record header included
     big_endian: bool
-    fields: dict[int, tuple[int, int, int]]  # field number -> (offset, size, base type id)
+    field_defs: bytes  # the definition's (number, size, base type) triples
     # Offsets of single messages, and runs as flat (start, count, stride) triples; arrays
     # of int64 so that numpy reads them without conversion.
     singles: array.array[int] = field(default_factory=lambda: array.array("q"))
@@ -287,6 +287,25 @@ class _Layout:
     chunks: list[IntArray] = field(default_factory=list)  # offsets found by regex stretches
     access: dict[tuple[int, int | None], _FieldAccess | None] = field(default_factory=dict)
     readers: dict[int, _RowReader | None] = field(default_factory=dict)  # by id(specs)
+    _fields: dict[int, tuple[int, int, int]] | None = None
+
+    @property
+    def fields(self) -> dict[int, tuple[int, int, int]]:
+        """Field number -> (offset from the record header, size, base type id).
+
+        Built on first use: most layouts are of messages the decoder never reads.
+        """
+        if self._fields is None:
+            body = self.field_defs
+            sizes = body[1::3]
+            offsets = itertools.accumulate(sizes, initial=1)
+            self._fields = {
+                num: (offset, size, base & P.BASE_TYPE_MASK)
+                for num, offset, size, base in zip(
+                    body[0::3], offsets, sizes, body[2::3], strict=False
+                )
+            }
+        return self._fields
 
 
 class _WalkStatus:
@@ -333,20 +352,12 @@ class _Walker:
             big = key[0] != 0
             global_num = int.from_bytes(key[1:3], "big" if big else "little")
             body = key[4 : 4 + 3 * n_fields]
-            sizes = body[1::3]
-            offsets = itertools.accumulate(sizes, initial=1)
-            fields = {
-                num: (offset, size, base & P.BASE_TYPE_MASK)
-                for num, offset, size, base in zip(
-                    body[0::3], offsets, sizes, body[2::3], strict=False
-                )
-            }
-            total = 1 + sum(sizes)
+            total = 1 + sum(body[1::3])
             if h & 0x20:
                 total += sum(key[4 + 3 * n_fields + 2 :: 3])
             lid = len(self.layouts)
             self.layout_ids[key] = lid
-            self.layouts.append(_Layout(global_num, total, big, fields))
+            self.layouts.append(_Layout(global_num, total, big, body))
         local = h & 0x0F
         self.local_layout[local] = lid
         self.sizes[local] = self.layouts[lid].size
@@ -484,15 +495,16 @@ class _Walker:
         np.cumsum(sizes[:-1], out=offsets[1:])
         offsets[1:] += pos
         lids = np.array(self.local_layout, dtype=np.int64)[locals_]
-        order = np.argsort(lids, kind="stable")
-        counts = np.bincount(lids)
-        present = np.flatnonzero(counts)
-        for lid, part in zip(
-            present.tolist(),
-            np.split(offsets[order], np.cumsum(counts[present])[:-1]),
-            strict=True,
-        ):
-            self.layouts[lid].chunks.append(part)
+        counts = np.bincount(lids).tolist()
+        present = [lid for lid, count in enumerate(counts) if count]
+        if len(present) == 1:
+            self.layouts[present[0]].chunks.append(offsets)
+        else:
+            grouped = offsets[np.argsort(lids, kind="stable")]
+            first = 0
+            for lid in present:
+                self.layouts[lid].chunks.append(grouped[first : first + counts[lid]])
+                first += counts[lid]
         if stop < limit and end + max(key) > stop:
             # The stream stayed irregular up to the budget: take bigger bites next time.
             self.stretch_bytes = min(self.stretch_bytes * 4, _STRETCH_BYTES_MAX)
@@ -649,6 +661,7 @@ class _Table:
     positions: IntArray
     columns: dict[str, FloatArray]
     strings: dict[str, list[str | None]] = field(default_factory=dict)
+    present: frozenset[str] = frozenset()  # fields at least one layout has
 
     def __len__(self) -> int:
         return int(self.positions.size)
@@ -882,7 +895,10 @@ class _Decoder:
                 raw = self.data[p + fdef[0] : p + fdef[0] + fdef[1]].split(b"\x00", 1)[0]
                 out.append(raw.decode("utf-8", errors="replace").strip() or None)
             texts[name] = out
-        return _Table(positions, columns, texts)
+        present = frozenset(
+            name for name, spec in specs.items() if any(spec.num in lay.fields for lay in layouts)
+        )
+        return _Table(positions, columns, texts, present)
 
     def compressed_timestamps(self, positions: IntArray) -> FloatArray:
         """FIT timestamps of the messages at ``positions`` that have compressed headers.
@@ -1136,11 +1152,15 @@ def _enum_name(table: Mapping[int, str], value: float | None) -> str | None:
     return table.get(int(value), str(int(value)))
 
 
-def _device_name(file_id: _Table, row: int, device_info: _Table) -> str | None:
+def _device_name(dec: _Decoder, file_id: _Table, row: int) -> str | None:
+    """Manufacturer and product of the recording device, e.g. "garmin fr945"."""
     maker = file_id.value("manufacturer", row)
     product = file_id.value("product", row)
     product_name = file_id.strings["product_name"][row]
-    if product_name is None:
+    garmin = maker is not None and int(maker) in P.GARMIN_PRODUCT_MANUFACTURERS
+    if product_name is None and not garmin:
+        # The creator's device_info message may name the product.
+        device_info = dec.table(P.MESG_DEVICE_INFO, P.DEVICE_INFO_FIELDS, strings=("product_name",))
         for i in range(len(device_info)):
             if device_info.value("device_index", i) == 0:
                 product_name = device_info.strings["product_name"][i]
@@ -1152,7 +1172,7 @@ def _device_name(file_id: _Table, row: int, device_info: _Table) -> str | None:
     if product_name:
         parts.append(product_name)
     elif product is not None:
-        if maker is not None and int(maker) in P.GARMIN_PRODUCT_MANUFACTURERS:
+        if garmin:
             parts.append(P.GARMIN_PRODUCTS.get(int(product), str(int(product))))
         else:
             parts.append(str(int(product)))
@@ -1170,16 +1190,25 @@ def _records(dec: _Decoder, walker: _Walker) -> FitRecords:
         raw_bytes={"compressed_speed_distance": 3},
     )
     c = table.columns
+    has = table.present
     ts = c["timestamp"]
     if walker.has_compressed and len(table):
         comp = dec.compressed_timestamps(table.positions)
         ts = np.where(np.isfinite(comp), comp, ts)
-    altitude = np.where(np.isfinite(c["enhanced_altitude"]), c["enhanced_altitude"], c["altitude"])
-    speed = np.where(np.isfinite(c["enhanced_speed"]), c["enhanced_speed"], c["speed"])
+
+    def prefer(first: str, second: str) -> FloatArray:
+        if first not in has:
+            return c[second]
+        if second not in has:
+            return c[first]
+        return np.where(np.isfinite(c[first]), c[first], c[second])
+
+    altitude = prefer("enhanced_altitude", "altitude")
+    speed = prefer("enhanced_speed", "speed")
     distance = c["distance"]
     csd = c["compressed_speed_distance"]
-    ok = np.isfinite(csd)
-    if ok.any():
+    ok = np.isfinite(csd) if "compressed_speed_distance" in has else None
+    if ok is not None and ok.any():
         raw = csd[ok].astype(np.int64)
         speed_bits, dist_bits = P.COMPRESSED_SPEED_DISTANCE_BITS
         speed_scale, dist_scale = P.COMPRESSED_SPEED_DISTANCE_SCALES
@@ -1195,8 +1224,9 @@ def _records(dec: _Decoder, walker: _Walker) -> FitRecords:
         di = distance[ok]
         distance[ok] = np.where(np.isfinite(di), di, csd_dist)
     cadence = c["cadence"]
-    frac = c["fractional_cadence"]
-    cadence = np.where(np.isfinite(frac) & np.isfinite(cadence), cadence + frac, cadence)
+    if "fractional_cadence" in has:
+        frac = c["fractional_cadence"]
+        cadence = np.where(np.isfinite(frac) & np.isfinite(cadence), cadence + frac, cadence)
     return FitRecords(
         positions=table.positions,
         epoch_s=ts + P.FIT_EPOCH_S,
@@ -1280,26 +1310,25 @@ def decode_fit(data: bytes) -> FitData:
             n_files, warnings = _walk_files(walker)
             dec = _Decoder(walker)
             file_id = dec.table(P.MESG_FILE_ID, P.FILE_ID_FIELDS, strings=("product_name",))
-            device_info = dec.table(
-                P.MESG_DEVICE_INFO, P.DEVICE_INFO_FIELDS, strings=("product_name",)
-            )
             file_types = tuple(
                 None if t is None else int(t)
                 for t in (file_id.value("type", i) for i in range(len(file_id)))
             )
             activity_rows = [i for i, t in enumerate(file_types) if t == _ACTIVITY_FILE_TYPE]
             device_row = activity_rows[0] if activity_rows else 0
-            device = _device_name(file_id, device_row, device_info) if len(file_id) else None
-            sport_table = dec.table(P.MESG_SPORT, P.SPORT_FIELDS)
+            device = _device_name(dec, file_id, device_row) if len(file_id) else None
+            sessions = _sessions(dec)
             sport = sub_sport = None
-            if len(sport_table):
-                sport = _enum_name(P.SPORTS, sport_table.value("sport", 0))
-                sub_sport = _enum_name(P.SUB_SPORTS, sport_table.value("sub_sport", 0))
+            if not sessions:  # the sport message only matters without sessions
+                sport_table = dec.table(P.MESG_SPORT, P.SPORT_FIELDS)
+                if len(sport_table):
+                    sport = _enum_name(P.SPORTS, sport_table.value("sport", 0))
+                    sub_sport = _enum_name(P.SUB_SPORTS, sport_table.value("sub_sport", 0))
             return FitData(
                 file_types=file_types,
                 device=device,
                 records=_records(dec, walker),
-                sessions=_sessions(dec),
+                sessions=sessions,
                 laps=_laps(dec),
                 sport=sport,
                 sub_sport=sub_sport,
@@ -1417,6 +1446,11 @@ def _locate(times: FloatArray, starts: FloatArray, ends: FloatArray) -> tuple[In
     known = np.flatnonzero(np.isfinite(starts))
     if known.size == 0 or n == 0:
         return np.zeros(n, dtype=np.int64), np.full(n, np.nan)
+    if known.size == 1:  # the common case: one window takes everything
+        (k,) = known.tolist()
+        stop = max(float(ends[k]), float(starts[k])) if np.isfinite(ends[k]) else starts[k]
+        dist = np.maximum(starts[k] - times, 0.0) + np.maximum(times - stop, 0.0)
+        return np.full(n, k, dtype=np.int64), dist
     seg_start, seg_end, seg_owner = _window_segments(starts, ends)
     t = np.where(np.isfinite(times), times, seg_start[0])
     # The last segment starting at or before t, and the first one starting after it.
