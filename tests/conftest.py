@@ -12,9 +12,13 @@ from typing import Any
 
 import pytest
 
-from backstride.config import get_settings
-from backstride.services.context import App
-from tests.corpus import corpus_data_root
+# The CLI's rich consoles are built at import time and read COLUMNS then: make command output
+# the same width on every machine (a CI run has no terminal and would wrap at 80 columns).
+os.environ["COLUMNS"] = "200"
+
+from backstride.config import get_settings  # noqa: E402
+from backstride.services.context import App  # noqa: E402
+from tests.corpus import corpus_data_root  # noqa: E402
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,7 @@ The reference readers are slow (tens of seconds for the whole corpus), so each r
 file once (``functools.cache``, one test per file so xdist does not repeat the work);
 fitdecode runs without its pure-Python CRC check (the SDK and our decoder check CRCs),
 and the three multi-megabyte files are compared with the SDK's raw values only (marked
-``slow``). About 30 s on two idle cores with ``-n 2``.
+``slow``). About 40 s on this 2-core machine with ``-n 2`` (about 75 s in one process).
 """
 
 from __future__ import annotations
@@ -340,7 +340,7 @@ def test_corpus_is_present(activities_dir: Path) -> None:
 
 
 # --------------------------------------------------------------------------------------
-# Differential tests, one per file and reference reader
+# Differential tests: one per file, against both reference readers
 # --------------------------------------------------------------------------------------
 
 

@@ -20,7 +20,8 @@ from backstride.errors import BackstrideError
 from backstride.services.context import App
 from backstride.web.cache import ResultCache
 from backstride.web.deps import WebState
-from backstride.web.routes import activities, api, dashboard, importing, load, plan, today
+from backstride.web.routes import activities, api, body_api, dashboard, importing, load, plan, today
+from backstride.web.routes import body as body_pages
 from backstride.web.security import (
     BodyLimitMiddleware,
     CsrfTokens,
@@ -43,7 +44,9 @@ ROUTERS = (
     importing.router,
     today.router,
     plan.router,
+    body_pages.router,
     api.router,
+    body_api.router,
 )
 UPLOAD_PATHS = ("/import", "/api/imports")
 

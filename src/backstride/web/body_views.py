@@ -229,7 +229,7 @@ def pain_load_chart(data: PainChartInput) -> Chart:
             )
             lines.append(f"Pain {_entry_text(e)}")
             if e.when is PainWhen.NEXT_MORNING:
-                morning.append((centre, y))
+                morning.append((centre + offset, y))
         if len(lines) > 1:
             hovers.append(Box(x, fr.y0, slot, fr.y1 - fr.y0, "hover", "\n".join(lines)))
     line_paths: tuple[Path, ...] = ()

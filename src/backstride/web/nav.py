@@ -19,9 +19,14 @@ class NavItem:
 NAV: list[NavItem] = [
     NavItem("overview", "Overview", "/"),
     NavItem("today", "Today", "/today"),
+    NavItem("checkin", "Check-in", "/checkin"),
+    NavItem("diary", "Diary", "/diary"),
     NavItem("activities", "Activities", "/activities"),
     NavItem("load", "Load", "/load"),
     NavItem("plan", "Plan", "/plan"),
     NavItem("exercises", "Exercises", "/exercises"),
+    NavItem("selftests", "Self-tests", "/self-tests"),
+    NavItem("shoes", "Shoes", "/shoes"),
+    NavItem("profile", "Profile", "/profile"),
     NavItem("import", "Import", "/import"),
 ]

@@ -286,7 +286,7 @@ class _Layout:
     runs: array.array[int] = field(default_factory=lambda: array.array("q"))
     chunks: list[IntArray] = field(default_factory=list)  # offsets found by regex stretches
     access: dict[tuple[int, int | None], _FieldAccess | None] = field(default_factory=dict)
-    readers: dict[int, _RowReader | None] = field(default_factory=dict)  # by id(specs)
+    readers: dict[tuple[str, ...], _RowReader | None] = field(default_factory=dict)
     _fields: dict[int, tuple[int, int, int]] | None = None
 
     @property
@@ -615,14 +615,17 @@ def _field_access(lay: _Layout, spec: P.FieldSpec, n_bytes: int | None) -> _Fiel
 
 
 def _row_reader(
-    lay: _Layout, specs: Mapping[str, P.FieldSpec], raw_bytes: Mapping[str, int]
+    lay: _Layout,
+    specs: Mapping[str, P.FieldSpec],
+    raw_bytes: Mapping[str, int],
+    key: tuple[str, ...],
 ) -> _RowReader | None:
-    """One ``struct`` unpacking every wanted field of a message of ``lay`` (cached).
+    """One ``struct`` unpacking every wanted field of a message of ``lay`` (cached by
+    ``key``, the names of ``specs``).
 
     Used for message types with few messages (sessions, laps, file_id...), where a Python
     loop beats numpy's per-call overhead.
     """
-    key = id(specs)
     if key in lay.readers:
         return lay.readers[key]
     present: list[tuple[int, int, str, _RowItem]] = []
@@ -850,8 +853,9 @@ class _Decoder:
             )
             positions = np.array([e[0] for e in entries], dtype=np.int64)
             rows = [[np.nan] * len(numeric) for _ in entries]
+            key = tuple(numeric)
             for row, (p, lay) in zip(rows, entries, strict=True):
-                reader = _row_reader(lay, numeric, raw_bytes)
+                reader = _row_reader(lay, numeric, raw_bytes, key)
                 if reader is None:
                     continue
                 unpack, items = reader
@@ -1552,7 +1556,10 @@ def _check_is_activity(fit: FitData) -> None:
         return
     known = [t for t in types if t is not None]
     if known:
-        name = P.FILE_TYPES.get(known[0], f"type {known[0]}").replace("_", " ")
+        name = P.FILE_TYPES.get(known[0], f"type {known[0]}")
+        if name.startswith("monitoring"):  # monitoring_a, monitoring_b, monitoring_daily
+            name = "monitoring"
+        name = name.replace("_", " ")
         raise NotAnActivityError(
             f"This FIT file was skipped: not an activity file (it is a {name} file).",
             hint="backstride imports activities (runs, walks, rides...), not device files.",

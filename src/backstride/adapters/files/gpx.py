@@ -14,346 +14,284 @@ Decisions:
 * Sport from the track ``<type>`` (Strava's numeric codes included), else from a clear word
   in the track name ("Morning Run"); the ``creator`` attribute is the device.
 
-Parsing streams through lxml ``iterparse`` with a tag filter on the few elements needed,
-appends floats to per-column lists and frees every point once read (see :mod:`.xmlsafe`).
+How it reads: the meaning above is defined by the lxml ``iterparse`` reader in
+:mod:`.gpx_reference`. This module gets the same result several times faster by reading the
+track points column-wise from the raw bytes (:mod:`.xmlscan`): libxml2 checks the whole
+document is well-formed without calling back into Python, numpy finds every tag, the point
+fields are picked by local name and parent and converted a column at a time, and the
+document minus its track points (names, metadata, waypoints, routes: small) goes through the
+reference code path with lxml.
+
+Decision rule: the fast path reads a file only when it can do so with certainty, and hands
+it to :func:`parse_gpx_reference` otherwise. It declines when
+
+* the bytes are not UTF-8/ASCII (a declared other encoding, UTF-16/32, a BOM other than
+  UTF-8's), the XML is not version 1.0, or the file is larger than 32 MB (the reference
+  streams it in bounded memory);
+* libxml2 reports anything at all about the document (malformed XML, namespace errors,
+  limits; the reference then raises the matching error with line and column), or the root
+  element is not ``<gpx>``;
+* a comment, CDATA section or processing instruction follows the root's start, an attribute
+  value may hold a ``>``, a text is over 1 MB long or elements nest over 200 deep;
+* a ``<trkpt>`` is not a child of a ``<trkseg>``, or holds another ``trkpt``/``trkseg``/
+  ``trk``/``rte``'s ``rtept``/``wpt`` element, or holds an ``&`` (an entity or character
+  reference) anywhere;
+* a field it reads (``time``, ``ele``, ``speed``, an extension field) has child elements;
+* reading the rest of the document does not give one ``<trk>`` event per ``<trk>`` found.
+
+Everything else (attribute order and quoting, namespace prefixes, whitespace and line ends,
+missing or empty fields, unreadable numbers, odd time formats, repeated fields: the last one
+wins, as in the reference) is read with the reference's exact semantics; odd single values
+go through the same ``float()`` and :func:`.xmlsafe.parse_times` the reference uses.
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field
+import re
 
 import numpy as np
 from lxml import etree
 
+from backstride.adapters.files.gpx_reference import (
+    SOURCE_FORMAT,
+    TAGS,
+    Outcome,
+    finish_file,
+    finish_track,
+    parse_gpx_reference,
+)
 from backstride.adapters.files.xmlsafe import (
     TagKinds,
+    check_prolog,
     child_texts,
-    error_from,
-    finite_array,
     iter_elements,
-    local_name,
-    parse_times,
     release,
-    release_before,
-    with_hint,
 )
-from backstride.domain.activity import Activity, Sport, map_sport
-from backstride.domain.samples import assemble_activity
-from backstride.errors import BackstrideError, CorruptFileError, NotAnActivityError
+from backstride.adapters.files.xmlscan import (
+    IntArray,
+    PointColumns,
+    Tags,
+    Unsupported,
+    root_offset,
+    validate,
+)
+from backstride.domain.activity import Activity, FloatArray
+from backstride.errors import BackstrideError
 
-SOURCE_FORMAT = "gpx"
-NAN = math.nan
+__all__ = ["SOURCE_FORMAT", "parse_gpx", "parse_gpx_reference", "read_gpx_fast"]
 
-_TAGS = ("{*}trkpt", "{*}trkseg", "{*}trk", "{*}rtept", "{*}wpt")
-# Read track points are freed in batches: cheaper than one by one, memory stays bounded.
-_FREE_EVERY = 256
-
-# Kinds of elements: the streamed ones, a track point's children, its extension fields.
 _TRKPT, _TRKSEG, _TRK, _RTEPT, _WPT = 1, 2, 3, 4, 5
-_STREAM_KIND = {"trkpt": _TRKPT, "trkseg": _TRKSEG, "trk": _TRK, "rtept": _RTEPT, "wpt": _WPT}
-_TIME, _ELE, _SPEED, _EXT = 1, 2, 3, 4
-_CHILD_KIND = {"time": _TIME, "ele": _ELE, "speed": _SPEED, "extensions": _EXT}
-_HR, _CAD, _POWER, _XSPEED = 1, 2, 3, 4
-_EXT_KIND = {
+_TIME, _ELE, _SPEED, _EXT, _HR, _CAD, _POWER = 6, 7, 8, 9, 10, 11, 12
+_KINDS = {
+    "trkpt": _TRKPT,
+    "trkseg": _TRKSEG,
+    "trk": _TRK,
+    "rtept": _RTEPT,
+    "wpt": _WPT,
+    "time": _TIME,
+    "ele": _ELE,
+    "speed": _SPEED,  # a point's GPX 1.0 <speed>, or an extension's speed
+    "extensions": _EXT,
     "hr": _HR,
     "heartrate": _HR,
     "cad": _CAD,
     "cadence": _CAD,
     "power": _POWER,
     "PowerInWatts": _POWER,
-    "speed": _XSPEED,
 }
+_STREAMED = (_TRKPT, _TRKSEG, _TRK, _RTEPT, _WPT)
+_SKELETON_KINDS = {"trkpt": _TRKPT, "trkseg": _TRKSEG, "trk": _TRK, "rtept": _RTEPT, "wpt": _WPT}
 
-# Strava writes its activity type as a number in <type>.
-_STRAVA_TYPES = {"1": "cycling", "4": "hiking", "9": "running", "10": "walking", "16": "swimming"}
-# Sports a track *name* may name; vaguer words ("training") could be anything.
-_NAME_SPORTS = frozenset(
-    {
-        Sport.RUN,
-        Sport.TRAIL_RUN,
-        Sport.TREADMILL_RUN,
-        Sport.WALK,
-        Sport.HIKE,
-        Sport.CYCLE,
-        Sport.SWIM,
-    }
-)
+_LAT_EQ = int.from_bytes(b"lat=", "little")
+_LON_EQ = int.from_bytes(b"lon=", "little")
+_LOW4 = np.uint64(0xFFFFFFFF)
+_ATTRIBUTE = re.compile(rb"""([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
 
-@dataclass(slots=True)
-class _Track:
-    """Columns of the track being read; one entry per ``<trkpt>``."""
+class _Points(PointColumns):
+    """Every ``<trkpt>``'s columns, read from the scanned document."""
 
-    times: list[str | None] = field(default_factory=list)
-    lat: list[float] = field(default_factory=list)
-    lon: list[float] = field(default_factory=list)
-    ele: list[float] = field(default_factory=list)
-    speed: list[float] = field(default_factory=list)
-    hr: list[float] = field(default_factory=list)
-    cad: list[float] = field(default_factory=list)
-    power: list[float] = field(default_factory=list)
-    unreadable_values: int = 0
+    def __init__(self, tags: Tags, pts: IntArray, parent: IntArray) -> None:
+        super().__init__(tags, pts.size)
+        kind = tags.el_kind
+        point_of = np.full(kind.size, -1, dtype=np.int64)
+        point_of[pts] = np.arange(pts.size)
+        interesting = np.flatnonzero(kind)
+        parent_kind = np.where(parent[interesting] >= 0, kind[parent[interesting]], 0)
+        children = interesting[parent_kind == _TRKPT]
+        child_kind = kind[children]
+        exts = children[child_kind == _EXT]
+        ext_fields = interesting[np.isin(kind[interesting], (_HR, _CAD, _POWER, _SPEED))]
+        holder = tags.inside(tags.el_tag[ext_fields], exts)
+        ext_fields = ext_fields[holder >= 0]
+        ext_point = point_of[parent[exts[holder[holder >= 0]]]]
+        ext_kind = kind[ext_fields]
+        time_els = children[child_kind == _TIME]
+        ele_els = children[child_kind == _ELE]
+        speed_els = children[child_kind == _SPEED]
+        if not tags.leaves(np.concatenate([time_els, ele_els, speed_els, ext_fields])):
+            raise Unsupported("a point field has child elements")
+        lat, lon = self._positions(pts)
+        self.columns["lat_deg"] = lat
+        self.columns["lon_deg"] = lon
+        self.add("altitude_m", [(ele_els, point_of[parent[ele_els]])])
 
-    def __len__(self) -> int:
-        return len(self.times)
+        def ext(k: int) -> tuple[IntArray, IntArray]:
+            sel = ext_kind == k
+            return ext_fields[sel], ext_point[sel]
 
+        self.add("speed_m_s", [(speed_els, point_of[parent[speed_els]]), ext(_SPEED)])
+        self.add("hr_bpm", [ext(_HR)])
+        self.add("cadence_rpm", [ext(_CAD)])
+        self.add("power_w", [ext(_POWER)])
+        self.point_times = self.times(time_els, point_of[parent[time_els]])
 
-@dataclass(slots=True)
-class _Outcome:
-    """What became of the tracks read so far."""
-
-    activities: list[Activity] = field(default_factory=list)
-    corrupt: list[CorruptFileError] = field(default_factory=list)
-    untimed_tracks: int = 0
-    single_point_tracks: int = 0
-
-
-def _number(text: str | None, track: _Track) -> float:
-    if text is None:
-        return NAN
-    try:
-        return float(text)
-    except ValueError:
-        track.unreadable_values += 1
-        return NAN
-
-
-def _read_point_carefully(
-    el: etree._Element, track: _Track, kinds: TagKinds, ext_kinds: TagKinds
-) -> None:
-    """The slow path of the hot loop in :func:`_parse`: any text may be missing or unreadable."""
-    time: str | None = None
-    ele = speed = hr = cad = power = NAN
-    for child in el:
-        kind = kinds[child.tag]
-        if kind == _TIME:
-            time = child.text
-        elif kind == _ELE:
-            ele = _number(child.text, track)
-        elif kind == _SPEED:
-            speed = _number(child.text, track)
-        elif kind == _EXT:
-            for ext in child.iterdescendants():
-                ext_kind = ext_kinds[ext.tag]
-                if ext_kind == _HR:
-                    hr = _number(ext.text, track)
-                elif ext_kind == _CAD:
-                    cad = _number(ext.text, track)
-                elif ext_kind == _POWER:
-                    power = _number(ext.text, track)
-                elif ext_kind == _XSPEED:
-                    speed = _number(ext.text, track)
-    track.times.append(time)
-    track.lat.append(_number(el.get("lat"), track))
-    track.lon.append(_number(el.get("lon"), track))
-    track.ele.append(ele)
-    track.speed.append(speed)
-    track.hr.append(hr)
-    track.cad.append(cad)
-    track.power.append(power)
-
-
-def _sport(type_label: str, name: str) -> tuple[Sport, str]:
-    """(sport, source label) from the track type, else from a clear word in the name."""
-    label = _STRAVA_TYPES.get(type_label, type_label)
-    sport = map_sport(label)
-    if sport is Sport.OTHER and name:
-        by_name = map_sport(name)
-        if by_name in _NAME_SPORTS:
-            return by_name, type_label or name
-    return sport, type_label
-
-
-def _finish_track(
-    track: _Track, meta: dict[str, str], *, device: str | None, outcome: _Outcome
-) -> None:
-    if not len(track):
-        return
-    parsed = parse_times(track.times)
-    epoch = parsed.epoch_s
-    timed = ~np.isnan(epoch)
-    n_timed = int(timed.sum())
-    if n_timed == 0:
-        outcome.untimed_tracks += 1
-        return
-    if n_timed == 1:
-        outcome.single_point_tracks += 1
-        return
-    warnings: list[str] = []
-    untimed = len(track) - n_timed - parsed.unreadable
-    if untimed:
-        warnings.append(f"{untimed} track points without a time dropped")
-    if parsed.unreadable:
-        warnings.append(f"{parsed.unreadable} track points with an unreadable time dropped")
-    if parsed.naive:
-        warnings.append("times have no time zone; taken as UTC as GPX specifies")
-    if track.unreadable_values:
-        warnings.append(f"{track.unreadable_values} unreadable numbers ignored")
-    columns = {
-        "lat_deg": finite_array(track.lat)[timed],
-        "lon_deg": finite_array(track.lon)[timed],
-        "altitude_m": finite_array(track.ele)[timed],
-        "speed_m_s": finite_array(track.speed)[timed],
-        "hr_bpm": finite_array(track.hr)[timed],
-        "cadence_rpm": finite_array(track.cad)[timed],
-        "power_w": finite_array(track.power)[timed],
-    }
-    name = meta.get("name") or None
-    sport, source_sport = _sport(meta.get("type", ""), name or "")
-    try:
-        activity = assemble_activity(
-            sport=sport,
-            source_sport=source_sport,
-            source_format=SOURCE_FORMAT,
-            epoch_s=epoch[timed],
-            columns=columns,
-            utc_offset_s=parsed.utc_offset_s,
-            name=name,
-            device=device,
-            notes=meta.get("desc") or meta.get("cmt") or None,
-            warnings=tuple(warnings),
-        )
-    except CorruptFileError as exc:
-        outcome.corrupt.append(exc)
-        return
-    outcome.activities.append(activity)
+    def _positions(self, pts: IntArray) -> tuple[FloatArray, FloatArray]:
+        """``lat``/``lon`` attributes. The usual ``<trkpt lat="…" lon="…">`` (either order,
+        double quotes, nothing else) is read column-wise; any other start tag on its own."""
+        tags = self.tags
+        arr = tags.arr
+        tag = tags.el_tag[pts]
+        lt, te = tags.lt[tag], tags.te[tag]
+        quotes = np.flatnonzero(arr == 0x22)
+        first_q = np.searchsorted(quotes, lt)
+        n_quotes = np.searchsorted(quotes, te) - first_q
+        n_single = np.zeros(self.n, dtype=np.int64)
+        singles = np.flatnonzero(arr == 0x27)
+        if singles.size:
+            n_single = np.searchsorted(singles, te) - np.searchsorted(singles, lt)
+        simple = np.flatnonzero((n_quotes == 4) & (n_single == 0))
+        start = np.zeros((self.n, 2), dtype=np.int64)
+        end = np.zeros((self.n, 2), dtype=np.int64)
+        missing = np.ones((self.n, 2), dtype=bool)
+        if simple.size:
+            q = quotes[first_q[simple, None] + np.arange(4)]
+            name1 = tags.words[q[:, 0] - 4] & _LOW4
+            name2 = tags.words[q[:, 2] - 4] & _LOW4
+            space1 = np.isin(arr[q[:, 0] - 5], (0x20, 0x09, 0x0A, 0x0D))
+            space2 = np.isin(arr[q[:, 2] - 5], (0x20, 0x09, 0x0A, 0x0D))
+            lat_first = (name1 == _LAT_EQ) & (name2 == _LON_EQ)
+            lon_first = (name1 == _LON_EQ) & (name2 == _LAT_EQ)
+            ok = space1 & space2 & (lat_first | lon_first)
+            rows = simple[ok]
+            q, lat_first = q[ok], lat_first[ok]
+            for axis, (a, b) in enumerate(((0, 2), (2, 0))):  # (lat, lon) quote columns
+                qa = np.where(lat_first, q[:, a], q[:, b])
+                start[rows, axis] = qa + 1
+                end[rows, axis] = np.where(lat_first, q[:, a + 1], q[:, b + 1])
+            missing[rows] = False
+            others = np.setdiff1d(np.arange(self.n), rows, assume_unique=True)
+        else:
+            others = np.arange(self.n)
+        data = tags.data
+        for i in others.tolist():
+            found: dict[bytes, tuple[int, int]] = {}
+            for m in _ATTRIBUTE.finditer(data, int(lt[i]), int(te[i])):
+                group = 2 if m.group(2) is not None else 3
+                found.setdefault(m.group(1), (m.start(group), m.end(group)))
+            for axis, attr in enumerate((b"lat", b"lon")):
+                if attr in found:
+                    start[i, axis], end[i, axis] = found[attr]
+                    missing[i, axis] = False
+        out = []
+        for axis in (0, 1):
+            # An attribute present but empty is read (and refused) by float(), not missing.
+            present_empty = ~missing[:, axis] & (end[:, axis] == start[:, axis])
+            values, bad = tags.parse_numbers(
+                start[:, axis], end[:, axis], missing[:, axis] | present_empty
+            )
+            bad |= present_empty
+            self.unreadable += bad
+            values[np.isinf(values)] = np.nan
+            out.append(values)
+        return out[0], out[1]
 
 
-def _file_metadata(root: etree._Element | None) -> dict[str, str]:
-    """GPX 1.1 ``<metadata>`` children, or GPX 1.0's top-level name/desc/time."""
-    if root is None:
-        return {}
-    meta: dict[str, str] = {}
-    for child in root:
-        name = local_name(child.tag)
-        if name == "metadata":
-            meta = {**child_texts(child), **meta}
-        elif name in ("name", "desc", "time") and child.text:
-            meta.setdefault(name, child.text.strip())
-    return meta
-
-
-def _not_an_activity(outcome: _Outcome, *, rtepts: int, wpts: int) -> BackstrideError:
-    if outcome.corrupt:
-        return with_hint(outcome.corrupt[0])
-    if outcome.untimed_tracks:
-        return NotAnActivityError(
-            "Skipped: the track has no times, so it is a route, not a recorded activity.",
-            hint="Import the recording from your watch or app instead of a planned route.",
-        )
-    if outcome.single_point_tracks:
-        return NotAnActivityError(
-            "Skipped: only one track point has a time, so it is not a recorded activity."
-        )
-    if rtepts:
-        return NotAnActivityError(
-            "Skipped: it holds a planned route, not a recorded activity.",
-            hint="Import the recording from your watch or app instead of a planned route.",
-        )
-    if wpts:
-        return NotAnActivityError("Skipped: it holds only waypoints, not a recorded activity.")
-    return NotAnActivityError("Skipped: it has no track points, only metadata.")
-
-
-def _parse(data: bytes) -> list[Activity]:
-    stream = iter_elements(data, tags=_TAGS)
-    if stream.prolog.root_name not in (None, "gpx"):
-        raise CorruptFileError(
-            f"This is not a GPX file: its root element is <{stream.prolog.root_name}>, not <gpx>."
-        )
-    kinds = TagKinds(_CHILD_KIND)
-    ext_kinds = TagKinds(_EXT_KIND)
-    stream_kinds = TagKinds(_STREAM_KIND)
-    outcome = _Outcome()
-    track = _Track()
-    device: str | None = None
+def _skeleton(data: bytes) -> tuple[list[dict[str, str]], int, int, etree._Element]:
+    """The reference reader's pass over the document minus its track points: each track's
+    texts at its end, the route and waypoint counts, and the root."""
+    stream = iter_elements(data, tags=TAGS)
+    kinds = TagKinds(_SKELETON_KINDS)
+    metas: list[dict[str, str]] = []
     rtepts = wpts = 0
-    since_freed = 0
-    # The hot loop: one pass per <trkpt>, floats straight into per-column lists. Any
-    # missing or unreadable text raises, and that point is read again carefully.
     for _event, el in stream.events:
-        kind = stream_kinds[el.tag]
+        kind = kinds[el.tag]
         if kind == _TRKPT:
-            time: str | None = None
-            ele = speed = hr = cad = power = NAN
-            try:
-                lat = float(el.get("lat"))  # type: ignore[arg-type]
-                lon = float(el.get("lon"))  # type: ignore[arg-type]
-                for child in el:
-                    ck = kinds[child.tag]
-                    if ck == _TIME:
-                        time = child.text
-                    elif ck == _ELE:
-                        ele = float(child.text)  # type: ignore[arg-type]
-                    elif ck == _SPEED:
-                        speed = float(child.text)  # type: ignore[arg-type]
-                    elif ck == _EXT:
-                        for ext in child.iterdescendants():
-                            ek = ext_kinds[ext.tag]
-                            if ek == 0:
-                                continue
-                            if ek == _HR:
-                                hr = float(ext.text)  # type: ignore[arg-type]
-                            elif ek == _CAD:
-                                cad = float(ext.text)  # type: ignore[arg-type]
-                            elif ek == _POWER:
-                                power = float(ext.text)  # type: ignore[arg-type]
-                            else:
-                                speed = float(ext.text)  # type: ignore[arg-type]
-            except (TypeError, ValueError):
-                _read_point_carefully(el, track, kinds, ext_kinds)
-            else:
-                track.times.append(time)
-                track.lat.append(lat)
-                track.lon.append(lon)
-                track.ele.append(ele)
-                track.speed.append(speed)
-                track.hr.append(hr)
-                track.cad.append(cad)
-                track.power.append(power)
-            since_freed += 1
-            if since_freed >= _FREE_EVERY:
-                release_before(el)
-                since_freed = 0
-        elif kind == _TRKSEG:
-            el.clear()  # its points are read: free them
-            since_freed = 0
-        elif kind == _TRK:
-            if device is None:
-                device = el.getroottree().getroot().get("creator") or ""
-            _finish_track(track, child_texts(el), device=device or None, outcome=outcome)
-            track = _Track()
+            raise Unsupported("a track point was left in the skeleton")
+        if kind == _TRKSEG:
             el.clear()
-            since_freed = 0
+        elif kind == _TRK:
+            metas.append(child_texts(el))
+            el.clear()
         elif kind == _RTEPT:
             rtepts += 1
             release(el)
         elif kind == _WPT:
             wpts += 1
             el.clear()
-    root = stream.finish()
-    if local_name(root.tag) != "gpx":
-        found = local_name(root.tag)
-        raise CorruptFileError(f"This is not a GPX file: its root element is <{found}>, not <gpx>.")
-    if len(track):  # track points outside any <trk>: read them all the same
-        device = device if device is not None else (root.get("creator") or "")
-        _finish_track(track, {}, device=device or None, outcome=outcome)
-    if not outcome.activities:
-        raise _not_an_activity(outcome, rtepts=rtepts, wpts=wpts)
-    meta = _file_metadata(root)
-    skipped = outcome.untimed_tracks + outcome.single_point_tracks + len(outcome.corrupt)
-    activities = []
-    for i, activity in enumerate(outcome.activities):
-        changes: dict[str, object] = {}
-        if activity.name is None and meta.get("name"):
-            changes["name"] = meta["name"]
-        if i == 0 and skipped:
-            changes["warnings"] = activity.warnings + (
-                f"{skipped} other track(s) in the file skipped (no times, or none sane)",
-            )
-        activities.append(activity.with_changes(**changes) if changes else activity)
-    return activities
+    return metas, rtepts, wpts, stream.finish()
+
+
+def _read(data: bytes) -> list[Activity]:
+    check_prolog(data)  # a DOCTYPE is refused exactly as the reference refuses it
+    root_offset(data)
+    validate(data)
+    tags = Tags(data, _KINDS)
+    kind = tags.el_kind
+    if tags.local_name(0) != b"gpx":
+        raise Unsupported("root element is not <gpx>")
+    streamed = tags.of_kind(*_STREAMED)
+    pts = streamed[kind[streamed] == _TRKPT]
+    interesting = np.flatnonzero(kind)
+    parent = np.full(kind.size, -1, dtype=np.int64)
+    parent[interesting] = tags.parents(interesting)
+    if pts.size:
+        if (kind[parent[pts]] != _TRKSEG).any():
+            raise Unsupported("a track point outside a track segment")
+        if tags.any_nested(tags.el_tag[streamed], pts):
+            raise Unsupported("track structure inside a track point")
+        amps = np.flatnonzero(tags.arr == 0x26)
+        if tags.bytes_inside(amps, pts):
+            raise Unsupported("an entity or character reference in a track point")
+    points = _Points(tags, pts, parent)
+    trks = streamed[kind[streamed] == _TRK]
+    trk_ends = np.sort(tags.end_tags(trks))
+    group = np.searchsorted(trk_ends, tags.end_tags(pts))
+    bounds = np.searchsorted(group, np.arange(trks.size + 2))
+    try:
+        metas, rtepts, wpts, root = _skeleton(tags.without(pts))
+    except BackstrideError as exc:
+        raise Unsupported(f"skeleton: {exc}") from exc
+    except etree.Error as exc:
+        raise Unsupported(f"skeleton: {exc}") from exc
+    if len(metas) != trks.size:
+        raise Unsupported("tracks in the skeleton do not match")
+    device = root.get("creator") or None
+    outcome = Outcome()
+    for g in range(trks.size + 1):
+        a, b = int(bounds[g]), int(bounds[g + 1])
+        if a == b:
+            continue
+        finish_track(
+            b - a,
+            points.point_times.parsed(a, b),
+            points.slice(a, b),
+            int(points.unreadable[a:b].sum()),
+            metas[g] if g < len(metas) else {},
+            device=device,
+            outcome=outcome,
+        )
+    return finish_file(outcome, rtepts=rtepts, wpts=wpts, root=root)
+
+
+def read_gpx_fast(data: bytes) -> list[Activity] | None:
+    """What :func:`parse_gpx_reference` returns for ``data``, read column-wise from the bytes;
+    None when the input is outside what the fast path reads with certainty (the module's
+    decision rule). Raises the reference's errors for files it does read."""
+    try:
+        return _read(data)
+    except Unsupported:
+        return None
 
 
 def parse_gpx(data: bytes) -> list[Activity]:
@@ -363,8 +301,9 @@ def parse_gpx(data: bytes) -> list[Activity]:
     :class:`UnsafeFileError` for a DOCTYPE/entities, :class:`CorruptFileError` otherwise.
     """
     try:
-        return _parse(data)
+        activities = read_gpx_fast(data)
     except BackstrideError:
         raise
-    except Exception as exc:  # only our errors may leave a parser, whatever the input
-        raise error_from(exc, what="GPX") from exc
+    except Exception:  # a fast-path defect must never cost a file: the reference reads it
+        activities = None
+    return activities if activities is not None else parse_gpx_reference(data)

@@ -17,51 +17,75 @@ Decisions:
 * An activity with laps but no trackpoints keeps its lap totals (a summary-only export).
 * Files holding only courses or workouts raise :class:`NotAnActivityError`.
 
-Parsing streams through lxml ``iterparse`` filtered on a handful of element names and frees
-trackpoints as it goes (see :mod:`.xmlsafe`).
+How it reads: the meaning above is defined by the lxml ``iterparse`` reader in
+:mod:`.tcx_reference`. This module gets the same result several times faster by reading the
+trackpoints column-wise from the raw bytes (:mod:`.xmlscan`): libxml2 checks the whole
+document is well-formed without calling back into Python, numpy finds every tag, the
+trackpoint fields are picked by local name and parent and converted a column at a time, and
+the document minus its trackpoints (activities, laps, notes, creator: small) goes through the
+reference code path with lxml.
+
+Decision rule: the fast path reads a file only when it can do so with certainty, and hands
+it to :func:`parse_tcx_reference` otherwise. It declines when
+
+* the bytes are not UTF-8/ASCII (a declared other encoding, UTF-16/32, a BOM other than
+  UTF-8's), the XML is not version 1.0, or the file is larger than 32 MB (the reference
+  streams it in bounded memory);
+* libxml2 reports anything at all about the document (malformed XML, namespace errors,
+  limits; the reference then raises the matching error with line and column), or the root
+  element is not ``<TrainingCenterDatabase>``;
+* a comment, CDATA section or processing instruction follows the root's start, an attribute
+  value may hold a ``>``, a text is over 1 MB long or elements nest over 200 deep;
+* a ``<Trackpoint>`` is not a child of a ``<Track>``, or holds a ``Trackpoint``, ``Track``,
+  ``Lap``, ``Activity``, ``Transition``, ``Course`` or ``Workout`` element, or holds an ``&``
+  (an entity or character reference) anywhere;
+* a trackpoint's ``<HeartRateBpm>`` does not start with a ``<Value>`` child (the reference
+  reads its first child in one code path and its first ``Value`` in another), or a field it
+  reads has child elements;
+* reading the rest of the document does not give the same activity/transition/course/workout
+  events, in the same order, as the elements found.
+
+Everything else (namespace prefixes, whitespace and line ends, missing or empty fields,
+unreadable numbers, odd time formats, repeated fields: the last one wins, as in the
+reference) is read with the reference's exact semantics; odd single values go through the
+same ``float()`` and :func:`.xmlsafe.parse_times` the reference uses.
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field
-
 import numpy as np
 from lxml import etree
 
-from backstride.adapters.files.xmlsafe import (
-    TagKinds,
-    child_texts,
-    error_from,
-    finite_array,
-    iter_elements,
-    local_name,
-    parse_time,
-    parse_times,
-    release_before,
-    to_float,
-    with_hint,
+from backstride.adapters.files.tcx_reference import (
+    SOURCE_FORMAT,
+    TAGS,
+    ActivityInfo,
+    LapRecord,
+    Outcome,
+    activity_info,
+    finish_activity,
+    finish_file,
+    parse_tcx_reference,
+    read_lap,
 )
-from backstride.domain.activity import Activity, DeviceTotals, Lap, Sport, map_sport
-from backstride.domain.samples import assemble_activity
-from backstride.errors import BackstrideError, CorruptFileError, NotAnActivityError
-
-SOURCE_FORMAT = "tcx"
-NAN = math.nan
-
-_TAGS = (
-    "{*}Trackpoint",
-    "{*}Track",
-    "{*}Lap",
-    "{*}Activity",
-    "{*}Transition",
-    "{*}Course",
-    "{*}Workout",
+from backstride.adapters.files.xmlsafe import TagKinds, check_prolog, iter_elements
+from backstride.adapters.files.xmlscan import (
+    IntArray,
+    PointColumns,
+    Tags,
+    Unsupported,
+    root_offset,
+    validate,
 )
-_FREE_EVERY = 256
+from backstride.domain.activity import Activity
+from backstride.errors import BackstrideError
+
+__all__ = ["SOURCE_FORMAT", "parse_tcx", "parse_tcx_reference", "read_tcx_fast"]
 
 _TRACKPOINT, _TRACK, _LAP, _ACTIVITY, _TRANSITION, _COURSE, _WORKOUT = 1, 2, 3, 4, 5, 6, 7
-_STREAM_KIND = {
+_TIME, _POSITION, _ALTITUDE, _DISTANCE, _HR, _CADENCE, _EXTENSIONS = 8, 9, 10, 11, 12, 13, 14
+_LAT, _LON, _SPEED, _POWER, _VALUE = 15, 16, 17, 18, 19
+_KINDS = {
     "Trackpoint": _TRACKPOINT,
     "Track": _TRACK,
     "Lap": _LAP,
@@ -69,425 +93,195 @@ _STREAM_KIND = {
     "Transition": _TRANSITION,
     "Course": _COURSE,
     "Workout": _WORKOUT,
-}
-# A trackpoint's children, and the fields inside them.
-_TIME, _POSITION, _ALTITUDE, _DISTANCE, _HR, _CADENCE, _EXTENSIONS = 1, 2, 3, 4, 5, 6, 7
-_LAT, _LON, _SPEED, _POWER = 8, 9, 10, 11
-_CHILD_KIND = {
     "Time": _TIME,
     "Position": _POSITION,
     "AltitudeMeters": _ALTITUDE,
     "DistanceMeters": _DISTANCE,
     "HeartRateBpm": _HR,
     "Cadence": _CADENCE,
+    "RunCadence": _CADENCE,
     "Extensions": _EXTENSIONS,
     "LatitudeDegrees": _LAT,
     "LongitudeDegrees": _LON,
     "Speed": _SPEED,
-    "RunCadence": _CADENCE,
     "Watts": _POWER,
+    "Value": _VALUE,
 }
+_STREAMED = (_TRACKPOINT, _TRACK, _LAP, _ACTIVITY, _TRANSITION, _COURSE, _WORKOUT)
+_BOUNDARIES = (_ACTIVITY, _TRANSITION, _COURSE, _WORKOUT)
+_SKELETON_KINDS = {name: _KINDS[name] for name in _KINDS if _KINDS[name] in _STREAMED}
+
+_Event = tuple[int, list[LapRecord], ActivityInfo | None]
 
 
-@dataclass(slots=True)
-class _Samples:
-    """Columns of the activity being read; one entry per ``<Trackpoint>``."""
+class _Trackpoints(PointColumns):
+    """Every ``<Trackpoint>``'s columns, read from the scanned document."""
 
-    times: list[str | None] = field(default_factory=list)
-    lat: list[float] = field(default_factory=list)
-    lon: list[float] = field(default_factory=list)
-    alt: list[float] = field(default_factory=list)
-    dist: list[float] = field(default_factory=list)
-    speed: list[float] = field(default_factory=list)
-    hr: list[float] = field(default_factory=list)
-    cad: list[float] = field(default_factory=list)
-    power: list[float] = field(default_factory=list)
-    unreadable_values: int = 0
+    def __init__(self, tags: Tags, tps: IntArray, parent: IntArray) -> None:
+        super().__init__(tags, tps.size)
+        kind = tags.el_kind
+        point_of = np.full(kind.size, -1, dtype=np.int64)
+        point_of[tps] = np.arange(tps.size)
+        interesting = np.flatnonzero(kind)
+        parent_of = parent[interesting]
+        parent_kind = np.where(parent_of >= 0, kind[parent_of], 0)
+        children = interesting[parent_kind == _TRACKPOINT]
+        child_kind = kind[children]
 
-    def __len__(self) -> int:
-        return len(self.times)
+        def direct(k: int) -> tuple[IntArray, IntArray]:
+            els = children[child_kind == k]
+            return els, point_of[parent[els]]
 
+        # Position/LatitudeDegrees and Position/LongitudeDegrees.
+        positions = children[child_kind == _POSITION]
+        in_position = interesting[np.isin(parent_of, positions)]
+        position_kind = kind[in_position]
 
-@dataclass(frozen=True, slots=True)
-class _LapRecord:
-    start_epoch_s: float | None
-    duration_s: float | None
-    distance_m: float | None
-    max_hr_bpm: float | None
-    avg_hr_bpm: float | None
+        def located(k: int) -> tuple[IntArray, IntArray]:
+            els = in_position[position_kind == k]
+            return els, point_of[parent[parent[els]]]
 
-
-@dataclass(slots=True)
-class _Outcome:
-    activities: list[Activity] = field(default_factory=list)
-    corrupt: list[CorruptFileError] = field(default_factory=list)
-    empty_activities: int = 0
-    courses: int = 0
-    workouts: int = 0
-
-
-def _number(text: str | None, samples: _Samples) -> float:
-    if text is None:
-        return NAN
-    try:
-        return float(text)
-    except ValueError:
-        samples.unreadable_values += 1
-        return NAN
-
-
-def _first_value(element: etree._Element, samples: _Samples) -> float:
-    """``<HeartRateBpm><Value>150</Value></HeartRateBpm>`` → 150."""
-    for child in element:
-        if local_name(child.tag) == "Value":
-            return _number(child.text, samples)
-    return _number(element.text, samples) if (element.text or "").strip() else NAN
-
-
-def _read_trackpoint_carefully(el: etree._Element, samples: _Samples, kinds: TagKinds) -> None:
-    """The slow path of the hot loop: any part may be missing, empty or unreadable."""
-    time: str | None = None
-    lat = lon = alt = dist = speed = hr = cad = power = NAN
-    for child in el:
-        kind = kinds[child.tag]
-        if kind == _TIME:
-            time = child.text
-        elif kind == _POSITION:
-            for part in child:
-                part_kind = kinds[part.tag]
-                if part_kind == _LAT:
-                    lat = _number(part.text, samples)
-                elif part_kind == _LON:
-                    lon = _number(part.text, samples)
-        elif kind == _ALTITUDE:
-            alt = _number(child.text, samples)
-        elif kind == _DISTANCE:
-            dist = _number(child.text, samples)
-        elif kind == _HR:
-            hr = _first_value(child, samples)
-        elif kind == _CADENCE:
-            cad = _number(child.text, samples)
-        elif kind == _EXTENSIONS:
-            for ext in child.iterdescendants():
-                ext_kind = kinds[ext.tag]
-                if ext_kind == _SPEED:
-                    speed = _number(ext.text, samples)
-                elif ext_kind == _CADENCE:
-                    cad = _number(ext.text, samples)
-                elif ext_kind == _POWER:
-                    power = _number(ext.text, samples)
-    _append(samples, time, lat, lon, alt, dist, speed, hr, cad, power)
-
-
-def _append(
-    samples: _Samples,
-    time: str | None,
-    lat: float,
-    lon: float,
-    alt: float,
-    dist: float,
-    speed: float,
-    hr: float,
-    cad: float,
-    power: float,
-) -> None:
-    samples.times.append(time)
-    samples.lat.append(lat)
-    samples.lon.append(lon)
-    samples.alt.append(alt)
-    samples.dist.append(dist)
-    samples.speed.append(speed)
-    samples.hr.append(hr)
-    samples.cad.append(cad)
-    samples.power.append(power)
-
-
-def _optional(value: float) -> float | None:
-    return None if math.isnan(value) else value
-
-
-def _read_lap(el: etree._Element) -> _LapRecord:
-    texts: dict[str, str] = {}
-    max_hr = avg_hr = NAN
-    for child in el:
-        name = local_name(child.tag)
-        if name == "MaximumHeartRateBpm":
-            max_hr = to_float(child.findtext("{*}Value"))
-        elif name == "AverageHeartRateBpm":
-            avg_hr = to_float(child.findtext("{*}Value"))
-        elif name and name not in texts:
-            texts[name] = child.text or ""
-    return _LapRecord(
-        start_epoch_s=parse_time(el.get("StartTime")),
-        duration_s=_optional(to_float(texts.get("TotalTimeSeconds"))),
-        distance_m=_optional(to_float(texts.get("DistanceMeters"))),
-        max_hr_bpm=_optional(max_hr),
-        avg_hr_bpm=_optional(avg_hr),
-    )
-
-
-def _device_totals(laps: list[_LapRecord]) -> DeviceTotals | None:
-    if not laps:
-        return None
-    distances = [
-        lap.distance_m for lap in laps if lap.distance_m is not None and lap.distance_m >= 0
-    ]
-    durations = [
-        lap.duration_s for lap in laps if lap.duration_s is not None and lap.duration_s >= 0
-    ]
-    max_hrs = [lap.max_hr_bpm for lap in laps if lap.max_hr_bpm is not None]
-    distance = sum(distances) if distances and sum(distances) > 0 else None
-    timer = sum(durations) if durations and sum(durations) > 0 else None
-    avg_hr: float | None = None
-    weighted = [
-        (lap.avg_hr_bpm, lap.duration_s)
-        for lap in laps
-        if lap.avg_hr_bpm is not None and lap.duration_s is not None and lap.duration_s > 0
-    ]
-    if weighted and len(weighted) == len(laps):
-        total_s = sum(d for _, d in weighted)
-        avg_hr = sum(h * d for h, d in weighted) / total_s
-    return DeviceTotals(
-        distance_m=distance,
-        timer_s=timer,
-        max_hr_bpm=max(max_hrs) if max_hrs else None,
-        avg_hr_bpm=avg_hr,
-    )
-
-
-def _lap_samples(laps: list[_LapRecord]) -> tuple[list[float], list[float]]:
-    """Samples at each lap's start and end, for an activity exported without trackpoints."""
-    epoch: list[float] = []
-    distance: list[float] = []
-    total = 0.0
-    for lap in laps:
-        if lap.start_epoch_s is None:
-            continue
-        epoch.append(lap.start_epoch_s)
-        distance.append(total)
-        if lap.duration_s is not None and lap.duration_s > 0:
-            total += lap.distance_m or 0.0
-            epoch.append(lap.start_epoch_s + lap.duration_s)
-            distance.append(total)
-    return epoch, distance
-
-
-@dataclass(frozen=True, slots=True)
-class _ActivityInfo:
-    sport_label: str
-    start_epoch_s: float | None
-    notes: str | None
-    device: str | None
-
-
-def _activity_info(el: etree._Element) -> _ActivityInfo:
-    texts = child_texts(el)
-    device: str | None = None
-    for child in el:
-        if local_name(child.tag) == "Creator":
-            device = (child.findtext("{*}Name") or "").strip() or None
-    return _ActivityInfo(
-        sport_label=(el.get("Sport") or "").strip(),
-        start_epoch_s=parse_time(texts.get("Id")),
-        notes=texts.get("Notes") or None,
-        device=device,
-    )
-
-
-def _finish_activity(
-    samples: _Samples, laps: list[_LapRecord], info: _ActivityInfo, outcome: _Outcome
-) -> None:
-    warnings: list[str] = []
-    sport = map_sport(info.sport_label)
-    totals = _device_totals(laps)
-    parsed = parse_times(samples.times)
-    timed = ~np.isnan(parsed.epoch_s)
-    n_timed = int(timed.sum())
-    untimed = len(samples) - n_timed - parsed.unreadable
-    if untimed:
-        warnings.append(f"{untimed} trackpoints without a time dropped")
-    if parsed.unreadable:
-        warnings.append(f"{parsed.unreadable} trackpoints with an unreadable time dropped")
-    if parsed.naive:
-        warnings.append("times have no time zone; taken as UTC as TCX specifies")
-    if samples.unreadable_values:
-        warnings.append(f"{samples.unreadable_values} unreadable numbers ignored")
-    if n_timed:
-        epoch = parsed.epoch_s[timed]
-        columns = {
-            "lat_deg": finite_array(samples.lat)[timed],
-            "lon_deg": finite_array(samples.lon)[timed],
-            "altitude_m": finite_array(samples.alt)[timed],
-            "distance_m": finite_array(samples.dist)[timed],
-            "speed_m_s": finite_array(samples.speed)[timed],
-            "hr_bpm": finite_array(samples.hr)[timed],
-            "cadence_rpm": finite_array(samples.cad)[timed],
-            "power_w": finite_array(samples.power)[timed],
-        }
-        if sport is Sport.RUN and not np.isfinite(columns["lat_deg"]).any():
-            sport = Sport.TREADMILL_RUN
-    else:
-        lap_epoch, lap_distance = _lap_samples(laps)
-        if not lap_epoch:
-            if len(samples):
-                outcome.corrupt.append(CorruptFileError("No trackpoint has a readable time."))
-            else:
-                outcome.empty_activities += 1
-            return
-        epoch = np.asarray(lap_epoch, dtype=np.float64)
-        columns = {"distance_m": np.asarray(lap_distance, dtype=np.float64)}
-        warnings.append("the activity has lap totals but no trackpoints: only its summary was read")
-    if not (np.nan_to_num(columns["distance_m"]) > 0).any():
-        del columns["distance_m"]  # zero throughout (no speed sensor): unknown, not zero
-    try:
-        activity = assemble_activity(
-            sport=sport,
-            source_sport=info.sport_label,
-            source_format=SOURCE_FORMAT,
-            epoch_s=epoch,
-            columns=columns,
-            totals=totals,
-            start_epoch_s=info.start_epoch_s,
-            utc_offset_s=parsed.utc_offset_s,
-            device=info.device,
-            notes=info.notes,
-            warnings=tuple(warnings),
+        # HeartRateBpm/Value: the first child, which both reference code paths read.
+        hrs = children[child_kind == _HR]
+        after = tags.el_tag[hrs] + 1
+        first_child = np.searchsorted(tags.el_tag, after)
+        first_child = np.minimum(first_child, kind.size - 1)
+        has_value = (
+            ~tags.self_closing[tags.el_tag[hrs]]
+            & ~tags.is_end[after]
+            & (tags.el_tag[first_child] == after)
+            & (kind[first_child] == _VALUE)
         )
-    except CorruptFileError as exc:
-        outcome.corrupt.append(exc)
-        return
-    if laps:
-        start = activity.start_at.timestamp()
-        activity = activity.with_changes(
-            laps=tuple(
-                Lap(
-                    start_s=max(0.0, lap.start_epoch_s - start),
-                    duration_s=lap.duration_s,
-                    distance_m=lap.distance_m,
-                )
-                for lap in laps
-                if lap.start_epoch_s is not None
-            )
-        )
-    outcome.activities.append(activity)
+        if not has_value.all():
+            raise Unsupported("a HeartRateBpm without a leading Value")
+        hr_values = first_child
+        # Extensions fields: Speed, Cadence/RunCadence, Watts anywhere inside.
+        exts = children[child_kind == _EXTENSIONS]
+        ext_fields = interesting[np.isin(kind[interesting], (_SPEED, _CADENCE, _POWER))]
+        holder = tags.inside(tags.el_tag[ext_fields], exts)
+        inside = holder >= 0
+        ext_fields = ext_fields[inside]
+        ext_point = point_of[parent[exts[holder[inside]]]]
+        ext_kind = kind[ext_fields]
+
+        def ext(k: int) -> tuple[IntArray, IntArray]:
+            sel = ext_kind == k
+            return ext_fields[sel], ext_point[sel]
+
+        time_els, time_point = direct(_TIME)
+        read = [
+            time_els,
+            children[np.isin(child_kind, (_ALTITUDE, _DISTANCE, _CADENCE))],
+            in_position[np.isin(position_kind, (_LAT, _LON))],
+            hr_values,
+            ext_fields,
+        ]
+        if not tags.leaves(np.concatenate(read)):
+            raise Unsupported("a trackpoint field has child elements")
+        self.add("lat_deg", [located(_LAT)])
+        self.add("lon_deg", [located(_LON)])
+        self.add("altitude_m", [direct(_ALTITUDE)])
+        self.add("distance_m", [direct(_DISTANCE)])
+        self.add("speed_m_s", [ext(_SPEED)])
+        self.add("hr_bpm", [(hr_values, point_of[parent[hrs]])])
+        self.add("cadence_rpm", [direct(_CADENCE), ext(_CADENCE)])
+        self.add("power_w", [ext(_POWER)])
+        self.point_times = self.times(time_els, time_point)
 
 
-def _no_activity(outcome: _Outcome) -> BackstrideError:
-    if outcome.corrupt:
-        return with_hint(outcome.corrupt[0])
-    if outcome.courses:
-        return NotAnActivityError(
-            "Skipped: it holds a planned course, not a recorded activity.",
-            hint="Import the recording from your watch or app instead of a planned course.",
-        )
-    if outcome.workouts:
-        return NotAnActivityError("Skipped: it holds a workout plan, not a recorded activity.")
-    return NotAnActivityError("Skipped: it has no trackpoints or laps, so no recorded activity.")
-
-
-def _parse(data: bytes) -> list[Activity]:
-    stream = iter_elements(data, tags=_TAGS)
-    root_name = stream.prolog.root_name
-    if root_name not in (None, "TrainingCenterDatabase"):
-        raise CorruptFileError(
-            f"This is not a TCX file: its root element is <{root_name}>, "
-            "not <TrainingCenterDatabase>."
-        )
-    kinds = TagKinds(_CHILD_KIND)
-    stream_kinds = TagKinds(_STREAM_KIND)
-    outcome = _Outcome()
-    samples = _Samples()
-    laps: list[_LapRecord] = []
-    since_freed = 0
-    # The hot loop: one pass per <Trackpoint>, floats straight into per-column lists. Any
-    # missing or unreadable text raises, and that point is read again carefully.
+def _skeleton(data: bytes) -> tuple[list[_Event], Outcome]:
+    """The reference reader's pass over the document minus its trackpoints: one event per
+    activity (with its laps and info) or transition/course/workout, in document order."""
+    stream = iter_elements(data, tags=TAGS)
+    kinds = TagKinds(_SKELETON_KINDS)
+    outcome = Outcome()
+    events: list[_Event] = []
+    laps: list[LapRecord] = []
     for _event, el in stream.events:
-        kind = stream_kinds[el.tag]
+        kind = kinds[el.tag]
         if kind == _TRACKPOINT:
-            time: str | None = None
-            lat = lon = alt = dist = speed = hr = cad = power = NAN
-            try:
-                for child in el:
-                    ck = kinds[child.tag]
-                    if ck == _TIME:
-                        time = child.text
-                    elif ck == _POSITION:
-                        for part in child:
-                            pk = kinds[part.tag]
-                            if pk == _LAT:
-                                lat = float(part.text)  # type: ignore[arg-type]
-                            elif pk == _LON:
-                                lon = float(part.text)  # type: ignore[arg-type]
-                    elif ck == _ALTITUDE:
-                        alt = float(child.text)  # type: ignore[arg-type]
-                    elif ck == _DISTANCE:
-                        dist = float(child.text)  # type: ignore[arg-type]
-                    elif ck == _HR:
-                        hr = float(child[0].text)  # type: ignore[arg-type]
-                    elif ck == _CADENCE:
-                        cad = float(child.text)  # type: ignore[arg-type]
-                    elif ck == _EXTENSIONS:
-                        for ext in child.iterdescendants():
-                            ek = kinds[ext.tag]
-                            if ek == _SPEED:
-                                speed = float(ext.text)  # type: ignore[arg-type]
-                            elif ek == _CADENCE:
-                                cad = float(ext.text)  # type: ignore[arg-type]
-                            elif ek == _POWER:
-                                power = float(ext.text)  # type: ignore[arg-type]
-            except (TypeError, ValueError, IndexError):
-                _read_trackpoint_carefully(el, samples, kinds)
-            else:
-                samples.times.append(time)
-                samples.lat.append(lat)
-                samples.lon.append(lon)
-                samples.alt.append(alt)
-                samples.dist.append(dist)
-                samples.speed.append(speed)
-                samples.hr.append(hr)
-                samples.cad.append(cad)
-                samples.power.append(power)
-            since_freed += 1
-            if since_freed >= _FREE_EVERY:
-                release_before(el)
-                since_freed = 0
-        elif kind == _TRACK:
-            el.clear()  # its trackpoints are read: free them
-            since_freed = 0
-        elif kind == _LAP:
-            laps.append(_read_lap(el))
+            raise Unsupported("a trackpoint was left in the skeleton")
+        if kind == _TRACK:
             el.clear()
-            since_freed = 0
+        elif kind == _LAP:
+            laps.append(read_lap(el))
+            el.clear()
         elif kind == _ACTIVITY:
-            _finish_activity(samples, laps, _activity_info(el), outcome)
-            samples = _Samples()
+            events.append((kind, laps, activity_info(el)))
             laps = []
             el.clear()
         elif kind in (_TRANSITION, _COURSE, _WORKOUT):
-            # Not part of any recorded activity: drop what was read inside it.
             if kind == _COURSE:
                 outcome.courses += 1
             elif kind == _WORKOUT:
                 outcome.workouts += 1
-            samples = _Samples()
+            events.append((kind, [], None))
             laps = []
             el.clear()
-            since_freed = 0
-    root = stream.finish()
-    if local_name(root.tag) != "TrainingCenterDatabase":
-        raise CorruptFileError(
-            f"This is not a TCX file: its root element is <{local_name(root.tag)}>, "
-            "not <TrainingCenterDatabase>."
+    stream.finish()
+    return events, outcome
+
+
+def _read(data: bytes) -> list[Activity]:
+    check_prolog(data)  # a DOCTYPE is refused exactly as the reference refuses it
+    root_offset(data)
+    validate(data)
+    tags = Tags(data, _KINDS)
+    if tags.local_name(0) != b"TrainingCenterDatabase":
+        raise Unsupported("root element is not <TrainingCenterDatabase>")
+    kind = tags.el_kind
+    streamed = tags.of_kind(*_STREAMED)
+    tps = streamed[kind[streamed] == _TRACKPOINT]
+    interesting = np.flatnonzero(kind)
+    parent = np.full(kind.size, -1, dtype=np.int64)
+    parent[interesting] = tags.parents(interesting)
+    if tps.size:
+        if (kind[parent[tps]] != _TRACK).any():
+            raise Unsupported("a trackpoint outside a track")
+        if tags.any_nested(tags.el_tag[streamed], tps):
+            raise Unsupported("activity structure inside a trackpoint")
+        amps = np.flatnonzero(tags.arr == 0x26)
+        if tags.bytes_inside(amps, tps):
+            raise Unsupported("an entity or character reference in a trackpoint")
+    points = _Trackpoints(tags, tps, parent)
+    boundaries = streamed[np.isin(kind[streamed], _BOUNDARIES)]
+    ends = tags.end_tags(boundaries)
+    order = np.argsort(ends)
+    boundary_kinds = kind[boundaries[order]].tolist()
+    group = np.searchsorted(ends[order], tags.end_tags(tps))
+    bounds = np.searchsorted(group, np.arange(boundaries.size + 1))
+    try:
+        events, outcome = _skeleton(tags.without(tps))
+    except BackstrideError as exc:
+        raise Unsupported(f"skeleton: {exc}") from exc
+    except etree.Error as exc:
+        raise Unsupported(f"skeleton: {exc}") from exc
+    if [k for k, _, _ in events] != boundary_kinds:
+        raise Unsupported("activities in the skeleton do not match")
+    for g, (event_kind, laps, info) in enumerate(events):
+        if event_kind != _ACTIVITY or info is None:
+            continue  # a transition, course or workout: its trackpoints are dropped
+        a, b = int(bounds[g]), int(bounds[g + 1])
+        finish_activity(
+            b - a,
+            points.point_times.parsed(a, b),
+            points.slice(a, b),
+            int(points.unreadable[a:b].sum()),
+            laps,
+            info,
+            outcome,
         )
-    if not outcome.activities:
-        raise _no_activity(outcome)
-    if outcome.corrupt:
-        first = outcome.activities[0]
-        outcome.activities[0] = first.with_changes(
-            warnings=first.warnings
-            + (f"{len(outcome.corrupt)} other activities in the file skipped (no sane samples)",)
-        )
-    return outcome.activities
+    return finish_file(outcome)
+
+
+def read_tcx_fast(data: bytes) -> list[Activity] | None:
+    """What :func:`parse_tcx_reference` returns for ``data``, read column-wise from the bytes;
+    None when the input is outside what the fast path reads with certainty (the module's
+    decision rule). Raises the reference's errors for files it does read."""
+    try:
+        return _read(data)
+    except Unsupported:
+        return None
 
 
 def parse_tcx(data: bytes) -> list[Activity]:
@@ -497,8 +291,9 @@ def parse_tcx(data: bytes) -> list[Activity]:
     for a DOCTYPE/entities, :class:`CorruptFileError` otherwise.
     """
     try:
-        return _parse(data)
+        activities = read_tcx_fast(data)
     except BackstrideError:
         raise
-    except Exception as exc:  # only our errors may leave a parser, whatever the input
-        raise error_from(exc, what="TCX") from exc
+    except Exception:  # a fast-path defect must never cost a file: the reference reads it
+        activities = None
+    return activities if activities is not None else parse_tcx_reference(data)

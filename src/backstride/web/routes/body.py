@@ -159,7 +159,7 @@ class SectionsPage:
     url: str
     template: str
     partial: str
-    load: Callable[[App], dict[str, Any]]
+    load: Callable[[App, date], dict[str, Any]]  # (app, the day the page is about)
 
 
 def _sections_context(
@@ -187,33 +187,35 @@ async def _answer(
     except BackstrideError as exc:
         if exc.http_status >= 500:
             raise
-        data = await run_in_threadpool(page.load, web.app)
+        data = await run_in_threadpool(page.load, web.app, date.today())
         context = _sections_context(data, errors={form: exc}, values={form: values})
         template = page.partial if is_htmx(request) else page.template
         return render(request, template, context, active=page.key, status_code=exc.http_status)
     web.cache.bump()
     if is_htmx(request):
-        data = await run_in_threadpool(page.load, web.app)
+        data = await run_in_threadpool(page.load, web.app, date.today())
         return render(request, page.partial, _sections_context(data, saved=form), active=page.key)
     return _saved_redirect(page.url, form)
 
 
-async def _show(request: Request, web: WebState, page: SectionsPage, saved: str | None) -> Response:
-    data = await run_in_threadpool(page.load, web.app)
+async def _show(
+    request: Request, web: WebState, page: SectionsPage, on: date, saved: str | None
+) -> Response:
+    data = await run_in_threadpool(page.load, web.app, on)
     return render(request, page.template, _sections_context(data, saved=saved), active=page.key)
 
 
 # --- Profile & screening --------------------------------------------------------------------------
 
 
-def _profile_data(app: App) -> dict[str, Any]:
+def _profile_data(app: App, on: date) -> dict[str, Any]:
     clearances = list_clearances(app)
     return {
         "profile": get_profile(app).to_json(),
         "clearances": clearances.to_json()["clearances"],
         "state": clearances.state.to_json(),
         "questions": [q.to_json() for q in screening_questions()],
-        "today": date.today(),
+        "today": on,
     }
 
 
@@ -224,7 +226,7 @@ PROFILE = SectionsPage(
 
 @router.get("/profile", response_class=HTMLResponse)
 async def profile_page(request: Request, web: WebDep, saved: str | None = None) -> Response:
-    return await _show(request, web, PROFILE, saved)
+    return await _show(request, web, PROFILE, date.today(), saved)
 
 
 @router.post("/profile", response_class=HTMLResponse)
@@ -442,11 +444,13 @@ def _triage_first(request: Request, view: TriageView | None) -> TriageView | Non
 
 def _saved_data(app: App, entry_id: int) -> dict[str, Any]:
     entry = find_entry(app, entry_id)
+    open_flags = {o.flag for o in list_pain(app).open_red_flags}
     view = triage_red_flags([f.value for f in entry.red_flags])
     stenosis = get_profile(app).profile.has_stenosis
     return {
         "entry": entry,
         "triage": view,
+        "flags_open": any(f in open_flags for f in entry.red_flags),
         "claudication": (
             claudication_advice(has_stenosis_diagnosis=stenosis)
             if entry.has_claudication_pattern
@@ -469,8 +473,11 @@ async def checkin_saved_page(
     saved: bool = False,
     linked: bool = False,
 ) -> Response:
+    """A check-in's page. Its red flags' triage comes first right after saving and while a
+    flag is still open (not yet recorded as seen)."""
     data = await run_in_threadpool(_saved_data, web.app, entry_id)
-    triage_first = await run_in_threadpool(_triage_first, request, data["triage"])
+    view = data["triage"] if saved or data["flags_open"] else None
+    triage_first = await run_in_threadpool(_triage_first, request, view)
     context = {**data, "saved": saved, "linked": linked, "triage_first": triage_first}
     return render(request, "pages/checkin_saved.html", context, active="checkin")
 
@@ -493,7 +500,7 @@ def _diary_data(web: WebState, *, on: date, weeks: int) -> dict[str, Any]:
         "report": report,
         "runs": [_run_row(c) for c in sorted(report.runs, key=lambda c: c.day, reverse=True)],
         "prompt_flags": [o for o in report.open_red_flags if o.urgency is Urgency.PROMPT],
-        "chart": pain_load_chart(PainChartInput(days=days, entries=entries)),
+        "pain_chart": pain_load_chart(PainChartInput(days=days, entries=entries)),
         "entries": sorted(entries, key=lambda e: (e.day, e.id or 0), reverse=True),
         "rules": PAIN_RULES,
         "red_flag_words": {f.value: info.plain for f, info in RED_FLAGS.items()},
@@ -604,13 +611,12 @@ async def diary_delete_form(request: Request, web: WebDep, entry_id: EntryId) ->
 # --- Self-tests -----------------------------------------------------------------------------------
 
 
-def _selftests_data(app: App) -> dict[str, Any]:
-    today = date.today()
-    report = selftest_report(app, today=today).to_json()
+def _selftests_data(app: App, on: date) -> dict[str, Any]:
+    report = selftest_report(app, today=on).to_json()
     return {
         "report": report,
         "tests": [(n.value, TESTS[n].title, TESTS[n].unit) for n in SelfTestName],
-        "today": today,
+        "today": date.today(),
     }
 
 
@@ -624,8 +630,10 @@ SELFTESTS = SectionsPage(
 
 
 @router.get("/self-tests", response_class=HTMLResponse)
-async def selftests_page(request: Request, web: WebDep, saved: str | None = None) -> Response:
-    return await _show(request, web, SELFTESTS, saved)
+async def selftests_page(
+    request: Request, web: WebDep, on: TodayDep, saved: str | None = None
+) -> Response:
+    return await _show(request, web, SELFTESTS, on, saved)
 
 
 @router.post("/self-tests", response_class=HTMLResponse)
@@ -653,9 +661,8 @@ async def selftest_form(request: Request, web: WebDep) -> Response:
 # --- Shoes ----------------------------------------------------------------------------------------
 
 
-def _shoes_data(app: App) -> dict[str, Any]:
-    today = date.today()
-    shoes = list_shoes(app, today=today)
+def _shoes_data(app: App, on: date) -> dict[str, Any]:
+    shoes = list_shoes(app, today=on)
     pairs = []
     for view in shoes.shoes:
         s = view.to_json()
@@ -673,7 +680,7 @@ def _shoes_data(app: App) -> dict[str, Any]:
         "rotation": data["rotation"],
         "unknown_gear": data["unknown_gear"],
         "sources": data["sources"],
-        "today": today,
+        "today": date.today(),
     }
 
 
@@ -683,8 +690,10 @@ SHOES = SectionsPage(
 
 
 @router.get("/shoes", response_class=HTMLResponse)
-async def shoes_page(request: Request, web: WebDep, saved: str | None = None) -> Response:
-    return await _show(request, web, SHOES, saved)
+async def shoes_page(
+    request: Request, web: WebDep, on: TodayDep, saved: str | None = None
+) -> Response:
+    return await _show(request, web, SHOES, on, saved)
 
 
 @router.post("/shoes", response_class=HTMLResponse)
