@@ -8,7 +8,8 @@ import re
 from backstride.errors import InvalidInputError
 
 _DURATION_PART = re.compile(
-    r"(\d+(?:\.\d+)?)\s*(h|hr|hrs|hours?|m|min|mins|minutes?|s|sec|secs|seconds?)"
+    r"(\d+(?:\.\d+)?)\s*(hours?|hrs|hr|h|minutes?|mins|min|m|seconds?|secs|sec|s)"
+)
 )
 _DISTANCE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(km|k|m|mi|miles?)?\s*$", re.IGNORECASE)
 
