@@ -304,20 +304,30 @@ def test_an_after_check_in_links_the_days_only_run(
         ({"red_flags": ["headache"]}, "'headache' is not a known red flag"),
         ({"where": ["neck"]}, "'neck' is not a known place for pain"),
         ({"when": "lunchtime"}, "'lunchtime' is not a time for a pain check-in"),
+        ({"when": ""}, "Say when: before, during or after a run"),
     ],
-    ids=["score-11", "no-score", "future", "not-a-date", "unknown-flag", "where", "when"],
+    ids=[
+        "score-11",
+        "no-score",
+        "future",
+        "not-a-date",
+        "unknown-flag",
+        "where",
+        "when",
+        "no-when",
+    ],
 )
 def test_a_refused_check_in_explains_keeps_the_values_and_stores_nothing(
     body_client: TestClient, csrf_token: Token, fields: dict[str, Any], message: str
 ) -> None:
     before = pain_entries(body_client)
     token = csrf_token(body_client, "/checkin")
-    response = checkin(body_client, token, notes="kept as typed", **fields)
+    response = checkin(body_client, token, notes="kept <b>as typed</b>", **fields)
     assert response.status_code == 422
+    assert "kept &lt;b&gt;as typed&lt;/b&gt;</textarea>" in response.text  # escaped
     page = text_of(response)
     assert message in page and "Nothing was saved." in page
     assert 'role="alert" id="checkin-error"' in page
-    assert "kept as typed</textarea>" in page
     assert 'class="triage' not in page
     assert pain_entries(body_client) == before
 

@@ -115,6 +115,14 @@ def _day(text: str, *, what: str, default: date | None = None) -> date:
         ) from None
 
 
+def _when(text: str) -> str:
+    if not text:
+        raise InvalidInputError(
+            "Say when: before, during or after a run, the morning after, or a rest day."
+        )
+    return text
+
+
 def _optional_day(text: str, *, what: str) -> date | None:
     return _day(text, what=what) if text else None
 
@@ -360,7 +368,7 @@ async def checkin_form(request: Request, web: WebDep) -> Response:
             )
         data = PainInput(
             day=day,
-            when=_text(raw, "when") or "rest-day",
+            when=_when(_text(raw, "when")),
             score=score,
             where=_many(raw, "where"),
             feels=_many(raw, "feels"),
