@@ -211,9 +211,24 @@ def compute_moving_intervals(
     return moving
 
 
-def _total_distance(sample_distance: FloatArray) -> float:
-    # As backstride.domain.samples.stream_distance_m: from zero unless the stream starts below.
-    return float(sample_distance[-1] - min(0.0, float(sample_distance[0])))
+#: Fastest plausible speed (m/s) and slack (m) for distance covered before the first sample.
+PRE_SAMPLE_SPEED_M_S = 15.0
+PRE_SAMPLE_SLACK_M = 50.0
+
+
+def _total_distance(sample_distance: FloatArray, time_s: FloatArray) -> float:
+    """Distance covered, from the device's cumulative distance at each sample.
+
+    The first value is usually distance covered before the first sample (a pool length, a few
+    metres) and counts. But the later legs of a multisport file carry the whole event's running
+    total: a first value larger than could be covered in the time before the first sample (at
+    ``PRE_SAMPLE_SPEED_M_S``, plus ``PRE_SAMPLE_SLACK_M``) is measured from the first sample.
+    """
+    first, last = float(sample_distance[0]), float(sample_distance[-1])
+    reachable = PRE_SAMPLE_SPEED_M_S * max(float(time_s[0]), 0.0) + PRE_SAMPLE_SLACK_M
+    if first > reachable:
+        return last - first
+    return last - min(0.0, first)
 
 
 def compute_best_time_s(
@@ -607,7 +622,7 @@ def analyse_activity(
         moving = compute_moving_intervals(time_s, sample_dist, params=params)
         moving_time = float(dt[moving].sum())
         if sample_dist is not None:
-            distance = _total_distance(sample_dist)
+            distance = _total_distance(sample_dist, activity.streams.time_s)
             best_time = compute_best_time_s(time_s, sample_dist, window_m=params.best_pace_window_m)
     if moving_time is None:
         moving_time = activity.duration_s

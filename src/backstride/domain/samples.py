@@ -153,7 +153,11 @@ def stream_distance_m(streams: Streams) -> float | None:
     if streams.distance_m is not None:
         d = streams.distance_m[np.isfinite(streams.distance_m)]
         if d.size:
-            return float(d.max() - min(0.0, float(d.min())))
+            # Later legs of a multisport file carry the event's running total (see
+            # metrics._total_distance); a few metres before the first sample still count.
+            first, last = float(d[0]), float(d.max())
+            reachable = 15.0 * max(float(streams.time_s[0]), 0.0) + 50.0
+            return last - first if first > reachable else last - min(0.0, float(d.min()))
     if streams.has_positions and streams.lat_deg is not None and streams.lon_deg is not None:
         ok = np.isfinite(streams.lat_deg) & np.isfinite(streams.lon_deg)
         if ok.sum() >= 2:

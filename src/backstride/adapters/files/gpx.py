@@ -131,9 +131,7 @@ class _Points(PointColumns):
         speed_els = children[child_kind == _SPEED]
         if not tags.leaves(np.concatenate([time_els, ele_els, speed_els, ext_fields])):
             raise Unsupported("a point field has child elements")
-        lat, lon = self._positions(pts)
-        self.columns["lat_deg"] = lat
-        self.columns["lon_deg"] = lon
+        self._positions(pts)
         self.add("altitude_m", [(ele_els, point_of[parent[ele_els]])])
 
         def ext(k: int) -> tuple[IntArray, IntArray]:
@@ -144,9 +142,10 @@ class _Points(PointColumns):
         self.add("hr_bpm", [ext(_HR)])
         self.add("cadence_rpm", [ext(_CAD)])
         self.add("power_w", [ext(_POWER)])
+        self.convert()
         self.point_times = self.times(time_els, point_of[parent[time_els]])
 
-    def _positions(self, pts: IntArray) -> tuple[FloatArray, FloatArray]:
+    def _positions(self, pts: IntArray) -> None:
         """``lat``/``lon`` attributes. The usual ``<trkpt lat="…" lon="…">`` (either order,
         double quotes, nothing else) is read column-wise; any other start tag on its own."""
         tags = self.tags
@@ -193,18 +192,10 @@ class _Points(PointColumns):
                 if attr in found:
                     start[i, axis], end[i, axis] = found[attr]
                     missing[i, axis] = False
-        out = []
-        for axis in (0, 1):
+        point = np.arange(self.n)
+        for axis, name in enumerate(("lat_deg", "lon_deg")):
             # An attribute present but empty is read (and refused) by float(), not missing.
-            present_empty = ~missing[:, axis] & (end[:, axis] == start[:, axis])
-            values, bad = tags.parse_numbers(
-                start[:, axis], end[:, axis], missing[:, axis] | present_empty
-            )
-            bad |= present_empty
-            self.unreadable += bad
-            values[np.isinf(values)] = np.nan
-            out.append(values)
-        return out[0], out[1]
+            self.add_spans(name, start[:, axis], end[:, axis], missing[:, axis], point)
 
 
 def _skeleton(data: bytes) -> tuple[list[dict[str, str]], int, int, etree._Element]:

@@ -186,6 +186,7 @@ class _Trackpoints(PointColumns):
         self.add("hr_bpm", [(hr_values, point_of[parent[hrs]])])
         self.add("cadence_rpm", [direct(_CADENCE), ext(_CADENCE)])
         self.add("power_w", [ext(_POWER)])
+        self.convert()
         self.point_times = self.times(time_els, time_point)
 
 

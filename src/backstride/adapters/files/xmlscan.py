@@ -76,6 +76,7 @@ _POW10 = 10.0 ** np.arange(23)
 _POW10_INT = np.array([10**k for k in range(20)], dtype=np.uint64)
 _POW10_LONG = _POW10_INT.astype(np.longdouble)
 _TWO53 = 2**53
+_TEN = np.uint64(10)
 
 
 class Unsupported(Exception):
@@ -454,6 +455,7 @@ class Tags:
     def parse_numbers(
         self, start: IntArray, end: IntArray, missing: BoolArray
     ) -> tuple[FloatArray, BoolArray]:
+        """``float()`` of the texts ``data[start:end]`` (see :meth:`numbers`)."""
         n = start.size
         values = np.full(n, np.nan)
         unreadable = np.zeros(n, dtype=bool)
@@ -462,29 +464,31 @@ class Tags:
         todo = np.flatnonzero(~missing & (length > 0) & (length <= _NUM_WIDTH))
         one_by_one = [np.flatnonzero(~missing & (length > _NUM_WIDTH))]
         if todo.size:
-            width = int(length[todo].max())
-            n_words = (width + 7) // 8
-            raw = self.gather(start[todo], n_words)
-            col = np.arange(8 * n_words)
-            raw[col >= length[todo, None]] = 0
-            plain, plain_values = _plain_decimals(raw, length[todo])
+            todo_length = length[todo]
+            width = int(todo_length.max())
+            raw = self.gather(start[todo], (width + 7) // 8)
+            raw[np.arange(raw.shape[1]) >= todo_length[:, None]] = 0
+            chars = np.ascontiguousarray(raw[:, :width].T)
+            plain, plain_values = _plain_decimals(chars, todo_length)
             values[todo[plain]] = plain_values
-            rest = todo[~plain]
-            rest_raw = raw[~plain]
-            ascii_rows = (rest_raw < 0x80).all(axis=1)
-            by_numpy = rest[ascii_rows]
-            one_by_one.append(rest[~ascii_rows])
-            if by_numpy.size:
-                try:
-                    # Python's own float() parser, per value, in C: same results, same refusals.
-                    values[by_numpy] = (
-                        np.ascontiguousarray(rest_raw[ascii_rows])
-                        .view(f"S{8 * n_words}")
-                        .ravel()
-                        .astype(np.float64)
-                    )
-                except ValueError:
-                    one_by_one.append(by_numpy)
+            rest = np.flatnonzero(~plain)
+            if rest.size:
+                rest_raw = raw[rest]
+                ascii_rows = np.logical_and.reduce(rest_raw < 0x80, axis=1)
+                by_numpy = todo[rest[ascii_rows]]
+                one_by_one.append(todo[rest[~ascii_rows]])
+                if by_numpy.size:
+                    try:
+                        # Python's own float() parser, per value, in C: same results, same
+                        # refusals.
+                        values[by_numpy] = (
+                            np.ascontiguousarray(rest_raw[ascii_rows])
+                            .view(f"S{raw.shape[1]}")
+                            .ravel()
+                            .astype(np.float64)
+                        )
+                    except ValueError:
+                        one_by_one.append(by_numpy)
         for i in np.concatenate(one_by_one).tolist():
             try:
                 values[i] = float(self.text(int(start[i]), int(end[i])))
@@ -521,48 +525,49 @@ class Tags:
         return TimeColumn(epoch, unreadable, naive, offset)
 
 
-def _plain_decimals(raw: ByteMatrix, length: IntArray) -> tuple[BoolArray, FloatArray]:
-    """Values of the rows that are plain decimals (``-12.5``, ``.5``, ``7.``, ``+3``),
-    correctly rounded as ``float()`` rounds them: which rows, and their values.
+def _plain_decimals(chars: ByteMatrix, length: IntArray) -> tuple[BoolArray, FloatArray]:
+    """Values of the plain decimals (``-12.5``, ``.5``, ``7.``, ``+3``) among the texts in
+    ``chars`` (one column per text, zero-padded), correctly rounded as ``float()`` rounds
+    them: which texts, and their values.
 
     The first 19 digits make an exact 64-bit mantissa m, with f of them after the point.
     ``m / 10**f`` with m < 2**53 is exact in float64 (one correctly rounded division:
     Clinger's fast path). Otherwise it is divided in 80-bit long double and rounded to
     float64, which can only go wrong when the long double lies exactly halfway between two
-    float64 values; such rows are refused. With more than 19 digits the value lies between
+    float64 values; such texts are refused. With more than 19 digits the value lies between
     ``m / 10**f`` and ``(m + 1) / 10**f``, and is taken when both round to the same float64.
-    Rows are refused (left to ``float()``) whenever in doubt.
+    Texts are refused (left to ``float()``) whenever in doubt.
     """
-    n = raw.shape[0]
-    width = int(length.max())
-    t = np.ascontiguousarray(raw[:, :width].T)  # one row per character position
-    v = t - np.uint8(0x30)
+    width, n = chars.shape
+    v = chars - np.uint8(0x30)
     digit = v < 10
-    dot = t == 0x2E
-    first = t[0]
+    dot = chars == 0x2E
+    first = chars[0]
     sign = (first == 0x2D) | (first == 0x2B)
-    odd = ~(digit | dot | (t == 0))  # zeros pad the rows past their length
-    odd[0] &= ~sign
-    n_digits = digit.sum(axis=0, dtype=np.int64)
-    counted = np.cumsum(digit, axis=0, dtype=np.int8)
-    after_dot = np.cumsum(dot, axis=0, dtype=np.int8) > 0
-    int_digits = (digit & ~after_dot).sum(axis=0, dtype=np.int64)
-    plain = (
-        ~odd.any(axis=0)
-        & (dot.sum(axis=0, dtype=np.int64) <= 1)
-        & (n_digits >= 1)
-        & (int_digits <= 19)
-    )
-    kept = digit & (counted <= 19)
-    power = np.minimum(n_digits, 19) - counted  # 10**power: the digit's weight in m
-    v[~kept] = 0
-    mantissa = (v.astype(np.uint64) * _POW10_INT[np.clip(power, 0, 19)]).sum(
-        axis=0, dtype=np.uint64
-    )
-    frac = (kept & after_dot).sum(axis=0, dtype=np.int64)
-    rest = np.zeros(n, dtype=bool)  # any non-zero digit beyond the 19th
-    if width > 19:
-        rest = (digit & ~kept & (t != 0x30)).any(axis=0)
+    allowed = digit | dot | (chars == 0)  # zeros pad the texts past their length
+    allowed[0] |= sign
+    n_dots = np.add.reduce(dot.view(np.uint8), axis=0, dtype=np.uint8)
+    n_digits = np.add.reduce(digit.view(np.uint8), axis=0, dtype=np.uint8).astype(np.int64)
+    plain = np.logical_and.reduce(allowed, axis=0) & (n_dots <= 1) & (n_digits >= 1)
+    mantissa = np.zeros(n, dtype=np.uint64)
+    rest = np.zeros(n, dtype=bool)  # a non-zero digit past the 19th
+    if width <= 19:
+        for c in range(width):
+            mantissa = np.where(digit[c], mantissa * _TEN + v[c], mantissa)
+        kept = n_digits
+    else:
+        taken = np.zeros(n, dtype=np.uint8)
+        for c in range(width):
+            take = digit[c] & (taken < 19)
+            mantissa = np.where(take, mantissa * _TEN + v[c], mantissa)
+            if c >= 19:
+                rest |= digit[c] & ~take & (v[c] != 0)
+            taken += take
+        kept = taken.astype(np.int64)
+    dot_at = np.argmax(dot, axis=0)
+    frac = np.where(n_dots == 1, length - 1 - dot_at, 0) - (n_digits - kept)
+    plain &= frac >= 0  # else more than 19 digits before the point
+    frac = np.maximum(frac, 0)
     values = np.zeros(n)
     fast = plain & ~rest & (mantissa < np.uint64(_TWO53))
     values[fast] = mantissa[fast].astype(np.float64) / _POW10[frac[fast]]
@@ -659,34 +664,58 @@ def _iso_times(
 
 
 class PointColumns:
-    """Per-point columns assembled from field elements, with the reference readers' rules:
-    the last assignment in document order wins, missing text is NaN, and every text
-    ``float()`` refuses counts as one unreadable number for its point."""
+    """Per-point columns assembled from field texts, with the reference readers' rules: the
+    last assignment in document order wins, missing text is NaN, inf is NaN, and every text
+    ``float()`` refuses counts as one unreadable number for its point.
+
+    Columns are declared with :meth:`add` / :meth:`add_spans` and all their numbers are
+    converted in one batch by :meth:`convert`.
+    """
 
     def __init__(self, tags: Tags, n_points: int) -> None:
         self.tags = tags
         self.n = n_points
         self.unreadable = np.zeros(n_points, dtype=np.int64)
         self.columns: dict[str, FloatArray] = {}
+        self._pending: list[tuple[str, IntArray, IntArray, BoolArray, IntArray]] = []
 
     def add(self, name: str, parts: list[tuple[IntArray, IntArray]]) -> None:
-        """Column ``name`` from (elements, their points) parts, merged in document order."""
+        """Column ``name`` from (leaf elements, their points) parts, merged in document
+        order."""
         els = np.concatenate([e for e, _ in parts])
         point = np.concatenate([p for _, p in parts])
         if len(parts) > 1:
             order = np.argsort(els, kind="stable")
             els, point = els[order], point[order]
-        values, bad = self.tags.numbers(els)
-        self.add_values(name, values, bad, point)
+        start, end, missing = self.tags.text_spans(els)
+        self.add_spans(name, start, end, missing, point)
 
-    def add_values(self, name: str, values: FloatArray, bad: BoolArray, point: IntArray) -> None:
-        if bad.any():
-            self.unreadable += np.bincount(point[bad], minlength=self.n)
-        col = np.full(self.n, np.nan)
-        which, last = last_per_point(point)
-        col[which] = values[last]
-        col[np.isinf(col)] = np.nan
-        self.columns[name] = col
+    def add_spans(
+        self, name: str, start: IntArray, end: IntArray, missing: BoolArray, point: IntArray
+    ) -> None:
+        """Column ``name`` from texts ``data[start:end]`` (in document order) of ``point``."""
+        self._pending.append((name, start, end, missing, point))
+
+    def convert(self) -> None:
+        pending, self._pending = self._pending, []
+        if not pending:
+            return
+        values, bad = self.tags.parse_numbers(
+            np.concatenate([p[1] for p in pending]),
+            np.concatenate([p[2] for p in pending]),
+            np.concatenate([p[3] for p in pending]),
+        )
+        values[np.isinf(values)] = np.nan
+        at = 0
+        for name, start, _end, _missing, point in pending:
+            col_values, col_bad = values[at : at + start.size], bad[at : at + start.size]
+            at += start.size
+            if col_bad.any():
+                self.unreadable += np.bincount(point[col_bad], minlength=self.n)
+            col = np.full(self.n, np.nan)
+            which, last = last_per_point(point)
+            col[which] = col_values[last]
+            self.columns[name] = col
 
     def times(self, els: IntArray, point: IntArray) -> TimeColumn:
         """The time of each point (its last time element), parsed."""
