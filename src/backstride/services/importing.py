@@ -22,7 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from backstride.adapters.db.blobs import EncodedStreams
-from backstride.adapters.db.repos import ActivityRepo, ImportRecordRepo
+from backstride.adapters.db.repos import ActivityRepo, ImportRecordRepo, activity_values
 from backstride.adapters.files.detect import parse_activity_bytes
 from backstride.adapters.files.sources import (
     ActivityMeta,
@@ -33,7 +33,7 @@ from backstride.adapters.files.sources import (
     iter_sources,
 )
 from backstride.domain.activity import Activity, Sport, Streams, map_sport
-from backstride.domain.metrics import ActivityAnalysis, HeartProfile, analyse_activity
+from backstride.domain.metrics import HeartProfile, analyse_activity
 from backstride.errors import (
     ActivityFileError,
     BackstrideError,
@@ -41,11 +41,7 @@ from backstride.errors import (
 )
 from backstride.services.context import App
 from backstride.services.shoes import assign_default_shoes
-from backstride.services.training import (
-    AnalysisProfile,
-    analysis_profile,
-    store_analysis_result,
-)
+from backstride.services.training import AnalysisProfile, analysis_profile, metrics_values
 
 Status = Literal["imported", "duplicate", "skipped", "failed"]
 ProgressFn = Callable[[int, int, str], None]
@@ -100,11 +96,12 @@ class ImportReport:
 
 @dataclass(frozen=True, slots=True)
 class _Prepared:
-    """One activity ready to store: summary (streams packed apart) and its analysis."""
+    """One activity ready to store: its columns, packed streams and cached analysis columns."""
 
     activity: Activity
+    values: dict[str, Any]
     encoded: EncodedStreams
-    analysis: ActivityAnalysis
+    metrics: dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,15 +121,17 @@ class _WorkerState:
     known_hashes: frozenset[str] = field(default_factory=frozenset)
     max_bytes: int = 200 * 1024 * 1024
     heart: HeartProfile | None = None
+    profile_key: str = "none"
 
 
 _STATE = _WorkerState()
 
 
-def _init_worker(known: frozenset[str], max_bytes: int, heart: HeartProfile | None) -> None:
+def _init_worker(known: frozenset[str], max_bytes: int, profile: AnalysisProfile) -> None:
     _STATE.known_hashes = known
     _STATE.max_bytes = max_bytes
-    _STATE.heart = heart
+    _STATE.heart = profile.heart
+    _STATE.profile_key = profile.key
 
 
 def apply_meta(activity: Activity, meta: ActivityMeta | None) -> Activity:
@@ -158,10 +157,12 @@ def apply_meta(activity: Activity, meta: ActivityMeta | None) -> Activity:
     return replace(activity, **changes) if changes else activity
 
 
-def _prepare(activity: Activity) -> _Prepared:
+def _prepare(activity: Activity, *, source_label: str, content_hash: str) -> _Prepared:
     analysis = analyse_activity(activity, profile=_STATE.heart)
     encoded = EncodedStreams.of(activity.streams)
-    return _Prepared(replace(activity, streams=Streams.empty()), encoded, analysis)
+    values = activity_values(0, activity, source_label=source_label, content_hash=content_hash)
+    metrics = metrics_values(activity, analysis, _STATE.profile_key)
+    return _Prepared(replace(activity, streams=Streams.empty()), values, encoded, metrics)
 
 
 def _parse_data(data: bytes, *, display_path: str, name: str, meta: ActivityMeta | None) -> _Parsed:
@@ -175,7 +176,10 @@ def _parse_data(data: bytes, *, display_path: str, name: str, meta: ActivityMeta
         return outcome("duplicate", "already imported (same file content)")
     try:
         activities = parse_activity_bytes(data, name, max_bytes=_STATE.max_bytes)
-        prepared = tuple(_prepare(apply_meta(a, meta)) for a in activities)
+        prepared = tuple(
+            _prepare(apply_meta(a, meta), source_label=display_path, content_hash=digest)
+            for a in activities
+        )
     except NotAnActivityError as exc:
         return outcome("skipped", exc.message)
     except BackstrideError as exc:
@@ -204,17 +208,17 @@ def _parsed_stream(
     workers: int,
     known: frozenset[str],
     max_bytes: int,
-    heart: HeartProfile | None,
+    profile: AnalysisProfile,
 ) -> Iterator[_Parsed]:
     """Parse sources in order, in worker processes when there are enough of them."""
     if workers <= 1 or len(sources) < PARALLEL_MIN_FILES:
-        _init_worker(known, max_bytes, heart)
+        _init_worker(known, max_bytes, profile)
         for source in sources:
             yield _parse_source(source)
         return
     window = workers * 4  # bound memory: only this many parsed files wait for the writer
     with ProcessPoolExecutor(
-        max_workers=workers, initializer=_init_worker, initargs=(known, max_bytes, heart)
+        max_workers=workers, initializer=_init_worker, initargs=(known, max_bytes, profile)
     ) as pool:
         pending: deque[Future[_Parsed]] = deque()
         it = iter(sources)
@@ -242,6 +246,7 @@ class _Writer:
         self.records = ImportRecordRepo(session)
         self.pending = 0
         self.last_commit = time.monotonic()
+        self.stored_hashes = set(self.activities.known_content_hashes(self.athlete_id))
 
     def _record(self, parsed: _Parsed, status: Status, reason: str | None, ids: list[int]) -> None:
         self.records.add(
@@ -283,9 +288,7 @@ class _Writer:
         if parsed.status is not None:
             self._record(parsed, parsed.status, parsed.reason, [])
             return FileResult(parsed.display_path, parsed.status, parsed.reason)
-        if parsed.content_hash and self.activities.has_content_hash(
-            self.athlete_id, parsed.content_hash
-        ):
+        if parsed.content_hash and parsed.content_hash in self.stored_hashes:
             same_bytes = "already imported (same file content)"
             self._record(parsed, "duplicate", same_bytes, [])
             return FileResult(parsed.display_path, "duplicate", same_bytes)
@@ -303,21 +306,9 @@ class _Writer:
             if same is not None:
                 dup_of.append(same)
                 continue
-            new_id = self.activities.add(
-                self.athlete_id,
-                activity,
-                source_label=parsed.display_path,
-                content_hash=parsed.content_hash,
-                encoded=item.encoded,
-            )
-            store_analysis_result(
-                self.session,
-                self.athlete_id,
-                new_id,
-                activity,
-                item.analysis,
-                self.profile,
-                new=True,
+            metrics = item.metrics if item.metrics["profile_key"] == self.profile.key else None
+            new_id = self.activities.insert_prepared(
+                {**item.values, "athlete_id": self.athlete_id}, item.encoded, metrics
             )
             new_ids.append(new_id)
             warnings.extend(activity.warnings)
@@ -329,6 +320,8 @@ class _Writer:
             status = "duplicate"
             reason = "the same activity is already stored (from another file)"
         self._record(parsed, status, reason, new_ids or dup_of)
+        if new_ids and parsed.content_hash:
+            self.stored_hashes.add(parsed.content_hash)
         ids = tuple(new_ids) if status == "imported" else tuple(dup_of)
         return FileResult(parsed.display_path, status, reason, ids, tuple(warnings))
 
@@ -394,7 +387,7 @@ def import_paths(
         results += _run(
             app,
             _parsed_stream(
-                files, workers=workers, known=known, max_bytes=max_bytes, heart=profile.heart
+                files, workers=workers, known=known, max_bytes=max_bytes, profile=profile
             ),
             profile=profile,
             total=len(files),
@@ -410,6 +403,6 @@ def import_bytes(app: App, data: bytes, *, name: str) -> ImportReport:
     with app.store.session() as session:
         known = frozenset(ActivityRepo(session).known_content_hashes(app.athlete_id))
     profile = analysis_profile(app)
-    _init_worker(known, int(app.settings.max_file_mb * 1024 * 1024), profile.heart)
+    _init_worker(known, int(app.settings.max_file_mb * 1024 * 1024), profile)
     parsed = _parse_data(data, display_path=name, name=name, meta=None)
     return ImportReport(tuple(_run(app, [parsed], profile=profile, total=1, progress=None)))

@@ -79,33 +79,40 @@ def _metrics_row(
     analysis: ActivityAnalysis,
     profile_key: str,
 ) -> ActivityMetricsRow:
-    session = summarise_session(activity, analysis, activity_id=activity_id)
+    values = metrics_values(activity, analysis, profile_key)
+    return ActivityMetricsRow(activity_id=activity_id, athlete_id=athlete_id, **values)
+
+
+def metrics_values(
+    activity: Activity, analysis: ActivityAnalysis, profile_key: str
+) -> dict[str, Any]:
+    """The cached-analysis columns of one activity (all but its ids); pure, so import workers
+    can compute them."""
+    session = summarise_session(activity, analysis, activity_id=0)
     grade = analysis.grade
-    return ActivityMetricsRow(
-        activity_id=activity_id,
-        athlete_id=athlete_id,
-        version=ANALYSIS_VERSION,
-        profile_key=profile_key,
-        day=session.day,
-        sport=activity.sport.value,
-        distance_m=session.distance_m,
-        duration_s=session.duration_s,
-        moving_time_s=session.moving_time_s,
-        load=session.load,
-        load_kind=session.load_kind,
-        hard=session.hard,
-        trimp=analysis.trimp,
-        elevation_gain_m=analysis.elevation_gain_m,
-        elevation_loss_m=analysis.elevation_loss_m,
-        steep_descent_m=grade.steep_descent_m if grade else None,
-        steep_descent_share=grade.steep_descent_share if grade else None,
-        longest_descent_drop_m=(
+    return {
+        "version": ANALYSIS_VERSION,
+        "profile_key": profile_key,
+        "day": session.day,
+        "sport": activity.sport.value,
+        "distance_m": session.distance_m,
+        "duration_s": session.duration_s,
+        "moving_time_s": session.moving_time_s,
+        "load": session.load,
+        "load_kind": session.load_kind,
+        "hard": session.hard,
+        "trimp": analysis.trimp,
+        "elevation_gain_m": analysis.elevation_gain_m,
+        "elevation_loss_m": analysis.elevation_loss_m,
+        "steep_descent_m": grade.steep_descent_m if grade else None,
+        "steep_descent_share": grade.steep_descent_share if grade else None,
+        "longest_descent_drop_m": (
             grade.longest_descent.drop_m if grade and grade.longest_descent else None
         ),
-        cadence_spm=analysis.cadence_spm,
-        surface=analysis.surface.value if analysis.surface else None,
-        analysis_json=json.dumps(analysis_to_json(analysis), allow_nan=False),
-    )
+        "cadence_spm": analysis.cadence_spm,
+        "surface": analysis.surface.value if analysis.surface else None,
+        "analysis_json": json.dumps(analysis_to_json(analysis), allow_nan=False),
+    }
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from dataclasses import asdict
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, delete, func, select
+from sqlalchemy import Select, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from backstride.adapters.db.blobs import EncodedStreams, decode_streams
@@ -86,6 +86,41 @@ def row_to_activity(row: ActivityRow, streams: Streams | None = None) -> Activit
     )
 
 
+def activity_values(
+    athlete_id: int, activity: Activity, *, source_label: str, content_hash: str | None
+) -> dict[str, Any]:
+    """The ``activities`` columns of one activity (the row's id aside)."""
+    return {
+        "athlete_id": athlete_id,
+        "sport": activity.sport.value,
+        "source_sport": activity.source_sport[:100],
+        "source_format": activity.source_format,
+        "source_label": source_label[:500],
+        "start_at": activity.start_at,
+        "utc_offset_s": activity.utc_offset_s,
+        "local_date": _local_date(activity),
+        "duration_s": activity.duration_s,
+        "moving_time_s": activity.moving_time_s,
+        "distance_m": activity.distance_m,
+        "elevation_gain_m": activity.elevation_gain_m,
+        "elevation_loss_m": activity.elevation_loss_m,
+        "avg_hr_bpm": activity.avg_hr_bpm,
+        "max_hr_bpm": activity.max_hr_bpm,
+        "avg_cadence_rpm": activity.avg_cadence_rpm,
+        "name": activity.name[:500] if activity.name else None,
+        "device": activity.device[:200] if activity.device else None,
+        "notes": activity.notes,
+        "surface": activity.surface.value if activity.surface else None,
+        "rpe": activity.rpe,
+        "gear": activity.gear[:200] if activity.gear else None,
+        "content_hash": content_hash,
+        "warnings": json.dumps(list(activity.warnings)),
+        "device_totals": (
+            json.dumps(asdict(activity.device_totals)) if activity.device_totals else None
+        ),
+    }
+
+
 class ActivityRepo:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -101,33 +136,9 @@ class ActivityRepo:
     ) -> int:
         """Store an activity and its streams (``encoded`` when the blob was made already)."""
         row = ActivityRow(
-            athlete_id=athlete_id,
-            sport=activity.sport.value,
-            source_sport=activity.source_sport[:100],
-            source_format=activity.source_format,
-            source_label=source_label[:500],
-            start_at=activity.start_at,
-            utc_offset_s=activity.utc_offset_s,
-            local_date=_local_date(activity),
-            duration_s=activity.duration_s,
-            moving_time_s=activity.moving_time_s,
-            distance_m=activity.distance_m,
-            elevation_gain_m=activity.elevation_gain_m,
-            elevation_loss_m=activity.elevation_loss_m,
-            avg_hr_bpm=activity.avg_hr_bpm,
-            max_hr_bpm=activity.max_hr_bpm,
-            avg_cadence_rpm=activity.avg_cadence_rpm,
-            name=activity.name[:500] if activity.name else None,
-            device=activity.device[:200] if activity.device else None,
-            notes=activity.notes,
-            surface=activity.surface.value if activity.surface else None,
-            rpe=activity.rpe,
-            gear=activity.gear[:200] if activity.gear else None,
-            content_hash=content_hash,
-            warnings=json.dumps(list(activity.warnings)),
-            device_totals=(
-                json.dumps(asdict(activity.device_totals)) if activity.device_totals else None
-            ),
+            **activity_values(
+                athlete_id, activity, source_label=source_label, content_hash=content_hash
+            )
         )
         self.session.add(row)
         self.session.flush()
@@ -144,6 +155,44 @@ class ActivityRepo:
                 )
             )
         return row.id
+
+    def insert_prepared(
+        self,
+        values: dict[str, Any],
+        encoded: EncodedStreams,
+        metrics: dict[str, Any] | None,
+    ) -> int:
+        """Insert an activity, its streams and its cached analysis with plain INSERTs.
+
+        The bulk importer's fast path: no ORM objects, one statement per table.
+        """
+        activity_id = int(
+            self.session.execute(
+                insert(ActivityRow).returning(ActivityRow.id), [values]
+            ).scalar_one()
+        )
+        athlete_id = values["athlete_id"]
+        if encoded.n_samples:
+            self.session.execute(
+                insert(StreamRow),
+                [
+                    {
+                        "activity_id": activity_id,
+                        "athlete_id": athlete_id,
+                        "n_samples": encoded.n_samples,
+                        "columns": encoded.columns,
+                        "data": encoded.data,
+                    }
+                ],
+            )
+        if metrics is not None:
+            from backstride.adapters.db.metrics_tables import ActivityMetricsRow
+
+            self.session.execute(
+                insert(ActivityMetricsRow),
+                [{**metrics, "activity_id": activity_id, "athlete_id": athlete_id}],
+            )
+        return activity_id
 
     def get_row(self, athlete_id: int, activity_id: int) -> ActivityRow:
         row = self.session.get(ActivityRow, activity_id)
@@ -296,18 +345,17 @@ class ImportRecordRepo:
         reason: str | None,
         activity_ids: Sequence[int],
     ) -> int:
-        row = ImportRecordRow(
-            athlete_id=athlete_id,
-            file_name=file_name[:1000],
-            content_hash=content_hash,
-            size_bytes=size_bytes,
-            status=status,
-            reason=reason,
-            activity_ids=json.dumps(list(activity_ids)),
-        )
-        self.session.add(row)
-        self.session.flush()
-        return row.id
+        values = {
+            "athlete_id": athlete_id,
+            "file_name": file_name[:1000],
+            "content_hash": content_hash,
+            "size_bytes": size_bytes,
+            "status": status,
+            "reason": reason,
+            "activity_ids": json.dumps(list(activity_ids)),
+        }
+        stmt = insert(ImportRecordRow).returning(ImportRecordRow.id)
+        return int(self.session.execute(stmt, [values]).scalar_one())
 
     def list(self, athlete_id: int, *, limit: int = 100) -> list[ImportRecordRow]:
         stmt = (
