@@ -23,11 +23,12 @@ document minus its track points (names, metadata, waypoints, routes: small) goes
 reference code path with lxml.
 
 Decision rule: the fast path reads a file only when it can do so with certainty, and hands
-it to :func:`parse_gpx_reference` otherwise. It declines when
+it to :func:`parse_gpx_reference` otherwise. Files under 64 KB go straight to the reference,
+which is as quick there (the fast path's fixed costs dominate). The fast path declines when
 
 * the bytes are not UTF-8/ASCII (a declared other encoding, UTF-16/32, a BOM other than
-  UTF-8's), the XML is not version 1.0, or the file is larger than 32 MB (the reference
-  streams it in bounded memory);
+  UTF-8's), the XML is not version 1.0, or the file is larger than 32 MB (the fast path
+  holds about four times the file size in arrays; the reference streams in bounded memory);
 * libxml2 reports anything at all about the document (malformed XML, namespace errors,
   limits; the reference then raises the matching error with line and column), or the root
   element is not ``<gpx>``;
@@ -42,7 +43,10 @@ it to :func:`parse_gpx_reference` otherwise. It declines when
 Everything else (attribute order and quoting, namespace prefixes, whitespace and line ends,
 missing or empty fields, unreadable numbers, odd time formats, repeated fields: the last one
 wins, as in the reference) is read with the reference's exact semantics; odd single values
-go through the same ``float()`` and :func:`.xmlsafe.parse_times` the reference uses.
+go through the same ``float()`` and :func:`.xmlsafe.parse_times` the reference uses. Should
+the fast path ever fail unexpectedly, the public reader falls back to the reference as well.
+The differential tests in ``tests/adapters/test_xml_fastpath.py`` hold the two readers to
+identical output on the corpus, on hand-made tricky files and on mutated real files.
 """
 
 from __future__ import annotations
@@ -52,6 +56,7 @@ import re
 import numpy as np
 from lxml import etree
 
+from backstride.adapters.files import xmlsafe
 from backstride.adapters.files.gpx_reference import (
     SOURCE_FORMAT,
     TAGS,
@@ -62,20 +67,21 @@ from backstride.adapters.files.gpx_reference import (
 )
 from backstride.adapters.files.xmlsafe import (
     TagKinds,
-    check_prolog,
     child_texts,
     iter_elements,
     release,
 )
 from backstride.adapters.files.xmlscan import (
+    SMALL_BYTES,
     IntArray,
     PointColumns,
+    Span,
     Tags,
     Unsupported,
     root_offset,
     validate,
 )
-from backstride.domain.activity import Activity, FloatArray
+from backstride.domain.activity import Activity
 from backstride.errors import BackstrideError
 
 __all__ = ["SOURCE_FORMAT", "parse_gpx", "parse_gpx_reference", "read_gpx_fast"]
@@ -105,83 +111,88 @@ _SKELETON_KINDS = {"trkpt": _TRKPT, "trkseg": _TRKSEG, "trk": _TRK, "rtept": _RT
 _LAT_EQ = int.from_bytes(b"lat=", "little")
 _LON_EQ = int.from_bytes(b"lon=", "little")
 _LOW4 = np.uint64(0xFFFFFFFF)
+_TAG_WINDOW = 128  # start tags up to this long have their lat/lon read column-wise
 _ATTRIBUTE = re.compile(rb"""([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
 
 class _Points(PointColumns):
     """Every ``<trkpt>``'s columns, read from the scanned document."""
 
-    def __init__(self, tags: Tags, pts: IntArray, parent: IntArray) -> None:
-        super().__init__(tags, pts.size)
+    def __init__(self, tags: Tags, pts: Span) -> None:
+        super().__init__(tags, pts.els.size)
         kind = tags.el_kind
-        point_of = np.full(kind.size, -1, dtype=np.int64)
-        point_of[pts] = np.arange(pts.size)
-        interesting = np.flatnonzero(kind)
-        parent_kind = np.where(parent[interesting] >= 0, kind[parent[interesting]], 0)
-        children = interesting[parent_kind == _TRKPT]
+        candidates = tags.of_kind(_TIME, _ELE, _SPEED, _EXT)
+        point = tags.children(candidates, pts)
+        children = candidates[point >= 0]
+        child_point = point[point >= 0]
         child_kind = kind[children]
-        exts = children[child_kind == _EXT]
-        ext_fields = interesting[np.isin(kind[interesting], (_HR, _CAD, _POWER, _SPEED))]
-        holder = tags.inside(tags.el_tag[ext_fields], exts)
+
+        def direct(k: int) -> tuple[IntArray, IntArray]:
+            sel = child_kind == k
+            return children[sel], child_point[sel]
+
+        exts, ext_holder_point = direct(_EXT)
+        ext_fields = tags.of_kind(_HR, _CAD, _POWER, _SPEED)
+        holder = tags.inside(tags.el_tag[ext_fields], tags.span(exts))
         ext_fields = ext_fields[holder >= 0]
-        ext_point = point_of[parent[exts[holder[holder >= 0]]]]
+        ext_point = ext_holder_point[holder[holder >= 0]]
         ext_kind = kind[ext_fields]
-        time_els = children[child_kind == _TIME]
-        ele_els = children[child_kind == _ELE]
-        speed_els = children[child_kind == _SPEED]
-        if not tags.leaves(np.concatenate([time_els, ele_els, speed_els, ext_fields])):
-            raise Unsupported("a point field has child elements")
-        self._positions(pts)
-        self.add("altitude_m", [(ele_els, point_of[parent[ele_els]])])
 
         def ext(k: int) -> tuple[IntArray, IntArray]:
             sel = ext_kind == k
             return ext_fields[sel], ext_point[sel]
 
-        self.add("speed_m_s", [(speed_els, point_of[parent[speed_els]]), ext(_SPEED)])
+        time_els, time_point = direct(_TIME)
+        if not tags.leaves(np.concatenate([children[child_kind != _EXT], ext_fields])):
+            raise Unsupported("a point field has child elements")
+        self._positions(pts)
+        self.add("altitude_m", [direct(_ELE)])
+        self.add("speed_m_s", [direct(_SPEED), ext(_SPEED)])
         self.add("hr_bpm", [ext(_HR)])
         self.add("cadence_rpm", [ext(_CAD)])
         self.add("power_w", [ext(_POWER)])
         self.convert()
-        self.point_times = self.times(time_els, point_of[parent[time_els]])
+        self.point_times = self.times(time_els, time_point)
 
-    def _positions(self, pts: IntArray) -> None:
+    def _positions(self, pts: Span) -> None:
         """``lat``/``lon`` attributes. The usual ``<trkpt lat="…" lon="…">`` (either order,
         double quotes, nothing else) is read column-wise; any other start tag on its own."""
         tags = self.tags
         arr = tags.arr
-        tag = tags.el_tag[pts]
-        lt, te = tags.lt[tag], tags.te[tag]
-        quotes = np.flatnonzero(arr == 0x22)
-        first_q = np.searchsorted(quotes, lt)
-        n_quotes = np.searchsorted(quotes, te) - first_q
-        n_single = np.zeros(self.n, dtype=np.int64)
-        singles = np.flatnonzero(arr == 0x27)
-        if singles.size:
-            n_single = np.searchsorted(singles, te) - np.searchsorted(singles, lt)
-        simple = np.flatnonzero((n_quotes == 4) & (n_single == 0))
+        lt, te = tags.lt[pts.start], tags.te[pts.start]
         start = np.zeros((self.n, 2), dtype=np.int64)
         end = np.zeros((self.n, 2), dtype=np.int64)
         missing = np.ones((self.n, 2), dtype=bool)
-        if simple.size:
-            q = quotes[first_q[simple, None] + np.arange(4)]
-            name1 = tags.words[q[:, 0] - 4] & _LOW4
-            name2 = tags.words[q[:, 2] - 4] & _LOW4
-            space1 = np.isin(arr[q[:, 0] - 5], (0x20, 0x09, 0x0A, 0x0D))
-            space2 = np.isin(arr[q[:, 2] - 5], (0x20, 0x09, 0x0A, 0x0D))
+        # Quotes inside each start tag (up to 128 bytes long), from a window of its bytes.
+        size = te - lt + 1
+        short = np.flatnonzero(size <= _TAG_WINDOW)
+        width = 8 * ((int(size[short].max(initial=1)) + 7) // 8)
+        window = tags.gather(lt[short], width // 8, size[short]).ravel()
+        quote = np.flatnonzero(window == 0x22)
+        row, col = quote // width, quote % width
+        n_quotes = np.bincount(row, minlength=short.size)
+        n_single = np.bincount(np.flatnonzero(window == 0x27) // width, minlength=short.size)
+        four = (n_quotes == 4) & (n_single == 0)
+        if four.any():
+            # Each row's quotes are consecutive in ``col``: the first four of the rows with four.
+            first = np.cumsum(n_quotes) - n_quotes
+            q = lt[short[four], None] + col[first[four, None] + np.arange(4)]
+            name1 = tags.words(q[:, 0] - 4) & _LOW4
+            name2 = tags.words(q[:, 2] - 4) & _LOW4
+            # Bytes up to ' ' in a tag can only be XML whitespace.
+            space1 = arr[q[:, 0] - 5] <= 0x20
+            space2 = arr[q[:, 2] - 5] <= 0x20
             lat_first = (name1 == _LAT_EQ) & (name2 == _LON_EQ)
             lon_first = (name1 == _LON_EQ) & (name2 == _LAT_EQ)
             ok = space1 & space2 & (lat_first | lon_first)
-            rows = simple[ok]
+            rows = short[four][ok]
             q, lat_first = q[ok], lat_first[ok]
             for axis, (a, b) in enumerate(((0, 2), (2, 0))):  # (lat, lon) quote columns
                 qa = np.where(lat_first, q[:, a], q[:, b])
                 start[rows, axis] = qa + 1
                 end[rows, axis] = np.where(lat_first, q[:, a + 1], q[:, b + 1])
             missing[rows] = False
-            others = np.setdiff1d(np.arange(self.n), rows, assume_unique=True)
-        else:
-            others = np.arange(self.n)
+        others = np.flatnonzero(missing[:, 0])
         data = tags.data
         for i in others.tolist():
             found: dict[bytes, tuple[int, int]] = {}
@@ -224,7 +235,7 @@ def _skeleton(data: bytes) -> tuple[list[dict[str, str]], int, int, etree._Eleme
 
 
 def _read(data: bytes) -> list[Activity]:
-    check_prolog(data)  # a DOCTYPE is refused exactly as the reference refuses it
+    xmlsafe.check_prolog(data)  # a DOCTYPE is refused exactly as the reference refuses it
     root_offset(data)
     validate(data)
     tags = Tags(data, _KINDS)
@@ -232,22 +243,19 @@ def _read(data: bytes) -> list[Activity]:
     if tags.local_name(0) != b"gpx":
         raise Unsupported("root element is not <gpx>")
     streamed = tags.of_kind(*_STREAMED)
-    pts = streamed[kind[streamed] == _TRKPT]
-    interesting = np.flatnonzero(kind)
-    parent = np.full(kind.size, -1, dtype=np.int64)
-    parent[interesting] = tags.parents(interesting)
-    if pts.size:
-        if (kind[parent[pts]] != _TRKSEG).any():
+    pts = tags.span(streamed[kind[streamed] == _TRKPT])
+    if pts.els.size:
+        if (tags.children(pts.els, tags.span(streamed[kind[streamed] == _TRKSEG])) < 0).any():
             raise Unsupported("a track point outside a track segment")
         if tags.any_nested(tags.el_tag[streamed], pts):
             raise Unsupported("track structure inside a track point")
-        amps = np.flatnonzero(tags.arr == 0x26)
+        amps = tags.offsets_of(b"&")
         if tags.bytes_inside(amps, pts):
             raise Unsupported("an entity or character reference in a track point")
-    points = _Points(tags, pts, parent)
+    points = _Points(tags, pts)
     trks = streamed[kind[streamed] == _TRK]
-    trk_ends = np.sort(tags.end_tags(trks))
-    group = np.searchsorted(trk_ends, tags.end_tags(pts))
+    trk_ends = np.sort(tags.span(trks).end)
+    group = np.searchsorted(trk_ends, pts.end)
     bounds = np.searchsorted(group, np.arange(trks.size + 2))
     try:
         metas, rtepts, wpts, root = _skeleton(tags.without(pts))
@@ -291,6 +299,8 @@ def parse_gpx(data: bytes) -> list[Activity]:
     Raises :class:`NotAnActivityError` for routes, waypoints and untimed tracks,
     :class:`UnsafeFileError` for a DOCTYPE/entities, :class:`CorruptFileError` otherwise.
     """
+    if len(data) < SMALL_BYTES:  # the reference's fixed costs are lower
+        return parse_gpx_reference(data)
     try:
         activities = read_gpx_fast(data)
     except BackstrideError:

@@ -26,11 +26,12 @@ the document minus its trackpoints (activities, laps, notes, creator: small) goe
 reference code path with lxml.
 
 Decision rule: the fast path reads a file only when it can do so with certainty, and hands
-it to :func:`parse_tcx_reference` otherwise. It declines when
+it to :func:`parse_tcx_reference` otherwise. Files under 64 KB go straight to the reference,
+which is as quick there (the fast path's fixed costs dominate). The fast path declines when
 
 * the bytes are not UTF-8/ASCII (a declared other encoding, UTF-16/32, a BOM other than
-  UTF-8's), the XML is not version 1.0, or the file is larger than 32 MB (the reference
-  streams it in bounded memory);
+  UTF-8's), the XML is not version 1.0, or the file is larger than 32 MB (the fast path
+  holds about four times the file size in arrays; the reference streams in bounded memory);
 * libxml2 reports anything at all about the document (malformed XML, namespace errors,
   limits; the reference then raises the matching error with line and column), or the root
   element is not ``<TrainingCenterDatabase>``;
@@ -48,7 +49,10 @@ it to :func:`parse_tcx_reference` otherwise. It declines when
 Everything else (namespace prefixes, whitespace and line ends, missing or empty fields,
 unreadable numbers, odd time formats, repeated fields: the last one wins, as in the
 reference) is read with the reference's exact semantics; odd single values go through the
-same ``float()`` and :func:`.xmlsafe.parse_times` the reference uses.
+same ``float()`` and :func:`.xmlsafe.parse_times` the reference uses. Should the fast path
+ever fail unexpectedly, the public reader falls back to the reference as well. The
+differential tests in ``tests/adapters/test_xml_fastpath.py`` hold the two readers to
+identical output on the corpus, on hand-made tricky files and on mutated real files.
 """
 
 from __future__ import annotations
@@ -56,6 +60,7 @@ from __future__ import annotations
 import numpy as np
 from lxml import etree
 
+from backstride.adapters.files import xmlsafe
 from backstride.adapters.files.tcx_reference import (
     SOURCE_FORMAT,
     TAGS,
@@ -68,10 +73,12 @@ from backstride.adapters.files.tcx_reference import (
     parse_tcx_reference,
     read_lap,
 )
-from backstride.adapters.files.xmlsafe import TagKinds, check_prolog, iter_elements
+from backstride.adapters.files.xmlsafe import TagKinds, iter_elements
 from backstride.adapters.files.xmlscan import (
+    SMALL_BYTES,
     IntArray,
     PointColumns,
+    Span,
     Tags,
     Unsupported,
     root_offset,
@@ -117,35 +124,36 @@ _Event = tuple[int, list[LapRecord], ActivityInfo | None]
 class _Trackpoints(PointColumns):
     """Every ``<Trackpoint>``'s columns, read from the scanned document."""
 
-    def __init__(self, tags: Tags, tps: IntArray, parent: IntArray) -> None:
-        super().__init__(tags, tps.size)
+    def __init__(self, tags: Tags, tps: Span) -> None:
+        super().__init__(tags, tps.els.size)
         kind = tags.el_kind
-        point_of = np.full(kind.size, -1, dtype=np.int64)
-        point_of[tps] = np.arange(tps.size)
-        interesting = np.flatnonzero(kind)
-        parent_of = parent[interesting]
-        parent_kind = np.where(parent_of >= 0, kind[parent_of], 0)
-        children = interesting[parent_kind == _TRACKPOINT]
+        candidates = tags.of_kind(
+            _TIME, _POSITION, _ALTITUDE, _DISTANCE, _HR, _CADENCE, _EXTENSIONS
+        )
+        point = tags.children(candidates, tps)
+        children = candidates[point >= 0]
+        child_point = point[point >= 0]
         child_kind = kind[children]
 
         def direct(k: int) -> tuple[IntArray, IntArray]:
-            els = children[child_kind == k]
-            return els, point_of[parent[els]]
+            sel = child_kind == k
+            return children[sel], child_point[sel]
 
         # Position/LatitudeDegrees and Position/LongitudeDegrees.
-        positions = children[child_kind == _POSITION]
-        in_position = interesting[np.isin(parent_of, positions)]
-        position_kind = kind[in_position]
+        positions, position_point = direct(_POSITION)
+        coordinates = tags.of_kind(_LAT, _LON)
+        holder = tags.children(coordinates, tags.span(positions))
+        coordinates = coordinates[holder >= 0]
+        coordinate_point = position_point[holder[holder >= 0]]
 
         def located(k: int) -> tuple[IntArray, IntArray]:
-            els = in_position[position_kind == k]
-            return els, point_of[parent[parent[els]]]
+            sel = kind[coordinates] == k
+            return coordinates[sel], coordinate_point[sel]
 
         # HeartRateBpm/Value: the first child, which both reference code paths read.
-        hrs = children[child_kind == _HR]
+        hrs, hr_point = direct(_HR)
         after = tags.el_tag[hrs] + 1
-        first_child = np.searchsorted(tags.el_tag, after)
-        first_child = np.minimum(first_child, kind.size - 1)
+        first_child = np.minimum(np.searchsorted(tags.el_tag, after), kind.size - 1)
         has_value = (
             ~tags.self_closing[tags.el_tag[hrs]]
             & ~tags.is_end[after]
@@ -154,40 +162,31 @@ class _Trackpoints(PointColumns):
         )
         if not has_value.all():
             raise Unsupported("a HeartRateBpm without a leading Value")
-        hr_values = first_child
         # Extensions fields: Speed, Cadence/RunCadence, Watts anywhere inside.
-        exts = children[child_kind == _EXTENSIONS]
-        ext_fields = interesting[np.isin(kind[interesting], (_SPEED, _CADENCE, _POWER))]
-        holder = tags.inside(tags.el_tag[ext_fields], exts)
-        inside = holder >= 0
-        ext_fields = ext_fields[inside]
-        ext_point = point_of[parent[exts[holder[inside]]]]
+        exts, ext_holder_point = direct(_EXTENSIONS)
+        ext_fields = tags.of_kind(_SPEED, _CADENCE, _POWER)
+        holder = tags.inside(tags.el_tag[ext_fields], tags.span(exts))
+        ext_fields = ext_fields[holder >= 0]
+        ext_point = ext_holder_point[holder[holder >= 0]]
         ext_kind = kind[ext_fields]
 
         def ext(k: int) -> tuple[IntArray, IntArray]:
             sel = ext_kind == k
             return ext_fields[sel], ext_point[sel]
 
-        time_els, time_point = direct(_TIME)
-        read = [
-            time_els,
-            children[np.isin(child_kind, (_ALTITUDE, _DISTANCE, _CADENCE))],
-            in_position[np.isin(position_kind, (_LAT, _LON))],
-            hr_values,
-            ext_fields,
-        ]
-        if not tags.leaves(np.concatenate(read)):
+        values = children[np.isin(child_kind, (_TIME, _ALTITUDE, _DISTANCE, _CADENCE))]
+        if not tags.leaves(np.concatenate([values, coordinates, first_child, ext_fields])):
             raise Unsupported("a trackpoint field has child elements")
         self.add("lat_deg", [located(_LAT)])
         self.add("lon_deg", [located(_LON)])
         self.add("altitude_m", [direct(_ALTITUDE)])
         self.add("distance_m", [direct(_DISTANCE)])
         self.add("speed_m_s", [ext(_SPEED)])
-        self.add("hr_bpm", [(hr_values, point_of[parent[hrs]])])
+        self.add("hr_bpm", [(first_child, hr_point)])
         self.add("cadence_rpm", [direct(_CADENCE), ext(_CADENCE)])
         self.add("power_w", [ext(_POWER)])
         self.convert()
-        self.point_times = self.times(time_els, time_point)
+        self.point_times = self.times(*direct(_TIME))
 
 
 def _skeleton(data: bytes) -> tuple[list[_Event], Outcome]:
@@ -224,7 +223,7 @@ def _skeleton(data: bytes) -> tuple[list[_Event], Outcome]:
 
 
 def _read(data: bytes) -> list[Activity]:
-    check_prolog(data)  # a DOCTYPE is refused exactly as the reference refuses it
+    xmlsafe.check_prolog(data)  # a DOCTYPE is refused exactly as the reference refuses it
     root_offset(data)
     validate(data)
     tags = Tags(data, _KINDS)
@@ -232,24 +231,21 @@ def _read(data: bytes) -> list[Activity]:
         raise Unsupported("root element is not <TrainingCenterDatabase>")
     kind = tags.el_kind
     streamed = tags.of_kind(*_STREAMED)
-    tps = streamed[kind[streamed] == _TRACKPOINT]
-    interesting = np.flatnonzero(kind)
-    parent = np.full(kind.size, -1, dtype=np.int64)
-    parent[interesting] = tags.parents(interesting)
-    if tps.size:
-        if (kind[parent[tps]] != _TRACK).any():
+    tps = tags.span(streamed[kind[streamed] == _TRACKPOINT])
+    if tps.els.size:
+        if (tags.children(tps.els, tags.span(streamed[kind[streamed] == _TRACK])) < 0).any():
             raise Unsupported("a trackpoint outside a track")
         if tags.any_nested(tags.el_tag[streamed], tps):
             raise Unsupported("activity structure inside a trackpoint")
-        amps = np.flatnonzero(tags.arr == 0x26)
+        amps = tags.offsets_of(b"&")
         if tags.bytes_inside(amps, tps):
             raise Unsupported("an entity or character reference in a trackpoint")
-    points = _Trackpoints(tags, tps, parent)
+    points = _Trackpoints(tags, tps)
     boundaries = streamed[np.isin(kind[streamed], _BOUNDARIES)]
-    ends = tags.end_tags(boundaries)
+    ends = tags.span(boundaries).end
     order = np.argsort(ends)
     boundary_kinds = kind[boundaries[order]].tolist()
-    group = np.searchsorted(ends[order], tags.end_tags(tps))
+    group = np.searchsorted(ends[order], tps.end)
     bounds = np.searchsorted(group, np.arange(boundaries.size + 1))
     try:
         events, outcome = _skeleton(tags.without(tps))
@@ -291,6 +287,8 @@ def parse_tcx(data: bytes) -> list[Activity]:
     Raises :class:`NotAnActivityError` for courses and workouts, :class:`UnsafeFileError`
     for a DOCTYPE/entities, :class:`CorruptFileError` otherwise.
     """
+    if len(data) < SMALL_BYTES:  # the reference's fixed costs are lower
+        return parse_tcx_reference(data)
     try:
         activities = read_tcx_fast(data)
     except BackstrideError:

@@ -6,17 +6,22 @@ lxml hands Python one object per element, and that is what limits :mod:`.gpx_ref
 1. :func:`validate` lets libxml2 check well-formedness (namespaces included) at C speed, with
    the reference readers' safety settings and no callback per element. Anything it reports,
    even a warning, means "use the reference reader".
-2. :func:`scan` finds every tag with numpy (every ``<`` after the root starts a tag once the
-   document is known to be well-formed and free of comments, CDATA and processing
-   instructions), its end, its nesting level, the tag that closes it, and a small-integer
-   kind for its local name (namespaces are ignored, as the reference readers ignore them).
+2. :class:`Tags` finds every tag with numpy (every ``<`` after the root starts a tag once
+   the document is known to be well-formed and free of comments, CDATA and processing
+   instructions), its ``>``, its nesting level, and a small-integer kind for its local name
+   (namespaces are ignored, as the reference readers ignore them; names are hashed from
+   8-byte words, and each distinct name in the document is looked up once). End tags and
+   parents are found for the few element kinds that need them (:meth:`Tags.span`,
+   :meth:`Tags.children`: at one level, start and end tags alternate).
 3. The format readers pick the elements they need by kind and parent, and read their texts
-   column-wise: :meth:`Tags.numbers` and :meth:`Tags.times` convert whole columns at once,
-   exactly as Python's ``float()`` and the reference :func:`.xmlsafe.parse_times` would, and
-   hand the rare odd value (whitespace, exponents, non-ASCII, other time layouts) to those
-   very functions one by one.
+   column-wise (:class:`PointColumns`): :meth:`Tags.parse_numbers` and :meth:`Tags.times`
+   convert whole columns at once, exactly as Python's ``float()`` and the reference
+   :func:`.xmlsafe.parse_times` would (plain decimals and the usual ISO 8601 layout with
+   integer arithmetic; the proofs of exactness are in :func:`_plain_decimals` and
+   :func:`_iso_times`), and hand the rare odd value (whitespace, exponents, non-ASCII,
+   other time layouts) to those very functions one by one.
 4. :meth:`Tags.without` cuts the track points out of the document; what is left (metadata,
-   laps, names) is small and is read by the reference code paths with lxml.
+   laps, names, waypoints) is small and is read by the reference code paths with lxml.
 
 Whenever the input is outside what this module can read with certainty it raises
 :class:`Unsupported`, and the caller falls back to the reference reader. See the decision
@@ -29,6 +34,7 @@ import codecs
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -42,14 +48,16 @@ BoolArray = npt.NDArray[np.bool_]
 ByteMatrix = npt.NDArray[np.uint8]
 
 # Above this the reference reader's streaming (bounded memory) is preferred: the scan holds
-# a few arrays of 8-byte positions per tag, about 1.5 to 2 times the file size.
+# arrays of 8-byte positions per tag, up to about four times the file size at its peak.
 MAX_BYTES = 32 * 1024 * 1024
+# Below this the reference readers are as quick or quicker (fewer fixed costs).
+SMALL_BYTES = 64 * 1024
 # libxml2 refuses nesting deeper than 256 and text nodes over 10 MB (huge_tree=False), and
 # the reference reader reports that as unsafe; such files are left to it, with a margin.
 MAX_LEVEL = 200
 MAX_SPAN = 1_000_000
 
-_PAD = 64  # zero bytes after the data, so 8-byte words can be read at any tag position
+_PAD = 64  # words are read up to this many bytes past a text's start
 _UTF8_NAMES = frozenset({b"utf-8", b"utf8", b"us-ascii", b"ascii"})
 _XML_DECL = re.compile(rb"<\?xml[ \t\r\n]")
 _DECL_ENCODING = re.compile(rb"""[ \t\r\n]encoding[ \t\r\n]*=[ \t\r\n]*["']([^"']*)["']""")
@@ -63,7 +71,7 @@ _MIX = np.array(
     [0xBF58476D1CE4E5B9, 0x94D049BB133111EB, 0xD6E8FEB86659FD93, 0xC2B2AE3D27D4EB4F],
     dtype=np.uint64,
 )
-_VOCAB_BITS = 16
+_VOCAB_BITS = 12
 _ONES = np.uint64(0x0101010101010101)
 _HIGH = np.uint64(0x8080808080808080)
 _BELOW_21 = _ONES * np.uint64(0x21)
@@ -98,7 +106,8 @@ def validate(data: bytes) -> None:
     (undeclared prefixes, bad QNames) but logs them, hence the check of the error log.
     """
     parser = etree.XMLParser(
-        target=_NoEvents(),
+        # Deliberately without start/end/data: lxml then registers no callbacks at all.
+        target=cast(Any, _NoEvents()),
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
@@ -160,22 +169,14 @@ def _delimiters(w: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
     slash = (slash - _ONES) & ~slash & _HIGH
     gt = w ^ _GTS
     gt = (gt - _ONES) & ~gt & _HIGH
-    return below | slash | gt
+    marks: npt.NDArray[np.uint64] = below | slash | gt
+    return marks
 
 
 def _lowest_byte(marks: npt.NDArray[np.uint64]) -> IntArray:
     """Index (0-7) of the lowest marked byte of each non-zero word."""
     lowest = marks & (~marks + np.uint64(1))
     return ((lowest >> np.uint64(7)) * _BYTE_INDEX >> np.uint64(56)).astype(np.int64)
-
-
-def _name_length(words: list[npt.NDArray[np.uint64]], offset: int) -> IntArray:
-    """Length of each name starting at the first word: ``offset`` plus the index of the
-    first delimiter in the two words, or ``offset + 16`` when there is none."""
-    m0, m1 = _delimiters(words[0]), _delimiters(words[1])
-    return offset + np.where(
-        m0 != 0, _lowest_byte(m0), np.where(m1 != 0, 8 + _lowest_byte(m1), 16)
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,13 +201,21 @@ class TimeColumn:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Elements (element numbers) with their start and end tag numbers."""
+
+    els: IntArray
+    start: IntArray
+    end: IntArray
+
+
 class Tags:
     """Every tag of a well-formed document from its root on, as numpy arrays.
 
     Tag arrays (index = tag number, in document order): ``lt``/``te`` the offsets of the
-    tag's ``<`` and ``>``, ``is_end`` (``</x>``), ``self_closing`` (``<x/>``), ``level`` (the
-    nesting depth of the element the tag belongs to; the root is 1) and ``close`` (for a start
-    tag, the tag number of its end tag; a self-closing or end tag is its own).
+    tag's ``<`` and ``>``, ``is_end`` (``</x>``), ``self_closing`` (``<x/>``) and ``level``
+    (the nesting depth of the element the tag belongs to; the root is 1).
 
     Element arrays (index = element number, one per start or self-closing tag, in document
     order): ``el_tag`` (its tag number) and ``el_kind`` (from the caller's table of local
@@ -216,29 +225,31 @@ class Tags:
     def __init__(self, data: bytes, kinds: Mapping[str, int]) -> None:
         if len(data) > MAX_BYTES:
             raise Unsupported("large file: streamed by the reference reader")
+        if len(data) < _PAD:
+            raise Unsupported("tiny file")
         self.data = data
         root = root_offset(data)
         arr = np.frombuffer(data, dtype=np.uint8)
         self.arr = arr
-        padded = data + bytes(_PAD)
-        self._padded = padded  # keeps the buffer of ``words`` alive
-        # words[i] = the 8 bytes at offset i as a little-endian integer (a strided view).
-        self.words: npt.NDArray[np.uint64] = np.ndarray(
-            shape=(len(padded) - 7,), dtype="<u8", buffer=padded, strides=(1,)
-        )
-        lt = np.flatnonzero(arr == 0x3C)
-        lt = lt[np.searchsorted(lt, root) :]
+        # _words[i] = the 8 bytes at offset i as a little-endian integer (a strided view);
+        # the last few offsets read from a zero-padded copy of the tail instead.
+        self._limit = len(data) - 8
+        self._words = np.ndarray(shape=(self._limit + 1,), dtype="<u8", buffer=data, strides=(1,))
+        self._tail_start = max(0, len(data) - _PAD)
+        tail = data[self._tail_start :] + bytes(2 * _PAD)
+        self._tail = np.ndarray(shape=(len(tail) - 7,), dtype="<u8", buffer=tail, strides=(1,))
+        body = arr[root:]
+        lt = np.flatnonzero(body == 0x3C) + root
+        gt = np.flatnonzero(body == 0x3E) + root
+        if gt.size == lt.size and (gt > lt).all() and (gt[:-1] < lt[1:]).all():
+            te = gt  # one '>' per tag and none elsewhere: the common case
+        else:
+            lt, te = self._tag_ends(lt, gt)
         if not lt.size:
             raise Unsupported("no tags")
         second = arr[lt + 1]
         if ((second == 0x21) | (second == 0x3F)).any():
             raise Unsupported("comment, CDATA or processing instruction after the root starts")
-        gt = np.flatnonzero(arr == 0x3E)
-        gt = gt[np.searchsorted(gt, root) :]
-        if gt.size == lt.size and (gt > lt).all() and (gt[:-1] < lt[1:]).all():
-            te = gt  # one '>' per tag and none elsewhere: the common case
-        else:
-            te = self._tag_ends(lt, gt)
         self.lt: IntArray = lt
         self.te: IntArray = te
         if lt.size > 1 and int((lt[1:] - te[:-1]).max()) > MAX_SPAN:
@@ -249,9 +260,8 @@ class Tags:
         self_closing = (arr[te - 1] == 0x2F) & ~is_end
         self.is_end: BoolArray = is_end
         self.self_closing: BoolArray = self_closing
-        delta = np.ones(lt.size, dtype=np.int32)
-        delta[is_end] = -1
-        delta[self_closing] = 0
+        # +1 for a start tag, -1 for an end tag, 0 for a self-closing one.
+        delta = 1 - 2 * is_end.view(np.int8) - self_closing.view(np.int8)
         depth = np.cumsum(delta, dtype=np.int32)
         if depth[-1] != 0 or (depth[:-1] <= 0).any():
             raise Unsupported("not a single root element")
@@ -259,25 +269,13 @@ class Tags:
         if int(level.max()) > MAX_LEVEL:
             raise Unsupported("deep nesting")
         self.level = level
-        # Match start and end tags: at each level they alternate start, end, start, end...
-        paired = np.flatnonzero(~self_closing)
-        order = paired[np.argsort(level[paired].astype(np.int16), kind="stable")]
-        starts, ends = order[0::2], order[1::2]
-        if starts.size != ends.size or not is_end[ends].all() or is_end[starts].any():
-            raise Unsupported("unbalanced tags")
-        close = np.arange(lt.size, dtype=np.int64)
-        close[starts] = ends
-        self.close: IntArray = close
         self.el_tag: IntArray = np.flatnonzero(~is_end)
-        self._element_of_tag = np.full(lt.size, -1, dtype=np.int64)
-        self._element_of_tag[self.el_tag] = np.arange(self.el_tag.size)
-        self._open_by_level = starts  # start tags, sorted by (level, tag)
-        self._open_keys = level[starts].astype(np.int64) * np.int64(lt.size + 1) + starts
+        self._ends_by_level: dict[int, IntArray] = {}
         self.el_kind = self._classify(kinds)
 
-    def _tag_ends(self, lt: IntArray, gt: IntArray) -> IntArray:
-        """Each tag's '>' when some '>' stand in text: the first after the '<', unless an
-        attribute value might hold a '>' (then the file is left to the reference reader)."""
+    def _tag_ends(self, lt: IntArray, gt: IntArray) -> tuple[IntArray, IntArray]:
+        """Each tag's '<' and '>' when some '>' stand in text: the first '>' after the '<',
+        unless an attribute value might hold a '>' (then the reference reader reads it)."""
         first = np.searchsorted(gt, lt)
         if (first >= gt.size).any():
             raise Unsupported("unterminated tag")
@@ -287,13 +285,40 @@ class Tags:
             a, b = int(lt[k]), int(te[k])
             if self.data.find(b'"', a, b) >= 0 or self.data.find(b"'", a, b) >= 0:
                 raise Unsupported("'>' in text next to a tag with attributes")
-        return te
+        return lt, te
 
-    def gather(self, pos: IntArray, n_words: int) -> ByteMatrix:
-        """The ``8 * n_words`` bytes at each offset in ``pos`` (zeros past the end)."""
+    def offsets_of(self, byte: bytes) -> IntArray:
+        """Offsets of every ``byte`` in the data: found with ``bytes.find`` while there are
+        few (far quicker than testing every byte), by numpy when there are many."""
+        found: list[int] = []
+        at = self.data.find(byte)
+        while at >= 0:
+            if len(found) == 64:
+                return np.flatnonzero(self.arr == byte[0])
+            found.append(at)
+            at = self.data.find(byte, at + 1)
+        return np.array(found, dtype=np.int64)
+
+    def words(self, pos: IntArray) -> npt.NDArray[np.uint64]:
+        """The 8 bytes at each offset in ``pos`` as little-endian integers (zeros past the
+        end of the data; offsets up to 64 bytes past it)."""
+        if not pos.size or int(pos.max()) <= self._limit:
+            out: npt.NDArray[np.uint64] = self._words[pos]
+            return out
+        over = pos > self._limit
+        out = self._words[np.minimum(pos, self._limit)]
+        out[over] = self._tail[pos[over] - self._tail_start]
+        return out
+
+    def gather(self, pos: IntArray, n_words: int, length: IntArray | None = None) -> ByteMatrix:
+        """The ``8 * n_words`` bytes at each offset in ``pos`` (zeros past the end of the
+        data, and past ``length`` bytes when given), one row per offset."""
         out = np.empty((pos.size, n_words), dtype=np.uint64)
         for k in range(n_words):
-            out[:, k] = self.words[pos + 8 * k]
+            w = self.words(pos + 8 * k)
+            if length is not None:
+                w &= _KEEP[np.clip(length - 8 * k, 0, 8)]
+            out[:, k] = w
         return out.view(np.uint8)
 
     def _classify(self, kinds: Mapping[str, int]) -> npt.NDArray[np.int16]:
@@ -307,21 +332,24 @@ class Tags:
         by_name = {name.encode(): kind for name, kind in kinds.items() if kind}
         ns = self.lt[self.el_tag] + 1
         n = ns.size
-        words = [self.words[ns], self.words[ns + 8]]
-        length = _name_length(words, 0)
-        longer = np.flatnonzero(length == 16)
-        extra = [np.zeros(n, dtype=np.uint64), np.zeros(n, dtype=np.uint64)]
-        if longer.size:
-            more = [self.words[ns[longer] + 16], self.words[ns[longer] + 24]]
-            length[longer] = _name_length(more, 16)
-            extra[0][longer], extra[1][longer] = more
-        words += extra
-        # Zero every byte past the name, so that equal names give equal words.
-        for k, w in enumerate(words):
-            w &= _KEEP[np.clip(length - 8 * k, 0, 8)]
+        words = [self.words(ns)]
+        marks = _delimiters(words[0])
+        length = _lowest_byte(marks)
+        # Names of 8 bytes or more, then of 16 or more: their further words.
+        subsets = [np.arange(n)]
+        rows = np.flatnonzero(marks == 0)
+        for k in (1, 2, 3):
+            w = self.words(ns[rows] + 8 * k)
+            words.append(w)
+            subsets.append(rows)
+            marks = _delimiters(w)
+            length[rows] = np.where(marks != 0, 8 * k + _lowest_byte(marks), 8 * (k + 1))
+            rows = rows[marks == 0]
+        # Zero every byte past the name, so that equal names give equal words, and hash.
         h = length.astype(np.uint64) * _HASH
-        for k, w in enumerate(words):
-            h ^= (w + np.uint64(k)) * _MIX[k]
+        for k, (w, sub) in enumerate(zip(words, subsets, strict=True)):
+            w &= _KEEP[np.clip(length[sub] - 8 * k, 0, 8)]
+            h[sub] ^= (w + np.uint64(k)) * _MIX[k]
         slot_of = (h >> np.uint64(64 - _VOCAB_BITS)).astype(np.int64)
         rep = np.zeros(1 << _VOCAB_BITS, dtype=np.int64)
         rep[slot_of] = np.arange(n)  # some element of each slot: the one names are read from
@@ -336,8 +364,13 @@ class Tags:
         out = kind_of_slot[slot_of]
         r = rep[slot_of]
         clash = length != length[r]
-        for w in words:
-            clash |= w != w[r]
+        position = np.full(n, -1, dtype=np.int64)  # row of each element in a subset
+        for w, sub in zip(words, subsets, strict=True):
+            position.fill(-1)
+            position[sub] = np.arange(sub.size)
+            pr = position[r[sub]]
+            # An element whose representative has no such word has a different length.
+            clash[sub] |= (pr < 0) | (w != w[np.maximum(pr, 0)])
         odd = np.flatnonzero(clash | (length >= 32))  # hash clashes, names over 31 bytes
         for i in odd.tolist():
             m = _NAME_END.match(data, int(ns[i]))
@@ -353,66 +386,80 @@ class Tags:
 
     # --- structure -----------------------------------------------------------------------
 
-    def parents(self, els: IntArray) -> IntArray:
-        """Element number of each element's parent (-1 for the root)."""
-        tags = self.el_tag[els]
-        level = self.level[tags]
-        # The parent is the last element opened one level up before this one: search
-        # (level - 1, tag) among the start tags sorted by (level, tag).
-        keys = (level.astype(np.int64) - 1) * np.int64(self.lt.size + 1) + tags
-        k = np.maximum(np.searchsorted(self._open_keys, keys) - 1, 0)
-        return np.where(level > 1, self._element_of_tag[self._open_by_level[k]], -1)
-
     def of_kind(self, *kinds: int) -> IntArray:
         """Element numbers of the given kinds, in document order."""
-        return np.flatnonzero(np.isin(self.el_kind, kinds))
+        wanted = np.zeros(int(self.el_kind.max(initial=0)) + 1, dtype=bool)
+        wanted[[k for k in kinds if k < wanted.size]] = True
+        return np.flatnonzero(wanted[self.el_kind])
 
-    def end_tags(self, els: IntArray) -> IntArray:
-        """Tag number that ends each element (its end tag, or itself when self-closing)."""
-        return self.close[self.el_tag[els]]
+    def span(self, els: IntArray) -> Span:
+        """The elements with their start and end tag numbers."""
+        tags = self.el_tag[els]
+        end = tags.copy()  # a self-closing element ends where it starts
+        paired = ~self.self_closing[tags]
+        levels = self.level[tags]
+        for lv in np.unique(levels[paired]).tolist():
+            ends = self._ends_by_level.get(lv)
+            if ends is None:
+                # At one level, start and end tags alternate: start, end, start, end...
+                ends = np.flatnonzero((self.level == lv) & ~self.self_closing)[1::2]
+                self._ends_by_level[lv] = ends
+            sel = np.flatnonzero(paired & (levels == lv))
+            end[sel] = ends[np.searchsorted(ends, tags[sel])]
+        return Span(els, tags, end)
 
-    def inside(self, tags: IntArray, containers: IntArray) -> IntArray:
-        """For each tag, the index into ``containers`` (disjoint elements, in document order)
-        of the one strictly enclosing it, or -1."""
-        c_start = self.el_tag[containers]
-        c_end = self.end_tags(containers)
-        k = np.searchsorted(c_start, tags) - 1
+    def inside(self, tags: IntArray, containers: Span) -> IntArray:
+        """For each tag, the index into ``containers`` (disjoint, in document order) of the
+        one strictly enclosing it, or -1."""
+        k = np.searchsorted(containers.start, tags) - 1
+        if not containers.els.size:
+            return k
         kk = np.maximum(k, 0)
-        ok = (k >= 0) & (tags > c_start[kk]) & (tags < c_end[kk]) if c_start.size else k >= 0
+        ok = (k >= 0) & (tags > containers.start[kk]) & (tags < containers.end[kk])
         return np.where(ok, k, -1)
 
-    def any_nested(self, tags: IntArray, containers: IntArray) -> bool:
+    def children(self, els: IntArray, parents: Span) -> IntArray:
+        """For each element, the index into ``parents`` (disjoint, in document order) of
+        its parent, or -1 when its parent is none of them."""
+        tags = self.el_tag[els]
+        k = self.inside(tags, parents)
+        found = np.flatnonzero(k >= 0)
+        child = self.level[tags[found]] == self.level[parents.start[k[found]]] + 1
+        k[found[~child]] = -1
+        return k
+
+    def any_nested(self, tags: IntArray, containers: Span) -> bool:
         """Whether any of ``tags`` lies strictly inside any of the ``containers`` (which may
         themselves nest)."""
-        if not tags.size or not containers.size:
+        if not tags.size or not containers.els.size:
             return False
-        c_start = self.el_tag[containers]
-        reach = np.maximum.accumulate(self.end_tags(containers))
-        k = np.searchsorted(c_start, tags) - 1
+        reach = np.maximum.accumulate(containers.end)
+        k = np.searchsorted(containers.start, tags) - 1
         return bool(((k >= 0) & (reach[np.maximum(k, 0)] > tags)).any())
 
-    def bytes_inside(self, offsets: IntArray, containers: IntArray) -> bool:
+    def bytes_inside(self, offsets: IntArray, containers: Span) -> bool:
         """Whether any byte offset lies within any of the ``containers`` (disjoint, in order),
         from the '<' of the start tag to the '>' of the end tag."""
-        if not offsets.size or not containers.size:
+        if not offsets.size or not containers.els.size:
             return False
-        start = self.lt[self.el_tag[containers]]
-        end = self.te[self.end_tags(containers)]
+        start = self.lt[containers.start]
+        end = self.te[containers.end]
         k = np.searchsorted(start, offsets, side="right") - 1
         return bool(((k >= 0) & (offsets <= end[np.maximum(k, 0)])).any())
 
     def leaves(self, els: IntArray) -> bool:
         """Whether none of the elements has a child element."""
         tags = self.el_tag[els]
-        return bool((self.self_closing[tags] | self.is_end[np.minimum(tags + 1, self.lt.size - 1)]).all())
+        return bool(
+            (self.self_closing[tags] | self.is_end[np.minimum(tags + 1, self.lt.size - 1)]).all()
+        )
 
-    def without(self, els: IntArray) -> bytes:
+    def without(self, elements: Span) -> bytes:
         """The document with the given elements (in document order, none inside another)
         cut out; runs of adjacent ones go in one cut."""
-        if not els.size:
+        if not elements.els.size:
             return self.data
-        tags = self.el_tag[els]
-        ends = self.close[tags]
+        tags, ends = elements.start, elements.end
         breaks = np.flatnonzero(ends[:-1] + 1 != tags[1:])
         first = np.concatenate(([0], breaks + 1))
         last = np.concatenate((breaks, [tags.size - 1]))
@@ -461,40 +508,53 @@ class Tags:
         unreadable = np.zeros(n, dtype=bool)
         length = end - start
         unreadable[~missing & (length <= 0)] = True  # float("") refuses
-        todo = np.flatnonzero(~missing & (length > 0) & (length <= _NUM_WIDTH))
-        one_by_one = [np.flatnonzero(~missing & (length > _NUM_WIDTH))]
-        if todo.size:
-            todo_length = length[todo]
-            width = int(todo_length.max())
-            raw = self.gather(start[todo], (width + 7) // 8)
-            raw[np.arange(raw.shape[1]) >= todo_length[:, None]] = 0
-            chars = np.ascontiguousarray(raw[:, :width].T)
-            plain, plain_values = _plain_decimals(chars, todo_length)
-            values[todo[plain]] = plain_values
-            rest = np.flatnonzero(~plain)
-            if rest.size:
-                rest_raw = raw[rest]
-                ascii_rows = np.logical_and.reduce(rest_raw < 0x80, axis=1)
-                by_numpy = todo[rest[ascii_rows]]
-                one_by_one.append(todo[rest[~ascii_rows]])
-                if by_numpy.size:
-                    try:
-                        # Python's own float() parser, per value, in C: same results, same
-                        # refusals.
-                        values[by_numpy] = (
-                            np.ascontiguousarray(rest_raw[ascii_rows])
-                            .view(f"S{raw.shape[1]}")
-                            .ravel()
-                            .astype(np.float64)
-                        )
-                    except ValueError:
-                        one_by_one.append(by_numpy)
+        n_words = np.where(missing | (length <= 0), 0, (length + 7) // 8)
+        one_by_one = [np.flatnonzero(length > _NUM_WIDTH)]
+        # Texts of similar length together (the work per text grows with the widest), but
+        # no tiny batches (each has a fixed cost): those join the next wider one.
+        waiting = np.empty(0, dtype=np.int64)
+        for k in range(1, _NUM_WIDTH // 8 + 1):
+            rows = np.concatenate((waiting, np.flatnonzero(n_words == k)))
+            if rows.size >= 256 or (k == _NUM_WIDTH // 8 and rows.size):
+                one_by_one.append(self._numbers_of(np.sort(rows), start, length, k, values))
+                rows = rows[:0]
+            waiting = rows
         for i in np.concatenate(one_by_one).tolist():
             try:
                 values[i] = float(self.text(int(start[i]), int(end[i])))
             except ValueError:
                 unreadable[i] = True
         return values, unreadable
+
+    def _numbers_of(
+        self, rows: IntArray, start: IntArray, length: IntArray, n_words: int, values: FloatArray
+    ) -> IntArray:
+        """Parse the texts ``rows`` (all ``n_words`` words long or less) into ``values``;
+        returns the rows left for ``float()`` one by one."""
+        row_length = length[rows]
+        raw = self.gather(start[rows], n_words, row_length)
+        width = int(row_length.max())
+        plain, plain_values = _plain_decimals(np.ascontiguousarray(raw[:, :width].T), row_length)
+        values[rows[plain]] = plain_values
+        rest = np.flatnonzero(~plain)
+        if not rest.size:
+            return rest
+        rest_raw = raw[rest]
+        ascii_rows = np.logical_and.reduce(rest_raw < 0x80, axis=1)
+        by_numpy = rows[rest[ascii_rows]]
+        left: IntArray = rows[rest[~ascii_rows]]
+        if by_numpy.size:
+            try:
+                # Python's own float() parser, per value, in C: same results, same refusals.
+                values[by_numpy] = (
+                    np.ascontiguousarray(rest_raw[ascii_rows])
+                    .view(f"S{8 * n_words}")
+                    .ravel()
+                    .astype(np.float64)
+                )
+            except ValueError:
+                left = np.concatenate((left, by_numpy))
+        return left
 
     def times(self, els: IntArray) -> TimeColumn:
         """Each leaf element's text parsed as :func:`.xmlsafe.parse_times` parses it."""
@@ -508,9 +568,9 @@ class Tags:
         todo = np.flatnonzero(~missing & (length >= 19) & (length <= _TIME_WIDTH))
         slow = np.flatnonzero(~missing & ((length < 19) | (length > _TIME_WIDTH)))
         if todo.size:
-            raw = self.gather(start[todo], _TIME_WIDTH // 8)
-            raw[np.arange(_TIME_WIDTH) >= length[todo, None]] = 0
-            ok, t_epoch, t_naive, t_offset = _iso_times(raw, length[todo])
+            raw = self.gather(start[todo], _TIME_WIDTH // 8, length[todo])
+            chars = np.ascontiguousarray(raw.T)
+            ok, t_epoch, t_naive, t_offset = _iso_times(chars, length[todo])
             done = todo[ok]
             epoch[done] = t_epoch[ok]
             naive[done] = t_naive[ok]
@@ -585,7 +645,9 @@ def _plain_decimals(chars: ByteMatrix, length: IntArray) -> tuple[BoolArray, Flo
     return plain, values[plain]
 
 
-def _long_division(mantissa: npt.NDArray[np.uint64], frac: IntArray) -> tuple[FloatArray, BoolArray]:
+def _long_division(
+    mantissa: npt.NDArray[np.uint64], frac: IntArray
+) -> tuple[FloatArray, BoolArray]:
     """``mantissa / 10**frac`` rounded to float64 via long double, and whether that is
     certainly the correctly rounded value (the long double was not exactly halfway)."""
     exact = mantissa.astype(np.longdouble) / _POW10_LONG[frac]
@@ -595,57 +657,61 @@ def _long_division(mantissa: npt.NDArray[np.uint64], frac: IntArray) -> tuple[Fl
     return rounded, (off != ulp / 2) & (off != ulp / 4)
 
 
-_DIGIT_COLS = np.array([0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18])
+_DIGIT_ROWS = np.array([0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18])
 _DAYS_IN_MONTH = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
 
 
 def _iso_times(
-    raw: ByteMatrix, length: IntArray
+    chars: ByteMatrix, length: IntArray
 ) -> tuple[BoolArray, FloatArray, BoolArray, IntArray]:
     """``YYYY-MM-DDTHH:MM:SS[.f+][Z|±HH:MM]`` read column-wise: (ok, epoch, naive, offset).
 
-    Gives exactly what ``datetime.fromisoformat(text).timestamp()`` gives (fractions cut to
-    microseconds, the timestamp as microseconds / 10**6), for years 1900-2199. Rows not in
-    that shape are not ok, and the caller parses them one by one.
+    ``chars`` holds one text per column, zero-padded. Gives exactly what
+    ``datetime.fromisoformat(text).timestamp()`` gives (fractions cut to microseconds, the
+    timestamp as microseconds / 10**6), for years 1900-2199. Texts not in that shape are not
+    ok, and the caller parses them one by one.
     """
-    n = raw.shape[0]
-    d = raw[:, _DIGIT_COLS].astype(np.int64) - 0x30
-    ok = ((d >= 0) & (d <= 9)).all(axis=1)
-    ok &= (raw[:, 4] == 0x2D) & (raw[:, 7] == 0x2D) & (raw[:, 10] == 0x54)
-    ok &= (raw[:, 13] == 0x3A) & (raw[:, 16] == 0x3A)
-    year = d[:, 0] * 1000 + d[:, 1] * 100 + d[:, 2] * 10 + d[:, 3]
-    month = d[:, 4] * 10 + d[:, 5]
-    day = d[:, 6] * 10 + d[:, 7]
-    hour = d[:, 8] * 10 + d[:, 9]
-    minute = d[:, 10] * 10 + d[:, 11]
-    second = d[:, 12] * 10 + d[:, 13]
-    # Fraction: '.' then digits from column 20.
-    tail = raw[:, 20:]
-    tail_digit = (tail >= 0x30) & (tail <= 0x39)
-    run = np.cumprod(tail_digit, axis=1, dtype=np.int8).sum(axis=1, dtype=np.int64)
-    has_dot = raw[:, 19] == 0x2E
-    ok &= ~has_dot | (run >= 1)
-    frac_len = np.where(has_dot, run, 0)
-    zone = np.where(has_dot, 20 + frac_len, 19)
+    width, n = chars.shape
+    d = chars - np.uint8(0x30)
+    digit = d < 10
+    ok = np.logical_and.reduce(digit[_DIGIT_ROWS], axis=0)
+    ok &= (chars[4] == 0x2D) & (chars[7] == 0x2D) & (chars[10] == 0x54)
+    ok &= (chars[13] == 0x3A) & (chars[16] == 0x3A)
+
+    def two(row: int) -> IntArray:
+        value: IntArray = d[row].astype(np.int64) * 10 + d[row + 1]
+        return value
+
+    year = two(0) * 100 + two(2)
+    month, day, hour, minute, second = two(5), two(8), two(11), two(14), two(17)
+    # A fraction: '.' then digits from row 20; microseconds are its first six digits.
+    has_dot = chars[19] == 0x2E
+    run = has_dot.copy()
+    frac_len = np.zeros(n, dtype=np.int64)
     micro = np.zeros(n, dtype=np.int64)
-    for k in range(6):
-        digit_k = tail[:, k].astype(np.int64) - 0x30
-        micro = micro * 10 + np.where(frac_len > k, digit_k, 0)
-    rows = np.arange(n)
-    zc = np.minimum(zone, raw.shape[1] - 6)
-    z_char = raw[rows, zc]
+    for k in range(width - 20):
+        run &= digit[20 + k]
+        if not run.any():
+            break
+        frac_len += run
+        if k < 6:
+            micro += np.where(run, d[20 + k].astype(np.int64) * 10 ** (5 - k), 0)
+    ok &= ~has_dot | (frac_len >= 1)
+    zone = np.where(has_dot, 20 + frac_len, 19)
+    ok &= zone <= width - 6  # the zone's characters lie inside the window
+    zone = np.minimum(zone, width - 6)
+    cols = np.arange(n)
+    z_char = chars[zone, cols]
     naive = zone == length
     utc = (z_char == 0x5A) & (length == zone + 1)
     signed = ((z_char == 0x2B) | (z_char == 0x2D)) & (length == zone + 6)
-    oz = raw[rows[:, None], zc[:, None] + np.array([1, 2, 4, 5])].astype(np.int64) - 0x30
-    signed &= ((oz >= 0) & (oz <= 9)).all(axis=1) & (raw[rows, zc + 3] == 0x3A)
+    oh1, oh2, om1, om2 = (d[zone + k, cols].astype(np.int64) for k in (1, 2, 4, 5))
+    signed &= (oh1 < 10) & (oh2 < 10) & (om1 < 10) & (om2 < 10) & (chars[zone + 3, cols] == 0x3A)
     ok &= naive | utc | signed
-    ok &= zone <= raw.shape[1] - 6  # zone columns read above lie inside the window
-    off_h = oz[:, 0] * 10 + oz[:, 1]
-    off_m = oz[:, 2] * 10 + oz[:, 3]
-    signed_offset = np.where(z_char == 0x2D, -1, 1) * (off_h * 3600 + off_m * 60)
-    offset = np.where(signed, signed_offset, 0)
+    off_h = oh1 * 10 + oh2
+    off_m = om1 * 10 + om2
     ok &= ~signed | ((off_h <= 23) & (off_m <= 59))
+    offset = np.where(signed, np.where(z_char == 0x2D, -1, 1) * (off_h * 3600 + off_m * 60), 0)
     leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
     month_ok = (month >= 1) & (month <= 12)
     dim = _DAYS_IN_MONTH[np.where(month_ok, month, 1)] + ((month == 2) & leap)
