@@ -33,7 +33,10 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(conn: Any) -> None:
-    conn.exec_driver_sql("BEGIN")
+    # IMMEDIATE takes the write lock up front (waiting up to busy_timeout for it). A deferred
+    # BEGIN that reads and then writes fails at once with "database is locked" when another
+    # connection wrote in between (WAL cannot upgrade an outdated read snapshot).
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(url: str) -> Engine:
