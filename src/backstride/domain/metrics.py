@@ -216,7 +216,7 @@ PRE_SAMPLE_SPEED_M_S = 15.0
 PRE_SAMPLE_SLACK_M = 50.0
 
 
-def _total_distance(sample_distance: FloatArray, time_s: FloatArray) -> float:
+def total_distance_m(sample_distance: FloatArray, time_s: FloatArray) -> float:
     """Distance covered, from the device's cumulative distance at each sample.
 
     The first value is usually distance covered before the first sample (a pool length, a few
@@ -622,7 +622,7 @@ def analyse_activity(
         moving = compute_moving_intervals(time_s, sample_dist, params=params)
         moving_time = float(dt[moving].sum())
         if sample_dist is not None:
-            distance = _total_distance(sample_dist, activity.streams.time_s)
+            distance = total_distance_m(sample_dist, activity.streams.time_s)
             best_time = compute_best_time_s(time_s, sample_dist, window_m=params.best_pace_window_m)
     if moving_time is None:
         moving_time = activity.duration_s

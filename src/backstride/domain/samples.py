@@ -25,6 +25,7 @@ from backstride.domain.activity import (
 )
 from backstride.domain.elevation import compute_elevation_change
 from backstride.domain.geo import compute_cumulative_distance_m, compute_step_distances_m
+from backstride.domain.metrics import total_distance_m
 from backstride.errors import CorruptFileError
 
 # Sane ranges for samples. Anything outside is a recording fault, not physiology.
@@ -151,13 +152,10 @@ def clean_samples(epoch_s: npt.ArrayLike, columns: Mapping[str, npt.ArrayLike]) 
 def stream_distance_m(streams: Streams) -> float | None:
     """Total distance from the streams: the device's distance column, else positions."""
     if streams.distance_m is not None:
-        d = streams.distance_m[np.isfinite(streams.distance_m)]
-        if d.size:
-            # Later legs of a multisport file carry the event's running total (see
-            # metrics._total_distance); a few metres before the first sample still count.
-            first, last = float(d[0]), float(d.max())
-            reachable = 15.0 * max(float(streams.time_s[0]), 0.0) + 50.0
-            return last - first if first > reachable else last - min(0.0, float(d.min()))
+        finite = np.isfinite(streams.distance_m)
+        if finite.any():
+            d = np.maximum.accumulate(streams.distance_m[finite])
+            return total_distance_m(d, streams.time_s[finite])
     if streams.has_positions and streams.lat_deg is not None and streams.lon_deg is not None:
         ok = np.isfinite(streams.lat_deg) & np.isfinite(streams.lon_deg)
         if ok.sum() >= 2:
