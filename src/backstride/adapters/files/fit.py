@@ -17,16 +17,21 @@ How it is fast
    definition's length. Data messages are never read here: only their byte offsets are
    kept, per layout. Runs of one message (``record, record, ...``) or of two alternating
    ones (``record, hrv, record, hrv, ...``) are measured with one strided slice and
-   ``bytes.lstrip``; long irregular stretches are matched by a regex built from the
-   current definitions (``findall`` yields their header bytes, offsets are a cumulative
-   sum of sizes). Compressed-timestamp headers are only noted.
-3. Per message type, each needed field is gathered for all messages at once through an
-   overlapping numpy view of the file (element ``i`` = the value starting at byte ``i``,
-   in the definition's byte order), then decoded column-wise: invalid value -> NaN,
-   value = raw / scale - offset. Compressed timestamps (5-bit rolling offsets) and the
-   compressed speed/distance field (12-bit accumulated distance) are expanded with
-   cumulative sums. No Python code runs per record after the walk; message types with a
-   handful of messages (sessions, file_id) are unpacked with one ``struct`` per layout.
+   ``bytes.lstrip``; irregular stretches go through a tight loop that only looks up each
+   header byte's message size, and their offsets are sorted out per layout with numpy.
+   Compressed-timestamp headers are only noted.
+3. What a definition means (field offsets, numpy formats, a structured dtype per message
+   type) is worked out once per distinct definition and shared by every file that uses
+   it: a device writes the same definitions in each of its files, so a bulk import pays
+   for it once.
+4. Per message type and layout, the messages are gathered whole with one fancy index
+   through an overlapping view of the file (element ``i`` = the message starting at byte
+   ``i``) and viewed through the structured dtype; each field is then decoded from its
+   strided column: invalid value -> NaN, value = raw / scale - offset. Compressed
+   timestamps (5-bit rolling offsets) and the compressed speed/distance field (12-bit
+   accumulated distance) are expanded with cumulative sums. No Python code runs per
+   record after the walk; message types with a handful of messages (sessions, file_id)
+   are unpacked with one ``struct`` per layout.
 
 Decisions on damaged and odd files
 ----------------------------------
@@ -84,7 +89,7 @@ from __future__ import annotations
 import array
 import functools
 import itertools
-import re
+import math
 import struct
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -238,53 +243,30 @@ def compute_fit_crc(data: bytes | memoryview) -> int:
 # Message walk
 # --------------------------------------------------------------------------------------
 
-_STRETCH_AFTER: Final = 12  # single messages in a row before trying a regex stretch
-# Bytes per regex stretch (then the run detection gets a turn again), growing while the
+_STRETCH_AFTER: Final = 12  # single messages in a row before a tight stretch
+# Bytes per tight stretch (then the run detection gets a turn again), growing while the
 # stream stays irregular.
-_STRETCH_BYTES: Final = 16 * 1024
-_STRETCH_BYTES_MAX: Final = 1024 * 1024
-_MAX_COMPILES: Final = 24  # new regexes per file, bounding the cost on odd files
-
-
-@functools.lru_cache(maxsize=512)
-def _stretch_patterns(sizes: tuple[int, ...]) -> tuple[re.Pattern[bytes], re.Pattern[bytes]] | None:
-    """Regexes for the data messages of the local types defined with ``sizes``."""
-    by_size: dict[int, list[int]] = {}
-    for local, size in enumerate(sizes):
-        if size:
-            # Bits 4-5 of a normal data header are reserved; the walk ignores them too.
-            by_size.setdefault(size, []).extend(local | flags for flags in (0, 0x10, 0x20, 0x30))
-    if not by_size:
-        return None
-    alternatives = []
-    for size, headers in by_size.items():
-        cls = b"".join(re.escape(bytes([h])) for h in headers)
-        tail = b".{%d}" % (size - 1) if size > 1 else b""
-        alternatives.append(b"[" + cls + b"]" + tail)
-    body = b"|".join(alternatives)
-    every = b"".join(re.escape(bytes([h])) for hs in by_size.values() for h in hs)
-    stretch = re.compile(b"(?>" + body + b")*+", re.DOTALL)
-    one = re.compile(b"(?=([" + every + b"]))(?>" + body + b")", re.DOTALL)
-    return stretch, one
+_STRETCH_BYTES: Final = 2 * 1024
+_STRETCH_BYTES_MAX: Final = 256 * 1024
 
 
 _RowItem = tuple[int, int, int, bool]  # column, raw byte count (0: numeric), invalid, float?
 _RowReader = tuple[Callable[[bytes, int], tuple[Any, ...]], list[_RowItem]]
 
 
-@dataclass(slots=True)
-class _Layout:
-    """One distinct definition: where its data messages are and how they are laid out."""
+@dataclass(slots=True, eq=False)
+class _Shape:
+    """How the data messages of one distinct definition are laid out.
+
+    Shared by every file that uses the same definition (a device writes the same ones in
+    each of its files), so the field table, the field accesses and the ``struct`` readers
+    are worked out once per process, not once per file. Compared by identity.
+    """
 
     global_num: int
     size: int  # bytes per data message, record header included
     big_endian: bool
     field_defs: bytes  # the definition's (number, size, base type) triples
-    # Offsets of single messages, and runs as flat (start, count, stride) triples; arrays
-    # of int64 so that numpy reads them without conversion.
-    singles: array.array[int] = field(default_factory=lambda: array.array("q"))
-    runs: array.array[int] = field(default_factory=lambda: array.array("q"))
-    chunks: list[IntArray] = field(default_factory=list)  # offsets found by regex stretches
     access: dict[tuple[int, int | None], _FieldAccess | None] = field(default_factory=dict)
     readers: dict[tuple[str, ...], _RowReader | None] = field(default_factory=dict)
     _fields: dict[int, tuple[int, int, int]] | None = None
@@ -308,6 +290,45 @@ class _Layout:
         return self._fields
 
 
+# Shapes by definition bytes (architecture, global number, field and developer-field
+# triples). Bounded: a process importing files from many devices starts afresh past it.
+_SHAPES: dict[bytes, _Shape] = {}
+_MAX_SHAPES: Final = 4096
+
+
+def _shape(key: bytes, n_fields: int, has_dev: bool) -> _Shape:
+    """The shared :class:`_Shape` of the definition whose bytes (from byte 2) are ``key``."""
+    shape = _SHAPES.get(key)
+    if shape is None:
+        big = key[0] != 0
+        global_num = int.from_bytes(key[1:3], "big" if big else "little")
+        body = key[4 : 4 + 3 * n_fields]
+        total = 1 + sum(body[1::3])
+        if has_dev:
+            total += sum(key[4 + 3 * n_fields + 2 :: 3])
+        shape = _Shape(global_num, total, big, body)
+        if len(_SHAPES) >= _MAX_SHAPES:
+            _SHAPES.clear()
+            _PLANS.clear()
+        _SHAPES[key] = shape
+    return shape
+
+
+@dataclass(slots=True, eq=False)
+class _Layout:
+    """One distinct definition in one file: its shape and where its data messages are."""
+
+    shape: _Shape
+    # Offsets of single messages, and runs as flat (start, count, stride) triples; arrays
+    # of int64 so that numpy reads them without conversion.
+    singles: array.array[int] = field(default_factory=lambda: array.array("q"))
+    runs: array.array[int] = field(default_factory=lambda: array.array("q"))
+    chunks: list[IntArray] = field(default_factory=list)  # offsets found by tight stretches
+
+    def count(self) -> int:
+        return len(self.singles) + sum(self.runs[1::3]) + sum(c.size for c in self.chunks)
+
+
 class _WalkStatus:
     OK: Final = "ok"  # reached the limit exactly
     PARTIAL: Final = "partial"  # a message runs past the limit
@@ -323,7 +344,6 @@ class _Walker:
         self.layout_ids: dict[bytes, int] = {}
         self.has_compressed = False
         self.pos = 0  # progress, for error messages
-        self.compiles = 0
         self.stretch_bytes = _STRETCH_BYTES
         self.reset_locals()
 
@@ -331,6 +351,9 @@ class _Walker:
         """Forget local message definitions (each chained FIT file starts afresh)."""
         self.sizes = [0] * 16
         self.local_layout = [-1] * 16
+        # Message size by header byte, for data messages of defined local types; 0 for
+        # definitions and undefined types (the tight stretch stops there).
+        self.header_sizes = [0] * 256
 
     def _define(self, pos: int, limit: int) -> int:
         """Parse the definition message at ``pos``; return its end, or -1 if cut off."""
@@ -349,18 +372,19 @@ class _Walker:
         key = data[pos + 2 : end]
         lid = self.layout_ids.get(key)
         if lid is None:
-            big = key[0] != 0
-            global_num = int.from_bytes(key[1:3], "big" if big else "little")
-            body = key[4 : 4 + 3 * n_fields]
-            total = 1 + sum(body[1::3])
-            if h & 0x20:
-                total += sum(key[4 + 3 * n_fields + 2 :: 3])
             lid = len(self.layouts)
             self.layout_ids[key] = lid
-            self.layouts.append(_Layout(global_num, total, big, body))
+            self.layouts.append(_Layout(_shape(key, n_fields, bool(h & 0x20))))
         local = h & 0x0F
+        size = self.layouts[lid].shape.size
         self.local_layout[local] = lid
-        self.sizes[local] = self.layouts[lid].size
+        self.sizes[local] = size
+        hs = self.header_sizes
+        for flags in (0x00, 0x10, 0x20, 0x30):  # bits 4-5 are reserved; the walk ignores them
+            hs[local | flags] = size
+        if local < 4:  # compressed-timestamp headers: 0b1LL ttttt
+            first = 0x80 | (local << 5)
+            hs[first : first + 32] = [size] * 32
         return end
 
     def walk(self, pos: int, limit: int) -> tuple[int, str]:
@@ -373,7 +397,7 @@ class _Walker:
         prev_h = -1  # header byte, offset and size of the previous normal data message
         prev_pos = -1
         prev_size = 0
-        streak = 0  # single data messages in a row: past _STRETCH_AFTER, use a regex
+        streak = 0  # single data messages in a row: past _STRETCH_AFTER, a tight stretch
         status = _WalkStatus.OK
         while pos < limit:
             h = data[pos]
@@ -434,12 +458,14 @@ class _Walker:
                 prev_h, prev_pos, prev_size = h, pos, size
                 pos = nxt
                 streak += 1
-                if streak >= _STRETCH_AFTER and self.compiles < _MAX_COMPILES:
+                if streak >= _STRETCH_AFTER:
                     streak = 0
                     end = self._stretch(pos, limit)
                     if end > pos:
                         pos = end
                         prev_h = -1
+                    else:
+                        self.stretch_bytes = _STRETCH_BYTES
             elif h >= 0x80:  # compressed timestamp header, data message
                 local = (h >> 5) & 0x03
                 size = sizes[local]
@@ -452,8 +478,11 @@ class _Walker:
                 layouts[local_layout[local]].singles.append(pos)
                 self.has_compressed = True
                 prev_h = -1
-                streak = 0
                 pos += size
+                streak += 1
+                if streak >= _STRETCH_AFTER:
+                    streak = 0
+                    pos = self._stretch(pos, limit)
             else:  # definition message
                 end = self._define(pos, limit)
                 if end < 0:
@@ -466,34 +495,39 @@ class _Walker:
         return pos, status
 
     def _stretch(self, pos: int, limit: int) -> int:
-        """Find the data messages from ``pos`` with a regex; return where they stop.
+        """Walk irregular data messages from ``pos`` in a tight loop; return where it stops.
 
-        Between two definitions every data message's size follows from its header byte, so
-        ``(?>h0.{s0-1}|h1.{s1-1}|...)*+`` matches a run of complete data messages in C (up
-        to a byte budget), and ``findall`` with a look-ahead capture yields their header
-        bytes; offsets are then a cumulative sum of sizes. This replaces the Python loop on
-        irregular streams (``record, hrv, hrv, record, event, ...``). Compressed-timestamp
-        headers, definitions and undefined types end the match and return to the loop.
+        Between two definitions every data message's size follows from its header byte
+        alone (``header_sizes``), so the loop does nothing else per message: it stops at a
+        definition, an undefined type, a message running past ``limit`` or after a byte
+        budget (then the run detection gets a turn again). The offsets are sorted out per
+        layout with numpy afterwards. On streams like ``record, hrv, hrv, record, event,
+        ...`` this is several times faster than looking for runs at every message.
         """
-        key = tuple(self.sizes)
-        misses = _stretch_patterns.cache_info().misses
-        patterns = _stretch_patterns(key)
-        self.compiles += _stretch_patterns.cache_info().misses - misses
-        if patterns is None:
-            return pos
-        stretch, one = patterns
+        data = self.data
+        hs = self.header_sizes
         stop = min(limit, pos + self.stretch_bytes)
-        match = stretch.match(self.data, pos, stop)
-        end = match.end() if match else pos
-        if end <= pos:
-            return pos
-        headers = np.frombuffer(b"".join(one.findall(self.data, pos, end)), dtype=np.uint8)
-        locals_ = headers & 0x0F
-        sizes = np.array(key, dtype=np.int64)[locals_]
-        offsets = np.empty(sizes.size, dtype=np.int64)
-        offsets[0] = pos
-        np.cumsum(sizes[:-1], out=offsets[1:])
-        offsets[1:] += pos
+        found = array.array("q")
+        add = found.append
+        start = pos
+        while pos < stop:
+            size = hs[data[pos]]
+            if not size:
+                break
+            add(pos)
+            pos += size
+        if pos > limit:  # the last message runs past the limit: leave it to the walk
+            pos = found.pop()
+        if pos == start:
+            return start
+        offsets = np.frombuffer(found, dtype=np.int64)
+        headers = np.frombuffer(data, dtype=np.uint8)[offsets]
+        compressed = headers >= 0x80
+        if compressed.any():
+            self.has_compressed = True
+            locals_ = np.where(compressed, (headers >> 5) & 0x03, headers & 0x0F)
+        else:
+            locals_ = headers & 0x0F
         lids = np.array(self.local_layout, dtype=np.int64)[locals_]
         counts = np.bincount(lids).tolist()
         present = [lid for lid, count in enumerate(counts) if count]
@@ -505,10 +539,14 @@ class _Walker:
             for lid in present:
                 self.layouts[lid].chunks.append(grouped[first : first + counts[lid]])
                 first += counts[lid]
-        if stop < limit and end + max(key) > stop:
+        if headers.size > 16 and np.count_nonzero(headers[2:] != headers[:-2]) * 8 < headers.size:
+            # Mostly a run or two alternating messages, which the run detection measures
+            # faster: small bites again.
+            self.stretch_bytes = _STRETCH_BYTES
+        elif pos >= stop and stop < limit:
             # The stream stayed irregular up to the budget: take bigger bites next time.
             self.stretch_bytes = min(self.stretch_bytes * 4, _STRETCH_BYTES_MAX)
-        return end
+        return pos
 
     def _reads_consistently(self, pos: int, limit: int) -> bool:
         """Whether ``_RESYNC_CHECK`` messages from ``pos`` parse with the known definitions."""
@@ -587,8 +625,8 @@ class _FieldAccess:
     is_float: bool
 
 
-def _field_access(lay: _Layout, spec: P.FieldSpec, n_bytes: int | None) -> _FieldAccess | None:
-    """The access for ``spec`` in ``lay`` (cached on the layout), or None when absent.
+def _field_access(lay: _Shape, spec: P.FieldSpec, n_bytes: int | None) -> _FieldAccess | None:
+    """The access for ``spec`` in ``lay`` (cached on the shape), or None when absent.
 
     The definition's base type decides how the bytes are read, as the FIT SDK does; a size
     that is not a multiple of it (a malformed definition) makes the field unreadable. For an
@@ -615,7 +653,7 @@ def _field_access(lay: _Layout, spec: P.FieldSpec, n_bytes: int | None) -> _Fiel
 
 
 def _row_reader(
-    lay: _Layout,
+    lay: _Shape,
     specs: Mapping[str, P.FieldSpec],
     raw_bytes: Mapping[str, int],
     key: tuple[str, ...],
@@ -673,8 +711,123 @@ class _Table:
         return self.columns[name]
 
     def value(self, name: str, i: int) -> float | None:
-        v = float(self.columns[name][i])
-        return v if np.isfinite(v) else None
+        v: float = self.columns[name].item(i)
+        return v if math.isfinite(v) else None
+
+
+_Kind = tuple[str, int, bool]  # numpy format or "bytesN", invalid raw value, is float
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _ShapeReader:
+    """The wanted fields of one shape as a numpy structured dtype over its whole message."""
+
+    size: int
+    dtype: np.dtype[np.void]
+    fields: tuple[tuple[str, _Kind], ...]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _Plan:
+    """How to read some fields of one message type from a given set of shapes.
+
+    Worked out once per (shapes, fields) and cached: files from one device share it. Per
+    shape, a structured dtype places every wanted field at its offset in the message
+    (overlapping fields of a malformed definition included), so that whole messages are
+    gathered with one fancy index and each field is a strided view of them.
+    """
+
+    shapes: tuple[_Shape, ...]
+    numeric: dict[str, P.FieldSpec]
+    readers: tuple[_ShapeReader | None, ...]  # per shape; None: none of the fields
+    missing: tuple[str, ...]  # in no shape
+    scaled: tuple[tuple[str, float, float], ...]  # (name, scale, offset) to apply
+    present: frozenset[str]  # fields at least one shape has
+
+
+_PLANS: dict[tuple[object, ...], _Plan] = {}  # bounded like _SHAPES
+
+
+def _shape_reader(
+    shape: _Shape, numeric: Mapping[str, P.FieldSpec], raw_bytes: Mapping[str, int]
+) -> _ShapeReader | None:
+    names: list[str] = []
+    formats: list[Any] = []
+    offsets: list[int] = []
+    kinds: list[tuple[str, _Kind]] = []
+    for name, spec in numeric.items():
+        access = _field_access(shape, spec, raw_bytes.get(name))
+        if access is None:
+            continue
+        names.append(name)
+        if access.fmt.startswith("bytes"):
+            formats.append(("u1", (int(access.fmt[5:]),)))
+        else:
+            formats.append(access.fmt)
+        offsets.append(access.offset)
+        kinds.append((name, (access.fmt, access.invalid, access.is_float)))
+    if not names:
+        return None
+    dtype = np.dtype(
+        {"names": names, "formats": formats, "offsets": offsets, "itemsize": shape.size}
+    )
+    return _ShapeReader(shape.size, dtype, tuple(kinds))
+
+
+def _plan(
+    shapes: tuple[_Shape, ...],
+    specs: Mapping[str, P.FieldSpec],
+    raw_bytes: Mapping[str, int],
+    strings: tuple[str, ...],
+) -> _Plan:
+    """The cached :class:`_Plan` for reading ``specs`` from messages of ``shapes``."""
+    key = (shapes, tuple(specs.items()), tuple(raw_bytes.items()), strings)
+    plan = _PLANS.get(key)
+    if plan is not None:
+        return plan
+    numeric = {name: spec for name, spec in specs.items() if name not in strings}
+    readers = tuple(_shape_reader(shape, numeric, raw_bytes) for shape in shapes)
+    found = {name for reader in readers if reader is not None for name, _ in reader.fields}
+    plan = _Plan(
+        shapes=shapes,
+        numeric=numeric,
+        readers=readers,
+        missing=tuple(name for name in numeric if name not in found),
+        scaled=tuple(
+            (name, spec.scale, spec.offset)
+            for name, spec in numeric.items()
+            if name not in raw_bytes and (spec.scale != 1 or spec.offset)
+        ),
+        present=frozenset(
+            name for name, spec in specs.items() if any(spec.num in s.fields for s in shapes)
+        ),
+    )
+    if len(_PLANS) >= _MAX_SHAPES:
+        _PLANS.clear()
+    _PLANS[key] = plan
+    return plan
+
+
+def _decode_values(raw: npt.NDArray[Any], kind: _Kind) -> FloatArray:
+    """Raw field values (one per message) as floats, invalid -> NaN.
+
+    Byte fields (``raw`` of shape (n, k)) are read as little-endian integers, NaN when every
+    byte is 0xFF.
+    """
+    fmt, invalid, is_float = kind
+    if fmt.startswith("bytes"):
+        acc = np.zeros(raw.shape[0], dtype=np.int64)
+        for k in range(raw.shape[1]):
+            acc |= raw[:, k].astype(np.int64) << (8 * k)
+        out = acc.astype(np.float64)
+        out[np.all(raw == 0xFF, axis=1)] = np.nan
+        return out
+    values = raw.astype(np.float64)
+    if is_float:
+        values[~np.isfinite(values)] = np.nan
+    else:
+        values[raw == invalid] = np.nan
+    return values
 
 
 class _Decoder:
@@ -686,7 +839,7 @@ class _Decoder:
         self.layouts = walker.layouts
         self.by_global: dict[int, list[_Layout]] = {}
         for lay in walker.layouts:
-            self.by_global.setdefault(lay.global_num, []).append(lay)
+            self.by_global.setdefault(lay.shape.global_num, []).append(lay)
         self._views: dict[str, npt.NDArray[np.generic]] = {}
 
     def _view(self, fmt: str) -> npt.NDArray[np.generic]:
@@ -702,6 +855,9 @@ class _Decoder:
     @staticmethod
     def _messages(layouts: list[_Layout]) -> tuple[IntArray, IntArray]:
         """Offsets of every message of ``layouts`` in file order, and each one's layout."""
+        if len(layouts) == 1 and not layouts[0].chunks and not layouts[0].runs:
+            only = np.frombuffer(layouts[0].singles, dtype=np.int64)  # in file order
+            return only, np.zeros(only.size, dtype=np.int64)
         singles: list[IntArray] = []
         runs: list[IntArray] = []
         n_singles: list[int] = []
@@ -761,58 +917,52 @@ class _Decoder:
             values[raw == invalid] = np.nan
         return values
 
+    def _whole_messages(self, size: int) -> npt.NDArray[np.void]:
+        """An overlapping view of the file: element ``i`` is the ``size`` bytes from ``i``."""
+        key = f"V{size}"
+        view = self._views.get(key)
+        if view is None:
+            length = max(len(self.data) - size + 1, 0)
+            view = np.ndarray(
+                shape=(length,), dtype=np.dtype((np.void, size)), buffer=self.data, strides=(1,)
+            )
+            self._views[key] = view
+        return view  # type: ignore[return-value]
+
     def _vector_columns(
         self,
-        layouts: list[_Layout],
+        plan: _Plan,
         positions: IntArray,
         lay_idx: IntArray,
-        numeric: Mapping[str, P.FieldSpec],
-        raw_bytes: Mapping[str, int],
     ) -> dict[str, FloatArray]:
-        """Unscaled columns of many messages: one gather per group of like fields.
+        """Unscaled columns of many messages, read as ``plan`` says.
 
-        Fields read the same way in every layout (numpy format, invalid value) form a
-        group; each message's byte offsets for the group come from a (layouts x fields)
-        table indexed by the message's layout, and one fancy index reads them all.
+        Per shape, its messages are gathered whole (one fancy index, ``size`` bytes each)
+        and viewed through the shape's structured dtype; each field is then decoded from
+        its strided view. With several shapes, each one's values are scattered to its
+        messages' rows.
         """
         n = positions.size
-        names = list(numeric)
-        columns: dict[str, FloatArray] = {}
-        groups: dict[tuple[str, int, bool], list[tuple[str, list[int]]]] = {}
-        for name in names:
-            accesses = [_field_access(lay, numeric[name], raw_bytes.get(name)) for lay in layouts]
-            kinds = {(a.fmt, a.invalid, a.is_float) for a in accesses if a is not None}
-            if not kinds:
+        columns: dict[str, FloatArray] = {name: np.full(n, np.nan) for name in plan.missing}
+        if len(plan.shapes) == 1:
+            reader = plan.readers[0]
+            if reader is not None:
+                messages = self._whole_messages(reader.size)[positions].view(reader.dtype)
+                for name, kind in reader.fields:
+                    columns[name] = _decode_values(messages[name], kind)
+            return columns
+        for name in plan.numeric:
+            if name not in columns:
                 columns[name] = np.full(n, np.nan)
+        for k, reader in enumerate(plan.readers):
+            if reader is None:
                 continue
-            offsets = [a.offset if a is not None else -1 for a in accesses]
-            if len(kinds) == 1:
-                groups.setdefault(kinds.pop(), []).append((name, offsets))
+            rows = np.flatnonzero(lay_idx == k)
+            if not rows.size:
                 continue
-            # Read differently in different layouts (a rare, odd file): one pass per kind.
-            col = np.full(n, np.nan)
-            for kind in kinds:
-                part = [
-                    a.offset if a is not None and (a.fmt, a.invalid, a.is_float) == kind else -1
-                    for a in accesses
-                ]
-                msg_off = np.array(part, dtype=np.int64)[lay_idx]
-                sel = msg_off >= 0
-                col[sel] = self._gather(kind, positions[sel] + msg_off[sel])
-            columns[name] = col
-        for kind, members in groups.items():
-            table = np.array([offsets for _, offsets in members], dtype=np.int64).T
-            msg_off = table[lay_idx] if len(layouts) > 1 else table[:1]
-            at = positions[:, None] + msg_off
-            absent = msg_off < 0
-            has_absent = bool(absent.any())
-            if has_absent:
-                at = np.where(absent, 0, at)  # any valid index; blanked below
-            values = self._gather(kind, at)
-            if has_absent:
-                values[np.broadcast_to(absent, values.shape)] = np.nan
-            for k, (name, _) in enumerate(members):
-                columns[name] = values[:, k]
+            messages = self._whole_messages(reader.size)[positions[rows]].view(reader.dtype)
+            for name, kind in reader.fields:
+                columns[name][rows] = _decode_values(messages[name], kind)
         return columns
 
     def table(
@@ -831,11 +981,9 @@ class _Decoder:
         """
         raw_bytes = raw_bytes or {}
         layouts = self.by_global.get(global_num, [])
-        numeric = {name: spec for name, spec in specs.items() if name not in strings}
-        count = sum(
-            len(lay.singles) + sum(lay.runs[1::3]) + sum(c.size for c in lay.chunks)
-            for lay in layouts
-        )
+        plan = _plan(tuple(lay.shape for lay in layouts), specs, raw_bytes, strings)
+        numeric = plan.numeric
+        count = sum(lay.count() for lay in layouts)
         columns: dict[str, FloatArray] = {}
         if count <= _SMALL_TABLE:
             entries = sorted(
@@ -855,7 +1003,7 @@ class _Decoder:
             rows = [[np.nan] * len(numeric) for _ in entries]
             key = tuple(numeric)
             for row, (p, lay) in zip(rows, entries, strict=True):
-                reader = _row_reader(lay, numeric, raw_bytes, key)
+                reader = _row_reader(lay.shape, numeric, raw_bytes, key)
                 if reader is None:
                     continue
                 unpack, items = reader
@@ -866,7 +1014,7 @@ class _Decoder:
                         if value.count(0xFF) != nbytes:
                             row[index] = float(int.from_bytes(value, "little"))
                     elif is_float:
-                        if np.isfinite(value):
+                        if math.isfinite(value):
                             row[index] = float(value)
                     elif value != invalid:
                         row[index] = float(value)
@@ -876,33 +1024,27 @@ class _Decoder:
             entry_layouts = [lay for _, lay in entries]
         else:
             positions, lay_idx = self._messages(layouts)
-            columns = self._vector_columns(layouts, positions, lay_idx, numeric, raw_bytes)
+            columns = self._vector_columns(plan, positions, lay_idx)
             entry_layouts = [layouts[i] for i in lay_idx.tolist()] if strings else []
-        for name in numeric:
-            spec = numeric[name]
-            if name in raw_bytes or (spec.scale == 1 and not spec.offset):
-                continue
+        for name, scale, offset in plan.scaled:
             col = columns[name]
-            if spec.scale != 1:
-                col /= spec.scale
-            if spec.offset:
-                col -= spec.offset
+            if scale != 1:
+                col /= scale
+            if offset:
+                col -= offset
         texts: dict[str, list[str | None]] = {}
         for name in strings:
             num = specs[name].num
             out: list[str | None] = []
             for p, lay in zip(positions.tolist(), entry_layouts, strict=True):
-                fdef = lay.fields.get(num)
+                fdef = lay.shape.fields.get(num)
                 if fdef is None:
                     out.append(None)
                     continue
                 raw = self.data[p + fdef[0] : p + fdef[0] + fdef[1]].split(b"\x00", 1)[0]
                 out.append(raw.decode("utf-8", errors="replace").strip() or None)
             texts[name] = out
-        present = frozenset(
-            name for name, spec in specs.items() if any(spec.num in lay.fields for lay in layouts)
-        )
-        return _Table(positions, columns, texts, present)
+        return _Table(positions, columns, texts, plan.present)
 
     def compressed_timestamps(self, positions: IntArray) -> FloatArray:
         """FIT timestamps of the messages at ``positions`` that have compressed headers.
@@ -916,7 +1058,7 @@ class _Decoder:
         all_pos, lay_idx = self._messages(self.layouts)
         stamp = P.RECORD_FIELDS["timestamp"]
         full_ts = np.full(all_pos.size, np.nan)
-        accesses = [_field_access(lay, stamp, None) for lay in self.layouts]
+        accesses = [_field_access(lay.shape, stamp, None) for lay in self.layouts]
         for i, access in enumerate(accesses):
             if access is None:
                 continue
