@@ -56,6 +56,7 @@ MESSAGES: dict[str, tuple[str, ...]] = {
     ),
     "device_info": ("device_index", "manufacturer", "product", "product_name"),
     "activity": ("timestamp", "local_timestamp"),
+    "event": ("timestamp", "event", "event_type"),
 }
 ENUMS = {
     "FILE_TYPES": "file",
@@ -63,6 +64,8 @@ ENUMS = {
     "SUB_SPORTS": "sub_sport",
     "MANUFACTURERS": "manufacturer",
     "GARMIN_PRODUCTS": "garmin_product",
+    "EVENTS": "event",
+    "EVENT_TYPES": "event_type",
 }
 NUMPY_CODES = {
     "enum": "u1",

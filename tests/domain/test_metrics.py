@@ -20,10 +20,12 @@ from backstride.domain.metrics import (
     compute_grade_distribution,
     compute_heart_rate_load,
     compute_moving_intervals,
+    compute_recording_time_s,
     compute_sample_distance_m,
     compute_srpe_load,
     infer_surface,
     resolve_heart_rate_bounds,
+    timer_running_s,
     trimp_constants,
 )
 from backstride.domain.params import ActivityParams
@@ -95,6 +97,67 @@ def test_moving_time_counts_a_gap_the_runner_ran_through() -> None:
 def test_moving_time_without_distance_uses_sample_gaps() -> None:
     t = arr(0, 1, 2, 100, 101)
     assert compute_moving_intervals(t, None).tolist() == [True, True, False, True]
+
+
+# --- timer time -----------------------------------------------------------------------------
+
+
+def test_recording_time_counts_standing_but_not_a_paused_recording() -> None:
+    t = arr(0, 1, 2, 12, 13, 73, 74)
+    d = arr(0, 3, 6, 6, 9, 9, 12)  # 10 s standing with samples; then a 60 s gap at rest
+    moving = compute_moving_intervals(t, d)
+    assert compute_recording_time_s(t, moving) == 1 + 1 + 10 + 1 + 1  # the gap is a pause
+
+
+def test_recording_time_counts_a_gap_the_runner_ran_through() -> None:
+    t = arr(0, 1, 61, 62)
+    d = arr(0, 3, 183, 186)  # 60 s without samples at 3 m/s (GPS lost): the timer ran
+    assert compute_recording_time_s(t, compute_moving_intervals(t, d)) == 62.0
+
+
+def test_recording_time_of_fewer_than_two_samples_is_zero() -> None:
+    assert compute_recording_time_s(arr(5), np.zeros(0, dtype=bool)) == 0.0
+
+
+def _events(*pairs: tuple[float, str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    times = np.array([t for t, _ in pairs], dtype=float)
+    kinds = [k for _, k in pairs]
+    starts = np.array([k == "start" for k in kinds])
+    stops = np.array([k == "stop" for k in kinds])
+    return times, starts, stops
+
+
+def test_timer_runs_between_start_and_stop_events() -> None:
+    # start 0, auto-pause 100-130, manual stop at 300: 100 + 170 s
+    events = _events((0, "start"), (100, "stop"), (130, "start"), (300, "stop"))
+    assert timer_running_s(*events, 0.0, 300.0) == 270.0
+
+
+def test_timer_events_are_clipped_to_the_activity() -> None:
+    events = _events((0, "start"), (100, "stop"), (130, "start"), (300, "stop"))
+    assert timer_running_s(*events, 50.0, 200.0) == 50.0 + 70.0  # one leg of a multisport file
+
+
+def test_timer_repeated_events_and_open_ends() -> None:
+    # a stop before any start: running since the window's start; a second start while running
+    # changes nothing; no final stop: running to the window's end
+    events = _events((10, "stop"), (20, "start"), (25, "start"), (40, "stop"), (50, "start"))
+    assert timer_running_s(*events, 0.0, 60.0) == 10 + 20 + 10
+
+
+def test_timer_without_events_or_outside_the_window_is_unknown() -> None:
+    assert timer_running_s(*_events(), 0.0, 100.0) is None
+    events = _events((0, "start"), (100, "stop"))
+    assert timer_running_s(*events, 200.0, 300.0) is None
+
+
+def test_analysis_timer_time_prefers_the_device_events() -> None:
+    t = np.arange(0.0, 101.0)
+    d = t * 3.0
+    plain = make_activity(Streams(time_s=t, distance_m=d))
+    assert analyse_activity(plain, profile=None).timer_time_s == 100.0
+    with_events = plain.with_changes(device_timer_s=90.0)
+    assert analyse_activity(with_events, profile=None).timer_time_s == 90.0
 
 
 def test_best_time_finds_the_fast_kilometre() -> None:
@@ -445,6 +508,18 @@ def test_moving_time_never_exceeds_elapsed(speeds: list[float]) -> None:
     assert result.moving_time_s is not None
     assert 0.0 <= result.moving_time_s <= t[-1]
     assert result.distance_m == pytest.approx(d[-1])
+
+
+@settings(max_examples=100)
+@given(st.lists(st.tuples(st.floats(0.5, 120.0), st.floats(0.0, 6.0)), min_size=1, max_size=200))
+def test_moving_time_le_timer_time_le_elapsed(steps: list[tuple[float, float]]) -> None:
+    dt = np.array([s[0] for s in steps])
+    t = np.concatenate(([0.0], np.cumsum(dt)))
+    d = np.concatenate(([0.0], np.cumsum(dt * np.array([s[1] for s in steps]))))
+    result = analyse_activity(make_activity(Streams(time_s=t, distance_m=d)), profile=None)
+    assert result.moving_time_s is not None and result.timer_time_s is not None
+    assert 0.0 <= result.moving_time_s <= result.timer_time_s + 1e-9
+    assert result.timer_time_s <= t[-1] + 1e-9
 
 
 def test_grade_band_labels_follow_the_edges() -> None:

@@ -223,6 +223,9 @@ class Activity:
     laps: tuple[Lap, ...] = ()
     device_totals: DeviceTotals | None = None
     warnings: tuple[str, ...] = ()
+    #: How long the device's timer ran within this activity, from its own timer start and
+    #: stop events (FIT); None when the file has none (see ``metrics.compute_timer_time_s``).
+    device_timer_s: float | None = None
 
     def __post_init__(self) -> None:
         if self.start_at.tzinfo is None or self.start_at.utcoffset() != timedelta(0):

@@ -126,6 +126,7 @@ class ActivityAnalysis:
     duration_s: float
     distance_m: float | None
     moving_time_s: float | None
+    timer_time_s: float | None
     avg_pace_s_per_km: float | None
     best_pace_s_per_km: float | None
     elevation_gain_m: float | None
@@ -209,6 +210,65 @@ def compute_moving_intervals(
     speed = np.divide(dd, dt, out=np.zeros_like(dd), where=positive)
     moving: BoolArray = positive & (speed >= params.pause_speed_m_s)
     return moving
+
+
+def timer_running_s(
+    event_s: FloatArray,
+    starts: BoolArray,
+    stops: BoolArray,
+    window_start_s: float,
+    window_end_s: float,
+) -> float | None:
+    """Seconds the device's timer ran inside ``[window_start_s, window_end_s]``.
+
+    ``event_s`` are the times of the device's timer events in file order; ``starts`` and
+    ``stops`` mark which ones start or stop the timer (FIT ``event`` = timer with
+    ``event_type`` start, or stop / stop_all / stop_disable / stop_disable_all). A start while
+    running and a stop while stopped change nothing; a stop before any start means the timer
+    ran from the window's start; still running at the end means it ran to the window's end.
+    None when there is no timer event at all, or when the running periods miss the window (the
+    events then describe something else, e.g. another leg of a multisport file).
+    """
+    if not (starts.any() or stops.any()):
+        return None
+    running_since: float | None = None
+    seen = False
+    total = 0.0
+    for t, is_start, is_stop in zip(event_s.tolist(), starts.tolist(), stops.tolist(), strict=True):
+        if not math.isfinite(t) or not (is_start or is_stop):
+            continue
+        if is_start:
+            if running_since is None:
+                running_since = t
+        elif running_since is not None or not seen:
+            begin = window_start_s if running_since is None else running_since
+            total += max(0.0, min(t, window_end_s) - max(begin, window_start_s))
+            running_since = None
+        seen = True
+    if running_since is not None:
+        total += max(0.0, window_end_s - max(running_since, window_start_s))
+    return total if total > 0.0 else None
+
+
+def compute_recording_time_s(
+    time_s: FloatArray,
+    moving: BoolArray,
+    *,
+    params: ActivityParams = DEFAULT_ACTIVITY_PARAMS,
+) -> float:
+    """The time a recording ran, from its samples alone: what a device's timer shows.
+
+    Every interval between samples counts unless it is a recording gap (longer than
+    ``max_sample_gap_s``) that was not moving: a device stops recording while its timer is
+    paused (auto-pause, or the stop button), so such a gap is a paused timer, while a gap the
+    runner ran through (``moving``) counts. Standing still with the timer running counts too,
+    as it does on the device. Never more than the elapsed time, never less than the moving time.
+    """
+    if time_s.size < 2:
+        return 0.0
+    dt = np.diff(time_s)
+    counted = (dt > 0.0) & ((dt <= params.max_sample_gap_s) | moving)
+    return float(dt[counted].sum())
 
 
 #: Fastest plausible speed (m/s) and slack (m) for distance covered before the first sample.
@@ -605,7 +665,9 @@ def analyse_activity(
 
     Distance: device distance stream, else positions, else speed; without streams the
     activity's distance. Moving time: intervals at >= ``pause_speed_m_s``; without streams the
-    activity's moving time, else its duration. Treadmills and tracks without altitude have no
+    activity's moving time, else its duration. Timer time: the device's own timer events when
+    the file has them, else the recording time of the samples (``compute_recording_time_s``),
+    else the moving time or duration. Treadmills and tracks without altitude have no
     elevation (None, not 0).
     """
     streams = activity.streams
@@ -626,6 +688,11 @@ def analyse_activity(
             best_time = compute_best_time_s(time_s, sample_dist, window_m=params.best_pace_window_m)
     if moving_time is None:
         moving_time = activity.duration_s
+    timer_time: float = activity.device_timer_s or (
+        compute_recording_time_s(time_s, moving, params=params)
+        if n >= 2
+        else activity.moving_time_s or activity.duration_s
+    )
 
     treadmill = activity.sport is Sport.TREADMILL_RUN
     gain: float | None = None
@@ -674,6 +741,7 @@ def analyse_activity(
         duration_s=activity.duration_s,
         distance_m=distance,
         moving_time_s=moving_time,
+        timer_time_s=timer_time,
         avg_pace_s_per_km=_pace_s_per_km(moving_time, distance),
         best_pace_s_per_km=(
             best_time / (params.best_pace_window_m / 1000.0) if best_time is not None else None

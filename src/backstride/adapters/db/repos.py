@@ -83,6 +83,7 @@ def row_to_activity(row: ActivityRow, streams: Streams | None = None) -> Activit
         streams=streams if streams is not None else Streams.empty(),
         device_totals=totals,
         warnings=tuple(json.loads(row.warnings or "[]")),
+        device_timer_s=row.device_timer_s,
     )
 
 
@@ -118,6 +119,7 @@ def activity_values(
         "device_totals": (
             json.dumps(asdict(activity.device_totals)) if activity.device_totals else None
         ),
+        "device_timer_s": activity.device_timer_s,
     }
 
 

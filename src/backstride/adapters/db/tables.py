@@ -72,6 +72,12 @@ class ActivityRow(Base):
         Index("ix_activities_athlete_start", "athlete_id", "start_at"),
         Index("ix_activities_athlete_day", "athlete_id", "local_date"),
         Index("ix_activities_athlete_hash", "athlete_id", "content_hash"),
+        # The Activities list's sort keys (migration 0006).
+        Index("ix_activities_athlete_distance", "athlete_id", "distance_m"),
+        Index("ix_activities_athlete_duration", "athlete_id", "duration_s"),
+        Index("ix_activities_athlete_elevation", "athlete_id", "elevation_gain_m"),
+        Index("ix_activities_athlete_hr", "athlete_id", "avg_hr_bpm"),
+        Index("ix_activities_athlete_sport", "athlete_id", "sport"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -100,6 +106,7 @@ class ActivityRow(Base):
     content_hash: Mapped[str | None] = mapped_column(String(64))
     warnings: Mapped[str] = mapped_column(Text, default="[]")
     device_totals: Mapped[str | None] = mapped_column(Text)
+    device_timer_s: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -76,6 +76,9 @@ Decisions on damaged and odd files
   fractional_cadence``: strides per minute for running), never doubled.
 - ``utc_offset_s`` is ``activity.local_timestamp - activity.timestamp`` when within +-14 h,
   rounded to 15 minutes (every time zone is a multiple of 15 minutes); else unknown.
+- Timer events (``event`` = timer; ``event_type`` start, or stop / stop_all / stop_disable /
+  stop_disable_all) give each activity the time the device's timer ran inside its window
+  (``Activity.device_timer_s``; the analysis reports it as the timer time).
 - Speed and altitude prefer the 32-bit ``enhanced_*`` fields; speed and distance fall back
   to the compressed speed/distance field. Heart rate in separate ``hr`` messages (HRM-Pro
   plugin files) is not merged into records. The device is ``file_id`` manufacturer and
@@ -100,6 +103,7 @@ import numpy.typing as npt
 
 from backstride.adapters.files import fit_profile as P
 from backstride.domain.activity import Activity, DeviceTotals, FloatArray, Lap, map_sport
+from backstride.domain.metrics import timer_running_s
 from backstride.domain.samples import assemble_activity
 from backstride.errors import (
     ActivityFileError,
@@ -119,6 +123,15 @@ _RESYNC_WINDOW: Final = 4096
 _RESYNC_CHECK: Final = 8
 _MAX_UTC_OFFSET_S: Final = 14 * 3600
 _MAX_OUTSIDE_SESSION_S: Final = 24 * 3600.0
+# event.event = timer; event.event_type start, and stop / stop_all / stop_disable /
+# stop_disable_all (FIT profile "event" and "event_type").
+_EVENT_TIMER: Final = next(k for k, v in P.EVENTS.items() if v == "timer")
+_EVENT_START: Final = next(k for k, v in P.EVENT_TYPES.items() if v == "start")
+_EVENT_STOPS: Final = tuple(
+    k
+    for k, v in P.EVENT_TYPES.items()
+    if v in ("stop", "stop_all", "stop_disable", "stop_disable_all")
+)
 # One single-byte ``bytes`` per value, for ``lstrip`` in the run detection.
 _BYTE: Final = tuple(bytes([i]) for i in range(256))
 
@@ -1164,6 +1177,37 @@ class FitData:
     utc_offset_s: int | None
     warnings: tuple[str, ...]
     n_files: int
+    timer: FitTimerEvents = field(default_factory=lambda: FitTimerEvents.none())
+
+
+@dataclass(frozen=True, slots=True)
+class FitTimerEvents:
+    """The device's timer start and stop events, in file order (UNIX seconds)."""
+
+    epoch_s: FloatArray
+    starts: npt.NDArray[np.bool_]
+    stops: npt.NDArray[np.bool_]
+
+    @classmethod
+    def none(cls) -> FitTimerEvents:
+        empty = np.zeros(0, dtype=bool)
+        return cls(np.zeros(0), empty, empty)
+
+    def running_s(self, start_epoch_s: float, end_epoch_s: float) -> float | None:
+        """Seconds the timer ran between the two times (None without timer events)."""
+        return timer_running_s(self.epoch_s, self.starts, self.stops, start_epoch_s, end_epoch_s)
+
+
+def _timer_events(dec: _Decoder) -> FitTimerEvents:
+    t = dec.table(P.MESG_EVENT, P.EVENT_FIELDS)
+    if not len(t):
+        return FitTimerEvents.none()
+    timer = t.col("event") == _EVENT_TIMER
+    kind = t.col("event_type")
+    starts = timer & (kind == _EVENT_START)
+    stops = timer & np.isin(kind, _EVENT_STOPS)
+    keep = starts | stops
+    return FitTimerEvents((t.col("timestamp") + P.FIT_EPOCH_S)[keep], starts[keep], stops[keep])
 
 
 def _looks_like_header(data: bytes, pos: int) -> bool:
@@ -1481,6 +1525,7 @@ def decode_fit(data: bytes) -> FitData:
                 utc_offset_s=_utc_offset(dec),
                 warnings=tuple(warnings),
                 n_files=n_files,
+                timer=_timer_events(dec),
             )
     except BackstrideError:
         raise
@@ -1676,8 +1721,11 @@ def _build_activity(
         device=fit.device,
         warnings=tuple(warnings),
     )
+    t0 = activity.start_at.timestamp()
+    timer_s = fit.timer.running_s(t0, t0 + activity.duration_s)
+    if timer_s is not None:
+        activity = activity.with_changes(device_timer_s=timer_s)
     if laps:
-        t0 = activity.start_at.timestamp()
         activity = activity.with_changes(
             laps=tuple(
                 Lap(
