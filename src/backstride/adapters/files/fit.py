@@ -906,29 +906,9 @@ class _Decoder:
             lay_idx = lay_idx[order]
         return pos, lay_idx
 
-    def _gather(self, kind: tuple[str, int, bool], at: IntArray) -> FloatArray:
-        """Values at the absolute byte offsets ``at`` (any shape), invalid -> NaN.
-
-        ``kind`` is (numpy format or "bytesN", invalid raw value, is float).
-        """
-        fmt, invalid, is_float = kind
-        if fmt.startswith("bytes"):
-            acc = np.zeros(at.shape, dtype=np.int64)
-            all_ff = np.ones(at.shape, dtype=bool)
-            for k in range(int(fmt[5:])):
-                b = self.u8[at + k]
-                acc |= b.astype(np.int64) << (8 * k)
-                all_ff &= b == 0xFF
-            out = acc.astype(np.float64)
-            out[all_ff] = np.nan
-            return out
-        raw = self._view(fmt)[at]
-        values = raw.astype(np.float64)
-        if is_float:
-            values[~np.isfinite(values)] = np.nan
-        else:
-            values[raw == invalid] = np.nan
-        return values
+    def _gather(self, kind: _Kind, at: IntArray) -> FloatArray:
+        """Values of a numeric field at the absolute byte offsets ``at``, invalid -> NaN."""
+        return _decode_values(self._view(kind[0])[at], kind)
 
     def _whole_messages(self, size: int) -> npt.NDArray[np.void]:
         """An overlapping view of the file: element ``i`` is the ``size`` bytes from ``i``."""
