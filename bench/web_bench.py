@@ -6,12 +6,19 @@ Run ``.venv/bin/python bench/web_bench.py`` (``--help`` for options). It
    cadence; ``tests/web/synthetic.py``) spread over ten years, through ``ActivityRepo.add``,
    into a temporary SQLite database, and computes their cached analysis once (as the first
    visit of the Load page would);
-2. starts ``backstride serve`` on a free loopback port in a subprocess (the real entry
-   point, so the server has its own interpreter and the clients do not share its GIL);
+2. starts ``backstride serve --workers N`` on a free loopback port in a subprocess (the real
+   entry point, so the server has its own interpreter and the clients do not share its GIL),
+   with ``serve``'s default of one process, or once for each value of ``--workers``
+   (``--workers 1 2`` compares one and two processes on the same database);
 3. sends ``--requests`` requests to each endpoint from ``--clients`` threads with their own
    keep-alive connection, after a warm-up, and prints p50/p95/max per endpoint against the
-   target p95 < 150 ms. A first pass with a single client gives each endpoint's own latency
-   (p50, "alone"), which shows how much of the concurrent figure is queueing.
+   target p95 < 150 ms, one table per server configuration. A first pass with a single
+   client gives each endpoint's own latency (p50, "alone"), which shows how much of the
+   concurrent figure is queueing.
+
+The PATCH endpoint writes (RPE 5 on the runs it edits), so a later configuration measures a
+database that has those edits (and its PATCHes set a value that is already there); the pages
+and the API read the same amount either way.
 
 Benchmark, not a test: figures depend on the machine (two shared cores in CI).
 """
@@ -163,57 +170,50 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--activities", type=int, default=3000)
-    parser.add_argument("--years", type=float, default=10.0)
-    parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--requests", type=int, default=80, help="per endpoint")
-    parser.add_argument("--workers", type=int, default=1, help="backstride serve --workers")
-    args = parser.parse_args()
+Row = tuple[str, float, float, float, float, float, int]
+
+
+def run_config(
+    db: str, root: Path, ids: list[int], *, workers: int, clients: int, requests: int
+) -> list[Row]:
+    """Start ``backstride serve --workers N`` on the database and measure every endpoint."""
     out = sys.stdout
-    with tempfile.TemporaryDirectory(prefix="backstride-web-bench-") as tmp:
-        root = Path(tmp)
-        os.environ["BACKSTRIDE_CONFIG_FILE"] = str(root / "no-config.toml")
-        out.write(f"Storing {args.activities} activities over {args.years:g} years ...\n")
-        out.flush()
-        db, ids, stored, analysed = build_history(root, count=args.activities, years=args.years)
-        size_mb = Path(db).stat().st_size / 1e6
-        out.write(
-            f"  stored in {stored:.1f} s, analysed in {analysed:.1f} s; database {size_mb:.0f} MB\n"
-        )
-        port = free_port()
-        proc = start_server(db, root, port, args.workers)
-        base = f"http://127.0.0.1:{port}"
-        rows: list[tuple[str, float, float, float, float, float, int]] = []
-        try:
-            for ep in endpoints(ids):
-                out.write(f"  measuring {ep.label.split(maxsplit=1)[1]} ...\n")
-                out.flush()
-                alone = measure(base, ep, clients=1, requests=max(5, args.requests // 4))
-                t0 = time.perf_counter()
-                ms = measure(base, ep, clients=args.clients, requests=args.requests)
-                wall = time.perf_counter() - t0
-                rows.append(
-                    (
-                        ep.label,
-                        statistics.median(alone),
-                        statistics.median(ms),
-                        percentile(ms, 0.95),
-                        max(ms),
-                        len(ms) / wall,
-                        len(ms),
-                    )
+    port = free_port()
+    proc = start_server(db, root, port, workers)
+    base = f"http://127.0.0.1:{port}"
+    rows: list[Row] = []
+    try:
+        for ep in endpoints(ids):
+            out.write(f"  measuring {ep.label.split(maxsplit=1)[1]} ...\n")
+            out.flush()
+            alone = measure(base, ep, clients=1, requests=max(5, requests // 4))
+            t0 = time.perf_counter()
+            ms = measure(base, ep, clients=clients, requests=requests)
+            wall = time.perf_counter() - t0
+            rows.append(
+                (
+                    ep.label,
+                    statistics.median(alone),
+                    statistics.median(ms),
+                    percentile(ms, 0.95),
+                    max(ms),
+                    len(ms) / wall,
+                    len(ms),
                 )
-        finally:
-            proc.terminate()
-            proc.wait(timeout=10)
+            )
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    return rows
+
+
+def table(rows: list[Row], *, activities: int, workers: int, clients: int) -> str:
     width = max(len(r[0]) for r in rows)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     lines = [
         "",
-        f"{args.activities} activities, {args.workers} server process(es), "
-        f"{args.clients} concurrent clients, "
+        f"{activities} activities, `backstride serve --workers {workers}` "
+        f"({workers} server process{'es' if workers > 1 else ''}), {clients} concurrent clients, "
         f"{rows[0][6]} requests per endpoint, loopback, {os.cpu_count()} cores "
         f"(load average {load:.1f}); target p95 < {TARGET_P95_MS:.0f} ms",
         "",
@@ -226,7 +226,47 @@ def main() -> int:
             f"{label:<{width}}  {single:6.1f}  {p50:7.1f}  {p95:7.1f}  {worst:7.1f}"
             f"  {rate:6.1f}  {ok}"
         )
-    out.write("\n".join(lines) + "\n")
+    met = sum(1 for r in rows if r[3] < TARGET_P95_MS)
+    lines.append(f"{met} of {len(rows)} endpoints meet the target.")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--activities", type=int, default=3000)
+    parser.add_argument("--years", type=float, default=10.0)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--requests", type=int, default=80, help="per endpoint")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        nargs="+",
+        default=[1],
+        help="backstride serve --workers (default 1, as serve's); several values (--workers 1 2) "
+        "give one run and table each, on the same database",
+    )
+    args = parser.parse_args()
+    out = sys.stdout
+    tables: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="backstride-web-bench-") as tmp:
+        root = Path(tmp)
+        os.environ["BACKSTRIDE_CONFIG_FILE"] = str(root / "no-config.toml")
+        out.write(f"Storing {args.activities} activities over {args.years:g} years ...\n")
+        out.flush()
+        db, ids, stored, analysed = build_history(root, count=args.activities, years=args.years)
+        size_mb = Path(db).stat().st_size / 1e6
+        out.write(
+            f"  stored in {stored:.1f} s, analysed in {analysed:.1f} s; database {size_mb:.0f} MB\n"
+        )
+        for workers in args.workers:
+            out.write(f"backstride serve --workers {workers}:\n")
+            rows = run_config(
+                db, root, ids, workers=workers, clients=args.clients, requests=args.requests
+            )
+            tables.append(
+                table(rows, activities=args.activities, workers=workers, clients=args.clients)
+            )
+    out.write("".join(tables))
     return 0
 
 

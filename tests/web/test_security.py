@@ -62,7 +62,7 @@ def test_security_headers_on_unexpected_errors(
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("secret internal detail")
 
-    monkeypatch.setattr(activities, "count_activities", boom)
+    monkeypatch.setattr(activities, "cached_activity_count", boom)
     response = seeded_client.get("/activities")
     assert response.status_code == 500
     assert "secret internal detail" not in response.text

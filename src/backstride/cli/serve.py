@@ -46,6 +46,7 @@ def serve_command(
     import uvicorn
 
     from backstride.web.app import create_app
+    from backstride.web.serving import HTTP_PROTOCOL, freeze_startup_objects
 
     settings = get_settings(db=STATE.db, host=host, port=port)
     if not _is_loopback(settings.host):
@@ -56,6 +57,7 @@ def serve_command(
     shown = f"[{settings.host}]" if ":" in settings.host else settings.host
     if workers == 1:
         web_app = create_app(settings)
+        freeze_startup_objects()
         console.print(f"backstride dashboard: http://{shown}:{settings.port}  (Ctrl+C stops it)")
         uvicorn.run(
             web_app,
@@ -64,6 +66,7 @@ def serve_command(
             log_level="warning",
             proxy_headers=False,
             server_header=False,
+            http=HTTP_PROTOCOL,
         )
         return
     # Each worker process builds the app from the environment: same database, same form key.
@@ -89,4 +92,5 @@ def serve_command(
         log_level="warning",
         proxy_headers=False,
         server_header=False,
+        http=HTTP_PROTOCOL,
     )

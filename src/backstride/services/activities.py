@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from backstride.adapters.db.repos import ActivityRepo
+from backstride.adapters.db.repos import ActivityRepo, row_to_activity
 from backstride.adapters.db.tables import ActivityRow
 from backstride.domain.activity import Activity, Sport, Surface
 from backstride.errors import DuplicateActivityError, InvalidInputError
 from backstride.services.context import App
 from backstride.services.shoes import resolve_shoe_name
-from backstride.services.training import analysis_profile, refresh_metrics, store_analysis
+from backstride.services.training import analysis_profile, store_analysis
 
 
 def _num(value: float | None, digits: int = 1) -> float | None:
@@ -62,7 +62,7 @@ def list_activities(
     limit: int | None = None,
     offset: int = 0,
 ) -> list[ActivityRow]:
-    with app.store.session() as session:
+    with app.store.read_session() as session:
         return ActivityRepo(session).list_rows(
             app.athlete_id,
             since=since,
@@ -77,32 +77,43 @@ def list_activities(
 
 
 def count_activities(app: App, **filters: Any) -> int:
-    with app.store.session() as session:
+    with app.store.read_session() as session:
         return ActivityRepo(session).count(app.athlete_id, **filters)
 
 
 def get_activity_row(app: App, activity_id: int) -> ActivityRow:
-    with app.store.session() as session:
+    with app.store.read_session() as session:
         return ActivityRepo(session).get_row(app.athlete_id, activity_id)
 
 
 def get_activity(app: App, activity_id: int, *, with_streams: bool = True) -> Activity:
-    with app.store.session() as session:
+    with app.store.read_session() as session:
         return ActivityRepo(session).get(app.athlete_id, activity_id, with_streams=with_streams)
+
+
+def get_activity_with_row(app: App, activity_id: int) -> tuple[ActivityRow, Activity]:
+    """The stored row and its activity with samples, read once (one transaction)."""
+    with app.store.read_session() as session:
+        repo = ActivityRepo(session)
+        row = repo.get_row(app.athlete_id, activity_id)
+        return row, row_to_activity(row, repo.get_streams(activity_id))
+
+
+def detail_json(row: ActivityRow, activity: Activity) -> dict[str, Any]:
+    """:func:`activity_detail_json` of an already loaded row and activity (with samples)."""
+    streams = activity.streams
+    out = row_to_json(row)
+    out["samples"] = len(streams)
+    out["streams"] = sorted(streams.present())
+    out["device_totals"] = json.loads(row.device_totals) if row.device_totals else None
+    out["warnings"] = json.loads(row.warnings or "[]")
+    return out
 
 
 def activity_detail_json(app: App, activity_id: int) -> dict[str, Any]:
     """Summary plus sample count, device totals and import warnings (``activity show``)."""
-    with app.store.session() as session:
-        repo = ActivityRepo(session)
-        row = repo.get_row(app.athlete_id, activity_id)
-        streams = repo.get_streams(activity_id)
-        out = row_to_json(row)
-        out["samples"] = len(streams)
-        out["streams"] = sorted(streams.present())
-        out["device_totals"] = json.loads(row.device_totals) if row.device_totals else None
-        out["warnings"] = json.loads(row.warnings or "[]")
-        return out
+    row, activity = get_activity_with_row(app, activity_id)
+    return detail_json(row, activity)
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,9 +166,14 @@ def edit_activity(app: App, activity_id: int, edit: ActivityEdit) -> ActivityRow
         raise InvalidInputError(
             "Nothing to change.", hint="Give --sport, --surface, --rpe or --notes."
         )
+    profile = analysis_profile(app)
     with app.store.session() as session:
-        row = ActivityRepo(session).update(app.athlete_id, activity_id, **fields)
-    refresh_metrics(app, [activity_id])
+        repo = ActivityRepo(session)
+        row = repo.update(app.athlete_id, activity_id, **fields)
+        # The cached analysis depends on the sport, surface and RPE: renew it in the same
+        # transaction, so the edit is never stored without it.
+        activity = repo.get(app.athlete_id, activity_id, with_streams=True)
+        store_analysis(session, app.athlete_id, activity_id, activity, profile)
     return row
 
 

@@ -107,7 +107,7 @@ NONE_WORDS = frozenset({"none", "-", ""})
 
 
 def get_profile(app: App) -> ProfileView:
-    with app.store.session() as session:
+    with app.store.read_session() as session:
         repo = ProfileRepo(session)
         return ProfileView(repo.get(app.athlete_id), repo.exists(app.athlete_id))
 

@@ -261,7 +261,7 @@ def shown_file_name(app: App, file_name: str) -> str:
 
 def recent_imports(app: App, *, limit: int = 50) -> list[ImportRecord]:
     """The newest import outcomes, newest first."""
-    with app.store.session() as session:
+    with app.store.read_session() as session:
         rows = ImportRecordRepo(session).list(app.athlete_id, limit=limit)
         return [
             ImportRecord(

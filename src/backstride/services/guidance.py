@@ -308,7 +308,7 @@ class EmergencyNotice:
 
 def emergency_notice(app: App, *, on: date) -> EmergencyNotice | None:
     """The emergency notice as of ``on``, or None when no emergency red flag is open."""
-    with app.store.session() as session:
+    with app.store.read_session() as session:
         pain = PainRepo(session).list(app.athlete_id, until=on)
         seen = [s for s in RedFlagSeenRepo(session).list(app.athlete_id) if s.on <= on]
     flags = tuple(o for o in open_red_flags(pain, seen) if o.urgency is Urgency.EMERGENCY)

@@ -161,7 +161,7 @@ def refresh_metrics(app: App, activity_ids: list[int] | None = None) -> int:
     Returns how many were computed. Each activity is its own small transaction.
     """
     profile = analysis_profile(app)
-    with app.store.session() as session:
+    with app.store.read_session() as session:
         ids = (
             activity_ids
             if activity_ids is not None
@@ -178,15 +178,21 @@ def refresh_metrics(app: App, activity_ids: list[int] | None = None) -> int:
 
 def activity_analysis(app: App, activity_id: int) -> ActivityAnalysis:
     """Analyse one stored activity (from its samples; not cached)."""
-    with app.store.session() as session:
+    with app.store.read_session() as session:
         activity = ActivityRepo(session).get(app.athlete_id, activity_id, with_streams=True)
-    return analyse_activity(activity, profile=heart_profile(app))
+    return analyse_stored(activity, heart=heart_profile(app))
+
+
+def analyse_stored(activity: Activity, *, heart: HeartProfile | None) -> ActivityAnalysis:
+    """:func:`activity_analysis` of an activity already read with its samples, for the
+    runner's ``heart`` profile (:func:`heart_profile`)."""
+    return analyse_activity(activity, profile=heart)
 
 
 def session_summaries(app: App, *, until: date | None = None) -> list[SessionSummary]:
     """The load model's view of every analysed activity up to ``until``."""
     refresh_metrics(app)
-    with app.store.session() as session:
+    with app.store.read_session() as session:
         rows = MetricsRepo(session).session_columns(app.athlete_id, until=until)
     out: list[SessionSummary] = []
     for aid, day, start_at, sport, dist, dur, moving, load, kind, hard in rows:

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from anyio import CapacityLimiter, to_thread
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -31,6 +32,7 @@ from backstride.web.security import (
     apply_headers,
     check_same_origin,
 )
+from backstride.web.serving import freeze_startup_objects
 from backstride.web.templating import STATIC_DIR, is_htmx, make_templates, render
 
 log = logging.getLogger("backstride.web")
@@ -110,14 +112,36 @@ async def render_error(request: Request, exc: Exception) -> Response:
     return response
 
 
+REQUEST_THREADS = 1
+"""Threads that run requests' blocking work (sync endpoints, service calls) at once.
+
+Anything past that waits its turn, first come first served. The work is Python under one
+interpreter lock, and reads never wait for SQLite locks (``Store.read_session``), so more
+threads only interleave requests: each then takes as long as all of them together, and the
+event loop (which reads requests and writes answers) waits for the lock too. Measured with
+``bench/web_bench.py`` (8 clients), one thread against two lowered the p95 of 11 of the 13
+endpoints, the slowest (a first visit of an activity's page, PATCH) by a fifth or more. The
+trade-off: a write waiting for another process's write lock (``busy_timeout``) holds the
+queue meanwhile. Imports run on their own threads (``IMPORT_THREADS``), so a long import does
+not hold this one.
+"""
+IMPORT_THREADS = 2
+
+
 def create_app(
-    settings: Settings, *, allowed_hosts: list[str] | None = None, import_workers: int = 1
+    settings: Settings,
+    *,
+    allowed_hosts: list[str] | None = None,
+    import_workers: int = 1,
+    request_threads: int = REQUEST_THREADS,
 ) -> FastAPI:
     """Build the dashboard for ``settings`` (opens and migrates the database now).
 
     ``allowed_hosts`` are the Host names accepted (DNS-rebinding guard); by default the
     loopback names plus ``settings.host``, or any host when bound to all interfaces.
-    ``import_workers`` is the number of parser processes an upload may use.
+    ``import_workers`` is the number of parser processes an upload may use;
+    ``request_threads`` the number of requests whose blocking work runs at once (set when
+    the server starts).
     """
     application = App(settings)
     _ = application.athlete_id  # migrate and create the athlete once, before any thread races
@@ -130,7 +154,9 @@ def create_app(
     )
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        to_thread.current_default_thread_limiter().total_tokens = request_threads
+        app.state.import_limiter = CapacityLimiter(IMPORT_THREADS)
         yield
         application.close()
 
@@ -173,4 +199,6 @@ def create_app_from_environment() -> FastAPI:
     The settings come from ``BACKSTRIDE_*`` variables and the config file, as the parent
     process set them (database, host, port and a shared form-token key).
     """
-    return create_app(get_settings())
+    web_app = create_app(get_settings())
+    freeze_startup_objects()
+    return web_app

@@ -52,7 +52,7 @@ class _Entry:
 class ResultCache:
     """Memoises ``compute()`` per key until the data version changes or ``ttl_s`` passes."""
 
-    def __init__(self, database_url: str, *, ttl_s: float = 30.0, max_entries: int = 64) -> None:
+    def __init__(self, database_url: str, *, ttl_s: float = 30.0, max_entries: int = 256) -> None:
         self._files = sqlite_files(database_url)
         self._ttl_s = ttl_s
         self._max = max_entries

@@ -76,8 +76,11 @@ class Box:
     title: str = ""
 
     def __post_init__(self) -> None:
-        for name in ("x", "y", "w", "h"):
-            object.__setattr__(self, name, round(getattr(self, name), 1))
+        set_field = object.__setattr__
+        set_field(self, "x", round(self.x, 1))
+        set_field(self, "y", round(self.y, 1))
+        set_field(self, "w", round(self.w, 1))
+        set_field(self, "h", round(self.h, 1))
 
 
 @dataclass(frozen=True, slots=True)
@@ -370,34 +373,29 @@ def _hover_columns(
     x_label: str,
 ) -> list[Box]:
     """``count`` full-height columns, each titled with every series' mean value inside it."""
-    means: list[tuple[SeriesSpec, FloatArray, FloatArray]] = []
+    # Plain Python floats per column (indexing numpy arrays element by element is slow).
+    means: list[tuple[SeriesSpec, list[float], list[float]]] = []
     for spec, bx, by in binned:
         col = np.clip(((bx - x_lo) / (x_hi - x_lo) * count).astype(np.int64), 0, count - 1)
         good = np.isfinite(by)
         sums = np.bincount(col[good], weights=by[good], minlength=count).astype(np.float64)
         counts = np.bincount(col[good], minlength=count).astype(np.float64)
-        means.append((spec, sums, counts))
-    width = (fr.x1 - fr.x0) / count
+        means.append((spec, sums.tolist(), counts.tolist()))
+    x0, y0, height = fr.x0, fr.y0, fr.y1 - fr.y0
+    width = (fr.x1 - x0) / count
     step = (x_hi - x_lo) / count
+    edges = [x_fmt(x_lo + i * step) for i in range(count + 1)]  # column i: edges i and i+1
     hovers: list[Box] = []
     for i in range(count):
         parts = [
-            f"{spec.label}: {spec.fmt(float(sums[i] / counts[i]))}"
+            f"{spec.label}: {spec.fmt(sums[i] / counts[i])}"
             for spec, sums, counts in means
             if counts[i] > 0
         ]
         if parts:
-            a, b = x_lo + i * step, x_lo + (i + 1) * step
-            head = f"{x_label} {x_fmt(a)}–{x_fmt(b)}".strip()
+            head = f"{x_label} {edges[i]}–{edges[i + 1]}".strip()
             hovers.append(
-                Box(
-                    fr.x0 + i * width,
-                    fr.y0,
-                    width,
-                    fr.y1 - fr.y0,
-                    "hover",
-                    "\n".join([head, *parts]),
-                )
+                Box(x0 + i * width, y0, width, height, "hover", "\n".join([head, *parts]))
             )
     return hovers
 

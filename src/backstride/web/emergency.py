@@ -2,7 +2,7 @@
 
 ``templates/base.html`` calls :func:`emergency_notice_for` (a template global); the notice
 comes from :func:`backstride.services.guidance.emergency_notice`, as of ``?on=`` when the page
-has one, else today.
+has one, else today (memoised until the data changes: ``reads.cached_emergency_notice``).
 """
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ from datetime import date
 from fastapi import Request
 
 from backstride.errors import BackstrideError
-from backstride.services.guidance import EmergencyNotice, emergency_notice
+from backstride.services.guidance import EmergencyNotice
 from backstride.web.deps import EARLIEST_DAY, LATEST_DAY, get_web
+from backstride.web.reads import cached_emergency_notice
 
 log = logging.getLogger("backstride.web")
 
@@ -36,7 +37,7 @@ def emergency_notice_for(request: Request) -> EmergencyNotice | None:
     """The open emergency red flags for this page, or None. A storage problem is logged, not
     shown here (the page's own error handling reports it)."""
     try:
-        return emergency_notice(get_web(request).app, on=page_day(request))
+        return cached_emergency_notice(get_web(request), on=page_day(request))
     except BackstrideError:
         log.exception("Could not read the red flags for the emergency notice")
         return None

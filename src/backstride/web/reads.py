@@ -1,16 +1,28 @@
 """The expensive reads the pages share, memoised in the app's result cache (``cache.py``).
 
-Each is the same service function the CLI calls; only the caching is added here.
+Each is the same service function the CLI calls; only the caching is added here. Every
+entry is dropped when the data changes (the cache's version), so an edit or an import is
+visible on the next read.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
+from backstride.adapters.db.tables import ActivityRow
+from backstride.domain.activity import Activity
 from backstride.domain.load import LoadReport, RunSpike
-from backstride.domain.metrics import ActivityAnalysis
-from backstride.services.dashboard import run_spikes
-from backstride.services.training import activity_analysis, load_report
+from backstride.domain.metrics import ActivityAnalysis, HeartProfile
+from backstride.services.activities import count_activities, list_activities
+from backstride.services.dashboard import ImportRecord, recent_imports, run_spikes
+from backstride.services.guidance import EmergencyNotice, emergency_notice
+from backstride.services.training import (
+    activity_analysis,
+    analyse_stored,
+    heart_profile,
+    load_report,
+)
 from backstride.web.deps import WebState
 
 
@@ -27,6 +39,88 @@ def cached_run_spike(web: WebState, activity_id: int) -> RunSpike | None:
     return spikes.get(activity_id)
 
 
-def cached_analysis(web: WebState, activity_id: int) -> ActivityAnalysis:
-    """``services.training.activity_analysis`` of one activity."""
-    return web.cache.get(("analysis", activity_id), lambda: activity_analysis(web.app, activity_id))
+def cached_analysis(
+    web: WebState, activity_id: int, *, activity: Activity | None = None
+) -> ActivityAnalysis:
+    """``services.training.activity_analysis`` of one activity; pass ``activity`` (read with
+    its samples) when the caller has it, so it is not read again."""
+
+    def compute() -> ActivityAnalysis:
+        if activity is not None:
+            return analyse_stored(activity, heart=cached_heart_profile(web))
+        return activity_analysis(web.app, activity_id)
+
+    return web.cache.get(("analysis", activity_id), compute)
+
+
+def cached_heart_profile(web: WebState) -> HeartProfile | None:
+    """``services.training.heart_profile``: the runner's profile as the analysis needs it."""
+    return web.cache.get(("heart_profile",), lambda: heart_profile(web.app))
+
+
+def cached_emergency_notice(web: WebState, *, on: date) -> EmergencyNotice | None:
+    """``services.guidance.emergency_notice`` as of ``on`` (every page shows it)."""
+    return web.cache.get(("emergency_notice", on), lambda: emergency_notice(web.app, on=on))
+
+
+def cached_recent_imports(web: WebState, *, limit: int) -> list[ImportRecord]:
+    """``services.dashboard.recent_imports``: the newest ``limit`` import outcomes."""
+    return web.cache.get(("recent_imports", limit), lambda: recent_imports(web.app, limit=limit))
+
+
+def cached_activity_count(
+    web: WebState,
+    *,
+    since: date | None = None,
+    until: date | None = None,
+    sports: Sequence[str] | None = None,
+    text: str | None = None,
+) -> int:
+    """``services.activities.count_activities`` with these filters."""
+    sport_list = list(sports) if sports else None
+    return web.cache.get(
+        ("activity_count", since, until, tuple(sport_list or ()), text),
+        lambda: count_activities(web.app, since=since, until=until, sports=sport_list, text=text),
+    )
+
+
+def cached_activity_rows(
+    web: WebState,
+    *,
+    since: date | None = None,
+    until: date | None = None,
+    sports: Sequence[str] | None = None,
+    text: str | None = None,
+    sort: str = "start",
+    descending: bool = False,
+    limit: int,
+    offset: int = 0,
+) -> list[ActivityRow]:
+    """``services.activities.list_activities``: one page of rows with these filters."""
+    sport_list = list(sports) if sports else None
+    key = (
+        "activity_rows",
+        since,
+        until,
+        tuple(sport_list or ()),
+        text,
+        sort,
+        descending,
+        limit,
+        offset,
+    )
+    rows = web.cache.get(
+        key,
+        lambda: list_activities(
+            web.app,
+            since=since,
+            until=until,
+            sports=sport_list,
+            text=text,
+            sort=sort,
+            descending=descending,
+            limit=limit,
+            offset=offset,
+        ),
+    )
+    return list(rows)  # a copy: the cached list is shared

@@ -74,6 +74,10 @@ class AnalysisOut(BaseModel):
 
     distance_m: float | None
     moving_time_s: float | None
+    timer_time_s: float | None = Field(
+        default=None,
+        description="Time the recording ran (the device's timer), seconds; pauses left out.",
+    )
     avg_pace_s_per_km: float | None
     best_pace_s_per_km: float | None
     elevation_gain_m: float | None

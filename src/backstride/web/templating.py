@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from jinja2 import StrictUndefined
+from markupsafe import Markup
 from starlette.responses import HTMLResponse
 
 from backstride import __version__
@@ -20,6 +24,40 @@ from backstride.web.security import CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER, CsrfTo
 WEB_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = WEB_DIR / "templates"
 STATIC_DIR = WEB_DIR / "static"
+
+
+class FragmentMemo:
+    """The markup a macro renders for an immutable view object, memoised by the object's
+    identity (the last ``max_entries`` objects).
+
+    Chart descriptions (``charts.Chart``, ``charts.RouteMap``) are frozen dataclasses of
+    tuples; the pages take them from the result cache, which hands out the same object
+    while the data is unchanged and builds new ones after a change. The same object always
+    renders to the same SVG, so its fragment is reused while the object lives, and an entry
+    holds its object, so an identity is never reused while it is here. Nothing per visitor
+    (the form token) is in a chart.
+    """
+
+    def __init__(self, render: Callable[[Any], Markup], *, max_entries: int = 256) -> None:
+        self._render = render
+        self._max = max_entries
+        self._entries: OrderedDict[int, tuple[object, Markup]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __call__(self, obj: object) -> Markup:
+        key = id(obj)
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None and entry[0] is obj:
+                self._entries.move_to_end(key)
+                return entry[1]
+        markup = Markup(self._render(obj))
+        with self._lock:
+            self._entries[key] = (obj, markup)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self._max:
+                self._entries.popitem(last=False)
+        return markup
 
 
 def make_templates() -> Jinja2Templates:
@@ -36,6 +74,12 @@ def make_templates() -> Jinja2Templates:
         csrf_header=CSRF_HEADER,
         foot_sports=frozenset(s.value for s in FOOT_SPORTS),
         emergency_notice=emergency_notice_for,
+    )
+    # The chart macros of partials/_chart.html, memoised per chart object (FragmentMemo).
+    macros = env.get_template("partials/_chart.html").module
+    env.globals.update(
+        chart=FragmentMemo(macros.chart),  # type: ignore[attr-defined]
+        route=FragmentMemo(macros.route),  # type: ignore[attr-defined]
     )
     return templates
 

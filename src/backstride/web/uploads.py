@@ -14,6 +14,7 @@ order), so a forged upload is refused before any of its bytes touch the disk.
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import tempfile
@@ -21,8 +22,9 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, ParamSpec, TypeVar
 
+from anyio import to_thread
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
@@ -30,10 +32,22 @@ from starlette.requests import Request
 from backstride.errors import InvalidInputError
 from backstride.services.dashboard import UploadedFile
 
+P = ParamSpec("P")
+T = TypeVar("T")
+
 MAX_FILES = 5000
 MAX_FIELDS = 20
 MAX_FIELD_BYTES = 4096
 _UNSAFE_CHARS = re.compile(r"[^A-Za-z0-9._ ()+\-]")
+
+
+async def run_import(
+    request: Request, func: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs
+) -> T:
+    """Run a (long, blocking) import on the app's import threads, so that it does not hold
+    one of the few threads that answer the other requests (``app.REQUEST_THREADS``)."""
+    limiter = getattr(request.app.state, "import_limiter", None)
+    return await to_thread.run_sync(functools.partial(func, *args, **kwargs), limiter=limiter)
 
 
 def safe_basename(name: str, *, fallback: str = "upload") -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -32,6 +33,12 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+def _sqlite_query_only(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA query_only=ON")
+    cur.close()
+
+
 def _sqlite_begin(conn: Any) -> None:
     # IMMEDIATE takes the write lock up front (waiting up to busy_timeout for it). A deferred
     # BEGIN that reads and then writes fails at once with "database is locked" when another
@@ -39,8 +46,27 @@ def _sqlite_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def make_engine(url: str) -> Engine:
-    """Create the engine; SQLite gets WAL, foreign keys and a busy timeout."""
+def _sqlite_begin_read(conn: Any) -> None:
+    # A read-only connection never upgrades to a writer, so a deferred BEGIN is safe: in WAL
+    # mode its snapshot never waits for other readers or for a writer.
+    conn.exec_driver_sql("BEGIN")
+
+
+def is_file_sqlite(url: str) -> bool:
+    """Whether ``url`` is an SQLite database in a file (not in memory)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return False
+    return parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:")
+
+
+def make_engine(url: str, *, read_only: bool = False) -> Engine:
+    """Create the engine; SQLite gets WAL, foreign keys and a busy timeout.
+
+    ``read_only`` (SQLite): every connection refuses writes (``PRAGMA query_only``) and
+    begins its transactions deferred, so readers do not queue for the write lock.
+    """
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
@@ -62,7 +88,11 @@ def make_engine(url: str) -> Engine:
         raise ConfigError(f"Cannot use the database URL '{url}': {exc}") from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin)
+        if read_only:
+            event.listen(engine, "connect", _sqlite_query_only)
+            event.listen(engine, "begin", _sqlite_begin_read)
+        else:
+            event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 
@@ -105,8 +135,32 @@ def migrate(engine: Engine) -> None:
         ) from exc
 
 
+@contextmanager
+def _unit_of_work(session: Session, failure: str) -> Iterator[Session]:
+    """Commit ``session`` on success, roll it back on any error (``failure`` says what the
+    user sees for a database error), and close it."""
+    try:
+        yield session
+        session.commit()
+    except SQLAlchemyError as exc:
+        session.rollback()
+        raise StorageError(f"{failure}: {exc}") from exc
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+WRITE_WAIT_S = 10.0
+"""How long a unit of work waits for the other threads' ones before it asks SQLite."""
+
+
 class Store:
-    """An engine plus its session factory; one per process and database."""
+    """An engine plus its session factory; one per process and database.
+
+    A file-based SQLite store has a second, read-only engine for :meth:`read_session`.
+    """
 
     def __init__(self, url: str, *, auto_migrate: bool = True) -> None:
         self.url = url
@@ -114,22 +168,38 @@ class Store:
         if auto_migrate:
             migrate(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._write_lock = threading.RLock()
+        self._read_engine: Engine | None = None
+        self._read_sessions = self._sessions
+        if is_file_sqlite(url):
+            self._read_engine = make_engine(url, read_only=True)
+            self._read_sessions = sessionmaker(self._read_engine, expire_on_commit=False)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A unit of work: commits on success, rolls back on any error."""
-        session = self._sessions()
+        """A unit of work: commits on success, rolls back on any error.
+
+        The units of work of one process's threads take turns here (a lock, handed over as
+        soon as it is free) rather than in SQLite's busy handler, which polls with sleeps
+        of up to 100 ms; after :data:`WRITE_WAIT_S` a unit goes ahead to SQLite's own wait
+        (``busy_timeout``), as it did before.
+        """
+        locked = self._write_lock.acquire(timeout=WRITE_WAIT_S)
         try:
-            yield session
-            session.commit()
-        except SQLAlchemyError as exc:
-            session.rollback()
-            raise StorageError(f"The database refused the change: {exc}") from exc
-        except BaseException:
-            session.rollback()
-            raise
+            with _unit_of_work(self._sessions(), "The database refused the change") as session:
+                yield session
         finally:
-            session.close()
+            if locked:
+                self._write_lock.release()
+
+    @contextmanager
+    def read_session(self) -> Iterator[Session]:
+        """A unit of work that only reads: it never waits for the write lock (SQLite, WAL),
+        and a write in it fails (``PRAGMA query_only``) instead of being stored."""
+        with _unit_of_work(self._read_sessions(), "The database could not be read") as session:
+            yield session
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._read_engine is not None:
+            self._read_engine.dispose()

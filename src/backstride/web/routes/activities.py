@@ -19,16 +19,18 @@ from backstride.domain.metrics import ActivityAnalysis
 from backstride.errors import InvalidInputError
 from backstride.services.activities import (
     ActivityEdit,
-    count_activities,
     edit_activity,
-    get_activity,
     get_activity_row,
-    list_activities,
+    get_activity_with_row,
 )
-from backstride.services.context import App
 from backstride.services.dashboard import ActivitySummaryRow as ActivityRow
 from backstride.web.deps import WebDep, WebState
-from backstride.web.reads import cached_analysis, cached_run_spike
+from backstride.web.reads import (
+    cached_activity_count,
+    cached_activity_rows,
+    cached_analysis,
+    cached_run_spike,
+)
 from backstride.web.security import CSRF_FIELD, check_csrf
 from backstride.web.templating import is_htmx, render
 from backstride.web.views import (
@@ -81,12 +83,12 @@ def list_query(
     )
 
 
-def page_of_activities(app: App, query: ListQuery) -> tuple[list[ActivityRow], Paging]:
+def page_of_activities(web: WebState, query: ListQuery) -> tuple[list[ActivityRow], Paging]:
     filters: dict[str, Any] = query.filters()
-    total = count_activities(app, **filters)
+    total = cached_activity_count(web, **filters)
     pages = paging(total, query.page, PAGE_SIZE)
-    rows = list_activities(
-        app,
+    rows = cached_activity_rows(
+        web,
         **filters,
         sort=query.sort,
         descending=query.order == "desc",
@@ -111,7 +113,7 @@ def activities_page(
     query = list_query(
         sport=sport, since=since, until=until, q=q, sort=sort, order=order, page=page
     )
-    rows, pages = page_of_activities(web.app, query)
+    rows, pages = page_of_activities(web, query)
     context = {
         "rows": rows,
         "paging": pages,
@@ -138,10 +140,8 @@ def activity_page_data(web: WebState, activity_id: int) -> ActivityPage:
 
 
 def _activity_page(web: WebState, activity_id: int) -> ActivityPage:
-    app = web.app
-    row = get_activity_row(app, activity_id)
-    activity = get_activity(app, activity_id, with_streams=True)
-    analysis = cached_analysis(web, activity_id)
+    row, activity = get_activity_with_row(web.app, activity_id)
+    analysis = cached_analysis(web, activity_id, activity=activity)
     spike = cached_run_spike(web, activity_id)
     return ActivityPage(
         row=row,

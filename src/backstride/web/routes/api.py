@@ -12,24 +12,28 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from starlette.concurrency import run_in_threadpool
 
 from backstride.domain.activity import Sport
 from backstride.domain.load import LOAD_RATIO_CAVEAT
 from backstride.domain.metrics import ActivityAnalysis
 from backstride.services.activities import (
     ActivityEdit,
-    activity_detail_json,
-    count_activities,
+    detail_json,
     edit_activity,
-    list_activities,
+    get_activity_with_row,
     row_to_json,
 )
 from backstride.services.dashboard import UploadedFile, import_uploads, uploads_root
 from backstride.services.guidance import today as guidance_today
 from backstride.web.deps import EARLIEST_DAY, LATEST_DAY, AppDep, WebDep
-from backstride.web.reads import cached_analysis, cached_load_report, cached_run_spike
-from backstride.web.routes.dashboard import OVERVIEW_WEEKS, REPORT_WEEKS, build_overview
+from backstride.web.reads import (
+    cached_activity_count,
+    cached_activity_rows,
+    cached_analysis,
+    cached_load_report,
+    cached_run_spike,
+)
+from backstride.web.routes.dashboard import OVERVIEW_WEEKS, cached_overview
 from backstride.web.schemas import (
     ActivityDetailOut,
     ActivityOut,
@@ -45,7 +49,7 @@ from backstride.web.schemas import (
     TodayOut,
 )
 from backstride.web.security import require_content_type
-from backstride.web.uploads import UploadFolder, receive_body
+from backstride.web.uploads import UploadFolder, receive_body, run_import
 from backstride.web.views import SortKey, paging
 
 _ERROR_STATUSES = {
@@ -91,7 +95,7 @@ def _today(on: date | None) -> date:
 
 @router.get("/activities", response_model=ActivityPage, summary="List activities")
 def api_list_activities(
-    app: AppDep,
+    web: WebDep,
     sport: Annotated[list[Sport] | None, Query(description="Only these sports.")] = None,
     since: Annotated[date | None, Query(description="On or after this local date.")] = None,
     until: Annotated[date | None, Query(description="On or before this local date.")] = None,
@@ -109,10 +113,10 @@ def api_list_activities(
         "sports": [s.value for s in sport] if sport else None,
         "text": q or None,
     }
-    total = count_activities(app, **filters)
+    total = cached_activity_count(web, **filters)
     pages = paging(total, page, per_page)
-    rows = list_activities(
-        app,
+    rows = cached_activity_rows(
+        web,
         **filters,
         sort=sort,
         descending=order == "desc",
@@ -133,6 +137,7 @@ def analysis_out(analysis: ActivityAnalysis) -> AnalysisOut:
     return AnalysisOut(
         distance_m=analysis.distance_m,
         moving_time_s=analysis.moving_time_s,
+        timer_time_s=analysis.timer_time_s,
         avg_pace_s_per_km=analysis.avg_pace_s_per_km,
         best_pace_s_per_km=analysis.best_pace_s_per_km,
         elevation_gain_m=analysis.elevation_gain_m,
@@ -161,13 +166,13 @@ def analysis_out(analysis: ActivityAnalysis) -> AnalysisOut:
 
 @router.get("/activities/{activity_id}", response_model=ActivityDetailOut, summary="One activity")
 def api_activity(web: WebDep, activity_id: ActivityId) -> ActivityDetailOut:
-    detail = activity_detail_json(web.app, activity_id)
+    row, activity = get_activity_with_row(web.app, activity_id)
     run = cached_run_spike(web, activity_id)
     spike = RunSpikeOut.model_validate(run.to_json()) if run is not None else None
     return ActivityDetailOut.model_validate(
         {
-            **detail,
-            "analysis": analysis_out(cached_analysis(web, activity_id)),
+            **detail_json(row, activity),
+            "analysis": analysis_out(cached_analysis(web, activity_id, activity=activity)),
             "spike": spike,
         }
     )
@@ -225,7 +230,8 @@ async def api_import(
         path, shown = folder.new_file(name)
         await receive_body(request, path)
         try:
-            report = await run_in_threadpool(
+            report = await run_import(
+                request,
                 import_uploads,
                 web.app,
                 folder.path,
@@ -244,8 +250,7 @@ def api_overview(
     weeks: Annotated[int, Query(ge=1, le=104)] = OVERVIEW_WEEKS,
 ) -> OverviewOut:
     day = _today(on)
-    report = cached_load_report(web, on=day, weeks=REPORT_WEEKS)
-    data = build_overview(web.app, on=day, report=report, weeks=weeks)
+    data = cached_overview(web, on=day, weeks=weeks)
     return OverviewOut.model_validate(
         {
             "on": data.on,

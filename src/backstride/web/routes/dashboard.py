@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from backstride.domain.load import LoadReport
+from backstride.domain.load import DayLoad, LoadReport
 from backstride.services.context import App
-from backstride.services.dashboard import AttentionItem, Overview, overview
-from backstride.web.deps import TodayDep, WebDep
+from backstride.services.dashboard import AttentionItem, Overview, WeekTotals, overview
+from backstride.web.charts import Chart
+from backstride.web.deps import TodayDep, WebDep, WebState
 from backstride.web.formatting import day, km, percent
 from backstride.web.reads import cached_load_report
 from backstride.web.templating import render
@@ -59,19 +61,53 @@ def build_overview(
     return overview(app, on=on, weeks=weeks, extra_attention=spike_attention(report, on=on))
 
 
+def cached_overview(web: WebState, *, on: date, weeks: int = OVERVIEW_WEEKS) -> Overview:
+    """:func:`build_overview` as of ``on``, memoised until the data changes."""
+
+    def compute() -> Overview:
+        report = cached_load_report(web, on=on, weeks=REPORT_WEEKS)
+        return build_overview(web.app, on=on, report=report, weeks=weeks)
+
+    return web.cache.get(("overview", on, weeks), compute)
+
+
+@dataclass(frozen=True, slots=True)
+class OverviewPage:
+    """What the Overview page shows, apart from the per-visitor parts (form token)."""
+
+    data: Overview
+    average: WeekTotals | None
+    weeks_chart: Chart
+    today_load: DayLoad | None
+
+
+def overview_page_data(web: WebState, *, on: date) -> OverviewPage:
+    """The Overview page's data and chart as of ``on`` (memoised until the data changes)."""
+
+    def compute() -> OverviewPage:
+        report = cached_load_report(web, on=on, weeks=REPORT_WEEKS)
+        data = cached_overview(web, on=on)
+        return OverviewPage(
+            data=data,
+            average=data.recent_average(4),
+            weeks_chart=week_chart(data.weeks),
+            today_load=report.days[-1] if report.days else None,
+        )
+
+    return web.cache.get(("overview_page", on), compute)
+
+
 @router.get("/", response_class=HTMLResponse)
 def overview_page(request: Request, web: WebDep, on: TodayDep) -> HTMLResponse:
-    report = cached_load_report(web, on=on, weeks=REPORT_WEEKS)
-    data = build_overview(web.app, on=on, report=report)
-    today_load = report.days[-1] if report.days else None
+    page = overview_page_data(web, on=on)
     return render(
         request,
         "pages/overview.html",
         {
-            "data": data,
-            "average": data.recent_average(4),
-            "weeks_chart": week_chart(data.weeks),
-            "today_load": today_load,
+            "data": page.data,
+            "average": page.average,
+            "weeks_chart": page.weeks_chart,
+            "today_load": page.today_load,
             "on": on,
         },
         active="overview",

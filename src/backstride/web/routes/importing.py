@@ -9,9 +9,10 @@ from starlette.concurrency import run_in_threadpool
 from backstride.errors import InvalidInputError
 from backstride.services.dashboard import import_uploads, recent_imports, uploads_root
 from backstride.web.deps import WebDep, WebState
+from backstride.web.reads import cached_recent_imports
 from backstride.web.security import CSRF_FIELD, CSRF_HEADER, check_csrf
 from backstride.web.templating import is_htmx, render
-from backstride.web.uploads import UploadFolder, receive_files
+from backstride.web.uploads import UploadFolder, receive_files, run_import
 
 router = APIRouter(include_in_schema=False)
 
@@ -29,7 +30,11 @@ def import_page(request: Request, web: WebDep) -> HTMLResponse:
     return render(
         request,
         "pages/import.html",
-        {"report": None, "history": recent_imports(web.app, limit=HISTORY_ROWS), "accept": ACCEPT},
+        {
+            "report": None,
+            "history": cached_recent_imports(web, limit=HISTORY_ROWS),
+            "accept": ACCEPT,
+        },
         active="import",
     )
 
@@ -57,8 +62,13 @@ async def upload(request: Request, web: WebDep) -> HTMLResponse:
                 hint="Choose one or more .fit, .gpx or .tcx files, or a .zip export.",
             )
         try:
-            report = await run_in_threadpool(
-                import_uploads, web.app, folder.path, form.files, workers=web.import_workers
+            report = await run_import(
+                request,
+                import_uploads,
+                web.app,
+                folder.path,
+                form.files,
+                workers=web.import_workers,
             )
         finally:
             web.cache.bump()

@@ -1,0 +1,146 @@
+"""The dashboard's memoised reads (``web/reads.py``, ``web/cache.py``) and chart fragments
+(``templating.FragmentMemo``) never show data older than the last write: every cached read
+is warmed first, then the data changes (through the API, a form, an import or another
+process), and the next read must show the change."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from fastapi.testclient import TestClient
+from markupsafe import Markup
+
+from backstride.config import Settings
+from backstride.domain.pain import RED_FLAGS, RedFlag, Urgency
+from backstride.services.activities import ActivityEdit, edit_activity
+from backstride.services.context import App
+from backstride.web.charts import Chart
+from backstride.web.templating import FragmentMemo
+from tests.web.conftest import HISTORY_END
+
+ON = f"on={HISTORY_END.isoformat()}"
+NAME = "Renamed for the cache test"
+
+
+def _newest_id(client: TestClient) -> int:
+    return int(client.get("/api/activities?per_page=1").json()["items"][0]["id"])
+
+
+def _warm(client: TestClient, activity_id: int) -> list[str]:
+    """Every cached read that shows an activity's name; returns their addresses."""
+    paths = [
+        "/activities",
+        "/activities?sort=distance&order=asc&page=1",
+        f"/activities?q={NAME.split()[0]}",
+        f"/?{ON}",
+        f"/activities/{activity_id}",
+        "/api/activities?per_page=50",
+        f"/api/activities/{activity_id}",
+        f"/api/overview?{ON}",
+    ]
+    for path in paths:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert NAME not in response.text, path
+    return paths
+
+
+def test_an_api_edit_shows_on_every_cached_read(seeded_client: TestClient) -> None:
+    activity_id = _newest_id(seeded_client)
+    paths = _warm(seeded_client, activity_id)
+    patched = seeded_client.patch(f"/api/activities/{activity_id}", json={"name": NAME})
+    assert patched.status_code == 200
+    for path in paths:
+        assert NAME in seeded_client.get(path).text, path
+
+
+def test_a_form_edit_shows_on_every_cached_read(
+    seeded_client: TestClient, csrf_token: Callable[[TestClient, str], str]
+) -> None:
+    activity_id = _newest_id(seeded_client)
+    paths = _warm(seeded_client, activity_id)
+    token = csrf_token(seeded_client, "/import")
+    response = seeded_client.post(
+        f"/activities/{activity_id}/edit",
+        data={"csrf_token": token, "name": NAME},
+        headers={"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    for path in paths:
+        assert NAME in seeded_client.get(path).text, path
+
+
+def test_an_edit_by_another_process_shows_on_the_next_read(
+    seeded_client: TestClient, web_settings: Settings
+) -> None:
+    activity_id = _newest_id(seeded_client)
+    paths = _warm(seeded_client, activity_id)
+    other = App(web_settings)  # as the CLI would: its own engine, nothing told to the web app
+    try:
+        edit_activity(other, activity_id, ActivityEdit(name=NAME))
+    finally:
+        other.close()
+    for path in paths:
+        assert NAME in seeded_client.get(path).text, path
+
+
+def test_an_edited_rpe_changes_the_cached_analysis(seeded_client: TestClient) -> None:
+    activity_id = _newest_id(seeded_client)
+    seeded_client.patch(f"/api/activities/{activity_id}", json={"rpe": 2})
+    before = seeded_client.get(f"/api/activities/{activity_id}").json()["analysis"]["srpe_load"]
+    seeded_client.patch(f"/api/activities/{activity_id}", json={"rpe": 8})
+    after = seeded_client.get(f"/api/activities/{activity_id}").json()["analysis"]["srpe_load"]
+    assert before is not None and after == before * 4
+
+
+def test_a_new_heart_profile_changes_the_cached_analysis(seeded_client: TestClient) -> None:
+    activity_id = _newest_id(seeded_client)
+    path = f"/api/activities/{activity_id}"
+    first = seeded_client.get(path).json()["analysis"]["trimp"]
+    profile = {"sex": "female", "resting_hr_bpm": 45, "max_hr_bpm": 200, "birth_year": 1970}
+    assert seeded_client.put("/api/profile", json=profile).status_code == 200
+    second = seeded_client.get(path).json()["analysis"]["trimp"]
+    assert second != first
+
+
+def test_a_new_emergency_red_flag_shows_on_the_next_page(seeded_client: TestClient) -> None:
+    flag = next(f for f in RedFlag if RED_FLAGS[f].urgency is Urgency.EMERGENCY)
+    today = date.today().isoformat()
+    for path in ("/activities", "/import"):
+        assert 'class="emergency"' not in seeded_client.get(path).text
+    entry = {"when": "rest-day", "score": 4, "red_flags": [flag.value], "day": today}
+    assert seeded_client.post("/api/pain", json=entry).status_code in (200, 201)
+    for path in ("/activities", "/import"):
+        assert 'class="emergency"' in seeded_client.get(path).text, path
+
+
+def test_a_new_import_shows_in_the_cached_history(seeded_client: TestClient) -> None:
+    assert "broken-for-the-cache.gpx" not in seeded_client.get("/import").text
+    response = seeded_client.post(
+        "/api/imports?name=broken-for-the-cache.gpx",
+        content=b"<gpx><trk><trkseg><trkpt lat=",
+        headers={"Content-Type": "application/octet-stream"},
+    )
+    assert response.status_code == 200 and response.json()["failed"] == 1
+    assert "broken-for-the-cache.gpx" in seeded_client.get("/import").text
+
+
+def test_fragments_are_kept_per_object_not_per_value() -> None:
+    calls: list[Chart] = []
+
+    def render(chart: Chart) -> Markup:
+        calls.append(chart)
+        return Markup(f"<svg>{chart.title}</svg>")
+
+    memo = FragmentMemo(render, max_entries=2)
+    first = Chart(key="k", title="one", desc="d")
+    assert memo(first) == memo(first) == Markup("<svg>one</svg>")
+    assert calls == [first]
+    equal = Chart(key="k", title="one", desc="d")  # a rebuilt chart renders anew
+    memo(equal)
+    assert len(calls) == 2
+    memo(Chart(key="k", title="two", desc="d"))  # the oldest entry is dropped
+    memo(first)
+    assert len(calls) == 4
