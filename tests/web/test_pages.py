@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from datetime import date
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -199,3 +200,25 @@ def test_static_files_are_shipped(client: TestClient, path: str) -> None:
     response = client.get(path)
     assert response.status_code == 200
     assert len(response.content) > 500
+
+
+def test_timer_time_from_the_device_events_shows_on_page_and_api(
+    client: TestClient, activities_dir: Path
+) -> None:
+    # An Edge ride with auto-pause: elapsed 2 h 50 min, the device's timer 2 h 26 min 29 s.
+    data = (activities_dir / "tormoder-fit" / "garmin.fit").read_bytes()
+    response = client.post(
+        "/api/imports?name=garmin.fit",
+        content=data,
+        headers={"Content-Type": "application/octet-stream"},
+    )
+    activity_id = response.json()["files"][0]["activity_ids"][0]
+    detail = client.get(f"/api/activities/{activity_id}").json()
+    timer = detail["analysis"]["timer_time_s"]
+    device = detail["device_totals"]["timer_s"]
+    assert timer == pytest.approx(device, rel=0.03)
+    assert timer < detail["duration_s"] - 600  # the pauses are left out
+    page = client.get(f"/activities/{activity_id}").text
+    hours, rest = divmod(round(timer), 3600)
+    assert "Timer time" in page
+    assert f"{hours}:{rest // 60:02d}:{rest % 60:02d}" in page
