@@ -205,36 +205,36 @@ def tick_format(step: float) -> Formatter:
     return fmt
 
 
+def _finite_runs(xs: FloatArray, ys: FloatArray) -> list[tuple[int, int]]:
+    """(start, stop) of every run of points where both coordinates are finite."""
+    ok = np.isfinite(xs) & np.isfinite(ys)
+    edges = np.flatnonzero(np.diff(np.concatenate(([False], ok, [False])).astype(np.int8)))
+    return list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))
+
+
+def _points(xs: FloatArray, ys: FloatArray, start: int, stop: int, sep: str) -> str:
+    """``"x y"`` pairs (0.1 precision) of points ``start:stop`` joined by ``sep``, formatted
+    in one ``%`` operation rather than one call per point."""
+    n = stop - start
+    pairs = np.empty(2 * n)
+    pairs[0::2] = xs[start:stop]
+    pairs[1::2] = ys[start:stop]
+    return (sep.join(["%.1f %.1f"] * n)) % tuple(pairs.tolist())
+
+
 def path_d(xs: FloatArray, ys: FloatArray) -> str:
     """SVG path data through the points, broken where a value is not finite."""
-    ok = np.isfinite(xs) & np.isfinite(ys)
-    if not ok.any():
-        return ""
-    edges = np.flatnonzero(np.diff(np.concatenate(([False], ok, [False])).astype(np.int8)))
-    parts: list[str] = []
-    for start, stop in zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True):
-        points = map("{:.1f} {:.1f}".format, xs[start:stop].tolist(), ys[start:stop].tolist())
-        parts.append("M" + "L".join(points))
-    return "".join(parts)
+    return "".join("M" + _points(xs, ys, a, b, "L") for a, b in _finite_runs(xs, ys))
 
 
 def area_d(xs: FloatArray, ys: FloatArray, base_y: float) -> str:
     """A closed area between the line and ``base_y`` for each finite run of points."""
     parts: list[str] = []
-    run: list[tuple[float, float]] = []
-
-    def flush() -> None:
-        if len(run) >= 2:
-            pts = "".join(f"L{x:.1f} {y:.1f}" for x, y in run)
-            parts.append(f"M{run[0][0]:.1f} {base_y:.1f}{pts}L{run[-1][0]:.1f} {base_y:.1f}Z")
-        run.clear()
-
-    for x, y in zip(xs.tolist(), ys.tolist(), strict=True):
-        if math.isfinite(x) and math.isfinite(y):
-            run.append((x, y))
-        else:
-            flush()
-    flush()
+    for a, b in _finite_runs(xs, ys):
+        if b - a >= 2:
+            first, last = float(xs[a]), float(xs[b - 1])
+            pts = _points(xs, ys, a, b, "L")
+            parts.append(f"M{first:.1f} {base_y:.1f}L{pts}L{last:.1f} {base_y:.1f}Z")
     return "".join(parts)
 
 
