@@ -34,7 +34,8 @@ class ActivityParams:
     )
     max_sample_gap_s: float = _p(
         30.0,
-        "Own choice: without any distance or speed data, and for heart-rate load, a gap between "
+        "Own choice: without any distance or speed data, for heart-rate load, and for the timer "
+        "time of files without timer events (unless the runner moved through it), a gap between "
         "samples longer than 30 s is a recording pause (auto-pause) and is not counted.",
     )
     best_pace_window_m: float = _p(
