@@ -194,6 +194,44 @@ def test_screening_form_needs_every_answer_and_can_call_for_clearance(
     assert "Clearance needed" in page and "not covered yet" in page
 
 
+def _checked(page: str, key: str) -> str | None:
+    """Which radio button of screening question ``key`` the page has checked."""
+    for answer in ("yes", "no"):
+        tag = re.search(rf'<input[^>]*id="q-{key}-{answer}"[^>]*>', page)
+        assert tag is not None, key
+        if " checked" in tag.group(0):
+            return answer
+    return None
+
+
+def test_screening_form_starts_empty_before_the_first_screening(client: TestClient) -> None:
+    page = client.get("/profile").text
+    assert all(_checked(page, q.key) is None for q in SCREENING_QUESTIONS)
+    assert 'id="screening-prefill"' not in page
+
+
+def test_screening_form_is_filled_in_with_the_last_answers(
+    body_client: TestClient, csrf_token: Token
+) -> None:
+    token = csrf_token(body_client, "/profile")
+    answers = {f"q-{q.key}": "no" for q in SCREENING_QUESTIONS}
+    answers["q-chest-discomfort"] = "yes"
+    on = TODAY - timedelta(days=3)
+    saved = body_client.post(
+        "/profile/screening",
+        data={"csrf_token": token, **answers, "on": on.isoformat()},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303
+    page = body_client.get("/profile").text
+    for q in SCREENING_QUESTIONS:
+        assert _checked(page, q.key) == answers[f"q-{q.key}"], q.key
+    assert 'id="screening-prefill"' in page
+    # A new screening is dated today unless the runner says otherwise.
+    day = TODAY.isoformat()
+    assert f'id="screening-on" name="on" type="date" max="{day}" value="{day}"' in page
+
+
 def test_clearance_form_records_and_refuses(body_client: TestClient, csrf_token: Token) -> None:
     token = csrf_token(body_client, "/profile")
     future = body_client.post(

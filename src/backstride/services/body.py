@@ -234,6 +234,12 @@ def _state(app: App) -> ClearanceState:
     )
 
 
+def latest_screening(app: App) -> Screening | None:
+    """The runner's most recent screening answers (None before the first)."""
+    with app.store.read_session() as session:
+        return ScreeningRepo(session).latest(app.athlete_id)
+
+
 def get_clearance_state(app: App) -> ClearanceView:
     return ClearanceView(_state(app))
 

@@ -42,6 +42,7 @@ from backstride.services.body import (
     add_clearance,
     add_selftest,
     get_profile,
+    latest_screening,
     list_clearances,
     record_screening,
     screening_questions,
@@ -218,7 +219,19 @@ async def _show(
 
 def _profile_data(app: App, on: date) -> dict[str, Any]:
     clearances = list_clearances(app)
+    last = latest_screening(app)
     return {
+        # The previous answers pre-fill the form: a re-screening changes only what changed.
+        "last_screening": (
+            {
+                "answered_on": last.answered_on,
+                "answers": {
+                    f"q-{key}": "yes" if yes else "no" for key, yes in last.answers.items()
+                },
+            }
+            if last is not None
+            else None
+        ),
         "profile": get_profile(app).to_json(),
         "clearances": clearances.to_json()["clearances"],
         "state": clearances.state.to_json(),
