@@ -355,6 +355,25 @@ def test_screen_from_a_file_then_clearance(cli: Cli, tmp_path: Path) -> None:
     assert future.exit_code == 1 and "in the future" in future.stderr
 
 
+def test_screen_asks_with_the_last_answers_as_defaults(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps({**all_no(), "chest-discomfort": True}), encoding="utf-8")
+    assert cli("screen", "--answers", str(path), "--on", DAY.isoformat()).exit_code == 0
+    n = len(all_no())
+    feed(monkeypatch, *[""] * (n - 1), "y")  # Enter keeps each answer; the last becomes yes
+    result = cli("screen", "--json")
+    assert result.exit_code == 0, result.stderr
+    prompts, brace, doc = result.stdout.partition('{\n  "answered_on"')  # questions, then JSON
+    assert brace, result.stdout
+    assert f"keep your answer of {DAY.isoformat()}" in prompts
+    saved = json.loads(brace + doc)
+    last_key = list(all_no())[-1]
+    assert saved["answers"] == {**all_no(), "chest-discomfort": True, last_key: True}
+    assert saved["answered_on"] == TODAY.isoformat()
+
+
 def test_screen_bad_file_is_refused(cli: Cli, tmp_path: Path) -> None:
     path = tmp_path / "answers.json"
     path.write_text('{"chest-discomfort": true}', encoding="utf-8")

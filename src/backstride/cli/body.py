@@ -17,6 +17,7 @@ from backstride.services.body import (
     add_selftest,
     get_clearance_state,
     get_profile,
+    latest_screening,
     list_clearances,
     record_screening,
     screening_questions,
@@ -181,7 +182,8 @@ def screen_command(
         bool, typer.Option("--questions", help="Only list the questions and their keys.")
     ] = False,
 ) -> None:
-    """Answer the pre-participation health screen (asks each question, yes or no)."""
+    """Answer the pre-participation health screen (asks each question, yes or no; your last
+    answers are the defaults)."""
     questions = screening_questions()
     if list_questions:
         if json_out:
@@ -199,10 +201,17 @@ def screen_command(
             "These questions check whether you should talk to a doctor before starting a "
             "running plan. Answer each one yes or no; nothing is shared."
         )
+        last = latest_screening(STATE.app())
+        if last is not None:
+            say(
+                f"Press Enter to keep your answer of {last.answered_on.isoformat()} "
+                "(the capital letter)."
+            )
         given = {}
         for number, q in enumerate(questions, start=1):
             given[q.question.key] = typer.confirm(
-                f"{number}/{len(questions)} {q.question.text}", default=None
+                f"{number}/{len(questions)} {q.question.text}",
+                default=last.answers.get(q.question.key) if last is not None else None,
             )
     saved = record_screening(STATE.app(), given, on=day, today=today_or(None))
     if json_out:
