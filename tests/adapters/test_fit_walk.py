@@ -42,6 +42,14 @@ def _definition(local: int, global_num: int, fields: list[tuple[int, int, int]])
     return out + b"".join(bytes(f) for f in fields)
 
 
+def _fit_file(body: bytes | bytearray) -> bytes:
+    """``body`` (FIT messages) with a 14-byte header and both CRCs."""
+    header = struct.pack("<BBHI4s", 14, 0x20, 2132, len(body), b".FIT")
+    header += struct.pack("<H", compute_fit_crc(header))
+    data = header + bytes(body)
+    return data + struct.pack("<H", compute_fit_crc(data))
+
+
 def build_fit(ops: Sequence[str]) -> tuple[bytes, list[tuple[int, int, int]]]:
     """A CRC-valid activity FIT file writing ``ops`` in order; the records it holds."""
     body = bytearray(_definition(0, 0, [(0, 1, 0x00)]) + bytes([0x00, 4]))  # file_id
@@ -69,10 +77,7 @@ def build_fit(ops: Sequence[str]) -> tuple[bytes, list[tuple[int, int, int]]]:
             body += bytes([4]) + struct.pack("<IBBI", t, 0, 0, 0)
         else:
             body += _definition(2, 20, _REC)
-    header = struct.pack("<BBHI4s", 14, 0x20, 2132, len(body), b".FIT")
-    header += struct.pack("<H", compute_fit_crc(header))
-    data = header + bytes(body)
-    return data + struct.pack("<H", compute_fit_crc(data)), records
+    return _fit_file(body), records
 
 
 def assert_records(data: bytes, expected: list[tuple[int, int, int]]) -> None:
@@ -139,10 +144,7 @@ def build_fit_prefix(records: list[tuple[int, int, int]]) -> bytes:
     body += _definition(2, 20, _REC)
     for t, hr, distance in records:
         body += bytes([2]) + struct.pack("<IBI", t, hr, distance)
-    header = struct.pack("<BBHI4s", 14, 0x20, 2132, len(body), b".FIT")
-    header += struct.pack("<H", compute_fit_crc(header))
-    data = header + bytes(body)
-    return data + struct.pack("<H", compute_fit_crc(data))
+    return _fit_file(body)
 
 
 def _load(path: object) -> bytes:
