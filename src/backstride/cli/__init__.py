@@ -12,7 +12,9 @@ import typer
 from backstride import __version__
 from backstride.cli import activity as activity_cmds
 from backstride.cli import body as body_cmds
+from backstride.cli import data as data_cmds
 from backstride.cli import diary as diary_cmds
+from backstride.cli import measure as measure_cmds
 from backstride.cli import plan as plan_cmds
 from backstride.cli import routes as route_cmds
 from backstride.cli import routine as routine_cmds
@@ -22,6 +24,7 @@ from backstride.cli.demo import demo_command
 from backstride.cli.guidance import today_command
 from backstride.cli.importing import import_command
 from backstride.cli.log import log_command
+from backstride.cli.report import report_command
 from backstride.cli.serve import serve_command
 from backstride.cli.settings import config_app
 from backstride.cli.training import load_command
@@ -92,6 +95,15 @@ app.command("today", help="What should I do today? The decision, with reasons an
     today_command
 )
 app.add_typer(route_cmds.app, name="route", help="Saved routes and how taxing they are.")
+app.add_typer(measure_cmds.app, name="measure", help="Outcome measures: PEG, PSFS, walking test.")
+app.command("report", help="A report to take to your physiotherapist or physician.")(report_command)
+app.command("export", help="Export all your data and original files to one zip.")(
+    data_cmds.export_command
+)
+app.command("backup", help="Back up the database safely, even while serve runs.")(
+    data_cmds.backup_command
+)
+app.command("delete", help="Delete all your data (delete --everything).")(data_cmds.delete_command)
 
 
 def main() -> None:

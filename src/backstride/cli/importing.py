@@ -54,8 +54,13 @@ def import_command(
 ) -> None:
     """Import activities. Each file imports fully or not at all; bad files never stop the rest.
 
-    Exit status is 0 only when no file failed.
+    Exit status is 0 only when no file failed. A zip written by `backstride export` is
+    restored whole instead, into an empty database.
     """
+    from backstride.cli.data import restore_if_export
+
+    if restore_if_export(paths, json_out=json_out):
+        return
     app = STATE.app()
     show_bar = not quiet and not json_out and err_console.is_terminal
     if show_bar:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from backstride.adapters.db.data_repos import OriginalFileRepo
 from backstride.adapters.db.repos import ActivityRepo, row_to_activity
 from backstride.adapters.db.tables import ActivityRow
 from backstride.domain.activity import Activity, Sport, Surface
@@ -178,8 +179,12 @@ def edit_activity(app: App, activity_id: int, edit: ActivityEdit) -> ActivityRow
 
 
 def delete_activity(app: App, activity_id: int) -> None:
+    """Delete an activity, and its original file when no other activity came from it."""
     with app.store.session() as session:
-        ActivityRepo(session).delete(app.athlete_id, activity_id)
+        repo = ActivityRepo(session)
+        content_hash = repo.get_row(app.athlete_id, activity_id).content_hash
+        repo.delete(app.athlete_id, activity_id)
+        OriginalFileRepo(session).delete_unused(app.athlete_id, [content_hash])
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from backstride.adapters.db.blobs import EncodedStreams
+from backstride.adapters.db.data_repos import OriginalFileRepo, compress_original
 from backstride.adapters.db.repos import ActivityRepo, ImportRecordRepo, activity_values
 from backstride.adapters.files.detect import parse_activity_bytes
 from backstride.adapters.files.sources import (
@@ -114,6 +115,7 @@ class _Parsed:
     prepared: tuple[_Prepared, ...] = ()
     status: Status | None = None  # set when the worker already decided (duplicate/failed/...)
     reason: str | None = None
+    original: bytes | None = None  # the file's bytes as imported, compressed (kept for export)
 
 
 @dataclass
@@ -188,7 +190,9 @@ def _parse_data(data: bytes, *, display_path: str, name: str, meta: ActivityMeta
         return outcome("failed", f"unexpected problem reading the file ({type(exc).__name__})")
     if not prepared:
         return outcome("skipped", "skipped: the file holds no activity")
-    return _Parsed(display_path, digest, len(data), prepared=prepared)
+    return _Parsed(
+        display_path, digest, len(data), prepared=prepared, original=compress_original(data)
+    )
 
 
 def _parse_source(source: SourceFile) -> _Parsed:
@@ -284,6 +288,17 @@ class _Writer:
         self.pending = 0
         self.last_commit = time.monotonic()
 
+    def _keep_original(self, parsed: _Parsed) -> None:
+        """Store the file as imported, in the same savepoint as its activities."""
+        if parsed.original is not None and parsed.content_hash:
+            OriginalFileRepo(self.session).add(
+                self.athlete_id,
+                content_hash=parsed.content_hash,
+                file_name=parsed.display_path,
+                size_bytes=parsed.size_bytes,
+                packed=parsed.original,
+            )
+
     def _write(self, parsed: _Parsed) -> FileResult:
         if parsed.status is not None:
             self._record(parsed, parsed.status, parsed.reason, [])
@@ -322,6 +337,7 @@ class _Writer:
         self._record(parsed, status, reason, new_ids or dup_of)
         if new_ids and parsed.content_hash:
             self.stored_hashes.add(parsed.content_hash)
+            self._keep_original(parsed)
         ids = tuple(new_ids) if status == "imported" else tuple(dup_of)
         return FileResult(parsed.display_path, status, reason, ids, tuple(warnings))
 

@@ -1,0 +1,70 @@
+"""Rows for the runner's own records about her care: the original activity files as imported,
+outcome measures, and the questions she wants to ask a professional (migration 0008)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from backstride.adapters.db.tables import Base, UTCDateTime, utcnow
+
+
+class OriginalFileRow(Base):
+    """One imported file's bytes as imported (zstandard-compressed), keyed by their SHA-256.
+
+    Activities point at it through ``activities.content_hash``; it is deleted with the last
+    activity that came from it (docs/data.md, "Original files")."""
+
+    __tablename__ = "original_files"
+    __table_args__ = (
+        UniqueConstraint("athlete_id", "content_hash", name="uq_original_files_athlete_hash"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    file_name: Mapped[str] = mapped_column(String(1000))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class MeasureRow(Base):
+    """One outcome-measure score (docs/measures.md)."""
+
+    __tablename__ = "outcome_measures"
+    __table_args__ = (Index("ix_outcome_measures_athlete_day", "athlete_id", "day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
+    instrument: Mapped[str] = mapped_column(String(32))
+    score: Mapped[float] = mapped_column(Float)
+    items: Mapped[str] = mapped_column(Text, default="[]")
+    name: Mapped[str | None] = mapped_column(String(200))  # a clinician-recorded score's name
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ReportNoteRow(Base):
+    """The questions the runner wants to ask her physiotherapist or physician."""
+
+    __tablename__ = "report_notes"
+
+    athlete_id: Mapped[int] = mapped_column(
+        ForeignKey("athletes.id", ondelete="CASCADE"), primary_key=True
+    )
+    questions: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
