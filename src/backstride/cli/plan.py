@@ -350,19 +350,37 @@ def plan_stop(
 @app.command("export")
 def plan_export(
     ics: Annotated[
-        Path, typer.Option("--ics", help="Write the sessions to this iCalendar (.ics) file.")
-    ],
+        Path | None,
+        typer.Option("--ics", help="Write the sessions to this iCalendar (.ics) file."),
+    ] = None,
+    fit: Annotated[
+        Path | None,
+        typer.Option(
+            "--fit", help="Write each run/walk session as a FIT workout into this folder."
+        ),
+    ] = None,
     on: OnOpt = None,
 ) -> None:
-    """Export the plan's sessions to a calendar file (all-day events with the steps)."""
-    if ics.exists() and ics.is_dir():
-        raise InvalidInputError(f"'{ics}' is a folder; give a file name such as plan.ics.")
-    data = export_calendar(
-        STATE.app(), on=today_or(on), today=today_or(None), stamp=datetime.now(UTC)
-    )
-    try:
-        ics.write_bytes(data)
-    except OSError as exc:
-        raise InvalidInputError(f"Could not write '{ics}': {exc.strerror}.") from exc
-    count = data.count(b"BEGIN:VEVENT")
-    say(f"Wrote {count} sessions to {ics}.")
+    """Export the plan's sessions: to a calendar file (all-day events with the steps) and/or
+    as FIT workouts a watch plays step by step (copy them to the watch's NewFiles folder)."""
+    if ics is None and fit is None:
+        raise typer.BadParameter("give --ics FILE and/or --fit DIR", param_hint="--ics/--fit")
+    if ics is not None:
+        if ics.exists() and ics.is_dir():
+            raise InvalidInputError(f"'{ics}' is a folder; give a file name such as plan.ics.")
+        data = export_calendar(
+            STATE.app(), on=today_or(on), today=today_or(None), stamp=datetime.now(UTC)
+        )
+        try:
+            ics.write_bytes(data)
+        except OSError as exc:
+            raise InvalidInputError(f"Could not write '{ics}': {exc.strerror}.") from exc
+        count = data.count(b"BEGIN:VEVENT")
+        say(f"Wrote {count} sessions to {ics}.")
+    if fit is not None:
+        from backstride.services.workouts import export_workouts
+
+        files = export_workouts(
+            STATE.app(), fit, on=today_or(on), today=today_or(None), created_at=datetime.now(UTC)
+        )
+        say(f"Wrote {len(files)} run/walk workouts to {fit}.")

@@ -19,6 +19,8 @@ The story, by week (week 1 starts 111 days before ``end``; week 16 ends on ``end
   2); fewer, shorter run/walks; cycling and swimming instead.
 * week 12: new trail shoes and the forest trail with a 2 km descent at about -10 % → 6/10
   next morning with tingling down the left leg on walking that eases when sitting.
+* outcome measures: the PEG in week 1 (2, 2, 3) and week 16 (1, 1, 1), and a self-paced
+  walking test in week 13 (first symptom after 12 minutes).
 * weeks 13-16: recovery and variety; the trail once more the gentle way round (steep part
   uphill); the last run two days before ``end``, a rest day, then a quiet day.
 
@@ -136,6 +138,17 @@ class DemoSelfTest:
 
 
 @dataclass(frozen=True, slots=True)
+class DemoMeasure:
+    """An outcome-measure score (docs/measures.md): ``peg`` with its three answers, or
+    ``walk`` with the minutes to the first symptom."""
+
+    on: date
+    instrument: str
+    answers: tuple[float, ...]
+    notes: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class DemoShoe:
     name: str
     model: str
@@ -209,6 +222,7 @@ class DemoStory:
     seed: int
     weeks: int
     notes: tuple[str, ...] = field(default=())
+    measures: tuple[DemoMeasure, ...] = field(default=())
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """The whole story as JSON (dates ISO 8601, mappings as objects)."""
@@ -1390,7 +1404,23 @@ def generate_demo(out_dir: Path, *, seed: int = 7, weeks: int = 16, end: date) -
         "began; lumbar spinal stenosis (L4-L5) diagnosed 2023.",
         utc_offset_s=UTC_OFFSET_S,
     )
+    story_start = start + timedelta(days=pre_weeks * 7)
+
+    def week_day(week: int, wd: int) -> date:
+        return story_start + timedelta(days=(week - 1) * 7 + wd)
+
+    measures = (
+        DemoMeasure(week_day(1, 0), "peg", (2.0, 2.0, 3.0), "Before the first run/walk."),
+        DemoMeasure(
+            week_day(13, 2),
+            "walk",
+            (12.0,),
+            "Tingling down the left leg after 12 minutes on the flat; eased when sitting.",
+        ),
+        DemoMeasure(week_day(16, 2), "peg", (1.0, 1.0, 1.0), "Four weeks after the flare."),
+    )
     return DemoStory(
+        measures=measures,
         profile=profile,
         clearance=clearance,
         shoes=shoes,

@@ -18,6 +18,7 @@ from backstride.services.context import App
 from backstride.services.demo import DemoStory, generate_demo
 from backstride.services.diary import PainInput, add_pain
 from backstride.services.importing import ImportReport, import_paths
+from backstride.services.measures import MeasureInput, add_measure
 from backstride.services.plan import start_demo_plan
 from backstride.services.shoes import add_shoe, set_default_shoe
 
@@ -121,6 +122,18 @@ def load_demo(app: App, folder: Path, *, seed: int, end_day: date) -> DemoLoaded
     for t in story.self_tests:
         value = ("pass" if t.passed else "fail") if t.passed is not None else f"{t.value:g}"
         add_selftest(app, name=t.name, value=value, on=t.on, today=today)
+    for m in story.measures:
+        add_measure(
+            app,
+            MeasureInput(
+                instrument=m.instrument,
+                day=m.on,
+                score=m.answers[0] if m.instrument == "walk" else None,
+                peg=(m.answers[0], m.answers[1], m.answers[2]) if m.instrument == "peg" else None,
+                notes=m.notes,
+            ),
+            today=today,
+        )
     # An active plan, started on the Monday of the demo's last week.
     start_demo_plan(app, start=today - timedelta(days=today.weekday()), today=today)
     return DemoLoaded(story, report)
