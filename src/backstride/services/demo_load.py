@@ -122,15 +122,16 @@ def load_demo(app: App, folder: Path, *, seed: int, end_day: date) -> DemoLoaded
     for t in story.self_tests:
         value = ("pass" if t.passed else "fail") if t.passed is not None else f"{t.value:g}"
         add_selftest(app, name=t.name, value=value, on=t.on, today=today)
-    for m in story.measures:
+    for measure in story.measures:
+        a = measure.answers
         add_measure(
             app,
             MeasureInput(
-                instrument=m.instrument,
-                day=m.on,
-                score=m.answers[0] if m.instrument == "walk" else None,
-                peg=(m.answers[0], m.answers[1], m.answers[2]) if m.instrument == "peg" else None,
-                notes=m.notes,
+                instrument=measure.instrument,
+                day=measure.on,
+                score=a[0] if measure.instrument == "walk" else None,
+                peg=(a[0], a[1], a[2]) if measure.instrument == "peg" else None,
+                notes=measure.notes,
             ),
             today=today,
         )

@@ -21,7 +21,17 @@ from backstride.errors import BackstrideError
 from backstride.services.context import App
 from backstride.web.cache import ResultCache
 from backstride.web.deps import WebState
-from backstride.web.routes import activities, api, body_api, dashboard, importing, load, plan, today
+from backstride.web.routes import (
+    activities,
+    api,
+    body_api,
+    care,
+    dashboard,
+    importing,
+    load,
+    plan,
+    today,
+)
 from backstride.web.routes import body as body_pages
 from backstride.web.security import (
     BodyLimitMiddleware,
@@ -49,6 +59,7 @@ ROUTERS = (
     body_pages.router,
     api.router,
     body_api.router,
+    care.router,
 )
 UPLOAD_PATHS = ("/import", "/api/imports")
 

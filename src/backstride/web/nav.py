@@ -28,5 +28,8 @@ NAV: list[NavItem] = [
     NavItem("selftests", "Self-tests", "/self-tests"),
     NavItem("shoes", "Shoes", "/shoes"),
     NavItem("profile", "Profile", "/profile"),
+    NavItem("measures", "Measures", "/measures"),
+    NavItem("report", "Report", "/report"),
     NavItem("import", "Import", "/import"),
+    NavItem("data", "Data", "/data"),
 ]

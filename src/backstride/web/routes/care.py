@@ -1,0 +1,326 @@
+"""The Report, Measures and Data pages (issue #16).
+
+Report: the report for a professional for a chosen period, the questions she wants to ask
+(a form), and downloads as PDF and HTML. Measures: record the free outcome measures, see their
+change against the minimal important change, and which are due for a retest. Data: export
+everything (a zip download), a backup copy of the database (a download), and delete
+everything after typing the confirmation. Every form carries the anti-forgery token and works
+without JavaScript (post, then a 303 redirect or a download).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from starlette.background import BackgroundTask
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.responses import FileResponse, Response
+
+from backstride.adapters.files.report_doc import (
+    render_report_fragment,
+    render_report_html,
+    render_report_pdf,
+    report_css,
+)
+from backstride.domain.measures import INSTRUMENTS, Instrument
+from backstride.errors import BackstrideError, InvalidInputError
+from backstride.services.data import (
+    CONFIRM_WORD,
+    backup_database,
+    delete_everything,
+    export_archive,
+)
+from backstride.services.measures import (
+    MeasureInput,
+    add_measure,
+    delete_measure,
+    list_measures,
+    parse_activity,
+)
+from backstride.services.report import build_report, default_period, set_questions
+from backstride.web.deps import WebDep, WebState
+from backstride.web.security import CSRF_FIELD, check_csrf
+from backstride.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+
+async def _form(request: Request, web: WebState) -> FormData:
+    raw = await request.form()
+    token = raw.get(CSRF_FIELD)
+    check_csrf(request, web.csrf, token if isinstance(token, str) and token else None)
+    return raw
+
+
+def _text(raw: FormData, key: str) -> str:
+    value = raw.get(key)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _day_or_none(text: str | None, what: str) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInputError(
+            f"'{text}' is not a date for {what}.", hint="Write dates as YYYY-MM-DD."
+        ) from None
+
+
+def _number(text: str, what: str) -> float | None:
+    if not text:
+        return None
+    try:
+        return float(text.replace(",", "."))
+    except ValueError:
+        raise InvalidInputError(f"'{text}' is not a number for {what}.") from None
+
+
+# --- Report -------------------------------------------------------------------------------------
+
+
+def _report_data(web: WebState, since: str | None, until: str | None) -> dict[str, Any]:
+    period = default_period(
+        today_on=date.today(),
+        since=_day_or_none(since, "the first day"),
+        until=_day_or_none(until, "the last day"),
+    )
+    return build_report(web.app, period=period).to_json()
+
+
+@router.get("/report", response_class=HTMLResponse)
+async def report_page(
+    request: Request,
+    web: WebDep,
+    since: str | None = None,
+    until: str | None = None,
+    saved: str | None = None,
+) -> Response:
+    error: BackstrideError | None = None
+    try:
+        data = await run_in_threadpool(_report_data, web, since, until)
+    except InvalidInputError as exc:
+        error = exc
+        data = await run_in_threadpool(_report_data, web, None, None)
+    context = {
+        "report": render_report_fragment(data),
+        "period": data["period"],
+        "questions": data["questions"],
+        "saved": saved,
+        "error": error,
+    }
+    return render(
+        request,
+        "pages/report.html",
+        context,
+        active="report",
+        status_code=error.http_status if error else 200,
+    )
+
+
+@router.get("/report/report.css")
+async def report_stylesheet() -> Response:
+    return Response(report_css(), media_type="text/css")
+
+
+@router.get("/report.pdf")
+async def report_pdf(web: WebDep, since: str | None = None, until: str | None = None) -> Response:
+    data = await run_in_threadpool(_report_data, web, since, until)
+    pdf = await run_in_threadpool(render_report_pdf, data)
+    name = f"backstride-report-{data['period']['from']}-to-{data['period']['to']}.pdf"
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.get("/report.html")
+async def report_html(web: WebDep, since: str | None = None, until: str | None = None) -> Response:
+    data = await run_in_threadpool(_report_data, web, since, until)
+    name = f"backstride-report-{data['period']['from']}-to-{data['period']['to']}.html"
+    return Response(
+        render_report_html(data),
+        media_type="text/html; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.post("/report/questions", response_class=HTMLResponse)
+async def report_questions(request: Request, web: WebDep) -> Response:
+    raw = await _form(request, web)
+    text = raw.get("questions")
+    await run_in_threadpool(set_questions, web.app, text if isinstance(text, str) else "")
+    web.cache.bump()
+    query = "&".join(f"{k}={_text(raw, k)}" for k in ("since", "until") if _text(raw, k))
+    return RedirectResponse(f"/report?saved=questions{'&' + query if query else ''}#questions", 303)
+
+
+# --- Measures -----------------------------------------------------------------------------------
+
+
+def _measures_context(web: WebState) -> dict[str, Any]:
+    view = list_measures(web.app, today=date.today()).to_json()
+    return {
+        "m": view,
+        "instruments": [
+            {
+                "key": i.value,
+                "title": INSTRUMENTS[i].title,
+                "questions": INSTRUMENTS[i].questions,
+                "mic": INSTRUMENTS[i].mic_text,
+                "source": INSTRUMENTS[i].source,
+            }
+            for i in Instrument
+        ],
+        "today": date.today().isoformat(),
+    }
+
+
+@router.get("/measures", response_class=HTMLResponse)
+async def measures_page(request: Request, web: WebDep, saved: str | None = None) -> Response:
+    context = await run_in_threadpool(_measures_context, web)
+    return render(
+        request,
+        "pages/measures.html",
+        {**context, "saved": saved, "error": None, "values": {}},
+        active="measures",
+    )
+
+
+@router.post("/measures", response_class=HTMLResponse)
+async def measures_add(request: Request, web: WebDep) -> Response:
+    raw = await _form(request, web)
+    values = {k: v for k, v in raw.items() if isinstance(v, str) and k != CSRF_FIELD}
+
+    def action() -> object:
+        instrument = _text(raw, "instrument")
+        peg = None
+        if instrument == Instrument.PEG.value:
+            parts = [
+                _number(_text(raw, k), f"the {k} answer") for k in ("pain", "enjoyment", "general")
+            ]
+            if any(p is None for p in parts):
+                raise InvalidInputError("The PEG needs all three answers, each 0-10.")
+            peg = (float(parts[0] or 0), float(parts[1] or 0), float(parts[2] or 0))
+        activities = tuple(
+            parse_activity(f"{_text(raw, f'activity{i}')}={_text(raw, f'rating{i}')}")
+            for i in range(1, 6)
+            if _text(raw, f"activity{i}")
+        )
+        today = date.today()
+        return add_measure(
+            web.app,
+            MeasureInput(
+                instrument=instrument,
+                day=_day_or_none(_text(raw, "on"), "the score") or today,
+                score=_number(_text(raw, "score"), "the score"),
+                peg=peg,
+                activities=activities,
+                name=_text(raw, "name") or None,
+                notes=_text(raw, "notes") or None,
+            ),
+            today=today,
+        )
+
+    try:
+        await run_in_threadpool(action)
+    except BackstrideError as exc:
+        if exc.http_status >= 500:
+            raise
+        context = await run_in_threadpool(_measures_context, web)
+        return render(
+            request,
+            "pages/measures.html",
+            {**context, "saved": None, "error": exc, "values": values},
+            active="measures",
+            status_code=exc.http_status,
+        )
+    web.cache.bump()
+    return RedirectResponse("/measures?saved=1#scores", status_code=303)
+
+
+@router.post("/measures/{measure_id}/delete", response_class=HTMLResponse)
+async def measures_delete(request: Request, web: WebDep, measure_id: int) -> Response:
+    await _form(request, web)
+    await run_in_threadpool(delete_measure, web.app, measure_id)
+    web.cache.bump()
+    return RedirectResponse("/measures?saved=deleted#scores", status_code=303)
+
+
+# --- Data ---------------------------------------------------------------------------------------
+
+
+def _data_page(
+    request: Request, *, error: BackstrideError | None = None, deleted: str | None = None
+) -> Response:
+    return render(
+        request,
+        "pages/data.html",
+        {"error": error, "deleted": deleted, "confirm_word": CONFIRM_WORD},
+        active="data",
+        status_code=error.http_status if error else 200,
+    )
+
+
+@router.get("/data", response_class=HTMLResponse)
+async def data_page(request: Request, deleted: str | None = None) -> Response:
+    return _data_page(request, deleted=deleted)
+
+
+def _temp_file(suffix: str) -> Path:
+    """A fresh name in the system's temporary folder (the download deletes it when sent)."""
+    with tempfile.NamedTemporaryFile(prefix="backstride-", suffix=suffix, delete=False) as f:
+        path = Path(f.name)
+    path.unlink()
+    return path
+
+
+def _download(path: Path, name: str, media_type: str) -> FileResponse:
+    return FileResponse(
+        path,
+        media_type=media_type,
+        filename=name,
+        background=BackgroundTask(path.unlink, missing_ok=True),
+    )
+
+
+@router.post("/data/export")
+async def data_export(request: Request, web: WebDep) -> Response:
+    await _form(request, web)
+    path = _temp_file(".zip")
+    now = datetime.now(UTC)
+    await run_in_threadpool(export_archive, web.app, path, now=now)
+    return _download(path, f"backstride-export-{now.date().isoformat()}.zip", "application/zip")
+
+
+@router.post("/data/backup")
+async def data_backup(request: Request, web: WebDep) -> Response:
+    await _form(request, web)
+    path = _temp_file(".sqlite3")
+    try:
+        await run_in_threadpool(backup_database, web.app, path)
+    except InvalidInputError as exc:
+        return _data_page(request, error=exc)
+    name = f"backstride-backup-{date.today().isoformat()}.sqlite3"
+    return _download(path, name, "application/vnd.sqlite3")
+
+
+@router.post("/data/delete", response_class=HTMLResponse)
+async def data_delete(request: Request, web: WebDep) -> Response:
+    raw = await _form(request, web)
+    try:
+        summary = await run_in_threadpool(
+            lambda: delete_everything(web.app, confirmation=_text(raw, "confirmation"))
+        )
+    except InvalidInputError as exc:
+        return _data_page(request, error=exc)
+    web.cache.bump()
+    return RedirectResponse(f"/data?deleted={summary.rows}", status_code=303)
