@@ -11,6 +11,7 @@ import typer
 
 from backstride.cli.body import say
 from backstride.cli.common import STATE, print_json
+from backstride.cli.usage import OptionUsageError
 from backstride.errors import InvalidInputError
 from backstride.services.data import (
     CONFIRM_WORD,
@@ -96,7 +97,9 @@ def delete_command(
     first if you may want the data again.
     """
     if not everything:
-        raise typer.BadParameter("say what to delete: --everything", param_hint="--everything")
+        raise OptionUsageError(
+            "Say what to delete.", hint="backstride delete --everything deletes all your data."
+        )
     if yes:
         confirmation = CONFIRM_WORD
     else:

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from backstride.cli.body import say
 from backstride.cli.common import STATE, console, parse_day, print_json, today_or
+from backstride.cli.usage import OptionUsageError
 from backstride.errors import InvalidInputError
 from backstride.services.plan import (
     MarkSaved,
@@ -364,7 +365,7 @@ def plan_export(
     """Export the plan's sessions: to a calendar file (all-day events with the steps) and/or
     as FIT workouts a watch plays step by step (copy them to the watch's NewFiles folder)."""
     if ics is None and fit is None:
-        raise typer.BadParameter("give --ics FILE and/or --fit DIR", param_hint="--ics/--fit")
+        raise OptionUsageError("Say where to export: --ics FILE and/or --fit DIR.")
     if ics is not None:
         if ics.exists() and ics.is_dir():
             raise InvalidInputError(f"'{ics}' is a folder; give a file name such as plan.ics.")

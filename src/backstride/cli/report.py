@@ -9,6 +9,7 @@ import typer
 
 from backstride.cli.body import say
 from backstride.cli.common import STATE, parse_day, print_json, today_or
+from backstride.cli.usage import OptionUsageError
 from backstride.errors import InvalidInputError
 
 
@@ -49,7 +50,7 @@ def report_command(
     from backstride.services.report import build_report, default_period, set_questions
 
     if pdf is not None and html is not None:
-        raise typer.BadParameter("give either --pdf or --html, not both", param_hint="--pdf")
+        raise OptionUsageError("Give either --pdf or --html, not both.")
     app = STATE.app()
     period = default_period(
         today_on=today_or(None),

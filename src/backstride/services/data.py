@@ -13,6 +13,7 @@ bytes in the archive) instead of the compressed blob.
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import shutil
@@ -136,7 +137,7 @@ def export_archive(app: App, target: Path | IO[bytes], *, now: datetime) -> Expo
                 header = {"table": table.name, "columns": [list(c) for c in shape.columns]}
                 rows = iter_rows(conn, table)
                 if table.name == ORIGINALS_TABLE:
-                    rows = _originals_out(zf, rows)
+                    rows = iter(_originals_out(zf, rows, now=now))
                 counts[table.name] = _write_table(zf, table.name, header, rows)
             originals = counts.get(ORIGINALS_TABLE, 0)
             manifest = {
@@ -164,15 +165,21 @@ def export_archive(app: App, target: Path | IO[bytes], *, now: datetime) -> Expo
     return ExportSummary(target if isinstance(target, Path) else Path("-"), counts, originals, size)
 
 
-def _originals_out(zf: zipfile.ZipFile, rows: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    import base64
-
+def _originals_out(
+    zf: zipfile.ZipFile, rows: Iterator[dict[str, Any]], *, now: datetime
+) -> list[dict[str, Any]]:
+    """Write each original file into the archive; the rows point at them by path."""
+    out: list[dict[str, Any]] = []
+    stamp = (max(now.year, 1980), now.month, now.day, now.hour, now.minute, now.second)
     for row in rows:
         blob = base64.b64decode(row["data"])
         data = decompress_original(blob, size_bytes=int(row["size_bytes"]))
         path = _original_path(str(row["content_hash"]), str(row["file_name"]))
-        zf.writestr(path, data, compress_type=zipfile.ZIP_STORED if _packed(path) else None)
-        yield {**row, "data": path}
+        info = zipfile.ZipInfo(path, date_time=stamp)
+        info.compress_type = zipfile.ZIP_STORED if _packed(path) else zipfile.ZIP_DEFLATED
+        zf.writestr(info, data)
+        out.append({**row, "data": path})
+    return out
 
 
 def _packed(path: str) -> bool:

@@ -80,6 +80,8 @@ def decode_value(kind: str, value: Any) -> Any:
     if value is None:
         return None
     if kind == "binary":
+        if isinstance(value, bytes):  # already bytes (e.g. read from the archive)
+            return value
         return base64.b64decode(str(value), validate=True)
     if kind == "datetime":
         parsed = datetime.fromisoformat(str(value))
@@ -132,7 +134,8 @@ def insert_rows(
     transform: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
     batch: int = 500,
 ) -> int:
-    """Insert encoded ``rows`` into ``table`` (unknown columns are an error)."""
+    """Insert encoded ``rows`` into ``table`` (unknown columns are an error); ``transform``
+    sees each encoded row first and may put bytes into binary columns."""
     shape = dict(shape_of(table).columns)
     chunk: list[dict[str, Any]] = []
     done = 0
@@ -140,10 +143,8 @@ def insert_rows(
         unknown = set(raw) - set(shape)
         if unknown:
             raise ValueError(f"table {table.name} has no column {sorted(unknown)[0]!r}")
-        row = {k: decode_value(shape[k], v) for k, v in raw.items()}
-        if transform is not None:
-            row = transform(row)
-        chunk.append(row)
+        row = transform(dict(raw)) if transform is not None else raw
+        chunk.append({k: decode_value(shape[k], v) for k, v in row.items()})
         if len(chunk) >= batch:
             conn.execute(sa.insert(table), chunk)
             done += len(chunk)

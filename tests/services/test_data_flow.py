@@ -1,0 +1,236 @@
+"""The runner's data in her hands, on the demo athlete: the original files kept as imported,
+export -> import into an empty database gives the same answers, backup and delete everything."""
+
+from __future__ import annotations
+
+import io
+import json
+import sqlite3
+import sys
+import zipfile
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from backstride.config import get_settings
+from backstride.services.activities import delete_activity, list_activities
+from backstride.services.context import App
+from backstride.services.data import MANIFEST, backup_database, export_archive, import_archive
+from backstride.services.demo_load import DemoLoaded, load_demo
+from backstride.errors import ConflictError, InvalidInputError
+from tests.conftest import CliResult
+
+END = date(2026, 3, 15)
+FROM = "2025-11-24"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, DemoLoaded]]:
+    root = tmp_path_factory.mktemp("demo-data")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("BACKSTRIDE_CONFIG_FILE", str(root / "no-config.toml"))
+        app = App(get_settings(db=str(root / "demo.sqlite3"), data_dir=str(root / "data")))
+    loaded = load_demo(app, root / "files", seed=7, end_day=END)
+    app.close()
+    yield root / "demo.sqlite3", loaded
+
+
+def rows_per_table(db: Path) -> dict[str, int]:
+    con = sqlite3.connect(db)
+    try:
+        names = [
+            r[0]
+            for r in con.execute(
+                "select name from sqlite_master where type='table' and name not like 'sqlite_%'"
+            )
+        ]
+        return {n: con.execute(f'select count(*) from "{n}"').fetchone()[0] for n in names}
+    finally:
+        con.close()
+
+
+def answers(cli: Callable[..., CliResult], db: Path) -> dict[str, Any]:
+    """What a runner and her physiotherapist see: today, load and the report, as JSON."""
+    out: dict[str, Any] = {}
+    for key, args in {
+        "today": ("today", "--json", "--on", END.isoformat()),
+        "load": ("load", "--json", "--on", END.isoformat()),
+        "report": ("report", "--json", "--from", FROM, "--to", END.isoformat()),
+    }.items():
+        result = cli(*args, db=str(db))
+        assert result.exit_code == 0, result.stderr
+        out[key] = result.json()
+    return out
+
+
+def test_every_imported_file_is_kept_exactly_as_imported(
+    demo: tuple[Path, DemoLoaded], tmp_path: Path
+) -> None:
+    db, loaded = demo
+    counts = rows_per_table(db)
+    assert counts["original_files"] == loaded.report.count("imported") == len(loaded.story.files)
+    target = tmp_path / "export.zip"
+    app = App(get_settings(db=str(db)))
+    try:
+        summary = export_archive(app, target, now=__import__("datetime").datetime(2026, 3, 15))
+    finally:
+        app.close()
+    assert summary.originals == len(loaded.story.files)
+    folder = db.parent / "files"
+    with zipfile.ZipFile(target) as zf:
+        manifest = json.loads(zf.read(MANIFEST))
+        assert manifest["format"] == "backstride-export" and manifest["schema_revision"]
+        assert manifest["tables"]["activities"] == counts["activities"]
+        originals = {Path(n).name: zf.read(n) for n in zf.namelist() if n.startswith("originals/")}
+        # Every table is there as JSON with its columns.
+        table = json.loads(zf.read("tables/pain_entries.json"))
+        assert len(table["rows"]) == counts["pain_entries"]
+        assert ["score", "int"] in table["columns"]
+    for f in loaded.story.files:
+        name = Path(f.file).name
+        assert originals[name] == (folder / f.file).read_bytes(), name
+
+
+def test_export_then_import_into_an_empty_database_gives_the_same_answers(
+    demo: tuple[Path, DemoLoaded], tmp_path: Path, cli: Callable[..., CliResult]
+) -> None:
+    db, _ = demo
+    archive = tmp_path / "mine.zip"
+    out = cli("export", str(archive), "--json", db=str(db))
+    assert out.exit_code == 0, out.stderr
+    assert out.json()["originals"] == 63
+    fresh = tmp_path / "fresh.sqlite3"
+    restored = cli("import", str(archive), "--json", db=str(fresh))
+    assert restored.exit_code == 0, restored.stderr
+    assert restored.json()["rows"] == out.json()["rows"]
+    assert rows_per_table(fresh) == rows_per_table(db)
+    before, after = answers(cli, db), answers(cli, fresh)
+    assert after["today"] == before["today"]
+    assert after["load"] == before["load"]
+    assert after["report"] == before["report"]
+    assert before["report"]["measures"]["changes"][0]["verdict"] == "better"
+    # The restored database exports the very same tables and files.
+    again = tmp_path / "again.zip"
+    assert cli("export", str(again), db=str(fresh)).exit_code == 0
+    with zipfile.ZipFile(archive) as a, zipfile.ZipFile(again) as b:
+        assert sorted(a.namelist()) == sorted(b.namelist())
+        for name in a.namelist():
+            if name != MANIFEST:
+                assert a.read(name) == b.read(name), name
+
+
+def test_an_archive_is_only_imported_into_an_empty_database(
+    demo: tuple[Path, DemoLoaded], tmp_path: Path
+) -> None:
+    db, _ = demo
+    archive = tmp_path / "a.zip"
+    app = App(get_settings(db=str(db)))
+    try:
+        export_archive(app, archive, now=__import__("datetime").datetime(2026, 3, 15))
+        before = rows_per_table(db)
+        with pytest.raises(ConflictError, match="already holds data"):
+            import_archive(app, archive)
+        assert rows_per_table(db) == before
+    finally:
+        app.close()
+
+
+def test_a_damaged_archive_stores_nothing(demo: tuple[Path, DemoLoaded], tmp_path: Path) -> None:
+    db, _ = demo
+    good = tmp_path / "good.zip"
+    app = App(get_settings(db=str(db)))
+    try:
+        export_archive(app, good, now=__import__("datetime").datetime(2026, 3, 15))
+    finally:
+        app.close()
+    bad = tmp_path / "bad.zip"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bad, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "tables/pain_entries.json":
+                table = json.loads(data)
+                table["rows"][-1]["score"] = "seven"
+                data = json.dumps(table).encode()
+            dst.writestr(item, data)
+    target = App(get_settings(db=str(tmp_path / "empty.sqlite3")))
+    try:
+        with pytest.raises(InvalidInputError, match="not a backstride export"):
+            import_archive(target, bad)
+        assert sum(rows_per_table(tmp_path / "empty.sqlite3").values()) <= 1  # alembic_version
+        not_zip = tmp_path / "x.zip"
+        not_zip.write_bytes(b"not a zip")
+        with pytest.raises(InvalidInputError, match="not a readable zip"):
+            import_archive(target, not_zip)
+    finally:
+        target.close()
+
+
+def test_deleting_an_activity_deletes_its_original_file(
+    demo: tuple[Path, DemoLoaded], tmp_path: Path
+) -> None:
+    source = App(get_settings(db=str(demo[0])))
+    db = tmp_path / "copy.sqlite3"
+    try:
+        backup_database(source, db)
+    finally:
+        source.close()
+    app = App(get_settings(db=str(db)))
+    try:
+        before = rows_per_table(db)["original_files"]
+        from_files = [r for r in list_activities(app, since=date(2025, 1, 1)) if r.content_hash]
+        manual = [r for r in list_activities(app, since=date(2025, 1, 1)) if not r.content_hash]
+        delete_activity(app, manual[0].id)  # logged by hand: no original
+        assert rows_per_table(db)["original_files"] == before
+        delete_activity(app, from_files[0].id)
+        assert rows_per_table(db)["original_files"] == before - 1
+    finally:
+        app.close()
+
+
+def test_delete_everything_leaves_no_row_and_no_file(
+    demo: tuple[Path, DemoLoaded], tmp_path: Path, cli: Callable[..., CliResult]
+) -> None:
+    db, _ = demo
+    copy = tmp_path / "copy.sqlite3"
+    backed = cli("backup", str(copy), db=str(db))
+    assert backed.exit_code == 0, backed.stderr
+    assert rows_per_table(copy) == rows_per_table(db)
+    uploads = Path(get_settings().data_dir) / "uploads" / "tmp1"
+    uploads.mkdir(parents=True)
+    (uploads / "half.fit").write_bytes(b"x")
+    stored = sum(v for k, v in rows_per_table(copy).items() if k != "alembic_version")
+    gone = cli("delete", "--everything", "--yes-i-am-sure", "--json", db=str(copy))
+    assert gone.exit_code == 0, gone.stderr
+    assert gone.json() == {"rows_deleted": stored, "files_deleted": 1}
+    counts = rows_per_table(copy)
+    assert {k: v for k, v in counts.items() if k != "alembic_version" and v} == {}
+    assert not uploads.parent.exists()
+    assert [p.name for p in tmp_path.rglob("*") if p.is_file()] == ["copy.sqlite3"]
+    con = sqlite3.connect(copy)
+    try:
+        assert con.execute("PRAGMA freelist_count").fetchone()[0] == 0  # vacuumed
+    finally:
+        con.close()
+
+
+def test_delete_needs_the_typed_confirmation(
+    demo: tuple[Path, DemoLoaded],
+    tmp_path: Path,
+    cli: Callable[..., CliResult],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    db, _ = demo
+    copy = tmp_path / "copy.sqlite3"
+    assert cli("backup", str(copy), db=str(db)).exit_code == 0
+    monkeypatch.setattr(sys, "stdin", io.StringIO("delete it\n"))
+    refused = cli("delete", "--everything", db=str(copy))
+    assert refused.exit_code != 0
+    assert "Nothing was deleted" in refused.stdout + refused.stderr
+    assert rows_per_table(copy) == rows_per_table(db)
+    assert cli("delete", db=str(copy)).exit_code == 2  # --everything is required
+    monkeypatch.setattr(sys, "stdin", io.StringIO("Delete Everything\n"))
+    assert cli("delete", "--everything", db=str(copy)).exit_code == 0
+    assert rows_per_table(copy)["activities"] == 0
