@@ -16,11 +16,11 @@ from typing import Any
 import pytest
 
 from backstride.config import get_settings
+from backstride.errors import ConflictError, InvalidInputError
 from backstride.services.activities import delete_activity, list_activities
 from backstride.services.context import App
 from backstride.services.data import MANIFEST, backup_database, export_archive, import_archive
 from backstride.services.demo_load import DemoLoaded, load_demo
-from backstride.errors import ConflictError, InvalidInputError
 from tests.conftest import CliResult
 
 END = date(2026, 3, 15)
