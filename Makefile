@@ -9,7 +9,7 @@ SERVE ?= 1
 DEMO_DIR := .demo
 PYTEST_WORKERS ?= 2
 
-.PHONY: setup demo test lint typecheck format browser bench clean help
+.PHONY: setup demo test lint typecheck format browser pdftools bench clean help
 
 help:
 	@echo "make demo    set up, import the demo athlete, show it (SERVE=0 to stop before serving)"
@@ -33,6 +33,14 @@ browser:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
 
+# Debian's poppler-utils (pdftotext, pdftoppm) read the report's PDF back in the tests.
+pdftools:
+	@if ! command -v pdftotext >/dev/null || ! command -v pdftoppm >/dev/null; then \
+	  echo "Installing Debian's poppler-utils for the report tests..."; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq poppler-utils >/dev/null; \
+	fi
+
 lint: setup
 	$(BIN)/ruff check src tests bench tools
 	$(BIN)/ruff format --check src tests bench tools
@@ -46,7 +54,7 @@ format: setup
 	$(BIN)/ruff format src tests bench tools
 	$(BIN)/ruff check --fix src tests bench tools
 
-test: setup browser lint
+test: setup browser pdftools lint
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --cov=backstride --cov-report= -q
 	$(BIN)/coverage report --include='src/backstride/domain/*,src/backstride/adapters/*' --fail-under=90 --skip-covered
 

@@ -325,7 +325,7 @@ def _selftests(app: App, period: Period) -> dict[str, Any]:
                 "change": trend,
                 "unit": spec.unit,
                 "assessment": a.text,
-                "assessment_short": first_sentence(a.text),
+                "assessment_short": first_sentence(a.text).split(";")[0].rstrip(".") + ".",
                 "norms": [
                     {"label": r.label, "value": r.value, "source": reader_source(r.source)}
                     for r in a.references

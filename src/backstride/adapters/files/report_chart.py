@@ -14,7 +14,7 @@ from html import escape
 from typing import Any
 
 WIDTH = 720.0
-HEIGHT = 270.0
+HEIGHT = 245.0
 LEFT, RIGHT, TOP, BOTTOM = 42.0, 42.0, 14.0, 76.0
 FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
 

@@ -1,0 +1,209 @@
+"""The report for a professional on the demo athlete: its data, a valid PDF read back with a real
+PDF text tool (poppler's pdftotext), pictures of its pages, and the HTML."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from backstride.adapters.files.report_doc import render_report_html, render_report_pdf
+from backstride.config import get_settings
+from backstride.domain.pain import RED_FLAGS, RedFlag
+from backstride.errors import InvalidInputError
+from backstride.services.context import App
+from backstride.services.demo_load import DemoLoaded, load_demo
+from backstride.services.diary import PainInput, add_pain, record_seen
+from backstride.services.report import Period, build_report, default_period, set_questions
+from tests.conftest import CliResult
+
+END = date(2026, 3, 15)
+START = date(2025, 11, 24)
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+QUESTIONS = "Is it safe to run downhill again?\nShould I see a physiotherapist about the tingling?"
+
+
+def poppler(tool: str) -> str:
+    path = shutil.which(tool)
+    if path is None:
+        msg = f"{tool} not installed (make test installs Debian's poppler-utils)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(msg)
+        pytest.skip(msg)
+    return path
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[App, DemoLoaded]]:
+    """The demo athlete, plus a red flag in week 14 that was seen three days later, and
+    another in week 16 not yet seen."""
+    root = tmp_path_factory.mktemp("demo-report")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("BACKSTRIDE_CONFIG_FILE", str(root / "no-config.toml"))
+        app = App(get_settings(db=str(root / "demo.sqlite3"), data_dir=str(root / "data")))
+    loaded = load_demo(app, root / "files", seed=7, end_day=END)
+    add_pain(
+        app,
+        PainInput(
+            day=date(2026, 2, 26),
+            when="rest-day",
+            score=3,
+            red_flags=("night-pain",),
+            notes="Woke at night with back pain, twice.",
+        ),
+        today=END,
+    )
+    record_seen(app, flag="night-pain", on=date(2026, 3, 1), today=END, by="Dr. Marti")
+    add_pain(
+        app,
+        PainInput(day=date(2026, 3, 12), when="rest-day", score=2, red_flags=("fever",)),
+        today=END,
+    )
+    set_questions(app, QUESTIONS)
+    yield app, loaded
+    app.close()
+
+
+@pytest.fixture(scope="module")
+def data(demo: tuple[App, DemoLoaded]) -> dict[str, Any]:
+    return build_report(demo[0], period=Period(START, END)).to_json()
+
+
+def test_report_lists_who_red_flags_and_when_they_were_seen(data: dict[str, Any]) -> None:
+    who = data["who"]
+    assert who["age"] == 58 and who["conditions"] == ["lumbar spinal stenosis"]
+    assert who["clearances"][0]["by"] == "Dr. Helen Marti (general practitioner)"
+    assert who["screening"]["answered_on"] == "2025-11-24" and len(who["screening"]["yes"]) == 1
+    flags = {f["flag"]: f for f in data["red_flags"]}
+    assert flags["night-pain"]["reported_on"] == "2026-02-26"
+    assert (flags["night-pain"]["seen_on"], flags["night-pain"]["seen_by"]) == (
+        "2026-03-01",
+        "Dr. Marti",
+    )
+    assert flags["fever"]["seen_on"] is None
+    assert data["questions"] == QUESTIONS
+
+
+def test_report_weeks_mark_the_spike_and_the_long_descent(
+    data: dict[str, Any], demo: tuple[App, DemoLoaded]
+) -> None:
+    story = demo[1].story
+    weeks = data["pain_and_load"]["weeks"]
+    assert len(weeks) == 16 and weeks[0]["start"] == "2025-11-24"
+    spikes = {d for w in weeks for d in w["spike_days"]}
+    descents = {d for w in weeks for d in w["descent_days"]}
+    assert story.spike_run_date.isoformat() in spikes
+    assert story.downhill_run_date.isoformat() in descents
+    # The week after the downhill run holds the 6/10 next morning.
+    worst_morning = max(w["pain_high"][3] or 0 for w in weeks)
+    assert worst_morning == 6
+    total = sum(w["run_km"] for w in weeks)
+    assert total == pytest.approx(data["pain_and_load"]["totals"]["run_km"], abs=0.2)
+
+
+def test_report_findings_come_from_the_day_decision_service(data: dict[str, Any]) -> None:
+    g = data["guidance"]
+    assert g["checked_on"][-1] == "2026-03-15" and len(g["checked_on"]) == 16
+    ids = [f["id"] for f in g["findings"]]
+    assert len(ids) == len(set(ids))
+    for f in g["findings"]:
+        assert f["source"] and "EVIDENCE.md" not in f["source"] and "DESIGN.md" not in f["source"]
+        assert f["first_on"] <= f["last_on"]
+
+
+def test_report_outcome_measures_show_change_against_the_minimal_important_change(
+    data: dict[str, Any],
+) -> None:
+    changes = {c["instrument"]: c for c in data["measures"]["changes"]}
+    peg = changes["peg"]
+    assert (peg["first"]["score"], peg["last"]["score"]) == (2.33, 1.0)
+    assert peg["verdict"] == "better" and "Reed 2024" in peg["source"]
+    assert changes["walk"]["count"] == 1 and changes["walk"]["first"]["score"] == 12.0
+    assert data["plan"]["goal"] == "5k" and data["plan"]["variant"] == "stenosis"
+    assert {s["name"] for s in data["shoes"]} == {"Daily trainer", "Trail shoe"}
+    tests = {t["test"]: t for t in data["selftests"]["tests"]}
+    assert tests["trunk-flexor-hold"]["previous"] is not None
+
+
+def test_report_pdf_holds_red_flags_pain_entries_and_the_period(data: dict[str, Any]) -> None:
+    pdftotext, pdftoppm = poppler("pdftotext"), poppler("pdftoppm")
+    pdf = render_report_pdf(data)
+    assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    target = ARTIFACTS / "report.pdf"
+    target.write_bytes(pdf)
+    info = subprocess.run(["pdfinfo", str(target)], capture_output=True, text=True, check=True)
+    pages = int(next(x for x in info.stdout.splitlines() if x.startswith("Pages:")).split()[1])
+    assert 1 <= pages <= 2
+    text = subprocess.run(
+        [pdftotext, str(target), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    flat = " ".join(text.split())
+    assert "24 Nov 2025" in flat and "15 Mar 2026" in flat
+    assert "Red flags" in flat and "Seen by a professional" in flat
+    assert RED_FLAGS[RedFlag.NIGHT_PAIN].plain.split(",")[0][:24] in flat
+    assert "Dr. Marti" in flat and "not yet" in flat
+    assert "fever" in flat.lower()
+    # Pain entries: the worst next morning after the downhill, with her own words.
+    assert "next morning" in flat and "6/10" in flat
+    assert "Tingling down the left leg" in flat
+    assert "Is it safe to run downhill again?" in flat
+    assert "Dr. Helen Marti" in flat and "lumbar spinal stenosis" in flat
+    for old in ARTIFACTS.glob("report-page-*.png"):
+        old.unlink()
+    subprocess.run(
+        [pdftoppm, "-r", "80", "-png", str(target), str(ARTIFACTS / "report-page")], check=True
+    )
+    assert len(list(ARTIFACTS.glob("report-page-*.png"))) == pages
+
+
+def test_report_html_is_one_self_contained_document(data: dict[str, Any]) -> None:
+    html = render_report_html(data)
+    assert html.startswith("<!doctype html>") and "<svg" in html and "<style>" in html
+    assert "http://" not in html.replace("http://www.w3.org/2000/svg", "")
+    assert "Dr. Marti" in html and "&lt;" not in QUESTIONS and "downhill again?" in html
+
+
+def test_report_questions_and_markup_are_text_never_markup(demo: tuple[App, DemoLoaded]) -> None:
+    app = demo[0]
+    set_questions(app, "<script>alert(1)</script> #strong[x] *bold*")
+    try:
+        data = build_report(app, period=Period(date(2026, 3, 9), END)).to_json()
+        html = render_report_html(data)
+        assert "<script>alert" not in html and "&lt;script&gt;" in html
+        pdf = render_report_pdf(data)  # Typst gets the text as data, not as markup
+        assert pdf.startswith(b"%PDF-")
+    finally:
+        set_questions(app, QUESTIONS)
+    with pytest.raises(InvalidInputError, match="2,000 characters"):
+        set_questions(app, "x" * 2001)
+
+
+def test_default_period_is_twelve_weeks_and_never_after_today() -> None:
+    p = default_period(today_on=END, since=None, until=None)
+    assert (p.start, p.end) == (date(2025, 12, 22), END) and p.start.weekday() == 0
+    with pytest.raises(InvalidInputError, match="after today"):
+        default_period(today_on=END, since=None, until=date(2026, 3, 16))
+
+
+def test_report_command_writes_pdf_html_and_json(
+    demo: tuple[App, DemoLoaded], tmp_path: Path, cli: Callable[..., CliResult]
+) -> None:
+    db = demo[0].settings.db
+    assert db is not None
+    args = ("report", "--from", "2026-02-02", "--to", END.isoformat())
+    out = cli(*args, "--json", db=db)
+    assert out.exit_code == 0, out.stderr
+    assert out.json()["period"] == {"from": "2026-02-02", "to": "2026-03-15", "days": 42}
+    html = cli(*args, "--html", str(tmp_path / "r.html"), db=db)
+    assert html.exit_code == 0 and (tmp_path / "r.html").read_text().startswith("<!doctype")
+    both = cli(*args, "--html", "a.html", "--pdf", "a.pdf", db=db)
+    assert both.exit_code == 2 and "either --pdf or --html" in both.stderr
+    bad = cli("report", "--from", "2026-03-15", "--to", "2026-03-01", db=db)
+    assert bad.exit_code == 1 and "before it starts" in bad.stderr
