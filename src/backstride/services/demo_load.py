@@ -45,9 +45,12 @@ class DemoLoaded:
     report: ImportReport
 
 
-def load_demo(app: App, folder: Path, *, seed: int, end_day: date) -> DemoLoaded:
-    """Write the demo files to ``folder`` and store the whole story in ``app``'s database."""
-    story = generate_demo(folder, seed=seed, end=end_day)
+def load_demo(
+    app: App, folder: Path, *, seed: int, end_day: date, weeks: int = 16
+) -> DemoLoaded:
+    """Write the demo files to ``folder`` and store the whole story in ``app``'s database
+    (``weeks`` > 16 adds earlier weeks of cycling and swimming)."""
+    story = generate_demo(folder, seed=seed, end=end_day, weeks=weeks)
     today = story.end
     p = story.profile
     set_profile(
