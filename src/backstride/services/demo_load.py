@@ -45,9 +45,7 @@ class DemoLoaded:
     report: ImportReport
 
 
-def load_demo(
-    app: App, folder: Path, *, seed: int, end_day: date, weeks: int = 16
-) -> DemoLoaded:
+def load_demo(app: App, folder: Path, *, seed: int, end_day: date, weeks: int = 16) -> DemoLoaded:
     """Write the demo files to ``folder`` and store the whole story in ``app``'s database
     (``weeks`` > 16 adds earlier weeks of cycling and swimming)."""
     story = generate_demo(folder, seed=seed, end=end_day, weeks=weeks)
