@@ -201,8 +201,9 @@ def backup_sqlite(db_path: Path, target: Path) -> int:
     journal). Returns the copy's size in bytes."""
     tmp = target.with_name(f".{target.name}.part")
     tmp.unlink(missing_ok=True)
-    source = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30.0)
+    source: sqlite3.Connection | None = None
     try:
+        source = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30.0)
         source.execute("PRAGMA busy_timeout=30000")
         dest = sqlite3.connect(tmp)
         try:
@@ -217,12 +218,13 @@ def backup_sqlite(db_path: Path, target: Path) -> int:
         tmp.unlink(missing_ok=True)
         raise StorageError(
             f"Could not back up the database: {exc}.",
-            hint="Check that the target folder exists and has space.",
+            hint="Check that the database exists and the target folder has space.",
         ) from exc
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     finally:
-        source.close()
+        if source is not None:
+            source.close()
     tmp.replace(target)
     return target.stat().st_size
