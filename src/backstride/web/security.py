@@ -29,7 +29,7 @@ import hmac
 import re
 import secrets
 from collections.abc import Awaitable, Callable, Iterable
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
@@ -242,6 +242,30 @@ def require_content_type(request: Request, *allowed: str) -> None:
             f"This endpoint takes {' or '.join(allowed)}, not '{media or 'no content type'}'.",
             hint="Set the Content-Type header.",
         )
+
+
+def local_redirect(target: str | None, *, default: str) -> str:
+    """``target`` when it is a path on this server, else ``default``.
+
+    Judged after percent-decoding (twice, so an encoded ``%2F`` or ``%5C`` hides nothing): the
+    path must start with a single ``/`` and hold no backslash (``/\\evil.example`` is another
+    host to a browser), no control character (CR/LF would split the header) and no scheme or
+    host of its own.
+    """
+    if not target:
+        return default
+    decoded = unquote(unquote(target))
+    for text in (target, decoded):
+        if not text.startswith("/") or text.startswith("//") or "\\" in text:
+            return default
+        if any(ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 for ch in text):
+            return default
+        parts = urlsplit(text)
+        if parts.scheme or parts.netloc:
+            return default
+    if not target.isascii():
+        return default
+    return target
 
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")

@@ -19,7 +19,7 @@ from backstride.errors import InvalidInputError
 from backstride.services.diary import record_seen
 from backstride.services.guidance import TodayAdvice, today
 from backstride.web.deps import TodayDep, WebDep
-from backstride.web.security import CSRF_FIELD, check_csrf
+from backstride.web.security import CSRF_FIELD, check_csrf, local_redirect
 from backstride.web.templating import is_htmx, render
 
 router = APIRouter(include_in_schema=False)
@@ -84,6 +84,7 @@ async def seen_form(request: Request, web: WebDep) -> Response:
     """Record that a professional saw the runner about each flag in the form."""
     raw = await request.form()
     check_csrf(request, web.csrf, str(raw.get(CSRF_FIELD) or "") or None)
+    back = local_redirect(str(raw.get("next") or ""), default="/today")  # before any write
     flags = [str(v) for v in raw.getlist("flag") if str(v).strip()]
     if not flags:
         raise InvalidInputError("Say which red flag you were seen about.")
@@ -98,9 +99,6 @@ async def seen_form(request: Request, web: WebDep) -> Response:
     for flag in flags:
         await run_in_threadpool(record_seen, web.app, flag=flag, on=on, today=date.today(), by=by)
     web.cache.bump()
-    back = str(raw.get("next") or "/today")
-    if not back.startswith("/") or back.startswith("//"):
-        back = "/today"
     if is_htmx(request):  # htmx sends the form (a plain post carries Origin: null here)
         return Response(status_code=200, headers={"HX-Redirect": back})
     return RedirectResponse(back, status_code=303)
