@@ -12,9 +12,10 @@ from datetime import date
 
 from fastapi import Request
 
+from backstride.domain.dates import EARLIEST_DAY, LATEST_DAY
 from backstride.errors import BackstrideError
 from backstride.services.guidance import EmergencyNotice
-from backstride.web.deps import EARLIEST_DAY, LATEST_DAY, get_web
+from backstride.web.deps import get_web
 from backstride.web.reads import cached_emergency_notice
 
 log = logging.getLogger("backstride.web")

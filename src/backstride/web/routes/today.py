@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
+from backstride.domain.dates import parse_day
 from backstride.domain.guidance import DECISION_WORDS, LEVEL_WORDS, Finding
 from backstride.errors import InvalidInputError
 from backstride.services.diary import record_seen
@@ -89,12 +90,7 @@ async def seen_form(request: Request, web: WebDep) -> Response:
     if not flags:
         raise InvalidInputError("Say which red flag you were seen about.")
     text = str(raw.get("on") or "").strip()
-    try:
-        on = date.fromisoformat(text) if text else date.today()
-    except ValueError as exc:
-        raise InvalidInputError(
-            f"'{text}' is not a date.", hint="Write dates as YYYY-MM-DD."
-        ) from exc
+    on = parse_day(text) if text else date.today()
     by = str(raw.get("by") or "").strip() or None
     for flag in flags:
         await run_in_threadpool(record_seen, web.app, flag=flag, on=on, today=date.today(), by=by)
