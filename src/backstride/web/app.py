@@ -64,6 +64,8 @@ _STATUS_TEXT = {
 def _describe(request: Request, exc: Exception) -> tuple[int, str, str | None, list[Any]]:
     """(status, message, hint, details) for any exception."""
     if isinstance(exc, BackstrideError):
+        if exc.http_status >= 500:  # the server's own trouble (a full disk): one line, no trace
+            log.warning("%s %s: %s", request.method, request.url.path, exc.message)
         return exc.http_status, exc.message, exc.hint, []
     if isinstance(exc, RequestValidationError):
         details = [

@@ -39,6 +39,6 @@ def emergency_notice_for(request: Request) -> EmergencyNotice | None:
     shown here (the page's own error handling reports it)."""
     try:
         return cached_emergency_notice(get_web(request), on=page_day(request))
-    except BackstrideError:
-        log.exception("Could not read the red flags for the emergency notice")
+    except BackstrideError as exc:
+        log.warning("Could not read the red flags for the emergency notice: %s", exc.message)
         return None

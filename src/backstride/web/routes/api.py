@@ -62,7 +62,8 @@ _ERROR_STATUSES = {
     415: "The body has the wrong content type.",
     422: "A value is out of range or malformed.",
     500: "An unexpected error (logged on the server).",
-    503: "The database is locked or out of date.",
+    503: "The database is locked, read-only, damaged, replaced or out of date.",
+    507: "The disk holding the database or the upload is full; nothing was stored.",
 }
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorOut, "description": text} for code, text in _ERROR_STATUSES.items()
