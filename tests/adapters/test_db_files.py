@@ -267,9 +267,7 @@ def test_a_new_database_on_a_read_only_disk_is_refused(disk: Path) -> None:
 
 
 @pytest.mark.parametrize("leave_kb", [0, 48])
-def test_a_full_disk_refuses_the_write_and_keeps_what_was_stored(
-    disk: Path, leave_kb: int
-) -> None:
+def test_a_full_disk_refuses_the_write_and_keeps_what_was_stored(disk: Path, leave_kb: int) -> None:
     path = disk / "runs.sqlite3"
     store = Store(_url(path))
     _store_run(store, 0)

@@ -113,9 +113,7 @@ def test_a_table_report_on_a_full_disk_ends_with_the_error(
 # --- a real read-only disk ---------------------------------------------------------------------
 
 
-def test_a_read_only_disk_opens_for_viewing(
-    cli: Runner, disk: Path, activities_dir: Path
-) -> None:
+def test_a_read_only_disk_opens_for_viewing(cli: Runner, disk: Path, activities_dir: Path) -> None:
     db = str(disk / "runs.sqlite3")
     assert cli("import", str(activities_dir / FIRST), db=db).exit_code == 0
     remount_read_only(disk)
