@@ -22,6 +22,11 @@ FIRST = "sports-lib/2067489619.fit"
 MORE = ("sports-lib/6782987395.fit", "sports-lib/6860622783.fit", "sports-lib/4623204522.fit")
 
 
+def _said(result: CliResult) -> str:
+    """stderr with its line breaks undone (rich wraps long messages at the console width)."""
+    return " ".join(result.stderr.split())
+
+
 def _sql(path: Path, query: str) -> list[tuple[object, ...]]:
     with closing(sqlite3.connect(path)) as con:
         return con.execute(query).fetchall()
@@ -35,9 +40,9 @@ def test_another_programs_database_is_left_untouched(cli: Runner, tmp_path: Path
     before = hashlib.sha256(other.read_bytes()).hexdigest()
     result = cli("activity", "list", db=str(other))
     assert result.exit_code == 2
-    assert f"'{other}' is another program's database" in result.stderr
-    assert "left it untouched" in result.stderr and "--db" in result.stderr
-    assert "something unexpected" not in result.stderr
+    assert f"'{other}' is another program's database" in _said(result)
+    assert "left it untouched" in _said(result) and "--db" in _said(result)
+    assert "something unexpected" not in _said(result)
     assert hashlib.sha256(other.read_bytes()).hexdigest() == before
     assert _sql(other, "PRAGMA journal_mode") == [("delete",)]
     assert [r[0] for r in _sql(other, "SELECT name FROM sqlite_master")] == ["notes"]
@@ -51,9 +56,9 @@ def test_a_file_that_is_not_a_database_is_named(cli: Runner, tmp_path: Path) -> 
     notes.write_text("not a database\n" * 100)
     result = cli("today", db=str(notes))
     assert result.exit_code == 1
-    assert f"'{notes}' is damaged or is not a database" in result.stderr
-    assert "Restore the file from a backup copy" in result.stderr
-    assert "something unexpected" not in result.stderr
+    assert f"'{notes}' is damaged or is not a database" in _said(result)
+    assert "Restore the file from a backup copy" in _said(result)
+    assert "something unexpected" not in _said(result)
     assert notes.read_text() == "not a database\n" * 100
 
 
@@ -81,12 +86,12 @@ def test_import_on_a_full_disk_prints_the_report_and_loses_nothing(
     assert [f["path"] for f in report["files"]] == paths
     assert {f["reason"] for f in report["files"]} == {"not stored: the disk is full"}
     assert "disk holding" in report["stopped"]["message"]
-    assert "Error: The disk holding" in result.stderr
-    assert "Nothing stored before was lost" in result.stderr
-    assert "Free some space" in result.stderr
-    assert "something unexpected" not in result.stderr
-    assert "OperationalError" not in result.stderr
-    assert "database or disk is full" not in result.stderr
+    assert "Error: The disk holding" in _said(result)
+    assert "Nothing stored before was lost" in _said(result)
+    assert "Free some space" in _said(result)
+    assert "something unexpected" not in _said(result)
+    assert "OperationalError" not in _said(result)
+    assert "database or disk is full" not in _said(result)
 
     make_room(disk)
     listed = cli("activity", "list", "--json", db=db).json()
@@ -107,7 +112,7 @@ def test_a_table_report_on_a_full_disk_ends_with_the_error(
     assert result.exit_code == 1
     assert "not stored: the disk is full" in result.stdout
     assert "0 imported, 0 duplicate, 0 skipped, 1 failed." in result.stdout
-    assert "Error: The disk holding" in result.stderr
+    assert "Error: The disk holding" in _said(result)
 
 
 # --- a real read-only disk ---------------------------------------------------------------------
@@ -131,7 +136,7 @@ def test_a_read_only_disk_opens_for_viewing(cli: Runner, disk: Path, activities_
     ):
         refused = cli(*command, db=db)
         assert refused.exit_code == 1, command
-        assert "read-only disk or in a read-only folder" in refused.stderr, command
-        assert "viewing only" in refused.stderr and "Copy the database" in refused.stderr
-        assert "no other program holds the file locked" not in refused.stderr
+        assert "read-only disk or in a read-only folder" in _said(refused), command
+        assert "viewing only" in _said(refused) and "Copy the database" in _said(refused)
+        assert "no other program holds the file locked" not in _said(refused)
     assert sorted(p.name for p in disk.iterdir()) == ["runs.sqlite3"]
