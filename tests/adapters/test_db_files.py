@@ -3,6 +3,7 @@ removed or replaced under an open store stops it."""
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import shutil
@@ -17,7 +18,12 @@ import pytest
 
 from backstride.adapters.db.engine import Store
 from backstride.adapters.db.repos import ActivityRepo, AthleteRepo
-from backstride.adapters.db.sqlite_file import APPLICATION_ID, inspect_file
+from backstride.adapters.db.sqlite_file import (
+    APPLICATION_ID,
+    inspect_file,
+    is_fatal,
+    storage_error,
+)
 from backstride.domain.activity import Activity, Sport, Streams
 from backstride.errors import (
     DamagedDatabaseError,
@@ -292,3 +298,47 @@ def test_a_full_disk_refuses_the_write_and_keeps_what_was_stored(disk: Path, lea
     assert _count(store) == 2
     store.dispose()
     assert _sql(path, "PRAGMA integrity_check") == [("ok",)]
+
+
+# --- SQLite's and the OS's errors in backstride's words ----------------------------------------
+
+
+def test_a_busy_database_says_another_program_is_writing(tmp_path: Path) -> None:
+    path = tmp_path / "busy.sqlite3"
+    Store(_url(path)).dispose()
+    with closing(sqlite3.connect(path, isolation_level=None)) as holder:
+        holder.execute("BEGIN IMMEDIATE")
+        with closing(sqlite3.connect(path, timeout=0)) as other:
+            with pytest.raises(sqlite3.OperationalError) as locked:
+                other.execute("BEGIN IMMEDIATE")
+    error = storage_error(locked.value, path, "The database refused the change")
+    assert type(error) is StorageError
+    assert "busy" in error.message and "no other program holds the file locked" in (
+        error.hint or ""
+    )
+    assert not is_fatal(locked.value)
+
+
+@pytest.mark.parametrize(
+    ("code", "kind"),
+    [
+        (errno.ENOSPC, DiskFullError),
+        (errno.EDQUOT, DiskFullError),
+        (errno.EROFS, ReadOnlyStorageError),
+    ],
+)
+def test_os_errors_about_the_disk_are_named(
+    tmp_path: Path, code: int, kind: type[StorageError]
+) -> None:
+    error = storage_error(OSError(code, os.strerror(code)), tmp_path / "x.sqlite3", "Failed")
+    assert type(error) is kind
+
+
+def test_an_error_of_no_known_kind_keeps_what_was_being_done(tmp_path: Path) -> None:
+    with closing(sqlite3.connect(":memory:")) as con:
+        with pytest.raises(sqlite3.OperationalError) as bad:
+            con.execute("SELECT * FROM missing_table")
+    error = storage_error(bad.value, tmp_path / "x.sqlite3", "The database could not be read")
+    assert type(error) is StorageError
+    assert error.message == "The database could not be read: no such table: missing_table."
+    assert not is_fatal(bad.value)
