@@ -180,14 +180,15 @@ def test_a_file_that_is_not_a_database_is_named_with_a_restore_hint(
     assert path.read_bytes() == content
 
 
-def test_a_database_damaged_inside_is_named_when_read(tmp_path: Path) -> None:
+@pytest.mark.parametrize("first_page", [2, 3])
+def test_a_database_damaged_inside_is_named_when_read(tmp_path: Path, first_page: int) -> None:
     path = tmp_path / "damaged.sqlite3"
     store = Store(_url(path))
     for n in range(5):
         _store_run(store, n, samples=3000)
     store.dispose()
-    with path.open("r+b") as f:  # keep the header page, scramble the pages after it
-        f.seek(4096 * 2)
+    with path.open("r+b") as f:  # keep the header page, scramble pages after it
+        f.seek(4096 * (first_page - 1))
         f.write(np.random.default_rng(1).bytes(4096 * 30))
     with pytest.raises(DamagedDatabaseError) as refused:
         store = Store(_url(path))

@@ -22,7 +22,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from backstride.adapters.db.sqlite_file import (
@@ -182,7 +182,7 @@ def migrate(engine: Engine, *, path: Path | None = None) -> None:
                 hint="Upgrade backstride, or point --db at another database.",
             )
         command.upgrade(cfg, "head")
-    except (OperationalError, sqlite3.Error) as exc:
+    except (SQLAlchemyError, sqlite3.Error) as exc:
         raise storage_error(exc, path, "Could not open or update the database") from exc
 
 
@@ -190,7 +190,7 @@ def check_revision(engine: Engine, path: Path) -> None:
     """Refuse a read-only database whose schema is not the newest (it cannot be updated)."""
     try:
         current = current_revision(engine)
-    except (OperationalError, sqlite3.Error) as exc:
+    except (SQLAlchemyError, sqlite3.Error) as exc:
         raise storage_error(exc, path, "Could not open the database") from exc
     if current != head_revision(engine):
         raise StorageError(
