@@ -67,7 +67,8 @@ def test_a_file_that_is_not_a_database_is_named(cli: Runner, tmp_path: Path) -> 
 
 @pytest.fixture
 def disk(tmp_path: Path) -> Iterator[Path]:
-    with tmpfs(tmp_path / "disk", size_kb=1536) as mounted:
+    # Room for the four files, their samples and their originals as imported (about 2.5 MB).
+    with tmpfs(tmp_path / "disk", size_kb=4096) as mounted:
         yield mounted
 
 

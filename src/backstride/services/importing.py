@@ -249,6 +249,19 @@ def _parsed_stream(
             yield result
 
 
+def _fatal_in(exc: BaseException) -> BaseException | None:
+    """The first error in ``exc``'s chain (itself, then what it arose from) that stops every
+    further write, if any."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if is_fatal(current):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
+
+
 class _Writer:
     """Writes parsed files into one session, a SAVEPOINT per file, committing in batches."""
 
@@ -281,8 +294,12 @@ class _Writer:
             with self.session.begin_nested():
                 result = self._write(parsed)
         except SQLAlchemyError as exc:
-            if is_fatal(exc):
-                raise  # a full or read-only disk: no later file can be stored either
+            fatal = _fatal_in(exc)
+            if fatal is not None:
+                # A full or read-only disk: no later file can be stored either. SQLite may
+                # have rolled the whole transaction back already, and then releasing the
+                # savepoint fails with "no such savepoint": the disk error is the cause.
+                raise fatal from None
             reason = f"could not be stored: {getattr(exc, 'orig', exc)}"
             result = FileResult(parsed.display_path, "failed", reason)
             try:
