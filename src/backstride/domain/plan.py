@@ -792,21 +792,27 @@ def interrupt(
     paused_from: date,
     resume_on: date,
     why: str,
+    step_back: bool = False,
 ) -> Progress:
     """End the current week at a pause and open the next one on ``resume_on``: the same week
-    again, or one back after a pause of ``LONG_PAUSE_DAYS`` or more."""
+    again, or one back after a pause of ``LONG_PAUSE_DAYS`` or more, or after a pause for a
+    warning sign (``step_back``: training resumes one step back once a clinician said so)."""
     out = list(weeks)
     week = out[-1]
     if week.settled:
         return Progress(tuple(out))
     days_off = (resume_on - paused_from).days
-    long_pause = days_off >= LONG_PAUSE_DAYS
+    long_pause = days_off >= LONG_PAUSE_DAYS or step_back
     back_to = max(1, week.template_week - 1) if long_pause else week.template_week
     reasons = (
         f"Paused from {paused_from.isoformat()} to {resume_on.isoformat()} ({days_off} days): "
         f"{why}",
         (
-            f"After two weeks or more off, back to {_week_label(spec, back_to)}."
+            (
+                f"After two weeks or more off, back to {_week_label(spec, back_to)}."
+                if days_off >= LONG_PAUSE_DAYS
+                else f"After a pause for safety, one step back: {_week_label(spec, back_to)}."
+            )
             if long_pause
             else f"Picking up {_week_label(spec, back_to)} again from the start."
         ),
