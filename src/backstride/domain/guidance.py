@@ -474,7 +474,7 @@ def rule_unconfirmed_flags(state: GuidanceState, p: GuidanceParams) -> list[Find
         if_yes = "If so, see your GP or family doctor within the next few days."
     commands = "; ".join(
         f"{s.flag.value}: `backstride pain edit {e.id if e.id is not None else 'ID'} "
-        f"--red-flag {s.flag.value}` if yes, `--not-red-flag {s.flag.value}` if not"
+        f"--add-red-flag {s.flag.value}` if yes, `--not-red-flag {s.flag.value}` if not"
         for e, s in items
     )
     return [
