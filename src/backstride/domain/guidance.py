@@ -459,9 +459,7 @@ def rule_unconfirmed_flags(state: GuidanceState, p: GuidanceParams) -> list[Find
     context = state.profile.risk
     urgencies = flag_urgencies({s.flag for _, s in items}, context)
     urgency = most_urgent(urgencies.values())
-    lines = []
-    for e, s in items:
-        lines.append(f"on {_on(e.day)} {s.because}: {RED_FLAGS[s.flag].plain}?")
+    lines = [f"on {_on(e.day)} {s.because}: {s.question}" for e, s in items]
     if urgency is Urgency.EMERGENCY:
         if_yes = (
             "If any of this is new, it needs emergency care today: go to the nearest emergency "
@@ -483,8 +481,8 @@ def rule_unconfirmed_flags(state: GuidanceState, p: GuidanceParams) -> list[Find
             level="urgent" if urgency is Urgency.EMERGENCY else "stop",
             title="Please answer: a possible warning sign",
             reason=(
-                "What you wrote may describe a warning sign, and backstride does not guess: "
-                + "; ".join(lines)
+                "What you wrote may describe a warning sign, and backstride does not guess. "
+                + " ".join(_cap(line) for line in lines)
                 + f" {if_yes}"
             ),
             evidence={
@@ -936,7 +934,7 @@ def rule_pain_flare(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
             Finding(
                 id="pain.flare_referral",
                 level="stop",
-                title="Severe or repeated pain: see a professional",
+                title="Severe or repeated pain",
                 reason=(
                     _cap("; and ".join(parts)) + ". Pain like this deserves a proper look "
                     "before you run again. On its own it is not an emergency."
@@ -2449,6 +2447,8 @@ def _cap_m(state: GuidanceState, findings: Sequence[Finding], p: GuidanceParams)
     """The longest an easy run should be today."""
     spikes = [f for f in findings if f.id == "load.single_run_spike"]
     caps = [float(f.evidence["longest_prev_30d_km"]) * 1000.0 for f in spikes]
+    # Findings that set a limit of their own (after a break, in pregnancy) say "cap_km".
+    caps += [float(f.evidence["cap_km"]) * 1000.0 for f in findings if f.evidence.get("cap_km")]
     if caps:
         return min(caps)
     start = state.today - timedelta(days=p.cap_window_days)

@@ -480,10 +480,11 @@ class Suspicion:
 
     flag: RedFlag
     because: str  # what in the entry made backstride ask, in plain words
+    asked: str | None = None  # a question fitted to what was written, else the flag's own
 
     @property
     def question(self) -> str:
-        return RED_FLAGS[self.flag].question
+        return self.asked or RED_FLAGS[self.flag].question
 
 
 def _words(*patterns: str) -> re.Pattern[str]:
@@ -580,7 +581,6 @@ def suspected_flags(entry: PainEntry) -> tuple[Suspicion, ...]:
     - words in the notes (bladder, bowel, a fall, a fever...), see :data:`NOTE_WORDS`.
     Signs already reported (``red_flags``) or ruled out (``ruled_out``) are not asked again.
     """
-    found: dict[RedFlag, str] = {}
     sites = set(entry.where)
     nerve = set(entry.feels) & NERVE_FEELS
     nerve_words = " and ".join(
@@ -588,22 +588,31 @@ def suspected_flags(entry: PainEntry) -> tuple[Suspicion, ...]:
         for f, w in ((PainFeel.NUMBNESS, "numbness"), (PainFeel.TINGLING, "pins and needles"))
         if f in nerve
     )
+    found: dict[RedFlag, tuple[str, str | None]] = {}
     if entry.both_legs and nerve:
-        found[RedFlag.BOTH_LEGS_WEAK] = f"you noted {nerve_words} in both legs"
+        found[RedFlag.BOTH_LEGS_WEAK] = (
+            f"you noted {nerve_words} in both legs",
+            f"Is the {nerve_words} in both legs new, or are both legs weak, or has the way you "
+            "walk changed?",
+        )
     if {PainSite.BUTTOCK_LEFT, PainSite.BUTTOCK_RIGHT} <= sites and nerve:
-        found[RedFlag.SADDLE_NUMBNESS] = f"you noted {nerve_words} in both buttocks"
+        found[RedFlag.SADDLE_NUMBNESS] = (
+            f"you noted {nerve_words} in both buttocks",
+            "Does it reach between your legs or around your back passage (where you would "
+            "sit on a saddle)?",
+        )
     if PainSite.UPPER_BACK in sites:
-        found[RedFlag.THORACIC_PAIN] = "you noted pain in the middle or upper back"
+        found[RedFlag.THORACIC_PAIN] = ("you noted pain in the middle or upper back", None)
     if entry.notes:
         for flag, pattern in NOTE_WORDS:
             match = pattern.search(entry.notes)
             if match and flag not in found:
-                found[flag] = f"your notes mention '{match.group(0).strip()}'"
+                found[flag] = (f"your notes mention '{match.group(0).strip()}'", None)
     skip = set(entry.red_flags) | set(entry.ruled_out)
     order = list(RedFlag)
     return tuple(
-        Suspicion(flag, why)
-        for flag, why in sorted(found.items(), key=lambda kv: order.index(kv[0]))
+        Suspicion(flag, why, asked)
+        for flag, (why, asked) in sorted(found.items(), key=lambda kv: order.index(kv[0]))
         if flag not in skip
     )
 
