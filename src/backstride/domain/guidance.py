@@ -991,7 +991,8 @@ def rule_pain_flare(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
                 reason=(
                     f"On {_on(flare.last_high_day)} your pain was above {limit} (worst "
                     f"{flare.worst}/10), and nothing has been recorded since. backstride does "
-                    "not read a missing check-in as 'settled'."
+                    "not read a missing check-in as 'settled': the advice stays careful for up "
+                    f"to {p.flare_memory_days} days, until a lower score is recorded."
                 ),
                 evidence=evidence,
                 source=PAIN_SOURCE,
