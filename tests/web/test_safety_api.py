@@ -85,7 +85,8 @@ def test_a_refused_emergency_names_the_help_first_and_stores_nothing(api: TestCl
             json={"when": "rest-day", "score": score, "red_flags": ["saddle-numbness"]},
         )
         assert response.status_code == 422
-        assert response.json()["error"]["message"].startswith("EMERGENCY: this needs emergency care today.")
+        message = response.json()["error"]["message"]
+        assert message.startswith("EMERGENCY: this needs emergency care today.")
     assert api.get("/api/pain").json()["entries"] == []
 
 

@@ -65,8 +65,10 @@ def test_numbness_in_both_legs_is_asked_about_and_a_yes_brings_the_emergency_fir
     page.get_by_role("button", name="Save my answers").click()
     page.wait_for_url(re.compile(r"/checkin/\d+\?saved=1"))
     assert page.evaluate(PRECEDES_NAV, ".emergency")
-    assert page.locator(".emergency h2").inner_text().startswith(
-        "EMERGENCY: this needs emergency care today"
+    assert (
+        page.locator(".emergency h2")
+        .inner_text()
+        .startswith("EMERGENCY: this needs emergency care today")
     )
     phone.assert_clean()
     app = _with_app(server)
