@@ -703,11 +703,14 @@ def settle(
     facts: FactSource,
     mornings: Sequence[PainEntry],
     until: date,
+    hold: str | None = None,
 ) -> Progress:
     """Decide every week that can be decided by ``until``, in order.
 
     A red session ends its week at once (step back, extra rest day); otherwise a week is
     decided once its window is over and the morning after its last session has passed.
+    ``hold`` (why, in words) keeps a week that would advance at the same level: no impact
+    progression, for example during a pregnancy (ACOG 2020).
     """
     out = list(weeks)
     events: list[PlanEvent] = []
@@ -762,6 +765,12 @@ def settle(
                 *ambers,
                 f"Repeating {_week_label(spec, week.template_week)}: a week advances only when "
                 "every session is done within the pain rules.",
+            )
+            outcome, nxt, kind = Outcome.REPEAT, week.template_week, EventKind.REPEATED
+        elif hold is not None:
+            reasons = (
+                f"Every session went within the pain rules. Staying at "
+                f"{_week_label(spec, week.template_week)}: {hold}",
             )
             outcome, nxt, kind = Outcome.REPEAT, week.template_week, EventKind.REPEATED
         elif week.template_week >= len(templates):

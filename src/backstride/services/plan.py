@@ -255,12 +255,14 @@ def refresh(app: App, *, on: date, today: date, plan_id: int | None = None) -> P
         current = next((w for w in weeks if not w.settled), None)
         if current is not None and until >= current.starts_on:
             facts, entries = _facts(app, spec, weeks, marks, since=current.starts_on, until=until)
+            pregnant = get_profile(app).profile.pregnant
             progress = settle(
                 spec,
                 weeks,
                 facts=lambda d: facts.get(d) or SessionFact(d),
                 mornings=entries,
                 until=until,
+                hold="no build-up during a pregnancy (ACOG 2020)." if pregnant else None,
             )
             weeks = list(progress.weeks)
             new_events += progress.events
