@@ -1985,7 +1985,8 @@ def rule_past_injury(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
             },
             source="Malisoux 2015 " + ev("3") + "; DESIGN.md causes table",
             action=(
-                "Keep each run within 10 % of your longest run of the last 30 days."
+                f"Keep each run within {_pct(p.spike_caution_ratio - 1.0)} % of your longest run "
+                "of the last 30 days."
                 + (
                     " After an illness, wait until you feel well; if it brought a fever or "
                     "chest symptoms, ask your doctor first."
