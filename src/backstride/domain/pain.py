@@ -648,7 +648,7 @@ def _join(parts: Sequence[str]) -> str:
     if len(parts) <= 1:
         return "".join(parts)
     if len(parts) == 2:
-        return f"{parts[0]}; and {parts[1]}"
+        return f"{parts[0]} and {parts[1]}"
     return "; ".join(parts[:-1]) + "; and " + parts[-1]
 
 
