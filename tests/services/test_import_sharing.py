@@ -196,3 +196,15 @@ def test_imported_activities_get_default_shoes_in_the_same_batch(app: App, tmp_p
     with app.store.read_session() as session:
         gear = session.execute(text("SELECT gear FROM activities")).scalars().all()
     assert report.count("imported") == 3 and gear == ["Daily"] * 3
+
+
+def test_the_same_bytes_twice_in_one_batch_are_stored_once(app: App, tmp_path: Path) -> None:
+    folder = tmp_path / "copies"
+    folder.mkdir()
+    (folder / "a.gpx").write_bytes(gpx_bytes(7))
+    (folder / "b.gpx").write_bytes(gpx_bytes(7))
+    report = import_paths(app, [folder], workers=1)
+    assert [(Path(f.path).name, f.status, f.reason) for f in report.files] == [
+        ("a.gpx", "imported", None),
+        ("b.gpx", "duplicate", "already imported (same file content)"),
+    ]

@@ -510,12 +510,14 @@ class _Writer:
         with self.app.store.session() as session:
             session.connection()  # BEGIN IMMEDIATE: waits for the write lock
             began = time.monotonic()
+            known = set(self.stored_hashes)
             try:
                 with session.begin_nested():
-                    results = [self._write(session, parsed) for parsed in batch]
+                    results = [self._remember(p, self._write(session, p)) for p in batch]
                     self._assign_shoes(session, results)
             except SQLAlchemyError:
-                results = [self._write_alone(session, parsed) for parsed in batch]
+                self.stored_hashes = known  # the batch was rolled back: forget what it added
+                results = [self._remember(p, self._write_alone(session, p)) for p in batch]
                 self._assign_shoes(session, results)
         self.freed_at = time.monotonic()
         hold = self.freed_at - began
@@ -527,10 +529,14 @@ class _Writer:
         self.per_file_s = 0.5 * self.per_file_s + 0.5 * max(hold, 1e-4) / len(batch)
         for parsed, result in zip(batch, results, strict=True):
             self.results.append(result)
-            if result.status == "imported" and parsed.content_hash:
-                self.stored_hashes.add(parsed.content_hash)
             if self.progress is not None:
                 self.progress(len(self.results), self.total, parsed.display_path)
+
+    def _remember(self, parsed: _Parsed, result: FileResult) -> FileResult:
+        """Note a stored file's content, so the same bytes later in the import are known."""
+        if result.status == "imported" and parsed.content_hash:
+            self.stored_hashes.add(parsed.content_hash)
+        return result
 
     def _assign_shoes(self, session: Session, results: list[FileResult]) -> None:
         new_ids = [i for r in results if r.status == "imported" for i in r.activity_ids]
