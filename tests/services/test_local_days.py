@@ -371,3 +371,48 @@ def test_fix_days_cli_reports_moves_as_json(cli: Callable[..., CliResult], tmp_p
     assert result.json() == {"checked": 1, "changed": 0, "moved": 0, "activities": []}
     listed = cli("activity", "list", "--json").json()
     assert (listed[0]["local_date"], listed[0]["time_zone"]) == ("2024-07-05", "America/Denver")
+
+
+def test_system_zone_reads_a_posix_tz_rule_through_the_c_library(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import time as _time
+
+    monkeypatch.setenv("TZ", "EST+5")  # POSIX: five hours west of UTC, no summer time
+    _time.tzset()
+    try:
+        zone = system_zone()
+        assert zone.label == "local"
+        at = datetime(2024, 7, 1, 12, 0, tzinfo=UTC)
+        assert zone.offset_s(at) == -5 * 3600
+        assert at.astimezone(zone.tz).hour == 7
+        assert zone.tz.utcoffset(None) == timedelta(hours=-5)
+        activity = Activity(
+            sport=Sport.RUN, start_at=datetime(2024, 7, 2, 2, 0, tzinfo=UTC), duration_s=60
+        )
+        assert place_in_time(activity, setting=zone).utc_offset_s == -5 * 3600
+    finally:
+        monkeypatch.undo()
+        _time.tzset()
+
+
+def test_system_zone_without_tz_follows_etc_localtime(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TZ", raising=False)
+    localtime = Path("/etc/localtime")
+    zone = system_zone()
+    if localtime.is_symlink() and "zoneinfo/" in str(localtime.resolve()):
+        assert zone.label == str(localtime.resolve()).partition("zoneinfo/")[2]
+    else:
+        assert zone.label  # a readable name or the C library's clock ("local")
+
+
+def test_fixed_zone_is_a_plain_tzinfo() -> None:
+    zone = resolve_zone("UTC+05:45")
+    local = datetime(2024, 1, 1, 0, 0, tzinfo=UTC).astimezone(zone.tz)
+    assert (local.hour, local.minute, local.tzname(), local.dst()) == (
+        5,
+        45,
+        "UTC+05:45",
+        timedelta(0),
+    )
+    assert resolve_zone("system").label == system_zone().label

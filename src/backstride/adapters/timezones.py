@@ -146,7 +146,8 @@ def _iana(name: str) -> ZoneInfo | None:
 
 
 def system_zone() -> ZoneSetting:
-    """The computer's time zone: ``TZ``, else ``/etc/localtime``'s name, else the C library."""
+    """The computer's time zone: ``TZ`` or ``/etc/localtime`` when they name an IANA zone,
+    else the C library's own clock (labelled ``local``)."""
     candidates: list[str] = []
     env = os.environ.get("TZ", "").lstrip(":").strip()
     if env:
@@ -163,14 +164,11 @@ def system_zone() -> ZoneSetting:
     except (OSError, UnicodeDecodeError):
         pass
     for name in candidates:
-        if not name:
-            continue
-        fixed = parse_fixed_offset(name)
-        if fixed is not None:
-            return ZoneSetting(_FixedZone(fixed), fixed_zone_label(fixed))
-        zone = _iana(name)
+        zone = _iana(name) if name else None
         if zone is not None:
             return ZoneSetting(zone, name)
+        if name == env:
+            break  # a POSIX rule ("EST+5", west positive): only the C library reads it right
     return ZoneSetting(_SystemClock(), "local")
 
 
