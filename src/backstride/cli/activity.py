@@ -125,19 +125,22 @@ def delete_command(
     console.print(f"Deleted activity {activity_id}.")
 
 
-@app.command("fix-days")
+@app.command(
+    "fix-days",
+    help=(
+        "Work out each imported activity's local day again, from where it was recorded: the "
+        "place of its first GPS position, else the time its file states, else the timezone "
+        "setting. For activities imported by an older backstride, or after changing the "
+        "timezone setting. Activities entered by hand keep their day."
+    ),
+)
 def fix_days_command(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Only show what would change; store nothing.")
     ] = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
-    """Work out each imported activity's local day again, from where it was recorded.
-
-    For activities imported by an older backstride, or after changing the timezone setting:
-    the place of the first GPS position decides, else the time the file states, else the
-    setting. Activities entered by hand keep their day.
-    """
+    """``backstride activity fix-days``: see the help text above."""
     report = fix_local_days(STATE.app(), dry_run=dry_run)
     if json_out:
         print_json(report.to_json())
