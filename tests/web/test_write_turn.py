@@ -87,3 +87,11 @@ def test_patch_waiting_for_the_lock_does_not_hold_up_reads(tmp_path: Path) -> No
         assert next(r for r in list_activities(app) if r.id == activity_id).rpe == 6
     finally:
         app.close()
+
+
+def test_probe_never_creates_a_missing_database(tmp_path: Path) -> None:
+    missing = tmp_path / "gone.sqlite3"
+    probe = WriteTurnProbe(f"sqlite:///{missing}")
+    assert probe.is_free()  # go ahead: the write itself reports the missing file
+    assert not missing.exists()
+    probe.close()

@@ -69,6 +69,8 @@ def import_command(
         )
         raise typer.Exit(143) from None
     _show(report, json_out=json_out, quiet=quiet)
+    if report.stopped is not None:
+        raise report.stopped  # after the report: what was stored, and why the rest was not
     if not report.ok:
         raise typer.Exit(1)
 

@@ -290,7 +290,11 @@ def import_uploads(
 
     The report, the import history and the stored activities' sources name each file as the
     runner uploaded it (``export.zip:activities/1.fit``), never the temporary folder. Bad
-    files are reported per file and store nothing, as with ``backstride import``.
+    files are reported per file and store nothing, as with ``backstride import``. A storage
+    error that stops the import (a full disk) is raised, not reported per file.
     """
     labels = {f.path: f.original_name for f in files}
-    return import_paths(app, [f.path for f in files], workers=workers, labels=labels)
+    report = import_paths(app, [f.path for f in files], workers=workers, labels=labels)
+    if report.stopped is not None:
+        raise report.stopped
+    return report

@@ -40,6 +40,7 @@ from sqlalchemy.orm import Session
 
 from backstride.adapters.db.blobs import EncodedStreams
 from backstride.adapters.db.repos import ActivityRepo, ImportRecordRepo, activity_values
+from backstride.adapters.db.sqlite_file import is_fatal
 from backstride.adapters.files.detect import parse_activity_bytes
 from backstride.adapters.files.sources import (
     ActivityMeta,
@@ -55,7 +56,10 @@ from backstride.domain.metrics import HeartProfile, analyse_activity
 from backstride.errors import (
     ActivityFileError,
     BackstrideError,
+    DiskFullError,
     NotAnActivityError,
+    ReadOnlyStorageError,
+    StorageError,
 )
 from backstride.services.context import App
 from backstride.services.shoes import assign_default_shoes_in
@@ -115,7 +119,11 @@ class FileResult:
 
 @dataclass(frozen=True, slots=True)
 class ImportReport:
+    """Each file's outcome. ``stopped`` is the storage error (full disk, damaged database...)
+    that ended the import early: files from then on are reported as failed, none half-stored."""
+
     files: tuple[FileResult, ...] = ()
+    stopped: StorageError | None = None
 
     def count(self, status: Status) -> int:
         return sum(1 for f in self.files if f.status == status)
@@ -129,13 +137,41 @@ class ImportReport:
         return tuple(i for f in self.files if f.status == "imported" for i in f.activity_ids)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "imported": self.count("imported"),
             "duplicate": self.count("duplicate"),
             "skipped": self.count("skipped"),
             "failed": self.count("failed"),
             "files": [f.to_json() for f in self.files],
         }
+        if self.stopped is not None:
+            out["stopped"] = {"message": self.stopped.message, "hint": self.stopped.hint}
+        return out
+
+
+class _ImportStopped(Exception):
+    """A storage error ended the import; ``results`` are the files reported so far, each
+    once and in order (what was committed, then what was not stored)."""
+
+    def __init__(self, results: list[FileResult], error: StorageError) -> None:
+        super().__init__(error.message)
+        self.results = results
+        self.error = error
+
+
+def _stop_reason(error: StorageError) -> str:
+    if isinstance(error, DiskFullError):
+        return "not stored: the disk is full"
+    if isinstance(error, ReadOnlyStorageError):
+        return "not stored: the database is read-only"
+    return "not stored: the import stopped on a database error"
+
+
+def _not_stored(result: FileResult, error: StorageError) -> FileResult:
+    """A file whose writes were rolled back: only an import is undone, other outcomes stand."""
+    if result.status != "imported":
+        return result
+    return FileResult(result.path, "failed", _stop_reason(error))
 
 
 @dataclass(frozen=True, slots=True)
@@ -380,6 +416,11 @@ class _ParsePool:
         self.initargs = initargs
         self.budgets = _ArchiveBudgets(NON_ACTIVITY_BUDGET_S)
         self.pool: ProcessPoolExecutor | None = None
+        self.done = 0  # sources yielded (or passed over) so far, in order
+
+    def unread(self) -> Sequence[SourceFile]:
+        """The sources not yet handed to the writer (when the import stops early)."""
+        return self.sources[self.done :]
 
     def __enter__(self) -> _ParsePool:
         if self.workers > 1 and len(self.sources) >= PARALLEL_MIN_FILES:
@@ -414,7 +455,8 @@ class _ParsePool:
     def results(self) -> Iterator[_Parsed]:
         if self.pool is None:
             _init_state(*self.initargs)
-            for source in self.sources:
+            for index, source in enumerate(self.sources):
+                self.done = index + 1
                 if self.budgets.refuses(source):
                     continue
                 parsed = _parse_source(source)
@@ -426,22 +468,23 @@ class _ParsePool:
 
     def _parallel(self, pool: ProcessPoolExecutor) -> Iterator[_Parsed]:
         window = self.workers * 8  # bound memory: only this many parsed files wait
-        pending: deque[tuple[SourceFile, Future[_Parsed]]] = deque()
-        it = iter(self.sources)
+        pending: deque[tuple[int, SourceFile, Future[_Parsed]]] = deque()
+        it = enumerate(self.sources)
 
         def submit_next() -> None:
-            for source in it:
+            for index, source in it:
                 if not self.budgets.refuses(source):
-                    pending.append((source, pool.submit(_parse_source, source)))
+                    pending.append((index, source, pool.submit(_parse_source, source)))
                     return
 
         for _ in range(window):
             submit_next()
         while pending:
-            source, future = pending.popleft()
+            index, source, future = pending.popleft()
             parsed = future.result()
             self.budgets.note(source, parsed)
             submit_next()
+            self.done = index + 1
             yield parsed
 
 
@@ -507,18 +550,32 @@ class _Writer:
     def _flush(self, size: int) -> None:
         batch = [self.pending.popleft()[1] for _ in range(min(size, len(self.pending)))]
         gap = time.monotonic() - self.freed_at
-        with self.app.store.session() as session:
-            session.connection()  # BEGIN IMMEDIATE: waits for the write lock
-            began = time.monotonic()
-            known = set(self.stored_hashes)
-            try:
-                with session.begin_nested():
-                    results = [self._remember(p, self._write(session, p)) for p in batch]
+        known = set(self.stored_hashes)
+        results: list[FileResult] = []
+        began = time.monotonic()
+        try:
+            with self.app.store.session() as session:
+                session.connection()  # BEGIN IMMEDIATE: waits for the write lock
+                began = time.monotonic()
+                try:
+                    with session.begin_nested():
+                        for p in batch:
+                            results.append(self._remember(p, self._write(session, p)))
+                        self._assign_shoes(session, results)
+                except SQLAlchemyError as exc:
+                    if is_fatal(exc):
+                        raise  # a full or read-only disk: no later file can be stored either
+                    self.stored_hashes = known  # the batch was rolled back: forget it
+                    results = [self._remember(p, self._write_alone(session, p)) for p in batch]
                     self._assign_shoes(session, results)
-            except SQLAlchemyError:
-                self.stored_hashes = known  # the batch was rolled back: forget what it added
-                results = [self._remember(p, self._write_alone(session, p)) for p in batch]
-                self._assign_shoes(session, results)
+        except StorageError as exc:
+            self.stored_hashes = known
+            reached = [_not_stored(r, exc) for r in results]
+            unreached = [
+                FileResult(p.display_path, "failed", _stop_reason(exc))
+                for p in batch[len(reached) :]
+            ]
+            raise _ImportStopped([*self.results, *reached, *unreached], exc) from exc
         self.freed_at = time.monotonic()
         hold = self.freed_at - began
         self.batches += 1
@@ -549,6 +606,8 @@ class _Writer:
             with session.begin_nested():
                 return self._write(session, parsed)
         except SQLAlchemyError as exc:
+            if is_fatal(exc):
+                raise
             reason = f"could not be stored: {getattr(exc, 'orig', exc)}"
             try:
                 with session.begin_nested():
@@ -662,6 +721,10 @@ def _write_all(
     except ImportTerminated as stop:
         stop.report = ImportReport((*stop.report.files, *writer.results))
         raise
+    except _ImportStopped as stop:
+        reason = _stop_reason(stop.error)
+        stop.results += [FileResult(p.display_path, "failed", reason) for _, p in writer.pending]
+        raise
 
 
 def import_paths(
@@ -674,6 +737,8 @@ def import_paths(
 ) -> ImportReport:
     """Import every activity file found under ``paths`` (files, folders, zip archives).
 
+    A storage error (full disk, damaged database) stops the import: the report then lists
+    what was stored before it, every other file as failed, and the error as ``stopped``.
     ``labels`` names given paths as the user knows them (an upload's own file name instead
     of its temporary path): reports, import history and stored sources use that name.
     """
@@ -689,6 +754,7 @@ def import_paths_with_stats(
     labels: Mapping[Path, str] | None = None,
 ) -> tuple[ImportReport, WriteStats]:
     """:func:`import_paths`, plus how the writer shared the database (for benchmarks)."""
+    app.store.require_writable()
     with _terminate_on_sigterm():
         files, problems = collect_sources(app, paths, labels=labels)
         if workers is None:
@@ -702,18 +768,40 @@ def import_paths_with_stats(
         ]
         initargs = (known, max_bytes, profile, app.settings.timezone)
         results: list[FileResult] = []
+        pool = _ParsePool(files, workers=workers, initargs=initargs)
         try:
             results, _ = _write_all(app, problem_items, profile=profile, total=0, progress=None)
-            with _ParsePool(files, workers=workers, initargs=initargs) as pool:
+            with pool:
                 more, stats = _write_all(
                     app, pool.results(), profile=profile, total=len(files), progress=progress
                 )
         except ImportTerminated as stop:
             stop.report = ImportReport((*results, *stop.report.files))
             raise
+        except _ImportStopped as stop:
+            return _stopped_report(stop, problems, pool, results), WriteStats()
         finally:
             close_cached_archives()
     return ImportReport(tuple(results + more)), stats
+
+
+def _stopped_report(
+    stop: _ImportStopped,
+    problems: Sequence[SourceProblem],
+    pool: _ParsePool,
+    problem_results: list[FileResult],
+) -> ImportReport:
+    """The report of an import that a storage error stopped: each file once, in order."""
+    reason = _stop_reason(stop.error)
+    if len(problem_results) < len(problems):  # stopped while recording unreadable sources
+        done = list(stop.results)
+        done += [FileResult(p.display_path, p.status, p.reason) for p in problems[len(done) :]]
+        rest: Sequence[SourceFile] = pool.sources
+    else:
+        done = [*problem_results, *stop.results]
+        rest = pool.unread()
+    failed = [FileResult(f.display_path, "failed", reason) for f in rest]
+    return ImportReport(tuple(done + failed), stopped=stop.error)
 
 
 def import_bytes(app: App, data: bytes, *, name: str) -> ImportReport:
@@ -723,5 +811,8 @@ def import_bytes(app: App, data: bytes, *, name: str) -> ImportReport:
     profile = analysis_profile(app)
     _init_state(known, int(app.settings.max_file_mb * 1024 * 1024), profile, app.settings.timezone)
     parsed = _parse_data(data, display_path=name, name=name, meta=None)
-    results, _ = _write_all(app, [parsed], profile=profile, total=1, progress=None)
+    try:
+        results, _ = _write_all(app, [parsed], profile=profile, total=1, progress=None)
+    except _ImportStopped as stop:
+        return ImportReport(tuple(stop.results), stopped=stop.error)
     return ImportReport(tuple(results))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from pathlib import Path
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -42,8 +43,13 @@ class WriteTurnProbe:
         with self._lock:
             try:
                 if self._conn is None:
+                    # mode=rw: never creates the file (a removed database stays removed)
                     self._conn = sqlite3.connect(
-                        self._path, timeout=0, isolation_level=None, check_same_thread=False
+                        Path(self._path).absolute().as_uri() + "?mode=rw",
+                        uri=True,
+                        timeout=0,
+                        isolation_level=None,
+                        check_same_thread=False,
                     )
                 self._conn.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as exc:
