@@ -80,19 +80,23 @@ def test_writes_from_another_connection_get_their_turn_during_an_import(
     report = result["report"]
     assert report.count("imported") == 160  # type: ignore[attr-defined]
     assert len(waits) >= 10, waits  # many edits landed while the import ran
-    assert max(waits) < 1.5, sorted(waits)[-5:]
+    assert max(waits) < 2.5, sorted(waits)[-5:]  # ~0.2 s on a quiet machine
 
 
 def test_batches_hold_the_lock_briefly_and_leave_it_free_between_them(
     app: App, tmp_path: Path
 ) -> None:
-    folder = write_runs(tmp_path / "runs", 120)
+    folder = write_runs(tmp_path / "runs", 120, samples=1200)
+    t0 = time.monotonic()
     report, stats = import_paths_with_stats(app, [folder], workers=1)
+    wall = time.monotonic() - t0
     assert report.count("imported") == 120
-    assert stats.batches >= 2
+    assert stats.batches >= 3
     assert stats.shortest_gap_s is not None
     assert stats.shortest_gap_s >= importing.WRITE_YIELD_S
-    assert stats.longest_hold_s < 1.0  # aimed at 0.1 s; generous for a busy machine
+    # aimed at 0.1 s; the bounds are generous for a busy shared machine (before, one
+    # transaction held the lock for the whole import)
+    assert stats.longest_hold_s < min(2.0, 0.5 * wall), (stats, wall)
 
 
 def test_a_file_refused_by_the_database_costs_only_itself(app: App, tmp_path: Path) -> None:
