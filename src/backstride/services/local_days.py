@@ -1,6 +1,6 @@
 """Work the stored activities' local days out again (``backstride activity fix-days``).
 
-For activities stored before backstride knew their time zone (schema revision 0008), or after
+For activities stored before backstride knew their time zone (schema revision 0009), or after
 the ``timezone`` setting changed: each activity's clock is decided again as on import
 (:mod:`backstride.adapters.timezones`): the place of its first GPS fix, else the offset its
 file stated (kept as it is once decided), else the setting. Activities entered by hand keep
@@ -70,7 +70,7 @@ class FixDaysReport:
 
 
 def _as_stored(row: ActivityRow, activity: Activity) -> Activity:
-    """What the file said, for a row stored before revision 0008: a FIT file states its
+    """What the file said, for a row stored before revision 0009: a FIT file states its
     offset at the end of the recording."""
     if row.time_zone_source is None and row.source_format == "fit" and row.utc_offset_s:
         return activity.with_changes(utc_offset_at=activity.end_at)

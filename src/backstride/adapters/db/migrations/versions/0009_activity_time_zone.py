@@ -1,7 +1,7 @@
 """each activity's time zone and where it came from (the place, the file, the setting)
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 
 Activities stored before this revision keep their local day (the UTC day, or the file's own
 offset) and have no zone; ``backstride activity fix-days`` works their days out again from
@@ -13,8 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"
-down_revision = "0007"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
