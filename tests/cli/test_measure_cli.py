@@ -1,4 +1,4 @@
-"""``backstride measure add|list|delete`` and the 0009 migration's tables."""
+"""``backstride measure add|list|delete`` and the 0010 migration's tables."""
 
 from __future__ import annotations
 
@@ -70,14 +70,14 @@ def tables(path: Path) -> set[str]:
         con.close()
 
 
-def test_migration_0009_creates_and_drops_its_tables(tmp_path: Path) -> None:
+def test_migration_0010_creates_and_drops_its_tables(tmp_path: Path) -> None:
     path = tmp_path / "m.sqlite3"
     store = Store(f"sqlite:///{path}")
     new = {"original_files", "outcome_measures", "report_notes"}
     assert new <= tables(path)
     cfg = _alembic_config(store.engine)
-    command.downgrade(cfg, "0008")
-    assert current_revision(store.engine) == "0008" and not new & tables(path)
+    command.downgrade(cfg, "0009")
+    assert current_revision(store.engine) == "0009" and not new & tables(path)
     command.upgrade(cfg, "head")
     assert new <= tables(path)
     store.dispose()

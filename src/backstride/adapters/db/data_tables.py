@@ -1,5 +1,5 @@
 """Rows for the runner's own records about her care: the original activity files as imported,
-outcome measures, and the questions she wants to ask a professional (migration 0009)."""
+outcome measures, and the questions she wants to ask a professional (migration 0010)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """original activity files, outcome measures and the report's questions
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 
 ``original_files`` keeps each imported file's bytes (zstandard-compressed) so an export
 carries them; files imported before this revision have none. ``outcome_measures`` holds the
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009"
-down_revision = "0008"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
