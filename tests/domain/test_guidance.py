@@ -116,14 +116,15 @@ def test_no_clearance_finding_once_cleared() -> None:
     assert "screening.clearance_needed" not in w.ids()
 
 
-def test_a_screening_yes_needs_clearance_and_no_screening_is_only_info() -> None:
+def test_a_screening_yes_needs_clearance_and_no_screening_means_start_here() -> None:
     w = calm()
     assert w.screening is not None
     w.screening = replace(w.screening, answers={**w.screening.answers, "chest-discomfort": True})
     assert "screening.clearance_needed" in w.ids()
     w.screening = None
     f = w.get("data.no_screening")
-    assert f.level == "info"
+    assert (f.level, f.asks) == ("stop", "start_here")
+    assert w.plan().decision == "start_here"  # issue 12.8: never "run" without the health questions
 
 
 # --- pain --------------------------------------------------------------------------------------

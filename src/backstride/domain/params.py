@@ -449,6 +449,21 @@ class GuidanceParams:
         7,
         90,
     )
+    cap_typical_margin: float = _g(
+        0.1,
+        "EVIDENCE 1: Frandsen 2025 saw more injuries after runs more than 10 % longer than the "
+        "runner's recent longest; an easy run stays within the typical recent run plus 10 %.",
+        0.0,
+        0.3,
+    )
+    flare_cap_share: float = _g(
+        0.75,
+        "Own choice after the pain-monitoring model (Silbernagel 2007, EVIDENCE 8): after a run "
+        "followed by pain above the acceptable level, an easy run stays at three quarters of "
+        "that run until a run of that length goes within the pain rules.",
+        0.3,
+        0.95,
+    )
     checkin_lookback_days: int = _g(
         7,
         "Own choice: a missing next-morning check-in after a run of the last 7 days is said.",
