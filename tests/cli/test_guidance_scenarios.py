@@ -103,7 +103,9 @@ def test_calm_history_runs_with_nothing_above_info(calm: Runner) -> None:
     answer = calm.today(D)
     assert answer["decision"] == "run", ids(answer)
     assert above_info(answer) == []
-    assert set(answer) == {"date", "decision", "advice", "findings"}
+    assert {"date", "decision", "advice", "findings", "disclaimer"} <= set(answer)
+    assert "not medical advice" in answer["disclaimer"]
+    assert answer["plan"] is None and "as planned" not in answer["headline"].lower()
     assert "Warm up" in answer["advice"]["summary"]
 
 
@@ -174,7 +176,7 @@ def test_a_missing_morning_check_in_is_said_not_guessed(calm: Runner) -> None:
     calm.load()
     answer = calm.today(D + timedelta(days=2))
     f = finding(answer, "data.no_morning_checkin")
-    assert f["level"] == "info"
+    assert (f["level"], f["asks"]) == ("caution", "run")  # worth attention, not a decision
 
 
 # --- improper equipment ------------------------------------------------------------------------

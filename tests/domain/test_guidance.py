@@ -737,7 +737,7 @@ def test_a_missing_next_morning_check_in_is_said() -> None:
     w = calm()
     w.pain = [e for e in w.pain if not (e.day == days_ago(1) and e.when.value == "next-morning")]
     f = w.get("data.no_morning_checkin")
-    assert f.level == "info" and "backstride checkin" in f.action
+    assert f.level == "caution" and f.asks == "run" and "backstride checkin" in f.action
 
 
 def test_no_heart_rate_and_no_shoes_are_said() -> None:

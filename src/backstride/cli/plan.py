@@ -41,6 +41,17 @@ OUTCOME_WORDS = {
     "stopped": "stopped",
 }
 LIGHT_WORDS = {"green": "within the pain rules", "amber": "not confirmed", "red": "broke the rules"}
+#: Replacements after which the plan's own session is not shown step by step.
+REPLACED = ("rest", "cross_train", "start_here", "see_professional", "urgent_care")
+_DECISION_STYLE = {
+    "urgent_care": "bold white on red",
+    "see_professional": "bold red",
+    "start_here": "bold yellow",
+    "rest": "bold red",
+    "cross_train": "bold yellow",
+    "run_easy": "bold yellow",
+    "run": "bold green",
+}
 
 
 def _minutes(seconds: int) -> str:
@@ -59,14 +70,20 @@ def print_day(view: PlanDayView) -> None:
         style="bold",
     )
     guidance = data["guidance"]
-    if guidance and guidance["replacement"] in ("urgent_care", "see_professional"):
-        say(guidance["message"], style="bold red")
-        if guidance["summary"]:
-            say(guidance["summary"])
+    answer = data["today"]
+    if answer is not None:
+        say(f"Today's decision: {answer['headline']}", style=_DECISION_STYLE[answer["decision"]])
+        say(answer["summary"])
         say("")
     if data["kind"] == "paused":
         urgent = data["gate"]["urgency"] == "emergency"
         say(data["note"] or "The plan is paused.", style="bold red" if urgent else "bold yellow")
+        return
+    replaced = guidance is not None and guidance["replacement"] in REPLACED
+    if replaced:
+        say(f"Plan: {data['title']}, replaced today by the decision above.")
+        say("")
+        say(data["disclaimer"], style="dim")
         return
     say(f"Today: {data['title']}" + (" (projected)" if data["projected"] else ""))
     if data["note"]:
@@ -118,15 +135,15 @@ def print_day(view: PlanDayView) -> None:
         say(f"Pain rules: {LIGHT_WORDS.get(verdict['light'], verdict['light'])}.")
         for reason in verdict["reasons"]:
             say(f"  {reason}")
-    if guidance and guidance["replacement"] not in ("urgent_care", "see_professional"):
+    if guidance and guidance["overrides"]:
         say("")
-        style = "bold yellow" if guidance["overrides"] else None
-        say(guidance["message"], style=style)
-        if guidance["overrides"] and guidance["summary"]:
-            say(guidance["summary"])
+        say(guidance["message"], style="bold yellow")
         shorter = guidance["shorter_session"]
         if shorter:
             say(f"  Shorter main set: {shorter['main']} ({_minutes(shorter['main_s'])}).")
+    if answer is not None:
+        say("")
+        say(data["disclaimer"], style="dim")
 
 
 def _week_lines(week: WeekView) -> None:
@@ -261,7 +278,7 @@ def plan_today_command(
     ] = False,
     json_out: JsonOpt = False,
 ) -> None:
-    """Today's session, step by step; says when today's guidance overrides it."""
+    """Today's session, step by step, with the day's one decision (as `backstride today`)."""
     view = plan_today(
         STATE.app(), on=today_or(on), today=today_or(None), use_guidance=not no_guidance
     )

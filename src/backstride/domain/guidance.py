@@ -1417,7 +1417,7 @@ def rule_missing_data(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
         out.append(
             Finding(
                 id="data.no_morning_checkin",
-                level="info",
+                level="caution",
                 title="No next-morning check-in after your last run",
                 reason=(
                     f"There is no pain score for the morning after your run on {_on(r.day)}. "

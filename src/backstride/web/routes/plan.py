@@ -22,6 +22,7 @@ from backstride.domain.routines import RoutineKind
 from backstride.errors import BackstrideError, InvalidInputError, NotFoundError
 from backstride.services.context import App
 from backstride.services.exercises import exercise_json, get_routine, list_exercises
+from backstride.services.guidance import today as day_answer
 from backstride.services.plan import (
     mark_done,
     mark_skipped,
@@ -30,6 +31,7 @@ from backstride.services.plan import (
     start_plan,
 )
 from backstride.web.deps import TodayDep, WebDep
+from backstride.web.routes.today import DECISION_TONE
 from backstride.web.security import CSRF_FIELD, check_csrf
 from backstride.web.templating import render
 
@@ -67,19 +69,22 @@ def clock(seconds: int) -> str:
 
 
 def _plan_data(app: App, *, on: date, today: date) -> dict[str, Any]:
-    """The page's data: the plan, the day, or ``plan: None`` when there is none yet."""
+    """The page's data: the plan, the day, and the day's one answer (``answer``); ``plan:
+    None`` when there is none yet (the answer is shown all the same)."""
     try:
         view = show_plan(app, on=on, today=today)
     except NotFoundError:
-        return {"plan": None, "day": None}
+        return {"plan": None, "day": None, "answer": day_answer(app, on=on, today=today)}
     day = plan_today(app, on=on, today=today)
-    return {"plan": view.to_json(), "day": day.to_json()}
+    return {"plan": view.to_json(), "day": day.to_json(), "answer": day.answer}
 
 
 def _context(data: dict[str, Any], on: date, **extra: Any) -> dict[str, Any]:
     return {
         **data,
         "on": on,
+        "day_tone": DECISION_TONE,
+        "detail_link": True,
         "kind_labels": KIND_LABELS,
         "outcome_labels": OUTCOME_LABELS,
         "weekdays": list(zip(WEEKDAY_NAMES, WEEKDAY_WORDS, strict=True)),
