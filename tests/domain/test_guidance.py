@@ -393,6 +393,17 @@ def test_a_returning_runner_who_ran_yesterday_cross_trains() -> None:
     assert f.evidence["consecutive_run_days"] == 2
 
 
+def test_a_returning_runner_s_own_run_today_is_not_a_streak() -> None:
+    w = calm()
+    w.profile = replace(w.profile, experience=Experience.RETURNING)
+    w.drop_on(days_ago(1))
+    w.drop_on(days_ago(0))
+    w.add(Session(day=days_ago(0)))  # she ran this morning, not yesterday
+    assert "recovery.no_rest_day" not in w.ids()
+    w.add(Session(day=days_ago(1)))  # ... and yesterday too: two days in a row
+    assert w.get("recovery.no_rest_day").asks == "cross_train"
+
+
 def test_a_returning_runner_with_a_day_off_may_run() -> None:
     w = calm()
     w.profile = replace(w.profile, experience=Experience.RETURNING)

@@ -225,9 +225,19 @@ def plan_start(
             help="standard or stenosis (default: stenosis when your profile lists it).",
         ),
     ] = None,
+    from_week: Annotated[
+        int | None,
+        typer.Option(
+            "--from-week",
+            min=1,
+            help="Start at this week of the schedule (default: the week your last 4 weeks "
+            "of runs match).",
+        ),
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Start a gradual run/walk plan (needs the health screen, and a clearance when due)."""
+    """Start a gradual run/walk plan where you are (needs the health screen, and a clearance
+    when due)."""
     result = start_plan(
         STATE.app(),
         goal=goal,
@@ -235,6 +245,7 @@ def plan_start(
         start=parse_day(start, what="date for --start") or today_or(None),
         today=today_or(None),
         variant=variant,
+        from_week=from_week,
     )
     if json_out:
         print_json(result.to_json())
@@ -245,6 +256,10 @@ def plan_start(
         f"weeks, runs on {data['days']}, from {data['start_on']}.",
         style="bold",
     )
+    if result.placement is not None:
+        say(f"Starting at week {result.placement.week}:", style="bold")
+        for reason in result.placement.reasons:
+            say(f"  {reason}")
     for note in result.notes:
         say(note)
     if result.first is not None:

@@ -815,7 +815,9 @@ def rule_no_rest_day(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
     streak = d.consecutive_run_days
     since_rest = d.days_since_rest
     too_long = since_rest >= p.max_days_without_rest
-    back_to_back = state.careful and streak >= p.careful_max_consecutive_run_days
+    # Judged on today's own runs, today is part of the streak: one run today is not a streak.
+    allowed = p.careful_max_consecutive_run_days + (1 if d.day == state.today else 0)
+    back_to_back = state.careful and streak >= allowed
     if not (too_long or back_to_back):
         return []
     evidence = {"consecutive_run_days": streak, "days_since_rest": since_rest}

@@ -13,20 +13,30 @@ in ``docs/plan.md``.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from backstride.adapters.db.metrics_repo import MetricsRepo
 from backstride.adapters.db.plan_repos import PlanRepo
 from backstride.adapters.db.repos import ActivityRepo
-from backstride.domain.activity import Sport
+from backstride.domain.activity import RUN_SPORTS, Sport
 from backstride.domain.day import DISCLAIMER, SESSION_LABELS, Day, PlanToday, session_kind
 from backstride.domain.exercises import MUSCLE_WORDS
-from backstride.domain.pain import PainEntry, RunPainCheck, RunRef, check_run
+from backstride.domain.pain import (
+    PAIN_RULES,
+    PainEntry,
+    RunPainCheck,
+    RunRef,
+    check_run,
+    check_runs,
+)
 from backstride.domain.plan import (
     BLOCK_WORDS,
     COOLDOWN_WALK_MIN,
+    PLACEMENT_WINDOW_DAYS,
     STRETCH_MIN,
     WARMUP_DRILLS_MIN,
     WARMUP_WALK_MIN,
@@ -37,6 +47,7 @@ from backstride.domain.plan import (
     Goal,
     Outcome,
     PauseState,
+    Placement,
     PlanDay,
     PlanEvent,
     PlanMark,
@@ -44,6 +55,7 @@ from backstride.domain.plan import (
     PlanSpec,
     PlanStatus,
     PlanWeek,
+    RecentRun,
     SessionFact,
     SessionTemplate,
     SessionVerdict,
@@ -59,6 +71,7 @@ from backstride.domain.plan import (
     parse_days,
     parse_goal,
     parse_variant,
+    place,
     run_dates,
     settle,
 )
@@ -74,8 +87,10 @@ from backstride.services.exercises import (
     log_routine,
     routine_needs,
 )
+from backstride.services.training import refresh_metrics
 
 GOAL_WORDS = {Goal.FIVE_K: "5K", Goal.TEN_K: "10K"}
+RUN_SPORT_VALUES = frozenset(s.value for s in RUN_SPORTS)
 #: Activities that count as doing a session whose main set has no running (stenosis week 1).
 WALK_CYCLE_SPORTS = frozenset({Sport.WALK, Sport.HIKE, Sport.CYCLE})
 
@@ -862,17 +877,20 @@ def show_plan(app: App, *, on: date, today: date) -> PlanView:
 
 @dataclass(frozen=True, slots=True)
 class PlanStarted:
-    """``{"plan": {...}, "notes": [...], "first_week": week}``."""
+    """``{"plan": {...}, "notes": [...], "first_week": week, "placement": {"week",
+    "matched_week", "reasons", "runs_4_weeks", "typical_continuous_min", "chosen"}}``."""
 
     record: PlanRecord
     notes: tuple[str, ...]
     first: WeekView | None
+    placement: Placement | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
             "plan": plan_json(self.record, None),
             "notes": list(self.notes),
             "first_week": self.first.to_json() if self.first else None,
+            "placement": self.placement.to_json() if self.placement else None,
         }
 
 
@@ -892,6 +910,50 @@ def _refuse_gate(gate: PlanGate) -> ConflictError:
     return ConflictError("A running plan cannot start yet. " + " ".join(gate.reasons), hint=hint)
 
 
+def recent_runs(app: App, *, before: date) -> list[RecentRun]:
+    """The runs of the :data:`PLACEMENT_WINDOW_DAYS` before ``before``, as placement needs
+    them: the longest stretch of running without a walking break (from the cached analysis),
+    the moving time, and whether pain above the acceptable level followed (a flare)."""
+    refresh_metrics(app)
+    since = before - timedelta(days=PLACEMENT_WINDOW_DAYS)
+    with app.store.read_session() as session:
+        rows = [
+            r
+            for r in MetricsRepo(session).list_rows(
+                app.athlete_id, since=since, until=before - timedelta(days=1)
+            )
+            if r.sport in RUN_SPORT_VALUES
+        ]
+    entries = list(list_pain(app, since=since - timedelta(days=35), until=before).entries)
+    checks = {
+        c.activity_id: c for c in check_runs([RunRef(r.activity_id, r.day) for r in rows], entries)
+    }
+    limit = PAIN_RULES.acceptable_max
+    out: list[RecentRun] = []
+    for r in rows:
+        c = checks.get(r.activity_id)
+        flare = c is not None and any(
+            v is not None and v > limit for v in (c.during, c.after, c.next_morning)
+        )
+        out.append(
+            RecentRun(
+                day=r.day,
+                continuous_s=_longest_run_s(r.analysis_json),
+                moving_s=r.moving_time_s if r.moving_time_s is not None else r.duration_s,
+                flare=flare,
+            )
+        )
+    return out
+
+
+def _longest_run_s(analysis_json: str) -> float | None:
+    try:
+        value = json.loads(analysis_json).get("longest_run_s")
+    except (ValueError, AttributeError):
+        return None
+    return float(value) if isinstance(value, int | float) else None
+
+
 def start_plan(
     app: App,
     *,
@@ -900,8 +962,12 @@ def start_plan(
     start: date,
     today: date,
     variant: str | None = None,
+    from_week: int | None = None,
 ) -> PlanStarted:
-    """Start a plan after the safety gate (red flags, clearance) and the plan's own rules."""
+    """Start a plan after the safety gate (red flags, clearance) and the plan's own rules.
+
+    The plan starts at the week that matches the runner's last 4 weeks (:func:`place`), or at
+    ``from_week`` when she chooses one; the reasons are in ``PlanStarted.placement``."""
     parsed_goal = parse_goal(goal)
     parsed_days = parse_days(days)
     profile = get_profile(app).profile
@@ -955,12 +1021,28 @@ def start_plan(
             f"{gate.clearance.state.clearance.restrictions}. Keep to them."
         )
     spec = PlanSpec(goal=parsed_goal, variant=chosen, days=parsed_days, start_on=start)
+    placement = place(spec, recent_runs(app, before=start))
+    total = len(spec.templates)
+    if from_week is not None:
+        if not 1 <= from_week <= total:
+            raise InvalidInputError(
+                f"Week {from_week} is not in the plan.",
+                hint=f"The {GOAL_WORDS[parsed_goal]} plan ({chosen.value}) has weeks 1 to {total}.",
+            )
+        said = (
+            f"You chose to start at week {from_week}; your records suggested week {placement.week}."
+            if from_week != placement.week
+            else f"You chose week {from_week}, as your records suggested."
+        )
+        placement = replace(
+            placement, week=from_week, reasons=(*placement.reasons, said), chosen=True
+        )
     record = PlanRecord(spec=spec)
     roles = ", ".join(WEEKDAY_WORDS[d] for d in parsed_days)
     with app.store.session() as session:
         repo = PlanRepo(session)
         plan_id = repo.add(app.athlete_id, record)
-        repo.save_weeks(plan_id, [first_week(spec)])
+        repo.save_weeks(plan_id, [first_week(spec, placement.week)])
         repo.add_events(
             plan_id,
             [
@@ -968,24 +1050,28 @@ def start_plan(
                     start,
                     EventKind.STARTED,
                     f"Started the {GOAL_WORDS[parsed_goal]} plan ({chosen.value}), "
-                    f"{len(spec.templates)} weeks, running on {roles}.",
+                    f"{total} weeks, running on {roles}, at week {placement.week}. "
+                    + " ".join(placement.reasons),
                     1,
                 )
             ],
         )
     view = show_plan(app, on=start, today=today)
     return PlanStarted(
-        replace(record, id=plan_id), tuple(notes), view.weeks[0] if view.weeks else None
+        replace(record, id=plan_id),
+        tuple(notes),
+        view.weeks[0] if view.weeks else None,
+        placement,
     )
 
 
-def start_demo_plan(app: App, *, start: date, today: date | None = None) -> PlanStarted:
-    """Give the demo athlete an active 5K plan starting on ``start`` (Monday, Wednesday and
-    Saturday; the stenosis variant when the profile lists stenosis). ``today`` defaults to
-    ``start``."""
-    return start_plan(
-        app, goal="5k", days="mon,wed,sat", start=start, today=today or start, variant=None
-    )
+def start_demo_plan(
+    app: App, *, start: date, today: date | None = None, days: str = "mon,wed,sat"
+) -> PlanStarted:
+    """Give the demo athlete an active 5K plan starting on ``start`` on ``days`` (the stenosis
+    variant when the profile lists stenosis), at the week her records match. ``today``
+    defaults to ``start``."""
+    return start_plan(app, goal="5k", days=days, start=start, today=today or start, variant=None)
 
 
 # --- marks, pause, resume, stop -----------------------------------------------------------------

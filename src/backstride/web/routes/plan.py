@@ -156,6 +156,18 @@ async def plan_skip(request: Request, web: WebDep) -> Response:
     return await _after(request, web, on, None, form)
 
 
+def _week_number(text: str) -> int | None:
+    """The optional "start at week" field: blank means the week the records match."""
+    text = text.strip()
+    if not text:
+        return None
+    if not text.isdigit() or not 1 <= int(text) <= 99:
+        raise InvalidInputError(
+            f"'{text}' is not a week of the plan.", hint="Leave it blank, or give a week number."
+        )
+    return int(text)
+
+
 @router.post("/plan/start", response_class=HTMLResponse)
 async def plan_start(request: Request, web: WebDep) -> Response:
     raw = await request.form()
@@ -166,6 +178,7 @@ async def plan_start(request: Request, web: WebDep) -> Response:
     try:
         start = _form_day({"on": form.get("start", "")})
         variant = form.get("variant") or None
+        from_week = _week_number(form.get("from_week", ""))
         await run_in_threadpool(
             lambda: start_plan(
                 web.app,
@@ -174,6 +187,7 @@ async def plan_start(request: Request, web: WebDep) -> Response:
                 start=start,
                 today=on,
                 variant=None if variant == "auto" else variant,
+                from_week=from_week,
             )
         )
     except BackstrideError as exc:
