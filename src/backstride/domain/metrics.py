@@ -596,11 +596,11 @@ def compute_longest_run_s(
     ok = (dt > 0.0) & (dt <= params.max_sample_gap_s)
     cadence = None
     if cadence_spm is not None and np.isfinite(cadence_spm[1:]).any():
-        c = np.where(cadence_spm[1:] > 0.0, cadence_spm[1:], np.nan)
+        c = np.where(ok & (cadence_spm[1:] > 0.0), cadence_spm[1:], np.nan)
         cadence = _centred_time_mean(c, dt, params.run_bout_smooth_s)
     speed = None
     if distance_m is not None:
-        v = np.divide(np.diff(distance_m), dt, out=np.full(n - 1, np.nan), where=dt > 0.0)
+        v = np.divide(np.diff(distance_m), dt, out=np.full(n - 1, np.nan), where=ok)
         speed = _centred_time_mean(v, dt, params.run_bout_smooth_s)
     if cadence is None and speed is None:
         return None

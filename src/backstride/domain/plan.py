@@ -619,7 +619,9 @@ def place(spec: PlanSpec, runs: Sequence[RecentRun]) -> Placement:
             ),
         )
     bouts = [
-        b for r in window if (b := r.continuous_s if r.continuous_s is not None else r.moving_s)
+        b
+        for r in window
+        if (b := r.continuous_s if r.continuous_s is not None else r.moving_s) is not None
     ]
     typical = float(statistics.median(bouts)) if bouts else 0.0
     matched = max(

@@ -88,6 +88,10 @@ class AnalysisOut(BaseModel):
     step_length_m: float | None
     trimp: float | None
     srpe_load: float | None
+    longest_run_s: float | None = Field(
+        default=None,
+        description="The longest stretch of running without a walking break, seconds (runs).",
+    )
 
 
 class RunSpikeOut(BaseModel):

@@ -162,6 +162,7 @@ def analysis_out(analysis: ActivityAnalysis) -> AnalysisOut:
         step_length_m=analysis.step_length_m,
         trimp=analysis.trimp,
         srpe_load=analysis.srpe_load,
+        longest_run_s=analysis.longest_run_s,
     )
 
 
