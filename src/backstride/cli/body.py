@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -23,6 +24,7 @@ from backstride.services.body import (
     screening_questions,
     selftest_report,
     set_profile,
+    training_status_for,
 )
 
 profile_app = typer.Typer(no_args_is_help=True)
@@ -97,7 +99,8 @@ def profile_set(
     )
     say("Profile saved.")
     _print_profile(view.to_json())
-    _print_clearance(get_clearance_state(STATE.app()), brief=True)
+    _print_training(today_or(None))
+    _print_clearance(get_clearance_state(STATE.app(), today=today_or(None)), brief=True)
 
 
 def _print_profile(data: dict[str, Any]) -> None:
@@ -130,7 +133,14 @@ def profile_show(
     if not view.stored:
         say("No profile yet. Set one with `backstride profile set --birth-year 1968 ...`.")
     _print_profile(view.to_json())
-    _print_clearance(get_clearance_state(STATE.app()), brief=True)
+    _print_training(today_or(None))
+    _print_clearance(get_clearance_state(STATE.app(), today=today_or(None)), brief=True)
+
+
+def _print_training(today: date) -> None:
+    status = training_status_for(STATE.app(), today=today)
+    if status.from_records:
+        say(f"From your records: {status.reason}")
 
 
 # --- screening and clearance ------------------------------------------------------------------

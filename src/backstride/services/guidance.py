@@ -28,7 +28,7 @@ from backstride.adapters.db.plan_repos import RoutineLogRepo
 from backstride.adapters.db.repos import ActivityRepo
 from backstride.adapters.db.tables import ActivityRow
 from backstride.domain.activity import RUN_SPORTS, Sport, Surface
-from backstride.domain.body import clearance_needed
+from backstride.domain.body import Experience, clearance_needed, training_status
 from backstride.domain.day import Day
 from backstride.domain.guidance import (
     LEVEL_WORDS,
@@ -223,7 +223,13 @@ def build_state(app: App, *, on: date, params: GuidanceParams) -> GuidanceState:
         routine_log = RoutineLogRepo(session).list(aid, until=on)
     if screening is not None and screening.answered_on > on:
         screening = None
-    report = compute_load_report(_summaries(sessions), today=on, weeks=REPORT_WEEKS)
+    summaries = _summaries(sessions)
+    report = compute_load_report(summaries, today=on, weeks=REPORT_WEEKS)
+    status = training_status(
+        profile.experience, (s.day for s in summaries if s.sport in RUN_SPORTS), today=on
+    )
+    if status.from_records:
+        profile = replace(profile, experience=status.experience)
     activity_by_id = {a.id: a for a in acts}
     runs = tuple(
         _run_facts(r, activity_by_id.get(r.activity_id))
@@ -253,10 +259,18 @@ def build_state(app: App, *, on: date, params: GuidanceParams) -> GuidanceState:
         ),
         open_red_flags=open_red_flags(pain, seen),
         clearance=clearance_needed(
-            profile, screening, clearances, claudication_since=first_claudication_day(pain)
+            profile,
+            screening,
+            clearances,
+            claudication_since=first_claudication_day(pain),
+            regularly_active=status.from_records and status.experience is Experience.REGULAR,
         ),
         profile=profile,
-        selftests=build_report(tests, sex=profile.sex.value, today=on) if tests else None,
+        selftests=(
+            build_report(tests, sex=profile.sex.value, today=on, birth_year=profile.birth_year)
+            if tests
+            else None
+        ),
         shoes=statuses,
         rotation=rotation_nudge(owned, uses, today=on),
         routes=saved_routes(app),

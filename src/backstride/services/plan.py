@@ -1000,7 +1000,7 @@ def start_plan(
             hint="Start with `backstride plan start --goal 5k --days ...`; the 10K plan opens "
             "once it is finished.",
         )
-    gate = get_plan_gate(app)
+    gate = get_plan_gate(app, today=today)
     if not gate.allowed:
         raise _refuse_gate(gate)
     notes: list[str] = list(gate.clearance.state.notes)
