@@ -129,8 +129,19 @@ def test_a_long_run_spike_gives_an_easy_capped_day(calm: Runner) -> None:
 # --- too little recovery -----------------------------------------------------------------------
 
 
+def _thin_one_week(r: Runner) -> None:
+    """Delete two runs of the second-last week: her records no longer show 4 weeks of 2+
+    runs, so her own answer about her experience counts (issue 13.3)."""
+    days = ((D - timedelta(days=13)).isoformat(), (D - timedelta(days=11)).isoformat())
+    gone = [i for name, i in r.ids.items() if name.startswith(days)]
+    assert len(gone) == 2
+    for activity_id in gone:
+        r.ok("activity", "delete", str(activity_id), "--yes")
+
+
 def test_a_returning_runner_running_two_days_in_a_row_cross_trains(calm: Runner) -> None:
     calm.profile("--experience", "returning")
+    _thin_one_week(calm)
     calm.run(D - timedelta(days=1), 4.0)
     calm.load()
     answer = calm.today(D)
