@@ -180,7 +180,7 @@ def test_a_plan_rest_day_with_calm_guidance_is_rest_everywhere(
 ) -> None:
     start_plan(regular, "tue,thu,sat", D - timedelta(days=3))
     seen = surfaces(cli, db, tmp_path, browser, D)
-    print("SEEN", seen)  # Monday: a rest day of that plan
+    # Monday: a rest day of that plan
     assert_one_answer(seen, "rest", "rest")
 
 
@@ -283,7 +283,7 @@ def test_eight_weeks_of_3_x_4_km_start_a_5k_plan_past_the_walk_breaks(
     assert first["template_week"] == 7
     assert [d["label"] for d in first["days"] if d["kind"] == "run"] == ["Run", "Run", "Run"]
     seen = surfaces(cli, db, tmp_path, browser, D)
-    print("SEEN", seen)  # Monday: session 1 of week 7
+    # Monday: session 1 of week 7
     assert_one_answer(seen, "run", "run")
     plan = cli("plan", "today", "--on", D.isoformat(), "--json").json()
     assert plan["session"]["main"] == "run 24 min"
