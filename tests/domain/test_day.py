@@ -90,6 +90,7 @@ def test_a_plan_rest_day_with_calm_guidance_is_rest_not_run() -> None:
     assert day.session is not None and (day.session.kind, day.session.from_plan) == ("rest", True)
     assert "as planned" not in day.summary.lower()
     assert [r.key for r in day.routines] == ["mobility"]
+    assert day.planned_day_off  # shown calmly: nothing asked for it but the plan
 
 
 def test_a_plan_run_day_after_a_spike_is_a_shorter_session_with_her_cap() -> None:
@@ -163,6 +164,7 @@ def test_guidance_cross_training_replaces_a_run_with_the_named_activity() -> Non
     day = answer(w, planned("run"))
     assert day.decision == "cross_train"
     assert day.session is not None and day.session.title == "Cycling"
+    assert not day.planned_day_off
     assert day.session.minutes == round(FIVE_K_STANDARD[2].sessions[0].total_s / 60)
 
 

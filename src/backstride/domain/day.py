@@ -279,6 +279,18 @@ class Day:
         return DECISION_WORDS[self.decision]
 
     @property
+    def planned_day_off(self) -> bool:
+        """A rest, strength or cross-training day that is simply what the plan holds (not a
+        change the findings asked for): shown calmly, not as a warning."""
+        s = self.session
+        return (
+            s is not None
+            and s.from_plan
+            and self.decision in ("rest", "cross_train")
+            and DECISIONS.index(self.advice.decision) < DECISIONS.index(self.decision)
+        )
+
+    @property
     def open_steps(self) -> tuple[StartStep, ...]:
         return tuple(s for s in self.steps if not s.done)
 
