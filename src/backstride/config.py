@@ -88,7 +88,10 @@ class Settings(BaseSettings):
         ge=0,
         description="Worker processes used to parse files during a bulk import (0 = one per core).",
     )
-    host: str = Field(default="127.0.0.1", description="Address the dashboard binds to.")
+    host: str = Field(
+        default="127.0.0.1",
+        description="Loopback address the dashboard binds to (it has no login: others refused).",
+    )
     port: int = Field(default=8765, ge=1, le=65535, description="Port the dashboard listens on.")
     upload_max_mb: float = Field(
         default=512.0, gt=0, description="Largest upload accepted by the dashboard, in MB."

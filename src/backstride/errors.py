@@ -84,3 +84,27 @@ class StorageError(BackstrideError):
     """The database is locked, unreachable or its schema is out of date."""
 
     http_status = 503
+
+
+class DiskFullError(StorageError):
+    """The disk holding the database (or an upload) has no space left; nothing was stored."""
+
+    http_status = 507
+
+
+class ReadOnlyStorageError(StorageError):
+    """The database is on a read-only disk or folder: opened for viewing only."""
+
+
+class DamagedDatabaseError(StorageError):
+    """The database file is damaged, or is not a database at all."""
+
+
+class ForeignDatabaseError(StorageError):
+    """The database file belongs to another program; backstride leaves it untouched."""
+
+    exit_code = 2
+
+
+class DatabaseReplacedError(StorageError):
+    """The database file was removed or replaced while backstride had it open."""

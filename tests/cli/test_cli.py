@@ -103,7 +103,7 @@ def test_log_refuses_bad_input_with_clear_error(cli, args: list[str], message: s
 
 
 def test_log_future_date_refused_and_duplicate_reported(cli) -> None:
-    r = cli("log", "--on", "2999-01-01", "--sport", "run", "--duration", "30m")
+    r = cli("log", "--on", "2099-01-01", "--sport", "run", "--duration", "30m")
     assert r.exit_code == 1 and "in the future" in r.stderr
     ok = cli(
         "log",

@@ -13,7 +13,7 @@ from backstride.config import Settings
 from backstride.services.activities import count_activities, get_activity_row, list_activities
 from backstride.services.context import App
 from backstride.web.app import create_app
-from backstride.web.security import CSRF_COOKIE, CsrfTokens, host_name
+from backstride.web.security import CSRF_COOKIE, CsrfTokens, origin_of
 from tests.web.conftest import make_settings
 
 TokenFn = Callable[[TestClient, str], str]
@@ -204,11 +204,20 @@ def test_unknown_host_is_refused(seeded_client: TestClient) -> None:
 
 
 @pytest.mark.parametrize(
-    ("header", "name"),
-    [("127.0.0.1:8765", "127.0.0.1"), ("[::1]:8765", "::1"), ("LocalHost", "localhost")],
+    ("header", "origin"),
+    [
+        ("127.0.0.1:8765", ("http", "127.0.0.1", 8765)),
+        ("[::1]:8765", ("http", "::1", 8765)),
+        ("LocalHost", ("http", "localhost", 80)),
+        ("localhost:80", ("http", "localhost", 80)),
+        ("", None),
+        ("a:b", None),
+        ("evil.example/x", None),
+        ("user@127.0.0.1", None),
+    ],
 )
-def test_host_name_parsing(header: str, name: str) -> None:
-    assert host_name(header) == name
+def test_origin_of_a_host_header(header: str, origin: tuple[str, str, int] | None) -> None:
+    assert origin_of("http", header) == origin
 
 
 def test_loopback_names_are_accepted_by_default(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""``backstride serve``: loopback by default, a warning otherwise, workers share one key."""
+"""``backstride serve``: loopback only (no login yet), workers share one key."""
 
 from __future__ import annotations
 
@@ -33,13 +33,34 @@ def test_serve_binds_to_loopback_by_default(
     assert app.title == "backstride"
 
 
-def test_serve_warns_when_reachable_from_the_network(
-    cli: Runner, runs: list[tuple[Any, dict[str, Any]]]
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.168.1.20", "evil.example"])
+def test_serve_refuses_an_address_beyond_this_computer(
+    cli: Runner, runs: list[tuple[Any, dict[str, Any]]], host: str
 ) -> None:
-    result = cli("serve", "--host", "0.0.0.0", "--port", "9000")
-    assert result.exit_code == 0
-    assert runs[0][1]["host"] == "0.0.0.0" and runs[0][1]["port"] == 9000
-    assert "has no login" in result.stderr
+    result = cli("serve", "--host", host, "--port", "9000")
+    assert result.exit_code == 2
+    assert runs == []
+    assert f"will not listen on {host}" in result.stderr
+    assert "no login" in result.stderr and "127.0.0.1" in result.stderr
+
+
+def test_serve_refuses_a_network_host_from_the_environment(
+    cli: Runner, runs: list[tuple[Any, dict[str, Any]]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BACKSTRIDE_HOST", "0.0.0.0")
+    result = cli("serve", "--port", "8812")
+    assert result.exit_code == 2
+    assert runs == []
+    assert "will not listen on 0.0.0.0" in result.stderr
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.2", "::1", "localhost"])
+def test_serve_binds_to_any_loopback_address(
+    cli: Runner, runs: list[tuple[Any, dict[str, Any]]], host: str
+) -> None:
+    result = cli("serve", "--host", host)
+    assert result.exit_code == 0, result.stderr
+    assert runs[0][1]["host"] == host
 
 
 def test_serve_with_workers_shares_database_and_form_key(

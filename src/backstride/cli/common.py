@@ -11,7 +11,7 @@ from typing import Any
 from rich.console import Console
 
 from backstride.config import get_settings
-from backstride.errors import InvalidInputError
+from backstride.domain import dates
 from backstride.services.context import App
 
 console = Console(highlight=False)
@@ -39,14 +39,10 @@ STATE = CliState()
 
 
 def parse_day(text: str | None, *, what: str = "date") -> date | None:
+    """A date option (YYYY-MM-DD, 1990 to 2100), or None when not given."""
     if text is None:
         return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError as exc:
-        raise InvalidInputError(
-            f"'{text}' is not a {what}.", hint="Write dates as YYYY-MM-DD, e.g. 2026-03-14."
-        ) from exc
+    return dates.parse_day(text, what=what)
 
 
 def today_or(text: str | None) -> date:

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from backstride.cli.activity import list_command
-from backstride.cli.common import STATE, console
+from backstride.cli.common import STATE, console, parse_day
 from backstride.cli.guidance import render_today
 from backstride.cli.importing import render_report
 from backstride.cli.training import print_weekly_totals
@@ -31,7 +31,7 @@ def demo_command(
 
     Use it with its own database, e.g. `backstride --db .demo/demo.sqlite3 demo`.
     """
-    end_day = date.fromisoformat(end) if end else date.today()
+    end_day = parse_day(end, what="date for --end") or date.today()
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)

@@ -81,5 +81,7 @@ def import_command(
         print_json(report.to_json())
     else:
         render_report(report, verbose=not quiet)
+    if report.stopped is not None:
+        raise report.stopped  # after the report: what was stored, and why the rest was not
     if not report.ok:
         raise typer.Exit(1)

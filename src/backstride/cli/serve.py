@@ -1,32 +1,26 @@
-"""``backstride serve``: the local web dashboard (loopback only unless asked otherwise)."""
+"""``backstride serve``: the local web dashboard, on this computer only (a loopback address)."""
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import secrets
 from typing import Annotated
 
 import typer
 
-from backstride.cli.common import STATE, console, err_console
+from backstride.cli.common import STATE, console
 from backstride.config import get_settings
 from backstride.services.context import App
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def serve_command(
     host: Annotated[
         str | None,
-        typer.Option("--host", help="Address to bind (default 127.0.0.1: this computer only)."),
+        typer.Option(
+            "--host",
+            help="Loopback address to bind (default 127.0.0.1); the dashboard has no login, "
+            "so other addresses are refused.",
+        ),
     ] = None,
     port: Annotated[
         int | None,
@@ -46,14 +40,11 @@ def serve_command(
     import uvicorn
 
     from backstride.web.app import create_app
+    from backstride.web.security import require_loopback
     from backstride.web.serving import HTTP_PROTOCOL, freeze_startup_objects
 
     settings = get_settings(db=STATE.db, host=host, port=port)
-    if not _is_loopback(settings.host):
-        err_console.print(
-            f"[bold yellow]Warning:[/] serving on {settings.host}: anyone who can reach this "
-            "computer on the network can read and change your data; the dashboard has no login."
-        )
+    require_loopback(settings.host)
     shown = f"[{settings.host}]" if ":" in settings.host else settings.host
     if workers == 1:
         web_app = create_app(settings)

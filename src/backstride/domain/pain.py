@@ -21,11 +21,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal, TypeVar
 
+from backstride.domain.dates import EARLIEST_DAY
 from backstride.errors import InvalidInputError
 
 E = TypeVar("E", bound=enum.StrEnum)
 
-EARLIEST_DAY = date(1990, 1, 1)
 MAX_NOTES_CHARS = 2000
 
 

@@ -334,12 +334,16 @@ def import_uploads(
 ) -> ImportReport:
     """Import uploaded files saved under ``folder``; results carry the original names.
 
+    A storage error that stops the import (a full disk) is raised, not reported per file.
+
     The stored activities are labelled with the original name (``export.zip:activities/1.fit``)
     instead of the temporary path, so the source shown later means something to the runner.
     Bad files are reported per file and store nothing, as with ``backstride import``.
     """
     names = {f.path.name: f.original_name for f in files}
     report = import_paths(app, [f.path for f in files], workers=workers)
+    if report.stopped is not None:
+        raise report.stopped
     results: list[FileResult] = []
     relabelled: dict[int, str] = {}
     for result in report.files:

@@ -74,6 +74,8 @@ def load_demo(app: App, folder: Path, *, seed: int, end_day: date) -> DemoLoaded
         if shoe.default_for_run:
             set_default_shoe(app, shoe.name, sport="run", today=today)
     report = import_paths(app, [folder])
+    if report.stopped is not None:
+        raise report.stopped
     for m in story.manual_entries:
         log_manual(
             app,

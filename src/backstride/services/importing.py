@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from backstride.adapters.db.blobs import EncodedStreams
 from backstride.adapters.db.repos import ActivityRepo, ImportRecordRepo, activity_values
+from backstride.adapters.db.sqlite_file import is_fatal
 from backstride.adapters.files.detect import parse_activity_bytes
 from backstride.adapters.files.sources import (
     ActivityMeta,
@@ -37,7 +38,10 @@ from backstride.domain.metrics import HeartProfile, analyse_activity
 from backstride.errors import (
     ActivityFileError,
     BackstrideError,
+    DiskFullError,
     NotAnActivityError,
+    ReadOnlyStorageError,
+    StorageError,
 )
 from backstride.services.context import App
 from backstride.services.shoes import assign_default_shoes
@@ -71,7 +75,11 @@ class FileResult:
 
 @dataclass(frozen=True, slots=True)
 class ImportReport:
+    """Each file's outcome. ``stopped`` is the storage error (full disk, damaged database...)
+    that ended the import early: files from then on are reported as failed, none half-stored."""
+
     files: tuple[FileResult, ...] = ()
+    stopped: StorageError | None = None
 
     def count(self, status: Status) -> int:
         return sum(1 for f in self.files if f.status == status)
@@ -85,13 +93,16 @@ class ImportReport:
         return tuple(i for f in self.files if f.status == "imported" for i in f.activity_ids)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "imported": self.count("imported"),
             "duplicate": self.count("duplicate"),
             "skipped": self.count("skipped"),
             "failed": self.count("failed"),
             "files": [f.to_json() for f in self.files],
         }
+        if self.stopped is not None:
+            out["stopped"] = {"message": self.stopped.message, "hint": self.stopped.hint}
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,6 +256,8 @@ class _Writer:
         self.activities = ActivityRepo(session)
         self.records = ImportRecordRepo(session)
         self.pending = 0
+        self.written = 0  # files written so far, and of those, committed (see _run)
+        self.committed = 0
         self.last_commit = time.monotonic()
         self.stored_hashes = set(self.activities.known_content_hashes(self.athlete_id))
 
@@ -264,6 +277,8 @@ class _Writer:
             with self.session.begin_nested():
                 result = self._write(parsed)
         except SQLAlchemyError as exc:
+            if is_fatal(exc):
+                raise  # a full or read-only disk: no later file can be stored either
             reason = f"could not be stored: {getattr(exc, 'orig', exc)}"
             result = FileResult(parsed.display_path, "failed", reason)
             try:
@@ -272,6 +287,7 @@ class _Writer:
             except SQLAlchemyError:
                 pass  # the outcome is still reported to the user
         self.pending += 1
+        self.written += 1
         if (
             self.pending >= COMMIT_EVERY_FILES
             or time.monotonic() - self.last_commit > COMMIT_EVERY_S
@@ -281,6 +297,7 @@ class _Writer:
 
     def commit(self) -> None:
         self.session.commit()
+        self.committed = self.written
         self.pending = 0
         self.last_commit = time.monotonic()
 
@@ -352,16 +369,47 @@ def _run(
     progress: ProgressFn | None,
 ) -> list[FileResult]:
     results: list[FileResult] = []
-    with app.store.session() as session:
-        writer = _Writer(app, session, profile)
-        for done, parsed in enumerate(parsed_items, start=1):
-            results.append(writer.write(parsed))
-            if progress is not None:
-                progress(done, total, parsed.display_path)
+    writer: _Writer | None = None
+    try:
+        with app.store.session() as session:
+            writer = _Writer(app, session, profile)
+            for done, parsed in enumerate(parsed_items, start=1):
+                results.append(writer.write(parsed))
+                if progress is not None:
+                    progress(done, total, parsed.display_path)
+    except StorageError as exc:
+        # What was committed stays; the batch that was rolled back was not stored.
+        kept = writer.committed if writer is not None else 0
+        lost = [_not_stored(r, exc) for r in results[kept:]]
+        raise _ImportStopped(results[:kept] + lost, exc) from exc
     new_ids = [i for r in results if r.status == "imported" for i in r.activity_ids]
     if new_ids:
         assign_default_shoes(app, new_ids)
     return results
+
+
+class _ImportStopped(Exception):
+    """A storage error ended the import; ``results`` are the files reported so far."""
+
+    def __init__(self, results: list[FileResult], error: StorageError) -> None:
+        super().__init__(error.message)
+        self.results = results
+        self.error = error
+
+
+def _stop_reason(error: StorageError) -> str:
+    if isinstance(error, DiskFullError):
+        return "not stored: the disk is full"
+    if isinstance(error, ReadOnlyStorageError):
+        return "not stored: the database is read-only"
+    return "not stored: the import stopped on a database error"
+
+
+def _not_stored(result: FileResult, error: StorageError) -> FileResult:
+    """A file whose writes were rolled back: only an import is undone, other outcomes stand."""
+    if result.status != "imported":
+        return result
+    return FileResult(result.path, "failed", _stop_reason(error))
 
 
 def import_paths(
@@ -371,7 +419,12 @@ def import_paths(
     progress: ProgressFn | None = None,
     workers: int | None = None,
 ) -> ImportReport:
-    """Import every activity file found under ``paths`` (files, folders, zip archives)."""
+    """Import every activity file found under ``paths`` (files, folders, zip archives).
+
+    A storage error (full disk, damaged database) stops the import: the report then lists
+    what was stored before it, every other file as failed, and the error as ``stopped``.
+    """
+    app.store.require_writable()
     files, problems = collect_sources(app, paths)
     if workers is None:
         workers = app.settings.import_workers or (os.cpu_count() or 1)
@@ -382,9 +435,10 @@ def import_paths(
     problem_items = [
         _Parsed(p.display_path, None, 0, status=p.status, reason=p.reason) for p in problems
     ]
+    problem_results: list[FileResult] | None = None
     try:
-        results = _run(app, problem_items, profile=profile, total=0, progress=None)
-        results += _run(
+        problem_results = _run(app, problem_items, profile=profile, total=0, progress=None)
+        results = _run(
             app,
             _parsed_stream(
                 files, workers=workers, known=known, max_bytes=max_bytes, profile=profile
@@ -393,9 +447,30 @@ def import_paths(
             total=len(files),
             progress=progress,
         )
+    except _ImportStopped as stop:
+        return _stopped_report(stop, problems, files, problem_results)
     finally:
         close_cached_archives()
-    return ImportReport(tuple(results))
+    return ImportReport(tuple(problem_results + results))
+
+
+def _stopped_report(
+    stop: _ImportStopped,
+    problems: Sequence[SourceProblem],
+    files: Sequence[SourceFile],
+    problem_results: list[FileResult] | None,
+) -> ImportReport:
+    """The report of an import that a storage error stopped: each file once, in order."""
+    reason = _stop_reason(stop.error)
+    if problem_results is None:  # stopped while recording the unreadable sources
+        done = stop.results
+        done += [FileResult(p.display_path, p.status, p.reason) for p in problems[len(done) :]]
+        rest = files
+    else:
+        done = problem_results + stop.results
+        rest = files[len(stop.results) :]
+    failed = [FileResult(f.display_path, "failed", reason) for f in rest]
+    return ImportReport(tuple(done + failed), stopped=stop.error)
 
 
 def import_bytes(app: App, data: bytes, *, name: str) -> ImportReport:
@@ -405,4 +480,7 @@ def import_bytes(app: App, data: bytes, *, name: str) -> ImportReport:
     profile = analysis_profile(app)
     _init_worker(known, int(app.settings.max_file_mb * 1024 * 1024), profile)
     parsed = _parse_data(data, display_path=name, name=name, meta=None)
-    return ImportReport(tuple(_run(app, [parsed], profile=profile, total=1, progress=None)))
+    try:
+        return ImportReport(tuple(_run(app, [parsed], profile=profile, total=1, progress=None)))
+    except _ImportStopped as stop:
+        return ImportReport(tuple(stop.results), stopped=stop.error)

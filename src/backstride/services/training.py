@@ -158,8 +158,12 @@ def store_analysis_result(
 def refresh_metrics(app: App, activity_ids: list[int] | None = None) -> int:
     """(Re)compute the cached analysis of the given activities, or of all stale ones.
 
-    Returns how many were computed. Each activity is its own small transaction.
+    Returns how many were computed. Each activity is its own small transaction. A database
+    opened for viewing only (a read-only disk) keeps the analyses stored with it: nothing is
+    computed, and an activity without one is left out of the load figures.
     """
+    if app.store.read_only:
+        return 0
     profile = analysis_profile(app)
     with app.store.read_session() as session:
         ids = (

@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.responses import PlainTextResponse, Response
 
 from backstride import __version__
@@ -27,7 +28,6 @@ from backstride.web.security import (
     BodyLimitMiddleware,
     CsrfTokens,
     SecurityHeadersMiddleware,
-    TrustedHostMiddleware,
     allowed_hosts_for,
     apply_headers,
     check_same_origin,
@@ -64,6 +64,8 @@ _STATUS_TEXT = {
 def _describe(request: Request, exc: Exception) -> tuple[int, str, str | None, list[Any]]:
     """(status, message, hint, details) for any exception."""
     if isinstance(exc, BackstrideError):
+        if exc.http_status >= 500:  # the server's own trouble (a full disk): one line, no trace
+            log.warning("%s %s: %s", request.method, request.url.path, exc.message)
         return exc.http_status, exc.message, exc.hint, []
     if isinstance(exc, RequestValidationError):
         details = [
@@ -137,8 +139,9 @@ def create_app(
 ) -> FastAPI:
     """Build the dashboard for ``settings`` (opens and migrates the database now).
 
-    ``allowed_hosts`` are the Host names accepted (DNS-rebinding guard); by default the
-    loopback names plus ``settings.host``, or any host when bound to all interfaces.
+    ``allowed_hosts`` are the Host names accepted (DNS-rebinding guard); by default this
+    computer's names (:func:`~backstride.web.security.allowed_hosts_for`), whatever address
+    the server binds to.
     ``import_workers`` is the number of parser processes an upload may use;
     ``request_threads`` the number of requests whose blocking work runs at once (set when
     the server starts).
@@ -188,7 +191,7 @@ def create_app(
         upload_paths=UPLOAD_PATHS,
     )
     hosts = allowed_hosts if allowed_hosts is not None else allowed_hosts_for(settings.host)
-    web_app.add_middleware(TrustedHostMiddleware, allowed=hosts)
+    web_app.add_middleware(TrustedHostMiddleware, allowed_hosts=hosts, www_redirect=False)
     web_app.add_middleware(SecurityHeadersMiddleware)
     return web_app
 

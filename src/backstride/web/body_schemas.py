@@ -15,15 +15,14 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from backstride.domain.activity import Sport
 from backstride.domain.body import MAX_TEXT_CHARS, Condition, Experience, Sex
+from backstride.domain.dates import EARLIEST_DAY, LATEST_DAY
 from backstride.domain.pain import MAX_NOTES_CHARS, PainFeel, PainSite, PainWhen, RedFlag, Urgency
 from backstride.domain.selftest import SelfTestName
 from backstride.domain.shoes import MAX_KM, MAX_NAME_CHARS
 
-EARLIEST = dt.date(1990, 1, 1)
-LATEST = dt.date(2100, 12, 31)
 MAX_ID = 2**63 - 1
 
-Day = Annotated[dt.date, Field(ge=EARLIEST, le=LATEST)]
+Day = Annotated[dt.date, Field(ge=EARLIEST_DAY, le=LATEST_DAY)]
 ShortText = Annotated[str, StringConstraints(max_length=MAX_TEXT_CHARS)]
 Zone = Literal["safe", "acceptable", "too-much"]
 ClearanceStatus = Literal["needed", "not-screened", "cleared", "not-needed"]

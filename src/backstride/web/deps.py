@@ -10,6 +10,7 @@ from fastapi import Depends, Query, Request
 from fastapi.templating import Jinja2Templates
 
 from backstride.config import Settings
+from backstride.domain.dates import EARLIEST_DAY, LATEST_DAY
 from backstride.services.context import App
 from backstride.web.cache import ResultCache
 from backstride.web.security import CsrfTokens
@@ -40,10 +41,6 @@ def get_app(request: Request) -> App:
 
 def get_settings_dep(request: Request) -> Settings:
     return get_web(request).settings
-
-
-EARLIEST_DAY = date(1990, 1, 1)
-LATEST_DAY = date(2100, 12, 31)
 
 
 def get_today(

@@ -12,9 +12,10 @@ from datetime import date
 
 from fastapi import Request
 
+from backstride.domain.dates import EARLIEST_DAY, LATEST_DAY
 from backstride.errors import BackstrideError
 from backstride.services.guidance import EmergencyNotice
-from backstride.web.deps import EARLIEST_DAY, LATEST_DAY, get_web
+from backstride.web.deps import get_web
 from backstride.web.reads import cached_emergency_notice
 
 log = logging.getLogger("backstride.web")
@@ -38,6 +39,6 @@ def emergency_notice_for(request: Request) -> EmergencyNotice | None:
     shown here (the page's own error handling reports it)."""
     try:
         return cached_emergency_notice(get_web(request), on=page_day(request))
-    except BackstrideError:
-        log.exception("Could not read the red flags for the emergency notice")
+    except BackstrideError as exc:
+        log.warning("Could not read the red flags for the emergency notice: %s", exc.message)
         return None

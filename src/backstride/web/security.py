@@ -15,9 +15,12 @@
   without a CORS preflight, and the app grants no CORS.
 * **Every unsafe request** (pages and API) is refused when the browser says it comes from
   another site (``Sec-Fetch-Site: cross-site``/``same-site``) or its ``Origin`` is not this
-  server (:func:`check_same_origin`).
-* **Host names** are checked (DNS-rebinding guard) by Starlette's ``TrustedHostMiddleware``
-  when the server binds to a loopback address.
+  server: scheme, host and port all compared (:func:`check_same_origin`).
+* **Host names** are always checked (DNS-rebinding guard) by Starlette's
+  ``TrustedHostMiddleware`` against :func:`allowed_hosts_for`: this computer's names only.
+* **Reach**: ``backstride serve`` listens on a loopback address only (:func:`require_loopback`);
+  the dashboard has no login, so nothing beyond this computer may reach it. A server mode
+  with logins can open other addresses by passing its own ``allowed_hosts`` to ``create_app``.
 * **Bodies** are capped while they stream (:class:`BodyLimitMiddleware`): uploads at
   ``settings.upload_max_mb``, anything else at :data:`FORM_MAX_BYTES`.
 """
@@ -26,17 +29,18 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import re
 import secrets
 from collections.abc import Awaitable, Callable, Iterable
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from backstride.errors import BackstrideError, InvalidInputError
+from backstride.errors import BackstrideError, ConfigError, InvalidInputError
 
 CSRF_COOKIE = "backstride_csrf"
 CSRF_HEADER = "X-CSRF-Token"
@@ -221,10 +225,35 @@ def check_same_origin(request: Request) -> None:
     origin = request.headers.get("origin")
     if origin is None:
         return
-    parts = urlsplit(origin)
-    host = request.headers.get("host", "")
-    if origin == "null" or parts.netloc.lower() != host.lower():
+    here = origin_of(request.url.scheme, request.headers.get("host", ""))
+    if here is None or origin_of_header(origin) != here:
         raise forged_request_error()
+
+
+Origin = tuple[str, str, int]
+"""(scheme, host name, port): two URLs are the same origin when all three are equal."""
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def origin_of(scheme: str, netloc: str) -> Origin | None:
+    """The origin of ``scheme://netloc`` (the port made explicit), or None if malformed."""
+    scheme = scheme.lower()
+    if scheme not in DEFAULT_PORTS or not netloc or any(c in netloc for c in "/?#@\\ "):
+        return None
+    try:
+        parts = urlsplit(f"{scheme}://{netloc}")
+        port = parts.port
+    except ValueError:
+        return None
+    if not parts.hostname:
+        return None
+    return scheme, parts.hostname.lower(), port if port is not None else DEFAULT_PORTS[scheme]
+
+
+def origin_of_header(value: str) -> Origin | None:
+    """The origin an ``Origin`` header names (``scheme://host[:port]``); None for ``null``."""
+    scheme, sep, netloc = value.strip().partition("://")
+    return origin_of(scheme, netloc) if sep else None
 
 
 def check_csrf(request: Request, tokens: CsrfTokens, form_token: str | None) -> None:
@@ -244,51 +273,70 @@ def require_content_type(request: Request, *allowed: str) -> None:
         )
 
 
-LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+def local_redirect(target: str | None, *, default: str) -> str:
+    """``target`` when it is a path on this server, else ``default``.
+
+    Judged after percent-decoding (twice, so an encoded ``%2F`` or ``%5C`` hides nothing): the
+    path must start with a single ``/`` and hold no backslash (``/\\evil.example`` is another
+    host to a browser), no control character (CR/LF would split the header) and no scheme or
+    host of its own.
+    """
+    if not target:
+        return default
+    decoded = unquote(unquote(target))
+    for text in (target, decoded):
+        if not text.startswith("/") or text.startswith("//") or "\\" in text:
+            return default
+        if any(ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 for ch in text):
+            return default
+        parts = urlsplit(text)
+        if parts.scheme or parts.netloc:
+            return default
+    if not target.isascii():
+        return default
+    return target
+
+
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+"""Host names (as in a Host header) of this computer; IPv6 literals keep their brackets."""
+
+
+def is_loopback(host: str) -> bool:
+    """Whether the bind address ``host`` is reachable from this computer only."""
+    bare = host.strip().strip("[]").lower()
+    if bare == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(bare).is_loopback
+    except ValueError:
+        return False
+
+
+def require_loopback(host: str) -> None:
+    """Refuse to serve on an address other computers can reach.
+
+    The dashboard has no login: whoever reaches it can read and change the runner's health
+    data. Until a server mode with logins exists, it listens on a loopback address only.
+    """
+    if is_loopback(host):
+        return
+    raise ConfigError(
+        f"backstride serve will not listen on {host}: the dashboard has no login, so anyone "
+        "who can reach this computer over the network could read and change your health data.",
+        hint="Leave out --host and BACKSTRIDE_HOST to serve on 127.0.0.1 (this computer only). "
+        "To look from another device, forward the port over SSH, e.g. "
+        "ssh -L 8765:127.0.0.1:8765 this-computer, and open http://127.0.0.1:8765 there.",
+    )
 
 
 def allowed_hosts_for(bind_host: str) -> list[str]:
-    """Host names accepted for a bind address; ``["*"]`` when bound to all interfaces."""
-    if bind_host in ("0.0.0.0", "::", ""):
-        return ["*"]
+    """Host names the dashboard answers to (the DNS-rebinding guard): this computer's names,
+    plus the bind address when it is another loopback address (127.0.0.2). Never any host:
+    a server bound to every interface still answers only to loopback names."""
     hosts = list(LOOPBACK_HOSTS)
-    bare = bind_host.strip("[]").lower()
-    if bare not in hosts:
-        hosts.append(bare)
+    if is_loopback(bind_host):
+        bare = bind_host.strip().strip("[]").lower()
+        name = f"[{bare}]" if ":" in bare else bare
+        if name not in hosts:
+            hosts.append(name)
     return hosts
-
-
-def host_name(host_header: str) -> str:
-    """The name in a Host header, without port or IPv6 brackets, lower case."""
-    value = host_header.strip().lower()
-    if value.startswith("["):
-        return value[1:].split("]", 1)[0]
-    return value.rsplit(":", 1)[0] if value.count(":") == 1 else value
-
-
-class TrustedHostMiddleware:
-    """Answers 400 to a Host header not in ``allowed`` (guards against DNS rebinding).
-
-    A page on a hostile site that re-points its own name at 127.0.0.1 would otherwise be
-    able to read the dashboard as if it were the same site.
-    """
-
-    def __init__(self, app: ASGIApp, *, allowed: Iterable[str]) -> None:
-        self.app = app
-        self.allowed = frozenset(h.strip("[]").lower() for h in allowed)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] not in ("http", "websocket") or "*" in self.allowed:
-            await self.app(scope, receive, send)
-            return
-        host = host_name(Headers(scope=scope).get("host", ""))
-        if host in self.allowed:
-            await self.app(scope, receive, send)
-            return
-        response = Response(
-            "Invalid host name. Open the dashboard at http://127.0.0.1 (the address "
-            "`backstride serve` printed).",
-            status_code=400,
-            media_type="text/plain",
-        )
-        await response(scope, receive, send)

@@ -14,6 +14,8 @@ order), so a forged upload is refused before any of its bytes touch the disk.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import functools
 import re
 import shutil
@@ -22,14 +24,19 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, ParamSpec, TypeVar
+from typing import IO, NoReturn, ParamSpec, TypeVar
 
 from anyio import to_thread
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
 
-from backstride.errors import InvalidInputError
+from backstride.errors import (
+    BackstrideError,
+    DiskFullError,
+    InvalidInputError,
+    ReadOnlyStorageError,
+)
 from backstride.services.dashboard import UploadedFile
 
 P = ParamSpec("P")
@@ -68,12 +75,42 @@ def display_name(name: str) -> str:
     return clean[:200] or "upload"
 
 
+def disk_error(exc: OSError) -> BackstrideError | None:
+    """What to tell the runner when saving an upload failed: a full or read-only disk gets
+    its own error (507/503); None for any other failure (raised as it was)."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return DiskFullError(
+            "The disk is full, so the upload could not be saved and nothing was imported. "
+            "Nothing stored before was lost.",
+            hint="Free some space on the disk that holds backstride's data, then upload again.",
+        )
+    if exc.errno == errno.EROFS:
+        return ReadOnlyStorageError(
+            "backstride's data folder is on a read-only disk, so the upload could not be saved "
+            "and nothing was imported.",
+            hint="Make the data folder writable (or set data_dir to a writable one), then upload "
+            "again.",
+        )
+    return None
+
+
+def reraise_disk_error(exc: OSError) -> NoReturn:
+    """Raise :func:`disk_error`'s answer for ``exc``, or ``exc`` itself."""
+    error = disk_error(exc)
+    if error is None:
+        raise exc
+    raise error from exc
+
+
 class UploadFolder:
     """A temporary folder under ``root`` that is removed, with its files, on close."""
 
     def __init__(self, root: Path) -> None:
-        root.mkdir(parents=True, exist_ok=True)
-        self.path = Path(tempfile.mkdtemp(prefix="upload-", dir=root))
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+            self.path = Path(tempfile.mkdtemp(prefix="upload-", dir=root))
+        except OSError as exc:
+            reraise_disk_error(exc)
         self._used: set[str] = set()
 
     def new_file(self, original_name: str) -> tuple[Path, str]:
@@ -215,9 +252,12 @@ async def receive_files(
         parser.finalize()
     except FormParserError as exc:
         raise _bad_form("the form data is malformed") from exc
+    except OSError as exc:  # writing a part to disk failed
+        reraise_disk_error(exc)
     finally:
         if part.sink is not None and not part.sink.closed:
-            part.sink.close()
+            with contextlib.suppress(OSError):  # the error on its way out says more
+                part.sink.close()
     if not checked:
         assert before_first_file is not None
         before_first_file(dict(form.fields))
@@ -227,8 +267,11 @@ async def receive_files(
 async def receive_body(request: Request, path: Path) -> int:
     """Stream a raw request body into ``path``; returns its size in bytes."""
     size = 0
-    with path.open("wb") as sink:
-        async for chunk in request.stream():
-            sink.write(chunk)
-            size += len(chunk)
+    try:
+        with path.open("wb") as sink:
+            async for chunk in request.stream():
+                sink.write(chunk)
+                size += len(chunk)
+    except OSError as exc:
+        reraise_disk_error(exc)
     return size

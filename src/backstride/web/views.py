@@ -16,10 +16,10 @@ from urllib.parse import urlencode
 import numpy as np
 
 from backstride.domain.activity import Activity, Sport
+from backstride.domain.dates import parse_day
 from backstride.domain.load import LOAD_RATIO_CAVEAT, DayLoad, LoadReport, RunSpike
 from backstride.domain.metrics import ActivityAnalysis, GradeDistribution, compute_sample_distance_m
 from backstride.domain.params import DEFAULT_ACTIVITY_PARAMS
-from backstride.errors import InvalidInputError
 from backstride.services.dashboard import WeekTotals
 from backstride.web.charts import (
     BarSpec,
@@ -61,12 +61,7 @@ def parse_optional_day(text: str | None, *, what: str) -> date | None:
     """A form's date field: empty means none; anything else must be YYYY-MM-DD."""
     if text is None or not text.strip():
         return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError as exc:
-        raise InvalidInputError(
-            f"'{text}' is not a date for '{what}'.", hint="Use the form YYYY-MM-DD."
-        ) from exc
+    return parse_day(text, what=f"date for '{what}'")
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,14 @@
-"""The engine, SQLite pragmas, and automatic migrations on first use."""
+"""The engine, SQLite pragmas, and automatic migrations on first use.
+
+A file database is looked at first (:mod:`backstride.adapters.db.sqlite_file`): another
+program's database is refused untouched, a damaged one named, one on a read-only disk opened
+for viewing only; and a :class:`Store` refuses to go on when its file was removed or
+replaced under it.
+"""
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,9 +22,19 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from backstride.adapters.db.sqlite_file import (
+    APPLICATION_ID,
+    DatabaseFile,
+    file_identity,
+    inspect_file,
+    read_only_error,
+    read_only_folder_error,
+    replaced_error,
+    storage_error,
+)
 from backstride.errors import ConfigError, StorageError
 
 
@@ -30,6 +47,15 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA busy_timeout=10000")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def _sqlite_pragmas_read_only_file(dbapi_conn: Any, _record: Any) -> None:
+    # A file on a read-only disk: no journal-mode change (that would be a write).
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=10000")
     cur.close()
 
 
@@ -61,11 +87,34 @@ def is_file_sqlite(url: str) -> bool:
     return parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:")
 
 
-def make_engine(url: str, *, read_only: bool = False) -> Engine:
+def sqlite_path(url: str) -> Path | None:
+    """The file of an SQLite ``url`` (None for another database or one in memory)."""
+    if not is_file_sqlite(url):
+        return None
+    return Path(make_url(url).database or "")
+
+
+def _make_folder(db_path: Path) -> None:
+    """Create the database's folder if needed (a read-only parent is left to the caller)."""
+    if db_path.parent.is_dir():
+        return
+    try:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StorageError(
+            f"Could not create the folder for the database '{db_path}': {exc.strerror}.",
+            hint="Point --db at a file in a folder you may write to.",
+        ) from exc
+
+
+def make_engine(url: str, *, read_only: bool = False, uri: str | None = None) -> Engine:
     """Create the engine; SQLite gets WAL, foreign keys and a busy timeout.
 
     ``read_only`` (SQLite): every connection refuses writes (``PRAGMA query_only``) and
     begins its transactions deferred, so readers do not queue for the write lock.
+    ``uri`` (SQLite): open the file through this SQLite URI instead (a file on a read-only
+    disk, :meth:`DatabaseFile.read_only_uri`); implies ``read_only`` and leaves the journal
+    mode alone.
     """
     try:
         parsed = make_url(url)
@@ -75,19 +124,22 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
             hint="Give a file path (e.g. ~/runs.sqlite3) or an SQLAlchemy URL.",
         ) from exc
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        db_path = Path(parsed.database or "")
-        try:
-            db_path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StorageError(
-                f"Could not create the folder for the database '{db_path}': {exc.strerror}.",
-            ) from exc
+        _make_folder(Path(parsed.database or ""))
     try:
-        engine = create_engine(url, future=True)
+        if uri is not None:
+            engine = create_engine(
+                url,
+                future=True,
+                creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False),
+            )
+            read_only = True
+        else:
+            engine = create_engine(url, future=True)
     except (ArgumentError, ImportError) as exc:
         raise ConfigError(f"Cannot use the database URL '{url}': {exc}") from exc
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+        pragmas = _sqlite_pragmas if uri is None else _sqlite_pragmas_read_only_file
+        event.listen(engine, "connect", pragmas)
         if read_only:
             event.listen(engine, "connect", _sqlite_query_only)
             event.listen(engine, "begin", _sqlite_begin_read)
@@ -113,8 +165,10 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision (no-op when it already is)."""
+def migrate(engine: Engine, *, path: Path | None = None) -> None:
+    """Bring the schema to the newest revision (no-op when it already is).
+
+    ``path`` is the database file, named in the error when the update fails."""
     cfg = _alembic_config(engine)
     script = ScriptDirectory.from_config(cfg)
     try:
@@ -128,23 +182,41 @@ def migrate(engine: Engine) -> None:
                 hint="Upgrade backstride, or point --db at another database.",
             )
         command.upgrade(cfg, "head")
-    except OperationalError as exc:
+    except (SQLAlchemyError, sqlite3.Error) as exc:
+        raise storage_error(exc, path, "Could not open or update the database") from exc
+
+
+def check_revision(engine: Engine, path: Path) -> None:
+    """Refuse a read-only database whose schema is not the newest (it cannot be updated)."""
+    try:
+        current = current_revision(engine)
+    except (SQLAlchemyError, sqlite3.Error) as exc:
+        raise storage_error(exc, path, "Could not open the database") from exc
+    if current != head_revision(engine):
         raise StorageError(
-            f"Could not open or update the database: {exc.orig}.",
-            hint="Check the path and that no other program holds the file locked.",
-        ) from exc
+            f"The database '{path}' needs an update to work with this backstride, but it is on "
+            "a read-only disk or in a read-only folder.",
+            hint="Copy it to a writable folder and point --db at the copy.",
+        )
+
+
+def set_application_id(engine: Engine) -> None:
+    """Mark an SQLite database as backstride's (``PRAGMA application_id``)."""
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
 
 
 @contextmanager
-def _unit_of_work(session: Session, failure: str) -> Iterator[Session]:
+def _unit_of_work(session: Session, failure: str, path: Path | None) -> Iterator[Session]:
     """Commit ``session`` on success, roll it back on any error (``failure`` says what the
-    user sees for a database error), and close it."""
+    user sees for a database error of no known kind; ``path`` is the database file), and
+    close it."""
     try:
         yield session
         session.commit()
     except SQLAlchemyError as exc:
         session.rollback()
-        raise StorageError(f"{failure}: {exc}") from exc
+        raise storage_error(exc, path, failure) from exc
     except BaseException:
         session.rollback()
         raise
@@ -159,21 +231,52 @@ WRITE_WAIT_S = 10.0
 class Store:
     """An engine plus its session factory; one per process and database.
 
-    A file-based SQLite store has a second, read-only engine for :meth:`read_session`.
+    A file-based SQLite store has a second, read-only engine for :meth:`read_session`. Its
+    file is inspected before it is opened (:func:`inspect_file`): a file on a read-only disk
+    gives a store for viewing only (:attr:`read_only`; its writes fail with a clear error).
     """
 
     def __init__(self, url: str, *, auto_migrate: bool = True) -> None:
         self.url = url
-        self.engine = make_engine(url)
-        if auto_migrate:
-            migrate(self.engine)
+        self.path = sqlite_path(url)
+        self.file: DatabaseFile | None = None
+        if self.path is not None:
+            _make_folder(self.path)
+            self.file = inspect_file(self.path)
+        self.read_only = self.file is not None and self.file.read_only
+        if self.file is not None and self.read_only:
+            if not self.file.exists:
+                raise read_only_folder_error(self.file.path)
+            self.engine = make_engine(url, uri=self.file.read_only_uri())
+            check_revision(self.engine, self.file.path)
+        else:
+            self.engine = make_engine(url)
+            if auto_migrate:
+                migrate(self.engine, path=self.path)
+            if self.file is not None and not self.file.has_id:
+                try:
+                    set_application_id(self.engine)
+                except SQLAlchemyError as exc:
+                    raise storage_error(exc, self.path, "Could not mark the database") from exc
+        self._identity = file_identity(self.path) if self.path is not None else None
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._write_lock = threading.RLock()
         self._read_engine: Engine | None = None
         self._read_sessions = self._sessions
-        if is_file_sqlite(url):
+        if self.path is not None and not self.read_only:
             self._read_engine = make_engine(url, read_only=True)
             self._read_sessions = sessionmaker(self._read_engine, expire_on_commit=False)
+
+    def require_writable(self) -> None:
+        """Refuse at once when the store was opened for viewing only (a read-only disk)."""
+        if self.read_only and self.path is not None:
+            raise read_only_error(self.path)
+
+    def check_file(self) -> None:
+        """Refuse to go on when the database file was removed or replaced since it was opened
+        (a stat of the path: its device and inode). Cheap; called by every unit of work."""
+        if self.path is not None and file_identity(self.path) != self._identity:
+            raise replaced_error(self.path)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -184,9 +287,11 @@ class Store:
         of up to 100 ms; after :data:`WRITE_WAIT_S` a unit goes ahead to SQLite's own wait
         (``busy_timeout``), as it did before.
         """
+        self.check_file()
         locked = self._write_lock.acquire(timeout=WRITE_WAIT_S)
         try:
-            with _unit_of_work(self._sessions(), "The database refused the change") as session:
+            failure = "The database refused the change"
+            with _unit_of_work(self._sessions(), failure, self.path) as session:
                 yield session
         finally:
             if locked:
@@ -196,7 +301,9 @@ class Store:
     def read_session(self) -> Iterator[Session]:
         """A unit of work that only reads: it never waits for the write lock (SQLite, WAL),
         and a write in it fails (``PRAGMA query_only``) instead of being stored."""
-        with _unit_of_work(self._read_sessions(), "The database could not be read") as session:
+        self.check_file()
+        failure = "The database could not be read"
+        with _unit_of_work(self._read_sessions(), failure, self.path) as session:
             yield session
 
     def dispose(self) -> None:

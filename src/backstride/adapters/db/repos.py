@@ -28,6 +28,17 @@ from backstride.domain.activity import (
 from backstride.errors import NotFoundError
 
 DEFAULT_ATHLETE_NAME = "Me"
+LIKE_ESCAPE = "\\"
+
+
+def escape_like(text: str) -> str:
+    """``text`` for a LIKE pattern that matches it literally: ``%``, ``_`` and the escape
+    character itself are escaped with :data:`LIKE_ESCAPE` (pass ``escape=LIKE_ESCAPE``)."""
+    return (
+        text.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2)
+        .replace("%", LIKE_ESCAPE + "%")
+        .replace("_", LIKE_ESCAPE + "_")
+    )
 
 
 class AthleteRepo:
@@ -231,11 +242,11 @@ class ActivityRepo:
         if sports:
             stmt = stmt.where(ActivityRow.sport.in_(list(sports)))
         if text:
-            like = f"%{text.replace('%', '').replace('_', '')}%"
+            like = f"%{escape_like(text)}%"
             stmt = stmt.where(
-                ActivityRow.name.ilike(like)
-                | ActivityRow.notes.ilike(like)
-                | ActivityRow.source_label.ilike(like)
+                ActivityRow.name.ilike(like, escape=LIKE_ESCAPE)
+                | ActivityRow.notes.ilike(like, escape=LIKE_ESCAPE)
+                | ActivityRow.source_label.ilike(like, escape=LIKE_ESCAPE)
             )
         return stmt
 

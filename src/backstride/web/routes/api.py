@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request
 
 from backstride.domain.activity import Sport
+from backstride.domain.dates import EARLIEST_DAY, LATEST_DAY
 from backstride.domain.day import Day
 from backstride.domain.load import LOAD_RATIO_CAVEAT
 from backstride.domain.metrics import ActivityAnalysis
@@ -25,7 +26,7 @@ from backstride.services.activities import (
     row_to_json,
 )
 from backstride.services.dashboard import UploadedFile, import_uploads, uploads_root
-from backstride.web.deps import EARLIEST_DAY, LATEST_DAY, WebDep
+from backstride.web.deps import WebDep
 from backstride.web.reads import (
     cached_activity_count,
     cached_activity_rows,
@@ -62,7 +63,8 @@ _ERROR_STATUSES = {
     415: "The body has the wrong content type.",
     422: "A value is out of range or malformed.",
     500: "An unexpected error (logged on the server).",
-    503: "The database is locked or out of date.",
+    503: "The database is locked, read-only, damaged, replaced or out of date.",
+    507: "The disk holding the database or the upload is full; nothing was stored.",
 }
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorOut, "description": text} for code, text in _ERROR_STATUSES.items()
@@ -98,8 +100,14 @@ def _today(on: date | None) -> date:
 def api_list_activities(
     web: WebDep,
     sport: Annotated[list[Sport] | None, Query(description="Only these sports.")] = None,
-    since: Annotated[date | None, Query(description="On or after this local date.")] = None,
-    until: Annotated[date | None, Query(description="On or before this local date.")] = None,
+    since: Annotated[
+        date | None,
+        Query(ge=EARLIEST_DAY, le=LATEST_DAY, description="On or after this local date."),
+    ] = None,
+    until: Annotated[
+        date | None,
+        Query(ge=EARLIEST_DAY, le=LATEST_DAY, description="On or before this local date."),
+    ] = None,
     q: Annotated[
         str | None, Query(max_length=200, description="Text in the name, notes or source.")
     ] = None,

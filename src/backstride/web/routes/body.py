@@ -24,6 +24,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
+from backstride.domain.dates import parse_day
 from backstride.domain.pain import (
     PAIN_RULES,
     RED_FLAGS,
@@ -110,12 +111,7 @@ def _day(text: str, *, what: str, default: date | None = None) -> date:
     """A form's date; blank means ``default`` (today when not given)."""
     if not text:
         return default or date.today()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInputError(
-            f"'{text}' is not a date for {what}.", hint="Write dates as YYYY-MM-DD."
-        ) from None
+    return parse_day(text, what=f"date for {what}")
 
 
 def _when(text: str) -> str:

@@ -22,6 +22,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from starlette.responses import Response
 
+from backstride.domain.dates import EARLIEST_DAY, LATEST_DAY
 from backstride.domain.selftest import TESTS, SelfTestName
 from backstride.errors import InvalidInputError
 from backstride.services.body import (
@@ -74,7 +75,7 @@ from backstride.web.body_schemas import (
     ShoeOut,
     ShoeRetireIn,
 )
-from backstride.web.deps import EARLIEST_DAY, LATEST_DAY, WebDep
+from backstride.web.deps import WebDep
 from backstride.web.routes.api import json_body
 from backstride.web.schemas import ErrorOut
 

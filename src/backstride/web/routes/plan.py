@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
+from backstride.domain.dates import parse_day
 from backstride.domain.exercises import MUSCLE_WORDS, ExerciseType, Muscle
 from backstride.domain.plan import WEEKDAY_NAMES, WEEKDAY_WORDS
 from backstride.domain.routines import RoutineKind
@@ -110,10 +111,7 @@ async def _form(request: Request, web: WebDep) -> dict[str, str]:
 
 def _form_day(form: dict[str, str]) -> date:
     text = form.get("on", "").strip()
-    try:
-        return date.fromisoformat(text) if text else date.today()
-    except ValueError:
-        raise InvalidInputError(f"'{text}' is not a date.", hint="Use YYYY-MM-DD.") from None
+    return parse_day(text) if text else date.today()
 
 
 async def _after(

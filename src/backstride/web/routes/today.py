@@ -14,13 +14,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
+from backstride.domain.dates import parse_day
 from backstride.domain.day import Day
 from backstride.domain.guidance import DECISION_WORDS, LEVEL_WORDS, Finding
 from backstride.errors import InvalidInputError
 from backstride.services.diary import record_seen
 from backstride.web.deps import TodayDep, WebDep
 from backstride.web.reads import cached_day
-from backstride.web.security import CSRF_FIELD, check_csrf
+from backstride.web.security import CSRF_FIELD, check_csrf, local_redirect
 from backstride.web.templating import is_htmx, render
 
 router = APIRouter(include_in_schema=False)
@@ -89,23 +90,16 @@ async def seen_form(request: Request, web: WebDep) -> Response:
     """Record that a professional saw the runner about each flag in the form."""
     raw = await request.form()
     check_csrf(request, web.csrf, str(raw.get(CSRF_FIELD) or "") or None)
+    back = local_redirect(str(raw.get("next") or ""), default="/today")  # before any write
     flags = [str(v) for v in raw.getlist("flag") if str(v).strip()]
     if not flags:
         raise InvalidInputError("Say which red flag you were seen about.")
     text = str(raw.get("on") or "").strip()
-    try:
-        on = date.fromisoformat(text) if text else date.today()
-    except ValueError as exc:
-        raise InvalidInputError(
-            f"'{text}' is not a date.", hint="Write dates as YYYY-MM-DD."
-        ) from exc
+    on = parse_day(text) if text else date.today()
     by = str(raw.get("by") or "").strip() or None
     for flag in flags:
         await run_in_threadpool(record_seen, web.app, flag=flag, on=on, today=date.today(), by=by)
     web.cache.bump()
-    back = str(raw.get("next") or "/today")
-    if not back.startswith("/") or back.startswith("//"):
-        back = "/today"
     if is_htmx(request):  # htmx sends the form (a plain post carries Origin: null here)
         return Response(status_code=200, headers={"HX-Redirect": back})
     return RedirectResponse(back, status_code=303)
