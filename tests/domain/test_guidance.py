@@ -935,3 +935,11 @@ def test_no_runs_no_cap() -> None:
     state = w.state()
     caps = run_caps(state, compute_findings(state))
     assert caps.cap_m is None and caps.why is None
+
+
+def test_a_finding_with_its_own_distance_limit_caps_the_run() -> None:
+    w = calm()
+    state = w.state()
+    own = Finding("x.after_break", "reduce", "Back after a break", "r", {"cap_km": 2.5}, "s", "a")
+    caps = run_caps(state, (*compute_findings(state), own))
+    assert caps.cap_km == 2.5 and caps.why == "back after a break (2.5 km)"

@@ -1803,6 +1803,10 @@ def run_caps(
         if f.id == "load.single_run_spike" and f.asks != "run":
             ref = float(f.evidence["longest_prev_30d_km"]) * 1000.0
             limits.append((ref, f"your longest run before the jump ({_f(ref / 1000)} km)"))
+        elif isinstance(f.evidence.get("cap_km"), int | float) and f.evidence["cap_km"] > 0:
+            # A finding that sets a limit of its own (e.g. after a break) says "cap_km".
+            own = float(f.evidence["cap_km"]) * 1000.0
+            limits.append((own, f"{f.title.lower()} ({_f(own / 1000)} km)"))
     flare = _latest_flare(state, prior, p)
     if flare is not None and flare.distance_m:
         limits.append(
