@@ -66,7 +66,7 @@ def render_today(answer: Day) -> None:
     for r in answer.routines:
         say(f"  - {r.title}{' (optional)' if r.optional else ''}: `backstride routine {r.key}`")
     advice = answer.advice
-    if advice.decision == answer.decision:
+    if advice.decision == answer.decision != "start_here":
         for line in advice.details:
             say(f"  - {line}")
     open_steps = answer.open_steps
