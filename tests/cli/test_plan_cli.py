@@ -230,17 +230,25 @@ def test_red_flag_pauses_the_plan_until_seen(runner: Runner) -> None:
     show = runner.show(day + timedelta(days=1))
     assert show["plan"]["paused"]["by_gate"] is True
     assert not show["gate"]["allowed"]
-    # Seen by a doctor: the plan resumes and the interrupted week starts again.
+    # Seen by a doctor who has not said yet whether she may train: still paused.
     seen_on = day + timedelta(days=4)
     ok(runner.cli("pain", "seen", "--flag", "fever", "--on", seen_on.isoformat(), "--by", "GP"))
-    resumed = runner.today(seen_on)
+    waiting = runner.today(seen_on)
+    assert waiting["kind"] == "paused"
+    assert "may train" in waiting["paused"]["reason"]
+    assert not runner.show(seen_on)["gate"]["allowed"]
+    # "You may train": the plan resumes, one step back (week 2 becomes week 1 again).
+    cleared_on = seen_on + timedelta(days=2)
+    ok(runner.cli("pain", "seen", "--flag", "fever", "--on", cleared_on.isoformat(), "--by",
+                  "GP", "--outcome", "may-train"))  # fmt: skip
+    resumed = runner.today(cleared_on)
     assert resumed["kind"] != "paused"
-    show = runner.show(seen_on)
+    show = runner.show(cleared_on)
     weeks = lived(show)
-    assert weeks[1]["outcome"] == "repeat"
+    assert weeks[1]["outcome"] == "step_back"
     assert any("Paused from" in r for r in weeks[1]["reasons"])
-    assert weeks[2]["template_week"] == 2
-    assert weeks[2]["starts_on"] == seen_on.isoformat()
+    assert weeks[2]["template_week"] == 1
+    assert weeks[2]["starts_on"] == cleared_on.isoformat()
 
 
 def test_stenosis_runner_without_clearance_cannot_start(cli: Cli, tmp_path: Path) -> None:

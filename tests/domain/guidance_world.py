@@ -21,10 +21,12 @@ from backstride.domain.body import (
     Profile,
     Screening,
     clearance_needed,
+    first_back_pain_day,
 )
 from backstride.domain.guidance import (
     Finding,
     GuidanceState,
+    RunDay,
     RunFacts,
     SavedRoute,
     TodayPlan,
@@ -38,6 +40,7 @@ from backstride.domain.pain import (
     PainWhen,
     RunRef,
     SeenRecord,
+    awaiting_clearance,
     check_runs,
     first_claudication_day,
     open_red_flags,
@@ -163,12 +166,14 @@ class World:
             pain=tuple(pain),
             run_checks=check_runs([RunRef(r.activity_id, r.day) for r in runs], pain),
             morning_weeks=weekly_morning_trend(pain),
-            open_red_flags=open_red_flags(pain, seen),
+            open_red_flags=open_red_flags(pain, seen, self.profile.risk),
             clearance=clearance_needed(
                 self.profile,
                 self.screening,
-                self.clearances,
+                [c for c in self.clearances if c.on <= self.today],
                 claudication_since=first_claudication_day(pain),
+                today=self.today,
+                back_pain_since=first_back_pain_day(pain),
             ),
             profile=self.profile,
             selftests=(
@@ -182,6 +187,14 @@ class World:
             rotation=rotation_nudge(self.shoes, uses, today=self.today),
             routes=tuple(self.routes),
             warm_up_skips=tuple(self.warm_up_skips),
+            history=tuple(
+                RunDay(s.day, s.km * 1000.0 if s.km is not None else None)
+                for s in sessions
+                if s.sport.is_run
+            ),
+            awaiting=awaiting_clearance(
+                pain, seen, [c.on for c in self.clearances if c.on <= self.today]
+            ),
         )
 
     def findings(self, params: GuidanceParams = DEFAULT_GUIDANCE_PARAMS) -> tuple[Finding, ...]:

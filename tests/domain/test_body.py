@@ -53,6 +53,9 @@ def test_conditions_vocabulary_and_spine_group() -> None:
         "osteoporosis",
         "recent-illness",
         "heart-condition",
+        "immunosuppression",
+        "long-term-steroids",
+        "past-cancer",
     ]
     assert {c.value for c in SPINE_CONDITIONS} == {
         "lumbar-spinal-stenosis",

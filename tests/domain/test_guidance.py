@@ -22,6 +22,8 @@ from backstride.domain.guidance import (
     decide,
     expected_cadence_spm,
     gentlest_route,
+    rule_hard_close,
+    rule_monotony,
     run_caps,
     sort_findings,
 )
@@ -439,8 +441,12 @@ def test_five_training_days_in_a_row_are_fine() -> None:
 def test_a_hard_session_yesterday_keeps_today_easy() -> None:
     w = calm()
     w.add(Session(day=days_ago(1), sport=Sport.CYCLE, km=30.0, rpe=8.0, hard=True, cadence=None))
+    (own,) = rule_hard_close(w.state(), P)
+    assert own.asks == "run_easy"
+    # Six training days in a row make it a rest day: the finding is then advice for later.
     f = w.get("recovery.hard_sessions_close")
-    assert f.asks == "run_easy"
+    assert decide(w.findings()) == "rest"
+    assert f.asks == "rest" and f.for_later and f.to_json()["for_later"] is True
 
 
 def test_a_hard_session_two_days_ago_is_long_enough() -> None:
@@ -495,8 +501,9 @@ def test_varied_but_equally_busy_days_are_only_a_caution() -> None:
         sport = Sport.RUN if n in (2, 5) else Sport.CYCLE
         minutes = 30.0 + 2 * (n % 2)
         w.add(Session(day=days_ago(n), sport=sport, km=5.0, minutes=minutes, gear="Road A"))
-    f = w.get("variety.monotony")
+    (f,) = rule_monotony(w.state(), P)
     assert f.level == "caution" and f.asks == "run"
+    assert w.get("variety.monotony").asks == decide(w.findings()) != "run"
 
 
 def test_running_only_for_four_weeks() -> None:

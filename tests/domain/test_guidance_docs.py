@@ -59,3 +59,27 @@ def test_the_issue_s_finding_ids_all_exist() -> None:
         "form.stride",
     }
     assert required <= finding_ids()
+
+
+BODY = DOC.parent / "body.md"
+
+
+def test_every_red_flag_is_listed_with_its_urgency_and_source() -> None:
+    from backstride.domain.pain import RED_FLAGS, Urgency
+
+    text = BODY.read_text(encoding="utf-8")
+    words = {
+        Urgency.EMERGENCY: "**emergency**",
+        Urgency.SAME_DAY: "**a doctor today**",
+        Urgency.PROMPT: "within days",
+    }
+    for flag, info in RED_FLAGS.items():
+        rows = [line for line in text.splitlines() if line.startswith(f"| `{flag.value}` |")]
+        assert rows, flag
+        cells = [c.strip() for c in rows[0].strip("|").split("|")]
+        assert words[info.urgency] in cells[2], (flag, cells[2])
+        assert any(s in cells[4] for s in ("NICE", "BASS", "IFOMPT")), (flag, cells[4])
+    guidance = DOC.read_text(encoding="utf-8")
+    for finding in ("redflag.emergency", "redflag.same_day", "redflag.prompt"):
+        assert f"`{finding}`" in guidance
+    assert "IFOMPT 2020" in guidance and "NICE NG59" in guidance

@@ -13,6 +13,7 @@ from backstride.domain.pain import (
     PAIN_RULES,
     PROMPT_FLAGS,
     RED_FLAGS,
+    SAME_DAY_FLAGS,
     PainEntry,
     PainFeel,
     PainSite,
@@ -83,10 +84,13 @@ def test_vocabularies_match_the_issue() -> None:
     ]
     assert [s.value for s in PainSite] == [
         "low-back",
+        "upper-back",
         "buttock-left",
         "buttock-right",
         "leg-left",
         "leg-right",
+        "lower-leg-left",
+        "lower-leg-right",
     ]
     assert [f.value for f in PainFeel] == [
         "ache",
@@ -101,15 +105,19 @@ def test_vocabularies_match_the_issue() -> None:
         "bowel-change",
         "saddle-numbness",
         "both-legs-weak",
-        "progressive-weakness",
     }
+    # A progressive neurological deficit and major trauma: a doctor today (IFOMPT 2020).
+    assert {f.value for f in SAME_DAY_FLAGS} == {"progressive-weakness", "major-trauma"}
     assert {f.value for f in PROMPT_FLAGS} == {
         "fever",
+        "feeling-unwell",
+        "immunosuppressed",
         "unexplained-weight-loss",
         "night-pain",
         "cancer-history",
         "recent-trauma",
         "steroids-or-osteoporosis",
+        "thoracic-pain",
     }
 
 

@@ -315,6 +315,30 @@ def test_pause_repeats_short_and_steps_back_long() -> None:
     assert day_plan(s, long.weeks, MONDAY + timedelta(weeks=3)).kind is DayKind.PAUSED
 
 
+def test_a_short_pause_for_safety_steps_back_one_week() -> None:
+    s = spec()
+    weeks = run_all(s, {}, until=MONDAY + timedelta(weeks=2, days=1))
+    after_flag = interrupt(
+        s, weeks, paused_from=MONDAY + timedelta(weeks=2, days=3),
+        resume_on=MONDAY + timedelta(weeks=2, days=6), why="the safety check is clear again.",
+        step_back=True,
+    )  # fmt: skip
+    assert after_flag.weeks[-2].outcome is Outcome.STEP_BACK
+    assert after_flag.weeks[-1].template_week == 2
+    assert any("one step back" in r for r in after_flag.weeks[-2].reasons)
+
+
+def test_a_held_plan_repeats_good_weeks_instead_of_building_up() -> None:
+    s = spec()
+    progress = settle(
+        s, (first_week(s),), facts=lambda d: fact(d, "green"), mornings=(),
+        until=MONDAY + timedelta(weeks=3, days=1), hold="no build-up during a pregnancy.",
+    )  # fmt: skip
+    assert [w.template_week for w in progress.weeks] == [1, 1, 1, 1]
+    assert all(w.outcome is Outcome.REPEAT for w in progress.weeks[:-1])
+    assert "no build-up during a pregnancy." in progress.weeks[0].reasons[-1]
+
+
 def test_calendar_days_before_during_pause_and_after() -> None:
     s = spec()
     weeks = (first_week(s),)

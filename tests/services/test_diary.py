@@ -221,7 +221,7 @@ def test_list_filters_by_date_and_shows_open_flags(app: App) -> None:
     assert [e.score for e in listed.entries] == [2, 3]
     data = listed.to_json()
     assert [o["flag"] for o in data["open_red_flags"]] == ["night-pain"]
-    assert list(data) == ["open_red_flags", "entries"]
+    assert list(data) == ["open_red_flags", "awaiting_clearance", "entries"]
 
 
 def test_seen_record_closes_a_flag_and_unpauses_plans(app: App) -> None:
@@ -313,7 +313,8 @@ def test_triage_red_flags_answers_for_known_names_even_beside_unknown_ones() -> 
 
 def test_red_flag_questions_list_emergency_signs_first() -> None:
     questions = [q.to_json() for q in red_flag_questions()]
-    assert len(questions) == 11
-    assert [q["urgency"] for q in questions[:5]] == ["emergency"] * 5
-    assert {q["urgency"] for q in questions[5:]} == {"prompt"}
+    assert len(questions) == 15
+    assert [q["urgency"] for q in questions] == (
+        ["emergency"] * 4 + ["same-day"] * 2 + ["prompt"] * 9
+    )
     assert all(q["question"].endswith("?") for q in questions)

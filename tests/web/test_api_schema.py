@@ -44,6 +44,7 @@ OPERATIONS = [
     ("POST", "/api/pain"),
     ("PATCH", "/api/pain/{entry_id}"),
     ("DELETE", "/api/pain/{entry_id}"),
+    ("POST", "/api/pain/{entry_id}/warning-signs"),
     ("GET", "/api/pain/report"),
     ("POST", "/api/red-flags/seen"),
     ("GET", "/api/self-tests"),

@@ -257,6 +257,12 @@ def test_every_red_flag_gets_its_urgency_and_message(api: TestClient, flag: str)
         assert "emergency department now" in triage["where_to_go"]
         assert "112 in Europe, 999 in the UK, 911 in the US and Canada" in triage["where_to_go"]
         assert "Do not run" in triage["meanwhile"]
+    elif urgency is Urgency.SAME_DAY:
+        assert triage["headline"] == "See a doctor today: this should not wait until tomorrow."
+        assert "ask to be seen today" in triage["where_to_go"]
+        assert "urgent care centre" in triage["where_to_go"]
+        assert "emergency department at once" in triage["where_to_go"]
+        assert "Do not run" in triage["meanwhile"]
     else:
         assert triage["headline"] == PROMPT_HEADLINE
         assert "GP or family doctor" in triage["where_to_go"]
@@ -266,7 +272,11 @@ def test_every_red_flag_gets_its_urgency_and_message(api: TestClient, flag: str)
     seen = api.post("/api/red-flags/seen", json={"flag": flag, "by": "Dr Jones"})
     assert seen.status_code == 201
     assert seen.json()["closed"] is True and seen.json()["still_open"] == []
-    assert api.get("/api/pain").json()["open_red_flags"] == []
+    # Seen, but not yet told "you may train": walking and gentle mobility only.
+    assert seen.json()["outcome"] == "not-known" and seen.json()["may_train"] is False
+    listed = api.get("/api/pain").json()
+    assert listed["open_red_flags"] == []
+    assert [a["flag"] for a in listed["awaiting_clearance"]] == [flag]
 
 
 def test_seen_refuses_unknown_flags_and_future_days(api: TestClient) -> None:

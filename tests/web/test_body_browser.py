@@ -257,6 +257,9 @@ def test_a_red_flag_check_in_answers_with_its_triage_first(
     if urgency is Urgency.EMERGENCY:
         selector, headline = ".emergency", "EMERGENCY: this needs emergency care today"
         where = "Go to the nearest hospital emergency department now"
+    elif urgency is Urgency.SAME_DAY:
+        selector, headline = ".triage-same-day", "See a doctor today"
+        where = "ask to be seen today"
     else:
         selector, headline = ".triage-prompt", "See a doctor within the next few days"
         where = "Call your GP or family doctor"

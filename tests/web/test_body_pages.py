@@ -400,6 +400,10 @@ def test_each_red_flag_check_in_answers_with_its_triage_before_the_header(
         assert page.count('class="emergency"') == 1 and 'class="triage' not in page
         headline = page.index("EMERGENCY: this needs emergency care today")
         assert headline < page.index("Go to the nearest hospital emergency department now")
+    elif urgency is Urgency.SAME_DAY:
+        assert before_header(page, 'class="triage triage-same-day"')
+        assert 'class="emergency"' not in page
+        assert page.index("See a doctor today") < page.index("ask to be seen today")
     else:
         assert before_header(page, 'class="triage triage-prompt"')
         assert 'class="emergency"' not in page

@@ -63,7 +63,9 @@ def profile_set(
             "--condition",
             help="A condition (repeatable or comma-separated): lumbar-spinal-stenosis, "
             "disc-herniation, spondylolisthesis, other-spine, hip-problem, osteoporosis, "
-            "recent-illness, heart-condition. Replaces the list; 'none' clears it.",
+            "recent-illness, heart-condition, immunosuppression (medicines or an illness that "
+            "weaken the immune system), long-term-steroids (steroid tablets now or for months "
+            "in the past), past-cancer. Replaces the list; 'none' clears it.",
         ),
     ] = None,
     past_injury: Annotated[
@@ -78,17 +80,45 @@ def profile_set(
         str | None,
         typer.Option("--experience", help="new, returning or regular (running experience)."),
     ] = None,
+    spine_surgery_on: Annotated[
+        str | None,
+        typer.Option(
+            "--spine-surgery-on",
+            help="Date of your last operation on the spine, YYYY-MM-DD ('none' clears). A "
+            "clearance dated after it is needed before a plan.",
+        ),
+    ] = None,
+    spine_injection_on: Annotated[
+        str | None,
+        typer.Option(
+            "--spine-injection-on",
+            help="Date of your last injection into the spine, YYYY-MM-DD ('none' clears). A "
+            "clearance dated after it is needed before a plan.",
+        ),
+    ] = None,
+    pregnant: Annotated[
+        bool | None,
+        typer.Option(
+            "--pregnant/--not-pregnant",
+            help="Record a pregnancy (from today) or remove it. A clearance dated after it is "
+            "needed before a plan, and runs do not build up meanwhile.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Set your profile: only the options you give change."""
-    if all(
-        v is None for v in (birth_year, sex, resting_hr, max_hr, condition, past_injury, experience)
-    ):
+    given = (birth_year, sex, resting_hr, max_hr, condition, past_injury, experience)
+    procedures = (spine_surgery_on, spine_injection_on, pregnant)
+    if all(v is None for v in (*given, *procedures)):
         raise InvalidInputError(
             "Nothing to change.", hint="Give at least one option, e.g. --birth-year 1968."
         )
+    surgery, clear_surgery = _date_or_none(spine_surgery_on, "--spine-surgery-on")
+    injection, clear_injection = _date_or_none(spine_injection_on, "--spine-injection-on")
+    today = today_or(None)
     view = set_profile(
         STATE.app(),
-        today=today_or(None),
+        today=today,
         birth_year=birth_year,
         sex=sex,
         resting_hr_bpm=resting_hr,
@@ -96,11 +126,25 @@ def profile_set(
         conditions=condition,
         past_injuries=past_injury,
         experience=experience,
+        spine_surgery_on=surgery,
+        spine_injection_on=injection,
+        clear_spine_surgery=clear_surgery,
+        clear_spine_injection=clear_injection,
+        pregnant=pregnant,
     )
     say("Profile saved.")
     _print_profile(view.to_json())
-    _print_training(today_or(None))
-    _print_clearance(get_clearance_state(STATE.app(), today=today_or(None)), brief=True)
+    _print_training(today)
+    _print_clearance(get_clearance_state(STATE.app(), on=today), brief=True)
+
+
+def _date_or_none(text: str | None, option: str) -> tuple[date | None, bool]:
+    """(date, clear) from ``DATE`` or ``none``."""
+    if text is None:
+        return None, False
+    if text.strip().lower() in ("none", "-"):
+        return None, True
+    return parse_day(text, what=f"date for {option}"), False
 
 
 def _print_profile(data: dict[str, Any]) -> None:
@@ -113,6 +157,9 @@ def _print_profile(data: dict[str, Any]) -> None:
         "conditions": "conditions",
         "past_injuries": "past injuries",
         "experience": "experience",
+        "spine_surgery_on": "spine operation",
+        "spine_injection_on": "spine injection",
+        "pregnant_since": "pregnant since",
     }
     for key, label in labels.items():
         value = data[key]
@@ -134,7 +181,7 @@ def profile_show(
         say("No profile yet. Set one with `backstride profile set --birth-year 1968 ...`.")
     _print_profile(view.to_json())
     _print_training(today_or(None))
-    _print_clearance(get_clearance_state(STATE.app(), today=today_or(None)), brief=True)
+    _print_clearance(get_clearance_state(STATE.app(), on=today_or(None)), brief=True)
 
 
 def _print_training(today: date) -> None:
@@ -261,7 +308,7 @@ def clearance_list(
     json_out: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
     """List recorded clearances and show whether plans may start."""
-    result = list_clearances(STATE.app())
+    result = list_clearances(STATE.app(), on=today_or(None))
     if json_out:
         print_json(result.to_json())
         return

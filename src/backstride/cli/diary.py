@@ -1,13 +1,18 @@
 """``backstride pain add|list|edit|delete|seen|report`` and ``backstride checkin``.
 
-Whenever a red flag is recorded, its urgent-care message is the first thing printed.
+Input is checked before anything is announced: a refused entry prints no emergency text on
+its own (the refusal itself says how to get help and how to record the sign). Whenever a red
+flag is recorded, its urgent-care message is the first thing printed. Places, feelings and
+notes that may describe a warning sign are asked about (on a terminal) or listed with the
+commands that answer them. The check-in saves each answer before asking the next question.
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
-from typing import Annotated, TypeVar
+from datetime import date
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.table import Table
@@ -15,29 +20,39 @@ from rich.table import Table
 from backstride.cli.body import say
 from backstride.cli.common import STATE, console, parse_day, print_json, today_or
 from backstride.domain.pain import (
+    BELOW_KNEE,
     EMERGENCY_FLAGS,
     LEG_OR_BUTTOCK,
     PROMPT_FLAGS,
     RED_FLAGS,
+    SAME_DAY_FLAGS,
+    URGENCY_WORDS,
     PainWhen,
     RedFlag,
+    SeenOutcome,
+    Urgency,
     parse_feels,
+    parse_outcome,
     parse_score,
     parse_sites,
 )
 from backstride.errors import InvalidInputError
+from backstride.services.body import get_profile
+from backstride.services.context import App
 from backstride.services.diary import (
     PainChanges,
     PainInput,
     PainSaved,
     TriageView,
     add_pain,
+    answer_warning_signs,
     checkin_context,
     delete_pain,
     edit_pain,
     list_pain,
     pain_report,
     record_seen,
+    refusal_with_triage,
     triage_red_flags,
 )
 
@@ -45,39 +60,82 @@ pain_app = typer.Typer(no_args_is_help=True)
 
 T = TypeVar("T")
 
-WHERE_HELP = "Where (comma-separated): low-back, buttock-left, buttock-right, leg-left, leg-right."
+WHERE_HELP = (
+    "Where (comma-separated): low-back, upper-back (middle or upper back), buttock-left, "
+    "buttock-right, leg-left, leg-right, lower-leg-left, lower-leg-right (below the knee)."
+)
 FEELS_HELP = (
-    "What it feels like (comma-separated): ache, sharp, burning, numbness, tingling, stiffness."
+    "What it feels like (comma-separated): ache, sharp, burning, numbness, tingling (pins and "
+    "needles), stiffness."
 )
 FLAG_HELP = (
-    "A red flag (repeatable): bladder-change, bowel-change, saddle-numbness, both-legs-weak, "
-    "progressive-weakness (emergency); fever, unexplained-weight-loss, night-pain, "
-    "cancer-history, recent-trauma, steroids-or-osteoporosis (see a doctor within days)."
+    "A red flag (repeatable): bladder-change, bowel-change, saddle-numbness, both-legs-weak "
+    "(emergency); progressive-weakness, major-trauma (a doctor today); fever, feeling-unwell, "
+    "immunosuppressed, unexplained-weight-loss, night-pain, cancer-history, recent-trauma, "
+    "steroids-or-osteoporosis, thoracic-pain (a doctor within days; today for a fever with "
+    "feeling unwell or a weak immune system, or a fall with thin bones)."
 )
+NOT_FLAG_HELP = (
+    "A warning sign backstride asked about that is not there (repeatable), e.g. "
+    "--not-red-flag both-legs-weak."
+)
+COUGH_HELP = "The leg pain gets worse when you cough, sneeze or strain."
 
 
 def print_triage(view: TriageView) -> None:
     """The urgent-care message: headline first, then what it may mean and where to go."""
-    style = "bold red" if view.urgency == "emergency" else "bold yellow"
+    style = "bold yellow" if view.urgency == Urgency.PROMPT.value else "bold red"
     say(view.lines[0], style=style)
     for line in view.lines[1:]:
         say(line)
     say("")
 
 
-def _triage_first(flags: Sequence[str] | None) -> bool:
-    """Show the triage for the recognisable flags before anything else; True if shown."""
-    if not flags:
-        return False
-    view = triage_red_flags(flags)
-    if view is None:
-        return False
-    print_triage(view)
-    return True
+def _interactive() -> bool:
+    return sys.stdin.isatty()
 
 
-def _print_saved(saved: PainSaved, *, verb: str, triage_shown: bool) -> None:
-    if saved.triage is not None and not triage_shown:
+def _refused(flags: Sequence[str] | None, exc: InvalidInputError) -> InvalidInputError:
+    """A refusal that names the red flags it was given: how to get help comes first."""
+    view = triage_red_flags(list(flags or ()))
+    return refusal_with_triage(view, exc) if view is not None else exc
+
+
+def _ask_warning_signs(saved: PainSaved, *, today_day: date, always: bool = False) -> PainSaved:
+    """Ask about each possible warning sign of a saved entry (on a terminal, or ``always`` in
+    the check-in), store the answers, and show the triage of any sign confirmed. Otherwise
+    list the questions with the commands that answer them."""
+    if not saved.to_confirm:
+        return saved
+    entry_id = saved.entry.id
+    assert entry_id is not None
+    if not (always or _interactive()):
+        say("Please answer: something you wrote may be a warning sign.", style="bold yellow")
+        for item in saved.to_json()["to_confirm"]:
+            say(
+                f"  - {item['because']}: {item['question']} If yes, it needs {item['if_yes']}: "
+                f"`backstride pain edit {entry_id} --add-red-flag {item['flag']}`; if not, "
+                f"`backstride pain edit {entry_id} --not-red-flag {item['flag']}`."
+            )
+        return saved
+    present: list[str] = []
+    absent: list[str] = []
+    for s in saved.to_confirm:
+        yes = typer.confirm(f"You wrote something that may matter ({s.because}). {s.question}")
+        (present if yes else absent).append(s.flag.value)
+    answered = answer_warning_signs(
+        STATE.app(), entry_id, present=present, absent=absent, today=today_day
+    )
+    if answered.triage is not None and present:
+        say("")
+        print_triage(answered.triage)
+    elif absent:
+        say("Thank you: noted as not there.")
+    return answered
+
+
+def _print_saved(saved: PainSaved, *, verb: str, show_triage: bool = True) -> None:
+    if saved.triage is not None and show_triage:
         print_triage(saved.triage)
     e = saved.entry
     where = f", {', '.join(s.value for s in e.where)}" if e.where else ""
@@ -89,8 +147,9 @@ def _print_saved(saved: PainSaved, *, verb: str, triage_shown: bool) -> None:
         f"{verb} pain entry {e.id}: {e.score}/10 {e.when.value} on {e.day.isoformat()}"
         f"{where}{link}."
     )
-    for line in saved.advice:
-        say(line)
+    if saved.triage is None:
+        for line in saved.advice:
+            say(line)
     if saved.claudication is not None:
         style = "bold yellow" if saved.claudication.blocks_plans else None
         say(f"{saved.claudication.text} ({saved.claudication.source})", style=style)
@@ -139,29 +198,38 @@ def pain_add(
             "--eases-sitting", help="Those symptoms ease when you sit down or bend forward."
         ),
     ] = False,
+    worse_coughing: Annotated[bool, typer.Option("--worse-coughing", help=COUGH_HELP)] = False,
     red_flag: Annotated[list[str] | None, typer.Option("--red-flag", help=FLAG_HELP)] = None,
+    not_red_flag: Annotated[
+        list[str] | None, typer.Option("--not-red-flag", help=NOT_FLAG_HELP)
+    ] = None,
     notes: Annotated[str | None, typer.Option("--notes", help="Anything worth keeping.")] = None,
 ) -> None:
     """Record pain (0-10) before, during or after a session, the next morning, or on a rest day."""
-    shown = _triage_first(red_flag)
     today = today_or(None)
-    saved = add_pain(
-        STATE.app(),
-        PainInput(
-            day=today_or(on),
-            when=when,
-            score=score,
-            activity_id=activity,
-            where=where or (),
-            feels=feels or (),
-            walking_leg_symptoms=walking_leg_symptoms,
-            eases_sitting=eases_sitting,
-            red_flags=red_flag or (),
-            notes=notes,
-        ),
-        today=today,
-    )
-    _print_saved(saved, verb="Saved", triage_shown=shown)
+    try:
+        saved = add_pain(
+            STATE.app(),
+            PainInput(
+                day=today_or(on),
+                when=when,
+                score=score,
+                activity_id=activity,
+                where=where or (),
+                feels=feels or (),
+                walking_leg_symptoms=walking_leg_symptoms,
+                eases_sitting=eases_sitting,
+                red_flags=red_flag or (),
+                notes=notes,
+                worse_coughing=worse_coughing,
+                ruled_out=not_red_flag or (),
+            ),
+            today=today,
+        )
+    except InvalidInputError as exc:
+        raise _refused(red_flag, exc) from exc
+    _print_saved(saved, verb="Saved")
+    _ask_warning_signs(saved, today_day=today)
 
 
 @pain_app.command("list")
@@ -180,13 +248,20 @@ def pain_list(
         print_json(result.to_json())
         return
     for o in result.open_red_flags:
-        style = "bold red" if o.urgency.value == "emergency" else "bold yellow"
-        when = "emergency care" if o.urgency.value == "emergency" else "a doctor within days"
+        style = "bold yellow" if o.urgency is Urgency.PROMPT else "bold red"
         say(
             f"Open red flag: {RED_FLAGS[o.flag].plain} (reported {o.last_reported_on.isoformat()}"
-            f"), which needs {when}. Record the visit: backstride pain seen --flag "
-            f"{o.flag.value} --on DATE",
+            f"), which needs {URGENCY_WORDS[o.urgency]}. Record the visit and what you were "
+            f"told: backstride pain seen --flag {o.flag.value} --on DATE --outcome "
+            "may-train|may-not|not-known",
             style=style,
+        )
+    for line in result.to_json()["awaiting_clearance"]:
+        say(
+            f"Seen about {line['what']} on {line['seen_on']}: {line['outcome_words']}. Walking "
+            "and gentle mobility only until a clinician says you may train (backstride pain "
+            f"seen --flag {line['flag']} --on DATE --outcome may-train).",
+            style="bold yellow",
         )
     if not result.entries:
         say("No pain entries yet. Add one with `backstride checkin` or `backstride pain add`.")
@@ -243,34 +318,63 @@ def pain_edit(
             show_default=False,
         ),
     ] = None,
+    worse_coughing: Annotated[
+        bool | None,
+        typer.Option("--worse-coughing/--no-worse-coughing", help=COUGH_HELP, show_default=False),
+    ] = None,
     red_flag: Annotated[
         list[str] | None,
         typer.Option("--red-flag", help="Replace the red flags ('none' clears). " + FLAG_HELP),
     ] = None,
+    add_red_flag: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--add-red-flag",
+            help="Add a red flag, keeping the others (repeatable): the answer 'yes' to a "
+            "warning sign backstride asked about.",
+        ),
+    ] = None,
+    not_red_flag: Annotated[
+        list[str] | None, typer.Option("--not-red-flag", help=NOT_FLAG_HELP)
+    ] = None,
     notes: Annotated[str | None, typer.Option("--notes", help="Replace the notes.")] = None,
 ) -> None:
     """Correct a pain entry; only the options you give change."""
+    app = STATE.app()
+    today = today_or(None)
     flags = _flags_or_clear(red_flag)
-    shown = _triage_first(flags)
-    saved = edit_pain(
-        STATE.app(),
-        entry_id,
-        PainChanges(
-            day=parse_day(on, what="date for --on"),
-            when=when,
-            score=score,
-            activity_id=activity,
-            unlink_activity=no_activity,
-            where=_flags_or_clear(where),
-            feels=_flags_or_clear(feels),
-            walking_leg_symptoms=walking_leg_symptoms,
-            eases_sitting=eases_sitting,
-            red_flags=flags,
-            notes=notes,
-        ),
-        today=today_or(None),
+    changes = PainChanges(
+        day=parse_day(on, what="date for --on"),
+        when=when,
+        score=score,
+        activity_id=activity,
+        unlink_activity=no_activity,
+        where=_flags_or_clear(where),
+        feels=_flags_or_clear(feels),
+        walking_leg_symptoms=walking_leg_symptoms,
+        eases_sitting=eases_sitting,
+        red_flags=flags,
+        notes=notes,
+        worse_coughing=worse_coughing,
     )
-    _print_saved(saved, verb="Updated", triage_shown=shown or flags is None)
+    named = [*(flags or ()), *(add_red_flag or ())]
+    try:
+        answers = bool(add_red_flag or not_red_flag)
+        if changes != PainChanges() or not answers:
+            saved = edit_pain(app, entry_id, changes, today=today)
+        if answers:
+            # The answers to what backstride asked: signs added, or noted as not there.
+            saved = answer_warning_signs(
+                app,
+                entry_id,
+                present=add_red_flag or (),
+                absent=not_red_flag or (),
+                today=today,
+            )
+    except InvalidInputError as exc:
+        raise _refused(named, exc) from exc
+    _print_saved(saved, verb="Updated")
+    _ask_warning_signs(saved, today_day=today)
 
 
 @pain_app.command("delete")
@@ -286,6 +390,26 @@ def pain_delete(
     say(f"Deleted pain entry {entry_id}.")
 
 
+OUTCOME_HELP = (
+    "What the clinician said about training: may-train, may-not or not-known (asked when left "
+    "out on a terminal; otherwise not-known). Only may-train lets training start again, one "
+    "step back; it is recorded as a clearance too."
+)
+
+
+def _ask_outcome() -> SeenOutcome:
+    say("What did the clinician say about running and training?")
+    say("  1. You may train")
+    say("  2. You may not train yet")
+    say("  3. Not yet known (for example, waiting for a scan or a result)")
+
+    def parse(text: str) -> SeenOutcome:
+        choice = {"1": "may-train", "2": "may-not", "3": "not-known"}.get(text.strip(), text)
+        return parse_outcome(choice)
+
+    return _ask("Answer 1, 2 or 3", parse, default="3")
+
+
 @pain_app.command("seen")
 def pain_seen(
     flag: Annotated[str, typer.Option("--flag", help="The red flag you were seen about.")],
@@ -294,23 +418,41 @@ def pain_seen(
         str | None, typer.Option("--by", help="Who saw you, e.g. 'A&E, City Hospital'.")
     ] = None,
     notes: Annotated[str | None, typer.Option("--notes", help="What they said.")] = None,
+    outcome: Annotated[str | None, typer.Option("--outcome", help=OUTCOME_HELP)] = None,
 ) -> None:
-    """Record that a doctor or hospital has seen you about a red flag (un-pauses plans)."""
+    """Record that a doctor or hospital has seen you about a red flag, and what they said about
+    training (only "may train" un-pauses plans)."""
     day = parse_day(on, what="date for --on")
     assert day is not None
-    saved = record_seen(STATE.app(), flag=flag, on=day, by=by, notes=notes, today=today_or(None))
+    if outcome is not None:
+        said = parse_outcome(outcome)
+    elif _interactive():
+        said = _ask_outcome()
+    else:
+        said = SeenOutcome.NOT_KNOWN
+    saved = record_seen(
+        STATE.app(),
+        flag=flag,
+        on=day,
+        by=by,
+        notes=notes,
+        today=today_or(None),
+        outcome=said,
+    )
     r = saved.record
     who = f" by {r.by}" if r.by else ""
     say(f"Recorded that you were seen{who} about {r.flag.value} on {r.on.isoformat()}.")
-    if saved.closed:
-        say("This sign no longer pauses your running plan.")
+    for line in saved.lines:
+        style = None if saved.may_train else "bold yellow"
+        say(line, style=style)
     for o in saved.still_open:
         say(
-            f"Still open: {o.flag.value} (reported {o.last_reported_on.isoformat()}).",
+            f"Still open: {o.flag.value} (reported {o.last_reported_on.isoformat()}), which "
+            f"needs {URGENCY_WORDS[o.urgency]}.",
             style="bold yellow",
         )
-    if not saved.still_open:
-        say("No red flags are open.")
+    if not saved.still_open and not saved.awaiting:
+        say("No red flags are open, and none is waiting for a clinician's OK.")
 
 
 @pain_app.command("report")
@@ -403,7 +545,7 @@ def _pick_flags(flags: Sequence[RedFlag]) -> tuple[RedFlag, ...]:
         for part in text.replace(" ", ",").split(","):
             if not part:
                 continue
-            if not part.isdigit() or not 1 <= int(part) <= len(flags):
+            if not (part.isascii() and part.isdigit()) or not 1 <= int(part) <= len(flags):
                 raise InvalidInputError(f"'{part}' is not one of the numbers 1-{len(flags)}.")
             if flags[int(part) - 1] not in picked:
                 picked.append(flags[int(part) - 1])
@@ -412,6 +554,46 @@ def _pick_flags(flags: Sequence[RedFlag]) -> tuple[RedFlag, ...]:
         return tuple(picked)
 
     return _ask("Which ones? Numbers, separated by commas", parse)
+
+
+EMERGENCY_QUESTION = (
+    "Anything NEW like this: a change in bladder or bowel control, numbness between your legs "
+    "or around your back passage, or weakness, numbness or pins and needles in both legs at "
+    "once?"
+)
+SAME_DAY_QUESTION = (
+    "Is a leg or foot getting weaker, or did this pain start after a major accident (a fall "
+    "from a height, a road accident, a heavy blow)?"
+)
+
+
+def _prompt_question(flags: Sequence[RedFlag]) -> str:
+    words = {
+        RedFlag.FEVER: "a fever",
+        RedFlag.FEELING_UNWELL: "feeling generally unwell",
+        RedFlag.IMMUNOSUPPRESSED: "medicines or an illness that weaken your immune system",
+        RedFlag.UNEXPLAINED_WEIGHT_LOSS: "weight loss you cannot explain",
+        RedFlag.NIGHT_PAIN: "pain at night whatever position you lie in",
+        RedFlag.CANCER_HISTORY: "cancer now or at any time in the past",
+        RedFlag.RECENT_TRAUMA: "a fall, slip, knock or accident",
+        RedFlag.STEROIDS_OR_OSTEOPOROSIS: "steroid tablets now or for months in the past, or "
+        "thin bones (osteoporosis)",
+        RedFlag.THORACIC_PAIN: "new pain in the middle or upper back",
+    }
+    return "Any of these: " + "; ".join(words[f] for f in flags) + "?"
+
+
+def _prompt_flags(known: set[str]) -> tuple[RedFlag, ...]:
+    """The see-a-doctor signs to ask about; what the profile already records is not asked
+    again at every check-in (it is known, and checked once through the clearance)."""
+    skip: set[RedFlag] = set()
+    if "past-cancer" in known:
+        skip.add(RedFlag.CANCER_HISTORY)
+    if "long-term-steroids" in known or "osteoporosis" in known:
+        skip.add(RedFlag.STEROIDS_OR_OSTEOPOROSIS)
+    if "immunosuppression" in known:
+        skip.add(RedFlag.IMMUNOSUPPRESSED)
+    return tuple(f for f in PROMPT_FLAGS if f not in skip)
 
 
 def checkin_command(
@@ -427,77 +609,92 @@ def checkin_command(
         ),
     ] = None,
 ) -> None:
-    """A quick check-in: pain first, then where, then the red-flag questions."""
+    """A quick check-in: pain first, then where, then the red-flag questions. Each answer is
+    saved before the next question, so nothing is lost if you stop early."""
     app = STATE.app()
     today = today_or(None)
     day = today_or(on)
     ctx = checkin_context(app, day=day, when=when)
     say(f"Check-in for {day.isoformat()}: {ctx.description}.")
     score = _ask("Pain right now, 0 (none) to 10 (worst)", parse_score)
+    saved = add_pain(
+        app,
+        PainInput(day=day, when=ctx.when.value, score=score, activity_id=ctx.activity_id),
+        today=today,
+    )
+    entry_id = saved.entry.id
+    assert entry_id is not None
+    try:
+        saved = _checkin_rest(app, saved, entry_id, today=today)
+    except typer.Abort:
+        say("")
+        say(
+            f"Input ended. Your answers so far are saved (pain entry {entry_id}); "
+            f"`backstride pain edit {entry_id}` adds the rest.",
+            style="bold yellow",
+        )
+        raise typer.Exit(0) from None
+    _print_saved(saved, verb="Saved", show_triage=False)
+    if ctx.when is PainWhen.AFTER and not saved.entry.red_flags:
+        say("Check in again tomorrow morning: `backstride checkin`.")
+
+
+def _checkin_rest(app: App, saved: PainSaved, entry_id: int, *, today: date) -> PainSaved:
+    """The questions after the score; each answer is stored at once."""
+
+    def store(**fields: Any) -> PainSaved:
+        return edit_pain(app, entry_id, PainChanges(**fields), today=today)
+
     where = _ask(
-        "Where? low-back, buttock-left, buttock-right, leg-left, leg-right "
-        "(commas; Enter for nowhere)",
+        "Where? low-back, upper-back, buttock-left, buttock-right, leg-left, leg-right, "
+        "lower-leg-left, lower-leg-right (below the knee) (commas; Enter for nowhere)",
         lambda text: parse_sites([text]),
         default="",
     )
+    if where:
+        saved = store(where=[s.value for s in where])
     flags: list[RedFlag] = []
-    if typer.confirm(
-        "Anything NEW like this: a change in bladder or bowel control, numbness between your "
-        "legs or around your back passage, or weakness in both legs or weakness getting worse?",
-        default=False,
-    ):
-        flags.extend(_pick_flags(EMERGENCY_FLAGS))
-        view = triage_red_flags([f.value for f in flags])
-        assert view is not None
+
+    def report(group: Sequence[RedFlag]) -> None:
+        nonlocal saved
+        flags.extend(_pick_flags(group))
+        saved = store(red_flags=[f.value for f in flags])
+        assert saved.triage is not None
         say("")
-        print_triage(view)
-    else:
-        if typer.confirm(
-            "Anything NEW like this: a fever; weight loss you cannot explain; pain at night that "
-            "does not ease whatever position you lie in; a fall, knock or accident; or a new "
-            "diagnosis of cancer, thin bones (osteoporosis), or starting steroid tablets?",
-            default=False,
-        ):
-            flags.extend(_pick_flags(PROMPT_FLAGS))
-            view = triage_red_flags([f.value for f in flags])
-            assert view is not None
-            say("")
-            print_triage(view)
-    walking = eases = False
-    feels: tuple[str, ...] = ()
-    if not any(RED_FLAGS[f].urgency.value == "emergency" for f in flags):
-        if any(site in LEG_OR_BUTTOCK for site in where):
-            walking = typer.confirm(
-                "Do the buttock or leg symptoms come on when you walk or stand?", default=False
+        print_triage(saved.triage)
+
+    if typer.confirm(EMERGENCY_QUESTION, default=False):
+        report(EMERGENCY_FLAGS)
+        return saved  # no more questions after an emergency answer
+    if typer.confirm(SAME_DAY_QUESTION, default=False):
+        report(SAME_DAY_FLAGS)
+    known = set(get_profile(app).to_json()["conditions"])
+    prompt = _prompt_flags(known)
+    if typer.confirm(_prompt_question(prompt), default=False):
+        report(prompt)
+    changes: dict[str, Any] = {}
+    if any(site in LEG_OR_BUTTOCK for site in where):
+        walking = typer.confirm(
+            "Do the buttock or leg symptoms come on when you walk or stand?", default=False
+        )
+        changes["walking_leg_symptoms"] = walking
+        if walking:
+            changes["eases_sitting"] = typer.confirm(
+                "Do they ease when you sit down or bend forward?", default=False
             )
-            if walking:
-                eases = typer.confirm(
-                    "Do they ease when you sit down or bend forward?", default=False
-                )
-        feels = tuple(
-            f.value
-            for f in _ask(
-                "What does it feel like? ache, sharp, burning, numbness, tingling, stiffness "
-                "(commas; Enter to skip)",
-                lambda text: parse_feels([text]),
-                default="",
+        saved = store(**changes)
+    if any(site in BELOW_KNEE for site in where):
+        saved = store(
+            worse_coughing=typer.confirm(
+                "Does the leg pain get worse when you cough, sneeze or strain?", default=False
             )
         )
-    saved = add_pain(
-        app,
-        PainInput(
-            day=day,
-            when=ctx.when.value,
-            score=score,
-            activity_id=ctx.activity_id,
-            where=[s.value for s in where],
-            feels=feels,
-            walking_leg_symptoms=walking,
-            eases_sitting=eases,
-            red_flags=[f.value for f in flags],
-        ),
-        today=today,
+    feels = _ask(
+        "What does it feel like? ache, sharp, burning, numbness, tingling (pins and needles), "
+        "stiffness (commas; Enter to skip)",
+        lambda text: parse_feels([text]),
+        default="",
     )
-    _print_saved(saved, verb="Saved", triage_shown=True)
-    if ctx.when is PainWhen.AFTER and not flags:
-        say("Check in again tomorrow morning: `backstride checkin`.")
+    if feels:
+        saved = store(feels=[f.value for f in feels])
+    return _ask_warning_signs(saved, today_day=today, always=True)

@@ -11,7 +11,11 @@ Clearance rules (EVIDENCE.md "Implications" 12; DESIGN.md "Safety"):
 - any "yes" to a health question of the screening needs clearance (PAR-Q+: any "yes" leads to
   follow-up questions or a professional; backstride has no follow-ups, so: a professional);
 - the neurogenic-claudication pattern without a stenosis diagnosis needs a physician's
-  assessment (NASS 2011; Suri 2010).
+  assessment (NASS 2011; Suri 2010);
+- long-term steroids and a weakened immune system (fracture and infection risk; NICE CKS,
+  IFOMPT 2020); a runner who may be under 16; back pain that no doctor has diagnosed at 50 or
+  over, or with a past cancer (NICE CKS red flags); an operation or injection on the spine
+  (dated); a pregnancy (dated; ACOG 2020).
 A clearance covers a reason when it is dated on or after the day the reason arose (profile
 conditions carry no date, so any clearance covers them). Until screening is done, plans wait.
 """
@@ -24,6 +28,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
+from backstride.domain.pain import PainEntry, RiskContext
 from backstride.errors import InvalidInputError
 
 MAX_TEXT_CHARS = 500
@@ -38,6 +43,9 @@ class Condition(enum.StrEnum):
     OSTEOPOROSIS = "osteoporosis"
     RECENT_ILLNESS = "recent-illness"
     HEART_CONDITION = "heart-condition"
+    IMMUNOSUPPRESSION = "immunosuppression"
+    LONG_TERM_STEROIDS = "long-term-steroids"
+    PAST_CANCER = "past-cancer"
 
 
 SPINE_CONDITIONS = frozenset(
@@ -58,6 +66,9 @@ CONDITION_WORDS: Mapping[Condition, str] = {
     Condition.OSTEOPOROSIS: "osteoporosis",
     Condition.RECENT_ILLNESS: "a recent illness",
     Condition.HEART_CONDITION: "a heart condition",
+    Condition.IMMUNOSUPPRESSION: "a weakened immune system (from medicines or an illness)",
+    Condition.LONG_TERM_STEROIDS: "steroid tablets taken now or for months in the past",
+    Condition.PAST_CANCER: "cancer now or in the past",
 }
 
 
@@ -113,6 +124,9 @@ class Profile:
     conditions: tuple[Condition, ...] = ()
     past_injuries: tuple[str, ...] = ()
     experience: Experience | None = None
+    spine_surgery_on: date | None = None  # the last operation on the spine
+    spine_injection_on: date | None = None  # the last injection into the spine
+    pregnant_since: date | None = None  # the day the runner recorded a pregnancy
 
     @property
     def spine_conditions(self) -> tuple[Condition, ...]:
@@ -122,15 +136,66 @@ class Profile:
     def has_stenosis(self) -> bool:
         return Condition.LUMBAR_SPINAL_STENOSIS in self.conditions
 
+    @property
+    def pregnant(self) -> bool:
+        return self.pregnant_since is not None
+
+    def age_range(self, on: date) -> tuple[int, int] | None:
+        """The youngest and oldest the runner can be on ``on`` from the birth year alone."""
+        if self.birth_year is None:
+            return None
+        oldest = on.year - self.birth_year
+        return max(oldest - 1, 0), oldest
+
+    def maybe_under(self, age: int, *, on: date) -> bool:
+        """True when the runner may still be younger than ``age`` on ``on`` (without the
+        birthday, a runner born in 2010 may be 15 or 16 in 2026)."""
+        ages = self.age_range(on)
+        return ages is not None and ages[0] < age
+
+    def at_least(self, age: int, *, on: date) -> bool:
+        """True when the runner is ``age`` or older on ``on`` at the latest this year."""
+        ages = self.age_range(on)
+        return ages is not None and ages[1] >= age
+
+    @property
+    def risk(self) -> RiskContext:
+        """What the profile adds to the red flags (see :func:`backstride.domain.pain.triage`)."""
+        return RiskContext(
+            immunosuppressed=Condition.IMMUNOSUPPRESSION in self.conditions,
+            fragile_bones=bool(
+                {Condition.OSTEOPOROSIS, Condition.LONG_TERM_STEROIDS} & set(self.conditions)
+            ),
+        )
+
+
+YOUNGEST_AGE = 12  # backstride's plans are written for runners aged 12 and over
+OLDEST_AGE = 110
+CLEARANCE_UNDER_AGE = 16  # under 16: a clinician clears any plan first
+NEW_PAIN_CHECK_AGE = 50  # 50 or over with new back pain: a doctor checks it once
+
 
 def validate_profile(profile: Profile, *, today: date) -> Profile:
-    """Refuse values no runner has: a birth year in the future, impossible heart rates."""
+    """Refuse values no runner has: a birth year that makes the runner younger than 12 or
+    older than 110, impossible heart rates, spine procedures or a pregnancy in the future."""
     if profile.birth_year is not None:
-        latest = today.year - 10
-        if not 1900 <= profile.birth_year <= latest:
+        earliest, latest = today.year - OLDEST_AGE, today.year - YOUNGEST_AGE
+        if not earliest <= profile.birth_year <= latest:
             raise InvalidInputError(
-                f"Birth year {profile.birth_year} is not plausible.",
-                hint=f"Give a year between 1900 and {latest}.",
+                f"Birth year {profile.birth_year} is not plausible for a runner using backstride.",
+                hint=f"Give a year between {earliest} and {latest}: backstride is written for "
+                f"runners aged {YOUNGEST_AGE} and over (under {CLEARANCE_UNDER_AGE}, a "
+                "clinician clears any plan first).",
+            )
+    for what, day in (
+        ("spine operation", profile.spine_surgery_on),
+        ("spine injection", profile.spine_injection_on),
+        ("pregnancy", profile.pregnant_since),
+    ):
+        if day is not None and not date(1990, 1, 1) <= day <= today:
+            raise InvalidInputError(
+                f"The date of the {what} ({day.isoformat()}) must be between 1990 and today.",
+                hint=f"Today is {today.isoformat()}.",
             )
     if profile.resting_hr_bpm is not None and not 25 <= profile.resting_hr_bpm <= 120:
         raise InvalidInputError(
@@ -367,10 +432,24 @@ class ClearanceState:
         return self.status in ("cleared", "not-needed")
 
 
-_SPINE_SOURCE = "PAR-Q+ (Warburton); Riebe 2015 (ACSM); EVIDENCE.md implication 12"
+_SPINE_SOURCE = (
+    "PAR-Q+ (Warburton); Riebe 2015 (ACSM). These screen for heart, metabolic and kidney "
+    "disease and general health; asking a physician about a spine condition is backstride's "
+    "conservative extension (expert opinion, not a trial). EVIDENCE.md implication 12"
+)
+_RED_FLAG_AGE_SOURCE = (
+    "NICE CKS red-flag pathways (new back pain at 50 or over, a history of cancer: signs of a "
+    "cause that needs tests); IFOMPT 2020 red-flag framework"
+)
+_PROCEDURE_SOURCE = (
+    "backstride's conservative choice (expert opinion): after an operation or injection on the "
+    "spine, the team that did it says when running may start"
+)
 
 
-def _profile_reasons(profile: Profile) -> list[ClearanceReason]:
+def _profile_reasons(
+    profile: Profile, *, today: date | None, back_pain_since: date | None
+) -> list[ClearanceReason]:
     reasons: list[ClearanceReason] = []
     for cond in profile.spine_conditions:
         reasons.append(
@@ -398,7 +477,92 @@ def _profile_reasons(profile: Profile) -> list[ClearanceReason]:
                 "PAR-Q+ bone and joint domain; backstride's conservative choice",
             )
         )
+    if Condition.LONG_TERM_STEROIDS in profile.conditions:
+        reasons.append(
+            ClearanceReason(
+                "condition:long-term-steroids",
+                "You take steroid tablets, or took them for months: they can thin the bones, so "
+                "ask your doctor whether running impact suits you before a plan starts.",
+                "NICE CKS and IFOMPT 2020 (steroids: fracture risk); backstride's conservative "
+                "choice",
+            )
+        )
+    if Condition.IMMUNOSUPPRESSION in profile.conditions:
+        reasons.append(
+            ClearanceReason(
+                "condition:immunosuppression",
+                "Your immune system is weakened by medicines or an illness: back pain is more "
+                "often an infection then, so ask your doctor before a running plan starts.",
+                "NICE CKS; IFOMPT 2020 (immunosuppression: infection risk)",
+            )
+        )
+    if Condition.PAST_CANCER in profile.conditions and back_pain_since is not None:
+        reasons.append(
+            ClearanceReason(
+                "condition:past-cancer",
+                "You have had cancer and recorded back pain: a doctor should check the back "
+                "pain once before a running plan starts.",
+                _RED_FLAG_AGE_SOURCE,
+                since=back_pain_since,
+            )
+        )
+    if today is not None and profile.maybe_under(CLEARANCE_UNDER_AGE, on=today):
+        reasons.append(
+            ClearanceReason(
+                "profile:under-16",
+                f"You may be under {CLEARANCE_UNDER_AGE}: young runners' backs are still "
+                "growing, so a doctor or physiotherapist should clear a running plan first.",
+                "backstride's conservative choice (expert opinion): the evidence behind the "
+                "plans comes from adults",
+            )
+        )
+    if (
+        today is not None
+        and back_pain_since is not None
+        and not profile.spine_conditions
+        and profile.at_least(NEW_PAIN_CHECK_AGE, on=today)
+    ):
+        reasons.append(
+            ClearanceReason(
+                "profile:back-pain-over-50",
+                f"You are {NEW_PAIN_CHECK_AGE} or over and recorded back pain that no doctor "
+                "has diagnosed: a doctor should check it once before a running plan starts.",
+                _RED_FLAG_AGE_SOURCE,
+                since=back_pain_since,
+            )
+        )
+    for code, what, day in (
+        ("procedure:spine-surgery", "an operation on your spine", profile.spine_surgery_on),
+        ("procedure:spine-injection", "an injection into your spine", profile.spine_injection_on),
+    ):
+        if day is not None:
+            reasons.append(
+                ClearanceReason(
+                    code,
+                    f"You had {what} on {day.isoformat()}: the team that treated you should say "
+                    "when you may run; no plan starts before a clearance dated after it.",
+                    _PROCEDURE_SOURCE,
+                    since=day,
+                )
+            )
+    if profile.pregnant_since is not None:
+        reasons.append(
+            ClearanceReason(
+                "profile:pregnancy",
+                "You are pregnant: ask your midwife or doctor whether running suits you now "
+                "(and again after the birth) before a plan starts.",
+                "ACOG 2020 Committee Opinion 804 (exercise in pregnancy); backstride's "
+                "conservative choice",
+                since=profile.pregnant_since,
+            )
+        )
     return reasons
+
+
+def first_back_pain_day(entries: Iterable[PainEntry], *, above: int = 2) -> date | None:
+    """The first day with a pain score above ``above`` (past the safe zone), if any."""
+    days = [e.day for e in entries if e.score > above]
+    return min(days) if days else None
 
 
 def _screening_reasons(screening: Screening) -> list[ClearanceReason]:
@@ -430,6 +594,12 @@ def _notes(
         )
     if profile.past_injuries:
         notes.append("Past injuries make plans progress more conservatively.")
+    if profile.pregnant_since is not None:
+        notes.append(
+            "During pregnancy, keep running to what you did before: no build-up in distance or "
+            "effort, stop if anything feels wrong, and follow your midwife or doctor (ACOG "
+            "2020)."
+        )
     if screening is not None:
         active = screening.answers.get("regularly-active", False) or bool(regularly_active)
         hard = screening.answers.get("wants-hard-training", False)
@@ -459,6 +629,8 @@ def clearance_needed(
     *,
     claudication_since: date | None = None,
     regularly_active: bool | None = None,
+    today: date | None = None,
+    back_pain_since: date | None = None,
 ) -> ClearanceState:
     """Whether a physician's clearance is needed before a plan, and why.
 
@@ -467,9 +639,12 @@ def clearance_needed(
 
     ``claudication_since`` is the first day the walking/standing leg-symptom pattern was
     recorded (see :func:`backstride.domain.pain.first_claudication_day`); it needs an
-    assessment only without a stenosis diagnosis (NASS 2011; Suri 2010).
+    assessment only without a stenosis diagnosis (NASS 2011; Suri 2010). ``back_pain_since``
+    is the first day with pain past the safe zone (:func:`first_back_pain_day`): at 50 or over
+    without a diagnosed spine condition, or with a past cancer, a doctor checks it once. The
+    age rules need ``today`` (without it they are not applied).
     """
-    reasons = _profile_reasons(profile)
+    reasons = _profile_reasons(profile, today=today, back_pain_since=back_pain_since)
     if screening is not None:
         reasons.extend(_screening_reasons(screening))
     if claudication_since is not None and not profile.has_stenosis:

@@ -536,13 +536,13 @@ def _routines(decision: Decision, session: SessionToDo | None) -> tuple[Routine,
 
 
 def _because(findings: Sequence[Finding], decision: Decision) -> str:
-    titles = [f.title.lower() for f in findings if f.asks == decision][:3]
+    titles = [f.title.lower() for f in findings if f.asks == decision and not f.for_later][:3]
     return "; ".join(titles)
 
 
 def _later(findings: Sequence[Finding], caps: RunCaps | None) -> str:
     """What the findings ask of the next run when the plan's day asks for less than a run."""
-    asking = [f for f in findings if f.asks in ("run_easy", "cross_train")]
+    asking = [f for f in findings if f.asks in ("run_easy", "cross_train") and not f.for_later]
     if not asking:
         return ""
     cap = f" ({caps.cap_km:g} km at most)" if caps is not None and caps.cap_km else ""
@@ -580,7 +580,7 @@ def combine(
         decision = g
     steps = start_steps(start)
     attention = attention_for(found, open_flags)
-    reasons = tuple(f"{f.title}." for f in found if f.asks != "run")
+    reasons = tuple(f"{f.title}." for f in found if f.asks != "run" and not f.for_later)
     headline, summary, session = _words(
         decision=decision,
         guidance=g,

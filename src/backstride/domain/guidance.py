@@ -22,7 +22,7 @@ import math
 import re
 import statistics
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any, Literal
 
@@ -31,13 +31,24 @@ from backstride.domain.body import ClearanceState, Condition, Experience, Profil
 from backstride.domain.load import DayLoad, LoadReport
 from backstride.domain.pain import (
     CLAUDICATION_SOURCE,
+    LEFT_LEG,
+    NERVE_FEELS,
+    OUTCOME_WORDS,
     RED_FLAG_SOURCE,
+    RED_FLAGS,
+    AwaitingClearance,
     MorningWeek,
     OpenRedFlag,
     PainEntry,
+    PainFeel,
+    PainSite,
     PainWhen,
     RunPainCheck,
     Urgency,
+    current_flare,
+    flag_urgencies,
+    most_urgent,
+    suspected_flags,
     triage,
 )
 from backstride.domain.params import DEFAULT_GUIDANCE_PARAMS, GuidanceParams
@@ -103,6 +114,9 @@ class Finding:
     source: str
     action: str
     asks: Decision = "run"
+    # True for a finding that alone would allow a run, shown under a decision that does not:
+    # it is for when running starts again, and ``asks`` then repeats the day's decision.
+    for_later: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -114,6 +128,7 @@ class Finding:
             "source": self.source,
             "action": self.action,
             "asks": self.asks,
+            "for_later": self.for_later,
         }
 
 
@@ -173,6 +188,14 @@ class RunFacts:
 
 
 @dataclass(frozen=True, slots=True)
+class RunDay:
+    """A run's day and distance, for the long look back (breaks in running)."""
+
+    day: date
+    distance_m: float | None
+
+
+@dataclass(frozen=True, slots=True)
 class WarmUpSkip:
     """A run on a day whose warm-up was logged as skipped, or not logged once the runner logs
     routines, and that was followed by pain (from the routine log; see
@@ -213,7 +236,9 @@ class GuidanceState:
     ``max(cap_window_days, stride_window_days)`` days (oldest first); ``pain`` the diary of at
     least the last 70 days up to today, plus every older entry with a red flag or the
     walking-leg-symptom pattern; ``run_checks`` the pain rules applied to ``runs``; ``shoes``
-    the active pairs; ``warm_up_skips`` the painful runs after a skipped warm-up.
+    the active pairs; ``warm_up_skips`` the painful runs after a skipped warm-up;
+    ``history`` every run of the last 200 days (day and distance, oldest first), for breaks;
+    ``awaiting`` the red flags seen by a clinician without a "you may train" yet.
     """
 
     today: date
@@ -230,6 +255,8 @@ class GuidanceState:
     rotation: str | None = None
     routes: tuple[SavedRoute, ...] = field(default=())
     warm_up_skips: tuple[WarmUpSkip, ...] = ()
+    history: tuple[RunDay, ...] = ()
+    awaiting: tuple[AwaitingClearance, ...] = ()
 
     @property
     def careful(self) -> bool:
@@ -239,10 +266,13 @@ class GuidanceState:
 
     @property
     def conservative(self) -> bool:
-        """Past injuries, a hip problem or a recent illness: progress more slowly (DESIGN)."""
+        """Past injuries, a hip problem, a recent illness or a pregnancy: progress more slowly
+        (DESIGN; ACOG 2020)."""
         p = self.profile
-        return bool(p.past_injuries) or any(
-            c in p.conditions for c in (Condition.HIP_PROBLEM, Condition.RECENT_ILLNESS)
+        return (
+            bool(p.past_injuries)
+            or p.pregnant
+            or any(c in p.conditions for c in (Condition.HIP_PROBLEM, Condition.RECENT_ILLNESS))
         )
 
     def day(self, offset: int = 0) -> DayLoad | None:
@@ -302,11 +332,16 @@ Rule = Callable[[GuidanceState, GuidanceParams], list[Finding]]
 
 
 def rule_red_flags(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
+    """Open red flags by urgency: emergency (``urgent_care``), a doctor today (``urgent_care``
+    with a same-day headline), a doctor within days (``see_professional``)."""
     out: list[Finding] = []
+    context = state.profile.risk
     emergency = [o for o in state.open_red_flags if o.urgency is Urgency.EMERGENCY]
+    same_day = [o for o in state.open_red_flags if o.urgency is Urgency.SAME_DAY]
     prompt = [o for o in state.open_red_flags if o.urgency is Urgency.PROMPT]
+    source = f"{RED_FLAG_SOURCE}; implication 11"
     if emergency:
-        t = triage(o.flag for o in state.open_red_flags)
+        t = triage((o.flag for o in state.open_red_flags), context)
         assert t is not None
         out.append(
             Finding(
@@ -319,13 +354,32 @@ def rule_red_flags(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
                     "first_reported_on": min(o.first_reported_on for o in emergency).isoformat(),
                     "last_reported_on": max(o.last_reported_on for o in emergency).isoformat(),
                 },
-                source=f"{RED_FLAG_SOURCE}; implication 11",
+                source=source,
+                action=f"{t.where_to_go} {t.meanwhile}",
+                asks="urgent_care",
+            )
+        )
+    if same_day:
+        t = triage((o.flag for o in same_day), context)
+        assert t is not None
+        out.append(
+            Finding(
+                id="redflag.same_day",
+                level="urgent",
+                title="See a doctor today",
+                reason=t.what_it_may_mean,
+                evidence={
+                    "flags": [o.flag.value for o in same_day],
+                    "first_reported_on": min(o.first_reported_on for o in same_day).isoformat(),
+                    "last_reported_on": max(o.last_reported_on for o in same_day).isoformat(),
+                },
+                source=source,
                 action=f"{t.where_to_go} {t.meanwhile}",
                 asks="urgent_care",
             )
         )
     if prompt:
-        t = triage(o.flag for o in prompt)
+        t = triage((o.flag for o in prompt), context)
         assert t is not None
         out.append(
             Finding(
@@ -337,12 +391,128 @@ def rule_red_flags(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
                     "flags": [o.flag.value for o in prompt],
                     "last_reported_on": max(o.last_reported_on for o in prompt).isoformat(),
                 },
-                source=f"{RED_FLAG_SOURCE}; implication 11",
+                source=source,
                 action=f"{t.where_to_go} {t.meanwhile}",
                 asks="see_professional",
             )
         )
     return out
+
+
+def rule_awaiting_clearance(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
+    """Seen about a red flag, without a clinician's "you may train" yet: walking and gentle
+    mobility only (IFOMPT 2020: activity resumes once a serious cause is ruled out)."""
+    if not state.awaiting:
+        return []
+    parts = []
+    for a in state.awaiting:
+        by = f" ({a.seen_by})" if a.seen_by else ""
+        parts.append(
+            f"you were seen about {RED_FLAGS[a.flag].plain} on {_on(a.seen_on)}{by}: "
+            f"{OUTCOME_WORDS[a.outcome]}"
+        )
+    flags = [a.flag.value for a in state.awaiting]
+    record = " and ".join(
+        f"`backstride pain seen --flag {f} --on DATE --outcome may-train`" for f in flags
+    )
+    return [
+        Finding(
+            id="redflag.awaiting_clearance",
+            level="stop",
+            title="Walking and gentle mobility only, until a clinician says you may train",
+            reason=(
+                _cap(_join_sentences(parts)) + ". After a warning sign, training starts again "
+                "only once a clinician has said you may."
+            ),
+            evidence={
+                "flags": flags,
+                "seen_on": max(a.seen_on for a in state.awaiting).isoformat(),
+                "outcomes": [a.outcome.value for a in state.awaiting],
+            },
+            source=f"{RED_FLAG_SOURCE}; implication 11",
+            action=(
+                "Gentle walking and easy mobility (knee-to-chest, pelvic tilts) are fine if "
+                "they feel comfortable; no running or hard training. When a clinician says you "
+                f"may train, record it: {record}. It is saved as a clearance, and a running "
+                "plan resumes one step back."
+            ),
+            asks="rest",
+        )
+    ]
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _join_sentences(parts: Sequence[str]) -> str:
+    return "; ".join(parts)
+
+
+def rule_unconfirmed_flags(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
+    """Possible warning signs read from an entry's places, feelings or notes that the runner
+    has neither confirmed nor ruled out (``confirm_window_days``): no running until answered,
+    and what to do if the answer is yes."""
+    start = state.today - timedelta(days=p.confirm_window_days - 1)
+    open_flags = {o.flag for o in state.open_red_flags}
+    items = [
+        (e, s)
+        for e in state.pain
+        if start <= e.day <= state.today
+        for s in suspected_flags(e)
+        if s.flag not in open_flags
+    ]
+    if not items:
+        return []
+    context = state.profile.risk
+    urgencies = flag_urgencies({s.flag for _, s in items}, context)
+    urgency = most_urgent(urgencies.values())
+    lines = [f"on {_on(e.day)} {s.because}: {s.question}" for e, s in items]
+    if urgency is Urgency.EMERGENCY:
+        if_yes = (
+            "If any of this is new, it needs emergency care today: go to the nearest emergency "
+            "department, or call your emergency number (112 in Europe, 999 in the UK, 911 in "
+            "the US and Canada)."
+        )
+    elif urgency is Urgency.SAME_DAY:
+        if_yes = "If so, see a doctor today (your GP, an urgent care centre or walk-in clinic)."
+    else:
+        if_yes = "If so, see your GP or family doctor within the next few days."
+    commands = "; ".join(
+        f"{s.flag.value}: `backstride pain edit {e.id if e.id is not None else 'ID'} "
+        f"--add-red-flag {s.flag.value}` if yes, `--not-red-flag {s.flag.value}` if not"
+        for e, s in items
+    )
+    return [
+        Finding(
+            id="redflag.to_confirm",
+            level="urgent" if urgency is Urgency.EMERGENCY else "stop",
+            title="Please answer: a possible warning sign",
+            reason=(
+                "What you wrote may describe a warning sign, and backstride does not guess. "
+                + " ".join(_cap(line) for line in lines)
+                + f" {if_yes}"
+            ),
+            evidence={
+                "entries": [
+                    {
+                        "entry_id": e.id,
+                        "day": e.day.isoformat(),
+                        "flag": s.flag.value,
+                        "because": s.because,
+                    }
+                    for e, s in items
+                ],
+                "urgency_if_yes": urgency.value if urgency else None,
+            },
+            source=f"{RED_FLAG_SOURCE}; implication 11",
+            action=(
+                f"{if_yes} Then answer for each sign ({commands}); on the dashboard, the entry's "
+                "page asks. Until you answer, no running."
+            ),
+            asks="see_professional",
+        )
+    ]
 
 
 SCREENING_SOURCE = "PAR-Q+ (Warburton); ACSM 2015 algorithm, Riebe 2015 " + ev("7", 12)
@@ -396,7 +566,10 @@ def rule_clearance(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
 # ---------------------------------------------------------------------------------------------
 # Pain (§6, §8; implication 10)
 
-PAIN_SOURCE = "Silbernagel 2007, pain-monitoring model " + ev("8", 10)
+PAIN_SOURCE = (
+    "Silbernagel 2007, pain-monitoring model (a trial in Achilles tendinopathy; backstride "
+    "applies it to back pain by analogy: expert opinion, low certainty) " + ev("8", 10)
+)
 
 
 def _recent_checks(state: GuidanceState, p: GuidanceParams) -> list[RunPainCheck]:
@@ -497,7 +670,8 @@ def rule_persistent(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
     if len(high_days) >= p.persistent_high_days:
         what = (
             f"Your pain was above {p.pain_acceptable_max} on {len(high_days)} separate days in "
-            f"the last {p.persistent_window_days} days: it keeps coming back."
+            f"the last {p.persistent_window_days} days ({p.persistent_high_days} or more count): "
+            "it keeps coming back."
         )
     else:
         what = (
@@ -590,8 +764,8 @@ def rule_not_settled(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
             title="Pain had not settled by the next morning",
             reason=(
                 f"The morning after your run on {_on(c.day)} your pain was {c.next_morning}/10, "
-                f"above {usual}. Pain that has not settled overnight means the last run was "
-                "more than your back could absorb."
+                f"above {usual}. Pain that has not settled overnight suggests the last run was "
+                "more than your back was ready for."
             ),
             evidence={
                 "run_on": c.day.isoformat(),
@@ -611,12 +785,56 @@ def rule_not_settled(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
     ]
 
 
+def _rising_run(state: GuidanceState, last: MorningWeek) -> list[MorningWeek]:
+    """The weeks up to ``last`` in which the mean morning pain rose every week (oldest first,
+    starting with the week before the first rise)."""
+    by_start = {w.week_start: w for w in state.morning_weeks}
+    run = [last]
+    while True:
+        prev = by_start.get(run[0].week_start - timedelta(days=7))
+        if prev is None or not prev.mean_score < run[0].mean_score:
+            break
+        run.insert(0, prev)
+    return run
+
+
 def rule_rising_trend(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
     window_start = state.today - timedelta(days=13)
     weeks = [w for w in state.morning_weeks if window_start <= w.week_start <= state.today]
     if not weeks:
         return []
     by_start = {w.week_start: w for w in state.morning_weeks}
+    rising = _rising_run(state, weeks[-1])
+    rises = len(rising) - 1
+    total = rising[-1].mean_score - rising[0].mean_score
+    if rises >= p.rising_weeks_refer and total >= p.morning_rise_points - 1e-9:
+        return [
+            Finding(
+                id="pain.rising_trend",
+                level="stop",
+                title="Morning pain has risen week after week",
+                reason=(
+                    f"Your average morning pain rose {rises} weeks in a row: from "
+                    f"{_f(rising[0].mean_score)} in the week of {_on(rising[0].week_start)} to "
+                    f"{_f(rising[-1].mean_score)} out of 10 in the week of "
+                    f"{_on(rising[-1].week_start)}. Pain that keeps creeping up for "
+                    f"{p.rising_weeks_refer} weeks or more needs a proper look rather than "
+                    "more of the same."
+                ),
+                evidence={
+                    "weeks": [w.week_start.isoformat() for w in rising],
+                    "morning_means": [w.mean_score for w in rising],
+                    "rises": rises,
+                    "refer_after_rises": p.rising_weeks_refer,
+                },
+                source=PAIN_SOURCE + "; NICE CKS: no improvement after about a month " + ev("7"),
+                action=(
+                    "See a physiotherapist or your physician (GP) before your next run; take "
+                    "your diary (`backstride pain report`). Meanwhile keep activity gentle."
+                ),
+                asks="see_professional",
+            )
+        ]
     for w in reversed(weeks):
         prev = by_start.get(w.week_start - timedelta(days=7))
         if prev is None:
@@ -629,12 +847,15 @@ def rule_rising_trend(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
         if pain_up:
             parts.append(
                 f"your average morning pain rose from {_f(prev.mean_score)} to "
-                f"{_f(w.mean_score)} out of 10"
+                f"{_f(w.mean_score)} out of 10 (backstride counts a rise of "
+                f"{_f(p.morning_rise_points)} point{'s' if p.morning_rise_points != 1 else ''} "
+                "or more)"
             )
         if stiff_up:
             parts.append(
                 f"you woke stiff on {_pct(w.stiffness_share)} % of mornings, up from "
-                f"{_pct(prev.stiffness_share)} %"
+                f"{_pct(prev.stiffness_share)} % (backstride counts {_pct(p.stiffness_rise_share)} "
+                "points or more)"
             )
         return [
             Finding(
@@ -656,12 +877,236 @@ def rule_rising_trend(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
                 source=PAIN_SOURCE,
                 action=(
                     "Step back a little: shorter runs, more walking breaks, flat routes, until "
-                    "mornings are back to how they were."
+                    "mornings are back to how they were. If morning pain rises "
+                    f"{p.rising_weeks_refer} weeks in a row, see a professional."
                 ),
                 asks="run_easy",
             )
         ]
     return []
+
+
+_WHEN_WORDS: Mapping[PainWhen, str] = {
+    PainWhen.BEFORE: "before a run",
+    PainWhen.DURING: "during a run",
+    PainWhen.AFTER: "after a run",
+    PainWhen.NEXT_MORNING: "in the morning",
+    PainWhen.REST_DAY: "on a rest day",
+}
+_AT_REST = (PainWhen.BEFORE, PainWhen.NEXT_MORNING, PainWhen.REST_DAY)
+
+
+def rule_pain_flare(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
+    """Every pain entry counts, whatever its time point.
+
+    - Pain above ``pain_acceptable_max`` today or yesterday: no run today (``rest`` when it
+      was felt without running: before a run, in the morning or on a rest day; else
+      ``cross_train``), unless a run-linked rule already asks for as much.
+    - One score of ``pain_severe_min`` or more, or pain above the maximum on
+      ``flare_high_days`` days within ``flare_window_days``: ``see_professional``.
+    - After the flare, nothing recorded since: the advice stays careful (``cross_train``) for
+      up to ``flare_memory_days`` days; a missing check-in is never read as settled.
+    """
+    flare = current_flare(
+        state.pain,
+        today=state.today,
+        acceptable_max=p.pain_acceptable_max,
+        window_days=p.flare_window_days,
+        memory_days=p.flare_memory_days,
+    )
+    if flare is None:
+        return []
+    limit = p.pain_acceptable_max
+    out: list[Finding] = []
+    evidence = {
+        "last_high_on": flare.last_high_day.isoformat(),
+        "high_days": [d.isoformat() for d in flare.high_days],
+        "worst": flare.worst,
+        "worst_on": flare.worst_on.isoformat(),
+        "worst_when": flare.worst_when.value,
+        "limit": limit,
+        "severe_min": p.pain_severe_min,
+        "recorded_since": not flare.open,
+    }
+    severe = flare.worst >= p.pain_severe_min
+    repeated = len(flare.high_days) >= p.flare_high_days
+    if severe or repeated:
+        parts = []
+        if severe:
+            parts.append(
+                f"On {_on(flare.worst_on)} your pain was {flare.worst}/10 "
+                f"{_WHEN_WORDS[flare.worst_when]}: pain of {p.pain_severe_min} or more is severe"
+            )
+        if repeated:
+            days = ", ".join(_on(d) for d in flare.high_days)
+            parts.append(
+                f"your pain was above {limit} on {len(flare.high_days)} days within "
+                f"{p.flare_window_days} days ({days}; {p.flare_high_days} or more count)"
+            )
+        out.append(
+            Finding(
+                id="pain.flare_referral",
+                level="stop",
+                title="Severe or repeated pain",
+                reason=(
+                    _cap("; and ".join(parts)) + ". Pain like this deserves a proper look "
+                    "before you run again. On its own it is not an emergency."
+                ),
+                evidence=evidence,
+                source=PAIN_SOURCE + "; NICE NG59 and CKS " + ev("7"),
+                action=(
+                    "See a physiotherapist or your physician (GP) before your next run; take "
+                    "your diary (`backstride pain report`). Meanwhile, gentle walking if it is "
+                    "comfortable. If numbness, weakness, or a change in bladder or bowel "
+                    "control appears, get help at once."
+                ),
+                asks="see_professional",
+            )
+        )
+    recent = flare.last_high_day >= state.today - timedelta(days=1)
+    if recent:
+        latest = [e for e in flare.entries if e.day >= state.today - timedelta(days=1)]
+        worst = max(latest, key=lambda e: (e.score, e.day))
+        at_rest = any(e.when in _AT_REST for e in latest)
+        asks: Decision = "rest" if at_rest else "cross_train"
+        covered = rule_high_during(state, p) + rule_not_settled(state, p)
+        if any(DECISIONS.index(f.asks) >= DECISIONS.index(asks) for f in covered):
+            return out
+        when = "today" if worst.day == state.today else "yesterday"
+        out.append(
+            Finding(
+                id="pain.high_recent",
+                level="stop",
+                title=f"Pain above {limit} {when}",
+                reason=(
+                    f"Your pain was {worst.score}/10 {_WHEN_WORDS[worst.when]} {when} "
+                    f"({_on(worst.day)}), above {limit}: more than the pain rules allow for "
+                    "running. Every pain score counts, whenever it was felt."
+                ),
+                evidence=evidence,
+                source=PAIN_SOURCE,
+                action=(
+                    "Rest today: gentle walking and easy mobility if they are comfortable."
+                    if asks == "rest"
+                    else "No run today: cycling, swimming or mobility, if they do not bring "
+                    "the pain on."
+                )
+                + " Check in tomorrow morning: `backstride checkin`.",
+                asks=asks,
+            )
+        )
+    elif flare.open:
+        out.append(
+            Finding(
+                id="pain.high_recent",
+                level="stop",
+                title="No lower pain score since your last flare",
+                reason=(
+                    f"On {_on(flare.last_high_day)} your pain was above {limit} (worst "
+                    f"{flare.worst}/10), and nothing has been recorded since. backstride does "
+                    "not read a missing check-in as 'settled': the advice stays careful for up "
+                    f"to {p.flare_memory_days} days, until a lower score is recorded."
+                ),
+                evidence=evidence,
+                source=PAIN_SOURCE,
+                action=(
+                    "Record how your back is now: `backstride checkin`. Until a score of "
+                    f"{limit} or less is recorded, no running: gentle walking, cycling or "
+                    "mobility if they are comfortable."
+                ),
+                asks="cross_train",
+            )
+        )
+    return out
+
+
+def rule_nerve_root(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
+    """One leg below the knee with pins and needles, numbness or pain on coughing: an
+    irritated nerve root (sciatica). ``run_easy`` at most; a professional when it lasts
+    ``nerve_root_refer_days`` or spreads to the other leg (NICE NG59 and CKS)."""
+    window = state.today - timedelta(days=p.leg_pattern_days - 1)
+    pattern = [e for e in state.pain if e.has_nerve_root_pattern and e.day <= state.today]
+    recent = [e for e in pattern if e.day >= window]
+    if not recent:
+        return []
+    last = max(e.day for e in recent)
+    look_back = last - timedelta(days=3 * p.nerve_root_refer_days)
+    considered = [e for e in pattern if e.day >= look_back]
+    first = min(e.day for e in considered)
+    days = sorted({e.day for e in considered})
+    lasted = (last - first).days + 1
+    sides = {"left" if set(e.where) & LEFT_LEG else "right" for e in considered}
+    both_legs_nerve = any(
+        e.both_legs and set(e.feels) & NERVE_FEELS
+        for e in state.pain
+        if window <= e.day <= state.today
+    )
+    spread = len(sides) > 1 or both_legs_nerve
+    lasting = lasted >= p.nerve_root_refer_days
+    side = "left" if "left" in sides and len(sides) == 1 else "right" if len(sides) == 1 else ""
+    feels = set().union(*(set(e.feels) for e in considered)) & NERVE_FEELS
+    what = " and ".join(
+        w
+        for f, w in ((PainFeel.TINGLING, "pins and needles"), (PainFeel.NUMBNESS, "numbness"))
+        if f in feels
+    )
+    cough = any(e.worse_coughing for e in considered)
+    signs = ", ".join(x for x in (what, "worse on coughing or sneezing" if cough else "") if x)
+    leg = f"your {side} leg" if side else "a leg"
+    reason = (
+        f"On {len(days)} day{'s' if len(days) > 1 else ''} from {_on(first)} to {_on(last)} you "
+        f"noted symptoms in {leg} below the knee ({signs}). This is the pattern of an irritated "
+        "nerve root in the lower back (sciatica); it often settles over a few weeks."
+    )
+    evidence = {
+        "days": [d.isoformat() for d in days],
+        "first_on": first.isoformat(),
+        "last_on": last.isoformat(),
+        "lasted_days": lasted,
+        "sides": sorted(sides),
+        "spread": spread,
+        "refer_after_days": p.nerve_root_refer_days,
+    }
+    source = "NICE NG59 (sciatica); NICE CKS; IFOMPT 2020 " + ev("7")
+    if lasting or spread:
+        why = (
+            f"It has lasted {lasted} days ({p.nerve_root_refer_days} or more)"
+            if lasting
+            else "It has spread to the other leg"
+        )
+        return [
+            Finding(
+                id="pain.nerve_root",
+                level="stop",
+                title="Nerve symptoms in the leg that last or spread",
+                reason=f"{reason} {why}: a professional should examine it.",
+                evidence=evidence,
+                source=source,
+                action=(
+                    "See a physiotherapist or your physician (GP) before your next run. If a "
+                    "leg or foot gets weaker, or both legs, or bladder or bowel control change, "
+                    "go to the emergency department at once."
+                ),
+                asks="see_professional",
+            )
+        ]
+    return [
+        Finding(
+            id="pain.nerve_root",
+            level="reduce",
+            title="Signs of an irritated nerve in the leg",
+            reason=reason,
+            evidence=evidence,
+            source=source,
+            action=(
+                "Run easy meanwhile: shorter, flat, and stop if the leg symptoms get worse. If "
+                f"they last {p.nerve_root_refer_days} days or spread to the other leg, see a "
+                "physiotherapist or your GP; if a leg or foot gets weaker, or bladder or bowel "
+                "control change, go to the emergency department at once."
+            ),
+            asks="run_easy",
+        )
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -695,18 +1140,20 @@ def rule_spike(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
         f"Your {_f(_km(r.distance_m) or 0.0)} km run on {_on(r.day)} was {_pct(ratio - 1.0)} % "
         f"longer than your longest run in the 30 days before it "
         f"({_f(_km(r.longest_prev_30d_m) or 0.0)} km). In a study of 5,205 runners, runs more "
-        "than 10 % longer than that came with more overuse injuries"
+        "than 10 % longer than that came with more overuse injuries; backstride notes steps "
+        f"above {_pct(p.spike_caution_ratio - 1.0)} % and asks for easy runs above "
+        f"{_pct(reduce_at - 1.0)} %"
     )
     source = "Frandsen 2025 " + ev("1", 1)
     cap = f"{_f(_km(r.longest_prev_30d_m) or 0.0)} km"
     if ratio > reduce_at:
         severe = ratio > p.spike_severe_ratio
         extra = (
-            " More than double is the riskiest step of all."
+            f" More than {_pct(p.spike_severe_ratio - 1.0)} % longer is the riskiest step of all."
             if severe
             else (
-                " With past injuries, backstride is stricter and treats any step above 10 % "
-                "this way."
+                " With past injuries, backstride is stricter and treats any step above "
+                f"{_pct(p.spike_caution_ratio - 1.0)} % this way."
                 if state.conservative and ratio <= p.spike_reduce_ratio
                 else ""
             )
@@ -721,7 +1168,7 @@ def rule_spike(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
                 source=source,
                 action=(
                     f"For the next runs, stay at or below {cap} and keep them easy. Build up "
-                    "again in steps of no more than 10 %."
+                    f"again in steps of no more than {_pct(p.spike_caution_ratio - 1.0)} %."
                 ),
                 asks="run_easy",
             )
@@ -756,7 +1203,9 @@ def rule_progression(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
                 f"You ran {_f(last_km)} km in the last 2 weeks, {_pct(d.progression)} % more "
                 f"than the {_f(prev_km)} km of the 2 weeks before. In a study of 874 new "
                 "runners, growing more than 30 % in two weeks came with more injuries from "
-                "running too far (the evidence is suggestive, not certain)."
+                "running too far (the evidence is suggestive, not certain); backstride asks "
+                f"you to hold back above {_pct(p.progression_reduce)} %, from a base of "
+                f"{_f(p.progression_min_base_km)} km."
             ),
             evidence={
                 "last_14d_km": round(last_km, 1),
@@ -773,6 +1222,201 @@ def rule_progression(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class Break:
+    """The latest break in running (``break_min_days`` or more without a run)."""
+
+    last_before: date  # the last run before the break
+    first_back: date | None  # the first run after it; None while the break goes on
+    days_off: int  # whole days without a run
+    weeks_off: int
+    before_m: float  # the longest run of the 30 days up to the last run before the break
+
+
+def find_break(state: GuidanceState, p: GuidanceParams) -> Break | None:
+    """The latest break up to today, while it still shapes the runs: during the break, and
+    for as many weeks after it as it lasted ("one plan week back per week off")."""
+    runs = [
+        r
+        for r in state.history
+        if r.day <= state.today and r.distance_m is not None and r.distance_m > 0
+    ]
+    days = sorted({r.day for r in runs})
+    if not days:
+        return None
+    last_before: date | None = None
+    first_back: date | None = None
+    if (state.today - days[-1]).days > p.break_min_days:
+        last_before = days[-1]  # on a break now: the next run is the first back
+    else:
+        for before, after in zip(days[-2::-1], days[::-1], strict=False):
+            if (after - before).days > p.break_min_days:
+                last_before, first_back = before, after
+                break
+    if last_before is None:
+        return None
+    end = first_back or state.today + timedelta(days=1)
+    days_off = (end - last_before).days - 1
+    weeks_off = days_off // 7
+    if first_back is not None and state.today >= first_back + timedelta(weeks=weeks_off):
+        return None  # back to the level before the break
+    window = last_before - timedelta(days=29)
+    before_m = [r.distance_m or 0.0 for r in runs if window <= r.day <= last_before]
+    return Break(last_before, first_back, days_off, weeks_off, max(before_m))
+
+
+def break_allowance_m(b: Break, day: date, p: GuidanceParams) -> float:
+    """The longest run ``day`` allows after the break: the run before it, less
+    ``break_step_per_week`` per week off (at least ``break_floor_share`` of it), growing back
+    by one step per week of running again."""
+    back = 0 if b.first_back is None else max(0, (day - b.first_back).days // 7)
+    share = max(p.break_floor_share, 1.0 - p.break_step_per_week * (b.weeks_off - back))
+    return b.before_m * min(1.0, share)
+
+
+def rule_after_break(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
+    """A run after ``break_min_days`` or more without running is compared with the runs before
+    the break, scaled down by the gap (one plan week back per week off)."""
+    b = find_break(state, p)
+    if b is None:
+        return []
+    allowed_today = break_allowance_m(b, state.today, p)
+    step = _pct(p.break_step_per_week)
+    rule = (
+        f"after a break ({p.break_min_days} days or more without a run) backstride takes you "
+        f"back one plan week for each week off: {step} % shorter per "
+        f"week off (at least {_pct(p.break_floor_share)} % of it), then {step} % longer for "
+        "each week of running again"
+    )
+    before = f"{_f(b.before_m / 1000.0)} km"
+    evidence: dict[str, Any] = {
+        "last_run_before_on": b.last_before.isoformat(),
+        "first_run_back_on": b.first_back.isoformat() if b.first_back else None,
+        "days_off": b.days_off,
+        "weeks_off": b.weeks_off,
+        "before_break_km": _km(b.before_m),
+        "cap_km": _km(allowed_today),
+    }
+    source = (
+        "Own rule after return-to-run protocols and NHS Couch to 5K (repeat or go back a "
+        "week after time off); Frandsen 2025 " + ev("1", 1)
+    )
+    out: list[Finding] = []
+    if b.first_back is None:
+        out.append(
+            Finding(
+                id="load.after_break",
+                level="caution",
+                title="Your first run after a break",
+                reason=(
+                    f"You have not run for {b.days_off} days (since {_on(b.last_before)}). "
+                    f"Before the break your longest run was {before}; {rule}."
+                ),
+                evidence=evidence,
+                source=source,
+                action=f"Keep your next run to {_f(allowed_today / 1000.0)} km or less, easy.",
+            )
+        )
+    else:
+        back_runs = [
+            r for r in state.history if b.first_back <= r.day <= state.today and r.distance_m
+        ]
+        over = [
+            (r, break_allowance_m(b, r.day, p))
+            for r in back_runs
+            if (r.distance_m or 0.0) > break_allowance_m(b, r.day, p) + 50.0
+        ]
+        if over:
+            r, allowed = max(over, key=lambda ra: ((ra[0].distance_m or 0.0) / ra[1], ra[0].day))
+            evidence |= {"run_on": r.day.isoformat(), "run_km": _km(r.distance_m)}
+            out.append(
+                Finding(
+                    id="load.after_break",
+                    level="reduce",
+                    title="Back from a break: too much too soon",
+                    reason=(
+                        f"After {b.days_off} days without running ({_on(b.last_before)} to "
+                        f"{_on(b.first_back)}) your {_f(_km(r.distance_m) or 0.0)} km run on "
+                        f"{_on(r.day)} was longer than {_f(allowed / 1000.0)} km. Before the "
+                        f"break your longest run was {before}; {rule}."
+                    ),
+                    evidence=evidence,
+                    source=source,
+                    action=(
+                        f"Keep today's run to {_f(allowed_today / 1000.0)} km or less, easy, "
+                        f"and add about {step} % a week."
+                    ),
+                    asks="run_easy",
+                )
+            )
+        else:
+            out.append(
+                Finding(
+                    id="load.after_break",
+                    level="caution",
+                    title="Building up again after a break",
+                    reason=(
+                        f"You came back on {_on(b.first_back)} after {b.days_off} days without "
+                        f"running. Before the break your longest run was {before}; {rule}."
+                    ),
+                    evidence=evidence,
+                    source=source,
+                    action=f"Keep today's run to {_f(allowed_today / 1000.0)} km or less.",
+                )
+            )
+    out.extend(_pain_before_break(state, p, b))
+    return out
+
+
+def _pain_before_break(state: GuidanceState, p: GuidanceParams, b: Break) -> list[Finding]:
+    """Pain above the maximum, or numbness and pins and needles in a leg, in the
+    ``break_pain_days`` before the break: checked by a professional before building up."""
+    start = b.last_before - timedelta(days=p.break_pain_days - 1)
+    end = b.first_back or state.today
+    telling = [
+        e
+        for e in state.pain
+        if start <= e.day <= end
+        and (
+            e.score > p.pain_acceptable_max
+            or (set(e.feels) & NERVE_FEELS and set(e.where) - {PainSite.LOW_BACK})
+        )
+    ]
+    if not telling:
+        return []
+    last = max(e.day for e in telling)
+    cleared = state.clearance.clearance
+    if cleared is not None and cleared.on >= last:
+        return []
+    worst = max(telling, key=lambda e: e.score)
+    nerve = any(set(e.feels) & NERVE_FEELS for e in telling)
+    what = f"pain up to {worst.score}/10" + (" with numbness or pins and needles" if nerve else "")
+    return [
+        Finding(
+            id="pain.before_break",
+            level="stop",
+            title="Have the pain that stopped you checked before building up again",
+            reason=(
+                f"Around the start of your break you recorded {what} (last on {_on(last)}). "
+                "Before running builds up again, a professional should check that it has "
+                "settled."
+            ),
+            evidence={
+                "entries": [e.day.isoformat() for e in telling],
+                "worst": worst.score,
+                "nerve_signs": nerve,
+                "limit": p.pain_acceptable_max,
+            },
+            source="NICE NG59 (reassess when symptoms persist or change) " + ev("7"),
+            action=(
+                "See a physiotherapist or your physician (GP) before your next run. When they "
+                "agree, record it: `backstride clearance add --on DATE --by NAME`."
+            ),
+            asks="see_professional",
+        )
+    ]
+
+
 def rule_acute_chronic(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
     d = state.last_complete_day
     if d is None or d.load_ratio is None or d.load_ratio < p.load_ratio_caution:
@@ -785,9 +1429,10 @@ def rule_acute_chronic(state: GuidanceState, p: GuidanceParams) -> list[Finding]
             reason=(
                 f"Your training load over the last week is {_f(d.load_ratio, 2)} times your "
                 "average over the last four weeks (the 'acute:chronic ratio'; 1.5 or more was "
-                "called a 'danger zone' in team sports). This measure is contested: later studies "
-                "found it predicts injuries hardly better than chance. So backstride shows it "
-                "only as background; it never changes your plan."
+                "called a 'danger zone' in team sports; backstride notes it from "
+                f"{_f(p.load_ratio_caution, 2)}). This measure is contested: later studies found "
+                "it predicts injuries hardly better than chance. So backstride shows it only as "
+                "background; it never changes your plan."
             ),
             evidence={
                 "load_ratio": round(d.load_ratio, 2),
@@ -828,8 +1473,9 @@ def rule_no_rest_day(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
                 level="stop",
                 title="Time for a rest day",
                 reason=(
-                    f"You have trained {since_rest} days in a row without a rest day. The body "
-                    "gets stronger during recovery, not during the training itself."
+                    f"You have trained {since_rest} days in a row without a rest day "
+                    f"(backstride asks for one after {p.max_days_without_rest}). The body gets "
+                    "stronger during recovery, not during the training itself."
                 ),
                 evidence=evidence,
                 source="Meeusen 2013 (ECSS/ACSM consensus); NHS Couch to 5K " + ev("2", 6),
@@ -838,21 +1484,35 @@ def rule_no_rest_day(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
             )
         ]
     who = (
-        "a spine condition"
+        "have a spine condition"
         if state.profile.spine_conditions
-        else "new to running"
+        else "are new to running"
         if state.profile.experience is Experience.NEW
-        else "returning to running"
+        else "are returning to running"
+    )
+    allowed = p.careful_max_consecutive_run_days
+    ran = (
+        f"You ran on {_on(d.day)}"
+        if streak == 1
+        else f"You ran {streak} days in a row up to {_on(d.day)}"
+    )
+    keep = (
+        "keep at least one day without running between runs"
+        if allowed == 1
+        else f"run no more than {allowed} days in a row"
     )
     return [
         Finding(
             id="recovery.no_rest_day",
             level="stop",
-            title="No run two days in a row",
+            title=(
+                "No run two days in a row"
+                if allowed == 1
+                else f"No more than {allowed} running days in a row"
+            ),
             reason=(
-                f"You ran on {streak} day{'s' if streak > 1 else ''} in a row up to "
-                f"{_on(d.day)}. As you are {who}, keep at least one day without running "
-                "between runs, as beginner plans such as Couch to 5K do."
+                f"{ran}. As you {who}, {keep}; beginner plans such as Couch to 5K keep a day "
+                "without running between runs."
             ),
             evidence=evidence,
             source="NHS Couch to 5K; Stanley 2013 [R] " + ev("2", 6),
@@ -905,7 +1565,8 @@ def rule_hard_close(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
             title="Hard sessions too close together",
             reason=(
                 f"You trained hard {when}, less than {_f(p.hard_gap_hours, 0)} hours apart. "
-                "After a hard session the body needs about two days before the next one."
+                f"After a hard session the body needs about {_f(p.hard_gap_hours, 0)} hours "
+                "before the next one."
             ),
             evidence={
                 "first_on": a.day.isoformat(),
@@ -984,8 +1645,10 @@ def rule_run_only(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
             title="Almost all of your training is running",
             reason=(
                 f"{_pct(d.running_share_28d)} % of your training time over the last 4 weeks was "
-                "running. Runners who did other sports as well had fewer injuries, and strength "
-                "training prevents injuries better than anything else studied."
+                f"running (backstride notes {_pct(p.run_only_share)} % or more, from "
+                f"{p.run_only_min_runs} runs). Runners who did other sports as well had fewer "
+                "injuries, and in a review of trials strength training cut sports injuries to "
+                "about a third (not studies of runners with back pain)."
             ),
             evidence={"running_share_28d_pct": _pct(d.running_share_28d), "runs_28d": runs},
             source="Malisoux 2015 " + ev("2") + "; Lauersen 2014 " + ev("10", 14),
@@ -1097,12 +1760,18 @@ def rule_downhill(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
     if steep >= p.downhill_steep_m:
         parts.append(
             f"{_f(steep / 1000.0, 1)} km of steep descent (steeper than "
-            f"{_f(-p.downhill_grade_pct, 0)} %)"
+            f"{_f(-p.downhill_grade_pct, 0)} %; backstride notes {p.downhill_steep_m:.0f} m or "
+            "more)"
         )
     if drop >= p.downhill_long_drop_m:
-        parts.append(f"one continuous descent of {drop:.0f} m")
+        parts.append(
+            f"one continuous descent of {drop:.0f} m (backstride notes "
+            f"{p.downhill_long_drop_m:.0f} m or more)"
+        )
     reason = (
-        f"Your run on {_on(r.day)} had " + " and ".join(parts) + ". Running downhill adds "
+        f"Your run on {_on(r.day)}, in the last {p.terrain_recent_days} days, had "
+        + " and ".join(parts)
+        + ". Running downhill adds "
         "jolt and braking to every step and arches the lower back more"
     )
     reason += (
@@ -1151,7 +1820,8 @@ def rule_uneven(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
             title="Mostly uneven ground",
             reason=(
                 f"{_pct(rough / total)} % of your running in the last {p.uneven_window_days} days "
-                "was on trails or mixed ground. On uneven ground every step is a little "
+                f"was on trails or mixed ground (backstride notes {_pct(p.uneven_share)} % or "
+                "more). On uneven ground every step is a little "
                 "different, which tires the trunk and legs sooner; while you build up, even "
                 "ground is kinder."
             ),
@@ -1330,7 +2000,8 @@ def rule_past_injury(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
             },
             source="Malisoux 2015 " + ev("3") + "; DESIGN.md causes table",
             action=(
-                "Keep each run within 10 % of your longest run of the last 30 days."
+                f"Keep each run within {_pct(p.spike_caution_ratio - 1.0)} % of your longest run "
+                "of the last 30 days."
                 + (
                     " After an illness, wait until you feel well; if it brought a fever or "
                     "chest symptoms, ask your doctor first."
@@ -1378,7 +2049,8 @@ def rule_stride(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
             title="Long strides for your pace",
             reason=(
                 f"On your last {len(judged)} runs you took about {cadence:.0f} steps a minute at "
-                f"about {_pace(speed)}. Runners at that pace usually take about {expected:.0f}. "
+                f"about {_pace(speed)}. Runners at that pace usually take about {expected:.0f}; "
+                f"yours is more than {_pct(p.stride_shortfall)} % below that. "
                 "Few, long steps mean the foot lands far in front of the body (overstriding), "
                 "which brakes every step and loads the knees, hips and back more."
             ),
@@ -1538,16 +2210,58 @@ def rule_warm_up(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
     ]
 
 
+def rule_pregnancy(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
+    """During pregnancy: no build-up in running (ACOG 2020: keep to the activity you did
+    before; no new high-impact progression)."""
+    since = state.profile.pregnant_since
+    if since is None or since > state.today:
+        return []
+    start = state.today - timedelta(days=p.cap_window_days)
+    prior = [r.distance_m for r in state.runs if start <= r.day < state.today and r.distance_m]
+    longest = max(prior) if prior else None
+    evidence: dict[str, Any] = {"pregnant_since": since.isoformat()}
+    keep = "no longer than your runs before"
+    if longest is not None:
+        evidence["cap_km"] = _km(longest)
+        keep = (
+            f"no longer than {_f(longest / 1000.0)} km (your longest run of the last "
+            f"{p.cap_window_days} days)"
+        )
+    return [
+        Finding(
+            id="history.pregnancy",
+            level="caution",
+            title="Pregnancy: no build-up in running",
+            reason=(
+                "You recorded a pregnancy. Running you already did can usually carry on, but "
+                "this is not the time to build up distance or effort, and the joints and back "
+                "take more strain as the pregnancy goes on."
+            ),
+            evidence=evidence,
+            source="ACOG 2020 Committee Opinion 804 (physical activity in pregnancy)",
+            action=(
+                f"Keep runs {keep}, at an easy effort, and follow your midwife or doctor. Stop "
+                "and get advice if you feel pain, dizziness, bleeding or fluid loss."
+            ),
+        )
+    ]
+
+
 RULES: tuple[Rule, ...] = (
     rule_red_flags,
+    rule_awaiting_clearance,
+    rule_unconfirmed_flags,
     rule_clearance,
     rule_leg_pattern,
+    rule_nerve_root,
     rule_persistent,
+    rule_pain_flare,
     rule_high_during,
     rule_not_settled,
     rule_rising_trend,
     rule_spike,
     rule_progression,
+    rule_after_break,
     rule_acute_chronic,
     rule_no_rest_day,
     rule_hard_close,
@@ -1559,6 +2273,7 @@ RULES: tuple[Rule, ...] = (
     rule_core,
     rule_flexibility,
     rule_past_injury,
+    rule_pregnancy,
     rule_stride,
     rule_warm_up,
     rule_selftest_data,
@@ -1569,11 +2284,28 @@ RULES: tuple[Rule, ...] = (
 def compute_findings(
     state: GuidanceState, params: GuidanceParams = DEFAULT_GUIDANCE_PARAMS
 ) -> tuple[Finding, ...]:
-    """Every rule over ``state``, most serious first."""
+    """Every rule over ``state``, most serious first (:func:`defer_notes` applied)."""
     found: list[Finding] = []
     for rule in RULES:
         found.extend(rule(state, params))
-    return sort_findings(found)
+    return defer_notes(sort_findings(found))
+
+
+_ALLOW_RUNNING: tuple[Decision, ...] = ("run", "run_easy")
+
+
+def defer_notes(findings: Sequence[Finding]) -> tuple[Finding, ...]:
+    """Under a decision that rules out running today (``cross_train`` and more cautious), a
+    finding that alone would allow a run (``run``, ``run_easy``) never says so: its ``asks``
+    becomes the day's decision and ``for_later`` marks it as advice for when running starts
+    again. The order and the decision do not change."""
+    decision = decide(findings)
+    if decision in _ALLOW_RUNNING:
+        return tuple(findings)
+    return tuple(
+        replace(f, asks=decision, for_later=True) if f.asks in _ALLOW_RUNNING else f
+        for f in findings
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1649,6 +2381,26 @@ PROFESSIONAL_FOR: Mapping[str, Referral] = {
     "redflag.prompt": Referral(
         "your physician (GP), within the next few days",
         "a red-flag sign needs a doctor's examination",
+    ),
+    "redflag.to_confirm": Referral(
+        "a doctor, unless you can rule the sign out (today, if it is an emergency sign)",
+        "something you wrote may be a warning sign",
+    ),
+    "pain.flare_referral": Referral(
+        "a physiotherapist or your physician (GP)",
+        "severe pain, or pain above the acceptable level on several days, needs an examination",
+    ),
+    "pain.rising_trend": Referral(
+        "a physiotherapist or your physician (GP)",
+        "morning pain that keeps rising week after week needs an examination",
+    ),
+    "pain.nerve_root": Referral(
+        "a physiotherapist or your physician (GP)",
+        "nerve symptoms in the leg that last or spread need an examination",
+    ),
+    "pain.before_break": Referral(
+        "a physiotherapist or your physician (GP)",
+        "to check that the pain that stopped you has settled before you build up again",
     ),
     "screening.clearance_needed": Referral(
         "your physician (GP)",
@@ -1880,12 +2632,12 @@ def plan_today(
     ids = {f.id for f in findings}
     terrain = bool(ids & {"terrain.downhill", "terrain.uneven", "pain.leg_symptom_pattern"})
     headline = DECISION_WORDS[decision]
-    asking = [f for f in findings if f.asks == decision]
+    asking = [f for f in findings if f.asks == decision and not f.for_later]
     because = "; ".join(f.title.lower() for f in asking[:3])
 
     if decision == "urgent_care":
         flags = [o.flag for o in state.open_red_flags]
-        t = triage(flags)
+        t = triage(flags, state.profile.risk)
         assert t is not None
         return TodayPlan(
             decision=decision,
@@ -1909,7 +2661,8 @@ def plan_today(
         referrals: list[Referral] = []
         for f in findings:
             ref = PROFESSIONAL_FOR.get(f.id)
-            if ref is not None and (f.asks == "see_professional" or f.id == "form.stride"):
+            own = f.asks == "see_professional" and not f.for_later
+            if ref is not None and (own or f.id == "form.stride"):
                 if ref not in referrals:
                     referrals.append(ref)
         meanwhile = (

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import enum
 import math
+import re
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -41,15 +42,19 @@ class PainWhen(enum.StrEnum):
 
 class PainSite(enum.StrEnum):
     LOW_BACK = "low-back"
+    UPPER_BACK = "upper-back"  # the middle or upper back (thoracic spine)
     BUTTOCK_LEFT = "buttock-left"
     BUTTOCK_RIGHT = "buttock-right"
     LEG_LEFT = "leg-left"
     LEG_RIGHT = "leg-right"
+    LOWER_LEG_LEFT = "lower-leg-left"  # below the knee: calf, shin or foot
+    LOWER_LEG_RIGHT = "lower-leg-right"
 
 
-LEG_OR_BUTTOCK = frozenset(
-    {PainSite.BUTTOCK_LEFT, PainSite.BUTTOCK_RIGHT, PainSite.LEG_LEFT, PainSite.LEG_RIGHT}
-)
+LEFT_LEG = frozenset({PainSite.LEG_LEFT, PainSite.LOWER_LEG_LEFT})
+RIGHT_LEG = frozenset({PainSite.LEG_RIGHT, PainSite.LOWER_LEG_RIGHT})
+BELOW_KNEE = frozenset({PainSite.LOWER_LEG_LEFT, PainSite.LOWER_LEG_RIGHT})
+LEG_OR_BUTTOCK = frozenset({PainSite.BUTTOCK_LEFT, PainSite.BUTTOCK_RIGHT}) | LEFT_LEG | RIGHT_LEG
 
 
 class PainFeel(enum.StrEnum):
@@ -57,15 +62,32 @@ class PainFeel(enum.StrEnum):
     SHARP = "sharp"
     BURNING = "burning"
     NUMBNESS = "numbness"
-    TINGLING = "tingling"
+    TINGLING = "tingling"  # pins and needles
     STIFFNESS = "stiffness"
 
 
-class Urgency(enum.StrEnum):
-    """How soon a red flag needs a professional."""
+NERVE_FEELS = frozenset({PainFeel.NUMBNESS, PainFeel.TINGLING})
 
-    EMERGENCY = "emergency"  # emergency department today
+
+class Urgency(enum.StrEnum):
+    """How soon a red flag needs a professional (NICE NG59 and CKS; IFOMPT 2020)."""
+
+    EMERGENCY = "emergency"  # emergency department now
+    SAME_DAY = "same-day"  # a doctor today
     PROMPT = "prompt"  # a doctor within days
+
+
+URGENCY_ORDER: tuple[Urgency, ...] = (Urgency.PROMPT, Urgency.SAME_DAY, Urgency.EMERGENCY)
+URGENCY_WORDS: Mapping[Urgency, str] = {
+    Urgency.EMERGENCY: "emergency care now",
+    Urgency.SAME_DAY: "a doctor today",
+    Urgency.PROMPT: "a doctor within days",
+}
+
+
+def most_urgent(urgencies: Iterable[Urgency]) -> Urgency | None:
+    found = set(urgencies)
+    return max(found, key=URGENCY_ORDER.index) if found else None
 
 
 class RedFlag(enum.StrEnum):
@@ -74,19 +96,26 @@ class RedFlag(enum.StrEnum):
     BOWEL_CHANGE = "bowel-change"
     SADDLE_NUMBNESS = "saddle-numbness"
     BOTH_LEGS_WEAK = "both-legs-weak"
+    # Progressive neurological deficit: a doctor today (NICE CKS; IFOMPT 2020).
     PROGRESSIVE_WEAKNESS = "progressive-weakness"
-    # Possible cancer, infection or fracture: see a doctor within days (NICE CKS; BASS 2018).
+    # Major trauma: a doctor today (IFOMPT 2020, fracture).
+    MAJOR_TRAUMA = "major-trauma"
+    # Possible cancer, infection or fracture: a doctor within days, or today in combination
+    # (fever with feeling unwell or immunosuppression; a fall with thin bones or steroids).
     FEVER = "fever"
+    FEELING_UNWELL = "feeling-unwell"
+    IMMUNOSUPPRESSED = "immunosuppressed"
     UNEXPLAINED_WEIGHT_LOSS = "unexplained-weight-loss"
     NIGHT_PAIN = "night-pain"
     CANCER_HISTORY = "cancer-history"
     RECENT_TRAUMA = "recent-trauma"
     STEROIDS_OR_OSTEOPOROSIS = "steroids-or-osteoporosis"
+    THORACIC_PAIN = "thoracic-pain"
 
 
 @dataclass(frozen=True, slots=True)
 class RedFlagInfo:
-    """How urgent a red flag is, how to say it, and how to ask about it."""
+    """How urgent a red flag is on its own, how to say it, and how to ask about it."""
 
     urgency: Urgency
     plain: str  # what the runner reported, in plain words
@@ -117,20 +146,43 @@ RED_FLAGS: Mapping[RedFlag, RedFlagInfo] = {
     ),
     RedFlag.BOTH_LEGS_WEAK: RedFlagInfo(
         Urgency.EMERGENCY,
-        "weakness, or pain and numbness, in both legs at once",
-        "Are both legs weak, or do both legs have pain or numbness at the same time?",
+        "weakness, or pain and numbness, in both legs at once, or a new change in the way you walk",
+        "Are both legs weak, or do both legs have pain, numbness or pins and needles at the "
+        "same time, or has the way you walk changed?",
         "cauda equina syndrome",
     ),
     RedFlag.PROGRESSIVE_WEAKNESS: RedFlagInfo(
-        Urgency.EMERGENCY,
-        "leg weakness that is getting worse, or a change in the way you walk",
-        "Is any leg weakness getting worse, or has the way you walk changed?",
-        "cauda equina syndrome",
+        Urgency.SAME_DAY,
+        "weakness in a leg or foot that is getting worse (for example a foot that catches or "
+        "slaps down)",
+        "Is a leg or foot getting weaker (a foot that catches or slaps down, a knee that gives "
+        "way)?",
+        "a nerve being pressed harder and harder",
+    ),
+    RedFlag.MAJOR_TRAUMA: RedFlagInfo(
+        Urgency.SAME_DAY,
+        "back pain after a major accident (a fall from a height, a road accident or a heavy blow)",
+        "Did this pain start after a major accident: a fall from a height, a road accident or "
+        "a heavy blow?",
+        "a fracture",
     ),
     RedFlag.FEVER: RedFlagInfo(
         Urgency.PROMPT,
         "a fever or feeling feverish together with the back pain",
         "Do you have a fever, or feel hot and shivery, along with the back pain?",
+        "an infection",
+    ),
+    RedFlag.FEELING_UNWELL: RedFlagInfo(
+        Urgency.PROMPT,
+        "feeling generally unwell (shivery, sweaty at night, off your food)",
+        "Do you feel generally unwell: shivery, sweating at night, off your food?",
+        "an infection",
+    ),
+    RedFlag.IMMUNOSUPPRESSED: RedFlagInfo(
+        Urgency.PROMPT,
+        "back pain while your immune system is weakened (by medicines such as chemotherapy, "
+        "biologics or transplant drugs, or by an illness such as HIV)",
+        "Do you take medicines that weaken the immune system, or have an illness that does?",
         "an infection",
     ),
     RedFlag.UNEXPLAINED_WEIGHT_LOSS: RedFlagInfo(
@@ -147,31 +199,88 @@ RED_FLAGS: Mapping[RedFlag, RedFlagInfo] = {
     ),
     RedFlag.CANCER_HISTORY: RedFlagInfo(
         Urgency.PROMPT,
-        "back pain with a history of cancer",
-        "Have you ever been treated for cancer (and this back pain is new)?",
+        "back pain with cancer now or in the past",
+        "Have you ever been treated for cancer, however long ago?",
         "a cause that needs tests",
     ),
     RedFlag.RECENT_TRAUMA: RedFlagInfo(
         Urgency.PROMPT,
-        "back pain after a recent fall, knock or accident",
-        "Did this pain start after a fall, knock or accident?",
+        "back pain after a recent fall, slip, knock or accident",
+        "Did this pain start after a fall, slip, knock or accident?",
         "a fracture",
     ),
     RedFlag.STEROIDS_OR_OSTEOPOROSIS: RedFlagInfo(
         Urgency.PROMPT,
-        "back pain while taking steroid medicine or living with osteoporosis (thin bones)",
-        "Do you take steroid tablets, or have you been told you have thin bones (osteoporosis)?",
+        "back pain while taking steroid tablets (now or for months in the past) or living with "
+        "osteoporosis (thin bones)",
+        "Do you take steroid tablets, or have you taken them for months in the past, or have "
+        "you been told you have thin bones (osteoporosis)?",
         "a fracture",
+    ),
+    RedFlag.THORACIC_PAIN: RedFlagInfo(
+        Urgency.PROMPT,
+        "new pain in the middle or upper back (between the shoulder blades)",
+        "Is the pain in your middle or upper back new, and not yet checked by a doctor?",
+        "a cause that needs tests",
     ),
 }
 
 EMERGENCY_FLAGS: tuple[RedFlag, ...] = tuple(
     f for f, info in RED_FLAGS.items() if info.urgency is Urgency.EMERGENCY
 )
+SAME_DAY_FLAGS: tuple[RedFlag, ...] = tuple(
+    f for f, info in RED_FLAGS.items() if info.urgency is Urgency.SAME_DAY
+)
 PROMPT_FLAGS: tuple[RedFlag, ...] = tuple(
     f for f, info in RED_FLAGS.items() if info.urgency is Urgency.PROMPT
 )
-RED_FLAG_SOURCE = "NICE NG59 and NICE CKS red-flag pathways; BASS 2018 (EVIDENCE.md section 7)"
+RED_FLAG_SOURCE = (
+    "NICE NG59 and NICE CKS red-flag pathways; BASS 2018; IFOMPT 2020 red-flag framework "
+    "(Finucane 2020, JOSPT 50:350-72)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RiskContext:
+    """What the profile adds to the red flags: a weakened immune system makes a fever more
+    urgent; thin bones or long-term steroids make a fall more urgent (IFOMPT 2020)."""
+
+    immunosuppressed: bool = False
+    fragile_bones: bool = False  # osteoporosis, or steroid tablets now or for months
+
+
+NO_CONTEXT = RiskContext()
+_INFECTION = frozenset({RedFlag.FEVER, RedFlag.FEELING_UNWELL, RedFlag.IMMUNOSUPPRESSED})
+_FRACTURE = frozenset({RedFlag.RECENT_TRAUMA, RedFlag.STEROIDS_OR_OSTEOPOROSIS})
+
+
+def flag_urgencies(
+    flags: Iterable[RedFlag], context: RiskContext = NO_CONTEXT
+) -> dict[RedFlag, Urgency]:
+    """Each flag's urgency, raised by the flags around it and the profile.
+
+    - A fever with feeling unwell or a weakened immune system: a doctor today (possible spinal
+      infection; NICE CKS; IFOMPT 2020).
+    - A fall or knock with thin bones or long-term steroids: a doctor today (possible fracture
+      after minor trauma; IFOMPT 2020).
+    Otherwise each flag keeps its own urgency (:data:`RED_FLAGS`).
+    """
+    present = set(flags)
+    out = {f: RED_FLAGS[f].urgency for f in present}
+    infection = RedFlag.FEVER in present and (
+        bool(present & {RedFlag.FEELING_UNWELL, RedFlag.IMMUNOSUPPRESSED})
+        or context.immunosuppressed
+    )
+    if infection:
+        for f in present & _INFECTION:
+            out[f] = Urgency.SAME_DAY
+    fracture = RedFlag.RECENT_TRAUMA in present and (
+        RedFlag.STEROIDS_OR_OSTEOPOROSIS in present or context.fragile_bones
+    )
+    if fracture:
+        for f in present & _FRACTURE:
+            out[f] = Urgency.SAME_DAY
+    return out
 
 
 # --- parsing and validation -------------------------------------------------------------------
@@ -200,10 +309,14 @@ def parse_when(text: str) -> PainWhen:
         ) from None
 
 
+_ALIASES: Mapping[str, str] = {"pins-and-needles": "tingling", "thoracic": "upper-back"}
+
+
 def _parse_many(values: Iterable[str], enum_cls: type[E], what: str) -> tuple[E, ...]:
     found: list[E] = []
     for raw in _split(values):
         key = raw.replace("_", "-").replace(" ", "-")
+        key = _ALIASES.get(key, key)
         try:
             member = enum_cls(key)
         except ValueError:
@@ -233,7 +346,7 @@ def parse_red_flags(values: Iterable[str]) -> tuple[RedFlag, ...]:
 def known_red_flags(values: Iterable[str]) -> tuple[RedFlag, ...]:
     """The recognisable red flags among ``values``, ignoring unknown names.
 
-    Used to show an emergency message first even when another part of the input is wrong.
+    Used to name an emergency in a refusal even when another part of the input is wrong.
     """
     found: list[RedFlag] = []
     for raw in _split(values):
@@ -246,8 +359,12 @@ def known_red_flags(values: Iterable[str]) -> tuple[RedFlag, ...]:
     return tuple(sorted(found, key=order.index))
 
 
+_ASCII_INT = re.compile(r"[+-]?[0-9]+")
+
+
 def parse_score(value: object) -> int:
-    """A pain score: a whole number from 0 (no pain) to 10 (worst pain imaginable)."""
+    """A pain score: a whole number from 0 (no pain) to 10 (worst pain imaginable), written
+    with the digits 0-9 only (a full-width or other-script digit is refused, not guessed)."""
     hint = "Use a whole number from 0 (no pain) to 10 (the worst pain you can imagine)."
     score: int
     if isinstance(value, bool):
@@ -260,10 +377,12 @@ def parse_score(value: object) -> int:
         score = int(value)
     elif isinstance(value, str):
         text = value.strip()
-        try:
-            score = int(text)
-        except ValueError:
-            raise InvalidInputError(f"'{value}' is not a pain score.", hint=hint) from None
+        if not _ASCII_INT.fullmatch(text):
+            shown = text.encode("ascii", "backslashreplace").decode("ascii")
+            raise InvalidInputError(
+                f"'{shown}' is not a pain score.", hint=hint + " Type it with the digits 0-9."
+            )
+        score = int(text)
     else:
         raise InvalidInputError(f"'{value}' is not a pain score.", hint=hint)
     if not 0 <= score <= 10:
@@ -286,7 +405,11 @@ def check_day(day: date, *, today: date, what: str = "entry") -> date:
 
 @dataclass(frozen=True, slots=True)
 class PainEntry:
-    """One pain check-in. ``score`` is 0-10 (whole numbers, Silbernagel 2007 scale)."""
+    """One pain check-in. ``score`` is 0-10 (whole numbers, Silbernagel 2007 scale).
+
+    ``red_flags`` are the warning signs the runner confirmed; ``ruled_out`` the ones backstride
+    asked about (from the places, feelings or notes) and the runner said were not there.
+    """
 
     day: date
     when: PainWhen
@@ -299,6 +422,8 @@ class PainEntry:
     notes: str | None = None
     activity_id: int | None = None
     id: int | None = None
+    worse_coughing: bool = False  # leg pain worse on coughing, sneezing or straining
+    ruled_out: tuple[RedFlag, ...] = ()
 
     def __post_init__(self) -> None:
         if isinstance(self.score, bool) or not isinstance(self.score, int):
@@ -313,6 +438,13 @@ class PainEntry:
                 "A rest-day entry cannot be linked to a session.",
                 hint="Use --when before, during, after or next-morning for a session.",
             )
+        both = set(self.red_flags) & set(self.ruled_out)
+        if both:
+            names = ", ".join(sorted(f.value for f in both))
+            raise InvalidInputError(
+                f"A warning sign cannot be both reported and ruled out: {names}.",
+                hint="Give it either as a red flag or as not present, not both.",
+            )
 
     @property
     def has_claudication_pattern(self) -> bool:
@@ -321,8 +453,168 @@ class PainEntry:
         return self.walking_leg_symptoms and self.eases_sitting
 
     @property
+    def has_nerve_root_pattern(self) -> bool:
+        """Symptoms in one leg below the knee with pins and needles or numbness, or worse on
+        coughing or sneezing: the pattern of an irritated nerve root (sciatica; NICE NG59)."""
+        below = set(self.where) & BELOW_KNEE
+        one_side = len(below) == 1 and not self.both_legs
+        return one_side and (bool(set(self.feels) & NERVE_FEELS) or self.worse_coughing)
+
+    @property
+    def both_legs(self) -> bool:
+        sites = set(self.where)
+        return bool(sites & LEFT_LEG) and bool(sites & RIGHT_LEG)
+
+    @property
     def urgency(self) -> Urgency | None:
         return triage_urgency(self.red_flags)
+
+
+# --- warning signs read from what was written -------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Suspicion:
+    """A warning sign the entry's places, feelings or notes may describe. backstride asks the
+    runner to confirm it; nothing is assumed either way."""
+
+    flag: RedFlag
+    because: str  # what in the entry made backstride ask, in plain words
+    asked: str | None = None  # a question fitted to what was written, else the flag's own
+
+    @property
+    def question(self) -> str:
+        return self.asked or RED_FLAGS[self.flag].question
+
+
+def _words(*patterns: str) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(patterns) + r")", re.IGNORECASE)
+
+
+# Words in the notes that may describe a warning sign (a prompt to confirm, never a verdict:
+# "no fever" matches too).
+NOTE_WORDS: tuple[tuple[RedFlag, re.Pattern[str]], ...] = (
+    (
+        RedFlag.BLADDER_CHANGE,
+        _words(
+            r"bladder",
+            r"pee\b",
+            r"peeing",
+            r"urin",
+            r"wee\b",
+            r"incontinen",
+            r"leak",
+            r"wet myself",
+        ),
+    ),
+    (
+        RedFlag.BOWEL_CHANGE,
+        _words(r"bowel", r"poo\b", r"stool", r"faec", r"fecal", r"constipat", r"soiled"),
+    ),
+    (
+        RedFlag.SADDLE_NUMBNESS,
+        _words(
+            r"saddle",
+            r"groin",
+            r"genital",
+            r"perine",
+            r"back passage",
+            r"between (?:my|the) legs",
+        ),
+    ),
+    (RedFlag.BOTH_LEGS_WEAK, _words(r"both legs", r"legs (?:are |feel |felt )?weak")),
+    (
+        RedFlag.PROGRESSIVE_WEAKNESS,
+        _words(
+            r"foot drop",
+            r"drop foot",
+            r"foot slaps",
+            r"giving way",
+            r"gave way",
+            r"leg (?:is |feels |felt )?weaker",
+        ),
+    ),
+    (
+        RedFlag.MAJOR_TRAUMA,
+        _words(r"car crash", r"car accident", r"road accident", r"fell from", r"fall from"),
+    ),
+    (
+        RedFlag.RECENT_TRAUMA,
+        _words(
+            r"fell\b",
+            r"a fall\b",
+            r"slipped",
+            r"tripped",
+            r"knocked",
+            r"accident",
+            r"crash",
+            r"hit by",
+            r"landed on my",
+        ),
+    ),
+    (
+        RedFlag.FEVER,
+        _words(r"fever", r"high temperature", r"a temperature", r"shivers", r"chills"),
+    ),
+    (RedFlag.FEELING_UNWELL, _words(r"unwell", r"flu\b", r"night sweats", r"sweating at night")),
+    (RedFlag.UNEXPLAINED_WEIGHT_LOSS, _words(r"weight loss", r"lost weight", r"losing weight")),
+    (
+        RedFlag.NIGHT_PAIN,
+        _words(r"pain at night", r"night pain", r"woke me", r"wakes me", r"can'?t sleep"),
+    ),
+    (RedFlag.CANCER_HISTORY, _words(r"cancer", r"tumou?r", r"chemo", r"radiotherapy")),
+    (
+        RedFlag.STEROIDS_OR_OSTEOPOROSIS,
+        _words(r"steroid", r"prednis", r"cortison", r"osteopor", r"thin bones"),
+    ),
+    (RedFlag.IMMUNOSUPPRESSED, _words(r"immunosuppress", r"transplant", r"immune system")),
+)
+
+
+def suspected_flags(entry: PainEntry) -> tuple[Suspicion, ...]:
+    """The warning signs this entry may describe but does not report, in vocabulary order.
+
+    - pins and needles or numbness in both legs: weakness or numbness in both legs (cauda
+      equina syndrome; bilateral sciatica is a red flag, BASS 2018);
+    - pins and needles or numbness in both buttocks: the saddle area;
+    - the middle or upper back: thoracic pain (NICE CKS; IFOMPT 2020);
+    - words in the notes (bladder, bowel, a fall, a fever...), see :data:`NOTE_WORDS`.
+    Signs already reported (``red_flags``) or ruled out (``ruled_out``) are not asked again.
+    """
+    sites = set(entry.where)
+    nerve = set(entry.feels) & NERVE_FEELS
+    nerve_words = " and ".join(
+        w
+        for f, w in ((PainFeel.NUMBNESS, "numbness"), (PainFeel.TINGLING, "pins and needles"))
+        if f in nerve
+    )
+    found: dict[RedFlag, tuple[str, str | None]] = {}
+    if entry.both_legs and nerve:
+        found[RedFlag.BOTH_LEGS_WEAK] = (
+            f"you noted {nerve_words} in both legs",
+            f"Is the {nerve_words} in both legs new, or are both legs weak, or has the way you "
+            "walk changed?",
+        )
+    if {PainSite.BUTTOCK_LEFT, PainSite.BUTTOCK_RIGHT} <= sites and nerve:
+        found[RedFlag.SADDLE_NUMBNESS] = (
+            f"you noted {nerve_words} in both buttocks",
+            "Does it reach between your legs or around your back passage (where you would "
+            "sit on a saddle)?",
+        )
+    if PainSite.UPPER_BACK in sites:
+        found[RedFlag.THORACIC_PAIN] = ("you noted pain in the middle or upper back", None)
+    if entry.notes:
+        for flag, pattern in NOTE_WORDS:
+            match = pattern.search(entry.notes)
+            if match and flag not in found:
+                found[flag] = (f"your notes mention '{match.group(0).strip()}'", None)
+    skip = set(entry.red_flags) | set(entry.ruled_out)
+    order = list(RedFlag)
+    return tuple(
+        Suspicion(flag, why, asked)
+        for flag, (why, asked) in sorted(found.items(), key=lambda kv: order.index(kv[0]))
+        if flag not in skip
+    )
 
 
 # --- red-flag triage --------------------------------------------------------------------------
@@ -332,7 +624,7 @@ EMERGENCY_NUMBERS = "112 in Europe, 999 in the UK, 911 in the US and Canada"
 
 @dataclass(frozen=True, slots=True)
 class Triage:
-    """What to do about the red flags of one entry. The ``headline`` is shown before anything."""
+    """What to do about a set of red flags. The ``headline`` is shown before anything."""
 
     urgency: Urgency
     flags: tuple[RedFlag, ...]
@@ -347,39 +639,61 @@ class Triage:
         return (self.headline, self.what_it_may_mean, self.where_to_go, self.meanwhile)
 
 
-def triage_urgency(flags: Iterable[RedFlag]) -> Urgency | None:
-    urgencies = {RED_FLAGS[f].urgency for f in flags}
-    if Urgency.EMERGENCY in urgencies:
-        return Urgency.EMERGENCY
-    if Urgency.PROMPT in urgencies:
-        return Urgency.PROMPT
-    return None
+def triage_urgency(flags: Iterable[RedFlag], context: RiskContext = NO_CONTEXT) -> Urgency | None:
+    return most_urgent(flag_urgencies(flags, context).values())
 
 
 def _join(parts: Sequence[str]) -> str:
+    """Items that may hold commas: "a; b; and c"."""
     if len(parts) <= 1:
         return "".join(parts)
+    if len(parts) == 2:
+        return f"{parts[0]} and {parts[1]}"
     return "; ".join(parts[:-1]) + "; and " + parts[-1]
 
 
-def triage(flags: Iterable[RedFlag]) -> Triage | None:
+def _either(parts: Sequence[str]) -> str:
+    """Short alternatives: "a", "a or b", "a, b or c"."""
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " or " + parts[-1]
+
+
+def seen_command(flags: Sequence[RedFlag]) -> str:
+    """How to record the visit for ``flags``, with what the clinician said."""
+    return " and ".join(
+        f"`backstride pain seen --flag {f.value} --on DATE --outcome may-train|may-not|not-known`"
+        for f in flags
+    )
+
+
+_WORSE = (
+    "If you suddenly notice a change in bladder or bowel control, numbness between the legs or "
+    "weakness in both legs, go to the emergency department at once."
+)
+
+
+def triage(flags: Iterable[RedFlag], context: RiskContext = NO_CONTEXT) -> Triage | None:
     """The urgent-care answer for a set of red flags, or None when there are none.
 
-    Any cauda-equina sign makes it an emergency (NICE CKS; BASS 2018); otherwise any cancer,
-    infection or fracture sign means a doctor within days.
+    Any cauda-equina sign makes it an emergency (NICE CKS; BASS 2018). A progressive
+    weakness, a major accident, a fever with feeling unwell or a weakened immune system, or a
+    fall with thin bones means a doctor today (IFOMPT 2020). Otherwise any sign of cancer,
+    infection or fracture means a doctor within days.
     """
     ordered = tuple(sorted(set(flags), key=list(RedFlag).index))
-    urgency = triage_urgency(ordered)
+    urgencies = flag_urgencies(ordered, context)
+    urgency = most_urgent(urgencies.values())
     if urgency is None:
         return None
-    emergency = [f for f in ordered if RED_FLAGS[f].urgency is Urgency.EMERGENCY]
-    prompt = [f for f in ordered if RED_FLAGS[f].urgency is Urgency.PROMPT]
-    seen_cmds = " and ".join(f"`backstride pain seen --flag {f.value} --on DATE`" for f in ordered)
+    emergency = [f for f in ordered if urgencies[f] is Urgency.EMERGENCY]
+    others = [f for f in ordered if urgencies[f] is not Urgency.EMERGENCY]
+    seen_cmds = seen_command(ordered)
     if urgency is Urgency.EMERGENCY:
         also = (
-            f" You also reported {_join([RED_FLAGS[f].plain for f in prompt])}: mention it "
+            f" You also reported {_join([RED_FLAGS[f].plain for f in others])}: mention it "
             "there too."
-            if prompt
+            if others
             else ""
         )
         return Triage(
@@ -400,43 +714,120 @@ def triage(flags: Iterable[RedFlag]) -> Triage | None:
                 f"exactly what you noticed.{also}"
             ),
             meanwhile=(
-                "Do not run or train. Your running plan is paused until you record that you "
-                f"have been seen: {seen_cmds}."
+                "Do not run or train. Your running plan is paused until you record the visit "
+                f"and what you were told: {seen_cmds}."
             ),
         )
-    reported = _join([RED_FLAGS[f].plain for f in prompt])
+    concerns = _either(sorted({RED_FLAGS[f].concern for f in ordered}))
+    reported = _join([RED_FLAGS[f].plain for f in ordered])
+    if urgency is Urgency.SAME_DAY:
+        today_flags = [f for f in ordered if urgencies[f] is Urgency.SAME_DAY]
+        why = _same_day_reason(today_flags, context)
+        return Triage(
+            urgency=urgency,
+            flags=ordered,
+            headline="See a doctor today: this should not wait until tomorrow.",
+            what_it_may_mean=(
+                f"You reported {reported}. {why} Together with back pain, this can point to "
+                f"{concerns}, which a doctor should check today. Most of the time the cause "
+                "turns out to be something else, but this is one to check quickly."
+            ),
+            where_to_go=(
+                "Today: call your GP or family doctor and ask to be seen today, or go to an "
+                "urgent care centre or walk-in clinic (in the UK you can also call 111). If you "
+                "cannot be seen today, or you feel very unwell, go to the emergency department. "
+                + _WORSE
+            ),
+            meanwhile=(
+                "Do not run or train until you have been seen. Your running plan is paused "
+                f"until you record the visit and what you were told: {seen_cmds}."
+            ),
+        )
     return Triage(
         urgency=urgency,
         flags=ordered,
         headline="See a doctor within the next few days about this.",
         what_it_may_mean=(
             f"You reported {reported}. Together with back pain, this needs a doctor's check "
-            f"because it can point to {_join(sorted({RED_FLAGS[f].concern for f in prompt}))}. "
-            "Most of the time the cause turns out not to be serious, but it should not wait "
-            "for weeks."
+            f"because it can point to {concerns}. Most of the time the cause turns out not to "
+            "be serious, but it should not wait for weeks."
         ),
         where_to_go=(
             "Call your GP or family doctor and ask for an appointment this week; a walk-in or "
-            "urgent-care clinic is fine if you cannot get one. If you suddenly notice a change "
-            "in bladder or bowel control, numbness between the legs or weakness in both legs, "
-            "go to the emergency department at once."
+            "urgent-care clinic is fine if you cannot get one. " + _WORSE
         ),
         meanwhile=(
-            "Your running plan is paused until you record that you have been seen: "
+            "Your running plan is paused until you record the visit and what you were told: "
             f"{seen_cmds}. Gentle walking is fine if it feels comfortable."
         ),
     )
 
 
+def _same_day_reason(flags: Sequence[RedFlag], context: RiskContext) -> str:
+    """Why these signs cannot wait, in the runner's words."""
+    present = set(flags)
+    parts: list[str] = []
+    if RedFlag.PROGRESSIVE_WEAKNESS in present:
+        parts.append("A weakness that is getting worse means a nerve is being pressed harder.")
+    if RedFlag.MAJOR_TRAUMA in present:
+        parts.append("After a major accident a bone in the spine can be broken.")
+    if present & _INFECTION:
+        parts.append(
+            "A fever together with feeling unwell or a weakened immune system can come from an "
+            "infection."
+        )
+    if present & _FRACTURE:
+        bones = (
+            "thin bones or steroid tablets"
+            if RedFlag.STEROIDS_OR_OSTEOPOROSIS in present or context.fragile_bones
+            else "thin bones"
+        )
+        parts.append(f"With {bones}, even a small fall can break a bone in the spine.")
+    return " ".join(parts)
+
+
+# --- the way back after a red flag ------------------------------------------------------------
+
+
+class SeenOutcome(enum.StrEnum):
+    """What the clinician said about training, as the runner records it."""
+
+    MAY_TRAIN = "may-train"
+    MAY_NOT = "may-not"
+    NOT_KNOWN = "not-known"
+
+
+OUTCOME_WORDS: Mapping[SeenOutcome, str] = {
+    SeenOutcome.MAY_TRAIN: "you may train",
+    SeenOutcome.MAY_NOT: "you may not train yet",
+    SeenOutcome.NOT_KNOWN: "not yet known whether you may train",
+}
+
+
+def parse_outcome(text: str) -> SeenOutcome:
+    key = text.strip().lower().replace("_", "-").replace(" ", "-")
+    aliases = {"yes": "may-train", "no": "may-not", "unknown": "not-known", "not-yet": "not-known"}
+    key = aliases.get(key, key)
+    try:
+        return SeenOutcome(key)
+    except ValueError:
+        raise InvalidInputError(
+            f"'{text}' is not an answer about training.",
+            hint="Choose may-train, may-not or not-known.",
+        ) from None
+
+
 @dataclass(frozen=True, slots=True)
 class SeenRecord:
-    """The runner records that a professional has seen them about a red flag."""
+    """The runner records that a professional has seen them about a red flag, and what they
+    said about training."""
 
     flag: RedFlag
     on: date
     by: str | None = None
     notes: str | None = None
     id: int | None = None
+    outcome: SeenOutcome = SeenOutcome.NOT_KNOWN
 
 
 @dataclass(frozen=True, slots=True)
@@ -451,10 +842,13 @@ class OpenRedFlag:
 
 
 def open_red_flags(
-    entries: Iterable[PainEntry], seen: Iterable[SeenRecord]
+    entries: Iterable[PainEntry],
+    seen: Iterable[SeenRecord],
+    context: RiskContext = NO_CONTEXT,
 ) -> tuple[OpenRedFlag, ...]:
     """Red flags still waiting for a professional. A "seen" record on or after the day a flag
-    was reported closes it; the same flag reported later opens again. Emergencies first."""
+    was reported closes it; the same flag reported later opens again. Each urgency is judged
+    with the other open flags and the profile (:func:`flag_urgencies`)."""
     last_seen: dict[RedFlag, date] = {}
     for record in seen:
         if record.flag not in last_seen or record.on > last_seen[record.flag]:
@@ -465,10 +859,11 @@ def open_red_flags(
             seen_on = last_seen.get(flag)
             if seen_on is None or entry.day > seen_on:
                 reports.setdefault(flag, []).append(entry)
+    urgencies = flag_urgencies(reports, context)
     out = [
         OpenRedFlag(
             flag=flag,
-            urgency=RED_FLAGS[flag].urgency,
+            urgency=urgencies[flag],
             first_reported_on=min(e.day for e in found),
             last_reported_on=max(e.day for e in found),
             entry_ids=tuple(sorted(e.id for e in found if e.id is not None)),
@@ -477,6 +872,120 @@ def open_red_flags(
     ]
     order = list(RedFlag)
     return tuple(sorted(out, key=lambda o: order.index(o.flag)))
+
+
+@dataclass(frozen=True, slots=True)
+class AwaitingClearance:
+    """A red flag the runner was seen about, without a clinician's "you may train" yet:
+    walking and gentle mobility only until one is recorded."""
+
+    flag: RedFlag
+    first_reported_on: date
+    last_reported_on: date
+    seen_on: date
+    seen_by: str | None
+    outcome: SeenOutcome
+    notes: str | None
+
+
+def awaiting_clearance(
+    entries: Iterable[PainEntry],
+    seen: Iterable[SeenRecord],
+    clearance_days: Iterable[date] = (),
+) -> tuple[AwaitingClearance, ...]:
+    """Flags that were seen but not cleared for training.
+
+    The latest visit for a flag that closed its last report decides: "may train" clears it;
+    "may not" or "not yet known" waits until a later visit says "may train" or a clearance
+    dated on or after that visit is recorded. Open flags are not listed here (see
+    :func:`open_red_flags`).
+    """
+    records = sorted(seen, key=lambda r: (r.on, r.id or 0))
+    reports: dict[RedFlag, list[date]] = {}
+    for entry in entries:
+        for flag in entry.red_flags:
+            reports.setdefault(flag, []).append(entry.day)
+    cleared_on = sorted(clearance_days)
+    out: list[AwaitingClearance] = []
+    for flag, days in reports.items():
+        last_report = max(days)
+        visits = [r for r in records if r.flag is flag and r.on >= last_report]
+        if not visits:
+            continue  # still open
+        latest = visits[-1]
+        if latest.outcome is SeenOutcome.MAY_TRAIN:
+            continue
+        if any(d >= latest.on for d in cleared_on):
+            continue
+        first_visit = visits[0].on
+        earlier = [r.on for r in records if r.flag is flag and r.on < last_report]
+        since = max(earlier) if earlier else date.min
+        out.append(
+            AwaitingClearance(
+                flag=flag,
+                first_reported_on=min(d for d in days if d > since),
+                last_reported_on=last_report,
+                seen_on=max(first_visit, latest.on),
+                seen_by=latest.by,
+                outcome=latest.outcome,
+                notes=latest.notes,
+            )
+        )
+    order = list(RedFlag)
+    return tuple(sorted(out, key=lambda o: order.index(o.flag)))
+
+
+# --- the flare: pain above the acceptable maximum ---------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Flare:
+    """The latest pain above the acceptable maximum and what has been recorded since.
+
+    ``open`` while nothing has been recorded after the last high day: a missing check-in after
+    a flare is never read as "settled".
+    """
+
+    last_high_day: date
+    high_days: tuple[date, ...]  # days above the maximum within the window before the last
+    worst: int
+    worst_on: date
+    worst_when: PainWhen
+    open: bool
+    entries: tuple[PainEntry, ...]  # the high entries of ``high_days``
+
+
+def current_flare(
+    entries: Iterable[PainEntry],
+    *,
+    today: date,
+    acceptable_max: int,
+    window_days: int,
+    memory_days: int,
+) -> Flare | None:
+    """The latest flare up to ``today``, if it still matters: its last high day is today or
+    yesterday, or it is open (nothing recorded since) and at most ``memory_days`` old."""
+    known = [e for e in entries if e.day <= today]
+    high = [e for e in known if e.score > acceptable_max]
+    if not high:
+        return None
+    last = max(e.day for e in high)
+    is_open = not any(e.day > last for e in known)
+    recent = last >= today - timedelta(days=1)
+    if not recent and not (is_open and last > today - timedelta(days=memory_days)):
+        return None
+    start = last - timedelta(days=window_days - 1)
+    window = [e for e in high if start <= e.day <= last]
+    worst = max(window, key=lambda e: (e.score, e.day))
+    return Flare(
+        last_high_day=last,
+        high_days=tuple(sorted({e.day for e in window})),
+        worst=worst.score,
+        worst_on=worst.day,
+        worst_when=worst.when,
+        open=is_open,
+        entries=tuple(window),
+    )
 
 
 # --- the neurogenic-claudication pattern ------------------------------------------------------
@@ -555,7 +1064,21 @@ class PainRules:
     # Morning stiffness: reported on a larger share of mornings than the week before, by at
     # least a quarter of mornings. backstride's choice, same rule.
     stiffness_rise_share: float = 0.25
-    source: str = "Silbernagel 2007, AJSM 35(6):897-906; Thomee 1997 [R]; EVIDENCE.md section 8"
+    # One score at or above this is severe pain: see a professional (own choice; 7-10 is the
+    # usual "severe" band of the 0-10 scale).
+    severe_min: int = 8
+    source: str = (
+        "Silbernagel 2007, AJSM 35(6):897-906 (a trial in Achilles tendinopathy; applied to back "
+        "pain by analogy: low-certainty evidence); Thomee 1997 [R]; EVIDENCE.md section 8"
+    )
+
+    def zone_words(self) -> Mapping[str, str]:
+        """The three zones in words, with the numbers in force."""
+        return {
+            "safe": f"safe (0-{self.safe_max})",
+            "acceptable": f"acceptable ({self.safe_max + 1}-{self.acceptable_max})",
+            "too-much": f"too much (above {self.acceptable_max})",
+        }
 
 
 PAIN_RULES = PainRules()
@@ -565,11 +1088,7 @@ Settled = Literal["yes", "no", "not-known-yet"]
 Verdict = Literal["within", "outside", "not-known-yet"]
 Trend = Literal["rising", "steady", "falling", "no-week-before"]
 
-ZONE_WORDS: Mapping[str, str] = {
-    "safe": "safe (0-2)",
-    "acceptable": "acceptable (3-5)",
-    "too-much": "too much (above 5)",
-}
+ZONE_WORDS: Mapping[str, str] = PAIN_RULES.zone_words()
 
 
 def pain_zone(score: int, rules: PainRules = PAIN_RULES) -> Zone:
@@ -722,10 +1241,11 @@ def check_run(
     reasons: list[str] = []
     during_zone = pain_zone(during, rules) if during is not None else None
     after_zone = pain_zone(after, rules) if after is not None else None
+    top = rules.acceptable_max
     if during_zone == "too-much":
-        reasons.append(f"Pain during the run was {during}/10, above 5: too much.")
+        reasons.append(f"Pain during the run was {during}/10, above {top}: too much.")
     if after_zone == "too-much":
-        reasons.append(f"Pain after the run was {after}/10, above 5: too much.")
+        reasons.append(f"Pain after the run was {after}/10, above {top}: too much.")
     settled: Settled
     if morning is None:
         settled = "not-known-yet"
@@ -840,26 +1360,37 @@ def weekly_morning_trend(
 
 
 def advise_entry(entry: PainEntry, *, rules: PainRules = PAIN_RULES) -> tuple[str, ...]:
-    """Short, calm coaching lines for an entry's score (Silbernagel 2007 zones)."""
+    """Short, calm coaching lines for an entry's score (Silbernagel 2007 zones), with the
+    numbers in force."""
     zone = pain_zone(entry.score, rules)
+    words = rules.zone_words()
+    top = rules.acceptable_max
+    lasting = (
+        f"If pain above {top} keeps coming back or has not settled within a few days, see a "
+        "physiotherapist or doctor."
+    )
+    severe = (
+        f"Pain of {rules.severe_min} or more is severe: see a physiotherapist or doctor before "
+        "you run again."
+    )
     if entry.when in (PainWhen.DURING, PainWhen.AFTER):
         if zone == "safe":
-            return (f"{entry.score}/10 is in the safe zone (0-2).",)
+            return (f"{entry.score}/10 is in the {words['safe']} zone.",)
         if zone == "acceptable":
             return (
-                f"{entry.score}/10 is acceptable (3-5) if it settles by tomorrow morning. "
+                f"{entry.score}/10 is {words['acceptable']} if it settles by tomorrow morning. "
                 "Do a next-morning check-in: `backstride checkin`.",
             )
         return (
-            f"{entry.score}/10 is more than the pain rules allow (above 5). Ease off: shorten or "
-            "pause the next run and check in tomorrow morning.",
-            "If pain above 5 keeps coming back or has not settled within a few days, see a "
-            "physiotherapist or doctor.",
+            f"{entry.score}/10 is more than the pain rules allow (above {top}). No run today: "
+            "ease off, and check in tomorrow morning.",
+            severe if entry.score >= rules.severe_min else lasting,
         )
     if zone == "too-much":
         return (
-            f"{entry.score}/10 is high. Rest or gentle walking today rather than a run.",
-            "If pain above 5 keeps coming back or has not settled within a few days, see a "
-            "physiotherapist or doctor.",
+            f"{entry.score}/10 is high. Rest or gentle walking today rather than a run, and "
+            "check in again tomorrow: until a lower score is recorded, backstride keeps the "
+            "advice careful.",
+            severe if entry.score >= rules.severe_min else lasting,
         )
     return ()

@@ -275,6 +275,56 @@ class GuidanceParams:
         0.1,
         1.0,
     )
+    rising_weeks_refer: int = _g(
+        3,
+        "Own choice after the model (morning pain must not rise week to week, Silbernagel 2007) "
+        "and NICE CKS (no improvement after about a month: a professional): morning pain that "
+        "rose 3 weeks in a row needs a professional.",
+        2,
+        8,
+    )
+    pain_severe_min: int = _g(
+        8,
+        "Own choice: on the 0-10 scale 7-10 is usually called severe pain; one score of 8 or "
+        "more, at any time of day, needs a professional before the next run.",
+        6,
+        10,
+    )
+    flare_window_days: int = _g(
+        3,
+        "Own choice: pain above the acceptable maximum on 2 days (flare_high_days) within 3 "
+        "days, at any time of day, is a flare that needs a professional.",
+        2,
+        14,
+    )
+    flare_high_days: int = _g(
+        2,
+        "Own choice: see flare_window_days.",
+        2,
+        5,
+    )
+    flare_memory_days: int = _g(
+        14,
+        "Own choice: after pain above the acceptable maximum, the advice stays careful until a "
+        "lower score is recorded, for up to 14 days (a missing check-in is never 'settled').",
+        3,
+        42,
+    )
+    nerve_root_refer_days: int = _g(
+        14,
+        "Own choice after NICE NG59 and CKS (sciatica that does not improve: a professional): "
+        "symptoms in one leg below the knee with pins and needles, numbness or pain on "
+        "coughing, recorded over 14 days or more, need a professional.",
+        3,
+        42,
+    )
+    confirm_window_days: int = _g(
+        14,
+        "Own choice: a possible warning sign written in the last 14 days that the runner has "
+        "not yet confirmed or ruled out keeps the advice careful.",
+        1,
+        60,
+    )
 
     # --- load (EVIDENCE 1, implications 1-3) ---
     spike_lookback_days: int = _g(
@@ -317,6 +367,37 @@ class GuidanceParams:
         "the single-run spike still applies.",
         0.0,
         50.0,
+    )
+    break_min_days: int = _g(
+        14,
+        "Own choice after return-to-run protocols (Runna; the NHS Couch to 5K advice to repeat "
+        "weeks): 14 days or more without running is a break; the runs after it are compared "
+        "with the runs before it.",
+        7,
+        60,
+    )
+    break_step_per_week: float = _g(
+        0.10,
+        "Own choice, 'one plan week back per week off': the runs before a break, less 10 % of "
+        "their length for each week off (a week of a gradual plan adds about 10 %; Couch to "
+        "5K), then 10 % back per week of running again.",
+        0.05,
+        0.3,
+    )
+    break_floor_share: float = _g(
+        0.3,
+        "Own choice: however long the break, the first runs may be 30 % of the longest run "
+        "before it.",
+        0.1,
+        0.8,
+    )
+    break_pain_days: int = _g(
+        28,
+        "Own choice: pain above the acceptable maximum, or numbness and pins and needles in a "
+        "leg, in the 28 days before a break is checked by a professional before the build-up "
+        "again (NICE NG59: reassess when symptoms change or persist).",
+        7,
+        90,
     )
     load_ratio_caution: float = _g(
         1.5,

@@ -827,11 +827,14 @@ def settle(
     facts: FactSource,
     mornings: Sequence[PainEntry],
     until: date,
+    hold: str | None = None,
 ) -> Progress:
     """Decide every week that can be decided by ``until``, in order.
 
     A red session ends its week at once (step back, extra rest day); otherwise a week is
     decided once its window is over and the morning after its last session has passed.
+    ``hold`` (why, in words) keeps a week that would advance at the same level: no impact
+    progression, for example during a pregnancy (ACOG 2020).
     """
     out = list(weeks)
     events: list[PlanEvent] = []
@@ -888,6 +891,12 @@ def settle(
                 "every session is done within the pain rules.",
             )
             outcome, nxt, kind = Outcome.REPEAT, week.template_week, EventKind.REPEATED
+        elif hold is not None:
+            reasons = (
+                f"Every session went within the pain rules. Staying at "
+                f"{_week_label(spec, week.template_week)}: {hold}",
+            )
+            outcome, nxt, kind = Outcome.REPEAT, week.template_week, EventKind.REPEATED
         elif week.template_week >= len(templates):
             reasons = (
                 f"Every session of the last week went within the pain rules: the "
@@ -916,21 +925,27 @@ def interrupt(
     paused_from: date,
     resume_on: date,
     why: str,
+    step_back: bool = False,
 ) -> Progress:
     """End the current week at a pause and open the next one on ``resume_on``: the same week
-    again, or one back after a pause of ``LONG_PAUSE_DAYS`` or more."""
+    again, or one back after a pause of ``LONG_PAUSE_DAYS`` or more, or after a pause for a
+    warning sign (``step_back``: training resumes one step back once a clinician said so)."""
     out = list(weeks)
     week = out[-1]
     if week.settled:
         return Progress(tuple(out))
     days_off = (resume_on - paused_from).days
-    long_pause = days_off >= LONG_PAUSE_DAYS
+    long_pause = days_off >= LONG_PAUSE_DAYS or step_back
     back_to = max(1, week.template_week - 1) if long_pause else week.template_week
     reasons = (
         f"Paused from {paused_from.isoformat()} to {resume_on.isoformat()} ({days_off} days): "
         f"{why}",
         (
-            f"After two weeks or more off, back to {_week_label(spec, back_to)}."
+            (
+                f"After two weeks or more off, back to {_week_label(spec, back_to)}."
+                if days_off >= LONG_PAUSE_DAYS
+                else f"After a pause for safety, one step back: {_week_label(spec, back_to)}."
+            )
             if long_pause
             else f"Picking up {_week_label(spec, back_to)} again from the start."
         ),

@@ -32,6 +32,7 @@ from backstride.domain.body import (
     ScreeningQuestion,
     TrainingStatus,
     clearance_needed,
+    first_back_pain_day,
     parse_conditions,
     parse_experience,
     parse_screening,
@@ -41,11 +42,15 @@ from backstride.domain.body import (
     validate_profile,
 )
 from backstride.domain.pain import (
+    OUTCOME_WORDS,
     RED_FLAGS,
+    URGENCY_WORDS,
+    AwaitingClearance,
     OpenRedFlag,
-    Urgency,
+    awaiting_clearance,
     check_day,
     first_claudication_day,
+    most_urgent,
     open_red_flags,
 )
 from backstride.domain.selftest import (
@@ -60,6 +65,7 @@ from backstride.domain.selftest import (
     parse_test_name,
     parse_test_value,
 )
+from backstride.domain.text import clean_line, clean_text
 from backstride.services.context import App
 
 
@@ -87,6 +93,10 @@ class ProfileView:
             "spine_conditions": [c.value for c in p.spine_conditions],
             "past_injuries": list(p.past_injuries),
             "experience": p.experience.value if p.experience else None,
+            "spine_surgery_on": iso(p.spine_surgery_on),
+            "spine_injection_on": iso(p.spine_injection_on),
+            "pregnant": p.pregnant,
+            "pregnant_since": iso(p.pregnant_since),
         }
 
 
@@ -138,10 +148,18 @@ def set_profile(
     conditions: Sequence[str] | None = None,
     past_injuries: Sequence[str] | None = None,
     experience: str | None = None,
+    spine_surgery_on: date | None = None,
+    spine_injection_on: date | None = None,
+    clear_spine_surgery: bool = False,
+    clear_spine_injection: bool = False,
+    pregnant: bool | None = None,
 ) -> ProfileView:
     """Change the given fields; ``None`` leaves a field as it is.
 
     ``conditions`` and ``past_injuries`` replace the stored lists; ``["none"]`` clears them.
+    ``spine_surgery_on``/``spine_injection_on`` record the last operation or injection on
+    the spine (``clear_*`` removes it); ``pregnant=True`` records a pregnancy from ``today``
+    (kept when already recorded), ``False`` removes it.
     """
     with app.store.session() as session:
         repo = ProfileRepo(session)
@@ -160,10 +178,20 @@ def set_profile(
             changes["conditions"] = parse_conditions(cleaned)
         if past_injuries is not None:
             changes["past_injuries"] = tuple(
-                " ".join(t.split()) for t in past_injuries if t.strip().lower() not in NONE_WORDS
+                clean_line(t) for t in past_injuries if t.strip().lower() not in NONE_WORDS
             )
         if experience is not None:
             changes["experience"] = parse_experience(experience)
+        if clear_spine_surgery:
+            changes["spine_surgery_on"] = None
+        elif spine_surgery_on is not None:
+            changes["spine_surgery_on"] = spine_surgery_on
+        if clear_spine_injection:
+            changes["spine_injection_on"] = None
+        elif spine_injection_on is not None:
+            changes["spine_injection_on"] = spine_injection_on
+        if pregnant is not None:
+            changes["pregnant_since"] = (current.pregnant_since or today) if pregnant else None
         updated = validate_profile(replace(current, **changes), today=today)
         repo.save(app.athlete_id, updated)
         return ProfileView(updated, True)
@@ -244,22 +272,23 @@ def training_status_for(app: App, *, today: date) -> TrainingStatus:
     return training_status(profile.experience, days, today=today)
 
 
-def _state(app: App, *, today: date | None = None) -> ClearanceState:
+def _state(app: App, on: date | None) -> ClearanceState:
+    day = on or date.today()  # the edge default, for callers that have no day of their own
     with app.store.session() as session:
         profile = ProfileRepo(session).get(app.athlete_id)
         screening = ScreeningRepo(session).latest(app.athlete_id)
         clearances = ClearanceRepo(session).list(app.athlete_id)
         entries = PainRepo(session).list(app.athlete_id)
-    regular: bool | None = None
-    if today is not None:
-        status = training_status_for(app, today=today)
-        regular = status.from_records and status.experience is Experience.REGULAR
+    status = training_status_for(app, today=day)
+    regular = status.from_records and status.experience is Experience.REGULAR
     return clearance_needed(
         profile,
         screening,
         clearances,
         claudication_since=first_claudication_day(entries),
         regularly_active=regular,
+        today=day,
+        back_pain_since=first_back_pain_day(entries),
     )
 
 
@@ -269,9 +298,10 @@ def latest_screening(app: App) -> Screening | None:
         return ScreeningRepo(session).latest(app.athlete_id)
 
 
-def get_clearance_state(app: App, *, today: date | None = None) -> ClearanceView:
-    """The clearance state; with ``today`` its notes use her records (training status)."""
-    return ClearanceView(_state(app, today=today))
+def get_clearance_state(app: App, *, on: date | None = None) -> ClearanceView:
+    """Whether a clearance is needed, as of ``on`` (the age rules need the day; without one,
+    today's date is read here)."""
+    return ClearanceView(_state(app, on))
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,7 +327,7 @@ def record_screening(
     screening = parse_screening(answers, answered_on=on)
     with app.store.session() as session:
         ScreeningRepo(session).add(app.athlete_id, screening)
-    return ScreeningSaved(screening, get_clearance_state(app))
+    return ScreeningSaved(screening, get_clearance_state(app, on=today))
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,21 +355,21 @@ def add_clearance(
     clearance = validate_clearance(
         Clearance(
             on=on,
-            by=" ".join(by.split()),
-            restrictions=(restrictions.strip() or None) if restrictions else None,
-            notes=(notes.strip() or None) if notes else None,
+            by=clean_line(by),
+            restrictions=(clean_text(restrictions) or None) if restrictions else None,
+            notes=(clean_text(notes) or None) if notes else None,
         ),
         today=today,
     )
     with app.store.session() as session:
         ClearanceRepo(session).add(app.athlete_id, clearance)
-    return list_clearances(app)
+    return list_clearances(app, on=today)
 
 
-def list_clearances(app: App) -> ClearanceList:
+def list_clearances(app: App, *, on: date | None = None) -> ClearanceList:
     with app.store.session() as session:
         clearances = ClearanceRepo(session).list(app.athlete_id)
-    return ClearanceList(tuple(clearances), get_clearance_state(app))
+    return ClearanceList(tuple(clearances), get_clearance_state(app, on=on))
 
 
 # --- the plan gate ----------------------------------------------------------------------------
@@ -349,6 +379,7 @@ def open_flag_json(o: OpenRedFlag) -> dict[str, Any]:
     return {
         "flag": o.flag.value,
         "urgency": o.urgency.value,
+        "needs": URGENCY_WORDS[o.urgency],
         "what": RED_FLAGS[o.flag].plain,
         "first_reported_on": o.first_reported_on.isoformat(),
         "last_reported_on": o.last_reported_on.isoformat(),
@@ -356,19 +387,46 @@ def open_flag_json(o: OpenRedFlag) -> dict[str, Any]:
     }
 
 
+def awaiting_json(a: AwaitingClearance) -> dict[str, Any]:
+    return {
+        "flag": a.flag.value,
+        "what": RED_FLAGS[a.flag].plain,
+        "first_reported_on": a.first_reported_on.isoformat(),
+        "last_reported_on": a.last_reported_on.isoformat(),
+        "seen_on": a.seen_on.isoformat(),
+        "seen_by": a.seen_by,
+        "outcome": a.outcome.value,
+        "outcome_words": OUTCOME_WORDS[a.outcome],
+        "notes": a.notes,
+    }
+
+
+def awaiting_reason(a: AwaitingClearance) -> str:
+    """Why the plan waits after a visit, in the runner's words."""
+    by = f" ({a.seen_by})" if a.seen_by else ""
+    return (
+        f"Paused: you were seen about {RED_FLAGS[a.flag].plain} on {a.seen_on.isoformat()}"
+        f"{by}; {OUTCOME_WORDS[a.outcome]}. Walking and gentle mobility only until a clinician "
+        "says you may train; then record it with "
+        f"`backstride pain seen --flag {a.flag.value} --on DATE --outcome may-train`."
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class PlanGate:
     """Whether a running plan may start or continue, and every reason it may not.
 
-    Red flags pause plans until the runner records being seen (``pain seen``); a needed
-    clearance or missing screening blocks plans. Logging and analysis are never blocked.
+    Red flags pause plans until the runner records the visit and a clinician's "you may
+    train" (``pain seen --outcome may-train``, which is also a clearance); a needed clearance
+    or missing screening blocks plans. Logging and analysis are never blocked.
     """
 
     allowed: bool
-    urgency: str | None  # "emergency" | "prompt" when a red flag is open
+    urgency: str | None  # "emergency" | "same-day" | "prompt" when a red flag is open
     reasons: tuple[str, ...]
     open_red_flags: tuple[OpenRedFlag, ...]
     clearance: ClearanceView
+    awaiting: tuple[AwaitingClearance, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -376,38 +434,41 @@ class PlanGate:
             "urgency": self.urgency,
             "reasons": list(self.reasons),
             "open_red_flags": [open_flag_json(o) for o in self.open_red_flags],
+            "awaiting_clearance": [awaiting_json(a) for a in self.awaiting],
             "clearance": self.clearance.to_json(),
         }
 
 
-def get_plan_gate(app: App, *, today: date | None = None) -> PlanGate:
+def get_plan_gate(app: App, *, on: date | None = None) -> PlanGate:
+    """Whether a plan may start or continue as of ``on`` (default: today's date)."""
     with app.store.session() as session:
         entries = PainRepo(session).list(app.athlete_id)
         seen = RedFlagSeenRepo(session).list(app.athlete_id)
-    flags = open_red_flags(entries, seen)
-    clearance = get_clearance_state(app, today=today)
+        context = ProfileRepo(session).get(app.athlete_id).risk
+        cleared = [c.on for c in ClearanceRepo(session).list(app.athlete_id)]
+    flags = open_red_flags(entries, seen, context)
+    waiting = awaiting_clearance(entries, seen, cleared)
+    clearance = get_clearance_state(app, on=on)
     reasons: list[str] = []
-    urgency: str | None = None
-    if any(o.urgency is Urgency.EMERGENCY for o in flags):
-        urgency = Urgency.EMERGENCY.value
-    elif flags:
-        urgency = Urgency.PROMPT.value
+    urgency = most_urgent(o.urgency for o in flags)
     for o in flags:
-        when = "emergency care" if o.urgency is Urgency.EMERGENCY else "a doctor within days"
         reasons.append(
             f"Paused: you reported {RED_FLAGS[o.flag].plain} on "
-            f"{o.last_reported_on.isoformat()}, which needs {when}. Record the visit with "
-            f"`backstride pain seen --flag {o.flag.value} --on DATE`."
+            f"{o.last_reported_on.isoformat()}, which needs {URGENCY_WORDS[o.urgency]}. Record "
+            f"the visit and what you were told with `backstride pain seen --flag {o.flag.value} "
+            "--on DATE --outcome may-train|may-not|not-known`."
         )
+    reasons.extend(awaiting_reason(a) for a in waiting)
     if not clearance.plans_allowed:
         reasons.append(clearance.state.message)
         reasons.extend(r.text for r in clearance.state.uncovered)
     return PlanGate(
         allowed=not reasons,
-        urgency=urgency,
+        urgency=urgency.value if urgency else None,
         reasons=tuple(reasons),
         open_red_flags=flags,
         clearance=clearance,
+        awaiting=waiting,
     )
 
 

@@ -36,6 +36,7 @@ from backstride.domain.guidance import (
     Finding,
     GuidanceState,
     RunCaps,
+    RunDay,
     RunFacts,
     TodayPlan,
     WarmUpSkip,
@@ -49,6 +50,7 @@ from backstride.domain.pain import (
     RunRef,
     Triage,
     Urgency,
+    awaiting_clearance,
     check_runs,
     first_claudication_day,
     open_red_flags,
@@ -75,9 +77,9 @@ RUN_SPORT_VALUES = tuple(s.value for s in RUN_SPORTS)
 REPORT_WEEKS = 6
 #: Days of session history read for the load model (EWMA weights older days below 0.1 %).
 LOAD_DAYS = 200
-#: Days of pain diary read (the rules look back at most 59 days; older red flags and leg
-#: patterns are always read).
-PAIN_DAYS = 70
+#: Days of pain diary read: as far back as the load, so that the pain before a break in running
+#: is seen (older red flags and leg patterns are always read).
+PAIN_DAYS = LOAD_DAYS
 
 
 def guidance_params(app: App) -> GuidanceParams:
@@ -221,6 +223,7 @@ def build_state(app: App, *, on: date, params: GuidanceParams) -> GuidanceState:
         shoes = ShoeRepo(session).list(aid)
         totals = guidance.gear_totals(aid, before=rotation_since)
         routine_log = RoutineLogRepo(session).list(aid, until=on)
+        first_pain = PainRepo(session).first_day_above(aid, score=2, until=on)
     if screening is not None and screening.answered_on > on:
         screening = None
     summaries = _summaries(sessions)
@@ -257,13 +260,15 @@ def build_state(app: App, *, on: date, params: GuidanceParams) -> GuidanceState:
         morning_weeks=weekly_morning_trend(
             e for e in pain if e.day >= on - timedelta(days=7 * (params.persistent_weeks + 2))
         ),
-        open_red_flags=open_red_flags(pain, seen),
+        open_red_flags=open_red_flags(pain, seen, profile.risk),
         clearance=clearance_needed(
             profile,
             screening,
             clearances,
             claudication_since=first_claudication_day(pain),
             regularly_active=status.from_records and status.experience is Experience.REGULAR,
+            today=on,
+            back_pain_since=first_pain,
         ),
         profile=profile,
         selftests=(
@@ -277,6 +282,8 @@ def build_state(app: App, *, on: date, params: GuidanceParams) -> GuidanceState:
         warm_up_skips=tuple(
             WarmUpSkip(w.activity_id, w.day, w.worst_pain) for w in warm.skipped_painful
         ),
+        history=tuple(RunDay(s.day, s.distance_m) for s in summaries if s.sport.is_run),
+        awaiting=awaiting_clearance(pain, seen, [c.on for c in clearances]),
     )
 
 
@@ -329,10 +336,11 @@ def emergency_notice(app: App, *, on: date) -> EmergencyNotice | None:
     with app.store.read_session() as session:
         pain = PainRepo(session).list(app.athlete_id, until=on)
         seen = [s for s in RedFlagSeenRepo(session).list(app.athlete_id) if s.on <= on]
-    flags = tuple(o for o in open_red_flags(pain, seen) if o.urgency is Urgency.EMERGENCY)
+        context = ProfileRepo(session).get(app.athlete_id).risk
+    flags = tuple(o for o in open_red_flags(pain, seen, context) if o.urgency is Urgency.EMERGENCY)
     if not flags:
         return None
-    t = triage(o.flag for o in flags)
+    t = triage((o.flag for o in flags), context)
     assert t is not None
     return EmergencyNotice(flags, t)
 

@@ -221,9 +221,9 @@ def _gate_since(gate: PlanGate, *, on: date, start: date) -> date | None:
     """The day the safety gate closed, as known on ``on`` (None: not closed by then)."""
     if gate.allowed:
         return None
-    days: list[date] = [
-        o.first_reported_on for o in gate.open_red_flags if o.first_reported_on <= on
-    ]
+    reported = [o.first_reported_on for o in gate.open_red_flags]
+    reported += [a.first_reported_on for a in gate.awaiting]
+    days: list[date] = [d for d in reported if d <= on]
     if not gate.clearance.plans_allowed:
         since = [r.since for r in gate.clearance.state.uncovered if r.since is not None]
         days.append(min([d for d in since if d <= on], default=on))
@@ -236,8 +236,8 @@ def refresh(app: App, *, on: date, today: date, plan_id: int | None = None) -> P
     """Settle the plan up to ``on`` (never beyond ``today``) and store what changed."""
     record, weeks, marks, events = _load(app, plan_id)
     loaded, loaded_weeks = record, list(weeks)
-    gate = get_plan_gate(app)
     effective = min(on, today)
+    gate = get_plan_gate(app, on=effective)
     new_events: list[PlanEvent] = []
     facts: dict[date, SessionFact] = {}
     if record.is_open and effective >= record.spec.start_on and weeks:
@@ -251,6 +251,7 @@ def refresh(app: App, *, on: date, today: date, plan_id: int | None = None) -> P
                     paused_from=record.gate_paused_on,
                     resume_on=max(effective, record.gate_paused_on),
                     why="the safety check is clear again.",
+                    step_back=True,
                 )
                 weeks = list(progress.weeks)
                 new_events += progress.events
@@ -268,12 +269,14 @@ def refresh(app: App, *, on: date, today: date, plan_id: int | None = None) -> P
         current = next((w for w in weeks if not w.settled), None)
         if current is not None and until >= current.starts_on:
             facts, entries = _facts(app, spec, weeks, marks, since=current.starts_on, until=until)
+            pregnant = get_profile(app).profile.pregnant
             progress = settle(
                 spec,
                 weeks,
                 facts=lambda d: facts.get(d) or SessionFact(d),
                 mornings=entries,
                 until=until,
+                hold="no build-up during a pregnancy (ACOG 2020)." if pregnant else None,
             )
             weeks = list(progress.weeks)
             new_events += progress.events
@@ -895,10 +898,11 @@ class PlanStarted:
 
 
 def _refuse_gate(gate: PlanGate) -> ConflictError:
-    if gate.open_red_flags:
+    if gate.open_red_flags or gate.awaiting:
         hint = (
-            "Once a professional has seen you, record it with `backstride pain seen --flag FLAG "
-            "--on DATE`; then start the plan."
+            "Once a professional has seen you and said you may train, record it with "
+            "`backstride pain seen --flag FLAG --on DATE --outcome may-train`; then start the "
+            "plan."
         )
     elif gate.clearance.state.status == "not-screened":
         hint = "Answer the health screen first: `backstride screen`."
@@ -1000,7 +1004,7 @@ def start_plan(
             hint="Start with `backstride plan start --goal 5k --days ...`; the 10K plan opens "
             "once it is finished.",
         )
-    gate = get_plan_gate(app, today=today)
+    gate = get_plan_gate(app, on=today)
     if not gate.allowed:
         raise _refuse_gate(gate)
     notes: list[str] = list(gate.clearance.state.notes)

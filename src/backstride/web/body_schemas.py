@@ -16,7 +16,15 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from backstride.domain.activity import Sport
 from backstride.domain.body import MAX_TEXT_CHARS, Condition, Experience, Sex
 from backstride.domain.dates import EARLIEST_DAY, LATEST_DAY
-from backstride.domain.pain import MAX_NOTES_CHARS, PainFeel, PainSite, PainWhen, RedFlag, Urgency
+from backstride.domain.pain import (
+    MAX_NOTES_CHARS,
+    PainFeel,
+    PainSite,
+    PainWhen,
+    RedFlag,
+    SeenOutcome,
+    Urgency,
+)
 from backstride.domain.selftest import SelfTestName
 from backstride.domain.shoes import MAX_KM, MAX_NAME_CHARS
 
@@ -48,6 +56,10 @@ class ProfileOut(BaseModel):
     spine_conditions: list[Condition]
     past_injuries: list[str]
     experience: Experience | None
+    spine_surgery_on: dt.date | None = Field(description="The last operation on the spine.")
+    spine_injection_on: dt.date | None = Field(description="The last injection into the spine.")
+    pregnant: bool
+    pregnant_since: dt.date | None = Field(description="The day a pregnancy was recorded.")
 
 
 class ProfileIn(_In):
@@ -63,6 +75,17 @@ class ProfileIn(_In):
         list[Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT_CHARS)]] | None
     ) = Field(default=None, max_length=50)
     experience: Experience | None = None
+    spine_surgery_on: Day | None = Field(
+        default=None, description="The last operation on the spine (null leaves it)."
+    )
+    spine_injection_on: Day | None = Field(
+        default=None, description="The last injection into the spine (null leaves it)."
+    )
+    clear_spine_surgery: bool = False
+    clear_spine_injection: bool = False
+    pregnant: bool | None = Field(
+        default=None, description="true records a pregnancy from today, false removes it."
+    )
 
 
 # --- screening and clearance ----------------------------------------------------------------------
@@ -158,6 +181,18 @@ class AdviceOut(BaseModel):
     blocks_plans: bool
 
 
+class SuspicionOut(BaseModel):
+    """A warning sign the entry's places, feelings or notes may describe: answer it with
+    ``POST /api/pain/{id}/warning-signs``; until then the advice keeps you from running."""
+
+    flag: RedFlag
+    because: str
+    question: str
+    plain: str
+    urgency_if_yes: Urgency
+    if_yes: str
+
+
 class PainEntryOut(BaseModel):
     id: int | None
     day: dt.date
@@ -172,12 +207,16 @@ class PainEntryOut(BaseModel):
     red_flags: list[RedFlag]
     urgency: Urgency | None
     notes: str | None
+    worse_coughing: bool
+    ruled_out: list[RedFlag] = Field(description="Warning signs the runner said are not there.")
+    to_confirm: list[RedFlag] = Field(description="Warning signs still to answer.")
 
 
 class PainSavedOut(BaseModel):
     """An added or edited entry; ``triage`` comes first and is null without red flags."""
 
     triage: TriageOut | None
+    to_confirm: list[SuspicionOut]
     entry: PainEntryOut
     claudication: AdviceOut | None = Field(description="Advice on the walking-leg pattern.")
     advice: list[str]
@@ -187,14 +226,31 @@ class PainSavedOut(BaseModel):
 class OpenRedFlagOut(BaseModel):
     flag: RedFlag
     urgency: Urgency
+    needs: str = Field(description="How soon, in words: emergency care now, a doctor today...")
     what: str
     first_reported_on: dt.date
     last_reported_on: dt.date
     entry_ids: list[int]
 
 
+class AwaitingClearanceOut(BaseModel):
+    """A red flag seen by a clinician without a "you may train" yet: walking and gentle
+    mobility only."""
+
+    flag: RedFlag
+    what: str
+    first_reported_on: dt.date
+    last_reported_on: dt.date
+    seen_on: dt.date
+    seen_by: str | None
+    outcome: SeenOutcome
+    outcome_words: str
+    notes: str | None
+
+
 class PainListOut(BaseModel):
     open_red_flags: list[OpenRedFlagOut]
+    awaiting_clearance: list[AwaitingClearanceOut]
     entries: list[PainEntryOut]
 
 
@@ -212,6 +268,12 @@ class PainIn(_In):
     eases_sitting: bool = False
     red_flags: list[RedFlag] = Field(default_factory=list, max_length=len(RedFlag))
     notes: str | None = Field(default=None, max_length=MAX_NOTES_CHARS)
+    worse_coughing: bool = False
+    ruled_out: list[RedFlag] = Field(
+        default_factory=list,
+        max_length=len(RedFlag),
+        description="Warning signs asked about that are not there.",
+    )
 
 
 class PainPatch(_In):
@@ -228,6 +290,16 @@ class PainPatch(_In):
     eases_sitting: bool | None = None
     red_flags: list[RedFlag] | None = Field(default=None, max_length=len(RedFlag))
     notes: str | None = Field(default=None, max_length=MAX_NOTES_CHARS)
+    worse_coughing: bool | None = None
+    ruled_out: list[RedFlag] | None = Field(default=None, max_length=len(RedFlag))
+
+
+class WarningSignsIn(_In):
+    """The answers to the warning signs backstride asked about: ``present`` become red flags
+    (triaged at once), ``absent`` are noted as not there."""
+
+    present: list[RedFlag] = Field(default_factory=list, max_length=len(RedFlag))
+    absent: list[RedFlag] = Field(default_factory=list, max_length=len(RedFlag))
 
 
 class PainDeletedOut(BaseModel):
@@ -279,6 +351,7 @@ class PainReportOut(BaseModel):
     """The pain-monitoring rules per run and the weekly morning trend."""
 
     open_red_flags: list[OpenRedFlagOut]
+    awaiting_clearance: list[AwaitingClearanceOut]
     since: dt.date
     until: dt.date
     usual_level: float | None
@@ -295,6 +368,11 @@ class SeenIn(_In):
     on: Day | None = Field(default=None, description="Default today.")
     by: ShortText | None = None
     notes: str | None = Field(default=None, max_length=MAX_NOTES_CHARS)
+    outcome: SeenOutcome = Field(
+        default=SeenOutcome.NOT_KNOWN,
+        description="What the clinician said about training. Only may-train lets training "
+        "start again (one step back), and it is recorded as a clearance too.",
+    )
 
 
 class SeenOut(BaseModel):
@@ -303,8 +381,13 @@ class SeenOut(BaseModel):
     on: dt.date
     by: str | None
     notes: str | None
+    outcome: SeenOutcome
+    may_train: bool = Field(description="Training may start again, one step back.")
+    clearance_recorded: bool
+    message: list[str] = Field(description="What the visit means for training, in words.")
     closed: bool = Field(description="The flag was open and this record closes it.")
     still_open: list[OpenRedFlagOut]
+    awaiting_clearance: list[AwaitingClearanceOut]
 
 
 # --- self-tests -----------------------------------------------------------------------------------

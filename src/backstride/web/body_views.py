@@ -15,7 +15,15 @@ from datetime import date, timedelta
 
 from backstride.domain.body import SPINE_CONDITIONS, Condition, Experience, Sex
 from backstride.domain.load import DayLoad
-from backstride.domain.pain import PainEntry, PainFeel, PainSite, PainWhen, pain_zone
+from backstride.domain.pain import (
+    PainEntry,
+    PainFeel,
+    PainSite,
+    PainWhen,
+    SeenOutcome,
+    Urgency,
+    pain_zone,
+)
 from backstride.domain.selftest import TESTS, SelfTestName
 from backstride.web.charts import Box, Chart, Dot, Frame, LegendItem, Path, Rule, Scale, Tick
 
@@ -37,17 +45,20 @@ WHEN_SHORT: Mapping[str, str] = {
 }
 SITE_WORDS: Mapping[str, str] = {
     PainSite.LOW_BACK.value: "Low back",
+    PainSite.UPPER_BACK.value: "Middle or upper back",
     PainSite.BUTTOCK_LEFT.value: "Left buttock",
     PainSite.BUTTOCK_RIGHT.value: "Right buttock",
     PainSite.LEG_LEFT.value: "Left leg",
     PainSite.LEG_RIGHT.value: "Right leg",
+    PainSite.LOWER_LEG_LEFT.value: "Left leg below the knee",
+    PainSite.LOWER_LEG_RIGHT.value: "Right leg below the knee",
 }
 FEEL_WORDS: Mapping[str, str] = {
     PainFeel.ACHE.value: "Ache",
     PainFeel.SHARP.value: "Sharp",
     PainFeel.BURNING.value: "Burning",
     PainFeel.NUMBNESS.value: "Numbness",
-    PainFeel.TINGLING.value: "Tingling",
+    PainFeel.TINGLING.value: "Tingling (pins and needles)",
     PainFeel.STIFFNESS.value: "Stiffness",
 }
 ZONE_LABELS: Mapping[str, tuple[str, str]] = {
@@ -113,6 +124,19 @@ CONDITION_LABELS: Mapping[str, str] = {
     Condition.OSTEOPOROSIS.value: "Osteoporosis (thin bones)",
     Condition.RECENT_ILLNESS.value: "Recent illness",
     Condition.HEART_CONDITION.value: "Heart condition",
+    Condition.IMMUNOSUPPRESSION.value: "Weakened immune system (medicines or an illness)",
+    Condition.LONG_TERM_STEROIDS.value: "Steroid tablets, now or for months in the past",
+    Condition.PAST_CANCER.value: "Cancer, now or in the past",
+}
+OUTCOME_CHOICES: tuple[tuple[str, str], ...] = (
+    (SeenOutcome.MAY_TRAIN.value, "I may train"),
+    (SeenOutcome.MAY_NOT.value, "I may not train yet"),
+    (SeenOutcome.NOT_KNOWN.value, "Not yet known"),
+)
+URGENCY_HEADINGS: Mapping[str, str] = {
+    Urgency.EMERGENCY.value: "Emergency: get help now",
+    Urgency.SAME_DAY.value: "See a doctor today",
+    Urgency.PROMPT.value: "See a doctor within days",
 }
 SPINE_CONDITION_VALUES = frozenset(c.value for c in SPINE_CONDITIONS)
 UNIT_WORDS: Mapping[str, str] = {

@@ -40,6 +40,7 @@ from backstride.domain.pain import (
     PainSite,
     PainWhen,
     RedFlag,
+    SeenOutcome,
     SeenRecord,
 )
 from backstride.domain.selftest import SelfTestName, SelfTestResult
@@ -77,6 +78,9 @@ class ProfileRepo:
             conditions=tuple(Condition(c) for c in _load(row.conditions) if c in known),
             past_injuries=tuple(_load(row.past_injuries)),
             experience=Experience(row.experience) if row.experience else None,
+            spine_surgery_on=row.spine_surgery_on,
+            spine_injection_on=row.spine_injection_on,
+            pregnant_since=row.pregnant_since,
         )
 
     def exists(self, athlete_id: int) -> bool:
@@ -94,6 +98,9 @@ class ProfileRepo:
         row.conditions = _dump([c.value for c in profile.conditions])
         row.past_injuries = json.dumps(list(profile.past_injuries))
         row.experience = profile.experience.value if profile.experience else None
+        row.spine_surgery_on = profile.spine_surgery_on
+        row.spine_injection_on = profile.spine_injection_on
+        row.pregnant_since = profile.pregnant_since
         self.session.flush()
 
 
@@ -180,6 +187,8 @@ def _row_to_entry(row: PainEntryRow) -> PainEntry:
         red_flags=tuple(RedFlag(f) for f in _load(row.red_flags)),
         notes=row.notes,
         activity_id=row.activity_id,
+        worse_coughing=bool(row.worse_coughing),
+        ruled_out=tuple(RedFlag(f) for f in _load(row.ruled_out_flags)),
     )
 
 
@@ -194,6 +203,8 @@ def _fill(row: PainEntryRow, entry: PainEntry) -> None:
     row.eases_sitting = entry.eases_sitting
     row.red_flags = _dump([f.value for f in entry.red_flags])
     row.notes = entry.notes
+    row.worse_coughing = entry.worse_coughing
+    row.ruled_out_flags = _dump([f.value for f in entry.ruled_out])
 
 
 class PainRepo:
@@ -242,6 +253,18 @@ class PainRepo:
         stmt = select(func.count()).where(PainEntryRow.athlete_id == athlete_id)
         return int(self.session.scalar(stmt) or 0)
 
+    def first_day_above(
+        self, athlete_id: int, *, score: int, until: date | None = None
+    ) -> date | None:
+        """The first day with a score above ``score`` (up to ``until``), or None."""
+        stmt = select(func.min(PainEntryRow.day)).where(
+            PainEntryRow.athlete_id == athlete_id, PainEntryRow.score > score
+        )
+        if until is not None:
+            stmt = stmt.where(PainEntryRow.day <= until)
+        value = self.session.scalar(stmt)
+        return value if isinstance(value, date) else None
+
 
 class RedFlagSeenRepo:
     def __init__(self, session: Session) -> None:
@@ -254,6 +277,7 @@ class RedFlagSeenRepo:
             seen_on=record.on,
             seen_by=record.by,
             notes=record.notes,
+            outcome=record.outcome.value,
         )
         self.session.add(row)
         self.session.flush()
@@ -266,7 +290,14 @@ class RedFlagSeenRepo:
             .order_by(RedFlagSeenRow.seen_on, RedFlagSeenRow.id)
         )
         return [
-            SeenRecord(flag=RedFlag(r.flag), on=r.seen_on, by=r.seen_by, notes=r.notes, id=r.id)
+            SeenRecord(
+                flag=RedFlag(r.flag),
+                on=r.seen_on,
+                by=r.seen_by,
+                notes=r.notes,
+                id=r.id,
+                outcome=SeenOutcome(r.outcome) if r.outcome else SeenOutcome.NOT_KNOWN,
+            )
             for r in self.session.scalars(stmt)
         ]
 

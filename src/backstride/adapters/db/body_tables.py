@@ -1,7 +1,7 @@
 """Rows for the runner's body: profile, screening, clearances, pain diary, self-tests, shoes.
 
 Every row is keyed by athlete. Lists (conditions, pain sites, red flags...) are stored as JSON
-text arrays; answers as a JSON object. Migration: ``0002_body_diary``.
+text arrays; answers as a JSON object. Migrations: ``0002_body_diary``, ``0008_safety``.
 """
 
 from __future__ import annotations
@@ -39,6 +39,9 @@ class ProfileRow(Base):
     conditions: Mapped[str] = mapped_column(Text, default="[]")
     past_injuries: Mapped[str] = mapped_column(Text, default="[]")
     experience: Mapped[str | None] = mapped_column(String(16))
+    spine_surgery_on: Mapped[date | None] = mapped_column(Date)
+    spine_injection_on: Mapped[date | None] = mapped_column(Date)
+    pregnant_since: Mapped[date | None] = mapped_column(Date)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
@@ -86,6 +89,8 @@ class PainEntryRow(Base):
     eases_sitting: Mapped[bool] = mapped_column(Boolean, default=False)
     red_flags: Mapped[str] = mapped_column(Text, default="[]")
     notes: Mapped[str | None] = mapped_column(Text)
+    worse_coughing: Mapped[bool] = mapped_column(Boolean, default=False)
+    ruled_out_flags: Mapped[str] = mapped_column(Text, default="[]")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -101,6 +106,9 @@ class RedFlagSeenRow(Base):
     seen_on: Mapped[date] = mapped_column(Date)
     seen_by: Mapped[str | None] = mapped_column(String(500))
     notes: Mapped[str | None] = mapped_column(Text)
+    # may-train | may-not | not-known; NULL for visits recorded before the question was asked
+    # (read as not-known).
+    outcome: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

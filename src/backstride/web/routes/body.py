@@ -26,7 +26,7 @@ from starlette.responses import Response
 
 from backstride.domain.dates import parse_day
 from backstride.domain.pain import (
-    PAIN_RULES,
+    OUTCOME_WORDS,
     RED_FLAGS,
     PainEntry,
     PainFeel,
@@ -36,6 +36,7 @@ from backstride.domain.pain import (
     Urgency,
     advise_entry,
     claudication_advice,
+    suspected_flags,
 )
 from backstride.domain.selftest import TESTS, SelfTestName
 from backstride.errors import BackstrideError, InvalidInputError, NotFoundError
@@ -59,12 +60,15 @@ from backstride.services.diary import (
     PainReport,
     TriageView,
     add_pain,
+    answer_warning_signs,
     checkin_context,
     delete_pain,
     edit_pain,
     list_pain,
     pain_report,
+    pain_rules,
     red_flag_questions,
+    suspicion_json,
     triage_red_flags,
 )
 from backstride.services.shoes import add_shoe, list_shoes, retire_shoe, set_default_shoe
@@ -233,7 +237,7 @@ def _profile_data(app: App, on: date) -> dict[str, Any]:
         "profile": get_profile(app).to_json(),
         "training": training_status_for(app, today=on).to_json(),
         "clearances": clearances.to_json()["clearances"],
-        "state": get_clearance_state(app, today=on).to_json(),
+        "state": get_clearance_state(app, on=on).to_json(),
         "questions": [q.to_json() for q in screening_questions()],
         "today": on,
     }
@@ -258,9 +262,16 @@ async def profile_form(request: Request, web: WebDep) -> Response:
         injuries = [
             line.strip() for line in _text(raw, "past_injuries").splitlines() if line.strip()
         ]
+        surgery = _optional_day(_text(raw, "spine_surgery_on"), what="the spine operation")
+        injection = _optional_day(_text(raw, "spine_injection_on"), what="the spine injection")
         return set_profile(
             web.app,
             today=date.today(),
+            spine_surgery_on=surgery,
+            spine_injection_on=injection,
+            clear_spine_surgery=surgery is None,
+            clear_spine_injection=injection is None,
+            pregnant=_checked(raw, "pregnant"),
             birth_year=_int(_text(raw, "birth_year"), what="the birth year"),
             sex=_text(raw, "sex") or None,
             resting_hr_bpm=_int(_text(raw, "resting_hr_bpm"), what="the resting heart rate"),
@@ -326,8 +337,13 @@ def _flag_groups() -> list[tuple[str, str, list[dict[str, Any]]]]:
             [q for q in questions if q["urgency"] == Urgency.EMERGENCY.value],
         ),
         (
+            "same-day",
+            "See-a-doctor-today signs: is any of this so?",
+            [q for q in questions if q["urgency"] == Urgency.SAME_DAY.value],
+        ),
+        (
             "prompt",
-            "See-a-doctor signs: is any of this new?",
+            "See-a-doctor signs: is any of this so?",
             [q for q in questions if q["urgency"] == Urgency.PROMPT.value],
         ),
     ]
@@ -388,6 +404,7 @@ async def checkin_form(request: Request, web: WebDep) -> Response:
             eases_sitting=_checked(raw, "eases_sitting"),
             red_flags=flags,
             notes=_text(raw, "notes") or None,
+            worse_coughing=_checked(raw, "worse_coughing"),
         )
         saved = await run_in_threadpool(add_pain, web.app, data, today=today)
     except InvalidInputError as exc:
@@ -465,10 +482,12 @@ def _triage_first(request: Request, view: TriageView | None) -> TriageView | Non
 def _saved_data(app: App, entry_id: int) -> dict[str, Any]:
     entry = find_entry(app, entry_id)
     open_flags = {o.flag for o in list_pain(app).open_red_flags}
-    view = triage_red_flags([f.value for f in entry.red_flags])
-    stenosis = get_profile(app).profile.has_stenosis
+    profile = get_profile(app).profile
+    view = triage_red_flags([f.value for f in entry.red_flags], profile.risk)
+    stenosis = profile.has_stenosis
     return {
         "entry": entry,
+        "to_confirm": [suspicion_json(x, profile.risk) for x in suspected_flags(entry)],
         "triage": view,
         "flags_open": any(f in open_flags for f in entry.red_flags),
         "claudication": (
@@ -476,7 +495,7 @@ def _saved_data(app: App, entry_id: int) -> dict[str, Any]:
             if entry.has_claudication_pattern
             else None
         ),
-        "advice": advise_entry(entry) if view is None else (),
+        "advice": advise_entry(entry, rules=pain_rules(app)) if view is None else (),
         "runs": _run_checks(app, entry),
         "run_day": (
             entry.day - timedelta(days=1) if entry.when is PainWhen.NEXT_MORNING else entry.day
@@ -498,8 +517,46 @@ async def checkin_saved_page(
     data = await run_in_threadpool(_saved_data, web.app, entry_id)
     view = data["triage"] if saved or data["flags_open"] else None
     triage_first = await run_in_threadpool(_triage_first, request, view)
-    context = {**data, "saved": saved, "linked": linked, "triage_first": triage_first}
+    context = {
+        **data,
+        "saved": saved,
+        "linked": linked,
+        "triage_first": triage_first,
+        "answer_error": None,
+    }
     return render(request, "pages/checkin_saved.html", context, active="checkin")
+
+
+@router.post("/checkin/{entry_id}/warning-signs", response_class=HTMLResponse)
+async def warning_signs_form(request: Request, web: WebDep, entry_id: EntryId) -> Response:
+    """The runner's answers to the warning signs the entry may describe: each "yes" becomes a
+    red flag (its triage comes first on the next page), each "no" is noted as not there."""
+    raw = await _read_form(request, web)
+    data = await run_in_threadpool(_saved_data, web.app, entry_id)
+    asked = [item["flag"] for item in data["to_confirm"]]
+    present = [f for f in asked if _text(raw, f"sign-{f}") == "yes"]
+    absent = [f for f in asked if _text(raw, f"sign-{f}") == "no"]
+    try:
+        if not present and not absent:
+            raise InvalidInputError("Answer yes or no for at least one sign.")
+        await run_in_threadpool(
+            lambda: answer_warning_signs(
+                web.app, entry_id, present=present, absent=absent, today=date.today()
+            )
+        )
+    except InvalidInputError as exc:
+        context = {
+            **data,
+            "saved": False,
+            "linked": False,
+            "triage_first": None,
+            "answer_error": exc,
+        }
+        return render(
+            request, "pages/checkin_saved.html", context, active="checkin", status_code=422
+        )
+    web.cache.bump()
+    return RedirectResponse(f"/checkin/{entry_id}?saved=1#entry-{entry_id}", status_code=303)
 
 
 # --- Diary ----------------------------------------------------------------------------------------
@@ -520,9 +577,13 @@ def _diary_data(web: WebState, *, on: date, weeks: int) -> dict[str, Any]:
         "report": report,
         "runs": [_run_row(c) for c in sorted(report.runs, key=lambda c: c.day, reverse=True)],
         "prompt_flags": [o for o in report.open_red_flags if o.urgency is Urgency.PROMPT],
+        "same_day_flags": [o for o in report.open_red_flags if o.urgency is Urgency.SAME_DAY],
+        "awaiting": report.awaiting,
+        "today": date.today(),
         "pain_chart": pain_load_chart(PainChartInput(days=days, entries=entries)),
         "entries": sorted(entries, key=lambda e: (e.day, e.id or 0), reverse=True),
-        "rules": PAIN_RULES,
+        "rules": report.rules,
+        "outcome_words": {k.value: v for k, v in OUTCOME_WORDS.items()},
         "red_flag_words": {f.value: info.plain for f, info in RED_FLAGS.items()},
         "w": words,
     }
@@ -557,6 +618,7 @@ def _edit_context(entry: PainEntry, **extra: Any) -> dict[str, Any]:
             "eases_sitting": "1" if entry.eases_sitting else "",
             "red_flags": [f.value for f in entry.red_flags],
             "notes": entry.notes or "",
+            "worse_coughing": "1" if entry.worse_coughing else "",
         },
         "form_error": None,
         "today": date.today(),
@@ -597,6 +659,7 @@ async def diary_edit_form(request: Request, web: WebDep, entry_id: EntryId) -> R
             eases_sitting=_checked(raw, "eases_sitting"),
             red_flags=flags,
             notes=_text(raw, "notes"),
+            worse_coughing=_checked(raw, "worse_coughing"),
         )
         saved = await run_in_threadpool(
             lambda: edit_pain(web.app, entry_id, changes, today=date.today())

@@ -40,6 +40,7 @@ from backstride.services.diary import (
     PainInput,
     TriageView,
     add_pain,
+    answer_warning_signs,
     delete_pain,
     edit_pain,
     list_pain,
@@ -74,6 +75,7 @@ from backstride.web.body_schemas import (
     ShoeListOut,
     ShoeOut,
     ShoeRetireIn,
+    WarningSignsIn,
 )
 from backstride.web.deps import WebDep
 from backstride.web.routes.api import json_body
@@ -196,6 +198,11 @@ def api_set_profile(web: WebDep, body: ProfileIn) -> ProfileOut:
         conditions=[c.value for c in body.conditions] if body.conditions is not None else None,
         past_injuries=body.past_injuries,
         experience=body.experience.value if body.experience else None,
+        spine_surgery_on=body.spine_surgery_on,
+        spine_injection_on=body.spine_injection_on,
+        clear_spine_surgery=body.clear_spine_surgery,
+        clear_spine_injection=body.clear_spine_injection,
+        pregnant=body.pregnant,
     )
     web.cache.bump()  # heart rates change the TRIMP of the analysis
     return ProfileOut.model_validate(view.to_json())
@@ -289,6 +296,8 @@ def api_pain_add(web: WebDep, body: PainIn) -> PainSavedOut:
         eases_sitting=body.eases_sitting,
         red_flags=flags,
         notes=body.notes,
+        worse_coughing=body.worse_coughing,
+        ruled_out=[f.value for f in body.ruled_out],
     )
     out = _guarded(
         flags,
@@ -318,11 +327,42 @@ def api_pain_edit(web: WebDep, entry_id: EntryId, body: PainPatch) -> PainSavedO
         eases_sitting=body.eases_sitting,
         red_flags=flags,
         notes=body.notes,
+        worse_coughing=body.worse_coughing,
+        ruled_out=[f.value for f in body.ruled_out] if body.ruled_out is not None else None,
     )
     out = _guarded(
         flags or [],
         lambda: PainSavedOut.model_validate(
             edit_pain(web.app, entry_id, changes, today=_today()).to_json()
+        ),
+    )
+    web.cache.bump()
+    return out
+
+
+@router.post(
+    "/pain/{entry_id}/warning-signs",
+    response_model=PainSavedOut,
+    summary="Answer the warning signs an entry may describe",
+    description=(
+        "An entry's places, feelings or notes can describe a warning sign (`to_confirm`). "
+        "Signs answered `present` become red flags and are triaged at once; `absent` ones are "
+        "noted as not there. Until answered, the daily advice keeps the runner from running."
+    ),
+    dependencies=JSON_ONLY,
+)
+def api_pain_warning_signs(web: WebDep, entry_id: EntryId, body: WarningSignsIn) -> PainSavedOut:
+    present = [f.value for f in body.present]
+    out = _guarded(
+        present,
+        lambda: PainSavedOut.model_validate(
+            answer_warning_signs(
+                web.app,
+                entry_id,
+                present=present,
+                absent=[f.value for f in body.absent],
+                today=_today(),
+            ).to_json()
         ),
     )
     web.cache.bump()
@@ -360,7 +400,8 @@ def api_pain_report(web: WebDep, on: QueryDay = None, since: QueryDay = None) ->
     "/red-flags/seen",
     response_model=SeenOut,
     status_code=201,
-    summary="Record that a professional saw you about a red flag",
+    summary="Record that a professional saw you about a red flag, and what they said about "
+    "training",
     dependencies=JSON_ONLY,
 )
 def api_red_flag_seen(web: WebDep, body: SeenIn) -> SeenOut:
@@ -372,6 +413,7 @@ def api_red_flag_seen(web: WebDep, body: SeenIn) -> SeenOut:
         today=today,
         by=body.by,
         notes=body.notes,
+        outcome=body.outcome,
     )
     web.cache.bump()
     return SeenOut.model_validate(result.to_json())

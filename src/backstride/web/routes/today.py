@@ -1,12 +1,14 @@
 """The Today page: the decision large, the reasons one click away, each with its source.
 
-``POST /today/seen`` records that the runner has been seen about an emergency red flag, which
-lifts the notice shown on every page (the same use case as ``backstride pain seen``).
+``POST /today/seen`` records that the runner has been seen about a red flag and what the
+clinician said about training (``outcome``; "not yet known" when left out), which lifts the
+notice shown on every page (the same use case as ``backstride pain seen``).
 """
 
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -97,8 +99,12 @@ async def seen_form(request: Request, web: WebDep) -> Response:
     text = str(raw.get("on") or "").strip()
     on = parse_day(text) if text else date.today()
     by = str(raw.get("by") or "").strip() or None
+    outcome = str(raw.get("outcome") or "").strip() or "not-known"
     for flag in flags:
-        await run_in_threadpool(record_seen, web.app, flag=flag, on=on, today=date.today(), by=by)
+        await run_in_threadpool(
+            partial(record_seen, web.app, flag=flag, on=on, by=by, outcome=outcome),
+            today=date.today(),
+        )
     web.cache.bump()
     if is_htmx(request):  # htmx sends the form (a plain post carries Origin: null here)
         return Response(status_code=200, headers={"HX-Redirect": back})
