@@ -950,3 +950,12 @@ def test_a_finding_with_its_own_distance_limit_caps_the_run() -> None:
     own = Finding("x.after_break", "reduce", "Back after a break", "r", {"cap_km": 2.5}, "s", "a")
     caps = run_caps(state, (*compute_findings(state), own))
     assert caps.cap_km == 2.5 and caps.why == "back after a break (2.5 km)"
+
+
+def test_the_typical_run_margin_is_a_setting_and_the_words_follow_it() -> None:
+    w = calm()
+    w.add(Session(day=days_ago(20), km=9.0, minutes=55.0))
+    p = P.with_overrides({"cap_typical_margin": 0.2})
+    state = w.state()
+    caps = run_caps(state, compute_findings(state, p), p)
+    assert caps.cap_km == 6.0 and caps.why is not None and "plus 20 %" in caps.why

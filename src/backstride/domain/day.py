@@ -568,7 +568,8 @@ def combine(
     g: Decision = advice.decision
     active = planned is not None and planned.active
     gate_paused = planned is not None and planned.kind == "paused" and planned.paused_by_gate
-    no_data = not active and not start.has_recent_runs and g in ("run", "run_easy")
+    # Nothing to size a run from and nothing else to say: the first steps, not "run".
+    no_data = not active and not gate_paused and not start.has_recent_runs and g == "run"
     if active:
         assert planned is not None
         decision = more_careful(PLAN_DAY_DECISION[planned.kind], g)
