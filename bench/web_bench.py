@@ -20,6 +20,14 @@ The PATCH endpoint writes (RPE 5 on the runs it edits), so a later configuration
 database that has those edits (and its PATCHes set a value that is already there); the pages
 and the API read the same amount either way.
 
+``--during-import`` measures the dashboard while ``backstride import`` (the real console
+script, all cores) stores the generated 3,000-activity Strava archive of
+``bench/import_bench.py`` (built once, cached in ``bench/out/``) into the same database: the
+import first runs alone on a copy of the database (its wall time "alone"), then again on the
+served database while ``--clients`` clients each send the endpoints in turn (with
+``--think-ms`` between two requests) until it ends. It prints p50/p95/max per endpoint against
+p95 < 500 ms, and the import's wall time against "alone" (target: at most 25 % slower).
+
 Benchmark, not a test: figures depend on the machine (two shared cores in CI).
 """
 
@@ -231,6 +239,149 @@ def table(rows: list[Row], *, activities: int, workers: int, clients: int) -> st
     return "\n".join(lines) + "\n"
 
 
+DURING_TARGET_P95_MS = 500.0
+DURING_TARGET_SLOWDOWN = 0.25
+
+
+def archive_path(count: int) -> Path:
+    """The Strava-style archive of ``bench/import_bench.py`` (built once, cached)."""
+    sys.path.insert(0, str(REPO / "bench"))
+    from import_bench import build_archive
+
+    out = REPO / "bench" / "out"
+    out.mkdir(exist_ok=True)
+    archive = out / f"strava-export-{count}.zip"
+    if not archive.exists():
+        sys.stdout.write(f"Building the {count}-activity archive (cached in bench/out/) ...\n")
+        sys.stdout.flush()
+        build_archive(archive, count=count)
+    return archive
+
+
+def start_import(db: str, root: Path, archive: Path) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "BACKSTRIDE_DATA_DIR": str(root / "data"),
+        "BACKSTRIDE_CONFIG_FILE": str(root / "no-config.toml"),
+    }
+    code = (
+        "import sys; from backstride.cli import main; "
+        f"sys.argv = ['backstride', '--db', {db!r}, 'import', '--quiet', {str(archive)!r}]; main()"
+    )
+    return subprocess.Popen(
+        [sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+
+
+def timed_import(db: str, root: Path, archive: Path) -> tuple[float, str]:
+    t0 = time.perf_counter()
+    proc = start_import(db, root, archive)
+    out, err = proc.communicate()
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise RuntimeError(f"import failed ({proc.returncode}): {err.decode()[-2000:]}")
+    return wall, out.decode().strip().splitlines()[-1]
+
+
+def copy_database(db: str, to: Path) -> str:
+    import sqlite3
+
+    src = sqlite3.connect(db)
+    dst = sqlite3.connect(to)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+    return str(to)
+
+
+def during_import(
+    db: str, root: Path, ids: list[int], *, clients: int, think_ms: float, archive: Path
+) -> str:
+    """Measure every endpoint, mixed, while the CLI imports ``archive`` into ``db``."""
+    out = sys.stdout
+    out.write("Importing the archive alone (on a copy of the database) ...\n")
+    out.flush()
+    alone_s, alone_line = timed_import(copy_database(db, root / "alone.sqlite3"), root, archive)
+    out.write(f"  {alone_s:.1f} s: {alone_line}\n")
+    port = free_port()
+    server = start_server(db, root, port, 1)
+    base = f"http://127.0.0.1:{port}"
+    eps = endpoints(ids)
+    with httpx.Client(base_url=base, timeout=60) as http:  # warm-up, not timed
+        for ep in eps:
+            http.request(ep.method, ep.path(0), json=ep.json).raise_for_status()
+    latencies: dict[str, list[float]] = {ep.label: [] for ep in eps}
+    errors: list[str] = []
+    out.write(f"Importing it again while {clients} clients use the dashboard ...\n")
+    out.flush()
+    try:
+        t0 = time.perf_counter()
+        importer = start_import(db, root, archive)
+
+        def client(c: int) -> list[tuple[str, float]]:
+            got: list[tuple[str, float]] = []
+            k = c
+            with httpx.Client(base_url=base, timeout=60) as http:
+                while importer.poll() is None and time.perf_counter() - t0 < 900:
+                    ep = eps[k % len(eps)]
+                    s0 = time.perf_counter()
+                    r = http.request(ep.method, ep.path(k), json=ep.json)
+                    got.append((ep.label, (time.perf_counter() - s0) * 1000))
+                    if r.status_code >= 400:
+                        errors.append(f"{ep.label}: {r.status_code} {r.text[:200]}")
+                    k += 1
+                    if think_ms:
+                        time.sleep(think_ms / 1000)
+            return got
+
+        with ThreadPoolExecutor(max_workers=clients) as pool:
+            for batch in pool.map(client, range(clients)):
+                for label, ms in batch:
+                    latencies[label].append(ms)
+        _, err = importer.communicate()
+        during_s = time.perf_counter() - t0
+        if importer.returncode != 0:
+            raise RuntimeError(f"import failed ({importer.returncode}): {err.decode()[-2000:]}")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    width = max(len(label) for label in latencies)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    total = sum(len(v) for v in latencies.values())
+    lines = [
+        "",
+        f"During `backstride import` of {archive.name} into the served database: "
+        f"{clients} clients, {think_ms:g} ms between a client's requests, {total} requests "
+        f"({total / during_s:.1f}/s), `serve --workers 1`, {os.cpu_count()} cores (load "
+        f"average {load:.1f}); target p95 < {DURING_TARGET_P95_MS:.0f} ms",
+        "",
+        f"{'endpoint':<{width}}  {'n':>4}  {'p50 ms':>7}  {'p95 ms':>7}  {'max ms':>7}  ok",
+    ]
+    met = 0
+    for label, ms in latencies.items():
+        if not ms:
+            lines.append(f"{label:<{width}}  {0:4d}  {'-':>7}  {'-':>7}  {'-':>7}  NO")
+            continue
+        p95 = percentile(ms, 0.95)
+        met += p95 < DURING_TARGET_P95_MS
+        lines.append(
+            f"{label:<{width}}  {len(ms):4d}  {statistics.median(ms):7.1f}  {p95:7.1f}"
+            f"  {max(ms):7.1f}  {'yes' if p95 < DURING_TARGET_P95_MS else 'NO'}"
+        )
+    lines.append(f"{met} of {len(latencies)} endpoints meet the target.")
+    slowdown = during_s / alone_s - 1
+    ok = "yes" if slowdown <= DURING_TARGET_SLOWDOWN else "NO"
+    lines.append(
+        f"Import: {alone_s:.1f} s alone, {during_s:.1f} s while serving ({slowdown:+.0%}; "
+        f"target at most +{DURING_TARGET_SLOWDOWN:.0%}): {ok}."
+    )
+    if errors:
+        lines.append(f"{len(errors)} requests failed, first: {errors[0]}")
+    return "\n".join(lines) + "\n"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--activities", type=int, default=3000)
@@ -245,6 +396,23 @@ def main() -> int:
         help="backstride serve --workers (default 1, as serve's); several values (--workers 1 2) "
         "give one run and table each, on the same database",
     )
+    parser.add_argument(
+        "--during-import",
+        action="store_true",
+        help="measure while `backstride import` stores a 3,000-activity archive (see above)",
+    )
+    parser.add_argument(
+        "--think-ms",
+        type=float,
+        default=0.0,
+        help="with --during-import: pause of each client between two requests (default 0)",
+    )
+    parser.add_argument(
+        "--archive-activities",
+        type=int,
+        default=3000,
+        help="with --during-import: activities in the imported archive (default 3000)",
+    )
     args = parser.parse_args()
     out = sys.stdout
     tables: list[str] = []
@@ -258,6 +426,18 @@ def main() -> int:
         out.write(
             f"  stored in {stored:.1f} s, analysed in {analysed:.1f} s; database {size_mb:.0f} MB\n"
         )
+        if args.during_import:
+            out.write(
+                during_import(
+                    db,
+                    root,
+                    ids,
+                    clients=args.clients,
+                    think_ms=args.think_ms,
+                    archive=archive_path(args.archive_activities),
+                )
+            )
+            return 0
         for workers in args.workers:
             out.write(f"backstride serve --workers {workers}:\n")
             rows = run_config(

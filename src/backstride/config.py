@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from backstride.errors import ConfigError
@@ -83,6 +83,17 @@ class Settings(BaseSettings):
         gt=1,
         description="Largest unpacked/packed size ratio of an archive member (zip-bomb guard).",
     )
+    max_archive_files: int = Field(
+        default=10_000,
+        ge=1,
+        description="Most activity files one archive may hold, nested archives included "
+        "(a guard against archives of countless tiny files); a larger archive is refused.",
+    )
+    timezone: str = Field(
+        default="",
+        description="Time zone for activities whose file tells neither the place nor the local "
+        "time: an IANA name (Europe/Zurich) or an offset (UTC+02:00); empty: the computer's.",
+    )
     import_workers: int = Field(
         default=0,
         ge=0,
@@ -104,6 +115,14 @@ class Settings(BaseSettings):
         default_factory=dict,
         description="Overrides of guidance thresholds by name (see docs/guidance.md).",
     )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from backstride.adapters.timezones import resolve_zone
+
+        resolve_zone(value)  # raises ValueError with the reason
+        return value.strip()
 
     @classmethod
     def settings_customise_sources(

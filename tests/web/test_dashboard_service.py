@@ -6,6 +6,9 @@ import json
 from datetime import date, timedelta
 from pathlib import Path
 
+from sqlalchemy import select
+
+from backstride.adapters.db.tables import ActivityRow, ImportRecordRow
 from backstride.services.activities import (
     ActivityEdit,
     ManualEntry,
@@ -129,3 +132,18 @@ def test_shown_file_name_strips_only_upload_folders(app: App) -> None:
     assert shown_file_name(app, f"{root}/upload-x/run.fit") == "run.fit"
     assert shown_file_name(app, f"{root}/upload-x/export.zip:a/1.fit") == "export.zip:a/1.fit"
     assert shown_file_name(app, "/home/me/run.fit") == "/home/me/run.fit"
+
+
+def test_upload_history_stores_the_uploaded_files_own_name(app: App, activities_dir: Path) -> None:
+    """The import history keeps the name the runner gave, not the server's temporary path."""
+    folder = uploads_root(app) / "upload-abc123"
+    folder.mkdir(parents=True)
+    saved = folder / "Morning run _1.gpx"  # the safe name on disk
+    saved.write_bytes((activities_dir / "sports-lib" / "6782987395.gpx").read_bytes())
+    import_uploads(app, folder, [UploadedFile(path=saved, original_name="Mörning run #1.gpx")])
+    with app.store.read_session() as session:
+        stored = session.scalars(select(ImportRecordRow.file_name)).all()
+        labels = session.scalars(select(ActivityRow.source_label)).all()
+    assert stored == ["Mörning run #1.gpx"]
+    assert labels == ["Mörning run #1.gpx"]
+    assert all(str(uploads_root(app)) not in name for name in [*stored, *labels])

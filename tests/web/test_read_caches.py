@@ -5,8 +5,11 @@ process), and the next read must show the change."""
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 from markupsafe import Markup
@@ -15,6 +18,7 @@ from backstride.config import Settings
 from backstride.domain.pain import RED_FLAGS, RedFlag, Urgency
 from backstride.services.activities import ActivityEdit, edit_activity
 from backstride.services.context import App
+from backstride.web.cache import ResultCache
 from backstride.web.charts import Chart
 from backstride.web.templating import FragmentMemo
 from tests.web.conftest import HISTORY_END
@@ -144,3 +148,35 @@ def test_fragments_are_kept_per_object_not_per_value() -> None:
     memo(Chart(key="k", title="two", desc="d"))  # the oldest entry is dropped
     memo(first)
     assert len(calls) == 4
+
+
+def test_reads_during_continuous_outside_writes_reuse_a_recent_answer(tmp_path: Path) -> None:
+    """An import in another process commits every few tenths of a second: answers younger
+    than the grace are reused meanwhile, and the next read after it ends is fresh."""
+    db = tmp_path / "churn.sqlite3"
+    other = sqlite3.connect(db, isolation_level=None)
+    other.execute("PRAGMA journal_mode=WAL")
+    other.execute("CREATE TABLE t (x INTEGER)")
+    cache = ResultCache(f"sqlite:///{db}", churn_grace_s=1.0)
+    calls: list[int] = []
+
+    def compute() -> int:
+        calls.append(1)
+        return len(calls)
+
+    try:
+        assert cache.get("k", compute) == 1
+        answers = []
+        for i in range(6):
+            other.execute("INSERT INTO t VALUES (?)", (i,))
+            answers.append(cache.get("k", compute))
+            time.sleep(0.03)
+        # two single changes are read afresh; from the third in a row the answer is reused
+        assert answers == [2, 3, 3, 3, 3, 3]
+        time.sleep(1.1)
+        assert cache.get("k", compute) == 4  # older than the grace: computed again
+        assert cache.get("k", compute) == 4
+        cache.bump()  # a write of the dashboard's own ends any reuse at once
+        assert cache.get("k", compute) == 5
+    finally:
+        other.close()

@@ -1,4 +1,4 @@
-"""``backstride activity list|show|edit|delete``"""
+"""``backstride activity list|show|edit|delete|fix-days``"""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from backstride.services.activities import (
     list_activities,
     row_to_json,
 )
+from backstride.services.local_days import fix_local_days
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -122,3 +123,38 @@ def delete_command(
             raise typer.Abort()
     delete_activity(STATE.app(), activity_id)
     console.print(f"Deleted activity {activity_id}.")
+
+
+@app.command(
+    "fix-days",
+    help=(
+        "Work out each imported activity's local day again, from where it was recorded: the "
+        "place of its first GPS position, else the time its file states, else the timezone "
+        "setting. For activities imported by an older backstride, or after changing the "
+        "timezone setting. Activities entered by hand keep their day."
+    ),
+)
+def fix_days_command(
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Only show what would change; store nothing.")
+    ] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """``backstride activity fix-days``: see the help text above."""
+    report = fix_local_days(STATE.app(), dry_run=dry_run)
+    if json_out:
+        print_json(report.to_json())
+        return
+    moved = report.moved
+    if moved:
+        table = Table("id", "was", "now", "time zone")
+        for c in moved:
+            table.add_row(
+                str(c.activity_id), c.old_day.isoformat(), c.new_day.isoformat(), c.time_zone
+            )
+        console.print(table)
+    verb = "would move" if dry_run else "moved"
+    console.print(
+        f"{report.checked} activities checked: {len(moved)} {verb} to another day, "
+        f"{len(report.changes) - len(moved)} kept their day with a better-known time zone."
+    )

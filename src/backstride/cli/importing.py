@@ -10,7 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from backstride.cli.common import STATE, console, err_console, print_json
-from backstride.services.importing import ImportReport, import_paths
+from backstride.services.importing import ImportReport, ImportTerminated, import_paths
 
 PROGRESS_MIN_FILES = 5
 
@@ -54,8 +54,37 @@ def import_command(
 ) -> None:
     """Import activities. Each file imports fully or not at all; bad files never stop the rest.
 
-    Exit status is 0 only when no file failed.
+    Exit status is 0 only when no file failed; 143 when stopped by a termination signal
+    (what was stored before it stays, and is reported).
     """
+    try:
+        report = _run_import(paths, json_out=json_out, quiet=quiet, workers=workers)
+    except ImportTerminated as stop:
+        report = stop.report
+        _show(report, json_out=json_out, quiet=quiet)
+        err_console.print(
+            f"Stopped by a termination signal: {report.count('imported')} files were stored "
+            "before it and nothing was half-written. Import again to finish (stored files "
+            "are recognised)."
+        )
+        raise typer.Exit(143) from None
+    _show(report, json_out=json_out, quiet=quiet)
+    if report.stopped is not None:
+        raise report.stopped  # after the report: what was stored, and why the rest was not
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def _show(report: ImportReport, *, json_out: bool, quiet: bool) -> None:
+    if json_out:
+        print_json(report.to_json())
+    else:
+        render_report(report, verbose=not quiet)
+
+
+def _run_import(
+    paths: list[Path], *, json_out: bool, quiet: bool, workers: int | None
+) -> ImportReport:
     app = STATE.app()
     show_bar = not quiet and not json_out and err_console.is_terminal
     if show_bar:
@@ -74,14 +103,5 @@ def import_command(
                 if total >= PROGRESS_MIN_FILES:
                     bar.update(task, completed=done, total=total, description=name[-40:])
 
-            report = import_paths(app, paths, progress=progress, workers=workers)
-    else:
-        report = import_paths(app, paths, workers=workers)
-    if json_out:
-        print_json(report.to_json())
-    else:
-        render_report(report, verbose=not quiet)
-    if report.stopped is not None:
-        raise report.stopped  # after the report: what was stored, and why the rest was not
-    if not report.ok:
-        raise typer.Exit(1)
+            return import_paths(app, paths, progress=progress, workers=workers)
+    return import_paths(app, paths, workers=workers)

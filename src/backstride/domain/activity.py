@@ -226,6 +226,15 @@ class Activity:
     #: How long the device's timer ran within this activity, from its own timer start and
     #: stop events (FIT); None when the file has none (see ``metrics.compute_timer_time_s``).
     device_timer_s: float | None = None
+    #: The time zone of the local clock: an IANA name ("Europe/Zurich") or a fixed offset
+    #: ("UTC+09:00"); None when unknown. ``utc_offset_s`` is that zone's offset at the start.
+    time_zone: str | None = None
+    #: Where ``time_zone`` came from: "place" (the first GPS fix), "file" (the file's own
+    #: offset), "setting" (the time-zone setting); None when unknown.
+    time_zone_source: str | None = None
+    #: When a parser found ``utc_offset_s`` stated at another instant than the start (a FIT
+    #: file's ``activity`` message, written at the end), that instant; None: at the start.
+    utc_offset_at: datetime | None = None
 
     def __post_init__(self) -> None:
         if self.start_at.tzinfo is None or self.start_at.utcoffset() != timedelta(0):

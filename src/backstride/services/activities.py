@@ -31,6 +31,7 @@ def row_to_json(row: ActivityRow) -> dict[str, Any]:
         "start": row.start_at.isoformat().replace("+00:00", "Z"),
         "local_date": row.local_date.isoformat(),
         "utc_offset_s": row.utc_offset_s,
+        "time_zone": row.time_zone,
         "duration_s": _num(row.duration_s),
         "moving_time_s": _num(row.moving_time_s),
         "distance_m": _num(row.distance_m),

@@ -16,19 +16,19 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Literal
 
-from backstride.adapters.db.repos import ActivityRepo, ImportRecordRepo
+from backstride.adapters.db.repos import ImportRecordRepo
 from backstride.adapters.db.tables import ActivityRow
 from backstride.domain.activity import Sport
 from backstride.domain.day import Day
 from backstride.domain.load import RunSpike
 from backstride.services.activities import list_activities, week_start
 from backstride.services.context import App
-from backstride.services.importing import FileResult, ImportReport, import_paths
+from backstride.services.importing import ImportReport, import_paths
 from backstride.services.training import load_report
 
 #: The stored summary of one activity, as the listing services return it (for type hints).
@@ -319,44 +319,18 @@ class UploadedFile:
     original_name: str
 
 
-def _relabel(path: str, folder: Path, names: dict[str, str]) -> str:
-    """Replace the temporary folder in a reported path by the uploaded file's own name."""
-    prefix = str(folder) + os.sep
-    if not path.startswith(prefix):
-        return path
-    rest = path[len(prefix) :]
-    head, sep, tail = rest.partition(":")
-    return names.get(head, head) + sep + tail
-
-
 def import_uploads(
     app: App, folder: Path, files: Sequence[UploadedFile], *, workers: int = 1
 ) -> ImportReport:
-    """Import uploaded files saved under ``folder``; results carry the original names.
+    """Import uploaded files saved under ``folder``; everything carries the original names.
 
-    A storage error that stops the import (a full disk) is raised, not reported per file.
-
-    The stored activities are labelled with the original name (``export.zip:activities/1.fit``)
-    instead of the temporary path, so the source shown later means something to the runner.
-    Bad files are reported per file and store nothing, as with ``backstride import``.
+    The report, the import history and the stored activities' sources name each file as the
+    runner uploaded it (``export.zip:activities/1.fit``), never the temporary folder. Bad
+    files are reported per file and store nothing, as with ``backstride import``. A storage
+    error that stops the import (a full disk) is raised, not reported per file.
     """
-    names = {f.path.name: f.original_name for f in files}
-    report = import_paths(app, [f.path for f in files], workers=workers)
+    labels = {f.path: f.original_name for f in files}
+    report = import_paths(app, [f.path for f in files], workers=workers, labels=labels)
     if report.stopped is not None:
         raise report.stopped
-    results: list[FileResult] = []
-    relabelled: dict[int, str] = {}
-    for result in report.files:
-        label = _relabel(result.path, folder, names)
-        results.append(replace(result, path=label))
-        if result.status == "imported":
-            for activity_id in result.activity_ids:
-                relabelled[activity_id] = label
-    if relabelled:
-        with app.store.session() as session:
-            repo = ActivityRepo(session)
-            for activity_id, label in relabelled.items():
-                row = repo.get_row(app.athlete_id, activity_id)
-                if row.source_label.startswith(str(folder)):
-                    repo.update(app.athlete_id, activity_id, source_label=label[:500])
-    return ImportReport(tuple(results))
+    return report

@@ -11,6 +11,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from backstride.adapters.db.body_repos import GearActivity, PainRepo, ShoeRepo
 from backstride.domain.activity import RUN_SPORTS, Sport
 from backstride.domain.pain import RunRef, next_morning_score
@@ -304,30 +306,38 @@ def assign_default_shoes(app: App, activity_ids: Sequence[int]) -> ShoeAssignmen
     Runs that already name shoes (a Strava export's gear) keep them; when no stored pair has
     that name, one is created (start 0 km, default thresholds) so that its distance counts.
     """
+    with app.store.session() as session:
+        return assign_default_shoes_in(session, app.athlete_id, activity_ids)
+
+
+def assign_default_shoes_in(
+    session: Session, athlete_id: int, activity_ids: Sequence[int]
+) -> ShoeAssignment:
+    """:func:`assign_default_shoes` inside the caller's transaction (the importer's batch, so
+    a file's activities and their shoes land together)."""
     assigned: list[tuple[int, str]] = []
     created: list[str] = []
-    with app.store.session() as session:
-        repo = ShoeRepo(session)
-        defaults = repo.defaults(app.athlete_id)
-        known = {name_key(s.name) for s in repo.list(app.athlete_id)}
-        for act in repo.activities_by_id(app.athlete_id, list(activity_ids)):
-            try:
-                sport = Sport(act.sport)
-            except ValueError:
-                continue
-            if act.gear:
-                key = name_key(act.gear)
-                if sport in RUN_SPORTS and key not in known:
-                    try:
-                        name = clean_shoe_name(act.gear)
-                    except InvalidInputError:
-                        continue
-                    repo.add(app.athlete_id, Shoe(name=name))
-                    known.add(key)
-                    created.append(name)
-                continue
-            default = default_shoe_for(sport, defaults)
-            if default is not None:
-                repo.set_gear(app.athlete_id, act.activity_id, default)
-                assigned.append((act.activity_id, default))
+    repo = ShoeRepo(session)
+    defaults = repo.defaults(athlete_id)
+    known = {name_key(s.name) for s in repo.list(athlete_id)}
+    for act in repo.activities_by_id(athlete_id, list(activity_ids)):
+        try:
+            sport = Sport(act.sport)
+        except ValueError:
+            continue
+        if act.gear:
+            key = name_key(act.gear)
+            if sport in RUN_SPORTS and key not in known:
+                try:
+                    name = clean_shoe_name(act.gear)
+                except InvalidInputError:
+                    continue
+                repo.add(athlete_id, Shoe(name=name))
+                known.add(key)
+                created.append(name)
+            continue
+        default = default_shoe_for(sport, defaults)
+        if default is not None:
+            repo.set_gear(athlete_id, act.activity_id, default)
+            assigned.append((act.activity_id, default))
     return ShoeAssignment(tuple(assigned), tuple(created))

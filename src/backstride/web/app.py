@@ -17,6 +17,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.responses import PlainTextResponse, Response
 
 from backstride import __version__
+from backstride.adapters.db.write_turn import WriteTurnProbe
 from backstride.config import Settings, get_settings
 from backstride.errors import BackstrideError
 from backstride.services.context import App
@@ -34,6 +35,7 @@ from backstride.web.security import (
 )
 from backstride.web.serving import freeze_startup_objects
 from backstride.web.templating import STATIC_DIR, is_htmx, make_templates, render
+from backstride.web.turns import await_write_turn
 
 log = logging.getLogger("backstride.web")
 
@@ -124,8 +126,10 @@ event loop (which reads requests and writes answers) waits for the lock too. Mea
 ``bench/web_bench.py`` (8 clients), one thread against two lowered the p95 of 11 of the 13
 endpoints, the slowest (a first visit of an activity's page, PATCH) by a fifth or more. The
 trade-off: a write waiting for another process's write lock (``busy_timeout``) holds the
-queue meanwhile. Imports run on their own threads (``IMPORT_THREADS``), so a long import does
-not hold this one.
+queue meanwhile, so a write first awaits its turn on the event loop (``web.turns``) and
+reaches this thread only once the lock is free; an import in another process leaves it free
+after each short batch. Imports run on their own threads (``IMPORT_THREADS``), so a long
+import does not hold this one.
 """
 IMPORT_THREADS = 2
 
@@ -161,6 +165,7 @@ def create_app(
         to_thread.current_default_thread_limiter().total_tokens = request_threads
         app.state.import_limiter = CapacityLimiter(IMPORT_THREADS)
         yield
+        app.state.write_turn.close()
         application.close()
 
     web_app = FastAPI(
@@ -175,9 +180,11 @@ def create_app(
         docs_url=None,
         redoc_url=None,
         lifespan=lifespan,
-        dependencies=[Depends(check_same_origin)],
+        dependencies=[Depends(check_same_origin), Depends(await_write_turn)],
     )
     web_app.state.web = state
+    web_app.state.write_turn = WriteTurnProbe(settings.database_url)
+    web_app.state.write_turn_skip = UPLOAD_PATHS  # uploads write later, on import threads
     for exc_type in (BackstrideError, RequestValidationError, StarletteHTTPException, Exception):
         web_app.add_exception_handler(exc_type, render_error)
     web_app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -10,6 +10,13 @@ the data is unchanged, judged by
 
 and, as a backstop, every entry expires after ``ttl_s`` seconds. One computation per key runs
 at a time; concurrent requests for the same key wait for it instead of repeating it.
+
+While another process writes continuously (an import commits a batch every few tenths of a
+second), every answer would be stale before it is read, and each visit would recompute the
+whole history. So when the files changed three times within ``churn_grace_s`` without a
+write of the dashboard's own, an answer computed less than ``churn_grace_s`` ago is still
+served: pages lag an import by at most that long. A single outside change (an edit from the
+command line) is still seen on the next read.
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +35,8 @@ from sqlalchemy.exc import ArgumentError
 
 T = TypeVar("T")
 Version = tuple[int, tuple[tuple[int, int], ...]]
+CHURN_CHANGES = 3
+"""Outside changes seen within ``churn_grace_s`` that mean another process keeps writing."""
 
 
 def sqlite_files(database_url: str) -> tuple[Path, ...]:
@@ -52,20 +61,41 @@ class _Entry:
 class ResultCache:
     """Memoises ``compute()`` per key until the data version changes or ``ttl_s`` passes."""
 
-    def __init__(self, database_url: str, *, ttl_s: float = 30.0, max_entries: int = 256) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        *,
+        ttl_s: float = 30.0,
+        max_entries: int = 256,
+        churn_grace_s: float = 1.0,
+    ) -> None:
         self._files = sqlite_files(database_url)
         self._ttl_s = ttl_s
         self._max = max_entries
+        self._grace_s = churn_grace_s
         self._generation = 0
         self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()
         self._lock = threading.Lock()
         self._key_locks: dict[Hashable, threading.Lock] = {}
+        self._seen: Version | None = None
+        self._outside_changes: deque[float] = deque(maxlen=CHURN_CHANGES)
 
     def bump(self) -> None:
         """Forget everything: the dashboard just changed the data."""
         with self._lock:
             self._generation += 1
             self._entries.clear()
+            self._outside_changes.clear()
+
+    def _observe(self, version: Version, now: float) -> None:
+        """Note when the files changed without a write of ours (another process wrote)."""
+        if self._seen is not None and version != self._seen and version[0] == self._seen[0]:
+            self._outside_changes.append(now)
+        self._seen = version
+
+    def _churning(self, now: float) -> bool:
+        changes = self._outside_changes
+        return len(changes) == CHURN_CHANGES and now - changes[0] <= self._grace_s
 
     def version(self) -> Version:
         stats: list[tuple[int, int]] = []
@@ -81,7 +111,11 @@ class ResultCache:
         entry = self._entries.get(key)
         if entry is None:
             return None
-        if entry.version != version or time.monotonic() - entry.created > self._ttl_s:
+        now = time.monotonic()
+        age = now - entry.created
+        current = entry.version == version and age <= self._ttl_s
+        lagging = entry.version[0] == version[0] and age <= self._grace_s and self._churning(now)
+        if not (current or lagging):
             del self._entries[key]
             return None
         self._entries.move_to_end(key)
@@ -89,7 +123,9 @@ class ResultCache:
 
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
         with self._lock:
-            entry = self._fresh(key, self.version())
+            version = self.version()
+            self._observe(version, time.monotonic())
+            entry = self._fresh(key, version)
             if entry is not None:
                 return entry.value  # type: ignore[no-any-return]
             key_lock = self._key_locks.setdefault(key, threading.Lock())
@@ -99,10 +135,13 @@ class ResultCache:
                 if entry is not None:
                     return entry.value  # type: ignore[no-any-return]
                 version = self.version()
+            created = time.monotonic()
             value = compute()
             with self._lock:
-                if version == self.version():
-                    self._entries[key] = _Entry(version, time.monotonic(), value)
+                # Kept with the version it was computed from: current while nothing changes,
+                # and usable for a moment while another process keeps writing (see above).
+                if version[0] == self._generation:
+                    self._entries[key] = _Entry(version, created, value)
                     while len(self._entries) > self._max:
                         self._entries.popitem(last=False)
                 self._key_locks.pop(key, None)

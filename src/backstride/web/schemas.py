@@ -33,6 +33,12 @@ class ActivityOut(BaseModel):
     start: dt.datetime = Field(description="Start, UTC.")
     local_date: dt.date = Field(description="The athlete's local date of the start.")
     utc_offset_s: int | None = Field(description="Local time minus UTC at the start, seconds.")
+    time_zone: str | None = Field(
+        default=None,
+        description="The local clock's time zone: an IANA name (from where the activity was "
+        "recorded, or the time-zone setting) or a fixed offset such as UTC+09:00; null if "
+        "unknown.",
+    )
     duration_s: float | None = Field(description="Elapsed time, seconds.")
     moving_time_s: float | None = Field(description="Moving time, seconds.")
     distance_m: float | None = Field(description="Distance, metres.")

@@ -6,9 +6,9 @@ import json
 from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, delete, func, insert, select
+from sqlalchemy import Select, Table, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from backstride.adapters.db.blobs import EncodedStreams, decode_streams
@@ -77,6 +77,8 @@ def row_to_activity(row: ActivityRow, streams: Streams | None = None) -> Activit
         source_format=row.source_format,
         start_at=row.start_at,
         utc_offset_s=row.utc_offset_s,
+        time_zone=row.time_zone,
+        time_zone_source=row.time_zone_source,
         duration_s=row.duration_s,
         moving_time_s=row.moving_time_s,
         distance_m=row.distance_m,
@@ -111,6 +113,8 @@ def activity_values(
         "start_at": activity.start_at,
         "utc_offset_s": activity.utc_offset_s,
         "local_date": _local_date(activity),
+        "time_zone": activity.time_zone[:64] if activity.time_zone else None,
+        "time_zone_source": activity.time_zone_source,
         "duration_s": activity.duration_s,
         "moving_time_s": activity.moving_time_s,
         "distance_m": activity.distance_m,
@@ -132,6 +136,9 @@ def activity_values(
         ),
         "device_timer_s": activity.device_timer_s,
     }
+
+
+_ACTIVITIES = cast(Table, ActivityRow.__table__)
 
 
 class ActivityRepo:
@@ -177,33 +184,35 @@ class ActivityRepo:
     ) -> int:
         """Insert an activity, its streams and its cached analysis with plain INSERTs.
 
-        The bulk importer's fast path: no ORM objects, one statement per table.
+        The bulk importer's fast path: no ORM objects, one Core statement per table on the
+        session's connection (the ORM's bulk path costs several times the SQL itself, and the
+        importer holds the write lock meanwhile).
         """
+        conn = self.session.connection()
         activity_id = int(
-            self.session.execute(
-                insert(ActivityRow).returning(ActivityRow.id), [values]
+            conn.execute(
+                insert(_ACTIVITIES).returning(_ACTIVITIES.c.id),
+                values,
             ).scalar_one()
         )
         athlete_id = values["athlete_id"]
         if encoded.n_samples:
-            self.session.execute(
-                insert(StreamRow),
-                [
-                    {
-                        "activity_id": activity_id,
-                        "athlete_id": athlete_id,
-                        "n_samples": encoded.n_samples,
-                        "columns": encoded.columns,
-                        "data": encoded.data,
-                    }
-                ],
+            conn.execute(
+                insert(cast(Table, StreamRow.__table__)),
+                {
+                    "activity_id": activity_id,
+                    "athlete_id": athlete_id,
+                    "n_samples": encoded.n_samples,
+                    "columns": encoded.columns,
+                    "data": encoded.data,
+                },
             )
         if metrics is not None:
             from backstride.adapters.db.metrics_tables import ActivityMetricsRow
 
-            self.session.execute(
-                insert(ActivityMetricsRow),
-                [{**metrics, "activity_id": activity_id, "athlete_id": athlete_id}],
+            conn.execute(
+                insert(cast(Table, ActivityMetricsRow.__table__)),
+                {**metrics, "activity_id": activity_id, "athlete_id": athlete_id},
             )
         return activity_id
 
@@ -311,20 +320,20 @@ class ActivityRepo:
         (relative; two unknown distances match, one unknown does not).
         """
         window = timedelta(seconds=start_tolerance_s)
-        stmt = select(ActivityRow).where(
+        stmt = select(ActivityRow.id, ActivityRow.distance_m).where(
             ActivityRow.athlete_id == athlete_id,
             ActivityRow.sport == sport.value,
             ActivityRow.start_at >= start_at - window,
             ActivityRow.start_at <= start_at + window,
         )
-        for row in self.session.scalars(stmt):
-            if distance_m is None and row.distance_m is None:
-                return row.id
-            if distance_m is None or row.distance_m is None:
+        for row_id, row_distance_m in self.session.connection().execute(stmt):
+            if distance_m is None and row_distance_m is None:
+                return int(row_id)
+            if distance_m is None or row_distance_m is None:
                 continue
-            ref = max(distance_m, row.distance_m)
-            if ref == 0 or abs(distance_m - row.distance_m) <= distance_tolerance * ref:
-                return row.id
+            ref = max(distance_m, row_distance_m)
+            if ref == 0 or abs(distance_m - row_distance_m) <= distance_tolerance * ref:
+                return int(row_id)
         return None
 
     def update(self, athlete_id: int, activity_id: int, **fields: Any) -> ActivityRow:
@@ -367,8 +376,9 @@ class ImportRecordRepo:
             "reason": reason,
             "activity_ids": json.dumps(list(activity_ids)),
         }
-        stmt = insert(ImportRecordRow).returning(ImportRecordRow.id)
-        return int(self.session.execute(stmt, [values]).scalar_one())
+        table = cast(Table, ImportRecordRow.__table__)
+        stmt = insert(table).returning(table.c.id)
+        return int(self.session.connection().execute(stmt, values).scalar_one())
 
     def list(self, athlete_id: int, *, limit: int = 100) -> list[ImportRecordRow]:
         stmt = (

@@ -89,6 +89,9 @@ class ActivityRow(Base):
     start_at: Mapped[datetime] = mapped_column(UTCDateTime)
     utc_offset_s: Mapped[int | None] = mapped_column(Integer)
     local_date: Mapped[date] = mapped_column(Date)
+    # The local clock's zone and where it came from (migration 0009; docs: "Local days").
+    time_zone: Mapped[str | None] = mapped_column(String(64))
+    time_zone_source: Mapped[str | None] = mapped_column(String(16))
     duration_s: Mapped[float] = mapped_column(Float)
     moving_time_s: Mapped[float | None] = mapped_column(Float)
     distance_m: Mapped[float | None] = mapped_column(Float)

@@ -75,7 +75,10 @@ Decisions on damaged and odd files
   sub-sport is left out ("running"). Cadence is stored raw (``cadence +
   fractional_cadence``: strides per minute for running), never doubled.
 - ``utc_offset_s`` is ``activity.local_timestamp - activity.timestamp`` when within +-14 h,
-  rounded to 15 minutes (every time zone is a multiple of 15 minutes); else unknown.
+  rounded to 15 minutes (every time zone is a multiple of 15 minutes); else unknown. That
+  message is written at the end of the recording, so the offset holds at its timestamp
+  (``Activity.utc_offset_at``); the importer turns it into the offset at the start
+  (:mod:`backstride.adapters.timezones`), which differs on a daylight-saving day.
 - Timer events (``event`` = timer; ``event_type`` start, or stop / stop_all / stop_disable /
   stop_disable_all) give each activity the time the device's timer ran inside its window
   (``Activity.device_timer_s``; the analysis reports it as the timer time).
@@ -96,6 +99,7 @@ import math
 import struct
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from typing import Any, Final
 
 import numpy as np
@@ -104,7 +108,7 @@ import numpy.typing as npt
 from backstride.adapters.files import fit_profile as P
 from backstride.domain.activity import Activity, DeviceTotals, FloatArray, Lap, map_sport
 from backstride.domain.metrics import timer_running_s
-from backstride.domain.samples import assemble_activity
+from backstride.domain.samples import EARLIEST_EPOCH_S, LATEST_EPOCH_S, assemble_activity
 from backstride.errors import (
     ActivityFileError,
     BackstrideError,
@@ -1157,6 +1161,8 @@ class FitData:
     utc_offset_s: int | None
     warnings: tuple[str, ...]
     n_files: int
+    #: When ``utc_offset_s`` holds: the ``activity`` message's time (UNIX s), at the end.
+    utc_offset_epoch_s: float | None = None
     timer: FitTimerEvents = field(default_factory=lambda: FitTimerEvents.none())
 
 
@@ -1454,7 +1460,9 @@ def _laps(dec: _Decoder) -> tuple[FitLap, ...]:
     )
 
 
-def _utc_offset(dec: _Decoder) -> int | None:
+def _utc_offset(dec: _Decoder) -> tuple[int, float] | None:
+    """The local-time offset the ``activity`` message states, and the instant it holds for
+    (that message's timestamp, written at the end of the recording; UNIX seconds)."""
     t = dec.table(P.MESG_ACTIVITY, P.ACTIVITY_FIELDS)
     for i in range(len(t)):
         stamp = t.value("timestamp", i)
@@ -1463,7 +1471,7 @@ def _utc_offset(dec: _Decoder) -> int | None:
             continue
         offset = local - stamp
         if abs(offset) <= _MAX_UTC_OFFSET_S:
-            return int(round(offset / 900.0)) * 900
+            return int(round(offset / 900.0)) * 900, float(stamp + P.FIT_EPOCH_S)
     return None
 
 
@@ -1488,6 +1496,7 @@ def decode_fit(data: bytes) -> FitData:
             device_row = activity_rows[0] if activity_rows else 0
             device = _device_name(dec, file_id, device_row) if len(file_id) else None
             sessions = _sessions(dec)
+            offset = _utc_offset(dec)
             sport = sub_sport = None
             if not sessions:  # the sport message only matters without sessions
                 sport_table = dec.table(P.MESG_SPORT, P.SPORT_FIELDS)
@@ -1502,7 +1511,8 @@ def decode_fit(data: bytes) -> FitData:
                 laps=_laps(dec),
                 sport=sport,
                 sub_sport=sub_sport,
-                utc_offset_s=_utc_offset(dec),
+                utc_offset_s=offset[0] if offset else None,
+                utc_offset_epoch_s=offset[1] if offset else None,
                 warnings=tuple(warnings),
                 n_files=n_files,
                 timer=_timer_events(dec),
@@ -1702,6 +1712,12 @@ def _build_activity(
         warnings=tuple(warnings),
     )
     t0 = activity.start_at.timestamp()
+    if fit.utc_offset_s is not None and fit.utc_offset_epoch_s is not None:
+        stated_at = fit.utc_offset_epoch_s
+        if EARLIEST_EPOCH_S <= stated_at < LATEST_EPOCH_S and stated_at != t0:
+            activity = activity.with_changes(
+                utc_offset_at=datetime.fromtimestamp(stated_at, tz=UTC)
+            )
     timer_s = fit.timer.running_s(t0, t0 + activity.duration_s)
     if timer_s is not None:
         activity = activity.with_changes(device_timer_s=timer_s)

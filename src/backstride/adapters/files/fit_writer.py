@@ -471,7 +471,7 @@ def encode_fit_activity(
     cadence_rpm: npt.ArrayLike | None = None,
     laps: Sequence[Lap] | None = None,
     lap_trigger: str = "manual",
-    utc_offset_s: int = 0,
+    utc_offset_s: int | None = 0,
     manufacturer: int = DEVELOPMENT_MANUFACTURER,
     product: int = 1,
     serial_number: int = 1,
@@ -493,7 +493,7 @@ def encode_fit_activity(
     next lap); None gives one lap for the whole activity. Lap and session totals (time,
     distance, ascent/descent with a 3 m hysteresis, average/maximum heart rate, cadence and
     speed) are computed from the samples. The timer is never paused, so timer time equals
-    elapsed time. ``utc_offset_s`` sets ``activity.local_timestamp``.
+    elapsed time. ``utc_offset_s`` sets ``activity.local_timestamp`` (None: left unset).
     """
     if start_at.tzinfo is None or start_at.utcoffset() is None:
         raise InvalidInputError("The FIT start time must be an aware datetime.")
@@ -662,7 +662,10 @@ def encode_fit_activity(
             (_Field(2, "enum"), _ACTIVITY_MANUAL),
             (_Field(3, "enum"), _EVENT_ACTIVITY),
             (_Field(4, "enum"), _EVENT_TYPE_STOP),
-            (_Field(5, "uint32"), _fit_time(end_unix + utc_offset_s)),
+            (
+                _Field(5, "uint32"),
+                _fit_time(end_unix + utc_offset_s) if utc_offset_s is not None else np.nan,
+            ),
         ],
     )
 

@@ -34,7 +34,10 @@ Safety (zip bombs, hostile archives). Member names that are absolute, carry a dr
 escape with ``..`` (backslashes count as separators), and symbolic-link members, are refused
 as ``unsafe path in archive`` and never read. Encrypted members and unknown compression
 methods are refused. An archive with more than ``max_members`` entries is refused before its
-directory is loaded. A member is refused when its declared unpacked size exceeds
+directory is loaded, and one holding more than ``max_files`` activity files (nested archives'
+files included) is refused whole, or, when nested archives take it past that, from there on:
+an archive of countless tiny files would otherwise cost a history entry and time per file.
+A member is refused when its declared unpacked size exceeds
 ``max_file_bytes`` (``max_archive_bytes`` for a nested archive) or its declared unpacked/packed
 ratio exceeds ``max_ratio``; the same limits are enforced again on the bytes actually
 unpacked, because headers can lie. The ratio is only judged once a member unpacks to more than
@@ -55,6 +58,7 @@ with its own cap (:func:`backstride.adapters.files.detect.gunzip_capped`).
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import lzma
 import os
@@ -65,7 +69,7 @@ import threading
 import zipfile
 import zlib
 from collections import OrderedDict
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Literal
@@ -126,14 +130,17 @@ class SourceLimits:
     max_ratio: float
     max_members: int = 100_000
     max_depth: int = 3
+    max_files: int = 10_000
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SourceLimits:
-        """Limits from ``max_file_mb``, ``max_archive_mb`` and ``max_compression_ratio``."""
+        """Limits from ``max_file_mb``, ``max_archive_mb``, ``max_compression_ratio`` and
+        ``max_archive_files``."""
         return cls(
             max_file_bytes=int(settings.max_file_mb * MIB),
             max_archive_bytes=int(settings.max_archive_mb * MIB),
             max_ratio=settings.max_compression_ratio,
+            max_files=settings.max_archive_files,
         )
 
 
@@ -197,16 +204,30 @@ class SourceFile:
 
 
 def iter_sources(
-    paths: Sequence[Path], *, limits: SourceLimits
+    paths: Sequence[Path],
+    *,
+    limits: SourceLimits,
+    labels: Mapping[Path, str] | None = None,
 ) -> Iterator[SourceFile | SourceProblem]:
     """Yield candidate activity files and problems for ``paths``, lazily, in a fixed order.
 
     Paths are handled in the order given and not de-duplicated (the importer recognises an
     activity seen twice); inside each folder or archive the order is sorted by name. See the
-    module docstring for the rules.
+    module docstring for the rules. ``labels`` gives some paths the name the user knows them
+    by (an uploaded file's own name): what is found in or under them is shown under it.
     """
     for path in paths:
-        yield from _iter_path(Path(path), limits=limits)
+        path = Path(path)
+        label = (labels or {}).get(path)
+        if label is None:
+            yield from _iter_path(path, limits=limits)
+            continue
+        prefix = str(path)
+        for item in _iter_path(path, limits=limits):
+            shown = item.display_path
+            if shown.startswith(prefix):
+                shown = label + shown[len(prefix) :]
+            yield dataclasses.replace(item, display_path=shown)
 
 
 def close_cached_archives() -> None:
@@ -767,11 +788,13 @@ def _walk_folder(root: Path, *, limits: SourceLimits) -> Iterator[SourceFile | S
 
 @dataclass(slots=True)
 class _Budget:
-    """Declared bytes that one top-level archive may unpack in total."""
+    """What one top-level archive may cost: declared bytes unpacked, and activity files."""
 
     limit: int
+    files_left: int
     used: int = 0
     spent: bool = False
+    files_refused: bool = False
 
     def take(self, n_bytes: int) -> bool:
         if self.spent or self.used + n_bytes > self.limit:
@@ -779,6 +802,16 @@ class _Budget:
             return False
         self.used += n_bytes
         return True
+
+
+def _too_many_files(limits: SourceLimits) -> _Refused:
+    return _Refused(
+        f"the archive holds more than {limits.max_files:,} activity files; backstride reads at "
+        "most that many from one archive (a guard against archives of countless tiny files)",
+        error=UnsafeFileError,
+        hint="Unpack the archive and import its folder, or raise max_archive_files if you "
+        "trust it.",
+    )
 
 
 def _iter_archive_file(
@@ -796,7 +829,7 @@ def _iter_archive_file(
             chain=(),
             display=display,
             limits=limits,
-            budget=_Budget(limits.max_archive_bytes),
+            budget=_Budget(limits.max_archive_bytes, files_left=limits.max_files),
         )
 
 
@@ -817,8 +850,13 @@ def _iter_archive(
     with zf:
         infos = sorted((i for i in zf.infolist() if not i.is_dir()), key=lambda i: i.filename)
         scopes = yield from _archive_scopes(zf, infos, display=display, limits=limits)
+        if not chain and sum(1 for i in infos if _is_candidate(i, scopes)) > limits.max_files:
+            yield _too_many_files(limits).to_problem(display)
+            return
         seen_names: set[str] = set()
         for info in infos:
+            if budget.files_refused:
+                return
             member_display = f"{display}:{info.filename}"
             unsafe = _unsafe_member(info)
             if unsafe is not None:
@@ -832,6 +870,12 @@ def _iter_archive(
             is_zip = _is_zip_name(parts[-1]) and not listed
             if not (listed or is_zip or _is_activity_name(parts[-1])):
                 continue
+            if not is_zip:
+                if budget.files_left <= 0:
+                    budget.files_refused = True
+                    yield _too_many_files(limits).to_problem(display)
+                    return
+                budget.files_left -= 1
             if info.filename in seen_names:
                 yield SourceProblem(
                     display_path=member_display,
@@ -936,18 +980,34 @@ def _archive_scopes(
     return scopes
 
 
+def _is_candidate(info: zipfile.ZipInfo, scopes: list[_ArchiveScope]) -> bool:
+    """Whether listing would yield this member as a file to read (or a nested archive)."""
+    parts = _name_parts(info.filename)
+    if not parts or any(_is_hidden(p) for p in parts) or _unsafe_member(info) is not None:
+        return False
+    return (
+        _lookup_scopes(scopes, parts, mark=False) is not None
+        or _is_zip_name(parts[-1])
+        or _is_activity_name(parts[-1])
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class _ArchiveScope:
     folder: tuple[str, ...]
     scope: _StravaScope
 
 
-def _lookup_scopes(scopes: list[_ArchiveScope], parts: list[str]) -> ActivityMeta | None:
-    """Metadata for a member from the innermost Strava export that holds it."""
+def _lookup_scopes(
+    scopes: list[_ArchiveScope], parts: list[str], *, mark: bool = True
+) -> ActivityMeta | None:
+    """Metadata for a member from the innermost Strava export that holds it (``mark``: note
+    the listed file as found)."""
     for item in scopes:
         depth = len(item.folder)
         if len(parts) > depth and tuple(parts[:depth]) == item.folder:
-            return item.scope.lookup("/".join(parts[depth:]))
+            rel = "/".join(parts[depth:])
+            return item.scope.lookup(rel) if mark else item.scope.metas.get(rel)
     return None
 
 

@@ -1,0 +1,172 @@
+"""Killing ``backstride import`` (TERM or KILL) ends its parser workers and damages nothing."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import zipfile
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from backstride.adapters.files.fit_writer import encode_fit_activity
+
+pytestmark = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="reads the process table in /proc"
+)
+
+FILES = 700
+BACKSTRIDE = Path(sys.executable).with_name("backstride")
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A zip of FIT runs, large enough that an import is still running when it is killed."""
+    path = tmp_path_factory.mktemp("signals") / "runs.zip"
+    start = datetime(2020, 1, 1, 6, 0, tzinfo=UTC)
+    n = 900
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as zf:
+        for i in range(FILES):
+            begin = start + timedelta(hours=30 * i)
+            epoch = begin.timestamp() + np.arange(n) * 2.0
+            data = encode_fit_activity(
+                start_at=begin,
+                sport="running",
+                sub_sport=None,
+                epoch_s=epoch,
+                lat_deg=47.0 + np.arange(n) * 5e-5,
+                lon_deg=np.full(n, 8.0 + i * 1e-4),
+                hr_bpm=np.full(n, 140.0),
+            )
+            zf.writestr(f"runs/{i:04d}.fit", data)
+    return path
+
+
+def children_of(pid: int) -> set[int]:
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        if int(fields[1]) == pid:
+            found.add(int(entry.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat[stat.rindex(")") + 2] != "Z"  # a zombie has ended
+
+
+def stored(db: Path) -> int:
+    if not db.exists():
+        return 0
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
+    try:
+        return int(con.execute("SELECT count(*) FROM activities").fetchone()[0])
+    except sqlite3.OperationalError:
+        return 0
+    finally:
+        con.close()
+
+
+def start_import(db: Path, archive: Path, tmp_path: Path) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "BACKSTRIDE_DB": str(db),
+        "BACKSTRIDE_DATA_DIR": str(tmp_path / "data"),
+        "BACKSTRIDE_CONFIG_FILE": str(tmp_path / "none.toml"),
+        "BACKSTRIDE_IMPORT_WORKERS": "2",
+    }
+    return subprocess.Popen(
+        [str(BACKSTRIDE), "import", "--json", str(archive)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
+def check_database(db: Path) -> tuple[int, int]:
+    """Integrity, and no half-written file: every activity has its samples, analysis and
+    import record. Returns (activities, import records)."""
+    con = sqlite3.connect(db)
+    try:
+        assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        activities = con.execute("SELECT count(*) FROM activities").fetchone()[0]
+        missing_streams = con.execute(
+            "SELECT count(*) FROM activities a LEFT JOIN streams s ON s.activity_id = a.id "
+            "WHERE s.activity_id IS NULL"
+        ).fetchone()[0]
+        missing_metrics = con.execute(
+            "SELECT count(*) FROM activities a LEFT JOIN activity_metrics m "
+            "ON m.activity_id = a.id WHERE m.activity_id IS NULL"
+        ).fetchone()[0]
+        recorded = con.execute(
+            "SELECT count(*) FROM import_records WHERE status = 'imported'"
+        ).fetchone()[0]
+        all_records = con.execute("SELECT count(*) FROM import_records").fetchone()[0]
+    finally:
+        con.close()
+    assert (missing_streams, missing_metrics) == (0, 0)
+    assert recorded == activities
+    return activities, all_records
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["TERM", "KILL"])
+def test_killed_import_leaves_no_worker_and_an_intact_database(
+    sig: signal.Signals, archive: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "kill.sqlite3"
+    proc = start_import(db, archive, tmp_path)
+    workers: set[int] = set()
+    deadline = time.monotonic() + 60
+    try:
+        while time.monotonic() < deadline and proc.poll() is None:
+            workers |= children_of(proc.pid)
+            if len(workers) >= 2 and stored(db) > 0:
+                break
+            time.sleep(0.02)
+        assert proc.poll() is None, "the import ended before it could be killed"
+        assert len(workers) >= 2
+        os.kill(proc.pid, sig)
+        out, err = proc.communicate(timeout=10)  # the output closes: nothing holds it open
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    time.sleep(2.0)
+    assert [w for w in workers if alive(w)] == []
+    if sig == signal.SIGTERM:
+        assert proc.returncode == 143, err.decode()
+        report = json.loads(out)
+        assert "Stopped by a termination signal" in err.decode()
+    else:
+        assert proc.returncode == -signal.SIGKILL
+        report = None
+    activities, records = check_database(db)
+    assert 0 < activities < FILES
+    assert records == activities
+    if report is not None:
+        assert report["imported"] == activities  # the report tells what was stored
+    # importing again finishes the job: stored files are recognised, none twice
+    again = start_import(db, archive, tmp_path)
+    out, err = again.communicate(timeout=300)
+    assert again.returncode == 0, err.decode()
+    rerun = json.loads(out)
+    assert rerun["imported"] + rerun["duplicate"] == FILES
+    assert rerun["duplicate"] == activities
+    assert check_database(db) == (FILES, FILES + activities)

@@ -1,0 +1,97 @@
+"""A dashboard write waits for another process's write lock without holding up the reads."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+from backstride.adapters.db.write_turn import WriteTurnProbe
+from backstride.services.activities import list_activities
+from backstride.services.context import App
+from tests.web.conftest import make_settings, seed, start_server
+
+
+def _db_file(url: str) -> str:
+    return url.removeprefix("sqlite:///")
+
+
+def test_probe_sees_the_write_lock_of_another_connection(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path)
+    App(settings).close()  # create and migrate the database
+    probe = WriteTurnProbe(settings.database_url)
+    other = sqlite3.connect(_db_file(settings.database_url), isolation_level=None)
+    try:
+        assert probe.is_free()
+        other.execute("BEGIN IMMEDIATE")
+        t0 = time.monotonic()
+        assert not probe.is_free()
+        assert time.monotonic() - t0 < 0.05  # never waits
+        other.execute("ROLLBACK")
+        assert probe.is_free()
+    finally:
+        other.close()
+        probe.close()
+
+
+def test_probe_of_a_database_that_is_not_an_sqlite_file_is_always_free() -> None:
+    assert WriteTurnProbe("sqlite://").is_free()
+    assert WriteTurnProbe("postgresql://u@localhost/x").is_free()
+
+
+def test_patch_waiting_for_the_lock_does_not_hold_up_reads(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path)
+    seed(settings, count=4)
+    app = App(settings)
+    try:
+        activity_id = list_activities(app)[0].id
+    finally:
+        app.close()
+    server = start_server(settings)
+    other = sqlite3.connect(_db_file(settings.database_url), isolation_level=None)
+    hold_s = 0.8
+    results: dict[str, float | int] = {}
+    try:
+        with httpx.Client(base_url=server.url, timeout=30) as http:
+            http.get(f"/api/activities/{activity_id}").raise_for_status()  # warm
+        other.execute("BEGIN IMMEDIATE")  # another process is writing
+        locked_at = time.monotonic()
+
+        def patch() -> None:
+            with httpx.Client(base_url=server.url, timeout=30) as http:
+                r = http.patch(f"/api/activities/{activity_id}", json={"rpe": 6})
+                results["patch_status"] = r.status_code
+                results["patch_done"] = time.monotonic() - locked_at
+
+        writer = threading.Thread(target=patch)
+        writer.start()
+        time.sleep(0.15)  # the PATCH is now waiting for its turn
+        with httpx.Client(base_url=server.url, timeout=30) as http:
+            r = http.get(f"/api/activities/{activity_id}")
+            read_done = time.monotonic() - locked_at
+        assert r.status_code == 200
+        time.sleep(max(0.0, hold_s - (time.monotonic() - locked_at)))
+        other.execute("ROLLBACK")
+        writer.join(timeout=30)
+    finally:
+        other.close()
+        server.stop()
+    assert read_done < hold_s - 0.1, read_done  # answered while the write still waited
+    assert results["patch_status"] == 200
+    assert hold_s <= results["patch_done"] < hold_s + 1.5
+    app = App(settings)
+    try:
+        assert next(r for r in list_activities(app) if r.id == activity_id).rpe == 6
+    finally:
+        app.close()
+
+
+def test_probe_never_creates_a_missing_database(tmp_path: Path) -> None:
+    missing = tmp_path / "gone.sqlite3"
+    probe = WriteTurnProbe(f"sqlite:///{missing}")
+    assert probe.is_free()  # go ahead: the write itself reports the missing file
+    assert not missing.exists()
+    probe.close()
