@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import given
@@ -14,11 +14,13 @@ from backstride.domain.body import (
     SPINE_CONDITIONS,
     Clearance,
     Condition,
+    Experience,
     Profile,
     Screening,
     clearance_needed,
     parse_conditions,
     parse_screening,
+    training_status,
     validate_clearance,
     validate_profile,
 )
@@ -227,3 +229,44 @@ def test_clearance_validation() -> None:
         validate_clearance(Clearance(on=date(2025, 4, 1), by="Dr A"), today=TODAY)
     with pytest.raises(InvalidInputError, match="who gave"):
         validate_clearance(Clearance(on=TODAY, by="  "), today=TODAY)
+
+
+# --- training status from the records (issue 13.3) -----------------------------------------------
+
+
+def runs_every(days: int, weeks: int) -> list[date]:
+    return [TODAY - timedelta(days=k) for k in range(0, 7 * weeks, days)]
+
+
+def test_four_weeks_of_two_runs_make_a_returning_runner_regular() -> None:
+    s = training_status(Experience.RETURNING, runs_every(3, 4), today=TODAY)
+    assert (s.experience, s.from_records) == (Experience.REGULAR, True)
+    assert "each of the last 4 weeks" in s.reason
+
+
+def test_one_thin_week_keeps_her_own_answer() -> None:
+    days = [
+        d for d in runs_every(3, 4) if not TODAY - timedelta(days=14) < d <= TODAY - timedelta(7)
+    ]
+    s = training_status(Experience.NEW, days, today=TODAY)
+    assert (s.experience, s.from_records) == (Experience.NEW, False)
+
+
+def test_a_regular_runner_after_two_weeks_off_is_returning() -> None:
+    s = training_status(Experience.REGULAR, [TODAY - timedelta(days=20)], today=TODAY)
+    assert (s.experience, s.from_records) == (Experience.RETURNING, True)
+    assert "20 days ago" in s.reason
+
+
+def test_without_runs_or_an_answer_nothing_is_known() -> None:
+    s = training_status(None, [], today=TODAY)
+    assert (s.experience, s.from_records) == (None, False)
+
+
+def test_regular_records_replace_the_not_exercising_regularly_note() -> None:
+    lazy = parse_screening(answers(regularly_active=False), answered_on=date(2025, 1, 1))
+    before = clearance_needed(Profile(), lazy, [])
+    assert any("not exercising regularly" in n for n in before.notes)
+    after = clearance_needed(Profile(), lazy, [], regularly_active=True)
+    assert not any("not exercising regularly" in n for n in after.notes)
+    assert any("exercising regularly now" in n for n in after.notes)

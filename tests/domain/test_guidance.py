@@ -18,11 +18,13 @@ from backstride.domain.guidance import (
     LEVELS,
     Finding,
     WarmUpSkip,
+    compute_findings,
     decide,
     expected_cadence_spm,
     gentlest_route,
     rule_hard_close,
     rule_monotony,
+    run_caps,
     sort_findings,
 )
 from backstride.domain.pain import PainFeel, PainSite, RedFlag, SeenRecord
@@ -118,14 +120,15 @@ def test_no_clearance_finding_once_cleared() -> None:
     assert "screening.clearance_needed" not in w.ids()
 
 
-def test_a_screening_yes_needs_clearance_and_no_screening_is_only_info() -> None:
+def test_a_screening_yes_needs_clearance_and_no_screening_means_start_here() -> None:
     w = calm()
     assert w.screening is not None
     w.screening = replace(w.screening, answers={**w.screening.answers, "chest-discomfort": True})
     assert "screening.clearance_needed" in w.ids()
     w.screening = None
     f = w.get("data.no_screening")
-    assert f.level == "info"
+    assert (f.level, f.asks) == ("stop", "start_here")
+    assert w.plan().decision == "start_here"  # issue 12.8: never "run" without the health questions
 
 
 # --- pain --------------------------------------------------------------------------------------
@@ -390,6 +393,17 @@ def test_a_returning_runner_who_ran_yesterday_cross_trains() -> None:
     f = w.get("recovery.no_rest_day")
     assert f.asks == "cross_train"
     assert f.evidence["consecutive_run_days"] == 2
+
+
+def test_a_returning_runner_s_own_run_today_is_not_a_streak() -> None:
+    w = calm()
+    w.profile = replace(w.profile, experience=Experience.RETURNING)
+    w.drop_on(days_ago(1))
+    w.drop_on(days_ago(0))
+    w.add(Session(day=days_ago(0)))  # she ran this morning, not yesterday
+    assert "recovery.no_rest_day" not in w.ids()
+    w.add(Session(day=days_ago(1)))  # ... and yesterday too: two days in a row
+    assert w.get("recovery.no_rest_day").evidence["consecutive_run_days"] >= 2
 
 
 def test_a_returning_runner_with_a_day_off_may_run() -> None:
@@ -743,7 +757,7 @@ def test_a_missing_next_morning_check_in_is_said() -> None:
     w = calm()
     w.pain = [e for e in w.pain if not (e.day == days_ago(1) and e.when.value == "next-morning")]
     f = w.get("data.no_morning_checkin")
-    assert f.level == "info" and "backstride checkin" in f.action
+    assert f.level == "caution" and f.asks == "run" and "backstride checkin" in f.action
 
 
 def test_no_heart_rate_and_no_shoes_are_said() -> None:
@@ -872,3 +886,76 @@ def test_bad_overrides_are_refused_clearly(overrides: dict[str, object], words: 
     assert words in info.value.message
     if "Unknown" in words:
         assert "spike_reduce_ratio" in (info.value.hint or "")
+
+
+# --- the run cap from her own runs (issues 13.3 and 12.6) ---------------------------------------
+
+
+def test_the_cap_is_the_shorter_of_her_longest_run_and_her_typical_run_plus_10_percent() -> None:
+    w = calm()  # 5 km runs
+    w.add(Session(day=days_ago(20), km=9.0, minutes=55.0))  # one long run three weeks ago
+    state = w.state()
+    caps = run_caps(state, compute_findings(state))
+    assert caps.longest_m == 9000.0 and caps.typical_m == 5000.0
+    assert caps.cap_km == 5.5
+    assert caps.why is not None and "plus 10 %" in caps.why
+
+
+def test_after_a_flare_the_cap_goes_below_the_run_that_caused_it() -> None:
+    w = calm(today=days_ago(0))
+    last = max(s.day for s in w.runs())
+    w.entry(last, "during", 8)
+    w.entry(last + timedelta(days=1), "next-morning", 7)
+    w.today = last + timedelta(days=3)
+    state = w.state()
+    caps = run_caps(state, compute_findings(state))
+    assert caps.flare_run_on == last
+    assert caps.cap_m is not None and caps.cap_m < 5000.0
+    assert caps.cap_km == 3.8  # three quarters of the 5 km that flared
+    assert caps.why is not None and "above 5/10" in caps.why
+
+
+def test_a_flare_stops_capping_once_a_run_that_long_went_within_the_rules() -> None:
+    w = calm()
+    runs = sorted(s.day for s in w.runs())
+    flared = runs[-4]
+    w.entry(flared, "during", 7)
+    state = w.state()
+    caps = run_caps(state, compute_findings(state))
+    assert caps.flare_run_on is None and caps.cap_km == 5.0
+
+
+def test_the_flare_share_is_a_setting_and_the_words_follow_it() -> None:
+    w = calm()
+    last = max(s.day for s in w.runs())
+    w.entry(last, "after", 7)
+    w.today = last + timedelta(days=1)
+    p = P.with_overrides({"flare_cap_share": 0.5})
+    state = w.state()
+    caps = run_caps(state, compute_findings(state, p), p)
+    assert caps.cap_km == 2.5 and caps.why is not None and caps.why.startswith("50 %")
+
+
+def test_no_runs_no_cap() -> None:
+    w = calm()
+    w.sessions = []
+    state = w.state()
+    caps = run_caps(state, compute_findings(state))
+    assert caps.cap_m is None and caps.why is None
+
+
+def test_a_finding_with_its_own_distance_limit_caps_the_run() -> None:
+    w = calm()
+    state = w.state()
+    own = Finding("x.after_break", "reduce", "Back after a break", "r", {"cap_km": 2.5}, "s", "a")
+    caps = run_caps(state, (*compute_findings(state), own))
+    assert caps.cap_km == 2.5 and caps.why == "back after a break (2.5 km)"
+
+
+def test_the_typical_run_margin_is_a_setting_and_the_words_follow_it() -> None:
+    w = calm()
+    w.add(Session(day=days_ago(20), km=9.0, minutes=55.0))
+    p = P.with_overrides({"cap_typical_margin": 0.2})
+    state = w.state()
+    caps = run_caps(state, compute_findings(state, p), p)
+    assert caps.cap_km == 6.0 and caps.why is not None and "plus 20 %" in caps.why

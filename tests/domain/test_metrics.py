@@ -19,6 +19,7 @@ from backstride.domain.metrics import (
     compute_cadence,
     compute_grade_distribution,
     compute_heart_rate_load,
+    compute_longest_run_s,
     compute_moving_intervals,
     compute_recording_time_s,
     compute_sample_distance_m,
@@ -531,3 +532,62 @@ def test_grade_band_labels_follow_the_edges() -> None:
     g = compute_grade_distribution(dist, np.zeros(dist.size), dist.copy(), params=custom)
     assert g is not None
     assert [b.label for b in g.bands] == ["lt_-10", "-10_-2", "flat", "2_10", "gt_10"]
+
+
+# --- continuous running (where a plan starts, issue 13.2) ----------------------------------------
+
+
+def _run_walk(run_s: int, walk_s: int, reps: int, *, warmup_s: int = 300) -> np.ndarray:
+    """Speed every second: a warm-up walk, then ``reps`` x (run, walk)."""
+    speed = [1.5] * warmup_s
+    for _ in range(reps):
+        speed += [2.6] * run_s + [1.5] * walk_s
+    return np.array(speed, dtype=float)
+
+
+def _distance(speed: np.ndarray) -> np.ndarray:
+    return np.concatenate(([0.0], np.cumsum(speed[:-1])))
+
+
+def test_the_longest_stretch_of_running_in_a_run_walk_session() -> None:
+    v = _run_walk(300, 120, 3)
+    t = np.arange(v.size, dtype=float)
+    assert compute_longest_run_s(t, _distance(v), None) == pytest.approx(300.0, abs=5.0)
+    cadence = np.where(v > 2.0, 164.0, 112.0)
+    assert compute_longest_run_s(t, None, cadence) == pytest.approx(300.0, abs=5.0)
+
+
+def test_a_short_stop_does_not_end_a_run_but_a_walk_break_does() -> None:
+    v = _run_walk(1200, 0, 1)
+    v[600:608] = 0.0  # 8 s at a crossing
+    t = np.arange(v.size, dtype=float)
+    assert compute_longest_run_s(t, _distance(v), None) == pytest.approx(1200.0, abs=5.0)
+    v[600:660] = 1.4  # a minute of walking, 5 minutes into the run: 5 min, then 14 min
+    assert compute_longest_run_s(t, _distance(v), None) == pytest.approx(840.0, abs=10.0)
+
+
+def test_cadence_wins_over_speed_where_both_are_known() -> None:
+    v = np.full(900, 1.9)  # a slow jog uphill: below the speed line
+    t = np.arange(v.size, dtype=float)
+    cadence = np.full(900, 160.0)
+    assert compute_longest_run_s(t, _distance(v), cadence) == pytest.approx(899.0, abs=2.0)
+    assert compute_longest_run_s(t, _distance(v), None) == 0.0
+
+
+def test_no_speed_and_no_cadence_means_unknown() -> None:
+    t = np.arange(100, dtype=float)
+    assert compute_longest_run_s(t, None, None) is None
+    assert compute_longest_run_s(np.array([0.0]), None, None) is None
+
+
+def test_a_recording_gap_ends_a_stretch() -> None:
+    t = np.concatenate((np.arange(600.0), np.arange(600.0) + 1200.0))
+    v = np.full(t.size, 2.6)
+    d = np.concatenate(([0.0], np.cumsum(v[:-1])))
+    assert compute_longest_run_s(t, d, None) == pytest.approx(599.0, abs=2.0)
+
+
+def test_the_analysis_of_a_run_has_its_longest_stretch() -> None:
+    activity = make_activity(make_track(distance_m=3000.0, speed_m_s=2.8), sport=Sport.RUN)
+    analysis = analyse_activity(activity, profile=None)
+    assert analysis.longest_run_s is not None and analysis.longest_run_s > 900.0

@@ -27,6 +27,7 @@ from backstride.domain.pain import (
     check_runs,
     claudication_advice,
     first_claudication_day,
+    flare_days,
     known_red_flags,
     next_morning_score,
     open_red_flags,
@@ -329,7 +330,8 @@ def test_pain_rules_per_run_hand_computed() -> None:
     assert second.settled == "no" and second.verdict == "outside"
     assert any("above 5" in r for r in second.reasons)
     # Run 3: no next-morning check-in: "not known yet", never fine.
-    assert third.usual_level == 2.0  # median(2, 1, 2, 3, 1)
+    # The flare of run 2 (6 during, 3 next morning) is left out: median(2, 1, 2, 1).
+    assert third.usual_level == 1.5
     assert third.after_zone == "safe"
     assert third.next_morning is None
     assert third.settled == "not-known-yet" and third.verdict == "not-known-yet"
@@ -412,3 +414,48 @@ def test_weekly_trend_falling_and_steady() -> None:
     ]
     weeks = weekly_morning_trend(entries)
     assert [w.pain_trend for w in weeks] == ["no-week-before", "falling", "steady"]
+
+
+# --- the usual level leaves out flares and red-flag days (issue 13.3) ---------------------------
+
+
+def test_a_flare_lasts_until_pain_is_back_at_the_level_before_it() -> None:
+    entries = [
+        entry(D - timedelta(days=10), PainWhen.REST_DAY, 2),
+        entry(D - timedelta(days=8), PainWhen.BEFORE, 2),
+        entry(D, PainWhen.AFTER, 7),  # the flare starts
+        entry(D + timedelta(days=1), PainWhen.NEXT_MORNING, 5),
+        entry(D + timedelta(days=2), PainWhen.REST_DAY, 4),
+        entry(D + timedelta(days=4), PainWhen.REST_DAY, 2),  # back at the level before: ends
+        entry(D + timedelta(days=5), PainWhen.BEFORE, 3),
+    ]
+    assert flare_days(entries) == {D, D + timedelta(days=1), D + timedelta(days=2)}
+
+
+def test_the_usual_level_leaves_out_flare_days_red_flag_days_and_high_scores() -> None:
+    entries = [
+        entry(D - timedelta(days=12), PainWhen.REST_DAY, 1),
+        entry(D - timedelta(days=10), PainWhen.BEFORE, 1),
+        entry(D - timedelta(days=9), PainWhen.REST_DAY, 8),  # a flare on its own
+        entry(D - timedelta(days=8), PainWhen.REST_DAY, 5),  # still the flare (above 1)
+        entry(D - timedelta(days=7), PainWhen.REST_DAY, 1),  # settled
+        entry(D - timedelta(days=5), PainWhen.REST_DAY, 4, red_flags=(RedFlag.NIGHT_PAIN,)),
+        entry(D - timedelta(days=3), PainWhen.BEFORE, 2),
+    ]
+    assert usual_level(entries, on=D) == 1.0  # median(1, 1, 1, 2): no 8, 5 or 4
+
+
+def test_without_any_calm_day_the_usual_level_is_unknown() -> None:
+    entries = [entry(D - timedelta(days=2), PainWhen.REST_DAY, 7)]
+    assert usual_level(entries, on=D) is None
+
+
+def test_a_rest_day_check_in_the_morning_after_counts_as_the_next_morning() -> None:
+    run = RunRef(1, D)
+    rest = [entry(D + timedelta(days=1), PainWhen.REST_DAY, 1)]
+    assert next_morning_score(run, rest) == 1
+    both = [*rest, entry(D + timedelta(days=1), PainWhen.NEXT_MORNING, 3)]
+    assert next_morning_score(run, both) == 3  # a real next-morning check-in comes first
+    later = [entry(D + timedelta(days=2), PainWhen.REST_DAY, 1)]
+    assert next_morning_score(run, later) is None
+    assert check_run(run, rest).settled == "yes"

@@ -14,6 +14,7 @@ from backstride.domain.pain import PainEntry, PainFeel, PainWhen, RunPainCheck
 from backstride.domain.plan import (
     FIVE_K_STANDARD,
     FIVE_K_STENOSIS,
+    PLACEMENT_WINDOW_DAYS,
     SCHEDULES,
     TEN_K_STANDARD,
     TEN_K_STENOSIS,
@@ -25,6 +26,7 @@ from backstride.domain.plan import (
     PauseState,
     PlanSpec,
     PlanWeek,
+    RecentRun,
     SessionFact,
     Variant,
     calendar,
@@ -38,8 +40,10 @@ from backstride.domain.plan import (
     parse_days,
     parse_goal,
     parse_variant,
+    place,
     project,
     settle,
+    week_longest_run_s,
     week_roles,
 )
 from backstride.errors import InvalidInputError
@@ -427,3 +431,95 @@ def test_docs_show_every_schedule() -> None:
         for week in weeks:
             assert week.sessions[0].describe() in docs
     assert f"({len(FIVE_K_STANDARD)} weeks)" in docs and f"({len(FIVE_K_STENOSIS)} weeks)" in docs
+
+
+# --- where a plan starts (issue 13.2) ------------------------------------------------------------
+
+PLACE_START = date(2026, 3, 2)  # a Monday
+
+
+def three_a_week(weeks: int, minutes: float, *, flare_on: date | None = None) -> list[RecentRun]:
+    out = []
+    day = PLACE_START - timedelta(days=7 * weeks)
+    while day < PLACE_START:
+        if day.weekday() in (1, 3, 5):
+            out.append(RecentRun(day, minutes * 60.0, minutes * 60.0 + 300.0, day == flare_on))
+        day += timedelta(days=1)
+    return out
+
+
+def spec_of(variant: Variant = Variant.STANDARD) -> PlanSpec:
+    return PlanSpec(Goal.FIVE_K, variant, (0, 2, 5), PLACE_START)
+
+
+def test_no_runs_start_at_week_1() -> None:
+    p = place(spec_of(), [])
+    assert (p.week, p.matched_week) == (1, 1)
+    assert "No runs" in p.reasons[0]
+
+
+def test_eight_weeks_of_24_minute_runs_start_past_the_walk_breaks() -> None:
+    p = place(spec_of(), three_a_week(8, 24.0))
+    assert p.week == 7 and p.matched_week == 7  # "24 minutes of continuous running"
+    assert p.runs == 12 and "12 times" in p.reasons[0] and "24 minutes" in p.reasons[0]
+    stenosis = place(spec_of(Variant.STENOSIS), three_a_week(8, 24.0))
+    assert stenosis.week == 14  # two thirteen-minute runs; the walk/cycle weeks are skipped
+    assert all(s.run_s > 0 for s in FIVE_K_STENOSIS[stenosis.week - 1].sessions)
+
+
+def test_a_flare_in_the_last_4_weeks_steps_back_one_week() -> None:
+    runs = three_a_week(8, 24.0, flare_on=PLACE_START - timedelta(days=9))  # a Saturday
+    p = place(spec_of(), runs)
+    assert (p.matched_week, p.week) == (7, 6)
+    assert "followed by pain" in p.reasons[-1]
+
+
+def test_a_break_of_two_weeks_steps_back_one_week() -> None:
+    runs = [r for r in three_a_week(8, 24.0) if r.day < PLACE_START - timedelta(days=15)]
+    p = place(spec_of(), runs)
+    assert (p.matched_week, p.week) == (7, 5)  # fewer than 2 a week, and a break: two back
+    assert "fewer than 2" in p.reasons[-2] and "break of 16 days" in p.reasons[-1]
+
+
+def test_fewer_runs_a_week_start_lower() -> None:
+    twice = [r for r in three_a_week(4, 24.0) if r.day.weekday() != 3]
+    assert place(spec_of(), twice).week == 7  # 8 runs in 4 weeks: 2 a week
+    once = [r for r in twice if r.day.weekday() == 1]
+    p = place(spec_of(), once)
+    assert p.week == 6 and "fewer than 2" in p.reasons[-1]  # 1 a week: one back
+    rare = once[-2:]  # 2 runs in 4 weeks; the gap before them is a break, too
+    assert place(spec_of(), rare).week == 1
+
+
+def test_runs_older_than_4_weeks_do_not_count() -> None:
+    old = [
+        RecentRun(PLACE_START - timedelta(days=PLACEMENT_WINDOW_DAYS + 1 + k), 1800.0, 1800.0)
+        for k in range(12)
+    ]
+    assert place(spec_of(), old).week == 1
+
+
+def test_without_a_measured_stretch_the_moving_time_counts() -> None:
+    runs = [RecentRun(r.day, None, 12 * 60.0) for r in three_a_week(4, 0.0)]
+    assert place(spec_of(), runs).matched_week == 5  # 10-minute runs; week 6 has 20
+
+
+@given(
+    minutes=st.lists(st.floats(min_value=0.0, max_value=60.0), min_size=1, max_size=20),
+    variant=st.sampled_from(list(Variant)),
+)
+def test_placement_stays_in_the_plan_and_never_above_her_running(
+    minutes: list[float], variant: Variant
+) -> None:
+    runs = [
+        RecentRun(PLACE_START - timedelta(days=1 + 2 * k), m * 60.0, m * 60.0)
+        for k, m in enumerate(minutes[:14])
+    ]
+    spec = spec_of(variant)
+    p = place(spec, runs)
+    assert 1 <= p.week <= p.matched_week <= len(spec.templates)
+    if p.matched_week > 1:
+        typical = p.typical_continuous_s or 0.0
+        assert week_longest_run_s(spec.templates[p.matched_week - 1]) <= typical + 1e-6
+    longer = place(spec, [RecentRun(r.day, (r.continuous_s or 0.0) + 60.0, None) for r in runs])
+    assert longer.matched_week >= p.matched_week

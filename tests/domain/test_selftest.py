@@ -237,3 +237,34 @@ def test_retest_reminder_after_six_weeks() -> None:
 def test_tests_not_done_yet_are_listed() -> None:
     rep = report()
     assert all(a.latest is None and a.text == "Not done yet." for a in rep.assessments)
+
+
+# --- norms by age band, and whose norms they are (issue 13.3) ------------------------------------
+
+
+def test_sit_and_reach_norms_of_18_to_25_year_olds_are_not_applied_at_58() -> None:
+    rep = build_report(
+        [result(N.SIT_AND_REACH, 30.0)], sex="female", today=D, birth_year=D.year - 58
+    )
+    a = assessment(rep, N.SIT_AND_REACH)
+    assert a.rating is None
+    assert "females aged 18-25 (YMCA" in a.text and "at 58 they do not apply" in a.text
+
+
+def test_sit_and_reach_is_rated_inside_the_norms_age_band() -> None:
+    rep = build_report(
+        [result(N.SIT_AND_REACH, 30.0)], sex="female", today=D, birth_year=D.year - 22
+    )
+    a = assessment(rep, N.SIT_AND_REACH)
+    assert a.rating == "poor" and "aged 18-25 (YMCA norms" in a.text
+
+
+def test_without_a_birth_year_the_rating_says_whose_norms_and_asks_for_it() -> None:
+    a = assessment(report(result(N.SIT_AND_REACH, 30.0), sex="female"), N.SIT_AND_REACH)
+    assert a.rating == "poor" and "Set your birth year" in a.text
+
+
+def test_ratio_texts_say_the_targets_come_from_young_adults() -> None:
+    rep = report(result(N.TRUNK_FLEXOR_HOLD, 100.0), result(N.TRUNK_EXTENSOR_HOLD, 120.0))
+    flex = next(r for r in rep.ratios if r.name == "flexion/extension")
+    assert "young adults (McGill 1999)" in flex.text

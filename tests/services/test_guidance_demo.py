@@ -49,10 +49,12 @@ def test_the_day_after_the_week_12_downhill(demo: tuple[App, DemoLoaded]) -> Non
     assert "pain.leg_symptom_pattern" in _ids(advice)
 
 
-def test_the_worn_shoes_and_a_quiet_day_to_run(demo: tuple[App, DemoLoaded]) -> None:
+def test_the_worn_shoes_and_a_quiet_rest_day_in_her_plan(demo: tuple[App, DemoLoaded]) -> None:
     app, loaded = demo
     advice = today(app, on=loaded.story.end)
-    assert advice.decision == "run"
+    assert advice.advice.decision == "run"  # the guidance alone: nothing argues against a run
+    assert advice.decision == "rest"  # ... but her plan has a rest day, and it stands
+    assert advice.planned is not None and advice.planned.kind == "rest"
     worn = next(f for f in advice.findings if f.id == "gear.shoes_worn")
     assert worn.evidence["shoe"] == "Daily trainer"
     assert worn.evidence["km"] >= 700

@@ -3,16 +3,12 @@ self-test adaptation, the demo plan and the JSON shapes."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
 import pytest
 from icalendar import Calendar
 
-from backstride.domain.plan import DayKind
 from backstride.errors import ConflictError
-from backstride.services import plan as plan_service
 from backstride.services.activities import ManualEntry, log_manual
 from backstride.services.body import (
     add_clearance,
@@ -29,8 +25,8 @@ from backstride.services.exercises import (
     routine_needs,
     warmup_skipped_before_painful_runs,
 )
+from backstride.services.guidance import today
 from backstride.services.plan import (
-    apply_guidance,
     export_calendar,
     mark_done,
     plan_today,
@@ -56,75 +52,79 @@ def ready(app: App) -> App:
     return app
 
 
-@dataclass
-class FakeActivity:
-    activity: str
-
-
-@dataclass
-class FakePlan:
-    headline: str
-    summary: str
-    activities: tuple[FakeActivity, ...] = ()
-
-
-@dataclass
-class FakeAdvice:
-    decision: str
-    plan: FakePlan = field(default_factory=lambda: FakePlan("Headline", "Summary."))
-
-
-def test_guidance_overrides_the_session_of_the_day(ready: App) -> None:
-    start_plan(ready, goal="5k", days="mon,wed,sat", start=START, today=TODAY)
-    state = plan_service.refresh(ready, on=START, today=TODAY)
-    spec = state.spec
-    run_day = plan_service._plan_day(state, START + timedelta(days=7))  # week 2, Monday
-    strength = plan_service._plan_day(state, START + timedelta(days=1))
-    rest = plan_service._plan_day(state, START + timedelta(days=4))
-    assert (run_day.kind, strength.kind, rest.kind) == (
-        DayKind.RUN, DayKind.STRENGTH, DayKind.REST,
-    )  # fmt: skip
-
-    def over(day: Any, decision: str, **kw: Any) -> plan_service.Override | None:
-        return apply_guidance(spec, day, FakeAdvice(decision, **kw))
-
-    plain = over(run_day, "run")
-    assert plain is not None and not plain.overrides
-    easy = over(run_day, "run_easy")
-    assert easy is not None and easy.replacement == "shorter_session"
-    assert easy.shorter is not None and easy.shorter.main_s < run_day.session.main_s  # type: ignore[union-attr]
-    cross = over(run_day, "cross_train", plan=FakePlan("h", "s", (FakeActivity("cycling"),)))
-    assert cross is not None and cross.replacement == "cross_train"
-    assert cross.cross_training == "cycling" and "no run today" in cross.message
-    fallback = over(run_day, "cross_train")
-    assert fallback is not None and fallback.cross_training
-    assert over(run_day, "rest").replacement == "rest"  # type: ignore[union-attr]
-    assert over(strength, "rest").replacement == "rest"  # type: ignore[union-attr]
-    assert over(rest, "rest").replacement is None  # type: ignore[union-attr]
-    assert over(strength, "cross_train").replacement is None  # type: ignore[union-attr]
-    assert over(rest, "see_professional").replacement == "see_professional"  # type: ignore[union-attr]
-    urgent = over(run_day, "urgent_care")
-    assert urgent is not None and "urgent care" in urgent.message
-
-
-def test_plan_today_says_when_guidance_overrides(
-    ready: App, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    start_plan(ready, goal="5k", days="mon,wed,sat", start=START, today=TODAY)
-    monkeypatch.setattr(
-        plan_service,
-        "guidance_today",
-        lambda app, *, on: FakeAdvice(
-            "cross_train", FakePlan("x", "y", (FakeActivity("swimming"),))
-        ),
+def _log_run(app: App, day: date, km: float) -> int:
+    return log_manual(
+        app,
+        ManualEntry(day=day, sport="run", duration_s=km * 380.0, distance_m=km * 1000.0),
+        today=TODAY,
     )
-    view = plan_today(ready, on=START, today=TODAY).to_json()
-    assert view["kind"] == "run"
-    assert view["guidance"]["overrides"] is True
-    assert view["guidance"]["replacement"] == "cross_train"
-    assert view["guidance"]["cross_training"] == "swimming"
-    monkeypatch.setattr(plan_service, "guidance_today", lambda app, *, on: None)
-    assert plan_today(ready, on=START, today=TODAY).to_json()["guidance"] is None
+
+
+def test_plan_today_shortens_a_run_day_after_a_spike_as_today_says(ready: App) -> None:
+    start_plan(ready, goal="5k", days="mon,wed,sat", start=START, today=TODAY)
+    for k in (20, 17, 13, 10, 6):
+        _log_run(ready, START - timedelta(days=k), 3.0)
+    _log_run(ready, START + timedelta(days=5), 6.0)  # Saturday: twice the longest before it
+    on = START + timedelta(days=7)  # Monday, a run day
+    view = plan_today(ready, on=on, today=TODAY)
+    data = view.to_json()
+    answer = today(ready, on=on, today=TODAY)
+    assert data["kind"] == "run"
+    assert data["decision"] == answer.decision == "run_easy"
+    g = data["guidance"]
+    assert g["overrides"] is True and g["replacement"] == "shorter_session"
+    assert g["shorter_session"]["main_s"] < data["session"]["main_s"]
+    assert data["today"]["session"] == answer.to_json()["session"]
+    assert answer.session is not None and answer.session.kind == "shorter"
+    assert answer.caps is not None and answer.caps.cap_km == 3.0  # the longest before the jump
+
+
+def test_plan_rest_and_strength_days_never_become_runs(ready: App) -> None:
+    start_plan(ready, goal="5k", days="mon,wed,sat", start=START, today=TODAY)
+    for k in (9, 7, 5, 2):
+        _log_run(ready, START - timedelta(days=k), 4.0)
+    strength = plan_today(ready, on=START + timedelta(days=1), today=TODAY).to_json()
+    rest = plan_today(ready, on=START + timedelta(days=4), today=TODAY).to_json()
+    assert (strength["kind"], strength["decision"]) == ("strength", "cross_train")
+    assert strength["today"]["session"]["kind"] == "strength"
+    assert strength["guidance"]["replacement"] is None
+    assert (rest["kind"], rest["decision"]) == ("rest", "rest")
+    assert rest["today"]["headline"] == "Rest day in your plan"
+    assert rest["guidance"]["replacement"] is None
+
+
+def test_a_red_session_makes_the_next_run_day_an_extra_rest_day_everywhere(ready: App) -> None:
+    start_plan(ready, goal="5k", days="mon,wed,sat", start=START, today=TODAY)
+    _log_run(ready, START - timedelta(days=5), 3.0)
+    saturday = START + timedelta(days=5)
+    _log_run(ready, saturday, 3.0)
+    add_pain(ready, PainInput(day=saturday, when="after", score=7), today=TODAY)
+    on = START + timedelta(days=7)
+    data = plan_today(ready, on=on, today=TODAY).to_json()
+    assert (data["kind"], data["decision"]) == ("inserted_rest", "rest")
+    assert today(ready, on=on, today=TODAY).decision == "rest"
+
+
+def test_high_pain_after_an_off_plan_run_replaces_the_next_run(ready: App) -> None:
+    start_plan(ready, goal="5k", days="mon,wed,sat", start=START, today=TODAY)
+    _log_run(ready, START - timedelta(days=5), 3.0)
+    sunday = START + timedelta(days=6)  # not a plan day: the plan does not judge it
+    _log_run(ready, sunday, 3.0)
+    add_pain(ready, PainInput(day=sunday, when="after", score=7), today=TODAY)
+    on = START + timedelta(days=7)
+    data = plan_today(ready, on=on, today=TODAY).to_json()
+    assert (data["kind"], data["decision"]) == ("run", "cross_train")
+    assert data["guidance"]["replacement"] == "cross_train"
+    assert data["guidance"]["cross_training"] == "cycling"
+    assert data["today"]["session"]["kind"] == "cross_train"
+    assert today(ready, on=on, today=TODAY).decision == "cross_train"
+
+
+def test_plan_today_without_guidance_has_no_decision(ready: App) -> None:
+    start_plan(ready, goal="5k", days="mon,wed,sat", start=START, today=TODAY)
+    data = plan_today(ready, on=START, today=TODAY, use_guidance=False).to_json()
+    assert data["guidance"] is None and data["decision"] is None and data["today"] is None
+    assert "not medical advice" in data["disclaimer"]
 
 
 def test_calendar_export_parses_back_with_uid_dtstamp_and_steps(ready: App) -> None:

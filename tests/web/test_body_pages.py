@@ -560,7 +560,9 @@ def test_self_tests_show_norms_ratios_and_steps(body_client: TestClient) -> None
     assert "1.20" in page and "0.86" in page and "0.60" in page  # McGill ratios, docs example
     assert "How to do it" in page and "Stop at once" in page
     assert "Retest on or after" in page
-    assert "in the poor range for females aged 18-25" in page  # 38 cm <= 40.6 cm (16 in)
+    # Born 1978: the only sit-and-reach norms (women aged 18-25) are named, not applied.
+    assert "from females aged 18-25 (YMCA" in page and "they do not apply to you" in page
+    assert "in the poor range" not in page
 
 
 def test_self_test_form_saves_and_refuses(body_client: TestClient, csrf_token: Token) -> None:

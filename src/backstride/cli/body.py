@@ -24,6 +24,7 @@ from backstride.services.body import (
     screening_questions,
     selftest_report,
     set_profile,
+    training_status_for,
 )
 
 profile_app = typer.Typer(no_args_is_help=True)
@@ -133,6 +134,7 @@ def profile_set(
     )
     say("Profile saved.")
     _print_profile(view.to_json())
+    _print_training(today)
     _print_clearance(get_clearance_state(STATE.app(), on=today), brief=True)
 
 
@@ -178,7 +180,14 @@ def profile_show(
     if not view.stored:
         say("No profile yet. Set one with `backstride profile set --birth-year 1968 ...`.")
     _print_profile(view.to_json())
+    _print_training(today_or(None))
     _print_clearance(get_clearance_state(STATE.app(), on=today_or(None)), brief=True)
+
+
+def _print_training(today: date) -> None:
+    status = training_status_for(STATE.app(), today=today)
+    if status.from_records:
+        say(f"From your records: {status.reason}")
 
 
 # --- screening and clearance ------------------------------------------------------------------

@@ -11,8 +11,9 @@ import typer
 
 from backstride.cli.body import say
 from backstride.cli.common import STATE, print_json, today_or
+from backstride.domain.day import Day
 from backstride.domain.guidance import LEVEL_WORDS, Finding
-from backstride.services.guidance import TodayAdvice, today
+from backstride.services.guidance import today
 
 _STYLE = {
     "urgent": "bold red",
@@ -25,6 +26,7 @@ _DECISION_STYLE = {
     "urgent_care": "bold white on red",
     "see_professional": "bold red",
     "rest": "bold red",
+    "start_here": "bold yellow",
     "cross_train": "bold yellow",
     "run_easy": "bold yellow",
     "run": "bold green",
@@ -46,32 +48,52 @@ def _finding(f: Finding) -> None:
     say(f"  Source: {f.source}", style="dim")
 
 
-def render_today(advice: TodayAdvice) -> None:
-    """Emergencies alone at the top; then the decision; then the findings, most serious first."""
-    emergencies = advice.emergencies
-    for f in emergencies:
+def render_today(answer: Day) -> None:
+    """Emergencies alone at the top; then the day's decision and what to do; then what needs
+    attention and every finding, most serious first; then the disclaimer."""
+    for f in answer.emergencies:
         say(f.title.upper(), style="bold white on red")
         say(f.reason, style="bold red")
         say(f.action, style="bold red")
         say(f"Source: {f.source}", style="dim")
         say("")
-    plan = advice.plan
-    say(f"{advice.day.isoformat()}: {plan.headline}", style=_DECISION_STYLE[advice.decision])
-    say(plan.summary)
-    for line in plan.details:
-        say(f"  - {line}")
-    rest = [f for f in advice.findings if f.id != "redflag.emergency"]
+    say(f"{answer.day.isoformat()}: {answer.headline}", style=_DECISION_STYLE[answer.decision])
+    say(answer.summary)
+    s = answer.session
+    if s is not None:
+        minutes = f" (about {s.minutes} min)" if s.minutes else ""
+        say(f"Today: {s.title}: {s.what.rstrip('.')}{minutes}.", style="bold")
+    for r in answer.routines:
+        say(f"  - {r.title}{' (optional)' if r.optional else ''}: `backstride routine {r.key}`")
+    advice = answer.advice
+    if advice.decision == answer.decision != "start_here":
+        for line in advice.details:
+            say(f"  - {line}")
+    open_steps = answer.open_steps
+    if answer.decision == "start_here":
+        say("")
+        say("Start here:", style="bold")
+        for n, step in enumerate(open_steps, start=1):
+            say(f"  {n}. {step.title}: `{step.command}`. {step.why}")
+    elif any(step.key == "plan" for step in open_steps) and answer.planned is None:
+        say("No plan yet: `backstride plan start --goal 5k --days mon,wed,sat` starts one.")
+    if answer.attention:
+        say("")
+        say("Needs attention:", style="bold")
+        for a in answer.attention:
+            where = f" (`{a.command}`)" if a.command else ""
+            say(f"  - {a.title}{where}", style=_ATTENTION_STYLE[a.level])
+    rest = [f for f in answer.findings if f.id != "redflag.emergency"]
     if rest:
         say("")
         say("Why (most serious first):", style="bold")
         for f in rest:
             _finding(f)
     say("")
-    say(
-        "backstride coaches; it does not diagnose. If pain is severe, spreading, or comes with "
-        "numbness or weakness, see a professional.",
-        style="dim",
-    )
+    say(answer.disclaimer, style="dim")
+
+
+_ATTENTION_STYLE = {"alert": "bold red", "caution": "yellow", "info": "cyan"}
 
 
 def today_command(
@@ -80,12 +102,17 @@ def today_command(
         typer.Option("--on", help="Judge the day as of this date, YYYY-MM-DD (default today)."),
     ] = None,
     json_out: Annotated[
-        bool, typer.Option("--json", help="Print {date, decision, advice, findings} as JSON.")
+        bool,
+        typer.Option(
+            "--json",
+            help="Print {date, decision, headline, summary, session, attention, advice, "
+            "findings, disclaimer, ...} as JSON.",
+        ),
     ] = False,
 ) -> None:
-    """What should I do today? The decision, what to do, and why, with sources."""
-    advice = today(STATE.app(), on=today_or(on))
+    """What should I do today? One decision with your plan, what to do, and why."""
+    answer = today(STATE.app(), on=today_or(on), today=today_or(None))
     if json_out:
-        print_json(advice.to_json())
+        print_json(answer.to_json())
         return
-    render_today(advice)
+    render_today(answer)

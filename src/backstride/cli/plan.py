@@ -42,6 +42,17 @@ OUTCOME_WORDS = {
     "stopped": "stopped",
 }
 LIGHT_WORDS = {"green": "within the pain rules", "amber": "not confirmed", "red": "broke the rules"}
+#: Replacements after which the plan's own session is not shown step by step.
+REPLACED = ("rest", "cross_train", "start_here", "see_professional", "urgent_care")
+_DECISION_STYLE = {
+    "urgent_care": "bold white on red",
+    "see_professional": "bold red",
+    "start_here": "bold yellow",
+    "rest": "bold red",
+    "cross_train": "bold yellow",
+    "run_easy": "bold yellow",
+    "run": "bold green",
+}
 
 
 def _minutes(seconds: int) -> str:
@@ -60,14 +71,20 @@ def print_day(view: PlanDayView) -> None:
         style="bold",
     )
     guidance = data["guidance"]
-    if guidance and guidance["replacement"] in ("urgent_care", "see_professional"):
-        say(guidance["message"], style="bold red")
-        if guidance["summary"]:
-            say(guidance["summary"])
+    answer = data["today"]
+    if answer is not None:
+        say(f"Today's decision: {answer['headline']}", style=_DECISION_STYLE[answer["decision"]])
+        say(answer["summary"])
         say("")
     if data["kind"] == "paused":
         urgent = data["gate"]["urgency"] == "emergency"
         say(data["note"] or "The plan is paused.", style="bold red" if urgent else "bold yellow")
+        return
+    replaced = guidance is not None and guidance["replacement"] in REPLACED
+    if replaced:
+        say(f"Plan: {data['title']}, replaced today by the decision above.")
+        say("")
+        say(data["disclaimer"], style="dim")
         return
     say(f"Today: {data['title']}" + (" (projected)" if data["projected"] else ""))
     if data["note"]:
@@ -119,15 +136,15 @@ def print_day(view: PlanDayView) -> None:
         say(f"Pain rules: {LIGHT_WORDS.get(verdict['light'], verdict['light'])}.")
         for reason in verdict["reasons"]:
             say(f"  {reason}")
-    if guidance and guidance["replacement"] not in ("urgent_care", "see_professional"):
+    if guidance and guidance["overrides"]:
         say("")
-        style = "bold yellow" if guidance["overrides"] else None
-        say(guidance["message"], style=style)
-        if guidance["overrides"] and guidance["summary"]:
-            say(guidance["summary"])
+        say(guidance["message"], style="bold yellow")
         shorter = guidance["shorter_session"]
         if shorter:
             say(f"  Shorter main set: {shorter['main']} ({_minutes(shorter['main_s'])}).")
+    if answer is not None:
+        say("")
+        say(data["disclaimer"], style="dim")
 
 
 def _week_lines(week: WeekView) -> None:
@@ -209,9 +226,19 @@ def plan_start(
             help="standard or stenosis (default: stenosis when your profile lists it).",
         ),
     ] = None,
+    from_week: Annotated[
+        int | None,
+        typer.Option(
+            "--from-week",
+            min=1,
+            help="Start at this week of the schedule (default: the week your last 4 weeks "
+            "of runs match).",
+        ),
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Start a gradual run/walk plan (needs the health screen, and a clearance when due)."""
+    """Start a gradual run/walk plan where you are (needs the health screen, and a clearance
+    when due)."""
     result = start_plan(
         STATE.app(),
         goal=goal,
@@ -219,6 +246,7 @@ def plan_start(
         start=parse_day(start, what="date for --start") or today_or(None),
         today=today_or(None),
         variant=variant,
+        from_week=from_week,
     )
     if json_out:
         print_json(result.to_json())
@@ -229,6 +257,10 @@ def plan_start(
         f"weeks, runs on {data['days']}, from {data['start_on']}.",
         style="bold",
     )
+    if result.placement is not None:
+        say(f"Starting at week {result.placement.week}:", style="bold")
+        for reason in result.placement.reasons:
+            say(f"  {reason}")
     for note in result.notes:
         say(note)
     if result.first is not None:
@@ -262,7 +294,7 @@ def plan_today_command(
     ] = False,
     json_out: JsonOpt = False,
 ) -> None:
-    """Today's session, step by step; says when today's guidance overrides it."""
+    """Today's session, step by step, with the day's one decision (as `backstride today`)."""
     view = plan_today(
         STATE.app(), on=today_or(on), today=today_or(None), use_guidance=not no_guidance
     )

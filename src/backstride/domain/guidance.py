@@ -5,7 +5,11 @@ runner's load, recent runs, pain diary, body, gear and saved routes *as of* ``to
 :class:`Finding` objects. Each finding says what it asks for today (``asks``); the decision is
 the most cautious of them::
 
-    urgent_care > see_professional > rest > cross_train > run_easy > run
+    urgent_care > see_professional > start_here > rest > cross_train > run_easy > run
+
+``start_here`` means backstride cannot coach a run yet: the health questions are not answered
+(or, for the day as a whole, nothing is known about the runner); the answer lists what to do
+first. The day's answer (``domain/day.py``) combines this decision with the runner's plan.
 
 backstride coaches; it does not diagnose. Red flags always win. Every threshold lives in
 :class:`~backstride.domain.params.GuidanceParams` with its source, and ``docs/guidance.md``
@@ -52,7 +56,9 @@ from backstride.domain.selftest import TESTS, SelfTestName, SelfTestReport, form
 from backstride.domain.shoes import ROTATION_SOURCE, WEAR_SOURCE, ShoeStatus
 
 Level = Literal["info", "caution", "reduce", "stop", "urgent"]
-Decision = Literal["run", "run_easy", "cross_train", "rest", "see_professional", "urgent_care"]
+Decision = Literal[
+    "run", "run_easy", "cross_train", "rest", "start_here", "see_professional", "urgent_care"
+]
 
 LEVELS: tuple[Level, ...] = ("info", "caution", "reduce", "stop", "urgent")
 DECISIONS: tuple[Decision, ...] = (
@@ -60,6 +66,7 @@ DECISIONS: tuple[Decision, ...] = (
     "run_easy",
     "cross_train",
     "rest",
+    "start_here",
     "see_professional",
     "urgent_care",
 )
@@ -72,10 +79,11 @@ LEVEL_WORDS: Mapping[str, str] = {
     "urgent": "Urgent",
 }
 DECISION_WORDS: Mapping[str, str] = {
-    "run": "Run as planned",
+    "run": "You can run today",
     "run_easy": "Run easy: shorter, flatter, slower",
     "cross_train": "No run today: do something else instead",
     "rest": "Rest today",
+    "start_here": "Start here: a few things to do before a run",
     "see_professional": "See a professional before your next run",
     "urgent_care": "Get medical help now",
 }
@@ -536,7 +544,7 @@ def rule_clearance(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
         return [
             Finding(
                 id="data.no_screening",
-                level="info",
+                level="stop",
                 title="Answer the health questions",
                 reason=(
                     "backstride has not asked you its short health questions yet, so it cannot "
@@ -544,7 +552,12 @@ def rule_clearance(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
                 ),
                 evidence={"screened": False},
                 source=SCREENING_SOURCE,
-                action="Answer them once: `backstride screen` (12 yes/no questions).",
+                action=(
+                    "Answer them first (12 yes/no questions): `backstride screen`, or the "
+                    "health questions on the Profile page. Until then backstride does not "
+                    "suggest a run."
+                ),
+                asks="start_here",
             )
         ]
     return []
@@ -1447,7 +1460,9 @@ def rule_no_rest_day(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
     streak = d.consecutive_run_days
     since_rest = d.days_since_rest
     too_long = since_rest >= p.max_days_without_rest
-    back_to_back = state.careful and streak >= p.careful_max_consecutive_run_days
+    # Judged on today's own runs, today is part of the streak: one run today is not a streak.
+    allowed = p.careful_max_consecutive_run_days + (1 if d.day == state.today else 0)
+    back_to_back = state.careful and streak >= allowed
     if not (too_long or back_to_back):
         return []
     evidence = {"consecutive_run_days": streak, "days_since_rest": since_rest}
@@ -2076,7 +2091,7 @@ def rule_missing_data(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
         out.append(
             Finding(
                 id="data.no_morning_checkin",
-                level="info",
+                level="caution",
                 title="No next-morning check-in after your last run",
                 reason=(
                     f"There is no pain score for the morning after your run on {_on(r.day)}. "
@@ -2445,21 +2460,126 @@ class TodayPlan:
         }
 
 
-def _cap_m(state: GuidanceState, findings: Sequence[Finding], p: GuidanceParams) -> float | None:
-    """The longest an easy run should be today."""
-    spikes = [f for f in findings if f.id == "load.single_run_spike"]
-    caps = [float(f.evidence["longest_prev_30d_km"]) * 1000.0 for f in spikes]
-    # Findings that set a limit of their own (after a break, in pregnancy) say "cap_km".
-    caps += [float(f.evidence["cap_km"]) * 1000.0 for f in findings if f.evidence.get("cap_km")]
-    if caps:
-        return min(caps)
+@dataclass(frozen=True, slots=True)
+class RunCaps:
+    """How far a run may go today, from the runner's own runs before today.
+
+    ``cap_m`` is the shortest of: her longest run of the last ``cap_window_days`` days; her
+    typical run of those days (the median) plus ``cap_typical_margin``; after a long-run spike,
+    the longest run before the jump; after a flare (a run followed by pain above the
+    acceptable level during, after or the next morning), ``flare_cap_share`` of that run,
+    until a run of that length goes within the pain rules. ``why`` names the limit that
+    applies, in plain words built from the numbers in force.
+    """
+
+    typical_m: float | None
+    longest_m: float | None
+    cap_m: float | None
+    why: str | None
+    flare_run_on: date | None = None
+    flare_run_m: float | None = None
+
+    @property
+    def cap_km(self) -> float | None:
+        return round(self.cap_m / 1000.0, 1) if self.cap_m else None
+
+    @property
+    def typical_km(self) -> float | None:
+        return round(self.typical_m / 1000.0, 1) if self.typical_m else None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "cap_km": self.cap_km,
+            "typical_km": self.typical_km,
+            "longest_km": round(self.longest_m / 1000.0, 1) if self.longest_m else None,
+            "why": self.why,
+            "flare_run_on": self.flare_run_on.isoformat() if self.flare_run_on else None,
+            "flare_run_km": _km(self.flare_run_m),
+        }
+
+
+def _latest_flare(
+    state: GuidanceState, prior: Sequence[RunFacts], p: GuidanceParams
+) -> RunFacts | None:
+    """The last run of ``prior`` followed by pain above the acceptable level, unless a later
+    run at least as long as the flare cap went within the pain rules since."""
+    checks = {c.activity_id: c for c in state.run_checks}
+    limit = p.pain_acceptable_max
+
+    def flared(r: RunFacts) -> bool:
+        c = checks.get(r.activity_id)
+        return c is not None and any(
+            v is not None and v > limit for v in (c.during, c.after, c.next_morning)
+        )
+
+    flares = [r for r in prior if flared(r) and r.distance_m]
+    if not flares:
+        return None
+    last = flares[-1]
+    cap = (last.distance_m or 0.0) * p.flare_cap_share
+    for r in prior:
+        c = checks.get(r.activity_id)
+        if r.day > last.day and (r.distance_m or 0.0) >= cap and c is not None:
+            if c.verdict == "within":
+                return None
+    return last
+
+
+def run_caps(
+    state: GuidanceState, findings: Sequence[Finding], p: GuidanceParams = DEFAULT_GUIDANCE_PARAMS
+) -> RunCaps:
+    """The limits on today's run from her own runs (see :class:`RunCaps`)."""
     start = state.today - timedelta(days=p.cap_window_days)
     prior = [
-        r.distance_m
+        r
         for r in state.runs
         if start <= r.day < state.today and r.distance_m is not None and r.distance_m > 0
     ]
-    return max(prior) if prior else None
+    distances = [r.distance_m or 0.0 for r in prior]
+    longest = max(distances) if distances else None
+    typical = float(statistics.median(distances)) if distances else None
+    window = f"{p.cap_window_days} days"
+    limits: list[tuple[float, str]] = []
+    if longest is not None:
+        limits.append((longest, f"your longest run of the last {window} ({_f(longest / 1000)} km)"))
+    if typical is not None:
+        grown = typical * (1.0 + p.cap_typical_margin)
+        limits.append(
+            (
+                grown,
+                f"your typical run of the last {window} ({_f(typical / 1000)} km) plus "
+                f"{_pct(p.cap_typical_margin)} %",
+            )
+        )
+    for f in findings:
+        if f.id == "load.single_run_spike" and f.asks != "run":
+            ref = float(f.evidence["longest_prev_30d_km"]) * 1000.0
+            limits.append((ref, f"your longest run before the jump ({_f(ref / 1000)} km)"))
+        elif isinstance(f.evidence.get("cap_km"), int | float) and f.evidence["cap_km"] > 0:
+            # A finding that sets a limit of its own (e.g. after a break) says "cap_km".
+            own = float(f.evidence["cap_km"]) * 1000.0
+            limits.append((own, f"{f.title.lower()} ({_f(own / 1000)} km)"))
+    flare = _latest_flare(state, prior, p)
+    if flare is not None and flare.distance_m:
+        limits.append(
+            (
+                flare.distance_m * p.flare_cap_share,
+                f"{_pct(p.flare_cap_share)} % of your {_f(flare.distance_m / 1000)} km run on "
+                f"{_on(flare.day)}, which was followed by pain above "
+                f"{p.pain_acceptable_max}/10",
+            )
+        )
+    if not limits:
+        return RunCaps(typical, longest, None, None)
+    cap, why = min(limits, key=lambda lw: lw[0])
+    return RunCaps(
+        typical_m=typical,
+        longest_m=longest,
+        cap_m=cap,
+        why=why,
+        flare_run_on=flare.day if flare else None,
+        flare_run_m=flare.distance_m if flare else None,
+    )
 
 
 def _usual_run_m(state: GuidanceState) -> float | None:
@@ -2524,6 +2644,17 @@ def plan_today(
             headline=t.headline,
             summary=t.where_to_go,
             details=(t.what_it_may_mean, t.meanwhile),
+        )
+
+    if decision == "start_here":
+        return TodayPlan(
+            decision=decision,
+            headline=headline,
+            summary=(
+                f"Because: {because}. backstride cannot tell yet whether running suits you "
+                "today, so it does not suggest a run."
+            ),
+            details=tuple(f"{f.title}: {f.action}" for f in asking),
         )
 
     if decision == "see_professional":
@@ -2591,16 +2722,11 @@ def plan_today(
         )
 
     if decision == "run_easy":
-        cap = _cap_m(state, findings, params)
-        target = cap or _usual_run_m(state)
+        caps = run_caps(state, findings, params)
+        target = caps.cap_m or _usual_run_m(state)
         route, route_note = _route_for(state, target)
-        cap_km = round(cap / 1000.0, 1) if cap else None
-        limit = (
-            f"no longer than {cap_km:g} km (your longest run of the last "
-            f"{params.cap_window_days} days before any jump)"
-            if cap_km
-            else "shorter than usual"
-        )
+        cap_km = caps.cap_km
+        limit = f"no longer than {cap_km:g} km ({caps.why})" if cap_km else "shorter than usual"
         details = [
             f"Distance: {limit}.",
             "Warm-up: 5 minutes of brisk walking first.",
@@ -2609,10 +2735,11 @@ def plan_today(
         ]
         if route_note:
             details.append(route_note)
+        short = f"no longer than {cap_km:g} km" if cap_km else "shorter than usual"
         return TodayPlan(
             decision=decision,
             headline=headline,
-            summary=f"Because: {because}. Today: {limit}, flat, at an easy pace.",
+            summary=f"Because: {because}. Today: {short}, flat, at an easy pace.",
             details=tuple(details),
             cap_km=cap_km,
             route=route,
@@ -2630,11 +2757,11 @@ def plan_today(
         decision=decision,
         headline=headline,
         summary=(
-            "Nothing in your records argues against your planned run. Warm up with 5 minutes "
-            "of brisk walking, and check in tomorrow morning."
+            "Nothing in your records argues against a run today. Warm up with 5 minutes of "
+            "brisk walking, and check in tomorrow morning."
             if not cautions
-            else "You can run as planned. Warm up with 5 minutes of brisk walking, and keep "
-            "these in mind:"
+            else "You can run today. Warm up with 5 minutes of brisk walking, and keep these "
+            "in mind:"
         ),
         details=tuple(notes),
         route=route,

@@ -137,6 +137,7 @@ class ActivityAnalysis:
     step_length_m: float | None
     heart: HeartRateLoad | None
     srpe_load: float | None
+    longest_run_s: float | None = None
 
     @property
     def trimp(self) -> float | None:
@@ -548,6 +549,92 @@ def compute_cadence(
 
 
 # ---------------------------------------------------------------------------------------------
+# Continuous running
+
+
+def _centred_time_mean(values: FloatArray, dt: FloatArray, window_s: float) -> FloatArray:
+    """Time-weighted centred mean of per-interval ``values`` over about ``window_s``."""
+    finite_dt = dt[(dt > 0.0) & np.isfinite(dt)]
+    step = float(np.median(finite_dt)) if finite_dt.size else 1.0
+    half = max(0, int(round(window_s / max(step, 1e-6) / 2.0)))
+    if half == 0:
+        return values
+    weights = np.where(np.isfinite(values), dt, 0.0)
+    filled = np.where(np.isfinite(values), values, 0.0)
+    wv = np.concatenate(([0.0], np.cumsum(weights * filled)))
+    w = np.concatenate(([0.0], np.cumsum(weights)))
+    idx = np.arange(values.size)
+    lo = np.maximum(idx - half, 0)
+    hi = np.minimum(idx + half + 1, values.size)
+    total = w[hi] - w[lo]
+    out: FloatArray = np.divide(
+        wv[hi] - wv[lo], total, out=np.full(values.size, np.nan), where=total > 0.0
+    )
+    return out
+
+
+def compute_longest_run_s(
+    time_s: FloatArray,
+    distance_m: FloatArray | None,
+    cadence_spm: FloatArray | None,
+    *,
+    params: ActivityParams = DEFAULT_ACTIVITY_PARAMS,
+) -> float | None:
+    """The longest stretch of continuous running, in seconds; None without speed or cadence.
+
+    An interval is running when its cadence (steps per minute, averaged over
+    ``run_bout_smooth_s``) is at least ``run_bout_min_cadence_spm``; where there is no cadence,
+    when its speed is at least ``run_bout_min_speed_m_s``. Walking or standing stretches shorter
+    than ``run_bout_bridge_s`` between two running stretches count as running; a recording gap
+    longer than ``max_sample_gap_s`` ends a stretch. This is what a run/walk plan counts: the
+    minutes of running without a walking break.
+    """
+    n = time_s.size
+    if n < 2:
+        return None
+    dt = np.diff(time_s)
+    ok = (dt > 0.0) & (dt <= params.max_sample_gap_s)
+    cadence = None
+    if cadence_spm is not None and np.isfinite(cadence_spm[1:]).any():
+        c = np.where(ok & (cadence_spm[1:] > 0.0), cadence_spm[1:], np.nan)
+        cadence = _centred_time_mean(c, dt, params.run_bout_smooth_s)
+    speed = None
+    if distance_m is not None:
+        v = np.divide(np.diff(distance_m), dt, out=np.full(n - 1, np.nan), where=ok)
+        speed = _centred_time_mean(v, dt, params.run_bout_smooth_s)
+    if cadence is None and speed is None:
+        return None
+    running = np.zeros(n - 1, dtype=bool)
+    known = np.zeros(n - 1, dtype=bool)
+    if speed is not None:
+        known |= np.isfinite(speed)
+        running |= np.isfinite(speed) & (speed >= params.run_bout_min_speed_m_s)
+    if cadence is not None:
+        has_c = np.isfinite(cadence)
+        running = np.where(has_c, cadence >= params.run_bout_min_cadence_spm, running)
+        known |= has_c
+    running &= ok & known
+    # Stretches of running (1), not running (0) and recording gaps (2); short non-running
+    # stretches between running ones are bridged.
+    kind = np.where(ok, running.astype(np.int8), np.int8(2))
+    starts = np.concatenate(([0], np.flatnonzero(np.diff(kind)) + 1))
+    lengths = np.add.reduceat(np.where(ok, dt, 0.0), starts)
+    best = 0.0
+    current = 0.0
+    pause = 0.0
+    for k, d in zip(kind[starts].tolist(), lengths.tolist(), strict=True):
+        if k == 1:
+            current += pause + d if current > 0.0 else d
+            pause = 0.0
+        elif k == 0 and current > 0.0 and d < params.run_bout_bridge_s:
+            pause = d
+        else:
+            best = max(best, current)
+            current, pause = 0.0, 0.0
+    return max(best, current)
+
+
+# ---------------------------------------------------------------------------------------------
 # Heart rate
 
 
@@ -728,6 +815,12 @@ def analyse_activity(
 
     heart = _heart_load(activity, profile, dt, moving_time, params)
     moving_min = moving_time / 60.0 if moving_time is not None else None
+    longest_run: float | None = None
+    if activity.sport.is_run and n >= 2:
+        steps = streams.cadence_rpm
+        if steps is not None and cadence is not None and cadence.was_doubled:
+            steps = steps * 2.0
+        longest_run = compute_longest_run_s(time_s, sample_dist, steps, params=params)
     return ActivityAnalysis(
         sport=activity.sport,
         surface=infer_surface(
@@ -754,6 +847,7 @@ def analyse_activity(
         step_length_m=step_length,
         heart=heart,
         srpe_load=compute_srpe_load(activity.rpe, moving_min),
+        longest_run_s=longest_run,
     )
 
 

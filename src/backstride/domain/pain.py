@@ -1130,16 +1130,62 @@ def _median(values: Sequence[int]) -> float | None:
     return float(statistics.median(values)) if values else None
 
 
+def flare_days(entries: Iterable[PainEntry], *, rules: PainRules = PAIN_RULES) -> frozenset[date]:
+    """Days of pain flares, which the usual level leaves out.
+
+    A flare starts on a day with any score above ``acceptable_max`` and lasts, day by day,
+    until the worst score of a day is back at the usual level from before the flare (rounded
+    up; the safe zone while that level is not known). Days without a check-in do not end it.
+    backstride's reading of the model: the baseline is the person's level on ordinary days
+    (Silbernagel 2007), so the days of a flare are not ordinary.
+    """
+    worst: dict[date, int] = {}
+    calm: dict[date, list[int]] = {}
+    for e in entries:
+        worst[e.day] = max(worst.get(e.day, 0), e.score)
+        if e.when in (PainWhen.REST_DAY, PainWhen.BEFORE) and not e.red_flags:
+            calm.setdefault(e.day, []).append(e.score)
+    out: set[date] = set()
+    limit: int | None = None  # set while a flare lasts
+    for day in sorted(worst):
+        score = worst[day]
+        if limit is None and score > rules.acceptable_max:
+            start = day - timedelta(days=rules.baseline_window_days)
+            before = [
+                s for d, scores in calm.items() if start <= d < day and d not in out for s in scores
+            ]
+            base = _median(before)
+            limit = math.ceil(base) if base is not None else rules.safe_max
+            limit = min(limit, rules.acceptable_max)
+        if limit is None:
+            continue
+        if score <= limit:
+            limit = None
+        else:
+            out.add(day)
+    return frozenset(out)
+
+
 def usual_level(
     entries: Iterable[PainEntry], *, on: date, rules: PainRules = PAIN_RULES
 ) -> float | None:
     """The runner's usual pain: the median of rest-day and before-run scores in the
-    ``baseline_window_days`` up to and including ``on``; None when there are none."""
+    ``baseline_window_days`` up to and including ``on``; None when there are none.
+
+    Left out: the days of a flare (:func:`flare_days`, which also covers every score above
+    ``acceptable_max``) and every day with a red flag, so a bad spell never becomes "usual".
+    """
+    listed = [e for e in entries if e.day <= on]
     start = on - timedelta(days=rules.baseline_window_days)
+    skip = set(flare_days(listed, rules=rules))
+    skip |= {e.day for e in listed if e.red_flags}
     scores = [
         e.score
-        for e in entries
-        if e.when in (PainWhen.REST_DAY, PainWhen.BEFORE) and start <= e.day <= on
+        for e in listed
+        if e.when in (PainWhen.REST_DAY, PainWhen.BEFORE)
+        and start <= e.day <= on
+        and e.day not in skip
+        and e.score <= rules.acceptable_max
     ]
     return _median(scores)
 
@@ -1151,15 +1197,19 @@ def _belongs(entry: PainEntry, run: RunRef, *, only_run_that_day: bool) -> bool:
 
 
 def next_morning_score(run: RunRef, entries: Iterable[PainEntry]) -> int | None:
-    """The worst next-morning score the day after ``run`` (linked to it, or unlinked)."""
-    scores = [
-        e.score
-        for e in entries
-        if e.when is PainWhen.NEXT_MORNING
-        and e.day == run.day + timedelta(days=1)
-        and e.activity_id in (None, run.activity_id)
-    ]
-    return max(scores) if scores else None
+    """The worst next-morning score the day after ``run`` (linked to it, or unlinked).
+
+    A rest-day check-in on that day counts as the next-morning check-in when there is no
+    next-morning one: the day after a run is usually a rest day, and its check-in tells the
+    same thing.
+    """
+    after = run.day + timedelta(days=1)
+    listed = [e for e in entries if e.day == after and e.activity_id in (None, run.activity_id)]
+    morning = [e.score for e in listed if e.when is PainWhen.NEXT_MORNING]
+    if morning:
+        return max(morning)
+    rest = [e.score for e in listed if e.when is PainWhen.REST_DAY]
+    return max(rest) if rest else None
 
 
 def check_run(

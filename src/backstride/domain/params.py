@@ -88,6 +88,26 @@ class ActivityParams:
         "the median, so run/walk sessions with long walking breaks are not misread.",
     )
 
+    # --- continuous running (where a plan starts) ---
+    run_bout_min_cadence_spm: float = _p(
+        140.0,
+        "Own choice, as the stride rule's walking filter: at 140 steps a minute or more a runner "
+        "is running; walking rarely goes above about 130 (Heiderscheit 2011, EVIDENCE 4).",
+    )
+    run_bout_min_speed_m_s: float = _p(
+        2.0,
+        "Without cadence: people change from walking to running at about 2 m/s (7.2 km/h; "
+        "Hreljac 1993, the preferred walk-run transition speed) [R: not yet in EVIDENCE.md].",
+    )
+    run_bout_smooth_s: float = _p(
+        10.0, "Own choice: speed and cadence are averaged over 10 s before running is judged."
+    )
+    run_bout_bridge_s: float = _p(
+        15.0,
+        "Own choice: a walking or standing stretch shorter than 15 s (a crossing, a GPS "
+        "hiccup) does not end a stretch of continuous running.",
+    )
+
     # --- heart rate ---
     trimp_male: tuple[float, float] = _p(
         (0.64, 1.92), "EVIDENCE 1: Banister TRIMP, men (Morton 1990): A = 0.64, B = 1.92."
@@ -529,6 +549,21 @@ class GuidanceParams:
         "an easy run.",
         7,
         90,
+    )
+    cap_typical_margin: float = _g(
+        0.1,
+        "EVIDENCE 1: Frandsen 2025 saw more injuries after runs more than 10 % longer than the "
+        "runner's recent longest; an easy run stays within the typical recent run plus 10 %.",
+        0.0,
+        0.3,
+    )
+    flare_cap_share: float = _g(
+        0.75,
+        "Own choice after the pain-monitoring model (Silbernagel 2007, EVIDENCE 8): after a run "
+        "followed by pain above the acceptable level, an easy run stays at three quarters of "
+        "that run until a run of that length goes within the pain rules.",
+        0.3,
+        0.95,
     )
     checkin_lookback_days: int = _g(
         7,

@@ -331,8 +331,11 @@ ENDURANCE_REFERENCES: Mapping[SelfTestName, tuple[Reference, ...]] = {
     ),
 }
 
-# YMCA sit-and-reach, ages 18-25 (EVIDENCE.md section 5 [V secondary]); inches -> cm.
+# YMCA sit-and-reach, ages 18-25 (EVIDENCE.md section 5 [V secondary]); inches -> cm. The
+# sources backstride has give no other age band, so a runner outside it is not rated against
+# them (issue 13.3): the result is shown with whose norms they are.
 _YMCA = "YMCA sit-and-reach norms, ages 18-25, via EVIDENCE.md section 5 [V secondary]"
+SIT_AND_REACH_AGES = (18, 25)
 SIT_AND_REACH_CM: Mapping[str, tuple[float, float]] = {
     # sex: (poor at or below, average)
     "male": (13 * INCH_CM, 16 * INCH_CM),  # 33.02 cm, 40.64 cm
@@ -400,7 +403,7 @@ def _latest_two(
 
 
 def _rate(
-    name: SelfTestName, value: float, sex: str
+    name: SelfTestName, value: float, sex: str, age: int | None = None
 ) -> tuple[str | None, str, tuple[Reference, ...]]:
     spec = TESTS[name]
     shown = format_value(name, value)
@@ -423,6 +426,17 @@ def _rate(
                 Reference(f"{s}, average", SIT_AND_REACH_CM[s][1], _YMCA, False),
             )
         )
+        low_age, high_age = SIT_AND_REACH_AGES
+        if age is not None and not low_age <= age <= high_age and len(sexes) == 1:
+            poor, average = SIT_AND_REACH_CM[sexes[0]]
+            return (
+                None,
+                f"{shown}. The only norms backstride has are from {sexes[0]}s aged "
+                f"{low_age}-{high_age} (YMCA: average {average:.1f} cm, poor at or below "
+                f"{poor:.1f} cm); at {age} they do not apply to you, so the result is not "
+                "rated. Flexibility falls with age: compare with your own earlier results.",
+                refs,
+            )
         if len(sexes) == 1:
             poor, average = SIT_AND_REACH_CM[sexes[0]]
             if value <= poor:
@@ -432,8 +446,9 @@ def _rate(
             else:
                 rating, words = "average-or-better", "average or better"
             text = (
-                f"{shown}: {words} for {sexes[0]}s aged 18-25 (average {average:.1f} cm, poor at "
-                f"or below {poor:.1f} cm)."
+                f"{shown}: {words} for {sexes[0]}s aged 18-25 (YMCA norms: average "
+                f"{average:.1f} cm, poor at or below {poor:.1f} cm)."
+                + ("" if age is not None else " Set your birth year for norms that fit your age.")
             )
         else:
             rating = None
@@ -456,8 +471,9 @@ def _rate(
         if value < low:
             return (
                 "below-usual-range",
-                f"{shown}: below the usual {low:g}-{high:g} degrees, so the hamstrings are "
-                "short. Regular hamstring stretches after runs can help.",
+                f"{shown}: below the usual {low:g}-{high:g} degrees (a review of studies in "
+                "adults, Ayala 2013), so the hamstrings are short. Regular hamstring stretches "
+                "after runs can help.",
                 refs,
             )
         if value <= high:
@@ -523,11 +539,25 @@ def _ratio(
             else "The side bridge is long compared with the back-extensor hold; work on "
             "back-extensor endurance."
         )
-    return RatioCheck(name, num, den, round(value, 3), target, ok, text)
+    return RatioCheck(name, num, den, round(value, 3), target, ok, f"{text} {RATIO_NORMS}")
 
 
-def build_report(results: Sequence[SelfTestResult], *, sex: str, today: date) -> SelfTestReport:
-    """Each test's latest result against its norms, McGill's ratios, and retest reminders."""
+#: Whose norms the ratio targets are (McGill 1999 tested 75 young adults).
+RATIO_NORMS = "Ratio targets from young adults (McGill 1999)."
+
+
+def build_report(
+    results: Sequence[SelfTestResult],
+    *,
+    sex: str,
+    today: date,
+    birth_year: int | None = None,
+) -> SelfTestReport:
+    """Each test's latest result against its norms, McGill's ratios, and retest reminders.
+
+    With ``birth_year``, norms are applied only to the age band they come from; outside it the
+    result is shown with whose norms they are, unrated (the sources give no other band)."""
+    age = today.year - birth_year if birth_year is not None else None
     latest = _latest_two(results)
     assessments: list[Assessment] = []
     due: list[SelfTestName] = []
@@ -536,7 +566,7 @@ def build_report(results: Sequence[SelfTestResult], *, sex: str, today: date) ->
             assessments.append(Assessment(name, None, None, None, "Not done yet.", (), None, False))
             continue
         last, prev = latest[name]
-        rating, text, refs = _rate(name, last.value, sex)
+        rating, text, refs = _rate(name, last.value, sex, age)
         if prev is not None:
             text += f" Before: {format_value(name, prev.value)} on {prev.day.isoformat()}."
         due_on = last.day + timedelta(days=RETEST_AFTER_DAYS)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from backstride.adapters.db.body_repos import (
@@ -19,20 +19,25 @@ from backstride.adapters.db.body_repos import (
     ScreeningRepo,
     SelfTestRepo,
 )
+from backstride.adapters.db.repos import ActivityRepo
+from backstride.domain.activity import RUN_SPORTS
 from backstride.domain.body import (
     SCREENING_QUESTIONS,
     SCREENING_SOURCE,
     Clearance,
     ClearanceState,
+    Experience,
     Profile,
     Screening,
     ScreeningQuestion,
+    TrainingStatus,
     clearance_needed,
     first_back_pain_day,
     parse_conditions,
     parse_experience,
     parse_screening,
     parse_sex,
+    training_status,
     validate_clearance,
     validate_profile,
 )
@@ -251,6 +256,22 @@ class ClearanceView:
         }
 
 
+def _run_days(app: App, *, since: date, until: date) -> list[date]:
+    with app.store.read_session() as session:
+        rows = ActivityRepo(session).list_rows(
+            app.athlete_id, since=since, until=until, sports=[s.value for s in RUN_SPORTS]
+        )
+    return [r.local_date for r in rows]
+
+
+def training_status_for(app: App, *, today: date) -> TrainingStatus:
+    """Her running experience from her records when they say enough (4 weeks of 2+ runs, or
+    two weeks without a run after "regular"), else her profile answer."""
+    profile = get_profile(app).profile
+    days = _run_days(app, since=today - timedelta(days=400), until=today)
+    return training_status(profile.experience, days, today=today)
+
+
 def _state(app: App, on: date | None) -> ClearanceState:
     day = on or date.today()  # the edge default, for callers that have no day of their own
     with app.store.session() as session:
@@ -258,11 +279,14 @@ def _state(app: App, on: date | None) -> ClearanceState:
         screening = ScreeningRepo(session).latest(app.athlete_id)
         clearances = ClearanceRepo(session).list(app.athlete_id)
         entries = PainRepo(session).list(app.athlete_id)
+    status = training_status_for(app, today=day)
+    regular = status.from_records and status.experience is Experience.REGULAR
     return clearance_needed(
         profile,
         screening,
         clearances,
         claudication_since=first_claudication_day(entries),
+        regularly_active=regular,
         today=day,
         back_pain_since=first_back_pain_day(entries),
     )
@@ -535,8 +559,10 @@ class SelfTestReportView:
 def selftest_report(app: App, *, today: date) -> SelfTestReportView:
     with app.store.session() as session:
         results = SelfTestRepo(session).list(app.athlete_id)
-        sex = ProfileRepo(session).get(app.athlete_id).sex.value
-    return SelfTestReportView(build_report(results, sex=sex, today=today), sex)
+        profile = ProfileRepo(session).get(app.athlete_id)
+    sex = profile.sex.value
+    report = build_report(results, sex=sex, today=today, birth_year=profile.birth_year)
+    return SelfTestReportView(report, sex)
 
 
 def selftest_names() -> tuple[str, ...]:

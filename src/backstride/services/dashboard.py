@@ -24,6 +24,7 @@ from typing import Literal
 from backstride.adapters.db.repos import ImportRecordRepo
 from backstride.adapters.db.tables import ActivityRow
 from backstride.domain.activity import Sport
+from backstride.domain.day import Day
 from backstride.domain.load import RunSpike
 from backstride.services.activities import list_activities, week_start
 from backstride.services.context import App
@@ -62,12 +63,15 @@ class AttentionItem:
 
 @dataclass(frozen=True, slots=True)
 class Overview:
-    """The Overview page: this week, the weeks before it, latest activities, attention list."""
+    """The Overview page: the day's one answer, this week, the weeks before it, latest
+    activities, and everything that needs attention (the answer's open red flags and findings
+    at caution or above first)."""
 
     on: date
     weeks: tuple[WeekTotals, ...]
     latest: tuple[ActivityRow, ...]
     attention: tuple[AttentionItem, ...]
+    answer: Day | None = None
 
     @property
     def this_week(self) -> WeekTotals:
@@ -189,6 +193,20 @@ def _attention(
     return items
 
 
+def day_attention(answer: Day) -> list[AttentionItem]:
+    """The day's attention items (open red flags, findings at caution or above) as Overview
+    items, each linking to the page where it is handled."""
+    return [
+        AttentionItem(
+            kind=a.id,
+            level=a.level,
+            message=f"{a.title.rstrip('.')}. {a.message}",
+            href=a.href,
+        )
+        for a in answer.attention
+    ]
+
+
 def overview(
     app: App,
     *,
@@ -197,18 +215,35 @@ def overview(
     latest: int = 6,
     extra_attention: Sequence[AttentionItem] = (),
     now: datetime | None = None,
+    answer: Day | None = None,
 ) -> Overview:
     """This week against the ``weeks - 1`` before it, the latest activities, attention items.
 
-    ``extra_attention`` lets the caller add items from other services (e.g. run spikes from
-    the training-load report) ahead of the ones found here.
+    ``answer`` is the day's one answer (``services.day.day_answer``): its attention items come
+    first. ``extra_attention`` lets the caller add items from other services (e.g. run spikes
+    from the training-load report) after them; a run spike the answer already names is not
+    repeated.
     """
     weeks = max(1, weeks)
     since = week_start(on) - timedelta(days=7 * (weeks - 1))
     rows = list_activities(app, since=since, until=on)
     newest = list_activities(app, until=on, sort="start", descending=True, limit=latest)
+    first = day_attention(answer) if answer is not None else []
+    named = {
+        int(f.evidence["activity_id"])
+        for f in (answer.findings if answer is not None else ())
+        if f.id == "load.single_run_spike" and f.level != "info" and "activity_id" in f.evidence
+    }
+    extra = [
+        item
+        for item in extra_attention
+        if not (
+            item.kind == "run_spike" and any(item.href == f"/activities/{i}#spike" for i in named)
+        )
+    ]
     attention = [
-        *extra_attention,
+        *first,
+        *extra,
         *_attention(app, on=on, rows=rows, now=now or datetime.now(UTC)),
     ]
     return Overview(
@@ -216,6 +251,7 @@ def overview(
         weeks=tuple(_group_weeks(rows, on=on, weeks=weeks)),
         latest=tuple(newest),
         attention=tuple(attention),
+        answer=answer,
     )
 
 

@@ -21,8 +21,11 @@ The story, by week (week 1 starts 111 days before ``end``; week 16 ends on ``end
   next morning with tingling down the left leg on walking that eases when sitting.
 * outcome measures: the PEG in week 1 (2, 2, 3) and week 16 (1, 1, 1), and a self-paced
   walking test in week 13 (first symptom after 12 minutes).
-* weeks 13-16: recovery and variety; the trail once more the gentle way round (steep part
-  uphill); the last run two days before ``end``, a rest day, then a quiet day.
+* weeks 13-15: recovery and variety; the trail once more the gentle way round (steep part
+  uphill).
+* week 16: week 1 of her 5K plan (stenosis variant), started where weeks 12-15 put her: three
+  run/walk sessions as the plan sets them (5-minute runs); the last run two days before
+  ``end``, then two rest days.
 
 Shoes: "Daily trainer" (from before the break, bought 14 months before week 1) carries every
 road run and passes 700 km in week 12; "Trail shoe" (bought in week 11) only the trail runs.
@@ -617,7 +620,7 @@ _RUN_WALK = {  # story week → (run s, walk s)
     13: (180, 60),
     14: (300, 60),
     15: (480, 60),
-    16: (600, 60),
+    16: (300, 150),  # her plan's week: 3 x (run 5 min, walk 2 min 30 s)
 }
 
 
@@ -855,11 +858,18 @@ def _plan_sessions(rng: np.random.Generator, pre_weeks: int) -> tuple[list[_Plan
         )
     )
     easy(15, 5, 3.6)
-    ride(15, 6)
-    easy(16, 0, 4.2)
-    ride(16, 1)
-    easy(16, 2, 4.0)
-    easy(16, 4, 4.6, name="Easy run/walk", note="Relaxed, flat, warm-up walk first. Felt fine.")
+    # Week 16 is week 1 of her plan (services/demo_load.py starts it at the week her runs of
+    # weeks 12-15 match): three run/walk sessions as the plan sets them.
+    easy(16, 0, 3.4, name="Plan session 1 — run/walk")
+    easy(16, 2, 3.4, name="Plan session 2 — run/walk")
+    ride(16, 3)  # the plan's cross-training day
+    easy(
+        16,
+        4,
+        3.5,
+        name="Plan session 3 — run/walk",
+        note="Relaxed, flat, warm-up walk first. Felt fine.",
+    )
     plans.sort(key=lambda p: (p.day, p.hour))
     keys = {
         "spike_week_start": day(9, 0),
@@ -1206,11 +1216,12 @@ def _build_diary(
     add(15, 5, "after", 1)
     add(16, 0, "after", 1)
     add(16, 1, "next-morning", 0)
+    gym(16, 1, Sport.STRENGTH, 20, core, core_notes)  # the plan's strength day
     add(16, 2, "after", 1)
-    swim(16, 3)
+    add(16, 3, "next-morning", 0)
     add(16, 4, "after", 0, "Felt fine.")
     add(16, 5, "rest-day", 0, "Rest day.")
-    add(16, 6, "before", 0, "Calm; ready for an easy run.")
+    add(16, 6, "rest-day", 0, "Calm; a rest day in the plan.")
     gym(16, 6, Sport.MOBILITY, 10, mob, mob_notes, rpe=1.0)
 
     tests: list[DemoSelfTest] = []

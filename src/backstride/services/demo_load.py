@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+from backstride.domain.activity import Sport
+from backstride.domain.plan import days_text
 from backstride.services.activities import (
     ActivityEdit,
     ManualEntry,
@@ -37,6 +39,9 @@ DEMO_SCREENING: dict[str, object] = {
     "regularly-active": False,
     "wants-hard-training": False,
 }
+
+
+DEMO_RUN_SPORTS = (Sport.RUN.value, Sport.TRAIL_RUN.value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +143,11 @@ def load_demo(app: App, folder: Path, *, seed: int, end_day: date, weeks: int = 
             ),
             today=today,
         )
-    # An active plan, started on the Monday of the demo's last week.
-    start_demo_plan(app, start=today - timedelta(days=today.weekday()), today=today)
+    # An active plan from the first day of her last story week, on the days she ran that week,
+    # at the week her runs of the 4 weeks before match (``services.plan.start_plan``).
+    start = today - timedelta(days=6)
+    run_days = sorted(
+        {f.on.weekday() for f in story.files if f.on >= start and f.sport in DEMO_RUN_SPORTS}
+    )
+    start_demo_plan(app, start=start, today=today, days=days_text(run_days))
     return DemoLoaded(story, report)

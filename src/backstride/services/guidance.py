@@ -28,19 +28,21 @@ from backstride.adapters.db.plan_repos import RoutineLogRepo
 from backstride.adapters.db.repos import ActivityRepo
 from backstride.adapters.db.tables import ActivityRow
 from backstride.domain.activity import RUN_SPORTS, Sport, Surface
-from backstride.domain.body import clearance_needed
+from backstride.domain.body import Experience, clearance_needed, training_status
+from backstride.domain.day import Day
 from backstride.domain.guidance import (
-    DECISION_WORDS,
     LEVEL_WORDS,
     Decision,
     Finding,
     GuidanceState,
+    RunCaps,
     RunDay,
     RunFacts,
     TodayPlan,
     WarmUpSkip,
     compute_findings,
     plan_today,
+    run_caps,
 )
 from backstride.domain.load import SessionSummary, compute_load_report
 from backstride.domain.pain import (
@@ -86,31 +88,25 @@ def guidance_params(app: App) -> GuidanceParams:
     return DEFAULT_GUIDANCE_PARAMS.with_overrides(app.settings.guidance_overrides)
 
 
+#: The answer for one day: ``backstride.domain.day.Day`` (decision, session, reasons,
+#: attention, the guidance's advice and every finding). The name stays for callers.
+TodayAdvice = Day
+
+
 @dataclass(frozen=True, slots=True)
-class TodayAdvice:
-    """The answer for one day: the decision, what to do, and every finding (most serious
-    first; emergencies lead)."""
+class Assessment:
+    """What the guidance alone says about a day: its findings (most serious first), its
+    concrete advice, and the limits on a run from her own runs."""
 
-    day: date
-    decision: Decision
-    plan: TodayPlan
+    state: GuidanceState
+    params: GuidanceParams
     findings: tuple[Finding, ...]
+    advice: TodayPlan
+    caps: RunCaps
 
     @property
-    def emergencies(self) -> tuple[Finding, ...]:
-        return tuple(f for f in self.findings if f.id == "redflag.emergency")
-
-    @property
-    def decision_words(self) -> str:
-        return DECISION_WORDS[self.decision]
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "date": self.day.isoformat(),
-            "decision": self.decision,
-            "advice": self.plan.to_json(),
-            "findings": [f.to_json() for f in self.findings],
-        }
+    def decision(self) -> Decision:
+        return self.advice.decision
 
 
 def _descent_bands(analysis_json: str) -> tuple[tuple[float, float], ...]:
@@ -232,6 +228,11 @@ def build_state(app: App, *, on: date, params: GuidanceParams) -> GuidanceState:
         screening = None
     summaries = _summaries(sessions)
     report = compute_load_report(summaries, today=on, weeks=REPORT_WEEKS)
+    status = training_status(
+        profile.experience, (s.day for s in summaries if s.sport in RUN_SPORTS), today=on
+    )
+    if status.from_records:
+        profile = replace(profile, experience=status.experience)
     activity_by_id = {a.id: a for a in acts}
     runs = tuple(
         _run_facts(r, activity_by_id.get(r.activity_id))
@@ -265,11 +266,16 @@ def build_state(app: App, *, on: date, params: GuidanceParams) -> GuidanceState:
             screening,
             clearances,
             claudication_since=first_claudication_day(pain),
+            regularly_active=status.from_records and status.experience is Experience.REGULAR,
             today=on,
             back_pain_since=first_pain,
         ),
         profile=profile,
-        selftests=build_report(tests, sex=profile.sex.value, today=on) if tests else None,
+        selftests=(
+            build_report(tests, sex=profile.sex.value, today=on, birth_year=profile.birth_year)
+            if tests
+            else None
+        ),
         shoes=statuses,
         rotation=rotation_nudge(owned, uses, today=on),
         routes=saved_routes(app),
@@ -281,13 +287,21 @@ def build_state(app: App, *, on: date, params: GuidanceParams) -> GuidanceState:
     )
 
 
-def today(app: App, *, on: date) -> TodayAdvice:
-    """What to do on ``on``: the findings (most serious first), the decision and the advice."""
+def assess(app: App, *, on: date) -> Assessment:
+    """The guidance's findings, advice and run limits on ``on`` (no plan involved)."""
     params = guidance_params(app)
     state = build_state(app, on=on, params=params)
     findings = compute_findings(state, params)
-    plan = plan_today(state, findings, params)
-    return TodayAdvice(day=on, decision=plan.decision, plan=plan, findings=findings)
+    advice = plan_today(state, findings, params)
+    return Assessment(state, params, findings, advice, run_caps(state, findings, params))
+
+
+def today(app: App, *, on: date, today: date | None = None) -> Day:
+    """The one answer for ``on`` (``services.day.day_answer``): the guidance and the plan
+    combined. ``today`` is the real date (a plan is never settled beyond it; default ``on``)."""
+    from backstride.services.day import day_answer
+
+    return day_answer(app, on=on, today=today)
 
 
 # --- the notice every page shows --------------------------------------------------------------
@@ -333,8 +347,10 @@ def emergency_notice(app: App, *, on: date) -> EmergencyNotice | None:
 
 __all__ = [
     "LEVEL_WORDS",
+    "Assessment",
     "EmergencyNotice",
     "TodayAdvice",
+    "assess",
     "build_state",
     "emergency_notice",
     "guidance_params",

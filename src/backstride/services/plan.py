@@ -13,20 +13,30 @@ in ``docs/plan.md``.
 
 from __future__ import annotations
 
-import importlib
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
+from backstride.adapters.db.metrics_repo import MetricsRepo
 from backstride.adapters.db.plan_repos import PlanRepo
 from backstride.adapters.db.repos import ActivityRepo
-from backstride.domain.activity import Sport
+from backstride.domain.activity import RUN_SPORTS, Sport
+from backstride.domain.day import DISCLAIMER, SESSION_LABELS, Day, PlanToday, session_kind
 from backstride.domain.exercises import MUSCLE_WORDS
-from backstride.domain.pain import PainEntry, RunPainCheck, RunRef, check_run
+from backstride.domain.pain import (
+    PAIN_RULES,
+    PainEntry,
+    RunPainCheck,
+    RunRef,
+    check_run,
+    check_runs,
+)
 from backstride.domain.plan import (
     BLOCK_WORDS,
     COOLDOWN_WALK_MIN,
+    PLACEMENT_WINDOW_DAYS,
     STRETCH_MIN,
     WARMUP_DRILLS_MIN,
     WARMUP_WALK_MIN,
@@ -37,6 +47,7 @@ from backstride.domain.plan import (
     Goal,
     Outcome,
     PauseState,
+    Placement,
     PlanDay,
     PlanEvent,
     PlanMark,
@@ -44,12 +55,12 @@ from backstride.domain.plan import (
     PlanSpec,
     PlanStatus,
     PlanWeek,
+    RecentRun,
     SessionFact,
     SessionTemplate,
     SessionVerdict,
     Variant,
     calendar,
-    cross_training_for,
     day_plan,
     days_text,
     easier_session,
@@ -60,6 +71,7 @@ from backstride.domain.plan import (
     parse_days,
     parse_goal,
     parse_variant,
+    place,
     run_dates,
     settle,
 )
@@ -75,8 +87,10 @@ from backstride.services.exercises import (
     log_routine,
     routine_needs,
 )
+from backstride.services.training import refresh_metrics
 
 GOAL_WORDS = {Goal.FIVE_K: "5K", Goal.TEN_K: "10K"}
+RUN_SPORT_VALUES = frozenset(s.value for s in RUN_SPORTS)
 #: Activities that count as doing a session whose main set has no running (stenosis week 1).
 WALK_CYCLE_SPORTS = frozenset({Sport.WALK, Sport.HIKE, Sport.CYCLE})
 
@@ -296,37 +310,54 @@ def refresh(app: App, *, on: date, today: date, plan_id: int | None = None) -> P
     )
 
 
-# --- the daily guidance -----------------------------------------------------------------------
+# --- the day's one answer ------------------------------------------------------------------
 
 
-class GuidanceAdvice(Protocol):
-    """What the plan needs from ``services.guidance.today``: the decision (``urgent_care`` >
-    ``see_professional`` > ``rest`` > ``cross_train`` > ``run_easy`` > ``run``) and its
-    ``plan`` (``headline``, ``summary``, ``activities`` with ``.activity``)."""
+def _plan_context(state: PlanState, d: PlanDay) -> PlanToday:
+    """What the plan holds on ``d`` for the day's answer (``domain/day.py``)."""
+    spec = state.spec
+    easier = None
+    if d.kind is DayKind.RUN and d.template_week is not None and d.session_index:
+        easier = easier_session(spec, d.template_week, d.session_index)
+    cross = (
+        exercise_library().get(d.cross_training).name
+        if d.kind is DayKind.CROSS_TRAIN and d.cross_training
+        else None
+    )
+    pause = state.pause if state.record.is_open else None
+    return PlanToday(
+        kind=d.kind.value,
+        title=_title(spec, d),
+        goal=GOAL_WORDS[spec.goal],
+        variant=spec.variant.value,
+        week=d.template_week,
+        weeks_total=len(spec.templates),
+        session=d.session,
+        easier=easier,
+        cross_training=cross,
+        cross_minutes=d.cross_minutes,
+        note=d.note,
+        paused_by_gate=bool(pause is not None and pause.by_gate and d.kind is DayKind.PAUSED),
+        starts_on=spec.start_on,
+    )
 
-    @property
-    def decision(self) -> str: ...
 
-
-def guidance_today(app: App, *, on: date) -> GuidanceAdvice | None:
-    """``services.guidance.today(app, on=on)`` when that module is installed, else None.
-
-    Imported lazily, so the guidance may in turn read the plan without an import cycle.
-    """
+def plan_for_day(app: App, *, on: date, today: date) -> PlanToday | None:
+    """What the latest plan holds on ``on`` (settled up to ``min(on, today)``), or None when
+    the runner has never started a plan."""
     try:
-        module = importlib.import_module("backstride.services.guidance")
-    except ModuleNotFoundError:
+        state = refresh(app, on=on, today=today)
+    except NotFoundError:
         return None
-    advice: GuidanceAdvice = module.today(app, on=on)
-    return advice
+    return _plan_context(state, _plan_day(state, on))
 
 
 @dataclass(frozen=True, slots=True)
 class Override:
-    """How the day's guidance changes the plan's session.
+    """How the day's answer changes the plan's session.
 
     ``replacement``: None (no change), ``shorter_session``, ``cross_train``, ``rest``,
-    ``see_professional`` or ``urgent_care``.
+    ``start_here``, ``see_professional`` or ``urgent_care``.
     """
 
     decision: str
@@ -345,64 +376,48 @@ class Override:
 ACTIVE_KINDS = (DayKind.RUN, DayKind.STRENGTH, DayKind.CROSS_TRAIN)
 
 
-def apply_guidance(spec: PlanSpec, plan_day: PlanDay, advice: GuidanceAdvice) -> Override | None:
-    """The guidance's decision overrides the plan's session for that day: urgent care and
-    seeing a professional replace any session; rest replaces it; cross-training replaces a run
-    (with the activity the guidance names); run easy shortens a run to the week-before
-    session. ``run`` leaves the plan as it is."""
+def override_from_day(plan_day: PlanDay, answer: Day) -> Override | None:
+    """The plan's view of the day's one answer (``domain/day.py``): urgent care, seeing a
+    professional and the health questions replace any session; rest replaces a session;
+    cross-training replaces a run (with the activity the answer names); run easy shortens a
+    run. Otherwise the plan's session stands."""
     if plan_day.kind not in (*ACTIVE_KINDS, DayKind.REST, DayKind.INSERTED_REST):
         return None
-    decision = str(advice.decision)
-    details = getattr(advice, "plan", None)
-    headline = str(getattr(details, "headline", "") or decision.replace("_", " "))
-    summary = str(getattr(details, "summary", "") or "")
-    activities = list(getattr(details, "activities", ()) or ())
+    decision = answer.decision
+    session = answer.session
     active = plan_day.kind in ACTIVE_KINDS
-
-    def make(replacement: str | None, message: str, **kw: Any) -> Override:
-        return Override(decision, headline, summary, replacement, message, **kw)
-
-    if decision == "urgent_care":
-        return make(
-            "urgent_care",
-            "Today's guidance overrides the plan: seek urgent care. No training today.",
-        )
-    if decision == "see_professional":
-        return make(
-            "see_professional",
-            "Today's guidance overrides the plan: see a professional before training again"
-            + (" (no session today)." if active else "."),
-        )
-    if decision == "rest" and active:
-        return make(
-            "rest", "Today's guidance overrides the plan: rest today instead of the session."
-        )
-    if decision == "cross_train" and plan_day.kind is DayKind.RUN:
-        named = str(getattr(activities[0], "activity", "")) if activities else ""
-        fallback = (
-            exercise_library()
-            .get(cross_training_for(spec.variant, plan_day.week_seq or 1))
-            .name.lower()
-        )
-        activity = named or fallback
-        return make(
-            "cross_train",
-            f"Today's guidance overrides the plan: no run today; do {activity} instead, at an "
-            "easy effort, for about as long as the session.",
-            cross_training=activity,
-        )
-    if decision == "run_easy" and plan_day.kind is DayKind.RUN and plan_day.session_index:
-        assert plan_day.template_week is not None
-        shorter = easier_session(spec, plan_day.template_week, plan_day.session_index)
-        return make(
-            "shorter_session",
-            f"Today's guidance says run easy: shorten the session to {shorter.describe()} "
-            "(about two thirds), on your flattest route, at an easy pace.",
-            shorter=shorter,
-        )
-    if plan_day.kind in (DayKind.REST, DayKind.INSERTED_REST):
-        return make(None, f"Today's guidance: {headline}. It is a rest day in your plan.")
-    return make(None, f"Today's guidance: {headline}. The plan's session stands.")
+    replacement: str | None = None
+    shorter: SessionTemplate | None = None
+    cross: str | None = None
+    if decision in ("urgent_care", "see_professional", "start_here"):
+        replacement = decision
+    elif decision == "rest" and active:
+        replacement = "rest"
+    elif decision == "cross_train" and plan_day.kind is DayKind.RUN:
+        replacement = "cross_train"
+        cross = session.title.lower() if session is not None else None
+    elif decision == "run_easy" and plan_day.kind is DayKind.RUN:
+        replacement = "shorter_session"
+        shorter = session.blocks if session is not None else None
+    instead = (
+        f"{session.title}: {session.what.rstrip('.')}."
+        if session is not None
+        else "no training session today."
+    )
+    message = (
+        f"Today's decision replaces the plan's session. Instead: {instead}"
+        if replacement is not None and active
+        else f"Today's decision: {answer.headline}."
+    )
+    return Override(
+        decision,
+        answer.headline,
+        answer.summary,
+        replacement,
+        message,
+        shorter=shorter,
+        cross_training=cross,
+    )
 
 
 # --- views ----------------------------------------------------------------------------------------
@@ -514,12 +529,8 @@ def plan_json(record: PlanRecord, pause: PauseState | None) -> dict[str, Any]:
 
 def _title(spec: PlanSpec, d: PlanDay) -> str:
     if d.kind is DayKind.RUN:
-        words = (
-            "Run/walk session"
-            if spec.variant is Variant.STANDARD or (d.session and d.session.run_s)
-            else "Walk/cycle session"
-        )
-        return f"{words} {d.session_index} of 3"
+        words = SESSION_LABELS[session_kind(d.session)] if d.session else "Run/walk"
+        return f"{words} session {d.session_index} of 3"
     return {
         DayKind.STRENGTH: "Core and hip strength",
         DayKind.CROSS_TRAIN: "Cross-training",
@@ -540,7 +551,10 @@ class PlanDayView:
     null, "warmup": routine | null, "cooldown": routine | null, "routine": routine | null,
     "cross_training": exercise + {"minutes"} | null, "mark", "verdict": {"light", "reasons"} |
     null, "guidance": {"decision", "headline", "summary", "overrides", "replacement",
-    "message", "shorter_session", "cross_training"} | null, "paused", "gate"}``.
+    "message", "shorter_session", "cross_training"} | null, "paused", "gate", "decision",
+    "today": {"decision", "headline", "summary", "session", "attention", "routines"} | null,
+    "disclaimer"}``. ``decision`` and ``today`` are the day's one answer (``domain/day.py``),
+    the same as ``backstride today``; null with ``--no-guidance``.
     """
 
     record: PlanRecord
@@ -553,6 +567,7 @@ class PlanDayView:
     cooldown: Any | None = None
     routine: Any | None = None
     override: Override | None = None
+    answer: Day | None = None
 
     @property
     def title(self) -> str:
@@ -605,7 +620,24 @@ class PlanDayView:
             },
             "paused": _pause_json(self.pause if d.kind is DayKind.PAUSED else None),
             "gate": self.gate.to_json(),
+            "decision": self.answer.decision if self.answer else None,
+            "today": _answer_json(self.answer),
+            "disclaimer": DISCLAIMER,
         }
+
+
+def _answer_json(answer: Day | None) -> dict[str, Any] | None:
+    """The day's one answer, as ``plan today --json`` carries it."""
+    if answer is None:
+        return None
+    return {
+        "decision": answer.decision,
+        "headline": answer.headline,
+        "summary": answer.summary,
+        "session": answer.session.to_json() if answer.session else None,
+        "attention": [a.to_json() for a in answer.attention],
+        "routines": [r.to_json() for r in answer.routines],
+    }
 
 
 def _day_view(
@@ -660,19 +692,42 @@ def plan_today(app: App, *, on: date, today: date, use_guidance: bool = True) ->
         facts, _ = _facts(app, state.spec, state.weeks, state.marks, since=on, until=on)
         verdict = judge_session(facts.get(on) or SessionFact(on), on=on)
     override = None
-    if use_guidance and state.record.is_open:
-        advice = guidance_today(app, on=on)
-        if advice is not None:
-            override = apply_guidance(state.spec, d, advice)
+    answer: Day | None = None
+    if use_guidance:
+        from backstride.services.day import day_answer  # the day reads the plan, too
+
+        answer = day_answer(app, on=on, today=today, planned=_plan_context(state, d))
+        if state.record.is_open:
+            override = override_from_day(d, answer)
     needs = routine_needs(app, on=on)
-    return _day_view(app, state, d, needs=needs, verdict=verdict, override=override)
+    view = _day_view(app, state, d, needs=needs, verdict=verdict, override=override)
+    return replace(view, answer=answer)
+
+
+DAY_LABELS = {
+    DayKind.STRENGTH: "Strength",
+    DayKind.CROSS_TRAIN: "Cross-train",
+    DayKind.REST: "Rest",
+    DayKind.INSERTED_REST: "Extra rest",
+    DayKind.PAUSED: "Paused",
+    DayKind.BEFORE_START: "–",
+    DayKind.AFTER_END: "–",
+}
+
+
+def day_label(d: PlanDay) -> str:
+    """A calendar tile's word for what the day really holds: ``Walk/cycle``, ``Run/walk`` or
+    ``Run`` on run days, else the kind of day."""
+    if d.kind is DayKind.RUN:
+        return SESSION_LABELS[session_kind(d.session)] if d.session else "Run/walk"
+    return DAY_LABELS[d.kind]
 
 
 @dataclass(frozen=True, slots=True)
 class WeekView:
     """``{"seq", "template_week", "starts_on", "ends_on", "focus", "outcome", "reasons",
     "settled_on", "projected", "current", "days": [{"day", "weekday", "kind", "title",
-    "summary", "mark", "light", "reasons"}]}``."""
+    "label", "summary", "mark", "light", "reasons"}]}``."""
 
     seq: int
     template_week: int
@@ -719,6 +774,7 @@ class WeekView:
                     "weekday": WEEKDAY_WORDS[d.day.weekday()],
                     "kind": d.kind.value,
                     "title": _title(self.spec, d),
+                    "label": day_label(d),
                     "summary": self.day_summary(d),
                     "mark": _mark_json(self.marks.get(d.day)),
                     "light": self.verdicts[d.day].light if d.day in self.verdicts else None,
@@ -824,17 +880,20 @@ def show_plan(app: App, *, on: date, today: date) -> PlanView:
 
 @dataclass(frozen=True, slots=True)
 class PlanStarted:
-    """``{"plan": {...}, "notes": [...], "first_week": week}``."""
+    """``{"plan": {...}, "notes": [...], "first_week": week, "placement": {"week",
+    "matched_week", "reasons", "runs_4_weeks", "typical_continuous_min", "chosen"}}``."""
 
     record: PlanRecord
     notes: tuple[str, ...]
     first: WeekView | None
+    placement: Placement | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
             "plan": plan_json(self.record, None),
             "notes": list(self.notes),
             "first_week": self.first.to_json() if self.first else None,
+            "placement": self.placement.to_json() if self.placement else None,
         }
 
 
@@ -855,6 +914,50 @@ def _refuse_gate(gate: PlanGate) -> ConflictError:
     return ConflictError("A running plan cannot start yet. " + " ".join(gate.reasons), hint=hint)
 
 
+def recent_runs(app: App, *, before: date) -> list[RecentRun]:
+    """The runs of the :data:`PLACEMENT_WINDOW_DAYS` before ``before``, as placement needs
+    them: the longest stretch of running without a walking break (from the cached analysis),
+    the moving time, and whether pain above the acceptable level followed (a flare)."""
+    refresh_metrics(app)
+    since = before - timedelta(days=PLACEMENT_WINDOW_DAYS)
+    with app.store.read_session() as session:
+        rows = [
+            r
+            for r in MetricsRepo(session).list_rows(
+                app.athlete_id, since=since, until=before - timedelta(days=1)
+            )
+            if r.sport in RUN_SPORT_VALUES
+        ]
+    entries = list(list_pain(app, since=since - timedelta(days=35), until=before).entries)
+    checks = {
+        c.activity_id: c for c in check_runs([RunRef(r.activity_id, r.day) for r in rows], entries)
+    }
+    limit = PAIN_RULES.acceptable_max
+    out: list[RecentRun] = []
+    for r in rows:
+        c = checks.get(r.activity_id)
+        flare = c is not None and any(
+            v is not None and v > limit for v in (c.during, c.after, c.next_morning)
+        )
+        out.append(
+            RecentRun(
+                day=r.day,
+                continuous_s=_longest_run_s(r.analysis_json),
+                moving_s=r.moving_time_s if r.moving_time_s is not None else r.duration_s,
+                flare=flare,
+            )
+        )
+    return out
+
+
+def _longest_run_s(analysis_json: str) -> float | None:
+    try:
+        value = json.loads(analysis_json).get("longest_run_s")
+    except (ValueError, AttributeError):
+        return None
+    return float(value) if isinstance(value, int | float) else None
+
+
 def start_plan(
     app: App,
     *,
@@ -863,8 +966,12 @@ def start_plan(
     start: date,
     today: date,
     variant: str | None = None,
+    from_week: int | None = None,
 ) -> PlanStarted:
-    """Start a plan after the safety gate (red flags, clearance) and the plan's own rules."""
+    """Start a plan after the safety gate (red flags, clearance) and the plan's own rules.
+
+    The plan starts at the week that matches the runner's last 4 weeks (:func:`place`), or at
+    ``from_week`` when she chooses one; the reasons are in ``PlanStarted.placement``."""
     parsed_goal = parse_goal(goal)
     parsed_days = parse_days(days)
     profile = get_profile(app).profile
@@ -918,12 +1025,28 @@ def start_plan(
             f"{gate.clearance.state.clearance.restrictions}. Keep to them."
         )
     spec = PlanSpec(goal=parsed_goal, variant=chosen, days=parsed_days, start_on=start)
+    placement = place(spec, recent_runs(app, before=start))
+    total = len(spec.templates)
+    if from_week is not None:
+        if not 1 <= from_week <= total:
+            raise InvalidInputError(
+                f"Week {from_week} is not in the plan.",
+                hint=f"The {GOAL_WORDS[parsed_goal]} plan ({chosen.value}) has weeks 1 to {total}.",
+            )
+        said = (
+            f"You chose to start at week {from_week}; your records suggested week {placement.week}."
+            if from_week != placement.week
+            else f"You chose week {from_week}, as your records suggested."
+        )
+        placement = replace(
+            placement, week=from_week, reasons=(*placement.reasons, said), chosen=True
+        )
     record = PlanRecord(spec=spec)
     roles = ", ".join(WEEKDAY_WORDS[d] for d in parsed_days)
     with app.store.session() as session:
         repo = PlanRepo(session)
         plan_id = repo.add(app.athlete_id, record)
-        repo.save_weeks(plan_id, [first_week(spec)])
+        repo.save_weeks(plan_id, [first_week(spec, placement.week)])
         repo.add_events(
             plan_id,
             [
@@ -931,24 +1054,28 @@ def start_plan(
                     start,
                     EventKind.STARTED,
                     f"Started the {GOAL_WORDS[parsed_goal]} plan ({chosen.value}), "
-                    f"{len(spec.templates)} weeks, running on {roles}.",
+                    f"{total} weeks, running on {roles}, at week {placement.week}. "
+                    + " ".join(placement.reasons),
                     1,
                 )
             ],
         )
     view = show_plan(app, on=start, today=today)
     return PlanStarted(
-        replace(record, id=plan_id), tuple(notes), view.weeks[0] if view.weeks else None
+        replace(record, id=plan_id),
+        tuple(notes),
+        view.weeks[0] if view.weeks else None,
+        placement,
     )
 
 
-def start_demo_plan(app: App, *, start: date, today: date | None = None) -> PlanStarted:
-    """Give the demo athlete an active 5K plan starting on ``start`` (Monday, Wednesday and
-    Saturday; the stenosis variant when the profile lists stenosis). ``today`` defaults to
-    ``start``."""
-    return start_plan(
-        app, goal="5k", days="mon,wed,sat", start=start, today=today or start, variant=None
-    )
+def start_demo_plan(
+    app: App, *, start: date, today: date | None = None, days: str = "mon,wed,sat"
+) -> PlanStarted:
+    """Give the demo athlete an active 5K plan starting on ``start`` on ``days`` (the stenosis
+    variant when the profile lists stenosis), at the week her records match. ``today``
+    defaults to ``start``."""
+    return start_plan(app, goal="5k", days=days, start=start, today=today or start, variant=None)
 
 
 # --- marks, pause, resume, stop -----------------------------------------------------------------

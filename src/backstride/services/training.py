@@ -25,7 +25,7 @@ from backstride.domain.metrics import ActivityAnalysis, HeartProfile, analyse_ac
 from backstride.services.context import App
 
 #: Bump when the analysis changes, so cached results are recomputed.
-ANALYSIS_VERSION = 2
+ANALYSIS_VERSION = 3
 
 
 def _jsonable(value: Any) -> Any:

@@ -12,11 +12,13 @@ from datetime import date
 
 from backstride.adapters.db.tables import ActivityRow
 from backstride.domain.activity import Activity
+from backstride.domain.day import Day
 from backstride.domain.load import LoadReport, RunSpike
 from backstride.domain.metrics import ActivityAnalysis, HeartProfile
 from backstride.services.activities import count_activities, list_activities
 from backstride.services.dashboard import ImportRecord, recent_imports, run_spikes
 from backstride.services.guidance import EmergencyNotice, emergency_notice
+from backstride.services.guidance import today as day_answer
 from backstride.services.training import (
     activity_analysis,
     analyse_stored,
@@ -124,3 +126,10 @@ def cached_activity_rows(
         ),
     )
     return list(rows)  # a copy: the cached list is shared
+
+
+def cached_day(web: WebState, *, on: date) -> Day:
+    """The day's one answer (``services.guidance.today``) for ``on``; the plan is settled up
+    to the real today at most (the clock is read here, at the edge)."""
+    real = date.today()
+    return web.cache.get(("day", on, real), lambda: day_answer(web.app, on=on, today=real))

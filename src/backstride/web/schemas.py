@@ -94,6 +94,10 @@ class AnalysisOut(BaseModel):
     step_length_m: float | None
     trimp: float | None
     srpe_load: float | None
+    longest_run_s: float | None = Field(
+        default=None,
+        description="The longest stretch of running without a walking break, seconds (runs).",
+    )
 
 
 class RunSpikeOut(BaseModel):
@@ -172,6 +176,9 @@ class OverviewOut(BaseModel):
     weeks: list[WeekOut] = Field(description="Oldest first; the last is the week holding 'on'.")
     latest: list[ActivityOut]
     attention: list[AttentionOut]
+    today: OverviewTodayOut | None = Field(
+        default=None, description="The day's one decision (as GET /api/today)."
+    )
 
 
 class WeekLoadOut(BaseModel):
@@ -235,10 +242,63 @@ class FindingOut(BaseModel):
     asks: str
 
 
+DecisionOut = Literal[
+    "urgent_care", "see_professional", "start_here", "rest", "cross_train", "run_easy", "run"
+]
+
+
+class SessionOut(BaseModel):
+    """The session to do today (from the plan, the guidance or her own runs)."""
+
+    kind: Literal[
+        "run", "run_walk", "walk_cycle", "shorter", "cross_train", "strength", "rest", "walk"
+    ]
+    label: str
+    title: str
+    what: str
+    minutes: int | None
+    max_km: float | None
+    from_plan: bool
+    main: str | None = Field(description="The main set of a plan session, e.g. 8 x (run 1 min…).")
+    run_s: int | None
+
+
+class DayAttentionOut(BaseModel):
+    """Something that needs attention, and where it is handled."""
+
+    id: str
+    level: Literal["info", "caution", "alert"]
+    title: str
+    message: str
+    href: str = Field(description="The dashboard page where it is handled.")
+    command: str | None = Field(description="The command where it is handled.")
+
+
 class TodayOut(BaseModel):
-    """``backstride today --json``: the decision, what to do, and the findings."""
+    """``backstride today --json``: the day's one decision (the guidance and the plan
+    combined), what to do, what needs attention, and the findings."""
 
     date: dt.date
-    decision: Literal["urgent_care", "see_professional", "rest", "cross_train", "run_easy", "run"]
+    decision: DecisionOut
+    headline: str
+    summary: str
+    session: SessionOut | None
+    reasons: list[str]
+    attention: list[DayAttentionOut]
+    routines: list[dict[str, Any]]
+    plan: dict[str, Any] | None = Field(description="What the plan holds today; null: no plan.")
+    steps: list[dict[str, Any]] = Field(description="The first things to do, each done or not.")
+    caps: dict[str, Any] | None = Field(description="Limits on a run from her own runs.")
     advice: dict[str, Any]
     findings: list[FindingOut]
+    disclaimer: str = Field(description="backstride coaches; it is not medical advice.")
+
+
+class OverviewTodayOut(BaseModel):
+    """The day's one decision, as the Overview shows it (the same as ``/api/today``)."""
+
+    decision: DecisionOut
+    headline: str
+    summary: str
+    session: SessionOut | None
+    disclaimer: str

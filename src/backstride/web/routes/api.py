@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 
 from backstride.domain.activity import Sport
 from backstride.domain.dates import EARLIEST_DAY, LATEST_DAY
+from backstride.domain.day import Day
 from backstride.domain.load import LOAD_RATIO_CAVEAT
 from backstride.domain.metrics import ActivityAnalysis
 from backstride.services.activities import (
@@ -25,12 +26,12 @@ from backstride.services.activities import (
     row_to_json,
 )
 from backstride.services.dashboard import UploadedFile, import_uploads, uploads_root
-from backstride.services.guidance import today as guidance_today
-from backstride.web.deps import AppDep, WebDep
+from backstride.web.deps import WebDep
 from backstride.web.reads import (
     cached_activity_count,
     cached_activity_rows,
     cached_analysis,
+    cached_day,
     cached_load_report,
     cached_run_spike,
 )
@@ -169,6 +170,7 @@ def analysis_out(analysis: ActivityAnalysis) -> AnalysisOut:
         step_length_m=analysis.step_length_m,
         trimp=analysis.trimp,
         srpe_load=analysis.srpe_load,
+        longest_run_s=analysis.longest_run_s,
     )
 
 
@@ -279,8 +281,21 @@ def api_overview(
                 {"kind": a.kind, "level": a.level, "message": a.message, "href": a.href}
                 for a in data.attention
             ],
+            "today": _overview_today(data.answer),
         }
     )
+
+
+def _overview_today(answer: Day | None) -> dict[str, Any] | None:
+    if answer is None:
+        return None
+    return {
+        "decision": answer.decision,
+        "headline": answer.headline,
+        "summary": answer.summary,
+        "session": answer.session.to_json() if answer.session else None,
+        "disclaimer": answer.disclaimer,
+    }
 
 
 @router.get("/load", response_model=LoadOut, summary="Training load over recent weeks")
@@ -297,7 +312,8 @@ def api_load(
 
 
 @router.get("/today", response_model=TodayOut, summary="What to do today, with reasons")
-def api_today(app: AppDep, on: OnDay = None) -> TodayOut:
-    """The same answer as ``backstride today --json``: the most cautious decision any finding
-    asks for, what to do, and every finding (most serious first) with its source."""
-    return TodayOut.model_validate(guidance_today(app, on=_today(on)).to_json())
+def api_today(web: WebDep, on: OnDay = None) -> TodayOut:
+    """The same answer as ``backstride today --json``: the day's one decision (the guidance's
+    findings and the plan combined), the session, what needs attention, and every finding
+    (most serious first) with its source."""
+    return TodayOut.model_validate(cached_day(web, on=_today(on)).to_json())

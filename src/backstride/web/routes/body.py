@@ -43,6 +43,7 @@ from backstride.errors import BackstrideError, InvalidInputError, NotFoundError
 from backstride.services.body import (
     add_clearance,
     add_selftest,
+    get_clearance_state,
     get_profile,
     latest_screening,
     list_clearances,
@@ -50,6 +51,7 @@ from backstride.services.body import (
     screening_questions,
     selftest_report,
     set_profile,
+    training_status_for,
 )
 from backstride.services.context import App
 from backstride.services.diary import (
@@ -233,8 +235,9 @@ def _profile_data(app: App, on: date) -> dict[str, Any]:
             else None
         ),
         "profile": get_profile(app).to_json(),
+        "training": training_status_for(app, today=on).to_json(),
         "clearances": clearances.to_json()["clearances"],
-        "state": clearances.state.to_json(),
+        "state": get_clearance_state(app, on=on).to_json(),
         "questions": [q.to_json() for q in screening_questions()],
         "today": on,
     }

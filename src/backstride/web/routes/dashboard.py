@@ -8,13 +8,15 @@ from datetime import date, timedelta
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from backstride.domain.day import Day
 from backstride.domain.load import DayLoad, LoadReport
 from backstride.services.context import App
 from backstride.services.dashboard import AttentionItem, Overview, WeekTotals, overview
 from backstride.web.charts import Chart
 from backstride.web.deps import TodayDep, WebDep, WebState
 from backstride.web.formatting import day, km, percent
-from backstride.web.reads import cached_load_report
+from backstride.web.reads import cached_day, cached_load_report
+from backstride.web.routes.today import DECISION_TONE
 from backstride.web.templating import render
 from backstride.web.views import week_chart
 
@@ -55,10 +57,22 @@ REPORT_WEEKS = 3  # the spike notes look back two weeks; three ISO weeks always 
 
 
 def build_overview(
-    app: App, *, on: date, report: LoadReport, weeks: int = OVERVIEW_WEEKS
+    app: App,
+    *,
+    on: date,
+    report: LoadReport,
+    weeks: int = OVERVIEW_WEEKS,
+    answer: Day | None = None,
 ) -> Overview:
-    """The Overview's data; ``report`` is the load report of the last REPORT_WEEKS weeks."""
-    return overview(app, on=on, weeks=weeks, extra_attention=spike_attention(report, on=on))
+    """The Overview's data; ``report`` is the load report of the last REPORT_WEEKS weeks,
+    ``answer`` the day's one answer."""
+    return overview(
+        app,
+        on=on,
+        weeks=weeks,
+        extra_attention=spike_attention(report, on=on),
+        answer=answer,
+    )
 
 
 def cached_overview(web: WebState, *, on: date, weeks: int = OVERVIEW_WEEKS) -> Overview:
@@ -66,9 +80,10 @@ def cached_overview(web: WebState, *, on: date, weeks: int = OVERVIEW_WEEKS) -> 
 
     def compute() -> Overview:
         report = cached_load_report(web, on=on, weeks=REPORT_WEEKS)
-        return build_overview(web.app, on=on, report=report, weeks=weeks)
+        answer = cached_day(web, on=on)
+        return build_overview(web.app, on=on, report=report, weeks=weeks, answer=answer)
 
-    return web.cache.get(("overview", on, weeks), compute)
+    return web.cache.get(("overview", on, weeks, date.today()), compute)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +120,9 @@ def overview_page(request: Request, web: WebDep, on: TodayDep) -> HTMLResponse:
         "pages/overview.html",
         {
             "data": page.data,
+            "answer": page.data.answer,
+            "day_tone": DECISION_TONE,
+            "detail_link": True,
             "average": page.average,
             "weeks_chart": page.weeks_chart,
             "today_load": page.today_load,

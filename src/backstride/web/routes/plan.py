@@ -20,9 +20,10 @@ from backstride.domain.dates import parse_day
 from backstride.domain.exercises import MUSCLE_WORDS, ExerciseType, Muscle
 from backstride.domain.plan import WEEKDAY_NAMES, WEEKDAY_WORDS
 from backstride.domain.routines import RoutineKind
-from backstride.errors import BackstrideError, NotFoundError
+from backstride.errors import BackstrideError, InvalidInputError, NotFoundError
 from backstride.services.context import App
 from backstride.services.exercises import exercise_json, get_routine, list_exercises
+from backstride.services.guidance import today as day_answer
 from backstride.services.plan import (
     mark_done,
     mark_skipped,
@@ -31,6 +32,7 @@ from backstride.services.plan import (
     start_plan,
 )
 from backstride.web.deps import TodayDep, WebDep
+from backstride.web.routes.today import DECISION_TONE
 from backstride.web.security import CSRF_FIELD, check_csrf
 from backstride.web.templating import render
 
@@ -68,19 +70,22 @@ def clock(seconds: int) -> str:
 
 
 def _plan_data(app: App, *, on: date, today: date) -> dict[str, Any]:
-    """The page's data: the plan, the day, or ``plan: None`` when there is none yet."""
+    """The page's data: the plan, the day, and the day's one answer (``answer``); ``plan:
+    None`` when there is none yet (the answer is shown all the same)."""
     try:
         view = show_plan(app, on=on, today=today)
     except NotFoundError:
-        return {"plan": None, "day": None}
+        return {"plan": None, "day": None, "answer": day_answer(app, on=on, today=today)}
     day = plan_today(app, on=on, today=today)
-    return {"plan": view.to_json(), "day": day.to_json()}
+    return {"plan": view.to_json(), "day": day.to_json(), "answer": day.answer}
 
 
 def _context(data: dict[str, Any], on: date, **extra: Any) -> dict[str, Any]:
     return {
         **data,
         "on": on,
+        "day_tone": DECISION_TONE,
+        "detail_link": True,
         "kind_labels": KIND_LABELS,
         "outcome_labels": OUTCOME_LABELS,
         "weekdays": list(zip(WEEKDAY_NAMES, WEEKDAY_WORDS, strict=True)),
@@ -149,6 +154,18 @@ async def plan_skip(request: Request, web: WebDep) -> Response:
     return await _after(request, web, on, None, form)
 
 
+def _week_number(text: str) -> int | None:
+    """The optional "start at week" field: blank means the week the records match."""
+    text = text.strip()
+    if not text:
+        return None
+    if not text.isdigit() or not 1 <= int(text) <= 99:
+        raise InvalidInputError(
+            f"'{text}' is not a week of the plan.", hint="Leave it blank, or give a week number."
+        )
+    return int(text)
+
+
 @router.post("/plan/start", response_class=HTMLResponse)
 async def plan_start(request: Request, web: WebDep) -> Response:
     raw = await request.form()
@@ -159,6 +176,7 @@ async def plan_start(request: Request, web: WebDep) -> Response:
     try:
         start = _form_day({"on": form.get("start", "")})
         variant = form.get("variant") or None
+        from_week = _week_number(form.get("from_week", ""))
         await run_in_threadpool(
             lambda: start_plan(
                 web.app,
@@ -167,6 +185,7 @@ async def plan_start(request: Request, web: WebDep) -> Response:
                 start=start,
                 today=on,
                 variant=None if variant == "auto" else variant,
+                from_week=from_week,
             )
         )
     except BackstrideError as exc:

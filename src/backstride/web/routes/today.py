@@ -17,11 +17,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from backstride.domain.dates import parse_day
+from backstride.domain.day import Day
 from backstride.domain.guidance import DECISION_WORDS, LEVEL_WORDS, Finding
 from backstride.errors import InvalidInputError
 from backstride.services.diary import record_seen
-from backstride.services.guidance import TodayAdvice, today
 from backstride.web.deps import TodayDep, WebDep
+from backstride.web.reads import cached_day
 from backstride.web.security import CSRF_FIELD, check_csrf, local_redirect
 from backstride.web.templating import is_htmx, render
 
@@ -39,6 +40,7 @@ DECISION_TONE = {
     "run_easy": "caution",
     "cross_train": "caution",
     "rest": "alert",
+    "start_here": "caution",
     "see_professional": "alert",
     "urgent_care": "alert",
 }
@@ -62,24 +64,27 @@ def evidence_rows(finding: Finding) -> list[tuple[str, str]]:
     return rows
 
 
-def page_context(advice: TodayAdvice) -> dict[str, Any]:
+def page_context(answer: Day) -> dict[str, Any]:
+    """What a page needs to show the day's one answer (``partials/_day.html``)."""
     return {
-        "advice": advice,
-        "plan": advice.plan,
-        "emergencies": advice.emergencies,
-        "findings": [f for f in advice.findings if f.id != "redflag.emergency"],
+        "answer": answer,
+        "advice": answer,
+        "plan": answer.advice,
+        "emergencies": answer.emergencies,
+        "findings": [f for f in answer.findings if f.id != "redflag.emergency"],
         "decision_words": DECISION_WORDS,
         "level_words": LEVEL_WORDS,
         "level_badge": LEVEL_BADGE,
-        "tone": DECISION_TONE[advice.decision],
+        "tone": DECISION_TONE[answer.decision],
+        "day_tone": DECISION_TONE,
         "evidence_rows": evidence_rows,
     }
 
 
 @router.get("/today", response_class=HTMLResponse)
 def today_page(request: Request, web: WebDep, on: TodayDep) -> HTMLResponse:
-    advice = today(web.app, on=on)
-    return render(request, "pages/today.html", {"on": on, **page_context(advice)}, active="today")
+    answer = cached_day(web, on=on)
+    return render(request, "pages/today.html", {"on": on, **page_context(answer)}, active="today")
 
 
 @router.post("/today/seen")
