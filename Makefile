@@ -9,11 +9,11 @@ SERVE ?= 1
 DEMO_DIR := .demo
 PYTEST_WORKERS ?= 2
 
-.PHONY: setup demo test lint typecheck format browser pdftools bench clean help
+.PHONY: setup demo test lint typecheck format browser pdftools postgresql bench clean help
 
 help:
 	@echo "make demo    set up, import the demo athlete, show it (SERVE=0 to stop before serving)"
-	@echo "make test    set up, lint, type-check and run all tests (incl. the browser tests)"
+	@echo "make test    set up, lint, type-check and run all tests on SQLite and PostgreSQL"
 	@echo "make lint    ruff, mypy, import-linter"
 	@echo "make bench   run the benchmarks under bench/"
 
@@ -41,6 +41,15 @@ pdftools:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq poppler-utils >/dev/null; \
 	fi
 
+# Debian's postgresql (server binaries only are used): the tests start a throwaway cluster of
+# their own on loopback (tools/pg_cluster.py), never the machine's own cluster.
+postgresql:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null; then \
+	  echo "Installing Debian's postgresql for the tests on PostgreSQL..."; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null; \
+	fi
+
 lint: setup
 	$(BIN)/ruff check src tests bench tools
 	$(BIN)/ruff format --check src tests bench tools
@@ -54,8 +63,11 @@ format: setup
 	$(BIN)/ruff format src tests bench tools
 	$(BIN)/ruff check --fix src tests bench tools
 
-test: setup browser pdftools lint
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --cov=backstride --cov-report= -q
+# Every test that uses a database runs on SQLite and on PostgreSQL (TEST_DB=sqlite: SQLite only).
+TEST_DB ?= both
+
+test: setup browser pdftools postgresql lint
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --db $(TEST_DB) --cov=backstride --cov-report= -q
 	$(BIN)/coverage report --include='src/backstride/domain/*,src/backstride/adapters/*' --fail-under=90 --skip-covered
 
 demo: setup

@@ -19,6 +19,49 @@ os.environ["COLUMNS"] = "200"
 from backstride.config import get_settings  # noqa: E402
 from backstride.services.context import App  # noqa: E402
 from tests.corpus import corpus_data_root  # noqa: E402
+from tests.databases import (  # noqa: E402
+    PG_URL_ENV,
+    DbBackend,
+    chosen_backends,
+    start_server_if_needed,
+    stop_server,
+)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--db",
+        action="store",
+        choices=("sqlite", "postgresql", "both"),
+        default=os.environ.get("BACKSTRIDE_TEST_DB", "sqlite"),
+        help="database(s) the tests that use one run on (default: sqlite; make test: both)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "sqlite_only: tests SQLite's own behaviour (its file, WAL, pragmas)"
+    )
+    config.addinivalue_line("markers", "postgresql_only: tests PostgreSQL's own behaviour")
+    backends = chosen_backends(config.getoption("--db"))
+    if "postgresql" in backends and not hasattr(config, "workerinput"):
+        # The controlling process starts the server; xdist's workers inherit its URL.
+        start_server_if_needed()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    stop_server()
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "db_backend" not in metafunc.fixturenames:
+        return
+    backends = list(chosen_backends(metafunc.config.getoption("--db")))
+    if metafunc.definition.get_closest_marker("sqlite_only"):
+        backends = [b for b in backends if b == "sqlite"]
+    if metafunc.definition.get_closest_marker("postgresql_only"):
+        backends = [b for b in backends if b == "postgresql"]
+    metafunc.parametrize("db_backend", backends, indirect=True, scope="module")
 
 
 @pytest.fixture(scope="session")
@@ -33,9 +76,20 @@ def activities_dir() -> Path:
     return root
 
 
+@pytest.fixture(scope="module")
+def db_backend(request: pytest.FixtureRequest) -> Iterator[DbBackend]:
+    """The database engine this test runs on (``--db``); its databases are dropped after."""
+    backend = DbBackend(request.param)
+    yield backend
+    backend.cleanup()
+
+
 @pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'test.sqlite3'}"
+def db_url(tmp_path: Path, db_backend: DbBackend) -> Iterator[str]:
+    """A fresh, empty database for one test: an SQLite file, or a PostgreSQL database."""
+    backend = DbBackend(db_backend.name)
+    yield backend.new_url(tmp_path)
+    backend.cleanup()
 
 
 @pytest.fixture
@@ -85,7 +139,7 @@ def cli(
 def _isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Never read the developer's own config or database."""
     for key in list(os.environ):
-        if key.startswith("BACKSTRIDE_") and key != "BACKSTRIDE_TEST_DATA":
+        if key.startswith("BACKSTRIDE_") and key not in ("BACKSTRIDE_TEST_DATA", PG_URL_ENV):
             monkeypatch.delenv(key)
     monkeypatch.setenv("BACKSTRIDE_CONFIG_FILE", str(tmp_path / "no-config.toml"))
     monkeypatch.setenv("BACKSTRIDE_DATA_DIR", str(tmp_path / "userdata"))

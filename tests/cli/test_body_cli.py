@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import sqlite3
 import sys
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -18,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from backstride.domain.pain import EMERGENCY_FLAGS, PROMPT_FLAGS, RED_FLAGS, RedFlag
+from tests.databases import dump
 
 Cli = Callable[..., Any]
 TODAY = date.today()
@@ -45,11 +45,7 @@ def log_run(cli: Cli, day: date = DAY, *, distance: str = "5km") -> int:
 
 
 def snapshot(db_url: str) -> list[str]:
-    con = sqlite3.connect(db_url.removeprefix("sqlite:///"))
-    try:
-        return list(con.iterdump())
-    finally:
-        con.close()
+    return dump(db_url)
 
 
 def first_line(text: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date, timedelta
 
 import pytest
@@ -22,16 +21,13 @@ from backstride.services.body import (
     set_profile,
 )
 from backstride.services.context import App
+from tests.databases import dump
 
 TODAY = date(2025, 3, 31)
 
 
 def snapshot(db_url: str) -> list[str]:
-    con = sqlite3.connect(db_url.removeprefix("sqlite:///"))
-    try:
-        return list(con.iterdump())
-    finally:
-        con.close()
+    return dump(db_url)
 
 
 def all_no() -> dict[str, object]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
@@ -28,6 +27,7 @@ from backstride.services.diary import (
     red_flag_questions,
     triage_red_flags,
 )
+from tests.databases import dump
 
 D = date(2025, 3, 3)  # a Monday, safely in the past
 TODAY = date(2025, 3, 31)
@@ -45,11 +45,7 @@ def log_run(cli: Cli, day: date, *, distance: str = "5km", sport: str = "run", a
 
 
 def snapshot(db_url: str) -> list[str]:
-    con = sqlite3.connect(db_url.removeprefix("sqlite:///"))
-    try:
-        return list(con.iterdump())
-    finally:
-        con.close()
+    return dump(db_url)
 
 
 def pain(day: date = D, when: str = "after", score: object = 3, **more: Any) -> PainInput:

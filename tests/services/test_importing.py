@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import shutil
-import sqlite3
 import zipfile
 from pathlib import Path
 
@@ -15,23 +14,17 @@ from hypothesis import strategies as st
 from backstride.services.activities import list_activities
 from backstride.services.context import App
 from backstride.services.importing import import_bytes, import_paths
+from tests.databases import dump
 
 RUN_FIT = "sports-lib/2067489619.fit"
 RUN_GPX = "sports-lib/2067489619.gpx"
 
 
-def _db_snapshot(app: App) -> dict[str, list[tuple[object, ...]]]:
+def _db_snapshot(app: App) -> dict[str, list[str]]:
     """Every row of the activity tables (import records excluded: they log attempts)."""
     assert app.athlete_id  # the store exists and is migrated
-    url = app.settings.database_url.removeprefix("sqlite:///")
-    con = sqlite3.connect(url)
-    try:
-        return {
-            t: sorted(con.execute(f"select * from {t}").fetchall())  # noqa: S608
-            for t in ("activities", "streams", "athletes")
-        }
-    finally:
-        con.close()
+    url = app.settings.database_url
+    return {t: dump(url, (t,)) for t in ("activities", "streams", "athletes")}
 
 
 def test_import_real_file_then_same_bytes_is_duplicate(app: App, activities_dir: Path) -> None:

@@ -40,6 +40,7 @@ from sqlalchemy.orm import Session
 
 from backstride.adapters.db.blobs import EncodedStreams
 from backstride.adapters.db.data_repos import OriginalFileRepo, compress_original
+from backstride.adapters.db.postgres import IMPORT_LOCK, advisory_xact_lock
 from backstride.adapters.db.repos import ActivityRepo, ImportRecordRepo, activity_values
 from backstride.adapters.db.sqlite_file import is_fatal
 from backstride.adapters.files.detect import parse_activity_bytes
@@ -301,12 +302,16 @@ def apply_meta(activity: Activity, meta: ActivityMeta | None) -> Activity:
     return replace(activity, **changes) if changes else activity
 
 
-def _prepare(activity: Activity, *, source_label: str, content_hash: str) -> _Prepared:
+def _prepare(
+    activity: Activity, *, source_label: str, content_hash: str, file_part: int
+) -> _Prepared:
     zone = _STATE.zone if _STATE.zone is not None else resolve_zone(None)
     activity = placed(activity, setting=zone)
     analysis = analyse_activity(activity, profile=_STATE.heart)
     encoded = EncodedStreams.of(activity.streams)
-    values = activity_values(0, activity, source_label=source_label, content_hash=content_hash)
+    values = activity_values(
+        0, activity, source_label=source_label, content_hash=content_hash, file_part=file_part
+    )
     metrics = metrics_values(activity, analysis, _STATE.profile_key)
     return _Prepared(replace(activity, streams=Streams.empty()), values, encoded, metrics)
 
@@ -323,8 +328,10 @@ def _parse_data(data: bytes, *, display_path: str, name: str, meta: ActivityMeta
     try:
         activities = parse_activity_bytes(data, name, max_bytes=_STATE.max_bytes)
         prepared = tuple(
-            _prepare(apply_meta(a, meta), source_label=display_path, content_hash=digest)
-            for a in activities
+            _prepare(
+                apply_meta(a, meta), source_label=display_path, content_hash=digest, file_part=i
+            )
+            for i, a in enumerate(activities)
         )
     except NotAnActivityError as exc:
         return outcome("skipped", exc.message)
@@ -573,7 +580,13 @@ class _Writer:
         try:
             with self.app.store.session() as session:
                 session.connection()  # BEGIN IMMEDIATE: waits for the write lock
+                # PostgreSQL: one batch of this athlete's imports at a time, and files that
+                # another import stored meanwhile are known before they are checked.
+                advisory_xact_lock(session, IMPORT_LOCK, self.athlete_id)
                 began = time.monotonic()
+                self.stored_hashes |= ActivityRepo(session).stored_content_hashes(
+                    self.athlete_id, (p.content_hash for p in batch if p.content_hash)
+                )
                 try:
                     with session.begin_nested():
                         for p in batch:

@@ -20,11 +20,19 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from backstride.adapters.db.postgres import (
+    LOCK_TIMEOUT_S,
+    MIGRATE_LOCK,
+    STATEMENT_TIMEOUT_S,
+    connect_options,
+    postgres_error,
+    safe_url,
+)
 from backstride.adapters.db.sqlite_file import (
     APPLICATION_ID,
     DatabaseFile,
@@ -35,7 +43,44 @@ from backstride.adapters.db.sqlite_file import (
     replaced_error,
     storage_error,
 )
-from backstride.errors import ConfigError, StorageError
+from backstride.errors import BackstrideError, ConfigError, InvalidInputError, StorageError
+
+WROTE = "backstride_wrote"
+"""Key in a connection's ``info``: a statement changed data in the current transaction."""
+_WRITES = ("insert", "update", "delete", "replace")
+
+
+def _note_writes_and_refuse_nul(
+    conn: Connection,
+    _cursor: Any,
+    statement: str,
+    parameters: Any,
+    _context: Any,
+    executemany: bool,
+) -> None:
+    """Mark the connection when a statement changes data (for the data version), and refuse
+    text holding NUL on every database alike (PostgreSQL cannot store it; SQLite would)."""
+    head = statement.lstrip()[:8].lower()
+    if head.startswith(_WRITES) and "data_versions" not in statement[:64]:
+        conn.info[WROTE] = True
+        rows = parameters if executemany else (parameters,)
+        for row in rows:
+            values = row.values() if isinstance(row, dict) else row
+            if any(isinstance(v, str) and "\x00" in v for v in values or ()):
+                raise InvalidInputError(
+                    "Text may not contain the character NUL (\\0); nothing was saved.",
+                    hint="Remove the control character and try again.",
+                )
+
+
+def database_error(
+    exc: BaseException, *, url: str, path: Path | None, failure: str
+) -> BackstrideError:
+    """backstride's error for a database error: SQLite's or PostgreSQL's words translated,
+    never the SQL statement or a password."""
+    if make_url(url).get_backend_name() == "postgresql":
+        return postgres_error(exc, url, failure)
+    return storage_error(exc, path, failure)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -107,20 +152,27 @@ def _make_folder(db_path: Path) -> None:
         ) from exc
 
 
-def make_engine(url: str, *, read_only: bool = False, uri: str | None = None) -> Engine:
+def make_engine(
+    url: str,
+    *,
+    read_only: bool = False,
+    uri: str | None = None,
+    lock_timeout_s: float = LOCK_TIMEOUT_S,
+    statement_timeout_s: float = STATEMENT_TIMEOUT_S,
+) -> Engine:
     """Create the engine; SQLite gets WAL, foreign keys and a busy timeout.
 
     ``read_only`` (SQLite): every connection refuses writes (``PRAGMA query_only``) and
     begins its transactions deferred, so readers do not queue for the write lock.
     ``uri`` (SQLite): open the file through this SQLite URI instead (a file on a read-only
     disk, :meth:`DatabaseFile.read_only_uri`); implies ``read_only`` and leaves the journal
-    mode alone.
+    mode alone. PostgreSQL connections get ``lock_timeout_s`` and ``statement_timeout_s``.
     """
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
         raise ConfigError(
-            f"'{url}' is not a database path or URL.",
+            f"'{safe_url(url)}' is not a database path or URL.",
             hint="Give a file path (e.g. ~/runs.sqlite3) or an SQLAlchemy URL.",
         ) from exc
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
@@ -133,10 +185,22 @@ def make_engine(url: str, *, read_only: bool = False, uri: str | None = None) ->
                 creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False),
             )
             read_only = True
+        elif parsed.get_backend_name() == "postgresql":
+            engine = create_engine(
+                url,
+                future=True,
+                pool_pre_ping=True,
+                connect_args=connect_options(
+                    lock_timeout_s=lock_timeout_s, statement_timeout_s=statement_timeout_s
+                ),
+            )
         else:
             engine = create_engine(url, future=True)
     except (ArgumentError, ImportError) as exc:
-        raise ConfigError(f"Cannot use the database URL '{url}': {exc}") from exc
+        raise ConfigError(
+            f"Cannot use the database URL '{safe_url(url)}': {exc}".replace(url, safe_url(url))
+        ) from exc
+    event.listen(engine, "before_cursor_execute", _note_writes_and_refuse_nul)
     if engine.dialect.name == "sqlite":
         pragmas = _sqlite_pragmas if uri is None else _sqlite_pragmas_read_only_file
         event.listen(engine, "connect", pragmas)
@@ -165,25 +229,53 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def migrate(engine: Engine, *, path: Path | None = None) -> None:
-    """Bring the schema to the newest revision (no-op when it already is).
+def _upgrade(cfg: Config, script: ScriptDirectory, current: str | None) -> bool:
+    """Run Alembic's upgrade from ``current`` to the head; False when there was nothing to do."""
+    if current == script.get_current_head():
+        return False
+    if current is not None and current not in {r.revision for r in script.walk_revisions()}:
+        raise StorageError(
+            "The database was written by a newer backstride (unknown schema "
+            f"revision '{current}').",
+            hint="Upgrade backstride, or point --db at another database.",
+        )
+    command.upgrade(cfg, "head")
+    return True
 
-    ``path`` is the database file, named in the error when the update fails."""
+
+def migrate(engine: Engine, *, path: Path | None = None) -> bool:
+    """Bring the schema to the newest revision (no-op when it already is); True when it ran.
+
+    ``path`` is the database file, named in the error when the update fails. On PostgreSQL
+    the migration holds an advisory lock (:data:`MIGRATE_LOCK`), so processes that start at
+    once on a fresh database migrate it once: the others wait, then find it up to date.
+    """
     cfg = _alembic_config(engine)
     script = ScriptDirectory.from_config(cfg)
+    url = engine.url.render_as_string(hide_password=False)
     try:
-        current = current_revision(engine)
-        if current == script.get_current_head():
-            return
-        if current is not None and current not in {r.revision for r in script.walk_revisions()}:
-            raise StorageError(
-                "The database was written by a newer backstride (unknown schema "
-                f"revision '{current}').",
-                hint="Upgrade backstride, or point --db at another database.",
-            )
-        command.upgrade(cfg, "head")
+        if current_revision(engine) == script.get_current_head():
+            return False
+        if engine.dialect.name != "postgresql":
+            return _upgrade(cfg, script, current_revision(engine))
+        with engine.connect() as conn:
+            # Migrations may rewrite big tables: no statement timeout for this connection.
+            conn.execute(text("SET statement_timeout = 0"))
+            conn.execute(text("SELECT pg_advisory_lock(:key, 0)"), {"key": MIGRATE_LOCK})
+            conn.commit()
+            try:
+                cfg.attributes["connection"] = conn
+                current = MigrationContext.configure(conn).get_current_revision()
+                conn.commit()
+                return _upgrade(cfg, script, current)
+            finally:
+                conn.rollback()
+                conn.execute(text("SELECT pg_advisory_unlock(:key, 0)"), {"key": MIGRATE_LOCK})
+                conn.commit()
     except (SQLAlchemyError, sqlite3.Error) as exc:
-        raise storage_error(exc, path, "Could not open or update the database") from exc
+        raise database_error(
+            exc, url=url, path=path, failure="Could not open or update the database"
+        ) from exc
 
 
 def check_revision(engine: Engine, path: Path) -> None:
@@ -206,22 +298,58 @@ def set_application_id(engine: Engine) -> None:
         conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
 
 
+BUMP_VERSION = text(
+    "INSERT INTO data_versions (athlete_id, version) VALUES (:athlete, 1) "
+    "ON CONFLICT (athlete_id) DO UPDATE SET version = data_versions.version + 1"
+)
+READ_VERSION = text(
+    "SELECT coalesce(sum(version), 0) FROM data_versions WHERE athlete_id IN (:athlete, 0)"
+)
+ALL_ATHLETES = 0
+"""The data-version row of writes not tied to one athlete: every reader counts it."""
+
+
+def _bump_if_written(session: Session) -> None:
+    """Bump the data version in the writing transaction when it changed anything, so every
+    process (and host) sees on its next read that its cached answers are out of date."""
+    if not session.in_transaction():
+        return
+    conn = session.connection()
+    if conn.info.pop(WROTE, False):
+        athlete = session.info.get("athlete_id", ALL_ATHLETES)
+        session.execute(BUMP_VERSION, {"athlete": athlete})
+        conn.info.pop(WROTE, None)
+
+
 @contextmanager
-def _unit_of_work(session: Session, failure: str, path: Path | None) -> Iterator[Session]:
+def _unit_of_work(
+    session: Session, failure: str, *, url: str, path: Path | None
+) -> Iterator[Session]:
     """Commit ``session`` on success, roll it back on any error (``failure`` says what the
     user sees for a database error of no known kind; ``path`` is the database file), and
     close it."""
     try:
         yield session
+        _bump_if_written(session)
         session.commit()
     except SQLAlchemyError as exc:
+        _forget_writes(session)
         session.rollback()
-        raise storage_error(exc, path, failure) from exc
+        raise database_error(exc, url=url, path=path, failure=failure) from exc
     except BaseException:
+        _forget_writes(session)
         session.rollback()
         raise
     finally:
         session.close()
+
+
+def _forget_writes(session: Session) -> None:
+    if session.in_transaction():
+        try:
+            session.connection().info.pop(WROTE, None)
+        except SQLAlchemyError:
+            pass
 
 
 WRITE_WAIT_S = 10.0
@@ -236,7 +364,14 @@ class Store:
     gives a store for viewing only (:attr:`read_only`; its writes fail with a clear error).
     """
 
-    def __init__(self, url: str, *, auto_migrate: bool = True) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        auto_migrate: bool = True,
+        lock_timeout_s: float = LOCK_TIMEOUT_S,
+        statement_timeout_s: float = STATEMENT_TIMEOUT_S,
+    ) -> None:
         self.url = url
         self.path = sqlite_path(url)
         self.file: DatabaseFile | None = None
@@ -250,7 +385,9 @@ class Store:
             self.engine = make_engine(url, uri=self.file.read_only_uri())
             check_revision(self.engine, self.file.path)
         else:
-            self.engine = make_engine(url)
+            self.engine = make_engine(
+                url, lock_timeout_s=lock_timeout_s, statement_timeout_s=statement_timeout_s
+            )
             if auto_migrate:
                 migrate(self.engine, path=self.path)
             if self.file is not None and not self.file.has_id:
@@ -258,6 +395,7 @@ class Store:
                     set_application_id(self.engine)
                 except SQLAlchemyError as exc:
                     raise storage_error(exc, self.path, "Could not mark the database") from exc
+        self.is_postgresql = self.engine.dialect.name == "postgresql"
         self._identity = file_identity(self.path) if self.path is not None else None
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._write_lock = threading.RLock()
@@ -291,7 +429,7 @@ class Store:
         locked = self._write_lock.acquire(timeout=WRITE_WAIT_S)
         try:
             failure = "The database refused the change"
-            with _unit_of_work(self._sessions(), failure, self.path) as session:
+            with _unit_of_work(self._sessions(), failure, url=self.url, path=self.path) as session:
                 yield session
         finally:
             if locked:
@@ -303,8 +441,17 @@ class Store:
         and a write in it fails (``PRAGMA query_only``) instead of being stored."""
         self.check_file()
         failure = "The database could not be read"
-        with _unit_of_work(self._read_sessions(), failure, self.path) as session:
+        with _unit_of_work(self._read_sessions(), failure, url=self.url, path=self.path) as session:
             yield session
+
+    def data_version(self, athlete_id: int | None = None) -> int:
+        """How often the data of ``athlete_id`` (and everyone's) changed: one small read,
+        bumped by every writing unit of work, so caches of every process can tell."""
+        with self.read_session() as session:
+            value = session.execute(
+                READ_VERSION, {"athlete": athlete_id or ALL_ATHLETES}
+            ).scalar_one()
+        return int(value)
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from datetime import date, datetime, timedelta
 from typing import Any, cast
@@ -12,6 +12,7 @@ from sqlalchemy import Select, Table, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from backstride.adapters.db.blobs import EncodedStreams, decode_streams
+from backstride.adapters.db.postgres import ATHLETE_LOCK, advisory_xact_lock
 from backstride.adapters.db.tables import (
     ActivityRow,
     AthleteRow,
@@ -46,7 +47,9 @@ class AthleteRepo:
         self.session = session
 
     def get_or_create_default(self) -> int:
-        """The local athlete (the first one); created on first use."""
+        """The local athlete (the first one); created on first use (once, however many
+        processes open a fresh database at the same moment)."""
+        advisory_xact_lock(self.session, ATHLETE_LOCK)
         row = self.session.scalars(select(AthleteRow).order_by(AthleteRow.id).limit(1)).first()
         if row is None:
             row = AthleteRow(name=DEFAULT_ATHLETE_NAME)
@@ -101,9 +104,15 @@ def row_to_activity(row: ActivityRow, streams: Streams | None = None) -> Activit
 
 
 def activity_values(
-    athlete_id: int, activity: Activity, *, source_label: str, content_hash: str | None
+    athlete_id: int,
+    activity: Activity,
+    *,
+    source_label: str,
+    content_hash: str | None,
+    file_part: int | None = None,
 ) -> dict[str, Any]:
-    """The ``activities`` columns of one activity (the row's id aside)."""
+    """The ``activities`` columns of one activity (the row's id aside); ``file_part`` is its
+    place among the activities of the file ``content_hash`` names."""
     return {
         "athlete_id": athlete_id,
         "sport": activity.sport.value,
@@ -130,6 +139,7 @@ def activity_values(
         "rpe": activity.rpe,
         "gear": activity.gear[:200] if activity.gear else None,
         "content_hash": content_hash,
+        "file_part": file_part if content_hash is not None else None,
         "warnings": json.dumps(list(activity.warnings)),
         "device_totals": (
             json.dumps(asdict(activity.device_totals)) if activity.device_totals else None
@@ -291,6 +301,16 @@ class ActivityRepo:
     ) -> int:
         stmt = self._filtered(athlete_id, since=since, until=until, sports=sports, text=text)
         return int(self.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
+
+    def stored_content_hashes(self, athlete_id: int, hashes: Iterable[str]) -> set[str]:
+        """Which of ``hashes`` are stored for ``athlete_id`` (by any process, until now)."""
+        wanted = list(set(hashes))
+        if not wanted:
+            return set()
+        stmt = select(ActivityRow.content_hash).where(
+            ActivityRow.athlete_id == athlete_id, ActivityRow.content_hash.in_(wanted)
+        )
+        return {h for h in self.session.scalars(stmt) if h is not None}
 
     def has_content_hash(self, athlete_id: int, content_hash: str) -> list[int]:
         stmt = select(ActivityRow.id).where(

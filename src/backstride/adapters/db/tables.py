@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Date,
     DateTime,
     Float,
@@ -66,12 +67,33 @@ class AthleteRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class DataVersionRow(Base):
+    """How often an athlete's data changed (athlete 0: changes not tied to one athlete).
+
+    Bumped in every writing transaction and read by the page caches of every process, so an
+    edit made by another worker, the command line or another host is seen on the next read.
+    """
+
+    __tablename__ = "data_versions"
+
+    athlete_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
 class ActivityRow(Base):
     __tablename__ = "activities"
     __table_args__ = (
         Index("ix_activities_athlete_start", "athlete_id", "start_at"),
         Index("ix_activities_athlete_day", "athlete_id", "local_date"),
-        Index("ix_activities_athlete_hash", "athlete_id", "content_hash"),
+        # One row per activity of an imported file: the same file bytes (content_hash) are
+        # stored once per athlete, even when two imports race (migration 0011).
+        Index(
+            "uq_activities_athlete_hash_part",
+            "athlete_id",
+            "content_hash",
+            "file_part",
+            unique=True,
+        ),
         # The Activities list's sort keys (migration 0006).
         Index("ix_activities_athlete_distance", "athlete_id", "distance_m"),
         Index("ix_activities_athlete_duration", "athlete_id", "duration_s"),
@@ -107,6 +129,8 @@ class ActivityRow(Base):
     rpe: Mapped[float | None] = mapped_column(Float)
     gear: Mapped[str | None] = mapped_column(String(200))
     content_hash: Mapped[str | None] = mapped_column(String(64))
+    # Which activity of its file this is (0, 1, ...); None for one not imported from a file.
+    file_part: Mapped[int | None] = mapped_column(Integer)
     warnings: Mapped[str] = mapped_column(Text, default="[]")
     device_totals: Mapped[str | None] = mapped_column(Text)
     device_timer_s: Mapped[float | None] = mapped_column(Float)

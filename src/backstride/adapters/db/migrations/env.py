@@ -17,6 +17,19 @@ target_metadata = Base.metadata
 
 
 def run_migrations() -> None:
+    given = config.attributes.get("connection")
+    if given is not None:
+        # A connection that holds the migration lock (PostgreSQL): migrate through it.
+        context.configure(
+            connection=given,
+            target_metadata=target_metadata,
+            render_as_batch=True,
+            compare_type=True,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+        given.commit()
+        return
     engine = config.attributes.get("engine")
     if engine is None:
         engine = create_engine(config.get_main_option("sqlalchemy.url") or "sqlite://")

@@ -1,0 +1,195 @@
+"""The databases the tests run on: SQLite files, and PostgreSQL in a throwaway cluster.
+
+``pytest --db sqlite|postgresql|both`` chooses (``make test`` runs both). Tests that use the
+``db_url`` or ``db_backend`` fixtures (directly or through ``app``, ``cli`` and the web
+fixtures) run once per chosen database; tests that touch no database run once. A test of
+SQLite's own behaviour (its file, WAL, pragmas) is marked ``sqlite_only``.
+
+For PostgreSQL the controlling pytest process starts one cluster (``tools/pg_cluster.py``)
+unless ``BACKSTRIDE_TEST_PG_URL`` already names a server; each test gets a database of its own,
+copied from a template that was migrated once per worker process, and dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import make_url
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT / "tools"))
+
+from pg_cluster import URL_ENV, PgCluster  # noqa: E402
+
+BACKENDS = ("sqlite", "postgresql")
+
+
+def chosen_backends(option: str) -> tuple[str, ...]:
+    return BACKENDS if option == "both" else (option,)
+
+
+class PostgresDatabases:
+    """Creates and drops per-test databases on one server (one instance per process)."""
+
+    def __init__(self, admin_url: str) -> None:
+        self.admin_url = admin_url
+        self._lock = threading.Lock()
+        self._counter = itertools.count(1)
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        self._prefix = f"bs_{worker}_{os.getpid()}"
+        self._template: str | None = None
+        self._admin: Any = None
+
+    def _connection(self) -> Any:
+        import psycopg
+
+        if self._admin is None or self._admin.closed:
+            url = make_url(self.admin_url)
+            self._admin = psycopg.connect(
+                host=url.host,
+                port=url.port,
+                user=url.username,
+                password=url.password,
+                dbname=url.database or "postgres",
+                autocommit=True,
+            )
+        return self._admin
+
+    def url(self, name: str) -> str:
+        return make_url(self.admin_url).set(database=name).render_as_string(hide_password=False)
+
+    def _create_template(self) -> str:
+        from backstride.adapters.db.engine import Store
+
+        name = f"{self._prefix}_template"
+        self._connection().execute(f'CREATE DATABASE "{name}"')
+        store = Store(self.url(name))  # migrated to the newest schema
+        store.dispose()
+        return name
+
+    def create(self) -> str:
+        """A fresh, migrated, empty database; returns its URL."""
+        with self._lock:
+            if self._template is None:
+                self._template = self._create_template()
+            name = f"{self._prefix}_{next(self._counter)}"
+            self._connection().execute(f'CREATE DATABASE "{name}" TEMPLATE "{self._template}"')
+        return self.url(name)
+
+    def create_empty(self) -> str:
+        """A fresh database without any schema (for tests of migrating one)."""
+        with self._lock:
+            name = f"{self._prefix}_{next(self._counter)}"
+            self._connection().execute(f'CREATE DATABASE "{name}"')
+        return self.url(name)
+
+    def drop(self, url: str) -> None:
+        name = make_url(url).database
+        with self._lock:
+            self._connection().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def close(self) -> None:
+        with self._lock:
+            if self._template is not None:
+                self._connection().execute(
+                    f'DROP DATABASE IF EXISTS "{self._template}" WITH (FORCE)'
+                )
+                self._template = None
+            if self._admin is not None:
+                self._admin.close()
+
+
+_postgres: PostgresDatabases | None = None
+_cluster: PgCluster | None = None
+
+
+def start_server_if_needed() -> None:
+    """In the controlling process: start a cluster unless a server is named already."""
+    global _cluster
+    if os.environ.get(URL_ENV):
+        return
+    _cluster = PgCluster().start()
+    os.environ[URL_ENV] = _cluster.url()
+
+
+def stop_server() -> None:
+    global _cluster, _postgres
+    if _postgres is not None:
+        _postgres.close()
+        _postgres = None
+    if _cluster is not None:
+        _cluster.stop()
+        os.environ.pop(URL_ENV, None)
+        _cluster = None
+
+
+def postgres() -> PostgresDatabases:
+    global _postgres
+    if _postgres is None:
+        url = os.environ.get(URL_ENV)
+        if not url:
+            raise RuntimeError(f"no PostgreSQL server for the tests ({URL_ENV} is unset)")
+        _postgres = PostgresDatabases(url)
+    return _postgres
+
+
+class DbBackend:
+    """One database engine for the tests: hands out fresh database URLs and removes them."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._created: list[str] = []
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.name == "sqlite"
+
+    @property
+    def is_postgresql(self) -> bool:
+        return self.name == "postgresql"
+
+    def new_url(self, root: Path, *, filename: str = "test.sqlite3", empty: bool = False) -> str:
+        """A fresh database: an SQLite file in ``root``, or a PostgreSQL database
+        (migrated unless ``empty``)."""
+        if self.is_sqlite:
+            return f"sqlite:///{root / filename}"
+        url = postgres().create_empty() if empty else postgres().create()
+        self._created.append(url)
+        return url
+
+    def cleanup(self) -> None:
+        created, self._created = self._created, []
+        for url in created:
+            postgres().drop(url)
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+PG_URL_ENV = URL_ENV
+
+
+def dump(url: str, tables: tuple[str, ...] | None = None) -> list[str]:
+    """Every row of every table (or of ``tables``), as sorted text lines (an engine-neutral
+    ``iterdump``)."""
+    from sqlalchemy import MetaData, create_engine, select
+
+    engine = create_engine(url)
+    try:
+        meta = MetaData()
+        meta.reflect(engine)
+        lines: list[str] = []
+        with engine.connect() as conn:
+            for table in sorted(meta.tables.values(), key=lambda t: t.name):
+                if tables is not None and table.name not in tables:
+                    continue
+                rows = conn.execute(select(table)).all()
+                lines += sorted(f"{table.name}: {tuple(row)!r}" for row in rows)
+        return lines
+    finally:
+        engine.dispose()
