@@ -148,6 +148,19 @@ class Settings(BaseSettings):
         return f"sqlite:///{Path(self.db).expanduser().resolve()}"
 
 
+def mask_password(url: str) -> str:
+    """``url`` with the password of a database URL replaced by ``***`` (for display)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    if "://" not in url:
+        return url
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        return url
+
+
 def get_settings(**overrides: Any) -> Settings:
     """Build the settings; keyword overrides (from CLI flags) win over everything else."""
     clean = {k: v for k, v in overrides.items() if v is not None}

@@ -20,6 +20,7 @@ from fastapi.testclient import TestClient
 from backstride.config import Settings, get_settings
 from backstride.services.context import App
 from backstride.web.app import create_app
+from tests.databases import DbBackend
 from tests.web.synthetic import add_history
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
@@ -39,7 +40,8 @@ def make_settings(root: Path, **overrides: Any) -> Settings:
     """Settings on a temp database, never reading the developer's config file."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("BACKSTRIDE_CONFIG_FILE", str(root / "no-config.toml"))
-        return get_settings(db=str(root / "web.sqlite3"), data_dir=str(root / "data"), **overrides)
+        db = overrides.pop("db", str(root / "web.sqlite3"))
+        return get_settings(db=db, data_dir=str(root / "data"), **overrides)
 
 
 def seed(settings: Settings, *, count: int = 12, years: float = 0.25) -> None:
@@ -52,8 +54,8 @@ def seed(settings: Settings, *, count: int = 12, years: float = 0.25) -> None:
 
 
 @pytest.fixture
-def web_settings(tmp_path: Path) -> Settings:
-    return make_settings(tmp_path)
+def web_settings(tmp_path: Path, db_url: str) -> Settings:
+    return make_settings(tmp_path, db=db_url)
 
 
 @pytest.fixture
@@ -112,9 +114,12 @@ def start_server(settings: Settings) -> LiveServer:
 
 
 @pytest.fixture(scope="module")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def live_server(
+    tmp_path_factory: pytest.TempPathFactory, db_backend: DbBackend
+) -> Iterator[LiveServer]:
     """A real server on a temp database holding a few weeks of synthetic runs."""
-    settings = make_settings(tmp_path_factory.mktemp("live"))
+    root = tmp_path_factory.mktemp("live")
+    settings = make_settings(root, db=db_backend.new_url(root, filename="web.sqlite3"))
     seed(settings)
     server = start_server(settings)
     yield server

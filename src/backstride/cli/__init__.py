@@ -20,6 +20,7 @@ from backstride.cli import routes as route_cmds
 from backstride.cli import routine as routine_cmds
 from backstride.cli import shoes as shoes_cmds
 from backstride.cli.common import STATE, err_console
+from backstride.cli.database import db_app
 from backstride.cli.demo import demo_command
 from backstride.cli.guidance import today_command
 from backstride.cli.importing import import_command
@@ -82,6 +83,7 @@ app.command("serve", help="Serve the local web dashboard (http://127.0.0.1:8765)
 app.command("load", help="Weekly totals, each run's spike and the daily load series.")(load_command)
 app.add_typer(activity_cmds.app, name="activity", help="List, show, edit and delete activities.")
 app.add_typer(config_app, name="config", help="Show the effective settings.")
+app.add_typer(db_app, name="db", help="The database: bring its schema up to date.")
 app.add_typer(body_cmds.profile_app, name="profile", help="Your profile and conditions.")
 app.command("screen", help="Answer the pre-participation health screen.")(body_cmds.screen_command)
 app.add_typer(body_cmds.clearance_app, name="clearance", help="Record a physician's clearance.")

@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from backstride.cli.common import STATE, console, print_json
-from backstride.config import Settings
+from backstride.config import Settings, mask_password
 
 config_app = typer.Typer(no_args_is_help=True)
 
@@ -18,12 +18,17 @@ def show(json_out: Annotated[bool, typer.Option("--json", help="Print as JSON.")
     """Print the effective settings and where the database lives."""
     settings = STATE.app().settings
     values = settings.model_dump(mode="json")
-    values["database_url"] = settings.database_url
+    # A server database's password is never printed (nor the dashboard's secret).
+    values["database_url"] = mask_password(settings.database_url)
+    if settings.db is not None:
+        values["db"] = mask_password(settings.db)
+    if settings.secret_key is not None:
+        values["secret_key"] = "***"
     if json_out:
         print_json(values)
         return
     table = Table("setting", "value", "meaning")
     for name, field in Settings.model_fields.items():
         table.add_row(name, str(values.get(name)), field.description or "")
-    table.add_row("database_url", settings.database_url, "The database actually used.")
+    table.add_row("database_url", values["database_url"], "The database actually used.")
     console.print(table)

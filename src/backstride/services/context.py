@@ -25,6 +25,10 @@ class App:
         with self.store.session() as session:
             return AthleteRepo(session).get_or_create_default()
 
+    def data_version(self) -> int:
+        """How often this athlete's data changed, as the database counts it (any process)."""
+        return self.store.data_version(self.athlete_id)
+
     def close(self) -> None:
         if "store" in self.__dict__:
             self.store.dispose()

@@ -643,7 +643,7 @@ class _Writer:
             fatal = _fatal_in(exc)
             if fatal is not None:
                 raise fatal from None
-            reason = f"could not be stored: {getattr(exc, 'orig', exc)}"
+            reason = f"could not be stored: {self.app.store.error(exc, 'refused').message}"
             try:
                 with session.begin_nested():
                     self._record(session, parsed, "failed", reason, [])

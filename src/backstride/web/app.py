@@ -167,7 +167,7 @@ def create_app(
         app=application,
         templates=make_templates(),
         csrf=CsrfTokens(settings.secret_key),
-        cache=ResultCache(settings.database_url),
+        cache=ResultCache(settings.database_url, data_version=application.data_version),
         import_workers=import_workers,
     )
 

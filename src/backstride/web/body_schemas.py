@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
+from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from backstride.domain.activity import Sport
@@ -28,7 +29,10 @@ from backstride.domain.pain import (
 from backstride.domain.selftest import SelfTestName
 from backstride.domain.shoes import MAX_KM, MAX_NAME_CHARS
 
-MAX_ID = 2**63 - 1
+MAX_ID = 2**31 - 1
+"""The largest id any table can hold (a 32-bit integer column on PostgreSQL): a larger one
+in a request is refused as invalid (422) before it reaches the database."""
+PageId = Annotated[int, Path(ge=1, le=MAX_ID, description="The id in the page's address.")]
 
 Day = Annotated[dt.date, Field(ge=EARLIEST_DAY, le=LATEST_DAY)]
 ShortText = Annotated[str, StringConstraints(max_length=MAX_TEXT_CHARS)]

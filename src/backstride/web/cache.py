@@ -7,6 +7,9 @@ the data is unchanged, judged by
 * a generation counter the dashboard bumps after each of its own writes (edits, imports), and
 * for an SQLite database, the size and modification time of the database file and its
   write-ahead log, so a change made meanwhile by the CLI (another process) is noticed too;
+* for a server database (PostgreSQL), the data version the store keeps in the database
+  (``data_versions``, bumped by every writing transaction of any process on any host), read
+  before each answer is looked up: a change by another worker is seen on the next read;
 
 and, as a backstop, every entry expires after ``ttl_s`` seconds. One computation per key runs
 at a time; concurrent requests for the same key wait for it instead of repeating it.
@@ -68,8 +71,10 @@ class ResultCache:
         ttl_s: float = 30.0,
         max_entries: int = 256,
         churn_grace_s: float = 1.0,
+        data_version: Callable[[], int] | None = None,
     ) -> None:
         self._files = sqlite_files(database_url)
+        self._data_version = data_version if not self._files else None
         self._ttl_s = ttl_s
         self._max = max_entries
         self._grace_s = churn_grace_s
@@ -97,7 +102,11 @@ class ResultCache:
         changes = self._outside_changes
         return len(changes) == CHURN_CHANGES and now - changes[0] <= self._grace_s
 
-    def version(self) -> Version:
+    def version(self, outside: int | None = None) -> Version:
+        """The version answers are kept with: our generation, and the outside change marks
+        (the SQLite files' sizes and times, or the database's ``outside`` data version)."""
+        if outside is not None:
+            return self._generation, ((outside, 0),)
         stats: list[tuple[int, int]] = []
         for path in self._files:
             try:
@@ -121,9 +130,15 @@ class ResultCache:
         self._entries.move_to_end(key)
         return entry
 
+    def _outside(self) -> int | None:
+        """The database's data version (a server database; None for SQLite), read before
+        the answer is computed: an answer is never kept with a newer version than its data."""
+        return self._data_version() if self._data_version is not None else None
+
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        outside = self._outside()
         with self._lock:
-            version = self.version()
+            version = self.version(outside)
             self._observe(version, time.monotonic())
             entry = self._fresh(key, version)
             if entry is not None:
@@ -131,10 +146,10 @@ class ResultCache:
             key_lock = self._key_locks.setdefault(key, threading.Lock())
         with key_lock:
             with self._lock:
-                entry = self._fresh(key, self.version())
+                entry = self._fresh(key, self.version(outside))
                 if entry is not None:
                     return entry.value  # type: ignore[no-any-return]
-                version = self.version()
+                version = self.version(outside)
             created = time.monotonic()
             value = compute()
             with self._lock:

@@ -246,32 +246,37 @@ def _upgrade(cfg: Config, script: ScriptDirectory, current: str | None) -> bool:
 def migrate(engine: Engine, *, path: Path | None = None) -> bool:
     """Bring the schema to the newest revision (no-op when it already is); True when it ran.
 
-    ``path`` is the database file, named in the error when the update fails. On PostgreSQL
-    the migration holds an advisory lock (:data:`MIGRATE_LOCK`), so processes that start at
-    once on a fresh database migrate it once: the others wait, then find it up to date.
+    ``path`` is the database file, named in the error when the update fails. The revision is
+    read and the migration run in one transaction that holds the database's write lock
+    (SQLite: ``BEGIN IMMEDIATE``; PostgreSQL: an advisory lock, :data:`MIGRATE_LOCK`), so
+    processes that start at once on a fresh database migrate it once: the others wait, then
+    find it up to date.
     """
     cfg = _alembic_config(engine)
     script = ScriptDirectory.from_config(cfg)
     url = engine.url.render_as_string(hide_password=False)
+    postgresql = engine.dialect.name == "postgresql"
     try:
         if current_revision(engine) == script.get_current_head():
             return False
-        if engine.dialect.name != "postgresql":
-            return _upgrade(cfg, script, current_revision(engine))
         with engine.connect() as conn:
-            # Migrations may rewrite big tables: no statement timeout for this connection.
-            conn.execute(text("SET statement_timeout = 0"))
-            conn.execute(text("SELECT pg_advisory_lock(:key, 0)"), {"key": MIGRATE_LOCK})
-            conn.commit()
-            try:
-                cfg.attributes["connection"] = conn
-                current = MigrationContext.configure(conn).get_current_revision()
+            if postgresql:
+                # Migrations may rewrite big tables: no statement timeout for this connection.
+                conn.execute(text("SET statement_timeout = 0"))
+                conn.execute(text("SELECT pg_advisory_lock(:key, 0)"), {"key": MIGRATE_LOCK})
                 conn.commit()
-                return _upgrade(cfg, script, current)
+            try:
+                conn.begin()  # SQLite: BEGIN IMMEDIATE, the write lock
+                current = MigrationContext.configure(conn).get_current_revision()
+                cfg.attributes["connection"] = conn
+                migrated = _upgrade(cfg, script, current)
+                conn.commit()
+                return migrated
             finally:
                 conn.rollback()
-                conn.execute(text("SELECT pg_advisory_unlock(:key, 0)"), {"key": MIGRATE_LOCK})
-                conn.commit()
+                if postgresql:
+                    conn.execute(text("SELECT pg_advisory_unlock(:key, 0)"), {"key": MIGRATE_LOCK})
+                    conn.commit()
     except (SQLAlchemyError, sqlite3.Error) as exc:
         raise database_error(
             exc, url=url, path=path, failure="Could not open or update the database"
@@ -443,6 +448,10 @@ class Store:
         failure = "The database could not be read"
         with _unit_of_work(self._read_sessions(), failure, url=self.url, path=self.path) as session:
             yield session
+
+    def error(self, exc: BaseException, failure: str) -> BackstrideError:
+        """backstride's error for a database error of this store (no SQL, no password)."""
+        return database_error(exc, url=self.url, path=self.path, failure=failure)
 
     def data_version(self, athlete_id: int | None = None) -> int:
         """How often the data of ``athlete_id`` (and everyone's) changed: one small read,

@@ -24,6 +24,7 @@ from backstride.services.activities import (
     get_activity_with_row,
 )
 from backstride.services.dashboard import ActivitySummaryRow as ActivityRow
+from backstride.web.body_schemas import PageId
 from backstride.web.deps import WebDep, WebState
 from backstride.web.reads import (
     cached_activity_count,
@@ -166,7 +167,7 @@ def _edit_context(row: ActivityRow, **extra: Any) -> dict[str, Any]:
 
 @router.get("/activities/{activity_id}", response_class=HTMLResponse)
 def activity_page(
-    request: Request, web: WebDep, activity_id: int, saved: bool = False
+    request: Request, web: WebDep, activity_id: PageId, saved: bool = False
 ) -> HTMLResponse:
     data = activity_page_data(web, activity_id)
     return render(
@@ -205,7 +206,7 @@ def _form_edit(form: dict[str, str]) -> ActivityEdit:
 
 
 @router.post("/activities/{activity_id}/edit", response_class=HTMLResponse)
-async def edit_activity_form(request: Request, web: WebDep, activity_id: int) -> Response:
+async def edit_activity_form(request: Request, web: WebDep, activity_id: PageId) -> Response:
     raw = await request.form()
     form = {k: v for k, v in raw.items() if isinstance(v, str)}
     check_csrf(request, web.csrf, form.get(CSRF_FIELD))

@@ -26,6 +26,7 @@ from backstride.services.activities import (
     row_to_json,
 )
 from backstride.services.dashboard import UploadedFile, import_uploads, uploads_root
+from backstride.web.body_schemas import MAX_ID
 from backstride.web.deps import WebDep
 from backstride.web.reads import (
     cached_activity_count,
@@ -72,7 +73,6 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 router = APIRouter(prefix="/api", tags=["api"], responses=ERROR_RESPONSES)
 
-MAX_ID = 2**63 - 1
 ActivityId = Annotated[int, Path(ge=1, le=MAX_ID, description="The activity id.")]
 OnDay = Annotated[
     date | None,

@@ -73,6 +73,7 @@ from backstride.services.diary import (
 )
 from backstride.services.shoes import add_shoe, list_shoes, retire_shoe, set_default_shoe
 from backstride.web import body_views as words
+from backstride.web.body_schemas import MAX_ID
 from backstride.web.body_views import PainChartInput, pain_load_chart, wear_bar, window_start
 from backstride.web.deps import TodayDep, WebDep, WebState
 from backstride.web.emergency import emergency_notice_for
@@ -82,7 +83,7 @@ from backstride.web.templating import is_htmx, render
 
 router = APIRouter(include_in_schema=False)
 
-EntryId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The pain entry's id.")]
+EntryId = Annotated[int, Path(ge=1, le=MAX_ID, description="The pain entry's id.")]
 
 DIARY_WEEKS = 8
 WEEK_CHOICES = (4, 8, 12, 26)

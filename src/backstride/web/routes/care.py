@@ -44,6 +44,7 @@ from backstride.services.measures import (
     parse_activity,
 )
 from backstride.services.report import build_report, default_period, set_questions
+from backstride.web.body_schemas import PageId
 from backstride.web.deps import WebDep, WebState
 from backstride.web.security import CSRF_FIELD, check_csrf
 from backstride.web.templating import render
@@ -248,7 +249,7 @@ async def measures_add(request: Request, web: WebDep) -> Response:
 
 
 @router.post("/measures/{measure_id}/delete", response_class=HTMLResponse)
-async def measures_delete(request: Request, web: WebDep, measure_id: int) -> Response:
+async def measures_delete(request: Request, web: WebDep, measure_id: PageId) -> Response:
     await _form(request, web)
     await run_in_threadpool(delete_measure, web.app, measure_id)
     web.cache.bump()

@@ -19,7 +19,8 @@ target_metadata = Base.metadata
 def run_migrations() -> None:
     given = config.attributes.get("connection")
     if given is not None:
-        # A connection that holds the migration lock (PostgreSQL): migrate through it.
+        # A connection in a transaction that holds the database's write or migration lock
+        # (``engine.migrate``): migrate in that transaction; the caller commits.
         context.configure(
             connection=given,
             target_metadata=target_metadata,
@@ -28,7 +29,6 @@ def run_migrations() -> None:
         )
         with context.begin_transaction():
             context.run_migrations()
-        given.commit()
         return
     engine = config.attributes.get("engine")
     if engine is None:
