@@ -21,11 +21,11 @@ from sqlalchemy import update
 
 from backstride.adapters.db.account_tables import GrantRow
 from backstride.domain.access import Scope
+from backstride.services.accounts import find_user
 from backstride.services.activities import count_activities, get_activity_row
 from backstride.services.context import App
 from backstride.services.diary import list_pain
 from backstride.services.sharing import audit_log
-from backstride.services.accounts import find_user
 from backstride.web.access import PUBLIC_PATHS, shared_page
 from backstride.web.app import ROUTERS, create_app
 from tests.web.server_kit import (
@@ -91,9 +91,7 @@ def _ask(client: TestClient, method: str, path: str, token: str) -> tuple[int, s
     elif path.startswith("/api/"):
         answer = client.request(method, path, json={}, headers={"X-CSRF-Token": token})
     else:
-        answer = client.request(
-            method, path, data={"csrf_token": token}, follow_redirects=False
-        )
+        answer = client.request(method, path, data={"csrf_token": token}, follow_redirects=False)
     return answer.status_code, answer.text
 
 
@@ -146,7 +144,9 @@ SCOPE_SETS = [frozenset({s}) for s in Scope] + [frozenset(Scope)]
 
 
 @pytest.mark.parametrize("granted", SCOPE_SETS, ids=lambda s: "+".join(sorted(x.value for x in s)))
-def test_professional_sees_exactly_the_scopes_granted(tmp_path: Path, granted: frozenset[Scope]) -> None:
+def test_professional_sees_exactly_the_scopes_granted(
+    tmp_path: Path, granted: frozenset[Scope]
+) -> None:
     settings = server_settings(tmp_path)
     context = App(settings)
     anna = seed_runner(context, email="anna@example.org", name="Anna", marker="ANNA-SECRET")
@@ -199,7 +199,13 @@ def test_revoke_and_expiry_stop_the_next_request_and_every_access_is_logged(
     assert ben is not None
     log = audit_log(world.context, ben)
     whats = [e.what for e in log if e.who.startswith("Dr Pro")]
-    for words in ("Today's advice", "the list of activities", "an activity", "the pain diary", "the report"):
+    for words in (
+        "Today's advice",
+        "the list of activities",
+        "an activity",
+        "the pain diary",
+        "the report",
+    ):
         assert words in whats, words
     assert all(e.action in ("read", "changed", "shared", "stopped") for e in log)
     # the runner reads her log on her Sharing page
@@ -234,7 +240,9 @@ def _grants(world: World, runner: Runner) -> list[GrantRow]:
     with world.context.store.read_session() as session:
         from sqlalchemy import select
 
-        return list(session.scalars(select(GrantRow).where(GrantRow.athlete_id == runner.athlete_id)))
+        return list(
+            session.scalars(select(GrantRow).where(GrantRow.athlete_id == runner.athlete_id))
+        )
 
 
 def test_a_stranger_sees_nothing(world: World) -> None:
@@ -267,7 +275,9 @@ def test_professional_can_adjust_the_plan_only_when_allowed(world: World) -> Non
     assert answer.status_code != 403
     anna = find_user(world.context, world.anna.email)
     assert anna is not None
-    assert any(e.action == "changed" and e.what == "the plan" for e in audit_log(world.context, anna))
+    assert any(
+        e.action == "changed" and e.what == "the plan" for e in audit_log(world.context, anna)
+    )
 
 
 def test_professional_leaves_a_note_the_runner_reads(world: World) -> None:
