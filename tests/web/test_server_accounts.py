@@ -411,3 +411,33 @@ def test_user_commands(tmp_path: Path, cli: object, monkeypatch: pytest.MonkeyPa
     assert [u["disabled"] for u in cli("user", "list", "--json", db=db).json()] == [False, True]  # type: ignore[operator]
     missing = cli("user", "disable", "zed@example.org", db=db)  # type: ignore[operator]
     assert missing.exit_code == 1 and "no account" in missing.stderr
+
+
+ACCOUNT_TABLES = (
+    "users",
+    "login_sessions",
+    "login_failures",
+    "grants",
+    "audit_events",
+    "care_notes",
+)
+
+
+def test_account_models_match_the_migrations(tmp_path: Path) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    import backstride.adapters.db.account_tables  # noqa: F401
+    from backstride.adapters.db.engine import Store
+    from backstride.adapters.db.tables import Base
+
+    store = Store(f"sqlite:///{tmp_path / 'm.sqlite3'}")
+    with store.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        diff = [
+            d
+            for d in compare_metadata(context, Base.metadata)
+            if any(t in str(d) for t in ACCOUNT_TABLES)
+        ]
+    store.dispose()
+    assert diff == []

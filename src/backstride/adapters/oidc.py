@@ -8,12 +8,12 @@ keys (signature, issuer, audience, expiry, nonce) before anyone is logged in.
 from __future__ import annotations
 
 import threading
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 from authlib.common.security import generate_token
-from authlib.integrations.httpx_client import OAuth2Client
 from authlib.oidc.core import CodeIDToken
 from joserfc import jwt
 from joserfc.errors import JoseError
@@ -86,7 +86,11 @@ class OidcClient:
                 self._metadata = data
             return self._metadata
 
-    def _client(self, redirect_uri: str) -> OAuth2Client:
+    def _client(self, redirect_uri: str) -> Any:
+        with warnings.catch_warnings():
+            # Authlib 1.7+ announces a move of this client to httpx2; httpx is what we have.
+            warnings.filterwarnings("ignore", message=".*httpx module is deprecated.*")
+            from authlib.integrations.httpx_client import OAuth2Client
         return OAuth2Client(
             client_id=self.client_id,
             client_secret=self.client_secret,
