@@ -8,6 +8,7 @@ replaced under it.
 
 from __future__ import annotations
 
+import copy
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -20,8 +21,8 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -310,8 +311,11 @@ BUMP_VERSION = text(
 READ_VERSION = text(
     "SELECT coalesce(sum(version), 0) FROM data_versions WHERE athlete_id IN (:athlete, 0)"
 )
+READ_ALL_VERSIONS = text("SELECT coalesce(sum(version), 0) FROM data_versions")
 ALL_ATHLETES = 0
 """The data-version row of writes not tied to one athlete: every reader counts it."""
+ATHLETE_INFO = "backstride_athlete"
+"""Key in a session's ``info``: the athlete its writes belong to (a scoped store's)."""
 
 
 def _bump_if_written(session: Session) -> None:
@@ -321,7 +325,7 @@ def _bump_if_written(session: Session) -> None:
         return
     conn = session.connection()
     if conn.info.pop(WROTE, False):
-        athlete = session.info.get("athlete_id", ALL_ATHLETES)
+        athlete = session.info.get(ATHLETE_INFO, ALL_ATHLETES)
         session.execute(BUMP_VERSION, {"athlete": athlete})
         conn.info.pop(WROTE, None)
 
@@ -355,6 +359,23 @@ def _forget_writes(session: Session) -> None:
             session.connection().info.pop(WROTE, None)
         except SQLAlchemyError:
             pass
+
+
+ATHLETE_SETTING = "backstride.athlete_id"
+"""PostgreSQL: the transaction's athlete, read by the row-level security policies
+(migration 0013; docs/server.md, "Row-level security")."""
+
+
+def _scope_to_athlete(session: Session, athlete_id: int) -> None:
+    """Set ``athlete_id`` on every transaction ``session`` begins (``SET LOCAL``)."""
+
+    def set_athlete(_session: Session, _transaction: Any, connection: Connection) -> None:
+        connection.execute(
+            text("SELECT set_config(:name, :value, true)"),
+            {"name": ATHLETE_SETTING, "value": str(athlete_id)},
+        )
+
+    event.listen(session, "after_begin", set_athlete)
 
 
 WRITE_WAIT_S = 10.0
@@ -401,6 +422,7 @@ class Store:
                 except SQLAlchemyError as exc:
                     raise storage_error(exc, self.path, "Could not mark the database") from exc
         self.is_postgresql = self.engine.dialect.name == "postgresql"
+        self.athlete_scope: int | None = None
         self._identity = file_identity(self.path) if self.path is not None else None
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._write_lock = threading.RLock()
@@ -409,6 +431,22 @@ class Store:
         if self.path is not None and not self.read_only:
             self._read_engine = make_engine(url, read_only=True)
             self._read_sessions = sessionmaker(self._read_engine, expire_on_commit=False)
+
+    def scoped(self, athlete_id: int) -> Store:
+        """This store, with every transaction scoped to ``athlete_id``: on PostgreSQL the
+        row-level security policies then show and accept that athlete's rows only (a second
+        wall behind the repositories' own ``athlete_id`` filters). Shares the engine."""
+        view = copy.copy(self)
+        view.athlete_scope = athlete_id
+        return view
+
+    def _new_session(self, factory: sessionmaker[Session]) -> Session:
+        session = factory()
+        if self.athlete_scope is not None:
+            session.info[ATHLETE_INFO] = self.athlete_scope
+        if self.athlete_scope is not None and self.engine.dialect.name == "postgresql":
+            _scope_to_athlete(session, self.athlete_scope)
+        return session
 
     def require_writable(self) -> None:
         """Refuse at once when the store was opened for viewing only (a read-only disk)."""
@@ -434,7 +472,9 @@ class Store:
         locked = self._write_lock.acquire(timeout=WRITE_WAIT_S)
         try:
             failure = "The database refused the change"
-            with _unit_of_work(self._sessions(), failure, url=self.url, path=self.path) as session:
+            with _unit_of_work(
+                self._new_session(self._sessions), failure, url=self.url, path=self.path
+            ) as session:
                 yield session
         finally:
             if locked:
@@ -446,7 +486,9 @@ class Store:
         and a write in it fails (``PRAGMA query_only``) instead of being stored."""
         self.check_file()
         failure = "The database could not be read"
-        with _unit_of_work(self._read_sessions(), failure, url=self.url, path=self.path) as session:
+        with _unit_of_work(
+            self._new_session(self._read_sessions), failure, url=self.url, path=self.path
+        ) as session:
             yield session
 
     def error(self, exc: BaseException, failure: str) -> BackstrideError:
@@ -454,12 +496,13 @@ class Store:
         return database_error(exc, url=self.url, path=self.path, failure=failure)
 
     def data_version(self, athlete_id: int | None = None) -> int:
-        """How often the data of ``athlete_id`` (and everyone's) changed: one small read,
+        """How often the data of ``athlete_id`` (None: of anyone) changed: one small read,
         bumped by every writing unit of work, so caches of every process can tell."""
         with self.read_session() as session:
-            value = session.execute(
-                READ_VERSION, {"athlete": athlete_id or ALL_ATHLETES}
-            ).scalar_one()
+            if athlete_id is None:
+                value = session.execute(READ_ALL_VERSIONS).scalar_one()
+            else:
+                value = session.execute(READ_VERSION, {"athlete": athlete_id}).scalar_one()
         return int(value)
 
     def dispose(self) -> None:

@@ -1,7 +1,7 @@
 """one row per activity of a file, and the data version every process reads
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0013
+Revises: 0012
 
 ``activities.file_part`` numbers the activities of one imported file (0, 1, ...), so that
 ``(athlete_id, content_hash, file_part)`` can be unique: the same file is stored once per
@@ -18,8 +18,8 @@ from itertools import groupby
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011"
-down_revision = "0010"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
