@@ -24,7 +24,7 @@ from sqlalchemy.engine import make_url
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT / "tools"))
 
-from pg_cluster import URL_ENV, PgCluster  # noqa: E402
+from pg_cluster import URL_ENV, PgCluster, free_port  # noqa: E402
 
 BACKENDS = ("sqlite", "postgresql")
 
@@ -172,6 +172,7 @@ class DbBackend:
 
 
 PG_URL_ENV = URL_ENV
+__all__ = ["free_port"]
 
 
 def dump(url: str, tables: tuple[str, ...] | None = None) -> list[str]:

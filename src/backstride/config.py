@@ -60,6 +60,20 @@ class Settings(BaseSettings):
         default=None,
         description="Database path or SQLAlchemy URL. Default: backstride.sqlite3 in the data dir.",
     )
+    db_lock_timeout_s: float = Field(
+        default=10.0,
+        gt=0,
+        le=3600,
+        description="PostgreSQL: how long a change waits for another's lock before it is "
+        "refused as busy (HTTP 503), in seconds.",
+    )
+    db_statement_timeout_s: float = Field(
+        default=120.0,
+        gt=0,
+        le=86400,
+        description="PostgreSQL: how long one database statement may run before it is "
+        "stopped (HTTP 503), in seconds.",
+    )
     data_dir: Path = Field(
         default_factory=default_data_dir,
         description="Folder for the default database and uploads (platformdirs user data dir).",

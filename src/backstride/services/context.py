@@ -38,7 +38,11 @@ class App:
     def store(self) -> Store:
         if self.shared_store is not None:
             return self.shared_store
-        return Store(self.settings.database_url)
+        return Store(
+            self.settings.database_url,
+            lock_timeout_s=self.settings.db_lock_timeout_s,
+            statement_timeout_s=self.settings.db_statement_timeout_s,
+        )
 
     @cached_property
     def athlete_id(self) -> int:

@@ -59,6 +59,7 @@ from backstride.errors import (
     ActivityFileError,
     BackstrideError,
     DiskFullError,
+    InvalidInputError,
     NotAnActivityError,
     ReadOnlyStorageError,
     StorageError,
@@ -592,7 +593,7 @@ class _Writer:
                         for p in batch:
                             results.append(self._remember(p, self._write(session, p)))
                         self._assign_shoes(session, results)
-                except SQLAlchemyError as exc:
+                except (SQLAlchemyError, InvalidInputError) as exc:
                     fatal = _fatal_in(exc)
                     if fatal is not None:
                         # A full or read-only disk: no later file can be stored either. SQLite
@@ -639,11 +640,14 @@ class _Writer:
         try:
             with session.begin_nested():
                 return self._write(session, parsed)
-        except SQLAlchemyError as exc:
+        except (SQLAlchemyError, InvalidInputError) as exc:
             fatal = _fatal_in(exc)
             if fatal is not None:
                 raise fatal from None
-            reason = f"could not be stored: {self.app.store.error(exc, 'refused').message}"
+            error = (
+                exc if isinstance(exc, InvalidInputError) else self.app.store.error(exc, "refused")
+            )
+            reason = f"could not be stored: {error.message}"
             try:
                 with session.begin_nested():
                     self._record(session, parsed, "failed", reason, [])

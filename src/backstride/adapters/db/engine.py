@@ -51,6 +51,21 @@ WROTE = "backstride_wrote"
 _WRITES = ("insert", "update", "delete", "replace")
 
 
+def _holds_nul(parameters: Any) -> bool:
+    """Whether any text among a statement's parameters (any nesting) holds NUL."""
+    stack = [parameters]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                return True
+        elif isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list | tuple):
+            stack.extend(value)
+    return False
+
+
 def _note_writes_and_refuse_nul(
     conn: Connection,
     _cursor: Any,
@@ -64,14 +79,11 @@ def _note_writes_and_refuse_nul(
     head = statement.lstrip()[:8].lower()
     if head.startswith(_WRITES) and "data_versions" not in statement[:64]:
         conn.info[WROTE] = True
-        rows = parameters if executemany else (parameters,)
-        for row in rows:
-            values = row.values() if isinstance(row, dict) else row
-            if any(isinstance(v, str) and "\x00" in v for v in values or ()):
-                raise InvalidInputError(
-                    "Text may not contain the character NUL (\\0); nothing was saved.",
-                    hint="Remove the control character and try again.",
-                )
+        if _holds_nul(parameters):
+            raise InvalidInputError(
+                "Text may not contain the character NUL (\\0); nothing was saved.",
+                hint="Remove the control character and try again.",
+            )
 
 
 def database_error(

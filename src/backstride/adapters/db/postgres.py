@@ -130,12 +130,15 @@ def postgres_error(exc: BaseException, url: str, failure: str) -> BackstrideErro
     state = _sqlstate(orig)
     where = _where(url)
     message = _primary_message(orig)
+    if state is None:
+        message = " ".join(str(orig).split())
     if state in _INVALID_PASSWORD or "password authentication failed" in message:
         return StorageError(
             f"{where} refused the user name or password given in the database URL.",
             hint="Check the user and password in --db (or BACKSTRIDE_DB).",
         )
-    if state == _NO_DATABASE:
+    # A refused connection has no SQLSTATE: libpq's message tells (the server's FATAL line).
+    if state == _NO_DATABASE or ("database" in message and "does not exist" in message):
         return StorageError(
             f"{where} has no such database.",
             hint="Create it (createdb NAME) or correct the name in --db.",
@@ -168,9 +171,13 @@ def postgres_error(exc: BaseException, url: str, failure: str) -> BackstrideErro
         return InvalidInputError(
             "Text may not contain the character NUL (\\0) or bytes that are not text."
         )
-    if state is None or state.startswith("08"):
+    if (state is None and type(orig).__name__ == "OperationalError") or (
+        state is not None and state.startswith("08")
+    ):
         return StorageError(
             f"Could not reach {where}.",
             hint="Check that the server runs and that host, port and database in --db are right.",
         )
+    if state is None:
+        return StorageError(f"{failure}.")
     return StorageError(f"{failure} ({message}; PostgreSQL error {state}).")

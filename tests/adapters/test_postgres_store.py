@@ -1,0 +1,51 @@
+"""PostgreSQL's own behaviour behind the store: timeouts, unknown databases, passwords."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from backstride.adapters.db.engine import Store
+from backstride.errors import StorageError
+from tests.databases import DbBackend
+
+pytestmark = pytest.mark.postgresql_only
+
+
+def test_a_runaway_statement_is_stopped_with_a_clear_error(
+    db_backend: DbBackend, tmp_path: Path
+) -> None:
+    store = Store(db_backend.new_url(tmp_path), statement_timeout_s=0.2)
+    try:
+        with pytest.raises(StorageError, match="took too long") as caught:
+            with store.session() as session:
+                session.execute(text("SELECT pg_sleep(2)"))
+        assert "pg_sleep" not in str(caught.value) and "SELECT" not in str(caught.value)
+        with store.session() as session:  # the next unit of work goes on
+            assert session.execute(text("SELECT 1")).scalar_one() == 1
+    finally:
+        store.dispose()
+
+
+def test_an_unknown_database_is_named_without_the_password_or_a_file_hint(
+    db_url: str,
+) -> None:
+    url = make_url(db_url).set(database="no_such_db", password="s3cret-pw")
+    with pytest.raises(StorageError) as caught:
+        Store(url.render_as_string(hide_password=False))
+    error = caught.value
+    assert "no such database" in error.message
+    assert "s3cret-pw" not in error.message + (error.hint or "")
+    assert "locked" not in (error.hint or "")
+
+
+def test_an_unreachable_server_is_named(db_url: str) -> None:
+    from tests.databases import free_port
+
+    url = make_url(db_url).set(port=free_port(), password="s3cret-pw")
+    with pytest.raises(StorageError, match="Could not reach") as caught:
+        Store(url.render_as_string(hide_password=False))
+    assert "s3cret-pw" not in str(caught.value) + (caught.value.hint or "")
