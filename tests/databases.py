@@ -43,6 +43,7 @@ class PostgresDatabases:
         worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
         self._prefix = f"bs_{worker}_{os.getpid()}"
         self._template: str | None = None
+        self._kept: list[str] = []
         self._admin: Any = None
 
     def _connection(self) -> Any:
@@ -88,6 +89,31 @@ class PostgresDatabases:
             self._connection().execute(f'CREATE DATABASE "{name}"')
         return self.url(name)
 
+    def _free(self, name: str) -> None:
+        self._connection().execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = %s AND pid <> pg_backend_pid()",
+            (name,),
+        )
+
+    def keep_copy(self, url: str) -> str:
+        """A copy of the database at ``url`` kept until the run ends (to start others from)."""
+        source = make_url(url).database
+        with self._lock:
+            name = f"{self._prefix}_{next(self._counter)}_kept"
+            self._free(str(source))
+            self._connection().execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
+            self._kept.append(name)
+        return self.url(name)
+
+    def restore(self, copy_url: str, into_url: str) -> None:
+        """Make the database at ``into_url`` a copy of ``copy_url`` (from :meth:`keep_copy`)."""
+        copy, into = make_url(copy_url).database, make_url(into_url).database
+        with self._lock:
+            self._connection().execute(f'DROP DATABASE IF EXISTS "{into}" WITH (FORCE)')
+            self._free(str(copy))
+            self._connection().execute(f'CREATE DATABASE "{into}" TEMPLATE "{copy}"')
+
     def drop(self, url: str) -> None:
         name = make_url(url).database
         with self._lock:
@@ -95,6 +121,9 @@ class PostgresDatabases:
 
     def close(self) -> None:
         with self._lock:
+            for name in self._kept:
+                self._connection().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            self._kept = []
             if self._template is not None:
                 self._connection().execute(
                     f'DROP DATABASE IF EXISTS "{self._template}" WITH (FORCE)'
@@ -138,6 +167,17 @@ def postgres() -> PostgresDatabases:
     return _postgres
 
 
+def _sqlite_copy(src: Path, dst: Path) -> None:
+    import sqlite3
+
+    a, b = sqlite3.connect(src), sqlite3.connect(dst)
+    try:
+        a.backup(b)
+    finally:
+        a.close()
+        b.close()
+
+
 class DbBackend:
     """One database engine for the tests: hands out fresh database URLs and removes them."""
 
@@ -161,6 +201,23 @@ class DbBackend:
         url = postgres().create_empty() if empty else postgres().create()
         self._created.append(url)
         return url
+
+    def keep_copy(self, url: str, into: Path) -> str:
+        """A copy of the database at ``url`` that lasts the run (an SQLite file in ``into``)."""
+        if self.is_sqlite:
+            target = into / "kept.sqlite3"
+            _sqlite_copy(Path(make_url(url).database or ""), target)
+            return f"sqlite:///{target}"
+        return postgres().keep_copy(url)
+
+    def restore(self, copy_url: str, into_url: str) -> None:
+        """Make the database at ``into_url`` a copy of ``copy_url`` (from :meth:`keep_copy`)."""
+        if self.is_sqlite:
+            _sqlite_copy(
+                Path(make_url(copy_url).database or ""), Path(make_url(into_url).database or "")
+            )
+        else:
+            postgres().restore(copy_url, into_url)
 
     def cleanup(self) -> None:
         created, self._created = self._created, []

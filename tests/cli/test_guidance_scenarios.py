@@ -11,7 +11,6 @@ on Monday D.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
@@ -27,12 +26,13 @@ from tests.cli.scenario_kit import (
     gpx_route,
     ids,
 )
+from tests.databases import DbBackend
 
 D = date(2025, 6, 16)  # a Monday
 START = D - timedelta(days=35)  # a Monday five weeks earlier
 
 Cli = Callable[..., Any]
-_CACHE: dict[str, Path] = {}
+_CACHE: dict[str, tuple[str, Path]] = {}
 
 
 def _build_calm(r: Runner) -> None:
@@ -65,30 +65,28 @@ def runner(cli: Cli, tmp_path: Path, db_url: str) -> Runner:
 
 
 @pytest.fixture
-def calm(cli: Cli, tmp_path: Path, db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Runner:
-    """The calm base, copied into this test's database."""
+def calm(
+    cli: Cli,
+    tmp_path: Path,
+    db_url: str,
+    db_backend: DbBackend,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Runner:
+    """The calm base, copied into this test's database (built once per database engine)."""
     folder = tmp_path / "files"
     folder.mkdir()
     r = Runner(cli, folder)
-    target = Path(db_url.removeprefix("sqlite:///"))
-    if "db" not in _CACHE:
+    key = db_backend.name
+    if key not in _CACHE:
         _build_calm(r)
         cache = tmp_path_factory.mktemp("calm-base")
-        _backup(target, cache / "calm.sqlite3")
         (cache / "ids.json").write_text(json.dumps(r.ids))
-        _CACHE["db"] = cache / "calm.sqlite3"
-        _CACHE["ids"] = cache / "ids.json"
+        _CACHE[key] = (db_backend.keep_copy(db_url, cache), cache / "ids.json")
         return r
-    _backup(_CACHE["db"], target)
-    r.ids = json.loads(_CACHE["ids"].read_text())
+    kept, ids_file = _CACHE[key]
+    db_backend.restore(kept, db_url)
+    r.ids = json.loads(ids_file.read_text())
     return r
-
-
-def _backup(src: Path, dst: Path) -> None:
-    with sqlite3.connect(src) as a, sqlite3.connect(dst) as b:
-        a.backup(b)
-    a.close()
-    b.close()
 
 
 def _saturday_run_id(r: Runner) -> int:

@@ -201,12 +201,13 @@ def test_delete_everything_leaves_no_row_and_no_file(
     uploads = Path(get_settings().data_dir) / "uploads" / "tmp1"
     uploads.mkdir(parents=True)
     (uploads / "half.fit").write_bytes(b"x")
-    stored = sum(v for k, v in rows_per_table(copy).items() if k != "alembic_version")
+    bookkeeping = ("alembic_version", "data_versions")
+    stored = sum(v for k, v in rows_per_table(copy).items() if k not in bookkeeping)
     gone = cli("delete", "--everything", "--yes-i-am-sure", "--json", db=str(copy))
     assert gone.exit_code == 0, gone.stderr
     assert gone.json() == {"rows_deleted": stored, "files_deleted": 1}
     counts = rows_per_table(copy)
-    assert {k: v for k, v in counts.items() if k != "alembic_version" and v} == {}
+    assert {k: v for k, v in counts.items() if k not in bookkeeping and v} == {}
     assert not uploads.parent.exists()
     assert [p.name for p in tmp_path.rglob("*") if p.is_file()] == ["copy.sqlite3"]
     con = sqlite3.connect(copy)

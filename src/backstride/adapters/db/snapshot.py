@@ -24,7 +24,8 @@ from sqlalchemy.engine import Connection
 from backstride.errors import StorageError
 
 #: Tables that are not the runner's data (the schema revision travels in the manifest).
-SKIPPED_TABLES = frozenset({"alembic_version"})
+SKIPPED_TABLES = frozenset({"alembic_version", "data_versions"})
+"""Bookkeeping, not the runner's data: the schema's revision, the caches' data versions."""
 
 
 def reflect(conn: Connection) -> sa.MetaData:
