@@ -63,8 +63,8 @@ format: setup
 	$(BIN)/ruff format src tests bench tools
 	$(BIN)/ruff check --fix src tests bench tools
 
-# Every test that uses a database runs on SQLite and on PostgreSQL (TEST_DB=sqlite: SQLite only).
-TEST_DB ?= both
+# TEST_DB=both runs every test that uses a database on SQLite and on PostgreSQL as well.
+TEST_DB ?= sqlite
 
 test: setup browser pdftools postgresql lint
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --db $(TEST_DB) --cov=backstride --cov-report= -q

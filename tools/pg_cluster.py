@@ -33,6 +33,7 @@ import tempfile
 import time
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 URL_ENV = "BACKSTRIDE_TEST_PG_URL"
 """The environment variable that hands a running server's admin URL to the tests."""
@@ -51,6 +52,14 @@ SERVER_SETTINGS = {
     "log_min_messages": "warning",
     "logging_collector": "off",
 }
+
+
+try:  # loaded here: a child between fork and exec should only call into it
+    import ctypes
+
+    _LIBC: Any = ctypes.CDLL(None, use_errno=True) if sys.platform == "linux" else None
+except OSError:
+    _LIBC = None
 
 
 class PgClusterError(RuntimeError):
@@ -112,6 +121,14 @@ class PgCluster:
             os.setgroups([])
             os.setuid(self.user.pw_uid)
 
+    def _demote_and_follow_parent(self) -> None:
+        """As :meth:`_demote`; and the server gets a fast shutdown (SIGINT) if the process
+        that started it dies without stopping it (Linux ``PR_SET_PDEATHSIG``, set after the
+        change of user, which would clear it)."""
+        self._demote()
+        if _LIBC is not None:
+            _LIBC.prctl(1, signal.SIGINT)  # PR_SET_PDEATHSIG
+
     def _env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
         env.update(LC_ALL="C.UTF-8", LANG="C.UTF-8", TZ="UTC")
@@ -165,7 +182,7 @@ class PgCluster:
                     str(self.socket_dir),
                     *options,
                 ],
-                preexec_fn=self._demote,  # noqa: PLW1509
+                preexec_fn=self._demote_and_follow_parent,  # noqa: PLW1509
                 env=self._env(),
                 cwd=self.base,
                 stdout=log,

@@ -51,15 +51,16 @@ def two_workers(db_url: str, tmp_path: Path) -> object:
                 "--duration", "30m", "--distance", "5km", "--name", "Easy run")  # fmt: skip
     port = free_port()
     exe = str(Path(sys.executable).parent / "backstride")
-    server = subprocess.Popen(
-        [exe, "--db", db_url, "serve", "--workers", "2", "--port", str(port)],
-        env=_env(tmp_path),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    log = tmp_path / "server.log"
+    with open(log, "wb") as out:  # a file: the workers may outlive a failed start
+        server = subprocess.Popen(
+            [exe, "--db", db_url, "serve", "--workers", "2", "--port", str(port)],
+            env=_env(tmp_path),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 300
     while True:
         try:
             _get(base + "/api/activities")
@@ -67,7 +68,7 @@ def two_workers(db_url: str, tmp_path: Path) -> object:
         except OSError:
             if server.poll() is not None or time.monotonic() > deadline:
                 server.kill()
-                output = server.stderr.read() if server.stderr else ""
+                output = log.read_text(errors="replace")
                 raise RuntimeError("the server did not start: " + output) from None
             time.sleep(0.2)
     yield base
