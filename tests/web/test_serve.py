@@ -84,3 +84,15 @@ def test_serve_with_workers_shares_database_and_form_key(
         assert application.state.web.settings.database_url == os.environ["BACKSTRIDE_DB"]
     finally:
         application.state.web.app.close()
+
+
+def test_serve_trusts_a_local_proxy_only_when_asked(
+    cli: Runner, runs: list[tuple[Any, dict[str, Any]]]
+) -> None:
+    assert cli("serve").exit_code == 0
+    assert runs[-1][1]["proxy_headers"] is False
+    result = cli("serve", "--proxy-headers", "--workers", "2")
+    assert result.exit_code == 0, result.stderr
+    options = runs[-1][1]
+    assert options["proxy_headers"] is True and options["forwarded_allow_ips"] == "127.0.0.1"
+    assert options["workers"] == 2

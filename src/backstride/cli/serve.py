@@ -35,6 +35,14 @@ def serve_command(
             '(same as mode = "server" in the settings; docs/server.md).',
         ),
     ] = False,
+    proxy_headers: Annotated[
+        bool | None,
+        typer.Option(
+            "--proxy-headers/--no-proxy-headers",
+            help="Trust X-Forwarded-For/-Proto from a reverse proxy on this computer (127.0.0.1) "
+            "for the client's address and https (default: on in server mode, off otherwise).",
+        ),
+    ] = None,
     workers: Annotated[
         int,
         typer.Option(
@@ -66,6 +74,7 @@ def serve_command(
                 "EMAIL (or configure a login server, docs/server.md)."
             )
     require_loopback(settings.host, login_required=login_required)
+    behind_proxy = settings.server_mode if proxy_headers is None else proxy_headers
     shown = f"[{settings.host}]" if ":" in settings.host else settings.host
     if workers == 1:
         web_app = create_app(settings)
@@ -76,7 +85,8 @@ def serve_command(
             host=settings.host,
             port=settings.port,
             log_level="warning",
-            proxy_headers=settings.server_mode,
+            proxy_headers=behind_proxy,
+            forwarded_allow_ips="127.0.0.1",
             server_header=False,
             http=HTTP_PROTOCOL,
         )
@@ -103,7 +113,8 @@ def serve_command(
         host=settings.host,
         port=settings.port,
         log_level="warning",
-        proxy_headers=settings.server_mode,
+        proxy_headers=behind_proxy,
+        forwarded_allow_ips="127.0.0.1",
         server_header=False,
         http=HTTP_PROTOCOL,
     )
