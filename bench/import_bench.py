@@ -42,7 +42,7 @@ ROOT = HERE.parent
 BIN = Path(sys.executable).with_name("backstride")
 OUT = HERE / "out"
 
-from backstride.adapters.files.fit_writer import encode_fit_activity  # noqa: E402
+from backstride.adapters.files.fit.writer import encode_fit_activity  # noqa: E402
 from backstride.adapters.files.gpx_writer import encode_gpx_activity  # noqa: E402
 from backstride.adapters.files.tcx_writer import encode_tcx_activity  # noqa: E402
 

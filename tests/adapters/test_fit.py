@@ -39,7 +39,7 @@ from garmin_fit_sdk import Decoder, Profile, Stream
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from backstride.adapters.files import fit_profile as P
+from backstride.adapters.files.fit import profile as P
 from backstride.adapters.files.fit import (
     FitData,
     assign_to_sessions,

@@ -15,7 +15,7 @@ import pytest
 from garmin_fit_sdk import Decoder, Stream
 from garmin_fit_sdk.crc_calculator import CrcCalculator
 
-from backstride.adapters.files.fit_writer import (
+from backstride.adapters.files.fit.writer import (
     FIT_EPOCH_UNIX_S,
     compute_fit_crc,
     encode_fit_activity,

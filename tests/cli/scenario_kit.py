@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from backstride.adapters.files.fit_writer import encode_fit_activity
+from backstride.adapters.files.fit.writer import encode_fit_activity
 from backstride.adapters.files.gpx_writer import encode_gpx_activity
 from backstride.domain.body import SCREENING_QUESTIONS
 

@@ -53,7 +53,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from backstride.adapters.files.fit_writer import encode_fit_activity
+from backstride.adapters.files.fit.writer import encode_fit_activity
 from backstride.adapters.files.gpx_writer import encode_gpx_activity
 from backstride.domain.activity import FloatArray, Lap, Sport
 from backstride.domain.geo import compute_cumulative_distance_m
