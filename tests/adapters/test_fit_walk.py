@@ -22,9 +22,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from backstride.adapters.files.fit import compute_fit_crc, decode_fit
 from backstride.adapters.files.fit import layout as fit_layout
 from backstride.adapters.files.fit import profile as fit_profile
-from backstride.adapters.files.fit import compute_fit_crc, decode_fit
 from tests.corpus import corpus_files
 
 _EPOCH = 1_000_000_000  # FIT seconds (2021-09-09)
