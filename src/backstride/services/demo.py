@@ -39,9 +39,7 @@ Everything is drawn from ``numpy.random.default_rng(seed)``; nothing reads the c
 
 from __future__ import annotations
 
-import csv
 import gzip
-import io
 import json
 import math
 import re
@@ -53,6 +51,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from backstride.adapters.files.archive import STRAVA_CSV_NAME, StravaRow, encode_activities_csv
 from backstride.adapters.files.fit.writer import encode_fit_activity
 from backstride.adapters.files.gpx_writer import encode_gpx_activity
 from backstride.domain.activity import FloatArray, Lap, Sport
@@ -69,18 +68,6 @@ SHOE_A_TARGET_KM = 700.0
 ACTIVITIES_DIR = "activities"
 ID_BASE = 12_400_000_000
 _DEMO_FILE = re.compile(r"^124\d{8}\.(fit|gpx)(\.gz)?$")
-CSV_NAME = "activities.csv"
-CSV_COLUMNS = (
-    "Activity ID",
-    "Activity Date",
-    "Activity Name",
-    "Activity Type",
-    "Activity Description",
-    "Elapsed Time",
-    "Distance",
-    "Activity Gear",
-    "Filename",
-)
 
 PainWhen = Literal["before", "during", "after", "next-morning", "rest-day"]
 
@@ -883,17 +870,6 @@ def _plan_sessions(rng: np.random.Generator, pre_weeks: int) -> tuple[list[_Plan
 
 # --- writing --------------------------------------------------------------------------------
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def _strava_date(dt: datetime) -> str:
-    """Strava's ``Activity Date`` format (UTC), e.g. ``Mar 5, 2024, 6:41:28 AM``."""
-    h12 = dt.hour % 12 or 12
-    ampm = "AM" if dt.hour < 12 else "PM"
-    return (
-        f"{_MONTHS[dt.month - 1]} {dt.day}, {dt.year}, {h12}:{dt.minute:02d}:{dt.second:02d} {ampm}"
-    )
-
 
 def _km_laps(t_rel: FloatArray, dist: FloatArray) -> list[Lap]:
     """Auto laps every 1 km, as a watch sets them."""
@@ -1301,7 +1277,7 @@ def generate_demo(out_dir: Path, *, seed: int = 7, weeks: int = 16, end: date) -
     act_dir = out_dir / ACTIVITIES_DIR
     act_dir.mkdir(parents=True, exist_ok=True)
     files: list[DemoFile] = []
-    csv_rows: list[tuple[str, ...]] = []
+    csv_rows: list[StravaRow] = []
     runs_by_day: dict[int, str] = {}
     files_by_day: dict[int, list[str]] = {}
     for k, plan in enumerate(plans):
@@ -1342,16 +1318,16 @@ def generate_demo(out_dir: Path, *, seed: int = 7, weeks: int = 16, end: date) -
         files_by_day.setdefault(plan.day, []).append(rel)
         strava_type = {"run": "Run", "trail": "Trail Run"}.get(plan.kind, "Ride")
         csv_rows.append(
-            (
-                str(activity_id),
-                _strava_date(start_at),
-                plan.name,
-                strava_type,
-                plan.description,
-                str(round(duration)),
-                f"{(distance or 0.0) / 1000.0:.2f}",
-                shoe or "",
-                rel,
+            StravaRow(
+                activity_id=activity_id,
+                start_at=start_at,
+                name=plan.name,
+                sport_label=strava_type,
+                description=plan.description,
+                elapsed_s=duration,
+                distance_m=distance or 0.0,
+                gear=shoe,
+                filename=rel,
             )
         )
 
@@ -1361,11 +1337,7 @@ def generate_demo(out_dir: Path, *, seed: int = 7, weeks: int = 16, end: date) -
         if _DEMO_FILE.match(stale.name) and stale.name not in written and stale.is_file():
             stale.unlink()
 
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows(csv_rows)
-    (out_dir / CSV_NAME).write_bytes(buf.getvalue().encode("utf-8"))
+    (out_dir / STRAVA_CSV_NAME).write_bytes(encode_activities_csv(csv_rows))
 
     pain, manual, tests, clearance = _build_diary(
         rng, start=start, pre_weeks=pre_weeks, runs_by_day=runs_by_day, files_by_day=files_by_day
