@@ -46,8 +46,8 @@ from backstride.adapters.files.archive import (  # noqa: E402
     encode_activities_csv,
 )
 from backstride.adapters.files.fit.writer import encode_fit_activity  # noqa: E402
-from backstride.adapters.files.gpx_writer import encode_gpx_activity  # noqa: E402
-from backstride.adapters.files.tcx_writer import encode_tcx_activity  # noqa: E402
+from backstride.adapters.files.gpx.writer import encode_gpx_activity  # noqa: E402
+from backstride.adapters.files.tcx.writer import encode_tcx_activity  # noqa: E402
 
 TARGETS = {"archive_s": 45.0, "reimport_s": 10.0, "peak_mb": 400.0}
 

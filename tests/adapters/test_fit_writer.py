@@ -20,7 +20,7 @@ from backstride.adapters.files.fit.writer import (
     compute_fit_crc,
     encode_fit_activity,
 )
-from backstride.adapters.files.gpx_writer import encode_gpx_activity
+from backstride.adapters.files.gpx.writer import encode_gpx_activity
 from backstride.domain.activity import Lap
 from backstride.domain.elevation import compute_elevation_change
 from backstride.errors import InvalidInputError

@@ -53,7 +53,7 @@ import numpy as np
 
 from backstride.adapters.files.archive import STRAVA_CSV_NAME, StravaRow, encode_activities_csv
 from backstride.adapters.files.fit.writer import encode_fit_activity
-from backstride.adapters.files.gpx_writer import encode_gpx_activity
+from backstride.adapters.files.gpx.writer import encode_gpx_activity
 from backstride.domain.activity import FloatArray, Lap, Sport
 from backstride.domain.geo import compute_cumulative_distance_m
 from backstride.errors import InvalidInputError
