@@ -2,7 +2,7 @@
 
 On SQLite one writer at a time is the file's own rule; on PostgreSQL these hold through the
 advisory locks and the unique constraint on a file's activities (``adapters/db/postgres.py``,
-migration 0013). Each test runs on every database chosen with ``--db``.
+migration 0014). Each test runs on every database chosen with ``--db``.
 """
 
 from __future__ import annotations

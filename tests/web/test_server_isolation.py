@@ -22,7 +22,7 @@ from sqlalchemy import update
 from backstride.adapters.db.account_tables import GrantRow
 from backstride.domain.access import Scope
 from backstride.services.accounts import find_user
-from backstride.services.activities import count_activities, get_activity_row
+from backstride.services.activities import count_activities, get_activity_summary
 from backstride.services.context import App
 from backstride.services.diary import list_pain
 from backstride.services.sharing import audit_log
@@ -97,7 +97,7 @@ def _ask(client: TestClient, method: str, path: str, token: str) -> tuple[int, s
 
 def _snapshot(world: World, runner: Runner) -> tuple[int, str | None, int]:
     mine = world.context.for_athlete(runner.athlete_id)
-    row = get_activity_row(mine, runner.activity_id)
+    row = get_activity_summary(mine, runner.activity_id)
     return count_activities(mine), row.name, len(list_pain(mine).entries)
 
 
@@ -337,3 +337,24 @@ def test_every_pair_of_runners_is_isolated_in_the_cache(world: World) -> None:
     ):
         body = client.get(path).text
         assert mine.marker in body and other.marker not in body, path
+
+
+def test_a_runners_write_forgets_her_answers_only(tmp_path: Path) -> None:
+    from backstride.web.cache import ResultCache
+
+    cache = ResultCache(f"sqlite:///{tmp_path / 'none.sqlite3'}")
+    anna, ben = cache.scoped(1), cache.scoped(2)
+    computed: list[str] = []
+
+    def compute(who: str) -> str:
+        computed.append(who)
+        return who
+
+    for _ in range(2):
+        assert anna.get("load", lambda: compute("anna")) == "anna"
+        assert ben.get("load", lambda: compute("ben")) == "ben"
+    assert computed == ["anna", "ben"]
+    anna.bump()
+    anna.get("load", lambda: compute("anna"))
+    ben.get("load", lambda: compute("ben"))
+    assert computed == ["anna", "ben", "anna"]

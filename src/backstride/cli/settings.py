@@ -11,6 +11,8 @@ from backstride.cli.common import STATE, console, print_json
 from backstride.config import Settings, mask_password
 
 config_app = typer.Typer(no_args_is_help=True)
+SECRET_SETTINGS = ("secret_key", "oidc_client_secret")
+"""Settings never printed: shown as "(set)" when they have a value."""
 
 
 @config_app.command("show")
@@ -18,12 +20,13 @@ def show(json_out: Annotated[bool, typer.Option("--json", help="Print as JSON.")
     """Print the effective settings and where the database lives."""
     settings = STATE.app().settings
     values = settings.model_dump(mode="json")
-    # A server database's password is never printed (nor the dashboard's secret).
+    # A server database's password is never printed, nor the other secrets.
     values["database_url"] = mask_password(settings.database_url)
     if settings.db is not None:
         values["db"] = mask_password(settings.db)
-    if settings.secret_key is not None:
-        values["secret_key"] = "***"
+    for name in SECRET_SETTINGS:
+        if values.get(name):
+            values[name] = "(set)"
     if json_out:
         print_json(values)
         return

@@ -13,6 +13,7 @@ from functools import cached_property
 
 from backstride.adapters.db.engine import Store
 from backstride.adapters.db.repos import AthleteRepo
+from backstride.adapters.db.write_turn import WriteTurnProbe as WriteTurnProbe  # for the web
 from backstride.config import Settings
 from backstride.errors import BackstrideError
 
@@ -58,12 +59,15 @@ class App:
         that athlete on PostgreSQL, :meth:`Store.scoped`)."""
         return App(self.settings, athlete=athlete_id, shared_store=self.store.scoped(athlete_id))
 
-    def data_version(self) -> int:
-        """How often this athlete's data changed, as the database counts it (any process);
-        for the server's process context, how often anyone's did."""
-        if self.athlete is None and self.per_request:
-            return self.store.data_version(None)  # the server's process context: everyone's
-        return self.store.data_version(self.athlete_id)
+    def data_version(self, athlete: int | None = None) -> int:
+        """How often ``athlete``'s data changed (default: this context's athlete), as the
+        database counts it for every process; for the server's process context without an
+        athlete, how often anyone's did."""
+        if athlete is None:
+            if self.athlete is None and self.per_request:
+                return self.store.data_version(None)
+            athlete = self.athlete_id
+        return self.store.data_version(athlete)
 
     def close(self) -> None:
         if "store" in self.__dict__ and self.shared_store is None:

@@ -17,10 +17,9 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.responses import PlainTextResponse, Response
 
 from backstride import __version__
-from backstride.adapters.db.write_turn import WriteTurnProbe
 from backstride.config import Settings, get_settings
 from backstride.errors import BackstrideError, TooManyAttemptsError
-from backstride.services.context import App
+from backstride.services.context import App, WriteTurnProbe
 from backstride.web.access import resolve_access
 from backstride.web.cache import ResultCache
 from backstride.web.deps import WebState
@@ -186,7 +185,12 @@ def create_app(
         app=application,
         templates=make_templates(),
         csrf=CsrfTokens(settings.secret_key),
-        cache=ResultCache(settings.database_url, data_version=application.data_version),
+        # Server mode: one set of answers per runner (``ScopedCache``), so room for many.
+        cache=ResultCache(
+            settings.database_url,
+            max_entries=4096 if settings.server_mode else 256,
+            data_version=application.data_version,
+        ),
         import_workers=import_workers,
     )
 

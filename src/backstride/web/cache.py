@@ -79,7 +79,7 @@ class ResultCache:
         ttl_s: float = 30.0,
         max_entries: int = 256,
         churn_grace_s: float = 1.0,
-        data_version: Callable[[], int] | None = None,
+        data_version: Callable[[int | None], int] | None = None,
     ) -> None:
         self._files = sqlite_files(database_url)
         self._data_version = data_version if not self._files else None
@@ -92,11 +92,21 @@ class ResultCache:
         self._key_locks: dict[Hashable, threading.Lock] = {}
         self._seen: Version | None = None
         self._outside_changes: deque[float] = deque(maxlen=CHURN_CHANGES)
+        self._scope_generations: dict[Hashable, int] = {}
 
     def scoped(self, scope: Hashable) -> ScopedCache:
         """A view of this cache whose keys belong to ``scope`` (server mode: one athlete),
         so two runners' answers never meet."""
         return ScopedCache(self, scope)
+
+    def scope_generation(self, scope: Hashable) -> int:
+        with self._lock:
+            return self._scope_generations.get(scope, 0)
+
+    def bump_scope(self, scope: Hashable) -> None:
+        """Forget ``scope``'s answers: the dashboard just changed that scope's data."""
+        with self._lock:
+            self._scope_generations[scope] = self._scope_generations.get(scope, 0) + 1
 
     def bump(self) -> None:
         """Forget everything: the dashboard just changed the data."""
@@ -143,13 +153,14 @@ class ResultCache:
         self._entries.move_to_end(key)
         return entry
 
-    def _outside(self) -> int | None:
-        """The database's data version (a server database; None for SQLite), read before
-        the answer is computed: an answer is never kept with a newer version than its data."""
-        return self._data_version() if self._data_version is not None else None
+    def _outside(self, athlete: int | None) -> int | None:
+        """The database's data version (a server database; None for SQLite) of ``athlete``
+        (None: the process's own athlete, or everyone's), read before the answer is computed:
+        an answer is never kept with a newer version than its data."""
+        return self._data_version(athlete) if self._data_version is not None else None
 
-    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
-        outside = self._outside()
+    def get(self, key: Hashable, compute: Callable[[], T], *, athlete: int | None = None) -> T:
+        outside = self._outside(athlete)
         with self._lock:
             version = self.version(outside)
             self._observe(version, time.monotonic())
@@ -177,14 +188,19 @@ class ResultCache:
 
 
 class ScopedCache:
-    """:meth:`ResultCache.scoped`: the same cache, each key prefixed with the scope."""
+    """:meth:`ResultCache.scoped`: the same cache, each key prefixed with the scope and the
+    scope's own generation. A write bumps its scope's generation only, so one runner's
+    check-in does not throw away every other runner's answers; the entries of an old
+    generation are never read again and leave as the least recently used."""
 
     def __init__(self, base: ResultCache, scope: Hashable) -> None:
         self._base = base
         self._scope = scope
 
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
-        return self._base.get((self._scope, key), compute)
+        generation = self._base.scope_generation(self._scope)
+        athlete = self._scope if isinstance(self._scope, int) else None
+        return self._base.get((self._scope, generation, key), compute, athlete=athlete)
 
     def bump(self) -> None:
-        self._base.bump()
+        self._base.bump_scope(self._scope)

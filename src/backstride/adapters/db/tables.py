@@ -86,7 +86,7 @@ class ActivityRow(Base):
         Index("ix_activities_athlete_start", "athlete_id", "start_at"),
         Index("ix_activities_athlete_day", "athlete_id", "local_date"),
         # One row per activity of an imported file: the same file bytes (content_hash) are
-        # stored once per athlete, even when two imports race (migration 0013).
+        # stored once per athlete, even when two imports race (migration 0014).
         Index(
             "uq_activities_athlete_hash_part",
             "athlete_id",

@@ -1,7 +1,7 @@
 """one row per activity of a file, and the data version every process reads
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0014
+Revises: 0013
 
 ``activities.file_part`` numbers the activities of one imported file (0, 1, ...), so that
 ``(athlete_id, content_hash, file_part)`` can be unique: the same file is stored once per
@@ -18,8 +18,8 @@ from itertools import groupby
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013"
-down_revision = "0012"
+revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
