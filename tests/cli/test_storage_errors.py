@@ -17,6 +17,9 @@ import pytest
 from tests.conftest import CliResult
 from tests.mounts import fill, make_room, remount_read_only, tmpfs
 
+# SQLite's own behaviour: a full, read-only or foreign SQLite file.
+pytestmark = pytest.mark.sqlite_only
+
 Runner = Callable[..., CliResult]
 FIRST = "sports-lib/2067489619.fit"
 MORE = ("sports-lib/6782987395.fit", "sports-lib/6860622783.fit", "sports-lib/4623204522.fit")

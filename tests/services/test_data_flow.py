@@ -23,6 +23,10 @@ from backstride.services.data import MANIFEST, backup_database, export_archive, 
 from backstride.services.demo_load import DemoLoaded, load_demo
 from tests.conftest import CliResult
 
+# SQLite's own behaviour: export, backup and delete of an SQLite file (its pages, WAL and
+# VACUUM); the demo database is a file.
+pytestmark = pytest.mark.sqlite_only
+
 END = date(2026, 3, 15)
 FROM = "2025-11-24"
 
