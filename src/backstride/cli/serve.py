@@ -14,6 +14,10 @@ from backstride.services.accounts import has_login
 from backstride.services.context import App
 
 
+WORKER_START_S = 120.0
+"""How long a worker process may take to start before uvicorn restarts it."""
+
+
 def serve_command(
     host: Annotated[
         str | None,
@@ -110,6 +114,10 @@ def serve_command(
         "backstride.web.app:create_app_from_environment",
         factory=True,
         workers=workers,
+        # A worker builds the app (imports, templates, the database) before it answers the
+        # supervisor's health check; on a busy 2-core machine that took over 20 s, and
+        # uvicorn's default 5 s made it restart the workers forever.
+        timeout_worker_healthcheck=WORKER_START_S,
         host=settings.host,
         port=settings.port,
         log_level="warning",
