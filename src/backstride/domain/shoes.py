@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from typing import Literal
 
 from backstride.domain.activity import RUN_SPORTS, Sport
+from backstride.domain.evidence import cite
 from backstride.errors import InvalidInputError
 
 DEFAULT_INSPECT_KM = 500.0  # Cook 1985 via EVIDENCE.md Implications 7
@@ -28,8 +29,8 @@ MAX_NAME_CHARS = 100
 # Rotation nudge: only one pair used for runs in the last 8 weeks (window: backstride's choice;
 # the advice itself: Malisoux 2015).
 ROTATION_WINDOW_DAYS = 56
-WEAR_SOURCE = "Cook, Kester & Brunet 1985, AJSM 13:248-53 (via EVIDENCE.md section 3)"
-ROTATION_SOURCE = "Malisoux 2015, SJMSS 25:110-5 (via EVIDENCE.md section 3)"
+WEAR_SOURCE = cite("cook-1985", note="the 500-800 km band is a rule of thumb")
+ROTATION_SOURCE = cite("malisoux-2015")
 
 ShoeState = Literal["ok", "inspect", "retire", "retired"]
 

@@ -29,6 +29,7 @@ from backstride.web.routes import (
     body_api,
     care,
     dashboard,
+    evidence,
     importing,
     load,
     plan,
@@ -62,6 +63,7 @@ ROUTERS = (
     api.router,
     body_api.router,
     care.router,
+    evidence.router,
 )
 UPLOAD_PATHS = ("/import", "/api/imports")
 

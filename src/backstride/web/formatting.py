@@ -9,7 +9,10 @@ import math
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from markupsafe import Markup, escape
+
 from backstride.domain.activity import Sport
+from backstride.domain.evidence import find_citations
 from backstride.domain.units import format_duration, format_km, format_pace
 
 DASH = "–"
@@ -118,7 +121,23 @@ def clock(value: datetime | None, offset_s: int | None = None) -> str:
     return f"{local:%H:%M}"
 
 
+def cited(text: str | None) -> Markup:
+    """A citation text with each source it names linked to its evidence page."""
+    if not text:
+        return Markup("")
+    parts: list[str] = []
+    for piece in find_citations(text):
+        if piece.key is None:
+            parts.append(str(escape(piece.text)))
+        else:
+            parts.append(
+                f'<a class="cite" href="/evidence/{escape(piece.key)}">{escape(piece.text)}</a>'
+            )
+    return Markup("".join(parts))
+
+
 FILTERS = {
+    "cited": cited,
     "km": km,
     "km_number": km_number,
     "duration": duration,

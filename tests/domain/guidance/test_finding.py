@@ -14,6 +14,7 @@ from datetime import timedelta
 import pytest
 
 from backstride.domain.body import Clearance, Condition, Experience
+from backstride.domain.evidence import EVIDENCE, keys_in
 from backstride.domain.guidance import (
     DECISIONS,
     LEVELS,
@@ -53,7 +54,8 @@ def test_every_finding_has_the_public_shape() -> None:
         data = f.to_json()
         assert {"id", "level", "title", "reason", "evidence", "source", "action"} <= set(data)
         assert data["level"] in LEVELS
-        assert "EVIDENCE.md" in data["source"] or "Malisoux" in data["source"]
+        assert data["sources"] and all(k in EVIDENCE for k in data["sources"]), data["source"]
+        assert "EVIDENCE.md" not in data["source"] and "implication" not in data["source"]
         assert data["reason"] and data["action"] and data["title"]
 
 
@@ -115,7 +117,7 @@ def test_cross_training_for_stenosis_starts_with_cycling_and_names_muscles() -> 
     cycling = plan.activities[0]
     assert cycling.activity == "cycling"
     assert "stenosis" in cycling.spares and "thighs" in cycling.works
-    assert "§6" in cycling.source
+    assert keys_in([cycling.source]) == ("pua-2007", "whitman-2006")
 
 
 def test_gentlest_route_must_cover_the_distance() -> None:

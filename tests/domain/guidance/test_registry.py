@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from backstride.domain.evidence import EVIDENCE, keys_in
 from backstride.domain.guidance import FAMILIES, RULES, Rule, finding_ids
 from backstride.domain.params import GuidanceParams
 
@@ -89,3 +90,33 @@ def test_every_threshold_is_read_by_some_rule_or_by_the_day_s_limits() -> None:
     read |= set(re.findall(r"\b(?:p|params)\.(\w+)", today))
     unread = sorted(f.name for f in fields(GuidanceParams) if f.name not in read)
     assert not unread, unread
+
+
+def _cited(rule: Rule) -> set[str]:
+    """The evidence keys the check cites: ``cite("key")`` calls and ``*_SOURCE`` texts."""
+    source, functions = _module_functions(rule)
+    module = inspect.getmodule(rule.check)
+    keys: set[str] = set()
+    seen = {rule.check.__name__}
+
+    def walk(node: ast.AST) -> None:
+        for n in ast.walk(node):
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Name):
+                if n.func.id == "cite":
+                    keys.update(a.value for a in n.args if isinstance(a, ast.Constant))
+                callee = n.func.id
+                if callee in functions and callee not in seen and not callee.startswith("rule_"):
+                    seen.add(callee)
+                    walk(functions[callee])
+            if isinstance(n, ast.Name) and n.id.endswith("_SOURCE"):
+                keys.update(keys_in([getattr(module, n.id)]))
+
+    walk(functions[rule.check.__name__])
+    return keys
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.name)
+def test_a_rule_declares_exactly_the_evidence_it_cites(rule: Rule) -> None:
+    assert rule.evidence, rule.name
+    assert _cited(rule) == set(rule.evidence)
+    assert all(key in EVIDENCE for key in rule.evidence)

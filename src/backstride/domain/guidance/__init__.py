@@ -32,7 +32,12 @@ from backstride.domain.guidance.finding import (
     sort_findings,
 )
 from backstride.domain.guidance.rule import FAMILIES, Family, Rule, rule
-from backstride.domain.guidance.rules import RULES, compute_findings, finding_ids
+from backstride.domain.guidance.rules import (
+    RULES,
+    compute_findings,
+    finding_ids,
+    rules_by_source,
+)
 from backstride.domain.guidance.rules.body import (
     rule_core,
     rule_flexibility,
@@ -98,13 +103,13 @@ from backstride.domain.guidance.today import (
     plan_today,
     run_caps,
 )
-from backstride.domain.guidance.words import ev
 
 __all__ = [
     "FAMILIES",
     "Family",
     "rule",
     "finding_ids",
+    "rules_by_source",
     "Break",
     "CORE",
     "CYCLING",
@@ -135,7 +140,6 @@ __all__ = [
     "compute_findings",
     "decide",
     "defer_notes",
-    "ev",
     "expected_cadence_spm",
     "find_break",
     "gentlest_route",

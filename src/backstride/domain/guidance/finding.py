@@ -6,6 +6,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
+from backstride.domain.evidence import keys_in
+
 Level = Literal["info", "caution", "reduce", "stop", "urgent"]
 Decision = Literal[
     "run", "run_easy", "cross_train", "rest", "start_here", "see_professional", "urgent_care"
@@ -68,6 +70,7 @@ class Finding:
             "reason": self.reason,
             "evidence": dict(self.evidence),
             "source": self.source,
+            "sources": list(keys_in([self.source])),
             "action": self.action,
             "asks": self.asks,
             "for_later": self.for_later,

@@ -39,12 +39,14 @@ _PARAM_NAMES = frozenset(f.name for f in fields(GuidanceParams))
 class Rule:
     """One guidance rule.
 
-    ``ids`` are the finding ids it may report, ``params`` the :class:`GuidanceParams` fields it
-    reads, ``evidence`` the keys of :data:`backstride.domain.evidence.EVIDENCE` it rests on.
-    Calling the rule runs its check.
+    ``about`` says in a runner's words what the rule watches; ``ids`` are the finding ids it
+    may report, ``params`` the :class:`GuidanceParams` fields it reads, ``evidence`` the keys
+    of :data:`backstride.domain.evidence.EVIDENCE` it rests on. Calling the rule runs its
+    check.
     """
 
     check: Check
+    about: str
     family: Family
     ids: tuple[str, ...]
     params: tuple[str, ...]
@@ -66,17 +68,20 @@ class Rule:
 
 def rule(
     *,
+    about: str,
     family: Family,
     ids: tuple[str, ...],
     params: tuple[str, ...] = (),
     evidence: tuple[str, ...] = (),
 ) -> Callable[[Check], Rule]:
-    """Declare a rule: ``@rule(family=..., ids=(...), params=(...), evidence=(...))``."""
+    """Declare a rule: ``@rule(about=..., family=..., ids=(...), params=(...), evidence=(...))``."""
     unknown = [name for name in params if name not in _PARAM_NAMES]
     if unknown:
         raise ValueError(f"unknown guidance parameters: {', '.join(unknown)}")
 
     def declare(check: Check) -> Rule:
-        return Rule(check=check, family=family, ids=ids, params=params, evidence=evidence)
+        return Rule(
+            check=check, about=about, family=family, ids=ids, params=params, evidence=evidence
+        )
 
     return declare

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from backstride.domain.evidence import cite
 from backstride.domain.guidance.finding import DECISION_WORDS, Decision, Finding, decide
 from backstride.domain.guidance.state import GuidanceState, RunFacts, SavedRoute
-from backstride.domain.guidance.words import _f, _km, _on, _pct, ev
+from backstride.domain.guidance.words import _f, _km, _on, _pct
 from backstride.domain.pain import triage
 from backstride.domain.params import DEFAULT_GUIDANCE_PARAMS, GuidanceParams
 
@@ -57,14 +58,14 @@ CYCLING = CrossTraining(
         "nerves in the lower back more room, which usually suits spinal stenosis"
     ),
     works="thighs (quadriceps), buttocks (glutes), heart and lungs",
-    source="Pua 2007; Whitman 2006 " + ev("6"),
+    source=cite("pua-2007", "whitman-2006"),
 )
 SWIMMING = CrossTraining(
     activity="swimming or water walking",
     how="20-40 minutes, easy; front crawl or backstroke, with a float if you like",
     spares="all impact; the water carries your weight",
     works="shoulders, back and trunk muscles, heart and lungs",
-    source="Malisoux 2015 (other sports protective) " + ev("2"),
+    source=cite("malisoux-2015", note="other sports went with fewer injuries"),
 )
 CORE = CrossTraining(
     activity="core and hip routine",
@@ -73,14 +74,14 @@ CORE = CrossTraining(
     ),
     spares="the legs and back from impact",
     works="the trunk (abdominals, back and side muscles) and the hip muscles",
-    source="McGill 1999 " + ev("5") + "; Lauersen 2014 " + ev("10", 14),
+    source=cite("mcgill-1999", "lauersen-2014"),
 )
 FLEXION_MOBILITY = CrossTraining(
     activity="gentle mobility",
     how="10-15 minutes: knee-to-chest, pelvic tilts, child's pose",
     spares="everything: no impact, no arching of the back",
     works="the range of movement of the lower back and hips (bending forward)",
-    source="EVIDENCE.md §10 (exercises for stenosis: flexion bias)",
+    source=cite("nass-2011", "bussieres-2021", note="bending forward suits stenosis"),
 )
 
 PROFESSIONAL_FOR: Mapping[str, Referral] = {

@@ -11,12 +11,6 @@ _RUN_SPORTS = (Sport.RUN, Sport.TRAIL_RUN, Sport.TREADMILL_RUN)
 _UNEVEN = (Surface.TRAIL, Surface.MIXED)
 
 
-def ev(section: str, implication: int | None = None) -> str:
-    """The EVIDENCE.md pointer of a source: ``(EVIDENCE.md §1; implication 1)``."""
-    tail = f"; implication {implication}" if implication is not None else ""
-    return f"(EVIDENCE.md §{section}{tail})"
-
-
 # ---------------------------------------------------------------------------------------------
 # Helpers
 

@@ -90,6 +90,15 @@ def finding_ids() -> tuple[str, ...]:
     return tuple(i for r in RULES for i in r.ids)
 
 
+def rules_by_source() -> dict[str, tuple[str, ...]]:
+    """For each evidence key, what the rules resting on it watch (their ``about``)."""
+    out: dict[str, list[str]] = {}
+    for r in RULES:
+        for key in r.evidence:
+            out.setdefault(key, []).append(r.about)
+    return {key: tuple(abouts) for key, abouts in out.items()}
+
+
 def compute_findings(
     state: GuidanceState, params: GuidanceParams = DEFAULT_GUIDANCE_PARAMS
 ) -> tuple[Finding, ...]:

@@ -7,10 +7,11 @@ from datetime import timedelta
 from typing import Any
 
 from backstride.domain.body import Condition
+from backstride.domain.evidence import cite
 from backstride.domain.guidance.finding import Finding
 from backstride.domain.guidance.rule import rule
 from backstride.domain.guidance.state import GuidanceState
-from backstride.domain.guidance.words import _f, _km, _pct, ev
+from backstride.domain.guidance.words import _f, _km, _pct
 from backstride.domain.params import GuidanceParams
 from backstride.domain.selftest import TESTS, SelfTestName, format_value
 
@@ -33,9 +34,14 @@ _RATIO_MEANING: Mapping[str, str] = {
 
 
 @rule(
+    about="Core muscles out of balance in your self-tests",
     family="body",
     ids=("body.core_endurance",),
     params=(),
+    evidence=(
+        "mcgill-1999",
+        "lauersen-2014",
+    ),
 )
 def rule_core(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
     report = state.selftests
@@ -61,7 +67,7 @@ def rule_core(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
                 + ". Trunk muscles that last equally long protect the back."
             ),
             evidence={r.name: {"value": r.value, "target": r.target} for r in off},
-            source="McGill 1999 " + ev("5") + "; Lauersen 2014 " + ev("10", 14),
+            source=cite("mcgill-1999", "lauersen-2014"),
             action=(
                 "Do a core routine 2-3 times a week (curl-up, side bridge, bird-dog; "
                 "`backstride routine core` shows them), and repeat the tests in 6 weeks."
@@ -81,9 +87,15 @@ _FLEX_LOW = ("poor", "below-usual-range", "fail")
 
 
 @rule(
+    about="Stiff hamstrings or hips in your self-tests",
     family="body",
     ids=("body.flexibility",),
     params=(),
+    evidence=(
+        "maselli-2020",
+        "lauersen-2014",
+        "garber-2011",
+    ),
 )
 def rule_flexibility(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
     report = state.selftests
@@ -117,7 +129,7 @@ def rule_flexibility(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
                 for a in low
                 if a.latest is not None
             },
-            source="Maselli 2020 " + ev("5") + "; Lauersen 2014 and ACSM 2011 " + ev("10", 14),
+            source=cite("maselli-2020", "lauersen-2014", "garber-2011"),
             action=(
                 "After runs, stretch the hamstrings and the front of the hips: hold each "
                 "stretch 10-30 seconds, 2-4 times."
@@ -127,9 +139,11 @@ def rule_flexibility(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
 
 
 @rule(
+    about="Past injuries, a hip problem or a recent illness: progress more slowly",
     family="body",
     ids=("history.past_injury",),
     params=("spike_caution_ratio",),
+    evidence=("malisoux-2015",),
 )
 def rule_past_injury(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
     prof = state.profile
@@ -159,7 +173,7 @@ def rule_past_injury(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
                     if c in (Condition.HIP_PROBLEM, Condition.RECENT_ILLNESS)
                 ],
             },
-            source="Malisoux 2015 " + ev("3") + "; DESIGN.md causes table",
+            source=cite("malisoux-2015", note="a previous injury came with more injuries"),
             action=(
                 f"Keep each run within {_pct(p.spike_caution_ratio - 1.0)} % of your longest run "
                 "of the last 30 days."
@@ -176,9 +190,11 @@ def rule_past_injury(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
 
 
 @rule(
+    about="Running during pregnancy",
     family="body",
     ids=("history.pregnancy",),
     params=("cap_window_days",),
+    evidence=("acog-2020",),
 )
 def rule_pregnancy(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
     """During pregnancy: no build-up in running (ACOG 2020: keep to the activity you did
@@ -208,7 +224,7 @@ def rule_pregnancy(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
                 "take more strain as the pregnancy goes on."
             ),
             evidence=evidence,
-            source="ACOG 2020 Committee Opinion 804 (physical activity in pregnancy)",
+            source=cite("acog-2020"),
             action=(
                 f"Keep runs {keep}, at an easy effort, and follow your midwife or doctor. Stop "
                 "and get advice if you feel pain, dizziness, bleeding or fluid loss."

@@ -4,22 +4,28 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from backstride.domain.evidence import cite
 from backstride.domain.guidance.finding import Finding
 from backstride.domain.guidance.rule import rule
 from backstride.domain.guidance.rules.pain import PAIN_SOURCE
 from backstride.domain.guidance.state import GuidanceState
-from backstride.domain.guidance.words import _on, ev
+from backstride.domain.guidance.words import _on
 from backstride.domain.params import GuidanceParams
 from backstride.domain.shoes import WEAR_SOURCE
 
 
 @rule(
+    about="Self-tests missing or due again",
     family="data",
     ids=(
         "body.retest_due",
         "data.no_selftests",
     ),
     params=(),
+    evidence=(
+        "mcgill-1999",
+        "maselli-2020",
+    ),
 )
 def rule_selftest_data(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
     report = state.selftests
@@ -34,7 +40,7 @@ def rule_selftest_data(state: GuidanceState, p: GuidanceParams) -> list[Finding]
                     "could be adding to back pain."
                 ),
                 evidence={"tests_done": 0},
-                source="McGill 1999; Maselli 2020 " + ev("5"),
+                source=cite("mcgill-1999", "maselli-2020"),
                 action="See the tests and how to do them: `backstride selftest list`.",
             )
         ]
@@ -46,7 +52,7 @@ def rule_selftest_data(state: GuidanceState, p: GuidanceParams) -> list[Finding]
                 title="Time to repeat your self-tests",
                 reason=report.reminder or "Six weeks or more have passed since your last tests.",
                 evidence={"tests": [n.value for n in report.retest_due]},
-                source="McGill 1999 " + ev("5"),
+                source=cite("mcgill-1999"),
                 action="Repeat them and record the results: `backstride selftest add`.",
             )
         ]
@@ -58,6 +64,7 @@ def rule_selftest_data(state: GuidanceState, p: GuidanceParams) -> list[Finding]
 
 
 @rule(
+    about="Records that are missing: a morning check-in, heart rate, shoes",
     family="data",
     ids=(
         "data.no_heart_rate",
@@ -65,6 +72,12 @@ def rule_selftest_data(state: GuidanceState, p: GuidanceParams) -> list[Finding]
         "data.no_shoes",
     ),
     params=("checkin_lookback_days",),
+    evidence=(
+        "silbernagel-2007",
+        "morton-1990",
+        "foster-1998",
+        "cook-1985",
+    ),
 )
 def rule_missing_data(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
     out: list[Finding] = []
@@ -111,7 +124,7 @@ def rule_missing_data(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
                     "from its duration (or from how hard you said it felt)."
                 ),
                 evidence={"run_on": r.day.isoformat(), "activity_id": r.activity_id},
-                source="Banister TRIMP (Morton 1990); Foster 1998 session RPE " + ev("1", 4),
+                source=cite("morton-1990", "foster-1998"),
                 action=(
                     "Wear a watch or strap that records heart rate, or log how hard each run "
                     f"felt from 0 to 10: `backstride activity edit {r.activity_id} --rpe N`."
@@ -130,7 +143,7 @@ def rule_missing_data(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
                     "so backstride cannot tell how worn your shoes are."
                 ),
                 evidence={"runs": [r.activity_id for r in shoeless]},
-                source=f"{WEAR_SOURCE}; implication 7",
+                source=WEAR_SOURCE,
                 action=(
                     "Add your shoes (`backstride shoes add NAME`), make them the default "
                     "(`backstride shoes default NAME --sport run`), and set them on past runs: "

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import statistics
 
+from backstride.domain.evidence import cite
 from backstride.domain.guidance.finding import Finding
 from backstride.domain.guidance.rule import rule
 from backstride.domain.guidance.state import GuidanceState, RunFacts
-from backstride.domain.guidance.words import _pace, _pct, ev
+from backstride.domain.guidance.words import _pace, _pct
 from backstride.domain.params import GuidanceParams
 
 # ---------------------------------------------------------------------------------------------
@@ -20,6 +21,7 @@ def expected_cadence_spm(speed_m_s: float, p: GuidanceParams) -> float:
 
 
 @rule(
+    about="Few steps per minute for your pace (overstriding)",
     family="form",
     ids=("form.stride",),
     params=(
@@ -31,6 +33,10 @@ def expected_cadence_spm(speed_m_s: float, p: GuidanceParams) -> float:
         "stride_shortfall",
         "stride_spm_per_m_s",
         "stride_window_days",
+    ),
+    evidence=(
+        "heiderscheit-2011",
+        "lieberman-2015",
     ),
 )
 def rule_stride(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
@@ -71,7 +77,7 @@ def rule_stride(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
                 "typical_speed_m_s": round(speed, 2),
                 "runs": len(judged),
             },
-            source="Heiderscheit 2011; Lieberman 2015 " + ev("4", 9),
+            source=cite("heiderscheit-2011", "lieberman-2015"),
             action=(
                 f"Raise your step rate gradually by 5-10 %, to about {low:.0f}-{high:.0f} steps "
                 "a minute, with shorter, quicker steps at the same pace (a metronome app helps). "

@@ -15,12 +15,17 @@ from backstride.domain.shoes import ROTATION_SOURCE, WEAR_SOURCE
 
 
 @rule(
+    about="Shoes past their inspect distance, or only one pair",
     family="gear",
     ids=(
         "gear.shoes_worn",
         "gear.single_pair",
     ),
     params=(),
+    evidence=(
+        "cook-1985",
+        "malisoux-2015",
+    ),
 )
 def rule_shoes(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
     out: list[Finding] = []
@@ -58,7 +63,7 @@ def rule_shoes(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
                     "state": s.state,
                     "others": [w.shoe.name for w in worn[1:]],
                 },
-                source=f"{WEAR_SOURCE}; implication 7",
+                source=WEAR_SOURCE,
                 action=(
                     "Plan a new pair, and watch whether your back aches more after runs in these."
                     if retire
@@ -75,7 +80,7 @@ def rule_shoes(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
                 title="Only one pair of running shoes",
                 reason=state.rotation,
                 evidence={"pairs_in_use": len(in_use)},
-                source=f"{ROTATION_SOURCE}; implication 7",
+                source=ROTATION_SOURCE,
                 action="Consider a second pair and alternate between them.",
             )
         )

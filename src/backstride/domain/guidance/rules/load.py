@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from backstride.domain.evidence import cite
 from backstride.domain.guidance.finding import Finding
 from backstride.domain.guidance.rule import rule
 from backstride.domain.guidance.state import GuidanceState
-from backstride.domain.guidance.words import _f, _km, _on, _pct, ev
+from backstride.domain.guidance.words import _f, _km, _on, _pct
 from backstride.domain.pain import NERVE_FEELS, PainSite
 from backstride.domain.params import GuidanceParams
 
@@ -18,6 +19,7 @@ from backstride.domain.params import GuidanceParams
 
 
 @rule(
+    about="A run much longer than your longest run of the last 30 days",
     family="load",
     ids=("load.single_run_spike",),
     params=(
@@ -26,6 +28,7 @@ from backstride.domain.params import GuidanceParams
         "spike_reduce_ratio",
         "spike_severe_ratio",
     ),
+    evidence=("frandsen-2025",),
 )
 def rule_spike(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
     start = state.today - timedelta(days=p.spike_lookback_days - 1)
@@ -58,7 +61,7 @@ def rule_spike(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
         f"above {_pct(p.spike_caution_ratio - 1.0)} % and asks for easy runs above "
         f"{_pct(reduce_at - 1.0)} %"
     )
-    source = "Frandsen 2025 " + ev("1", 1)
+    source = cite("frandsen-2025")
     cap = f"{_f(_km(r.longest_prev_30d_m) or 0.0)} km"
     if ratio > reduce_at:
         severe = ratio > p.spike_severe_ratio
@@ -101,11 +104,16 @@ def rule_spike(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
 
 
 @rule(
+    about="Weekly distance growing fast over two weeks",
     family="load",
     ids=("load.progression",),
     params=(
         "progression_min_base_km",
         "progression_reduce",
+    ),
+    evidence=(
+        "nielsen-2014",
+        "buist-2008",
     ),
 )
 def rule_progression(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
@@ -134,7 +142,7 @@ def rule_progression(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
                 "prev_14d_km": round(prev_km, 1),
                 "progression_pct": _pct(d.progression),
             },
-            source="Nielsen 2014 " + ev("1", 2),
+            source=cite("nielsen-2014", "buist-2008"),
             action=(
                 "Hold your weekly distance where it is for a week or two before adding more; "
                 "keep today's run no longer than your usual runs."
@@ -197,6 +205,7 @@ def break_allowance_m(b: Break, day: date, p: GuidanceParams) -> float:
 
 
 @rule(
+    about="Coming back after a break from running",
     family="load",
     ids=(
         "load.after_break",
@@ -208,6 +217,11 @@ def break_allowance_m(b: Break, day: date, p: GuidanceParams) -> float:
         "break_pain_days",
         "break_step_per_week",
         "pain_acceptable_max",
+    ),
+    evidence=(
+        "nhs-c25k",
+        "frandsen-2025",
+        "nice-ng59",
     ),
 )
 def rule_after_break(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
@@ -233,9 +247,10 @@ def rule_after_break(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
         "before_break_km": _km(b.before_m),
         "cap_km": _km(allowed_today),
     }
-    source = (
-        "Own rule after return-to-run protocols and NHS Couch to 5K (repeat or go back a "
-        "week after time off); Frandsen 2025 " + ev("1", 1)
+    source = cite(
+        "nhs-c25k",
+        "frandsen-2025",
+        note="backstride's own rule after return-to-run protocols: go back a week per week off",
     )
     out: list[Finding] = []
     if b.first_back is None:
@@ -343,7 +358,7 @@ def _pain_before_break(state: GuidanceState, p: GuidanceParams, b: Break) -> lis
                 "nerve_signs": nerve,
                 "limit": p.pain_acceptable_max,
             },
-            source="NICE NG59 (reassess when symptoms persist or change) " + ev("7"),
+            source=cite("nice-ng59", note="reassess when symptoms persist or change"),
             action=(
                 "See a physiotherapist or your physician (GP) before your next run. When they "
                 "agree, record it: `backstride clearance add --on DATE --by NAME`."
@@ -354,9 +369,16 @@ def _pain_before_break(state: GuidanceState, p: GuidanceParams, b: Break) -> lis
 
 
 @rule(
+    about="This week's load against the weeks before (context only)",
     family="load",
     ids=("load.acute_chronic",),
     params=("load_ratio_caution",),
+    evidence=(
+        "gabbett-2016",
+        "williams-2017",
+        "lolli-2019",
+        "impellizzeri-2020",
+    ),
 )
 def rule_acute_chronic(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
     d = state.last_complete_day
@@ -383,8 +405,7 @@ def rule_acute_chronic(state: GuidanceState, p: GuidanceParams) -> list[Finding]
                 "acute_load": round(d.acute_load, 1),
                 "chronic_load": round(d.chronic_load, 1),
             },
-            source="Gabbett 2016; Williams 2017; critiques Lolli 2019, Impellizzeri 2020 "
-            + ev("1", 3),
+            source=cite("gabbett-2016", "williams-2017", "lolli-2019", "impellizzeri-2020"),
             action="Only context: nothing to change because of this number alone.",
         )
     ]

@@ -6,10 +6,11 @@ import statistics
 from collections.abc import Mapping
 from datetime import timedelta
 
+from backstride.domain.evidence import cite
 from backstride.domain.guidance.finding import DECISIONS, Decision, Finding
 from backstride.domain.guidance.rule import rule
 from backstride.domain.guidance.state import GuidanceState
-from backstride.domain.guidance.words import _cap, _f, _on, _pct, ev
+from backstride.domain.guidance.words import _cap, _f, _on, _pct
 from backstride.domain.pain import (
     CLAUDICATION_SOURCE,
     LEFT_LEG,
@@ -25,9 +26,13 @@ from backstride.domain.params import GuidanceParams
 # ---------------------------------------------------------------------------------------------
 # Pain (§6, §8; implication 10)
 
-PAIN_SOURCE = (
-    "Silbernagel 2007, pain-monitoring model (a trial in Achilles tendinopathy; backstride "
-    "applies it to back pain by analogy: expert opinion, low certainty) " + ev("8", 10)
+NO_IMPROVEMENT = "no improvement after about a month"
+PAIN_SOURCE = cite(
+    "silbernagel-2007",
+    note=(
+        "pain-monitoring model, a trial in Achilles tendinopathy; backstride applies it to back "
+        "pain by analogy: expert opinion, low certainty"
+    ),
 )
 
 
@@ -37,9 +42,14 @@ def _recent_checks(state: GuidanceState, p: GuidanceParams) -> list[RunPainCheck
 
 
 @rule(
+    about="Leg symptoms that come with walking and ease when sitting",
     family="pain",
     ids=("pain.leg_symptom_pattern",),
     params=("leg_pattern_days",),
+    evidence=(
+        "nass-2011",
+        "suri-2010",
+    ),
 )
 def rule_leg_pattern(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
     start = state.today - timedelta(days=p.leg_pattern_days - 1)
@@ -59,7 +69,7 @@ def rule_leg_pattern(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
         f"(last on {_on(days[-1])}) you noted leg or buttock symptoms that come on with walking "
         "or standing and ease when you sit or bend forward."
     )
-    source = f"{CLAUDICATION_SOURCE} " + ev("6")
+    source = CLAUDICATION_SOURCE
     if stenosis:
         return [
             Finding(
@@ -114,6 +124,7 @@ def _weekly_medians(state: GuidanceState, weeks: int) -> list[float | None]:
 
 
 @rule(
+    about="Pain that keeps coming back or does not ease",
     family="pain",
     ids=("pain.persistent",),
     params=(
@@ -122,6 +133,10 @@ def _weekly_medians(state: GuidanceState, weeks: int) -> list[float | None]:
         "persistent_weekly_median",
         "persistent_weeks",
         "persistent_window_days",
+    ),
+    evidence=(
+        "silbernagel-2007",
+        "nice-cks",
     ),
 )
 def rule_persistent(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
@@ -168,10 +183,7 @@ def rule_persistent(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
                 "weekly_median_scores": medians,
                 "limit": p.pain_acceptable_max,
             },
-            source=(
-                f"{PAIN_SOURCE}; NICE CKS red-flag pathways: no improvement after about a "
-                "month " + ev("7")
-            ),
+            source=f"{PAIN_SOURCE}; {cite('nice-cks', note=NO_IMPROVEMENT)}",
             action=(
                 "See a physiotherapist or your physician (GP) about the pain. Take your diary: "
                 "`backstride pain report` shows it. Until then, keep activity gentle."
@@ -182,12 +194,14 @@ def rule_persistent(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
 
 
 @rule(
+    about="Pain during a run above the acceptable level",
     family="pain",
     ids=("pain.high_during",),
     params=(
         "pain_acceptable_max",
         "pain_recent_run_days",
     ),
+    evidence=("silbernagel-2007",),
 )
 def rule_high_during(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
     limit = p.pain_acceptable_max
@@ -229,12 +243,14 @@ def rule_high_during(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
 
 
 @rule(
+    about="Pain that has not settled by the next morning",
     family="pain",
     ids=("pain.not_settled",),
     params=(
         "pain_acceptable_max",
         "pain_recent_run_days",
     ),
+    evidence=("silbernagel-2007",),
 )
 def rule_not_settled(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
     bad = [c for c in _recent_checks(state, p) if c.settled == "no"]
@@ -290,12 +306,17 @@ def _rising_run(state: GuidanceState, last: MorningWeek) -> list[MorningWeek]:
 
 
 @rule(
+    about="Morning pain or stiffness rising week after week",
     family="pain",
     ids=("pain.rising_trend",),
     params=(
         "morning_rise_points",
         "rising_weeks_refer",
         "stiffness_rise_share",
+    ),
+    evidence=(
+        "silbernagel-2007",
+        "nice-cks",
     ),
 )
 def rule_rising_trend(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
@@ -327,7 +348,7 @@ def rule_rising_trend(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
                     "rises": rises,
                     "refer_after_rises": p.rising_weeks_refer,
                 },
-                source=PAIN_SOURCE + "; NICE CKS: no improvement after about a month " + ev("7"),
+                source=f"{PAIN_SOURCE}; {cite('nice-cks', note=NO_IMPROVEMENT)}",
                 action=(
                     "See a physiotherapist or your physician (GP) before your next run; take "
                     "your diary (`backstride pain report`). Meanwhile keep activity gentle."
@@ -397,6 +418,7 @@ _AT_REST = (PainWhen.BEFORE, PainWhen.NEXT_MORNING, PainWhen.REST_DAY)
 
 
 @rule(
+    about="A flare: pain above the acceptable level today or yesterday, or severe pain",
     family="pain",
     ids=(
         "pain.flare_referral",
@@ -408,6 +430,11 @@ _AT_REST = (PainWhen.BEFORE, PainWhen.NEXT_MORNING, PainWhen.REST_DAY)
         "flare_window_days",
         "pain_acceptable_max",
         "pain_severe_min",
+    ),
+    evidence=(
+        "silbernagel-2007",
+        "nice-ng59",
+        "nice-cks",
     ),
 )
 def rule_pain_flare(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
@@ -467,7 +494,7 @@ def rule_pain_flare(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
                     "before you run again. On its own it is not an emergency."
                 ),
                 evidence=evidence,
-                source=PAIN_SOURCE + "; NICE NG59 and CKS " + ev("7"),
+                source=f"{PAIN_SOURCE}; {cite('nice-ng59', 'nice-cks')}",
                 action=(
                     "See a physiotherapist or your physician (GP) before your next run; take "
                     "your diary (`backstride pain report`). Meanwhile, gentle walking if it is "
@@ -535,11 +562,17 @@ def rule_pain_flare(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
 
 
 @rule(
+    about="Nerve symptoms down one leg (pins and needles, worse on coughing)",
     family="pain",
     ids=("pain.nerve_root",),
     params=(
         "leg_pattern_days",
         "nerve_root_refer_days",
+    ),
+    evidence=(
+        "nice-ng59",
+        "nice-cks",
+        "ifompt-2020",
     ),
 )
 def rule_nerve_root(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
@@ -589,7 +622,7 @@ def rule_nerve_root(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
         "spread": spread,
         "refer_after_days": p.nerve_root_refer_days,
     }
-    source = "NICE NG59 (sciatica); NICE CKS; IFOMPT 2020 " + ev("7")
+    source = cite("nice-ng59", "nice-cks", "ifompt-2020")
     if lasting or spread:
         why = (
             f"It has lasted {lasted} days ({p.nerve_root_refer_days} or more)"

@@ -7,10 +7,11 @@ import re
 from datetime import timedelta
 
 from backstride.domain.body import Experience
+from backstride.domain.evidence import cite
 from backstride.domain.guidance.finding import Finding
 from backstride.domain.guidance.rule import rule
 from backstride.domain.guidance.state import GuidanceState
-from backstride.domain.guidance.words import _f, _on, _pct, ev
+from backstride.domain.guidance.words import _f, _on, _pct
 from backstride.domain.params import GuidanceParams
 
 # ---------------------------------------------------------------------------------------------
@@ -18,11 +19,17 @@ from backstride.domain.params import GuidanceParams
 
 
 @rule(
+    about="Too many days in a row without rest",
     family="recovery",
     ids=("recovery.no_rest_day",),
     params=(
         "careful_max_consecutive_run_days",
         "max_days_without_rest",
+    ),
+    evidence=(
+        "nhs-c25k",
+        "stanley-2013",
+        "meeusen-2013",
     ),
 )
 def rule_no_rest_day(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
@@ -50,7 +57,7 @@ def rule_no_rest_day(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
                     "stronger during recovery, not during the training itself."
                 ),
                 evidence=evidence,
-                source="Meeusen 2013 (ECSS/ACSM consensus); NHS Couch to 5K " + ev("2", 6),
+                source=cite("meeusen-2013", "nhs-c25k"),
                 action="Rest today: a gentle walk or easy stretches at most.",
                 asks="rest",
             )
@@ -87,7 +94,7 @@ def rule_no_rest_day(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
                 "without running between runs."
             ),
             evidence=evidence,
-            source="NHS Couch to 5K; Stanley 2013 [R] " + ev("2", 6),
+            source=cite("nhs-c25k", "stanley-2013"),
             action="No run today: cycling, swimming or a core routine instead, or a rest day.",
             asks="cross_train",
         )
@@ -95,16 +102,21 @@ def rule_no_rest_day(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
 
 
 @rule(
+    about="Hard sessions too close together",
     family="recovery",
     ids=("recovery.hard_sessions_close",),
     params=("hard_gap_hours",),
+    evidence=(
+        "stanley-2013",
+        "nhs-c25k",
+    ),
 )
 def rule_hard_close(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
     gap_days = max(1, math.ceil(p.hard_gap_hours / 24.0))
     recent_hard = [
         d for k in range(gap_days) if (d := state.day(k)) is not None and d.hard_sessions > 0
     ]
-    source = "Stanley 2013 [R]; NHS Couch to 5K " + ev("2", 6)
+    source = cite("stanley-2013", "nhs-c25k")
     if recent_hard:
         last = recent_hard[0]
         return [
@@ -157,9 +169,11 @@ def rule_hard_close(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
 
 
 @rule(
+    about="The same load day after day",
     family="recovery",
     ids=("variety.monotony",),
     params=("monotony_reduce",),
+    evidence=("foster-1998",),
 )
 def rule_monotony(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
     d = state.last_complete_day
@@ -180,7 +194,7 @@ def rule_monotony(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
         "run_days_7d": run_days,
         "training_days_7d": training_days,
     }
-    source = "Foster 1998 " + ev("1", 4)
+    source = cite("foster-1998")
     if running_mostly:
         return [
             Finding(
@@ -214,11 +228,16 @@ def rule_monotony(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
 
 
 @rule(
+    about="Running and nothing else",
     family="recovery",
     ids=("variety.run_only",),
     params=(
         "run_only_min_runs",
         "run_only_share",
+    ),
+    evidence=(
+        "malisoux-2015",
+        "lauersen-2014",
     ),
 )
 def rule_run_only(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
@@ -241,7 +260,7 @@ def rule_run_only(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
                 "about a third (not studies of runners with back pain)."
             ),
             evidence={"running_share_28d_pct": _pct(d.running_share_28d), "runs_28d": runs},
-            source="Malisoux 2015 " + ev("2") + "; Lauersen 2014 " + ev("10", 14),
+            source=cite("malisoux-2015", "lauersen-2014"),
             action=(
                 "Swap one run a week for cycling or swimming, and add a 15-minute core and hip "
                 "routine 2-3 times a week."
@@ -268,9 +287,14 @@ def warm_up_skipped(text: str | None) -> bool:
 
 
 @rule(
+    about="A skipped warm-up followed by pain",
     family="recovery",
     ids=("warmup.skipped",),
     params=("warm_up_window_days",),
+    evidence=(
+        "nhs-c25k",
+        "herman-2012",
+    ),
 )
 def rule_warm_up(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
     start = state.today - timedelta(days=p.warm_up_window_days - 1)
@@ -306,7 +330,7 @@ def rule_warm_up(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
                 "skipped_then_pain": len(by_log),
                 "last_on": days[-1].isoformat(),
             },
-            source="NHS Couch to 5K; Herman 2012 (FIFA 11+) " + ev("10", 14),
+            source=cite("nhs-c25k", "herman-2012"),
             action=(
                 "Before every run: 5 minutes of brisk walking, then a few leg swings, knee lifts "
                 "and easy skips (`backstride routine warmup` shows them)."

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from backstride.domain.evidence import cite
 from backstride.domain.guidance.finding import Finding
 from backstride.domain.guidance.rule import rule
 from backstride.domain.guidance.state import GuidanceState
-from backstride.domain.guidance.words import _cap, _join_sentences, _on, ev
+from backstride.domain.guidance.words import _cap, _join_sentences, _on
 from backstride.domain.pain import (
     OUTCOME_WORDS,
     RED_FLAG_SOURCE,
@@ -25,6 +26,7 @@ from backstride.domain.params import GuidanceParams
 
 
 @rule(
+    about="Warning signs that need a doctor",
     family="safety",
     ids=(
         "redflag.emergency",
@@ -32,6 +34,12 @@ from backstride.domain.params import GuidanceParams
         "redflag.same_day",
     ),
     params=(),
+    evidence=(
+        "nice-ng59",
+        "nice-cks",
+        "bass-2018",
+        "ifompt-2020",
+    ),
 )
 def rule_red_flags(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
     """Open red flags by urgency: emergency (``urgent_care``), a doctor today (``urgent_care``
@@ -41,7 +49,7 @@ def rule_red_flags(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
     emergency = [o for o in state.open_red_flags if o.urgency is Urgency.EMERGENCY]
     same_day = [o for o in state.open_red_flags if o.urgency is Urgency.SAME_DAY]
     prompt = [o for o in state.open_red_flags if o.urgency is Urgency.PROMPT]
-    source = f"{RED_FLAG_SOURCE}; implication 11"
+    source = RED_FLAG_SOURCE
     if emergency:
         t = triage((o.flag for o in state.open_red_flags), context)
         assert t is not None
@@ -102,9 +110,16 @@ def rule_red_flags(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
 
 
 @rule(
+    about="Waiting for a clinician's word after a warning sign",
     family="safety",
     ids=("redflag.awaiting_clearance",),
     params=(),
+    evidence=(
+        "nice-ng59",
+        "nice-cks",
+        "bass-2018",
+        "ifompt-2020",
+    ),
 )
 def rule_awaiting_clearance(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
     """Seen about a red flag, without a clinician's "you may train" yet: walking and gentle
@@ -136,7 +151,7 @@ def rule_awaiting_clearance(state: GuidanceState, p: GuidanceParams) -> list[Fin
                 "seen_on": max(a.seen_on for a in state.awaiting).isoformat(),
                 "outcomes": [a.outcome.value for a in state.awaiting],
             },
-            source=f"{RED_FLAG_SOURCE}; implication 11",
+            source=RED_FLAG_SOURCE,
             action=(
                 "Gentle walking and easy mobility (knee-to-chest, pelvic tilts) are fine if "
                 "they feel comfortable; no running or hard training. When a clinician says you "
@@ -149,9 +164,16 @@ def rule_awaiting_clearance(state: GuidanceState, p: GuidanceParams) -> list[Fin
 
 
 @rule(
+    about="Something you wrote that may be a warning sign",
     family="safety",
     ids=("redflag.to_confirm",),
     params=("confirm_window_days",),
+    evidence=(
+        "nice-ng59",
+        "nice-cks",
+        "bass-2018",
+        "ifompt-2020",
+    ),
 )
 def rule_unconfirmed_flags(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
     """Possible warning signs read from an entry's places, feelings or notes that the runner
@@ -209,7 +231,7 @@ def rule_unconfirmed_flags(state: GuidanceState, p: GuidanceParams) -> list[Find
                 ],
                 "urgency_if_yes": urgency.value if urgency else None,
             },
-            source=f"{RED_FLAG_SOURCE}; implication 11",
+            source=RED_FLAG_SOURCE,
             action=(
                 f"{if_yes} Then answer for each sign ({commands}); on the dashboard, the entry's "
                 "page asks. Until you answer, no running."
@@ -219,16 +241,21 @@ def rule_unconfirmed_flags(state: GuidanceState, p: GuidanceParams) -> list[Find
     ]
 
 
-SCREENING_SOURCE = "PAR-Q+ (Warburton); ACSM 2015 algorithm, Riebe 2015 " + ev("7", 12)
+SCREENING_SOURCE = cite("parq-plus", "riebe-2015")
 
 
 @rule(
+    about="Health questions and a doctor's clearance before a plan",
     family="safety",
     ids=(
         "data.no_screening",
         "screening.clearance_needed",
     ),
     params=(),
+    evidence=(
+        "parq-plus",
+        "riebe-2015",
+    ),
 )
 def rule_clearance(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
     c = state.clearance

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from backstride.domain.evidence import cite
 from backstride.domain.guidance.finding import Finding
 from backstride.domain.guidance.rule import rule
 from backstride.domain.guidance.state import GuidanceState, RunFacts
-from backstride.domain.guidance.words import _UNEVEN, _f, _on, _pct, ev
+from backstride.domain.guidance.words import _UNEVEN, _f, _on, _pct
 from backstride.domain.pain import PainWhen
 from backstride.domain.params import GuidanceParams
 
@@ -33,6 +34,7 @@ def _sensitive_to(state: GuidanceState, run: RunFacts) -> bool:
 
 
 @rule(
+    about="Steep or long downhills",
     family="terrain",
     ids=("terrain.downhill",),
     params=(
@@ -40,6 +42,10 @@ def _sensitive_to(state: GuidanceState, run: RunFacts) -> bool:
         "downhill_long_drop_m",
         "downhill_steep_m",
         "terrain_recent_days",
+    ),
+    evidence=(
+        "gottschall-kram-2005",
+        "levine-2007",
     ),
 )
 def rule_downhill(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
@@ -92,7 +98,7 @@ def rule_downhill(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
                     round(r.steep_descent_5pct_m, 0) if r.steep_descent_5pct_m is not None else None
                 ),
             },
-            source="Gottschall & Kram 2005; Levine 2007 " + ev("4", 8),
+            source=cite("gottschall-kram-2005", "levine-2007"),
             action=(
                 "Run on flat routes for now; on a hill, walk the steep downhill parts or go "
                 "round the other way so the steep part is uphill."
@@ -103,12 +109,14 @@ def rule_downhill(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
 
 
 @rule(
+    about="Mostly trail or uneven ground",
     family="terrain",
     ids=("terrain.uneven",),
     params=(
         "uneven_share",
         "uneven_window_days",
     ),
+    evidence=("voloshina-ferris-2015",),
 )
 def rule_uneven(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
     if not state.careful:
@@ -135,7 +143,7 @@ def rule_uneven(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
                 "total_km": round(total / 1000.0, 1),
                 "uneven_share_pct": _pct(rough / total),
             },
-            source="Voloshina & Ferris 2015 " + ev("4", 8),
+            source=cite("voloshina-ferris-2015"),
             action="Do most runs on road, track or smooth paths for now.",
         )
     ]
