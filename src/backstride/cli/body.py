@@ -33,7 +33,8 @@ selftest_app = typer.Typer(no_args_is_help=True)
 
 
 def say(text: str, *, style: str | None = None) -> None:
-    """Print plain text (no rich markup interpretation)."""
+    """Print plain text (no rich markup interpretation). Commands that the shared texts mark
+    with backticks are printed as they are typed, without the marks."""
     console.print(text, style=style, markup=False)
 
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
+from backstride.domain.evidence import cite
 from backstride.domain.pain import PainEntry, RiskContext
 from backstride.errors import InvalidInputError
 
@@ -244,9 +245,8 @@ class ScreeningQuestion:
     kind: QuestionKind = "health"
 
 
-SCREENING_SOURCE = (
-    "Covers the domains of the PAR-Q+ (Warburton) and the ACSM 2015 algorithm (Riebe 2015, "
-    "MSSE 47:2473-9); EVIDENCE.md section 7"
+SCREENING_SOURCE = cite(
+    "parq-plus", "riebe-2015", note="the questions cover their topics in backstride's words"
 )
 
 SCREENING_QUESTIONS: tuple[ScreeningQuestion, ...] = (
@@ -432,14 +432,19 @@ class ClearanceState:
         return self.status in ("cleared", "not-needed")
 
 
-_SPINE_SOURCE = (
-    "PAR-Q+ (Warburton); Riebe 2015 (ACSM). These screen for heart, metabolic and kidney "
-    "disease and general health; asking a physician about a spine condition is backstride's "
-    "conservative extension (expert opinion, not a trial). EVIDENCE.md implication 12"
+_SPINE_SOURCE = cite(
+    "parq-plus",
+    "riebe-2015",
+    note=(
+        "these screen for heart, metabolic and kidney disease and general health; asking a "
+        "physician about a spine condition is backstride's conservative extension (expert "
+        "opinion, not a trial)"
+    ),
 )
-_RED_FLAG_AGE_SOURCE = (
-    "NICE CKS red-flag pathways (new back pain at 50 or over, a history of cancer: signs of a "
-    "cause that needs tests); IFOMPT 2020 red-flag framework"
+_RED_FLAG_AGE_SOURCE = cite(
+    "nice-cks",
+    "ifompt-2020",
+    note="new back pain at 50 or over, a history of cancer: signs of a cause that needs tests",
 )
 _PROCEDURE_SOURCE = (
     "backstride's conservative choice (expert opinion): after an operation or injection on the "

@@ -1065,9 +1065,13 @@ class PainRules:
     # One score at or above this is severe pain: see a professional (own choice; 7-10 is the
     # usual "severe" band of the 0-10 scale).
     severe_min: int = 8
-    source: str = (
-        "Silbernagel 2007, AJSM 35(6):897-906 (a trial in Achilles tendinopathy; applied to back "
-        "pain by analogy: low-certainty evidence); Thomee 1997 [R]; EVIDENCE.md section 8"
+    source: str = cite(
+        "silbernagel-2007",
+        "thomee-1997",
+        note=(
+            "a trial in Achilles tendinopathy; applied to back pain by analogy: low-certainty "
+            "evidence"
+        ),
     )
 
     def zone_words(self) -> Mapping[str, str]:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
+from backstride.domain.evidence import cite
 from backstride.errors import InvalidInputError
 
 RETEST_AFTER_DAYS = 42  # 6 weeks; backstride's choice (see module docstring)
@@ -310,8 +311,8 @@ class Reference:
 
 
 # Endurance reference means (EVIDENCE.md section 5, [V secondary]).
-_ANDERSON = "Anderson 2014, via EVIDENCE.md section 5 [V secondary]"
-_EVANS = "Evans 2007 (athletes), via EVIDENCE.md section 5 [V secondary]"
+_ANDERSON = cite("anderson-2014")
+_EVANS = cite("evans-2007", note="athletes")
 ENDURANCE_REFERENCES: Mapping[SelfTestName, tuple[Reference, ...]] = {
     SelfTestName.TRUNK_FLEXOR_HOLD: (
         Reference("average adult (Anderson 2014)", 160, _ANDERSON, False),
@@ -334,7 +335,7 @@ ENDURANCE_REFERENCES: Mapping[SelfTestName, tuple[Reference, ...]] = {
 # YMCA sit-and-reach, ages 18-25 (EVIDENCE.md section 5 [V secondary]); inches -> cm. The
 # sources backstride has give no other age band, so a runner outside it is not rated against
 # them (issue 13.3): the result is shown with whose norms they are.
-_YMCA = "YMCA sit-and-reach norms, ages 18-25, via EVIDENCE.md section 5 [V secondary]"
+_YMCA = cite("ymca-sit-and-reach", note="ages 18-25")
 SIT_AND_REACH_AGES = (18, 25)
 SIT_AND_REACH_CM: Mapping[str, tuple[float, float]] = {
     # sex: (poor at or below, average)
@@ -344,10 +345,10 @@ SIT_AND_REACH_CM: Mapping[str, tuple[float, float]] = {
 
 # Straight-leg raise as hamstring length: about 70-80 degrees (Ayala 2013 review) [R].
 SLR_USUAL_RANGE_DEG = (70.0, 80.0)
-_AYALA = "Ayala 2013 review, via EVIDENCE.md section 5 [R: recalled, not verified]"
+_AYALA = cite("ayala-2013", note="a reference from memory, not checked against the review")
 
 # McGill 1999 ratio targets [V secondary]; "about 1.0" read as 0.95-1.05 (backstride's choice).
-_MCGILL = "McGill 1999, Arch Phys Med Rehabil 80:941-4; ratio targets via EVIDENCE.md section 5"
+_MCGILL = cite("mcgill-1999", note="ratio targets")
 FLEXION_EXTENSION_MAX = 1.0
 LEFT_RIGHT_RANGE = (0.95, 1.05)
 SIDE_EXTENSION_MAX = 0.75

@@ -58,3 +58,11 @@ def test_a_single_pair_is_a_rotation_nudge() -> None:
 
 def test_two_pairs_in_rotation_no_nudge() -> None:
     assert "gear.single_pair" not in calm().ids()
+
+
+def test_worn_shoes_are_named_in_a_grammatical_sentence() -> None:
+    w = calm()
+    _shoe_km(w, "Road A", 520.0)
+    f = w.get("gear.shoes_worn")
+    assert f.title == "Your shoes 'Road A' need a check"
+    assert f.reason.startswith("Your shoes 'Road A' have about 520 km on them")

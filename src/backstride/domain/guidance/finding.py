@@ -62,6 +62,20 @@ class Finding:
     # it is for when running starts again, and ``asks`` then repeats the day's decision.
     for_later: bool = False
 
+    def numbers(self) -> tuple[tuple[str, str], ...]:
+        """The runner's own numbers in words, as (label, value) pairs: only those of
+        :data:`NUMBER_WORDS` (the reason states the rest; the JSON keeps every key)."""
+        rows: list[tuple[str, str]] = []
+        for key, value in self.evidence.items():
+            label = NUMBER_WORDS.get(key)
+            if label is None or value is None or isinstance(value, bool | list | dict):
+                continue
+            unit = next((u for suffix, u in _UNITS if key.endswith(suffix)), "")
+            rows.append(
+                (label, f"{value:g}{unit}" if isinstance(value, float) else f"{value}{unit}")
+            )
+        return tuple(rows)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "id": self.id,
@@ -75,6 +89,51 @@ class Finding:
             "asks": self.asks,
             "for_later": self.for_later,
         }
+
+
+#: Words for the numbers a finding keeps (its ``evidence`` keys), shown beside the reason.
+NUMBER_WORDS: Mapping[str, str] = {
+    "run_on": "Run on",
+    "run_km": "That run",
+    "longest_prev_30d_km": "Longest run in the 30 days before",
+    "spike_pct": "Longer by",
+    "last_14d_km": "Last 14 days",
+    "prev_14d_km": "The 14 days before",
+    "progression_pct": "Growth over two weeks",
+    "load_ratio": "Load ratio (this week against the last four)",
+    "uncoupled_load_ratio": "Load ratio (this week against the three before)",
+    "monotony": "Monotony",
+    "training_days_7d": "Training days in the last 7",
+    "run_days_7d": "Run days in the last 7",
+    "gap_hours": "Hours between the hard sessions",
+    "shoe": "Shoes",
+    "km": "Distance on them",
+    "inspect_km": "Check them at",
+    "retire_km": "Usually replaced by",
+    "steep_descent_m": "Steep downhill",
+    "longest_descent_drop_m": "Longest descent (height lost)",
+    "uneven_share_pct": "Share on trail or uneven ground",
+    "typical_cadence_spm": "Your usual step rate",
+    "expected_cadence_spm": "Typical at your pace",
+    "shortfall_pct": "Below typical by",
+    "worst": "Worst pain score",
+    "worst_on": "Worst on",
+    "usual_level": "Your usual pain level",
+    "days_off": "Days without running",
+    "weeks_off": "Weeks without running",
+    "cap_km": "Today's limit",
+    "high_days": "Days above the acceptable level",
+    "lasted_days": "Lasted (days)",
+    "first_on": "First on",
+    "last_on": "Last on",
+}
+_UNITS: tuple[tuple[str, str], ...] = (
+    ("_km", " km"),
+    ("_pct", " %"),
+    ("_spm", " steps/min"),
+    ("_m", " m"),
+    ("_hours", " h"),
+)
 
 
 def rank(finding: Finding) -> tuple[int, int]:

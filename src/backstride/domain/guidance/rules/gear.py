@@ -48,9 +48,9 @@ def rule_shoes(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
             Finding(
                 id="gear.shoes_worn",
                 level="caution",
-                title=f"'{s.shoe.name}' {'need replacing' if retire else 'need a check'}",
+                title=f"Your shoes '{s.shoe.name}' {'need replacing' if retire else 'need a check'}",
                 reason=(
-                    f"'{s.shoe.name}' have about {s.total_km:.0f} km on them, past the "
+                    f"Your shoes '{s.shoe.name}' have about {s.total_km:.0f} km on them, past the "
                     f"{(s.shoe.retire_km if retire else s.shoe.inspect_km):.0f} km mark. "
                     "Cushioning wears out with distance. (This rule of thumb comes from "
                     "machine tests of cushioning, not from injury studies.)"
