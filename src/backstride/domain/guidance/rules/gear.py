@@ -44,11 +44,12 @@ def rule_shoes(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
         worn.sort(key=lambda s: (s.state != "retire", -s.total_km))
         s = worn[0]
         retire = s.state == "retire"
+        need = "need replacing" if retire else "need a check"
         out.append(
             Finding(
                 id="gear.shoes_worn",
                 level="caution",
-                title=f"Your shoes '{s.shoe.name}' {'need replacing' if retire else 'need a check'}",
+                title=f"Your shoes '{s.shoe.name}' {need}",
                 reason=(
                     f"Your shoes '{s.shoe.name}' have about {s.total_km:.0f} km on them, past the "
                     f"{(s.shoe.retire_km if retire else s.shoe.inspect_km):.0f} km mark. "
