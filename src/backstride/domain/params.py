@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
+from backstride.domain.evidence import cite
 from backstride.errors import ConfigError
 
 
@@ -616,13 +617,69 @@ class GuidanceParams:
         return merged
 
 
+@dataclass(frozen=True, slots=True)
+class GearParams:
+    """Shoe limits (``backstride.domain.shoes``): the defaults of every new pair."""
+
+    shoe_inspect_km: float = _p(
+        500.0,
+        cite("cook-1985", note="inspect at 500 km: a rule of thumb, never tested on injuries"),
+    )
+    shoe_retire_km: float = _p(
+        800.0, cite("cook-1985", "escamilla-2020", note="the upper end of the 500-800 km band")
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class RouteParams:
+    """The route taxing score (``backstride.domain.routes``): points per feature."""
+
+    steep_grade_pct: float = _p(
+        -8.0,
+        cite(
+            "gottschall-kram-2005",
+            "levine-2007",
+            note="the analysis's steepest band, about "
+            "-4.6 degrees, near the -5 degrees where downhill loads rise",
+        ),
+    )
+    climb_points_per_m_per_km: float = _p(
+        0.5, "Own choice: climbing costs effort but lands softly (Gottschall & Kram 2005)."
+    )
+    descent_points_per_m_per_km: float = _p(
+        1.0,
+        "Own choice: twice the climb, as descents raise impact and arch the back (Levine 2007).",
+    )
+    steep_points_per_pct: float = _p(
+        1.5, "Own choice: each % of the distance on steep descents (Gottschall & Kram 2005)."
+    )
+    long_descent_points_per_m: float = _p(
+        0.1, "Own choice: the height lost on the longest continuous descent (Levine 2007)."
+    )
+    trail_points: float = _p(10.0, "Own choice: mostly trail (Voloshina & Ferris 2015).")
+    mixed_points: float = _p(5.0, "Own choice: half of trail for mixed ground.")
+
+
+@dataclass(frozen=True, slots=True)
+class PlanParams:
+    """The running plan's week (``backstride.domain.plan``)."""
+
+    runs_per_week: int = _p(3, cite("nhs-c25k", note="three runs a week"))
+    min_rest_days: int = _p(
+        2, cite("nhs-c25k", "meeusen-2013", note="a rest day between runs; recovery balances load")
+    )
+
+
 DEFAULT_ACTIVITY_PARAMS = ActivityParams()
 DEFAULT_LOAD_PARAMS = LoadParams()
 DEFAULT_GUIDANCE_PARAMS = GuidanceParams()
+DEFAULT_GEAR_PARAMS = GearParams()
+DEFAULT_ROUTE_PARAMS = RouteParams()
+DEFAULT_PLAN_PARAMS = PlanParams()
 
 
 def parameter_sources(
-    params: ActivityParams | LoadParams | GuidanceParams,
+    params: ActivityParams | LoadParams | GuidanceParams | GearParams | RouteParams | PlanParams,
 ) -> dict[str, tuple[Any, str]]:
     """Each field's value and cited source, for documentation and tests."""
     return {

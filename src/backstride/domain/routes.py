@@ -34,21 +34,25 @@ import numpy as np
 from backstride.domain.activity import FloatArray, Surface
 from backstride.domain.elevation import compute_elevation_change
 from backstride.domain.metrics import compute_grade_distribution
-from backstride.domain.params import DEFAULT_ACTIVITY_PARAMS, ActivityParams
+from backstride.domain.params import DEFAULT_ACTIVITY_PARAMS, DEFAULT_ROUTE_PARAMS, ActivityParams
 from backstride.errors import InvalidInputError
 
 TAXING_VERSION = 1
 MAX_ROUTE_NAME_CHARS = 100
 
 #: Grade (percent) below which a descent counts as steep for the score: the analysis's steepest
-#: band starts at -8 % (about -4.6 degrees; EVIDENCE implication 8 says "about -5 degrees").
-STEEP_GRADE_PCT = -8.0
+#: band starts at -8 % (about -4.6 degrees, near the "about -5 degrees" of the downhill studies).
+STEEP_GRADE_PCT = DEFAULT_ROUTE_PARAMS.steep_grade_pct
 
-CLIMB_POINTS_PER_M_PER_KM = 0.5
-DESCENT_POINTS_PER_M_PER_KM = 1.0
-STEEP_POINTS_PER_PCT = 1.5
-LONG_DESCENT_POINTS_PER_M = 0.1
-SURFACE_POINTS = {Surface.TRAIL: 10.0, Surface.MIXED: 5.0}
+#: The score's points, from :class:`~backstride.domain.params.RouteParams`.
+CLIMB_POINTS_PER_M_PER_KM = DEFAULT_ROUTE_PARAMS.climb_points_per_m_per_km
+DESCENT_POINTS_PER_M_PER_KM = DEFAULT_ROUTE_PARAMS.descent_points_per_m_per_km
+STEEP_POINTS_PER_PCT = DEFAULT_ROUTE_PARAMS.steep_points_per_pct
+LONG_DESCENT_POINTS_PER_M = DEFAULT_ROUTE_PARAMS.long_descent_points_per_m
+SURFACE_POINTS = {
+    Surface.TRAIL: DEFAULT_ROUTE_PARAMS.trail_points,
+    Surface.MIXED: DEFAULT_ROUTE_PARAMS.mixed_points,
+}
 BANDS: tuple[tuple[float, str], ...] = (
     (10.0, "gentle"),
     (30.0, "moderate"),
