@@ -54,3 +54,35 @@ def test_every_rule_rests_on_sources_of_the_registry() -> None:
     cited = {k for r in RULES for k in r.evidence}
     assert cited <= set(EVIDENCE)
     assert {"frandsen-2025", "silbernagel-2007", "nice-ng59"} <= cited
+
+
+def test_a_source_s_label_is_written_only_in_the_registry() -> None:
+    """Code and templates cite by key (``cite("frandsen-2025")``, ``{frandsen-2025}`` in a
+    parameter's source); only the registry spells "Frandsen 2025" (docstrings and comments
+    aside)."""
+    import ast
+
+    from backstride.domain.evidence import find_citations
+
+    src = ROOT / "src" / "backstride"
+    found: list[str] = []
+    for path in sorted(src.rglob("*.py")):
+        if "evidence" in path.relative_to(src).parts[:2]:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {
+            id(node.body[0].value)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+            and node.body
+            and isinstance(node.body[0], ast.Expr)
+            and isinstance(node.body[0].value, ast.Constant)
+        }
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                if id(node) not in docstrings and any(p.key for p in find_citations(node.value)):
+                    found.append(f"{path.relative_to(src)}:{node.lineno}")
+    for path in sorted((src / "web" / "templates").rglob("*.html")):
+        if any(p.key for p in find_citations(path.read_text(encoding="utf-8"))):
+            found.append(str(path.relative_to(src)))
+    assert not found, found

@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from backstride.cli.common import STATE, console, parse_day, print_json, today_or
+from backstride.domain.evidence import cite
 from backstride.errors import InvalidInputError
 from backstride.services.body import (
     ClearanceView,
@@ -380,7 +381,7 @@ def selftest_report_command(
             for number, step in enumerate(test["how_to"], start=1):
                 say(f"    {number}. {step}")
             say(f"  Safety: {test['caution']}")
-    say("\nEndurance ratios (McGill 1999)", style="bold")
+    say(f"\nEndurance ratios ({cite('mcgill-1999')})", style="bold")
     table = Table("ratio", "value", "target", "result", "what it means")
     for r in report["ratios"]:
         result = "not known yet" if r["ok"] is None else ("within" if r["ok"] else "outside")

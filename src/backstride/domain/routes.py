@@ -33,6 +33,7 @@ import numpy as np
 
 from backstride.domain.activity import FloatArray, Surface
 from backstride.domain.elevation import compute_elevation_change
+from backstride.domain.evidence import cite
 from backstride.domain.metrics import compute_grade_distribution
 from backstride.domain.params import DEFAULT_ACTIVITY_PARAMS, DEFAULT_ROUTE_PARAMS, ActivityParams
 from backstride.errors import InvalidInputError
@@ -60,9 +61,11 @@ BANDS: tuple[tuple[float, str], ...] = (
     (math.inf, "very hard"),
 )
 
-TAXING_SOURCE = (
-    "Gottschall & Kram 2005; Levine 2007; Voloshina & Ferris 2015 (EVIDENCE.md section 4, "
-    "implication 8); weights: backstride's own choice"
+TAXING_SOURCE = cite(
+    "gottschall-kram-2005",
+    "levine-2007",
+    "voloshina-ferris-2015",
+    note="the weights are backstride's own choice",
 )
 
 

@@ -393,7 +393,7 @@ def build_cooldown(
             "After the cool-down walk, while you are warm. Stretch to a gentle pull, never "
             f"pain; hold still, breathe slowly, {STRETCH_REPS} times each.{older}",
             "Stretching keeps you supple; on its own it does not prevent injuries "
-            "(Lauersen 2014, Pope 2000). Strength work does more.",
+            f"({cite('lauersen-2014', 'pope-2000')}). Strength work went with fewer injuries.",
             *_stenosis_note(needs),
         ),
         source=ROUTINE_SOURCES[RoutineKind.COOLDOWN],

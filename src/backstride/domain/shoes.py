@@ -232,7 +232,7 @@ def rotation_nudge(
     active = [s for s in all_shoes if s.active]
     advice = (
         "Runners who switched between two or more pairs had about 39% fewer injuries in one "
-        "study (Malisoux 2015), so consider a second pair and alternating."
+        f"study ({cite('malisoux-2015')}), so consider a second pair and alternating."
     )
     if len(used_keys) == 1:
         key = next(iter(used_keys))

@@ -233,7 +233,7 @@ class EvidenceOut(BaseModel):
     """One source backstride cites, in backstride's own summary."""
 
     key: str
-    label: str = Field(description="How the source is cited, e.g. 'Frandsen 2025'.")
+    label: str = Field(description="How the source is cited: its first author (or body) and year.")
     citation: str = Field(description="The full reference.")
     section: str
     section_title: str

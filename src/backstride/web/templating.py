@@ -15,6 +15,7 @@ from markupsafe import Markup
 from starlette.responses import HTMLResponse
 
 from backstride import __version__
+from backstride.domain.evidence import cite
 from backstride.domain.params import DEFAULT_GEAR_PARAMS
 from backstride.web.deps import get_web
 from backstride.web.emergency import emergency_notice_for
@@ -76,6 +77,7 @@ def make_templates() -> Jinja2Templates:
         foot_sports=frozenset(s.value for s in FOOT_SPORTS),
         emergency_notice=emergency_notice_for,
         gear_params=DEFAULT_GEAR_PARAMS,
+        cite=cite,
     )
     # The chart macros of partials/_chart.html, memoised per chart object (FragmentMemo).
     macros = env.get_template("partials/_chart.html").module

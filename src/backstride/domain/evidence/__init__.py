@@ -38,6 +38,15 @@ def cite(*keys: str, note: str | None = None) -> str:
     return f"{text} ({note})" if note else text
 
 
+_KEY = re.compile(r"\{([a-z0-9]+(?:-[a-z0-9]+)*)\}")
+
+
+def expand(text: str) -> str:
+    """``{frandsen-2025}`` in ``text`` written out as the source's label (``Frandsen 2025``);
+    an unknown key raises KeyError."""
+    return _KEY.sub(lambda m: EVIDENCE[m.group(1)].label, text)
+
+
 def sections() -> tuple[tuple[str, str, tuple[Source, ...]], ...]:
     """``(section, title, sources)`` for each topic, in order."""
     return tuple(
@@ -103,6 +112,7 @@ __all__ = [
     "Source",
     "Strength",
     "cite",
+    "expand",
     "find_citations",
     "keys_in",
     "sections",
