@@ -56,3 +56,11 @@ def test_sources_on_the_today_page_link_to_their_evidence_pages(client: TestClie
     assert links <= set(EVIDENCE)
     for key in links:
         assert client.get(f"/evidence/{key}").status_code == 200
+
+
+def test_the_api_schema_lists_the_finding_ids_of_the_rule_registry(client: TestClient) -> None:
+    from backstride.domain.guidance import finding_ids
+
+    schema = client.get("/openapi.json").json()
+    finding = schema["components"]["schemas"]["FindingOut"]["properties"]["id"]
+    assert finding["enum"] == list(finding_ids())

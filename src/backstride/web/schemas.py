@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from backstride.domain.activity import Sport, Surface
+from backstride.domain.guidance import finding_ids
 
 
 class ErrorBody(BaseModel):
@@ -254,7 +255,10 @@ class EvidenceOut(BaseModel):
 class FindingOut(BaseModel):
     """One guidance finding: why it matters, the runner's own numbers, and its source."""
 
-    id: str
+    id: str = Field(
+        description="The finding's id; one of the ids of the rule registry.",
+        json_schema_extra={"enum": list(finding_ids())},
+    )
     level: Literal["info", "caution", "reduce", "stop", "urgent"]
     title: str
     reason: str

@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse
 from backstride.domain.evidence import EVIDENCE, SECTIONS, Source, sections
 from backstride.domain.guidance import RULES, Rule
 from backstride.errors import NotFoundError
+from backstride.web.routes.api import ERROR_RESPONSES
 from backstride.web.schemas import EvidenceOut
 from backstride.web.templating import render
 
@@ -59,15 +60,13 @@ def evidence_page(request: Request, key: KeyPath) -> HTMLResponse:
     )
 
 
-@router.get("/api/evidence", tags=["evidence"])
+@router.get("/api/evidence", tags=["evidence"], responses=ERROR_RESPONSES)
 def api_evidence() -> list[EvidenceOut]:
     """Every source backstride cites: reference, kind of evidence, summary and how it is used."""
     return [EvidenceOut.model_validate(_json(s)) for s in EVIDENCE.values()]
 
 
-@router.get(
-    "/api/evidence/{key}", tags=["evidence"], responses={404: {"description": "No such source."}}
-)
+@router.get("/api/evidence/{key}", tags=["evidence"], responses=ERROR_RESPONSES)
 def api_evidence_source(key: KeyPath) -> EvidenceOut:
     """One source, with the guidance rules that rest on it."""
     return EvidenceOut.model_validate(_json(_source(key)))
