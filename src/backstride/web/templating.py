@@ -17,6 +17,7 @@ from starlette.responses import HTMLResponse
 from backstride import __version__
 from backstride.domain.evidence import cite
 from backstride.domain.params import DEFAULT_GEAR_PARAMS
+from backstride.web.access import nav_for, viewer_of
 from backstride.web.deps import get_web
 from backstride.web.emergency import emergency_notice_for
 from backstride.web.formatting import FILTERS, FOOT_SPORTS
@@ -78,6 +79,8 @@ def make_templates() -> Jinja2Templates:
         emergency_notice=emergency_notice_for,
         gear_params=DEFAULT_GEAR_PARAMS,
         cite=cite,
+        nav_for=nav_for,
+        viewer_of=viewer_of,
     )
     # The chart macros of partials/_chart.html, memoised per chart object (FragmentMemo).
     macros = env.get_template("partials/_chart.html").module
@@ -128,6 +131,7 @@ def render(
         "htmx": is_htmx(request),
         "upload_max_bytes": int(web.settings.upload_max_mb * 1024 * 1024),
         "upload_max_mb": web.settings.upload_max_mb,
+        "server_mode": web.settings.server_mode,
         **(context or {}),
     }
     response = web.templates.TemplateResponse(
