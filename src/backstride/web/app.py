@@ -30,6 +30,7 @@ from backstride.web.routes import (
     body_api,
     care,
     dashboard,
+    evidence,
     importing,
     load,
     plan,
@@ -64,6 +65,7 @@ ROUTERS = (
     api.router,
     body_api.router,
     care.router,
+    evidence.router,
     accounts.router,
     sharing.router,
 )
