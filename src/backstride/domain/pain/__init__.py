@@ -38,6 +38,7 @@ from backstride.domain.pain.flags import (
     Urgency,
     flag_urgencies,
     most_urgent,
+    triage_urgency,
 )
 from backstride.domain.pain.monitoring import (
     CLAUDICATION_SOURCE,
@@ -92,7 +93,6 @@ from backstride.domain.pain.triage import (
     seen_command,
     suspected_flags,
     triage,
-    triage_urgency,
 )
 
 __all__ = [

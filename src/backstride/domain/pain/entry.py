@@ -13,6 +13,7 @@ from backstride.domain.dates import EARLIEST_DAY
 from backstride.domain.pain.flags import (
     RedFlag,
     Urgency,
+    triage_urgency,
 )
 from backstride.domain.pain.sites import (
     BELOW_KNEE,
@@ -24,9 +25,6 @@ from backstride.domain.pain.sites import (
     PainFeel,
     PainSite,
     PainWhen,
-)
-from backstride.domain.pain.triage import (
-    triage_urgency,
 )
 from backstride.errors import InvalidInputError
 

@@ -220,3 +220,7 @@ def flag_urgencies(
         for f in present & _FRACTURE:
             out[f] = Urgency.SAME_DAY
     return out
+
+
+def triage_urgency(flags: Iterable[RedFlag], context: RiskContext = NO_CONTEXT) -> Urgency | None:
+    return most_urgent(flag_urgencies(flags, context).values())

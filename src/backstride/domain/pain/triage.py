@@ -200,10 +200,6 @@ class Triage:
         return (self.headline, self.what_it_may_mean, self.where_to_go, self.meanwhile)
 
 
-def triage_urgency(flags: Iterable[RedFlag], context: RiskContext = NO_CONTEXT) -> Urgency | None:
-    return most_urgent(flag_urgencies(flags, context).values())
-
-
 def _join(parts: Sequence[str]) -> str:
     """Items that may hold commas: "a; b; and c"."""
     if len(parts) <= 1:

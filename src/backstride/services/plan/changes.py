@@ -35,14 +35,14 @@ from backstride.services.plan.state import (
     ACTIVE_KINDS,
     GOAL_WORDS,
     PlanState,
+    _plan_day,
+    _title,
     refresh,
 )
 from backstride.services.plan.views import (
     PlanDayView,
     _day_view,
     _mark_json,
-    _plan_day,
-    _title,
     plan_json,
     plan_today,
     session_json,

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from backstride.adapters.db.plan_repos import PlanRepo
 from backstride.adapters.db.repos import ActivityRepo
 from backstride.domain.activity import RUN_SPORTS, Sport
-from backstride.domain.day import Day, PlanToday
+from backstride.domain.day import SESSION_LABELS, Day, PlanToday, session_kind
 from backstride.domain.pain import (
     PainEntry,
     RunPainCheck,
@@ -42,10 +42,6 @@ from backstride.services.context import App
 from backstride.services.diary import list_pain, pain_report
 from backstride.services.exercises import (
     exercise_library,
-)
-from backstride.services.plan.views import (
-    _plan_day,
-    _title,
 )
 
 GOAL_WORDS = {Goal.FIVE_K: "5K", Goal.TEN_K: "10K"}
@@ -376,4 +372,29 @@ def override_from_day(plan_day: PlanDay, answer: Day) -> Override | None:
         message,
         shorter=shorter,
         cross_training=cross,
+    )
+
+
+def _title(spec: PlanSpec, d: PlanDay) -> str:
+    if d.kind is DayKind.RUN:
+        words = SESSION_LABELS[session_kind(d.session)] if d.session else "Run/walk"
+        return f"{words} session {d.session_index} of 3"
+    return {
+        DayKind.STRENGTH: "Core and hip strength",
+        DayKind.CROSS_TRAIN: "Cross-training",
+        DayKind.REST: "Rest day",
+        DayKind.INSERTED_REST: "Extra rest day",
+        DayKind.PAUSED: "Plan paused",
+        DayKind.BEFORE_START: "Before the plan starts",
+        DayKind.AFTER_END: "After the plan",
+    }[d.kind]
+
+
+def _plan_day(state: PlanState, day: date) -> PlanDay:
+    return day_plan(
+        state.spec,
+        state.weeks,
+        day,
+        pause=state.pause if state.record.is_open else None,
+        ended_on=state.record.ended_on if not state.record.is_open else None,
     )

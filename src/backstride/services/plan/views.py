@@ -28,7 +28,6 @@ from backstride.domain.plan import (
     SessionTemplate,
     SessionVerdict,
     calendar,
-    day_plan,
     days_text,
     format_seconds,
     judge_session,
@@ -48,6 +47,8 @@ from backstride.services.plan.state import (
     PlanState,
     _facts,
     _plan_context,
+    _plan_day,
+    _title,
     override_from_day,
     refresh,
 )
@@ -157,21 +158,6 @@ def plan_json(record: PlanRecord, pause: PauseState | None) -> dict[str, Any]:
         "weeks_total": len(spec.templates),
         "paused": _pause_json(pause),
     }
-
-
-def _title(spec: PlanSpec, d: PlanDay) -> str:
-    if d.kind is DayKind.RUN:
-        words = SESSION_LABELS[session_kind(d.session)] if d.session else "Run/walk"
-        return f"{words} session {d.session_index} of 3"
-    return {
-        DayKind.STRENGTH: "Core and hip strength",
-        DayKind.CROSS_TRAIN: "Cross-training",
-        DayKind.REST: "Rest day",
-        DayKind.INSERTED_REST: "Extra rest day",
-        DayKind.PAUSED: "Plan paused",
-        DayKind.BEFORE_START: "Before the plan starts",
-        DayKind.AFTER_END: "After the plan",
-    }[d.kind]
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,16 +288,6 @@ def _day_view(
         cooldown=cooldown,
         routine=routine,
         override=override,
-    )
-
-
-def _plan_day(state: PlanState, day: date) -> PlanDay:
-    return day_plan(
-        state.spec,
-        state.weeks,
-        day,
-        pause=state.pause if state.record.is_open else None,
-        ended_on=state.record.ended_on if not state.record.is_open else None,
     )
 
 
