@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from backstride.domain.evidence import cite
 from backstride.errors import InvalidInputError
 
 # --- screening --------------------------------------------------------------------------------
@@ -29,9 +30,8 @@ class ScreeningQuestion:
     kind: QuestionKind = "health"
 
 
-SCREENING_SOURCE = (
-    "Covers the domains of the PAR-Q+ (Warburton) and the ACSM 2015 algorithm (Riebe 2015, "
-    "MSSE 47:2473-9); EVIDENCE.md section 7"
+SCREENING_SOURCE = cite(
+    "parq-plus", "riebe-2015", note="the questions cover their topics in backstride's words"
 )
 
 SCREENING_QUESTIONS: tuple[ScreeningQuestion, ...] = (

@@ -7,6 +7,8 @@ import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from backstride.domain.evidence import cite
+
 
 class Urgency(enum.StrEnum):
     """How soon a red flag needs a professional (NICE NG59 and CKS; IFOMPT 2020)."""
@@ -173,10 +175,7 @@ SAME_DAY_FLAGS: tuple[RedFlag, ...] = tuple(
 PROMPT_FLAGS: tuple[RedFlag, ...] = tuple(
     f for f, info in RED_FLAGS.items() if info.urgency is Urgency.PROMPT
 )
-RED_FLAG_SOURCE = (
-    "NICE NG59 and NICE CKS red-flag pathways; BASS 2018; IFOMPT 2020 red-flag framework "
-    "(Finucane 2020, JOSPT 50:350-72)"
-)
+RED_FLAG_SOURCE = cite("nice-ng59", "nice-cks", "bass-2018", "ifompt-2020")
 
 
 @dataclass(frozen=True, slots=True)

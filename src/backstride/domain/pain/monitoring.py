@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
+from backstride.domain.evidence import cite
 from backstride.domain.pain.entry import (
     PainEntry,
 )
@@ -74,7 +75,7 @@ def current_flare(
 
 # --- the neurogenic-claudication pattern ------------------------------------------------------
 
-CLAUDICATION_SOURCE = "NASS 2011 guideline (Grade C); Suri 2010, JAMA 304:2628-36"
+CLAUDICATION_SOURCE = cite("nass-2011", "suri-2010")
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,9 +152,13 @@ class PainRules:
     # One score at or above this is severe pain: see a professional (own choice; 7-10 is the
     # usual "severe" band of the 0-10 scale).
     severe_min: int = 8
-    source: str = (
-        "Silbernagel 2007, AJSM 35(6):897-906 (a trial in Achilles tendinopathy; applied to back "
-        "pain by analogy: low-certainty evidence); Thomee 1997 [R]; EVIDENCE.md section 8"
+    source: str = cite(
+        "silbernagel-2007",
+        "thomee-1997",
+        note=(
+            "a trial in Achilles tendinopathy; applied to back pain by analogy: low-certainty "
+            "evidence"
+        ),
     )
 
     def zone_words(self) -> Mapping[str, str]:
