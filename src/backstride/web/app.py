@@ -32,6 +32,7 @@ from backstride.web.routes import (
     importing,
     load,
     plan,
+    routes,
     today,
 )
 from backstride.web.routes import body as body_pages
@@ -58,6 +59,7 @@ ROUTERS = (
     importing.router,
     today.router,
     plan.router,
+    routes.router,
     body_pages.router,
     api.router,
     body_api.router,

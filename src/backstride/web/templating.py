@@ -15,6 +15,7 @@ from markupsafe import Markup
 from starlette.responses import HTMLResponse
 
 from backstride import __version__
+from backstride.web.commands import finalize
 from backstride.web.deps import get_web
 from backstride.web.emergency import emergency_notice_for
 from backstride.web.formatting import FILTERS, FOOT_SPORTS
@@ -63,6 +64,7 @@ class FragmentMemo:
 def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
     env = templates.env
+    env.finalize = finalize  # before any template is compiled: commands become page links
     env.undefined = StrictUndefined
     env.trim_blocks = True
     env.lstrip_blocks = True

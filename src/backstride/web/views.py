@@ -358,15 +358,22 @@ def _grade_label(lower: float | None, upper: float | None) -> str:
     return "all"
 
 
-def grade_rows(grade: GradeDistribution | None) -> list[GradeRow]:
-    """One row per grade band (steepest descent first), with its share of the distance."""
+def grade_rows(
+    grade: GradeDistribution | None, *, steep: DescentVerdict | None = None
+) -> list[GradeRow]:
+    """One row per grade band (steepest descent first), with its share of the distance.
+
+    With ``steep``, the bands it counts as steep descent are marked ``grade-steep`` (within
+    its threshold) or ``grade-steep-over`` (above it), so their bars are coloured so."""
     if grade is None:
         return []
     total = sum(b.distance_m for b in grade.bands) or 0.0
     rows = []
     for band in grade.bands:
         lower, upper = band.lower_pct, band.upper_pct
-        if upper is not None and upper <= 0:
+        if steep is not None and upper is not None and upper <= steep.grade_pct + 1e-9:
+            css = "grade-steep-over" if steep.steep_over else "grade-steep"
+        elif upper is not None and upper <= 0:
             css = "grade-down"
         elif lower is not None and lower >= 0:
             css = "grade-up"
@@ -621,3 +628,55 @@ def load_view(report: LoadReport) -> LoadView:
         runs=tuple(sorted(report.runs, key=lambda r: r.day, reverse=True)),
         caveat=caveat,
     )
+
+
+# --- One activity: its descents against the thresholds in force -------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DescentVerdict:
+    """An activity's steep and long descents against the guidance's thresholds
+    (``GuidanceParams.downhill_grade_pct``, ``downhill_steep_m``, ``downhill_long_drop_m``)."""
+
+    steep_m: float  # distance on descents steeper than grade_pct
+    grade_pct: float
+    steep_limit_m: float
+    drop_m: float | None  # the longest continuous descent's drop
+    drop_limit_m: float
+
+    @property
+    def steep_over(self) -> bool:
+        return self.steep_m >= self.steep_limit_m
+
+    @property
+    def drop_over(self) -> bool:
+        return self.drop_m is not None and self.drop_m >= self.drop_limit_m
+
+    @property
+    def over(self) -> bool:
+        return self.steep_over or self.drop_over
+
+
+def descent_verdict(
+    grade: GradeDistribution | None, *, grade_pct: float, steep_limit_m: float, drop_limit_m: float
+) -> DescentVerdict | None:
+    """The verdict for one activity's grade distribution (None without altitude)."""
+    if grade is None:
+        return None
+    steep = sum(
+        b.distance_m
+        for b in grade.bands
+        if b.upper_pct is not None and b.upper_pct <= grade_pct + 1e-9
+    )
+    drop = grade.longest_descent.drop_m if grade.longest_descent else None
+    return DescentVerdict(
+        steep_m=steep,
+        grade_pct=grade_pct,
+        steep_limit_m=steep_limit_m,
+        drop_m=drop,
+        drop_limit_m=drop_limit_m,
+    )
+
+
+#: When a pain entry was felt, in the order of a training day.
+WHEN_ORDER = ("before", "during", "after", "next-morning", "rest-day")

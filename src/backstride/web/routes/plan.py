@@ -22,7 +22,13 @@ from backstride.domain.plan import WEEKDAY_NAMES, WEEKDAY_WORDS
 from backstride.domain.routines import RoutineKind
 from backstride.errors import BackstrideError, InvalidInputError, NotFoundError
 from backstride.services.context import App
-from backstride.services.exercises import exercise_json, get_routine, list_exercises
+from backstride.services.exercises import (
+    exercise_json,
+    get_routine,
+    list_exercises,
+    log_routine,
+    routine_adherence,
+)
 from backstride.services.guidance import today as day_answer
 from backstride.services.plan import (
     mark_done,
@@ -214,13 +220,65 @@ def _exercises_data(app: App, *, on: date) -> dict[str, Any]:
     }
 
 
-@router.get("/exercises", response_class=HTMLResponse)
-async def exercises_page(request: Request, web: WebDep, on: TodayDep) -> HTMLResponse:
-    data = await run_in_threadpool(_exercises_data, web.app, on=on)
+def _routine_marks(app: App, *, on: date) -> dict[str, str]:
+    """Each routine's mark on ``on``: "done", "skipped" (when never done that day) or absent."""
+    marks: dict[str, str] = {}
+    for e in routine_adherence(app, on=on, days=1).entries:
+        if e.day == on and (e.done or e.routine.value not in marks):
+            marks[e.routine.value] = "done" if e.done else "skipped"
+    return marks
+
+
+def _exercises_context(
+    app: App, on: date, *, saved: str | None = None, **extra: Any
+) -> dict[str, Any]:
+    data = _exercises_data(app, on=on)
     muscle_words = {m.value: MUSCLE_WORDS[m] for m in Muscle}
-    return render(
-        request,
-        "pages/exercises.html",
-        {**data, "on": on, "muscle_words": muscle_words, "clock": clock},
-        active="exercises",
+    return {
+        **data,
+        "on": on,
+        "muscle_words": muscle_words,
+        "clock": clock,
+        "marks": _routine_marks(app, on=on),
+        "saved": saved if saved in {k.value for k in RoutineKind} else None,
+        "errors": {},
+        **extra,
+    }
+
+
+@router.get("/exercises", response_class=HTMLResponse)
+async def exercises_page(
+    request: Request, web: WebDep, on: TodayDep, saved: str | None = None
+) -> HTMLResponse:
+    context = await run_in_threadpool(lambda: _exercises_context(web.app, on, saved=saved))
+    return render(request, "pages/exercises.html", context, active="exercises")
+
+
+@router.post("/exercises/done", response_class=HTMLResponse)
+async def routine_done_form(request: Request, web: WebDep) -> Response:
+    """Mark a routine done (or skipped) on a day, as ``routine done`` does."""
+    form = await _form(request, web)
+    routine = form.get("routine", "")
+    done = form.get("done", "yes") != "no"
+    try:
+        on = _form_day(form)
+        logged = await run_in_threadpool(
+            lambda: log_routine(web.app, routine, on=on, today=date.today(), done=done)
+        )
+    except BackstrideError as exc:
+        if exc.http_status >= 500:
+            raise
+        shown, errors = date.today(), {routine: exc}
+        context = await run_in_threadpool(lambda: _exercises_context(web.app, shown, errors=errors))
+        return render(
+            request,
+            "pages/exercises.html",
+            context,
+            active="exercises",
+            status_code=exc.http_status,
+        )
+    web.cache.bump()
+    kind = logged.entry.routine.value
+    return RedirectResponse(
+        f"/exercises?on={on.isoformat()}&saved={kind}#routine-{kind}", status_code=303
     )
