@@ -73,7 +73,13 @@ from backstride.services.diary import (
 )
 from backstride.services.shoes import add_shoe, list_shoes, retire_shoe, set_default_shoe
 from backstride.web import body_views as words
-from backstride.web.body_views import PainChartInput, pain_load_chart, wear_bar, window_start
+from backstride.web.body_views import (
+    PainChartInput,
+    daily_load_chart,
+    pain_load_chart,
+    wear_bar,
+    window_start,
+)
 from backstride.web.deps import TodayDep, WebDep, WebState
 from backstride.web.emergency import emergency_notice_for
 from backstride.web.reads import cached_load_report
@@ -146,6 +152,19 @@ def _km(text: str, *, what: str) -> float | None:
         return float(text.replace(",", "."))
     except ValueError:
         raise InvalidInputError(f"'{text}' is not a distance in km for {what}.") from None
+
+
+def pain_recorded(raw: FormData) -> bool:
+    """Any pain in a check-in: a score above 0, a place, a feeling or a leg symptom."""
+    score = _text(raw, "score")
+    return (
+        (score.isdigit() and int(score) > 0)
+        or not score.isdigit()
+        or bool(_many(raw, "where") or _many(raw, "feels"))
+        or any(
+            _checked(raw, k) for k in ("walking_leg_symptoms", "eases_sitting", "worse_coughing")
+        )
+    )
 
 
 def _values(raw: FormData, *multi: str) -> dict[str, Any]:
@@ -394,6 +413,12 @@ async def checkin_form(request: Request, web: WebDep) -> Response:
             raise InvalidInputError(
                 "Choose how much it hurts, from 0 (no pain) to 10 (worst imaginable)."
             )
+        if pain_recorded(raw) and not _checked(raw, "flags_asked") and not flags:
+            # Red flags always win: pain is never saved without its warning-sign questions.
+            raise InvalidInputError(
+                "Before saving pain, answer the warning-sign questions below.",
+                hint="Tick any that apply; leave them all unticked if none does.",
+            )
         data = PainInput(
             day=day,
             when=_when(_text(raw, "when")),
@@ -562,9 +587,49 @@ async def warning_signs_form(request: Request, web: WebDep, entry_id: EntryId) -
 # --- Diary ----------------------------------------------------------------------------------------
 
 
-def _diary_data(web: WebState, *, on: date, weeks: int) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class DiaryMonth:
+    """The calendar month a Diary page shows (``?month=YYYY-MM``), and its neighbours."""
+
+    first: date
+    last: date  # the month's last day, or today in the current month
+    previous: date
+    following: date | None  # None when the next month has not begun
+
+    @property
+    def label(self) -> str:
+        return f"{self.first:%B %Y}"
+
+
+def diary_month(month: str | None, *, on: date, today: date) -> DiaryMonth:
+    """The month named ``YYYY-MM`` (else the month of ``on``), up to today at the latest."""
+    if month:
+        try:
+            first = date.fromisoformat(f"{month.strip()[:7]}-01")
+        except ValueError:
+            raise InvalidInputError(
+                f"'{month[:20]}' is not a month.", hint="Write it like 2026-11."
+            ) from None
+    else:
+        first = on.replace(day=1)
+    first = min(first, today.replace(day=1))
+    following = (first + timedelta(days=32)).replace(day=1)
+    last = min(following - timedelta(days=1), today)
+    return DiaryMonth(
+        first=first,
+        last=last,
+        previous=(first - timedelta(days=1)).replace(day=1),
+        following=following if following <= today else None,
+    )
+
+
+def _diary_data(
+    web: WebState, *, on: date, weeks: int, since: date | None = None
+) -> dict[str, Any]:
+    """The diary from ``since`` (default: ``weeks`` weeks back) to ``on``."""
     app = web.app
-    since = window_start(on, weeks)
+    since = since or window_start(on, weeks)
+    weeks = max(weeks, (on - since).days // 7 + 2)  # the load report covers the window
     report: PainReport = pain_report(app, today=on, since=since)
     load = cached_load_report(web, on=on, weeks=weeks)
     days = [d for d in load.days if since <= d.day <= on]
@@ -581,6 +646,8 @@ def _diary_data(web: WebState, *, on: date, weeks: int) -> dict[str, Any]:
         "awaiting": report.awaiting,
         "today": date.today(),
         "pain_chart": pain_load_chart(PainChartInput(days=days, entries=entries)),
+        "load_chart": daily_load_chart(days),
+        "month": None,
         "entries": sorted(entries, key=lambda e: (e.day, e.id or 0), reverse=True),
         "rules": report.rules,
         "outcome_words": {k.value: v for k, v in OUTCOME_WORDS.items()},
@@ -589,8 +656,15 @@ def _diary_data(web: WebState, *, on: date, weeks: int) -> dict[str, Any]:
     }
 
 
-def _diary_context(web: WebState, on: date, weeks: int, **extra: Any) -> dict[str, Any]:
-    return {**_diary_data(web, on=on, weeks=weeks), "saved": None, **extra}
+def _diary_context(
+    web: WebState, on: date, weeks: int, *, month: DiaryMonth | None = None, **extra: Any
+) -> dict[str, Any]:
+    if month is not None:
+        data = _diary_data(web, on=month.last, weeks=weeks, since=month.first)
+        data["month"] = month
+    else:
+        data = _diary_data(web, on=on, weeks=weeks)
+    return {**data, "saved": None, **extra}
 
 
 @router.get("/diary", response_class=HTMLResponse)
@@ -598,10 +672,16 @@ async def diary_page(
     request: Request,
     web: WebDep,
     on: TodayDep,
-    weeks: Annotated[int, Query(ge=1, le=104)] = DIARY_WEEKS,
+    weeks: Annotated[int | None, Query(ge=1, le=104)] = None,
+    month: Annotated[str | None, Query(max_length=20, description="YYYY-MM")] = None,
     saved: str | None = None,
 ) -> Response:
-    context = await run_in_threadpool(lambda: _diary_context(web, on, weeks, saved=saved))
+    """A calendar month at a time (``?month=``, default the month of ``?on=``); ``?weeks=``
+    still shows that many weeks up to ``on``."""
+    paged = None if weeks and not month else diary_month(month, on=on, today=date.today())
+    context = await run_in_threadpool(
+        lambda: _diary_context(web, on, weeks or DIARY_WEEKS, month=paged, saved=saved)
+    )
     return render(request, "pages/diary.html", context, active="diary")
 
 
