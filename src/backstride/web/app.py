@@ -65,7 +65,7 @@ ROUTERS = (
     body_api.router,
     care.router,
 )
-UPLOAD_PATHS = ("/import", "/api/imports")
+UPLOAD_PATHS = ("/import", "/api/imports", "/data/import")
 
 _STATUS_TEXT = {
     400: "The request could not be understood.",

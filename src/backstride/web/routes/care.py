@@ -29,12 +29,14 @@ from backstride.adapters.files.report_doc import (
     report_css,
 )
 from backstride.domain.measures import INSTRUMENTS, Instrument
-from backstride.errors import BackstrideError, InvalidInputError
+from backstride.errors import BackstrideError, ConflictError, InvalidInputError, StorageError
+from backstride.services.dashboard import uploads_root
 from backstride.services.data import (
     CONFIRM_WORD,
     backup_database,
     delete_everything,
     export_archive,
+    import_archive,
 )
 from backstride.services.measures import (
     MeasureInput,
@@ -47,6 +49,7 @@ from backstride.services.report import build_report, default_period, set_questio
 from backstride.web.deps import WebDep, WebState
 from backstride.web.security import CSRF_FIELD, check_csrf
 from backstride.web.templating import render
+from backstride.web.uploads import UploadFolder, receive_files
 
 router = APIRouter(include_in_schema=False)
 
@@ -259,20 +262,74 @@ async def measures_delete(request: Request, web: WebDep, measure_id: int) -> Res
 
 
 def _data_page(
-    request: Request, *, error: BackstrideError | None = None, deleted: str | None = None
+    request: Request,
+    *,
+    error: BackstrideError | None = None,
+    deleted: str | None = None,
+    restored: str | None = None,
+    restore_error: BackstrideError | None = None,
 ) -> Response:
+    failed = error or restore_error
     return render(
         request,
         "pages/data.html",
-        {"error": error, "deleted": deleted, "confirm_word": CONFIRM_WORD},
+        {
+            "error": error,
+            "deleted": deleted,
+            "restored": restored if restored and restored.isdigit() else None,
+            "restore_error": restore_error,
+            "confirm_word": CONFIRM_WORD,
+        },
         active="data",
-        status_code=error.http_status if error else 200,
+        status_code=failed.http_status if failed else 200,
     )
 
 
 @router.get("/data", response_class=HTMLResponse)
-async def data_page(request: Request, deleted: str | None = None) -> Response:
-    return _data_page(request, deleted=deleted)
+async def data_page(
+    request: Request, deleted: str | None = None, restored: str | None = None
+) -> Response:
+    return _data_page(request, deleted=deleted, restored=restored)
+
+
+@router.post("/data/import", response_class=HTMLResponse)
+async def data_import(request: Request, web: WebDep) -> Response:
+    """Restore an export archive into the empty database (``import FILE.zip`` of an export).
+
+    Streamed to a temporary folder like any upload, the anti-forgery token checked before a
+    byte of the file is written; all or nothing (``services.data.import_archive``)."""
+
+    def before_first_file(fields: dict[str, str]) -> None:
+        check_csrf(request, web.csrf, fields.get(CSRF_FIELD))
+
+    with UploadFolder(uploads_root(web.app)) as folder:
+        form = await receive_files(
+            request, folder, file_field="archive", before_first_file=before_first_file
+        )
+        if CSRF_FIELD not in form.fields and not form.files:
+            check_csrf(request, web.csrf, None)
+        try:
+            if len(form.files) != 1:
+                raise InvalidInputError(
+                    "Choose one export archive (a .zip file written by Export everything).",
+                    hint="Nothing was imported.",
+                )
+            summary = await run_in_threadpool(import_archive, web.app, form.files[0].path)
+        except ConflictError:
+            refused = ConflictError(
+                "This database already holds data; an export is only restored into an empty "
+                "one. Nothing was imported.",
+                hint="Export or back up what is here, delete everything below, then restore.",
+            )
+            return _data_page(request, restore_error=refused)
+        except BackstrideError as exc:
+            if exc.http_status >= 500 and not isinstance(exc, StorageError):
+                raise
+            return _data_page(request, restore_error=exc)
+        finally:
+            web.cache.bump()
+    rows = summary.to_json()["rows"]
+    return RedirectResponse(f"/data?restored={rows}#import-h", status_code=303)
 
 
 def _temp_file(suffix: str) -> Path:
