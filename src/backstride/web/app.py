@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.responses import PlainTextResponse, Response
 
@@ -22,6 +23,7 @@ from backstride.config import Settings, get_settings
 from backstride.errors import BackstrideError
 from backstride.services.context import App
 from backstride.web.cache import ResultCache
+from backstride.web.context import RequestContext
 from backstride.web.deps import WebState
 from backstride.web.routes import (
     activities,
@@ -213,6 +215,8 @@ def create_app(
     hosts = allowed_hosts if allowed_hosts is not None else allowed_hosts_for(settings.host)
     web_app.add_middleware(TrustedHostMiddleware, allowed_hosts=hosts, www_redirect=False)
     web_app.add_middleware(SecurityHeadersMiddleware)
+    # Innermost: the request's today and the result cache's invalidation (web.context).
+    web_app.user_middleware.append(Middleware(RequestContext))
     return web_app
 
 

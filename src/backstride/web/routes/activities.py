@@ -35,6 +35,7 @@ from backstride.services.guidance import guidance_params
 from backstride.services.routes import add_route_from_activity
 from backstride.services.shoes import assign_default_shoes, list_shoes
 from backstride.web import body_views as body_words
+from backstride.web.context import runner_today
 from backstride.web.deps import TodayDep, WebDep, WebState
 from backstride.web.reads import (
     cached_activity_count,
@@ -304,7 +305,7 @@ async def log_form(request: Request, web: WebDep) -> Response:
     raw = await request.form()
     form = {k: v for k, v in raw.items() if isinstance(v, str)}
     check_csrf(request, web.csrf, form.get(CSRF_FIELD))
-    today = date.today()
+    today = runner_today()
 
     def log() -> int:
         activity_id = log_manual(web.app, _manual_entry(form, today=today), today=today)
@@ -325,7 +326,6 @@ async def log_form(request: Request, web: WebDep) -> Response:
             active="activities",
             status_code=exc.http_status,
         )
-    web.cache.bump()
     return RedirectResponse(
         f"/activities/{activity_id}?saved=logged#activity-summary", status_code=303
     )
@@ -396,7 +396,6 @@ async def _activity_form(
             active="activities",
             status_code=exc.http_status,
         )
-    web.cache.bump()
     if is_htmx(request):
         data = await run_in_threadpool(activity_page_data, web, activity_id)
         context = {**_page_context(data, saved=form_name), "oob_summary": True}

@@ -80,6 +80,7 @@ from backstride.web.body_views import (
     wear_bar,
     window_start,
 )
+from backstride.web.context import runner_today
 from backstride.web.deps import TodayDep, WebDep, WebState
 from backstride.web.emergency import emergency_notice_for
 from backstride.web.reads import cached_load_report
@@ -120,7 +121,7 @@ def _checked(raw: FormData, key: str) -> bool:
 def _day(text: str, *, what: str, default: date | None = None) -> date:
     """A form's date; blank means ``default`` (today when not given)."""
     if not text:
-        return default or date.today()
+        return default or runner_today()
     return parse_day(text, what=f"date for {what}")
 
 
@@ -217,13 +218,12 @@ async def _answer(
     except BackstrideError as exc:
         if exc.http_status >= 500:
             raise
-        data = await run_in_threadpool(page.load, web.app, date.today())
+        data = await run_in_threadpool(page.load, web.app, runner_today())
         context = _sections_context(data, errors={form: exc}, values={form: values})
         template = page.partial if is_htmx(request) else page.template
         return render(request, template, context, active=page.key, status_code=exc.http_status)
-    web.cache.bump()
     if is_htmx(request):
-        data = await run_in_threadpool(page.load, web.app, date.today())
+        data = await run_in_threadpool(page.load, web.app, runner_today())
         return render(request, page.partial, _sections_context(data, saved=form), active=page.key)
     return _saved_redirect(page.url, form)
 
@@ -269,7 +269,7 @@ PROFILE = SectionsPage(
 
 @router.get("/profile", response_class=HTMLResponse)
 async def profile_page(request: Request, web: WebDep, saved: str | None = None) -> Response:
-    return await _show(request, web, PROFILE, date.today(), saved)
+    return await _show(request, web, PROFILE, runner_today(), saved)
 
 
 @router.post("/profile", response_class=HTMLResponse)
@@ -285,7 +285,7 @@ async def profile_form(request: Request, web: WebDep) -> Response:
         injection = _optional_day(_text(raw, "spine_injection_on"), what="the spine injection")
         return set_profile(
             web.app,
-            today=date.today(),
+            today=runner_today(),
             spine_surgery_on=surgery,
             spine_injection_on=injection,
             clear_spine_surgery=surgery is None,
@@ -317,7 +317,7 @@ async def screening_form(request: Request, web: WebDep) -> Response:
                 hint="Choose yes or no for each one.",
             )
         answers = {k: _text(raw, f"q-{k}") for k in keys}
-        today = date.today()
+        today = runner_today()
         on = _day(_text(raw, "on"), what="the screening", default=today)
         return record_screening(web.app, answers, on=on, today=today)
 
@@ -336,7 +336,7 @@ async def clearance_form(request: Request, web: WebDep) -> Response:
             web.app,
             on=_day(_text(raw, "on"), what="the clearance"),
             by=_text(raw, "by"),
-            today=date.today(),
+            today=runner_today(),
             restrictions=_text(raw, "restrictions") or None,
             notes=_text(raw, "notes") or None,
         )
@@ -379,7 +379,7 @@ def _checkin_context(
     guess = checkin_context(app, day=on)
     return {
         "on": on,
-        "today": date.today(),
+        "today": runner_today(),
         "guess": guess,
         "values": values or {"day": on.isoformat(), "when": guess.when.value},
         "form_error": form_error,
@@ -404,7 +404,7 @@ async def checkin_form(request: Request, web: WebDep) -> Response:
     multi = ("where", "feels", "red_flags")
     values = _values(raw, *multi)
     flags = _many(raw, "red_flags")
-    today = date.today()
+    today = runner_today()
     day = today
     try:
         day = _day(_text(raw, "day"), what="the check-in", default=today)
@@ -445,7 +445,6 @@ async def checkin_form(request: Request, web: WebDep) -> Response:
         return render(
             request, "pages/checkin.html", context, active="checkin", status_code=exc.http_status
         )
-    web.cache.bump()
     linked = "&linked=1" if saved.linked_automatically else ""
     return RedirectResponse(f"/checkin/{saved.entry.id}?saved=1{linked}", status_code=303)
 
@@ -566,7 +565,7 @@ async def warning_signs_form(request: Request, web: WebDep, entry_id: EntryId) -
             raise InvalidInputError("Answer yes or no for at least one sign.")
         await run_in_threadpool(
             lambda: answer_warning_signs(
-                web.app, entry_id, present=present, absent=absent, today=date.today()
+                web.app, entry_id, present=present, absent=absent, today=runner_today()
             )
         )
     except InvalidInputError as exc:
@@ -580,7 +579,6 @@ async def warning_signs_form(request: Request, web: WebDep, entry_id: EntryId) -
         return render(
             request, "pages/checkin_saved.html", context, active="checkin", status_code=422
         )
-    web.cache.bump()
     return RedirectResponse(f"/checkin/{entry_id}?saved=1#entry-{entry_id}", status_code=303)
 
 
@@ -644,7 +642,7 @@ def _diary_data(
         "prompt_flags": [o for o in report.open_red_flags if o.urgency is Urgency.PROMPT],
         "same_day_flags": [o for o in report.open_red_flags if o.urgency is Urgency.SAME_DAY],
         "awaiting": report.awaiting,
-        "today": date.today(),
+        "today": runner_today(),
         "pain_chart": pain_load_chart(PainChartInput(days=days, entries=entries)),
         "load_chart": daily_load_chart(days),
         "month": None,
@@ -678,7 +676,7 @@ async def diary_page(
 ) -> Response:
     """A calendar month at a time (``?month=``, default the month of ``?on=``); ``?weeks=``
     still shows that many weeks up to ``on``."""
-    paged = None if weeks and not month else diary_month(month, on=on, today=date.today())
+    paged = None if weeks and not month else diary_month(month, on=on, today=runner_today())
     context = await run_in_threadpool(
         lambda: _diary_context(web, on, weeks or DIARY_WEEKS, month=paged, saved=saved)
     )
@@ -701,7 +699,7 @@ def _edit_context(entry: PainEntry, **extra: Any) -> dict[str, Any]:
             "worse_coughing": "1" if entry.worse_coughing else "",
         },
         "form_error": None,
-        "today": date.today(),
+        "today": runner_today(),
         "whens": [w.value for w in PainWhen],
         "sites": [s.value for s in PainSite],
         "feels": [f.value for f in PainFeel],
@@ -742,14 +740,13 @@ async def diary_edit_form(request: Request, web: WebDep, entry_id: EntryId) -> R
             worse_coughing=_checked(raw, "worse_coughing"),
         )
         saved = await run_in_threadpool(
-            lambda: edit_pain(web.app, entry_id, changes, today=date.today())
+            lambda: edit_pain(web.app, entry_id, changes, today=runner_today())
         )
     except InvalidInputError as exc:
         view = triage_red_flags(flags)
         first = await run_in_threadpool(_triage_first, request, view)
         context = _edit_context(entry, values=values, form_error=exc, triage_first=first)
         return render(request, "pages/diary_edit.html", context, active="diary", status_code=422)
-    web.cache.bump()
     if saved.triage is not None:
         # Red flags win: the saved entry's page shows their triage first.
         return RedirectResponse(f"/checkin/{entry_id}?saved=1", status_code=303)
@@ -760,7 +757,6 @@ async def diary_edit_form(request: Request, web: WebDep, entry_id: EntryId) -> R
 async def diary_delete_form(request: Request, web: WebDep, entry_id: EntryId) -> Response:
     raw = await _read_form(request, web)
     await run_in_threadpool(delete_pain, web.app, entry_id)
-    web.cache.bump()
     if not is_htmx(request):
         return RedirectResponse("/diary?saved=delete", status_code=303)
     on = _day(_text(raw, "on"), what="the diary")
@@ -779,7 +775,7 @@ def _selftests_data(app: App, on: date) -> dict[str, Any]:
     return {
         "report": report,
         "tests": [(n.value, TESTS[n].title, TESTS[n].unit) for n in SelfTestName],
-        "today": date.today(),
+        "today": runner_today(),
     }
 
 
@@ -807,7 +803,7 @@ async def selftest_form(request: Request, web: WebDep) -> Response:
         value = _text(raw, "value")
         if not value:
             raise InvalidInputError("Give the result: seconds, centimetres, degrees or pass/fail.")
-        today = date.today()
+        today = runner_today()
         return add_selftest(
             web.app,
             name=_text(raw, "test"),
@@ -843,7 +839,7 @@ def _shoes_data(app: App, on: date) -> dict[str, Any]:
         "rotation": data["rotation"],
         "unknown_gear": data["unknown_gear"],
         "sources": data["sources"],
-        "today": date.today(),
+        "today": runner_today(),
     }
 
 
@@ -876,7 +872,7 @@ async def add_shoe_form(request: Request, web: WebDep) -> Response:
         return add_shoe(
             web.app,
             _text(raw, "name"),
-            today=date.today(),
+            today=runner_today(),
             bought_on=_optional_day(_text(raw, "bought_on"), what="the purchase"),
             **kwargs,
         )
@@ -894,7 +890,7 @@ async def default_shoe_form(request: Request, web: WebDep) -> Response:
         SHOES,
         form="pairs",
         action=lambda: set_default_shoe(
-            web.app, name, sport=_text(raw, "sport") or "run", today=date.today()
+            web.app, name, sport=_text(raw, "sport") or "run", today=runner_today()
         ),
         values=_values(raw),
     )
@@ -909,6 +905,6 @@ async def retire_shoe_form(request: Request, web: WebDep) -> Response:
         web,
         SHOES,
         form="pairs",
-        action=lambda: retire_shoe(web.app, name, today=date.today()),
+        action=lambda: retire_shoe(web.app, name, today=runner_today()),
         values=_values(raw),
     )

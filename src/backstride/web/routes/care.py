@@ -46,6 +46,7 @@ from backstride.services.measures import (
     parse_activity,
 )
 from backstride.services.report import build_report, default_period, set_questions
+from backstride.web.context import runner_today
 from backstride.web.deps import WebDep, WebState
 from backstride.web.security import CSRF_FIELD, check_csrf
 from backstride.web.templating import render
@@ -91,7 +92,7 @@ def _number(text: str, what: str) -> float | None:
 
 def _report_data(web: WebState, since: str | None, until: str | None) -> dict[str, Any]:
     period = default_period(
-        today_on=date.today(),
+        today_on=runner_today(),
         since=_day_or_none(since, "the first day"),
         until=_day_or_none(until, "the last day"),
     )
@@ -161,7 +162,6 @@ async def report_questions(request: Request, web: WebDep) -> Response:
     raw = await _form(request, web)
     text = raw.get("questions")
     await run_in_threadpool(set_questions, web.app, text if isinstance(text, str) else "")
-    web.cache.bump()
     query = "&".join(f"{k}={_text(raw, k)}" for k in ("since", "until") if _text(raw, k))
     return RedirectResponse(f"/report?saved=questions{'&' + query if query else ''}#questions", 303)
 
@@ -170,7 +170,7 @@ async def report_questions(request: Request, web: WebDep) -> Response:
 
 
 def _measures_context(web: WebState) -> dict[str, Any]:
-    view = list_measures(web.app, today=date.today()).to_json()
+    view = list_measures(web.app, today=runner_today()).to_json()
     return {
         "m": view,
         "instruments": [
@@ -183,7 +183,7 @@ def _measures_context(web: WebState) -> dict[str, Any]:
             }
             for i in Instrument
         ],
-        "today": date.today().isoformat(),
+        "today": runner_today().isoformat(),
     }
 
 
@@ -218,7 +218,7 @@ async def measures_add(request: Request, web: WebDep) -> Response:
             for i in range(1, 6)
             if _text(raw, f"activity{i}")
         )
-        today = date.today()
+        today = runner_today()
         return add_measure(
             web.app,
             MeasureInput(
@@ -246,7 +246,6 @@ async def measures_add(request: Request, web: WebDep) -> Response:
             active="measures",
             status_code=exc.http_status,
         )
-    web.cache.bump()
     return RedirectResponse("/measures?saved=1#scores", status_code=303)
 
 
@@ -254,7 +253,6 @@ async def measures_add(request: Request, web: WebDep) -> Response:
 async def measures_delete(request: Request, web: WebDep, measure_id: int) -> Response:
     await _form(request, web)
     await run_in_threadpool(delete_measure, web.app, measure_id)
-    web.cache.bump()
     return RedirectResponse("/measures?saved=deleted#scores", status_code=303)
 
 
@@ -326,8 +324,6 @@ async def data_import(request: Request, web: WebDep) -> Response:
             if exc.http_status >= 500 and not isinstance(exc, StorageError):
                 raise
             return _data_page(request, restore_error=exc)
-        finally:
-            web.cache.bump()
     rows = summary.to_json()["rows"]
     return RedirectResponse(f"/data?restored={rows}#import-h", status_code=303)
 
@@ -366,7 +362,7 @@ async def data_backup(request: Request, web: WebDep) -> Response:
         await run_in_threadpool(backup_database, web.app, path)
     except InvalidInputError as exc:
         return _data_page(request, error=exc)
-    name = f"backstride-backup-{date.today().isoformat()}.sqlite3"
+    name = f"backstride-backup-{runner_today().isoformat()}.sqlite3"
     return _download(path, name, "application/vnd.sqlite3")
 
 
@@ -379,5 +375,4 @@ async def data_delete(request: Request, web: WebDep) -> Response:
         )
     except InvalidInputError as exc:
         return _data_page(request, error=exc)
-    web.cache.bump()
     return RedirectResponse(f"/data?deleted={summary.rows}", status_code=303)

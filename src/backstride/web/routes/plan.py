@@ -37,6 +37,7 @@ from backstride.services.plan import (
     show_plan,
     start_plan,
 )
+from backstride.web.context import runner_today
 from backstride.web.deps import TodayDep, WebDep
 from backstride.web.routes.today import DECISION_TONE
 from backstride.web.security import CSRF_FIELD, check_csrf
@@ -104,7 +105,7 @@ def _context(data: dict[str, Any], on: date, **extra: Any) -> dict[str, Any]:
 
 @router.get("/plan", response_class=HTMLResponse)
 async def plan_page(request: Request, web: WebDep, on: TodayDep) -> HTMLResponse:
-    data = await run_in_threadpool(_plan_data, web.app, on=on, today=date.today())
+    data = await run_in_threadpool(_plan_data, web.app, on=on, today=runner_today())
     return render(request, "pages/plan.html", _context(data, on), active="plan")
 
 
@@ -117,7 +118,7 @@ async def _form(request: Request, web: WebDep) -> dict[str, str]:
 
 def _form_day(form: dict[str, str]) -> date:
     text = form.get("on", "").strip()
-    return parse_day(text) if text else date.today()
+    return parse_day(text) if text else runner_today()
 
 
 async def _after(
@@ -125,7 +126,7 @@ async def _after(
 ) -> Response:
     if exc is None:
         return RedirectResponse(f"/plan?on={on.isoformat()}#today", status_code=303)
-    data = await run_in_threadpool(_plan_data, web.app, on=on, today=date.today())
+    data = await run_in_threadpool(_plan_data, web.app, on=on, today=runner_today())
     context = _context(data, on, form_error=exc, values=values)
     return render(request, "pages/plan.html", context, active="plan", status_code=exc.http_status)
 
@@ -137,7 +138,7 @@ async def plan_done(request: Request, web: WebDep) -> Response:
     try:
         await run_in_threadpool(
             lambda: mark_done(
-                web.app, on=on, today=date.today(), warmup=form.get("warmup", "yes") != "no"
+                web.app, on=on, today=runner_today(), warmup=form.get("warmup", "yes") != "no"
             )
         )
     except BackstrideError as exc:
@@ -152,7 +153,7 @@ async def plan_skip(request: Request, web: WebDep) -> Response:
     try:
         await run_in_threadpool(
             lambda: mark_skipped(
-                web.app, on=on, today=date.today(), reason=form.get("reason") or None
+                web.app, on=on, today=runner_today(), reason=form.get("reason") or None
             )
         )
     except BackstrideError as exc:
@@ -178,7 +179,7 @@ async def plan_start(request: Request, web: WebDep) -> Response:
     check_csrf(request, web.csrf, str(raw.get(CSRF_FIELD) or ""))
     days = [str(v) for v in raw.getlist("days")]
     form = {k: str(v) for k, v in raw.items() if isinstance(v, str) and k != "days"}
-    on = date.today()
+    on = runner_today()
     try:
         start = _form_day({"on": form.get("start", "")})
         variant = form.get("variant") or None
@@ -263,12 +264,12 @@ async def routine_done_form(request: Request, web: WebDep) -> Response:
     try:
         on = _form_day(form)
         logged = await run_in_threadpool(
-            lambda: log_routine(web.app, routine, on=on, today=date.today(), done=done)
+            lambda: log_routine(web.app, routine, on=on, today=runner_today(), done=done)
         )
     except BackstrideError as exc:
         if exc.http_status >= 500:
             raise
-        shown, errors = date.today(), {routine: exc}
+        shown, errors = runner_today(), {routine: exc}
         context = await run_in_threadpool(lambda: _exercises_context(web.app, shown, errors=errors))
         return render(
             request,
@@ -277,7 +278,6 @@ async def routine_done_form(request: Request, web: WebDep) -> Response:
             active="exercises",
             status_code=exc.http_status,
         )
-    web.cache.bump()
     kind = logged.entry.routine.value
     return RedirectResponse(
         f"/exercises?on={on.isoformat()}&saved={kind}#routine-{kind}", status_code=303

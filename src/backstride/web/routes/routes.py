@@ -104,5 +104,4 @@ async def delete_route_form(request: Request, web: WebDep) -> Response:
         return render(
             request, "pages/routes.html", context, active="routes", status_code=exc.http_status
         )
-    web.cache.bump()
     return RedirectResponse("/routes?saved=deleted#routes-list", status_code=303)
