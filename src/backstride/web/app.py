@@ -22,6 +22,7 @@ from backstride.adapters.db.write_turn import WriteTurnProbe
 from backstride.config import Settings, get_settings
 from backstride.errors import BackstrideError
 from backstride.services.context import App
+from backstride.web.api import plan as plan_api
 from backstride.web.cache import ResultCache
 from backstride.web.context import RequestContext
 from backstride.web.deps import WebState
@@ -65,6 +66,7 @@ ROUTERS = (
     body_pages.router,
     api.router,
     body_api.router,
+    plan_api.router,
     care.router,
 )
 UPLOAD_PATHS = ("/import", "/api/imports", "/data/import")
