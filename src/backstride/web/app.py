@@ -10,7 +10,7 @@ from typing import Any
 from anyio import CapacityLimiter, to_thread
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware import Middleware
@@ -18,15 +18,16 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.responses import PlainTextResponse, Response
 
 from backstride import __version__
-from backstride.adapters.db.write_turn import WriteTurnProbe
 from backstride.config import Settings, get_settings
-from backstride.errors import BackstrideError
-from backstride.services.context import App
+from backstride.errors import BackstrideError, TooManyAttemptsError
+from backstride.services.context import App, WriteTurnProbe
+from backstride.web.access import resolve_access
 from backstride.web.api import plan as plan_api
 from backstride.web.cache import ResultCache
 from backstride.web.context import RequestContext
 from backstride.web.deps import WebState
 from backstride.web.routes import (
+    accounts,
     activities,
     api,
     body_api,
@@ -36,6 +37,7 @@ from backstride.web.routes import (
     load,
     plan,
     routes,
+    sharing,
     today,
 )
 from backstride.web.routes import body as body_pages
@@ -68,6 +70,8 @@ ROUTERS = (
     body_api.router,
     plan_api.router,
     care.router,
+    accounts.router,
+    sharing.router,
 )
 UPLOAD_PATHS = ("/import", "/api/imports", "/data/import")
 
@@ -114,6 +118,15 @@ def _describe(request: Request, exc: Exception) -> tuple[int, str, str | None, l
 
 async def render_error(request: Request, exc: Exception) -> Response:
     """The one error renderer: JSON for ``/api/``, else the error page or HTMX partial."""
+    if (
+        isinstance(exc, StarletteHTTPException)
+        and 300 <= exc.status_code < 400
+        and exc.headers
+        and "Location" in exc.headers
+    ):  # a redirect (server mode: to the login page, or a professional's list)
+        redirect = RedirectResponse(exc.headers["Location"], status_code=exc.status_code)
+        apply_headers(redirect.headers)
+        return redirect
     status, message, hint, details = _describe(request, exc)
     response: Response
     if request.url.path.startswith("/api/"):
@@ -129,6 +142,8 @@ async def render_error(request: Request, exc: Exception) -> Response:
             response = PlainTextResponse(f"{status}: {message}", status_code=status)
     if isinstance(exc, StarletteHTTPException) and exc.headers:
         response.headers.update(exc.headers)
+    if isinstance(exc, TooManyAttemptsError):
+        response.headers["Retry-After"] = str(exc.retry_after_s)
     apply_headers(response.headers)
     return response
 
@@ -167,8 +182,11 @@ def create_app(
     ``request_threads`` the number of requests whose blocking work runs at once (set when
     the server starts).
     """
-    application = App(settings)
-    _ = application.athlete_id  # migrate and create the athlete once, before any thread races
+    application = App(settings, per_request=settings.server_mode)
+    if settings.server_mode:
+        _ = application.store  # migrate once, before any thread races
+    else:
+        _ = application.athlete_id  # migrate and create the athlete once, before any races
     state = WebState(
         app=application,
         templates=make_templates(),
@@ -197,7 +215,11 @@ def create_app(
         docs_url=None,
         redoc_url=None,
         lifespan=lifespan,
-        dependencies=[Depends(check_same_origin), Depends(await_write_turn)],
+        dependencies=[
+            Depends(check_same_origin),
+            Depends(resolve_access),
+            Depends(await_write_turn),
+        ],
     )
     web_app.state.web = state
     web_app.state.write_turn = WriteTurnProbe(settings.database_url)
@@ -215,6 +237,8 @@ def create_app(
         upload_paths=UPLOAD_PATHS,
     )
     hosts = allowed_hosts if allowed_hosts is not None else allowed_hosts_for(settings.host)
+    if settings.server_mode:
+        hosts = [*hosts, *(h for h in settings.server_names if h not in hosts)]
     web_app.add_middleware(TrustedHostMiddleware, allowed_hosts=hosts, www_redirect=False)
     web_app.add_middleware(SecurityHeadersMiddleware)
     # Innermost: the request's today and the result cache's invalidation (web.context).

@@ -15,6 +15,7 @@ from markupsafe import Markup
 from starlette.responses import HTMLResponse
 
 from backstride import __version__
+from backstride.web.access import nav_for, viewer_of
 from backstride.web.commands import finalize
 from backstride.web.deps import get_web
 from backstride.web.emergency import emergency_notice_for
@@ -76,6 +77,8 @@ def make_templates() -> Jinja2Templates:
         csrf_header=CSRF_HEADER,
         foot_sports=frozenset(s.value for s in FOOT_SPORTS),
         emergency_notice=emergency_notice_for,
+        nav_for=nav_for,
+        viewer_of=viewer_of,
     )
     # The chart macros of partials/_chart.html, memoised per chart object (FragmentMemo).
     macros = env.get_template("partials/_chart.html").module
@@ -126,6 +129,7 @@ def render(
         "htmx": is_htmx(request),
         "upload_max_bytes": int(web.settings.upload_max_mb * 1024 * 1024),
         "upload_max_mb": web.settings.upload_max_mb,
+        "server_mode": web.settings.server_mode,
         **(context or {}),
     }
     response = web.templates.TemplateResponse(

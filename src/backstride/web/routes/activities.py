@@ -23,13 +23,13 @@ from backstride.domain.units import parse_distance_m, parse_duration_s
 from backstride.errors import BackstrideError, InvalidInputError
 from backstride.services.activities import (
     ActivityEdit,
+    ActivitySummary,
     ManualEntry,
     edit_activity,
-    get_activity_row,
-    get_activity_with_row,
+    get_activity_summary,
+    get_activity_with_summary,
     log_manual,
 )
-from backstride.services.dashboard import ActivitySummaryRow as ActivityRow
 from backstride.services.diary import list_pain
 from backstride.services.guidance import guidance_params
 from backstride.services.routes import add_route_from_activity
@@ -98,7 +98,7 @@ def list_query(
     )
 
 
-def page_of_activities(web: WebState, query: ListQuery) -> tuple[list[ActivityRow], Paging]:
+def page_of_activities(web: WebState, query: ListQuery) -> tuple[list[ActivitySummary], Paging]:
     filters: dict[str, Any] = query.filters()
     total = cached_activity_count(web, **filters)
     pages = paging(total, query.page, PAGE_SIZE)
@@ -142,7 +142,7 @@ def activities_page(
 
 @dataclass(frozen=True, slots=True)
 class ActivityPage:
-    row: ActivityRow
+    row: ActivitySummary
     analysis: ActivityAnalysis
     charts: ActivityCharts
     spike: RunSpike | None
@@ -189,7 +189,7 @@ def _shoe_names(web: WebState, day: date, worn: str | None) -> tuple[str, ...]:
 
 
 def _activity_page(web: WebState, activity_id: int) -> ActivityPage:
-    row, activity = get_activity_with_row(web.app, activity_id)
+    row, activity = get_activity_with_summary(web.app, activity_id)
     analysis = cached_analysis(web, activity_id, activity=activity)
     spike = cached_run_spike(web, activity_id)
     p = guidance_params(web.app)
@@ -380,7 +380,7 @@ async def _activity_form(
     raw = await request.form()
     form = {k: v for k, v in raw.items() if isinstance(v, str)}
     check_csrf(request, web.csrf, form.get(CSRF_FIELD))
-    await run_in_threadpool(get_activity_row, web.app, activity_id)  # 404 before anything
+    await run_in_threadpool(get_activity_summary, web.app, activity_id)  # 404 before anything
     try:
         await run_in_threadpool(action, form)
     except BackstrideError as exc:
