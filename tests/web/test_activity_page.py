@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from backstride.config import Settings
 from backstride.domain.metrics import Descent, GradeBand, GradeDistribution
-from backstride.services.activities import get_activity_row
+from backstride.services.activities import get_activity_summary
 from backstride.services.context import App
 from backstride.services.diary import PainInput, add_pain
 from backstride.services.routes import list_routes
@@ -39,7 +39,7 @@ def _section(text: str, section_id: str) -> str:
 def _row(settings: Settings, activity_id: int) -> Any:
     app = App(settings)
     try:
-        return get_activity_row(app, activity_id)
+        return get_activity_summary(app, activity_id)
     finally:
         app.close()
 
