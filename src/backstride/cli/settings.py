@@ -11,6 +11,8 @@ from backstride.cli.common import STATE, console, print_json
 from backstride.config import Settings
 
 config_app = typer.Typer(no_args_is_help=True)
+SECRET_SETTINGS = ("secret_key", "oidc_client_secret")
+"""Settings never printed: shown as "(set)" when they have a value."""
 
 
 @config_app.command("show")
@@ -19,6 +21,9 @@ def show(json_out: Annotated[bool, typer.Option("--json", help="Print as JSON.")
     settings = STATE.app().settings
     values = settings.model_dump(mode="json")
     values["database_url"] = settings.database_url
+    for name in SECRET_SETTINGS:
+        if values.get(name):
+            values[name] = "(set)"
     if json_out:
         print_json(values)
         return

@@ -17,6 +17,7 @@ import numpy as np
 
 from backstride.domain.activity import Activity, Sport
 from backstride.domain.dates import parse_day
+from backstride.domain.evidence import cite
 from backstride.domain.load import LOAD_RATIO_CAVEAT, DayLoad, LoadReport, RunSpike
 from backstride.domain.metrics import ActivityAnalysis, GradeDistribution, compute_sample_distance_m
 from backstride.domain.params import DEFAULT_ACTIVITY_PARAMS, GuidanceParams
@@ -537,7 +538,8 @@ def load_view(report: LoadReport) -> LoadView:
             desc=(
                 "Each bar is a run's distance divided by the longest run of the 30 days before "
                 "it: 1.0 is as long, 0.5 half as long. Above 1.1 (10 % longer) injuries become "
-                "more common (Frandsen 2025)."
+                "more common "
+                f"({cite('frandsen-2025')})."
             ),
             bars=spike_bars,
             y_label="ratio",
@@ -583,7 +585,8 @@ def load_view(report: LoadReport) -> LoadView:
             title="Acute:chronic load ratio (contested; context only)",
             desc=(
                 "Acute over chronic load. The shaded 0.8–1.3 and the line at 1.5 are "
-                "contested heuristics (Gabbett 2016; Impellizzeri 2020), not safety limits."
+                f"contested heuristics ({cite('gabbett-2016', 'impellizzeri-2020')}), not "
+                "safety limits."
             ),
             x=x,
             series=[
@@ -612,7 +615,7 @@ def load_view(report: LoadReport) -> LoadView:
         monotony=line_chart(
             key="monotony",
             title="Monotony (7-day mean load ÷ its standard deviation)",
-            desc="Higher means every day is alike (Foster 1998).",
+            desc=f"Higher means every day is alike ({cite('foster-1998')}).",
             x=x,
             series=[
                 SeriesSpec(
@@ -632,7 +635,7 @@ def load_view(report: LoadReport) -> LoadView:
         strain=line_chart(
             key="strain",
             title="Strain (7-day load × monotony)",
-            desc="Weekly load multiplied by monotony (Foster 1998).",
+            desc=f"Weekly load multiplied by monotony ({cite('foster-1998')}).",
             x=x,
             series=[
                 SeriesSpec(
@@ -653,7 +656,7 @@ def load_view(report: LoadReport) -> LoadView:
             title="Fitness, fatigue and form",
             desc=(
                 "Fitness: 42-day load average; fatigue: 7-day; form: yesterday's fitness "
-                "minus fatigue (TrainingPeaks PMC)."
+                f"minus fatigue ({cite('trainingpeaks')})."
             ),
             x=x,
             series=[
