@@ -66,3 +66,12 @@ def test_worn_shoes_are_named_in_a_grammatical_sentence() -> None:
     f = w.get("gear.shoes_worn")
     assert f.title == "Your shoes 'Road A' need a check"
     assert f.reason.startswith("Your shoes 'Road A' have about 520 km on them")
+
+
+def test_a_finding_s_numbers_are_in_words_with_their_units() -> None:
+    w = calm()
+    _shoe_km(w, "Road A", 520.0)
+    numbers = dict(w.get("gear.shoes_worn").numbers())
+    assert numbers["Distance on them"] == "520 km"
+    assert numbers["Check them at"] == "500 km" and numbers["Shoes"] == "Road A"
+    assert all("_" not in label for label in numbers)

@@ -70,7 +70,7 @@ class Finding:
             label = NUMBER_WORDS.get(key)
             if label is None or value is None or isinstance(value, bool | list | dict):
                 continue
-            unit = next((u for suffix, u in _UNITS if key.endswith(suffix)), "")
+            unit = next((u for suffix, u in _UNITS if f"_{key}".endswith(suffix)), "")
             rows.append(
                 (label, f"{value:g}{unit}" if isinstance(value, float) else f"{value}{unit}")
             )
