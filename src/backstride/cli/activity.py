@@ -58,7 +58,7 @@ def list_command(
         table.add_row(
             str(r.id),
             r.local_date.isoformat(),
-            r.sport,
+            r.sport.replace("_", " "),
             format_km(r.distance_m),
             format_duration(r.duration_s),
             format_pace(pace) if r.sport in ("run", "trail_run", "treadmill_run", "walk") else "",
@@ -81,10 +81,65 @@ def show_command(
         return
     table = Table(show_header=False)
     for key, value in data.items():
-        if value is None or value == [] or key == "device_totals":
+        label = _SHOW_WORDS.get(key, key.replace("_", " "))
+        if value is None or value == [] or label is None:
             continue
-        table.add_row(key, ", ".join(map(str, value)) if isinstance(value, list) else str(value))
+        table.add_row(label, _show_value(key, value))
     console.print(table)
+
+
+#: ``activity show``: each field in words (None: not shown; the JSON keeps it).
+_SHOW_WORDS: dict[str, str | None] = {
+    "local_date": "day",
+    "utc_offset_s": None,
+    "device_totals": None,
+    "time_zone": "time zone",
+    "duration_s": "duration",
+    "moving_time_s": "moving time",
+    "distance_m": "distance",
+    "elevation_gain_m": "climb",
+    "elevation_loss_m": "descent",
+    "avg_hr_bpm": "average heart rate",
+    "max_hr_bpm": "highest heart rate",
+    "source": "file",
+    "source_format": "file format",
+    "source_sport": "sport in the file",
+    "rpe": "effort (RPE, 0-10)",
+    "gear": "shoes",
+    "streams": "recorded",
+}
+_STREAM_WORDS = {
+    "time_s": "time",
+    "lat_deg": "position",
+    "lon_deg": None,
+    "altitude_m": "altitude",
+    "hr_bpm": "heart rate",
+    "cadence_rpm": "cadence",
+    "distance_m": "distance",
+    "speed_m_s": "speed",
+    "power_w": "power",
+    "temperature_c": "temperature",
+}
+
+
+def _show_value(key: str, value: object) -> str:
+    if isinstance(value, list):
+        if key == "streams":
+            words = [_STREAM_WORDS.get(str(v), str(v).replace("_", " ")) for v in value]
+            return ", ".join(w for w in words if w)
+        return ", ".join(map(str, value))
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if key in ("duration_s", "moving_time_s"):
+            return format_duration(float(value))
+        if key == "distance_m":
+            return format_km(float(value))
+        if key.endswith("_m"):
+            return f"{value:.0f} m"
+        if key.endswith("_bpm"):
+            return f"{value:.0f} bpm"
+    if key == "sport":
+        return str(value).replace("_", " ")
+    return str(value)
 
 
 @app.command("edit")

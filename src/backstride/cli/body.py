@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from backstride.cli.common import STATE, console, parse_day, print_json, today_or
+from backstride.domain.evidence import cite
 from backstride.errors import InvalidInputError
 from backstride.services.body import (
     ClearanceView,
@@ -33,7 +34,8 @@ selftest_app = typer.Typer(no_args_is_help=True)
 
 
 def say(text: str, *, style: str | None = None) -> None:
-    """Print plain text (no rich markup interpretation)."""
+    """Print plain text (no rich markup interpretation). Commands that the shared texts mark
+    with backticks are printed as they are typed, without the marks."""
     console.print(text, style=style, markup=False)
 
 
@@ -379,7 +381,7 @@ def selftest_report_command(
             for number, step in enumerate(test["how_to"], start=1):
                 say(f"    {number}. {step}")
             say(f"  Safety: {test['caution']}")
-    say("\nEndurance ratios (McGill 1999)", style="bold")
+    say(f"\nEndurance ratios ({cite('mcgill-1999')})", style="bold")
     table = Table("ratio", "value", "target", "result", "what it means")
     for r in report["ratios"]:
         result = "not known yet" if r["ok"] is None else ("within" if r["ok"] else "outside")

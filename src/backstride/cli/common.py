@@ -14,8 +14,17 @@ from backstride.config import get_settings
 from backstride.domain import dates
 from backstride.services.context import App
 
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+
+class RunnerConsole(Console):
+    """A console for runners: the backticks with which shared texts mark commands are not
+    printed (the command is shown as it is typed)."""
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        super().print(*(o.replace("`", "") if isinstance(o, str) else o for o in objects), **kwargs)
+
+
+console = RunnerConsole(highlight=False)
+err_console = RunnerConsole(stderr=True, highlight=False)
 
 
 @dataclass

@@ -134,8 +134,8 @@ def routine_list(
         table.add_row(
             e.id,
             e.name,
-            e.type.value,
-            ", ".join(m.value for m in e.targets),
+            e.type.value.replace("_", " "),
+            ", ".join(m.value.replace("_", " ") for m in e.targets),
             e.dose.text(),
             e.stenosis.value,
         )

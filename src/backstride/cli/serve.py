@@ -13,7 +13,7 @@ from backstride.config import get_settings
 from backstride.services.accounts import has_login
 from backstride.services.context import App
 
-WORKER_START_S = 120.0
+WORKER_START_S = 120
 """How long a worker process may take to start before uvicorn restarts it."""
 
 

@@ -9,6 +9,7 @@ from rich.table import Table
 
 from backstride.cli.body import say
 from backstride.cli.common import STATE, console, parse_day, print_json, today_or
+from backstride.domain.shoes import DEFAULT_INSPECT_KM, DEFAULT_RETIRE_KM
 from backstride.services.shoes import (
     ShoeView,
     add_shoe,
@@ -45,10 +46,10 @@ def shoes_add(
     ] = 0.0,
     inspect_km: Annotated[
         float, typer.Option("--inspect-km", help="Distance at which to inspect them, in km.")
-    ] = 500.0,
+    ] = DEFAULT_INSPECT_KM,
     retire_km: Annotated[
         float, typer.Option("--retire-km", help="Distance at which to replace them, in km.")
-    ] = 800.0,
+    ] = DEFAULT_RETIRE_KM,
     bought: Annotated[
         str | None, typer.Option("--bought", help="Purchase date, YYYY-MM-DD.")
     ] = None,

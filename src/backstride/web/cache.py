@@ -36,6 +36,8 @@ from typing import Any, Protocol, TypeVar
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from backstride.web.context import WRITING
+
 T = TypeVar("T")
 Version = tuple[int, tuple[tuple[int, int], ...]]
 CHURN_CHANGES = 3
@@ -160,6 +162,8 @@ class ResultCache:
         return self._data_version(athlete) if self._data_version is not None else None
 
     def get(self, key: Hashable, compute: Callable[[], T], *, athlete: int | None = None) -> T:
+        if WRITING.get():
+            return compute()  # a request that writes sees only fresh answers (web.context)
         outside = self._outside(athlete)
         with self._lock:
             version = self.version(outside)

@@ -15,7 +15,10 @@ from markupsafe import Markup
 from starlette.responses import HTMLResponse
 
 from backstride import __version__
+from backstride.domain.evidence import cite
+from backstride.domain.params import DEFAULT_GEAR_PARAMS
 from backstride.web.access import nav_for, viewer_of
+from backstride.web.commands import finalize
 from backstride.web.deps import get_web
 from backstride.web.emergency import emergency_notice_for
 from backstride.web.formatting import FILTERS, FOOT_SPORTS
@@ -64,6 +67,7 @@ class FragmentMemo:
 def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
     env = templates.env
+    env.finalize = finalize  # before any template is compiled: commands become page links
     env.undefined = StrictUndefined
     env.trim_blocks = True
     env.lstrip_blocks = True
@@ -75,6 +79,8 @@ def make_templates() -> Jinja2Templates:
         csrf_header=CSRF_HEADER,
         foot_sports=frozenset(s.value for s in FOOT_SPORTS),
         emergency_notice=emergency_notice_for,
+        gear_params=DEFAULT_GEAR_PARAMS,
+        cite=cite,
         nav_for=nav_for,
         viewer_of=viewer_of,
     )

@@ -9,10 +9,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from backstride.domain.day import Day
+from backstride.domain.evidence import cite
 from backstride.domain.load import DayLoad, LoadReport
 from backstride.services.context import App
 from backstride.services.dashboard import AttentionItem, Overview, WeekTotals, overview
 from backstride.web.charts import Chart
+from backstride.web.context import runner_today
 from backstride.web.deps import TodayDep, WebDep, WebState
 from backstride.web.formatting import day, km, percent
 from backstride.web.reads import cached_day, cached_load_report
@@ -44,7 +46,8 @@ def spike_attention(report: LoadReport, *, on: date) -> list[AttentionItem]:
                     f"Your {km(run.distance_m, 1)} run on {day(run.day)} was "
                     f"{percent(run.spike_ratio - 1)} longer than your longest run in the 30 "
                     f"days before it ({km(run.longest_prev_30d_m, 1)}). Runs more than 10 % "
-                    "longer than that come with more overuse injuries (Frandsen 2025); build "
+                    f"longer than that come with more overuse injuries ({cite('frandsen-2025')}); "
+                    "build "
                     "distance in smaller steps."
                 ),
                 href=f"/activities/{run.activity_id}#spike",
@@ -83,7 +86,7 @@ def cached_overview(web: WebState, *, on: date, weeks: int = OVERVIEW_WEEKS) -> 
         answer = cached_day(web, on=on)
         return build_overview(web.app, on=on, report=report, weeks=weeks, answer=answer)
 
-    return web.cache.get(("overview", on, weeks, date.today()), compute)
+    return web.cache.get(("overview", on, weeks, runner_today()), compute)
 
 
 @dataclass(frozen=True, slots=True)

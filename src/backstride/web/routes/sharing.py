@@ -30,6 +30,7 @@ from backstride.services.sharing import (
     shared_with,
 )
 from backstride.web.access import Viewer, viewer_of
+from backstride.web.body_schemas import PageId
 from backstride.web.deps import WebDep, WebState
 from backstride.web.security import CSRF_FIELD, check_csrf
 from backstride.web.templating import render
@@ -109,7 +110,7 @@ async def sharing_add(request: Request, web: WebDep) -> Response:
 
 
 @router.post("/sharing/{grant_id}/revoke")
-async def sharing_revoke(request: Request, web: WebDep, grant_id: int) -> Response:
+async def sharing_revoke(request: Request, web: WebDep, grant_id: PageId) -> Response:
     viewer = _viewer(request)
     await _form(request, web)
     await run_in_threadpool(
@@ -133,7 +134,7 @@ async def runners_page(request: Request, web: WebDep) -> HTMLResponse:
 
 
 @router.post("/runners/{athlete_id}/open")
-async def runners_open(request: Request, web: WebDep, athlete_id: int) -> Response:
+async def runners_open(request: Request, web: WebDep, athlete_id: PageId) -> Response:
     viewer = _viewer(request)
     form, _ = await _form(request, web)
     now = datetime.now(UTC)
@@ -146,7 +147,7 @@ async def runners_open(request: Request, web: WebDep, athlete_id: int) -> Respon
 
 
 @router.post("/runners/{athlete_id}/notes")
-async def runners_note(request: Request, web: WebDep, athlete_id: int) -> Response:
+async def runners_note(request: Request, web: WebDep, athlete_id: PageId) -> Response:
     viewer = _viewer(request)
     form, _ = await _form(request, web)
     now = datetime.now(UTC)
