@@ -728,18 +728,21 @@ def _with_plan(
             f"{easier.describe()}, on a flat route, at an easy pace.",
             shorter,
         )
-    cautions = [f for f in findings if f.level == "caution"]
-    note = (
-        " Keep in mind: " + "; ".join(f.title.lower() for f in cautions[:3]) + "."
-        if cautions
-        else ""
-    )
+    note = _keep_in_mind(findings)
     return (
         f"Run as planned: {p.title.lower()}",
         f"Your {p.words} holds {own.what} today, and nothing in your records argues against "
         f"it. Warm up first, and check in tomorrow morning.{note}",
         own,
     )
+
+
+def _keep_in_mind(findings: tuple[Finding, ...]) -> str:
+    """ " Keep in mind: ..." for up to three cautions, or nothing."""
+    cautions = [f for f in findings if f.level == "caution"]
+    if not cautions:
+        return ""
+    return " Keep in mind: " + "; ".join(f.title.lower() for f in cautions[:3]) + "."
 
 
 def _without_plan(
@@ -772,12 +775,7 @@ def _without_plan(
             f"{session.what.lower()}.{offer}",
             session,
         )
-    cautions = [f for f in findings if f.level == "caution"]
-    note = (
-        " Keep in mind: " + "; ".join(f.title.lower() for f in cautions[:3]) + "."
-        if cautions
-        else ""
-    )
+    note = _keep_in_mind(findings)
     return (
         "You can run today: an easy run like your usual ones",
         f"You have no plan running, so this comes from your own runs: {session.what.lower()}. "
