@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from typing import Annotated
 
-import click
 import typer
 
 from backstride import __version__
@@ -28,6 +28,7 @@ from backstride.cli.report import report_command
 from backstride.cli.serve import serve_command
 from backstride.cli.settings import config_app
 from backstride.cli.training import load_command
+from backstride.cli.usage import framework_exit
 from backstride.errors import BackstrideError
 
 app = typer.Typer(
@@ -113,30 +114,46 @@ def main() -> None:
         if isinstance(code, int) and code:
             sys.exit(code)
     except BackstrideError as exc:
+        usage = getattr(exc, "usage", None)
+        if usage:
+            err_console.print(usage, highlight=False, markup=False)
         err_console.print(f"[bold red]Error:[/] {exc.message}", highlight=False)
         if exc.hint:
             err_console.print(f"[dim]Hint:[/] {exc.hint}", highlight=False)
-        if STATE.debug:
+        if _debug():
             traceback.print_exc()
         sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
-        err_console.print("Aborted.")
-        sys.exit(130)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
+    except BrokenPipeError:
+        _quiet_pipe()
+        sys.exit(141)  # 128 + SIGPIPE, as a shell reports a reader that stopped early
     except KeyboardInterrupt:
         err_console.print("Interrupted.")
         sys.exit(130)
-    except Exception:  # noqa: BLE001 - unknown errors: short message, traceback on --debug
+    except Exception as exc:  # noqa: BLE001 - unknown errors: short message, traceback on --debug
+        status = framework_exit(exc)
+        if status is not None:
+            sys.exit(status)
         err_console.print(
             "[bold red]Error:[/] something unexpected went wrong. Run again with --debug for "
             "details, and please report it."
         )
-        if STATE.debug:
+        if _debug():
             traceback.print_exc()
         sys.exit(1)
     finally:
         STATE.close()
+
+
+def _debug() -> bool:
+    """--debug given (also when the error came before the options were read)."""
+    return STATE.debug or "--debug" in sys.argv[1:]
+
+
+def _quiet_pipe() -> None:
+    """The reader of stdout went away (``backstride today | head -1``): end without a word,
+    and keep Python from complaining when it flushes stdout on the way out."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass

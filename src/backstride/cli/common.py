@@ -10,8 +10,10 @@ from typing import Any
 
 from rich.console import Console
 
+from backstride.cli.usage import OptionUsageError
 from backstride.config import get_settings
 from backstride.domain import dates
+from backstride.errors import InvalidInputError
 from backstride.services.context import App
 
 console = Console(highlight=False)
@@ -42,7 +44,10 @@ def parse_day(text: str | None, *, what: str = "date") -> date | None:
     """A date option (YYYY-MM-DD, 1990 to 2100), or None when not given."""
     if text is None:
         return None
-    return dates.parse_day(text, what=what)
+    try:
+        return dates.parse_day(text, what=what)
+    except InvalidInputError as exc:  # typed on the command line: a usage mistake (exit 2)
+        raise OptionUsageError(exc.message, hint=exc.hint) from exc
 
 
 def today_or(text: str | None) -> date:
