@@ -60,7 +60,7 @@ test: setup browser pdftools lint
 
 demo: setup
 	@rm -rf $(DEMO_DIR)
-	COLUMNS=$${COLUMNS:-120} $(BIN)/backstride --db $(DEMO_DIR)/demo.sqlite3 demo --dir $(DEMO_DIR)/files
+	$(BIN)/backstride --db $(DEMO_DIR)/demo.sqlite3 demo --dir $(DEMO_DIR)/files
 	@if [ "$(SERVE)" != "0" ] && $(BIN)/backstride serve --help >/dev/null 2>&1; then \
 	  $(BIN)/backstride --db $(DEMO_DIR)/demo.sqlite3 serve; \
 	fi
@@ -70,6 +70,7 @@ bench: setup
 	$(PY) bench/load_bench.py
 	$(PY) bench/today_bench.py
 	$(PY) bench/web_bench.py
+	$(PY) bench/cli_bench.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache .hypothesis .coverage tests/artifacts

@@ -6,19 +6,10 @@ import sys
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from backstride.cli.common import STATE, console, parse_day, print_json
+from backstride.cli.tables import listing, pairs
 from backstride.domain.units import format_duration, format_km, format_pace
-from backstride.services.activities import (
-    ActivityEdit,
-    activity_detail_json,
-    delete_activity,
-    edit_activity,
-    list_activities,
-    row_to_json,
-)
-from backstride.services.local_days import fix_local_days
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -37,6 +28,9 @@ def list_command(
     json_out: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
     """List activities, oldest first."""
+
+    from backstride.services.activities import list_activities, row_to_json
+
     rows = list_activities(
         STATE.app(), since=parse_day(since), until=parse_day(until), sports=sport or None
     )
@@ -46,11 +40,18 @@ def list_command(
     if not rows:
         console.print("No activities yet. Import some with `backstride import PATH`.")
         return
-    table = Table("id", "date", "sport", "distance", "time", "pace", "climb", "HR")
-    table.columns[1].no_wrap = True
-    table.columns[3].no_wrap = True
-    table.columns[5].no_wrap = True
-    table.add_column("name", overflow="ellipsis", no_wrap=True, max_width=32)
+    table = listing(
+        "id",
+        "date",
+        "sport",
+        "distance",
+        "time",
+        "pace",
+        "climb",
+        "HR",
+        "name",
+        whole=("id", "date", "distance", "time", "pace"),
+    )
     for r in rows:
         pace = r.duration_s / (r.distance_m / 1000) if r.distance_m else None
         moving = r.moving_time_s or r.duration_s
@@ -64,7 +65,7 @@ def list_command(
             format_pace(pace) if r.sport in ("run", "trail_run", "treadmill_run", "walk") else "",
             f"{r.elevation_gain_m:.0f} m" if r.elevation_gain_m is not None else "–",
             f"{r.avg_hr_bpm:.0f}" if r.avg_hr_bpm is not None else "–",
-            (r.name or "")[:40],
+            r.name or "",
         )
     console.print(table)
 
@@ -75,11 +76,14 @@ def show_command(
     json_out: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
     """Show one activity's summary, samples and import warnings."""
+
+    from backstride.services.activities import activity_detail_json
+
     data = activity_detail_json(STATE.app(), activity_id)
     if json_out:
         print_json(data)
         return
-    table = Table(show_header=False)
+    table = pairs()
     for key, value in data.items():
         if value is None or value == [] or key == "device_totals":
             continue
@@ -104,6 +108,8 @@ def edit_command(
     ] = None,
 ) -> None:
     """Correct an activity's sport, surface, effort (RPE), notes, name or shoes."""
+    from backstride.services.activities import ActivityEdit, edit_activity
+
     row = edit_activity(
         STATE.app(),
         activity_id,
@@ -118,6 +124,8 @@ def delete_command(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Delete an activity and its samples."""
+    from backstride.services.activities import delete_activity
+
     if not yes and sys.stdin.isatty():
         if not typer.confirm(f"Delete activity {activity_id}?", default=False):
             raise typer.Abort()
@@ -141,13 +149,16 @@ def fix_days_command(
     json_out: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """``backstride activity fix-days``: see the help text above."""
+
+    from backstride.services.local_days import fix_local_days
+
     report = fix_local_days(STATE.app(), dry_run=dry_run)
     if json_out:
         print_json(report.to_json())
         return
     moved = report.moved
     if moved:
-        table = Table("id", "was", "now", "time zone")
+        table = listing("id", "was", "now", "time zone", whole=("id", "was", "now"))
         for c in moved:
             table.add_row(
                 str(c.activity_id), c.old_day.isoformat(), c.new_day.isoformat(), c.time_zone

@@ -5,27 +5,16 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
 from backstride.cli.common import STATE, console, parse_day, print_json, today_or
+from backstride.cli.tables import listing, pairs
 from backstride.errors import InvalidInputError
-from backstride.services.body import (
-    ClearanceView,
-    add_clearance,
-    add_selftest,
-    get_clearance_state,
-    get_profile,
-    latest_screening,
-    list_clearances,
-    record_screening,
-    screening_questions,
-    selftest_report,
-    set_profile,
-    training_status_for,
-)
+
+if TYPE_CHECKING:
+    from backstride.services.body import ClearanceView
 
 profile_app = typer.Typer(no_args_is_help=True)
 clearance_app = typer.Typer(no_args_is_help=True)
@@ -107,6 +96,8 @@ def profile_set(
     ] = None,
 ) -> None:
     """Set your profile: only the options you give change."""
+    from backstride.services.body import get_clearance_state, set_profile
+
     given = (birth_year, sex, resting_hr, max_hr, condition, past_injury, experience)
     procedures = (spine_surgery_on, spine_injection_on, pregnant)
     if all(v is None for v in (*given, *procedures)):
@@ -148,7 +139,8 @@ def _date_or_none(text: str | None, option: str) -> tuple[date | None, bool]:
 
 
 def _print_profile(data: dict[str, Any]) -> None:
-    table = Table(show_header=False)
+
+    table = pairs()
     labels = {
         "birth_year": "birth year",
         "sex": "sex",
@@ -173,6 +165,8 @@ def profile_show(
     json_out: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
     """Show your profile and whether a physician's clearance is needed."""
+    from backstride.services.body import get_clearance_state, get_profile
+
     view = get_profile(STATE.app())
     if json_out:
         print_json(view.to_json())
@@ -185,6 +179,8 @@ def profile_show(
 
 
 def _print_training(today: date) -> None:
+    from backstride.services.body import training_status_for
+
     status = training_status_for(STATE.app(), today=today)
     if status.from_records:
         say(f"From your records: {status.reason}")
@@ -241,6 +237,8 @@ def screen_command(
 ) -> None:
     """Answer the pre-participation health screen (asks each question, yes or no; your last
     answers are the defaults)."""
+    from backstride.services.body import latest_screening, record_screening, screening_questions
+
     questions = screening_questions()
     if list_questions:
         if json_out:
@@ -289,6 +287,8 @@ def clearance_add(
     notes: Annotated[str | None, typer.Option("--notes", help="Anything else to keep.")] = None,
 ) -> None:
     """Record a physician's clearance to start a running plan."""
+    from backstride.services.body import add_clearance
+
     day = parse_day(on, what="date for --on")
     assert day is not None
     result = add_clearance(
@@ -308,12 +308,15 @@ def clearance_list(
     json_out: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
     """List recorded clearances and show whether plans may start."""
+
+    from backstride.services.body import list_clearances
+
     result = list_clearances(STATE.app(), on=today_or(None))
     if json_out:
         print_json(result.to_json())
         return
     if result.clearances:
-        table = Table("id", "date", "by", "restrictions", "notes")
+        table = listing("id", "date", "by", "restrictions", "notes", whole=("id", "date"))
         for c in result.clearances:
             table.add_row(
                 str(c.id), c.on.isoformat(), c.by, _or_dash(c.restrictions), _or_dash(c.notes)
@@ -342,6 +345,8 @@ def selftest_add(
     ] = None,
 ) -> None:
     """Record a self-test result."""
+    from backstride.services.body import add_selftest, selftest_report
+
     today = today_or(None)
     saved = add_selftest(STATE.app(), name=name, value=value, on=today_or(on), today=today)
     data = saved.to_json()
@@ -362,6 +367,9 @@ def selftest_report_command(
 ) -> None:
     """Each test's latest result against published norms, the endurance ratios, how to
     perform each test, and which tests are due again (every 6 weeks)."""
+
+    from backstride.services.body import selftest_report
+
     report = selftest_report(STATE.app(), today=today_or(None)).to_json()
     if json_out:
         print_json(report)
@@ -380,7 +388,7 @@ def selftest_report_command(
                 say(f"    {number}. {step}")
             say(f"  Safety: {test['caution']}")
     say("\nEndurance ratios (McGill 1999)", style="bold")
-    table = Table("ratio", "value", "target", "result", "what it means")
+    table = listing("ratio", "value", "target", "result", "what it means", whole=("value",))
     for r in report["ratios"]:
         result = "not known yet" if r["ok"] is None else ("within" if r["ok"] else "outside")
         value = "–" if r["value"] is None else f"{r['value']:.2f}"

@@ -6,15 +6,16 @@ import json
 import math
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
 from backstride.cli.usage import OptionUsageError
-from backstride.config import get_settings
 from backstride.domain import dates
 from backstride.errors import InvalidInputError
-from backstride.services.context import App
+
+if TYPE_CHECKING:
+    from backstride.services.context import App
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -28,6 +29,9 @@ class CliState:
 
     def app(self) -> App:
         if self._app is None:
+            from backstride.config import get_settings
+            from backstride.services.context import App
+
             self._app = App(get_settings(db=self.db))
         return self._app
 

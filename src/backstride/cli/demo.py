@@ -14,8 +14,6 @@ from backstride.cli.common import STATE, console, parse_day
 from backstride.cli.guidance import render_today
 from backstride.cli.importing import render_report
 from backstride.cli.training import print_weekly_totals
-from backstride.services.demo_load import load_demo
-from backstride.services.guidance import today as today_advice
 
 
 def demo_command(
@@ -31,6 +29,9 @@ def demo_command(
 
     Use it with its own database, e.g. `backstride --db .demo/demo.sqlite3 demo`.
     """
+    from backstride.services.demo_load import load_demo
+    from backstride.services.guidance import today as today_advice
+
     end_day = parse_day(end, what="date for --end") or date.today()
     if folder.exists():
         shutil.rmtree(folder)

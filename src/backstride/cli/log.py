@@ -10,8 +10,6 @@ import typer
 from backstride.cli.common import STATE, console, parse_day, today_or
 from backstride.domain.units import parse_distance_m, parse_duration_s
 from backstride.errors import InvalidInputError
-from backstride.services.activities import ManualEntry, log_manual
-from backstride.services.shoes import assign_default_shoes
 
 
 def log_command(
@@ -45,6 +43,9 @@ def log_command(
     name: Annotated[str | None, typer.Option("--name", help="A short title.")] = None,
 ) -> None:
     """Log a run without a file, or a cross-training session (cycling, swimming, strength...)."""
+    from backstride.services.activities import ManualEntry, log_manual
+    from backstride.services.shoes import assign_default_shoes
+
     day = parse_day(on)
     assert day is not None
     start_time: time | None = None

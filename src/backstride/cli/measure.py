@@ -5,19 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from backstride.cli.body import say
 from backstride.cli.common import STATE, console, parse_day, print_json, today_or
+from backstride.cli.tables import listing
 from backstride.errors import InvalidInputError
-from backstride.services.measures import (
-    MeasureInput,
-    add_measure,
-    delete_measure,
-    list_measures,
-    parse_activity,
-    score_json,
-)
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -76,6 +68,8 @@ def measure_add(
     json_out: JsonOpt = False,
 ) -> None:
     """Record an outcome-measure score."""
+    from backstride.services.measures import MeasureInput, add_measure, parse_activity, score_json
+
     peg_parts = (pain, enjoyment, general)
     if any(p is not None for p in peg_parts) and not all(p is not None for p in peg_parts):
         raise InvalidInputError(
@@ -111,6 +105,9 @@ def measure_list(
     json_out: JsonOpt = False,
 ) -> None:
     """Your scores, their change against the minimal important change, and retests due."""
+
+    from backstride.services.measures import list_measures
+
     view = list_measures(
         STATE.app(),
         today=today_or(None),
@@ -124,9 +121,7 @@ def measure_list(
     if not data["scores"]:
         say("No outcome-measure scores yet. Record one with: backstride measure add peg ...")
     else:
-        table = Table(show_edge=False, header_style="bold")
-        for col in ("id", "date", "measure", "score"):
-            table.add_column(col)
+        table = listing("id", "date", "measure", "score", whole=("id", "date"))
         for s in data["scores"]:
             table.add_row(str(s["id"]), s["date"], s["title"], s["score_text"])
         console.print(table)
@@ -151,5 +146,7 @@ def measure_delete(
     measure_id: Annotated[int, typer.Argument(help="The score's id (see measure list).")],
 ) -> None:
     """Delete one score."""
+    from backstride.services.measures import delete_measure
+
     delete_measure(STATE.app(), measure_id)
     say(f"Deleted score {measure_id}.")

@@ -4,30 +4,18 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
 from backstride.cli.body import say
 from backstride.cli.common import STATE, console, parse_day, print_json, today_or
+from backstride.cli.tables import listing
 from backstride.cli.usage import OptionUsageError
 from backstride.errors import InvalidInputError
-from backstride.services.plan import (
-    MarkSaved,
-    PlanDayView,
-    PlanView,
-    WeekView,
-    export_calendar,
-    mark_done,
-    mark_skipped,
-    pause_plan,
-    plan_today,
-    resume_plan,
-    show_plan,
-    start_plan,
-    stop_plan,
-)
+
+if TYPE_CHECKING:
+    from backstride.services.plan import MarkSaved, PlanDayView, PlanView, WeekView
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -156,6 +144,7 @@ def _week_lines(week: WeekView) -> None:
 
 
 def print_plan(view: PlanView, *, week: int | None) -> None:
+
     data = view.to_json()
     plan = data["plan"]
     say(
@@ -176,9 +165,9 @@ def print_plan(view: PlanView, *, week: int | None) -> None:
         for reason in w.reasons:
             say(f"  Why: {reason}")
         return
-    table = Table(title="Weeks")
-    for column in ("#", "schedule", "from", "to", "focus", "outcome"):
-        table.add_column(column)
+    table = listing(
+        "#", "schedule", "from", "to", "focus", "outcome", whole=("#", "from", "to"), title="Weeks"
+    )
     for w in view.weeks:
         outcome = (
             OUTCOME_WORDS.get(w.outcome.value, w.outcome.value)
@@ -239,6 +228,8 @@ def plan_start(
 ) -> None:
     """Start a gradual run/walk plan where you are (needs the health screen, and a clearance
     when due)."""
+    from backstride.services.plan import start_plan
+
     result = start_plan(
         STATE.app(),
         goal=goal,
@@ -276,6 +267,8 @@ def plan_show(
     json_out: JsonOpt = False,
 ) -> None:
     """The plan week by week: what was done, what was repeated or stepped back and why."""
+    from backstride.services.plan import show_plan
+
     view = show_plan(STATE.app(), on=today_or(on), today=today_or(None))
     if json_out:
         data: dict[str, Any] = view.to_json()
@@ -295,6 +288,8 @@ def plan_today_command(
     json_out: JsonOpt = False,
 ) -> None:
     """Today's session, step by step, with the day's one decision (as `backstride today`)."""
+    from backstride.services.plan import plan_today
+
     view = plan_today(
         STATE.app(), on=today_or(on), today=today_or(None), use_guidance=not no_guidance
     )
@@ -332,6 +327,8 @@ def plan_done(
     json_out: JsonOpt = False,
 ) -> None:
     """Mark a plan session done (a run logged on a run day counts as done on its own)."""
+    from backstride.services.plan import mark_done
+
     result = mark_done(
         STATE.app(),
         on=today_or(on),
@@ -349,6 +346,8 @@ def plan_skip(
     json_out: JsonOpt = False,
 ) -> None:
     """Mark a plan session skipped."""
+    from backstride.services.plan import mark_skipped
+
     result = mark_skipped(STATE.app(), on=today_or(on), today=today_or(None), reason=reason)
     _print_mark(result, json_out)
 
@@ -359,6 +358,8 @@ def plan_pause(
     reason: Annotated[str | None, typer.Option("--reason", help="Why, in a few words.")] = None,
 ) -> None:
     """Pause the plan (illness, travel...)."""
+    from backstride.services.plan import pause_plan
+
     result = pause_plan(STATE.app(), on=today_or(on), today=today_or(None), reason=reason)
     say(result.message)
 
@@ -366,6 +367,8 @@ def plan_pause(
 @app.command("resume")
 def plan_resume(on: OnOpt = None) -> None:
     """Resume a paused plan: the interrupted week starts again (a week back after 2 weeks off)."""
+    from backstride.services.plan import resume_plan
+
     result = resume_plan(STATE.app(), on=today_or(on), today=today_or(None))
     say(result.message)
 
@@ -376,6 +379,8 @@ def plan_stop(
     reason: Annotated[str | None, typer.Option("--reason", help="Why, in a few words.")] = None,
 ) -> None:
     """Stop the plan for good (its history is kept)."""
+    from backstride.services.plan import stop_plan
+
     result = stop_plan(STATE.app(), on=today_or(on), today=today_or(None), reason=reason)
     say(result.message)
 
@@ -396,6 +401,8 @@ def plan_export(
 ) -> None:
     """Export the plan's sessions: to a calendar file (all-day events with the steps) and/or
     as FIT workouts a watch plays step by step (copy them to the watch's NewFiles folder)."""
+    from backstride.services.plan import export_calendar
+
     if ics is None and fit is None:
         raise OptionUsageError("Say where to export: --ics FILE and/or --fit DIR.")
     if ics is not None:

@@ -4,21 +4,18 @@ they are for the back."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
 from backstride.cli.body import say
 from backstride.cli.common import STATE, console, print_json
-from backstride.services.routes import (
-    RouteView,
-    add_route_file,
-    add_route_from_activity,
-    compare_routes,
-    delete_route,
-    list_routes,
-)
+from backstride.cli.tables import listing
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from backstride.services.routes import RouteView
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -52,6 +49,8 @@ def route_add(
     json_out: Annotated[bool, typer.Option("--json", help="Print the route as JSON.")] = False,
 ) -> None:
     """Save a route from a file (a planned GPX route, or a recorded run)."""
+    from backstride.services.routes import add_route_file
+
     view = add_route_file(STATE.app(), file, name=name, surface=surface)
     if json_out:
         print_json(view.to_json())
@@ -68,6 +67,8 @@ def route_from_activity(
     json_out: Annotated[bool, typer.Option("--json", help="Print the route as JSON.")] = False,
 ) -> None:
     """Save the course of a past run as a route."""
+    from backstride.services.routes import add_route_from_activity
+
     view = add_route_from_activity(STATE.app(), activity_id, name=name, surface=surface)
     if json_out:
         print_json(view.to_json())
@@ -77,7 +78,8 @@ def route_from_activity(
 
 
 def _table(views: tuple[RouteView, ...]) -> Table:
-    table = Table(
+
+    table = listing(
         "route",
         "km",
         "climb m/km",
@@ -86,6 +88,7 @@ def _table(views: tuple[RouteView, ...]) -> Table:
         "longest descent",
         "surface",
         "taxing score",
+        whole=("km",),
     )
     for v in views:
         d = v.to_json()
@@ -112,6 +115,8 @@ def route_list(
     json_out: Annotated[bool, typer.Option("--json", help="Print the routes as JSON.")] = False,
 ) -> None:
     """Your saved routes, gentlest first, with their taxing score."""
+    from backstride.services.routes import list_routes
+
     result = list_routes(STATE.app())
     if json_out:
         print_json(result.to_json())
@@ -133,6 +138,8 @@ def route_compare(
     json_out: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
 ) -> None:
     """Compare routes side by side, gentlest first, with what makes each one taxing."""
+    from backstride.services.routes import compare_routes
+
     result = compare_routes(STATE.app(), names)
     if json_out:
         print_json(result.to_json())
@@ -150,5 +157,7 @@ def route_delete(
     name: Annotated[str, typer.Argument(help="The route's name.")],
 ) -> None:
     """Delete a saved route (your runs are not touched)."""
+    from backstride.services.routes import delete_route
+
     removed = delete_route(STATE.app(), name)
     say(f"Deleted the route '{removed}'.")

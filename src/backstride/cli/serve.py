@@ -9,8 +9,6 @@ from typing import Annotated
 import typer
 
 from backstride.cli.common import STATE, console
-from backstride.config import get_settings
-from backstride.services.context import App
 
 
 def serve_command(
@@ -39,6 +37,8 @@ def serve_command(
     """Serve the dashboard at http://127.0.0.1:8765 until Ctrl+C."""
     import uvicorn
 
+    from backstride.config import get_settings
+    from backstride.services.context import App
     from backstride.web.app import create_app
     from backstride.web.security import require_loopback
     from backstride.web.serving import HTTP_PROTOCOL, freeze_startup_objects

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from backstride.cli.common import STATE, console, print_json
-from backstride.config import Settings
+from backstride.cli.tables import listing
 
 config_app = typer.Typer(no_args_is_help=True)
 
@@ -16,14 +15,23 @@ config_app = typer.Typer(no_args_is_help=True)
 @config_app.command("show")
 def show(json_out: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False) -> None:
     """Print the effective settings and where the database lives."""
+    from backstride.config import Settings
+
     settings = STATE.app().settings
     values = settings.model_dump(mode="json")
     values["database_url"] = settings.database_url
     if json_out:
         print_json(values)
         return
-    table = Table("setting", "value", "meaning")
+    table = listing("setting", "value", "meaning")
     for name, field in Settings.model_fields.items():
         table.add_row(name, str(values.get(name)), field.description or "")
     table.add_row("database_url", settings.database_url, "The database actually used.")
     console.print(table)
+    # The places, each whole on one line (a terminal may wrap it; it is never cut or folded).
+    for label, value in (
+        ("Database", settings.database_url),
+        ("Data folder", str(settings.data_dir)),
+        ("Config file", str(settings.config_file)),
+    ):
+        console.print(f"{label}: {value}", soft_wrap=True, highlight=False, markup=False)

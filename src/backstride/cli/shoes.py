@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from backstride.cli.body import say
 from backstride.cli.common import STATE, console, parse_day, print_json, today_or
-from backstride.services.shoes import (
-    ShoeView,
-    add_shoe,
-    edit_shoe,
-    list_shoes,
-    retire_shoe,
-    set_default_shoe,
-)
+from backstride.cli.tables import listing
+
+if TYPE_CHECKING:
+    from backstride.services.shoes import ShoeView
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -54,6 +49,8 @@ def shoes_add(
     ] = None,
 ) -> None:
     """Add a pair of shoes."""
+    from backstride.services.shoes import add_shoe
+
     view = add_shoe(
         STATE.app(),
         name,
@@ -84,6 +81,8 @@ def shoes_edit(
     ] = None,
 ) -> None:
     """Change a pair's start distance, inspect/retire distances or purchase date."""
+    from backstride.services.shoes import edit_shoe
+
     view = edit_shoe(
         STATE.app(),
         name,
@@ -102,6 +101,9 @@ def shoes_list(
     json_out: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
     """Every pair with distance, age, runs, wear warnings and next-morning pain."""
+
+    from backstride.services.shoes import list_shoes
+
     result = list_shoes(STATE.app(), today=today_or(None))
     if json_out:
         print_json(result.to_json())
@@ -109,8 +111,16 @@ def shoes_list(
     if not result.shoes:
         say('No shoes yet. Add a pair with `backstride shoes add "Blue trainers"`.')
     else:
-        table = Table(
-            "name", "distance", "wear", "runs", "age", "next-morning pain", "default", "state"
+        table = listing(
+            "name",
+            "distance",
+            "wear",
+            "runs",
+            "age",
+            "next-morning pain",
+            "default",
+            "state",
+            whole=("distance",),
         )
         for view in result.shoes:
             d = view.to_json()
@@ -151,6 +161,8 @@ def shoes_default(
     ] = "run",
 ) -> None:
     """Make a pair the default for a sport: new activities without shoes get it."""
+    from backstride.services.shoes import set_default_shoe
+
     view = set_default_shoe(STATE.app(), name, sport=sport, today=today_or(None))
     say(f"'{view.status.shoe.name}' are now the default for {sport}.")
 
@@ -163,6 +175,8 @@ def shoes_retire(
     ] = None,
 ) -> None:
     """Retire a pair; it keeps its history but is no longer a default."""
+    from backstride.services.shoes import retire_shoe
+
     view = retire_shoe(
         STATE.app(), name, on=parse_day(on, what="date for --on"), today=today_or(None)
     )

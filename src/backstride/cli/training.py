@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from backstride.cli.common import STATE, console, print_json, today_or
-from backstride.domain.load import LOAD_RATIO_CAVEAT, LoadReport
+from backstride.cli.tables import listing
 from backstride.domain.units import format_duration, format_km
-from backstride.services.context import App
-from backstride.services.training import load_report
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from backstride.domain.load import LoadReport
+    from backstride.services.context import App
 
 SPIKE_WORDS = {
     "no_prior": "first run in 30 days",
@@ -24,7 +27,17 @@ SPIKE_WORDS = {
 
 
 def _week_table(report: LoadReport) -> Table:
-    table = Table("week", "starts", "run km", "run time", "runs", "cross-training", "load")
+
+    table = listing(
+        "week",
+        "starts",
+        "run km",
+        "run time",
+        "runs",
+        "cross-training",
+        "load",
+        whole=("week", "starts", "run km", "run time"),
+    )
     for w in report.weeks:
         table.add_row(
             w.week,
@@ -39,6 +52,8 @@ def _week_table(report: LoadReport) -> Table:
 
 
 def print_weekly_totals(app: App, *, on: date, weeks: int) -> None:
+    from backstride.services.training import load_report
+
     console.print("[bold]Weekly totals[/]")
     console.print(_week_table(load_report(app, on=on, weeks=weeks)))
 
@@ -51,6 +66,10 @@ def load_command(
     json_out: Annotated[bool, typer.Option("--json", help="Print every series as JSON.")] = False,
 ) -> None:
     """Weekly distance, time and load, and each run's spike against the last 30 days."""
+
+    from backstride.domain.load import LOAD_RATIO_CAVEAT
+    from backstride.services.training import load_report
+
     day = today_or(on)
     report = load_report(STATE.app(), on=day, weeks=weeks)
     if json_out:
@@ -58,7 +77,14 @@ def load_command(
         return
     console.print(_week_table(report))
     if report.runs:
-        runs = Table("date", "run", "longest in previous 30 days", "spike", "")
+        runs = listing(
+            "date",
+            "run",
+            "longest in previous 30 days",
+            "spike",
+            "",
+            whole=("date", "run", "spike"),
+        )
         for r in report.runs:
             pct = f"{(r.spike_ratio - 1) * 100:+.0f} %" if r.spike_ratio is not None else "–"
             runs.add_row(
