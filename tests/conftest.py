@@ -11,6 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# Speed is measured by the benchmarks under bench/, never by a test: Hypothesis's per-example
+# deadline would turn a busy machine (2 cores shared with a browser and a database) into failures.
+hypothesis_settings.register_profile("backstride", deadline=None)
+hypothesis_settings.load_profile("backstride")
 
 # The CLI's rich consoles are built at import time and read COLUMNS then: make command output
 # the same width on every machine (a CI run has no terminal and would wrap at 80 columns).
