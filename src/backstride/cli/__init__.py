@@ -44,6 +44,18 @@ app = typer.Typer(
 )
 
 
+def _units(value: str | None) -> str | None:
+    if value is None:
+        return None
+    from backstride.domain.units import check_units
+    from backstride.errors import InvalidInputError
+
+    try:
+        return check_units(value)
+    except InvalidInputError as exc:
+        raise typer.BadParameter(f"{exc.message} {exc.hint}") from exc
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"backstride {__version__}")
@@ -61,6 +73,16 @@ def _root(
         ),
     ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    units: Annotated[
+        str | None,
+        typer.Option(
+            "--units",
+            help="km or mi: distances, paces, climbs and shoe limits in kilometres or miles "
+            "(default: BACKSTRIDE_UNITS, else the config file, else km).",
+            callback=_units,
+            show_default=False,
+        ),
+    ] = None,
     version: Annotated[
         bool | None,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
@@ -68,6 +90,7 @@ def _root(
 ) -> None:
     STATE.db = db
     STATE.debug = debug
+    STATE.units_flag = units
 
 
 app.command("import", help="Import activity files, folders, or Strava/Garmin export archives.")(

@@ -9,7 +9,12 @@ import typer
 
 from backstride.cli.common import STATE, console, parse_day, print_json
 from backstride.cli.tables import listing, pairs
-from backstride.domain.units import format_duration, format_km, format_pace
+from backstride.domain.units import (
+    format_activity_speed,
+    format_distance,
+    format_duration,
+    format_elevation,
+)
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -46,24 +51,23 @@ def list_command(
         "sport",
         "distance",
         "time",
-        "pace",
+        "pace/speed",
         "climb",
         "HR",
         "name",
-        whole=("id", "date", "distance", "time", "pace"),
+        whole=("id", "date", "distance", "time", "pace/speed"),
     )
+    units = STATE.units
     for r in rows:
-        pace = r.duration_s / (r.distance_m / 1000) if r.distance_m else None
         moving = r.moving_time_s or r.duration_s
-        pace = moving / (r.distance_m / 1000) if r.distance_m and moving else pace
         table.add_row(
             str(r.id),
             r.local_date.isoformat(),
-            r.sport,
-            format_km(r.distance_m),
+            r.sport.replace("_", " "),
+            format_distance(r.distance_m, units),
             format_duration(r.duration_s),
-            format_pace(pace) if r.sport in ("run", "trail_run", "treadmill_run", "walk") else "",
-            f"{r.elevation_gain_m:.0f} m" if r.elevation_gain_m is not None else "–",
+            format_activity_speed(r.sport, r.distance_m, moving, units),
+            format_elevation(r.elevation_gain_m, units),
             f"{r.avg_hr_bpm:.0f}" if r.avg_hr_bpm is not None else "–",
             r.name or "",
         )

@@ -25,6 +25,7 @@ err_console = Console(stderr=True, highlight=False)
 class CliState:
     db: str | None = None
     debug: bool = False
+    units_flag: str | None = None
     _app: App | None = None
 
     def app(self) -> App:
@@ -32,8 +33,13 @@ class CliState:
             from backstride.config import get_settings
             from backstride.services.context import App
 
-            self._app = App(get_settings(db=self.db))
+            self._app = App(get_settings(db=self.db, units=self.units_flag))
         return self._app
+
+    @property
+    def units(self) -> str:
+        """km or mi: --units, else BACKSTRIDE_UNITS, else config.toml, else km."""
+        return self.app().settings.units
 
     def close(self) -> None:
         if self._app is not None:

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from backstride.cli.common import STATE, console, parse_day, today_or
-from backstride.domain.units import parse_distance_m, parse_duration_s
+from backstride.domain.units import format_distance, parse_distance_in, parse_duration_s
 from backstride.errors import InvalidInputError
 
 
@@ -28,7 +28,10 @@ def log_command(
         str, typer.Option("--duration", help="How long, e.g. 35m, 1h05m or 1:05:00.")
     ],
     distance: Annotated[
-        str | None, typer.Option("--distance", help="How far, e.g. 5.2km, 800m or 3mi.")
+        str | None,
+        typer.Option(
+            "--distance", help="How far, e.g. 5.2km, 800m or 3mi (a plain number is in your units)."
+        ),
     ] = None,
     rpe: Annotated[
         float | None, typer.Option("--rpe", help="How hard it felt, 0 (rest) to 10 (maximal).")
@@ -58,7 +61,7 @@ def log_command(
         day=day,
         sport=sport,
         duration_s=parse_duration_s(duration),
-        distance_m=parse_distance_m(distance) if distance else None,
+        distance_m=parse_distance_in(distance, STATE.units) if distance else None,
         rpe=rpe,
         surface=surface,
         notes=notes,
@@ -67,4 +70,5 @@ def log_command(
     )
     activity_id = log_manual(STATE.app(), entry, today=today_or(None))
     assign_default_shoes(STATE.app(), [activity_id])
-    console.print(f"Logged {entry.sport} on {day.isoformat()} as activity {activity_id}.")
+    shown = f", {format_distance(entry.distance_m, STATE.units)}" if entry.distance_m else ""
+    console.print(f"Logged {entry.sport}{shown} on {day.isoformat()} as activity {activity_id}.")

@@ -11,6 +11,12 @@ import typer
 from backstride.cli.body import say
 from backstride.cli.common import STATE, console, print_json
 from backstride.cli.tables import listing
+from backstride.domain.units import (
+    METRES_PER_FOOT,
+    METRES_PER_MILE,
+    format_elevation,
+    to_distance,
+)
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -77,33 +83,41 @@ def route_from_activity(
     _describe(view)
 
 
-def _table(views: tuple[RouteView, ...]) -> Table:
+def _times(value: float | None, factor: float) -> float | None:
+    return None if value is None else value * factor
 
+
+def _table(views: tuple[RouteView, ...]) -> Table:
+    units = STATE.units
+    rise, run = ("ft", "mi") if units == "mi" else ("m", "km")
+    per = (METRES_PER_MILE / METRES_PER_FOOT / 1000.0) if units == "mi" else 1.0  # m/km -> ft/mi
     table = listing(
         "route",
-        "km",
-        "climb m/km",
-        "descent m/km",
+        units,
+        f"climb {rise}/{run}",
+        f"descent {rise}/{run}",
         "steep descent",
         "longest descent",
         "surface",
         "taxing score",
-        whole=("km",),
+        whole=(units,),
     )
     for v in views:
         d = v.to_json()
         steep = (
-            f"{d['steep_descent_m']:.0f} m ({d['steep_descent_pct']:.0f} %)"
+            f"{format_elevation(d['steep_descent_m'], units)} ({d['steep_descent_pct']:.0f} %)"
             if d["steep_descent_m"] is not None
             else "–"
         )
         table.add_row(
             d["name"],
-            f"{d['distance_km']:.1f}",
-            _num(d["climb_m_per_km"], digits=1),
-            _num(d["descent_m_per_km"], digits=1),
+            f"{to_distance(d['distance_km'] * 1000.0, units):.1f}",
+            _num(_times(d["climb_m_per_km"], per), digits=1),
+            _num(_times(d["descent_m_per_km"], per), digits=1),
             steep,
-            _num(d["longest_descent_drop_m"], " m drop"),
+            f"{format_elevation(d['longest_descent_drop_m'], units)} drop"
+            if d["longest_descent_drop_m"] is not None
+            else "–",
             d["surface"] or "–",
             f"{d['taxing_score']:g} ({d['band']})",
         )

@@ -9,6 +9,7 @@ import typer
 from backstride.cli.body import say
 from backstride.cli.common import STATE, console, parse_day, print_json, today_or
 from backstride.cli.tables import listing
+from backstride.domain.units import to_distance
 
 if TYPE_CHECKING:
     from backstride.services.shoes import ShoeView
@@ -25,11 +26,18 @@ def _describe(view: ShoeView) -> None:
         extra.append(f"retired {d['retired_on']}")
     more = f" ({'; '.join(extra)})" if extra else ""
     say(
-        f"'{d['name']}': {d['distance_km']:.1f} km, {d['runs']} run(s); inspect at "
-        f"{d['inspect_km']:g} km, retire at {d['retire_km']:g} km{more}."
+        f"'{d['name']}': {_dist(d['distance_km'], 1)}, {d['runs']} run(s); inspect at "
+        f"{_dist(d['inspect_km'])}, retire at {_dist(d['retire_km'])}{more}."
     )
     for warning in d["warnings"]:
         say(warning, style="bold yellow")
+
+
+def _dist(km: float, digits: int | None = None) -> str:
+    """A distance given in km, shown in the chosen units (limits without needless decimals)."""
+    units = STATE.units
+    value = to_distance(km * 1000.0, units)
+    return f"{value:.{digits}f} {units}" if digits is not None else f"{value:.0f} {units}"
 
 
 @app.command("add")
@@ -132,10 +140,10 @@ def shoes_list(
             )
             age = f"{d['age_days'] // 30} months" if d["age_days"] is not None else "–"
             used = min(100.0, 100 * d["distance_km"] / d["retire_km"])
-            wear = f"{used:.0f}% of {d['retire_km']:g} km"
+            wear = f"{used:.0f}% of {_dist(d['retire_km'])}"
             table.add_row(
                 d["name"],
-                f"{d['distance_km']:.1f} km",
+                _dist(d["distance_km"], 1),
                 wear,
                 str(d["runs"]),
                 age,

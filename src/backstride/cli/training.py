@@ -9,7 +9,7 @@ import typer
 
 from backstride.cli.common import STATE, console, print_json, today_or
 from backstride.cli.tables import listing
-from backstride.domain.units import format_duration, format_km
+from backstride.domain.units import format_distance, format_duration
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -26,23 +26,22 @@ SPIKE_WORDS = {
 }
 
 
-def _week_table(report: LoadReport) -> Table:
-
+def _week_table(report: LoadReport, units: str) -> Table:
     table = listing(
         "week",
         "starts",
-        "run km",
+        f"run {units}",
         "run time",
         "runs",
         "cross-training",
         "load",
-        whole=("week", "starts", "run km", "run time"),
+        whole=("week", "starts", f"run {units}", "run time"),
     )
     for w in report.weeks:
         table.add_row(
             w.week,
             w.start.isoformat(),
-            format_km(w.run_distance_m, 1),
+            format_distance(w.run_distance_m, units, 1),
             format_duration(w.run_time_s),
             str(w.runs),
             str(w.cross_training_sessions),
@@ -55,7 +54,7 @@ def print_weekly_totals(app: App, *, on: date, weeks: int) -> None:
     from backstride.services.training import load_report
 
     console.print("[bold]Weekly totals[/]")
-    console.print(_week_table(load_report(app, on=on, weeks=weeks)))
+    console.print(_week_table(load_report(app, on=on, weeks=weeks), app.settings.units))
 
 
 def load_command(
@@ -75,7 +74,7 @@ def load_command(
     if json_out:
         print_json(report.to_json())
         return
-    console.print(_week_table(report))
+    console.print(_week_table(report, STATE.units))
     if report.runs:
         runs = listing(
             "date",
@@ -89,8 +88,8 @@ def load_command(
             pct = f"{(r.spike_ratio - 1) * 100:+.0f} %" if r.spike_ratio is not None else "–"
             runs.add_row(
                 r.day.isoformat(),
-                format_km(r.distance_m),
-                format_km(r.longest_prev_30d_m),
+                format_distance(r.distance_m, STATE.units),
+                format_distance(r.longest_prev_30d_m, STATE.units),
                 pct,
                 SPIKE_WORDS.get(r.spike_band or "", ""),
             )

@@ -21,6 +21,7 @@ from backstride.adapters.db.write_turn import WriteTurnProbe
 from backstride.config import Settings, get_settings
 from backstride.errors import BackstrideError
 from backstride.services.context import App
+from backstride.web.api_units import describe_units
 from backstride.web.cache import ResultCache
 from backstride.web.deps import WebState
 from backstride.web.routes import (
@@ -193,6 +194,8 @@ def create_app(
         lifespan=lifespan,
         dependencies=[Depends(check_same_origin), Depends(await_write_turn)],
     )
+    schema_of = web_app.openapi
+    web_app.openapi = lambda: describe_units(schema_of())  # type: ignore[method-assign]
     web_app.state.web = state
     web_app.state.write_turn = WriteTurnProbe(settings.database_url)
     web_app.state.write_turn_skip = UPLOAD_PATHS  # uploads write later, on import threads
