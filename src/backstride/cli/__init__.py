@@ -13,21 +13,21 @@ from backstride import __version__
 from backstride.cli import activity as activity_cmds
 from backstride.cli import body as body_cmds
 from backstride.cli import data as data_cmds
-from backstride.cli import diary as diary_cmds
 from backstride.cli import measure as measure_cmds
+from backstride.cli import pain as pain_cmds
 from backstride.cli import plan as plan_cmds
-from backstride.cli import routes as route_cmds
+from backstride.cli import route as route_cmds
 from backstride.cli import routine as routine_cmds
 from backstride.cli import shoes as shoes_cmds
-from backstride.cli.common import STATE, err_console
+from backstride.cli.common import CliState, err_console
+from backstride.cli.config import config_app
 from backstride.cli.demo import demo_command
-from backstride.cli.guidance import today_command
 from backstride.cli.importing import import_command
+from backstride.cli.load import load_command
 from backstride.cli.log import log_command
 from backstride.cli.report import report_command
 from backstride.cli.serve import serve_command
-from backstride.cli.settings import config_app
-from backstride.cli.training import load_command
+from backstride.cli.today import today_command
 from backstride.cli.usage import framework_exit
 from backstride.errors import BackstrideError
 
@@ -64,6 +64,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
     db: Annotated[
         str | None,
         typer.Option(
@@ -88,9 +89,9 @@ def _root(
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
     ] = None,
 ) -> None:
-    STATE.db = db
-    STATE.debug = debug
-    STATE.units_flag = units
+    run = CliState(db=db, debug=debug, units_flag=units)
+    ctx.obj = run
+    ctx.call_on_close(run.close)  # the database is closed however the command ends
 
 
 app.command("import", help="Import activity files, folders, or Strava/Garmin export archives.")(
@@ -110,8 +111,8 @@ app.add_typer(body_cmds.profile_app, name="profile", help="Your profile and cond
 app.command("screen", help="Answer the pre-participation health screen.")(body_cmds.screen_command)
 app.add_typer(body_cmds.clearance_app, name="clearance", help="Record a physician's clearance.")
 app.add_typer(body_cmds.selftest_app, name="selftest", help="Core and flexibility self-tests.")
-app.add_typer(diary_cmds.pain_app, name="pain", help="The pain diary and red-flag checks.")
-app.command("checkin", help="A quick pain check-in.")(diary_cmds.checkin_command)
+app.add_typer(pain_cmds.pain_app, name="pain", help="The pain diary and red-flag checks.")
+app.command("checkin", help="A quick pain check-in.")(pain_cmds.checkin_command)
 app.add_typer(shoes_cmds.app, name="shoes", help="Shoes: distance, wear, defaults, rotation.")
 app.add_typer(plan_cmds.app, name="plan", help="The gradual run/walk plan that adapts to pain.")
 app.add_typer(routine_cmds.app, name="routine", help="Warm-up, stretch, core, mobility routines.")
@@ -163,13 +164,11 @@ def main() -> None:
         if _debug():
             traceback.print_exc()
         sys.exit(1)
-    finally:
-        STATE.close()
 
 
 def _debug() -> bool:
     """--debug given (also when the error came before the options were read)."""
-    return STATE.debug or "--debug" in sys.argv[1:]
+    return "--debug" in sys.argv[1:]
 
 
 def _quiet_pipe() -> None:

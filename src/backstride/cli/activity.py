@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from backstride.cli.common import STATE, console, parse_day, print_json
+from backstride.cli.common import console, parse_day, print_json, state
+from backstride.cli.options import JsonOut, JsonResult
 from backstride.cli.tables import listing, pairs
 from backstride.domain.units import (
     format_activity_speed,
@@ -30,14 +31,14 @@ def list_command(
     sport: Annotated[
         list[str] | None, typer.Option("--sport", help="Only this sport (repeatable).")
     ] = None,
-    json_out: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+    json_out: JsonOut = False,
 ) -> None:
     """List activities, oldest first."""
 
     from backstride.services.activities import list_activities, row_to_json
 
     rows = list_activities(
-        STATE.app(), since=parse_day(since), until=parse_day(until), sports=sport or None
+        state().app(), since=parse_day(since), until=parse_day(until), sports=sport or None
     )
     if json_out:
         print_json([row_to_json(r) for r in rows])
@@ -57,7 +58,7 @@ def list_command(
         "name",
         whole=("id", "date", "distance", "time", "pace/speed"),
     )
-    units = STATE.units
+    units = state().units
     for r in rows:
         moving = r.moving_time_s or r.duration_s
         table.add_row(
@@ -77,13 +78,13 @@ def list_command(
 @app.command("show")
 def show_command(
     activity_id: Annotated[int, typer.Argument(help="The activity id (see `activity list`).")],
-    json_out: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+    json_out: JsonOut = False,
 ) -> None:
     """Show one activity's summary, samples and import warnings."""
 
     from backstride.services.activities import activity_detail_json
 
-    data = activity_detail_json(STATE.app(), activity_id)
+    data = activity_detail_json(state().app(), activity_id)
     if json_out:
         print_json(data)
         return
@@ -115,7 +116,7 @@ def edit_command(
     from backstride.services.activities import ActivityEdit, edit_activity
 
     row = edit_activity(
-        STATE.app(),
+        state().app(),
         activity_id,
         ActivityEdit(sport=sport, surface=surface, rpe=rpe, notes=notes, name=name, gear=shoes),
     )
@@ -133,7 +134,7 @@ def delete_command(
     if not yes and sys.stdin.isatty():
         if not typer.confirm(f"Delete activity {activity_id}?", default=False):
             raise typer.Abort()
-    delete_activity(STATE.app(), activity_id)
+    delete_activity(state().app(), activity_id)
     console.print(f"Deleted activity {activity_id}.")
 
 
@@ -150,13 +151,13 @@ def fix_days_command(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Only show what would change; store nothing.")
     ] = False,
-    json_out: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    json_out: JsonResult = False,
 ) -> None:
     """``backstride activity fix-days``: see the help text above."""
 
     from backstride.services.local_days import fix_local_days
 
-    report = fix_local_days(STATE.app(), dry_run=dry_run)
+    report = fix_local_days(state().app(), dry_run=dry_run)
     if json_out:
         print_json(report.to_json())
         return

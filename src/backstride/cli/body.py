@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from backstride.cli.common import STATE, console, parse_day, print_json, today_or
+from backstride.cli.common import console, parse_day, print_json, state, today_or
+from backstride.cli.options import JsonOut, JsonResult
 from backstride.cli.tables import listing, pairs
 from backstride.errors import InvalidInputError
 
@@ -108,7 +109,7 @@ def profile_set(
     injection, clear_injection = _date_or_none(spine_injection_on, "--spine-injection-on")
     today = today_or(None)
     view = set_profile(
-        STATE.app(),
+        state().app(),
         today=today,
         birth_year=birth_year,
         sex=sex,
@@ -126,7 +127,7 @@ def profile_set(
     say("Profile saved.")
     _print_profile(view.to_json())
     _print_training(today)
-    _print_clearance(get_clearance_state(STATE.app(), on=today), brief=True)
+    _print_clearance(get_clearance_state(state().app(), on=today), brief=True)
 
 
 def _date_or_none(text: str | None, option: str) -> tuple[date | None, bool]:
@@ -162,12 +163,12 @@ def _print_profile(data: dict[str, Any]) -> None:
 
 @profile_app.command("show")
 def profile_show(
-    json_out: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+    json_out: JsonOut = False,
 ) -> None:
     """Show your profile and whether a physician's clearance is needed."""
     from backstride.services.body import get_clearance_state, get_profile
 
-    view = get_profile(STATE.app())
+    view = get_profile(state().app())
     if json_out:
         print_json(view.to_json())
         return
@@ -175,13 +176,13 @@ def profile_show(
         say("No profile yet. Set one with `backstride profile set --birth-year 1968 ...`.")
     _print_profile(view.to_json())
     _print_training(today_or(None))
-    _print_clearance(get_clearance_state(STATE.app(), on=today_or(None)), brief=True)
+    _print_clearance(get_clearance_state(state().app(), on=today_or(None)), brief=True)
 
 
 def _print_training(today: date) -> None:
     from backstride.services.body import training_status_for
 
-    status = training_status_for(STATE.app(), today=today)
+    status = training_status_for(state().app(), today=today)
     if status.from_records:
         say(f"From your records: {status.reason}")
 
@@ -230,7 +231,7 @@ def screen_command(
     on: Annotated[
         str | None, typer.Option("--on", help="Date of the answers, YYYY-MM-DD (default today).")
     ] = None,
-    json_out: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    json_out: JsonResult = False,
     list_questions: Annotated[
         bool, typer.Option("--questions", help="Only list the questions and their keys.")
     ] = False,
@@ -256,7 +257,7 @@ def screen_command(
             "These questions check whether you should talk to a doctor before starting a "
             "running plan. Answer each one yes or no; nothing is shared."
         )
-        last = latest_screening(STATE.app())
+        last = latest_screening(state().app())
         if last is not None:
             say(
                 f"Press Enter to keep your answer of {last.answered_on.isoformat()} "
@@ -268,7 +269,7 @@ def screen_command(
                 f"{number}/{len(questions)} {q.question.text}",
                 default=last.answers.get(q.question.key) if last is not None else None,
             )
-    saved = record_screening(STATE.app(), given, on=day, today=today_or(None))
+    saved = record_screening(state().app(), given, on=day, today=today_or(None))
     if json_out:
         print_json(saved.to_json())
         return
@@ -292,7 +293,7 @@ def clearance_add(
     day = parse_day(on, what="date for --on")
     assert day is not None
     result = add_clearance(
-        STATE.app(),
+        state().app(),
         on=day,
         by=by,
         restrictions=restrictions,
@@ -305,13 +306,13 @@ def clearance_add(
 
 @clearance_app.command("list")
 def clearance_list(
-    json_out: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+    json_out: JsonOut = False,
 ) -> None:
     """List recorded clearances and show whether plans may start."""
 
     from backstride.services.body import list_clearances
 
-    result = list_clearances(STATE.app(), on=today_or(None))
+    result = list_clearances(state().app(), on=today_or(None))
     if json_out:
         print_json(result.to_json())
         return
@@ -348,10 +349,10 @@ def selftest_add(
     from backstride.services.body import add_selftest, selftest_report
 
     today = today_or(None)
-    saved = add_selftest(STATE.app(), name=name, value=value, on=today_or(on), today=today)
+    saved = add_selftest(state().app(), name=name, value=value, on=today_or(on), today=today)
     data = saved.to_json()
     say(f"Recorded {data['test']}: {data['shown']} on {data['day']}.")
-    report = selftest_report(STATE.app(), today=today).to_json()
+    report = selftest_report(state().app(), today=today).to_json()
     for test in report["tests"]:
         if test["test"] == data["test"]:
             say(test["text"])
@@ -359,7 +360,7 @@ def selftest_add(
 
 @selftest_app.command("report")
 def selftest_report_command(
-    json_out: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+    json_out: JsonOut = False,
     steps: Annotated[
         bool,
         typer.Option("--steps/--no-steps", help="Show how to perform each test (default: yes)."),
@@ -370,7 +371,7 @@ def selftest_report_command(
 
     from backstride.services.body import selftest_report
 
-    report = selftest_report(STATE.app(), today=today_or(None)).to_json()
+    report = selftest_report(state().app(), today=today_or(None)).to_json()
     if json_out:
         print_json(report)
         return

@@ -47,7 +47,21 @@ class CliState:
             self._app = None
 
 
-STATE = CliState()
+def state() -> CliState:
+    """This run's state: Typer's context object, set by the root command (``cli.__init__``).
+
+    A command called without the root (a test calling a command function) gets a fresh one.
+    """
+    from backstride.cli.usage import current_context
+
+    ctx = current_context()
+    found = ctx.find_object(CliState) if ctx is not None else None
+    if found is None:
+        found = CliState()
+        if ctx is not None:
+            ctx.find_root().obj = found
+            ctx.find_root().call_on_close(found.close)
+    return found
 
 
 def parse_day(text: str | None, *, what: str = "date") -> date | None:

@@ -10,11 +10,12 @@ from typing import Annotated
 import typer
 
 from backstride.cli.body import say
-from backstride.cli.common import STATE, print_json
+from backstride.cli.common import print_json, state
+from backstride.cli.options import JsonResult
 from backstride.cli.usage import OptionUsageError
 from backstride.errors import InvalidInputError
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+JsonOpt = JsonResult
 
 
 def _mb(size: int) -> str:
@@ -27,7 +28,7 @@ def restore_if_export(paths: list[Path], *, json_out: bool) -> bool:
 
     if len(paths) != 1 or not is_export_archive(paths[0]):
         return False
-    summary = import_archive(STATE.app(), paths[0])
+    summary = import_archive(state().app(), paths[0])
     if json_out:
         print_json(summary.to_json())
     else:
@@ -49,7 +50,7 @@ def export_command(
     """
     from backstride.services.data import export_archive
 
-    summary = export_archive(STATE.app(), target, now=datetime.now(UTC))
+    summary = export_archive(state().app(), target, now=datetime.now(UTC))
     if json_out:
         print_json(summary.to_json())
         return
@@ -70,7 +71,7 @@ def backup_command(
     """Copy the database safely, even while the dashboard runs (SQLite online backup)."""
     from backstride.services.data import backup_database
 
-    summary = backup_database(STATE.app(), target, overwrite=overwrite)
+    summary = backup_database(state().app(), target, overwrite=overwrite)
     if json_out:
         print_json(summary.to_json())
         return
@@ -106,7 +107,7 @@ def delete_command(
         say("This deletes all your data in this database and cannot be undone.", style="bold red")
         confirmation = typer.prompt(f'Type "{CONFIRM_WORD}" to confirm', default="")
     try:
-        summary = delete_everything(STATE.app(), confirmation=confirmation)
+        summary = delete_everything(state().app(), confirmation=confirmation)
     except InvalidInputError:
         say("Nothing was deleted.")
         raise

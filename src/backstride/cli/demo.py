@@ -10,10 +10,10 @@ from typing import Annotated
 import typer
 
 from backstride.cli.activity import list_command
-from backstride.cli.common import STATE, console, parse_day
-from backstride.cli.guidance import render_today
+from backstride.cli.common import console, parse_day, state
 from backstride.cli.importing import render_report
-from backstride.cli.training import print_weekly_totals
+from backstride.cli.load import print_weekly_totals
+from backstride.cli.today import render_today
 
 
 def demo_command(
@@ -37,7 +37,7 @@ def demo_command(
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
     console.print(f"Writing the demo athlete's files to {folder} and importing them ...")
-    app = STATE.app()
+    app = state().app()
     loaded = load_demo(app, folder, seed=seed, end_day=end_day)
     render_report(loaded.report, verbose=False)
     list_command(since=None, until=None, sport=None, json_out=False)

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from backstride.cli.common import STATE, console, err_console, print_json
+from backstride.cli.common import console, err_console, print_json, state
+from backstride.cli.options import JsonResult
 from backstride.cli.tables import listing
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ def import_command(
         list[Path],
         typer.Argument(help="Files (.fit/.gpx/.tcx, optionally .gz), folders or .zip archives."),
     ],
-    json_out: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    json_out: JsonResult = False,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bar; only the summary line.")
     ] = False,
@@ -100,7 +101,7 @@ def _run_import(
 
     from backstride.services.importing import import_paths
 
-    app = STATE.app()
+    app = state().app()
     show_bar = not quiet and not json_out and err_console.is_terminal
     if show_bar:
         with Progress(

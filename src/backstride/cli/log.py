@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from backstride.cli.common import STATE, console, parse_day, today_or
+from backstride.cli.common import console, parse_day, state, today_or
 from backstride.domain.units import format_distance, parse_distance_in, parse_duration_s
 from backstride.errors import InvalidInputError
 
@@ -61,14 +61,14 @@ def log_command(
         day=day,
         sport=sport,
         duration_s=parse_duration_s(duration),
-        distance_m=parse_distance_in(distance, STATE.units) if distance else None,
+        distance_m=parse_distance_in(distance, state().units) if distance else None,
         rpe=rpe,
         surface=surface,
         notes=notes,
         start_time=start_time,
         name=name,
     )
-    activity_id = log_manual(STATE.app(), entry, today=today_or(None))
-    assign_default_shoes(STATE.app(), [activity_id])
-    shown = f", {format_distance(entry.distance_m, STATE.units)}" if entry.distance_m else ""
+    activity_id = log_manual(state().app(), entry, today=today_or(None))
+    assign_default_shoes(state().app(), [activity_id])
+    shown = f", {format_distance(entry.distance_m, state().units)}" if entry.distance_m else ""
     console.print(f"Logged {entry.sport}{shown} on {day.isoformat()} as activity {activity_id}.")

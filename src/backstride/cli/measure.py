@@ -7,13 +7,14 @@ from typing import Annotated
 import typer
 
 from backstride.cli.body import say
-from backstride.cli.common import STATE, console, parse_day, print_json, today_or
+from backstride.cli.common import console, parse_day, print_json, state, today_or
+from backstride.cli.options import JsonOut
 from backstride.cli.tables import listing
 from backstride.errors import InvalidInputError
 
 app = typer.Typer(no_args_is_help=True)
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print as JSON.")]
+JsonOpt = JsonOut
 VERDICT_WORDS = {
     "better": "better, by at least the minimal important change",
     "worse": "worse, by at least the minimal important change",
@@ -79,7 +80,7 @@ def measure_add(
     if score is not None and minutes is not None:
         raise InvalidInputError("Give either --score or --minutes, not both.")
     saved = add_measure(
-        STATE.app(),
+        state().app(),
         MeasureInput(
             instrument=instrument,
             day=today_or(on),
@@ -109,7 +110,7 @@ def measure_list(
     from backstride.services.measures import list_measures
 
     view = list_measures(
-        STATE.app(),
+        state().app(),
         today=today_or(None),
         since=parse_day(since, what="date for --from"),
         until=parse_day(until, what="date for --to"),
@@ -148,5 +149,5 @@ def measure_delete(
     """Delete one score."""
     from backstride.services.measures import delete_measure
 
-    delete_measure(STATE.app(), measure_id)
+    delete_measure(state().app(), measure_id)
     say(f"Deleted score {measure_id}.")

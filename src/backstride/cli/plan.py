@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from backstride.cli.body import say
-from backstride.cli.common import STATE, console, parse_day, print_json, today_or
+from backstride.cli.common import console, parse_day, print_json, state, today_or
+from backstride.cli.options import JsonOut
 from backstride.cli.tables import listing
 from backstride.cli.usage import OptionUsageError
 from backstride.errors import InvalidInputError
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 app = typer.Typer(no_args_is_help=True)
 
 OnOpt = Annotated[str | None, typer.Option("--on", help="The day, YYYY-MM-DD (default today).")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print as JSON.")]
+JsonOpt = JsonOut
 
 OUTCOME_WORDS = {
     "advance": "went well: moved on",
@@ -231,7 +232,7 @@ def plan_start(
     from backstride.services.plan import start_plan
 
     result = start_plan(
-        STATE.app(),
+        state().app(),
         goal=goal,
         days=days,
         start=parse_day(start, what="date for --start") or today_or(None),
@@ -269,7 +270,7 @@ def plan_show(
     """The plan week by week: what was done, what was repeated or stepped back and why."""
     from backstride.services.plan import show_plan
 
-    view = show_plan(STATE.app(), on=today_or(on), today=today_or(None))
+    view = show_plan(state().app(), on=today_or(on), today=today_or(None))
     if json_out:
         data: dict[str, Any] = view.to_json()
         if week is not None:
@@ -291,7 +292,7 @@ def plan_today_command(
     from backstride.services.plan import plan_today
 
     view = plan_today(
-        STATE.app(), on=today_or(on), today=today_or(None), use_guidance=not no_guidance
+        state().app(), on=today_or(on), today=today_or(None), use_guidance=not no_guidance
     )
     if json_out:
         print_json(view.to_json())
@@ -330,7 +331,7 @@ def plan_done(
     from backstride.services.plan import mark_done
 
     result = mark_done(
-        STATE.app(),
+        state().app(),
         on=today_or(on),
         today=today_or(None),
         activity_id=activity,
@@ -348,7 +349,7 @@ def plan_skip(
     """Mark a plan session skipped."""
     from backstride.services.plan import mark_skipped
 
-    result = mark_skipped(STATE.app(), on=today_or(on), today=today_or(None), reason=reason)
+    result = mark_skipped(state().app(), on=today_or(on), today=today_or(None), reason=reason)
     _print_mark(result, json_out)
 
 
@@ -360,7 +361,7 @@ def plan_pause(
     """Pause the plan (illness, travel...)."""
     from backstride.services.plan import pause_plan
 
-    result = pause_plan(STATE.app(), on=today_or(on), today=today_or(None), reason=reason)
+    result = pause_plan(state().app(), on=today_or(on), today=today_or(None), reason=reason)
     say(result.message)
 
 
@@ -369,7 +370,7 @@ def plan_resume(on: OnOpt = None) -> None:
     """Resume a paused plan: the interrupted week starts again (a week back after 2 weeks off)."""
     from backstride.services.plan import resume_plan
 
-    result = resume_plan(STATE.app(), on=today_or(on), today=today_or(None))
+    result = resume_plan(state().app(), on=today_or(on), today=today_or(None))
     say(result.message)
 
 
@@ -381,7 +382,7 @@ def plan_stop(
     """Stop the plan for good (its history is kept)."""
     from backstride.services.plan import stop_plan
 
-    result = stop_plan(STATE.app(), on=today_or(on), today=today_or(None), reason=reason)
+    result = stop_plan(state().app(), on=today_or(on), today=today_or(None), reason=reason)
     say(result.message)
 
 
@@ -409,7 +410,7 @@ def plan_export(
         if ics.exists() and ics.is_dir():
             raise InvalidInputError(f"'{ics}' is a folder; give a file name such as plan.ics.")
         data = export_calendar(
-            STATE.app(), on=today_or(on), today=today_or(None), stamp=datetime.now(UTC)
+            state().app(), on=today_or(on), today=today_or(None), stamp=datetime.now(UTC)
         )
         try:
             ics.write_bytes(data)
@@ -421,6 +422,6 @@ def plan_export(
         from backstride.services.workouts import export_workouts
 
         files = export_workouts(
-            STATE.app(), fit, on=today_or(on), today=today_or(None), created_at=datetime.now(UTC)
+            state().app(), fit, on=today_or(on), today=today_or(None), created_at=datetime.now(UTC)
         )
         say(f"Wrote {len(files)} run/walk workouts to {fit}.")

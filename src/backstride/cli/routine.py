@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from backstride.cli.body import say
-from backstride.cli.common import STATE, console, print_json, today_or
+from backstride.cli.common import console, print_json, state, today_or
+from backstride.cli.options import JsonOut
 from backstride.cli.tables import listing
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ MinutesOpt = Annotated[
 OnOpt = Annotated[
     str | None, typer.Option("--on", help="For this day, YYYY-MM-DD (default today).")
 ]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print as JSON.")]
+JsonOpt = JsonOut
 
 
 def print_routine(view: RoutineView) -> None:
@@ -48,7 +49,7 @@ def print_routine(view: RoutineView) -> None:
 def _routine(kind: RoutineKind, minutes: int | None, on: str | None, json_out: bool) -> None:
     from backstride.services.exercises import get_routine
 
-    view = get_routine(STATE.app(), kind, on=today_or(on), minutes=minutes)
+    view = get_routine(state().app(), kind, on=today_or(on), minutes=minutes)
     if json_out:
         print_json(view.to_json())
         return
@@ -103,7 +104,9 @@ def routine_done(
     """Log a routine as done (or skipped) on a day."""
     from backstride.services.exercises import log_routine
 
-    result = log_routine(STATE.app(), name, on=today_or(on), today=today_or(None), done=not skipped)
+    result = log_routine(
+        state().app(), name, on=today_or(on), today=today_or(None), done=not skipped
+    )
     if json_out:
         print_json(result.to_json())
         return
@@ -169,7 +172,7 @@ def routine_log(
     """How often each routine was done over the last days."""
     from backstride.services.exercises import routine_adherence
 
-    result = routine_adherence(STATE.app(), on=today_or(on), days=days)
+    result = routine_adherence(state().app(), on=today_or(on), days=days)
     data: dict[str, Any] = result.to_json()
     if json_out:
         print_json(data)

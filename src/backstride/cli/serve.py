@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from backstride.cli.common import STATE, console
+from backstride.cli.common import console, state
 
 
 def serve_command(
@@ -43,7 +43,8 @@ def serve_command(
     from backstride.web.security import require_loopback
     from backstride.web.serving import HTTP_PROTOCOL, freeze_startup_objects
 
-    settings = get_settings(db=STATE.db, host=host, port=port)
+    run = state()
+    settings = get_settings(db=run.db, units=run.units_flag, host=host, port=port)
     require_loopback(settings.host)
     shown = f"[{settings.host}]" if ":" in settings.host else settings.host
     if workers == 1:

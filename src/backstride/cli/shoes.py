@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from backstride.cli.body import say
-from backstride.cli.common import STATE, console, parse_day, print_json, today_or
+from backstride.cli.common import console, parse_day, print_json, state, today_or
+from backstride.cli.options import JsonOut
 from backstride.cli.tables import listing
 from backstride.domain.units import to_distance
 
@@ -35,7 +36,7 @@ def _describe(view: ShoeView) -> None:
 
 def _dist(km: float, digits: int | None = None) -> str:
     """A distance given in km, shown in the chosen units (limits without needless decimals)."""
-    units = STATE.units
+    units = state().units
     value = to_distance(km * 1000.0, units)
     return f"{value:.{digits}f} {units}" if digits is not None else f"{value:.0f} {units}"
 
@@ -60,7 +61,7 @@ def shoes_add(
     from backstride.services.shoes import add_shoe
 
     view = add_shoe(
-        STATE.app(),
+        state().app(),
         name,
         start_km=start_km,
         inspect_km=inspect_km,
@@ -92,7 +93,7 @@ def shoes_edit(
     from backstride.services.shoes import edit_shoe
 
     view = edit_shoe(
-        STATE.app(),
+        state().app(),
         name,
         start_km=start_km,
         inspect_km=inspect_km,
@@ -106,13 +107,13 @@ def shoes_edit(
 
 @app.command("list")
 def shoes_list(
-    json_out: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+    json_out: JsonOut = False,
 ) -> None:
     """Every pair with distance, age, runs, wear warnings and next-morning pain."""
 
     from backstride.services.shoes import list_shoes
 
-    result = list_shoes(STATE.app(), today=today_or(None))
+    result = list_shoes(state().app(), today=today_or(None))
     if json_out:
         print_json(result.to_json())
         return
@@ -125,7 +126,7 @@ def shoes_list(
             "wear",
             "runs",
             "age",
-            "next-morning pain",
+            "morning pain",
             "default",
             "state",
             whole=("distance",),
@@ -171,7 +172,7 @@ def shoes_default(
     """Make a pair the default for a sport: new activities without shoes get it."""
     from backstride.services.shoes import set_default_shoe
 
-    view = set_default_shoe(STATE.app(), name, sport=sport, today=today_or(None))
+    view = set_default_shoe(state().app(), name, sport=sport, today=today_or(None))
     say(f"'{view.status.shoe.name}' are now the default for {sport}.")
 
 
@@ -186,6 +187,6 @@ def shoes_retire(
     from backstride.services.shoes import retire_shoe
 
     view = retire_shoe(
-        STATE.app(), name, on=parse_day(on, what="date for --on"), today=today_or(None)
+        state().app(), name, on=parse_day(on, what="date for --on"), today=today_or(None)
     )
     say(f"Retired '{view.status.shoe.name}' at {view.status.total_km:.1f} km.")

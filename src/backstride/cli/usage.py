@@ -14,14 +14,21 @@ from typing import Any
 from backstride.errors import InvalidInputError
 
 
-def _current_usage() -> str | None:
-    """The usage line of the command running now (None outside a command)."""
+def current_context() -> Any:
+    """The click context of the command running now, from whichever click copy runs it (None
+    outside a command)."""
     for module in click_modules():
         state = sys.modules.get(f"{module.__name__}.globals")
         ctx = state.get_current_context(silent=True) if state is not None else None
         if ctx is not None:
-            return str(ctx.get_usage())
+            return ctx
     return None
+
+
+def _current_usage() -> str | None:
+    """The usage line of the command running now (None outside a command)."""
+    ctx = current_context()
+    return str(ctx.get_usage()) if ctx is not None else None
 
 
 class OptionUsageError(InvalidInputError):

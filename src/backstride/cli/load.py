@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from backstride.cli.common import STATE, console, print_json, today_or
+from backstride.cli.common import console, print_json, state, today_or
+from backstride.cli.options import json_option
 from backstride.cli.tables import listing
 from backstride.domain.units import format_distance, format_duration
 
@@ -62,7 +63,7 @@ def load_command(
     on: Annotated[
         str | None, typer.Option("--on", help="Judge the history as of this date (YYYY-MM-DD).")
     ] = None,
-    json_out: Annotated[bool, typer.Option("--json", help="Print every series as JSON.")] = False,
+    json_out: Annotated[bool, json_option("every series")] = False,
 ) -> None:
     """Weekly distance, time and load, and each run's spike against the last 30 days."""
 
@@ -70,11 +71,11 @@ def load_command(
     from backstride.services.training import load_report
 
     day = today_or(on)
-    report = load_report(STATE.app(), on=day, weeks=weeks)
+    report = load_report(state().app(), on=day, weeks=weeks)
     if json_out:
         print_json(report.to_json())
         return
-    console.print(_week_table(report, STATE.units))
+    console.print(_week_table(report, state().units))
     if report.runs:
         runs = listing(
             "date",
@@ -88,8 +89,8 @@ def load_command(
             pct = f"{(r.spike_ratio - 1) * 100:+.0f} %" if r.spike_ratio is not None else "–"
             runs.add_row(
                 r.day.isoformat(),
-                format_distance(r.distance_m, STATE.units),
-                format_distance(r.longest_prev_30d_m, STATE.units),
+                format_distance(r.distance_m, state().units),
+                format_distance(r.longest_prev_30d_m, state().units),
                 pct,
                 SPIKE_WORDS.get(r.spike_band or "", ""),
             )

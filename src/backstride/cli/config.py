@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import typer
 
-from backstride.cli.common import STATE, console, print_json
+from backstride.cli.common import console, print_json, state
+from backstride.cli.options import JsonOut
 from backstride.cli.tables import listing
 
 config_app = typer.Typer(no_args_is_help=True)
 
 
 @config_app.command("show")
-def show(json_out: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False) -> None:
+def show(json_out: JsonOut = False) -> None:
     """Print the effective settings and where the database lives."""
     from backstride.config import Settings
 
-    settings = STATE.app().settings
+    settings = state().app().settings
     values = settings.model_dump(mode="json")
     values["database_url"] = settings.database_url
     if json_out:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from backstride.cli.body import say
-from backstride.cli.common import STATE, print_json, today_or
+from backstride.cli.common import print_json, state, today_or
 
 if TYPE_CHECKING:
     from backstride.domain.day import Day
@@ -116,7 +116,7 @@ def today_command(
     """What should I do today? One decision with your plan, what to do, and why."""
     from backstride.services.guidance import today
 
-    answer = today(STATE.app(), on=today_or(on), today=today_or(None))
+    answer = today(state().app(), on=today_or(on), today=today_or(None))
     if json_out:
         print_json(answer.to_json())
         return

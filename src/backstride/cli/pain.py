@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 
 from backstride.cli.body import say
-from backstride.cli.common import STATE, console, parse_day, print_json, today_or
+from backstride.cli.common import console, parse_day, print_json, state, today_or
+from backstride.cli.options import JsonOut, OnDay
 from backstride.cli.tables import listing
 from backstride.errors import InvalidInputError
 
@@ -100,7 +101,7 @@ def _ask_warning_signs(saved: PainSaved, *, today_day: date, always: bool = Fals
         yes = typer.confirm(f"You wrote something that may matter ({s.because}). {s.question}")
         (present if yes else absent).append(s.flag.value)
     answered = answer_warning_signs(
-        STATE.app(), entry_id, present=present, absent=absent, today=today_day
+        state().app(), entry_id, present=present, absent=absent, today=today_day
     )
     if answered.triage is not None and present:
         say("")
@@ -148,9 +149,7 @@ def pain_add(
         str,
         typer.Option("--when", help="before, during, after, next-morning or rest-day."),
     ],
-    on: Annotated[
-        str | None, typer.Option("--on", help="Date, YYYY-MM-DD (default today).")
-    ] = None,
+    on: OnDay = None,
     activity: Annotated[
         int | None,
         typer.Option(
@@ -187,7 +186,7 @@ def pain_add(
     today = today_or(None)
     try:
         saved = add_pain(
-            STATE.app(),
+            state().app(),
             PainInput(
                 day=today_or(on),
                 when=when,
@@ -218,14 +217,14 @@ def pain_list(
     until: Annotated[
         str | None, typer.Option("--until", help="Only entries on or before YYYY-MM-DD.")
     ] = None,
-    json_out: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+    json_out: JsonOut = False,
 ) -> None:
     """List pain entries, oldest first (open red flags are shown first)."""
 
     from backstride.domain.pain import RED_FLAGS, URGENCY_WORDS, Urgency
     from backstride.services.diary import list_pain
 
-    result = list_pain(STATE.app(), since=parse_day(since), until=parse_day(until))
+    result = list_pain(state().app(), since=parse_day(since), until=parse_day(until))
     if json_out:
         print_json(result.to_json())
         return
@@ -339,7 +338,7 @@ def pain_edit(
     """Correct a pain entry; only the options you give change."""
     from backstride.services.diary import PainChanges, answer_warning_signs, edit_pain
 
-    app = STATE.app()
+    app = state().app()
     today = today_or(None)
     flags = _flags_or_clear(red_flag)
     changes = PainChanges(
@@ -387,7 +386,7 @@ def pain_delete(
     if not yes and sys.stdin.isatty():
         if not typer.confirm(f"Delete pain entry {entry_id}?", default=False):
             raise typer.Abort()
-    delete_pain(STATE.app(), entry_id)
+    delete_pain(state().app(), entry_id)
     say(f"Deleted pain entry {entry_id}.")
 
 
@@ -437,7 +436,7 @@ def pain_seen(
     else:
         said = SeenOutcome.NOT_KNOWN
     saved = record_seen(
-        STATE.app(),
+        state().app(),
         flag=flag,
         on=day,
         by=by,
@@ -467,13 +466,13 @@ def pain_report_command(
         str | None,
         typer.Option("--since", help="First day, YYYY-MM-DD (default: 8 weeks ago)."),
     ] = None,
-    json_out: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+    json_out: JsonOut = False,
 ) -> None:
     """The pain-monitoring rules for each run and the weekly trend of morning pain."""
 
     from backstride.services.diary import pain_report
 
-    report = pain_report(STATE.app(), today=today_or(None), since=parse_day(since))
+    report = pain_report(state().app(), today=today_or(None), since=parse_day(since))
     data = report.to_json()
     if json_out:
         print_json(data)
@@ -629,9 +628,7 @@ def _prompt_flags(known: set[str]) -> tuple[RedFlag, ...]:
 
 
 def checkin_command(
-    on: Annotated[
-        str | None, typer.Option("--on", help="Date, YYYY-MM-DD (default today).")
-    ] = None,
+    on: OnDay = None,
     when: Annotated[
         str | None,
         typer.Option(
@@ -646,7 +643,7 @@ def checkin_command(
     from backstride.domain.pain import PainWhen, parse_score
     from backstride.services.diary import PainInput, add_pain, checkin_context
 
-    app = STATE.app()
+    app = state().app()
     today = today_or(None)
     day = today_or(on)
     ctx = checkin_context(app, day=day, when=when)

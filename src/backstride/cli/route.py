@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from backstride.cli.body import say
-from backstride.cli.common import STATE, console, print_json
+from backstride.cli.common import console, print_json, state
+from backstride.cli.options import json_option
 from backstride.cli.tables import listing
 from backstride.domain.units import (
     METRES_PER_FOOT,
@@ -52,12 +53,12 @@ def route_add(
     ],
     name: Annotated[str, typer.Option("--name", help="A name for the route, e.g. 'River loop'.")],
     surface: Annotated[str | None, typer.Option("--surface", help=SURFACE_HELP)] = None,
-    json_out: Annotated[bool, typer.Option("--json", help="Print the route as JSON.")] = False,
+    json_out: Annotated[bool, json_option("the route")] = False,
 ) -> None:
     """Save a route from a file (a planned GPX route, or a recorded run)."""
     from backstride.services.routes import add_route_file
 
-    view = add_route_file(STATE.app(), file, name=name, surface=surface)
+    view = add_route_file(state().app(), file, name=name, surface=surface)
     if json_out:
         print_json(view.to_json())
         return
@@ -70,12 +71,12 @@ def route_from_activity(
     activity_id: Annotated[int, typer.Argument(help="The run's id (`backstride activity list`).")],
     name: Annotated[str, typer.Option("--name", help="A name for the route.")],
     surface: Annotated[str | None, typer.Option("--surface", help=SURFACE_HELP)] = None,
-    json_out: Annotated[bool, typer.Option("--json", help="Print the route as JSON.")] = False,
+    json_out: Annotated[bool, json_option("the route")] = False,
 ) -> None:
     """Save the course of a past run as a route."""
     from backstride.services.routes import add_route_from_activity
 
-    view = add_route_from_activity(STATE.app(), activity_id, name=name, surface=surface)
+    view = add_route_from_activity(state().app(), activity_id, name=name, surface=surface)
     if json_out:
         print_json(view.to_json())
         return
@@ -88,7 +89,7 @@ def _times(value: float | None, factor: float) -> float | None:
 
 
 def _table(views: tuple[RouteView, ...]) -> Table:
-    units = STATE.units
+    units = state().units
     rise, run = ("ft", "mi") if units == "mi" else ("m", "km")
     per = (METRES_PER_MILE / METRES_PER_FOOT / 1000.0) if units == "mi" else 1.0  # m/km -> ft/mi
     table = listing(
@@ -126,12 +127,12 @@ def _table(views: tuple[RouteView, ...]) -> Table:
 
 @app.command("list")
 def route_list(
-    json_out: Annotated[bool, typer.Option("--json", help="Print the routes as JSON.")] = False,
+    json_out: Annotated[bool, json_option("the routes")] = False,
 ) -> None:
     """Your saved routes, gentlest first, with their taxing score."""
     from backstride.services.routes import list_routes
 
-    result = list_routes(STATE.app())
+    result = list_routes(state().app())
     if json_out:
         print_json(result.to_json())
         return
@@ -149,12 +150,12 @@ def route_list(
 @app.command("compare")
 def route_compare(
     names: Annotated[list[str], typer.Argument(help="Two or more route names.")],
-    json_out: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
+    json_out: Annotated[bool, json_option("the comparison")] = False,
 ) -> None:
     """Compare routes side by side, gentlest first, with what makes each one taxing."""
     from backstride.services.routes import compare_routes
 
-    result = compare_routes(STATE.app(), names)
+    result = compare_routes(state().app(), names)
     if json_out:
         print_json(result.to_json())
         return
@@ -173,5 +174,5 @@ def route_delete(
     """Delete a saved route (your runs are not touched)."""
     from backstride.services.routes import delete_route
 
-    removed = delete_route(STATE.app(), name)
+    removed = delete_route(state().app(), name)
     say(f"Deleted the route '{removed}'.")
