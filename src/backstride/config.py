@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import platformdirs
 from pydantic import Field, ValidationError, field_validator
@@ -101,7 +101,8 @@ class Settings(BaseSettings):
     )
     host: str = Field(
         default="127.0.0.1",
-        description="Loopback address the dashboard binds to (it has no login: others refused).",
+        description="Address the dashboard binds to: loopback only, unless mode is server with "
+        "a login configured (docs/server.md).",
     )
     port: int = Field(default=8765, ge=1, le=65535, description="Port the dashboard listens on.")
     upload_max_mb: float = Field(
@@ -115,6 +116,40 @@ class Settings(BaseSettings):
         default="km",
         description="Units shown: km (kilometres, metres, pace per km, swims per 100 m) or mi "
         "(miles, feet, pace per mile, swims per 100 yd). Stored data stays metric.",
+    )
+    mode: Literal["local", "server"] = Field(
+        default="local",
+        description="local: one runner on this computer, no login. server: many runners and "
+        "their professionals, each logs in (docs/server.md).",
+    )
+    server_names: list[str] = Field(
+        default_factory=list,
+        description="Server mode: the host names people reach the server by (runclub.example), "
+        "besides this computer's own names.",
+    )
+    registration: Literal["closed", "open"] = Field(
+        default="closed",
+        description="Server mode: closed lets only accounts made with 'backstride user add' "
+        "(or known to the login server) in; open lets anyone create a runner account.",
+    )
+    cookie_secure: bool = Field(
+        default=True,
+        description="Server mode: send the login cookie over HTTPS only (leave on behind TLS).",
+    )
+    session_hours: float = Field(
+        default=12.0, gt=0, le=24 * 90, description="Server mode: how long a login lasts."
+    )
+    oidc_issuer: str = Field(
+        default="",
+        description="Server mode: the OpenID Connect login server's issuer URL (empty: none).",
+    )
+    oidc_client_id: str = Field(default="", description="Server mode: OpenID Connect client id.")
+    oidc_client_secret: str = Field(
+        default="", description="Server mode: OpenID Connect client secret."
+    )
+    oidc_name: str = Field(
+        default="your organisation's login",
+        description="Server mode: the login server's name on the login page's button.",
     )
     guidance_overrides: dict[str, float] = Field(
         default_factory=dict,
@@ -153,6 +188,14 @@ class Settings(BaseSettings):
 
         path = Path(os.environ.get("BACKSTRIDE_CONFIG_FILE", str(default_config_file())))
         return (init_settings, env_settings, _TomlSource(settings_cls, path))
+
+    @property
+    def server_mode(self) -> bool:
+        return self.mode == "server"
+
+    @property
+    def oidc_configured(self) -> bool:
+        return bool(self.oidc_issuer and self.oidc_client_id)
 
     @property
     def database_url(self) -> str:

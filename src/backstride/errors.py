@@ -108,3 +108,25 @@ class ForeignDatabaseError(StorageError):
 
 class DatabaseReplacedError(StorageError):
     """The database file was removed or replaced while backstride had it open."""
+
+
+class LoginRequiredError(BackstrideError):
+    """Server mode: the request has no valid login (or the login was refused)."""
+
+    http_status = 401
+
+
+class AccessDeniedError(BackstrideError):
+    """Server mode: the account may not see or change this (no grant, or not this scope)."""
+
+    http_status = 403
+
+
+class TooManyAttemptsError(BackstrideError):
+    """Server mode: too many failed logins; ``retry_after_s`` says when to try again."""
+
+    http_status = 429
+
+    def __init__(self, message: str, *, hint: str | None = None, retry_after_s: int = 60) -> None:
+        super().__init__(message, hint=hint)
+        self.retry_after_s = retry_after_s

@@ -19,6 +19,7 @@ from backstride.cli import plan as plan_cmds
 from backstride.cli import route as route_cmds
 from backstride.cli import routine as routine_cmds
 from backstride.cli import shoes as shoes_cmds
+from backstride.cli import users as user_cmds
 from backstride.cli.common import CliState, err_console
 from backstride.cli.config import config_app
 from backstride.cli.demo import demo_command
@@ -129,6 +130,7 @@ app.command("backup", help="Back up the database safely, even while serve runs."
     data_cmds.backup_command
 )
 app.command("delete", help="Delete all your data (delete --everything).")(data_cmds.delete_command)
+app.add_typer(user_cmds.app, name="user", help="Server mode: add, list, disable accounts.")
 
 
 def main() -> None:

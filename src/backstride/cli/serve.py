@@ -16,14 +16,22 @@ def serve_command(
         str | None,
         typer.Option(
             "--host",
-            help="Loopback address to bind (default 127.0.0.1); the dashboard has no login, "
-            "so other addresses are refused.",
+            help="Address to bind (default 127.0.0.1). The local dashboard has no login, so "
+            "only loopback addresses are allowed, unless --server with a login configured.",
         ),
     ] = None,
     port: Annotated[
         int | None,
         typer.Option("--port", min=1, max=65535, help="Port to listen on (default 8765)."),
     ] = None,
+    server: Annotated[
+        bool,
+        typer.Option(
+            "--server",
+            help="Server mode: many runners and their professionals, each logs in "
+            '(same as mode = "server" in the settings; docs/server.md).',
+        ),
+    ] = False,
     workers: Annotated[
         int,
         typer.Option(
@@ -38,14 +46,33 @@ def serve_command(
     import uvicorn
 
     from backstride.config import get_settings
+    from backstride.services.accounts import has_login
     from backstride.services.context import App
     from backstride.web.app import create_app
     from backstride.web.security import require_loopback
     from backstride.web.serving import HTTP_PROTOCOL, freeze_startup_objects
 
     run = state()
-    settings = get_settings(db=run.db, units=run.units_flag, host=host, port=port)
-    require_loopback(settings.host)
+    settings = get_settings(
+        db=run.db,
+        units=run.units_flag,
+        host=host,
+        port=port,
+        mode="server" if server else None,
+    )
+    login_required = False
+    if settings.server_mode:
+        application = App(settings)
+        try:
+            login_required = has_login(application)
+        finally:
+            application.close()
+        if not login_required:
+            console.print(
+                "Server mode: nobody can log in yet. Add an account with: backstride user add "
+                "EMAIL (or configure a login server, docs/server.md)."
+            )
+    require_loopback(settings.host, login_required=login_required)
     shown = f"[{settings.host}]" if ":" in settings.host else settings.host
     if workers == 1:
         web_app = create_app(settings)
@@ -56,16 +83,17 @@ def serve_command(
             host=settings.host,
             port=settings.port,
             log_level="warning",
-            proxy_headers=False,
+            proxy_headers=settings.server_mode,
             server_header=False,
             http=HTTP_PROTOCOL,
         )
         return
     # Each worker process builds the app from the environment: same database, same form key.
     application = App(settings)
-    _ = application.athlete_id  # migrate once, before the workers start
+    _ = application.store if settings.server_mode else application.athlete_id  # migrate once
     application.close()
     os.environ.update(
+        BACKSTRIDE_MODE=settings.mode,
         BACKSTRIDE_DB=settings.database_url,
         BACKSTRIDE_HOST=settings.host,
         BACKSTRIDE_PORT=str(settings.port),
@@ -82,7 +110,7 @@ def serve_command(
         host=settings.host,
         port=settings.port,
         log_level="warning",
-        proxy_headers=False,
+        proxy_headers=settings.server_mode,
         server_header=False,
         http=HTTP_PROTOCOL,
     )

@@ -1,13 +1,24 @@
-"""The per-process application context: settings, the store, the current athlete."""
+"""The application context: settings, the store, the current athlete.
+
+Local mode: one :class:`App` per process, whose athlete is the database's first (created on
+first use). Server mode: the process's :class:`App` has no athlete of its own; each request
+gets :meth:`App.for_athlete` (the athlete its login chose), which shares the process's store
+and, on PostgreSQL, sets that athlete on every transaction for row-level security.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from backstride.adapters.db.engine import Store
 from backstride.adapters.db.repos import AthleteRepo
 from backstride.config import Settings
+from backstride.errors import BackstrideError
+
+
+class NoAthleteError(BackstrideError):
+    """Server mode: a use case asked for the athlete of a context that has none (a bug)."""
 
 
 @dataclass
@@ -15,16 +26,34 @@ class App:
     """What every use case needs: settings and an open, migrated store."""
 
     settings: Settings
+    athlete: int | None = None
+    """The athlete this context works for; None: the local athlete (local mode)."""
+    shared_store: Store | None = field(default=None, repr=False)
+    """A store owned by another context (``for_athlete``); this one never closes it."""
+    per_request: bool = False
+    """True for the web server's context in server mode: its athlete comes from each
+    request's login (``for_athlete``), never from the database's first athlete."""
 
     @cached_property
     def store(self) -> Store:
+        if self.shared_store is not None:
+            return self.shared_store
         return Store(self.settings.database_url)
 
     @cached_property
     def athlete_id(self) -> int:
+        if self.athlete is not None:
+            return self.athlete
+        if self.per_request:
+            raise NoAthleteError("No runner was chosen for this request.")
         with self.store.session() as session:
             return AthleteRepo(session).get_or_create_default()
 
+    def for_athlete(self, athlete_id: int) -> App:
+        """A context for ``athlete_id`` on the same store (its transactions are scoped to
+        that athlete on PostgreSQL, :meth:`Store.scoped`)."""
+        return App(self.settings, athlete=athlete_id, shared_store=self.store.scoped(athlete_id))
+
     def close(self) -> None:
-        if "store" in self.__dict__:
+        if "store" in self.__dict__ and self.shared_store is None:
             self.store.dispose()

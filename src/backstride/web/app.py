@@ -10,7 +10,7 @@ from typing import Any
 from anyio import CapacityLimiter, to_thread
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
@@ -19,12 +19,14 @@ from starlette.responses import PlainTextResponse, Response
 from backstride import __version__
 from backstride.adapters.db.write_turn import WriteTurnProbe
 from backstride.config import Settings, get_settings
-from backstride.errors import BackstrideError
+from backstride.errors import BackstrideError, TooManyAttemptsError
 from backstride.services.context import App
+from backstride.web.access import resolve_access
 from backstride.web.api_units import describe_units
 from backstride.web.cache import ResultCache
 from backstride.web.deps import WebState
 from backstride.web.routes import (
+    accounts,
     activities,
     api,
     body_api,
@@ -33,6 +35,7 @@ from backstride.web.routes import (
     importing,
     load,
     plan,
+    sharing,
     today,
 )
 from backstride.web.routes import body as body_pages
@@ -63,6 +66,8 @@ ROUTERS = (
     api.router,
     body_api.router,
     care.router,
+    accounts.router,
+    sharing.router,
 )
 UPLOAD_PATHS = ("/import", "/api/imports")
 
@@ -109,6 +114,15 @@ def _describe(request: Request, exc: Exception) -> tuple[int, str, str | None, l
 
 async def render_error(request: Request, exc: Exception) -> Response:
     """The one error renderer: JSON for ``/api/``, else the error page or HTMX partial."""
+    if (
+        isinstance(exc, StarletteHTTPException)
+        and 300 <= exc.status_code < 400
+        and exc.headers
+        and "Location" in exc.headers
+    ):  # a redirect (server mode: to the login page, or a professional's list)
+        redirect = RedirectResponse(exc.headers["Location"], status_code=exc.status_code)
+        apply_headers(redirect.headers)
+        return redirect
     status, message, hint, details = _describe(request, exc)
     response: Response
     if request.url.path.startswith("/api/"):
@@ -124,6 +138,8 @@ async def render_error(request: Request, exc: Exception) -> Response:
             response = PlainTextResponse(f"{status}: {message}", status_code=status)
     if isinstance(exc, StarletteHTTPException) and exc.headers:
         response.headers.update(exc.headers)
+    if isinstance(exc, TooManyAttemptsError):
+        response.headers["Retry-After"] = str(exc.retry_after_s)
     apply_headers(response.headers)
     return response
 
@@ -162,8 +178,11 @@ def create_app(
     ``request_threads`` the number of requests whose blocking work runs at once (set when
     the server starts).
     """
-    application = App(settings)
-    _ = application.athlete_id  # migrate and create the athlete once, before any thread races
+    application = App(settings, per_request=settings.server_mode)
+    if settings.server_mode:
+        _ = application.store  # migrate once, before any thread races
+    else:
+        _ = application.athlete_id  # migrate and create the athlete once, before any races
     state = WebState(
         app=application,
         templates=make_templates(),
@@ -192,7 +211,11 @@ def create_app(
         docs_url=None,
         redoc_url=None,
         lifespan=lifespan,
-        dependencies=[Depends(check_same_origin), Depends(await_write_turn)],
+        dependencies=[
+            Depends(check_same_origin),
+            Depends(resolve_access),
+            Depends(await_write_turn),
+        ],
     )
     schema_of = web_app.openapi
     web_app.openapi = lambda: describe_units(schema_of())  # type: ignore[method-assign]
@@ -212,6 +235,8 @@ def create_app(
         upload_paths=UPLOAD_PATHS,
     )
     hosts = allowed_hosts if allowed_hosts is not None else allowed_hosts_for(settings.host)
+    if settings.server_mode:
+        hosts = [*hosts, *(h for h in settings.server_names if h not in hosts)]
     web_app.add_middleware(TrustedHostMiddleware, allowed_hosts=hosts, www_redirect=False)
     web_app.add_middleware(SecurityHeadersMiddleware)
     return web_app

@@ -28,7 +28,7 @@ from collections import OrderedDict, deque
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -58,6 +58,14 @@ class _Entry:
     value: Any
 
 
+class Cache(Protocol):
+    """What the pages use of a result cache."""
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T: ...
+
+    def bump(self) -> None: ...
+
+
 class ResultCache:
     """Memoises ``compute()`` per key until the data version changes or ``ttl_s`` passes."""
 
@@ -79,6 +87,11 @@ class ResultCache:
         self._key_locks: dict[Hashable, threading.Lock] = {}
         self._seen: Version | None = None
         self._outside_changes: deque[float] = deque(maxlen=CHURN_CHANGES)
+
+    def scoped(self, scope: Hashable) -> ScopedCache:
+        """A view of this cache whose keys belong to ``scope`` (server mode: one athlete),
+        so two runners' answers never meet."""
+        return ScopedCache(self, scope)
 
     def bump(self) -> None:
         """Forget everything: the dashboard just changed the data."""
@@ -146,3 +159,17 @@ class ResultCache:
                         self._entries.popitem(last=False)
                 self._key_locks.pop(key, None)
         return value
+
+
+class ScopedCache:
+    """:meth:`ResultCache.scoped`: the same cache, each key prefixed with the scope."""
+
+    def __init__(self, base: ResultCache, scope: Hashable) -> None:
+        self._base = base
+        self._scope = scope
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        return self._base.get((self._scope, key), compute)
+
+    def bump(self) -> None:
+        self._base.bump()

@@ -12,7 +12,7 @@ from fastapi.templating import Jinja2Templates
 from backstride.config import Settings
 from backstride.domain.dates import EARLIEST_DAY, LATEST_DAY
 from backstride.services.context import App
-from backstride.web.cache import ResultCache
+from backstride.web.cache import Cache
 from backstride.web.security import CsrfTokens
 
 
@@ -23,7 +23,7 @@ class WebState:
     app: App
     templates: Jinja2Templates
     csrf: CsrfTokens
-    cache: ResultCache
+    cache: Cache
     import_workers: int = 1
 
     @property
@@ -32,6 +32,11 @@ class WebState:
 
 
 def get_web(request: Request) -> WebState:
+    """This request's state: in server mode, the one ``web.access.resolve_access`` built for
+    the request's athlete; else the process's."""
+    per_request = getattr(request.state, "web", None)
+    if per_request is not None:
+        return cast(WebState, per_request)
     return cast(WebState, request.app.state.web)
 
 

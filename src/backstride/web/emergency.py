@@ -37,8 +37,11 @@ def page_day(request: Request) -> date:
 def emergency_notice_for(request: Request) -> EmergencyNotice | None:
     """The open emergency red flags for this page, or None. A storage problem is logged, not
     shown here (the page's own error handling reports it)."""
+    web = get_web(request)
+    if web.settings.server_mode and getattr(request.state, "web", None) is None:
+        return None  # a page about nobody's data (the login page, a professional's list)
     try:
-        return cached_emergency_notice(get_web(request), on=page_day(request))
+        return cached_emergency_notice(web, on=page_day(request))
     except BackstrideError as exc:
         log.warning("Could not read the red flags for the emergency notice: %s", exc.message)
         return None

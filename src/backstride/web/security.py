@@ -19,8 +19,9 @@
 * **Host names** are always checked (DNS-rebinding guard) by Starlette's
   ``TrustedHostMiddleware`` against :func:`allowed_hosts_for`: this computer's names only.
 * **Reach**: ``backstride serve`` listens on a loopback address only (:func:`require_loopback`);
-  the dashboard has no login, so nothing beyond this computer may reach it. A server mode
-  with logins can open other addresses by passing its own ``allowed_hosts`` to ``create_app``.
+  the local dashboard has no login, so nothing beyond this computer may reach it. The server
+  mode (``serve --server``, every request logged in, ``web.access``) may listen elsewhere and
+  adds its ``server_names`` to the host names accepted.
 * **Bodies** are capped while they stream (:class:`BodyLimitMiddleware`): uploads at
   ``settings.upload_max_mb``, anything else at :data:`FORM_MAX_BYTES`.
 """
@@ -312,20 +313,23 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def require_loopback(host: str) -> None:
-    """Refuse to serve on an address other computers can reach.
+def require_loopback(host: str, *, login_required: bool = False) -> None:
+    """Refuse to serve on an address other computers can reach, unless every request needs
+    a login (``login_required``: server mode with an account or a login server configured).
 
-    The dashboard has no login: whoever reaches it can read and change the runner's health
-    data. Until a server mode with logins exists, it listens on a loopback address only.
+    The local dashboard has no login: whoever reaches it can read and change the runner's
+    health data, so it listens on a loopback address only.
     """
-    if is_loopback(host):
+    if is_loopback(host) or login_required:
         return
     raise ConfigError(
         f"backstride serve will not listen on {host}: the dashboard has no login, so anyone "
         "who can reach this computer over the network could read and change your health data.",
         hint="Leave out --host and BACKSTRIDE_HOST to serve on 127.0.0.1 (this computer only). "
         "To look from another device, forward the port over SSH, e.g. "
-        "ssh -L 8765:127.0.0.1:8765 this-computer, and open http://127.0.0.1:8765 there.",
+        "ssh -L 8765:127.0.0.1:8765 this-computer, and open http://127.0.0.1:8765 there. "
+        "To serve several people with logins, see the server mode (backstride serve --server, "
+        "docs/server.md).",
     )
 
 

@@ -15,6 +15,7 @@ from markupsafe import Markup
 from starlette.responses import HTMLResponse
 
 from backstride import __version__
+from backstride.web.access import nav_for, viewer_of
 from backstride.web.deps import get_web
 from backstride.web.emergency import emergency_notice_for
 from backstride.web.formatting import DISPLAY_UNITS, FILTERS, FOOT_SPORTS
@@ -74,6 +75,8 @@ def make_templates() -> Jinja2Templates:
         csrf_header=CSRF_HEADER,
         foot_sports=frozenset(s.value for s in FOOT_SPORTS),
         emergency_notice=emergency_notice_for,
+        nav_for=nav_for,
+        viewer_of=viewer_of,
     )
     # The chart macros of partials/_chart.html, memoised per chart object (FragmentMemo).
     macros = env.get_template("partials/_chart.html").module
@@ -126,6 +129,7 @@ def render(
         "upload_max_bytes": int(web.settings.upload_max_mb * 1024 * 1024),
         "upload_max_mb": web.settings.upload_max_mb,
         "units": web.settings.units,
+        "server_mode": web.settings.server_mode,
         **(context or {}),
     }
     response = web.templates.TemplateResponse(

@@ -8,6 +8,7 @@ replaced under it.
 
 from __future__ import annotations
 
+import copy
 import re
 import sqlite3
 import threading
@@ -17,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -265,6 +266,23 @@ def _unit_of_work(session: Session, failure: str, path: Path | None) -> Iterator
         session.close()
 
 
+ATHLETE_SETTING = "backstride.athlete_id"
+"""PostgreSQL: the transaction's athlete, read by the row-level security policies
+(migration 0013; docs/server.md, "Row-level security")."""
+
+
+def _scope_to_athlete(session: Session, athlete_id: int) -> None:
+    """Set ``athlete_id`` on every transaction ``session`` begins (``SET LOCAL``)."""
+
+    def set_athlete(_session: Session, _transaction: Any, connection: Connection) -> None:
+        connection.execute(
+            text("SELECT set_config(:name, :value, true)"),
+            {"name": ATHLETE_SETTING, "value": str(athlete_id)},
+        )
+
+    event.listen(session, "after_begin", set_athlete)
+
+
 WRITE_WAIT_S = 10.0
 """How long a unit of work waits for the other threads' ones before it asks SQLite."""
 
@@ -299,6 +317,7 @@ class Store:
                     set_application_id(self.engine)
                 except SQLAlchemyError as exc:
                     raise storage_error(exc, self.path, "Could not mark the database") from exc
+        self.athlete_scope: int | None = None
         self._identity = file_identity(self.path) if self.path is not None else None
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._write_lock = threading.RLock()
@@ -307,6 +326,20 @@ class Store:
         if self.path is not None and not self.read_only:
             self._read_engine = make_engine(url, read_only=True)
             self._read_sessions = sessionmaker(self._read_engine, expire_on_commit=False)
+
+    def scoped(self, athlete_id: int) -> Store:
+        """This store, with every transaction scoped to ``athlete_id``: on PostgreSQL the
+        row-level security policies then show and accept that athlete's rows only (a second
+        wall behind the repositories' own ``athlete_id`` filters). Shares the engine."""
+        view = copy.copy(self)
+        view.athlete_scope = athlete_id
+        return view
+
+    def _new_session(self, factory: sessionmaker[Session]) -> Session:
+        session = factory()
+        if self.athlete_scope is not None and self.engine.dialect.name == "postgresql":
+            _scope_to_athlete(session, self.athlete_scope)
+        return session
 
     def require_writable(self) -> None:
         """Refuse at once when the store was opened for viewing only (a read-only disk)."""
@@ -332,7 +365,7 @@ class Store:
         locked = self._write_lock.acquire(timeout=WRITE_WAIT_S)
         try:
             failure = "The database refused the change"
-            with _unit_of_work(self._sessions(), failure, self.path) as session:
+            with _unit_of_work(self._new_session(self._sessions), failure, self.path) as session:
                 yield session
         finally:
             if locked:
@@ -344,7 +377,7 @@ class Store:
         and a write in it fails (``PRAGMA query_only``) instead of being stored."""
         self.check_file()
         failure = "The database could not be read"
-        with _unit_of_work(self._read_sessions(), failure, self.path) as session:
+        with _unit_of_work(self._new_session(self._read_sessions), failure, self.path) as session:
             yield session
 
     def dispose(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
+import backstride.adapters.db.account_tables  # noqa: F401  (registers accounts and sharing)
 import backstride.adapters.db.body_tables  # noqa: F401  (registers the body tables)
 import backstride.adapters.db.data_tables  # noqa: F401  (registers originals, measures, notes)
 import backstride.adapters.db.metrics_tables  # noqa: F401  (registers the metrics cache)

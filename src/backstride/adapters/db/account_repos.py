@@ -1,0 +1,270 @@
+"""Queries of the server mode's accounts and logins (``account_tables``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from backstride.adapters.db.account_tables import (
+    AuditEventRow,
+    CareNoteRow,
+    GrantRow,
+    LoginFailureRow,
+    LoginSessionRow,
+    UserRow,
+)
+from backstride.adapters.db.tables import AthleteRow
+from backstride.errors import ConflictError, NotFoundError
+
+
+class UserRepo:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(
+        self,
+        *,
+        email: str,
+        name: str,
+        role: str,
+        password_hash: str | None,
+        with_athlete: bool,
+        oidc_issuer: str | None = None,
+        oidc_subject: str | None = None,
+    ) -> UserRow:
+        """A new account; a runner's gets an athlete of her own (named after her)."""
+        if self.by_email(email) is not None:
+            raise ConflictError(
+                f"There is already an account for {email}.",
+                hint="Choose another address, or enable that account again.",
+            )
+        athlete_id = None
+        if with_athlete:
+            athlete = AthleteRow(name=name)
+            self.session.add(athlete)
+            self.session.flush()
+            athlete_id = athlete.id
+        row = UserRow(
+            email=email,
+            name=name,
+            role=role,
+            athlete_id=athlete_id,
+            password_hash=password_hash,
+            oidc_issuer=oidc_issuer,
+            oidc_subject=oidc_subject,
+            disabled=False,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return row
+
+    def get(self, user_id: int) -> UserRow:
+        row = self.session.get(UserRow, user_id)
+        if row is None:
+            raise NotFoundError(f"There is no account number {user_id}.")
+        return row
+
+    def by_email(self, email: str) -> UserRow | None:
+        return self.session.scalars(select(UserRow).where(UserRow.email == email)).first()
+
+    def by_oidc(self, issuer: str, subject: str) -> UserRow | None:
+        return self.session.scalars(
+            select(UserRow).where(UserRow.oidc_issuer == issuer, UserRow.oidc_subject == subject)
+        ).first()
+
+    def by_athlete(self, athlete_id: int) -> UserRow | None:
+        return self.session.scalars(select(UserRow).where(UserRow.athlete_id == athlete_id)).first()
+
+    def list(self) -> Sequence[UserRow]:
+        return self.session.scalars(select(UserRow).order_by(UserRow.email)).all()
+
+    def count_enabled(self) -> int:
+        return len(
+            self.session.scalars(select(UserRow.id).where(UserRow.disabled.is_(False))).all()
+        )
+
+
+class LoginSessionRepo:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, *, token_hash: str, user_id: int, now: datetime, expires_at: datetime) -> None:
+        self.session.add(
+            LoginSessionRow(
+                token_hash=token_hash, user_id=user_id, created_at=now, expires_at=expires_at
+            )
+        )
+        self.session.flush()
+
+    def get(self, token_hash: str) -> LoginSessionRow | None:
+        return self.session.get(LoginSessionRow, token_hash)
+
+    def get_with_user(self, token_hash: str) -> tuple[LoginSessionRow, UserRow] | None:
+        found = self.session.execute(
+            select(LoginSessionRow, UserRow)
+            .join(UserRow, UserRow.id == LoginSessionRow.user_id)
+            .where(LoginSessionRow.token_hash == token_hash)
+        ).first()
+        return None if found is None else (found[0], found[1])
+
+    def set_viewing(self, token_hash: str, athlete_id: int | None) -> None:
+        row = self.get(token_hash)
+        if row is not None:
+            row.viewing_athlete_id = athlete_id
+            self.session.flush()
+
+    def delete(self, token_hash: str) -> None:
+        self.session.execute(
+            delete(LoginSessionRow).where(LoginSessionRow.token_hash == token_hash)
+        )
+
+    def delete_for_user(self, user_id: int) -> int:
+        result = self.session.execute(
+            delete(LoginSessionRow).where(LoginSessionRow.user_id == user_id)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    def delete_expired(self, now: datetime) -> None:
+        self.session.execute(delete(LoginSessionRow).where(LoginSessionRow.expires_at <= now))
+
+
+class LoginFailureRepo:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, *, email: str, address: str, at: datetime) -> None:
+        self.session.add(LoginFailureRow(email=email, address=address, at=at))
+        self.session.flush()
+
+    def times(
+        self, *, since: datetime, email: str | None = None, address: str | None = None
+    ) -> list[datetime]:
+        query = select(LoginFailureRow.at).where(LoginFailureRow.at > since)
+        if email is not None:
+            query = query.where(LoginFailureRow.email == email)
+        if address is not None:
+            query = query.where(LoginFailureRow.address == address)
+        return list(self.session.scalars(query).all())
+
+    def forget(self, *, email: str) -> None:
+        self.session.execute(delete(LoginFailureRow).where(LoginFailureRow.email == email))
+
+    def delete_before(self, when: datetime) -> None:
+        self.session.execute(delete(LoginFailureRow).where(LoginFailureRow.at <= when))
+
+
+class GrantRepo:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(
+        self,
+        *,
+        athlete_id: int,
+        professional_id: int,
+        scopes: str,
+        now: datetime,
+        expires_at: datetime | None,
+    ) -> GrantRow:
+        row = GrantRow(
+            athlete_id=athlete_id,
+            professional_id=professional_id,
+            scopes=scopes,
+            created_at=now,
+            expires_at=expires_at,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return row
+
+    def get(self, athlete_id: int, grant_id: int) -> GrantRow:
+        row = self.session.get(GrantRow, grant_id)
+        if row is None or row.athlete_id != athlete_id:
+            raise NotFoundError("There is no such permission.")
+        return row
+
+    def for_athlete(self, athlete_id: int) -> Sequence[GrantRow]:
+        return self.session.scalars(
+            select(GrantRow).where(GrantRow.athlete_id == athlete_id).order_by(GrantRow.id.desc())
+        ).all()
+
+    def for_professional(self, professional_id: int) -> Sequence[GrantRow]:
+        return self.session.scalars(
+            select(GrantRow)
+            .where(GrantRow.professional_id == professional_id, GrantRow.revoked_at.is_(None))
+            .order_by(GrantRow.id)
+        ).all()
+
+    def between(self, athlete_id: int, professional_id: int) -> Sequence[GrantRow]:
+        return self.session.scalars(
+            select(GrantRow).where(
+                GrantRow.athlete_id == athlete_id,
+                GrantRow.professional_id == professional_id,
+                GrantRow.revoked_at.is_(None),
+            )
+        ).all()
+
+
+class AuditRepo:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(
+        self,
+        *,
+        athlete_id: int,
+        actor_id: int | None,
+        actor_name: str,
+        at: datetime,
+        action: str,
+        what: str,
+    ) -> None:
+        self.session.add(
+            AuditEventRow(
+                athlete_id=athlete_id,
+                actor_id=actor_id,
+                actor_name=actor_name[:460],
+                at=at,
+                action=action,
+                what=what[:400],
+            )
+        )
+        self.session.flush()
+
+    def list(self, athlete_id: int, *, limit: int = 500) -> Sequence[AuditEventRow]:
+        return self.session.scalars(
+            select(AuditEventRow)
+            .where(AuditEventRow.athlete_id == athlete_id)
+            .order_by(AuditEventRow.at.desc(), AuditEventRow.id.desc())
+            .limit(limit)
+        ).all()
+
+
+class CareNoteRepo:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(
+        self, *, athlete_id: int, author_id: int, author_name: str, now: datetime, text: str
+    ) -> CareNoteRow:
+        row = CareNoteRow(
+            athlete_id=athlete_id,
+            author_id=author_id,
+            author_name=author_name,
+            created_at=now,
+            text=text,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return row
+
+    def list(self, athlete_id: int, *, limit: int = 100) -> Sequence[CareNoteRow]:
+        return self.session.scalars(
+            select(CareNoteRow)
+            .where(CareNoteRow.athlete_id == athlete_id)
+            .order_by(CareNoteRow.created_at.desc(), CareNoteRow.id.desc())
+            .limit(limit)
+        ).all()
