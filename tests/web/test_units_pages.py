@@ -32,3 +32,15 @@ def test_the_api_schema_says_figures_are_si(tmp_path: Path) -> None:
     props = schema["components"]["schemas"]["ActivityOut"]["properties"]
     assert "metres" in props["distance_m"]["description"]
     assert "whatever the units setting" in props["duration_s"]["description"]
+
+
+def test_charts_follow_the_chosen_units(tmp_path: Path) -> None:
+    miles = _client(tmp_path / "mi", "mi")
+    overview = miles.get("/").text
+    assert "Running distance per week (mi)" in overview
+    first = miles.get("/api/activities").json()["items"][0]["id"]
+    page = miles.get(f"/activities/{first}").text
+    assert "Elevation profile (ft)" in page or "Elevation profile" not in page
+    assert "min/mi" in page or "mph" in page
+    kilometres = _client(tmp_path / "km", "km")
+    assert "Running distance per week (km)" in kilometres.get("/").text

@@ -25,6 +25,7 @@ from backstride.web.access import resolve_access
 from backstride.web.api_units import describe_units
 from backstride.web.cache import ResultCache
 from backstride.web.deps import WebState
+from backstride.web.formatting import DisplayUnits
 from backstride.web.routes import (
     accounts,
     activities,
@@ -217,6 +218,7 @@ def create_app(
             Depends(await_write_turn),
         ],
     )
+    web_app.add_middleware(DisplayUnits, units=settings.units)  # pages in km or miles
     schema_of = web_app.openapi
     web_app.openapi = lambda: describe_units(schema_of())  # type: ignore[method-assign]
     web_app.state.web = state

@@ -32,7 +32,24 @@ DISPLAY_UNITS: ContextVar[str] = ContextVar("display_units", default="km")
 
 
 def units() -> str:
+    """km or mi: the units of the page (or chart) being built."""
     return DISPLAY_UNITS.get()
+
+
+class DisplayUnits:
+    """ASGI middleware: everything a request builds (views, charts, pages) shows distances in
+    the runner's units."""
+
+    def __init__(self, app: Any, *, units: str) -> None:
+        self.app = app
+        self.units = units
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        token = DISPLAY_UNITS.set(self.units)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            DISPLAY_UNITS.reset(token)
 
 
 def _finite(value: Any) -> bool:
