@@ -11,13 +11,16 @@ import typer
 
 from backstride import __version__
 from backstride.cli import activity as activity_cmds
-from backstride.cli import body as body_cmds
+from backstride.cli import clearance as clearance_cmds
 from backstride.cli import data as data_cmds
 from backstride.cli import measure as measure_cmds
 from backstride.cli import pain as pain_cmds
 from backstride.cli import plan as plan_cmds
+from backstride.cli import profile as profile_cmds
 from backstride.cli import route as route_cmds
 from backstride.cli import routine as routine_cmds
+from backstride.cli import screen as screen_cmds
+from backstride.cli import selftest as selftest_cmds
 from backstride.cli import shoes as shoes_cmds
 from backstride.cli import users as user_cmds
 from backstride.cli.common import CliState, err_console
@@ -40,6 +43,7 @@ app = typer.Typer(
     ),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
     add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -108,10 +112,12 @@ app.command("serve", help="Serve the local web dashboard (http://127.0.0.1:8765)
 app.command("load", help="Weekly totals, each run's spike and the daily load series.")(load_command)
 app.add_typer(activity_cmds.app, name="activity", help="List, show, edit and delete activities.")
 app.add_typer(config_app, name="config", help="Show the effective settings.")
-app.add_typer(body_cmds.profile_app, name="profile", help="Your profile and conditions.")
-app.command("screen", help="Answer the pre-participation health screen.")(body_cmds.screen_command)
-app.add_typer(body_cmds.clearance_app, name="clearance", help="Record a physician's clearance.")
-app.add_typer(body_cmds.selftest_app, name="selftest", help="Core and flexibility self-tests.")
+app.add_typer(profile_cmds.app, name="profile", help="Your profile and conditions.")
+app.command("screen", help="Answer the pre-participation health screen.")(
+    screen_cmds.screen_command
+)
+app.add_typer(clearance_cmds.app, name="clearance", help="Record a physician's clearance.")
+app.add_typer(selftest_cmds.app, name="selftest", help="Core and flexibility self-tests.")
 app.add_typer(pain_cmds.pain_app, name="pain", help="The pain diary and red-flag checks.")
 app.command("checkin", help="A quick pain check-in.")(pain_cmds.checkin_command)
 app.add_typer(shoes_cmds.app, name="shoes", help="Shoes: distance, wear, defaults, rotation.")

@@ -8,17 +8,41 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-
 from backstride.cli.usage import OptionUsageError
 from backstride.domain import dates
 from backstride.errors import InvalidInputError
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from backstride.services.context import App
 
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+
+class _LazyConsole:
+    """A rich ``Console`` made on first use (importing rich costs more than ``--help`` does)."""
+
+    def __init__(self, **options: Any) -> None:
+        object.__setattr__(self, "_options", options)
+        object.__setattr__(self, "_console", None)
+
+    def _real(self) -> Console:
+        made = object.__getattribute__(self, "_console")
+        if made is None:
+            from rich.console import Console
+
+            made = Console(**object.__getattribute__(self, "_options"))
+            object.__setattr__(self, "_console", made)
+        return made  # type: ignore[no-any-return]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real(), name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._real(), name, value)
+
+
+console: Console = _LazyConsole(highlight=False)  # type: ignore[assignment]
+err_console: Console = _LazyConsole(stderr=True, highlight=False)  # type: ignore[assignment]
 
 
 @dataclass
@@ -62,6 +86,16 @@ def state() -> CliState:
             ctx.find_root().obj = found
             ctx.find_root().call_on_close(found.close)
     return found
+
+
+def say(text: str, *, style: str | None = None) -> None:
+    """Print plain text (no rich markup interpretation)."""
+    console.print(text, style=style, markup=False)
+
+
+def or_dash(value: object) -> str:
+    """A value for a table cell; a dash for nothing."""
+    return "–" if value is None or value == [] or value == "" else str(value)
 
 
 def parse_day(text: str | None, *, what: str = "date") -> date | None:

@@ -9,8 +9,7 @@ from typing import Annotated
 
 import typer
 
-from backstride.cli.body import say
-from backstride.cli.common import print_json, state
+from backstride.cli.common import print_json, say, state
 from backstride.cli.options import JsonResult
 from backstride.cli.usage import OptionUsageError
 from backstride.errors import InvalidInputError

@@ -7,8 +7,7 @@ from typing import Annotated
 
 import typer
 
-from backstride.cli.body import say
-from backstride.cli.common import parse_day, print_json, state, today_or
+from backstride.cli.common import parse_day, print_json, say, state, today_or
 from backstride.cli.options import json_option
 from backstride.cli.usage import OptionUsageError
 from backstride.errors import InvalidInputError

@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from backstride.cli.body import say
-from backstride.cli.common import console, print_json, state
+from backstride.cli.common import console, print_json, say, state
 from backstride.cli.options import json_option
 from backstride.cli.tables import listing
 from backstride.domain.units import (

@@ -6,8 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from backstride.cli.body import say
-from backstride.cli.common import console, print_json, state, today_or
+from backstride.cli.common import console, print_json, say, state, today_or
 from backstride.cli.options import JsonOut
 from backstride.cli.tables import listing
 

@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from backstride.cli.body import say
-from backstride.cli.common import print_json, state, today_or
+from backstride.cli.common import print_json, say, state, today_or
 
 if TYPE_CHECKING:
     from backstride.domain.day import Day
