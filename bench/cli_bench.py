@@ -3,7 +3,8 @@
 Run: ``.venv/bin/python bench/cli_bench.py [--runs 15]``
 
 Builds the demo database once (``backstride demo``, in a temporary folder), then times, in the
-same run and interleaved (so a busy machine slows all three alike), hyperfine-style:
+same run and interleaved (so a busy machine slows all three alike), hyperfine-style (wall-clock
+and CPU time):
 
 - the baseline: ``python -c "import typer"`` (the least any Typer command line can cost),
 - ``backstride --help``,
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -28,10 +30,15 @@ from pathlib import Path
 TARGETS = {"--help": 3.0, "today": 6.0}
 
 
-def _time(argv: list[str], env: dict[str, str]) -> float:
+def _time(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall-clock and CPU (user + system) seconds of one run of ``argv``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(argv, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
 
 
 def main() -> int:
@@ -60,17 +67,25 @@ def main() -> int:
             "today": [exe, "--db", db, "today"],
         }
         times: dict[str, list[float]] = {name: [] for name in commands}
+        cpu: dict[str, list[float]] = {name: [] for name in commands}
         for argv in commands.values():  # warm-up: file caches, .pyc files
             _time(argv, env)
         for _ in range(args.runs):
             for name, argv in commands.items():
-                times[name].append(_time(argv, env))
+                wall, used = _time(argv, env)
+                times[name].append(wall)
+                cpu[name].append(used)
     base = statistics.median(times["baseline"])
-    print(f"{'command':<34} {'median':>9} {'fastest':>9} {'ratio':>7} {'target':>7}")
+    base_cpu = statistics.median(cpu["baseline"])
+    print(
+        f"{'command':<26} {'median':>8} {'fastest':>8} {'ratio':>7} {'cpu':>8} {'cpu ratio':>9} "
+        f"{'target':>10}"
+    )
     failed = False
     for name in commands:
         median = statistics.median(times[name])
         ratio = median / base
+        cpu_median = statistics.median(cpu[name])
         target = TARGETS.get(name)
         shown = "python -c 'import typer'" if name == "baseline" else f"backstride {name}"
         mark = ""
@@ -79,10 +94,13 @@ def main() -> int:
             failed |= not ok
             mark = f"{target:.0f}x {'ok' if ok else 'MISSED'}"
         print(
-            f"{shown:<34} {median * 1000:>7.0f}ms {min(times[name]) * 1000:>7.0f}ms "
-            f"{ratio:>6.2f}x {mark:>7}"
+            f"{shown:<26} {median * 1000:>6.0f}ms {min(times[name]) * 1000:>6.0f}ms "
+            f"{ratio:>6.2f}x {cpu_median * 1000:>6.0f}ms {cpu_median / base_cpu:>8.2f}x {mark:>10}"
         )
-    print(f"({args.runs} runs each, interleaved; ratio = median / baseline median)")
+    print(
+        f"({args.runs} runs each, interleaved; ratio = median wall time / the baseline's; cpu = "
+        "median user+system time, steadier on a busy machine)"
+    )
     return 1 if failed else 0
 
 
