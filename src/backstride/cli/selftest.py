@@ -80,3 +80,16 @@ def selftest_report_command(
         value = "–" if r["value"] is None else f"{r['value']:.2f}"
         table.add_row(r["name"], value, r["target"], result, r["text"])
     console.print(table)
+
+
+@app.command("list")
+def selftest_list_command(
+    json_out: JsonOut = False,
+    steps: Annotated[
+        bool,
+        typer.Option("--steps/--no-steps", help="Show how to perform each test (default: yes)."),
+    ] = True,
+) -> None:
+    """The self-tests and how to perform each, with your latest results (the same as
+    ``selftest report``; today's advice points here)."""
+    selftest_report_command(json_out=json_out, steps=steps)
