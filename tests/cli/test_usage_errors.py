@@ -8,6 +8,7 @@ arguments, and with malformed numbers and dates.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -136,3 +137,23 @@ def test_a_closed_pipe_ends_quietly(tmp_path: Path, reader: str) -> None:
     )
     assert proc.stdout.count("\n") == (1 if reader.startswith("head") else 0)
     assert proc.stderr == "", proc.stderr
+
+
+def test_every_command_named_in_messages_exists() -> None:
+    """Advice and hints name commands (`backstride selftest list`): each one is real."""
+    root = typer.main.get_command(app)
+    named: set[tuple[str, ...]] = set()
+    for path in (Path(__file__).resolve().parents[2] / "src" / "backstride").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        for words in re.findall(r"`backstride ([a-z][a-z-]*(?: [a-z][a-z-]*)?)", text):
+            named.add(tuple(words.split()))
+    assert len(named) > 20
+    missing = []
+    for words in sorted(named):
+        group = root.commands.get(words[0])  # type: ignore[attr-defined]
+        if group is None:
+            missing.append(words)
+        elif getattr(group, "commands", None) and len(words) > 1:
+            if words[1] not in group.commands:
+                missing.append(words)
+    assert not missing, missing
