@@ -60,3 +60,11 @@ def test_unknown_units_are_a_usage_mistake(cli: Runner) -> None:
     result = cli("--units", "furlongs", "today")
     assert result.exit_code == 2
     assert "Usage: backstride" in result.stderr and "km" in result.stderr
+
+
+def test_activity_show_reads_in_words_and_the_chosen_units(cli: Runner) -> None:
+    cli("log", "--on", "2026-12-01", "--sport", "run", "--duration", "30m", "--distance", "3mi")
+    shown = cli("--units", "mi", "activity", "show", "1").stdout
+    assert "distance" in shown and "3.00 mi" in shown and "10:00 /mi" in shown
+    assert "distance_m" not in shown and "duration_s" not in shown
+    assert cli("activity", "show", "1", "--json").json()["distance_m"] == pytest.approx(4828.0, 0.1)

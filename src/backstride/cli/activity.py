@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 import typer
 
@@ -89,11 +90,42 @@ def show_command(
         print_json(data)
         return
     table = pairs()
-    for key, value in data.items():
-        if value is None or value == [] or key == "device_totals":
-            continue
-        table.add_row(key, ", ".join(map(str, value)) if isinstance(value, list) else str(value))
+    for label, value in _shown(data, state().units):
+        table.add_row(label, value)
     console.print(table)
+
+
+def _shown(data: dict[str, Any], units: str) -> list[tuple[str, str]]:
+    """The activity's fields as a runner reads them: words for labels, figures in the chosen
+    units (``--json`` keeps the field names and SI values)."""
+    figures: dict[str, tuple[str, Callable[[Any], str]]] = {
+        "local_date": ("date", str),
+        "start": ("start (UTC)", str),
+        "duration_s": ("time", format_duration),
+        "moving_time_s": ("moving time", format_duration),
+        "distance_m": ("distance", lambda v: format_distance(v, units)),
+        "elevation_gain_m": ("climb", lambda v: format_elevation(v, units)),
+        "elevation_loss_m": ("descent", lambda v: format_elevation(v, units)),
+        "avg_hr_bpm": ("average heart rate", lambda v: f"{v:.0f} bpm"),
+        "max_hr_bpm": ("highest heart rate", lambda v: f"{v:.0f} bpm"),
+        "rpe": ("effort (RPE 0-10)", lambda v: f"{v:g}"),
+        "gear": ("shoes", str),
+    }
+    rows: list[tuple[str, str]] = []
+    for key, value in data.items():
+        if value is None or value == [] or key in ("device_totals", "utc_offset_s"):
+            continue
+        if key in figures:
+            label, show = figures[key]
+            rows.append((label, show(value)))
+            if key == "distance_m":
+                moving = data.get("moving_time_s") or data.get("duration_s")
+                speed = format_activity_speed(str(data.get("sport")), value, moving, units)
+                rows.append(("pace" if "/" in speed and "h" not in speed else "speed", speed))
+        else:
+            shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+            rows.append((key.replace("_", " "), shown))
+    return rows
 
 
 @app.command("edit")
