@@ -97,6 +97,7 @@ def serve_command(
         BACKSTRIDE_DB=settings.database_url,
         BACKSTRIDE_HOST=settings.host,
         BACKSTRIDE_PORT=str(settings.port),
+        BACKSTRIDE_UNITS=settings.units,
         BACKSTRIDE_SECRET_KEY=settings.secret_key or secrets.token_hex(32),
     )
     console.print(
