@@ -18,9 +18,7 @@ read with ``getrusage`` on a child process that runs the real console script.
 from __future__ import annotations
 
 import argparse
-import csv
 import gzip
-import io
 import json
 import os
 import resource
@@ -42,9 +40,14 @@ ROOT = HERE.parent
 BIN = Path(sys.executable).with_name("backstride")
 OUT = HERE / "out"
 
-from backstride.adapters.files.fit_writer import encode_fit_activity  # noqa: E402
-from backstride.adapters.files.gpx_writer import encode_gpx_activity  # noqa: E402
-from backstride.adapters.files.tcx_writer import encode_tcx_activity  # noqa: E402
+from backstride.adapters.files.archive import (  # noqa: E402
+    STRAVA_CSV_NAME,
+    StravaRow,
+    encode_activities_csv,
+)
+from backstride.adapters.files.fit.writer import encode_fit_activity  # noqa: E402
+from backstride.adapters.files.gpx.writer import encode_gpx_activity  # noqa: E402
+from backstride.adapters.files.tcx.writer import encode_tcx_activity  # noqa: E402
 
 TARGETS = {"archive_s": 45.0, "reimport_s": 10.0, "peak_mb": 400.0}
 
@@ -118,7 +121,7 @@ def build_archive(path: Path, *, count: int, seed: int = 11) -> dict[str, Any]:
     start = datetime(2016, 1, 4, 6, 0, tzinfo=UTC)
     span_h = 10 * 365.25 * 24
     unpacked = 0
-    rows = []
+    rows: list[StravaRow] = []
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as zf:
         for i in range(count):
             begin = start + timedelta(hours=span_h * i / count + rng.random() * 3)
@@ -143,35 +146,19 @@ def build_archive(path: Path, *, count: int, seed: int = 11) -> dict[str, Any]:
             name = f"activities/{1000000 + i}.{fmt}.gz"
             zf.writestr(name, gzip.compress(data, compresslevel=6))
             rows.append(
-                [
-                    1000000 + i,
-                    begin.strftime("%b %d, %Y, %I:%M:%S %p"),
-                    f"Run {i}",
-                    "Run",
-                    "",
-                    int(n * step),
-                    "",
-                    "Daily trainer" if i % 2 else "",
-                    name,
-                ]
+                StravaRow(
+                    activity_id=1000000 + i,
+                    start_at=begin,
+                    name=f"Run {i}",
+                    sport_label="Run",
+                    description="",
+                    elapsed_s=int(n * step),
+                    distance_m=None,
+                    gear="Daily trainer" if i % 2 else None,
+                    filename=name,
+                )
             )
-        buf = io.StringIO()
-        w = csv.writer(buf)
-        w.writerow(
-            [
-                "Activity ID",
-                "Activity Date",
-                "Activity Name",
-                "Activity Type",
-                "Activity Description",
-                "Elapsed Time",
-                "Distance",
-                "Activity Gear",
-                "Filename",
-            ]
-        )
-        w.writerows(rows)
-        zf.writestr("activities.csv", buf.getvalue())
+        zf.writestr(STRAVA_CSV_NAME, encode_activities_csv(rows))
     return {"activities": count, "unpacked_mb": unpacked / 1e6, "zip_mb": path.stat().st_size / 1e6}
 
 

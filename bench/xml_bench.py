@@ -1,13 +1,11 @@
-"""Benchmark the GPX and TCX readers on the real corpus: backstride's fast path, the lxml
-``iterparse`` reference reader it falls back to, gpxpy and tcxreader, in the same run.
+"""Benchmark the GPX and TCX readers on the real corpus: backstride's lxml ``iterparse`` readers
+against gpxpy and tcxreader, in the same run.
 
 Run: ``.venv/bin/python bench/xml_bench.py [--rounds N]`` (``BACKSTRIDE_TEST_DATA`` points
 elsewhere).
 
-Every corpus ``.gpx`` file is decoded by :func:`backstride.adapters.files.gpx.parse_gpx` (the
-fast column-wise reader, which hands odd files to the reference), by
-:func:`~backstride.adapters.files.gpx_reference.parse_gpx_reference` (lxml iterparse) and by
-gpxpy; every ``.tcx`` file likewise by ``parse_tcx``, ``parse_tcx_reference`` and tcxreader.
+Every corpus ``.gpx`` file is decoded by :func:`backstride.adapters.files.gpx.parse_gpx` and by
+gpxpy; every ``.tcx`` file by :func:`backstride.adapters.files.tcx.parse_tcx` and tcxreader.
 All read bytes already in memory (tcxreader takes a path; the files are in the page cache).
 Each timing is the process's CPU time (user + system), best of ``--rounds`` rounds, the
 readers alternating within each round: on a shared machine wall time mostly measures the
@@ -17,7 +15,9 @@ counts its bytes and time. Ratios compare readers measured in the same run, so t
 a busy machine even when the absolute figures drop.
 
 Targets (issue #8): GPX >= 40 MB/s and TCX >= 50 MB/s, set when gpxpy ran at ~7 MB/s and
-tcxreader at ~21 MB/s on the reference machine.
+tcxreader at ~21 MB/s on the reference machine. A column-wise fast path once met them, but
+importing the corpus end to end was no faster with it (``bench/xml_fastpath_bench.py``), so
+issue 15 removed it: decoding XML is not where an import spends its time.
 
 :func:`run` returns the figures as a dict and :func:`report` formats them, for
 ``bench/import_bench.py``.
@@ -36,9 +36,8 @@ from typing import Any
 import gpxpy
 from tcxreader.tcxreader import TCXReader
 
-from backstride.adapters.files.gpx import parse_gpx, parse_gpx_reference, read_gpx_fast
-from backstride.adapters.files.tcx import parse_tcx, parse_tcx_reference, read_tcx_fast
-from backstride.adapters.files.xmlscan import SMALL_BYTES
+from backstride.adapters.files.gpx import parse_gpx
+from backstride.adapters.files.tcx import parse_tcx
 from backstride.domain.activity import Activity
 from backstride.errors import BackstrideError
 
@@ -91,16 +90,13 @@ def tcxreader_tcx(path: Path, _data: bytes) -> int:
 READERS: dict[str, list[tuple[str, Decoder]]] = {
     "gpx": [
         ("backstride", _ours(parse_gpx)),
-        ("lxml reference", _ours(parse_gpx_reference)),
         ("gpxpy", gpxpy_gpx),
     ],
     "tcx": [
         ("backstride", _ours(parse_tcx)),
-        ("lxml reference", _ours(parse_tcx_reference)),
         ("tcxreader", tcxreader_tcx),
     ],
 }
-FAST = {"gpx": read_gpx_fast, "tcx": read_tcx_fast}
 
 
 def _one_round(decode: Decoder, files: list[tuple[Path, bytes]]) -> tuple[float, int]:
@@ -116,23 +112,6 @@ def _figures(seconds: float, points: int, n_bytes: int) -> dict[str, float]:
         "mb_s": n_bytes / seconds / 1e6,
         "points_s": points / seconds,
     }
-
-
-def _fast_path_share(fmt: str, loaded: list[tuple[Path, bytes]]) -> dict[str, float]:
-    """How much of the corpus the fast path reads itself (the rest: the reference)."""
-    files = n_bytes = 0
-    for _path, data in loaded:
-        if len(data) < SMALL_BYTES:
-            continue
-        try:
-            read = FAST[fmt](data) is not None
-        except BackstrideError:
-            read = True  # it decided, with the reference's own error
-        if read:
-            files += 1
-            n_bytes += len(data)
-    total = sum(len(d) for _, d in loaded)
-    return {"files": float(files), "bytes": float(n_bytes), "byte_share": n_bytes / total}
 
 
 def compare(fmt: str, files: list[Path], *, rounds: int = ROUNDS) -> dict[str, Any]:
@@ -159,7 +138,6 @@ def compare(fmt: str, files: list[Path], *, rounds: int = ROUNDS) -> dict[str, A
         "rounds": rounds,
         "readers": figures,
         "ratios": {name: ours / f["mb_s"] for name, f in figures.items() if name != "backstride"},
-        "fast_path": _fast_path_share(fmt, loaded),
         "target_mb_s": TARGET_MB_S[fmt],
     }
 
@@ -179,12 +157,9 @@ def report(results: dict[str, Any]) -> str:
     for fmt, r in results.items():
         ours = r["readers"]["backstride"]["mb_s"]
         verdict = "meets target" if ours >= r["target_mb_s"] else "BELOW target"
-        fast = r["fast_path"]
         lines += [
             f"{fmt.upper()}: {r['files']} files, {r['bytes'] / 1e6:.1f} MB "
             f"(CPU time, best of {r['rounds']}); target {r['target_mb_s']:.0f} MB/s: {verdict}",
-            f"  fast path read {fast['files']:.0f} files, {fast['byte_share']:.0%} of the bytes;"
-            f" the reference read the rest (small or odd files)",
             f"  {'reader':16s} {'MB/s':>7s} {'points/s':>11s} {'points':>9s}"
             f" {'backstride is':>14s}",
         ]

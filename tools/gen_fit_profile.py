@@ -1,11 +1,12 @@
-"""Generate ``src/backstride/adapters/files/fit_profile.py`` from the Garmin FIT SDK profile.
+"""Generate ``src/backstride/adapters/files/fit/profile.py`` from the Garmin FIT SDK profile.
 
 Run from the repository root with the dev environment (it needs ``garmin-fit-sdk``)::
 
     .venv/bin/python tools/gen_fit_profile.py
-    .venv/bin/ruff format src/backstride/adapters/files/fit_profile.py
+    .venv/bin/ruff format src/backstride/adapters/files/fit/profile.py
 
-The generated module is committed, so backstride itself never imports ``garmin_fit_sdk``.
+The generated module is committed, so backstride itself never imports ``garmin_fit_sdk``;
+``tests/adapters/test_fit_profile.py`` regenerates it and fails if it differs.
 Only the messages, fields and enumerations the FIT decoder uses are copied.
 """
 
@@ -17,7 +18,7 @@ from typing import Any
 from garmin_fit_sdk import Profile
 from garmin_fit_sdk import fit as sdk_fit
 
-OUT = Path(__file__).resolve().parents[1] / "src/backstride/adapters/files/fit_profile.py"
+OUT = Path(__file__).resolve().parents[1] / "src/backstride/adapters/files/fit/profile.py"
 
 # message name -> field names the decoder reads
 MESSAGES: dict[str, tuple[str, ...]] = {
@@ -99,7 +100,8 @@ def _units(value: Any) -> str:
     return str(value)
 
 
-def main() -> None:
+def render() -> str:
+    """The profile module's text, before ``ruff format``."""
     version = Profile["version"]
     version_text = f"{version['major']}.{version['minor']}.{version['patch']}"
     by_name = {m["name"]: m for m in Profile["messages"].values()}
@@ -195,7 +197,11 @@ def main() -> None:
             lines.append(f'    {int(num)}: "{label}",')
         lines.append("}")
         lines.append("")
-    OUT.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def main() -> None:
+    OUT.write_text(render(), encoding="utf-8")
     print(f"wrote {OUT}")
 
 

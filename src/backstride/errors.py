@@ -74,6 +74,24 @@ class InvalidInputError(BackstrideError):
     http_status = 422
 
 
+class PayloadTooLargeError(InvalidInputError):
+    """A request body (an upload) larger than the configured cap."""
+
+    http_status = 413
+
+
+class UnsupportedMediaTypeError(InvalidInputError):
+    """A request body in a content type this endpoint does not accept."""
+
+    http_status = 415
+
+
+class ForbiddenRequestError(BackstrideError):
+    """A request that looks forged: from another site, or without a valid form token."""
+
+    http_status = 403
+
+
 class ConflictError(BackstrideError):
     """The request clashes with the current state (e.g. a plan already running)."""
 

@@ -39,7 +39,6 @@ from garmin_fit_sdk import Decoder, Profile, Stream
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from backstride.adapters.files import fit_profile as P
 from backstride.adapters.files.fit import (
     FitData,
     assign_to_sessions,
@@ -47,6 +46,7 @@ from backstride.adapters.files.fit import (
     decode_fit,
     parse_fit,
 )
+from backstride.adapters.files.fit import profile as P
 from backstride.domain.activity import Activity, Sport
 from backstride.errors import BackstrideError, CorruptFileError, NotAnActivityError
 from tests.corpus import corpus_data_root, corpus_files

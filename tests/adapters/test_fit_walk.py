@@ -22,8 +22,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from backstride.adapters.files import fit as fit_module
 from backstride.adapters.files.fit import compute_fit_crc, decode_fit
+from backstride.adapters.files.fit import layout as fit_layout
+from backstride.adapters.files.fit import profile as fit_profile
 from tests.corpus import corpus_files
 
 _EPOCH = 1_000_000_000  # FIT seconds (2021-09-09)
@@ -86,7 +87,7 @@ def assert_records(data: bytes, expected: list[tuple[int, int, int]]) -> None:
     if not expected:
         return
     t, hr, distance = (np.array(col, dtype=np.float64) for col in zip(*expected, strict=True))
-    np.testing.assert_array_equal(r.epoch_s - fit_module.P.FIT_EPOCH_S, t)
+    np.testing.assert_array_equal(r.epoch_s - fit_profile.FIT_EPOCH_S, t)
     np.testing.assert_array_equal(r.hr_bpm, hr)
     np.testing.assert_allclose(r.distance_m, distance / 100.0, rtol=0, atol=1e-9)
 
@@ -172,8 +173,8 @@ def test_decoding_does_not_depend_on_files_decoded_before() -> None:
     assert files
     cold = {}
     for path in files:
-        fit_module._SHAPES.clear()
-        fit_module._PLANS.clear()
+        fit_layout._SHAPES.clear()
+        fit_layout._PLANS.clear()
         cold[path] = _snapshot(_load(path))
     for path in reversed(files):  # every cache warm from the other files
         warm = _snapshot(_load(path))

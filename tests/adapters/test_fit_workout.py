@@ -12,7 +12,7 @@ import fitdecode
 import pytest
 from garmin_fit_sdk import Decoder, Stream
 
-from backstride.adapters.files.fit_workout import encode_fit_workout
+from backstride.adapters.files.fit.workout import encode_fit_workout
 from backstride.domain.plan import Block, BlockKind, Goal, SessionTemplate, Variant, schedule
 from backstride.domain.workout import RepeatSteps, Workout, WorkoutStep, build_workout, expand
 from backstride.errors import InvalidInputError

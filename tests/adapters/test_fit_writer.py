@@ -15,12 +15,12 @@ import pytest
 from garmin_fit_sdk import Decoder, Stream
 from garmin_fit_sdk.crc_calculator import CrcCalculator
 
-from backstride.adapters.files.fit_writer import (
+from backstride.adapters.files.fit.writer import (
     FIT_EPOCH_UNIX_S,
     compute_fit_crc,
     encode_fit_activity,
 )
-from backstride.adapters.files.gpx_writer import encode_gpx_activity
+from backstride.adapters.files.gpx.writer import encode_gpx_activity
 from backstride.domain.activity import Lap
 from backstride.domain.elevation import compute_elevation_change
 from backstride.errors import InvalidInputError

@@ -1,16 +1,8 @@
-"""GPX reader: every corpus file against gpxpy, plus small synthetic cases for each rule.
-
-Every test runs three ways: the public :func:`parse_gpx`, the lxml reference reader, and the
-fast column-wise path forced even on small files (the public reader leaves those to the
-reference); ``test_xml_fastpath.py`` holds the fast path and the reference to identical
-output.
-"""
+"""GPX reader: every corpus file against gpxpy, plus small synthetic cases for each rule."""
 
 from __future__ import annotations
 
 import math
-import sys
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,7 +14,7 @@ import gpxpy.gpx
 import numpy as np
 import pytest
 
-from backstride.adapters.files.gpx import parse_gpx, parse_gpx_reference, read_gpx_fast
+from backstride.adapters.files.gpx import parse_gpx
 from backstride.domain.activity import Activity, Sport
 from backstride.domain.geo import compute_step_distances_m
 from backstride.domain.samples import EARLIEST_EPOCH_S, RANGES
@@ -30,26 +22,6 @@ from backstride.errors import CorruptFileError, NotAnActivityError
 from tests.corpus import corpus_files
 
 GPX_FILES = corpus_files((".gpx",))
-
-
-def _fast_first(data: bytes) -> list[Activity]:
-    """The fast path whatever the file's size; the reference only where it declines."""
-    activities = read_gpx_fast(data)
-    return activities if activities is not None else parse_gpx_reference(data)
-
-
-READERS: dict[str, Callable[[bytes], list[Activity]]] = {
-    "public": parse_gpx,
-    "reference": parse_gpx_reference,
-    "fast": _fast_first,
-}
-
-
-@pytest.fixture(params=list(READERS), autouse=True)
-def reader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Run each test with ``parse_gpx`` bound to one of the readers."""
-    monkeypatch.setattr(sys.modules[__name__], "parse_gpx", READERS[request.param])
-    return str(request.param)
 
 
 def _ids(paths: list[Path]) -> list[str]:

@@ -6,7 +6,7 @@ import gzip
 
 import pytest
 
-from backstride.adapters.files.gpx_route import parse_gpx_course
+from backstride.adapters.files.gpx.route import parse_gpx_course
 from backstride.errors import CorruptFileError, NotAnActivityError, UnsafeFileError
 
 MAX = 10 * 1024 * 1024

@@ -23,7 +23,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from backstride.adapters.files.sources import (
+from backstride.adapters.files.archive import (
     ActivityMeta,
     SourceFile,
     SourceLimits,

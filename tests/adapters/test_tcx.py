@@ -1,16 +1,9 @@
-"""TCX reader: every corpus file against a plain lxml reading (and tcxreader where it works).
-
-Every test runs three ways: the public :func:`parse_tcx`, the lxml reference reader, and the
-fast column-wise path forced even on small files (the public reader leaves those to the
-reference); ``test_xml_fastpath.py`` holds the fast path and the reference to identical
-output. The slow tcxreader comparison runs on the public reader only.
-"""
+"""TCX reader: every corpus file against a plain lxml reading (and tcxreader where it works)."""
 
 from __future__ import annotations
 
 import functools
 import math
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,34 +14,13 @@ import pytest
 from lxml import etree
 from tcxreader.tcxreader import TCXReader
 
-from backstride.adapters.files.tcx import parse_tcx, parse_tcx_reference, read_tcx_fast
+from backstride.adapters.files.tcx import parse_tcx
 from backstride.domain.activity import Activity, Sport
 from backstride.domain.samples import RANGES
 from backstride.errors import CorruptFileError, NotAnActivityError
 from tests.corpus import corpus_files
 
 TCX_FILES = corpus_files((".tcx",))
-
-
-def _fast_first(data: bytes) -> list[Activity]:
-    """The fast path whatever the file's size; the reference only where it declines."""
-    activities = read_tcx_fast(data)
-    return activities if activities is not None else parse_tcx_reference(data)
-
-
-READERS: dict[str, Callable[[bytes], list[Activity]]] = {
-    "public": parse_tcx,
-    "reference": parse_tcx_reference,
-    "fast": _fast_first,
-}
-
-
-@pytest.fixture(params=list(READERS), autouse=True)
-def reader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Run each test with ``parse_tcx`` bound to one of the readers."""
-    monkeypatch.setattr(sys.modules[__name__], "parse_tcx", READERS[request.param])
-    return str(request.param)
-
 
 TCD = "http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2"
 NS = {"t": TCD}
@@ -149,12 +121,8 @@ TCXREADER_FILES = [p for p in TCX_FILES if p.stat().st_size <= 1_500_000]
 
 
 @pytest.mark.parametrize("path", TCXREADER_FILES, ids=_ids(TCXREADER_FILES))
-def test_parse_tcx_agrees_with_tcxreader_where_it_works(
-    path: Path, activities_dir: Path, reader: str
-) -> None:
+def test_parse_tcx_agrees_with_tcxreader_where_it_works(path: Path, activities_dir: Path) -> None:
     del activities_dir
-    if reader != "public":
-        pytest.skip("tcxreader is slow; the other readers equal the public one exactly")
     try:
         exercise = TCXReader().read(str(path), only_gps=False)
     except Exception as exc:  # noqa: BLE001 - tcxreader's own failures are not ours
@@ -180,7 +148,7 @@ def test_parse_tcx_agrees_with_tcxreader_where_it_works(
 
 
 def _parsed(path: Path) -> list[Activity]:
-    """Parse each corpus file once per reader and test session (activities are immutable)."""
+    """Parse each corpus file once per test session (activities are immutable)."""
     return _parsed_by(parse_tcx, path)
 
 

@@ -9,7 +9,7 @@ import pytest
 from lxml import etree
 
 from backstride.adapters.files.tcx import parse_tcx
-from backstride.adapters.files.tcx_writer import encode_tcx_activity
+from backstride.adapters.files.tcx.writer import encode_tcx_activity
 from backstride.domain.activity import Sport
 from backstride.errors import InvalidInputError
 

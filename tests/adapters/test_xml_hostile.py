@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from backstride.adapters.files import xmlsafe
 from backstride.adapters.files.gpx import parse_gpx
 from backstride.adapters.files.tcx import parse_tcx
+from backstride.adapters.files.xml import safe as xmlsafe
 from backstride.domain.activity import Activity
 from backstride.errors import (
     BackstrideError,

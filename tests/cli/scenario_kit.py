@@ -15,8 +15,8 @@ from typing import Any, Literal
 
 import numpy as np
 
-from backstride.adapters.files.fit_writer import encode_fit_activity
-from backstride.adapters.files.gpx_writer import encode_gpx_activity
+from backstride.adapters.files.fit.writer import encode_fit_activity
+from backstride.adapters.files.gpx.writer import encode_gpx_activity
 from backstride.domain.body import SCREENING_QUESTIONS
 
 LAT0, LON0 = 47.05, 8.30

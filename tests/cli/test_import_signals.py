@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from backstride.adapters.files.fit_writer import encode_fit_activity
+from backstride.adapters.files.fit.writer import encode_fit_activity
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="reads the process table in /proc"

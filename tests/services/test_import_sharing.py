@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import text
 
 import backstride.services.importing as importing
-from backstride.adapters.files.gpx_writer import encode_gpx_activity
+from backstride.adapters.files.gpx.writer import encode_gpx_activity
 from backstride.config import get_settings
 from backstride.services.context import App
 from backstride.services.importing import import_paths, import_paths_with_stats

@@ -17,8 +17,8 @@ from sqlalchemy import select, update
 
 from backstride.adapters.db.metrics_tables import ActivityMetricsRow
 from backstride.adapters.db.tables import ActivityRow
-from backstride.adapters.files.fit_writer import encode_fit_activity
-from backstride.adapters.files.gpx_writer import encode_gpx_activity
+from backstride.adapters.files.fit.writer import encode_fit_activity
+from backstride.adapters.files.gpx.writer import encode_gpx_activity
 from backstride.adapters.timezones import (
     fixed_zone_label,
     parse_fixed_offset,

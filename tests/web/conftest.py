@@ -39,7 +39,8 @@ def make_settings(root: Path, **overrides: Any) -> Settings:
     """Settings on a temp database, never reading the developer's config file."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("BACKSTRIDE_CONFIG_FILE", str(root / "no-config.toml"))
-        return get_settings(db=str(root / "web.sqlite3"), data_dir=str(root / "data"), **overrides)
+        overrides.setdefault("db", str(root / "web.sqlite3"))
+        return get_settings(data_dir=str(root / "data"), **overrides)
 
 
 def seed(settings: Settings, *, count: int = 12, years: float = 0.25) -> None:

@@ -13,7 +13,7 @@ from backstride.services.activities import (
     ActivityEdit,
     ManualEntry,
     edit_activity,
-    get_activity_row,
+    get_activity_summary,
     log_manual,
 )
 from backstride.services.context import App
@@ -118,7 +118,7 @@ def test_upload_results_and_labels_use_the_original_names(app: App, activities_d
     assert set(by_name) == {"My run.gpx", "broken.gpx"}
     assert by_name["My run.gpx"].status == "imported"
     assert by_name["broken.gpx"].status == "failed"
-    row = get_activity_row(app, by_name["My run.gpx"].activity_ids[0])
+    row = get_activity_summary(app, by_name["My run.gpx"].activity_ids[0])
     assert row.source_label == "My run.gpx"
     history = recent_imports(app)
     assert {h.file_name for h in history} == {"My run.gpx", "broken.gpx"}

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from backstride.config import Settings
 from backstride.errors import ConfigError
-from backstride.services.activities import get_activity_row, list_activities
+from backstride.services.activities import get_activity_summary, list_activities
 from backstride.services.context import App
 from backstride.web.security import (
     LOOPBACK_HOSTS,
@@ -35,7 +35,7 @@ def _first(settings: Settings) -> tuple[int, str | None]:
     app = App(settings)
     try:
         row = list_activities(app, limit=1)[0]
-        return row.id, get_activity_row(app, row.id).notes
+        return row.id, get_activity_summary(app, row.id).notes
     finally:
         app.close()
 

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from backstride.config import Settings
-from backstride.services.activities import count_activities, get_activity_row, list_activities
+from backstride.services.activities import count_activities, get_activity_summary, list_activities
 from backstride.services.context import App
 from backstride.web.app import create_app
 from backstride.web.security import CSRF_COOKIE, CsrfTokens, origin_of
@@ -192,7 +192,7 @@ def test_htmx_edit_with_bad_rpe_answers_422_with_the_form(
 def _notes(settings: Settings, activity_id: int) -> str | None:
     app = _app(settings)
     try:
-        return get_activity_row(app, activity_id).notes
+        return get_activity_summary(app, activity_id).notes
     finally:
         app.close()
 

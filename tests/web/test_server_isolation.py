@@ -22,7 +22,7 @@ from sqlalchemy import update
 from backstride.adapters.db.account_tables import GrantRow
 from backstride.domain.access import Scope
 from backstride.services.accounts import find_user
-from backstride.services.activities import count_activities, get_activity_row
+from backstride.services.activities import count_activities, get_activity_summary
 from backstride.services.context import App
 from backstride.services.diary import list_pain
 from backstride.services.sharing import audit_log
@@ -97,7 +97,7 @@ def _ask(client: TestClient, method: str, path: str, token: str) -> tuple[int, s
 
 def _snapshot(world: World, runner: Runner) -> tuple[int, str | None, int]:
     mine = world.context.for_athlete(runner.athlete_id)
-    row = get_activity_row(mine, runner.activity_id)
+    row = get_activity_summary(mine, runner.activity_id)
     return count_activities(mine), row.name, len(list_pain(mine).entries)
 
 

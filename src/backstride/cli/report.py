@@ -59,11 +59,11 @@ def report_command(
         set_questions(app, questions)
     data = build_report(app, period=period).to_json()
     if pdf is not None:
-        from backstride.adapters.files.report_doc import render_report_pdf
+        from backstride.services.report_files import render_report_pdf
 
         _write(pdf, render_report_pdf(data))
     if html is not None:
-        from backstride.adapters.files.report_doc import render_report_html
+        from backstride.services.report_files import render_report_html
 
         _write(html, render_report_html(data).encode("utf-8"))
     if json_out:

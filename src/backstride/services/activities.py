@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from dataclasses import dataclass
@@ -18,13 +19,56 @@ from backstride.services.shoes import resolve_shoe_name
 from backstride.services.training import analysis_profile, store_analysis
 
 
+@dataclass(frozen=True, slots=True)
+class ActivitySummary:
+    """A stored activity as the CLI and the web read it: its summary columns, no samples."""
+
+    id: int
+    sport: str
+    source_sport: str
+    source_format: str
+    source_label: str
+    start_at: datetime
+    utc_offset_s: int | None
+    local_date: date
+    time_zone: str | None
+    time_zone_source: str | None
+    duration_s: float
+    moving_time_s: float | None
+    distance_m: float | None
+    elevation_gain_m: float | None
+    elevation_loss_m: float | None
+    avg_hr_bpm: float | None
+    max_hr_bpm: float | None
+    avg_cadence_rpm: float | None
+    name: str | None
+    device: str | None
+    notes: str | None
+    surface: str | None
+    rpe: float | None
+    gear: str | None
+    content_hash: str | None
+    warnings: str
+    device_totals: str | None
+    device_timer_s: float | None
+    created_at: datetime
+
+
+_SUMMARY_FIELDS = tuple(f.name for f in dataclasses.fields(ActivitySummary))
+
+
+def summary_of(row: ActivityRow) -> ActivitySummary:
+    """The stored row as a frozen summary (read inside the row's session)."""
+    return ActivitySummary(**{name: getattr(row, name) for name in _SUMMARY_FIELDS})
+
+
 def _num(value: float | None, digits: int = 1) -> float | None:
     if value is None or not math.isfinite(value):
         return None
     return round(float(value), digits)
 
 
-def row_to_json(row: ActivityRow) -> dict[str, Any]:
+def row_to_json(row: ActivitySummary) -> dict[str, Any]:
     """The public JSON shape of an activity summary (``activity list --json``)."""
     return {
         "id": row.id,
@@ -63,9 +107,9 @@ def list_activities(
     descending: bool = False,
     limit: int | None = None,
     offset: int = 0,
-) -> list[ActivityRow]:
+) -> list[ActivitySummary]:
     with app.store.read_session() as session:
-        return ActivityRepo(session).list_rows(
+        rows = ActivityRepo(session).list_rows(
             app.athlete_id,
             since=since,
             until=until,
@@ -76,6 +120,7 @@ def list_activities(
             limit=limit,
             offset=offset,
         )
+        return [summary_of(row) for row in rows]
 
 
 def count_activities(app: App, **filters: Any) -> int:
@@ -83,9 +128,9 @@ def count_activities(app: App, **filters: Any) -> int:
         return ActivityRepo(session).count(app.athlete_id, **filters)
 
 
-def get_activity_row(app: App, activity_id: int) -> ActivityRow:
+def get_activity_summary(app: App, activity_id: int) -> ActivitySummary:
     with app.store.read_session() as session:
-        return ActivityRepo(session).get_row(app.athlete_id, activity_id)
+        return summary_of(ActivityRepo(session).get_row(app.athlete_id, activity_id))
 
 
 def get_activity(app: App, activity_id: int, *, with_streams: bool = True) -> Activity:
@@ -93,15 +138,15 @@ def get_activity(app: App, activity_id: int, *, with_streams: bool = True) -> Ac
         return ActivityRepo(session).get(app.athlete_id, activity_id, with_streams=with_streams)
 
 
-def get_activity_with_row(app: App, activity_id: int) -> tuple[ActivityRow, Activity]:
-    """The stored row and its activity with samples, read once (one transaction)."""
+def get_activity_with_summary(app: App, activity_id: int) -> tuple[ActivitySummary, Activity]:
+    """The stored summary and its activity with samples, read once (one transaction)."""
     with app.store.read_session() as session:
         repo = ActivityRepo(session)
         row = repo.get_row(app.athlete_id, activity_id)
-        return row, row_to_activity(row, repo.get_streams(activity_id))
+        return summary_of(row), row_to_activity(row, repo.get_streams(activity_id))
 
 
-def detail_json(row: ActivityRow, activity: Activity) -> dict[str, Any]:
+def detail_json(row: ActivitySummary, activity: Activity) -> dict[str, Any]:
     """:func:`activity_detail_json` of an already loaded row and activity (with samples)."""
     streams = activity.streams
     out = row_to_json(row)
@@ -114,7 +159,7 @@ def detail_json(row: ActivityRow, activity: Activity) -> dict[str, Any]:
 
 def activity_detail_json(app: App, activity_id: int) -> dict[str, Any]:
     """Summary plus sample count, device totals and import warnings (``activity show``)."""
-    row, activity = get_activity_with_row(app, activity_id)
+    row, activity = get_activity_with_summary(app, activity_id)
     return detail_json(row, activity)
 
 
@@ -146,7 +191,7 @@ def _validate_choice(value: str, choices: list[str], what: str) -> str:
     return v
 
 
-def edit_activity(app: App, activity_id: int, edit: ActivityEdit) -> ActivityRow:
+def edit_activity(app: App, activity_id: int, edit: ActivityEdit) -> ActivitySummary:
     fields: dict[str, Any] = {}
     if edit.sport is not None:
         fields["sport"] = _validate_choice(edit.sport, [s.value for s in Sport], "sport")
@@ -171,7 +216,7 @@ def edit_activity(app: App, activity_id: int, edit: ActivityEdit) -> ActivityRow
     profile = analysis_profile(app)
     with app.store.session() as session:
         repo = ActivityRepo(session)
-        row = repo.update(app.athlete_id, activity_id, **fields)
+        row = summary_of(repo.update(app.athlete_id, activity_id, **fields))
         # The cached analysis depends on the sport, surface and RPE: renew it in the same
         # transaction, so the edit is never stored without it.
         activity = repo.get(app.athlete_id, activity_id, with_streams=True)

@@ -13,6 +13,7 @@ from functools import cached_property
 
 from backstride.adapters.db.engine import Store
 from backstride.adapters.db.repos import AthleteRepo
+from backstride.adapters.db.write_turn import WriteTurnProbe as WriteTurnProbe  # for the web
 from backstride.config import Settings
 from backstride.errors import BackstrideError
 

@@ -22,17 +22,15 @@ from pathlib import Path
 from typing import Literal
 
 from backstride.adapters.db.repos import ImportRecordRepo
-from backstride.adapters.db.tables import ActivityRow
 from backstride.domain.activity import Sport
 from backstride.domain.day import Day
 from backstride.domain.load import RunSpike
-from backstride.services.activities import list_activities, week_start
+from backstride.services.activities import ActivitySummary, list_activities, week_start
 from backstride.services.context import App
 from backstride.services.importing import ImportReport, import_paths
 from backstride.services.training import load_report
 
 #: The stored summary of one activity, as the listing services return it (for type hints).
-ActivitySummaryRow = ActivityRow
 
 RUN_SPORT_VALUES = frozenset(s.value for s in Sport if s.is_run)
 AttentionLevel = Literal["info", "caution", "alert"]
@@ -69,7 +67,7 @@ class Overview:
 
     on: date
     weeks: tuple[WeekTotals, ...]
-    latest: tuple[ActivityRow, ...]
+    latest: tuple[ActivitySummary, ...]
     attention: tuple[AttentionItem, ...]
     answer: Day | None = None
 
@@ -98,7 +96,7 @@ class Overview:
         )
 
 
-def _totals(start: date, rows: Sequence[ActivityRow]) -> WeekTotals:
+def _totals(start: date, rows: Sequence[ActivitySummary]) -> WeekTotals:
     runs = [r for r in rows if r.sport in RUN_SPORT_VALUES]
     return WeekTotals(
         week_start=start,
@@ -111,10 +109,10 @@ def _totals(start: date, rows: Sequence[ActivityRow]) -> WeekTotals:
     )
 
 
-def _group_weeks(rows: Sequence[ActivityRow], *, on: date, weeks: int) -> list[WeekTotals]:
+def _group_weeks(rows: Sequence[ActivitySummary], *, on: date, weeks: int) -> list[WeekTotals]:
     last = week_start(on)
     starts = [last - timedelta(days=7 * i) for i in range(weeks - 1, -1, -1)]
-    by_week: dict[date, list[ActivityRow]] = {s: [] for s in starts}
+    by_week: dict[date, list[ActivitySummary]] = {s: [] for s in starts}
     for row in rows:
         bucket = by_week.get(week_start(row.local_date))
         if bucket is not None and row.local_date <= on:
@@ -136,7 +134,7 @@ FAILED_IMPORT_DAYS = 14
 
 
 def _attention(
-    app: App, *, on: date, rows: Sequence[ActivityRow], now: datetime
+    app: App, *, on: date, rows: Sequence[ActivitySummary], now: datetime
 ) -> list[AttentionItem]:
     items: list[AttentionItem] = []
     recent_runs = [

@@ -42,8 +42,7 @@ from backstride.adapters.db.blobs import EncodedStreams
 from backstride.adapters.db.data_repos import OriginalFileRepo, compress_original
 from backstride.adapters.db.repos import ActivityRepo, ImportRecordRepo, activity_values
 from backstride.adapters.db.sqlite_file import is_fatal
-from backstride.adapters.files.detect import parse_activity_bytes
-from backstride.adapters.files.sources import (
+from backstride.adapters.files.archive import (
     ActivityMeta,
     SourceFile,
     SourceLimits,
@@ -51,6 +50,7 @@ from backstride.adapters.files.sources import (
     close_cached_archives,
     iter_sources,
 )
+from backstride.adapters.files.detect import parse_activity_bytes
 from backstride.adapters.timezones import ZoneSetting, placed, resolve_zone
 from backstride.domain.activity import Activity, Sport, Streams, map_sport
 from backstride.domain.metrics import HeartProfile, analyse_activity

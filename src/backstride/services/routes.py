@@ -1,7 +1,7 @@
 """Use cases for saved routes: add from a file or a past run, list, compare, delete.
 
 A route file may be a planned GPX route (``<rte>``) or drawn track without times, read by
-:mod:`backstride.adapters.files.gpx_route`; any recorded activity file (FIT, GPX, TCX,
+:mod:`backstride.adapters.files.gpx.route`; any recorded activity file (FIT, GPX, TCX,
 optionally gzipped) is read through the importer's seam, :func:`read_activity`, and its first
 activity becomes the course. Every route gets the taxing score of
 :mod:`backstride.domain.routes`, cached with it, so listing and the daily guidance never
@@ -21,7 +21,7 @@ from backstride.adapters.db.metrics_repo import MetricsRepo
 from backstride.adapters.db.repos import ActivityRepo
 from backstride.adapters.db.route_repos import RouteRepo
 from backstride.adapters.files import read_activity
-from backstride.adapters.files.gpx_route import parse_gpx_course
+from backstride.adapters.files.gpx.route import parse_gpx_course
 from backstride.domain.activity import Activity, FloatArray, Sport, Streams, Surface
 from backstride.domain.geo import compute_cumulative_distance_m
 from backstride.domain.guidance import SavedRoute

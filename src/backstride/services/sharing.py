@@ -24,7 +24,7 @@ from backstride.domain.access import (
     normalise_email,
     parse_scopes,
 )
-from backstride.domain.pain import OpenRedFlag, open_red_flags
+from backstride.domain.pain import RED_FLAGS, OpenRedFlag, open_red_flags
 from backstride.domain.text import clean_text
 from backstride.errors import AccessDeniedError, InvalidInputError
 from backstride.services.accounts import Account, Login
@@ -69,6 +69,14 @@ class RosterEntry:
     grant: Grant
     scope_words: str
     open_red_flags: tuple[OpenRedFlag, ...]
+
+    @property
+    def warning_signs(self) -> tuple[str, ...]:
+        """The open red flags in plain words, with the day last reported."""
+        return tuple(
+            f"{RED_FLAGS[o.flag].plain} (last reported {o.last_reported_on.isoformat()})"
+            for o in self.open_red_flags
+        )
 
 
 def _grant(row: GrantRow) -> Grant:

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from backstride.adapters.files.fit_workout import encode_fit_workout
+from backstride.adapters.files.fit.workout import encode_fit_workout
 from backstride.domain.plan import DayKind, calendar
 from backstride.domain.workout import Workout, build_workout
 from backstride.errors import InvalidInputError

@@ -17,10 +17,9 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.responses import PlainTextResponse, Response
 
 from backstride import __version__
-from backstride.adapters.db.write_turn import WriteTurnProbe
 from backstride.config import Settings, get_settings
 from backstride.errors import BackstrideError, TooManyAttemptsError
-from backstride.services.context import App
+from backstride.services.context import App, WriteTurnProbe
 from backstride.web.access import resolve_access
 from backstride.web.api_units import describe_units
 from backstride.web.cache import ResultCache

@@ -10,12 +10,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from backstride.adapters.db.tables import ActivityRow
 from backstride.domain.activity import Activity
 from backstride.domain.day import Day
 from backstride.domain.load import LoadReport, RunSpike
 from backstride.domain.metrics import ActivityAnalysis, HeartProfile
-from backstride.services.activities import count_activities, list_activities
+from backstride.services.activities import (
+    ActivitySummary,
+    count_activities,
+    list_activities,
+)
 from backstride.services.dashboard import ImportRecord, recent_imports, run_spikes
 from backstride.services.guidance import EmergencyNotice, emergency_notice
 from backstride.services.guidance import today as day_answer
@@ -97,7 +100,7 @@ def cached_activity_rows(
     descending: bool = False,
     limit: int,
     offset: int = 0,
-) -> list[ActivityRow]:
+) -> list[ActivitySummary]:
     """``services.activities.list_activities``: one page of rows with these filters."""
     sport_list = list(sports) if sports else None
     key = (

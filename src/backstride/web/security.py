@@ -41,7 +41,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from backstride.errors import BackstrideError, ConfigError, InvalidInputError
+from backstride.errors import (
+    ConfigError,
+    ForbiddenRequestError,
+    PayloadTooLargeError,
+    UnsupportedMediaTypeError,
+)
 
 CSRF_COOKIE = "backstride_csrf"
 CSRF_HEADER = "X-CSRF-Token"
@@ -74,24 +79,6 @@ SECURITY_HEADERS: tuple[tuple[str, str], ...] = (
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _NONCE = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
-
-
-class ForbiddenRequestError(BackstrideError):
-    """A request that looks forged: from another site, or without a valid form token."""
-
-    http_status = 403
-
-
-class PayloadTooLargeError(InvalidInputError):
-    """A request body (an upload) larger than the configured cap."""
-
-    http_status = 413
-
-
-class UnsupportedMediaTypeError(InvalidInputError):
-    """A request body in a content type this endpoint does not accept."""
-
-    http_status = 415
 
 
 class SecurityHeadersMiddleware:

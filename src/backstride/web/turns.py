@@ -14,7 +14,7 @@ import time
 import anyio
 from fastapi import Request
 
-from backstride.adapters.db.write_turn import WriteTurnProbe
+from backstride.services.context import WriteTurnProbe
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 WRITE_TURN_WAIT_S = 2.0

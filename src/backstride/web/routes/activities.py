@@ -19,11 +19,11 @@ from backstride.domain.metrics import ActivityAnalysis
 from backstride.errors import InvalidInputError
 from backstride.services.activities import (
     ActivityEdit,
+    ActivitySummary,
     edit_activity,
-    get_activity_row,
-    get_activity_with_row,
+    get_activity_summary,
+    get_activity_with_summary,
 )
-from backstride.services.dashboard import ActivitySummaryRow as ActivityRow
 from backstride.web.deps import WebDep, WebState
 from backstride.web.reads import (
     cached_activity_count,
@@ -83,7 +83,7 @@ def list_query(
     )
 
 
-def page_of_activities(web: WebState, query: ListQuery) -> tuple[list[ActivityRow], Paging]:
+def page_of_activities(web: WebState, query: ListQuery) -> tuple[list[ActivitySummary], Paging]:
     filters: dict[str, Any] = query.filters()
     total = cached_activity_count(web, **filters)
     pages = paging(total, query.page, PAGE_SIZE)
@@ -127,7 +127,7 @@ def activities_page(
 
 @dataclass(frozen=True, slots=True)
 class ActivityPage:
-    row: ActivityRow
+    row: ActivitySummary
     analysis: ActivityAnalysis
     charts: ActivityCharts
     spike: RunSpike | None
@@ -140,7 +140,7 @@ def activity_page_data(web: WebState, activity_id: int) -> ActivityPage:
 
 
 def _activity_page(web: WebState, activity_id: int) -> ActivityPage:
-    row, activity = get_activity_with_row(web.app, activity_id)
+    row, activity = get_activity_with_summary(web.app, activity_id)
     analysis = cached_analysis(web, activity_id, activity=activity)
     spike = cached_run_spike(web, activity_id)
     return ActivityPage(
@@ -152,7 +152,7 @@ def _activity_page(web: WebState, activity_id: int) -> ActivityPage:
     )
 
 
-def _edit_context(row: ActivityRow, **extra: Any) -> dict[str, Any]:
+def _edit_context(row: ActivitySummary, **extra: Any) -> dict[str, Any]:
     return {
         "row": row,
         "sports": tuple(s.value for s in Sport),
@@ -209,7 +209,7 @@ async def edit_activity_form(request: Request, web: WebDep, activity_id: int) ->
     raw = await request.form()
     form = {k: v for k, v in raw.items() if isinstance(v, str)}
     check_csrf(request, web.csrf, form.get(CSRF_FIELD))
-    row = await run_in_threadpool(get_activity_row, web.app, activity_id)
+    row = await run_in_threadpool(get_activity_summary, web.app, activity_id)
     try:
         edit = _form_edit(form)
         row = await run_in_threadpool(edit_activity, web.app, activity_id, edit)

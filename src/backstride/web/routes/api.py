@@ -22,7 +22,7 @@ from backstride.services.activities import (
     ActivityEdit,
     detail_json,
     edit_activity,
-    get_activity_with_row,
+    get_activity_with_summary,
     row_to_json,
 )
 from backstride.services.dashboard import UploadedFile, import_uploads, uploads_root
@@ -176,7 +176,7 @@ def analysis_out(analysis: ActivityAnalysis) -> AnalysisOut:
 
 @router.get("/activities/{activity_id}", response_model=ActivityDetailOut, summary="One activity")
 def api_activity(web: WebDep, activity_id: ActivityId) -> ActivityDetailOut:
-    row, activity = get_activity_with_row(web.app, activity_id)
+    row, activity = get_activity_with_summary(web.app, activity_id)
     run = cached_run_spike(web, activity_id)
     spike = RunSpikeOut.model_validate(run.to_json()) if run is not None else None
     return ActivityDetailOut.model_validate(

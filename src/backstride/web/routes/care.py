@@ -22,12 +22,6 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.responses import FileResponse, Response
 
-from backstride.adapters.files.report_doc import (
-    render_report_fragment,
-    render_report_html,
-    render_report_pdf,
-    report_css,
-)
 from backstride.domain.measures import INSTRUMENTS, Instrument
 from backstride.errors import BackstrideError, InvalidInputError
 from backstride.services.data import (
@@ -44,6 +38,12 @@ from backstride.services.measures import (
     parse_activity,
 )
 from backstride.services.report import build_report, default_period, set_questions
+from backstride.services.report_files import (
+    render_report_fragment,
+    render_report_html,
+    render_report_pdf,
+    report_css,
+)
 from backstride.web.deps import WebDep, WebState
 from backstride.web.security import CSRF_FIELD, check_csrf
 from backstride.web.templating import render

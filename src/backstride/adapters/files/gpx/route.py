@@ -3,7 +3,7 @@
 The activity parser (:mod:`.gpx`) skips these as "not an activity"; saved routes need exactly
 them. Decisions:
 
-* Same defences as every XML read here (:mod:`.xmlsafe`): no DOCTYPE or entities, no network,
+* Same defences as every XML read here (:mod:`..xml.safe`): no DOCTYPE or entities, no network,
   libxml2's size and depth limits, streaming with the read points freed.
 * Positions (``lat``/``lon`` attributes) and ``<ele>`` only; times, if any, are ignored.
 * Track points win over route points when a file has both (a drawn track is usually the
@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from backstride.adapters.files.detect import gunzip_capped
-from backstride.adapters.files.xmlsafe import (
+from backstride.adapters.files.xml.safe import (
     child_texts,
     error_from,
     iter_elements,

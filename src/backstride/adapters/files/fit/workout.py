@@ -1,6 +1,6 @@
 """FIT *workout* files: a planned session a watch plays step by step, with a cue at each step.
 
-Built with the activity encoder's machinery (:mod:`backstride.adapters.files.fit_writer`:
+Built with the activity encoder's machinery (:mod:`backstride.adapters.files.fit.writer`:
 definition and data messages, base types, the FIT CRC). Messages: ``file_id`` (type 5,
 workout), ``workout`` (name, sport, number of steps) and one ``workout_step`` per step: a
 timed step (``duration_type`` time, in milliseconds; open target) or a repeat step
@@ -15,7 +15,7 @@ from __future__ import annotations
 import struct
 from datetime import UTC, datetime
 
-from backstride.adapters.files.fit_writer import (
+from backstride.adapters.files.fit.writer import (
     DEVELOPMENT_MANUFACTURER,
     HEADER_SIZE,
     PROFILE_VERSION,

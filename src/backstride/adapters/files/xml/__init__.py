@@ -1,0 +1,1 @@
+"""XML read safely: no DOCTYPE or entities, no network, bounded memory (:mod:`.safe`)."""
