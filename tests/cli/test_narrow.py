@@ -6,7 +6,7 @@ The demo athlete is loaded once; each listing command is rendered at exactly 80 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -37,12 +37,13 @@ CUT_DATE = re.compile(r"\b\d{4}-(\d{2}-?)?(?=\s|…|$)", re.MULTILINE)
 
 
 @pytest.fixture
-def narrow(cli: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Runner:
+def narrow(cli: Runner, tmp_path: Path) -> Iterator[Runner]:
     """The demo athlete, and consoles exactly 80 columns wide."""
     assert cli("demo", "--dir", str(tmp_path / "files"), "--end", "2026-12-06").exit_code == 0
-    monkeypatch.setattr(common.console, "width", 80)
-    monkeypatch.setattr(common.err_console, "width", 80)
-    return cli
+    widths = (common.console.width, common.err_console.width)
+    common.console.width = common.err_console.width = 80
+    yield cli
+    common.console.width, common.err_console.width = widths
 
 
 def test_every_listing_reads_whole_at_80_columns(narrow: Runner) -> None:

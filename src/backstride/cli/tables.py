@@ -24,7 +24,7 @@ def listing(*headers: str, whole: Iterable[str] = (), **options: Any) -> Table:
     unknown = keep - set(headers)
     if unknown:
         raise ValueError(f"not a column: {sorted(unknown)}")
-    options = {"box": box.SIMPLE_HEAD, "pad_edge": False, "collapse_padding": True, **options}
+    options = {"box": box.SIMPLE_HEAD, "pad_edge": False, "padding": 0, **options}
     table = Table(**options)
     for header in headers:
         if header in keep:
