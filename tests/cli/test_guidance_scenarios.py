@@ -123,7 +123,7 @@ def test_a_long_run_spike_gives_an_easy_capped_day(calm: Runner) -> None:
     assert f["level"] == "reduce"
     assert answer["decision"] == "run_easy"
     assert answer["advice"]["cap_km"] == 5.0
-    assert "Frandsen 2025" in f["source"] and "EVIDENCE.md" in f["source"]
+    assert "Frandsen 2025" in f["source"] and f["sources"] == ["frandsen-2025"]
 
 
 # --- too little recovery -----------------------------------------------------------------------

@@ -289,3 +289,18 @@ def ids_of(findings: Iterable[Finding]) -> list[str]:
 
 def levels(findings: Sequence[Finding]) -> dict[str, str]:
     return {f.id: f.level for f in findings}
+
+
+def set_cadence(w: World, cadence: float, km: float = 5.4) -> None:
+    """Every run of ``w`` at ``cadence`` steps/min over ``km`` (5.4 km in 30 min = 3.0 m/s)."""
+    for s in w.runs():
+        s.cadence = cadence
+        s.km = km
+
+
+def long_run_saturday(w: World, km: float) -> None:
+    """The baseline's Saturday run (two days ago) becomes ``km`` long at 6 min/km."""
+    last = [s for s in w.runs() if s.day == days_ago(2)]
+    assert last, "the baseline runs on Saturdays"
+    last[0].km = km
+    last[0].minutes = km * 6.0

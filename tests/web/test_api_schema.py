@@ -26,6 +26,8 @@ from tests.web.conftest import make_settings, seed
 
 MAX_EXAMPLES = 25
 OPERATIONS = [
+    ("GET", "/api/evidence"),
+    ("GET", "/api/evidence/{key}"),
     ("GET", "/api/activities"),
     ("GET", "/api/activities/{activity_id}"),
     ("PATCH", "/api/activities/{activity_id}"),

@@ -441,3 +441,14 @@ def test_account_models_match_the_migrations(tmp_path: Path) -> None:
         ]
     store.dispose()
     assert diff == []
+
+
+def test_config_show_never_prints_the_secrets(cli: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BACKSTRIDE_OIDC_CLIENT_SECRET", "very-secret-value")
+    monkeypatch.setenv("BACKSTRIDE_SECRET_KEY", "another-secret-value")
+    for args in (("config", "show", "--json"), ("config", "show")):
+        shown = cli(*args)  # type: ignore[operator]
+        assert (
+            "very-secret-value" not in shown.stdout and "another-secret-value" not in shown.stdout
+        )
+    assert cli("config", "show", "--json").json()["oidc_client_secret"] == "(set)"  # type: ignore[operator]

@@ -337,3 +337,24 @@ def test_every_pair_of_runners_is_isolated_in_the_cache(world: World) -> None:
     ):
         body = client.get(path).text
         assert mine.marker in body and other.marker not in body, path
+
+
+def test_a_runners_write_forgets_her_answers_only(tmp_path: Path) -> None:
+    from backstride.web.cache import ResultCache
+
+    cache = ResultCache(f"sqlite:///{tmp_path / 'none.sqlite3'}")
+    anna, ben = cache.scoped(1), cache.scoped(2)
+    computed: list[str] = []
+
+    def compute(who: str) -> str:
+        computed.append(who)
+        return who
+
+    for _ in range(2):
+        assert anna.get("load", lambda: compute("anna")) == "anna"
+        assert ben.get("load", lambda: compute("ben")) == "ben"
+    assert computed == ["anna", "ben"]
+    anna.bump()
+    anna.get("load", lambda: compute("anna"))
+    ben.get("load", lambda: compute("ben"))
+    assert computed == ["anna", "ben", "anna"]

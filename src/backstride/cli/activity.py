@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -89,43 +88,72 @@ def show_command(
     if json_out:
         print_json(data)
         return
+    units = state().units
     table = pairs()
-    for label, value in _shown(data, state().units):
-        table.add_row(label, value)
+    for key, value in data.items():
+        label = _SHOW_WORDS.get(key, key.replace("_", " "))
+        if value is None or value == [] or label is None:
+            continue
+        table.add_row(label, _show_value(key, value, units))
+        if key == "distance_m":
+            moving = data.get("moving_time_s") or data.get("duration_s")
+            speed = format_activity_speed(str(data.get("sport")), value, moving, units)
+            table.add_row("pace" if "/" in speed and "h" not in speed else "speed", speed)
     console.print(table)
 
 
-def _shown(data: dict[str, Any], units: str) -> list[tuple[str, str]]:
-    """The activity's fields as a runner reads them: words for labels, figures in the chosen
-    units (``--json`` keeps the field names and SI values)."""
-    figures: dict[str, tuple[str, Callable[[Any], str]]] = {
-        "local_date": ("date", str),
-        "start": ("start (UTC)", str),
-        "duration_s": ("time", format_duration),
-        "moving_time_s": ("moving time", format_duration),
-        "distance_m": ("distance", lambda v: format_distance(v, units)),
-        "elevation_gain_m": ("climb", lambda v: format_elevation(v, units)),
-        "elevation_loss_m": ("descent", lambda v: format_elevation(v, units)),
-        "avg_hr_bpm": ("average heart rate", lambda v: f"{v:.0f} bpm"),
-        "max_hr_bpm": ("highest heart rate", lambda v: f"{v:.0f} bpm"),
-        "rpe": ("effort (RPE 0-10)", lambda v: f"{v:g}"),
-        "gear": ("shoes", str),
-    }
-    rows: list[tuple[str, str]] = []
-    for key, value in data.items():
-        if value is None or value == [] or key in ("device_totals", "utc_offset_s"):
-            continue
-        if key in figures:
-            label, show = figures[key]
-            rows.append((label, show(value)))
-            if key == "distance_m":
-                moving = data.get("moving_time_s") or data.get("duration_s")
-                speed = format_activity_speed(str(data.get("sport")), value, moving, units)
-                rows.append(("pace" if "/" in speed and "h" not in speed else "speed", speed))
-        else:
-            shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
-            rows.append((key.replace("_", " "), shown))
-    return rows
+#: ``activity show``: each field in words (None: not shown; the JSON keeps it).
+_SHOW_WORDS: dict[str, str | None] = {
+    "local_date": "day",
+    "utc_offset_s": None,
+    "device_totals": None,
+    "time_zone": "time zone",
+    "duration_s": "duration",
+    "moving_time_s": "moving time",
+    "distance_m": "distance",
+    "elevation_gain_m": "climb",
+    "elevation_loss_m": "descent",
+    "avg_hr_bpm": "average heart rate",
+    "max_hr_bpm": "highest heart rate",
+    "source": "file",
+    "source_format": "file format",
+    "source_sport": "sport in the file",
+    "rpe": "effort (RPE, 0-10)",
+    "gear": "shoes",
+    "streams": "recorded",
+}
+_STREAM_WORDS = {
+    "time_s": "time",
+    "lat_deg": "position",
+    "lon_deg": None,
+    "altitude_m": "altitude",
+    "hr_bpm": "heart rate",
+    "cadence_rpm": "cadence",
+    "distance_m": "distance",
+    "speed_m_s": "speed",
+    "power_w": "power",
+    "temperature_c": "temperature",
+}
+
+
+def _show_value(key: str, value: object, units: str) -> str:
+    if isinstance(value, list):
+        if key == "streams":
+            words = [_STREAM_WORDS.get(str(v), str(v).replace("_", " ")) for v in value]
+            return ", ".join(w for w in words if w)
+        return ", ".join(map(str, value))
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if key in ("duration_s", "moving_time_s"):
+            return format_duration(float(value))
+        if key == "distance_m":
+            return format_distance(float(value), units)
+        if key.endswith("_m"):
+            return format_elevation(float(value), units)
+        if key.endswith("_bpm"):
+            return f"{value:.0f} bpm"
+    if key == "sport":
+        return str(value).replace("_", " ")
+    return str(value)
 
 
 @app.command("edit")

@@ -18,6 +18,20 @@ if TYPE_CHECKING:
     from backstride.services.context import App
 
 
+def _runner_console(**options: Any) -> Console:
+    """A console for runners: the backticks with which shared texts mark commands are not
+    printed (the command is shown as it is typed)."""
+    from rich.console import Console
+
+    class RunnerConsole(Console):
+        def print(self, *objects: Any, **kwargs: Any) -> None:
+            super().print(
+                *(o.replace("`", "") if isinstance(o, str) else o for o in objects), **kwargs
+            )
+
+    return RunnerConsole(**options)
+
+
 class _LazyConsole:
     """A rich ``Console`` made on first use (importing rich costs more than ``--help`` does)."""
 
@@ -28,9 +42,7 @@ class _LazyConsole:
     def _real(self) -> Console:
         made = object.__getattribute__(self, "_console")
         if made is None:
-            from rich.console import Console
-
-            made = Console(**object.__getattribute__(self, "_options"))
+            made = _runner_console(**object.__getattribute__(self, "_options"))
             object.__setattr__(self, "_console", made)
         return made  # type: ignore[no-any-return]
 
@@ -89,7 +101,8 @@ def state() -> CliState:
 
 
 def say(text: str, *, style: str | None = None) -> None:
-    """Print plain text (no rich markup interpretation)."""
+    """Print plain text (no rich markup interpretation). Commands that the shared texts mark
+    with backticks are printed as they are typed, without the marks."""
     console.print(text, style=style, markup=False)
 
 

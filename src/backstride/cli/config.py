@@ -9,6 +9,8 @@ from backstride.cli.options import JsonOut
 from backstride.cli.tables import listing
 
 config_app = typer.Typer(no_args_is_help=True)
+SECRET_SETTINGS = ("secret_key", "oidc_client_secret")
+"""Settings never printed: shown as "(set)" when they have a value."""
 
 
 @config_app.command("show")
@@ -19,6 +21,9 @@ def show(json_out: JsonOut = False) -> None:
     settings = state().app().settings
     values = settings.model_dump(mode="json")
     values["database_url"] = settings.database_url
+    for name in SECRET_SETTINGS:
+        if values.get(name):
+            values[name] = "(set)"
     if json_out:
         print_json(values)
         return

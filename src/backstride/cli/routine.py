@@ -155,7 +155,7 @@ def routine_list(
             e.id,
             e.name,
             e.type.value.replace("_", " "),
-            ", ".join(m.value for m in e.targets),
+            ", ".join(m.value.replace("_", " ") for m in e.targets),
             e.dose.text(),
             e.stenosis.value,
         )

@@ -73,7 +73,9 @@ def selftest_report_command(
             for number, step in enumerate(test["how_to"], start=1):
                 say(f"    {number}. {step}")
             say(f"  Safety: {test['caution']}")
-    say("\nEndurance ratios (McGill 1999)", style="bold")
+    from backstride.domain.evidence import cite
+
+    say(f"\nEndurance ratios ({cite('mcgill-1999')})", style="bold")
     table = listing("ratio", "value", "target", "result", "what it means", whole=("value",))
     for r in report["ratios"]:
         result = "not known yet" if r["ok"] is None else ("within" if r["ok"] else "outside")

@@ -9,6 +9,7 @@ import typer
 from backstride.cli.common import console, parse_day, print_json, say, state, today_or
 from backstride.cli.options import JsonOut
 from backstride.cli.tables import listing
+from backstride.domain.params import DEFAULT_GEAR_PARAMS
 from backstride.domain.units import to_distance
 
 if TYPE_CHECKING:
@@ -48,10 +49,10 @@ def shoes_add(
     ] = 0.0,
     inspect_km: Annotated[
         float, typer.Option("--inspect-km", help="Distance at which to inspect them, in km.")
-    ] = 500.0,
+    ] = DEFAULT_GEAR_PARAMS.shoe_inspect_km,
     retire_km: Annotated[
         float, typer.Option("--retire-km", help="Distance at which to replace them, in km.")
-    ] = 800.0,
+    ] = DEFAULT_GEAR_PARAMS.shoe_retire_km,
     bought: Annotated[
         str | None, typer.Option("--bought", help="Purchase date, YYYY-MM-DD.")
     ] = None,

@@ -39,14 +39,9 @@ def _finding(f: Finding) -> None:
     say(f"[{LEVEL_WORDS[f.level]}] {f.title}", style=_STYLE[f.level])
     say(f"  Why: {f.reason}")
     say(f"  What to do: {f.action}")
-    if f.evidence:
-        numbers = ", ".join(
-            f"{k.replace('_', ' ')} {('yes' if v else 'no') if isinstance(v, bool) else v}"
-            for k, v in f.evidence.items()
-            if v is not None and not isinstance(v, list | dict)
-        )
-        if numbers:
-            say(f"  Your numbers: {numbers}", style="dim")
+    numbers = f.numbers()
+    if numbers:
+        say("  Your numbers: " + ", ".join(f"{k} {v}" for k, v in numbers), style="dim")
     say(f"  Source: {f.source}", style="dim")
 
 

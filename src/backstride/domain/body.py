@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
+from backstride.domain.evidence import cite
 from backstride.domain.pain import PainEntry, RiskContext
 from backstride.errors import InvalidInputError
 
@@ -244,9 +245,8 @@ class ScreeningQuestion:
     kind: QuestionKind = "health"
 
 
-SCREENING_SOURCE = (
-    "Covers the domains of the PAR-Q+ (Warburton) and the ACSM 2015 algorithm (Riebe 2015, "
-    "MSSE 47:2473-9); EVIDENCE.md section 7"
+SCREENING_SOURCE = cite(
+    "parq-plus", "riebe-2015", note="the questions cover their topics in backstride's words"
 )
 
 SCREENING_QUESTIONS: tuple[ScreeningQuestion, ...] = (
@@ -432,14 +432,19 @@ class ClearanceState:
         return self.status in ("cleared", "not-needed")
 
 
-_SPINE_SOURCE = (
-    "PAR-Q+ (Warburton); Riebe 2015 (ACSM). These screen for heart, metabolic and kidney "
-    "disease and general health; asking a physician about a spine condition is backstride's "
-    "conservative extension (expert opinion, not a trial). EVIDENCE.md implication 12"
+_SPINE_SOURCE = cite(
+    "parq-plus",
+    "riebe-2015",
+    note=(
+        "these screen for heart, metabolic and kidney disease and general health; asking a "
+        "physician about a spine condition is backstride's conservative extension (expert "
+        "opinion, not a trial)"
+    ),
 )
-_RED_FLAG_AGE_SOURCE = (
-    "NICE CKS red-flag pathways (new back pain at 50 or over, a history of cancer: signs of a "
-    "cause that needs tests); IFOMPT 2020 red-flag framework"
+_RED_FLAG_AGE_SOURCE = cite(
+    "nice-cks",
+    "ifompt-2020",
+    note="new back pain at 50 or over, a history of cancer: signs of a cause that needs tests",
 )
 _PROCEDURE_SOURCE = (
     "backstride's conservative choice (expert opinion): after an operation or injection on the "
@@ -465,7 +470,7 @@ def _profile_reasons(
             ClearanceReason(
                 "condition:heart-condition",
                 "You have a heart condition: ask your doctor before starting a running plan.",
-                "ACSM 2015 algorithm (Riebe 2015): known cardiovascular disease",
+                f"{cite('riebe-2015')}: known cardiovascular disease",
             )
         )
     if Condition.OSTEOPOROSIS in profile.conditions:
@@ -474,7 +479,7 @@ def _profile_reasons(
                 "condition:osteoporosis",
                 "You have osteoporosis: ask your doctor whether running impact is right for your "
                 "bones before a plan starts.",
-                "PAR-Q+ bone and joint domain; backstride's conservative choice",
+                f"{cite('parq-plus')} bone and joint domain; backstride's conservative choice",
             )
         )
     if Condition.LONG_TERM_STEROIDS in profile.conditions:
@@ -483,8 +488,11 @@ def _profile_reasons(
                 "condition:long-term-steroids",
                 "You take steroid tablets, or took them for months: they can thin the bones, so "
                 "ask your doctor whether running impact suits you before a plan starts.",
-                "NICE CKS and IFOMPT 2020 (steroids: fracture risk); backstride's conservative "
-                "choice",
+                cite(
+                    "nice-cks",
+                    "ifompt-2020",
+                    note="steroids: fracture risk; backstride's conservative choice",
+                ),
             )
         )
     if Condition.IMMUNOSUPPRESSION in profile.conditions:
@@ -493,7 +501,7 @@ def _profile_reasons(
                 "condition:immunosuppression",
                 "Your immune system is weakened by medicines or an illness: back pain is more "
                 "often an infection then, so ask your doctor before a running plan starts.",
-                "NICE CKS; IFOMPT 2020 (immunosuppression: infection risk)",
+                f"{cite('nice-cks')}; {cite('ifompt-2020')} (immunosuppression: infection risk)",
             )
         )
     if Condition.PAST_CANCER in profile.conditions and back_pain_since is not None:
@@ -551,7 +559,7 @@ def _profile_reasons(
                 "profile:pregnancy",
                 "You are pregnant: ask your midwife or doctor whether running suits you now "
                 "(and again after the birth) before a plan starts.",
-                "ACOG 2020 Committee Opinion 804 (exercise in pregnancy); backstride's "
+                f"{cite('acog-2020')} Committee Opinion 804 (exercise in pregnancy); backstride's "
                 "conservative choice",
                 since=profile.pregnant_since,
             )
@@ -597,8 +605,8 @@ def _notes(
     if profile.pregnant_since is not None:
         notes.append(
             "During pregnancy, keep running to what you did before: no build-up in distance or "
-            "effort, stop if anything feels wrong, and follow your midwife or doctor (ACOG "
-            "2020)."
+            "effort, stop if anything feels wrong, and follow your midwife or doctor "
+            f"({cite('acog-2020')})."
         )
     if screening is not None:
         active = screening.answers.get("regularly-active", False) or bool(regularly_active)
@@ -607,17 +615,17 @@ def _notes(
             notes.append(
                 f"Your records show {REGULAR_RUNS_A_WEEK} or more runs in each of the last "
                 f"{REGULAR_WEEKS} weeks: you are exercising regularly now. Keep building up "
-                "gradually (ACSM 2015, Riebe 2015)."
+                f"gradually ({cite('riebe-2015')})."
             )
         if not active:
             notes.append(
                 "You are not exercising regularly yet: start with easy run/walk sessions and "
-                "build up the effort gradually (ACSM 2015, Riebe 2015)."
+                f"build up the effort gradually ({cite('riebe-2015')})."
             )
         elif hard and screening.yes_health:
             notes.append(
                 "Ask your doctor specifically about hard training, as you plan to train hard "
-                "(ACSM 2015, Riebe 2015)."
+                f"({cite('riebe-2015')})."
             )
     return notes
 
@@ -653,7 +661,7 @@ def clearance_needed(
                 "pattern:walking-leg-symptoms",
                 "You recorded leg symptoms that come on with walking or standing and ease with "
                 "sitting or bending forward: a physician should assess this.",
-                "NASS 2011 guideline; Suri 2010, JAMA 304:2628-36",
+                f"{cite('nass-2011')} guideline; {cite('suri-2010')}, JAMA 304:2628-36",
                 since=claudication_since,
             )
         )

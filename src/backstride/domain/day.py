@@ -1,7 +1,7 @@
 """The day: one answer for a runner and a date, the same on every surface.
 
 Pure: no I/O, no clock. The service (``services/day.py``) gathers the guidance's findings and
-advice (``domain/guidance.py``), the run limits from her own runs, what her plan holds that
+advice (``domain/guidance/``), the run limits from her own runs, what her plan holds that
 day, and what is known about her at all; :func:`combine` turns them into one frozen
 :class:`Day`: the decision, the session to do (or none), the reasons and the things that need
 her attention. ``backstride today``, ``backstride plan today``, the Today, Plan and Overview

@@ -23,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from backstride.domain.activity import Activity, FloatArray, Sport
+from backstride.domain.evidence import cite
 from backstride.domain.metrics import ActivityAnalysis
 from backstride.domain.params import DEFAULT_LOAD_PARAMS, LoadParams
 from backstride.errors import InvalidInputError
@@ -51,7 +52,8 @@ GROUPS: tuple[SportGroup, ...] = ("running", "other_cardio", "strength_mobility"
 
 LOAD_RATIO_CAVEAT = (
     "The acute:chronic load ratio is contested: the acute week sits inside the chronic window "
-    "(Lolli 2019) and random denominators predict injuries as well (Impellizzeri 2020). "
+    f"({cite('lolli-2019')}) and random denominators predict injuries as well "
+    f"({cite('impellizzeri-2020')}). "
     "It is shown as context only, never as a reason to skip or cut a session."
 )
 

@@ -23,6 +23,7 @@ from datetime import date, timedelta
 from typing import Literal, TypeVar
 
 from backstride.domain.dates import EARLIEST_DAY
+from backstride.domain.evidence import cite
 from backstride.errors import InvalidInputError
 
 E = TypeVar("E", bound=enum.StrEnum)
@@ -234,10 +235,7 @@ SAME_DAY_FLAGS: tuple[RedFlag, ...] = tuple(
 PROMPT_FLAGS: tuple[RedFlag, ...] = tuple(
     f for f, info in RED_FLAGS.items() if info.urgency is Urgency.PROMPT
 )
-RED_FLAG_SOURCE = (
-    "NICE NG59 and NICE CKS red-flag pathways; BASS 2018; IFOMPT 2020 red-flag framework "
-    "(Finucane 2020, JOSPT 50:350-72)"
-)
+RED_FLAG_SOURCE = cite("nice-ng59", "nice-cks", "bass-2018", "ifompt-2020")
 
 
 @dataclass(frozen=True, slots=True)
@@ -990,7 +988,7 @@ def current_flare(
 
 # --- the neurogenic-claudication pattern ------------------------------------------------------
 
-CLAUDICATION_SOURCE = "NASS 2011 guideline (Grade C); Suri 2010, JAMA 304:2628-36"
+CLAUDICATION_SOURCE = cite("nass-2011", "suri-2010")
 
 
 @dataclass(frozen=True, slots=True)
@@ -1067,9 +1065,13 @@ class PainRules:
     # One score at or above this is severe pain: see a professional (own choice; 7-10 is the
     # usual "severe" band of the 0-10 scale).
     severe_min: int = 8
-    source: str = (
-        "Silbernagel 2007, AJSM 35(6):897-906 (a trial in Achilles tendinopathy; applied to back "
-        "pain by analogy: low-certainty evidence); Thomee 1997 [R]; EVIDENCE.md section 8"
+    source: str = cite(
+        "silbernagel-2007",
+        "thomee-1997",
+        note=(
+            "a trial in Achilles tendinopathy; applied to back pain by analogy: low-certainty "
+            "evidence"
+        ),
     )
 
     def zone_words(self) -> Mapping[str, str]:

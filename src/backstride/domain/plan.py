@@ -42,10 +42,11 @@ from backstride.domain.pain import (
     PainWhen,
     RunPainCheck,
 )
+from backstride.domain.params import DEFAULT_PLAN_PARAMS
 from backstride.errors import InvalidInputError
 
-RUNS_PER_WEEK = 3
-MIN_REST_DAYS = 2
+RUNS_PER_WEEK = DEFAULT_PLAN_PARAMS.runs_per_week
+MIN_REST_DAYS = DEFAULT_PLAN_PARAMS.min_rest_days
 #: A pause of this many days or more steps back a week instead of repeating it (backstride's
 #: choice: fitness gained in a few weeks of run/walk fades noticeably within two weeks off).
 LONG_PAUSE_DAYS = 14

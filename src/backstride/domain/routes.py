@@ -33,22 +33,27 @@ import numpy as np
 
 from backstride.domain.activity import FloatArray, Surface
 from backstride.domain.elevation import compute_elevation_change
+from backstride.domain.evidence import cite
 from backstride.domain.metrics import compute_grade_distribution
-from backstride.domain.params import DEFAULT_ACTIVITY_PARAMS, ActivityParams
+from backstride.domain.params import DEFAULT_ACTIVITY_PARAMS, DEFAULT_ROUTE_PARAMS, ActivityParams
 from backstride.errors import InvalidInputError
 
 TAXING_VERSION = 1
 MAX_ROUTE_NAME_CHARS = 100
 
 #: Grade (percent) below which a descent counts as steep for the score: the analysis's steepest
-#: band starts at -8 % (about -4.6 degrees; EVIDENCE implication 8 says "about -5 degrees").
-STEEP_GRADE_PCT = -8.0
+#: band starts at -8 % (about -4.6 degrees, near the "about -5 degrees" of the downhill studies).
+STEEP_GRADE_PCT = DEFAULT_ROUTE_PARAMS.steep_grade_pct
 
-CLIMB_POINTS_PER_M_PER_KM = 0.5
-DESCENT_POINTS_PER_M_PER_KM = 1.0
-STEEP_POINTS_PER_PCT = 1.5
-LONG_DESCENT_POINTS_PER_M = 0.1
-SURFACE_POINTS = {Surface.TRAIL: 10.0, Surface.MIXED: 5.0}
+#: The score's points, from :class:`~backstride.domain.params.RouteParams`.
+CLIMB_POINTS_PER_M_PER_KM = DEFAULT_ROUTE_PARAMS.climb_points_per_m_per_km
+DESCENT_POINTS_PER_M_PER_KM = DEFAULT_ROUTE_PARAMS.descent_points_per_m_per_km
+STEEP_POINTS_PER_PCT = DEFAULT_ROUTE_PARAMS.steep_points_per_pct
+LONG_DESCENT_POINTS_PER_M = DEFAULT_ROUTE_PARAMS.long_descent_points_per_m
+SURFACE_POINTS = {
+    Surface.TRAIL: DEFAULT_ROUTE_PARAMS.trail_points,
+    Surface.MIXED: DEFAULT_ROUTE_PARAMS.mixed_points,
+}
 BANDS: tuple[tuple[float, str], ...] = (
     (10.0, "gentle"),
     (30.0, "moderate"),
@@ -56,9 +61,11 @@ BANDS: tuple[tuple[float, str], ...] = (
     (math.inf, "very hard"),
 )
 
-TAXING_SOURCE = (
-    "Gottschall & Kram 2005; Levine 2007; Voloshina & Ferris 2015 (EVIDENCE.md section 4, "
-    "implication 8); weights: backstride's own choice"
+TAXING_SOURCE = cite(
+    "gottschall-kram-2005",
+    "levine-2007",
+    "voloshina-ferris-2015",
+    note="the weights are backstride's own choice",
 )
 
 

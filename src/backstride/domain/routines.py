@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Literal
 
+from backstride.domain.evidence import cite
 from backstride.domain.exercises import (
     Exercise,
     ExerciseLibrary,
@@ -67,20 +68,29 @@ MINUTES_RANGE = {
 }
 
 ROUTINE_SOURCES = {
-    RoutineKind.WARMUP: (
-        "EVIDENCE.md section 9 (5-minute brisk walk before each run); section 10 (neuromuscular "
-        "warm-up, Herman 2012); implication 14"
+    RoutineKind.WARMUP: cite(
+        "nhs-c25k", "herman-2012", note="a 5-minute brisk walk, then dynamic drills"
     ),
-    RoutineKind.COOLDOWN: (
-        "EVIDENCE.md section 10: ACSM (Garber 2011) holds of 10-30 s, 30-60 s for older "
-        "adults, 2-4 repetitions; stretching is for flexibility, not injury prevention "
-        "(Lauersen 2014; Pope 2000)"
+    RoutineKind.COOLDOWN: cite(
+        "garber-2011",
+        "lauersen-2014",
+        "pope-2000",
+        note=(
+            "holds of 10-30 s, 30-60 s for older adults, 2-4 times; stretching is for "
+            "flexibility, not injury prevention"
+        ),
     ),
-    RoutineKind.CORE: (
-        "EVIDENCE.md section 10: McGill curl-up, side bridge, bird-dog; glute/hip "
-        "strengthening; strength training RR about 0.32 (Lauersen 2014); section 5 (McGill 1999)"
+    RoutineKind.CORE: cite(
+        "mcgill-1999",
+        "lauersen-2014",
+        note=(
+            "curl-up, side bridge, bird-dog and hip strength; strength training went with "
+            "fewer injuries"
+        ),
     ),
-    RoutineKind.MOBILITY: "EVIDENCE.md section 10; for stenosis, flexion bias (section 6)",
+    RoutineKind.MOBILITY: cite(
+        "hayden-2021", "nass-2011", note="for stenosis, bending forward rather than arching"
+    ),
 }
 
 #: ACSM counts adults of 65 and over as older adults (Chodzko-Zajko 2009 [R]); their holds
@@ -383,7 +393,7 @@ def build_cooldown(
             "After the cool-down walk, while you are warm. Stretch to a gentle pull, never "
             f"pain; hold still, breathe slowly, {STRETCH_REPS} times each.{older}",
             "Stretching keeps you supple; on its own it does not prevent injuries "
-            "(Lauersen 2014, Pope 2000). Strength work does more.",
+            f"({cite('lauersen-2014', 'pope-2000')}). Strength work went with fewer injuries.",
             *_stenosis_note(needs),
         ),
         source=ROUTINE_SOURCES[RoutineKind.COOLDOWN],

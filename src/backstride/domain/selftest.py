@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
+from backstride.domain.evidence import cite
 from backstride.errors import InvalidInputError
 
 RETEST_AFTER_DAYS = 42  # 6 weeks; backstride's choice (see module docstring)
@@ -127,7 +128,7 @@ TESTS: Mapping[SelfTestName, SelfTestDef] = {
         SelfTestName.TRUNK_FLEXOR_HOLD,
         "Trunk flexor hold",
         "s",
-        "endurance of the abdominal muscles (McGill 1999)",
+        f"endurance of the abdominal muscles ({cite('mcgill-1999')})",
         _FLEXOR_STEPS,
         _STOP,
         0,
@@ -137,7 +138,7 @@ TESTS: Mapping[SelfTestName, SelfTestDef] = {
         SelfTestName.TRUNK_EXTENSOR_HOLD,
         "Trunk extensor hold (Biering-Sorensen)",
         "s",
-        "endurance of the back extensor muscles (McGill 1999; Biering-Sorensen 1984)",
+        f"endurance of the back extensor muscles ({cite('mcgill-1999', 'biering-sorensen-1984')})",
         _EXTENSOR_STEPS,
         _STOP + " With spinal stenosis, skip this test if holding a level back brings on leg "
         "symptoms.",
@@ -148,7 +149,7 @@ TESTS: Mapping[SelfTestName, SelfTestDef] = {
         SelfTestName.SIDE_BRIDGE_LEFT,
         "Side bridge, left",
         "s",
-        "endurance of the muscles along the side of the trunk (McGill 1999)",
+        f"endurance of the muscles along the side of the trunk ({cite('mcgill-1999')})",
         _side_steps("left"),
         _STOP,
         0,
@@ -158,7 +159,7 @@ TESTS: Mapping[SelfTestName, SelfTestDef] = {
         SelfTestName.SIDE_BRIDGE_RIGHT,
         "Side bridge, right",
         "s",
-        "endurance of the muscles along the side of the trunk (McGill 1999)",
+        f"endurance of the muscles along the side of the trunk ({cite('mcgill-1999')})",
         _side_steps("right"),
         _STOP,
         0,
@@ -187,7 +188,7 @@ TESTS: Mapping[SelfTestName, SelfTestDef] = {
         SelfTestName.STRAIGHT_LEG_RAISE_LEFT,
         "Straight-leg raise, left",
         "deg",
-        "length of the hamstrings (Ayala 2013)",
+        f"length of the hamstrings ({cite('ayala-2013')})",
         _slr_steps("left"),
         _STOP + " Pain shooting down the leg during this test is worth mentioning to your "
         "physiotherapist or doctor.",
@@ -198,7 +199,7 @@ TESTS: Mapping[SelfTestName, SelfTestDef] = {
         SelfTestName.STRAIGHT_LEG_RAISE_RIGHT,
         "Straight-leg raise, right",
         "deg",
-        "length of the hamstrings (Ayala 2013)",
+        f"length of the hamstrings ({cite('ayala-2013')})",
         _slr_steps("right"),
         _STOP + " Pain shooting down the leg during this test is worth mentioning to your "
         "physiotherapist or doctor.",
@@ -310,31 +311,31 @@ class Reference:
 
 
 # Endurance reference means (EVIDENCE.md section 5, [V secondary]).
-_ANDERSON = "Anderson 2014, via EVIDENCE.md section 5 [V secondary]"
-_EVANS = "Evans 2007 (athletes), via EVIDENCE.md section 5 [V secondary]"
+_ANDERSON = cite("anderson-2014")
+_EVANS = cite("evans-2007", note="athletes")
 ENDURANCE_REFERENCES: Mapping[SelfTestName, tuple[Reference, ...]] = {
     SelfTestName.TRUNK_FLEXOR_HOLD: (
-        Reference("average adult (Anderson 2014)", 160, _ANDERSON, False),
-        Reference("average athlete (Evans 2007)", 224, _EVANS, False),
+        Reference(f"average adult ({cite('anderson-2014')})", 160, _ANDERSON, False),
+        Reference(f"average athlete ({cite('evans-2007')})", 224, _EVANS, False),
     ),
     SelfTestName.TRUNK_EXTENSOR_HOLD: (
-        Reference("average adult (Anderson 2014)", 101, _ANDERSON, False),
-        Reference("average athlete (Evans 2007)", 163, _EVANS, False),
+        Reference(f"average adult ({cite('anderson-2014')})", 101, _ANDERSON, False),
+        Reference(f"average athlete ({cite('evans-2007')})", 163, _EVANS, False),
     ),
     SelfTestName.SIDE_BRIDGE_RIGHT: (
-        Reference("average adult (Anderson 2014)", 54, _ANDERSON, False),
-        Reference("average athlete (Evans 2007)", 104, _EVANS, False),
+        Reference(f"average adult ({cite('anderson-2014')})", 54, _ANDERSON, False),
+        Reference(f"average athlete ({cite('evans-2007')})", 104, _EVANS, False),
     ),
     SelfTestName.SIDE_BRIDGE_LEFT: (
-        Reference("average adult (Anderson 2014)", 55, _ANDERSON, False),
-        Reference("average athlete (Evans 2007)", 103, _EVANS, False),
+        Reference(f"average adult ({cite('anderson-2014')})", 55, _ANDERSON, False),
+        Reference(f"average athlete ({cite('evans-2007')})", 103, _EVANS, False),
     ),
 }
 
 # YMCA sit-and-reach, ages 18-25 (EVIDENCE.md section 5 [V secondary]); inches -> cm. The
 # sources backstride has give no other age band, so a runner outside it is not rated against
 # them (issue 13.3): the result is shown with whose norms they are.
-_YMCA = "YMCA sit-and-reach norms, ages 18-25, via EVIDENCE.md section 5 [V secondary]"
+_YMCA = cite("ymca-sit-and-reach", note="ages 18-25")
 SIT_AND_REACH_AGES = (18, 25)
 SIT_AND_REACH_CM: Mapping[str, tuple[float, float]] = {
     # sex: (poor at or below, average)
@@ -344,10 +345,10 @@ SIT_AND_REACH_CM: Mapping[str, tuple[float, float]] = {
 
 # Straight-leg raise as hamstring length: about 70-80 degrees (Ayala 2013 review) [R].
 SLR_USUAL_RANGE_DEG = (70.0, 80.0)
-_AYALA = "Ayala 2013 review, via EVIDENCE.md section 5 [R: recalled, not verified]"
+_AYALA = cite("ayala-2013", note="a reference from memory, not checked against the review")
 
 # McGill 1999 ratio targets [V secondary]; "about 1.0" read as 0.95-1.05 (backstride's choice).
-_MCGILL = "McGill 1999, Arch Phys Med Rehabil 80:941-4; ratio targets via EVIDENCE.md section 5"
+_MCGILL = cite("mcgill-1999", note="ratio targets")
 FLEXION_EXTENSION_MAX = 1.0
 LEFT_RIGHT_RANGE = (0.95, 1.05)
 SIDE_EXTENSION_MAX = 0.75
@@ -472,8 +473,8 @@ def _rate(
             return (
                 "below-usual-range",
                 f"{shown}: below the usual {low:g}-{high:g} degrees (a review of studies in "
-                "adults, Ayala 2013), so the hamstrings are short. Regular hamstring stretches "
-                "after runs can help.",
+                f"adults, {cite('ayala-2013')}), so the hamstrings are short. Regular hamstring "
+                "stretches after runs can help.",
                 refs,
             )
         if value <= high:
@@ -543,7 +544,7 @@ def _ratio(
 
 
 #: Whose norms the ratio targets are (McGill 1999 tested 75 young adults).
-RATIO_NORMS = "Ratio targets from young adults (McGill 1999)."
+RATIO_NORMS = f"Ratio targets from young adults ({cite('mcgill-1999')})."
 
 
 def build_report(

@@ -1,8 +1,8 @@
 """Shoes: distance, age, wear warnings, rotation, and next-morning pain per pair.
 
-Pure: no I/O, no clock. Sources (EVIDENCE.md section 3 and "Implications" 7):
-- Inspect at 500 km, retire at 800 km by default (configurable per pair). The 300-500 mile
-  (480-800 km) rule comes from machine tests of cushioning (Cook, Kester & Brunet 1985,
+Pure: no I/O, no clock. Sources (``domain/evidence``: cook-1985, escamilla-2020, malisoux-2015):
+- Inspect and retire distances by default from ``GearParams`` (configurable per pair). The
+  300-500 mile (480-800 km) rule comes from machine tests of cushioning (Cook, Kester & Brunet 1985,
   AJSM 13:248-53) and was never tested against injuries; typical lifespans run 300-1000 km
   (Escamilla-Martinez 2020).
 - Rotation: runners who used more than one pair in parallel had a lower injury risk
@@ -19,17 +19,22 @@ from datetime import date, timedelta
 from typing import Literal
 
 from backstride.domain.activity import RUN_SPORTS, Sport
+from backstride.domain.evidence import cite
+from backstride.domain.params import DEFAULT_GEAR_PARAMS
 from backstride.errors import InvalidInputError
 
-DEFAULT_INSPECT_KM = 500.0  # Cook 1985 via EVIDENCE.md Implications 7
-DEFAULT_RETIRE_KM = 800.0  # upper end of the 500-800 km heuristic band (Cook 1985)
+DEFAULT_INSPECT_KM = DEFAULT_GEAR_PARAMS.shoe_inspect_km
+DEFAULT_RETIRE_KM = DEFAULT_GEAR_PARAMS.shoe_retire_km
 MAX_KM = 10_000.0
 MAX_NAME_CHARS = 100
 # Rotation nudge: only one pair used for runs in the last 8 weeks (window: backstride's choice;
 # the advice itself: Malisoux 2015).
 ROTATION_WINDOW_DAYS = 56
-WEAR_SOURCE = "Cook, Kester & Brunet 1985, AJSM 13:248-53 (via EVIDENCE.md section 3)"
-ROTATION_SOURCE = "Malisoux 2015, SJMSS 25:110-5 (via EVIDENCE.md section 3)"
+WEAR_SOURCE = cite(
+    "cook-1985",
+    note=f"the {DEFAULT_INSPECT_KM:g}-{DEFAULT_RETIRE_KM:g} km band is a rule of thumb",
+)
+ROTATION_SOURCE = cite("malisoux-2015")
 
 ShoeState = Literal["ok", "inspect", "retire", "retired"]
 
@@ -83,7 +88,10 @@ def validate_shoe(shoe: Shoe, *, today: date) -> Shoe:
         raise InvalidInputError(
             f"The inspect distance ({shoe.inspect_km:g} km) must be below the retire distance "
             f"({shoe.retire_km:g} km).",
-            hint="The defaults are 500 km to inspect and 800 km to retire.",
+            hint=(
+                f"The defaults are {DEFAULT_INSPECT_KM:g} km to inspect and "
+                f"{DEFAULT_RETIRE_KM:g} km to retire."
+            ),
         )
     for label, day in (("bought", shoe.bought_on), ("retired", shoe.retired_on)):
         if day is not None and day > today:
@@ -224,7 +232,7 @@ def rotation_nudge(
     active = [s for s in all_shoes if s.active]
     advice = (
         "Runners who switched between two or more pairs had about 39% fewer injuries in one "
-        "study (Malisoux 2015), so consider a second pair and alternating."
+        f"study ({cite('malisoux-2015')}), so consider a second pair and alternating."
     )
     if len(used_keys) == 1:
         key = next(iter(used_keys))

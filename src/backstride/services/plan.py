@@ -24,6 +24,7 @@ from backstride.adapters.db.plan_repos import PlanRepo
 from backstride.adapters.db.repos import ActivityRepo
 from backstride.domain.activity import RUN_SPORTS, Sport
 from backstride.domain.day import DISCLAIMER, SESSION_LABELS, Day, PlanToday, session_kind
+from backstride.domain.evidence import cite
 from backstride.domain.exercises import MUSCLE_WORDS
 from backstride.domain.pain import (
     PAIN_RULES,
@@ -276,7 +277,7 @@ def refresh(app: App, *, on: date, today: date, plan_id: int | None = None) -> P
                 facts=lambda d: facts.get(d) or SessionFact(d),
                 mornings=entries,
                 until=until,
-                hold="no build-up during a pregnancy (ACOG 2020)." if pregnant else None,
+                hold=f"no build-up during a pregnancy ({cite('acog-2020')})." if pregnant else None,
             )
             weeks = list(progress.weeks)
             new_events += progress.events

@@ -30,6 +30,7 @@ from backstride.adapters.db.metrics_repo import MetricsRepo
 from backstride.adapters.db.plan_repos import PlanRepo, RoutineLogRepo
 from backstride.domain.activity import RUN_SPORTS
 from backstride.domain.body import CONDITION_WORDS, SCREENING_QUESTIONS
+from backstride.domain.evidence import cite
 from backstride.domain.guidance import DECISION_WORDS, LEVEL_WORDS, Finding, rank
 from backstride.domain.measures import compute_changes, retests_due
 from backstride.domain.pain import RED_FLAGS, PainEntry, RedFlag, SeenRecord
@@ -239,7 +240,7 @@ def _pain_and_load(app: App, period: Period, entries: Sequence[PainEntry]) -> di
         },
         "marks": {
             "spike": f"a run more than {round((rules.spike_ratio - 1) * 100)} % longer than the "
-            "longest run of the 30 days before it (Frandsen 2025)",
+            f"longest run of the 30 days before it ({cite('frandsen-2025')})",
             "descent": f"a continuous descent dropping {rules.long_drop_m:g} m or more, or "
             f"{rules.steep_descent_m:g} m or more of steep downhill in one run",
         },

@@ -32,6 +32,7 @@ from backstride.web.routes import (
     body_api,
     care,
     dashboard,
+    evidence,
     importing,
     load,
     plan,
@@ -66,6 +67,7 @@ ROUTERS = (
     api.router,
     body_api.router,
     care.router,
+    evidence.router,
     accounts.router,
     sharing.router,
 )
@@ -187,7 +189,8 @@ def create_app(
         app=application,
         templates=make_templates(),
         csrf=CsrfTokens(settings.secret_key),
-        cache=ResultCache(settings.database_url),
+        # Server mode: one set of answers per runner (``ScopedCache``), so room for many.
+        cache=ResultCache(settings.database_url, max_entries=4096 if settings.server_mode else 256),
         import_workers=import_workers,
     )
 

@@ -26,7 +26,7 @@ from backstride.domain.pain import (
     Urgency,
 )
 from backstride.domain.selftest import SelfTestName
-from backstride.domain.shoes import MAX_KM, MAX_NAME_CHARS
+from backstride.domain.shoes import DEFAULT_INSPECT_KM, DEFAULT_RETIRE_KM, MAX_KM, MAX_NAME_CHARS
 
 MAX_ID = 2**63 - 1
 
@@ -522,8 +522,8 @@ class ShoeListOut(BaseModel):
 class ShoeIn(_In):
     name: ShoeName
     start_km: Km = 0.0
-    inspect_km: Km = 500.0
-    retire_km: Km = 800.0
+    inspect_km: Km = DEFAULT_INSPECT_KM
+    retire_km: Km = DEFAULT_RETIRE_KM
     bought_on: Day | None = None
 
 

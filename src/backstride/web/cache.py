@@ -87,11 +87,21 @@ class ResultCache:
         self._key_locks: dict[Hashable, threading.Lock] = {}
         self._seen: Version | None = None
         self._outside_changes: deque[float] = deque(maxlen=CHURN_CHANGES)
+        self._scope_generations: dict[Hashable, int] = {}
 
     def scoped(self, scope: Hashable) -> ScopedCache:
         """A view of this cache whose keys belong to ``scope`` (server mode: one athlete),
         so two runners' answers never meet."""
         return ScopedCache(self, scope)
+
+    def scope_generation(self, scope: Hashable) -> int:
+        with self._lock:
+            return self._scope_generations.get(scope, 0)
+
+    def bump_scope(self, scope: Hashable) -> None:
+        """Forget ``scope``'s answers: the dashboard just changed that scope's data."""
+        with self._lock:
+            self._scope_generations[scope] = self._scope_generations.get(scope, 0) + 1
 
     def bump(self) -> None:
         """Forget everything: the dashboard just changed the data."""
@@ -162,14 +172,18 @@ class ResultCache:
 
 
 class ScopedCache:
-    """:meth:`ResultCache.scoped`: the same cache, each key prefixed with the scope."""
+    """:meth:`ResultCache.scoped`: the same cache, each key prefixed with the scope and the
+    scope's own generation. A write bumps its scope's generation only, so one runner's
+    check-in does not throw away every other runner's answers; the entries of an old
+    generation are never read again and leave as the least recently used."""
 
     def __init__(self, base: ResultCache, scope: Hashable) -> None:
         self._base = base
         self._scope = scope
 
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
-        return self._base.get((self._scope, key), compute)
+        generation = self._base.scope_generation(self._scope)
+        return self._base.get((self._scope, generation, key), compute)
 
     def bump(self) -> None:
-        self._base.bump()
+        self._base.bump_scope(self._scope)

@@ -8,11 +8,15 @@ names say what they take (``km`` takes metres and shows them in the runner's uni
 from __future__ import annotations
 
 import math
+import re
 from contextvars import ContextVar
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from markupsafe import Markup, escape
+
 from backstride.domain.activity import Sport
+from backstride.domain.evidence import find_citations
 from backstride.domain.units import (
     FOOT_SPORTS as FOOT_SPORT_NAMES,
 )
@@ -163,7 +167,86 @@ def clock(value: datetime | None, offset_s: int | None = None) -> str:
     return f"{local:%H:%M}"
 
 
+#: Where the dashboard does what a command does: (command prefix, page, link words).
+COMMAND_PAGES: tuple[tuple[str, str, str], ...] = (
+    ("checkin", "/checkin", "the check-in page"),
+    ("pain add", "/checkin", "the check-in page"),
+    ("pain", "/diary", "the Diary page"),
+    ("shoes", "/shoes", "the Shoes page"),
+    ("selftest", "/self-tests", "the Self-tests page"),
+    ("screen", "/profile", "the health questions on the Profile page"),
+    ("profile", "/profile", "the Profile page"),
+    ("clearance", "/profile", "the Profile page"),
+    ("routine", "/exercises", "the Exercises page"),
+    ("plan", "/plan", "the Plan page"),
+    ("route", "/activities", "the Activities page"),
+    ("activity", "/activities", "the Activities page"),
+    ("log", "/activities", "the Activities page"),
+    ("import", "/import", "the Import page"),
+    ("today", "/today", "the Today page"),
+    ("measure", "/measures", "the Measures page"),
+    ("report", "/report", "the Report page"),
+    ("export", "/data", "the Data page"),
+    ("backup", "/data", "the Data page"),
+    ("delete", "/data", "the Data page"),
+    ("load", "/load", "the Load page"),
+)
+_MARKED = re.compile(r"`([^`]*)`")
+_ACTIVITY_ID = re.compile(r"^activity (?:show|edit) (\d+)\b")
+
+
+def command_page(command: str) -> tuple[str, str] | None:
+    """The page (href, words) that does what ``backstride COMMAND ...`` does."""
+    rest = command.removeprefix("backstride ").strip()
+    activity = _ACTIVITY_ID.match(rest)
+    if activity:
+        return f"/activities/{activity.group(1)}", "the run's page"
+    for prefix, href, words in COMMAND_PAGES:
+        if rest == prefix or rest.startswith(prefix + " "):
+            return href, words
+    return None
+
+
+def runner_text(text: str | None) -> Markup:
+    """A shared text for a page: a command marked with backticks becomes a link to the page
+    that does the same (a page never shows a command); other marks are dropped."""
+    if not text:
+        return Markup("")
+    parts: list[str] = []
+    pos = 0
+    for m in _MARKED.finditer(text):
+        parts.append(str(escape(text[pos : m.start()])))
+        inner = m.group(1)
+        page = command_page(inner) if inner.startswith("backstride ") else None
+        if page is not None:
+            parts.append(f'<a href="{escape(page[0])}">{escape(page[1])}</a>')
+        elif inner.startswith("backstride "):
+            parts.append("the dashboard")
+        else:
+            parts.append(str(escape(inner)))
+        pos = m.end()
+    parts.append(str(escape(text[pos:])))
+    return Markup("".join(parts))
+
+
+def cited(text: str | None) -> Markup:
+    """A citation text with each source it names linked to its evidence page."""
+    if not text:
+        return Markup("")
+    parts: list[str] = []
+    for piece in find_citations(text):
+        if piece.key is None:
+            parts.append(str(escape(piece.text)))
+        else:
+            parts.append(
+                f'<a class="cite" href="/evidence/{escape(piece.key)}">{escape(piece.text)}</a>'
+            )
+    return Markup("".join(parts))
+
+
 FILTERS = {
+    "cited": cited,
+    "runner_text": runner_text,
     "km": km,
     "km_number": km_number,
     "elevation": elevation,

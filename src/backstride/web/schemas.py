@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from backstride.domain.activity import Sport, Surface
+from backstride.domain.guidance import finding_ids
 
 
 class ErrorBody(BaseModel):
@@ -229,15 +230,45 @@ class LoadOut(BaseModel):
     load_ratio_caveat: str
 
 
+class EvidenceOut(BaseModel):
+    """One source backstride cites, in backstride's own summary."""
+
+    key: str
+    label: str = Field(description="How the source is cited: its first author (or body) and year.")
+    citation: str = Field(description="The full reference.")
+    section: str
+    section_title: str
+    strength: Literal[
+        "guideline", "review", "trial", "cohort", "cross_sectional", "lab", "expert", "method"
+    ]
+    strength_words: str
+    checked: bool = Field(
+        description="True: the figures quoted were read in the study's own summary; false: "
+        "they come from a secondary account."
+    )
+    summary: str
+    use: str = Field(description="What in backstride rests on it.")
+    href: str = Field(description="The dashboard page of the source.")
+    rules: list[str] = Field(description="Ids of the guidance findings that cite it.")
+
+
 class FindingOut(BaseModel):
     """One guidance finding: why it matters, the runner's own numbers, and its source."""
 
-    id: str
+    id: str = Field(
+        description="The finding's id; one of the ids of the rule registry.",
+        json_schema_extra={"enum": list(finding_ids())},
+    )
     level: Literal["info", "caution", "reduce", "stop", "urgent"]
     title: str
     reason: str
     evidence: dict[str, Any]
     source: str
+    sources: list[str] = Field(
+        default_factory=list,
+        description="Keys of the sources cited (each has a page at /evidence/KEY and an entry "
+        "in /api/evidence).",
+    )
     action: str
     asks: str
 

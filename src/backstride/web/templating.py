@@ -15,6 +15,8 @@ from markupsafe import Markup
 from starlette.responses import HTMLResponse
 
 from backstride import __version__
+from backstride.domain.evidence import cite
+from backstride.domain.params import DEFAULT_GEAR_PARAMS
 from backstride.web.access import nav_for, viewer_of
 from backstride.web.deps import get_web
 from backstride.web.emergency import emergency_notice_for
@@ -75,6 +77,8 @@ def make_templates() -> Jinja2Templates:
         csrf_header=CSRF_HEADER,
         foot_sports=frozenset(s.value for s in FOOT_SPORTS),
         emergency_notice=emergency_notice_for,
+        gear_params=DEFAULT_GEAR_PARAMS,
+        cite=cite,
         nav_for=nav_for,
         viewer_of=viewer_of,
     )

@@ -17,6 +17,7 @@ import numpy as np
 
 from backstride.domain.activity import Activity, Sport
 from backstride.domain.dates import parse_day
+from backstride.domain.evidence import cite
 from backstride.domain.load import LOAD_RATIO_CAVEAT, DayLoad, LoadReport, RunSpike
 from backstride.domain.metrics import ActivityAnalysis, GradeDistribution, compute_sample_distance_m
 from backstride.domain.params import DEFAULT_ACTIVITY_PARAMS
@@ -529,7 +530,8 @@ def load_view(report: LoadReport) -> LoadView:
             title="Each run against the longest run in the 30 days before it",
             desc=(
                 "Ratio of each run's distance to the longest run in the previous 30 days. "
-                "Up to 1.1 is the reference; above that the injury rate rises (Frandsen 2025)."
+                "Up to 1.1 is the reference; above that the injury rate rises "
+                f"({cite('frandsen-2025')})."
             ),
             bars=spike_bars,
             y_label="ratio",
@@ -562,7 +564,8 @@ def load_view(report: LoadReport) -> LoadView:
             title="Acute:chronic load ratio (contested; context only)",
             desc=(
                 "Acute over chronic load. The shaded 0.8–1.3 and the line at 1.5 are "
-                "contested heuristics (Gabbett 2016; Impellizzeri 2020), not safety limits."
+                f"contested heuristics ({cite('gabbett-2016', 'impellizzeri-2020')}), not "
+                "safety limits."
             ),
             x=x,
             series=[
@@ -586,7 +589,7 @@ def load_view(report: LoadReport) -> LoadView:
         monotony=line_chart(
             key="monotony",
             title="Monotony (7-day mean load ÷ its standard deviation)",
-            desc="Higher means every day is alike (Foster 1998).",
+            desc=f"Higher means every day is alike ({cite('foster-1998')}).",
             x=x,
             series=[SeriesSpec(_series(days, "monotony"), "line-monotony", "Monotony", _num(2))],
             x_fmt=x_fmt,
@@ -599,7 +602,7 @@ def load_view(report: LoadReport) -> LoadView:
         strain=line_chart(
             key="strain",
             title="Strain (7-day load × monotony)",
-            desc="Weekly load multiplied by monotony (Foster 1998).",
+            desc=f"Weekly load multiplied by monotony ({cite('foster-1998')}).",
             x=x,
             series=[SeriesSpec(_series(days, "strain"), "line-strain", "Strain", _num(0))],
             x_fmt=x_fmt,
@@ -613,7 +616,7 @@ def load_view(report: LoadReport) -> LoadView:
             title="Fitness, fatigue and form",
             desc=(
                 "Fitness: 42-day load average; fatigue: 7-day; form: yesterday's fitness "
-                "minus fatigue (TrainingPeaks PMC)."
+                f"minus fatigue ({cite('trainingpeaks')})."
             ),
             x=x,
             series=[

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from backstride.domain.day import Day
+from backstride.domain.evidence import cite
 from backstride.domain.load import DayLoad, LoadReport
 from backstride.services.context import App
 from backstride.services.dashboard import AttentionItem, Overview, WeekTotals, overview
@@ -44,7 +45,8 @@ def spike_attention(report: LoadReport, *, on: date) -> list[AttentionItem]:
                     f"Your {km(run.distance_m, 1)} run on {day(run.day)} was "
                     f"{percent(run.spike_ratio - 1)} longer than your longest run in the 30 "
                     f"days before it ({km(run.longest_prev_30d_m, 1)}). Runs more than 10 % "
-                    "longer than that come with more overuse injuries (Frandsen 2025); build "
+                    f"longer than that come with more overuse injuries ({cite('frandsen-2025')}); "
+                    "build "
                     "distance in smaller steps."
                 ),
                 href=f"/activities/{run.activity_id}#spike",

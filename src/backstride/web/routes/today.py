@@ -46,22 +46,9 @@ DECISION_TONE = {
 }
 
 
-def evidence_rows(finding: Finding) -> list[tuple[str, str]]:
-    """The runner's own numbers, as (label, value) pairs for a small table."""
-    rows: list[tuple[str, str]] = []
-    for key, value in finding.evidence.items():
-        if value is None or value == [] or value == {}:
-            continue
-        if isinstance(value, dict):
-            text = "; ".join(f"{k}: {v}" for k, v in value.items())
-        elif isinstance(value, list):
-            text = ", ".join(str(v) for v in value)
-        elif isinstance(value, bool):
-            text = "yes" if value else "no"
-        else:
-            text = str(value)
-        rows.append((key.replace("_", " "), text))
-    return rows
+def evidence_rows(finding: Finding) -> tuple[tuple[str, str], ...]:
+    """The runner's own numbers, in words, for a small table."""
+    return finding.numbers()
 
 
 def page_context(answer: Day) -> dict[str, Any]:

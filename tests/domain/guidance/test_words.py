@@ -36,7 +36,7 @@ NOT_NAMED = {
     "stride_min_speed_m_s": "leaves run/walk sessions out of the stride judgement",
     "checkin_lookback_days": "which runs are checked (the message names the run's day)",
     # Named in the distance limit of the day's advice (RunCaps.why), not in a finding: the
-    # tests of run_caps in test_guidance.py check that those words follow the override.
+    # tests of run_caps in test_today.py check that those words follow the override.
     "cap_typical_margin": "named in the run's distance limit (advice), tested in test_guidance",
     "flare_cap_share": "named in the run's distance limit (advice), tested in test_guidance",
 }

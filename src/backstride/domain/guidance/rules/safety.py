@@ -1,0 +1,302 @@
+"""Rules of the safety family."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from backstride.domain.evidence import cite
+from backstride.domain.guidance.finding import Finding
+from backstride.domain.guidance.rule import rule
+from backstride.domain.guidance.state import GuidanceState
+from backstride.domain.guidance.words import _cap, _join_sentences, _on
+from backstride.domain.pain import (
+    OUTCOME_WORDS,
+    RED_FLAG_SOURCE,
+    RED_FLAGS,
+    Urgency,
+    flag_urgencies,
+    most_urgent,
+    suspected_flags,
+    triage,
+)
+from backstride.domain.params import GuidanceParams
+
+# ---------------------------------------------------------------------------------------------
+# Red flags and screening (§7; implications 11 and 12)
+
+
+@rule(
+    about="Warning signs that need a doctor",
+    family="safety",
+    ids=(
+        "redflag.emergency",
+        "redflag.prompt",
+        "redflag.same_day",
+    ),
+    params=(),
+    evidence=(
+        "nice-ng59",
+        "nice-cks",
+        "bass-2018",
+        "ifompt-2020",
+    ),
+)
+def rule_red_flags(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
+    """Open red flags by urgency: emergency (``urgent_care``), a doctor today (``urgent_care``
+    with a same-day headline), a doctor within days (``see_professional``)."""
+    out: list[Finding] = []
+    context = state.profile.risk
+    emergency = [o for o in state.open_red_flags if o.urgency is Urgency.EMERGENCY]
+    same_day = [o for o in state.open_red_flags if o.urgency is Urgency.SAME_DAY]
+    prompt = [o for o in state.open_red_flags if o.urgency is Urgency.PROMPT]
+    source = RED_FLAG_SOURCE
+    if emergency:
+        t = triage((o.flag for o in state.open_red_flags), context)
+        assert t is not None
+        out.append(
+            Finding(
+                id="redflag.emergency",
+                level="urgent",
+                title="Emergency: get medical help today",
+                reason=t.what_it_may_mean,
+                evidence={
+                    "flags": [o.flag.value for o in emergency],
+                    "first_reported_on": min(o.first_reported_on for o in emergency).isoformat(),
+                    "last_reported_on": max(o.last_reported_on for o in emergency).isoformat(),
+                },
+                source=source,
+                action=f"{t.where_to_go} {t.meanwhile}",
+                asks="urgent_care",
+            )
+        )
+    if same_day:
+        t = triage((o.flag for o in same_day), context)
+        assert t is not None
+        out.append(
+            Finding(
+                id="redflag.same_day",
+                level="urgent",
+                title="See a doctor today",
+                reason=t.what_it_may_mean,
+                evidence={
+                    "flags": [o.flag.value for o in same_day],
+                    "first_reported_on": min(o.first_reported_on for o in same_day).isoformat(),
+                    "last_reported_on": max(o.last_reported_on for o in same_day).isoformat(),
+                },
+                source=source,
+                action=f"{t.where_to_go} {t.meanwhile}",
+                asks="urgent_care",
+            )
+        )
+    if prompt:
+        t = triage((o.flag for o in prompt), context)
+        assert t is not None
+        out.append(
+            Finding(
+                id="redflag.prompt",
+                level="stop",
+                title="See a doctor within the next few days",
+                reason=t.what_it_may_mean,
+                evidence={
+                    "flags": [o.flag.value for o in prompt],
+                    "last_reported_on": max(o.last_reported_on for o in prompt).isoformat(),
+                },
+                source=source,
+                action=f"{t.where_to_go} {t.meanwhile}",
+                asks="see_professional",
+            )
+        )
+    return out
+
+
+@rule(
+    about="Waiting for a clinician's word after a warning sign",
+    family="safety",
+    ids=("redflag.awaiting_clearance",),
+    params=(),
+    evidence=(
+        "nice-ng59",
+        "nice-cks",
+        "bass-2018",
+        "ifompt-2020",
+    ),
+)
+def rule_awaiting_clearance(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
+    """Seen about a red flag, without a clinician's "you may train" yet: walking and gentle
+    mobility only (IFOMPT 2020: activity resumes once a serious cause is ruled out)."""
+    if not state.awaiting:
+        return []
+    parts = []
+    for a in state.awaiting:
+        by = f" ({a.seen_by})" if a.seen_by else ""
+        parts.append(
+            f"you were seen about {RED_FLAGS[a.flag].plain} on {_on(a.seen_on)}{by}: "
+            f"{OUTCOME_WORDS[a.outcome]}"
+        )
+    flags = [a.flag.value for a in state.awaiting]
+    record = " and ".join(
+        f"`backstride pain seen --flag {f} --on DATE --outcome may-train`" for f in flags
+    )
+    return [
+        Finding(
+            id="redflag.awaiting_clearance",
+            level="stop",
+            title="Walking and gentle mobility only, until a clinician says you may train",
+            reason=(
+                _cap(_join_sentences(parts)) + ". After a warning sign, training starts again "
+                "only once a clinician has said you may."
+            ),
+            evidence={
+                "flags": flags,
+                "seen_on": max(a.seen_on for a in state.awaiting).isoformat(),
+                "outcomes": [a.outcome.value for a in state.awaiting],
+            },
+            source=RED_FLAG_SOURCE,
+            action=(
+                "Gentle walking and easy mobility (knee-to-chest, pelvic tilts) are fine if "
+                "they feel comfortable; no running or hard training. When a clinician says you "
+                f"may train, record it: {record}. It is saved as a clearance, and a running "
+                "plan resumes one step back."
+            ),
+            asks="rest",
+        )
+    ]
+
+
+@rule(
+    about="Something you wrote that may be a warning sign",
+    family="safety",
+    ids=("redflag.to_confirm",),
+    params=("confirm_window_days",),
+    evidence=(
+        "nice-ng59",
+        "nice-cks",
+        "bass-2018",
+        "ifompt-2020",
+    ),
+)
+def rule_unconfirmed_flags(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
+    """Possible warning signs read from an entry's places, feelings or notes that the runner
+    has neither confirmed nor ruled out (``confirm_window_days``): no running until answered,
+    and what to do if the answer is yes."""
+    start = state.today - timedelta(days=p.confirm_window_days - 1)
+    open_flags = {o.flag for o in state.open_red_flags}
+    items = [
+        (e, s)
+        for e in state.pain
+        if start <= e.day <= state.today
+        for s in suspected_flags(e)
+        if s.flag not in open_flags
+    ]
+    if not items:
+        return []
+    context = state.profile.risk
+    urgencies = flag_urgencies({s.flag for _, s in items}, context)
+    urgency = most_urgent(urgencies.values())
+    lines = [f"on {_on(e.day)} {s.because}: {s.question}" for e, s in items]
+    if urgency is Urgency.EMERGENCY:
+        if_yes = (
+            "If any of this is new, it needs emergency care today: go to the nearest emergency "
+            "department, or call your emergency number (112 in Europe, 999 in the UK, 911 in "
+            "the US and Canada)."
+        )
+    elif urgency is Urgency.SAME_DAY:
+        if_yes = "If so, see a doctor today (your GP, an urgent care centre or walk-in clinic)."
+    else:
+        if_yes = "If so, see your GP or family doctor within the next few days."
+    commands = "; ".join(
+        f"{s.flag.value}: `backstride pain edit {e.id if e.id is not None else 'ID'} "
+        f"--add-red-flag {s.flag.value}` if yes, `--not-red-flag {s.flag.value}` if not"
+        for e, s in items
+    )
+    return [
+        Finding(
+            id="redflag.to_confirm",
+            level="urgent" if urgency is Urgency.EMERGENCY else "stop",
+            title="Please answer: a possible warning sign",
+            reason=(
+                "What you wrote may describe a warning sign, and backstride does not guess. "
+                + " ".join(_cap(line) for line in lines)
+                + f" {if_yes}"
+            ),
+            evidence={
+                "entries": [
+                    {
+                        "entry_id": e.id,
+                        "day": e.day.isoformat(),
+                        "flag": s.flag.value,
+                        "because": s.because,
+                    }
+                    for e, s in items
+                ],
+                "urgency_if_yes": urgency.value if urgency else None,
+            },
+            source=RED_FLAG_SOURCE,
+            action=(
+                f"{if_yes} Then answer for each sign ({commands}); on the dashboard, the entry's "
+                "page asks. Until you answer, no running."
+            ),
+            asks="see_professional",
+        )
+    ]
+
+
+SCREENING_SOURCE = cite("parq-plus", "riebe-2015")
+
+
+@rule(
+    about="Health questions and a doctor's clearance before a plan",
+    family="safety",
+    ids=(
+        "data.no_screening",
+        "screening.clearance_needed",
+    ),
+    params=(),
+    evidence=(
+        "parq-plus",
+        "riebe-2015",
+    ),
+)
+def rule_clearance(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
+    c = state.clearance
+    if c.status == "needed":
+        return [
+            Finding(
+                id="screening.clearance_needed",
+                level="stop",
+                title="Check with your physician before a running plan",
+                reason=" ".join(r.text for r in c.uncovered),
+                evidence={
+                    "reasons": [r.code for r in c.uncovered],
+                    "last_clearance_on": c.clearance.on.isoformat() if c.clearance else None,
+                },
+                source=SCREENING_SOURCE,
+                action=(
+                    "Book an appointment with your physician (GP) and ask whether running suits "
+                    "you now. When they agree, record it: `backstride clearance add --on DATE "
+                    "--by NAME`. Logging runs and pain works as usual meanwhile."
+                ),
+                asks="see_professional",
+            )
+        ]
+    if c.status == "not-screened":
+        return [
+            Finding(
+                id="data.no_screening",
+                level="stop",
+                title="Answer the health questions",
+                reason=(
+                    "backstride has not asked you its short health questions yet, so it cannot "
+                    "tell whether a doctor should check you before a running plan."
+                ),
+                evidence={"screened": False},
+                source=SCREENING_SOURCE,
+                action=(
+                    "Answer them first (12 yes/no questions): `backstride screen`, or the "
+                    "health questions on the Profile page. Until then backstride does not "
+                    "suggest a run."
+                ),
+                asks="start_here",
+            )
+        ]
+    return []
