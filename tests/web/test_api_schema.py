@@ -56,6 +56,15 @@ OPERATIONS = [
     ("POST", "/api/shoes"),
     ("PUT", "/api/shoes/default"),
     ("POST", "/api/shoes/retire"),
+    # The plan: web/api/plan.py
+    ("GET", "/api/plan"),
+    ("GET", "/api/plan/today"),
+    ("POST", "/api/plan"),
+    ("POST", "/api/plan/done"),
+    ("POST", "/api/plan/skip"),
+    ("POST", "/api/plan/pause"),
+    ("POST", "/api/plan/resume"),
+    ("POST", "/api/plan/stop"),
 ]
 CHECKS = [
     not_a_server_error,

@@ -13,6 +13,7 @@ from backstride.domain.pain import PainEntry, PainWhen, RedFlag
 from backstride.web.body_views import (
     VERDICT_LABELS,
     PainChartInput,
+    daily_load_chart,
     pain_load_chart,
     wear_bar,
     window_start,
@@ -57,7 +58,7 @@ def test_wear_bar_positions_are_hand_computed() -> None:
     assert new.fill_w == 0 and new.inspect_anchor == "start" and new.retire_anchor == "end"
 
 
-def test_the_pain_chart_draws_scores_over_scaled_load() -> None:
+def test_the_pain_chart_draws_scores_on_their_own_axis() -> None:
     days = [
         day_load(START, 0),
         day_load(START + timedelta(1), 50, 8),
@@ -71,20 +72,34 @@ def test_the_pain_chart_draws_scores_over_scaled_load() -> None:
     ]
     chart = pain_load_chart(PainChartInput(days=days, entries=entries))
     assert chart.empty == ""
-    # Plot: x 30..390 in 3 slots of 120; y 194 (0) .. 12 (10); bars scaled so 100 reaches 10.
-    assert [(b.y, b.h) for b in chart.bars] == [(103.0, 91.0), (12.0, 182.0)]
-    assert chart.bars[0].title == "3 Mar: training load 50"
+    # Plot: x 40..390 in 3 slots of 116.7; y 174 (0) .. 12 (10): 16.2 units a point.
+    assert chart.bars == ()  # the load has its own chart and axis
     assert [(d.x, d.y, d.css) for d in chart.dots] == [
-        (210.0, 157.6, "pain-dot pain-safe"),
-        (328.5, 121.2, "pain-dot pain-acceptable"),
-        (331.5, 84.8, "pain-dot pain-too-much"),
+        (215.0, 141.6, "pain-dot pain-safe"),
+        (330.2, 109.2, "pain-dot pain-acceptable"),
+        (333.2, 76.8, "pain-dot pain-too-much"),
     ]
-    assert chart.lines[0].d == "M210.0 157.6L331.5 84.8"
+    assert chart.lines[0].d == "M215.0 141.6L333.2 76.8"
     assert [r.label for r in chart.rules] == ["2: safe", "5: acceptable"]
+    assert [t.label for t in chart.y_ticks] == ["0", "2", "4", "6", "8", "10"]
     hover = chart.hovers[-1].title
     assert "Training load 100" in hover and "Pain after: 4/10" in hover
     assert "Pain next morning: 6/10" in hover
-    assert chart.legend[0].label == "Daily load (tallest bar: 100)"
+    assert all("load" not in item.label.lower() for item in chart.legend)
+
+
+def test_the_load_chart_has_its_own_axis_in_load_points() -> None:
+    days = [
+        day_load(START, 0),
+        day_load(START + timedelta(1), 50, 8),
+        day_load(START + timedelta(2), 409),
+    ]
+    chart = daily_load_chart(days)
+    assert chart.frame == pain_load_chart(PainChartInput(days=days, entries=[])).frame
+    assert "load points" in chart.title
+    labels = [t.label for t in chart.y_ticks]
+    assert labels[0] == "0" and float(labels[-1]) >= 409
+    assert [b.title for b in chart.bars][-1] == "Wed 4 Mar: training load 409 points"
 
 
 def test_the_pain_chart_marks_red_flags_and_explains_an_empty_window() -> None:

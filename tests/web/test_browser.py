@@ -107,6 +107,9 @@ def test_keyboard_reaches_skip_link_navigation_and_filters(desktop: PageProbe) -
     page.keyboard.press("Enter")
     assert focused() == "main"
     page.keyboard.press("Tab")
+    assert focused() == "Log a session by hand"
+    for _ in range(3):  # Import files, Saved routes, then the filters
+        page.keyboard.press("Tab")
     assert focused() == "filter-sport"
     desktop.assert_clean()
 

@@ -82,7 +82,7 @@ def test_start_form_refuses_without_screening_then_starts(
     }
     refused = client.post("/plan/start", data=form)  # type: ignore[arg-type]
     assert refused.status_code == 409
-    assert "cannot start yet" in refused.text and "backstride screen" in refused.text
+    assert "cannot start yet" in refused.text and 'href="/profile#screening"' in refused.text
     screened(web_settings).close()
     bad_days = client.post("/plan/start", data={**form, "days": ["mon", "tue", "sat"]})  # type: ignore[arg-type]
     assert bad_days.status_code == 422 and "consecutive days" in bad_days.text

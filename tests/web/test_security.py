@@ -154,7 +154,7 @@ def test_edit_with_token_saves_and_redirects(
         follow_redirects=False,
     )
     assert response.status_code == 303
-    assert response.headers["location"] == f"/activities/{activity_id}?saved=true#edit"
+    assert response.headers["location"] == f"/activities/{activity_id}?saved=edit#activity-edit"
     assert _notes(web_settings, activity_id) == "easy"
 
 

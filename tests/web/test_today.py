@@ -125,7 +125,7 @@ def test_today_in_a_browser_then_an_emergency_everywhere(
     p = page.page
     assert p.locator("h1").first.inner_text() == "Today"
     assert p.locator(".decision-words").is_visible()
-    first = p.locator("details").first
+    first = p.locator("main details").first
     if first.count():
         first.locator("summary").click()
         assert first.locator(".finding-source").is_visible()

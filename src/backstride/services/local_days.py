@@ -10,8 +10,9 @@ load model reads its day from there).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -139,3 +140,15 @@ def fix_local_days(app: App, *, dry_run: bool = False) -> FixDaysReport:
             refresh_metrics(app, moved)
     changes.sort(key=lambda c: c.activity_id)
     return FixDaysReport(len(ids), tuple(changes))
+
+
+@functools.lru_cache(maxsize=8)
+def _zone(timezone: str) -> ZoneSetting:
+    return resolve_zone(timezone)
+
+
+def runner_today(timezone: str, *, now: datetime | None = None) -> date:
+    """The runner's date at ``now`` (default: the clock), in the ``timezone`` setting, the
+    zone the importer gives files that tell none (empty: the computer's)."""
+    at = now or datetime.now(UTC)
+    return (at + timedelta(seconds=_zone(timezone).offset_s(at))).date()

@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from urllib.parse import quote
 
 from fastapi import Request
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from backstride.domain.access import Grant, Role, Scope
@@ -114,11 +115,17 @@ def _login_needed(request: Request) -> Exception:
     )
 
 
-def resolve_access(request: Request) -> None:
-    """App-wide dependency (see the module docstring). Local mode: nothing to do."""
+async def resolve_access(request: Request) -> None:
+    """App-wide dependency (see the module docstring). Local mode: nothing to do, on the
+    event loop (no turn on the request thread); server mode: the checks read the database,
+    on the request thread."""
     base: WebState = request.app.state.web
     if not base.settings.server_mode:
         return
+    await run_in_threadpool(_resolve, request, base)
+
+
+def _resolve(request: Request, base: WebState) -> None:
     path = request.url.path
     now = datetime.now(UTC)
     login = current_login(base.app, request.cookies.get(SESSION_COOKIE), now=now)

@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.responses import PlainTextResponse, Response
 
@@ -21,8 +22,10 @@ from backstride.config import Settings, get_settings
 from backstride.errors import BackstrideError, TooManyAttemptsError
 from backstride.services.context import App, WriteTurnProbe
 from backstride.web.access import resolve_access
+from backstride.web.api import plan as plan_api
 from backstride.web.api_units import describe_units
 from backstride.web.cache import ResultCache
+from backstride.web.context import RequestContext
 from backstride.web.deps import WebState
 from backstride.web.formatting import DisplayUnits
 from backstride.web.routes import (
@@ -36,6 +39,7 @@ from backstride.web.routes import (
     importing,
     load,
     plan,
+    routes,
     sharing,
     today,
 )
@@ -63,15 +67,17 @@ ROUTERS = (
     importing.router,
     today.router,
     plan.router,
+    routes.router,
     body_pages.router,
     api.router,
     body_api.router,
+    plan_api.router,
     care.router,
     evidence.router,
     accounts.router,
     sharing.router,
 )
-UPLOAD_PATHS = ("/import", "/api/imports")
+UPLOAD_PATHS = ("/import", "/api/imports", "/data/import")
 
 _STATUS_TEXT = {
     400: "The request could not be understood.",
@@ -243,6 +249,8 @@ def create_app(
         hosts = [*hosts, *(h for h in settings.server_names if h not in hosts)]
     web_app.add_middleware(TrustedHostMiddleware, allowed_hosts=hosts, www_redirect=False)
     web_app.add_middleware(SecurityHeadersMiddleware)
+    # Innermost: the request's today and the result cache's invalidation (web.context).
+    web_app.user_middleware.append(Middleware(RequestContext))
     return web_app
 
 

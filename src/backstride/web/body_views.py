@@ -26,7 +26,19 @@ from backstride.domain.pain import (
 )
 from backstride.domain.selftest import TESTS, SelfTestName
 from backstride.domain.units import to_distance
-from backstride.web.charts import Box, Chart, Dot, Frame, LegendItem, Path, Rule, Scale, Tick
+from backstride.web.charts import (
+    BarSpec,
+    Box,
+    Chart,
+    Dot,
+    Frame,
+    LegendItem,
+    Path,
+    Rule,
+    Scale,
+    Tick,
+    bar_chart,
+)
 from backstride.web.formatting import units as display_units
 
 # --- words ----------------------------------------------------------------------------------------
@@ -161,7 +173,7 @@ def test_title(name: str) -> str:
 
 # --- the Diary chart: pain over the daily load ----------------------------------------------------
 
-PAIN_FRAME = Frame(width=400, height=220, left=30, right=10, top=12, bottom=26)
+PAIN_FRAME = Frame(width=400, height=200, left=40, right=10, top=12, bottom=26)
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,15 +196,15 @@ def _entry_text(e: PainEntry) -> str:
 
 
 def pain_load_chart(data: PainChartInput) -> Chart:
-    """Pain scores (0–10, left axis) drawn over the daily training load (bars, scaled so the
-    tallest bar reaches 10). Next-morning scores are joined by a line; every entry is a dot
-    coloured by its zone; each day's column has a tooltip with the load and the entries."""
+    """Pain scores on their own 0–10 axis: every entry is a dot coloured by its zone, the
+    next-morning scores are joined by a line, and each day's column has a tooltip with the
+    day's load and entries. The load itself is :func:`daily_load_chart`, on its own axis,
+    drawn just below with the same days."""
     days = list(data.days)
-    title = "Pain over the daily training load"
+    title = "Pain (0 to 10)"
     desc = (
         "Dots: pain scores from 0 to 10, coloured by zone (0–2 safe, 3–5 acceptable, above 5 "
-        "too much); the line joins next-morning scores. Bars: each day's training load, "
-        "scaled so that the tallest bar reaches the top."
+        "too much); the line joins next-morning scores."
     )
     fr = PAIN_FRAME
     if not days:
@@ -214,8 +226,6 @@ def pain_load_chart(data: PainChartInput) -> Chart:
         )
     slot = (fr.x1 - fr.x0) / count
     sy = Scale(0.0, 10.0, fr.y1, fr.y0)
-    gap = min(2.0, slot * 0.2)
-    bars: list[Box] = []
     hovers: list[Box] = []
     dots: list[Dot] = []
     morning: list[tuple[float, float]] = []
@@ -224,17 +234,6 @@ def pain_load_chart(data: PainChartInput) -> Chart:
         centre = x + slot / 2
         lines = [f"{d.day:%a} {_day_label(d.day)}"]
         if peak > 0 and d.load > 0:
-            h = d.load / peak * 10.0
-            bars.append(
-                Box(
-                    x + gap / 2,
-                    sy(h),
-                    max(slot - gap, 0.5),
-                    sy(0.0) - sy(h),
-                    "bar bar-load",
-                    f"{_day_label(d.day)}: training load {d.load:.0f}",
-                )
-            )
             lines.append(
                 f"Training load {d.load:.0f}"
                 + (f" ({d.run_distance_m / 1000:.1f} km run)" if d.run_distance_m > 0 else "")
@@ -270,7 +269,6 @@ def pain_load_chart(data: PainChartInput) -> Chart:
     )
     y_ticks = tuple(Tick(sy(v), f"{v:.0f}") for v in (0.0, 2.0, 4.0, 6.0, 8.0, 10.0))
     legend = [
-        LegendItem("bar-load", f"Daily load (tallest bar: {peak:.0f})"),
         LegendItem("line-morning", "Next-morning pain"),
         LegendItem("pain-safe", "Pain 0–2"),
         LegendItem("pain-acceptable", "Pain 3–5"),
@@ -283,9 +281,8 @@ def pain_load_chart(data: PainChartInput) -> Chart:
         frame=fr,
         x_ticks=x_ticks,
         y_ticks=y_ticks,
-        y_label="pain",
+        y_label="pain (0–10)",
         lines=line_paths,
-        bars=tuple(bars),
         rules=(
             Rule(sy(2.0), "rule rule-ok", "2: safe"),
             Rule(sy(5.0), "rule rule-caution", "5: acceptable"),
@@ -293,6 +290,37 @@ def pain_load_chart(data: PainChartInput) -> Chart:
         dots=tuple(dots),
         hovers=tuple(hovers),
         legend=tuple(legend),
+    )
+
+
+def daily_load_chart(days: Sequence[DayLoad]) -> Chart:
+    """Each day's training load in load points, on its own axis, with the same days (and the
+    same frame) as the pain chart above it."""
+    every = max(1, math.ceil(len(days) / 6))
+    bars = [
+        BarSpec(
+            value=d.load if math.isfinite(d.load) else None,
+            label=_day_label(d.day) if i % every == 0 else "",
+            title=(
+                f"{d.day:%a} {_day_label(d.day)}: training load {d.load:.0f} points"
+                + (f" ({d.run_distance_m / 1000:.1f} km run)" if d.run_distance_m > 0 else "")
+            ),
+            css="bar bar-load",
+        )
+        for i, d in enumerate(days)
+    ]
+    return bar_chart(
+        key="daily-load",
+        title="Training load a day (load points)",
+        desc=(
+            "Each day's training load in load points (about 1 a minute of easy running, from "
+            "heart rate or effort × minutes)."
+        ),
+        bars=bars,
+        y_label="points",
+        frame=PAIN_FRAME,
+        legend=[LegendItem("bar-load", "Training load of the day, in load points")],
+        empty="No training on these days.",
     )
 
 

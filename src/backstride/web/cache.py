@@ -33,6 +33,8 @@ from typing import Any, Protocol, TypeVar
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from backstride.web.context import WRITING
+
 T = TypeVar("T")
 Version = tuple[int, tuple[tuple[int, int], ...]]
 CHURN_CHANGES = 3
@@ -145,6 +147,8 @@ class ResultCache:
         return entry
 
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        if WRITING.get():
+            return compute()  # a request that writes sees only fresh answers (web.context)
         with self._lock:
             version = self.version()
             self._observe(version, time.monotonic())

@@ -13,6 +13,7 @@ from backstride.config import Settings
 from backstride.domain.dates import EARLIEST_DAY, LATEST_DAY
 from backstride.services.context import App
 from backstride.web.cache import Cache
+from backstride.web.context import runner_today
 from backstride.web.security import CsrfTokens
 
 
@@ -59,7 +60,7 @@ def get_today(
     ] = None,
 ) -> date:
     """The day the page is about: ``?on=`` or today's local date (the clock is read here)."""
-    return on or date.today()
+    return on or runner_today()
 
 
 WebDep = Annotated[WebState, Depends(get_web)]

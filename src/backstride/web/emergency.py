@@ -15,6 +15,7 @@ from fastapi import Request
 from backstride.domain.dates import EARLIEST_DAY, LATEST_DAY
 from backstride.errors import BackstrideError
 from backstride.services.guidance import EmergencyNotice
+from backstride.web.context import runner_today
 from backstride.web.deps import get_web
 from backstride.web.reads import cached_emergency_notice
 
@@ -28,10 +29,10 @@ def page_day(request: Request) -> date:
         try:
             day = date.fromisoformat(text)
         except ValueError:
-            return date.today()
+            return runner_today()
         if EARLIEST_DAY <= day <= LATEST_DAY:
             return day
-    return date.today()
+    return runner_today()
 
 
 def emergency_notice_for(request: Request) -> EmergencyNotice | None:

@@ -23,6 +23,7 @@ NAV: list[NavItem] = [
     NavItem("diary", "Diary", "/diary"),
     NavItem("activities", "Activities", "/activities"),
     NavItem("load", "Load", "/load"),
+    NavItem("routes", "Routes", "/routes"),
     NavItem("plan", "Plan", "/plan"),
     NavItem("exercises", "Exercises", "/exercises"),
     NavItem("selftests", "Self-tests", "/self-tests"),

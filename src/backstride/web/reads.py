@@ -28,6 +28,7 @@ from backstride.services.training import (
     heart_profile,
     load_report,
 )
+from backstride.web.context import runner_today
 from backstride.web.deps import WebState
 
 
@@ -134,5 +135,5 @@ def cached_activity_rows(
 def cached_day(web: WebState, *, on: date) -> Day:
     """The day's one answer (``services.guidance.today``) for ``on``; the plan is settled up
     to the real today at most (the clock is read here, at the edge)."""
-    real = date.today()
+    real = runner_today()
     return web.cache.get(("day", on, real), lambda: day_answer(web.app, on=on, today=real))

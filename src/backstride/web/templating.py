@@ -18,6 +18,7 @@ from backstride import __version__
 from backstride.domain.evidence import cite
 from backstride.domain.params import DEFAULT_GEAR_PARAMS
 from backstride.web.access import nav_for, viewer_of
+from backstride.web.commands import finalize
 from backstride.web.deps import get_web
 from backstride.web.emergency import emergency_notice_for
 from backstride.web.formatting import DISPLAY_UNITS, FILTERS, FOOT_SPORTS
@@ -66,6 +67,7 @@ class FragmentMemo:
 def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
     env = templates.env
+    env.finalize = finalize  # before any template is compiled: commands become page links
     env.undefined = StrictUndefined
     env.trim_blocks = True
     env.lstrip_blocks = True

@@ -20,7 +20,7 @@ from backstride.domain.dates import parse_day
 from backstride.domain.evidence import cite
 from backstride.domain.load import LOAD_RATIO_CAVEAT, DayLoad, LoadReport, RunSpike
 from backstride.domain.metrics import ActivityAnalysis, GradeDistribution, compute_sample_distance_m
-from backstride.domain.params import DEFAULT_ACTIVITY_PARAMS
+from backstride.domain.params import DEFAULT_ACTIVITY_PARAMS, GuidanceParams
 from backstride.domain.units import METRES_PER_FOOT, distance_unit_m
 from backstride.services.dashboard import WeekTotals
 from backstride.web.charts import (
@@ -42,6 +42,7 @@ from backstride.web.formatting import (
     number,
     pace,
     pace_short,
+    signed_percent,
     units,
     week_label,
 )
@@ -367,15 +368,22 @@ def _grade_label(lower: float | None, upper: float | None) -> str:
     return "all"
 
 
-def grade_rows(grade: GradeDistribution | None) -> list[GradeRow]:
-    """One row per grade band (steepest descent first), with its share of the distance."""
+def grade_rows(
+    grade: GradeDistribution | None, *, steep: DescentVerdict | None = None
+) -> list[GradeRow]:
+    """One row per grade band (steepest descent first), with its share of the distance.
+
+    With ``steep``, the bands it counts as steep descent are marked ``grade-steep`` (within
+    its threshold) or ``grade-steep-over`` (above it), so their bars are coloured so."""
     if grade is None:
         return []
     total = sum(b.distance_m for b in grade.bands) or 0.0
     rows = []
     for band in grade.bands:
         lower, upper = band.lower_pct, band.upper_pct
-        if upper is not None and upper <= 0:
+        if steep is not None and upper is not None and upper <= steep.grade_pct + 1e-9:
+            css = "grade-steep-over" if steep.steep_over else "grade-steep"
+        elif upper is not None and upper <= 0:
             css = "grade-down"
         elif lower is not None and lower >= 0:
             css = "grade-up"
@@ -401,14 +409,21 @@ def bpm(value: float | None) -> str:
 
 SPIKE_BANDS: dict[str, tuple[str, str]] = {
     "no_prior": ("no run in the 30 days before", "spike-none"),
-    "le_10": ("up to 10 % longer (reference)", "spike-ok"),
-    "10_30": ("10–30 % longer", "spike-caution"),
-    "30_100": ("30–100 % longer", "spike-alert"),
-    "gt_100": ("more than twice as long", "spike-severe"),
+    "le_10": ("shorter, or at most 10 % longer: the safest group", "spike-ok"),
+    "10_30": ("10–30 % longer: more injuries", "spike-caution"),
+    "30_100": ("30–100 % longer: more injuries still", "spike-alert"),
+    "gt_100": ("more than twice as long: the most injuries", "spike-severe"),
 }
 
 
-def spike_label(band: str | None) -> str:
+def spike_label(band: str | None, ratio: float | None = None) -> str:
+    """A run against the longest of the 30 days before, in words (``60 % shorter``)."""
+    if ratio is not None and math.isfinite(ratio) and band not in (None, "no_prior"):
+        if ratio < 0.995:
+            return f"{(1 - ratio) * 100:.0f} % shorter than the longest"
+        if ratio <= 1.005:
+            return "as long as the longest"
+        return f"{(ratio - 1) * 100:.0f} % longer than the longest"
     return SPIKE_BANDS.get(band or "", ("not known", "spike-none"))[0]
 
 
@@ -496,7 +511,7 @@ def load_view(report: LoadReport) -> LoadView:
                 f"{r.day:%a} {r.day.day} {r.day:%b}: {km(r.distance_m, 1)}; longest in the 30 "
                 f"days before: {km(r.longest_prev_30d_m, 1)}"
                 + (f"; ratio {r.spike_ratio:.2f}" if r.spike_ratio is not None else "")
-                + f" ({spike_label(r.spike_band)})"
+                + f" ({spike_label(r.spike_band, r.spike_ratio)})"
             ),
             css=f"bar {spike_css(r.spike_band)}",
         )
@@ -529,8 +544,9 @@ def load_view(report: LoadReport) -> LoadView:
             key="spikes",
             title="Each run against the longest run in the 30 days before it",
             desc=(
-                "Ratio of each run's distance to the longest run in the previous 30 days. "
-                "Up to 1.1 is the reference; above that the injury rate rises "
+                "Each bar is a run's distance divided by the longest run of the 30 days before "
+                "it: 1.0 is as long, 0.5 half as long. Above 1.1 (10 % longer) injuries become "
+                "more common "
                 f"({cite('frandsen-2025')})."
             ),
             bars=spike_bars,
@@ -547,14 +563,27 @@ def load_view(report: LoadReport) -> LoadView:
         acute_chronic=line_chart(
             key="acute-chronic",
             title="Acute (7-day) and chronic (28-day) load",
-            desc="Exponentially weighted daily load: acute over 7 days, chronic over 28.",
+            desc=(
+                "Load points a day (about 1 a minute of easy running), weighted towards the "
+                "latest days: acute over 7 days, chronic over 28."
+            ),
             x=x,
             series=[
-                SeriesSpec(_series(days, "acute_load"), "line-acute", "Acute load", _num(0)),
-                SeriesSpec(_series(days, "chronic_load"), "line-chronic", "Chronic load", _num(0)),
+                SeriesSpec(
+                    _series(days, "acute_load"),
+                    "line-acute",
+                    "Acute: the last 7 days' load a day",
+                    _num(0),
+                ),
+                SeriesSpec(
+                    _series(days, "chronic_load"),
+                    "line-chronic",
+                    "Chronic: the last 28 days' load a day",
+                    _num(0),
+                ),
             ],
             x_fmt=x_fmt,
-            y_label="load",
+            y_label="points a day",
             bins=max(2, len(days)),
             hover_count=min(60, max(1, len(days))),
             y_floor=0.0,
@@ -569,18 +598,23 @@ def load_view(report: LoadReport) -> LoadView:
             ),
             x=x,
             series=[
-                SeriesSpec(_series(days, "load_ratio"), "line-ratio", "EWMA ratio", _num(2)),
+                SeriesSpec(
+                    _series(days, "load_ratio"),
+                    "line-ratio",
+                    "Acute ÷ chronic load (weighted)",
+                    _num(2),
+                ),
                 SeriesSpec(
                     _series(days, "uncoupled_load_ratio"),
                     "line-ratio-uncoupled",
-                    "Uncoupled ratio",
+                    "Last 7 days ÷ the 3 weeks before",
                     _num(2),
                 ),
             ],
             x_fmt=x_fmt,
             y_label="ratio",
-            zones=((0.8, 1.3, "zone-contested", "0.8–1.3: contested heuristic"),),
-            rules=((1.5, "rule rule-contested", "1.5: contested heuristic"),),
+            zones=((0.8, 1.3, "zone-contested", "0.8–1.3: the 'sweet spot' (contested)"),),
+            rules=((1.5, "rule rule-contested", "1.5: noted from here (contested)"),),
             bins=max(2, len(days)),
             hover_count=min(60, max(1, len(days))),
             y_floor=0.0,
@@ -591,7 +625,14 @@ def load_view(report: LoadReport) -> LoadView:
             title="Monotony (7-day mean load ÷ its standard deviation)",
             desc=f"Higher means every day is alike ({cite('foster-1998')}).",
             x=x,
-            series=[SeriesSpec(_series(days, "monotony"), "line-monotony", "Monotony", _num(2))],
+            series=[
+                SeriesSpec(
+                    _series(days, "monotony"),
+                    "line-monotony",
+                    "Monotony: how alike the days are",
+                    _num(2),
+                )
+            ],
             x_fmt=x_fmt,
             y_min_span=1.0,
             bins=max(2, len(days)),
@@ -604,7 +645,14 @@ def load_view(report: LoadReport) -> LoadView:
             title="Strain (7-day load × monotony)",
             desc=f"Weekly load multiplied by monotony ({cite('foster-1998')}).",
             x=x,
-            series=[SeriesSpec(_series(days, "strain"), "line-strain", "Strain", _num(0))],
+            series=[
+                SeriesSpec(
+                    _series(days, "strain"),
+                    "line-strain",
+                    "Strain: a week's load points × monotony",
+                    _num(0),
+                )
+            ],
             x_fmt=x_fmt,
             bins=max(2, len(days)),
             hover_count=min(60, max(1, len(days))),
@@ -620,9 +668,18 @@ def load_view(report: LoadReport) -> LoadView:
             ),
             x=x,
             series=[
-                SeriesSpec(_series(days, "fitness"), "line-fitness", "Fitness", _num(0)),
-                SeriesSpec(_series(days, "fatigue"), "line-fatigue", "Fatigue", _num(0)),
-                SeriesSpec(_series(days, "form"), "line-form", "Form", _num(0)),
+                SeriesSpec(
+                    _series(days, "fitness"), "line-fitness", "Fitness: 42-day load", _num(0)
+                ),
+                SeriesSpec(
+                    _series(days, "fatigue"), "line-fatigue", "Fatigue: 7-day load", _num(0)
+                ),
+                SeriesSpec(
+                    _series(days, "form"),
+                    "line-form",
+                    "Form: fitness − fatigue (below 0: tired)",
+                    _num(0),
+                ),
             ],
             x_fmt=x_fmt,
             bins=max(2, len(days)),
@@ -631,4 +688,162 @@ def load_view(report: LoadReport) -> LoadView:
         ),
         runs=tuple(sorted(report.runs, key=lambda r: r.day, reverse=True)),
         caveat=caveat,
+    )
+
+
+# --- One activity: its descents against the thresholds in force -------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DescentVerdict:
+    """An activity's steep and long descents against the guidance's thresholds
+    (``GuidanceParams.downhill_grade_pct``, ``downhill_steep_m``, ``downhill_long_drop_m``)."""
+
+    steep_m: float  # distance on descents steeper than grade_pct
+    grade_pct: float
+    steep_limit_m: float
+    drop_m: float | None  # the longest continuous descent's drop
+    drop_limit_m: float
+
+    @property
+    def steep_over(self) -> bool:
+        return self.steep_m >= self.steep_limit_m
+
+    @property
+    def drop_over(self) -> bool:
+        return self.drop_m is not None and self.drop_m >= self.drop_limit_m
+
+    @property
+    def over(self) -> bool:
+        return self.steep_over or self.drop_over
+
+
+def descent_verdict(
+    grade: GradeDistribution | None, *, grade_pct: float, steep_limit_m: float, drop_limit_m: float
+) -> DescentVerdict | None:
+    """The verdict for one activity's grade distribution (None without altitude)."""
+    if grade is None:
+        return None
+    steep = sum(
+        b.distance_m
+        for b in grade.bands
+        if b.upper_pct is not None and b.upper_pct <= grade_pct + 1e-9
+    )
+    drop = grade.longest_descent.drop_m if grade.longest_descent else None
+    return DescentVerdict(
+        steep_m=steep,
+        grade_pct=grade_pct,
+        steep_limit_m=steep_limit_m,
+        drop_m=drop,
+        drop_limit_m=drop_limit_m,
+    )
+
+
+#: When a pain entry was felt, in the order of a training day.
+WHEN_ORDER = ("before", "during", "after", "next-morning", "rest-day")
+
+
+# --- Load: each figure against its threshold -------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """One figure of the Load page: its value with its unit, and where it stands.
+
+    ``tone`` is ``ok`` (within the threshold), ``caution`` (above it) or ``info`` (no
+    threshold applies, or not enough data)."""
+
+    key: str
+    title: str
+    value: str
+    unit: str
+    verdict: str
+    tone: str
+    meaning: str
+    contested: bool = False
+
+
+def _within(value: float | None, limit: float, limit_text: str) -> tuple[str, str]:
+    """("Within 1.5", "ok"), ("Above 1.5", "caution") or ("Not enough data yet", "info")."""
+    if value is None or not math.isfinite(value):
+        return "Not enough data yet", "info"
+    return (f"Above {limit_text}", "caution") if value > limit else (f"Within {limit_text}", "ok")
+
+
+def load_verdicts(d: DayLoad, p: GuidanceParams) -> tuple[Verdict, ...]:
+    """The latest day's figures, each with its unit and a verdict against the guidance's
+    threshold in force (``GuidanceParams``); the words say what the figure means."""
+    ratio_word, ratio_tone = _within(
+        d.load_ratio, p.load_ratio_caution, f"{p.load_ratio_caution:g}"
+    )
+    mono_word, mono_tone = _within(d.monotony, p.monotony_reduce, f"{p.monotony_reduce:g}")
+    base_km = d.run_distance_prev_14d_m / 1000.0
+    if d.progression is None or base_km < p.progression_min_base_km:
+        prog_word, prog_tone = "Too little running before to compare", "info"
+    else:
+        prog_word, prog_tone = _within(
+            d.progression, p.progression_reduce, f"+{p.progression_reduce * 100:.0f} %"
+        )
+    rest_word, rest_tone = _within(
+        float(d.days_since_rest),
+        float(p.max_days_without_rest),
+        f"{p.max_days_without_rest} days",
+    )
+    form_word = "Fresher than usual" if d.form >= 0 else "More tired than usual"
+    return (
+        Verdict(
+            "ratio",
+            "Acute:chronic load ratio",
+            number(d.load_ratio, 2),
+            "a ratio, no unit",
+            ratio_word,
+            ratio_tone,
+            f"This week's load against your usual load. backstride notes {p.load_ratio_caution:g} "
+            "or more, but the ratio is contested: context only, never a reason on its own.",
+            contested=True,
+        ),
+        Verdict(
+            "progression",
+            "Two-week progression",
+            signed_percent(d.progression),
+            "running distance",
+            prog_word,
+            prog_tone,
+            f"{km(d.run_distance_14d_m, 1)} in the last 14 days against "
+            f"{km(d.run_distance_prev_14d_m, 1)} in the 14 before. More than "
+            f"+{p.progression_reduce * 100:.0f} % came with more injuries (Nielsen 2014).",
+        ),
+        Verdict(
+            "monotony",
+            "Monotony",
+            number(d.monotony, 2),
+            f"a ratio, no unit; strain {number(d.strain, 0)} load points",
+            mono_word,
+            mono_tone,
+            "How alike your last 7 days were: a week's mean daily load divided by its spread. "
+            f"Above {p.monotony_reduce:g} every day is alike; vary easy and hard days "
+            "(Foster 1998). Strain is the week's load points times monotony.",
+        ),
+        Verdict(
+            "recovery",
+            "Days since a rest day",
+            str(d.days_since_rest),
+            "day" if d.days_since_rest == 1 else "days",
+            rest_word,
+            rest_tone,
+            f"After {p.max_days_without_rest} training days in a row the next day is a rest "
+            f"day. {d.consecutive_run_days} run day{'' if d.consecutive_run_days == 1 else 's'} "
+            "in a row.",
+        ),
+        Verdict(
+            "form",
+            "Fitness · fatigue · form",
+            f"{number(d.fitness, 0)} · {number(d.fatigue, 0)} · {number(d.form, 0)}",
+            "load points a day",
+            form_word,
+            "info",
+            "Fitness is your load a day over 42 days, fatigue over 7 days; form is fitness "
+            "minus fatigue. No limit applies: a picture of how much you train. A load point is "
+            "about a minute of easy running.",
+        ),
     )

@@ -81,3 +81,14 @@ def test_every_red_flag_is_listed_with_its_urgency_and_source() -> None:
     for finding in ("redflag.emergency", "redflag.same_day", "redflag.prompt"):
         assert f"`{finding}`" in guidance
     assert "IFOMPT 2020" in guidance and "NICE NG59" in guidance
+
+
+def test_the_rules_table_is_written_from_the_registry() -> None:
+    from backstride.domain.guidance.document import rules_markdown
+
+    assert rules_markdown() in DOC.read_text(encoding="utf-8"), (
+        "docs/guidance.md's rules table is out of date: run .venv/bin/python "
+        "tools/gen_evidence_doc.py"
+    )
+    for r in RULES:
+        assert r.about in rules_markdown()

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, time, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -14,17 +15,28 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from backstride.domain.activity import Sport, Surface
+from backstride.domain.dates import parse_day
 from backstride.domain.load import RunSpike
 from backstride.domain.metrics import ActivityAnalysis
-from backstride.errors import InvalidInputError
+from backstride.domain.pain import PainEntry, PainWhen
+from backstride.domain.units import parse_distance_m, parse_duration_s
+from backstride.errors import BackstrideError, InvalidInputError
 from backstride.services.activities import (
     ActivityEdit,
     ActivitySummary,
+    ManualEntry,
     edit_activity,
     get_activity_summary,
     get_activity_with_summary,
+    log_manual,
 )
-from backstride.web.deps import WebDep, WebState
+from backstride.services.diary import list_pain
+from backstride.services.guidance import guidance_params
+from backstride.services.routes import add_route_from_activity
+from backstride.services.shoes import assign_default_shoes, list_shoes
+from backstride.web import body_views as body_words
+from backstride.web.context import runner_today
+from backstride.web.deps import TodayDep, WebDep, WebState
 from backstride.web.reads import (
     cached_activity_count,
     cached_activity_rows,
@@ -38,11 +50,14 @@ from backstride.web.views import (
     SORT_KEYS,
     SORT_LABELS,
     SPORT_CHOICES,
+    WHEN_ORDER,
     ActivityCharts,
+    DescentVerdict,
     ListQuery,
     Paging,
     SortKey,
     activity_charts,
+    descent_verdict,
     grade_rows,
     paging,
     parse_optional_day,
@@ -132,6 +147,14 @@ class ActivityPage:
     charts: ActivityCharts
     spike: RunSpike | None
     warnings: list[str]
+    descent: DescentVerdict | None
+    pain: tuple[PainEntry, ...]
+    shoe_names: tuple[str, ...]
+
+    @property
+    def surface_guessed(self) -> bool:
+        """The surface shown is the analysis's guess (none was recorded or chosen)."""
+        return not self.row.surface and bool(self.analysis.surface)
 
 
 def activity_page_data(web: WebState, activity_id: int) -> ActivityPage:
@@ -139,46 +162,182 @@ def activity_page_data(web: WebState, activity_id: int) -> ActivityPage:
     return web.cache.get(("activity_page", activity_id), lambda: _activity_page(web, activity_id))
 
 
+def _day_pain(web: WebState, activity_id: int, day: date) -> tuple[PainEntry, ...]:
+    """The check-ins of the activity's day, and the next morning's, in the day's order."""
+    entries = list_pain(web.app, since=day, until=day + timedelta(days=1)).entries
+    mine = [
+        e
+        for e in entries
+        if e.activity_id == activity_id
+        or (e.activity_id is None and e.day == day and e.when is not PainWhen.NEXT_MORNING)
+        or (e.activity_id is None and e.day > day and e.when is PainWhen.NEXT_MORNING)
+    ]
+    return tuple(sorted(mine, key=lambda e: (e.day, WHEN_ORDER.index(e.when.value))))
+
+
+def _shoe_names(web: WebState, day: date, worn: str | None) -> tuple[str, ...]:
+    """The pairs to choose from: those in use on ``day``, and the pair worn (even retired)."""
+    shoes = list_shoes(web.app, today=day).shoes
+    names = [
+        v.status.shoe.name
+        for v in shoes
+        if v.status.shoe.retired_on is None or v.status.shoe.retired_on >= day
+    ]
+    if worn and worn not in names:
+        names.append(worn)
+    return tuple(names)
+
+
 def _activity_page(web: WebState, activity_id: int) -> ActivityPage:
     row, activity = get_activity_with_summary(web.app, activity_id)
     analysis = cached_analysis(web, activity_id, activity=activity)
     spike = cached_run_spike(web, activity_id)
+    p = guidance_params(web.app)
     return ActivityPage(
         row=row,
         analysis=analysis,
         charts=activity_charts(activity, analysis),
         spike=spike,
         warnings=list(json.loads(row.warnings or "[]")),
+        descent=descent_verdict(
+            analysis.grade,
+            grade_pct=p.downhill_grade_pct,
+            steep_limit_m=p.downhill_steep_m,
+            drop_limit_m=p.downhill_long_drop_m,
+        ),
+        pain=_day_pain(web, activity_id, row.local_date),
+        shoe_names=_shoe_names(web, row.local_date, row.gear),
     )
 
 
-def _edit_context(row: ActivitySummary, **extra: Any) -> dict[str, Any]:
+ACTIVITY_FORMS = ("edit", "shoes", "route", "logged")
+"""The activity page's forms; ``?saved=`` names the one just saved (its message sits in it)."""
+
+
+def _page_context(
+    data: ActivityPage,
+    *,
+    saved: str | None = None,
+    form: str | None = None,
+    form_error: BackstrideError | None = None,
+    values: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """The page's context; ``form`` is the form refused with ``form_error`` (and its values)."""
     return {
-        "row": row,
+        "data": data,
+        "row": data.row,
+        "grades": grade_rows(data.analysis.grade, steep=data.descent),
+        "spike_window": (data.row.local_date - timedelta(days=30), data.row.local_date),
+        "sports": tuple(s.value for s in Sport),
+        "surfaces": SURFACE_CHOICES,
+        "saved": saved if saved in ACTIVITY_FORMS else None,
+        "errors": {form: form_error} if form and form_error else {},
+        "values": {form: values or {}} if form else {},
+        "w": body_words,
+    }
+
+
+def _manual_entry(form: dict[str, str], *, today: date) -> ManualEntry:
+    """The log form's fields as a session entered by hand (the words of ``log``'s errors)."""
+    day_text = form.get("on", "").strip()
+    day = parse_day(day_text[:40], what="the date") if day_text else today
+    at_text = form.get("at", "").strip()
+    start: time | None = None
+    if at_text:
+        try:
+            start = time.fromisoformat(at_text)
+        except ValueError as exc:
+            raise InvalidInputError(
+                f"'{at_text[:20]}' is not a time.", hint="Write it like 07:30."
+            ) from exc
+    duration_text = form.get("duration", "").strip()
+    if not duration_text:
+        raise InvalidInputError("Say how long it took.", hint="For example 35m, 1h05m or 1:05:00.")
+    distance_text = form.get("distance", "").strip()
+    rpe_text = form.get("rpe", "").strip().replace(",", ".")
+    rpe: float | None = None
+    if rpe_text:
+        try:
+            rpe = float(rpe_text)
+        except ValueError as exc:
+            raise InvalidInputError(
+                f"'{rpe_text[:20]}' is not a number for the effort.",
+                hint="Give a number from 0 to 10.",
+            ) from exc
+    notes = form.get("notes", "").replace("\r\n", "\n").strip()
+    if len(notes) > 10_000:
+        raise InvalidInputError("Notes are limited to 10,000 characters.")
+    name = form.get("name", "").strip()
+    if len(name) > 500:
+        raise InvalidInputError("Names are limited to 500 characters.")
+    return ManualEntry(
+        day=day,
+        sport=form.get("sport", "").strip() or "run",
+        duration_s=parse_duration_s(duration_text[:40]),
+        distance_m=parse_distance_m(distance_text[:40]) if distance_text else None,
+        rpe=rpe,
+        surface=form.get("surface", "").strip() or None,
+        notes=notes or None,
+        start_time=start,
+        name=name or None,
+    )
+
+
+def _log_context(today: date, **extra: Any) -> dict[str, Any]:
+    return {
+        "today": today,
         "sports": tuple(s.value for s in Sport),
         "surfaces": SURFACE_CHOICES,
         "form_error": None,
-        "saved": False,
-        "values": None,
+        "values": {},
         **extra,
     }
 
 
+@router.get("/activities/new", response_class=HTMLResponse)
+def log_page(request: Request, on: TodayDep) -> HTMLResponse:
+    """Log a run or a cross-training session by hand (the same as ``log``)."""
+    return render(request, "pages/log.html", _log_context(on), active="activities")
+
+
+@router.post("/activities/new", response_class=HTMLResponse)
+async def log_form(request: Request, web: WebDep) -> Response:
+    raw = await request.form()
+    form = {k: v for k, v in raw.items() if isinstance(v, str)}
+    check_csrf(request, web.csrf, form.get(CSRF_FIELD))
+    today = runner_today()
+
+    def log() -> int:
+        activity_id = log_manual(web.app, _manual_entry(form, today=today), today=today)
+        assign_default_shoes(web.app, [activity_id])
+        return activity_id
+
+    try:
+        activity_id = await run_in_threadpool(log)
+    except BackstrideError as exc:
+        if exc.http_status >= 500:
+            raise
+        values = {k: v for k, v in form.items() if k != CSRF_FIELD}
+        context = _log_context(today, form_error=exc, values=values)
+        return render(
+            request,
+            "pages/log.html",
+            context,
+            active="activities",
+            status_code=exc.http_status,
+        )
+    return RedirectResponse(
+        f"/activities/{activity_id}?saved=logged#activity-summary", status_code=303
+    )
+
+
 @router.get("/activities/{activity_id}", response_class=HTMLResponse)
 def activity_page(
-    request: Request, web: WebDep, activity_id: int, saved: bool = False
+    request: Request, web: WebDep, activity_id: int, saved: str | None = None
 ) -> HTMLResponse:
     data = activity_page_data(web, activity_id)
     return render(
-        request,
-        "pages/activity.html",
-        {
-            "data": data,
-            "grades": grade_rows(data.analysis.grade),
-            "spike_window": (data.row.local_date - timedelta(days=30), data.row.local_date),
-            **_edit_context(data.row, saved=saved),
-        },
-        active="activities",
+        request, "pages/activity.html", _page_context(data, saved=saved), active="activities"
     )
 
 
@@ -191,10 +350,10 @@ def _form_edit(form: dict[str, str]) -> ActivityEdit:
             rpe = float(rpe_text)
         except ValueError as exc:
             raise InvalidInputError(
-                f"'{rpe_text}' is not a number for RPE.", hint="Give a number from 0 to 10."
+                f"'{rpe_text}' is not a number for the effort.", hint="Give a number from 0 to 10."
             ) from exc
         if not math.isfinite(rpe):
-            raise InvalidInputError("RPE must be a number from 0 to 10.")
+            raise InvalidInputError("The effort must be a number from 0 to 10.")
     return ActivityEdit(
         sport=form.get("sport") or None,
         surface=form.get("surface") or None,
@@ -204,32 +363,78 @@ def _form_edit(form: dict[str, str]) -> ActivityEdit:
     )
 
 
-@router.post("/activities/{activity_id}/edit", response_class=HTMLResponse)
-async def edit_activity_form(request: Request, web: WebDep, activity_id: int) -> Response:
+def _form_shoes(form: dict[str, str]) -> ActivityEdit:
+    shoes = form.get("shoes", "").strip()
+    return ActivityEdit(gear=shoes or "none")
+
+
+async def _activity_form(
+    request: Request,
+    web: WebState,
+    activity_id: int,
+    *,
+    form_name: str,
+    action: Callable[[dict[str, str]], object],
+) -> Response:
+    """Run one of the page's forms: the page (or the form, with htmx) with its message."""
     raw = await request.form()
     form = {k: v for k, v in raw.items() if isinstance(v, str)}
     check_csrf(request, web.csrf, form.get(CSRF_FIELD))
-    row = await run_in_threadpool(get_activity_summary, web.app, activity_id)
+    await run_in_threadpool(get_activity_summary, web.app, activity_id)  # 404 before anything
     try:
-        edit = _form_edit(form)
-        row = await run_in_threadpool(edit_activity, web.app, activity_id, edit)
-        web.cache.bump()
-    except InvalidInputError as exc:
-        context = _edit_context(row, form_error=exc, values=form)
-        if is_htmx(request):
-            return render(request, "partials/_activity_edit.html", context, status_code=422)
+        await run_in_threadpool(action, form)
+    except BackstrideError as exc:
+        if exc.http_status >= 500:
+            raise
         data = await run_in_threadpool(activity_page_data, web, activity_id)
-        context.update(
-            data=data,
-            grades=grade_rows(data.analysis.grade),
-            spike_window=(data.row.local_date - timedelta(days=30), data.row.local_date),
-        )
-        return render(request, "pages/activity.html", context, status_code=422)
-    if is_htmx(request):
-        data = await run_in_threadpool(activity_page_data, web, activity_id)
+        context = _page_context(data, form=form_name, form_error=exc, values=form)
+        template = f"partials/_activity_{form_name}.html" if is_htmx(request) else None
         return render(
             request,
-            "partials/_activity_edit.html",
-            {**_edit_context(data.row, saved=True), "data": data, "oob_summary": True},
+            template or "pages/activity.html",
+            context,
+            active="activities",
+            status_code=exc.http_status,
         )
-    return RedirectResponse(f"/activities/{activity_id}?saved=true#edit", status_code=303)
+    if is_htmx(request):
+        data = await run_in_threadpool(activity_page_data, web, activity_id)
+        context = {**_page_context(data, saved=form_name), "oob_summary": True}
+        return render(request, f"partials/_activity_{form_name}.html", context)
+    return RedirectResponse(
+        f"/activities/{activity_id}?saved={form_name}#activity-{form_name}", status_code=303
+    )
+
+
+@router.post("/activities/{activity_id}/edit", response_class=HTMLResponse)
+async def edit_activity_form(request: Request, web: WebDep, activity_id: int) -> Response:
+    return await _activity_form(
+        request,
+        web,
+        activity_id,
+        form_name="edit",
+        action=lambda form: edit_activity(web.app, activity_id, _form_edit(form)),
+    )
+
+
+@router.post("/activities/{activity_id}/shoes", response_class=HTMLResponse)
+async def activity_shoes_form(request: Request, web: WebDep, activity_id: int) -> Response:
+    return await _activity_form(
+        request,
+        web,
+        activity_id,
+        form_name="shoes",
+        action=lambda form: edit_activity(web.app, activity_id, _form_shoes(form)),
+    )
+
+
+@router.post("/activities/{activity_id}/route", response_class=HTMLResponse)
+async def activity_route_form(request: Request, web: WebDep, activity_id: int) -> Response:
+    def save(form: dict[str, str]) -> object:
+        name = form.get("name", "").strip()
+        if not name:
+            raise InvalidInputError("Give the route a name.", hint="For example 'River loop'.")
+        return add_route_from_activity(
+            web.app, activity_id, name=name, surface=form.get("surface") or None
+        )
+
+    return await _activity_form(request, web, activity_id, form_name="route", action=save)

@@ -26,6 +26,7 @@ from backstride.services.activities import (
     row_to_json,
 )
 from backstride.services.dashboard import UploadedFile, import_uploads, uploads_root
+from backstride.web.context import runner_today
 from backstride.web.deps import WebDep
 from backstride.web.reads import (
     cached_activity_count,
@@ -93,7 +94,7 @@ def octet_body(request: Request) -> None:
 
 
 def _today(on: date | None) -> date:
-    return on or date.today()
+    return on or runner_today()
 
 
 @router.get("/activities", response_model=ActivityPage, summary="List activities")
@@ -203,7 +204,6 @@ def api_edit_activity(web: WebDep, activity_id: ActivityId, patch: ActivityPatch
         name=patch.name,
     )
     row = edit_activity(web.app, activity_id, edit)
-    web.cache.bump()
     return ActivityOut.model_validate(row_to_json(row))
 
 
@@ -239,17 +239,14 @@ async def api_import(
     with UploadFolder(uploads_root(web.app)) as folder:
         path, shown = folder.new_file(name)
         await receive_body(request, path)
-        try:
-            report = await run_import(
-                request,
-                import_uploads,
-                web.app,
-                folder.path,
-                [UploadedFile(path=path, original_name=shown)],
-                workers=web.import_workers,
-            )
-        finally:
-            web.cache.bump()
+        report = await run_import(
+            request,
+            import_uploads,
+            web.app,
+            folder.path,
+            [UploadedFile(path=path, original_name=shown)],
+            workers=web.import_workers,
+        )
     return ImportReportOut.model_validate(report.to_json())
 
 

@@ -73,7 +73,14 @@ from backstride.services.diary import (
 )
 from backstride.services.shoes import add_shoe, list_shoes, retire_shoe, set_default_shoe
 from backstride.web import body_views as words
-from backstride.web.body_views import PainChartInput, pain_load_chart, wear_bar, window_start
+from backstride.web.body_views import (
+    PainChartInput,
+    daily_load_chart,
+    pain_load_chart,
+    wear_bar,
+    window_start,
+)
+from backstride.web.context import runner_today
 from backstride.web.deps import TodayDep, WebDep, WebState
 from backstride.web.emergency import emergency_notice_for
 from backstride.web.reads import cached_load_report
@@ -114,7 +121,7 @@ def _checked(raw: FormData, key: str) -> bool:
 def _day(text: str, *, what: str, default: date | None = None) -> date:
     """A form's date; blank means ``default`` (today when not given)."""
     if not text:
-        return default or date.today()
+        return default or runner_today()
     return parse_day(text, what=f"date for {what}")
 
 
@@ -146,6 +153,19 @@ def _km(text: str, *, what: str) -> float | None:
         return float(text.replace(",", "."))
     except ValueError:
         raise InvalidInputError(f"'{text}' is not a distance in km for {what}.") from None
+
+
+def pain_recorded(raw: FormData) -> bool:
+    """Any pain in a check-in: a score above 0, a place, a feeling or a leg symptom."""
+    score = _text(raw, "score")
+    return (
+        (score.isdigit() and int(score) > 0)
+        or not score.isdigit()
+        or bool(_many(raw, "where") or _many(raw, "feels"))
+        or any(
+            _checked(raw, k) for k in ("walking_leg_symptoms", "eases_sitting", "worse_coughing")
+        )
+    )
 
 
 def _values(raw: FormData, *multi: str) -> dict[str, Any]:
@@ -198,13 +218,12 @@ async def _answer(
     except BackstrideError as exc:
         if exc.http_status >= 500:
             raise
-        data = await run_in_threadpool(page.load, web.app, date.today())
+        data = await run_in_threadpool(page.load, web.app, runner_today())
         context = _sections_context(data, errors={form: exc}, values={form: values})
         template = page.partial if is_htmx(request) else page.template
         return render(request, template, context, active=page.key, status_code=exc.http_status)
-    web.cache.bump()
     if is_htmx(request):
-        data = await run_in_threadpool(page.load, web.app, date.today())
+        data = await run_in_threadpool(page.load, web.app, runner_today())
         return render(request, page.partial, _sections_context(data, saved=form), active=page.key)
     return _saved_redirect(page.url, form)
 
@@ -250,7 +269,7 @@ PROFILE = SectionsPage(
 
 @router.get("/profile", response_class=HTMLResponse)
 async def profile_page(request: Request, web: WebDep, saved: str | None = None) -> Response:
-    return await _show(request, web, PROFILE, date.today(), saved)
+    return await _show(request, web, PROFILE, runner_today(), saved)
 
 
 @router.post("/profile", response_class=HTMLResponse)
@@ -266,7 +285,7 @@ async def profile_form(request: Request, web: WebDep) -> Response:
         injection = _optional_day(_text(raw, "spine_injection_on"), what="the spine injection")
         return set_profile(
             web.app,
-            today=date.today(),
+            today=runner_today(),
             spine_surgery_on=surgery,
             spine_injection_on=injection,
             clear_spine_surgery=surgery is None,
@@ -298,7 +317,7 @@ async def screening_form(request: Request, web: WebDep) -> Response:
                 hint="Choose yes or no for each one.",
             )
         answers = {k: _text(raw, f"q-{k}") for k in keys}
-        today = date.today()
+        today = runner_today()
         on = _day(_text(raw, "on"), what="the screening", default=today)
         return record_screening(web.app, answers, on=on, today=today)
 
@@ -317,7 +336,7 @@ async def clearance_form(request: Request, web: WebDep) -> Response:
             web.app,
             on=_day(_text(raw, "on"), what="the clearance"),
             by=_text(raw, "by"),
-            today=date.today(),
+            today=runner_today(),
             restrictions=_text(raw, "restrictions") or None,
             notes=_text(raw, "notes") or None,
         )
@@ -360,7 +379,7 @@ def _checkin_context(
     guess = checkin_context(app, day=on)
     return {
         "on": on,
-        "today": date.today(),
+        "today": runner_today(),
         "guess": guess,
         "values": values or {"day": on.isoformat(), "when": guess.when.value},
         "form_error": form_error,
@@ -385,7 +404,7 @@ async def checkin_form(request: Request, web: WebDep) -> Response:
     multi = ("where", "feels", "red_flags")
     values = _values(raw, *multi)
     flags = _many(raw, "red_flags")
-    today = date.today()
+    today = runner_today()
     day = today
     try:
         day = _day(_text(raw, "day"), what="the check-in", default=today)
@@ -393,6 +412,12 @@ async def checkin_form(request: Request, web: WebDep) -> Response:
         if not score:
             raise InvalidInputError(
                 "Choose how much it hurts, from 0 (no pain) to 10 (worst imaginable)."
+            )
+        if pain_recorded(raw) and not _checked(raw, "flags_asked") and not flags:
+            # Red flags always win: pain is never saved without its warning-sign questions.
+            raise InvalidInputError(
+                "Before saving pain, answer the warning-sign questions below.",
+                hint="Tick any that apply; leave them all unticked if none does.",
             )
         data = PainInput(
             day=day,
@@ -420,7 +445,6 @@ async def checkin_form(request: Request, web: WebDep) -> Response:
         return render(
             request, "pages/checkin.html", context, active="checkin", status_code=exc.http_status
         )
-    web.cache.bump()
     linked = "&linked=1" if saved.linked_automatically else ""
     return RedirectResponse(f"/checkin/{saved.entry.id}?saved=1{linked}", status_code=303)
 
@@ -541,7 +565,7 @@ async def warning_signs_form(request: Request, web: WebDep, entry_id: EntryId) -
             raise InvalidInputError("Answer yes or no for at least one sign.")
         await run_in_threadpool(
             lambda: answer_warning_signs(
-                web.app, entry_id, present=present, absent=absent, today=date.today()
+                web.app, entry_id, present=present, absent=absent, today=runner_today()
             )
         )
     except InvalidInputError as exc:
@@ -555,16 +579,55 @@ async def warning_signs_form(request: Request, web: WebDep, entry_id: EntryId) -
         return render(
             request, "pages/checkin_saved.html", context, active="checkin", status_code=422
         )
-    web.cache.bump()
     return RedirectResponse(f"/checkin/{entry_id}?saved=1#entry-{entry_id}", status_code=303)
 
 
 # --- Diary ----------------------------------------------------------------------------------------
 
 
-def _diary_data(web: WebState, *, on: date, weeks: int) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class DiaryMonth:
+    """The calendar month a Diary page shows (``?month=YYYY-MM``), and its neighbours."""
+
+    first: date
+    last: date  # the month's last day, or today in the current month
+    previous: date
+    following: date | None  # None when the next month has not begun
+
+    @property
+    def label(self) -> str:
+        return f"{self.first:%B %Y}"
+
+
+def diary_month(month: str | None, *, on: date, today: date) -> DiaryMonth:
+    """The month named ``YYYY-MM`` (else the month of ``on``), up to today at the latest."""
+    if month:
+        try:
+            first = date.fromisoformat(f"{month.strip()[:7]}-01")
+        except ValueError:
+            raise InvalidInputError(
+                f"'{month[:20]}' is not a month.", hint="Write it like 2026-11."
+            ) from None
+    else:
+        first = on.replace(day=1)
+    first = min(first, today.replace(day=1))
+    following = (first + timedelta(days=32)).replace(day=1)
+    last = min(following - timedelta(days=1), today)
+    return DiaryMonth(
+        first=first,
+        last=last,
+        previous=(first - timedelta(days=1)).replace(day=1),
+        following=following if following <= today else None,
+    )
+
+
+def _diary_data(
+    web: WebState, *, on: date, weeks: int, since: date | None = None
+) -> dict[str, Any]:
+    """The diary from ``since`` (default: ``weeks`` weeks back) to ``on``."""
     app = web.app
-    since = window_start(on, weeks)
+    since = since or window_start(on, weeks)
+    weeks = max(weeks, (on - since).days // 7 + 2)  # the load report covers the window
     report: PainReport = pain_report(app, today=on, since=since)
     load = cached_load_report(web, on=on, weeks=weeks)
     days = [d for d in load.days if since <= d.day <= on]
@@ -579,8 +642,10 @@ def _diary_data(web: WebState, *, on: date, weeks: int) -> dict[str, Any]:
         "prompt_flags": [o for o in report.open_red_flags if o.urgency is Urgency.PROMPT],
         "same_day_flags": [o for o in report.open_red_flags if o.urgency is Urgency.SAME_DAY],
         "awaiting": report.awaiting,
-        "today": date.today(),
+        "today": runner_today(),
         "pain_chart": pain_load_chart(PainChartInput(days=days, entries=entries)),
+        "load_chart": daily_load_chart(days),
+        "month": None,
         "entries": sorted(entries, key=lambda e: (e.day, e.id or 0), reverse=True),
         "rules": report.rules,
         "outcome_words": {k.value: v for k, v in OUTCOME_WORDS.items()},
@@ -589,8 +654,15 @@ def _diary_data(web: WebState, *, on: date, weeks: int) -> dict[str, Any]:
     }
 
 
-def _diary_context(web: WebState, on: date, weeks: int, **extra: Any) -> dict[str, Any]:
-    return {**_diary_data(web, on=on, weeks=weeks), "saved": None, **extra}
+def _diary_context(
+    web: WebState, on: date, weeks: int, *, month: DiaryMonth | None = None, **extra: Any
+) -> dict[str, Any]:
+    if month is not None:
+        data = _diary_data(web, on=month.last, weeks=weeks, since=month.first)
+        data["month"] = month
+    else:
+        data = _diary_data(web, on=on, weeks=weeks)
+    return {**data, "saved": None, **extra}
 
 
 @router.get("/diary", response_class=HTMLResponse)
@@ -598,10 +670,16 @@ async def diary_page(
     request: Request,
     web: WebDep,
     on: TodayDep,
-    weeks: Annotated[int, Query(ge=1, le=104)] = DIARY_WEEKS,
+    weeks: Annotated[int | None, Query(ge=1, le=104)] = None,
+    month: Annotated[str | None, Query(max_length=20, description="YYYY-MM")] = None,
     saved: str | None = None,
 ) -> Response:
-    context = await run_in_threadpool(lambda: _diary_context(web, on, weeks, saved=saved))
+    """A calendar month at a time (``?month=``, default the month of ``?on=``); ``?weeks=``
+    still shows that many weeks up to ``on``."""
+    paged = None if weeks and not month else diary_month(month, on=on, today=runner_today())
+    context = await run_in_threadpool(
+        lambda: _diary_context(web, on, weeks or DIARY_WEEKS, month=paged, saved=saved)
+    )
     return render(request, "pages/diary.html", context, active="diary")
 
 
@@ -621,7 +699,7 @@ def _edit_context(entry: PainEntry, **extra: Any) -> dict[str, Any]:
             "worse_coughing": "1" if entry.worse_coughing else "",
         },
         "form_error": None,
-        "today": date.today(),
+        "today": runner_today(),
         "whens": [w.value for w in PainWhen],
         "sites": [s.value for s in PainSite],
         "feels": [f.value for f in PainFeel],
@@ -662,14 +740,13 @@ async def diary_edit_form(request: Request, web: WebDep, entry_id: EntryId) -> R
             worse_coughing=_checked(raw, "worse_coughing"),
         )
         saved = await run_in_threadpool(
-            lambda: edit_pain(web.app, entry_id, changes, today=date.today())
+            lambda: edit_pain(web.app, entry_id, changes, today=runner_today())
         )
     except InvalidInputError as exc:
         view = triage_red_flags(flags)
         first = await run_in_threadpool(_triage_first, request, view)
         context = _edit_context(entry, values=values, form_error=exc, triage_first=first)
         return render(request, "pages/diary_edit.html", context, active="diary", status_code=422)
-    web.cache.bump()
     if saved.triage is not None:
         # Red flags win: the saved entry's page shows their triage first.
         return RedirectResponse(f"/checkin/{entry_id}?saved=1", status_code=303)
@@ -680,7 +757,6 @@ async def diary_edit_form(request: Request, web: WebDep, entry_id: EntryId) -> R
 async def diary_delete_form(request: Request, web: WebDep, entry_id: EntryId) -> Response:
     raw = await _read_form(request, web)
     await run_in_threadpool(delete_pain, web.app, entry_id)
-    web.cache.bump()
     if not is_htmx(request):
         return RedirectResponse("/diary?saved=delete", status_code=303)
     on = _day(_text(raw, "on"), what="the diary")
@@ -699,7 +775,7 @@ def _selftests_data(app: App, on: date) -> dict[str, Any]:
     return {
         "report": report,
         "tests": [(n.value, TESTS[n].title, TESTS[n].unit) for n in SelfTestName],
-        "today": date.today(),
+        "today": runner_today(),
     }
 
 
@@ -727,7 +803,7 @@ async def selftest_form(request: Request, web: WebDep) -> Response:
         value = _text(raw, "value")
         if not value:
             raise InvalidInputError("Give the result: seconds, centimetres, degrees or pass/fail.")
-        today = date.today()
+        today = runner_today()
         return add_selftest(
             web.app,
             name=_text(raw, "test"),
@@ -763,7 +839,7 @@ def _shoes_data(app: App, on: date) -> dict[str, Any]:
         "rotation": data["rotation"],
         "unknown_gear": data["unknown_gear"],
         "sources": data["sources"],
-        "today": date.today(),
+        "today": runner_today(),
     }
 
 
@@ -796,7 +872,7 @@ async def add_shoe_form(request: Request, web: WebDep) -> Response:
         return add_shoe(
             web.app,
             _text(raw, "name"),
-            today=date.today(),
+            today=runner_today(),
             bought_on=_optional_day(_text(raw, "bought_on"), what="the purchase"),
             **kwargs,
         )
@@ -814,7 +890,7 @@ async def default_shoe_form(request: Request, web: WebDep) -> Response:
         SHOES,
         form="pairs",
         action=lambda: set_default_shoe(
-            web.app, name, sport=_text(raw, "sport") or "run", today=date.today()
+            web.app, name, sport=_text(raw, "sport") or "run", today=runner_today()
         ),
         values=_values(raw),
     )
@@ -829,6 +905,6 @@ async def retire_shoe_form(request: Request, web: WebDep) -> Response:
         web,
         SHOES,
         form="pairs",
-        action=lambda: retire_shoe(web.app, name, today=date.today()),
+        action=lambda: retire_shoe(web.app, name, today=runner_today()),
         values=_values(raw),
     )

@@ -77,6 +77,7 @@ from backstride.web.body_schemas import (
     ShoeRetireIn,
     WarningSignsIn,
 )
+from backstride.web.context import runner_today
 from backstride.web.deps import WebDep
 from backstride.web.routes.api import json_body
 from backstride.web.schemas import ErrorOut
@@ -159,7 +160,7 @@ JSON_ONLY = [Depends(json_body)]
 
 def _today() -> date:
     """The server's local date (the clock is read here, at the edge)."""
-    return date.today()
+    return runner_today()
 
 
 def _guarded(flags: Sequence[str], action: Callable[[], PainSavedOut]) -> PainSavedOut:
@@ -204,7 +205,6 @@ def api_set_profile(web: WebDep, body: ProfileIn) -> ProfileOut:
         clear_spine_injection=body.clear_spine_injection,
         pregnant=body.pregnant,
     )
-    web.cache.bump()  # heart rates change the TRIMP of the analysis
     return ProfileOut.model_validate(view.to_json())
 
 
@@ -303,7 +303,6 @@ def api_pain_add(web: WebDep, body: PainIn) -> PainSavedOut:
         flags,
         lambda: PainSavedOut.model_validate(add_pain(web.app, data, today=today).to_json()),
     )
-    web.cache.bump()
     return out
 
 
@@ -336,7 +335,6 @@ def api_pain_edit(web: WebDep, entry_id: EntryId, body: PainPatch) -> PainSavedO
             edit_pain(web.app, entry_id, changes, today=_today()).to_json()
         ),
     )
-    web.cache.bump()
     return out
 
 
@@ -365,14 +363,12 @@ def api_pain_warning_signs(web: WebDep, entry_id: EntryId, body: WarningSignsIn)
             ).to_json()
         ),
     )
-    web.cache.bump()
     return out
 
 
 @router.delete("/pain/{entry_id}", response_model=PainDeletedOut, summary="Delete a pain entry")
 def api_pain_delete(web: WebDep, entry_id: EntryId) -> PainDeletedOut:
     result = delete_pain(web.app, entry_id)
-    web.cache.bump()
     return PainDeletedOut.model_validate(result.to_json())
 
 
@@ -415,7 +411,6 @@ def api_red_flag_seen(web: WebDep, body: SeenIn) -> SeenOut:
         notes=body.notes,
         outcome=body.outcome,
     )
-    web.cache.bump()
     return SeenOut.model_validate(result.to_json())
 
 
@@ -499,7 +494,6 @@ def api_add_shoe(web: WebDep, body: ShoeIn) -> ShoeOut:
         retire_km=body.retire_km,
         bought_on=body.bought_on,
     )
-    web.cache.bump()
     return ShoeOut.model_validate(view.to_json())
 
 
@@ -511,7 +505,6 @@ def api_add_shoe(web: WebDep, body: ShoeIn) -> ShoeOut:
 )
 def api_default_shoe(web: WebDep, body: ShoeDefaultIn) -> ShoeOut:
     view = set_default_shoe(web.app, body.name, sport=body.sport.value, today=_today())
-    web.cache.bump()
     return ShoeOut.model_validate(view.to_json())
 
 
@@ -523,5 +516,4 @@ def api_default_shoe(web: WebDep, body: ShoeDefaultIn) -> ShoeOut:
 )
 def api_retire_shoe(web: WebDep, body: ShoeRetireIn) -> ShoeOut:
     view = retire_shoe(web.app, body.name, today=_today(), on=body.on)
-    web.cache.bump()
     return ShoeOut.model_validate(view.to_json())

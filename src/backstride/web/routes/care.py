@@ -23,12 +23,14 @@ from starlette.datastructures import FormData
 from starlette.responses import FileResponse, Response
 
 from backstride.domain.measures import INSTRUMENTS, Instrument
-from backstride.errors import BackstrideError, InvalidInputError
+from backstride.errors import BackstrideError, ConflictError, InvalidInputError, StorageError
+from backstride.services.dashboard import uploads_root
 from backstride.services.data import (
     CONFIRM_WORD,
     backup_database,
     delete_everything,
     export_archive,
+    import_archive,
 )
 from backstride.services.measures import (
     MeasureInput,
@@ -44,9 +46,11 @@ from backstride.services.report_files import (
     render_report_pdf,
     report_css,
 )
+from backstride.web.context import runner_today
 from backstride.web.deps import WebDep, WebState
 from backstride.web.security import CSRF_FIELD, check_csrf
 from backstride.web.templating import render
+from backstride.web.uploads import UploadFolder, receive_files
 
 router = APIRouter(include_in_schema=False)
 
@@ -88,7 +92,7 @@ def _number(text: str, what: str) -> float | None:
 
 def _report_data(web: WebState, since: str | None, until: str | None) -> dict[str, Any]:
     period = default_period(
-        today_on=date.today(),
+        today_on=runner_today(),
         since=_day_or_none(since, "the first day"),
         until=_day_or_none(until, "the last day"),
     )
@@ -158,7 +162,6 @@ async def report_questions(request: Request, web: WebDep) -> Response:
     raw = await _form(request, web)
     text = raw.get("questions")
     await run_in_threadpool(set_questions, web.app, text if isinstance(text, str) else "")
-    web.cache.bump()
     query = "&".join(f"{k}={_text(raw, k)}" for k in ("since", "until") if _text(raw, k))
     return RedirectResponse(f"/report?saved=questions{'&' + query if query else ''}#questions", 303)
 
@@ -167,7 +170,7 @@ async def report_questions(request: Request, web: WebDep) -> Response:
 
 
 def _measures_context(web: WebState) -> dict[str, Any]:
-    view = list_measures(web.app, today=date.today()).to_json()
+    view = list_measures(web.app, today=runner_today()).to_json()
     return {
         "m": view,
         "instruments": [
@@ -180,7 +183,7 @@ def _measures_context(web: WebState) -> dict[str, Any]:
             }
             for i in Instrument
         ],
-        "today": date.today().isoformat(),
+        "today": runner_today().isoformat(),
     }
 
 
@@ -215,7 +218,7 @@ async def measures_add(request: Request, web: WebDep) -> Response:
             for i in range(1, 6)
             if _text(raw, f"activity{i}")
         )
-        today = date.today()
+        today = runner_today()
         return add_measure(
             web.app,
             MeasureInput(
@@ -243,7 +246,6 @@ async def measures_add(request: Request, web: WebDep) -> Response:
             active="measures",
             status_code=exc.http_status,
         )
-    web.cache.bump()
     return RedirectResponse("/measures?saved=1#scores", status_code=303)
 
 
@@ -251,7 +253,6 @@ async def measures_add(request: Request, web: WebDep) -> Response:
 async def measures_delete(request: Request, web: WebDep, measure_id: int) -> Response:
     await _form(request, web)
     await run_in_threadpool(delete_measure, web.app, measure_id)
-    web.cache.bump()
     return RedirectResponse("/measures?saved=deleted#scores", status_code=303)
 
 
@@ -259,20 +260,72 @@ async def measures_delete(request: Request, web: WebDep, measure_id: int) -> Res
 
 
 def _data_page(
-    request: Request, *, error: BackstrideError | None = None, deleted: str | None = None
+    request: Request,
+    *,
+    error: BackstrideError | None = None,
+    deleted: str | None = None,
+    restored: str | None = None,
+    restore_error: BackstrideError | None = None,
 ) -> Response:
+    failed = error or restore_error
     return render(
         request,
         "pages/data.html",
-        {"error": error, "deleted": deleted, "confirm_word": CONFIRM_WORD},
+        {
+            "error": error,
+            "deleted": deleted,
+            "restored": restored if restored and restored.isdigit() else None,
+            "restore_error": restore_error,
+            "confirm_word": CONFIRM_WORD,
+        },
         active="data",
-        status_code=error.http_status if error else 200,
+        status_code=failed.http_status if failed else 200,
     )
 
 
 @router.get("/data", response_class=HTMLResponse)
-async def data_page(request: Request, deleted: str | None = None) -> Response:
-    return _data_page(request, deleted=deleted)
+async def data_page(
+    request: Request, deleted: str | None = None, restored: str | None = None
+) -> Response:
+    return _data_page(request, deleted=deleted, restored=restored)
+
+
+@router.post("/data/import", response_class=HTMLResponse)
+async def data_import(request: Request, web: WebDep) -> Response:
+    """Restore an export archive into the empty database (``import FILE.zip`` of an export).
+
+    Streamed to a temporary folder like any upload, the anti-forgery token checked before a
+    byte of the file is written; all or nothing (``services.data.import_archive``)."""
+
+    def before_first_file(fields: dict[str, str]) -> None:
+        check_csrf(request, web.csrf, fields.get(CSRF_FIELD))
+
+    with UploadFolder(uploads_root(web.app)) as folder:
+        form = await receive_files(
+            request, folder, file_field="archive", before_first_file=before_first_file
+        )
+        if CSRF_FIELD not in form.fields and not form.files:
+            check_csrf(request, web.csrf, None)
+        try:
+            if len(form.files) != 1:
+                raise InvalidInputError(
+                    "Choose one export archive (a .zip file written by Export everything).",
+                    hint="Nothing was imported.",
+                )
+            summary = await run_in_threadpool(import_archive, web.app, form.files[0].path)
+        except ConflictError:
+            refused = ConflictError(
+                "This database already holds data; an export is only restored into an empty "
+                "one. Nothing was imported.",
+                hint="Export or back up what is here, delete everything below, then restore.",
+            )
+            return _data_page(request, restore_error=refused)
+        except BackstrideError as exc:
+            if exc.http_status >= 500 and not isinstance(exc, StorageError):
+                raise
+            return _data_page(request, restore_error=exc)
+    rows = summary.to_json()["rows"]
+    return RedirectResponse(f"/data?restored={rows}#import-h", status_code=303)
 
 
 def _temp_file(suffix: str) -> Path:
@@ -309,7 +362,7 @@ async def data_backup(request: Request, web: WebDep) -> Response:
         await run_in_threadpool(backup_database, web.app, path)
     except InvalidInputError as exc:
         return _data_page(request, error=exc)
-    name = f"backstride-backup-{date.today().isoformat()}.sqlite3"
+    name = f"backstride-backup-{runner_today().isoformat()}.sqlite3"
     return _download(path, name, "application/vnd.sqlite3")
 
 
@@ -322,5 +375,4 @@ async def data_delete(request: Request, web: WebDep) -> Response:
         )
     except InvalidInputError as exc:
         return _data_page(request, error=exc)
-    web.cache.bump()
     return RedirectResponse(f"/data?deleted={summary.rows}", status_code=303)

@@ -14,6 +14,7 @@ from backstride.domain.load import DayLoad, LoadReport
 from backstride.services.context import App
 from backstride.services.dashboard import AttentionItem, Overview, WeekTotals, overview
 from backstride.web.charts import Chart
+from backstride.web.context import runner_today
 from backstride.web.deps import TodayDep, WebDep, WebState
 from backstride.web.formatting import day, km, percent
 from backstride.web.reads import cached_day, cached_load_report
@@ -85,7 +86,7 @@ def cached_overview(web: WebState, *, on: date, weeks: int = OVERVIEW_WEEKS) -> 
         answer = cached_day(web, on=on)
         return build_overview(web.app, on=on, report=report, weeks=weeks, answer=answer)
 
-    return web.cache.get(("overview", on, weeks, date.today()), compute)
+    return web.cache.get(("overview", on, weeks, runner_today()), compute)
 
 
 @dataclass(frozen=True, slots=True)

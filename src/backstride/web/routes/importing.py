@@ -61,17 +61,14 @@ async def upload(request: Request, web: WebDep) -> HTMLResponse:
                 "No file was chosen, so nothing was imported.",
                 hint="Choose one or more .fit, .gpx or .tcx files, or a .zip export.",
             )
-        try:
-            report = await run_import(
-                request,
-                import_uploads,
-                web.app,
-                folder.path,
-                form.files,
-                workers=web.import_workers,
-            )
-        finally:
-            web.cache.bump()
+        report = await run_import(
+            request,
+            import_uploads,
+            web.app,
+            folder.path,
+            form.files,
+            workers=web.import_workers,
+        )
     history = await run_in_threadpool(recent_imports, web.app, limit=HISTORY_ROWS)
     context = {"report": report, "accept": ACCEPT, "history": history}
     template = "partials/_import_results.html" if is_htmx(request) else "pages/import.html"

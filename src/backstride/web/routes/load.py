@@ -5,10 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
+from backstride.services.guidance import guidance_params
 from backstride.web.deps import TodayDep, WebDep
 from backstride.web.reads import cached_load_report
 from backstride.web.templating import render
-from backstride.web.views import load_view, spike_css, spike_label
+from backstride.web.views import load_verdicts, load_view, spike_css, spike_label
 
 router = APIRouter(include_in_schema=False)
 
@@ -25,11 +26,14 @@ def load_page(
 ) -> HTMLResponse:
     report = cached_load_report(web, on=on, weeks=weeks)
     view = web.cache.get(("load_view", on, weeks), lambda: load_view(report))
+    params = web.cache.get(("guidance_params",), lambda: guidance_params(web.app))
+    verdicts = load_verdicts(view.latest, params) if view.latest else ()
     return render(
         request,
         "pages/load.html",
         {
             "view": view,
+            "verdicts": verdicts,
             "weeks": weeks,
             "week_choices": WEEK_CHOICES,
             "on": on,

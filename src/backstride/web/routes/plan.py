@@ -22,7 +22,13 @@ from backstride.domain.plan import WEEKDAY_NAMES, WEEKDAY_WORDS
 from backstride.domain.routines import RoutineKind
 from backstride.errors import BackstrideError, InvalidInputError, NotFoundError
 from backstride.services.context import App
-from backstride.services.exercises import exercise_json, get_routine, list_exercises
+from backstride.services.exercises import (
+    exercise_json,
+    get_routine,
+    list_exercises,
+    log_routine,
+    routine_adherence,
+)
 from backstride.services.guidance import today as day_answer
 from backstride.services.plan import (
     mark_done,
@@ -31,6 +37,7 @@ from backstride.services.plan import (
     show_plan,
     start_plan,
 )
+from backstride.web.context import runner_today
 from backstride.web.deps import TodayDep, WebDep
 from backstride.web.routes.today import DECISION_TONE
 from backstride.web.security import CSRF_FIELD, check_csrf
@@ -98,7 +105,7 @@ def _context(data: dict[str, Any], on: date, **extra: Any) -> dict[str, Any]:
 
 @router.get("/plan", response_class=HTMLResponse)
 async def plan_page(request: Request, web: WebDep, on: TodayDep) -> HTMLResponse:
-    data = await run_in_threadpool(_plan_data, web.app, on=on, today=date.today())
+    data = await run_in_threadpool(_plan_data, web.app, on=on, today=runner_today())
     return render(request, "pages/plan.html", _context(data, on), active="plan")
 
 
@@ -111,7 +118,7 @@ async def _form(request: Request, web: WebDep) -> dict[str, str]:
 
 def _form_day(form: dict[str, str]) -> date:
     text = form.get("on", "").strip()
-    return parse_day(text) if text else date.today()
+    return parse_day(text) if text else runner_today()
 
 
 async def _after(
@@ -119,7 +126,7 @@ async def _after(
 ) -> Response:
     if exc is None:
         return RedirectResponse(f"/plan?on={on.isoformat()}#today", status_code=303)
-    data = await run_in_threadpool(_plan_data, web.app, on=on, today=date.today())
+    data = await run_in_threadpool(_plan_data, web.app, on=on, today=runner_today())
     context = _context(data, on, form_error=exc, values=values)
     return render(request, "pages/plan.html", context, active="plan", status_code=exc.http_status)
 
@@ -131,7 +138,7 @@ async def plan_done(request: Request, web: WebDep) -> Response:
     try:
         await run_in_threadpool(
             lambda: mark_done(
-                web.app, on=on, today=date.today(), warmup=form.get("warmup", "yes") != "no"
+                web.app, on=on, today=runner_today(), warmup=form.get("warmup", "yes") != "no"
             )
         )
     except BackstrideError as exc:
@@ -146,7 +153,7 @@ async def plan_skip(request: Request, web: WebDep) -> Response:
     try:
         await run_in_threadpool(
             lambda: mark_skipped(
-                web.app, on=on, today=date.today(), reason=form.get("reason") or None
+                web.app, on=on, today=runner_today(), reason=form.get("reason") or None
             )
         )
     except BackstrideError as exc:
@@ -172,7 +179,7 @@ async def plan_start(request: Request, web: WebDep) -> Response:
     check_csrf(request, web.csrf, str(raw.get(CSRF_FIELD) or ""))
     days = [str(v) for v in raw.getlist("days")]
     form = {k: str(v) for k, v in raw.items() if isinstance(v, str) and k != "days"}
-    on = date.today()
+    on = runner_today()
     try:
         start = _form_day({"on": form.get("start", "")})
         variant = form.get("variant") or None
@@ -214,13 +221,64 @@ def _exercises_data(app: App, *, on: date) -> dict[str, Any]:
     }
 
 
-@router.get("/exercises", response_class=HTMLResponse)
-async def exercises_page(request: Request, web: WebDep, on: TodayDep) -> HTMLResponse:
-    data = await run_in_threadpool(_exercises_data, web.app, on=on)
+def _routine_marks(app: App, *, on: date) -> dict[str, str]:
+    """Each routine's mark on ``on``: "done", "skipped" (when never done that day) or absent."""
+    marks: dict[str, str] = {}
+    for e in routine_adherence(app, on=on, days=1).entries:
+        if e.day == on and (e.done or e.routine.value not in marks):
+            marks[e.routine.value] = "done" if e.done else "skipped"
+    return marks
+
+
+def _exercises_context(
+    app: App, on: date, *, saved: str | None = None, **extra: Any
+) -> dict[str, Any]:
+    data = _exercises_data(app, on=on)
     muscle_words = {m.value: MUSCLE_WORDS[m] for m in Muscle}
-    return render(
-        request,
-        "pages/exercises.html",
-        {**data, "on": on, "muscle_words": muscle_words, "clock": clock},
-        active="exercises",
+    return {
+        **data,
+        "on": on,
+        "muscle_words": muscle_words,
+        "clock": clock,
+        "marks": _routine_marks(app, on=on),
+        "saved": saved if saved in {k.value for k in RoutineKind} else None,
+        "errors": {},
+        **extra,
+    }
+
+
+@router.get("/exercises", response_class=HTMLResponse)
+async def exercises_page(
+    request: Request, web: WebDep, on: TodayDep, saved: str | None = None
+) -> HTMLResponse:
+    context = await run_in_threadpool(lambda: _exercises_context(web.app, on, saved=saved))
+    return render(request, "pages/exercises.html", context, active="exercises")
+
+
+@router.post("/exercises/done", response_class=HTMLResponse)
+async def routine_done_form(request: Request, web: WebDep) -> Response:
+    """Mark a routine done (or skipped) on a day, as ``routine done`` does."""
+    form = await _form(request, web)
+    routine = form.get("routine", "")
+    done = form.get("done", "yes") != "no"
+    try:
+        on = _form_day(form)
+        logged = await run_in_threadpool(
+            lambda: log_routine(web.app, routine, on=on, today=runner_today(), done=done)
+        )
+    except BackstrideError as exc:
+        if exc.http_status >= 500:
+            raise
+        shown, errors = runner_today(), {routine: exc}
+        context = await run_in_threadpool(lambda: _exercises_context(web.app, shown, errors=errors))
+        return render(
+            request,
+            "pages/exercises.html",
+            context,
+            active="exercises",
+            status_code=exc.http_status,
+        )
+    kind = logged.entry.routine.value
+    return RedirectResponse(
+        f"/exercises?on={on.isoformat()}&saved={kind}#routine-{kind}", status_code=303
     )

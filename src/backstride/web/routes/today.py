@@ -7,7 +7,6 @@ notice shown on every page (the same use case as ``backstride pain seen``).
 
 from __future__ import annotations
 
-from datetime import date
 from functools import partial
 from typing import Any
 
@@ -21,6 +20,7 @@ from backstride.domain.day import Day
 from backstride.domain.guidance import DECISION_WORDS, LEVEL_WORDS, Finding
 from backstride.errors import InvalidInputError
 from backstride.services.diary import record_seen
+from backstride.web.context import runner_today
 from backstride.web.deps import TodayDep, WebDep
 from backstride.web.reads import cached_day
 from backstride.web.security import CSRF_FIELD, check_csrf, local_redirect
@@ -84,15 +84,14 @@ async def seen_form(request: Request, web: WebDep) -> Response:
     if not flags:
         raise InvalidInputError("Say which red flag you were seen about.")
     text = str(raw.get("on") or "").strip()
-    on = parse_day(text) if text else date.today()
+    on = parse_day(text) if text else runner_today()
     by = str(raw.get("by") or "").strip() or None
     outcome = str(raw.get("outcome") or "").strip() or "not-known"
     for flag in flags:
         await run_in_threadpool(
             partial(record_seen, web.app, flag=flag, on=on, by=by, outcome=outcome),
-            today=date.today(),
+            today=runner_today(),
         )
-    web.cache.bump()
     if is_htmx(request):  # htmx sends the form (a plain post carries Origin: null here)
         return Response(status_code=200, headers={"HX-Redirect": back})
     return RedirectResponse(back, status_code=303)

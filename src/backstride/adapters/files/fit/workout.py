@@ -12,20 +12,16 @@ the SDK's "Encoding Workout Files" cookbook.
 
 from __future__ import annotations
 
-import struct
 from datetime import UTC, datetime
 
 from backstride.adapters.files.fit.writer import (
     DEVELOPMENT_MANUFACTURER,
-    HEADER_SIZE,
-    PROFILE_VERSION,
-    PROTOCOL_VERSION,
     SPORTS,
     _Column,
     _Field,
     _fit_time,
     _FitBuilder,
-    compute_fit_crc,
+    fit_file,
 )
 from backstride.domain.workout import Intensity, RepeatSteps, Workout, WorkoutStep
 from backstride.errors import InvalidInputError
@@ -125,10 +121,4 @@ def encode_fit_workout(
             )
         columns = list(zip(_STEP_FIELDS, values, strict=True))
         b.message(2, _WORKOUT_STEP, columns)
-    data = b.data()
-    header = struct.pack(
-        "<BBHI4s", HEADER_SIZE, PROTOCOL_VERSION, PROFILE_VERSION, len(data), b".FIT"
-    )
-    header += struct.pack("<H", compute_fit_crc(header))
-    body = header + data
-    return body + struct.pack("<H", compute_fit_crc(body))
+    return fit_file(b.data())

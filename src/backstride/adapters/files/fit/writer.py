@@ -669,7 +669,11 @@ def encode_fit_activity(
         ],
     )
 
-    data = b.data()
+    return fit_file(b.data())
+
+
+def fit_file(data: bytes) -> bytes:
+    """Data records wrapped as a FIT file: the 14-byte header with its CRC, and the file CRC."""
     header = struct.pack(
         "<BBHI4s", HEADER_SIZE, PROTOCOL_VERSION, PROFILE_VERSION, len(data), b".FIT"
     )

@@ -32,13 +32,13 @@ from lxml import etree
 
 from backstride.adapters.files.xml.safe import (
     ParsedTimes,
+    PointColumns,
     TagKinds,
     child_texts,
-    error_from,
-    finite_array,
     iter_elements,
     local_name,
     parse_times,
+    read_or_refuse,
     release,
     release_before,
     with_hint,
@@ -87,24 +87,6 @@ _NAME_SPORTS = frozenset(
 
 
 @dataclass(slots=True)
-class _Track:
-    """Columns of the track being read; one entry per ``<trkpt>``."""
-
-    times: list[str | None] = field(default_factory=list)
-    lat: list[float] = field(default_factory=list)
-    lon: list[float] = field(default_factory=list)
-    ele: list[float] = field(default_factory=list)
-    speed: list[float] = field(default_factory=list)
-    hr: list[float] = field(default_factory=list)
-    cad: list[float] = field(default_factory=list)
-    power: list[float] = field(default_factory=list)
-    unreadable_values: int = 0
-
-    def __len__(self) -> int:
-        return len(self.times)
-
-
-@dataclass(slots=True)
 class Outcome:
     """What became of the tracks read so far."""
 
@@ -114,18 +96,8 @@ class Outcome:
     single_point_tracks: int = 0
 
 
-def _number(text: str | None, track: _Track) -> float:
-    if text is None:
-        return NAN
-    try:
-        return float(text)
-    except ValueError:
-        track.unreadable_values += 1
-        return NAN
-
-
 def _read_point_carefully(
-    el: etree._Element, track: _Track, kinds: TagKinds, ext_kinds: TagKinds
+    el: etree._Element, track: PointColumns, kinds: TagKinds, ext_kinds: TagKinds
 ) -> None:
     """The slow path of the hot loop in :func:`_parse`: any text may be missing or unreadable."""
     time: str | None = None
@@ -135,28 +107,22 @@ def _read_point_carefully(
         if kind == _TIME:
             time = child.text
         elif kind == _ELE:
-            ele = _number(child.text, track)
+            ele = track.number(child.text)
         elif kind == _SPEED:
-            speed = _number(child.text, track)
+            speed = track.number(child.text)
         elif kind == _EXT:
             for ext in child.iterdescendants():
                 ext_kind = ext_kinds[ext.tag]
                 if ext_kind == _HR:
-                    hr = _number(ext.text, track)
+                    hr = track.number(ext.text)
                 elif ext_kind == _CAD:
-                    cad = _number(ext.text, track)
+                    cad = track.number(ext.text)
                 elif ext_kind == _POWER:
-                    power = _number(ext.text, track)
+                    power = track.number(ext.text)
                 elif ext_kind == _XSPEED:
-                    speed = _number(ext.text, track)
-    track.times.append(time)
-    track.lat.append(_number(el.get("lat"), track))
-    track.lon.append(_number(el.get("lon"), track))
-    track.ele.append(ele)
-    track.speed.append(speed)
-    track.hr.append(hr)
-    track.cad.append(cad)
-    track.power.append(power)
+                    speed = track.number(ext.text)
+    lat, lon = track.number(el.get("lat")), track.number(el.get("lon"))
+    track.add(time, lat, lon, ele, NAN, speed, hr, cad, power)
 
 
 def _sport(type_label: str, name: str) -> tuple[Sport, str]:
@@ -171,22 +137,14 @@ def _sport(type_label: str, name: str) -> tuple[Sport, str]:
 
 
 def _finish_track(
-    track: _Track, meta: dict[str, str], *, device: str | None, outcome: Outcome
+    track: PointColumns, meta: dict[str, str], *, device: str | None, outcome: Outcome
 ) -> None:
     if not len(track):
         return
     finish_track(
         len(track),
         parse_times(track.times),
-        {
-            "lat_deg": finite_array(track.lat),
-            "lon_deg": finite_array(track.lon),
-            "altitude_m": finite_array(track.ele),
-            "speed_m_s": finite_array(track.speed),
-            "hr_bpm": finite_array(track.hr),
-            "cadence_rpm": finite_array(track.cad),
-            "power_w": finite_array(track.power),
-        },
+        track.arrays(with_distance=False),
         track.unreadable_values,
         meta,
         device=device,
@@ -295,7 +253,7 @@ def _parse(data: bytes) -> list[Activity]:
     ext_kinds = TagKinds(_EXT_KIND)
     stream_kinds = TagKinds(_STREAM_KIND)
     outcome = Outcome()
-    track = _Track()
+    track = PointColumns()
     device: str | None = None
     rtepts = wpts = 0
     since_freed = 0
@@ -333,14 +291,7 @@ def _parse(data: bytes) -> list[Activity]:
             except (TypeError, ValueError):
                 _read_point_carefully(el, track, kinds, ext_kinds)
             else:
-                track.times.append(time)
-                track.lat.append(lat)
-                track.lon.append(lon)
-                track.ele.append(ele)
-                track.speed.append(speed)
-                track.hr.append(hr)
-                track.cad.append(cad)
-                track.power.append(power)
+                track.add(time, lat, lon, ele, NAN, speed, hr, cad, power)
             since_freed += 1
             if since_freed >= _FREE_EVERY:
                 release_before(el)
@@ -352,7 +303,7 @@ def _parse(data: bytes) -> list[Activity]:
             if device is None:
                 device = el.getroottree().getroot().get("creator") or ""
             _finish_track(track, child_texts(el), device=device or None, outcome=outcome)
-            track = _Track()
+            track = PointColumns()
             el.clear()
             since_freed = 0
         elif kind == _RTEPT:
@@ -399,9 +350,4 @@ def parse_gpx(data: bytes) -> list[Activity]:
     Raises :class:`NotAnActivityError` for routes, waypoints and untimed tracks,
     :class:`UnsafeFileError` for a DOCTYPE/entities, :class:`CorruptFileError` otherwise.
     """
-    try:
-        return _parse(data)
-    except BackstrideError:
-        raise
-    except Exception as exc:  # only our errors may leave a parser, whatever the input
-        raise error_from(exc, what="GPX") from exc
+    return read_or_refuse(_parse, data, what="GPX")

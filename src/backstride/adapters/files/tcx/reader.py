@@ -35,14 +35,14 @@ from lxml import etree
 
 from backstride.adapters.files.xml.safe import (
     ParsedTimes,
+    PointColumns,
     TagKinds,
     child_texts,
-    error_from,
-    finite_array,
     iter_elements,
     local_name,
     parse_time,
     parse_times,
+    read_or_refuse,
     release_before,
     to_float,
     with_hint,
@@ -94,25 +94,6 @@ _CHILD_KIND = {
 }
 
 
-@dataclass(slots=True)
-class _Samples:
-    """Columns of the activity being read; one entry per ``<Trackpoint>``."""
-
-    times: list[str | None] = field(default_factory=list)
-    lat: list[float] = field(default_factory=list)
-    lon: list[float] = field(default_factory=list)
-    alt: list[float] = field(default_factory=list)
-    dist: list[float] = field(default_factory=list)
-    speed: list[float] = field(default_factory=list)
-    hr: list[float] = field(default_factory=list)
-    cad: list[float] = field(default_factory=list)
-    power: list[float] = field(default_factory=list)
-    unreadable_values: int = 0
-
-    def __len__(self) -> int:
-        return len(self.times)
-
-
 @dataclass(frozen=True, slots=True)
 class LapRecord:
     start_epoch_s: float | None
@@ -131,25 +112,15 @@ class Outcome:
     workouts: int = 0
 
 
-def _number(text: str | None, samples: _Samples) -> float:
-    if text is None:
-        return NAN
-    try:
-        return float(text)
-    except ValueError:
-        samples.unreadable_values += 1
-        return NAN
-
-
-def _first_value(element: etree._Element, samples: _Samples) -> float:
+def _first_value(element: etree._Element, samples: PointColumns) -> float:
     """``<HeartRateBpm><Value>150</Value></HeartRateBpm>`` → 150."""
     for child in element:
         if local_name(child.tag) == "Value":
-            return _number(child.text, samples)
-    return _number(element.text, samples) if (element.text or "").strip() else NAN
+            return samples.number(child.text)
+    return samples.number(element.text) if (element.text or "").strip() else NAN
 
 
-def _read_trackpoint_carefully(el: etree._Element, samples: _Samples, kinds: TagKinds) -> None:
+def _read_trackpoint_carefully(el: etree._Element, samples: PointColumns, kinds: TagKinds) -> None:
     """The slow path of the hot loop: any part may be missing, empty or unreadable."""
     time: str | None = None
     lat = lon = alt = dist = speed = hr = cad = power = NAN
@@ -161,50 +132,27 @@ def _read_trackpoint_carefully(el: etree._Element, samples: _Samples, kinds: Tag
             for part in child:
                 part_kind = kinds[part.tag]
                 if part_kind == _LAT:
-                    lat = _number(part.text, samples)
+                    lat = samples.number(part.text)
                 elif part_kind == _LON:
-                    lon = _number(part.text, samples)
+                    lon = samples.number(part.text)
         elif kind == _ALTITUDE:
-            alt = _number(child.text, samples)
+            alt = samples.number(child.text)
         elif kind == _DISTANCE:
-            dist = _number(child.text, samples)
+            dist = samples.number(child.text)
         elif kind == _HR:
             hr = _first_value(child, samples)
         elif kind == _CADENCE:
-            cad = _number(child.text, samples)
+            cad = samples.number(child.text)
         elif kind == _EXTENSIONS:
             for ext in child.iterdescendants():
                 ext_kind = kinds[ext.tag]
                 if ext_kind == _SPEED:
-                    speed = _number(ext.text, samples)
+                    speed = samples.number(ext.text)
                 elif ext_kind == _CADENCE:
-                    cad = _number(ext.text, samples)
+                    cad = samples.number(ext.text)
                 elif ext_kind == _POWER:
-                    power = _number(ext.text, samples)
-    _append(samples, time, lat, lon, alt, dist, speed, hr, cad, power)
-
-
-def _append(
-    samples: _Samples,
-    time: str | None,
-    lat: float,
-    lon: float,
-    alt: float,
-    dist: float,
-    speed: float,
-    hr: float,
-    cad: float,
-    power: float,
-) -> None:
-    samples.times.append(time)
-    samples.lat.append(lat)
-    samples.lon.append(lon)
-    samples.alt.append(alt)
-    samples.dist.append(dist)
-    samples.speed.append(speed)
-    samples.hr.append(hr)
-    samples.cad.append(cad)
-    samples.power.append(power)
+                    power = samples.number(ext.text)
+    samples.add(time, lat, lon, alt, dist, speed, hr, cad, power)
 
 
 def _optional(value: float) -> float | None:
@@ -300,21 +248,12 @@ def activity_info(el: etree._Element) -> ActivityInfo:
 
 
 def _finish_activity(
-    samples: _Samples, laps: list[LapRecord], info: ActivityInfo, outcome: Outcome
+    samples: PointColumns, laps: list[LapRecord], info: ActivityInfo, outcome: Outcome
 ) -> None:
     finish_activity(
         len(samples),
         parse_times(samples.times),
-        {
-            "lat_deg": finite_array(samples.lat),
-            "lon_deg": finite_array(samples.lon),
-            "altitude_m": finite_array(samples.alt),
-            "distance_m": finite_array(samples.dist),
-            "speed_m_s": finite_array(samples.speed),
-            "hr_bpm": finite_array(samples.hr),
-            "cadence_rpm": finite_array(samples.cad),
-            "power_w": finite_array(samples.power),
-        },
+        samples.arrays(with_distance=True),
         samples.unreadable_values,
         laps,
         info,
@@ -422,7 +361,7 @@ def _parse(data: bytes) -> list[Activity]:
     kinds = TagKinds(_CHILD_KIND)
     stream_kinds = TagKinds(_STREAM_KIND)
     outcome = Outcome()
-    samples = _Samples()
+    samples = PointColumns()
     laps: list[LapRecord] = []
     since_freed = 0
     # The hot loop: one pass per <Trackpoint>, floats straight into per-column lists. Any
@@ -464,15 +403,7 @@ def _parse(data: bytes) -> list[Activity]:
             except (TypeError, ValueError, IndexError):
                 _read_trackpoint_carefully(el, samples, kinds)
             else:
-                samples.times.append(time)
-                samples.lat.append(lat)
-                samples.lon.append(lon)
-                samples.alt.append(alt)
-                samples.dist.append(dist)
-                samples.speed.append(speed)
-                samples.hr.append(hr)
-                samples.cad.append(cad)
-                samples.power.append(power)
+                samples.add(time, lat, lon, alt, dist, speed, hr, cad, power)
             since_freed += 1
             if since_freed >= _FREE_EVERY:
                 release_before(el)
@@ -486,7 +417,7 @@ def _parse(data: bytes) -> list[Activity]:
             since_freed = 0
         elif kind == _ACTIVITY:
             _finish_activity(samples, laps, activity_info(el), outcome)
-            samples = _Samples()
+            samples = PointColumns()
             laps = []
             el.clear()
         elif kind in (_TRANSITION, _COURSE, _WORKOUT):
@@ -495,7 +426,7 @@ def _parse(data: bytes) -> list[Activity]:
                 outcome.courses += 1
             elif kind == _WORKOUT:
                 outcome.workouts += 1
-            samples = _Samples()
+            samples = PointColumns()
             laps = []
             el.clear()
             since_freed = 0
@@ -527,9 +458,4 @@ def parse_tcx(data: bytes) -> list[Activity]:
     Raises :class:`NotAnActivityError` for courses and workouts, :class:`UnsafeFileError`
     for a DOCTYPE/entities, :class:`CorruptFileError` otherwise.
     """
-    try:
-        return _parse(data)
-    except BackstrideError:
-        raise
-    except Exception as exc:  # only our errors may leave a parser, whatever the input
-        raise error_from(exc, what="TCX") from exc
+    return read_or_refuse(_parse, data, what="TCX")

@@ -23,15 +23,23 @@ import codecs
 import io
 import math
 import re
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TypeVar
 
 import numpy as np
 from lxml import etree
 
 from backstride.domain.activity import FloatArray
-from backstride.errors import ActivityFileError, CorruptFileError, UnsafeFileError
+from backstride.errors import (
+    ActivityFileError,
+    BackstrideError,
+    CorruptFileError,
+    UnsafeFileError,
+)
+
+T = TypeVar("T")
 
 NAN = math.nan
 
@@ -171,6 +179,17 @@ def error_from(exc: Exception, *, what: str) -> ActivityFileError:
         f"The {what} file could not be read ({type(exc).__name__}: {exc}).",
         hint=_REEXPORT_HINT,
     )
+
+
+def read_or_refuse(parse: Callable[[bytes], T], data: bytes, *, what: str) -> T:
+    """``parse(data)``, letting only our errors out whatever the input: any other failure
+    becomes :func:`error_from`'s error for ``what``."""
+    try:
+        return parse(data)
+    except BackstrideError:
+        raise
+    except Exception as exc:  # only our errors may leave a parser, whatever the input
+        raise error_from(exc, what=what) from exc
 
 
 NO_SANE_SAMPLES_HINT = (
@@ -364,3 +383,73 @@ def parse_times(texts: Sequence[str | None]) -> ParsedTimes:
         except (OverflowError, ValueError, OSError):
             unreadable += 1
     return ParsedTimes(epoch_s=out, utc_offset_s=offset, unreadable=unreadable, naive=naive)
+
+
+@dataclass(slots=True)
+class PointColumns:
+    """Columns of the track being read, one entry per point (NaN where absent), and how many
+    values could not be read as numbers."""
+
+    times: list[str | None] = field(default_factory=list)
+    lat: list[float] = field(default_factory=list)
+    lon: list[float] = field(default_factory=list)
+    alt: list[float] = field(default_factory=list)
+    dist: list[float] = field(default_factory=list)
+    speed: list[float] = field(default_factory=list)
+    hr: list[float] = field(default_factory=list)
+    cad: list[float] = field(default_factory=list)
+    power: list[float] = field(default_factory=list)
+    unreadable_values: int = 0
+
+    def __len__(self) -> int:
+        return len(self.times)
+
+    def add(
+        self,
+        time: str | None,
+        lat: float,
+        lon: float,
+        alt: float,
+        dist: float,
+        speed: float,
+        hr: float,
+        cad: float,
+        power: float,
+    ) -> None:
+        """One point's values."""
+        self.times.append(time)
+        self.lat.append(lat)
+        self.lon.append(lon)
+        self.alt.append(alt)
+        self.dist.append(dist)
+        self.speed.append(speed)
+        self.hr.append(hr)
+        self.cad.append(cad)
+        self.power.append(power)
+
+    def arrays(self, *, with_distance: bool) -> dict[str, FloatArray]:
+        """The columns as arrays by stream name (inf read as NaN); the distance column only
+        ``with_distance`` (a GPX track's distance comes from its positions)."""
+        out = {
+            "lat_deg": finite_array(self.lat),
+            "lon_deg": finite_array(self.lon),
+            "altitude_m": finite_array(self.alt),
+            "distance_m": finite_array(self.dist),
+            "speed_m_s": finite_array(self.speed),
+            "hr_bpm": finite_array(self.hr),
+            "cadence_rpm": finite_array(self.cad),
+            "power_w": finite_array(self.power),
+        }
+        if not with_distance:
+            del out["distance_m"]
+        return out
+
+    def number(self, text: str | None) -> float:
+        """``text`` as a float; NaN when absent, NaN and counted when unreadable."""
+        if text is None:
+            return math.nan
+        try:
+            return float(text)
+        except ValueError:
+            self.unreadable_values += 1
+            return math.nan

@@ -1,0 +1,72 @@
+"""What every request of the dashboard shares, set in one place (:class:`RequestContext`).
+
+* **The runner's today** (:func:`runner_today`): the date in the ``timezone`` setting, the
+  zone the importer gives files that tell none, read from the clock once per request. Pages
+  and forms use it wherever they mean "today" (``deps.TodayDep`` is ``?on=`` or it).
+* **Cache invalidation** for every unsafe method (POST, PUT, PATCH, DELETE): while such a
+  request runs, :class:`~backstride.web.cache.ResultCache` answers from fresh computations
+  only (what a form shows after its write is never from before it), and the cache is dropped
+  as the answer starts, before the browser can follow a redirect. No route drops it by hand.
+"""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from datetime import date
+from typing import TYPE_CHECKING
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from backstride.services.local_days import runner_today as local_today
+
+if TYPE_CHECKING:
+    from backstride.web.deps import WebState
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+_TODAY: ContextVar[date | None] = ContextVar("backstride_runner_today", default=None)
+WRITING: ContextVar[bool] = ContextVar("backstride_request_writes", default=False)
+
+
+def runner_today() -> date:
+    """Today for the runner, as set for this request (outside one: the computer's zone)."""
+    found = _TODAY.get()
+    return found if found is not None else local_today("")
+
+
+class RequestContext:
+    """Pure ASGI middleware: sets the request's today, and drops the result cache for every
+    unsafe method (see the module's docstring)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        web: WebState = scope["app"].state.web
+        today = _TODAY.set(local_today(web.settings.timezone))
+        if scope["method"] not in UNSAFE_METHODS:
+            try:
+                await self.app(scope, receive, send)
+            finally:
+                _TODAY.reset(today)
+            return
+        writing = WRITING.set(True)
+        dropped = False
+
+        async def send_after_drop(message: Message) -> None:
+            nonlocal dropped
+            if message["type"] == "http.response.start" and not dropped:
+                web.cache.bump()
+                dropped = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_after_drop)
+        finally:
+            if not dropped:
+                web.cache.bump()
+            WRITING.reset(writing)
+            _TODAY.reset(today)
