@@ -1,4 +1,4 @@
-"""The day's one answer (domain/day.py): the guidance and the plan combined, never disagreeing."""
+"""The day's one answer (domain/day/): the guidance and the plan combined, never disagreeing."""
 
 from __future__ import annotations
 

@@ -170,7 +170,7 @@ def test_archive_file_limit_comes_from_the_setting(tmp_path: Path) -> None:
 def test_archive_stops_being_read_after_its_budget_for_non_activities(
     app: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(importing, "NON_ACTIVITY_BUDGET_S", 0.0)
+    monkeypatch.setattr(importing.parsing, "NON_ACTIVITY_BUDGET_S", 0.0)
     archive = tmp_path / "junk.zip"
     with zipfile.ZipFile(archive, "w") as zf:
         zf.writestr("a/000-run.gpx", gpx_bytes(100))

@@ -29,7 +29,7 @@ def test_probe_sees_the_write_lock_of_another_connection(tmp_path: Path) -> None
         other.execute("BEGIN IMMEDIATE")
         t0 = time.monotonic()
         assert not probe.is_free()
-        assert time.monotonic() - t0 < 0.05  # never waits
+        assert time.monotonic() - t0 < 1.0  # answers at once, not after a busy timeout
         other.execute("ROLLBACK")
         assert probe.is_free()
     finally:
@@ -52,36 +52,36 @@ def test_patch_waiting_for_the_lock_does_not_hold_up_reads(tmp_path: Path) -> No
         app.close()
     server = start_server(settings)
     other = sqlite3.connect(_db_file(settings.database_url), isolation_level=None)
-    hold_s = 0.8
     results: dict[str, float | int] = {}
     try:
         with httpx.Client(base_url=server.url, timeout=30) as http:
             http.get(f"/api/activities/{activity_id}").raise_for_status()  # warm
-        other.execute("BEGIN IMMEDIATE")  # another process is writing
-        locked_at = time.monotonic()
+        other.execute("BEGIN IMMEDIATE")  # another process is writing, until we say so
 
         def patch() -> None:
             with httpx.Client(base_url=server.url, timeout=30) as http:
                 r = http.patch(f"/api/activities/{activity_id}", json={"rpe": 6})
                 results["patch_status"] = r.status_code
-                results["patch_done"] = time.monotonic() - locked_at
+                results["patch_done_at"] = time.monotonic()
 
         writer = threading.Thread(target=patch)
         writer.start()
-        time.sleep(0.15)  # the PATCH is now waiting for its turn
+        time.sleep(0.5)  # the PATCH is now waiting for its turn
         with httpx.Client(base_url=server.url, timeout=30) as http:
             r = http.get(f"/api/activities/{activity_id}")
-            read_done = time.monotonic() - locked_at
-        assert r.status_code == 200
-        time.sleep(max(0.0, hold_s - (time.monotonic() - locked_at)))
+        patch_done_while_locked = "patch_done_at" in results
+        released_at = time.monotonic()
         other.execute("ROLLBACK")
         writer.join(timeout=30)
     finally:
         other.close()
         server.stop()
-    assert read_done < hold_s - 0.1, read_done  # answered while the write still waited
+    # The read was answered while the other process still held the lock and the PATCH waited;
+    # the PATCH went through once the lock was released (ordering, not a stopwatch).
+    assert r.status_code == 200
+    assert not patch_done_while_locked
     assert results["patch_status"] == 200
-    assert hold_s <= results["patch_done"] < hold_s + 1.5
+    assert results["patch_done_at"] >= released_at
     app = App(settings)
     try:
         assert next(r for r in list_activities(app) if r.id == activity_id).rpe == 6

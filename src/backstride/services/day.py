@@ -1,4 +1,4 @@
-"""Use case: the one answer for a runner and a day (``domain/day.py``).
+"""Use case: the one answer for a runner and a day (``domain/day/``).
 
 Gathers the guidance's findings and advice (``services.guidance.assess``), what the runner's
 plan holds that day (``services.plan.plan_for_day``; the plan is settled up to the day, never

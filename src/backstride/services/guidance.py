@@ -21,7 +21,7 @@ from backstride.adapters.db.body_repos import (
     SelfTestRepo,
     ShoeRepo,
 )
-from backstride.adapters.db.guidance_repos import GearTotal, GuidanceRepo, SessionColumns
+from backstride.adapters.db.guidance_repos import GearTotal, GuidanceRepo
 from backstride.adapters.db.metrics_repo import MetricsRepo
 from backstride.adapters.db.metrics_tables import ActivityMetricsRow
 from backstride.adapters.db.plan_repos import RoutineLogRepo
@@ -44,7 +44,7 @@ from backstride.domain.guidance import (
     plan_today,
     run_caps,
 )
-from backstride.domain.load import SessionSummary, compute_load_report
+from backstride.domain.load import compute_load_report
 from backstride.domain.pain import (
     OpenRedFlag,
     RunRef,
@@ -70,7 +70,7 @@ from backstride.domain.shoes import (
 )
 from backstride.services.context import App
 from backstride.services.routes import saved_routes
-from backstride.services.training import refresh_metrics
+from backstride.services.training import refresh_metrics, summaries_of
 
 RUN_SPORT_VALUES = tuple(s.value for s in RUN_SPORTS)
 #: ISO weeks of load history handed to the rules (they look back at most 35 days).
@@ -174,24 +174,6 @@ def _gear_uses(totals: list[GearTotal], recent: list[ActivityRow]) -> dict[str, 
     return uses
 
 
-def _summaries(rows: list[SessionColumns]) -> list[SessionSummary]:
-    return [
-        SessionSummary(
-            activity_id=aid,
-            day=day,
-            start_at=start_at,
-            sport=Sport(sport),
-            distance_m=dist,
-            duration_s=dur,
-            moving_time_s=moving,
-            load=load,
-            load_kind=kind,  # type: ignore[arg-type]
-            hard=hard,
-        )
-        for aid, day, start_at, sport, dist, dur, moving, load, kind, hard in rows
-    ]
-
-
 def build_state(app: App, *, on: date, params: GuidanceParams) -> GuidanceState:
     """Everything the rules need, as of ``on`` (nothing recorded after it counts).
 
@@ -226,7 +208,7 @@ def build_state(app: App, *, on: date, params: GuidanceParams) -> GuidanceState:
         first_pain = PainRepo(session).first_day_above(aid, score=2, until=on)
     if screening is not None and screening.answered_on > on:
         screening = None
-    summaries = _summaries(sessions)
+    summaries = summaries_of(sessions)
     report = compute_load_report(summaries, today=on, weeks=REPORT_WEEKS)
     status = training_status(
         profile.experience, (s.day for s in summaries if s.sport in RUN_SPORTS), today=on

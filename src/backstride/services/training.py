@@ -5,12 +5,14 @@ from __future__ import annotations
 import enum
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields, is_dataclass
 from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from backstride.adapters.db.guidance_repos import SessionColumns
 from backstride.adapters.db.metrics_repo import MetricsRepo
 from backstride.adapters.db.metrics_tables import ActivityMetricsRow
 from backstride.adapters.db.repos import ActivityRepo
@@ -193,28 +195,31 @@ def analyse_stored(activity: Activity, *, heart: HeartProfile | None) -> Activit
     return analyse_activity(activity, profile=heart)
 
 
+def summaries_of(rows: Sequence[SessionColumns]) -> list[SessionSummary]:
+    """The load model's sessions from the stored metrics' columns."""
+    return [
+        SessionSummary(
+            activity_id=aid,
+            day=day,
+            start_at=start_at,
+            sport=Sport(sport),
+            distance_m=dist,
+            duration_s=dur,
+            moving_time_s=moving,
+            load=load,
+            load_kind=kind,  # type: ignore[arg-type]
+            hard=hard,
+        )
+        for aid, day, start_at, sport, dist, dur, moving, load, kind, hard in rows
+    ]
+
+
 def session_summaries(app: App, *, until: date | None = None) -> list[SessionSummary]:
     """The load model's view of every analysed activity up to ``until``."""
     refresh_metrics(app)
     with app.store.read_session() as session:
         rows = MetricsRepo(session).session_columns(app.athlete_id, until=until)
-    out: list[SessionSummary] = []
-    for aid, day, start_at, sport, dist, dur, moving, load, kind, hard in rows:
-        out.append(
-            SessionSummary(
-                activity_id=aid,
-                day=day,
-                start_at=start_at,
-                sport=Sport(sport),
-                distance_m=dist,
-                duration_s=dur,
-                moving_time_s=moving,
-                load=load,
-                load_kind=kind,  # type: ignore[arg-type]
-                hard=hard,
-            )
-        )
-    return out
+    return summaries_of(rows)
 
 
 def load_report(app: App, *, on: date, weeks: int = 12) -> LoadReport:

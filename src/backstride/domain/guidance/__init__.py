@@ -9,7 +9,7 @@ the most cautious of them::
 
 ``start_here`` means backstride cannot coach a run yet: the health questions are not answered
 (or, for the day as a whole, nothing is known about the runner); the answer lists what to do
-first. The day's answer (``domain/day.py``) combines this decision with the runner's plan.
+first. The day's answer (``domain/day/``) combines this decision with the runner's plan.
 
 backstride coaches; it does not diagnose. Red flags always win. Every threshold lives in
 :class:`~backstride.domain.params.GuidanceParams` with its source, and ``docs/guidance.md``

@@ -270,7 +270,7 @@ def refresh(app: App, *, on: date, today: date, plan_id: int | None = None) -> P
 
 
 def _plan_context(state: PlanState, d: PlanDay) -> PlanToday:
-    """What the plan holds on ``d`` for the day's answer (``domain/day.py``)."""
+    """What the plan holds on ``d`` for the day's answer (``domain/day/``)."""
     spec = state.spec
     easier = None
     if d.kind is DayKind.RUN and d.template_week is not None and d.session_index:
@@ -333,7 +333,7 @@ ACTIVE_KINDS = (DayKind.RUN, DayKind.STRENGTH, DayKind.CROSS_TRAIN)
 
 
 def override_from_day(plan_day: PlanDay, answer: Day) -> Override | None:
-    """The plan's view of the day's one answer (``domain/day.py``): urgent care, seeing a
+    """The plan's view of the day's one answer (``domain/day/``): urgent care, seeing a
     professional and the health questions replace any session; rest replaces a session;
     cross-training replaces a run (with the activity the answer names); run easy shortens a
     run. Otherwise the plan's session stands."""

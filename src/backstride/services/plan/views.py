@@ -171,7 +171,7 @@ class PlanDayView:
     null, "guidance": {"decision", "headline", "summary", "overrides", "replacement",
     "message", "shorter_session", "cross_training"} | null, "paused", "gate", "decision",
     "today": {"decision", "headline", "summary", "session", "attention", "routines"} | null,
-    "disclaimer"}``. ``decision`` and ``today`` are the day's one answer (``domain/day.py``),
+    "disclaimer"}``. ``decision`` and ``today`` are the day's one answer (``domain/day/``),
     the same as ``backstride today``; null with ``--no-guidance``.
     """
 

@@ -23,13 +23,13 @@ import numpy as np
 from backstride.adapters.files.detect import gunzip_capped
 from backstride.adapters.files.xml.safe import (
     child_texts,
-    error_from,
     iter_elements,
     local_name,
+    read_or_refuse,
     release,
 )
 from backstride.domain.activity import FloatArray
-from backstride.errors import BackstrideError, CorruptFileError, NotAnActivityError
+from backstride.errors import CorruptFileError, NotAnActivityError
 
 _TAGS = ("{*}trkpt", "{*}rtept", "{*}trk", "{*}rte")
 
@@ -139,9 +139,4 @@ def parse_gpx_course(data: bytes, *, name: str = "", max_bytes: int) -> GpxCours
     """The course in GPX ``data`` (gzip allowed). Raises only backstride errors."""
     if data[:2] == b"\x1f\x8b":
         data = gunzip_capped(data, name=name or "the file", max_bytes=max_bytes)
-    try:
-        return _read(data)
-    except BackstrideError:
-        raise
-    except Exception as exc:  # only our errors may leave a parser, whatever the input
-        raise error_from(exc, what="GPX") from exc
+    return read_or_refuse(_read, data, what="GPX")

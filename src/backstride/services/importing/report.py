@@ -1,0 +1,113 @@
+"""What an import reports: each file's result, the whole report, the write statistics, and
+the stops (a termination signal, a full or read-only disk)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from backstride.errors import (
+    DiskFullError,
+    ReadOnlyStorageError,
+    StorageError,
+)
+
+Status = Literal["imported", "duplicate", "skipped", "failed"]
+ProgressFn = Callable[[int, int, str], None]
+
+
+class ImportTerminated(KeyboardInterrupt):
+    """The importer received SIGTERM: the pool is stopped, the batch being written is rolled
+    back (files already committed stay), and the caller exits.
+
+    ``report`` holds the files stored (or reported) before the stop.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.report = ImportReport()
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    path: str
+    status: Status
+    reason: str | None = None
+    activity_ids: tuple[int, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "status": self.status,
+            "reason": self.reason,
+            "activity_ids": list(self.activity_ids),
+            "warnings": list(self.warnings),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    """Each file's outcome. ``stopped`` is the storage error (full disk, damaged database...)
+    that ended the import early: files from then on are reported as failed, none half-stored."""
+
+    files: tuple[FileResult, ...] = ()
+    stopped: StorageError | None = None
+
+    def count(self, status: Status) -> int:
+        return sum(1 for f in self.files if f.status == status)
+
+    @property
+    def ok(self) -> bool:
+        return self.count("failed") == 0
+
+    @property
+    def activity_ids(self) -> tuple[int, ...]:
+        return tuple(i for f in self.files if f.status == "imported" for i in f.activity_ids)
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "imported": self.count("imported"),
+            "duplicate": self.count("duplicate"),
+            "skipped": self.count("skipped"),
+            "failed": self.count("failed"),
+            "files": [f.to_json() for f in self.files],
+        }
+        if self.stopped is not None:
+            out["stopped"] = {"message": self.stopped.message, "hint": self.stopped.hint}
+        return out
+
+
+class _ImportStopped(Exception):
+    """A storage error ended the import; ``results`` are the files reported so far, each
+    once and in order (what was committed, then what was not stored)."""
+
+    def __init__(self, results: list[FileResult], error: StorageError) -> None:
+        super().__init__(error.message)
+        self.results = results
+        self.error = error
+
+
+def _stop_reason(error: StorageError) -> str:
+    if isinstance(error, DiskFullError):
+        return "not stored: the disk is full"
+    if isinstance(error, ReadOnlyStorageError):
+        return "not stored: the database is read-only"
+    return "not stored: the import stopped on a database error"
+
+
+def _not_stored(result: FileResult, error: StorageError) -> FileResult:
+    """A file whose writes were rolled back: only an import is undone, other outcomes stand."""
+    if result.status != "imported":
+        return result
+    return FileResult(result.path, "failed", _stop_reason(error))
+
+
+@dataclass(frozen=True, slots=True)
+class WriteStats:
+    """How the writer shared the database: batches written and the longest lock hold."""
+
+    batches: int = 0
+    longest_hold_s: float = 0.0
+    shortest_gap_s: float | None = None
