@@ -811,7 +811,8 @@ def load_verdicts(d: DayLoad, p: GuidanceParams) -> tuple[Verdict, ...]:
             prog_tone,
             f"{km(d.run_distance_14d_m, 1)} in the last 14 days against "
             f"{km(d.run_distance_prev_14d_m, 1)} in the 14 before. More than "
-            f"+{p.progression_reduce * 100:.0f} % came with more injuries (Nielsen 2014).",
+            f"+{p.progression_reduce * 100:.0f} % came with more injuries "
+            f"({cite('nielsen-2014')}).",
         ),
         Verdict(
             "monotony",
@@ -822,7 +823,7 @@ def load_verdicts(d: DayLoad, p: GuidanceParams) -> tuple[Verdict, ...]:
             mono_tone,
             "How alike your last 7 days were: a week's mean daily load divided by its spread. "
             f"Above {p.monotony_reduce:g} every day is alike; vary easy and hard days "
-            "(Foster 1998). Strain is the week's load points times monotony.",
+            f"({cite('foster-1998')}). Strain is the week's load points times monotony.",
         ),
         Verdict(
             "recovery",
