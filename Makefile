@@ -72,7 +72,7 @@ test: setup browser pdftools postgresql lint
 
 demo: setup
 	@rm -rf $(DEMO_DIR)
-	COLUMNS=$${COLUMNS:-120} $(BIN)/backstride --db $(DEMO_DIR)/demo.sqlite3 demo --dir $(DEMO_DIR)/files
+	$(BIN)/backstride --db $(DEMO_DIR)/demo.sqlite3 demo --dir $(DEMO_DIR)/files
 	@if [ "$(SERVE)" != "0" ] && $(BIN)/backstride serve --help >/dev/null 2>&1; then \
 	  $(BIN)/backstride --db $(DEMO_DIR)/demo.sqlite3 serve; \
 	fi
@@ -83,6 +83,7 @@ bench: setup
 	$(PY) bench/today_bench.py
 	$(PY) bench/demo_bench.py
 	$(PY) bench/web_bench.py
+	$(PY) bench/cli_bench.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache .hypothesis .coverage tests/artifacts

@@ -126,6 +126,11 @@ class Settings(BaseSettings):
         default=None,
         description="Secret for the dashboard's anti-forgery tokens (random per start if unset).",
     )
+    units: str = Field(
+        default="km",
+        description="Units shown: km (kilometres, metres, pace per km, swims per 100 m) or mi "
+        "(miles, feet, pace per mile, swims per 100 yd). Stored data stays metric.",
+    )
     mode: Literal["local", "server"] = Field(
         default="local",
         description="local: one runner on this computer, no login. server: many runners and "
@@ -164,6 +169,17 @@ class Settings(BaseSettings):
         default_factory=dict,
         description="Overrides of guidance thresholds by name (see docs/guidance.md).",
     )
+
+    @field_validator("units")
+    @classmethod
+    def _known_units(cls, value: str) -> str:
+        from backstride.domain.units import check_units
+        from backstride.errors import InvalidInputError
+
+        try:
+            return check_units(value)
+        except InvalidInputError as exc:
+            raise ValueError(f"{exc.message} {exc.hint}") from exc
 
     @field_validator("timezone")
     @classmethod

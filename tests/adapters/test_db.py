@@ -63,6 +63,20 @@ def test_migrations_create_schema_with_wal_and_foreign_keys(tmp_path: Path) -> N
     assert {"athletes", "activities", "streams", "import_records", "alembic_version"} <= tables
 
 
+def test_the_head_read_without_alembic_is_alembics_head(tmp_path: Path) -> None:
+    """The cheap start-up check (no Alembic import when up to date) names the same head."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'h.sqlite3'}")
+    script = ScriptDirectory.from_config(_alembic_config(engine))
+    assert head_revision() == script.get_current_head() is not None
+    migrate(engine)
+    with engine.connect() as conn:
+        assert current_revision(engine) == MigrationContext.configure(conn).get_current_revision()
+    engine.dispose()
+
+
 def test_migrations_downgrade_to_base_and_up_again(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'b.sqlite3'}")
     migrate(engine)

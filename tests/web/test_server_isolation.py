@@ -26,7 +26,7 @@ from backstride.services.activities import count_activities, get_activity_summar
 from backstride.services.context import App
 from backstride.services.diary import list_pain
 from backstride.services.sharing import audit_log
-from backstride.web.access import PUBLIC_PATHS, shared_page
+from backstride.web.access import EVERYONE_PATHS, PUBLIC_PATHS, shared_page
 from backstride.web.app import ROUTERS, create_app
 from tests.web.server_kit import (
     Runner,
@@ -82,6 +82,7 @@ def _fill(path: str, target: Runner) -> str:
         .replace("{measure_id}", "1")
         .replace("{grant_id}", "1")
         .replace("{athlete_id}", str(target.athlete_id))
+        .replace("{key}", "silbernagel-2007")
     )
 
 
@@ -136,6 +137,8 @@ def test_without_a_login_every_page_sends_to_the_login_page(world: World) -> Non
 
 
 def _expected(method: str, template: str, granted: frozenset[Scope]) -> bool:
+    if method == "GET" and EVERYONE_PATHS.match(template.replace("{key}", "x")):
+        return True  # the summaries of the sources hold nobody's data
     page = shared_page(method, template.replace("{activity_id}", "1").replace("{entry_id}", "1"))
     return page is not None and (page.scope is None or page.scope in granted)
 
@@ -259,6 +262,19 @@ def test_a_stranger_sees_nothing(world: World) -> None:
         status, body = _ask(stranger, "GET", path, token)
         assert status in (303, 403), path
         assert world.anna.marker not in body and world.ben.marker not in body
+
+
+def test_the_sources_are_open_to_everyone_logged_in_and_to_no_one_else(world: World) -> None:
+    stranger = client_for(world.app)
+    assert stranger.get("/evidence", follow_redirects=False).status_code == 303  # log in first
+    token = log_in(stranger, "other@example.org")  # a professional nobody shared with
+    for path in ("/evidence", "/api/evidence"):
+        status, body = _ask(stranger, "GET", path, token)
+        assert status == 200, path
+        assert world.anna.marker not in body and world.ben.marker not in body
+    runner = client_for(world.app)
+    runner_token = log_in(runner, world.anna.email)
+    assert _ask(runner, "GET", "/evidence", runner_token)[0] == 200
 
 
 def test_professional_can_adjust_the_plan_only_when_allowed(world: World) -> None:

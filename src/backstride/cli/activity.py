@@ -6,19 +6,16 @@ import sys
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from backstride.cli.common import STATE, console, parse_day, print_json
-from backstride.domain.units import format_duration, format_km, format_pace
-from backstride.services.activities import (
-    ActivityEdit,
-    activity_detail_json,
-    delete_activity,
-    edit_activity,
-    list_activities,
-    row_to_json,
+from backstride.cli.common import console, parse_day, print_json, state
+from backstride.cli.options import JsonOut, JsonResult
+from backstride.cli.tables import listing, pairs
+from backstride.domain.units import (
+    format_activity_speed,
+    format_distance,
+    format_duration,
+    format_elevation,
 )
-from backstride.services.local_days import fix_local_days
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -34,11 +31,14 @@ def list_command(
     sport: Annotated[
         list[str] | None, typer.Option("--sport", help="Only this sport (repeatable).")
     ] = None,
-    json_out: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+    json_out: JsonOut = False,
 ) -> None:
     """List activities, oldest first."""
+
+    from backstride.services.activities import list_activities, row_to_json
+
     rows = list_activities(
-        STATE.app(), since=parse_day(since), until=parse_day(until), sports=sport or None
+        state().app(), since=parse_day(since), until=parse_day(until), sports=sport or None
     )
     if json_out:
         print_json([row_to_json(r) for r in rows])
@@ -46,25 +46,31 @@ def list_command(
     if not rows:
         console.print("No activities yet. Import some with `backstride import PATH`.")
         return
-    table = Table("id", "date", "sport", "distance", "time", "pace", "climb", "HR")
-    table.columns[1].no_wrap = True
-    table.columns[3].no_wrap = True
-    table.columns[5].no_wrap = True
-    table.add_column("name", overflow="ellipsis", no_wrap=True, max_width=32)
+    table = listing(
+        "id",
+        "date",
+        "sport",
+        "distance",
+        "time",
+        "pace/speed",
+        "climb",
+        "HR",
+        "name",
+        whole=("id", "date", "distance", "time", "pace/speed"),
+    )
+    units = state().units
     for r in rows:
-        pace = r.duration_s / (r.distance_m / 1000) if r.distance_m else None
         moving = r.moving_time_s or r.duration_s
-        pace = moving / (r.distance_m / 1000) if r.distance_m and moving else pace
         table.add_row(
             str(r.id),
             r.local_date.isoformat(),
             r.sport.replace("_", " "),
-            format_km(r.distance_m),
+            format_distance(r.distance_m, units),
             format_duration(r.duration_s),
-            format_pace(pace) if r.sport in ("run", "trail_run", "treadmill_run", "walk") else "",
-            f"{r.elevation_gain_m:.0f} m" if r.elevation_gain_m is not None else "–",
+            format_activity_speed(r.sport, r.distance_m, moving, units),
+            format_elevation(r.elevation_gain_m, units),
             f"{r.avg_hr_bpm:.0f}" if r.avg_hr_bpm is not None else "–",
-            (r.name or "")[:40],
+            r.name or "",
         )
     console.print(table)
 
@@ -72,19 +78,27 @@ def list_command(
 @app.command("show")
 def show_command(
     activity_id: Annotated[int, typer.Argument(help="The activity id (see `activity list`).")],
-    json_out: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+    json_out: JsonOut = False,
 ) -> None:
     """Show one activity's summary, samples and import warnings."""
-    data = activity_detail_json(STATE.app(), activity_id)
+
+    from backstride.services.activities import activity_detail_json
+
+    data = activity_detail_json(state().app(), activity_id)
     if json_out:
         print_json(data)
         return
-    table = Table(show_header=False)
+    units = state().units
+    table = pairs()
     for key, value in data.items():
         label = _SHOW_WORDS.get(key, key.replace("_", " "))
         if value is None or value == [] or label is None:
             continue
-        table.add_row(label, _show_value(key, value))
+        table.add_row(label, _show_value(key, value, units))
+        if key == "distance_m":
+            moving = data.get("moving_time_s") or data.get("duration_s")
+            speed = format_activity_speed(str(data.get("sport")), value, moving, units)
+            table.add_row("pace" if "/" in speed and "h" not in speed else "speed", speed)
     console.print(table)
 
 
@@ -122,7 +136,7 @@ _STREAM_WORDS = {
 }
 
 
-def _show_value(key: str, value: object) -> str:
+def _show_value(key: str, value: object, units: str) -> str:
     if isinstance(value, list):
         if key == "streams":
             words = [_STREAM_WORDS.get(str(v), str(v).replace("_", " ")) for v in value]
@@ -132,9 +146,9 @@ def _show_value(key: str, value: object) -> str:
         if key in ("duration_s", "moving_time_s"):
             return format_duration(float(value))
         if key == "distance_m":
-            return format_km(float(value))
+            return format_distance(float(value), units)
         if key.endswith("_m"):
-            return f"{value:.0f} m"
+            return format_elevation(float(value), units)
         if key.endswith("_bpm"):
             return f"{value:.0f} bpm"
     if key == "sport":
@@ -159,8 +173,10 @@ def edit_command(
     ] = None,
 ) -> None:
     """Correct an activity's sport, surface, effort (RPE), notes, name or shoes."""
+    from backstride.services.activities import ActivityEdit, edit_activity
+
     row = edit_activity(
-        STATE.app(),
+        state().app(),
         activity_id,
         ActivityEdit(sport=sport, surface=surface, rpe=rpe, notes=notes, name=name, gear=shoes),
     )
@@ -173,10 +189,12 @@ def delete_command(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Delete an activity and its samples."""
+    from backstride.services.activities import delete_activity
+
     if not yes and sys.stdin.isatty():
         if not typer.confirm(f"Delete activity {activity_id}?", default=False):
             raise typer.Abort()
-    delete_activity(STATE.app(), activity_id)
+    delete_activity(state().app(), activity_id)
     console.print(f"Deleted activity {activity_id}.")
 
 
@@ -193,16 +211,19 @@ def fix_days_command(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Only show what would change; store nothing.")
     ] = False,
-    json_out: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    json_out: JsonResult = False,
 ) -> None:
     """``backstride activity fix-days``: see the help text above."""
-    report = fix_local_days(STATE.app(), dry_run=dry_run)
+
+    from backstride.services.local_days import fix_local_days
+
+    report = fix_local_days(state().app(), dry_run=dry_run)
     if json_out:
         print_json(report.to_json())
         return
     moved = report.moved
     if moved:
-        table = Table("id", "was", "now", "time zone")
+        table = listing("id", "was", "now", "time zone", whole=("id", "was", "now"))
         for c in moved:
             table.add_row(
                 str(c.activity_id), c.old_day.isoformat(), c.new_day.isoformat(), c.time_zone

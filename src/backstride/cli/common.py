@@ -6,37 +6,76 @@ import json
 import math
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-
-from backstride.config import get_settings
+from backstride.cli.usage import OptionUsageError
 from backstride.domain import dates
-from backstride.services.context import App
+from backstride.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from backstride.services.context import App
 
 
-class RunnerConsole(Console):
+def _runner_console(**options: Any) -> Console:
     """A console for runners: the backticks with which shared texts mark commands are not
     printed (the command is shown as it is typed)."""
+    from rich.console import Console
 
-    def print(self, *objects: Any, **kwargs: Any) -> None:
-        super().print(*(o.replace("`", "") if isinstance(o, str) else o for o in objects), **kwargs)
+    class RunnerConsole(Console):
+        def print(self, *objects: Any, **kwargs: Any) -> None:
+            super().print(
+                *(o.replace("`", "") if isinstance(o, str) else o for o in objects), **kwargs
+            )
+
+    return RunnerConsole(**options)
 
 
-console = RunnerConsole(highlight=False)
-err_console = RunnerConsole(stderr=True, highlight=False)
+class _LazyConsole:
+    """A rich ``Console`` made on first use (importing rich costs more than ``--help`` does)."""
+
+    def __init__(self, **options: Any) -> None:
+        object.__setattr__(self, "_options", options)
+        object.__setattr__(self, "_console", None)
+
+    def _real(self) -> Console:
+        made = object.__getattribute__(self, "_console")
+        if made is None:
+            made = _runner_console(**object.__getattribute__(self, "_options"))
+            object.__setattr__(self, "_console", made)
+        return made  # type: ignore[no-any-return]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real(), name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._real(), name, value)
+
+
+console: Console = _LazyConsole(highlight=False)  # type: ignore[assignment]
+err_console: Console = _LazyConsole(stderr=True, highlight=False)  # type: ignore[assignment]
 
 
 @dataclass
 class CliState:
     db: str | None = None
     debug: bool = False
+    units_flag: str | None = None
     _app: App | None = None
 
     def app(self) -> App:
         if self._app is None:
-            self._app = App(get_settings(db=self.db))
+            from backstride.config import get_settings
+            from backstride.services.context import App
+
+            self._app = App(get_settings(db=self.db, units=self.units_flag))
         return self._app
+
+    @property
+    def units(self) -> str:
+        """km or mi: --units, else BACKSTRIDE_UNITS, else config.toml, else km."""
+        return self.app().settings.units
 
     def close(self) -> None:
         if self._app is not None:
@@ -44,14 +83,42 @@ class CliState:
             self._app = None
 
 
-STATE = CliState()
+def state() -> CliState:
+    """This run's state: Typer's context object, set by the root command (``cli.__init__``).
+
+    A command called without the root (a test calling a command function) gets a fresh one.
+    """
+    from backstride.cli.usage import current_context
+
+    ctx = current_context()
+    found = ctx.find_object(CliState) if ctx is not None else None
+    if found is None:
+        found = CliState()
+        if ctx is not None:
+            ctx.find_root().obj = found
+            ctx.find_root().call_on_close(found.close)
+    return found
+
+
+def say(text: str, *, style: str | None = None) -> None:
+    """Print plain text (no rich markup interpretation). Commands that the shared texts mark
+    with backticks are printed as they are typed, without the marks."""
+    console.print(text, style=style, markup=False)
+
+
+def or_dash(value: object) -> str:
+    """A value for a table cell; a dash for nothing."""
+    return "–" if value is None or value == [] or value == "" else str(value)
 
 
 def parse_day(text: str | None, *, what: str = "date") -> date | None:
     """A date option (YYYY-MM-DD, 1990 to 2100), or None when not given."""
     if text is None:
         return None
-    return dates.parse_day(text, what=what)
+    try:
+        return dates.parse_day(text, what=what)
+    except InvalidInputError as exc:  # typed on the command line: a usage mistake (exit 2)
+        raise OptionUsageError(exc.message, hint=exc.hint) from exc
 
 
 def today_or(text: str | None) -> date:

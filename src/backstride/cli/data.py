@@ -9,20 +9,12 @@ from typing import Annotated
 
 import typer
 
-from backstride.cli.body import say
-from backstride.cli.common import STATE, print_json
+from backstride.cli.common import print_json, say, state
+from backstride.cli.options import JsonResult
 from backstride.cli.usage import OptionUsageError
 from backstride.errors import InvalidInputError
-from backstride.services.data import (
-    CONFIRM_WORD,
-    backup_database,
-    delete_everything,
-    export_archive,
-    import_archive,
-    is_export_archive,
-)
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+JsonOpt = JsonResult
 
 
 def _mb(size: int) -> str:
@@ -31,9 +23,11 @@ def _mb(size: int) -> str:
 
 def restore_if_export(paths: list[Path], *, json_out: bool) -> bool:
     """Restore ``paths[0]`` when it is the only path and an export archive; else False."""
+    from backstride.services.data import import_archive, is_export_archive
+
     if len(paths) != 1 or not is_export_archive(paths[0]):
         return False
-    summary = import_archive(STATE.app(), paths[0])
+    summary = import_archive(state().app(), paths[0])
     if json_out:
         print_json(summary.to_json())
     else:
@@ -53,7 +47,9 @@ def export_command(
 
     `backstride import FILE.zip` restores such an archive into an empty database.
     """
-    summary = export_archive(STATE.app(), target, now=datetime.now(UTC))
+    from backstride.services.data import export_archive
+
+    summary = export_archive(state().app(), target, now=datetime.now(UTC))
     if json_out:
         print_json(summary.to_json())
         return
@@ -72,7 +68,9 @@ def backup_command(
     json_out: JsonOpt = False,
 ) -> None:
     """Copy the database safely, even while the dashboard runs (SQLite online backup)."""
-    summary = backup_database(STATE.app(), target, overwrite=overwrite)
+    from backstride.services.data import backup_database
+
+    summary = backup_database(state().app(), target, overwrite=overwrite)
     if json_out:
         print_json(summary.to_json())
         return
@@ -96,6 +94,8 @@ def delete_command(
     Asks you to type "delete everything" unless --yes-i-am-sure is given. Export or back up
     first if you may want the data again.
     """
+    from backstride.services.data import CONFIRM_WORD, delete_everything
+
     if not everything:
         raise OptionUsageError(
             "Say what to delete.", hint="backstride delete --everything deletes all your data."
@@ -106,7 +106,7 @@ def delete_command(
         say("This deletes all your data in this database and cannot be undone.", style="bold red")
         confirmation = typer.prompt(f'Type "{CONFIRM_WORD}" to confirm', default="")
     try:
-        summary = delete_everything(STATE.app(), confirmation=confirmation)
+        summary = delete_everything(state().app(), confirmation=confirmation)
     except InvalidInputError:
         say("Nothing was deleted.")
         raise

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from backstride.cli.common import STATE, console, print_json
+from backstride.cli.common import console, print_json, state
 from backstride.services.database import upgrade_database
 
 db_app = typer.Typer(no_args_is_help=True)
@@ -17,7 +17,7 @@ def upgrade(
     json_out: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
     """Bring the database's schema up to date (safe to run from several processes at once)."""
-    result = upgrade_database(STATE.app().settings)
+    result = upgrade_database(state().app().settings)
     if json_out:
         print_json(
             {

@@ -10,12 +10,10 @@ from typing import Annotated
 import typer
 
 from backstride.cli.activity import list_command
-from backstride.cli.common import STATE, console, parse_day
-from backstride.cli.guidance import render_today
+from backstride.cli.common import console, parse_day, state
 from backstride.cli.importing import render_report
-from backstride.cli.training import print_weekly_totals
-from backstride.services.demo_load import load_demo
-from backstride.services.guidance import today as today_advice
+from backstride.cli.load import print_weekly_totals
+from backstride.cli.today import render_today
 
 
 def demo_command(
@@ -31,12 +29,15 @@ def demo_command(
 
     Use it with its own database, e.g. `backstride --db .demo/demo.sqlite3 demo`.
     """
+    from backstride.services.demo_load import load_demo
+    from backstride.services.guidance import today as today_advice
+
     end_day = parse_day(end, what="date for --end") or date.today()
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
     console.print(f"Writing the demo athlete's files to {folder} and importing them ...")
-    app = STATE.app()
+    app = state().app()
     loaded = load_demo(app, folder, seed=seed, end_day=end_day)
     render_report(loaded.report, verbose=False)
     list_command(since=None, until=None, sport=None, json_out=False)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
-from backstride.cli.common import STATE, console, err_console, print_json
-from backstride.services.importing import ImportReport, ImportTerminated, import_paths
+from backstride.cli.common import console, err_console, print_json, state
+from backstride.cli.options import JsonResult
+from backstride.cli.tables import listing
+
+if TYPE_CHECKING:
+    from backstride.services.importing import ImportReport
 
 PROGRESS_MIN_FILES = 5
 
@@ -18,11 +20,9 @@ _STYLE = {"imported": "green", "duplicate": "cyan", "skipped": "yellow", "failed
 
 
 def render_report(report: ImportReport, *, verbose: bool = True) -> None:
+
     if verbose and report.files:
-        table = Table(show_header=True, header_style="bold", expand=False)
-        table.add_column("file", overflow="fold")
-        table.add_column("result")
-        table.add_column("details", overflow="fold")
+        table = listing("file", "result", "details", whole=("result",))
         for f in report.files:
             details = f.reason or ""
             if f.activity_ids:
@@ -43,7 +43,7 @@ def import_command(
         list[Path],
         typer.Argument(help="Files (.fit/.gpx/.tcx, optionally .gz), folders or .zip archives."),
     ],
-    json_out: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    json_out: JsonResult = False,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bar; only the summary line.")
     ] = False,
@@ -59,6 +59,7 @@ def import_command(
     is restored whole instead, into an empty database.
     """
     from backstride.cli.data import restore_if_export
+    from backstride.services.importing import ImportTerminated
 
     if restore_if_export(paths, json_out=json_out):
         return
@@ -90,7 +91,17 @@ def _show(report: ImportReport, *, json_out: bool, quiet: bool) -> None:
 def _run_import(
     paths: list[Path], *, json_out: bool, quiet: bool, workers: int | None
 ) -> ImportReport:
-    app = STATE.app()
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    from backstride.services.importing import import_paths
+
+    app = state().app()
     show_bar = not quiet and not json_out and err_console.is_terminal
     if show_bar:
         with Progress(

@@ -7,11 +7,9 @@ from typing import Annotated
 
 import typer
 
-from backstride.cli.common import STATE, console, parse_day, today_or
-from backstride.domain.units import parse_distance_m, parse_duration_s
+from backstride.cli.common import console, parse_day, state, today_or
+from backstride.domain.units import format_distance, parse_distance_in, parse_duration_s
 from backstride.errors import InvalidInputError
-from backstride.services.activities import ManualEntry, log_manual
-from backstride.services.shoes import assign_default_shoes
 
 
 def log_command(
@@ -30,7 +28,10 @@ def log_command(
         str, typer.Option("--duration", help="How long, e.g. 35m, 1h05m or 1:05:00.")
     ],
     distance: Annotated[
-        str | None, typer.Option("--distance", help="How far, e.g. 5.2km, 800m or 3mi.")
+        str | None,
+        typer.Option(
+            "--distance", help="How far, e.g. 5.2km, 800m or 3mi (a plain number is in your units)."
+        ),
     ] = None,
     rpe: Annotated[
         float | None, typer.Option("--rpe", help="How hard it felt, 0 (rest) to 10 (maximal).")
@@ -45,6 +46,9 @@ def log_command(
     name: Annotated[str | None, typer.Option("--name", help="A short title.")] = None,
 ) -> None:
     """Log a run without a file, or a cross-training session (cycling, swimming, strength...)."""
+    from backstride.services.activities import ManualEntry, log_manual
+    from backstride.services.shoes import assign_default_shoes
+
     day = parse_day(on)
     assert day is not None
     start_time: time | None = None
@@ -57,13 +61,14 @@ def log_command(
         day=day,
         sport=sport,
         duration_s=parse_duration_s(duration),
-        distance_m=parse_distance_m(distance) if distance else None,
+        distance_m=parse_distance_in(distance, state().units) if distance else None,
         rpe=rpe,
         surface=surface,
         notes=notes,
         start_time=start_time,
         name=name,
     )
-    activity_id = log_manual(STATE.app(), entry, today=today_or(None))
-    assign_default_shoes(STATE.app(), [activity_id])
-    console.print(f"Logged {entry.sport} on {day.isoformat()} as activity {activity_id}.")
+    activity_id = log_manual(state().app(), entry, today=today_or(None))
+    assign_default_shoes(state().app(), [activity_id])
+    shown = f", {format_distance(entry.distance_m, state().units)}" if entry.distance_m else ""
+    console.print(f"Logged {entry.sport}{shown} on {day.isoformat()} as activity {activity_id}.")

@@ -5,23 +5,15 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from backstride.cli.body import say
-from backstride.cli.common import STATE, console, parse_day, print_json, today_or
+from backstride.cli.common import console, parse_day, print_json, say, state, today_or
+from backstride.cli.options import JsonOut
+from backstride.cli.tables import listing
 from backstride.errors import InvalidInputError
-from backstride.services.measures import (
-    MeasureInput,
-    add_measure,
-    delete_measure,
-    list_measures,
-    parse_activity,
-    score_json,
-)
 
 app = typer.Typer(no_args_is_help=True)
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print as JSON.")]
+JsonOpt = JsonOut
 VERDICT_WORDS = {
     "better": "better, by at least the minimal important change",
     "worse": "worse, by at least the minimal important change",
@@ -76,6 +68,8 @@ def measure_add(
     json_out: JsonOpt = False,
 ) -> None:
     """Record an outcome-measure score."""
+    from backstride.services.measures import MeasureInput, add_measure, parse_activity, score_json
+
     peg_parts = (pain, enjoyment, general)
     if any(p is not None for p in peg_parts) and not all(p is not None for p in peg_parts):
         raise InvalidInputError(
@@ -85,7 +79,7 @@ def measure_add(
     if score is not None and minutes is not None:
         raise InvalidInputError("Give either --score or --minutes, not both.")
     saved = add_measure(
-        STATE.app(),
+        state().app(),
         MeasureInput(
             instrument=instrument,
             day=today_or(on),
@@ -111,8 +105,11 @@ def measure_list(
     json_out: JsonOpt = False,
 ) -> None:
     """Your scores, their change against the minimal important change, and retests due."""
+
+    from backstride.services.measures import list_measures
+
     view = list_measures(
-        STATE.app(),
+        state().app(),
         today=today_or(None),
         since=parse_day(since, what="date for --from"),
         until=parse_day(until, what="date for --to"),
@@ -124,9 +121,7 @@ def measure_list(
     if not data["scores"]:
         say("No outcome-measure scores yet. Record one with: backstride measure add peg ...")
     else:
-        table = Table(show_edge=False, header_style="bold")
-        for col in ("id", "date", "measure", "score"):
-            table.add_column(col)
+        table = listing("id", "date", "measure", "score", whole=("id", "date"))
         for s in data["scores"]:
             table.add_row(str(s["id"]), s["date"], s["title"], s["score_text"])
         console.print(table)
@@ -151,5 +146,7 @@ def measure_delete(
     measure_id: Annotated[int, typer.Argument(help="The score's id (see measure list).")],
 ) -> None:
     """Delete one score."""
-    delete_measure(STATE.app(), measure_id)
+    from backstride.services.measures import delete_measure
+
+    delete_measure(state().app(), measure_id)
     say(f"Deleted score {measure_id}.")

@@ -4,35 +4,23 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
-from backstride.cli.body import say
-from backstride.cli.common import STATE, console, parse_day, print_json, today_or
+from backstride.cli.common import console, parse_day, print_json, say, state, today_or
+from backstride.cli.options import JsonOut
+from backstride.cli.tables import listing
 from backstride.cli.usage import OptionUsageError
 from backstride.errors import InvalidInputError
-from backstride.services.plan import (
-    MarkSaved,
-    PlanDayView,
-    PlanView,
-    WeekView,
-    export_calendar,
-    mark_done,
-    mark_skipped,
-    pause_plan,
-    plan_today,
-    resume_plan,
-    show_plan,
-    start_plan,
-    stop_plan,
-)
+
+if TYPE_CHECKING:
+    from backstride.services.plan import MarkSaved, PlanDayView, PlanView, WeekView
 
 app = typer.Typer(no_args_is_help=True)
 
 OnOpt = Annotated[str | None, typer.Option("--on", help="The day, YYYY-MM-DD (default today).")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print as JSON.")]
+JsonOpt = JsonOut
 
 OUTCOME_WORDS = {
     "advance": "went well: moved on",
@@ -156,6 +144,7 @@ def _week_lines(week: WeekView) -> None:
 
 
 def print_plan(view: PlanView, *, week: int | None) -> None:
+
     data = view.to_json()
     plan = data["plan"]
     say(
@@ -176,9 +165,9 @@ def print_plan(view: PlanView, *, week: int | None) -> None:
         for reason in w.reasons:
             say(f"  Why: {reason}")
         return
-    table = Table(title="Weeks")
-    for column in ("#", "schedule", "from", "to", "focus", "outcome"):
-        table.add_column(column)
+    table = listing(
+        "#", "schedule", "from", "to", "focus", "outcome", whole=("#", "from", "to"), title="Weeks"
+    )
     for w in view.weeks:
         outcome = (
             OUTCOME_WORDS.get(w.outcome.value, w.outcome.value)
@@ -239,8 +228,10 @@ def plan_start(
 ) -> None:
     """Start a gradual run/walk plan where you are (needs the health screen, and a clearance
     when due)."""
+    from backstride.services.plan import start_plan
+
     result = start_plan(
-        STATE.app(),
+        state().app(),
         goal=goal,
         days=days,
         start=parse_day(start, what="date for --start") or today_or(None),
@@ -276,7 +267,9 @@ def plan_show(
     json_out: JsonOpt = False,
 ) -> None:
     """The plan week by week: what was done, what was repeated or stepped back and why."""
-    view = show_plan(STATE.app(), on=today_or(on), today=today_or(None))
+    from backstride.services.plan import show_plan
+
+    view = show_plan(state().app(), on=today_or(on), today=today_or(None))
     if json_out:
         data: dict[str, Any] = view.to_json()
         if week is not None:
@@ -295,8 +288,10 @@ def plan_today_command(
     json_out: JsonOpt = False,
 ) -> None:
     """Today's session, step by step, with the day's one decision (as `backstride today`)."""
+    from backstride.services.plan import plan_today
+
     view = plan_today(
-        STATE.app(), on=today_or(on), today=today_or(None), use_guidance=not no_guidance
+        state().app(), on=today_or(on), today=today_or(None), use_guidance=not no_guidance
     )
     if json_out:
         print_json(view.to_json())
@@ -332,8 +327,10 @@ def plan_done(
     json_out: JsonOpt = False,
 ) -> None:
     """Mark a plan session done (a run logged on a run day counts as done on its own)."""
+    from backstride.services.plan import mark_done
+
     result = mark_done(
-        STATE.app(),
+        state().app(),
         on=today_or(on),
         today=today_or(None),
         activity_id=activity,
@@ -349,7 +346,9 @@ def plan_skip(
     json_out: JsonOpt = False,
 ) -> None:
     """Mark a plan session skipped."""
-    result = mark_skipped(STATE.app(), on=today_or(on), today=today_or(None), reason=reason)
+    from backstride.services.plan import mark_skipped
+
+    result = mark_skipped(state().app(), on=today_or(on), today=today_or(None), reason=reason)
     _print_mark(result, json_out)
 
 
@@ -359,14 +358,18 @@ def plan_pause(
     reason: Annotated[str | None, typer.Option("--reason", help="Why, in a few words.")] = None,
 ) -> None:
     """Pause the plan (illness, travel...)."""
-    result = pause_plan(STATE.app(), on=today_or(on), today=today_or(None), reason=reason)
+    from backstride.services.plan import pause_plan
+
+    result = pause_plan(state().app(), on=today_or(on), today=today_or(None), reason=reason)
     say(result.message)
 
 
 @app.command("resume")
 def plan_resume(on: OnOpt = None) -> None:
     """Resume a paused plan: the interrupted week starts again (a week back after 2 weeks off)."""
-    result = resume_plan(STATE.app(), on=today_or(on), today=today_or(None))
+    from backstride.services.plan import resume_plan
+
+    result = resume_plan(state().app(), on=today_or(on), today=today_or(None))
     say(result.message)
 
 
@@ -376,7 +379,9 @@ def plan_stop(
     reason: Annotated[str | None, typer.Option("--reason", help="Why, in a few words.")] = None,
 ) -> None:
     """Stop the plan for good (its history is kept)."""
-    result = stop_plan(STATE.app(), on=today_or(on), today=today_or(None), reason=reason)
+    from backstride.services.plan import stop_plan
+
+    result = stop_plan(state().app(), on=today_or(on), today=today_or(None), reason=reason)
     say(result.message)
 
 
@@ -396,13 +401,15 @@ def plan_export(
 ) -> None:
     """Export the plan's sessions: to a calendar file (all-day events with the steps) and/or
     as FIT workouts a watch plays step by step (copy them to the watch's NewFiles folder)."""
+    from backstride.services.plan import export_calendar
+
     if ics is None and fit is None:
         raise OptionUsageError("Say where to export: --ics FILE and/or --fit DIR.")
     if ics is not None:
         if ics.exists() and ics.is_dir():
             raise InvalidInputError(f"'{ics}' is a folder; give a file name such as plan.ics.")
         data = export_calendar(
-            STATE.app(), on=today_or(on), today=today_or(None), stamp=datetime.now(UTC)
+            state().app(), on=today_or(on), today=today_or(None), stamp=datetime.now(UTC)
         )
         try:
             ics.write_bytes(data)
@@ -414,6 +421,6 @@ def plan_export(
         from backstride.services.workouts import export_workouts
 
         files = export_workouts(
-            STATE.app(), fit, on=today_or(on), today=today_or(None), created_at=datetime.now(UTC)
+            state().app(), fit, on=today_or(on), today=today_or(None), created_at=datetime.now(UTC)
         )
         say(f"Wrote {len(files)} run/walk workouts to {fit}.")

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from backstride.cli.body import say
-from backstride.cli.common import STATE, parse_day, print_json, today_or
+from backstride.cli.common import parse_day, print_json, say, state, today_or
+from backstride.cli.options import json_option
 from backstride.cli.usage import OptionUsageError
 from backstride.errors import InvalidInputError
 
@@ -37,9 +37,7 @@ def report_command(
         str | None,
         typer.Option("--questions", help="Save the questions you want to ask (free text)."),
     ] = None,
-    json_out: Annotated[
-        bool, typer.Option("--json", help="Print the report's data as JSON.")
-    ] = False,
+    json_out: Annotated[bool, json_option("the report's data")] = False,
 ) -> None:
     """A one-to-two-page report to take to your physiotherapist or physician.
 
@@ -51,7 +49,7 @@ def report_command(
 
     if pdf is not None and html is not None:
         raise OptionUsageError("Give either --pdf or --html, not both.")
-    app = STATE.app()
+    app = state().app()
     period = default_period(
         today_on=today_or(None),
         since=parse_day(since, what="date for --from"),

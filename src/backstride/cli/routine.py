@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
-from backstride.cli.body import say
-from backstride.cli.common import STATE, console, print_json, today_or
-from backstride.domain.routines import RoutineKind
-from backstride.services.exercises import (
-    RoutineView,
-    get_routine,
-    list_exercises,
-    log_routine,
-    routine_adherence,
-)
+from backstride.cli.common import console, print_json, say, state, today_or
+from backstride.cli.options import JsonOut
+from backstride.cli.tables import listing
+
+if TYPE_CHECKING:
+    from backstride.domain.routines import RoutineKind
+    from backstride.services.exercises import RoutineView
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -26,7 +22,7 @@ MinutesOpt = Annotated[
 OnOpt = Annotated[
     str | None, typer.Option("--on", help="For this day, YYYY-MM-DD (default today).")
 ]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print as JSON.")]
+JsonOpt = JsonOut
 
 
 def print_routine(view: RoutineView) -> None:
@@ -50,7 +46,9 @@ def print_routine(view: RoutineView) -> None:
 
 
 def _routine(kind: RoutineKind, minutes: int | None, on: str | None, json_out: bool) -> None:
-    view = get_routine(STATE.app(), kind, on=today_or(on), minutes=minutes)
+    from backstride.services.exercises import get_routine
+
+    view = get_routine(state().app(), kind, on=today_or(on), minutes=minutes)
     if json_out:
         print_json(view.to_json())
         return
@@ -60,6 +58,8 @@ def _routine(kind: RoutineKind, minutes: int | None, on: str | None, json_out: b
 @app.command("warmup")
 def routine_warmup(minutes: MinutesOpt = None, on: OnOpt = None, json_out: JsonOpt = False) -> None:
     """Before a run: a 5-minute brisk walk, then dynamic drills."""
+    from backstride.domain.routines import RoutineKind
+
     _routine(RoutineKind.WARMUP, minutes, on, json_out)
 
 
@@ -68,12 +68,16 @@ def routine_cooldown(
     minutes: MinutesOpt = None, on: OnOpt = None, json_out: JsonOpt = False
 ) -> None:
     """After a run: static stretches (holds of 30 s, 45 s from age 65)."""
+    from backstride.domain.routines import RoutineKind
+
     _routine(RoutineKind.COOLDOWN, minutes, on, json_out)
 
 
 @app.command("core")
 def routine_core(minutes: MinutesOpt = None, on: OnOpt = None, json_out: JsonOpt = False) -> None:
     """Core and hip strength: curl-up, side bridge, bird-dog, glute bridge, clamshell."""
+    from backstride.domain.routines import RoutineKind
+
     _routine(RoutineKind.CORE, minutes, on, json_out)
 
 
@@ -82,6 +86,8 @@ def routine_mobility(
     minutes: MinutesOpt = None, on: OnOpt = None, json_out: JsonOpt = False
 ) -> None:
     """The short daily mobility routine (its focus changes every day)."""
+    from backstride.domain.routines import RoutineKind
+
     _routine(RoutineKind.MOBILITY, minutes, on, json_out)
 
 
@@ -95,7 +101,11 @@ def routine_done(
     json_out: JsonOpt = False,
 ) -> None:
     """Log a routine as done (or skipped) on a day."""
-    result = log_routine(STATE.app(), name, on=today_or(on), today=today_or(None), done=not skipped)
+    from backstride.services.exercises import log_routine
+
+    result = log_routine(
+        state().app(), name, on=today_or(on), today=today_or(None), done=not skipped
+    )
     if json_out:
         print_json(result.to_json())
         return
@@ -123,13 +133,23 @@ def routine_list(
     json_out: JsonOpt = False,
 ) -> None:
     """The exercise library."""
+
+    from backstride.services.exercises import list_exercises
+
     view = list_exercises(type_name=type_name, target=target, stenosis=stenosis)
     if json_out:
         print_json(view.to_json())
         return
-    table = Table(title=f"Exercise library ({len(view.exercises)} shown)")
-    for column in ("id", "name", "type", "works", "dose", "stenosis"):
-        table.add_column(column)
+    table = listing(
+        "id",
+        "name",
+        "type",
+        "works",
+        "dose",
+        "stenosis",
+        whole=("id", "stenosis"),
+        title=f"Exercise library ({len(view.exercises)} shown)",
+    )
     for e in view.exercises:
         table.add_row(
             e.id,
@@ -149,7 +169,9 @@ def routine_log(
     json_out: JsonOpt = False,
 ) -> None:
     """How often each routine was done over the last days."""
-    result = routine_adherence(STATE.app(), on=today_or(on), days=days)
+    from backstride.services.exercises import routine_adherence
+
+    result = routine_adherence(state().app(), on=today_or(on), days=days)
     data: dict[str, Any] = result.to_json()
     if json_out:
         print_json(data)

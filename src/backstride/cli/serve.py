@@ -8,10 +8,7 @@ from typing import Annotated
 
 import typer
 
-from backstride.cli.common import STATE, console
-from backstride.config import get_settings
-from backstride.services.accounts import has_login
-from backstride.services.context import App
+from backstride.cli.common import console, state
 
 WORKER_START_S = 120
 """How long a worker process may take to start before uvicorn restarts it."""
@@ -59,11 +56,21 @@ def serve_command(
     """Serve the dashboard at http://127.0.0.1:8765 until Ctrl+C."""
     import uvicorn
 
+    from backstride.config import get_settings
+    from backstride.services.accounts import has_login
+    from backstride.services.context import App
     from backstride.web.app import create_app
     from backstride.web.security import require_loopback
     from backstride.web.serving import HTTP_PROTOCOL, freeze_startup_objects
 
-    settings = get_settings(db=STATE.db, host=host, port=port, mode="server" if server else None)
+    run = state()
+    settings = get_settings(
+        db=run.db,
+        units=run.units_flag,
+        host=host,
+        port=port,
+        mode="server" if server else None,
+    )
     login_required = False
     if settings.server_mode:
         application = App(settings)
@@ -103,6 +110,7 @@ def serve_command(
         BACKSTRIDE_DB=settings.database_url,
         BACKSTRIDE_HOST=settings.host,
         BACKSTRIDE_PORT=str(settings.port),
+        BACKSTRIDE_UNITS=settings.units,
         BACKSTRIDE_SECRET_KEY=settings.secret_key or secrets.token_hex(32),
     )
     console.print(

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
-from backstride.cli.body import say
-from backstride.cli.common import STATE, console, parse_day, print_json, today_or
-from backstride.domain.shoes import DEFAULT_INSPECT_KM, DEFAULT_RETIRE_KM
-from backstride.services.shoes import (
-    ShoeView,
-    add_shoe,
-    edit_shoe,
-    list_shoes,
-    retire_shoe,
-    set_default_shoe,
-)
+from backstride.cli.common import console, parse_day, print_json, say, state, today_or
+from backstride.cli.options import JsonOut
+from backstride.cli.tables import listing
+from backstride.domain.params import DEFAULT_GEAR_PARAMS
+from backstride.domain.units import to_distance
+
+if TYPE_CHECKING:
+    from backstride.services.shoes import ShoeView
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -31,11 +27,18 @@ def _describe(view: ShoeView) -> None:
         extra.append(f"retired {d['retired_on']}")
     more = f" ({'; '.join(extra)})" if extra else ""
     say(
-        f"'{d['name']}': {d['distance_km']:.1f} km, {d['runs']} run(s); inspect at "
-        f"{d['inspect_km']:g} km, retire at {d['retire_km']:g} km{more}."
+        f"'{d['name']}': {_dist(d['distance_km'], 1)}, {d['runs']} run(s); inspect at "
+        f"{_dist(d['inspect_km'])}, retire at {_dist(d['retire_km'])}{more}."
     )
     for warning in d["warnings"]:
         say(warning, style="bold yellow")
+
+
+def _dist(km: float, digits: int | None = None) -> str:
+    """A distance given in km, shown in the chosen units (limits without needless decimals)."""
+    units = state().units
+    value = to_distance(km * 1000.0, units)
+    return f"{value:.{digits}f} {units}" if digits is not None else f"{value:.0f} {units}"
 
 
 @app.command("add")
@@ -46,17 +49,19 @@ def shoes_add(
     ] = 0.0,
     inspect_km: Annotated[
         float, typer.Option("--inspect-km", help="Distance at which to inspect them, in km.")
-    ] = DEFAULT_INSPECT_KM,
+    ] = DEFAULT_GEAR_PARAMS.shoe_inspect_km,
     retire_km: Annotated[
         float, typer.Option("--retire-km", help="Distance at which to replace them, in km.")
-    ] = DEFAULT_RETIRE_KM,
+    ] = DEFAULT_GEAR_PARAMS.shoe_retire_km,
     bought: Annotated[
         str | None, typer.Option("--bought", help="Purchase date, YYYY-MM-DD.")
     ] = None,
 ) -> None:
     """Add a pair of shoes."""
+    from backstride.services.shoes import add_shoe
+
     view = add_shoe(
-        STATE.app(),
+        state().app(),
         name,
         start_km=start_km,
         inspect_km=inspect_km,
@@ -85,8 +90,10 @@ def shoes_edit(
     ] = None,
 ) -> None:
     """Change a pair's start distance, inspect/retire distances or purchase date."""
+    from backstride.services.shoes import edit_shoe
+
     view = edit_shoe(
-        STATE.app(),
+        state().app(),
         name,
         start_km=start_km,
         inspect_km=inspect_km,
@@ -100,18 +107,29 @@ def shoes_edit(
 
 @app.command("list")
 def shoes_list(
-    json_out: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+    json_out: JsonOut = False,
 ) -> None:
     """Every pair with distance, age, runs, wear warnings and next-morning pain."""
-    result = list_shoes(STATE.app(), today=today_or(None))
+
+    from backstride.services.shoes import list_shoes
+
+    result = list_shoes(state().app(), today=today_or(None))
     if json_out:
         print_json(result.to_json())
         return
     if not result.shoes:
         say('No shoes yet. Add a pair with `backstride shoes add "Blue trainers"`.')
     else:
-        table = Table(
-            "name", "distance", "wear", "runs", "age", "next-morning pain", "default", "state"
+        table = listing(
+            "name",
+            "distance",
+            "wear",
+            "runs",
+            "age",
+            "morning pain",
+            "default",
+            "state",
+            whole=("distance",),
         )
         for view in result.shoes:
             d = view.to_json()
@@ -123,10 +141,10 @@ def shoes_list(
             )
             age = f"{d['age_days'] // 30} months" if d["age_days"] is not None else "–"
             used = min(100.0, 100 * d["distance_km"] / d["retire_km"])
-            wear = f"{used:.0f}% of {d['retire_km']:g} km"
+            wear = f"{used:.0f}% of {_dist(d['retire_km'])}"
             table.add_row(
                 d["name"],
-                f"{d['distance_km']:.1f} km",
+                _dist(d["distance_km"], 1),
                 wear,
                 str(d["runs"]),
                 age,
@@ -152,7 +170,9 @@ def shoes_default(
     ] = "run",
 ) -> None:
     """Make a pair the default for a sport: new activities without shoes get it."""
-    view = set_default_shoe(STATE.app(), name, sport=sport, today=today_or(None))
+    from backstride.services.shoes import set_default_shoe
+
+    view = set_default_shoe(state().app(), name, sport=sport, today=today_or(None))
     say(f"'{view.status.shoe.name}' are now the default for {sport}.")
 
 
@@ -164,7 +184,9 @@ def shoes_retire(
     ] = None,
 ) -> None:
     """Retire a pair; it keeps its history but is no longer a default."""
+    from backstride.services.shoes import retire_shoe
+
     view = retire_shoe(
-        STATE.app(), name, on=parse_day(on, what="date for --on"), today=today_or(None)
+        state().app(), name, on=parse_day(on, what="date for --on"), today=today_or(None)
     )
     say(f"Retired '{view.status.shoe.name}' at {view.status.total_km:.1f} km.")

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
-from backstride.cli.common import STATE, console, print_json
+from backstride.cli.common import console, print_json, state
+from backstride.cli.options import JsonOut
+from backstride.cli.tables import listing
 from backstride.domain.access import Role
 from backstride.errors import InvalidInputError
-from backstride.services.accounts import Account, add_user, list_users, set_disabled
+
+if TYPE_CHECKING:
+    from backstride.services.accounts import Account
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -72,11 +75,13 @@ def add_command(
         bool,
         typer.Option("--no-password", help="No password: logs in through the login server only."),
     ] = False,
-    json_out: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+    json_out: JsonOut = False,
 ) -> None:
     """Add an account (asks for its password unless --no-password)."""
+    from backstride.services.accounts import add_user
+
     password = None if no_password else _read_password(password_stdin)
-    account = add_user(STATE.app(), email=email, name=name, role=role, password=password)
+    account = add_user(state().app(), email=email, name=name, role=role, password=password)
     if json_out:
         print_json(_as_json(account))
         return
@@ -85,17 +90,19 @@ def add_command(
 
 @app.command("list")
 def list_command(
-    json_out: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+    json_out: JsonOut = False,
 ) -> None:
     """List the accounts."""
-    accounts = list_users(STATE.app())
+    from backstride.services.accounts import list_users
+
+    accounts = list_users(state().app())
     if json_out:
         print_json([_as_json(a) for a in accounts])
         return
     if not accounts:
         console.print("No accounts yet. Add one with: backstride user add EMAIL")
         return
-    table = Table("e-mail", "name", "role", "logs in with", "state")
+    table = listing("e-mail", "name", "role", "logs in with", "state", whole=("e-mail",))
     for a in accounts:
         table.add_row(
             a.email, a.name, a.role.value, _login_kinds(a), "disabled" if a.disabled else "active"
@@ -108,7 +115,9 @@ def disable_command(
     email: Annotated[str, typer.Argument(help="The account's e-mail address.")],
 ) -> None:
     """Disable an account: its logins end at once; its data stays."""
-    account = set_disabled(STATE.app(), email, disabled=True)
+    from backstride.services.accounts import set_disabled
+
+    account = set_disabled(state().app(), email, disabled=True)
     console.print(f"Disabled {account.email}: logged out everywhere; the data stays.")
 
 
@@ -117,5 +126,7 @@ def enable_command(
     email: Annotated[str, typer.Argument(help="The account's e-mail address.")],
 ) -> None:
     """Enable a disabled account again."""
-    account = set_disabled(STATE.app(), email, disabled=False)
+    from backstride.services.accounts import set_disabled
+
+    account = set_disabled(state().app(), email, disabled=False)
     console.print(f"Enabled {account.email}.")

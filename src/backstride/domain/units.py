@@ -94,3 +94,113 @@ def format_pace(seconds_per_km: float | None) -> str:
         return "–"
     m, s = divmod(int(round(seconds_per_km)), 60)
     return f"{m}:{s:02d} /km"
+
+
+# --- units of display: kilometres or miles --------------------------------------------------
+# Inside backstride everything is SI (metres, seconds); these turn figures into the runner's
+# chosen units, for the command line and the pages alike (one formatter for both).
+
+UNITS = ("km", "mi")
+"""The two choices of the ``units`` setting."""
+
+METRES_PER_MILE = 1609.344
+METRES_PER_FOOT = 0.3048
+METRES_PER_YARD = 0.9144
+FOOT_SPORTS = frozenset({"run", "trail_run", "treadmill_run", "walk", "hike"})
+"""Sports whose speed reads as a pace (time per kilometre or mile)."""
+SWIM_SPORTS = frozenset({"swim"})
+"""Sports whose speed reads as time per 100 m (or 100 yd)."""
+
+
+def check_units(units: str) -> str:
+    """``km`` or ``mi`` (case and spaces ignored); anything else is bad input."""
+    clean = units.strip().lower()
+    if clean in ("mile", "miles"):
+        clean = "mi"
+    if clean not in UNITS:
+        raise InvalidInputError(
+            f"'{units}' is not a choice of units.", hint="Choose km (kilometres) or mi (miles)."
+        )
+    return clean
+
+
+def distance_unit_m(units: str) -> float:
+    """Metres in one display unit of distance (1000 or 1609.344)."""
+    return METRES_PER_MILE if units == "mi" else 1000.0
+
+
+def to_distance(metres: float, units: str) -> float:
+    """Metres as kilometres or miles."""
+    return metres / distance_unit_m(units)
+
+
+def from_distance(value: float, units: str) -> float:
+    """Kilometres or miles as metres."""
+    return value * distance_unit_m(units)
+
+
+def format_distance(metres: float | None, units: str = "km", digits: int = 2) -> str:
+    """``4.83 km`` or ``3.00 mi``."""
+    if metres is None or not math.isfinite(metres):
+        return "–"
+    return f"{to_distance(metres, units):.{digits}f} {units}"
+
+
+def format_pace_in(seconds_per_km: float | None, units: str = "km") -> str:
+    """``5:12 /km`` or ``8:22 /mi``."""
+    if seconds_per_km is None or not math.isfinite(seconds_per_km) or seconds_per_km <= 0:
+        return "–"
+    per_unit = seconds_per_km * distance_unit_m(units) / 1000.0
+    m, s = divmod(int(round(per_unit)), 60)
+    return f"{m}:{s:02d} /{units}"
+
+
+def format_speed(metres_per_s: float | None, units: str = "km") -> str:
+    """``24.3 km/h`` or ``15.1 mph``."""
+    if metres_per_s is None or not math.isfinite(metres_per_s) or metres_per_s <= 0:
+        return "–"
+    per_hour = metres_per_s * 3600.0 / distance_unit_m(units)
+    return f"{per_hour:.1f} {'mph' if units == 'mi' else 'km/h'}"
+
+
+def format_swim_pace(metres_per_s: float | None, units: str = "km") -> str:
+    """``2:30 /100 m`` or ``2:17 /100 yd``."""
+    if metres_per_s is None or not math.isfinite(metres_per_s) or metres_per_s <= 0:
+        return "–"
+    length = 100 * (METRES_PER_YARD if units == "mi" else 1.0)
+    m, s = divmod(int(round(length / metres_per_s)), 60)
+    return f"{m}:{s:02d} /100 {'yd' if units == 'mi' else 'm'}"
+
+
+def format_elevation(metres: float | None, units: str = "km") -> str:
+    """``120 m`` or ``394 ft``."""
+    if metres is None or not math.isfinite(metres):
+        return "–"
+    if units == "mi":
+        return f"{metres / METRES_PER_FOOT:,.0f} ft"
+    return f"{metres:,.0f} m"
+
+
+def format_activity_speed(
+    sport: str, distance_m: float | None, seconds: float | None, units: str = "km"
+) -> str:
+    """How fast a session went, as a runner reads it for its sport: pace for foot sports,
+    time per 100 m (or yd) for swims, speed for the rest. The one formatter of the command
+    line and the pages."""
+    if not distance_m or not seconds or not math.isfinite(distance_m) or distance_m < 50:
+        return "–"
+    if not math.isfinite(seconds) or seconds <= 0:
+        return "–"
+    if sport in FOOT_SPORTS:
+        return format_pace_in(seconds / (distance_m / 1000.0), units)
+    if sport in SWIM_SPORTS:
+        return format_swim_pace(distance_m / seconds, units)
+    return format_speed(distance_m / seconds, units)
+
+
+def parse_distance_in(text: str, units: str = "km") -> float:
+    """Like :func:`parse_distance_m`, but a plain number is in ``units`` (km or miles)."""
+    stripped = text.strip()
+    if re.fullmatch(r"\d+(?:\.\d+)?", stripped) and units == "mi":
+        return parse_distance_m(f"{stripped}mi")
+    return parse_distance_m(text)

@@ -33,6 +33,9 @@ from backstride.web.nav import NAV, NavItem
 
 SESSION_COOKIE = "backstride_session"
 PUBLIC_PATHS = frozenset({"/login", "/login/oidc", "/login/oidc/callback", "/register", "/logout"})
+EVERYONE_PATHS = re.compile(r"^(?:/evidence(?:/[^/]+)?|/api/evidence(?:/[^/]+)?)$")
+"""Pages that hold nobody's data (the summaries of the sources): open to every logged-in
+person, whoever she is viewing."""
 PROFESSIONAL_PATHS = re.compile(r"^/runners(/.*)?$")
 RUNNER_ONLY = re.compile(r"^/sharing(/.*)?$")
 SERVER_MODE_CLOSED = re.compile(r"^/data(/.*)?$")
@@ -135,6 +138,9 @@ def _resolve(request: Request, base: WebState) -> None:
         return
     if login is None:
         raise _login_needed(request)
+    if EVERYONE_PATHS.match(path):
+        request.state.viewer = Viewer(login, login.account.athlete_id)
+        return
     if SERVER_MODE_CLOSED.match(path):
         raise AccessDeniedError(
             "On a shared server, exports, backups and deleting everything are done by the "

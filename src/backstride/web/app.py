@@ -23,9 +23,11 @@ from backstride.errors import BackstrideError, TooManyAttemptsError
 from backstride.services.context import App, WriteTurnProbe
 from backstride.web.access import resolve_access
 from backstride.web.api import plan as plan_api
+from backstride.web.api_units import describe_units
 from backstride.web.cache import ResultCache
 from backstride.web.context import RequestContext
 from backstride.web.deps import WebState
+from backstride.web.formatting import DisplayUnits
 from backstride.web.routes import (
     accounts,
     activities,
@@ -228,6 +230,9 @@ def create_app(
             Depends(await_write_turn),
         ],
     )
+    web_app.add_middleware(DisplayUnits, units=settings.units)  # pages in km or miles
+    schema_of = web_app.openapi
+    web_app.openapi = lambda: describe_units(schema_of())  # type: ignore[method-assign]
     web_app.state.web = state
     web_app.state.write_turn = WriteTurnProbe(settings.database_url)
     web_app.state.write_turn_skip = UPLOAD_PATHS  # uploads write later, on import threads

@@ -25,6 +25,7 @@ from backstride.domain.pain import (
     pain_zone,
 )
 from backstride.domain.selftest import TESTS, SelfTestName
+from backstride.domain.units import to_distance
 from backstride.web.charts import (
     BarSpec,
     Box,
@@ -38,6 +39,7 @@ from backstride.web.charts import (
     Tick,
     bar_chart,
 )
+from backstride.web.formatting import units as display_units
 
 # --- words ----------------------------------------------------------------------------------------
 
@@ -372,12 +374,18 @@ def wear_bar(
         css=f"wear-fill wear-{state}",
         inspect_x=inspect_x,
         retire_x=retire_x,
-        inspect_label=f"inspect {inspect_km:g} km",
-        retire_label=f"replace {retire_km:g} km",
+        inspect_label=f"inspect {_limit(inspect_km)}",
+        retire_label=f"replace {_limit(retire_km)}",
         inspect_anchor=anchor(inspect_x),
         retire_anchor=anchor(retire_x),
         title=(
-            f"{name}: {distance_km:.0f} km; inspect at {inspect_km:g} km, replace by "
-            f"{retire_km:g} km"
+            f"{name}: {_limit(distance_km)}; inspect at {_limit(inspect_km)}, replace by "
+            f"{_limit(retire_km)}"
         ),
     )
+
+
+def _limit(km: float) -> str:
+    """A shoe distance (given in km) in the runner's units, whole: ``500 km``, ``311 mi``."""
+    units = display_units()
+    return f"{to_distance(km * 1000.0, units):.0f} {units}"

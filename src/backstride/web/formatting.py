@@ -1,12 +1,15 @@
-"""How numbers look on the pages: Jinja filters (km, min/km, h:mm:ss, dates, sports).
+"""How numbers look on the pages: Jinja filters (distances, paces, h:mm:ss, dates, sports).
 
-SI units inside; kilometres, minutes per kilometre and clock times only here.
+SI units inside; kilometres or miles (the ``units`` setting), paces and clock times only here,
+through the same formatters as the command line (:mod:`backstride.domain.units`). The filter
+names say what they take (``km`` takes metres and shows them in the runner's units).
 """
 
 from __future__ import annotations
 
 import math
 import re
+from contextvars import ContextVar
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -14,10 +17,43 @@ from markupsafe import Markup, escape
 
 from backstride.domain.activity import Sport
 from backstride.domain.evidence import find_citations
-from backstride.domain.units import format_duration, format_km, format_pace
+from backstride.domain.units import (
+    FOOT_SPORTS as FOOT_SPORT_NAMES,
+)
+from backstride.domain.units import (
+    distance_unit_m,
+    format_activity_speed,
+    format_distance,
+    format_duration,
+    format_elevation,
+    format_pace_in,
+)
 
 DASH = "–"
-FOOT_SPORTS = frozenset({Sport.RUN, Sport.TRAIL_RUN, Sport.TREADMILL_RUN, Sport.WALK, Sport.HIKE})
+FOOT_SPORTS = frozenset(Sport(name) for name in FOOT_SPORT_NAMES)
+DISPLAY_UNITS: ContextVar[str] = ContextVar("display_units", default="km")
+"""km or mi for the page being rendered (set from the settings by ``templating.render``)."""
+
+
+def units() -> str:
+    """km or mi: the units of the page (or chart) being built."""
+    return DISPLAY_UNITS.get()
+
+
+class DisplayUnits:
+    """ASGI middleware: everything a request builds (views, charts, pages) shows distances in
+    the runner's units."""
+
+    def __init__(self, app: Any, *, units: str) -> None:
+        self.app = app
+        self.units = units
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        token = DISPLAY_UNITS.set(self.units)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            DISPLAY_UNITS.reset(token)
 
 
 def _finite(value: Any) -> bool:
@@ -25,11 +61,20 @@ def _finite(value: Any) -> bool:
 
 
 def km(metres: float | None, digits: int = 2) -> str:
-    return format_km(metres, digits) if _finite(metres) else DASH
+    """Metres as ``4.83 km`` or ``3.00 mi``."""
+    return format_distance(metres, units(), digits) if _finite(metres) else DASH
 
 
 def km_number(metres: float | None, digits: int = 1) -> str:
-    return f"{metres / 1000:.{digits}f}" if metres is not None and _finite(metres) else DASH
+    """Metres in the runner's units, without the unit."""
+    if metres is None or not _finite(metres):
+        return DASH
+    return f"{metres / distance_unit_m(units()):.{digits}f}"
+
+
+def elevation(metres: float | None) -> str:
+    """``120 m`` or ``394 ft``."""
+    return format_elevation(metres, units()) if _finite(metres) else DASH
 
 
 def duration(seconds: float | None) -> str:
@@ -46,26 +91,26 @@ def hours(seconds: float | None) -> str:
 
 
 def pace(seconds_per_km: float | None) -> str:
-    return format_pace(seconds_per_km) if _finite(seconds_per_km) else DASH
+    """``5:12 /km`` or ``8:22 /mi``."""
+    return format_pace_in(seconds_per_km, units()) if _finite(seconds_per_km) else DASH
 
 
 def pace_short(seconds_per_km: float) -> str:
-    """``5:12`` without the unit (axis ticks)."""
+    """``5:12`` without the unit (axis ticks), per km or per mile."""
     if not _finite(seconds_per_km) or seconds_per_km <= 0:
         return DASH
-    m, s = divmod(int(round(seconds_per_km)), 60)
+    m, s = divmod(int(round(seconds_per_km * distance_unit_m(units()) / 1000.0)), 60)
     return f"{m}:{s:02d}"
 
 
 def row_pace(row: Any) -> str:
-    """Average pace (foot sports) or speed (others) of a summary row; moving time if known."""
+    """Average pace (foot sports), time per 100 m or yd (swims) or speed (the others) of a
+    summary row, on moving time if known: the command line's formatter."""
     distance_m = getattr(row, "distance_m", None)
     seconds = getattr(row, "moving_time_s", None) or getattr(row, "duration_s", None)
-    if not distance_m or not seconds or not _finite(distance_m) or distance_m < 50:
-        return DASH
-    if str(getattr(row, "sport", "")) in {s.value for s in FOOT_SPORTS}:
-        return pace(seconds / (distance_m / 1000))
-    return f"{distance_m / seconds * 3.6:.1f} km/h"
+    sport = getattr(row, "sport", "")
+    sport = getattr(sport, "value", sport)
+    return format_activity_speed(str(sport), distance_m, seconds, units())
 
 
 def number(value: float | None, digits: int = 0, unit: str = "") -> str:
@@ -204,6 +249,7 @@ FILTERS = {
     "runner_text": runner_text,
     "km": km,
     "km_number": km_number,
+    "elevation": elevation,
     "duration": duration,
     "hours": hours,
     "pace": pace,

@@ -21,7 +21,7 @@ from backstride.web.access import nav_for, viewer_of
 from backstride.web.commands import finalize
 from backstride.web.deps import get_web
 from backstride.web.emergency import emergency_notice_for
-from backstride.web.formatting import FILTERS, FOOT_SPORTS
+from backstride.web.formatting import DISPLAY_UNITS, FILTERS, FOOT_SPORTS
 from backstride.web.nav import NAV
 from backstride.web.security import CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER, CsrfTokens
 
@@ -127,12 +127,14 @@ def render(
     """Render a page or partial with the shared context; sets the anti-forgery cookie."""
     web = get_web(request)
     nonce, is_new = csrf_nonce(request)
+    DISPLAY_UNITS.set(web.settings.units)  # the filters show distances in the runner's units
     ctx: dict[str, Any] = {
         "active": active,
         "csrf_token": web.csrf.token_for(nonce),
         "htmx": is_htmx(request),
         "upload_max_bytes": int(web.settings.upload_max_mb * 1024 * 1024),
         "upload_max_mb": web.settings.upload_max_mb,
+        "units": web.settings.units,
         "server_mode": web.settings.server_mode,
         **(context or {}),
     }

@@ -21,6 +21,7 @@ from backstride.domain.evidence import cite
 from backstride.domain.load import LOAD_RATIO_CAVEAT, DayLoad, LoadReport, RunSpike
 from backstride.domain.metrics import ActivityAnalysis, GradeDistribution, compute_sample_distance_m
 from backstride.domain.params import DEFAULT_ACTIVITY_PARAMS, GuidanceParams
+from backstride.domain.units import METRES_PER_FOOT, distance_unit_m
 from backstride.services.dashboard import WeekTotals
 from backstride.web.charts import (
     BarSpec,
@@ -42,6 +43,7 @@ from backstride.web.formatting import (
     pace,
     pace_short,
     signed_percent,
+    units,
     week_label,
 )
 
@@ -154,7 +156,7 @@ def week_chart(weeks: Sequence[WeekTotals]) -> Chart:
         )
         bars.append(
             BarSpec(
-                value=w.run_distance_m / 1000,
+                value=w.run_distance_m / distance_unit_m(units()),
                 label=f"{w.week_start.day}/{w.week_start.month}",
                 title=title,
                 css="bar bar-current" if current else "bar",
@@ -162,10 +164,10 @@ def week_chart(weeks: Sequence[WeekTotals]) -> Chart:
         )
     return bar_chart(
         key="weeks",
-        title="Running distance per week (km)",
+        title=f"Running distance per week ({units()})",
         desc="One bar per Monday-to-Sunday week; the last bar is this week so far.",
         bars=bars,
-        y_label="km",
+        y_label=units(),
         label_every=max(1, math.ceil(len(bars) / 6)),
         empty="No runs in these weeks yet.",
     )
@@ -228,8 +230,8 @@ def activity_charts(activity: Activity, analysis: ActivityAnalysis | None = None
     distance = compute_sample_distance_m(s)
     by_distance = distance is not None and float(np.nanmax(distance)) >= 200.0
     if by_distance and distance is not None:
-        x = distance / 1000.0
-        x_label, x_unit = "km", "km"
+        x = distance / distance_unit_m(units())
+        x_label = x_unit = units()
 
         def x_fmt(v: float) -> str:
             return f"{v:.1f}" if v < 10 else f"{v:.0f}"
@@ -241,17 +243,21 @@ def activity_charts(activity: Activity, analysis: ActivityAnalysis | None = None
             return f"{v:.0f}"
 
     foot = activity.sport in FOOT_SPORTS
+    unit_m = distance_unit_m(units())
+    rise = "ft" if units() == "mi" else "m"
+    per_hour = "mph" if units() == "mi" else "km/h"
     elevation = None
     if s.altitude_m is not None and np.isfinite(s.altitude_m).sum() >= 2:
+        altitude = s.altitude_m / (METRES_PER_FOOT if rise == "ft" else 1.0)
         elevation = line_chart(
             key="elevation",
-            title="Elevation profile (m)",
+            title=f"Elevation profile ({rise})",
             desc=f"Altitude above sea level against {x_unit}.",
             x=x,
-            series=[SeriesSpec(s.altitude_m, "line-elevation", "Elevation", _metres, area=True)],
+            series=[SeriesSpec(altitude, "line-elevation", "Elevation", _height, area=True)],
             x_fmt=x_fmt,
             x_label=x_label,
-            y_label="m",
+            y_label=rise,
             y_min_span=20.0,
         )
     pace_chart = None
@@ -264,14 +270,14 @@ def activity_charts(activity: Activity, analysis: ActivityAnalysis | None = None
             secs = np.where(secs < 120.0, np.nan, secs)
             pace_chart = line_chart(
                 key="pace",
-                title="Pace (min/km; faster is higher)",
+                title=f"Pace (min/{units()}; faster is higher)",
                 desc="Pace over the activity, smoothed over about 20 s; pauses are gaps.",
                 x=x,
                 series=[SeriesSpec(secs, "line-pace", "Pace", pace)],
                 x_fmt=x_fmt,
                 x_label=x_label,
                 y_fmt=pace_short,
-                y_label="min/km",
+                y_label=f"min/{units()}",
                 invert_y=True,
                 y_min_span=60.0,
                 y_steps=(15.0, 30.0, 60.0, 120.0, 300.0),
@@ -279,13 +285,13 @@ def activity_charts(activity: Activity, analysis: ActivityAnalysis | None = None
         else:
             pace_chart = line_chart(
                 key="speed",
-                title="Speed (km/h)",
+                title=f"Speed ({per_hour})",
                 desc="Speed over the activity, smoothed over about 20 s.",
                 x=x,
-                series=[SeriesSpec(speed * 3.6, "line-pace", "Speed", _kmh)],
+                series=[SeriesSpec(speed * 3600.0 / unit_m, "line-pace", "Speed", _per_hour)],
                 x_fmt=x_fmt,
                 x_label=x_label,
-                y_label="km/h",
+                y_label=per_hour,
                 y_floor=0.0,
             )
     heart = None
@@ -327,12 +333,14 @@ def activity_charts(activity: Activity, analysis: ActivityAnalysis | None = None
     return ActivityCharts(route, elevation, pace_chart, heart, cadence)
 
 
-def _metres(v: float) -> str:
-    return f"{v:.0f} m"
+def _height(v: float) -> str:
+    """A height already in the display unit (m or ft)."""
+    return f"{v:.0f} {'ft' if units() == 'mi' else 'm'}"
 
 
-def _kmh(v: float) -> str:
-    return f"{v:.1f} km/h"
+def _per_hour(v: float) -> str:
+    """A speed already in the display unit (km/h or mph)."""
+    return f"{v:.1f} {'mph' if units() == 'mi' else 'km/h'}"
 
 
 def _bpm(v: float) -> str:
@@ -516,7 +524,7 @@ def load_view(report: LoadReport) -> LoadView:
         latest=latest,
         weekly_distance=bar_chart(
             key="weekly-distance",
-            title="Running distance per week (km)",
+            title=f"Running distance per week ({units()})",
             desc="Kilometres run in each Monday-to-Sunday week; the last bar is this week.",
             bars=distance_bars,
             y_label="km",
@@ -803,7 +811,8 @@ def load_verdicts(d: DayLoad, p: GuidanceParams) -> tuple[Verdict, ...]:
             prog_tone,
             f"{km(d.run_distance_14d_m, 1)} in the last 14 days against "
             f"{km(d.run_distance_prev_14d_m, 1)} in the 14 before. More than "
-            f"+{p.progression_reduce * 100:.0f} % came with more injuries (Nielsen 2014).",
+            f"+{p.progression_reduce * 100:.0f} % came with more injuries "
+            f"({cite('nielsen-2014')}).",
         ),
         Verdict(
             "monotony",
@@ -814,7 +823,7 @@ def load_verdicts(d: DayLoad, p: GuidanceParams) -> tuple[Verdict, ...]:
             mono_tone,
             "How alike your last 7 days were: a week's mean daily load divided by its spread. "
             f"Above {p.monotony_reduce:g} every day is alike; vary easy and hard days "
-            "(Foster 1998). Strain is the week's load points times monotony.",
+            f"({cite('foster-1998')}). Strain is the week's load points times monotony.",
         ),
         Verdict(
             "recovery",

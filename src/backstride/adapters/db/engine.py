@@ -9,18 +9,15 @@ replaced under it.
 from __future__ import annotations
 
 import copy
+import re
 import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
@@ -94,6 +91,16 @@ def database_error(
     if make_url(url).get_backend_name() == "postgresql":
         return postgres_error(exc, url, failure)
     return storage_error(exc, path, failure)
+
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+# Alembic is imported only when the schema must change (it costs more than the rest of a
+# command's start-up): the head is read from the revision files, the current revision from the
+# ``alembic_version`` table.
+_REVISION = re.compile(r"^(down_revision|revision)\s*=\s*(?:\"([^\"]*)\"|None)", re.MULTILINE)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -226,6 +233,8 @@ def make_engine(
 
 
 def _alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     location = resources.files("backstride.adapters.db") / "migrations"
     cfg.set_main_option("script_location", str(location))
@@ -233,17 +242,48 @@ def _alembic_config(engine: Engine) -> Config:
     return cfg
 
 
-def head_revision(engine: Engine) -> str | None:
-    return ScriptDirectory.from_config(_alembic_config(engine)).get_current_head()
+def head_revision(engine: Engine | None = None) -> str | None:
+    """The newest schema revision shipped, read from the revision files without Alembic (a
+    test checks it against Alembic's own answer). ``engine`` is not needed; kept for callers."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    versions = resources.files("backstride.adapters.db") / "migrations" / "versions"
+    for entry in versions.iterdir():
+        if not entry.name.endswith(".py") or entry.name.startswith("__"):
+            continue
+        found = {m.group(1): m.group(2) for m in _REVISION.finditer(entry.read_text("utf-8"))}
+        if found.get("revision"):
+            revisions.add(found["revision"])
+        if found.get("down_revision"):
+            parents.add(found["down_revision"])
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The database's schema revision (None for a new, empty database)."""
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        has_table = (
+            conn.exec_driver_sql(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+            )
+            if engine.dialect.name == "sqlite"
+            else None
+        )
+        if has_table is not None and has_table.first() is None:
+            return None
+        if has_table is None:
+            from alembic.runtime.migration import MigrationContext
+
+            return MigrationContext.configure(conn).get_current_revision()
+        rows = conn.execute(text("SELECT version_num FROM alembic_version")).all()
+        return rows[0][0] if len(rows) == 1 else None
 
 
 def _upgrade(cfg: Config, script: ScriptDirectory, current: str | None) -> bool:
     """Run Alembic's upgrade from ``current`` to the head; False when there was nothing to do."""
+    from alembic import command
+
     if current == script.get_current_head():
         return False
     if current is not None and current not in {r.revision for r in script.walk_revisions()}:
@@ -265,13 +305,17 @@ def migrate(engine: Engine, *, path: Path | None = None) -> bool:
     processes that start at once on a fresh database migrate it once: the others wait, then
     find it up to date.
     """
-    cfg = _alembic_config(engine)
-    script = ScriptDirectory.from_config(cfg)
     url = engine.url.render_as_string(hide_password=False)
     postgresql = engine.dialect.name == "postgresql"
     try:
-        if current_revision(engine) == script.get_current_head():
-            return False
+        current = current_revision(engine)
+        if current is not None and current == head_revision():
+            return False  # up to date: Alembic is not even imported
+        from alembic.runtime.migration import MigrationContext
+        from alembic.script import ScriptDirectory
+
+        cfg = _alembic_config(engine)
+        script = ScriptDirectory.from_config(cfg)
         with engine.connect() as conn:
             if postgresql:
                 # Migrations may rewrite big tables: no statement timeout for this connection.

@@ -283,6 +283,7 @@ SOURCES: tuple[Source, ...] = (
         "the clinician weighs them together, and the urgency depends on the suspected cause "
         "(same-day care for suspected cauda equina, infection or a major fracture).",
         "How urgent each warning sign is, and the wording of the messages.",
+        checked=False,
     ),
     source_entry(
         "verhagen-2016",
@@ -330,6 +331,7 @@ SOURCES: tuple[Source, ...] = (
         "checking with their midwife or doctor, without building up; stop with pain, dizziness, "
         "bleeding or fluid loss.",
         "The pregnancy rule: no progression, easy effort, clearance first.",
+        checked=False,
     ),
     # --- pain monitoring ----------------------------------------------------------------------
     source_entry(

@@ -12,49 +12,19 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
-from rich.table import Table
 
-from backstride.cli.body import say
-from backstride.cli.common import STATE, console, parse_day, print_json, today_or
-from backstride.domain.pain import (
-    BELOW_KNEE,
-    EMERGENCY_FLAGS,
-    LEG_OR_BUTTOCK,
-    PROMPT_FLAGS,
-    RED_FLAGS,
-    SAME_DAY_FLAGS,
-    URGENCY_WORDS,
-    PainWhen,
-    RedFlag,
-    SeenOutcome,
-    Urgency,
-    parse_feels,
-    parse_outcome,
-    parse_score,
-    parse_sites,
-)
+from backstride.cli.common import console, parse_day, print_json, say, state, today_or
+from backstride.cli.options import JsonOut, OnDay
+from backstride.cli.tables import listing
 from backstride.errors import InvalidInputError
-from backstride.services.body import get_profile
-from backstride.services.context import App
-from backstride.services.diary import (
-    PainChanges,
-    PainInput,
-    PainSaved,
-    TriageView,
-    add_pain,
-    answer_warning_signs,
-    checkin_context,
-    delete_pain,
-    edit_pain,
-    list_pain,
-    pain_report,
-    record_seen,
-    refusal_with_triage,
-    triage_red_flags,
-)
+
+if TYPE_CHECKING:
+    from backstride.domain.pain import RedFlag, SeenOutcome
+    from backstride.services.context import App
+    from backstride.services.diary import PainSaved, TriageView
 
 pain_app = typer.Typer(no_args_is_help=True)
 
@@ -84,6 +54,8 @@ COUGH_HELP = "The leg pain gets worse when you cough, sneeze or strain."
 
 def print_triage(view: TriageView) -> None:
     """The urgent-care message: headline first, then what it may mean and where to go."""
+    from backstride.domain.pain import Urgency
+
     style = "bold yellow" if view.urgency == Urgency.PROMPT.value else "bold red"
     say(view.lines[0], style=style)
     for line in view.lines[1:]:
@@ -97,6 +69,8 @@ def _interactive() -> bool:
 
 def _refused(flags: Sequence[str] | None, exc: InvalidInputError) -> InvalidInputError:
     """A refusal that names the red flags it was given: how to get help comes first."""
+    from backstride.services.diary import refusal_with_triage, triage_red_flags
+
     view = triage_red_flags(list(flags or ()))
     return refusal_with_triage(view, exc) if view is not None else exc
 
@@ -105,6 +79,8 @@ def _ask_warning_signs(saved: PainSaved, *, today_day: date, always: bool = Fals
     """Ask about each possible warning sign of a saved entry (on a terminal, or ``always`` in
     the check-in), store the answers, and show the triage of any sign confirmed. Otherwise
     list the questions with the commands that answer them."""
+    from backstride.services.diary import answer_warning_signs
+
     if not saved.to_confirm:
         return saved
     entry_id = saved.entry.id
@@ -124,7 +100,7 @@ def _ask_warning_signs(saved: PainSaved, *, today_day: date, always: bool = Fals
         yes = typer.confirm(f"You wrote something that may matter ({s.because}). {s.question}")
         (present if yes else absent).append(s.flag.value)
     answered = answer_warning_signs(
-        STATE.app(), entry_id, present=present, absent=absent, today=today_day
+        state().app(), entry_id, present=present, absent=absent, today=today_day
     )
     if answered.triage is not None and present:
         say("")
@@ -172,9 +148,7 @@ def pain_add(
         str,
         typer.Option("--when", help="before, during, after, next-morning or rest-day."),
     ],
-    on: Annotated[
-        str | None, typer.Option("--on", help="Date, YYYY-MM-DD (default today).")
-    ] = None,
+    on: OnDay = None,
     activity: Annotated[
         int | None,
         typer.Option(
@@ -206,10 +180,12 @@ def pain_add(
     notes: Annotated[str | None, typer.Option("--notes", help="Anything worth keeping.")] = None,
 ) -> None:
     """Record pain (0-10) before, during or after a session, the next morning, or on a rest day."""
+    from backstride.services.diary import PainInput, add_pain
+
     today = today_or(None)
     try:
         saved = add_pain(
-            STATE.app(),
+            state().app(),
             PainInput(
                 day=today_or(on),
                 when=when,
@@ -240,10 +216,14 @@ def pain_list(
     until: Annotated[
         str | None, typer.Option("--until", help="Only entries on or before YYYY-MM-DD.")
     ] = None,
-    json_out: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+    json_out: JsonOut = False,
 ) -> None:
     """List pain entries, oldest first (open red flags are shown first)."""
-    result = list_pain(STATE.app(), since=parse_day(since), until=parse_day(until))
+
+    from backstride.domain.pain import RED_FLAGS, URGENCY_WORDS, Urgency
+    from backstride.services.diary import list_pain
+
+    result = list_pain(state().app(), since=parse_day(since), until=parse_day(until))
     if json_out:
         print_json(result.to_json())
         return
@@ -266,20 +246,35 @@ def pain_list(
     if not result.entries:
         say("No pain entries yet. Add one with `backstride checkin` or `backstride pain add`.")
         return
-    table = Table("id", "date", "when", "score", "where", "feels", "red flags", "activity", "notes")
+    table = listing(
+        "id",
+        "date",
+        "when",
+        "score",
+        "where: feels",
+        "red flags",
+        "run",
+        "notes",
+        whole=("id", "date", "when", "score", "run"),
+    )
     for e in result.entries:
         table.add_row(
             str(e.id),
             e.day.isoformat(),
             e.when.value,
             f"{e.score}/10",
-            ", ".join(s.value for s in e.where) or "–",
-            ", ".join(f.value for f in e.feels) or "–",
+            _where_feels(e),
             ", ".join(f.value for f in e.red_flags) or "–",
             str(e.activity_id) if e.activity_id is not None else "–",
-            (e.notes or "")[:40],
+            e.notes or "",
         )
     console.print(table)
+
+
+def _where_feels(entry: Any) -> str:
+    where = ", ".join(s.value for s in entry.where)
+    feels = ", ".join(f.value for f in entry.feels)
+    return f"{where}: {feels}" if where and feels else where or feels or "–"
 
 
 @pain_app.command("edit")
@@ -340,7 +335,9 @@ def pain_edit(
     notes: Annotated[str | None, typer.Option("--notes", help="Replace the notes.")] = None,
 ) -> None:
     """Correct a pain entry; only the options you give change."""
-    app = STATE.app()
+    from backstride.services.diary import PainChanges, answer_warning_signs, edit_pain
+
+    app = state().app()
     today = today_or(None)
     flags = _flags_or_clear(red_flag)
     changes = PainChanges(
@@ -383,10 +380,12 @@ def pain_delete(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Delete a pain entry."""
+    from backstride.services.diary import delete_pain
+
     if not yes and sys.stdin.isatty():
         if not typer.confirm(f"Delete pain entry {entry_id}?", default=False):
             raise typer.Abort()
-    delete_pain(STATE.app(), entry_id)
+    delete_pain(state().app(), entry_id)
     say(f"Deleted pain entry {entry_id}.")
 
 
@@ -398,6 +397,8 @@ OUTCOME_HELP = (
 
 
 def _ask_outcome() -> SeenOutcome:
+    from backstride.domain.pain import parse_outcome
+
     say("What did the clinician say about running and training?")
     say("  1. You may train")
     say("  2. You may not train yet")
@@ -422,6 +423,9 @@ def pain_seen(
 ) -> None:
     """Record that a doctor or hospital has seen you about a red flag, and what they said about
     training (only "may train" un-pauses plans)."""
+    from backstride.domain.pain import URGENCY_WORDS, SeenOutcome, parse_outcome
+    from backstride.services.diary import record_seen
+
     day = parse_day(on, what="date for --on")
     assert day is not None
     if outcome is not None:
@@ -431,7 +435,7 @@ def pain_seen(
     else:
         said = SeenOutcome.NOT_KNOWN
     saved = record_seen(
-        STATE.app(),
+        state().app(),
         flag=flag,
         on=day,
         by=by,
@@ -461,10 +465,13 @@ def pain_report_command(
         str | None,
         typer.Option("--since", help="First day, YYYY-MM-DD (default: 8 weeks ago)."),
     ] = None,
-    json_out: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+    json_out: JsonOut = False,
 ) -> None:
     """The pain-monitoring rules for each run and the weekly trend of morning pain."""
-    report = pain_report(STATE.app(), today=today_or(None), since=parse_day(since))
+
+    from backstride.services.diary import pain_report
+
+    report = pain_report(state().app(), today=today_or(None), since=parse_day(since))
     data = report.to_json()
     if json_out:
         print_json(data)
@@ -478,7 +485,16 @@ def pain_report_command(
         + (f"{usual:g}/10." if usual is not None else "not known yet.")
     )
     if data["runs"]:
-        table = Table("date", "run", "before", "during", "after", "next morning", "result")
+        table = listing(
+            "date",
+            "run",
+            "before",
+            "during",
+            "after",
+            "next morning",
+            "result",
+            whole=("date", "run"),
+        )
         for r in data["runs"]:
             result = {
                 "within": "within the rules",
@@ -507,7 +523,15 @@ def pain_report_command(
     else:
         say("No runs in this period.")
     if data["weeks"]:
-        table = Table("week of", "mornings", "mean pain", "trend", "stiff mornings", "trend")
+        table = listing(
+            "week of",
+            "mornings",
+            "mean pain",
+            "trend",
+            "stiff mornings",
+            "trend",
+            whole=("week of",),
+        )
         for w in data["weeks"]:
             table.add_row(
                 w["week_start"],
@@ -537,6 +561,8 @@ def _ask(text: str, parse: Callable[[str], T], *, default: str | None = None) ->
 
 
 def _pick_flags(flags: Sequence[RedFlag]) -> tuple[RedFlag, ...]:
+    from backstride.domain.pain import RED_FLAGS
+
     for number, flag in enumerate(flags, start=1):
         say(f"  {number}. {RED_FLAGS[flag].plain}")
 
@@ -568,6 +594,8 @@ SAME_DAY_QUESTION = (
 
 
 def _prompt_question(flags: Sequence[RedFlag]) -> str:
+    from backstride.domain.pain import RedFlag
+
     words = {
         RedFlag.FEVER: "a fever",
         RedFlag.FEELING_UNWELL: "feeling generally unwell",
@@ -586,6 +614,8 @@ def _prompt_question(flags: Sequence[RedFlag]) -> str:
 def _prompt_flags(known: set[str]) -> tuple[RedFlag, ...]:
     """The see-a-doctor signs to ask about; what the profile already records is not asked
     again at every check-in (it is known, and checked once through the clearance)."""
+    from backstride.domain.pain import PROMPT_FLAGS, RedFlag
+
     skip: set[RedFlag] = set()
     if "past-cancer" in known:
         skip.add(RedFlag.CANCER_HISTORY)
@@ -597,9 +627,7 @@ def _prompt_flags(known: set[str]) -> tuple[RedFlag, ...]:
 
 
 def checkin_command(
-    on: Annotated[
-        str | None, typer.Option("--on", help="Date, YYYY-MM-DD (default today).")
-    ] = None,
+    on: OnDay = None,
     when: Annotated[
         str | None,
         typer.Option(
@@ -611,7 +639,10 @@ def checkin_command(
 ) -> None:
     """A quick check-in: pain first, then where, then the red-flag questions. Each answer is
     saved before the next question, so nothing is lost if you stop early."""
-    app = STATE.app()
+    from backstride.domain.pain import PainWhen, parse_score
+    from backstride.services.diary import PainInput, add_pain, checkin_context
+
+    app = state().app()
     today = today_or(None)
     day = today_or(on)
     ctx = checkin_context(app, day=day, when=when)
@@ -641,6 +672,16 @@ def checkin_command(
 
 def _checkin_rest(app: App, saved: PainSaved, entry_id: int, *, today: date) -> PainSaved:
     """The questions after the score; each answer is stored at once."""
+    from backstride.domain.pain import (
+        BELOW_KNEE,
+        EMERGENCY_FLAGS,
+        LEG_OR_BUTTOCK,
+        SAME_DAY_FLAGS,
+        parse_feels,
+        parse_sites,
+    )
+    from backstride.services.body import get_profile
+    from backstride.services.diary import PainChanges, edit_pain
 
     def store(**fields: Any) -> PainSaved:
         return edit_pain(app, entry_id, PainChanges(**fields), today=today)

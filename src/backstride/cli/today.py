@@ -5,15 +5,15 @@ An open emergency red flag is printed first and alone, before anything else.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from backstride.cli.body import say
-from backstride.cli.common import STATE, print_json, today_or
-from backstride.domain.day import Day
-from backstride.domain.guidance import LEVEL_WORDS, Finding
-from backstride.services.guidance import today
+from backstride.cli.common import print_json, say, state, today_or
+
+if TYPE_CHECKING:
+    from backstride.domain.day import Day
+    from backstride.domain.guidance import Finding
 
 _STYLE = {
     "urgent": "bold red",
@@ -34,6 +34,8 @@ _DECISION_STYLE = {
 
 
 def _finding(f: Finding) -> None:
+    from backstride.domain.guidance import LEVEL_WORDS
+
     say(f"[{LEVEL_WORDS[f.level]}] {f.title}", style=_STYLE[f.level])
     say(f"  Why: {f.reason}")
     say(f"  What to do: {f.action}")
@@ -106,7 +108,9 @@ def today_command(
     ] = False,
 ) -> None:
     """What should I do today? One decision with your plan, what to do, and why."""
-    answer = today(STATE.app(), on=today_or(on), today=today_or(None))
+    from backstride.services.guidance import today
+
+    answer = today(state().app(), on=today_or(on), today=today_or(None))
     if json_out:
         print_json(answer.to_json())
         return

@@ -4,21 +4,24 @@ they are for the back."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
-from backstride.cli.body import say
-from backstride.cli.common import STATE, console, print_json
-from backstride.services.routes import (
-    RouteView,
-    add_route_file,
-    add_route_from_activity,
-    compare_routes,
-    delete_route,
-    list_routes,
+from backstride.cli.common import console, print_json, say, state
+from backstride.cli.options import json_option
+from backstride.cli.tables import listing
+from backstride.domain.units import (
+    METRES_PER_FOOT,
+    METRES_PER_MILE,
+    format_elevation,
+    to_distance,
 )
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from backstride.services.routes import RouteView
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -49,10 +52,12 @@ def route_add(
     ],
     name: Annotated[str, typer.Option("--name", help="A name for the route, e.g. 'River loop'.")],
     surface: Annotated[str | None, typer.Option("--surface", help=SURFACE_HELP)] = None,
-    json_out: Annotated[bool, typer.Option("--json", help="Print the route as JSON.")] = False,
+    json_out: Annotated[bool, json_option("the route")] = False,
 ) -> None:
     """Save a route from a file (a planned GPX route, or a recorded run)."""
-    view = add_route_file(STATE.app(), file, name=name, surface=surface)
+    from backstride.services.routes import add_route_file
+
+    view = add_route_file(state().app(), file, name=name, surface=surface)
     if json_out:
         print_json(view.to_json())
         return
@@ -65,10 +70,12 @@ def route_from_activity(
     activity_id: Annotated[int, typer.Argument(help="The run's id (`backstride activity list`).")],
     name: Annotated[str, typer.Option("--name", help="A name for the route.")],
     surface: Annotated[str | None, typer.Option("--surface", help=SURFACE_HELP)] = None,
-    json_out: Annotated[bool, typer.Option("--json", help="Print the route as JSON.")] = False,
+    json_out: Annotated[bool, json_option("the route")] = False,
 ) -> None:
     """Save the course of a past run as a route."""
-    view = add_route_from_activity(STATE.app(), activity_id, name=name, surface=surface)
+    from backstride.services.routes import add_route_from_activity
+
+    view = add_route_from_activity(state().app(), activity_id, name=name, surface=surface)
     if json_out:
         print_json(view.to_json())
         return
@@ -76,31 +83,41 @@ def route_from_activity(
     _describe(view)
 
 
+def _times(value: float | None, factor: float) -> float | None:
+    return None if value is None else value * factor
+
+
 def _table(views: tuple[RouteView, ...]) -> Table:
-    table = Table(
+    units = state().units
+    rise, run = ("ft", "mi") if units == "mi" else ("m", "km")
+    per = (METRES_PER_MILE / METRES_PER_FOOT / 1000.0) if units == "mi" else 1.0  # m/km -> ft/mi
+    table = listing(
         "route",
-        "km",
-        "climb m/km",
-        "descent m/km",
+        units,
+        f"climb {rise}/{run}",
+        f"descent {rise}/{run}",
         "steep descent",
         "longest descent",
         "surface",
         "taxing score",
+        whole=(units,),
     )
     for v in views:
         d = v.to_json()
         steep = (
-            f"{d['steep_descent_m']:.0f} m ({d['steep_descent_pct']:.0f} %)"
+            f"{format_elevation(d['steep_descent_m'], units)} ({d['steep_descent_pct']:.0f} %)"
             if d["steep_descent_m"] is not None
             else "–"
         )
         table.add_row(
             d["name"],
-            f"{d['distance_km']:.1f}",
-            _num(d["climb_m_per_km"], digits=1),
-            _num(d["descent_m_per_km"], digits=1),
+            f"{to_distance(d['distance_km'] * 1000.0, units):.1f}",
+            _num(_times(d["climb_m_per_km"], per), digits=1),
+            _num(_times(d["descent_m_per_km"], per), digits=1),
             steep,
-            _num(d["longest_descent_drop_m"], " m drop"),
+            f"{format_elevation(d['longest_descent_drop_m'], units)} drop"
+            if d["longest_descent_drop_m"] is not None
+            else "–",
             d["surface"] or "–",
             f"{d['taxing_score']:g} ({d['band']})",
         )
@@ -109,10 +126,12 @@ def _table(views: tuple[RouteView, ...]) -> Table:
 
 @app.command("list")
 def route_list(
-    json_out: Annotated[bool, typer.Option("--json", help="Print the routes as JSON.")] = False,
+    json_out: Annotated[bool, json_option("the routes")] = False,
 ) -> None:
     """Your saved routes, gentlest first, with their taxing score."""
-    result = list_routes(STATE.app())
+    from backstride.services.routes import list_routes
+
+    result = list_routes(state().app())
     if json_out:
         print_json(result.to_json())
         return
@@ -130,10 +149,12 @@ def route_list(
 @app.command("compare")
 def route_compare(
     names: Annotated[list[str], typer.Argument(help="Two or more route names.")],
-    json_out: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
+    json_out: Annotated[bool, json_option("the comparison")] = False,
 ) -> None:
     """Compare routes side by side, gentlest first, with what makes each one taxing."""
-    result = compare_routes(STATE.app(), names)
+    from backstride.services.routes import compare_routes
+
+    result = compare_routes(state().app(), names)
     if json_out:
         print_json(result.to_json())
         return
@@ -150,5 +171,7 @@ def route_delete(
     name: Annotated[str, typer.Argument(help="The route's name.")],
 ) -> None:
     """Delete a saved route (your runs are not touched)."""
-    removed = delete_route(STATE.app(), name)
+    from backstride.services.routes import delete_route
+
+    removed = delete_route(state().app(), name)
     say(f"Deleted the route '{removed}'.")
