@@ -64,7 +64,10 @@ def test_serve_binds_to_any_loopback_address(
 
 
 def test_serve_with_workers_shares_database_and_form_key(
-    cli: Runner, runs: list[tuple[Any, dict[str, Any]]], monkeypatch: pytest.MonkeyPatch
+    cli: Runner,
+    runs: list[tuple[Any, dict[str, Any]]],
+    monkeypatch: pytest.MonkeyPatch,
+    db_url: str,
 ) -> None:
     for key in ("BACKSTRIDE_DB", "BACKSTRIDE_SECRET_KEY", "BACKSTRIDE_HOST", "BACKSTRIDE_PORT"):
         monkeypatch.setenv(key, "")  # recorded, so serve's values are undone afterwards
@@ -74,7 +77,7 @@ def test_serve_with_workers_shares_database_and_form_key(
     target, options = runs[0]
     assert target == "backstride.web.app:create_app_from_environment"
     assert options["factory"] is True and options["workers"] == 2
-    assert os.environ["BACKSTRIDE_DB"].startswith("sqlite:///")
+    assert os.environ["BACKSTRIDE_DB"] == db_url
     assert len(os.environ["BACKSTRIDE_SECRET_KEY"]) == 64
 
     from backstride.web.app import create_app_from_environment
