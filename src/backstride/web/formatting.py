@@ -28,6 +28,7 @@ from backstride.domain.units import (
     format_elevation,
     format_pace_in,
 )
+from backstride.web.commands import page_for
 
 DASH = "–"
 FOOT_SPORTS = frozenset(Sport(name) for name in FOOT_SPORT_NAMES)
@@ -167,44 +168,14 @@ def clock(value: datetime | None, offset_s: int | None = None) -> str:
     return f"{local:%H:%M}"
 
 
-#: Where the dashboard does what a command does: (command prefix, page, link words).
-COMMAND_PAGES: tuple[tuple[str, str, str], ...] = (
-    ("checkin", "/checkin", "the check-in page"),
-    ("pain add", "/checkin", "the check-in page"),
-    ("pain", "/diary", "the Diary page"),
-    ("shoes", "/shoes", "the Shoes page"),
-    ("selftest", "/self-tests", "the Self-tests page"),
-    ("screen", "/profile", "the health questions on the Profile page"),
-    ("profile", "/profile", "the Profile page"),
-    ("clearance", "/profile", "the Profile page"),
-    ("routine", "/exercises", "the Exercises page"),
-    ("plan", "/plan", "the Plan page"),
-    ("route", "/activities", "the Activities page"),
-    ("activity", "/activities", "the Activities page"),
-    ("log", "/activities", "the Activities page"),
-    ("import", "/import", "the Import page"),
-    ("today", "/today", "the Today page"),
-    ("measure", "/measures", "the Measures page"),
-    ("report", "/report", "the Report page"),
-    ("export", "/data", "the Data page"),
-    ("backup", "/data", "the Data page"),
-    ("delete", "/data", "the Data page"),
-    ("load", "/load", "the Load page"),
-)
 _MARKED = re.compile(r"`([^`]*)`")
-_ACTIVITY_ID = re.compile(r"^activity (?:show|edit) (\d+)\b")
 
 
-def command_page(command: str) -> tuple[str, str] | None:
-    """The page (href, words) that does what ``backstride COMMAND ...`` does."""
-    rest = command.removeprefix("backstride ").strip()
-    activity = _ACTIVITY_ID.match(rest)
-    if activity:
-        return f"/activities/{activity.group(1)}", "the run's page"
-    for prefix, href, words in COMMAND_PAGES:
-        if rest == prefix or rest.startswith(prefix + " "):
-            return href, words
-    return None
+def command_page(command: str) -> tuple[str, str]:
+    """The page (href, words) that does what ``backstride COMMAND ...`` does: the one list in
+    :data:`backstride.web.commands.PAGES`."""
+    link = page_for(command.removeprefix("backstride ").strip())
+    return link.href, link.words
 
 
 def runner_text(text: str | None) -> Markup:
@@ -217,11 +188,9 @@ def runner_text(text: str | None) -> Markup:
     for m in _MARKED.finditer(text):
         parts.append(str(escape(text[pos : m.start()])))
         inner = m.group(1)
-        page = command_page(inner) if inner.startswith("backstride ") else None
-        if page is not None:
-            parts.append(f'<a href="{escape(page[0])}">{escape(page[1])}</a>')
-        elif inner.startswith("backstride "):
-            parts.append("the dashboard")
+        if inner.startswith("backstride "):
+            href, words = command_page(inner)
+            parts.append(f'<a href="{escape(href)}">{escape(words)}</a>')
         else:
             parts.append(str(escape(inner)))
         pos = m.end()
