@@ -44,6 +44,11 @@ def make_settings(root: Path, **overrides: Any) -> Settings:
         return get_settings(data_dir=str(root / "data"), **overrides)
 
 
+def sqlite_file(settings: Settings) -> Path:
+    """The SQLite file behind ``settings`` (given as a path or as a ``sqlite:///`` URL)."""
+    return Path(settings.database_url.removeprefix("sqlite:///"))
+
+
 def seed(settings: Settings, *, count: int = 12, years: float = 0.25) -> None:
     """Store ``count`` synthetic activities ending on HISTORY_END."""
     app = App(settings)

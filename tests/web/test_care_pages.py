@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from backstride.config import Settings
 from backstride.services.context import App
 from backstride.services.data import backup_database
-from tests.web.conftest import make_settings, seed, start_server
+from tests.web.conftest import make_settings, seed, sqlite_file, start_server
 
 Token = Callable[[TestClient, str], str]
 
@@ -63,7 +63,7 @@ def test_forms_refuse_a_missing_anti_forgery_token(
     ):
         response = seeded_client.post(path, data=data, follow_redirects=False)
         assert response.status_code == 403, path
-    assert count(Path(web_settings.db or ""), "activities") == 12
+    assert count(sqlite_file(web_settings), "activities") == 12
 
 
 def test_measures_form_records_scores_and_refuses_bad_ones(
@@ -110,7 +110,7 @@ def test_questions_are_saved_and_printed_in_the_report(
 def test_data_page_exports_backs_up_and_deletes_with_typed_confirmation(
     web_settings: Settings, seeded_client: TestClient, csrf_token: Token
 ) -> None:
-    db = Path(web_settings.db or "")
+    db = sqlite_file(web_settings)
     token = csrf_token(seeded_client, "/data")
     export = seeded_client.post("/data/export", data={"csrf_token": token})
     assert export.status_code == 200 and export.headers["content-type"] == "application/zip"

@@ -15,13 +15,13 @@ from fastapi.testclient import TestClient
 
 from backstride.config import Settings
 from backstride.web.app import create_app
-from tests.web.conftest import make_settings
+from tests.web.conftest import make_settings, sqlite_file
 
 TokenFn = Callable[[TestClient, str], str]
 
 
 def _count(settings: Settings, table: str) -> int:
-    with sqlite3.connect(settings.db or "") as conn:
+    with sqlite3.connect(sqlite_file(settings)) as conn:
         return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
 
