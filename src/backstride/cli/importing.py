@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -73,7 +75,12 @@ def import_command(
             "before it and nothing was half-written. Import again to finish (stored files "
             "are recognised)."
         )
-        raise typer.Exit(143) from None
+        # Everything is said and the open batch was rolled back: end now. A normal exit would
+        # run the process pool's exit hook, which can wait for ever on a queue that a
+        # terminated worker left locked (seen under the test runner), holding the caller's pipe.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(143)
     _show(report, json_out=json_out, quiet=quiet)
     if report.stopped is not None:
         raise report.stopped  # after the report: what was stored, and why the rest was not
