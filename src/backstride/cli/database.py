@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 
 from backstride.cli.common import console, print_json, state
-from backstride.services.database import upgrade_database
 
 db_app = typer.Typer(no_args_is_help=True)
 
@@ -17,6 +16,8 @@ def upgrade(
     json_out: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
     """Bring the database's schema up to date (safe to run from several processes at once)."""
+    from backstride.services.database import upgrade_database  # heavy: SQLAlchemy, Alembic
+
     result = upgrade_database(state().app().settings)
     if json_out:
         print_json(
