@@ -1,6 +1,6 @@
 """Elevation gain and loss: light smoothing, then a 3 m hysteresis zig-zag.
 
-Sources (EVIDENCE.md section 11): GoldenCheetah ``BasicRideMetrics.cpp`` counts a climb only
+Sources (docs/evidence.md): GoldenCheetah ``BasicRideMetrics.cpp`` counts a climb only
 once the altitude leaves the last reference by more than a hysteresis (default 3 m); Runalyze's
 "threshold" strategy keeps the first point, the turning points that differ from the last kept
 point by more than 3 m, and the last point. Both suppress the noise of GPS and barometric

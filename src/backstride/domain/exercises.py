@@ -5,7 +5,7 @@ Pure: :func:`parse_library` takes the already-decoded TOML (a mapping); reading 
 service's job (``services/exercises.py``). Every entry is validated; a bad entry raises
 :class:`InvalidInputError` naming the entry and the field.
 
-Sources (EVIDENCE.md): section 10 (warm-up, stretching, McGill's curl-up, side bridge and
+Sources (docs/evidence.md): section 10 (warm-up, stretching, McGill's curl-up, side bridge and
 bird-dog; glute/hip strengthening; hip-flexor and hamstring stretches; flexion bias and cycling
 for stenosis), section 6 (caution with sustained extension: prone extensions, long standing,
 downhill), section 2 (other sports as protective volume, Malisoux 2015).
@@ -61,7 +61,7 @@ MUSCLE_WORDS: Mapping[Muscle, str] = {
 
 
 class Stenosis(enum.StrEnum):
-    """Suitability for lumbar spinal stenosis (EVIDENCE.md section 6 and 10)."""
+    """Suitability for lumbar spinal stenosis (docs/evidence.md)."""
 
     PREFERRED = "preferred"  # flexion-biased
     OK = "ok"
@@ -367,7 +367,7 @@ def select(
 ) -> tuple[Exercise, ...]:
     """Exercises of the given types (all when empty) that work ``target``, suitable for the
     runner: with stenosis, ``avoid`` entries are left out and ``preferred`` ones come first
-    (EVIDENCE.md section 6: flexion bias; no prone or loaded extension). ``avoid_ok=False``
+    (docs/evidence.md: flexion bias; no prone or loaded extension). ``avoid_ok=False``
     leaves ``avoid`` entries out for everyone (the routines do this). Library order
     otherwise."""
     wanted = set(types)

@@ -3,7 +3,7 @@
 Pure: no I/O. The terrain comes from the same analysis as an activity's
 (:func:`backstride.domain.metrics.compute_grade_distribution` and
 :func:`backstride.domain.elevation.compute_elevation_change`), so a route and a run over it
-agree. Sources (EVIDENCE.md section 4 and implication 8):
+agree. Sources (docs/evidence.md and implication 8):
 
 - Downhill running raises impact (+54 % at -9 degrees) and braking (+73 %) (Gottschall & Kram
   2005) and arches the lower back more than level or uphill running (Levine 2007): descent

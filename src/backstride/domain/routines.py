@@ -2,7 +2,7 @@
 strength, and a daily mobility routine.
 
 Pure: takes the library, what is known about the runner (:class:`RoutineNeeds`) and the day.
-Sources (EVIDENCE.md):
+Sources (docs/evidence.md):
 - warm-up: a 5-minute brisk walk before each run (section 9) plus dynamic drills, in the spirit
   of neuromuscular warm-ups (FIFA 11+, Herman 2012, section 10; no runner-specific trial);
 - after-run stretch: holds of 10-30 s, 30-60 s for older adults, 2-4 repetitions, about 60 s
@@ -94,7 +94,7 @@ ROUTINE_SOURCES = {
 }
 
 #: ACSM counts adults of 65 and over as older adults (Chodzko-Zajko 2009 [R]); their holds
-#: are 30-60 s (Garber 2011, EVIDENCE.md section 10). backstride uses 45 s, the middle.
+#: are 30-60 s (Garber 2011, docs/evidence.md). backstride uses 45 s, the middle.
 OLDER_ADULT_AGE = 65
 HOLD_S = 30
 OLDER_HOLD_S = 45
@@ -418,7 +418,7 @@ def build_core(
     """McGill's three, glute bridge and clamshell, plus accessories rotating by day.
 
     A weak or lopsided side bridge gets an extra set on that side; weak back extensors an
-    extra bird-dog set (McGill 1999 ratios, EVIDENCE.md section 5).
+    extra bird-dog set (McGill 1999 ratios, docs/evidence.md).
     """
     warm = library.get("pelvic-tilt" if needs.stenosis else "cat-camel")
     side = library.get("side-bridge" if needs.side_bridge_strong else "side-bridge-knees")
@@ -572,7 +572,7 @@ class WarmupSkipReport:
     """Runs from ``since`` to ``until`` by warm-up status and pain.
 
     A run counts as painful when pain during or after it rose above the safe zone (> 2/10) or
-    did not settle by the next morning (Silbernagel 2007 zones, EVIDENCE.md section 8). A run day
+    did not settle by the next morning (Silbernagel 2007 zones, docs/evidence.md). A run day
     with no warm-up logged counts as skipped once the runner has started logging routines
     (``tracking_since``); earlier runs are left out.
     """

@@ -1,6 +1,6 @@
 """Self-tests of trunk endurance and flexibility, with published norms and ratios.
 
-Pure: no I/O, no clock. Sources (EVIDENCE.md section 5):
+Pure: no I/O, no clock. Sources (docs/evidence.md):
 - Trunk endurance holds and their ratios: McGill 1999, Arch Phys Med Rehabil 80:941-4
   (reliability > 0.97) [V]; ratio targets flexion/extension < 1.0, right/left ~1.0,
   side bridge/extension < 0.75 [V secondary]. backstride reads "~1.0" as 0.95-1.05.
@@ -310,7 +310,7 @@ class Reference:
     verified: bool  # True: seen in an abstract or primary page; False: recalled/secondary only
 
 
-# Endurance reference means (EVIDENCE.md section 5, [V secondary]).
+# Endurance reference means (docs/evidence.md, [V secondary]).
 _ANDERSON = cite("anderson-2014")
 _EVANS = cite("evans-2007", note="athletes")
 ENDURANCE_REFERENCES: Mapping[SelfTestName, tuple[Reference, ...]] = {
@@ -332,7 +332,7 @@ ENDURANCE_REFERENCES: Mapping[SelfTestName, tuple[Reference, ...]] = {
     ),
 }
 
-# YMCA sit-and-reach, ages 18-25 (EVIDENCE.md section 5 [V secondary]); inches -> cm. The
+# YMCA sit-and-reach, ages 18-25 (docs/evidence.md [V secondary]); inches -> cm. The
 # sources backstride has give no other age band, so a runner outside it is not rated against
 # them (issue 13.3): the result is shown with whose norms they are.
 _YMCA = cite("ymca-sit-and-reach", note="ages 18-25")

@@ -180,7 +180,7 @@ def list_exercises(
 def routine_needs(app: App, *, on: date) -> RoutineNeeds:
     """Conditions (stenosis), age, and self-test results as the routines use them.
 
-    Side bridge (McGill 1999; references Anderson 2014, EVIDENCE.md section 5): a side below the
+    Side bridge (McGill 1999; references Anderson 2014, docs/evidence.md): a side below the
     average adult's hold, or the weaker side when left/right is outside 0.95-1.05, gets an extra
     set; both at or above average -> the full side bridge. Flexion/extension ratio >= 1.0 ->
     an extra bird-dog set. Short hamstrings (straight-leg raise below 70 degrees or a poor or

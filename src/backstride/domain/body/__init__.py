@@ -2,9 +2,9 @@
 
 Pure: no I/O, no clock. The screening questions are backstride's own wording; they cover the
 domains of the PAR-Q+ (Warburton) and the inputs of the ACSM 2015 pre-participation algorithm
-(Riebe 2015, MSSE 47:2473-9), summarised in EVIDENCE.md section 7, without reproducing either.
+(Riebe 2015, MSSE 47:2473-9), summarised in docs/evidence.md, without reproducing either.
 
-Clearance rules (EVIDENCE.md "Implications" 12; DESIGN.md "Safety"):
+Clearance rules (docs/evidence.md; docs/body.md):
 - a spine diagnosis (including lumbar spinal stenosis) needs a physician's clearance before any
   plan; so does a known heart condition (ACSM: known cardiovascular disease) and osteoporosis
   (fracture risk with impact; backstride's conservative choice);

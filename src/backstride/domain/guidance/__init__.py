@@ -13,7 +13,7 @@ first. The day's answer (``domain/day/``) combines this decision with the runner
 
 backstride coaches; it does not diagnose. Red flags always win. Every threshold lives in
 :class:`~backstride.domain.params.GuidanceParams` with its source, and ``docs/guidance.md``
-explains each rule in plain words. Sections (``§``) refer to EVIDENCE.md.
+explains each rule in plain words. Sections (``§``) refer to docs/evidence.md.
 """
 
 from __future__ import annotations

@@ -1,11 +1,11 @@
 """The pain diary: entries, red-flag triage, the walking-leg-symptom pattern, pain-monitoring rules.
 
 Pure: no I/O, no clock (callers pass ``today``). Every threshold names its source from
-``EVIDENCE.md``; where a number is backstride's own choice the comment says so. These are
+``docs/evidence.md``; where a number is backstride's own choice the comment says so. These are
 coaching rules, not diagnoses.
 
 Sources
-- Red flags: NICE NG59 / NICE CKS pathways; BASS 2018 (EVIDENCE.md section 7). Cauda equina
+- Red flags: NICE NG59 / NICE CKS pathways; BASS 2018 (docs/evidence.md). Cauda equina
   signs are an emergency; cancer, infection and fracture signs need a doctor soon.
 - Neurogenic claudication: NASS 2011 (Grade C) and Suri 2010, JAMA 304:2628-36 (section 6).
 - Pain-monitoring model: Thomee 1997 [R]; Silbernagel 2007, AJSM 35(6):897-906 (section 8).

@@ -135,7 +135,7 @@ class PainRules:
     """Thresholds of the pain-monitoring model, each with its source."""
 
     # Pain during/after activity: 0-2 safe, up to 5 acceptable, above 5 too much.
-    # Silbernagel 2007 (AJSM 35:897-906); Thomee 1997 [R]; EVIDENCE.md section 8.
+    # Silbernagel 2007 (AJSM 35:897-906); Thomee 1997 [R]; docs/evidence.md.
     safe_max: int = 2
     acceptable_max: int = 5
     # "Usual level": median of the rest-day and before-run scores over the 28 days up to the run
@@ -308,7 +308,7 @@ def check_run(
     only_run_that_day: bool = True,
     rules: PainRules = PAIN_RULES,
 ) -> RunPainCheck:
-    """Apply the pain-monitoring rules to one run (Silbernagel 2007; EVIDENCE.md section 8).
+    """Apply the pain-monitoring rules to one run (Silbernagel 2007; docs/evidence.md).
 
     Pain during and after: <= 2 safe, 3-5 acceptable, > 5 too much (the worst entry counts).
     Next morning: settled when the score is at or below the usual level rounded up (or within

@@ -4,17 +4,17 @@ Pure: no I/O, no clock; every function takes the days it needs. The service
 (``services/plan/``) loads the plan, the pain checks and the marks, calls :func:`settle`, and
 stores what changed.
 
-Structure (EVIDENCE.md section 9, NHS Couch to 5K, in backstride's own schedule): three
+Structure (docs/evidence.md, NHS Couch to 5K, in backstride's own schedule): three
 run/walk sessions a week, never on consecutive days, from short run intervals with walking
 breaks to 30 minutes of continuous running; each session is a warm-up (5-minute brisk walk and
 drills), the intervals, a cool-down walk and a stretch. Other days hold one core-and-hip
-strength day, one cross-training day and at least two rest days (EVIDENCE.md section 2 and
+strength day, one cross-training day and at least two rest days (docs/evidence.md and
 implications 6 and 14). The 10K plan builds the long run by about 10 % a week (Frandsen 2025,
 section 1). The stenosis variant starts with walking and cycling blocks, uses smaller steps and
 more weeks, and asks for flat, even routes without downhill or long standing (section 6 and
 implication 13).
 
-Adaptation (EVIDENCE.md section 8, Silbernagel 2007; implications 10, 11, 13):
+Adaptation (docs/evidence.md, Silbernagel 2007; implications 10, 11, 13):
 - green week: every session done, each within the pain rules (pain during and after <= 5 and
   back to the usual level by the next morning), morning pain and stiffness not rising -> advance;
 - amber: a session skipped or missed, a session whose next-morning check-in is missing (so it

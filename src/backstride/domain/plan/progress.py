@@ -54,7 +54,7 @@ class SessionVerdict:
 
 
 def judge_session(fact: SessionFact, *, on: date) -> SessionVerdict:
-    """One run session against the pain rules (Silbernagel 2007, EVIDENCE.md section 8), as
+    """One run session against the pain rules (Silbernagel 2007, docs/evidence.md), as
     known on ``on``: green, amber (not done, or not known whether pain settled), red (pain
     above 5, or not settled by the next morning), or pending (too early to say)."""
     day = fact.day

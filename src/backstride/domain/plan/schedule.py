@@ -17,7 +17,7 @@ MIN_REST_DAYS = DEFAULT_PLAN_PARAMS.min_rest_days
 #: choice: fitness gained in a few weeks of run/walk fades noticeably within two weeks off).
 LONG_PAUSE_DAYS = 14
 
-#: Fixed parts of every run session, in minutes (EVIDENCE.md sections 9 and 10).
+#: Fixed parts of every run session, in minutes (docs/evidence.md).
 WARMUP_WALK_MIN = 5
 WARMUP_DRILLS_MIN = 5
 COOLDOWN_WALK_MIN = 5
@@ -364,7 +364,7 @@ def parse_variant(text: str) -> Variant:
 def parse_days(text: str | Iterable[str]) -> tuple[int, ...]:
     """Three run days (``mon,wed,sat``), never two in a row, Sunday to Monday included.
 
-    Returns weekday numbers (Monday = 0), sorted. EVIDENCE.md section 9 and implication 6: a
+    Returns weekday numbers (Monday = 0), sorted. docs/evidence.md and implication 6: a
     rest or cross-training day between runs (NHS Couch to 5K; Stanley 2013).
     """
     parts = [text] if isinstance(text, str) else list(text)
