@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from backstride.domain.evidence import cite
-from backstride.domain.guidance.finding import Finding
+from backstride.domain.guidance.finding import Finding, Level
 from backstride.domain.guidance.rule import rule
 from backstride.domain.guidance.state import GuidanceState
 from backstride.domain.guidance.words import _cap, _join_sentences, _on
@@ -13,6 +13,8 @@ from backstride.domain.pain import (
     OUTCOME_WORDS,
     RED_FLAG_SOURCE,
     RED_FLAGS,
+    OpenRedFlag,
+    RiskContext,
     Urgency,
     flag_urgencies,
     most_urgent,
@@ -49,64 +51,70 @@ def rule_red_flags(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
     emergency = [o for o in state.open_red_flags if o.urgency is Urgency.EMERGENCY]
     same_day = [o for o in state.open_red_flags if o.urgency is Urgency.SAME_DAY]
     prompt = [o for o in state.open_red_flags if o.urgency is Urgency.PROMPT]
-    source = RED_FLAG_SOURCE
-    if emergency:
-        t = triage((o.flag for o in state.open_red_flags), context)
-        assert t is not None
-        out.append(
-            Finding(
-                id="redflag.emergency",
-                level="urgent",
-                title="Emergency: get medical help today",
-                reason=t.what_it_may_mean,
-                evidence={
-                    "flags": [o.flag.value for o in emergency],
-                    "first_reported_on": min(o.first_reported_on for o in emergency).isoformat(),
-                    "last_reported_on": max(o.last_reported_on for o in emergency).isoformat(),
-                },
-                source=source,
-                action=f"{t.where_to_go} {t.meanwhile}",
-                asks="urgent_care",
-            )
+    out.extend(
+        _red_flag_finding(
+            emergency,
+            context,
+            id="redflag.emergency",
+            level="urgent",
+            since=True,
+            title="Emergency: get medical help today",
         )
-    if same_day:
-        t = triage((o.flag for o in same_day), context)
-        assert t is not None
-        out.append(
-            Finding(
-                id="redflag.same_day",
-                level="urgent",
-                title="See a doctor today",
-                reason=t.what_it_may_mean,
-                evidence={
-                    "flags": [o.flag.value for o in same_day],
-                    "first_reported_on": min(o.first_reported_on for o in same_day).isoformat(),
-                    "last_reported_on": max(o.last_reported_on for o in same_day).isoformat(),
-                },
-                source=source,
-                action=f"{t.where_to_go} {t.meanwhile}",
-                asks="urgent_care",
-            )
+    )
+    out.extend(
+        _red_flag_finding(
+            same_day,
+            context,
+            id="redflag.same_day",
+            level="urgent",
+            since=True,
+            title="See a doctor today",
         )
-    if prompt:
-        t = triage((o.flag for o in prompt), context)
-        assert t is not None
-        out.append(
-            Finding(
-                id="redflag.prompt",
-                level="stop",
-                title="See a doctor within the next few days",
-                reason=t.what_it_may_mean,
-                evidence={
-                    "flags": [o.flag.value for o in prompt],
-                    "last_reported_on": max(o.last_reported_on for o in prompt).isoformat(),
-                },
-                source=source,
-                action=f"{t.where_to_go} {t.meanwhile}",
-                asks="see_professional",
-            )
+    )
+    out.extend(
+        _red_flag_finding(
+            prompt,
+            context,
+            id="redflag.prompt",
+            level="stop",
+            since=False,
+            title="See a doctor within the next few days",
         )
+    )
     return out
+
+
+def _red_flag_finding(
+    opens: list[OpenRedFlag],
+    context: RiskContext,
+    *,
+    id: str,  # noqa: A002 - the finding's id, named as in Finding
+    level: Level,
+    title: str,
+    since: bool,
+) -> list[Finding]:
+    """The finding for one urgency's open red flags (none when there are none): what they may
+    mean, where to go and what to do meanwhile, from the triage."""
+    if not opens:
+        return []
+    t = triage((o.flag for o in opens), context)
+    assert t is not None
+    evidence: dict[str, object] = {"flags": [o.flag.value for o in opens]}
+    if since:
+        evidence["first_reported_on"] = min(o.first_reported_on for o in opens).isoformat()
+    evidence["last_reported_on"] = max(o.last_reported_on for o in opens).isoformat()
+    return [
+        Finding(
+            id=id,
+            level=level,
+            title=title,
+            reason=t.what_it_may_mean,
+            evidence=evidence,
+            source=RED_FLAG_SOURCE,
+            action=f"{t.where_to_go} {t.meanwhile}",
+            asks="see_professional" if level == "stop" else "urgent_care",
+        )
+    ]
 
 
 @rule(
