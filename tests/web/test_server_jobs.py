@@ -227,8 +227,8 @@ def test_a_runners_jobs_are_never_shown_to_another(server: Server, web: TestClie
 def test_the_queue_keeps_a_runners_jobs_in_row_level_security(server: Server) -> None:
     """The second wall: a transaction scoped to Ben sees none of Anna's jobs' rows, even
     when connected as a role that is no superuser (superusers skip every policy)."""
-    from backstride.services.jobs import record_report_job
     from backstride.domain.report import Period
+    from backstride.services.jobs import record_report_job
 
     anna = server.context.for_athlete(server.anna)
     job = record_report_job(anna, Period(datetime(2024, 1, 1).date(), datetime(2024, 2, 1).date()))
@@ -296,3 +296,24 @@ def test_a_worker_killed_mid_import_leaves_the_job_to_run_again_without_duplicat
     assert f"Finished: {count} files read, {count} activities stored" in section, section
     assert "interrupted once and started again" in section
     assert activities_of(server, server.anna) == count  # each run stored once
+
+
+def test_the_queue_schema_goes_down_and_up_with_the_migrations(server: Server) -> None:
+    from alembic import command
+
+    from backstride.adapters.db.engine import _alembic_config, current_revision
+
+    engine = server.context.store.engine
+    cfg = _alembic_config(engine)
+
+    def tables() -> set[str]:
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'"))
+            return {r[0] for r in rows}
+
+    assert {"procrastinate_jobs", "background_jobs"} <= tables()
+    command.downgrade(cfg, "0014")
+    assert current_revision(engine) == "0014"
+    assert not {t for t in tables() if t.startswith("procrastinate") or t == "background_jobs"}
+    command.upgrade(cfg, "head")
+    assert {"procrastinate_jobs", "procrastinate_workers", "background_jobs"} <= tables()
