@@ -15,6 +15,7 @@ from backstride.domain.pain import (
     PainSite,
     PainWhen,
     RedFlag,
+    RunPainCheck,
     SeenOutcome,
     Urgency,
 )
@@ -217,21 +218,11 @@ class PainRulesOut(BaseModel):
     red_flag_source: str
 
 
-class RunPainOut(BaseModel):
-    """The pain-monitoring rules for one run; `not-known-yet` without a next-morning check-in."""
+class RunPainOut(RunPainCheck):
+    """The pain-monitoring rules for one run; `not-known-yet` without a next-morning check-in
+    (the domain's own record, as ``to_json()`` writes it)."""
 
-    activity_id: int
-    day: dt.date
-    before: int | None
-    during: int | None
-    during_zone: Zone | None
-    after: int | None
-    after_zone: Zone | None
-    next_morning: int | None
-    usual_level: float | None
-    settled: Literal["yes", "no", "not-known-yet"]
-    verdict: Literal["within", "outside", "not-known-yet"]
-    reasons: list[str]
+    __slots__ = ()
 
 
 class MorningWeekOut(MorningWeek):
