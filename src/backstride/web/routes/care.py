@@ -48,10 +48,10 @@ from backstride.services.report_files import (
     report_css,
 )
 from backstride.web.access import viewer_of
-from backstride.web.body_schemas import PageId
 from backstride.web.context import runner_today
 from backstride.web.deps import WebDep, WebState
 from backstride.web.routes.importing import jobs_context, put_on_queue, uses_jobs
+from backstride.web.schemas.common import PageId
 from backstride.web.security import CSRF_FIELD, check_csrf
 from backstride.web.templating import render
 from backstride.web.uploads import UploadFolder, receive_files
