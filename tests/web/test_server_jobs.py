@@ -14,12 +14,14 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -34,6 +36,7 @@ from backstride.services.accounts import add_user
 from backstride.services.context import App
 from backstride.services.jobs import jobs_root, work
 from backstride.web.app import create_app
+from tests.web.conftest import _probe, start_server
 from tests.web.server_kit import PASSWORD, TOKEN, server_settings
 
 pytestmark = pytest.mark.postgresql_only
@@ -317,3 +320,43 @@ def test_the_queue_schema_goes_down_and_up_with_the_migrations(server: Server) -
     assert not {t for t in tables() if t.startswith("procrastinate") or t == "background_jobs"}
     command.upgrade(cfg, "head")
     assert {"procrastinate_jobs", "procrastinate_workers", "background_jobs"} <= tables()
+
+
+@pytest.mark.browser
+def test_the_import_page_shows_the_jobs_progress_in_a_browser(
+    server: Server, browser: Any, tmp_path: Path
+) -> None:
+    """Upload with the page's own form (htmx), then watch the section change by itself
+    from waiting to finished while the worker runs: no reload."""
+    archive = tmp_path / "strava-export.zip"
+    archive.write_bytes(export_zip(4, broken=1))
+    live = start_server(server.settings)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        probe = _probe(context, live.url)
+        page = probe.page
+        probe.goto("/import")
+        page.fill("#email", "anna@example.org")
+        page.fill("#password", PASSWORD)
+        page.click("button:has-text('Log in')")
+        page.wait_for_load_state("networkidle")
+        probe.goto("/import")
+        page.set_input_files("#import-files", str(archive))
+        page.click("#import-form button[type=submit]")
+        page.wait_for_selector("#jobs >> text=Waiting to start.")
+        assert "/import" in page.url
+        # Playwright's own event loop runs in this thread: the worker gets a thread of its own
+        worker = threading.Thread(target=run_worker, args=(server.settings,))
+        worker.start()
+        worker.join(timeout=300)
+        page.wait_for_selector(
+            "#jobs >> text=Finished: 5 files read, 4 activities stored, 1 could not be read.",
+            timeout=30_000,
+        )
+        page.wait_for_selector("#import-history >> text=strava-export.zip:activities/0000.fit")
+        probe.screenshot("server-import-job")
+        assert "broken-0.fit" in (page.text_content("#jobs") or "")  # in a closed <details>
+        probe.assert_clean()
+    finally:
+        context.close()
+        live.stop()

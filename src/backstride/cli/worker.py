@@ -39,7 +39,7 @@ def worker_command(
             raise ConfigError(
                 "Background jobs run only in server mode on PostgreSQL; this database has "
                 "no queue, and its imports run while you wait.",
-                hint='Set mode = "server" and a postgresql+psycopg:// database (docs/server.md).',
+                hint='Set mode = "server" and a PostgreSQL database (docs/server.md).',
             )
     finally:
         application.close()

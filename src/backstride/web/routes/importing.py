@@ -8,6 +8,7 @@ in the background; a finished report is downloaded from here.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -50,8 +51,8 @@ def uses_jobs(web: WebState) -> bool:
     return jobs_available(web.app)
 
 
-def jobs_context(web: WebState) -> dict[str, Any]:
-    """What the jobs' partial shows: the runner's newest jobs, and whether to ask again."""
+def jobs_context(web: WebState, *, poll: str = "/import/jobs") -> dict[str, Any]:
+    """What the jobs' partial shows: the runner's newest jobs, whether to ask again, where."""
     if not uses_jobs(web):
         return {"jobs_enabled": False, "jobs": [], "jobs_polling": False}
     jobs = list_jobs(web.app, limit=JOB_ROWS)
@@ -59,6 +60,7 @@ def jobs_context(web: WebState) -> dict[str, Any]:
         "jobs_enabled": True,
         "jobs": jobs,
         "jobs_polling": any(not j.finished for j in jobs),
+        "jobs_poll_url": poll,
     }
 
 
@@ -94,16 +96,22 @@ def import_page(request: Request, web: WebDep) -> HTMLResponse:
             "report": None,
             "history": cached_recent_imports(web, limit=HISTORY_ROWS),
             "accept": ACCEPT,
-            **jobs_context(web),
+            **jobs_context(web, poll="/import/jobs?history=1"),
         },
         active="import",
     )
 
 
 @router.get("/import/jobs", response_class=HTMLResponse)
-def import_jobs(request: Request, web: WebDep) -> HTMLResponse:
-    """The runner's imports and reports in the background, as the page's section (polled)."""
-    return render(request, "partials/_jobs.html", jobs_context(web), active="import")
+def import_jobs(request: Request, web: WebDep, history: bool = False) -> HTMLResponse:
+    """The runner's imports and reports in the background, as the page's section (polled).
+    ``history``: the Import page's list of recent imports comes along (swapped out of band),
+    so that it shows the files of a job that just finished."""
+    context = jobs_context(web, poll="/import/jobs?history=1" if history else "/import/jobs")
+    if history:
+        fresh = recent_imports(web.app, limit=HISTORY_ROWS)
+        context |= {"history": fresh, "oob_history": True}
+    return render(request, "partials/_jobs.html", context, active="import")
 
 
 @router.get("/import/jobs/{job_id}/download")
@@ -174,6 +182,8 @@ async def upload_as_job(request: Request, web: WebState, before_first_file: Any)
         raise
     await put_on_queue(request, web, job_id)  # the job owns the folder from here
     if is_htmx(request):
-        context = await run_in_threadpool(jobs_context, web)
+        context = await run_in_threadpool(
+            functools.partial(jobs_context, web, poll="/import/jobs?history=1")
+        )
         return render(request, "partials/_jobs.html", context, active="import")
     return RedirectResponse("/import", status_code=303)
