@@ -34,7 +34,8 @@ from backstride.config import Settings
 from backstride.domain.access import Role
 from backstride.services.accounts import add_user
 from backstride.services.context import App
-from backstride.services.jobs import jobs_root, work
+from backstride.services.dashboard import jobs_root
+from backstride.services.jobs import work
 from backstride.web.app import create_app
 from tests.web.conftest import _probe, start_server
 from tests.web.server_kit import PASSWORD, TOKEN, server_settings
