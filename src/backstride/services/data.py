@@ -50,6 +50,7 @@ from backstride.adapters.db.snapshot import (
     wipe_rows,
 )
 from backstride.errors import ConflictError, InvalidInputError, StorageError
+from backstride.services import day_cache
 from backstride.services.context import App
 from backstride.services.dashboard import jobs_root, uploads_root
 
@@ -390,8 +391,8 @@ CONFIRM_WORD = "delete everything"
 
 def delete_everything(app: App, *, confirmation: str) -> DeleteSummary:
     """Delete every row of every table and every stored file (waiting uploads), then compact
-    an SQLite file so nothing deleted stays on disk. ``confirmation`` must be
-    :data:`CONFIRM_WORD`."""
+    an SQLite file so nothing deleted stays on disk, and drop the command line's kept answers
+    (``services/day_cache.py``). ``confirmation`` must be :data:`CONFIRM_WORD`."""
     if " ".join(confirmation.lower().split()) != CONFIRM_WORD:
         raise InvalidInputError(
             "Nothing was deleted: the confirmation did not match.",
@@ -408,4 +409,5 @@ def delete_everything(app: App, *, confirmation: str) -> DeleteSummary:
     db = _sqlite_path(app)
     if db is not None and db.exists():
         compact_sqlite(db)
+    day_cache.clear()
     return DeleteSummary(rows, files)
