@@ -52,7 +52,7 @@ from backstride.adapters.db.snapshot import (
 from backstride.errors import ConflictError, InvalidInputError, StorageError
 from backstride.services import day_cache
 from backstride.services.context import App
-from backstride.services.dashboard import uploads_root
+from backstride.services.dashboard import jobs_root, uploads_root
 
 FORMAT = "backstride-export"
 FORMAT_VERSION = 1
@@ -402,10 +402,10 @@ def delete_everything(app: App, *, confirmation: str) -> DeleteSummary:
         rows = wipe_rows(session.connection())
     app.__dict__.pop("athlete_id", None)
     files = 0
-    uploads = uploads_root(app)
-    if uploads.exists():
-        files = sum(1 for p in uploads.rglob("*") if p.is_file())
-        shutil.rmtree(uploads, ignore_errors=True)
+    for uploads in (uploads_root(app), jobs_root(app)):
+        if uploads.exists():
+            files += sum(1 for p in uploads.rglob("*") if p.is_file())
+            shutil.rmtree(uploads, ignore_errors=True)
     db = _sqlite_path(app)
     if db is not None and db.exists():
         compact_sqlite(db)
