@@ -153,6 +153,11 @@ class Settings(BaseSettings):
     session_hours: float = Field(
         default=12.0, gt=0, le=24 * 90, description="Server mode: how long a login lasts."
     )
+    job_worker: bool = Field(
+        default=True,
+        description="Server mode: `serve` also runs the background jobs (archive imports, "
+        "report PDFs); false when `backstride worker` runs them (docs/server.md).",
+    )
     oidc_issuer: str = Field(
         default="",
         description="Server mode: the OpenID Connect login server's issuer URL (empty: none).",
