@@ -3,6 +3,7 @@ answer, as the Overview page shows them."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -31,18 +32,7 @@ def api_overview(
     return OverviewOut.model_validate(
         {
             "on": data.on,
-            "weeks": [
-                {
-                    "week_start": w.week_start,
-                    "activities": w.activities,
-                    "runs": w.runs,
-                    "distance_m": w.distance_m,
-                    "duration_s": w.duration_s,
-                    "run_distance_m": w.run_distance_m,
-                    "run_duration_s": w.run_duration_s,
-                }
-                for w in data.weeks
-            ],
+            "weeks": [asdict(w) for w in data.weeks],
             "latest": [row_to_json(r) for r in data.latest],
             "attention": [
                 {"kind": a.kind, "level": a.level, "message": a.message, "href": a.href}

@@ -8,18 +8,15 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from backstride.services.dashboard import WeekTotals
 from backstride.web.schemas.activities import ActivityOut
 from backstride.web.schemas.today import DecisionOut, SessionOut
 
 
-class WeekOut(BaseModel):
-    week_start: dt.date
-    activities: int
-    runs: int
-    distance_m: float
-    duration_s: float
-    run_distance_m: float
-    run_duration_s: float
+class WeekOut(WeekTotals):
+    """Totals of one Monday-to-Sunday week (local dates): the service's own record."""
+
+    __slots__ = ()
 
 
 class AttentionOut(BaseModel):
