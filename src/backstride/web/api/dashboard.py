@@ -9,9 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from backstride.domain.day import Day
-from backstride.services.activities import (
-    row_to_json,
-)
+from backstride.services.activities import row_to_json
 from backstride.web.api.common import ERROR_RESPONSES, OnDay
 from backstride.web.context import runner_today
 from backstride.web.deps import WebDep

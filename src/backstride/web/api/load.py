@@ -10,9 +10,7 @@ from backstride.domain.load import LOAD_RATIO_CAVEAT
 from backstride.web.api.common import ERROR_RESPONSES, OnDay
 from backstride.web.context import runner_today
 from backstride.web.deps import WebDep
-from backstride.web.reads import (
-    cached_load_report,
-)
+from backstride.web.reads import cached_load_report
 from backstride.web.schemas.load import LoadOut
 
 router = APIRouter(prefix="/api", tags=["load"], responses=ERROR_RESPONSES)

@@ -7,9 +7,7 @@ from fastapi import APIRouter
 from backstride.web.api.common import ERROR_RESPONSES, OnDay
 from backstride.web.context import runner_today
 from backstride.web.deps import WebDep
-from backstride.web.reads import (
-    cached_day,
-)
+from backstride.web.reads import cached_day
 from backstride.web.schemas.today import TodayOut
 
 router = APIRouter(prefix="/api", tags=["today"], responses=ERROR_RESPONSES)

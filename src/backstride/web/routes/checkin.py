@@ -19,11 +19,7 @@ from backstride.domain.pain import (
     parse_when,
 )
 from backstride.errors import BackstrideError, InvalidInputError
-from backstride.services.diary import (
-    add_pain,
-    answer_warning_signs,
-    triage_red_flags,
-)
+from backstride.services.diary import add_pain, answer_warning_signs, triage_red_flags
 from backstride.web.api.common import EntryId
 from backstride.web.context import runner_today
 from backstride.web.deps import TodayDep, WebDep
@@ -42,11 +38,7 @@ from backstride.web.forms import (
 )
 from backstride.web.schemas.pain import PainIn, WarningSignsIn
 from backstride.web.templating import render
-from backstride.web.views.checkin import (
-    checkin_page_context,
-    saved_entry_data,
-    triage_first,
-)
+from backstride.web.views.checkin import checkin_page_context, saved_entry_data, triage_first
 
 router = APIRouter(include_in_schema=False)
 

@@ -11,11 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from backstride.errors import InvalidInputError
-from backstride.services.diary import (
-    delete_pain,
-    edit_pain,
-    triage_red_flags,
-)
+from backstride.services.diary import delete_pain, edit_pain, triage_red_flags
 from backstride.web.api.common import EntryId
 from backstride.web.context import runner_today
 from backstride.web.deps import TodayDep, WebDep

@@ -10,9 +10,7 @@ from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from backstride.errors import InvalidInputError
-from backstride.services.body import (
-    screening_questions,
-)
+from backstride.services.body import screening_questions
 from backstride.web.api.screening import save_screening
 from backstride.web.deps import WebDep
 from backstride.web.forms import Fields, FormField, field_text, sections_form

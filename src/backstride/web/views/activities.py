@@ -20,21 +20,8 @@ from backstride.domain.dates import parse_day
 from backstride.domain.metrics import ActivityAnalysis, GradeDistribution, compute_sample_distance_m
 from backstride.domain.params import DEFAULT_ACTIVITY_PARAMS
 from backstride.domain.units import METRES_PER_FOOT, distance_unit_m
-from backstride.web.charts import (
-    Chart,
-    FloatArray,
-    RouteMap,
-    SeriesSpec,
-    line_chart,
-    route_map,
-)
-from backstride.web.formatting import (
-    FOOT_SPORTS,
-    number,
-    pace,
-    pace_short,
-    units,
-)
+from backstride.web.charts import Chart, FloatArray, RouteMap, SeriesSpec, line_chart, route_map
+from backstride.web.formatting import FOOT_SPORTS, number, pace, pace_short, units
 
 SortKey = Literal["start", "distance", "duration", "sport", "elevation", "hr"]
 SORT_KEYS: tuple[SortKey, ...] = ("start", "distance", "duration", "sport", "elevation", "hr")

@@ -24,9 +24,7 @@ from backstride.domain.pain import (
     suspected_flags,
 )
 from backstride.errors import BackstrideError, NotFoundError
-from backstride.services.body import (
-    get_profile,
-)
+from backstride.services.body import get_profile
 from backstride.services.context import App
 from backstride.services.diary import (
     TriageView,

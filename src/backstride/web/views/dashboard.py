@@ -7,17 +7,8 @@ from collections.abc import Sequence
 
 from backstride.domain.units import distance_unit_m
 from backstride.services.dashboard import WeekTotals
-from backstride.web.charts import (
-    BarSpec,
-    Chart,
-    bar_chart,
-)
-from backstride.web.formatting import (
-    hours,
-    km,
-    units,
-    week_label,
-)
+from backstride.web.charts import BarSpec, Chart, bar_chart
+from backstride.web.formatting import hours, km, units, week_label
 
 # --- Overview -------------------------------------------------------------------------------
 

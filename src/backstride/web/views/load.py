@@ -27,14 +27,7 @@ from backstride.web.charts import (
     bar_chart,
     line_chart,
 )
-from backstride.web.formatting import (
-    hours,
-    km,
-    number,
-    signed_percent,
-    units,
-    week_label,
-)
+from backstride.web.formatting import hours, km, number, signed_percent, units, week_label
 
 # --- Load -----------------------------------------------------------------------------------
 

@@ -25,11 +25,7 @@ from backstride.domain.pain import (
 )
 from backstride.errors import InvalidInputError
 from backstride.services.context import App
-from backstride.services.diary import (
-    PainReport,
-    list_pain,
-    pain_report,
-)
+from backstride.services.diary import PainReport, list_pain, pain_report
 from backstride.web.charts import (
     BarSpec,
     Box,

@@ -6,9 +6,7 @@ from datetime import date
 from typing import Any
 
 from backstride.domain.selftest import TESTS, SelfTestName
-from backstride.services.body import (
-    selftest_report,
-)
+from backstride.services.body import selftest_report
 from backstride.services.context import App
 from backstride.web.context import runner_today
 

@@ -9,9 +9,7 @@ from typing import Any
 from backstride.domain.units import to_distance
 from backstride.services.context import App
 from backstride.services.shoes import list_shoes
-from backstride.web.charts import (
-    Scale,
-)
+from backstride.web.charts import Scale
 from backstride.web.context import runner_today
 from backstride.web.formatting import units as display_units
 

@@ -6,14 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from backstride.domain.body import SPINE_CONDITIONS, Condition, Experience, Sex
-from backstride.domain.pain import (
-    PainFeel,
-    PainSite,
-    PainWhen,
-    SeenOutcome,
-    Urgency,
-    pain_zone,
-)
+from backstride.domain.pain import PainFeel, PainSite, PainWhen, SeenOutcome, Urgency, pain_zone
 from backstride.domain.selftest import TESTS, SelfTestName
 
 # --- words ----------------------------------------------------------------------------------------
