@@ -169,7 +169,7 @@ def _page_paths(client: TestClient) -> list[str]:
         if not isinstance(route, APIRoute) or "GET" not in (route.methods or ()):
             continue
         path = route.path
-        if path.startswith("/api/") or path.endswith((".pdf", ".css")):
+        if path.startswith("/api/") or path.endswith((".pdf", ".css", "/download")):  # files
             continue
         for hole, value in fill.items():
             path = path.replace(hole, value)

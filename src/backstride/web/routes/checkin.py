@@ -34,6 +34,7 @@ from backstride.web.forms import (
     form_day,
     pain_recorded,
     read_form,
+    refusal,
     typed_values,
 )
 from backstride.web.schemas.pain import PainIn, WarningSignsIn
@@ -89,13 +90,16 @@ async def checkin_form(request: Request, web: WebDep) -> Response:
     data = form_data(raw, PAIN_FIELDS, lists=PAIN_LISTS, boxes=PAIN_BOXES)
     try:
         day = form_day(field_text(raw, "day"), what="the check-in", default=today)
-        body = check_form(PainIn, data, PAIN_FIELDS)
+        if "score" not in data:
+            raise refusal({"loc": ("score",), "type": "missing"}, PAIN_FIELDS)
         if pain_recorded(raw) and not field_checked(raw, "flags_asked") and not flags:
-            # Red flags always win: pain is never saved without its warning-sign questions.
+            # Red flags always win: pain is never saved without its warning-sign questions,
+            # whatever else the form gets wrong.
             raise InvalidInputError(
                 "Before saving pain, answer the warning-sign questions below.",
                 hint="Tick any that apply; leave them all unticked if none does.",
             )
+        body = check_form(PainIn, data, PAIN_FIELDS)
         saved = await run_in_threadpool(add_pain, web.app, body.input(today=today), today=today)
     except InvalidInputError as exc:
         # Nothing was stored; the red flags named are still triaged, before anything else.
