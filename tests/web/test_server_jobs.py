@@ -34,7 +34,8 @@ from backstride.config import Settings
 from backstride.domain.access import Role
 from backstride.services.accounts import add_user
 from backstride.services.context import App
-from backstride.services.jobs import jobs_root, work
+from backstride.services.dashboard import jobs_root
+from backstride.services.jobs import work
 from backstride.web.app import create_app
 from tests.web.conftest import _probe, start_server
 from tests.web.server_kit import PASSWORD, TOKEN, server_settings
@@ -360,3 +361,19 @@ def test_the_import_page_shows_the_jobs_progress_in_a_browser(
     finally:
         context.close()
         live.stop()
+
+
+def test_serve_runs_the_jobs_itself_by_default(server: Server) -> None:
+    """``serve`` (``job_worker`` on): the app's own worker takes the upload up, no other
+    process needed."""
+    web_app = create_app(server.settings, allowed_hosts=["testserver"], run_jobs=True)
+    with TestClient(web_app, base_url="https://testserver") as client:
+        token = log_in(client, "anna@example.org")
+        upload(client, token, "watch-export.zip", export_zip(3))
+        deadline = time.monotonic() + 180
+        section = jobs_section(client)
+        while "Finished" not in section and time.monotonic() < deadline:
+            time.sleep(0.2)
+            section = jobs_section(client)
+    assert "Finished: 3 files read, 3 activities stored." in section, section
+    assert activities_of(server, server.anna) == 3

@@ -34,7 +34,7 @@ from backstride.config import Settings
 from backstride.domain.report import Period
 from backstride.errors import BackstrideError, NotFoundError
 from backstride.services.context import App
-from backstride.services.dashboard import UploadedFile
+from backstride.services.dashboard import UploadedFile, jobs_root
 from backstride.services.importing import FileResult, import_paths
 from backstride.services.report import build_report
 from backstride.services.report_files import render_report_pdf
@@ -45,6 +45,8 @@ IMPORT_TASK = "backstride.import_files"
 REPORT_TASK = "backstride.report_pdf"
 KIND_IMPORT = "import"
 KIND_REPORT = "report"
+KEPT_JOBS = 20
+"""Finished jobs kept per runner (with their PDFs); older ones go when a new one starts."""
 MAX_LISTED_PROBLEMS = 50
 """Files listed by name among a finished import's problems (the rest are counted)."""
 
@@ -52,11 +54,6 @@ MAX_LISTED_PROBLEMS = 50
 def jobs_available(app: App) -> bool:
     """Whether work goes to the queue: the server mode on PostgreSQL."""
     return app.settings.server_mode and app.store.is_postgresql
-
-
-def jobs_root(app: App) -> Path:
-    """Where uploads wait for their import job (the workers must see the same folder)."""
-    return app.settings.data_dir / "jobs"
 
 
 # --- what the pages show --------------------------------------------------------------------
@@ -179,6 +176,7 @@ def record_import_job(app: App, folder: Path, files: Sequence[UploadedFile]) -> 
         "files": [{"path": str(f.path), "name": f.original_name} for f in files],
     }
     with app.store.session() as session:
+        JobRepo(session).prune(app.athlete_id, keep=KEPT_JOBS)
         return JobRepo(session).add(
             app.athlete_id, kind=KIND_IMPORT, title=_import_title(files), params=params
         )
@@ -189,6 +187,7 @@ def record_report_job(app: App, period: Period) -> int:
     title = f"Report from {period.start.isoformat()} to {period.end.isoformat()} (PDF)"
     params = {"from": period.start.isoformat(), "to": period.end.isoformat()}
     with app.store.session() as session:
+        JobRepo(session).prune(app.athlete_id, keep=KEPT_JOBS)
         return JobRepo(session).add(app.athlete_id, kind=KIND_REPORT, title=title, params=params)
 
 

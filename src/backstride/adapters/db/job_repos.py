@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from backstride.adapters.db.job_tables import BackgroundJobRow
@@ -55,6 +55,22 @@ class JobRepo:
             .order_by(BackgroundJobRow.created_at.desc(), BackgroundJobRow.id.desc())
             .limit(limit)
         ).all()
+
+    def prune(self, athlete_id: int, *, keep: int) -> int:
+        """Delete ``athlete_id``'s finished jobs past her newest ``keep`` (their PDFs with
+        them); how many."""
+        old = self.session.scalars(
+            select(BackgroundJobRow.id)
+            .where(
+                BackgroundJobRow.athlete_id == athlete_id,
+                BackgroundJobRow.state.not_in(RUNNING_STATES),
+            )
+            .order_by(BackgroundJobRow.created_at.desc(), BackgroundJobRow.id.desc())
+            .offset(keep)
+        ).all()
+        if old:
+            self.session.execute(delete(BackgroundJobRow).where(BackgroundJobRow.id.in_(old)))
+        return len(old)
 
     def start(self, job_id: int) -> None:
         """A worker takes the job up (again, after a worker died): the count of files starts

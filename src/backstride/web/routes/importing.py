@@ -17,12 +17,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from backstride.errors import BackstrideError, InvalidInputError, StorageError
-from backstride.services.dashboard import import_uploads, recent_imports, uploads_root
+from backstride.services.dashboard import import_uploads, jobs_root, recent_imports, uploads_root
 from backstride.services.jobs import (
     enqueue,
     job_result,
     jobs_available,
-    jobs_root,
     list_jobs,
     make_queue,
     mark_unqueued,
