@@ -67,9 +67,11 @@ class Voice(string.Formatter):
 
     # --- the pieces, for text written outside a template ----------------------------------
 
-    def distance(self, metres: float, digits: int = 1) -> str:
-        """``5.2 km`` or ``3.2 mi`` (trailing zeros dropped: ``5 km``)."""
-        return f"{_f(metres / distance_unit_m(self.units), digits)} {self.units}"
+    def distance(self, metres: float, digits: int = 1, *, zeros: bool = False) -> str:
+        """``5.2 km`` or ``3.2 mi``; trailing zeros dropped (``5 km``) unless ``zeros``."""
+        value = metres / distance_unit_m(self.units)
+        shown = f"{value:.{digits}f}" if zeros else _f(value, digits)
+        return f"{shown} {self.units}"
 
     def length(self, metres: float) -> str:
         """A short length or a height: ``300 m`` or ``984 ft``."""
@@ -88,7 +90,10 @@ class Voice(string.Formatter):
         for suffix, unit in _NUMBER_UNITS:
             if f"_{key}".endswith(suffix):
                 if suffix == "_km" and self.units == "mi":
-                    return f"{round(value * 1000.0 / distance_unit_m('mi'), 1):g} mi"
+                    # As many decimals as the kilometres show (739 km -> 459 mi, 5.2 -> 3.2).
+                    shown = f"{value:g}"
+                    digits = len(shown.partition(".")[2]) if "e" not in shown else 1
+                    return f"{round(value * 1000.0 / distance_unit_m('mi'), digits):g} mi"
                 if suffix == "_m" and self.units == "mi":
                     return self.length(value)
                 return f"{value:g}{unit}" if isinstance(value, float) else f"{value}{unit}"

@@ -85,7 +85,7 @@ def rule_downhill(state: GuidanceState, p: GuidanceParams, say: Say) -> list[Fin
     if steep >= p.downhill_steep_m:
         parts.append(say("steep", steep=steep))
     if drop >= p.downhill_long_drop_m:
-        parts.append(say("drop", drop=drop))
+        parts.append(say("drop", drop=round(drop, 0)))  # as its number below
     return [
         Finding(
             id="terrain.downhill",
