@@ -120,6 +120,9 @@ def test_the_today_page_in_miles(demo: Demo) -> None:
     assert data["decision"] == demo.km.decision
     assert data["caps"]["cap_km"] == demo.km.caps.cap_km  # the API's numbers stay SI / km
     assert data["summary"] == demo.mi.summary  # its words follow the runner's units
+    schema = api.get("/openapi.json").json()["components"]["schemas"]["FindingOut"]
+    titles = schema["properties"]["title"]["examples"]
+    assert "A much longer run than your body is used to" in titles  # from the registry
 
 
 def test_the_report_in_miles(demo: Demo, cli: Callable[..., CliResult]) -> None:

@@ -212,3 +212,14 @@ def test_a_cap_reads_in_miles_as_the_converted_distance() -> None:
     assert f"At most {round(miles, 1):g} mi" in (mi.session.what if mi.session else "")
     assert _numbers(mi.to_json()["caps"]) == _numbers(km.to_json()["caps"])  # still km
     assert mi.to_json()["session"]["max_km"] == km.to_json()["session"]["max_km"]
+
+
+def test_the_docs_page_shows_every_rule_s_words_with_the_default_thresholds() -> None:
+    from backstride.domain.guidance.document import rules_markdown, word_previews
+
+    page = rules_markdown()
+    for part in ("title", "reason", "action"):
+        for text in word_previews(part):
+            assert text in page, text
+    assert "backstride notes steps above 10 % and asks for easy runs above" in page
+    assert "{" not in page.split("### The words of each rule")[1]

@@ -193,18 +193,24 @@ def template_fields(template: str) -> Iterator[Field]:
 
 class _Preview(Voice):
     """Fills thresholds from the params and each measured value with a sample of its kind
-    (``samples=True``) or its name in angle brackets (for the docs page)."""
+    (``samples=True``) or its name in angle brackets (for the docs page); a field named after
+    another of the rule's templates (a fragment) is that template, previewed."""
 
-    def __init__(self, units: str, *, samples: bool) -> None:
+    def __init__(self, units: str, *, samples: bool, fragments: Mapping[str, str]) -> None:
         super().__init__(units)
         self.samples = samples
+        self.fragments = fragments
 
     def get_value(self, key: int | str, args: Any, kwargs: Mapping[str, Any]) -> Any:
         if isinstance(key, str) and key in kwargs:
             return kwargs[key]
+        if isinstance(key, str) and key in self.fragments:
+            return _Fragment(self.fragments[key])
         return _Measured(str(key))
 
     def format_field(self, value: Any, format_spec: str) -> str:
+        if isinstance(value, _Fragment):
+            return self.vformat(value.text, (), {"p": self._params})
         if isinstance(value, _Measured):
             if not self.samples:
                 return f"‹{value.name.replace('_', ' ')}›"
@@ -213,13 +219,30 @@ class _Preview(Voice):
                 value = 1.0
         return super().format_field(value, format_spec)
 
+    def vformat(self, format_string: str, args: Any, kwargs: Mapping[str, Any]) -> str:
+        self._params = kwargs["p"]
+        return super().vformat(format_string, args, kwargs)
+
 
 @dataclass(frozen=True, slots=True)
 class _Measured:
     name: str
 
 
-def preview(template: str, params: GuidanceParams, units: str = "km", *, samples: bool) -> str:
+@dataclass(frozen=True, slots=True)
+class _Fragment:
+    text: str
+
+
+def preview(
+    template: str,
+    params: GuidanceParams,
+    units: str = "km",
+    *,
+    samples: bool,
+    fragments: Mapping[str, str] | None = None,
+) -> str:
     """``template`` with the thresholds of ``params`` filled in; each measured value shown as
-    ``‹its name›`` (or, with ``samples``, a sample value of its kind)."""
-    return _Preview(units, samples=samples).format(template, p=params)
+    ``‹its name›`` (or, with ``samples``, a sample value of its kind); a field named after one
+    of ``fragments`` (the rule's other templates) is that fragment, previewed the same way."""
+    return _Preview(units, samples=samples, fragments=fragments or {}).format(template, p=params)
