@@ -207,3 +207,16 @@ def test_deleting_everything_removes_the_kept_answers(cli: Cli, db_url: str) -> 
     deleted = cli("delete", "--everything", "--yes-i-am-sure")
     assert deleted.exit_code == 0, deleted.stderr
     assert not any(day_cache.folder().iterdir())
+
+
+def test_the_kept_answer_holds_no_setting_in_clear(
+    cli: Cli, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database URL may hold a password and a setting a secret: only their digest is kept;
+    the file is the runner's alone."""
+    monkeypatch.setenv("BACKSTRIDE_OIDC_CLIENT_SECRET", "not-for-the-cache-7f3a")
+    _asked(cli, db_url)
+    (entry,) = day_cache.folder().iterdir()
+    content = entry.read_text(encoding="utf-8")
+    assert "not-for-the-cache-7f3a" not in content and db_url not in content
+    assert entry.stat().st_mode & 0o777 == 0o600

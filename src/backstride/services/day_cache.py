@@ -46,7 +46,7 @@ from backstride.paths import cache_dir, config_file
 if TYPE_CHECKING:
     from backstride.services.context import App
 
-FORMAT = 1
+FORMAT = 2
 """The entry format; an entry of another format is a miss."""
 PLATFORM_ENV = ("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME")
 """Environment variables the default data and config folders are derived from."""
@@ -78,8 +78,8 @@ def folder() -> Path:
 
 
 def settings_inputs(request: Request) -> dict[str, Any]:
-    """Everything the settings are built from (``config.get_settings``), as JSON values (the
-    kept entry repeats them, and lists compare equal after the round trip)."""
+    """Everything the settings are built from (``config.get_settings``). Only their digest is
+    written down (:func:`_digest`): they may hold a database password or a secret."""
     path = config_file()
     try:
         content: str | None = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -118,15 +118,18 @@ def code_mark() -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
+def _digest(inputs: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
+
+
 def _entry_path(inputs: dict[str, Any]) -> Path:
-    key = hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()[:32]
-    return folder() / f"{key}.json"
+    return folder() / f"{_digest(inputs)[:32]}.json"
 
 
 def _identity(request: Request, inputs: dict[str, Any]) -> dict[str, Any]:
     return {
         "format": FORMAT,
-        "inputs": inputs,
+        "inputs": _digest(inputs),
         "code": code_mark(),
         "on": request.on.isoformat(),
         "today": request.today.isoformat(),
