@@ -246,7 +246,8 @@ def _pain_and_load(
             f"longest run of the 30 days before it ({cite('frandsen-2025')})",
             "descent": "a continuous descent dropping "
             f"{format_elevation(rules.long_drop_m, units)} or more, or "
-            f"{format_elevation(rules.steep_descent_m, units)} or more of steep downhill in one run",
+            f"{format_elevation(rules.steep_descent_m, units)} or more of steep downhill in "
+            "one run",
         },
         "notable_entries": [_entry_json(e) for e in notable],
         "notable_more": more,
