@@ -127,14 +127,13 @@ def render(
     """Render a page or partial with the shared context; sets the anti-forgery cookie."""
     web = get_web(request)
     nonce, is_new = csrf_nonce(request)
-    DISPLAY_UNITS.set(web.settings.units)  # the filters show distances in the runner's units
     ctx: dict[str, Any] = {
         "active": active,
         "csrf_token": web.csrf.token_for(nonce),
         "htmx": is_htmx(request),
         "upload_max_bytes": int(web.settings.upload_max_mb * 1024 * 1024),
         "upload_max_mb": web.settings.upload_max_mb,
-        "units": web.settings.units,
+        "units": DISPLAY_UNITS.get(),  # the runner's units (set per request)
         "server_mode": web.settings.server_mode,
         **(context or {}),
     }

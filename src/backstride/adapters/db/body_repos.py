@@ -81,10 +81,16 @@ class ProfileRepo:
             spine_surgery_on=row.spine_surgery_on,
             spine_injection_on=row.spine_injection_on,
             pregnant_since=row.pregnant_since,
+            units=row.units,
         )
 
     def exists(self, athlete_id: int) -> bool:
         return self.session.get(ProfileRow, athlete_id) is not None
+
+    def units(self, athlete_id: int) -> str | None:
+        """The runner's own choice of km or mi; None when not chosen (or no profile)."""
+        stmt = select(ProfileRow.units).where(ProfileRow.athlete_id == athlete_id)
+        return self.session.scalars(stmt).first()
 
     def save(self, athlete_id: int, profile: Profile) -> None:
         row = self.session.get(ProfileRow, athlete_id)
@@ -101,6 +107,7 @@ class ProfileRepo:
         row.spine_surgery_on = profile.spine_surgery_on
         row.spine_injection_on = profile.spine_injection_on
         row.pregnant_since = profile.pregnant_since
+        row.units = profile.units
         self.session.flush()
 
 

@@ -52,6 +52,7 @@ from backstride.services.body import (
     selftest_report,
     set_profile,
     training_status_for,
+    units_in_force,
 )
 from backstride.services.context import App
 from backstride.services.diary import (
@@ -255,6 +256,7 @@ def _profile_data(app: App, on: date) -> dict[str, Any]:
             else None
         ),
         "profile": get_profile(app).to_json(),
+        "units_choice": units_in_force(app, shared_server=app.settings.server_mode),
         "training": training_status_for(app, today=on).to_json(),
         "clearances": clearances.to_json()["clearances"],
         "state": get_clearance_state(app, on=on).to_json(),
@@ -299,6 +301,7 @@ async def profile_form(request: Request, web: WebDep) -> Response:
             conditions=_many(raw, "conditions"),
             past_injuries=injuries,
             experience=_text(raw, "experience") or None,
+            units=_text(raw, "units") or None,
         )
 
     return await _answer(request, web, PROFILE, form="profile", action=action, values=values)

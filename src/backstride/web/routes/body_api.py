@@ -185,7 +185,8 @@ def api_profile(web: WebDep) -> ProfileOut:
 @router.put(
     "/profile",
     response_model=ProfileOut,
-    summary="Set profile fields (birth year, sex, heart rates, conditions, injuries, experience)",
+    summary="Set profile fields (birth year, sex, heart rates, conditions, injuries, experience, "
+    "units)",
     dependencies=JSON_ONLY,
 )
 def api_set_profile(web: WebDep, body: ProfileIn) -> ProfileOut:
@@ -204,6 +205,7 @@ def api_set_profile(web: WebDep, body: ProfileIn) -> ProfileOut:
         clear_spine_surgery=body.clear_spine_surgery,
         clear_spine_injection=body.clear_spine_injection,
         pregnant=body.pregnant,
+        units=body.units,
     )
     return ProfileOut.model_validate(view.to_json())
 
