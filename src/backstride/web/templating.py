@@ -18,7 +18,7 @@ from backstride import __version__
 from backstride.domain.evidence import cite
 from backstride.domain.params import DEFAULT_GEAR_PARAMS
 from backstride.web.access import nav_for, viewer_of
-from backstride.web.commands import finalize
+from backstride.web.commands import as_typed, finalize
 from backstride.web.deps import get_web
 from backstride.web.emergency import emergency_notice_for
 from backstride.web.formatting import DISPLAY_UNITS, FILTERS, FOOT_SPORTS
@@ -137,6 +137,8 @@ def render(
         "server_mode": web.settings.server_mode,
         **(context or {}),
     }
+    if "values" in ctx:  # what a form sends back is the runner's text: shown as typed
+        ctx["values"] = as_typed(ctx["values"])
     response = web.templates.TemplateResponse(
         request, template, ctx, status_code=status_code, headers=headers
     )
