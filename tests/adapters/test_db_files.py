@@ -19,13 +19,13 @@ from sqlalchemy import func, select
 
 from backstride.adapters.db.engine import Store
 from backstride.adapters.db.repos import ActivityRepo, AthleteRepo
-from backstride.adapters.db.tables import AthleteRow
 from backstride.adapters.db.sqlite_file import (
     APPLICATION_ID,
     inspect_file,
     is_fatal,
     storage_error,
 )
+from backstride.adapters.db.tables import AthleteRow
 from backstride.domain.activity import Activity, Sport, Streams
 from backstride.errors import (
     DamagedDatabaseError,
