@@ -1,7 +1,7 @@
 """the runner's units (km or mi) in the profile
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0016
+Revises: 0015
 
 ``profiles.units`` is the runner's own choice of kilometres or miles; NULL (every profile
 stored before) means not chosen, so the settings decide as before (docs/units.md).
@@ -12,8 +12,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0015"
-down_revision = "0014"
+revision = "0016"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
