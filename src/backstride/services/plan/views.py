@@ -291,8 +291,11 @@ def _day_view(
     )
 
 
-def plan_today(app: App, *, on: date, today: date, use_guidance: bool = True) -> PlanDayView:
-    """What the plan holds on ``on``, and whether the day's guidance overrides it."""
+def plan_today(
+    app: App, *, on: date, today: date, use_guidance: bool = True, units: str | None = None
+) -> PlanDayView:
+    """What the plan holds on ``on``, and whether the day's guidance overrides it; the day's
+    words in ``units`` (default the runner's ``units`` setting)."""
     state = refresh(app, on=on, today=today)
     d = _plan_day(state, on)
     verdict = None
@@ -304,7 +307,7 @@ def plan_today(app: App, *, on: date, today: date, use_guidance: bool = True) ->
     if use_guidance:
         from backstride.services.day import day_answer  # the day reads the plan, too
 
-        answer = day_answer(app, on=on, today=today, planned=_plan_context(state, d))
+        answer = day_answer(app, on=on, today=today, planned=_plan_context(state, d), units=units)
         if state.record.is_open:
             override = override_from_day(d, answer)
     needs = routine_needs(app, on=on)

@@ -157,7 +157,7 @@ async def upload(request: Request, web: WebDep) -> Response:
             workers=web.import_workers,
         )
     history = await run_in_threadpool(recent_imports, web.app, limit=HISTORY_ROWS)
-    context = {"report": report, "accept": ACCEPT, "history": history}
+    context = {"report": report, "accept": ACCEPT, "history": history, "jobs_enabled": False}
     template = "partials/_import_results.html" if is_htmx(request) else "pages/import.html"
     return render(request, template, context, active="import")
 
