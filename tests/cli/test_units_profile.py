@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -89,3 +90,28 @@ def test_the_settings_say_where_their_units_came_from(
     assert (flagged.units, flagged.units_from) == ("mi", "flag")
     monkeypatch.setenv("BACKSTRIDE___UNITS_FROM__", "flag")  # the tag cannot be forged
     assert get_settings().units_from == "environment"
+
+
+def test_the_days_words_follow_the_profiles_units(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from backstride.services.body import set_profile
+    from backstride.services.context import App
+    from backstride.services.guidance import message_units, today
+
+    monkeypatch.delenv("BACKSTRIDE_UNITS", raising=False)
+    monkeypatch.setenv("BACKSTRIDE_CONFIG_FILE", str(tmp_path / "no-config.toml"))
+    db = str(tmp_path / "runs.sqlite3")
+    app = App(get_settings(db=db))
+    try:
+        on = date(2026, 12, 2)
+        assert (message_units(app), today(app, on=on).units) == ("km", "km")
+        set_profile(app, today=on, units="mi")
+        assert (message_units(app), today(app, on=on).units) == ("mi", "mi")
+    finally:
+        app.close()
+    flagged = App(get_settings(db=db, units="km"))  # --units km beats the profile
+    try:
+        assert today(flagged, on=on).units == "km"
+    finally:
+        flagged.close()
