@@ -249,10 +249,7 @@ def _answer_json(answer: Day | None) -> dict[str, Any] | None:
     if answer is None:
         return None
     return {
-        "decision": answer.decision,
-        "headline": answer.headline,
-        "summary": answer.summary,
-        "session": answer.session.to_json() if answer.session else None,
+        **answer.brief_json(),
         "attention": [a.to_json() for a in answer.attention],
         "routines": [r.to_json() for r in answer.routines],
     }
