@@ -174,3 +174,20 @@ def test_average_next_morning_pain_per_pair_and_rotation(app: App, cli: Cli) -> 
     assert road["avg_next_morning_pain"] == 3.5 and road["pain_mornings"] == 2
     assert listing.rotation is not None and "Malisoux 2015" in listing.rotation
     assert listing.rotation in listing.to_json()["warnings"]
+
+
+def test_wear_warnings_follow_the_units_in_force(app: App, cli: Cli) -> None:
+    """The shoes command, like the report and the day's words, writes the warnings' distances
+    in the runner's units (here from her profile), and its JSON stays in km."""
+    add_shoe(app, "Old Clifton", start_km=805, bought_on=date(2024, 1, 1), today=TODAY)
+    in_km = cli("shoes", "list").stdout
+    assert "805 km" in in_km and " mi" not in in_km
+    assert cli("profile", "set", "--units", "mi").exit_code == 0
+    listed = cli("shoes", "list")
+    assert listed.exit_code == 0, listed.stderr
+    assert "500 mi" in listed.stdout and " km" not in listed.stdout  # 805 km = 500.2 mi
+    (pair,) = cli("shoes", "list", "--json").json()["shoes"]
+    assert pair["distance_km"] == 805
+    assert any("500 mi" in w for w in pair["warnings"])  # texts follow the units, numbers SI
+    in_km_json = list_shoes(app, today=TODAY, units="km").shoes[0].to_json()
+    assert any("805 km" in w for w in in_km_json["warnings"])

@@ -166,11 +166,17 @@ def _load(app: App, *, today: date, units: str = "km") -> ShoeList:
     return ShoeList(tuple(views), rotation, tuple(unknown.values()))
 
 
-def list_shoes(app: App, *, today: date, units: str = "km") -> ShoeList:
+def list_shoes(app: App, *, today: date, units: str | None = None) -> ShoeList:
     """Every pair (active first) with distance, age, runs, wear warnings (their distances in
-    ``units``, km or mi), the rotation nudge, the average next-morning pain after runs in it,
-    and gear names no pair matches."""
-    return _load(app, today=today, units=units)
+    ``units``, km or mi; default: the units in force, as the day's words), the rotation nudge,
+    the average next-morning pain after runs in it, and gear names no pair matches."""
+    return _load(app, today=today, units=units or _units_in_force(app))
+
+
+def _units_in_force(app: App) -> str:
+    from backstride.services.body import units_in_force
+
+    return units_in_force(app).units
 
 
 def get_shoe(app: App, name: str, *, today: date) -> ShoeView:
