@@ -9,7 +9,8 @@ the data is unchanged, judged by
   write-ahead log, so a change made meanwhile by the CLI (another process) is noticed too;
 * for a server database (PostgreSQL), the data version the store keeps in the database
   (``data_versions``, bumped by every writing transaction of any process on any host), read
-  before each answer is looked up: a change by another worker is seen on the next read;
+  once per request, before its first answer is looked up: a change by another worker is
+  seen on the next request;
 
 and, as a backstop, every entry expires after ``ttl_s`` seconds. One computation per key runs
 at a time; concurrent requests for the same key wait for it instead of repeating it.
@@ -36,7 +37,7 @@ from typing import Any, Protocol, TypeVar
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from backstride.web.context import WRITING
+from backstride.web.context import DATA_VERSIONS, WRITING
 
 T = TypeVar("T")
 Version = tuple[int, tuple[tuple[int, int], ...]]
@@ -159,7 +160,14 @@ class ResultCache:
         """The database's data version (a server database; None for SQLite) of ``athlete``
         (None: the process's own athlete, or everyone's), read before the answer is computed:
         an answer is never kept with a newer version than its data."""
-        return self._data_version(athlete) if self._data_version is not None else None
+        if self._data_version is None:
+            return None
+        seen = DATA_VERSIONS.get()
+        if seen is None:  # outside a request
+            return self._data_version(athlete)
+        if athlete not in seen:
+            seen[athlete] = self._data_version(athlete)
+        return seen[athlete]
 
     def get(self, key: Hashable, compute: Callable[[], T], *, athlete: int | None = None) -> T:
         if WRITING.get():
