@@ -34,6 +34,9 @@ DATA_VERSIONS: ContextVar[dict[int | None, int] | None] = ContextVar(
 """A server database's data versions as this request read them, per athlete: read once per
 request (the first cached answer asks), not once per cached answer. Read before any answer
 is computed, so an answer is never kept with a newer version than its data."""
+LAGGING: ContextVar[list[object] | None] = ContextVar("backstride_request_lagging", default=None)
+"""The cached answers this request was given from before an import's latest batches
+(``web.cache``): the page then says its figures are catching up."""
 
 
 def runner_today() -> date:
@@ -56,10 +59,12 @@ class RequestContext:
         web: WebState = scope["app"].state.web
         today = _TODAY.set(local_today(web.settings.timezone))
         versions = DATA_VERSIONS.set({})
+        lagging = LAGGING.set([])
         if scope["method"] not in UNSAFE_METHODS:
             try:
                 await self.app(scope, receive, send)
             finally:
+                LAGGING.reset(lagging)
                 DATA_VERSIONS.reset(versions)
                 _TODAY.reset(today)
             return
@@ -86,5 +91,6 @@ class RequestContext:
             if not dropped:
                 drop()
             WRITING.reset(writing)
+            LAGGING.reset(lagging)
             DATA_VERSIONS.reset(versions)
             _TODAY.reset(today)
