@@ -20,7 +20,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from backstride.adapters.db.engine import BOOKKEEPING_TABLES, written_table
+from backstride.adapters.db.engine import UNVERSIONED_TABLES, written_table
 from backstride.domain.access import Role
 from backstride.services.accounts import find_user, login_with_password
 from backstride.services.context import App
@@ -84,7 +84,8 @@ def test_statements_name_the_table_they_write() -> None:
     assert written_table('DELETE FROM "login_failures" WHERE 1') == "login_failures"
     assert written_table("INSERT OR REPLACE INTO pain_entries VALUES (1)") == "pain_entries"
     assert written_table("SELECT * FROM audit_events") is None
-    assert "pain_entries" not in BOOKKEEPING_TABLES and "activities" not in BOOKKEEPING_TABLES
+    assert "pain_entries" not in UNVERSIONED_TABLES and "activities" not in UNVERSIONED_TABLES
+    assert "background_jobs" in UNVERSIONED_TABLES
 
 
 def test_bookkeeping_writes_leave_the_data_version_and_real_writes_bump_it(

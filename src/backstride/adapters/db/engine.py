@@ -46,12 +46,13 @@ from backstride.errors import BackstrideError, ConfigError, InvalidInputError, S
 WROTE = "backstride_wrote"
 """Key in a connection's ``info``: a statement changed data in the current transaction."""
 _WRITES = ("insert", "update", "delete", "replace")
-BOOKKEEPING_TABLES = frozenset(
-    {"data_versions", "audit_events", "login_sessions", "login_failures"}
+UNVERSIONED_TABLES = frozenset(
+    {"data_versions", "background_jobs", "audit_events", "login_sessions", "login_failures"}
 )
-"""Tables whose writes change no answer a cache keeps (the data version itself; the audit log,
-logins and failed logins, which every page reads afresh): a write there bumps no data version,
-so a professional's list of runners (one audit row per runner) or a login does not make every
+"""Tables whose writes change no answer a cache keeps: the data version itself, the progress
+of background jobs (which must not empty the page caches every second), the audit log, logins
+and failed logins (which every page reads afresh). A write there bumps no data version, so a
+professional's list of runners (one audit row per runner) or a login does not make every
 cached page of every runner out of date."""
 _WRITTEN_TABLE = re.compile(
     r"^\s*(?:insert\s+(?:or\s+\w+\s+)?into|replace\s+into|update|delete\s+from)\s+\"?(\w+)",
@@ -92,7 +93,7 @@ def _note_writes_and_refuse_nul(
     text holding NUL on every database alike (PostgreSQL cannot store it; SQLite would)."""
     head = statement.lstrip()[:8].lower()
     if head.startswith(_WRITES):
-        if written_table(statement) not in BOOKKEEPING_TABLES:
+        if written_table(statement) not in UNVERSIONED_TABLES:
             conn.info[WROTE] = True
         if _holds_nul(parameters):
             raise InvalidInputError(

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from backstride.domain.activity import Sport, Surface
 from backstride.domain.guidance import finding_ids
+from backstride.domain.guidance.document import word_previews
 from backstride.domain.load import WeekLoad
 
 
@@ -249,8 +250,17 @@ class FindingOut(BaseModel):
         json_schema_extra={"enum": list(finding_ids())},
     )
     level: Literal["info", "caution", "reduce", "stop", "urgent"]
-    title: str
-    reason: str
+    title: str = Field(
+        description="Written from the rule's templates, in the runner's units (km or mi); "
+        "the examples are every rule's titles.",
+        examples=list(word_previews("title")),
+    )
+    reason: str = Field(
+        description="Why, in words: the rule's template with the thresholds in force and "
+        "the runner's own numbers, in the runner's units (km or mi; ‹…› in the examples "
+        "marks a measured value).",
+        examples=list(word_previews("reason")),
+    )
     evidence: dict[str, Any]
     source: str
     sources: list[str] = Field(
@@ -258,7 +268,10 @@ class FindingOut(BaseModel):
         description="Keys of the sources cited (each has a page at /evidence/KEY and an entry "
         "in /api/evidence).",
     )
-    action: str
+    action: str = Field(
+        description="What to do, from the rule's templates, in the runner's units.",
+        examples=list(word_previews("action")),
+    )
     asks: str
 
 
