@@ -173,13 +173,19 @@ class Day:
     def open_steps(self) -> tuple[StartStep, ...]:
         return tuple(s for s in self.steps if not s.done)
 
-    def to_json(self) -> dict[str, Any]:
+    def brief_json(self) -> dict[str, Any]:
+        """The decision in brief (the Overview's and ``plan today``'s "today")."""
         return {
-            "date": self.day.isoformat(),
             "decision": self.decision,
             "headline": self.headline,
             "summary": self.summary,
             "session": self.session.to_json() if self.session else None,
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "date": self.day.isoformat(),
+            **self.brief_json(),
             "reasons": list(self.reasons),
             "attention": [a.to_json() for a in self.attention],
             "routines": [r.to_json() for r in self.routines],
