@@ -270,9 +270,12 @@ def build_state(app: App, *, on: date, params: GuidanceParams) -> GuidanceState:
 
 
 def message_units(app: App) -> str:
-    """The units the day's words are written in (km or mi): the ``units`` setting (the
-    ``--units`` flag, ``BACKSTRIDE_UNITS`` or the config file), as every table and page."""
-    return app.settings.units
+    """The units the day's words are written in (km or mi), as every table and page: the
+    ``--units`` flag, ``BACKSTRIDE_UNITS``, the runner's profile or the config file, by the
+    one rule (:func:`backstride.services.body.units_in_force`)."""
+    from backstride.services.body import units_in_force
+
+    return units_in_force(app).units
 
 
 def assess(app: App, *, on: date, units: str | None = None) -> Assessment:

@@ -42,7 +42,7 @@ from backstride.web.api_units import describe_units
 from backstride.web.cache import ResultCache
 from backstride.web.context import RequestContext
 from backstride.web.deps import WebState
-from backstride.web.formatting import DisplayUnits
+from backstride.web.formatting import DisplayUnits, use_display_units
 from backstride.web.routes import (
     accounts,
     activities,
@@ -272,6 +272,7 @@ def create_app(
         dependencies=[
             Depends(check_same_origin),
             Depends(resolve_access),
+            Depends(use_display_units),
             Depends(await_write_turn),
         ],
     )

@@ -18,6 +18,7 @@ from backstride.domain.body import (
     parse_sex,
     validate_profile,
 )
+from backstride.domain.units import check_units
 from backstride.web.api.profile import save_profile
 from backstride.web.context import runner_today
 from backstride.web.deps import WebDep
@@ -67,6 +68,7 @@ PROFILE_FIELDS: Fields = {
     "spine_surgery_on": FormField("the spine operation"),
     "spine_injection_on": FormField("the spine injection"),
     "pregnant": FormField("pregnancy"),
+    "units": FormField("the units", check=check_units),
 }
 
 

@@ -13,6 +13,7 @@ from backstride.services.body import (
     list_clearances,
     screening_questions,
     training_status_for,
+    units_in_force,
 )
 from backstride.services.context import App
 
@@ -33,6 +34,7 @@ def profile_data(app: App, on: date) -> dict[str, Any]:
             else None
         ),
         "profile": get_profile(app).to_json(),
+        "units_choice": units_in_force(app, shared_server=app.settings.server_mode),
         "training": training_status_for(app, today=on).to_json(),
         "clearances": clearances.to_json()["clearances"],
         "state": get_clearance_state(app, on=on).to_json(),
