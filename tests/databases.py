@@ -290,3 +290,15 @@ def dump(url: str, tables: tuple[str, ...] | None = None) -> list[str]:
         return lines
     finally:
         engine.dispose()
+
+
+def count_rows(url: str, table: str) -> int:
+    """The number of rows in ``table`` of the database at ``url`` (any engine)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(text(f'SELECT count(*) FROM "{table}"')).scalar_one())
+    finally:
+        engine.dispose()

@@ -8,19 +8,19 @@ import json
 import sqlite3
 import sys
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from backstride.config import get_settings
+from backstride.config import Settings, get_settings
 from backstride.errors import ConflictError, InvalidInputError
 from backstride.services.activities import delete_activity, list_activities
 from backstride.services.context import App
 from backstride.services.data import MANIFEST, backup_database, export_archive, import_archive
-from backstride.services.demo_load import DemoLoaded, load_demo
+from backstride.services.demo_load import DemoLoaded
 from tests.conftest import CliResult
 
 # SQLite's own behaviour: export, backup and delete of an SQLite file (its pages, WAL and
@@ -32,14 +32,9 @@ FROM = "2025-11-24"
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, DemoLoaded]]:
-    root = tmp_path_factory.mktemp("demo-data")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("BACKSTRIDE_CONFIG_FILE", str(root / "no-config.toml"))
-        app = App(get_settings(db=str(root / "demo.sqlite3"), data_dir=str(root / "data")))
-    loaded = load_demo(app, root / "files", seed=7, end_day=END)
-    app.close()
-    yield root / "demo.sqlite3", loaded
+def demo(demo_settings: tuple[Settings, DemoLoaded]) -> tuple[Path, DemoLoaded]:
+    settings, loaded = demo_settings
+    return Path(settings.database_url.removeprefix("sqlite:///")), loaded
 
 
 def rows_per_table(db: Path) -> dict[str, int]:
