@@ -52,7 +52,7 @@ def test_thresholds_are_written_once_and_read_by_the_cli_forms_and_pages() -> No
 
     from backstride.cli import shoes as cli_shoes
     from backstride.domain import plan, routes, shoes
-    from backstride.web.body_schemas import ShoeIn
+    from backstride.web.schemas.shoes import ShoeIn
 
     assert shoes.DEFAULT_INSPECT_KM == DEFAULT_GEAR_PARAMS.shoe_inspect_km
     assert shoes.DEFAULT_RETIRE_KM == DEFAULT_GEAR_PARAMS.shoe_retire_km
@@ -65,7 +65,7 @@ def test_thresholds_are_written_once_and_read_by_the_cli_forms_and_pages() -> No
     root = Path(shoes.__file__).resolve().parents[1]
     for path in (
         root / "cli" / "shoes.py",
-        root / "web" / "body_schemas.py",
+        root / "web" / "schemas" / "shoes.py",
         root / "web" / "templates" / "partials" / "_shoes_sections.html",
     ):
         text = path.read_text(encoding="utf-8")

@@ -22,7 +22,13 @@ from backstride.config import Settings, get_settings
 from backstride.errors import BackstrideError, TooManyAttemptsError
 from backstride.services.context import App, WriteTurnProbe
 from backstride.web.access import resolve_access
+from backstride.web.api import clearance as clearance_api
+from backstride.web.api import pain as pain_api
 from backstride.web.api import plan as plan_api
+from backstride.web.api import profile as profile_api
+from backstride.web.api import screening as screening_api
+from backstride.web.api import selftests as selftests_api
+from backstride.web.api import shoes as shoes_api
 from backstride.web.api_units import describe_units
 from backstride.web.cache import ResultCache
 from backstride.web.context import RequestContext
@@ -32,7 +38,6 @@ from backstride.web.routes import (
     accounts,
     activities,
     api,
-    body_api,
     care,
     dashboard,
     evidence,
@@ -70,7 +75,12 @@ ROUTERS = (
     routes.router,
     body_pages.router,
     api.router,
-    body_api.router,
+    profile_api.router,
+    screening_api.router,
+    clearance_api.router,
+    pain_api.router,
+    selftests_api.router,
+    shoes_api.router,
     plan_api.router,
     care.router,
     evidence.router,

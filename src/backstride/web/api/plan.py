@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
 from backstride.domain.dates import EARLIEST_DAY, LATEST_DAY
 from backstride.services.plan import (
@@ -23,9 +23,9 @@ from backstride.services.plan import (
     start_plan,
     stop_plan,
 )
+from backstride.web.api.common import ERROR_RESPONSES, JSON_ONLY, reply
 from backstride.web.context import runner_today
 from backstride.web.deps import WebDep
-from backstride.web.routes.api import ERROR_RESPONSES, json_body
 from backstride.web.schemas.plan import (
     PlanChangedOut,
     PlanDayOut,
@@ -38,7 +38,6 @@ from backstride.web.schemas.plan import (
 )
 
 router = APIRouter(prefix="/api", tags=["plan"], responses=ERROR_RESPONSES)
-JSON_ONLY = [Depends(json_body)]
 OnQuery = Annotated[
     date | None,
     Query(
@@ -50,14 +49,14 @@ OnQuery = Annotated[
 @router.get("/plan", response_model=PlanViewOut, summary="The plan, week by week")
 def api_plan(web: WebDep, on: OnQuery = None) -> PlanViewOut:
     today = runner_today()
-    return PlanViewOut.model_validate(show_plan(web.app, on=on or today, today=today).to_json())
+    return reply(PlanViewOut, show_plan(web.app, on=on or today, today=today))
 
 
 @router.get("/plan/today", response_model=PlanDayOut, summary="Today's session, with the decision")
 def api_plan_today(web: WebDep, on: OnQuery = None, guidance: bool = True) -> PlanDayOut:
     today = runner_today()
     view = plan_today(web.app, on=on or today, today=today, use_guidance=guidance)
-    return PlanDayOut.model_validate(view.to_json())
+    return reply(PlanDayOut, view)
 
 
 @router.post(
@@ -78,7 +77,7 @@ def api_plan_start(web: WebDep, body: PlanStartIn) -> PlanStartedOut:
         variant=body.variant,
         from_week=body.from_week,
     )
-    return PlanStartedOut.model_validate(started.to_json())
+    return reply(PlanStartedOut, started)
 
 
 @router.post(
@@ -96,7 +95,7 @@ def api_plan_done(web: WebDep, body: PlanDoneIn) -> PlanMarkOut:
         activity_id=body.activity_id,
         warmup=body.warmup,
     )
-    return PlanMarkOut.model_validate(saved.to_json())
+    return reply(PlanMarkOut, saved)
 
 
 @router.post(
@@ -108,7 +107,7 @@ def api_plan_done(web: WebDep, body: PlanDoneIn) -> PlanMarkOut:
 def api_plan_skip(web: WebDep, body: PlanReasonIn) -> PlanMarkOut:
     today = runner_today()
     saved = mark_skipped(web.app, on=body.on or today, today=today, reason=body.reason)
-    return PlanMarkOut.model_validate(saved.to_json())
+    return reply(PlanMarkOut, saved)
 
 
 @router.post(
@@ -117,7 +116,7 @@ def api_plan_skip(web: WebDep, body: PlanReasonIn) -> PlanMarkOut:
 def api_plan_pause(web: WebDep, body: PlanReasonIn) -> PlanChangedOut:
     today = runner_today()
     changed = pause_plan(web.app, on=body.on or today, today=today, reason=body.reason)
-    return PlanChangedOut.model_validate(changed.to_json())
+    return reply(PlanChangedOut, changed)
 
 
 @router.post(
@@ -129,7 +128,7 @@ def api_plan_pause(web: WebDep, body: PlanReasonIn) -> PlanChangedOut:
 def api_plan_resume(web: WebDep, body: PlanReasonIn) -> PlanChangedOut:
     today = runner_today()
     changed = resume_plan(web.app, on=body.on or today, today=today)
-    return PlanChangedOut.model_validate(changed.to_json())
+    return reply(PlanChangedOut, changed)
 
 
 @router.post(
@@ -141,4 +140,4 @@ def api_plan_resume(web: WebDep, body: PlanReasonIn) -> PlanChangedOut:
 def api_plan_stop(web: WebDep, body: PlanReasonIn) -> PlanChangedOut:
     today = runner_today()
     changed = stop_plan(web.app, on=body.on or today, today=today, reason=body.reason)
-    return PlanChangedOut.model_validate(changed.to_json())
+    return reply(PlanChangedOut, changed)

@@ -35,7 +35,6 @@ from backstride.services.guidance import guidance_params
 from backstride.services.routes import add_route_from_activity
 from backstride.services.shoes import assign_default_shoes, list_shoes
 from backstride.web import body_views as body_words
-from backstride.web.body_schemas import PageId
 from backstride.web.context import runner_today
 from backstride.web.deps import TodayDep, WebDep, WebState
 from backstride.web.reads import (
@@ -44,6 +43,7 @@ from backstride.web.reads import (
     cached_analysis,
     cached_run_spike,
 )
+from backstride.web.schemas.common import PageId
 from backstride.web.security import CSRF_FIELD, check_csrf
 from backstride.web.templating import is_htmx, render
 from backstride.web.views import (

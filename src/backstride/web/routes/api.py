@@ -26,7 +26,7 @@ from backstride.services.activities import (
     row_to_json,
 )
 from backstride.services.dashboard import UploadedFile, import_uploads, uploads_root
-from backstride.web.body_schemas import MAX_ID
+from backstride.web.api.common import ERROR_RESPONSES, json_body, octet_body
 from backstride.web.context import runner_today
 from backstride.web.deps import WebDep
 from backstride.web.reads import (
@@ -44,7 +44,6 @@ from backstride.web.schemas import (
     ActivityPage,
     ActivityPatch,
     AnalysisOut,
-    ErrorOut,
     GradeBandOut,
     ImportReportOut,
     LoadOut,
@@ -52,25 +51,9 @@ from backstride.web.schemas import (
     RunSpikeOut,
     TodayOut,
 )
-from backstride.web.security import require_content_type
+from backstride.web.schemas.common import MAX_ID
 from backstride.web.uploads import UploadFolder, receive_body, run_import
 from backstride.web.views import SortKey, paging
-
-_ERROR_STATUSES = {
-    400: "The request could not be read.",
-    403: "Refused: the request came from another site.",
-    404: "No such activity.",
-    409: "The request clashes with what is stored.",
-    413: "The body is larger than the configured limit.",
-    415: "The body has the wrong content type.",
-    422: "A value is out of range or malformed.",
-    500: "An unexpected error (logged on the server).",
-    503: "The database is locked, read-only, damaged, replaced or out of date.",
-    507: "The disk holding the database or the upload is full; nothing was stored.",
-}
-ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorOut, "description": text} for code, text in _ERROR_STATUSES.items()
-}
 
 router = APIRouter(prefix="/api", tags=["api"], responses=ERROR_RESPONSES)
 
@@ -83,14 +66,6 @@ OnDay = Annotated[
         description="The day the figures are about (YYYY-MM-DD); default today.",
     ),
 ]
-
-
-def json_body(request: Request) -> None:
-    require_content_type(request, "application/json")
-
-
-def octet_body(request: Request) -> None:
-    require_content_type(request, "application/octet-stream")
 
 
 def _today(on: date | None) -> date:

@@ -73,7 +73,6 @@ from backstride.services.diary import (
 )
 from backstride.services.shoes import add_shoe, list_shoes, retire_shoe, set_default_shoe
 from backstride.web import body_views as words
-from backstride.web.body_schemas import MAX_ID
 from backstride.web.body_views import (
     PainChartInput,
     daily_load_chart,
@@ -85,6 +84,7 @@ from backstride.web.context import runner_today
 from backstride.web.deps import TodayDep, WebDep, WebState
 from backstride.web.emergency import emergency_notice_for
 from backstride.web.reads import cached_load_report
+from backstride.web.schemas.common import MAX_ID
 from backstride.web.security import CSRF_FIELD, check_csrf
 from backstride.web.templating import is_htmx, render
 

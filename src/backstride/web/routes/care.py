@@ -46,9 +46,9 @@ from backstride.services.report_files import (
     render_report_pdf,
     report_css,
 )
-from backstride.web.body_schemas import PageId
 from backstride.web.context import runner_today
 from backstride.web.deps import WebDep, WebState
+from backstride.web.schemas.common import PageId
 from backstride.web.security import CSRF_FIELD, check_csrf
 from backstride.web.templating import render
 from backstride.web.uploads import UploadFolder, receive_files

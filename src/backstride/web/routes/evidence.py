@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse
 from backstride.domain.evidence import EVIDENCE, SECTIONS, Source, sections
 from backstride.domain.guidance import RULES, Rule
 from backstride.errors import NotFoundError
-from backstride.web.routes.api import ERROR_RESPONSES
+from backstride.web.api.common import ERROR_RESPONSES
 from backstride.web.schemas import EvidenceOut
 from backstride.web.templating import render
 

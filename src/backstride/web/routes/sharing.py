@@ -30,8 +30,8 @@ from backstride.services.sharing import (
     shared_with,
 )
 from backstride.web.access import Viewer, viewer_of
-from backstride.web.body_schemas import PageId
 from backstride.web.deps import WebDep, WebState
+from backstride.web.schemas.common import PageId
 from backstride.web.security import CSRF_FIELD, check_csrf
 from backstride.web.templating import render
 

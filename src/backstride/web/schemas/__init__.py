@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from backstride.domain.activity import Sport, Surface
 from backstride.domain.guidance import finding_ids
+from backstride.domain.load import WeekLoad
 
 
 class ErrorBody(BaseModel):
@@ -182,23 +183,11 @@ class OverviewOut(BaseModel):
     )
 
 
-class WeekLoadOut(BaseModel):
-    week: str = Field(description="ISO week, e.g. 2026-W11.")
-    start: dt.date
-    run_distance_m: float
-    run_time_s: float
-    total_time_s: float
-    load: float
-    runs: int
-    cross_training_sessions: int
-    hard_sessions: int
-    other_cardio_time_s: float
-    strength_mobility_time_s: float
-    other_time_s: float
-    running_share: float | None
-    other_cardio_share: float | None
-    strength_mobility_share: float | None
-    other_share: float | None
+class WeekLoadOut(WeekLoad):
+    """Totals for one ISO week (``week``, e.g. 2026-W11; Monday to Sunday, local dates; the
+    current week so far): the domain's own record, as ``to_json()`` writes it."""
+
+    __slots__ = ()
 
 
 class DayLoadOut(BaseModel):

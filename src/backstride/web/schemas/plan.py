@@ -9,15 +9,12 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from backstride.domain.dates import EARLIEST_DAY, LATEST_DAY
+from backstride.web.schemas.common import InModel
 
 Day = date
 
 
-class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class PlanStartIn(_In):
+class PlanStartIn(InModel):
     goal: str = Field(max_length=20, description="5k, or 10k after a finished 5K plan.")
     days: list[str] = Field(
         min_length=1,
@@ -35,7 +32,7 @@ class PlanStartIn(_In):
     )
 
 
-class PlanOnIn(_In):
+class PlanOnIn(InModel):
     on: date | None = Field(
         default=None, ge=EARLIEST_DAY, le=LATEST_DAY, description="The day (default today)."
     )
