@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -121,8 +122,9 @@ def app(tmp_path: Path, db_url: str) -> Iterator[App]:
 
 
 DEMO_END = date(2026, 3, 15)
-_DEMOS: dict[str, tuple[str, Any]] = {}
-"""Engine -> a kept copy of the demo athlete's database built once per process, and its story."""
+_DEMOS: dict[str, tuple[str, Path, Any]] = {}
+"""Engine -> a kept copy of the demo athlete's database built once per process, a folder with
+copies of her files and data folders, and her story."""
 
 
 @pytest.fixture(scope="module")
@@ -130,8 +132,9 @@ def demo_settings(
     db_backend: DbBackend, tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[Settings, Any]:
     """The demo athlete (seed 7, her last day :data:`DEMO_END`) in a database of this module's
-    own, and what ``load_demo`` returned. Built once per engine and worker process (about 20 s),
-    then copied for each module that asks (a fraction of a second)."""
+    own, her files in ``files`` beside it, and what ``load_demo`` returned. Built once per engine
+    and worker process (about 20 s), then copied for each module that asks (a fraction of a
+    second)."""
     from backstride.services.demo_load import load_demo
 
     root = tmp_path_factory.mktemp("demo")
@@ -146,11 +149,18 @@ def demo_settings(
             loaded = load_demo(app, root / "files", seed=7, end_day=DEMO_END)
         finally:
             app.close()
-        kept = db_backend.keep_copy(url, tmp_path_factory.mktemp("demo-kept"))
-        _DEMOS[db_backend.name] = (kept, loaded)
+        kept_in = tmp_path_factory.mktemp("demo-kept")
+        kept = db_backend.keep_copy(url, kept_in)
+        for folder in ("files", "data"):  # as built, before this module's tests change them
+            if (root / folder).is_dir():
+                shutil.copytree(root / folder, kept_in / folder)
+        _DEMOS[db_backend.name] = (kept, kept_in, loaded)
     else:
-        db_backend.restore(found[0], url)
-        loaded = found[1]
+        kept, built_in, loaded = found
+        db_backend.restore(kept, url)
+        for folder in ("files", "data"):
+            if (built_in / folder).is_dir():
+                shutil.copytree(built_in / folder, root / folder)
     return settings, loaded
 
 
