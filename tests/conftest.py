@@ -200,9 +200,10 @@ def cli(
 
 @pytest.fixture(autouse=True)
 def _isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Never read the developer's own config or database."""
+    """Never read the developer's own config, database or cache (the kept ``today``)."""
     for key in list(os.environ):
         if key.startswith("BACKSTRIDE_") and key not in ("BACKSTRIDE_TEST_DATA", PG_URL_ENV):
             monkeypatch.delenv(key)
     monkeypatch.setenv("BACKSTRIDE_CONFIG_FILE", str(tmp_path / "no-config.toml"))
     monkeypatch.setenv("BACKSTRIDE_DATA_DIR", str(tmp_path / "userdata"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "usercache"))

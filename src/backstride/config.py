@@ -10,23 +10,13 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-import platformdirs
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from backstride.errors import ConfigError
-
-APP_NAME = "backstride"
-
-
-def default_data_dir() -> Path:
-    """The per-user data directory (platformdirs)."""
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-
-
-def default_config_file() -> Path:
-    """The per-user config file location (platformdirs)."""
-    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "config.toml"
+from backstride.paths import APP_NAME as APP_NAME
+from backstride.paths import config_file as config_file_path
+from backstride.paths import default_config_file, default_data_dir
 
 
 class _TomlSource(PydanticBaseSettingsSource):
@@ -153,6 +143,11 @@ class Settings(BaseSettings):
     session_hours: float = Field(
         default=12.0, gt=0, le=24 * 90, description="Server mode: how long a login lasts."
     )
+    job_worker: bool = Field(
+        default=True,
+        description="Server mode: `serve` also runs the background jobs (archive imports, "
+        "report PDFs); false when `backstride worker` runs them (docs/server.md).",
+    )
     oidc_issuer: str = Field(
         default="",
         description="Server mode: the OpenID Connect login server's issuer URL (empty: none).",
@@ -198,10 +193,7 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        import os
-
-        path = Path(os.environ.get("BACKSTRIDE_CONFIG_FILE", str(default_config_file())))
-        return (init_settings, env_settings, _TomlSource(settings_cls, path))
+        return (init_settings, env_settings, _TomlSource(settings_cls, config_file_path()))
 
     @property
     def server_mode(self) -> bool:

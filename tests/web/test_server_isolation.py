@@ -83,6 +83,7 @@ def _fill(path: str, target: Runner) -> str:
         .replace("{entry_id}", str(target.pain_id))
         .replace("{measure_id}", "1")
         .replace("{grant_id}", "1")
+        .replace("{job_id}", "1")
         .replace("{athlete_id}", str(target.athlete_id))
         .replace("{key}", "silbernagel-2007")
     )

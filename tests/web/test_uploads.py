@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
 from backstride.web.uploads import UploadFolder, display_name, safe_basename
 
@@ -43,3 +45,18 @@ def test_upload_folder_names_are_unique_and_removed(tmp_path: Path) -> None:
         first.write_bytes(b"x")
         assert folder.path.parent == tmp_path / "uploads"
     assert not folder.path.exists()
+
+
+def test_an_upload_without_javascript_shows_the_results_page(
+    client: TestClient, csrf_token: Callable[[TestClient, str], str], activities_dir: Path
+) -> None:
+    """The form posted by a browser without htmx: the whole Import page with each file's
+    outcome, in the request (the local mode has no background jobs)."""
+    run = next(p for p in sorted(activities_dir.rglob("*.gpx")))
+    token = csrf_token(client, "/import")
+    answer = client.post(
+        "/import", data={"csrf_token": token}, files={"files": ("morning.gpx", run.read_bytes())}
+    )
+    assert answer.status_code == 200, answer.text[:500]
+    assert "<h1>Import activities</h1>" in answer.text and "morning.gpx" in answer.text
+    assert "Imports and reports in the background" not in answer.text

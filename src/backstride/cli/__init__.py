@@ -34,6 +34,7 @@ from backstride.cli.report import report_command
 from backstride.cli.serve import serve_command
 from backstride.cli.today import today_command
 from backstride.cli.usage import framework_exit
+from backstride.cli.worker import worker_command
 from backstride.errors import BackstrideError
 
 app = typer.Typer(
@@ -110,6 +111,9 @@ app.command("demo", help="Import the bundled demo athlete into a separate demo d
     demo_command
 )
 app.command("serve", help="Serve the local web dashboard (http://127.0.0.1:8765).")(serve_command)
+app.command("worker", help="Server mode: run the background imports and report PDFs.")(
+    worker_command
+)
 app.command("load", help="Weekly totals, each run's spike and the daily load series.")(load_command)
 app.add_typer(activity_cmds.app, name="activity", help="List, show, edit and delete activities.")
 app.add_typer(config_app, name="config", help="Show the effective settings.")

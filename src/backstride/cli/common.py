@@ -136,6 +136,16 @@ def _clean(value: Any) -> Any:
     return value
 
 
+def json_text(data: Any) -> str:
+    """``data`` as the JSON text commands print (never NaN or Infinity), with its newline."""
+    return json.dumps(_clean(data), indent=2, ensure_ascii=False, default=str) + "\n"
+
+
 def print_json(data: Any) -> None:
     """JSON on stdout, never NaN or Infinity."""
-    console.file.write(json.dumps(_clean(data), indent=2, ensure_ascii=False, default=str) + "\n")
+    console_write(json_text(data))
+
+
+def console_write(text: str) -> None:
+    """``text`` on stdout as it is (no wrapping, no styles)."""
+    console.file.write(text)

@@ -87,7 +87,7 @@ def serve_command(
     behind_proxy = settings.server_mode if proxy_headers is None else proxy_headers
     shown = f"[{settings.host}]" if ":" in settings.host else settings.host
     if workers == 1:
-        web_app = create_app(settings)
+        web_app = create_app(settings, run_jobs=settings.server_mode and settings.job_worker)
         freeze_startup_objects()
         console.print(f"backstride dashboard: http://{shown}:{settings.port}  (Ctrl+C stops it)")
         uvicorn.run(

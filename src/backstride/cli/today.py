@@ -5,15 +5,19 @@ An open emergency red flag is printed first and alone, before anything else.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from backstride.cli.common import print_json, say, state, today_or
+from backstride.cli.common import CliState, console_write, json_text, say, state, today_or
 
 if TYPE_CHECKING:
     from backstride.domain.day import Day
     from backstride.domain.guidance import Finding
+    from backstride.services.day_cache import Rendered, Request
+
+Say = Callable[..., None]
 
 _STYLE = {
     "urgent": "bold red",
@@ -33,7 +37,7 @@ _DECISION_STYLE = {
 }
 
 
-def _finding(f: Finding) -> None:
+def _finding(f: Finding, say: Say) -> None:
     from backstride.domain.guidance import LEVEL_WORDS
 
     say(f"[{LEVEL_WORDS[f.level]}] {f.title}", style=_STYLE[f.level])
@@ -45,9 +49,10 @@ def _finding(f: Finding) -> None:
     say(f"  Source: {f.source}", style="dim")
 
 
-def render_today(answer: Day) -> None:
+def render_today(answer: Day, say: Say = say) -> None:
     """Emergencies alone at the top; then the day's decision and what to do; then what needs
-    attention and every finding, most serious first; then the disclaimer."""
+    attention and every finding, most serious first; then the disclaimer. ``say`` prints one
+    line (``cli.common.say``, or a recorder for the kept answer)."""
     for f in answer.emergencies:
         say(f.title.upper(), style="bold white on red")
         say(f.reason, style="bold red")
@@ -85,7 +90,7 @@ def render_today(answer: Day) -> None:
         say("")
         say("Why (most serious first):", style="bold")
         for f in rest:
-            _finding(f)
+            _finding(f, say)
     say("")
     say(answer.disclaimer, style="dim")
 
@@ -108,10 +113,37 @@ def today_command(
     ] = False,
 ) -> None:
     """What should I do today? One decision with your plan, what to do, and why."""
+    from backstride.services import day_cache
+
+    run = state()
+    request = day_cache.Request(
+        db=run.db, units=run.units_flag, on=today_or(on), today=today_or(None)
+    )
+    rendered = day_cache.lookup(request, lambda: day_cache.mark_of(run.app()))
+    if rendered is None:
+        rendered = compute_today(run, request)
+    if json_out:
+        console_write(rendered.json)
+        return
+    for text, style in rendered.lines:
+        say(text, style=style)
+
+
+def compute_today(run: CliState, request: Request) -> Rendered:
+    """The day's answer rendered both ways (text lines and ``--json``), kept for the next
+    call while the data stays the same (``services/day_cache.py``)."""
+    from backstride.services import day_cache
     from backstride.services.guidance import today
 
-    answer = today(state().app(), on=today_or(on), today=today_or(None))
-    if json_out:
-        print_json(answer.to_json())
-        return
-    render_today(answer)
+    app = run.app()
+    before = day_cache.mark_of(app)
+    answer = today(app, on=request.on, today=request.today)
+    lines: list[tuple[str, str | None]] = []
+
+    def record(text: str, *, style: str | None = None) -> None:
+        lines.append((text, style))
+
+    render_today(answer, record)
+    rendered = day_cache.Rendered(lines=tuple(lines), json=json_text(answer.to_json()))
+    day_cache.keep(request, app, before, rendered)
+    return rendered

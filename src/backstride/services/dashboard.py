@@ -284,6 +284,12 @@ def uploads_root(app: App) -> Path:
     return app.settings.data_dir / "uploads"
 
 
+def jobs_root(app: App) -> Path:
+    """Server mode: where uploads wait for their import job (``services.jobs``); the workers
+    must see the same folder."""
+    return app.settings.data_dir / "jobs"
+
+
 def shown_file_name(app: App, file_name: str) -> str:
     """An import record's file name without the temporary upload folder, if it has one."""
     prefix = str(uploads_root(app)) + os.sep

@@ -50,8 +50,9 @@ from backstride.adapters.db.snapshot import (
     wipe_rows,
 )
 from backstride.errors import ConflictError, InvalidInputError, StorageError
+from backstride.services import day_cache
 from backstride.services.context import App
-from backstride.services.dashboard import uploads_root
+from backstride.services.dashboard import jobs_root, uploads_root
 
 FORMAT = "backstride-export"
 FORMAT_VERSION = 1
@@ -390,8 +391,8 @@ CONFIRM_WORD = "delete everything"
 
 def delete_everything(app: App, *, confirmation: str) -> DeleteSummary:
     """Delete every row of every table and every stored file (waiting uploads), then compact
-    an SQLite file so nothing deleted stays on disk. ``confirmation`` must be
-    :data:`CONFIRM_WORD`."""
+    an SQLite file so nothing deleted stays on disk, and drop the command line's kept answers
+    (``services/day_cache.py``). ``confirmation`` must be :data:`CONFIRM_WORD`."""
     if " ".join(confirmation.lower().split()) != CONFIRM_WORD:
         raise InvalidInputError(
             "Nothing was deleted: the confirmation did not match.",
@@ -401,11 +402,12 @@ def delete_everything(app: App, *, confirmation: str) -> DeleteSummary:
         rows = wipe_rows(session.connection())
     app.__dict__.pop("athlete_id", None)
     files = 0
-    uploads = uploads_root(app)
-    if uploads.exists():
-        files = sum(1 for p in uploads.rglob("*") if p.is_file())
-        shutil.rmtree(uploads, ignore_errors=True)
+    for uploads in (uploads_root(app), jobs_root(app)):
+        if uploads.exists():
+            files += sum(1 for p in uploads.rglob("*") if p.is_file())
+            shutil.rmtree(uploads, ignore_errors=True)
     db = _sqlite_path(app)
     if db is not None and db.exists():
         compact_sqlite(db)
+    day_cache.clear()
     return DeleteSummary(rows, files)

@@ -20,8 +20,6 @@ import numpy as np
 from backstride.adapters.db.metrics_repo import MetricsRepo
 from backstride.adapters.db.repos import ActivityRepo
 from backstride.adapters.db.route_repos import RouteRepo
-from backstride.adapters.files import read_activity
-from backstride.adapters.files.gpx.route import parse_gpx_course
 from backstride.domain.activity import Activity, FloatArray, Sport, Streams, Surface
 from backstride.domain.geo import compute_cumulative_distance_m
 from backstride.domain.guidance import SavedRoute
@@ -214,6 +212,11 @@ def _store(app: App, route: Route, points: Streams) -> RouteView:
 
 def add_route_file(app: App, path: Path, *, name: str, surface: str | None = None) -> RouteView:
     """Save the course in ``path`` (a GPX route or track, or any activity file) as ``name``."""
+    # The file readers (lxml, the FIT decoder) load here, not for every use of the saved
+    # routes (the day's guidance reads them on every ``backstride today``).
+    from backstride.adapters.files import read_activity
+    from backstride.adapters.files.gpx.route import parse_gpx_course
+
     clean = clean_route_name(name)
     chosen = _parse_surface(surface)
     max_bytes = int(app.settings.max_file_mb * 1024 * 1024)

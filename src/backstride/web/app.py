@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -21,6 +23,7 @@ from backstride import __version__
 from backstride.config import Settings, get_settings
 from backstride.errors import BackstrideError, TooManyAttemptsError
 from backstride.services.context import App, WriteTurnProbe
+from backstride.services.jobs import jobs_available, make_queue, work
 from backstride.web.access import resolve_access
 from backstride.web.api import clearance as clearance_api
 from backstride.web.api import pain as pain_api
@@ -186,6 +189,7 @@ def create_app(
     allowed_hosts: list[str] | None = None,
     import_workers: int = 1,
     request_threads: int = REQUEST_THREADS,
+    run_jobs: bool = False,
 ) -> FastAPI:
     """Build the dashboard for ``settings`` (opens and migrates the database now).
 
@@ -194,7 +198,8 @@ def create_app(
     the server binds to.
     ``import_workers`` is the number of parser processes an upload may use;
     ``request_threads`` the number of requests whose blocking work runs at once (set when
-    the server starts).
+    the server starts). ``run_jobs``: server mode on PostgreSQL, this process also runs the
+    queue's jobs (imports, report PDFs) while it serves (``serve``; docs/server.md).
     """
     application = App(settings, per_request=settings.server_mode)
     if settings.server_mode:
@@ -218,7 +223,8 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         to_thread.current_default_thread_limiter().total_tokens = request_threads
         app.state.import_limiter = CapacityLimiter(IMPORT_THREADS)
-        yield
+        async with job_queue(app, application, run_jobs=run_jobs):
+            yield
         app.state.write_turn.close()
         application.close()
 
@@ -268,12 +274,41 @@ def create_app(
     return web_app
 
 
+@asynccontextmanager
+async def job_queue(web_app: FastAPI, application: App, *, run_jobs: bool) -> AsyncIterator[None]:
+    """Server mode on PostgreSQL: the queue is open while the app serves (``state.queue``),
+    and with ``run_jobs`` a worker runs its jobs in this process, one at a time. Stopping
+    waits for the job in hand (a job cut short by a kill is run again later)."""
+    if not jobs_available(application):
+        yield
+        return
+    settings = application.settings
+    queue = make_queue(settings)
+    async with queue.open_async():
+        web_app.state.queue = queue
+        worker = (
+            asyncio.create_task(work(settings, queue=queue, signal_handlers=False))
+            if run_jobs
+            else None
+        )
+        try:
+            yield
+        finally:
+            web_app.state.queue = None
+            if worker is not None:
+                worker.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await worker
+
+
 def create_app_from_environment() -> FastAPI:
     """The app for one of several worker processes (``backstride serve --workers N``).
 
     The settings come from ``BACKSTRIDE_*`` variables and the config file, as the parent
-    process set them (database, host, port and a shared form-token key).
+    process set them (database, host, port and a shared form-token key). In server mode
+    each process also runs jobs unless ``job_worker`` is false.
     """
-    web_app = create_app(get_settings())
+    settings = get_settings()
+    web_app = create_app(settings, run_jobs=settings.server_mode and settings.job_worker)
     freeze_startup_objects()
     return web_app

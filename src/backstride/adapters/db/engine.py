@@ -46,6 +46,9 @@ from backstride.errors import BackstrideError, ConfigError, InvalidInputError, S
 WROTE = "backstride_wrote"
 """Key in a connection's ``info``: a statement changed data in the current transaction."""
 _WRITES = ("insert", "update", "delete", "replace")
+UNVERSIONED_TABLES = ("data_versions", "background_jobs")
+"""Tables whose writes are no change of anyone's data: the data version itself, and the
+progress of background jobs (which must not empty the page caches every second)."""
 
 
 def _holds_nul(parameters: Any) -> bool:
@@ -74,7 +77,7 @@ def _note_writes_and_refuse_nul(
     """Mark the connection when a statement changes data (for the data version), and refuse
     text holding NUL on every database alike (PostgreSQL cannot store it; SQLite would)."""
     head = statement.lstrip()[:8].lower()
-    if head.startswith(_WRITES) and "data_versions" not in statement[:64]:
+    if head.startswith(_WRITES) and not any(t in statement[:64] for t in UNVERSIONED_TABLES):
         conn.info[WROTE] = True
         if _holds_nul(parameters):
             raise InvalidInputError(

@@ -34,9 +34,18 @@ def reflect(conn: Connection) -> sa.MetaData:
     return meta
 
 
+QUEUE_TABLE_PREFIX = "procrastinate_"
+"""The job queue's own tables (server mode on PostgreSQL, migration 0015): its bookkeeping,
+not the runner's data."""
+
+
 def data_tables(meta: sa.MetaData) -> list[sa.Table]:
     """The runner's tables, parents before children (foreign-key order)."""
-    return [t for t in meta.sorted_tables if t.name not in SKIPPED_TABLES]
+    return [
+        t
+        for t in meta.sorted_tables
+        if t.name not in SKIPPED_TABLES and not t.name.startswith(QUEUE_TABLE_PREFIX)
+    ]
 
 
 def column_kind(column: sa.Column[Any]) -> str:

@@ -3,9 +3,12 @@ the stops (a termination signal, a full or read-only disk)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 from backstride.errors import (
     DiskFullError,
@@ -15,6 +18,16 @@ from backstride.errors import (
 
 Status = Literal["imported", "duplicate", "skipped", "failed"]
 ProgressFn = Callable[[int, int, str], None]
+
+
+class ImportWatcher(Protocol):
+    """Follows an import as it goes (a background job's progress): how many files it found,
+    then each batch of outcomes, in the batch's own transaction (so what it records commits
+    with the files, or not at all)."""
+
+    def found(self, total: int) -> None: ...
+
+    def batch_written(self, session: Session, results: Sequence[FileResult]) -> None: ...
 
 
 class ImportTerminated(KeyboardInterrupt):

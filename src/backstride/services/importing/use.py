@@ -29,6 +29,7 @@ from backstride.services.importing.report import (
     FileResult,
     ImportReport,
     ImportTerminated,
+    ImportWatcher,
     ProgressFn,
     WriteStats,
     _ImportStopped,
@@ -82,8 +83,9 @@ def _write_all(
     profile: AnalysisProfile,
     total: int,
     progress: ProgressFn | None,
+    watcher: ImportWatcher | None = None,
 ) -> tuple[list[FileResult], WriteStats]:
-    writer = _Writer(app, profile, total=total, progress=progress)
+    writer = _Writer(app, profile, total=total, progress=progress, watcher=watcher)
     try:
         for parsed in parsed_items:
             writer.add(parsed)
@@ -104,6 +106,7 @@ def import_paths(
     progress: ProgressFn | None = None,
     workers: int | None = None,
     labels: Mapping[Path, str] | None = None,
+    watcher: ImportWatcher | None = None,
 ) -> ImportReport:
     """Import every activity file found under ``paths`` (files, folders, zip archives).
 
@@ -111,8 +114,11 @@ def import_paths(
     what was stored before it, every other file as failed, and the error as ``stopped``.
     ``labels`` names given paths as the user knows them (an upload's own file name instead
     of its temporary path): reports, import history and stored sources use that name.
+    ``watcher`` hears how many files were found, then each file's outcome as it is stored.
     """
-    return import_paths_with_stats(app, paths, progress=progress, workers=workers, labels=labels)[0]
+    return import_paths_with_stats(
+        app, paths, progress=progress, workers=workers, labels=labels, watcher=watcher
+    )[0]
 
 
 def import_paths_with_stats(
@@ -122,11 +128,14 @@ def import_paths_with_stats(
     progress: ProgressFn | None = None,
     workers: int | None = None,
     labels: Mapping[Path, str] | None = None,
+    watcher: ImportWatcher | None = None,
 ) -> tuple[ImportReport, WriteStats]:
     """:func:`import_paths`, plus how the writer shared the database (for benchmarks)."""
     app.store.require_writable()
     with _terminate_on_sigterm():
         files, problems = collect_sources(app, paths, labels=labels)
+        if watcher is not None:
+            watcher.found(len(files) + len(problems))
         if workers is None:
             workers = app.settings.import_workers or (os.cpu_count() or 1)
         with app.store.read_session() as session:
@@ -140,10 +149,17 @@ def import_paths_with_stats(
         results: list[FileResult] = []
         pool = _ParsePool(files, workers=workers, initargs=initargs)
         try:
-            results, _ = _write_all(app, problem_items, profile=profile, total=0, progress=None)
+            results, _ = _write_all(
+                app, problem_items, profile=profile, total=0, progress=None, watcher=watcher
+            )
             with pool:
                 more, stats = _write_all(
-                    app, pool.results(), profile=profile, total=len(files), progress=progress
+                    app,
+                    pool.results(),
+                    profile=profile,
+                    total=len(files),
+                    progress=progress,
+                    watcher=watcher,
                 )
         except ImportTerminated as stop:
             stop.report = ImportReport((*results, *stop.report.files))

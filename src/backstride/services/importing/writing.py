@@ -23,6 +23,7 @@ from backstride.services.importing.parsing import (
 )
 from backstride.services.importing.report import (
     FileResult,
+    ImportWatcher,
     ProgressFn,
     Status,
     WriteStats,
@@ -68,8 +69,10 @@ class _Writer:
         *,
         total: int,
         progress: ProgressFn | None,
+        watcher: ImportWatcher | None = None,
     ) -> None:
         self.app = app
+        self.watcher = watcher
         self.profile = profile
         self.athlete_id = app.athlete_id
         self.total = total
@@ -145,6 +148,8 @@ class _Writer:
                     self.stored_hashes = known  # the batch was rolled back: forget it
                     results = [self._remember(p, self._write_alone(session, p)) for p in batch]
                     self._assign_shoes(session, results)
+                if self.watcher is not None:
+                    self.watcher.batch_written(session, results)
         except StorageError as exc:
             self.stored_hashes = known
             reached = [_not_stored(r, exc) for r in results]

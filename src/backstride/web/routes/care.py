@@ -32,6 +32,7 @@ from backstride.services.data import (
     export_archive,
     import_archive,
 )
+from backstride.services.jobs import record_report_job
 from backstride.services.measures import (
     MeasureInput,
     add_measure,
@@ -46,8 +47,10 @@ from backstride.services.report_files import (
     render_report_pdf,
     report_css,
 )
+from backstride.web.access import viewer_of
 from backstride.web.context import runner_today
 from backstride.web.deps import WebDep, WebState
+from backstride.web.routes.importing import jobs_context, put_on_queue, uses_jobs
 from backstride.web.schemas.common import PageId
 from backstride.web.security import CSRF_FIELD, check_csrf
 from backstride.web.templating import render
@@ -114,12 +117,16 @@ async def report_page(
     except InvalidInputError as exc:
         error = exc
         data = await run_in_threadpool(_report_data, web, None, None)
+    viewer = viewer_of(request)
+    own = viewer is None or viewer.grant is None  # the runner herself, not a professional
+    jobs = await run_in_threadpool(jobs_context, web) if own else {"jobs_enabled": False}
     context = {
         "report": render_report_fragment(data),
         "period": data["period"],
         "questions": data["questions"],
         "saved": saved,
         "error": error,
+        **jobs,
     }
     return render(
         request,
@@ -156,6 +163,25 @@ async def report_html(web: WebDep, since: str | None = None, until: str | None =
         media_type="text/html; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+@router.post("/report/pdf")
+async def report_pdf_later(request: Request, web: WebDep) -> Response:
+    """Server mode: typeset the report's PDF in the background (the list of jobs on this
+    page and on the Import page shows when it is ready); else the PDF at once."""
+    raw = await _form(request, web)
+    since, until = _text(raw, "since") or None, _text(raw, "until") or None
+    query = "&".join(f"{k}={v}" for k, v in (("since", since), ("until", until)) if v)
+    if not uses_jobs(web):
+        return RedirectResponse(f"/report.pdf{'?' + query if query else ''}", 303)
+    period = default_period(
+        today_on=runner_today(),
+        since=_day_or_none(since, "the first day"),
+        until=_day_or_none(until, "the last day"),
+    )
+    job_id = await run_in_threadpool(record_report_job, web.app, period)
+    await put_on_queue(request, web, job_id)
+    return RedirectResponse(f"/report{'?' + query if query else ''}#jobs", 303)
 
 
 @router.post("/report/questions", response_class=HTMLResponse)

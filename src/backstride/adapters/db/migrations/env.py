@@ -8,6 +8,7 @@ from sqlalchemy import create_engine
 import backstride.adapters.db.account_tables  # noqa: F401  (registers accounts and sharing)
 import backstride.adapters.db.body_tables  # noqa: F401  (registers the body tables)
 import backstride.adapters.db.data_tables  # noqa: F401  (registers originals, measures, notes)
+import backstride.adapters.db.job_tables  # noqa: F401  (registers the background jobs)
 import backstride.adapters.db.metrics_tables  # noqa: F401  (registers the metrics cache)
 import backstride.adapters.db.plan_tables  # noqa: F401  (registers the plan tables)
 import backstride.adapters.db.route_tables  # noqa: F401  (registers the saved routes)
