@@ -63,10 +63,10 @@ format: setup
 	$(BIN)/ruff format src tests bench tools
 	$(BIN)/ruff check --fix src tests bench tools
 
-# Every test that uses a database runs on SQLite and on PostgreSQL (a throwaway cluster the
-# tests start from Debian's postgresql, installed by `make postgresql`); TEST_DB=sqlite or
-# TEST_DB=postgresql runs on one only. Tests that open no database run once (docs/postgresql.md).
-TEST_DB ?= both
+# TEST_DB=both runs every test that uses a database on SQLite and on PostgreSQL as well (a
+# throwaway cluster the tests start from Debian's postgresql, installed by `make postgresql`).
+# Tests that open no database run once (docs/postgresql.md).
+TEST_DB ?= sqlite
 
 test: setup browser pdftools postgresql lint
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --db $(TEST_DB) --cov=backstride --cov-report= -q
