@@ -13,7 +13,7 @@ PYTEST_WORKERS ?= 2
 
 help:
 	@echo "make demo    set up, import the demo athlete, show it (SERVE=0 to stop before serving)"
-	@echo "make test    set up, lint, type-check and run all tests on SQLite and PostgreSQL"
+	@echo "make test    set up, lint, type-check and run all tests (TEST_DB=both: on SQLite and PostgreSQL)"
 	@echo "make lint    ruff, mypy, import-linter"
 	@echo "make bench   run the benchmarks under bench/"
 
