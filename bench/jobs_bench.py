@@ -7,7 +7,10 @@ worker runs the jobs), uploads the zip through the Import page's form, and measu
 
 * how long the upload's answer took (server mode: saved and queued; local mode: imported),
 * how long until every run was stored (server mode: the job's progress says finished),
-* Today's latency for a second client asking every 0.2 s meanwhile (p50 / p95 / max).
+* Today's latency for a second client asking every 0.2 s meanwhile (p50 / p95 / max),
+
+and, for what the job's time is made of, the same import on the same PostgreSQL database
+without web or queue (``import_paths`` in this process).
 
 Benchmark, not a test: figures depend on the machine (two shared cores here).
 """
@@ -41,6 +44,7 @@ from backstride.adapters.files.fit.writer import encode_fit_activity  # noqa: E4
 from backstride.config import get_settings  # noqa: E402
 from backstride.services.accounts import add_user  # noqa: E402
 from backstride.services.context import App  # noqa: E402
+from backstride.services.importing import import_paths  # noqa: E402
 
 TOKEN = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')
 
@@ -175,6 +179,18 @@ def main() -> None:
             finally:
                 proc.terminate()
                 proc.wait(timeout=120)
+            # The same import without web or queue, for another runner on the same database:
+            # what the job's time is made of.
+            app = App(settings)
+            ben = add_user(app, email="ben@example.org", name="Ben", password=PASSWORD)
+            assert ben.athlete_id is not None
+            archive = root / "export.zip"
+            archive.write_bytes(data)
+            began = time.perf_counter()
+            report = import_paths(app.for_athlete(ben.athlete_id), [archive])
+            direct_s = time.perf_counter() - began
+            assert report.count("imported") == args.files
+            app.close()
         db = str(root / "local.sqlite3")
         (root / "local").mkdir()
         port = free_port()
@@ -198,7 +214,9 @@ def main() -> None:
     print(f"{'mode':38} {'answer':>8} {'stored':>8} {'Today p50/p95/max (n)':>26} errors")
     for r in results:
         print(f"{r.mode:38} {r.answer_s:7.2f}s {r.stored_s:7.2f}s {r.today():>26} {r.errors}")
+    print(f"{'PostgreSQL, the import alone (no web, no queue)':38} {'':8} {direct_s:7.2f}s")
     job, local = results
+    print(f"the job took {job.stored_s / direct_s:.2f}x the import alone on the same database")
     print(
         f"upload answered {local.answer_s / job.answer_s:.0f}x sooner as a job; stored in "
         f"{job.stored_s / local.stored_s:.2f}x the time of the import in the request"

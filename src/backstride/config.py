@@ -10,7 +10,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, PrivateAttr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from backstride.errors import ConfigError
@@ -39,6 +39,30 @@ class _TomlSource(PydanticBaseSettingsSource):
 
     def __call__(self) -> dict[str, Any]:
         return {k: v for k, v in self._data.items() if k in self.settings_cls.model_fields}
+
+
+_UNITS_FROM = "__units_from__"
+"""The key with which each source of settings tags the ``units`` it gives (see _Tagged)."""
+
+
+class _Tagged(PydanticBaseSettingsSource):
+    """A source of settings that says where its ``units`` came from: the merge of the sources
+    keeps the strongest one's tag with its value (read back into ``Settings.units_from``)."""
+
+    def __init__(self, inner: PydanticBaseSettingsSource, tag: str) -> None:
+        super().__init__(inner.settings_cls)
+        self._inner = inner
+        self._tag = tag
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return self._inner.get_field_value(field, field_name)
+
+    def __call__(self) -> dict[str, Any]:
+        values = dict(self._inner())
+        values.pop(_UNITS_FROM, None)
+        if values.get("units") is not None:
+            values[_UNITS_FROM] = self._tag
+        return values
 
 
 class Settings(BaseSettings):
@@ -119,7 +143,9 @@ class Settings(BaseSettings):
     units: str = Field(
         default="km",
         description="Units shown: km (kilometres, metres, pace per km, swims per 100 m) or mi "
-        "(miles, feet, pace per mile, swims per 100 yd). Stored data stays metric.",
+        "(miles, feet, pace per mile, swims per 100 yd). Stored data stays metric. The --units "
+        "option and BACKSTRIDE_UNITS beat the profile's choice (profile set --units), which "
+        "beats config.toml; on a shared server each runner's profile beats all of them.",
     )
     mode: Literal["local", "server"] = Field(
         default="local",
@@ -165,6 +191,24 @@ class Settings(BaseSettings):
         description="Overrides of guidance thresholds by name (see docs/guidance.md).",
     )
 
+    _units_from: str = PrivateAttr(default="default")
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _keep_units_source(cls, data: Any, handler: Any) -> Any:
+        tag = data.pop(_UNITS_FROM, None) if isinstance(data, dict) else None
+        made = handler(data)
+        if tag is not None:
+            made._units_from = tag
+        return made
+
+    @property
+    def units_from(self) -> str:
+        """Where :attr:`units` came from: flag (or a keyword to ``get_settings``/``Settings``),
+        environment, config file or default; the profile comes in later
+        (:func:`backstride.domain.units.choose_units`)."""
+        return self._units_from
+
     @field_validator("units")
     @classmethod
     def _known_units(cls, value: str) -> str:
@@ -193,7 +237,11 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return (init_settings, env_settings, _TomlSource(settings_cls, config_file_path()))
+        return (
+            _Tagged(init_settings, "flag"),
+            _Tagged(env_settings, "environment"),
+            _Tagged(_TomlSource(settings_cls, config_file_path()), "config file"),
+        )
 
     @property
     def server_mode(self) -> bool:

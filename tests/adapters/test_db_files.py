@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from sqlalchemy import func, select
 
 from backstride.adapters.db.engine import Store
 from backstride.adapters.db.repos import ActivityRepo, AthleteRepo
@@ -24,6 +25,7 @@ from backstride.adapters.db.sqlite_file import (
     is_fatal,
     storage_error,
 )
+from backstride.adapters.db.tables import AthleteRow
 from backstride.domain.activity import Activity, Sport, Streams
 from backstride.errors import (
     DamagedDatabaseError,
@@ -265,6 +267,47 @@ def test_a_database_on_a_read_only_disk_opens_for_viewing(disk: Path) -> None:
         store.require_writable()
     store.dispose()
     assert sorted(p.name for p in disk.iterdir()) == ["runs.sqlite3"]
+
+
+def _refuse_a_write(store: Store, *, flush: bool) -> None:
+    """A write that the database refuses: in the flush (ORM) or at the commit."""
+    with pytest.raises(ReadOnlyStorageError), store.read_session() as session:
+        session.add(AthleteRow(name="never stored"))
+        if flush:
+            session.flush()
+
+
+@pytest.mark.parametrize("flush", [True, False], ids=["in-the-flush", "at-the-commit"])
+def test_a_refused_write_leaves_no_connection_that_writes_later(
+    tmp_path: Path, flush: bool
+) -> None:
+    """A unit of work whose write failed rolls back; the connection it goes back to the pool
+    with must not still count that write, or the next unit of work on it tries to bump the
+    data version (a write) and fails too (issue 18: the page after a refused change on a
+    read-only disk answered 503)."""
+    store = Store(_url(tmp_path / "runs.sqlite3"))
+    version = store.data_version()
+    _refuse_a_write(store, flush=flush)  # reads refuse writes (PRAGMA query_only)
+    for _ in range(4):  # every pooled connection in turn
+        with store.read_session() as session:
+            assert session.execute(select(func.count()).select_from(AthleteRow)).scalar() == 0
+        assert store.data_version() == version  # nothing was stored, nothing was counted
+    store.dispose()
+
+
+def test_a_read_only_disk_answers_every_read_after_a_refused_write(disk: Path) -> None:
+    path = disk / "runs.sqlite3"
+    store = Store(_url(path))
+    _store_run(store, 0)
+    store.dispose()
+    remount_read_only(disk)
+    store = Store(_url(path))
+    for flush in (True, False):
+        with pytest.raises(ReadOnlyStorageError):
+            _store_run(store, 1)
+        _refuse_a_write(store, flush=flush)
+        assert [_count(store) for _ in range(4)] == [1, 1, 1, 1]
+    store.dispose()
 
 
 def test_a_new_database_on_a_read_only_disk_is_refused(disk: Path) -> None:

@@ -19,7 +19,7 @@ from backstride.services.context import App
 from backstride.services.diary import PainInput, add_pain
 from backstride.services.routes import list_routes
 from backstride.services.shoes import add_shoe
-from backstride.web.views import descent_verdict, grade_rows
+from backstride.web.views.activities import descent_verdict, grade_rows
 
 TokenFn = Callable[[TestClient, str], str]
 HTMX = {"HX-Request": "true"}

@@ -35,7 +35,7 @@ OPERATIONS = [
     ("GET", "/api/overview"),
     ("GET", "/api/load"),
     ("GET", "/api/today"),
-    # The runner's body (issue #5): web/routes/body_api.py
+    # The runner's records (issue #5): web/api/<noun>.py
     ("GET", "/api/profile"),
     ("PUT", "/api/profile"),
     ("GET", "/api/screening/questions"),

@@ -20,7 +20,7 @@ from backstride.domain.body import SCREENING_QUESTIONS
 from backstride.domain.pain import RED_FLAGS, RedFlag, Urgency
 from backstride.services.context import App
 from backstride.web.app import create_app
-from backstride.web.body_views import window_start
+from backstride.web.views.pain import window_start
 from tests.web.body_seed import runs, seed_body
 from tests.web.conftest import HISTORY_END, make_settings, seed
 

@@ -1,5 +1,5 @@
-"""View models of the body pages: the Diary chart, the shoes' wear bars, the window, the words,
-and the body pages' stylesheet (palette colours only, so the contrast test covers them)."""
+"""View models of the record pages: the Diary chart, the shoes' wear bars, the window, the
+words, and the record pages' stylesheet (palette colours only, so the contrast test covers them)."""
 
 from __future__ import annotations
 
@@ -10,16 +10,15 @@ import pytest
 
 from backstride.domain.load import DayLoad
 from backstride.domain.pain import PainEntry, PainWhen, RedFlag
-from backstride.web.body_views import (
-    VERDICT_LABELS,
+from backstride.web.templating import STATIC_DIR
+from backstride.web.views.pain import (
     PainChartInput,
     daily_load_chart,
     pain_load_chart,
-    wear_bar,
     window_start,
-    zone_label,
 )
-from backstride.web.templating import STATIC_DIR
+from backstride.web.views.shoes import wear_bar
+from backstride.web.views.words import VERDICT_LABELS, zone_label
 
 START = date(2026, 3, 2)  # a Monday
 

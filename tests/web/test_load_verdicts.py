@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from backstride.domain.load import DayLoad
 from backstride.domain.params import DEFAULT_GUIDANCE_PARAMS
-from backstride.web.views import load_verdicts, spike_label
+from backstride.web.views.load import load_verdicts, spike_label
 from tests.web.conftest import HISTORY_END
 
 

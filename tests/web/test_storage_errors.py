@@ -118,11 +118,6 @@ def test_an_edit_on_a_full_disk_answers_507_and_keeps_the_old_value(
 # --- read-only disk ----------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known regression (2026-12-07): the first GET /import after a refused PATCH on a "
-    "read-only disk answers 503 (a write is attempted on the next request); see the issue note",
-)
 def test_a_read_only_disk_shows_the_pages_and_refuses_changes(
     disk: Path, csrf_token: TokenFn, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -11,6 +11,7 @@ import typer
 
 from backstride import __version__
 from backstride.cli import activity as activity_cmds
+from backstride.cli import checkin as checkin_cmds
 from backstride.cli import clearance as clearance_cmds
 from backstride.cli import data as data_cmds
 from backstride.cli import measure as measure_cmds
@@ -125,7 +126,7 @@ app.command("screen", help="Answer the pre-participation health screen.")(
 app.add_typer(clearance_cmds.app, name="clearance", help="Record a physician's clearance.")
 app.add_typer(selftest_cmds.app, name="selftest", help="Core and flexibility self-tests.")
 app.add_typer(pain_cmds.pain_app, name="pain", help="The pain diary and red-flag checks.")
-app.command("checkin", help="A quick pain check-in.")(pain_cmds.checkin_command)
+app.command("checkin", help="A quick pain check-in.")(checkin_cmds.checkin_command)
 app.add_typer(shoes_cmds.app, name="shoes", help="Shoes: distance, wear, defaults, rotation.")
 app.add_typer(plan_cmds.app, name="plan", help="The gradual run/walk plan that adapts to pain.")
 app.add_typer(routine_cmds.app, name="routine", help="Warm-up, stretch, core, mobility routines.")

@@ -63,6 +63,7 @@ class CliState:
     debug: bool = False
     units_flag: str | None = None
     _app: App | None = None
+    _units: str | None = None
 
     def app(self) -> App:
         if self._app is None:
@@ -74,13 +75,23 @@ class CliState:
 
     @property
     def units(self) -> str:
-        """km or mi: --units, else BACKSTRIDE_UNITS, else config.toml, else km."""
-        return self.app().settings.units
+        """km or mi: --units, else BACKSTRIDE_UNITS, else the profile, else config.toml, else
+        km (the rule: :func:`backstride.domain.units.choose_units`)."""
+        if self._units is None:
+            from backstride.services.body import units_in_force
+
+            self._units = units_in_force(self.app()).units
+        return self._units
+
+    def forget_units(self) -> None:
+        """Work the units out again (after the profile changed)."""
+        self._units = None
 
     def close(self) -> None:
         if self._app is not None:
             self._app.close()
             self._app = None
+        self._units = None
 
 
 def state() -> CliState:

@@ -22,6 +22,18 @@ app = typer.Typer(no_args_is_help=True)
 # --- profile ----------------------------------------------------------------------------------
 
 
+def _units_or_none(value: str | None) -> str | None:
+    """--units km|mi|none: anything else is a usage mistake (exit 2)."""
+    if value is None or value.strip().lower() in ("none", "-"):
+        return value
+    from backstride.domain.units import check_units
+
+    try:
+        return check_units(value)
+    except InvalidInputError as exc:
+        raise typer.BadParameter(f"{exc.message} {exc.hint}") from exc
+
+
 @app.command("set")
 def profile_set(
     birth_year: Annotated[
@@ -83,11 +95,22 @@ def profile_set(
             show_default=False,
         ),
     ] = None,
+    units: Annotated[
+        str | None,
+        typer.Option(
+            "--units",
+            help="km or mi: show distances in kilometres or miles from now on ('none' clears: "
+            "the config file decides). The --units option before the command and "
+            "BACKSTRIDE_UNITS still win for one run.",
+            callback=_units_or_none,
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Set your profile: only the options you give change."""
     from backstride.services.body import get_clearance_state, set_profile
 
-    given = (birth_year, sex, resting_hr, max_hr, condition, past_injury, experience)
+    given = (birth_year, sex, resting_hr, max_hr, condition, past_injury, experience, units)
     procedures = (spine_surgery_on, spine_injection_on, pregnant)
     if all(v is None for v in (*given, *procedures)):
         raise InvalidInputError(
@@ -111,7 +134,9 @@ def profile_set(
         clear_spine_surgery=clear_surgery,
         clear_spine_injection=clear_injection,
         pregnant=pregnant,
+        units=units,
     )
+    state().forget_units()  # what follows is shown in the units just chosen (if they count)
     say("Profile saved.")
     _print_profile(view.to_json())
     _print_training(today)
@@ -128,6 +153,7 @@ def _date_or_none(text: str | None, option: str) -> tuple[date | None, bool]:
 
 
 def _print_profile(data: dict[str, Any]) -> None:
+    from backstride.services.body import units_in_force
 
     table = pairs()
     labels = {
@@ -146,6 +172,9 @@ def _print_profile(data: dict[str, Any]) -> None:
         value = data[key]
         shown = ", ".join(value) if isinstance(value, list) else value
         table.add_row(label, or_dash(shown))
+    choice = units_in_force(state().app())
+    words = {"km": "kilometres", "mi": "miles"}
+    table.add_row("distances in", f"{words[choice.units]} (from {choice.source_words})")
     console.print(table)
 
 

@@ -37,13 +37,13 @@ _DECISION_STYLE = {
 }
 
 
-def _finding(f: Finding, say: Say) -> None:
+def _finding(f: Finding, say: Say, units: str) -> None:
     from backstride.domain.guidance import LEVEL_WORDS
 
     say(f"[{LEVEL_WORDS[f.level]}] {f.title}", style=_STYLE[f.level])
     say(f"  Why: {f.reason}")
     say(f"  What to do: {f.action}")
-    numbers = f.numbers()
+    numbers = f.numbers(units)
     if numbers:
         say("  Your numbers: " + ", ".join(f"{k} {v}" for k, v in numbers), style="dim")
     say(f"  Source: {f.source}", style="dim")
@@ -90,7 +90,7 @@ def render_today(answer: Day, say: Say = say) -> None:
         say("")
         say("Why (most serious first):", style="bold")
         for f in rest:
-            _finding(f, say)
+            _finding(f, say, answer.units)
     say("")
     say(answer.disclaimer, style="dim")
 

@@ -7,6 +7,7 @@ reads; neither belongs in a diary. Pure: no I/O.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 
@@ -48,3 +49,24 @@ def clean_text(text: str, *, multiline: bool = True) -> str:
 def clean_line(text: str) -> str:
     """A one-line text (a name, "seen by"): cleaned, with runs of spaces collapsed."""
     return " ".join(clean_text(text, multiline=False).split())
+
+
+class RunnerText(str):
+    """Text the runner (or her clinician) typed, as stored: notes, names, injuries.
+
+    Shown exactly as typed on every surface. Messages that backstride writes may quote a
+    command in backticks, which a page turns into a link to the page doing the same
+    (``web.commands``); text of this type never is, even when it quotes a command itself, so
+    an edit box shows it verbatim and saving it unchanged stores the same text. ``__html__``
+    (the markupsafe protocol) makes a page escape it like any other text.
+    """
+
+    __slots__ = ()
+
+    def __html__(self) -> str:
+        return html.escape(str(self), quote=True)
+
+
+def runner_text(value: str | None) -> RunnerText | None:
+    """``value`` marked as typed by a person (None stays None)."""
+    return None if value is None else RunnerText(value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 
 from backstride.errors import InvalidInputError
 
@@ -122,6 +123,53 @@ def check_units(units: str) -> str:
             f"'{units}' is not a choice of units.", hint="Choose km (kilometres) or mi (miles)."
         )
     return clean
+
+
+# Where the units in force come from. The rule lives in :func:`choose_units` and nowhere else
+# (docs/units.md explains it to the runner).
+UNITS_SOURCES = ("flag", "environment", "profile", "config file", "default")
+"""Every place a choice of units can come from, strongest first (on this computer)."""
+UNITS_SOURCE_WORDS = {
+    "flag": "the --units option",
+    "environment": "BACKSTRIDE_UNITS",
+    "profile": "your profile",
+    "config file": "the config file",
+    "default": "the default",
+}
+"""Each source in a runner's words (``config show``, ``profile show``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class UnitsChoice:
+    """The units in force (km or mi) and the source they come from (see UNITS_SOURCES)."""
+
+    units: str
+    source: str
+
+    @property
+    def source_words(self) -> str:
+        return UNITS_SOURCE_WORDS[self.source]
+
+
+def choose_units(
+    *, setting: str, setting_from: str, profile: str | None, shared_server: bool = False
+) -> UnitsChoice:
+    """The one precedence rule of the ``units`` setting.
+
+    ``setting`` is the settings' value and ``setting_from`` the strongest place it came from
+    (flag, environment, config file or default); ``profile`` is the runner's stored choice
+    (None: not chosen). On this computer: --units > BACKSTRIDE_UNITS > profile > config file >
+    km: what was asked for this run beats what is stored, and the runner's own choice beats
+    the machine's. On a shared server (``shared_server``), the flag, environment and config
+    file are the person running the server's, a default for runners: each runner's profile
+    beats them.
+    """
+    if setting_from not in UNITS_SOURCES or setting_from == "profile":
+        raise ValueError(f"unknown source of units: {setting_from!r}")
+    for_this_run = setting_from in ("flag", "environment")
+    if profile is not None and (shared_server or not for_this_run):
+        return UnitsChoice(check_units(profile), "profile")
+    return UnitsChoice(check_units(setting), setting_from)
 
 
 def distance_unit_m(units: str) -> float:

@@ -13,6 +13,7 @@ from backstride.adapters.db.data_repos import OriginalFileRepo
 from backstride.adapters.db.repos import ActivityRepo, row_to_activity
 from backstride.adapters.db.tables import ActivityRow
 from backstride.domain.activity import Activity, Sport, Surface
+from backstride.domain.text import runner_text
 from backstride.errors import DuplicateActivityError, InvalidInputError
 from backstride.services.context import App
 from backstride.services.shoes import resolve_shoe_name
@@ -57,9 +58,16 @@ class ActivitySummary:
 _SUMMARY_FIELDS = tuple(f.name for f in dataclasses.fields(ActivitySummary))
 
 
+_TYPED_FIELDS = ("name", "notes")
+"""What the runner typed (shown as typed: :class:`~backstride.domain.text.RunnerText`)."""
+
+
 def summary_of(row: ActivityRow) -> ActivitySummary:
     """The stored row as a frozen summary (read inside the row's session)."""
-    return ActivitySummary(**{name: getattr(row, name) for name in _SUMMARY_FIELDS})
+    values = {name: getattr(row, name) for name in _SUMMARY_FIELDS}
+    for name in _TYPED_FIELDS:
+        values[name] = runner_text(values[name])
+    return ActivitySummary(**values)
 
 
 def _num(value: float | None, digits: int = 1) -> float | None:
@@ -87,12 +95,12 @@ def row_to_json(row: ActivitySummary) -> dict[str, Any]:
         "source": row.source_label,
         "source_format": row.source_format,
         "source_sport": row.source_sport,
-        "name": row.name,
+        "name": runner_text(row.name),
         "device": row.device,
         "surface": row.surface,
         "rpe": row.rpe,
         "gear": row.gear,
-        "notes": row.notes,
+        "notes": runner_text(row.notes),
     }
 
 

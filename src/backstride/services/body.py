@@ -66,6 +66,7 @@ from backstride.domain.selftest import (
     parse_test_value,
 )
 from backstride.domain.text import clean_line, clean_text
+from backstride.domain.units import UnitsChoice, check_units, choose_units
 from backstride.services.context import App
 
 
@@ -97,6 +98,7 @@ class ProfileView:
             "spine_injection_on": iso(p.spine_injection_on),
             "pregnant": p.pregnant,
             "pregnant_since": iso(p.pregnant_since),
+            "units": p.units,
         }
 
 
@@ -127,6 +129,25 @@ def get_profile(app: App) -> ProfileView:
         return ProfileView(repo.get(app.athlete_id), repo.exists(app.athlete_id))
 
 
+def units_in_force(app: App, *, shared_server: bool = False) -> UnitsChoice:
+    """km or mi for what this runner reads, and where it comes from: the settings and her
+    profile, by the one rule of :func:`backstride.domain.units.choose_units`. The profile is
+    read only when it can count (not when --units or BACKSTRIDE_UNITS decide on this
+    computer)."""
+    settings = app.settings
+    decided = settings.units_from in ("flag", "environment") and not shared_server
+    stored = None
+    if not decided:
+        with app.store.read_session() as session:
+            stored = ProfileRepo(session).units(app.athlete_id)
+    return choose_units(
+        setting=settings.units,
+        setting_from=settings.units_from,
+        profile=stored,
+        shared_server=shared_server,
+    )
+
+
 def get_heart_profile(app: App) -> HeartProfile:
     profile = get_profile(app).profile
     return HeartProfile(
@@ -153,13 +174,15 @@ def set_profile(
     clear_spine_surgery: bool = False,
     clear_spine_injection: bool = False,
     pregnant: bool | None = None,
+    units: str | None = None,
 ) -> ProfileView:
     """Change the given fields; ``None`` leaves a field as it is.
 
     ``conditions`` and ``past_injuries`` replace the stored lists; ``["none"]`` clears them.
     ``spine_surgery_on``/``spine_injection_on`` record the last operation or injection on
     the spine (``clear_*`` removes it); ``pregnant=True`` records a pregnancy from ``today``
-    (kept when already recorded), ``False`` removes it.
+    (kept when already recorded), ``False`` removes it. ``units`` is km or mi (``none``
+    removes the choice: the settings decide again).
     """
     with app.store.session() as session:
         repo = ProfileRepo(session)
@@ -192,6 +215,8 @@ def set_profile(
             changes["spine_injection_on"] = spine_injection_on
         if pregnant is not None:
             changes["pregnant_since"] = (current.pregnant_since or today) if pregnant else None
+        if units is not None:
+            changes["units"] = None if units.strip().lower() in NONE_WORDS else check_units(units)
         updated = validate_profile(replace(current, **changes), today=today)
         repo.save(app.athlete_id, updated)
         return ProfileView(updated, True)

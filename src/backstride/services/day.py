@@ -16,7 +16,7 @@ from backstride.adapters.db.repos import ActivityRepo
 from backstride.domain.body import Profile, Sex
 from backstride.domain.day import Day, PlanToday, StartFacts, combine
 from backstride.services.context import App
-from backstride.services.guidance import Assessment, assess
+from backstride.services.guidance import Assessment, assess, message_units
 from backstride.services.plan import plan_for_day
 
 _UNSET: Final = object()
@@ -52,12 +52,16 @@ def day_answer(
     on: date,
     today: date | None = None,
     planned: PlanToday | None | object = _UNSET,
+    units: str | None = None,
 ) -> Day:
     """The answer for ``on``. ``today`` is the real date (default ``on``): the plan is settled
     up to ``min(on, today)``. ``planned`` lets the plan's own use case pass the day it already
-    computed (None: no plan)."""
+    computed (None: no plan). ``units`` (km or mi; default the runner's ``units`` setting)
+    changes the words only: the decision, the findings and every number of the JSON are the
+    same in both."""
     real = today if today is not None else on
-    a = assess(app, on=on)
+    words_in = units or message_units(app)
+    a = assess(app, on=on, units=words_in)
     plan: PlanToday | None = (
         plan_for_day(app, on=on, today=real) if planned is _UNSET else planned  # type: ignore[assignment]
     )
@@ -70,4 +74,5 @@ def day_answer(
         planned=plan,
         start=start,
         open_flags=a.state.open_red_flags,
+        units=words_in,
     )

@@ -269,21 +269,34 @@ def build_state(app: App, *, on: date, params: GuidanceParams) -> GuidanceState:
     )
 
 
-def assess(app: App, *, on: date) -> Assessment:
-    """The guidance's findings, advice and run limits on ``on`` (no plan involved)."""
+def message_units(app: App) -> str:
+    """The units the day's words are written in (km or mi), as every table and page: the
+    ``--units`` flag, ``BACKSTRIDE_UNITS``, the runner's profile or the config file, by the
+    one rule (:func:`backstride.services.body.units_in_force`)."""
+    from backstride.services.body import units_in_force
+
+    return units_in_force(app).units
+
+
+def assess(app: App, *, on: date, units: str | None = None) -> Assessment:
+    """The guidance's findings, advice and run limits on ``on`` (no plan involved), their
+    words in ``units`` (default :func:`message_units`); nothing else depends on the units."""
     params = guidance_params(app)
+    words_in = units or message_units(app)
     state = build_state(app, on=on, params=params)
-    findings = compute_findings(state, params)
-    advice = plan_today(state, findings, params)
-    return Assessment(state, params, findings, advice, run_caps(state, findings, params))
+    findings = compute_findings(state, params, words_in)
+    advice = plan_today(state, findings, params, words_in)
+    caps = run_caps(state, findings, params, words_in)
+    return Assessment(state, params, findings, advice, caps)
 
 
-def today(app: App, *, on: date, today: date | None = None) -> Day:
+def today(app: App, *, on: date, today: date | None = None, units: str | None = None) -> Day:
     """The one answer for ``on`` (``services.day.day_answer``): the guidance and the plan
-    combined. ``today`` is the real date (a plan is never settled beyond it; default ``on``)."""
+    combined. ``today`` is the real date (a plan is never settled beyond it; default ``on``);
+    ``units`` the words' units (default :func:`message_units`)."""
     from backstride.services.day import day_answer
 
-    return day_answer(app, on=on, today=today)
+    return day_answer(app, on=on, today=today, units=units)
 
 
 # --- the notice every page shows --------------------------------------------------------------
@@ -336,5 +349,6 @@ __all__ = [
     "build_state",
     "emergency_notice",
     "guidance_params",
+    "message_units",
     "today",
 ]

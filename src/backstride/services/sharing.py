@@ -25,7 +25,7 @@ from backstride.domain.access import (
     parse_scopes,
 )
 from backstride.domain.pain import RED_FLAGS, OpenRedFlag, open_red_flags
-from backstride.domain.text import clean_text
+from backstride.domain.text import RunnerText, clean_text
 from backstride.errors import AccessDeniedError, InvalidInputError
 from backstride.services.accounts import Account, Login
 from backstride.services.context import App
@@ -342,7 +342,11 @@ def notes_for(app: App, runner: Account) -> list[CareNote]:
         return []
     with app.store.read_session() as session:
         return [
-            CareNote(created_at=r.created_at, author=r.author_name, text=r.text)
+            CareNote(
+                created_at=r.created_at,
+                author=RunnerText(r.author_name),
+                text=RunnerText(r.text),
+            )
             for r in CareNoteRepo(session).list(runner.athlete_id)
         ]
 

@@ -12,7 +12,9 @@ from typing import Any
 SI_NOTE = (
     "Figures are always metric (SI), whatever the units setting (km or mi) the pages use: "
     "distances in metres (names ending _m) or kilometres (_km), durations in seconds (_s), "
-    "paces in seconds per kilometre (_s_per_km), heights in metres."
+    "paces in seconds per kilometre (_s_per_km), heights in metres. Texts written for the "
+    "runner (a finding's title, reason and action; the day's headline and summary) follow "
+    "the units setting, as on the pages."
 )
 
 _SUFFIXES = (

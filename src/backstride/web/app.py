@@ -25,33 +25,44 @@ from backstride.errors import BackstrideError, TooManyAttemptsError
 from backstride.services.context import App, WriteTurnProbe
 from backstride.services.jobs import jobs_available, make_queue, work
 from backstride.web.access import resolve_access
+from backstride.web.api import activities as activities_api
 from backstride.web.api import clearance as clearance_api
+from backstride.web.api import dashboard as dashboard_api
+from backstride.web.api import evidence as evidence_api
+from backstride.web.api import importing as importing_api
+from backstride.web.api import load as load_api
 from backstride.web.api import pain as pain_api
 from backstride.web.api import plan as plan_api
 from backstride.web.api import profile as profile_api
 from backstride.web.api import screening as screening_api
 from backstride.web.api import selftests as selftests_api
 from backstride.web.api import shoes as shoes_api
+from backstride.web.api import today as today_api
 from backstride.web.api_units import describe_units
 from backstride.web.cache import ResultCache
 from backstride.web.context import RequestContext
 from backstride.web.deps import WebState
-from backstride.web.formatting import DisplayUnits
+from backstride.web.formatting import DisplayUnits, use_display_units
 from backstride.web.routes import (
     accounts,
     activities,
-    api,
     care,
+    checkin,
+    clearance,
     dashboard,
     evidence,
     importing,
     load,
+    pain,
     plan,
+    profile,
     routes,
+    screening,
+    selftests,
     sharing,
+    shoes,
     today,
 )
-from backstride.web.routes import body as body_pages
 from backstride.web.security import (
     BodyLimitMiddleware,
     CsrfTokens,
@@ -76,8 +87,18 @@ ROUTERS = (
     today.router,
     plan.router,
     routes.router,
-    body_pages.router,
-    api.router,
+    profile.router,
+    screening.router,
+    clearance.router,
+    checkin.router,
+    pain.router,
+    selftests.router,
+    shoes.router,
+    activities_api.router,
+    importing_api.router,
+    dashboard_api.router,
+    load_api.router,
+    today_api.router,
     profile_api.router,
     screening_api.router,
     clearance_api.router,
@@ -87,6 +108,7 @@ ROUTERS = (
     plan_api.router,
     care.router,
     evidence.router,
+    evidence_api.router,
     accounts.router,
     sharing.router,
 )
@@ -243,6 +265,7 @@ def create_app(
         dependencies=[
             Depends(check_same_origin),
             Depends(resolve_access),
+            Depends(use_display_units),
             Depends(await_write_turn),
         ],
     )

@@ -5,7 +5,9 @@ Messages are written once for every surface (``domain/guidance.py``, ``domain/da
 and the command line shows them as they are, with the command to type in backticks
 (`` `backstride checkin` ``). Every value a template prints passes through
 :func:`finalize` (the Jinja environment's ``finalize``), which replaces each quoted command
-with a link to its page, named in words (:data:`PAGES`), and escapes the rest.
+with a link to its page, named in words (:data:`PAGES`), and escapes the rest. Text a person
+typed (:class:`~backstride.domain.text.RunnerText`, marked where it is read from storage and
+when a form is sent back) is never linked: it is shown, and edited, as typed.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import re
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
+
+from backstride.domain.text import RunnerText
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +94,25 @@ def link_commands(text: str) -> Markup:
 
 
 def finalize(value: object) -> object:
-    """Jinja's ``finalize``: every printed string with a quoted command gets its links."""
-    if isinstance(value, str) and not isinstance(value, Markup) and "`backstride" in value:
+    """Jinja's ``finalize``: every printed string with a quoted command gets its links, but
+    for the text a person typed (:class:`~backstride.domain.text.RunnerText`: notes, names,
+    what a form sends back), which is printed as it is (escaped)."""
+    if (
+        isinstance(value, str)
+        and not isinstance(value, Markup | RunnerText)
+        and "`backstride" in value
+    ):
         return link_commands(value)
+    return value
+
+
+def as_typed(value: object) -> object:
+    """``value`` (a form's values sent back: strings, lists, dicts of them) marked as typed
+    by the runner, so that its fields show it as it is."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return RunnerText(value)
+    if isinstance(value, dict):
+        return {k: as_typed(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [as_typed(v) for v in value]
     return value

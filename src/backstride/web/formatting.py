@@ -14,6 +14,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from markupsafe import Markup, escape
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
 
 from backstride.domain.activity import Sport
 from backstride.domain.evidence import find_citations
@@ -33,7 +35,7 @@ from backstride.web.commands import page_for
 DASH = "–"
 FOOT_SPORTS = frozenset(Sport(name) for name in FOOT_SPORT_NAMES)
 DISPLAY_UNITS: ContextVar[str] = ContextVar("display_units", default="km")
-"""km or mi for the page being rendered (set from the settings by ``templating.render``)."""
+"""km or mi for the page being rendered (set per request: :func:`use_display_units`)."""
 
 
 def units() -> str:
@@ -41,9 +43,27 @@ def units() -> str:
     return DISPLAY_UNITS.get()
 
 
+async def use_display_units(request: Request) -> None:
+    """App-wide dependency, after the login check: the pages of this request show distances
+    in the units in force for the runner whose data they show (her profile counts; the rule
+    is :func:`backstride.domain.units.choose_units`). The JSON API stays SI; pages without a
+    runner (login, a professional's own pages on a server) keep the settings' units."""
+    from backstride.services.body import units_in_force
+    from backstride.web.deps import get_web
+
+    if request.url.path.startswith("/api/"):
+        return
+    settings = request.app.state.web.settings
+    if settings.server_mode and getattr(request.state, "web", None) is None:
+        return
+    app = get_web(request).app
+    choice = await run_in_threadpool(units_in_force, app, shared_server=settings.server_mode)
+    DISPLAY_UNITS.set(choice.units)  # seen by the endpoint: it runs in this context
+
+
 class DisplayUnits:
     """ASGI middleware: everything a request builds (views, charts, pages) shows distances in
-    the runner's units."""
+    the settings' units, until :func:`use_display_units` knows the runner's."""
 
     def __init__(self, app: Any, *, units: str) -> None:
         self.app = app

@@ -30,6 +30,7 @@ from backstride.services.training import (
 )
 from backstride.web.context import runner_today
 from backstride.web.deps import WebState
+from backstride.web.formatting import units
 
 
 def cached_load_report(web: WebState, *, on: date, weeks: int) -> LoadReport:
@@ -133,7 +134,12 @@ def cached_activity_rows(
 
 
 def cached_day(web: WebState, *, on: date) -> Day:
-    """The day's one answer (``services.guidance.today``) for ``on``; the plan is settled up
-    to the real today at most (the clock is read here, at the edge)."""
+    """The day's one answer (``services.guidance.today``) for ``on``, its words in the page's
+    units; the plan is settled up to the real today at most (the clock is read here, at the
+    edge)."""
     real = runner_today()
-    return web.cache.get(("day", on, real), lambda: day_answer(web.app, on=on, today=real))
+    words_in = units()
+    return web.cache.get(
+        ("day", on, real, words_in),
+        lambda: day_answer(web.app, on=on, today=real, units=words_in),
+    )

@@ -18,7 +18,7 @@ from backstride import __version__
 from backstride.domain.evidence import cite
 from backstride.domain.params import DEFAULT_GEAR_PARAMS
 from backstride.web.access import nav_for, viewer_of
-from backstride.web.commands import finalize
+from backstride.web.commands import as_typed, finalize
 from backstride.web.deps import get_web
 from backstride.web.emergency import emergency_notice_for
 from backstride.web.formatting import DISPLAY_UNITS, FILTERS, FOOT_SPORTS
@@ -127,17 +127,18 @@ def render(
     """Render a page or partial with the shared context; sets the anti-forgery cookie."""
     web = get_web(request)
     nonce, is_new = csrf_nonce(request)
-    DISPLAY_UNITS.set(web.settings.units)  # the filters show distances in the runner's units
     ctx: dict[str, Any] = {
         "active": active,
         "csrf_token": web.csrf.token_for(nonce),
         "htmx": is_htmx(request),
         "upload_max_bytes": int(web.settings.upload_max_mb * 1024 * 1024),
         "upload_max_mb": web.settings.upload_max_mb,
-        "units": web.settings.units,
+        "units": DISPLAY_UNITS.get(),  # the runner's units (set per request)
         "server_mode": web.settings.server_mode,
         **(context or {}),
     }
+    if "values" in ctx:  # what a form sends back is the runner's text: shown as typed
+        ctx["values"] = as_typed(ctx["values"])
     response = web.templates.TemplateResponse(
         request, template, ctx, status_code=status_code, headers=headers
     )

@@ -1,8 +1,8 @@
 """The registry of rules: each rule is declared once, and its declaration tells the truth.
 
-The declaration (ids, thresholds read, evidence) is checked against what the check does: the
-ids it can report and the ``GuidanceParams`` fields its body (and the helpers of its module it
-calls) reads.
+The declaration (ids, thresholds read, evidence, words) is checked against what the check
+does: the ids it can report and the ``GuidanceParams`` fields its body (and the helpers of its
+module it calls) and its message templates read.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def _reads(rule: Rule) -> tuple[set[str], set[str]]:
                     walk(callee)
 
     walk(rule.check.__name__)
-    return ids, params
+    return ids, params | rule.params_in_words()
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.name)

@@ -45,6 +45,7 @@ from backstride.domain.pain import (
 )
 from backstride.domain.selftest import SelfTestName, SelfTestResult
 from backstride.domain.shoes import Shoe, name_key
+from backstride.domain.text import RunnerText, runner_text
 from backstride.errors import NotFoundError
 
 
@@ -76,15 +77,21 @@ class ProfileRepo:
             resting_hr_bpm=row.resting_hr_bpm,
             max_hr_bpm=row.max_hr_bpm,
             conditions=tuple(Condition(c) for c in _load(row.conditions) if c in known),
-            past_injuries=tuple(_load(row.past_injuries)),
+            past_injuries=tuple(RunnerText(t) for t in _load(row.past_injuries)),
             experience=Experience(row.experience) if row.experience else None,
             spine_surgery_on=row.spine_surgery_on,
             spine_injection_on=row.spine_injection_on,
             pregnant_since=row.pregnant_since,
+            units=row.units,
         )
 
     def exists(self, athlete_id: int) -> bool:
         return self.session.get(ProfileRow, athlete_id) is not None
+
+    def units(self, athlete_id: int) -> str | None:
+        """The runner's own choice of km or mi; None when not chosen (or no profile)."""
+        stmt = select(ProfileRow.units).where(ProfileRow.athlete_id == athlete_id)
+        return self.session.scalars(stmt).first()
 
     def save(self, athlete_id: int, profile: Profile) -> None:
         row = self.session.get(ProfileRow, athlete_id)
@@ -101,6 +108,7 @@ class ProfileRepo:
         row.spine_surgery_on = profile.spine_surgery_on
         row.spine_injection_on = profile.spine_injection_on
         row.pregnant_since = profile.pregnant_since
+        row.units = profile.units
         self.session.flush()
 
 
@@ -162,9 +170,9 @@ class ClearanceRepo:
         return [
             Clearance(
                 on=r.cleared_on,
-                by=r.cleared_by,
-                restrictions=r.restrictions,
-                notes=r.notes,
+                by=RunnerText(r.cleared_by),
+                restrictions=runner_text(r.restrictions),
+                notes=runner_text(r.notes),
                 id=r.id,
             )
             for r in self.session.scalars(stmt)
@@ -185,7 +193,7 @@ def _row_to_entry(row: PainEntryRow) -> PainEntry:
         walking_leg_symptoms=bool(row.walking_leg_symptoms),
         eases_sitting=bool(row.eases_sitting),
         red_flags=tuple(RedFlag(f) for f in _load(row.red_flags)),
-        notes=row.notes,
+        notes=runner_text(row.notes),
         activity_id=row.activity_id,
         worse_coughing=bool(row.worse_coughing),
         ruled_out=tuple(RedFlag(f) for f in _load(row.ruled_out_flags)),
@@ -293,8 +301,8 @@ class RedFlagSeenRepo:
             SeenRecord(
                 flag=RedFlag(r.flag),
                 on=r.seen_on,
-                by=r.seen_by,
-                notes=r.notes,
+                by=runner_text(r.seen_by),
+                notes=runner_text(r.notes),
                 id=r.id,
                 outcome=SeenOutcome(r.outcome) if r.outcome else SeenOutcome.NOT_KNOWN,
             )
@@ -359,7 +367,7 @@ class ShoeRepo:
     def _to_shoe(self, row: ShoeRow, defaults: dict[int, list[str]]) -> Shoe:
         return Shoe(
             id=row.id,
-            name=row.name,
+            name=RunnerText(row.name),
             start_km=row.start_km,
             inspect_km=row.inspect_km,
             retire_km=row.retire_km,

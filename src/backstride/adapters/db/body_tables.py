@@ -42,6 +42,7 @@ class ProfileRow(Base):
     spine_surgery_on: Mapped[date | None] = mapped_column(Date)
     spine_injection_on: Mapped[date | None] = mapped_column(Date)
     pregnant_since: Mapped[date | None] = mapped_column(Date)
+    units: Mapped[str | None] = mapped_column(String(2))  # km | mi; NULL: not chosen
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from backstride.adapters.db.data_tables import MeasureRow, OriginalFileRow, ReportNoteRow
 from backstride.adapters.db.tables import ActivityRow
 from backstride.domain.measures import Instrument, MeasureItem, MeasureScore
+from backstride.domain.text import RunnerText, runner_text
 from backstride.errors import NotFoundError, StorageError
 
 _LEVEL = 3
@@ -128,8 +129,8 @@ def _measure(row: MeasureRow) -> MeasureScore:
         instrument=Instrument(row.instrument),
         score=row.score,
         items=items,
-        name=row.name,
-        notes=row.notes,
+        name=runner_text(row.name),
+        notes=runner_text(row.notes),
         id=row.id,
     )
 
@@ -179,7 +180,7 @@ class ReportNoteRepo:
 
     def get(self, athlete_id: int) -> str:
         row = self.session.get(ReportNoteRow, athlete_id)
-        return row.questions if row is not None else ""
+        return RunnerText(row.questions) if row is not None else ""
 
     def set(self, athlete_id: int, questions: str) -> None:
         row = self.session.get(ReportNoteRow, athlete_id)

@@ -224,6 +224,11 @@ def make_engine(
             f"Cannot use the database URL '{safe_url(url)}': {exc}".replace(url, safe_url(url))
         ) from exc
     event.listen(engine, "before_cursor_execute", _note_writes_and_refuse_nul)
+    # A transaction that ends without its commit stored nothing: its connection forgets the
+    # writes it noted, whatever state the failure left the session in, so the next unit of
+    # work on it does not bump the data version (a write) for a change that never happened.
+    event.listen(engine, "rollback", _forget_writes)
+    event.listen(engine.pool, "checkin", _forget_writes_on_checkin)
     if engine.dialect.name == "sqlite":
         pragmas = _sqlite_pragmas if uri is None else _sqlite_pragmas_read_only_file
         event.listen(engine, "connect", pragmas)
@@ -401,23 +406,24 @@ def _unit_of_work(
         _bump_if_written(session)
         session.commit()
     except SQLAlchemyError as exc:
-        _forget_writes(session)
-        session.rollback()
+        session.rollback()  # the connection forgets its noted writes (_forget_writes)
         raise database_error(exc, url=url, path=path, failure=failure) from exc
     except BaseException:
-        _forget_writes(session)
         session.rollback()
         raise
     finally:
         session.close()
 
 
-def _forget_writes(session: Session) -> None:
-    if session.in_transaction():
-        try:
-            session.connection().info.pop(WROTE, None)
-        except SQLAlchemyError:
-            pass
+def _forget_writes(conn: Connection) -> None:
+    """Engine ``rollback`` event: the writes noted in the transaction were not stored."""
+    conn.info.pop(WROTE, None)
+
+
+def _forget_writes_on_checkin(_dbapi_conn: Any, record: Any) -> None:
+    """Pool ``checkin`` event: a connection goes back to the pool with no writes noted (a
+    failed flush leaves a session unable to reach its connection to forget them itself)."""
+    record.info.pop(WROTE, None)
 
 
 ATHLETE_SETTING = "backstride.athlete_id"

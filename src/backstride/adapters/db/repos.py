@@ -26,6 +26,7 @@ from backstride.domain.activity import (
     Streams,
     Surface,
 )
+from backstride.domain.text import runner_text
 from backstride.errors import NotFoundError
 
 DEFAULT_ATHLETE_NAME = "Me"
@@ -90,9 +91,9 @@ def row_to_activity(row: ActivityRow, streams: Streams | None = None) -> Activit
         avg_hr_bpm=row.avg_hr_bpm,
         max_hr_bpm=row.max_hr_bpm,
         avg_cadence_rpm=row.avg_cadence_rpm,
-        name=row.name,
+        name=runner_text(row.name),
         device=row.device,
-        notes=row.notes,
+        notes=runner_text(row.notes),
         surface=Surface(row.surface) if row.surface else None,
         rpe=row.rpe,
         gear=row.gear,

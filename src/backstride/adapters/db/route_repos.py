@@ -20,6 +20,7 @@ from backstride.domain.routes import (
     band_for,
     route_key,
 )
+from backstride.domain.text import RunnerText
 from backstride.errors import NotFoundError
 
 
@@ -51,7 +52,7 @@ def _taxing(row: RouteRow) -> TaxingScore:
 def row_to_route(row: RouteRow) -> Route:
     return Route(
         id=row.id,
-        name=row.name,
+        name=RunnerText(row.name),
         source_kind=row.source_kind,
         source=row.source,
         source_activity_id=row.source_activity_id,

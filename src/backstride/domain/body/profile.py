@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from backstride.domain.pain import RiskContext
+from backstride.domain.units import check_units
 from backstride.errors import InvalidInputError
 
 MAX_TEXT_CHARS = 500
@@ -106,6 +107,7 @@ class Profile:
     spine_surgery_on: date | None = None  # the last operation on the spine
     spine_injection_on: date | None = None  # the last injection into the spine
     pregnant_since: date | None = None  # the day the runner recorded a pregnancy
+    units: str | None = None  # km or mi for distances; None: not chosen (the settings say)
 
     @property
     def spine_conditions(self) -> tuple[Condition, ...]:
@@ -176,6 +178,8 @@ def validate_profile(profile: Profile, *, today: date) -> Profile:
                 f"The date of the {what} ({day.isoformat()}) must be between 1990 and today.",
                 hint=f"Today is {today.isoformat()}.",
             )
+    if profile.units is not None and check_units(profile.units) != profile.units:
+        raise InvalidInputError(f"'{profile.units}' is not a choice of units.")
     if profile.resting_hr_bpm is not None and not 25 <= profile.resting_hr_bpm <= 120:
         raise InvalidInputError(
             f"A resting heart rate of {profile.resting_hr_bpm} bpm is out of range.",

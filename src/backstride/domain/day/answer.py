@@ -122,6 +122,8 @@ class Day:
     ``advice`` is the guidance's concrete advice (distance limit, routes, alternatives, who to
     see); ``planned`` what the plan holds (None without a plan); ``steps`` the first things to
     do (shown with ``start_here``; the plan step is offered whenever there is no plan).
+    ``units`` (km or mi) is the unit its words use; the JSON's numbers are always kilometres
+    and SI, whatever the units.
     ``to_json()``: ``{"date", "decision", "headline", "summary", "session", "reasons",
     "attention", "routines", "plan", "steps", "caps", "advice", "findings", "disclaimer"}``.
     """
@@ -140,6 +142,7 @@ class Day:
     routines: tuple[Routine, ...] = ()
     caps: RunCaps | None = None
     disclaimer: str = DISCLAIMER
+    units: str = "km"  # the units its words are written in (km or mi); not part of the JSON
 
     @property
     def plan(self) -> TodayPlan:
@@ -170,13 +173,19 @@ class Day:
     def open_steps(self) -> tuple[StartStep, ...]:
         return tuple(s for s in self.steps if not s.done)
 
-    def to_json(self) -> dict[str, Any]:
+    def brief_json(self) -> dict[str, Any]:
+        """The decision in brief (the Overview's and ``plan today``'s "today")."""
         return {
-            "date": self.day.isoformat(),
             "decision": self.decision,
             "headline": self.headline,
             "summary": self.summary,
             "session": self.session.to_json() if self.session else None,
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "date": self.day.isoformat(),
+            **self.brief_json(),
             "reasons": list(self.reasons),
             "attention": [a.to_json() for a in self.attention],
             "routines": [r.to_json() for r in self.routines],

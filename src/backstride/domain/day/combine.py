@@ -29,6 +29,7 @@ from backstride.domain.guidance import (
     RunCaps,
     TodayPlan,
 )
+from backstride.domain.guidance.message import Voice
 from backstride.domain.pain import OpenRedFlag
 from backstride.domain.plan import SessionTemplate
 
@@ -71,26 +72,34 @@ def _plan_session(p: PlanToday) -> SessionToDo | None:
     return None
 
 
-def _cap_words(caps: RunCaps | None) -> str:
-    if caps is None or caps.cap_km is None:
+def _cap_words(caps: RunCaps | None, voice: Voice) -> str:
+    if caps is None or caps.cap_km is None or caps.cap_m is None:
         return ""
-    return f", no longer than {caps.cap_km:g} km"
+    return f", no longer than {voice.distance(caps.cap_m)}"
 
 
-def _own_run(decision: Decision, caps: RunCaps | None) -> SessionToDo:
+def _own_run(decision: Decision, caps: RunCaps | None, voice: Voice) -> SessionToDo:
     """An easy run from her own history (no plan)."""
     cap = caps.cap_km if caps else None
     typical = caps.typical_km if caps else None
+    cap_m = caps.cap_m if caps else None
+    typical_m = caps.typical_m if caps else None
     if decision == "run_easy":
         what = (
-            f"At most {cap:g} km, flat, at an easy pace; walk breaks are fine"
+            f"At most {voice.distance(cap_m or 0.0)}, flat, at an easy pace; walk breaks are fine"
             if cap
             else "Shorter than usual, flat, at an easy pace; walk breaks are fine"
         )
         return SessionToDo("run", "An easy run", what, max_km=cap)
     size = min(typical, cap) if typical and cap else typical or cap
+    size_m = (
+        min(typical_m or 0.0, cap_m or 0.0)
+        if typical and cap
+        else (typical_m if typical else cap_m)
+    )
     what = (
-        f"About {size:g} km at an easy pace, like your usual runs{_cap_words(caps)}"
+        f"About {voice.distance(size_m or 0.0)} at an easy pace, like your usual runs"
+        f"{_cap_words(caps, voice)}"
         if size
         else "A short run at an easy pace"
     )
@@ -123,12 +132,16 @@ def _because(findings: Sequence[Finding], decision: Decision) -> str:
     return "; ".join(titles)
 
 
-def _later(findings: Sequence[Finding], caps: RunCaps | None) -> str:
+def _later(findings: Sequence[Finding], caps: RunCaps | None, voice: Voice) -> str:
     """What the findings ask of the next run when the plan's day asks for less than a run."""
     asking = [f for f in findings if f.asks in ("run_easy", "cross_train") and not f.for_later]
     if not asking:
         return ""
-    cap = f" ({caps.cap_km:g} km at most)" if caps is not None and caps.cap_km else ""
+    cap = (
+        f" ({voice.distance(caps.cap_m or 0.0)} at most)"
+        if caps is not None and caps.cap_km
+        else ""
+    )
     return (
         f" For your next run, take care: {asking[0].title.lower()}; keep it easy{cap}."
         if asking[0].asks == "run_easy"
@@ -145,8 +158,11 @@ def combine(
     planned: PlanToday | None,
     start: StartFacts,
     open_flags: Sequence[OpenRedFlag] = (),
+    units: str = "km",
 ) -> Day:
-    """The day's one answer (see the module docstring for the rules)."""
+    """The day's one answer (see the module docstring for the rules). ``units`` (km or mi)
+    is for the words only: the decision never depends on it."""
+    voice = Voice(units)
     found = tuple(findings)
     g: Decision = advice.decision
     active = planned is not None and planned.active
@@ -174,6 +190,7 @@ def combine(
         planned=planned if (active or gate_paused) else None,
         other_plan=planned if not (active or gate_paused) else None,
         start=start,
+        voice=voice,
     )
     plan_line = _plan_line(planned)
     if plan_line:
@@ -192,6 +209,7 @@ def combine(
         steps=steps,
         routines=_routines(decision, session),
         caps=caps,
+        units=voice.units,
     )
 
 
@@ -217,6 +235,7 @@ def _words(
     planned: PlanToday | None,
     other_plan: PlanToday | None,
     start: StartFacts,
+    voice: Voice,
 ) -> tuple[str, str, SessionToDo | None]:
     """Headline, summary and session for the decision, from where it came."""
     if decision in ("urgent_care", "see_professional"):
@@ -238,14 +257,14 @@ def _words(
             None,
         )
     if planned is not None and planned.active:
-        return _with_plan(decision, guidance, findings, advice, caps, planned)
+        return _with_plan(decision, guidance, findings, advice, caps, planned, voice)
     if planned is not None:  # paused by the safety gate, and the findings ask for no more
         return (
             "Rest today: your plan is paused for your safety",
             f"{planned.note or 'Your plan is paused.'} A gentle walk and easy stretches are fine.",
             SessionToDo("rest", "Rest", "No training. A gentle walk and easy stretches are fine."),
         )
-    return _without_plan(decision, findings, advice, caps, other_plan)
+    return _without_plan(decision, findings, advice, caps, other_plan, voice)
 
 
 def _with_plan(
@@ -255,6 +274,7 @@ def _with_plan(
     advice: TodayPlan,
     caps: RunCaps | None,
     p: PlanToday,
+    voice: Voice,
 ) -> tuple[str, str, SessionToDo | None]:
     base = PLAN_DAY_DECISION[p.kind]
     own = _plan_session(p)
@@ -266,7 +286,7 @@ def _with_plan(
             return (
                 f"{title} in your plan",
                 f"Your {p.words} has a {title.lower()} today: no training. A gentle walk and "
-                f"easy stretches are fine.{_later(findings, caps)}",
+                f"easy stretches are fine.{_later(findings, caps, voice)}",
                 own,
             )
         return (
@@ -289,7 +309,7 @@ def _with_plan(
         extra = f" Because: {because}." if not from_plan and because else ""
         return (
             f"{own.title} today, no run",
-            f"Your {p.words} holds {own.what.lower()} today.{extra}{_later(findings, caps)}",
+            f"Your {p.words} holds {own.what.lower()} today.{extra}{_later(findings, caps, voice)}",
             own,
         )
     assert p.kind == "run" and own is not None and p.session is not None
@@ -299,7 +319,7 @@ def _with_plan(
             "shorter",
             f"A shorter {p.title.lower()}",
             f"{easier.describe()} (about two thirds of the plan's session), flat, at an easy "
-            f"pace{_cap_words(caps)}",
+            f"pace{_cap_words(caps, voice)}",
             minutes=_minutes(easier),
             max_km=caps.cap_km if caps else None,
             from_plan=True,
@@ -334,6 +354,7 @@ def _without_plan(
     advice: TodayPlan,
     caps: RunCaps | None,
     other: PlanToday | None,
+    voice: Voice,
 ) -> tuple[str, str, SessionToDo | None]:
     offer = (
         f" {_plan_line(other)}"
@@ -350,7 +371,7 @@ def _without_plan(
     if decision == "cross_train":
         alt = _guidance_alternative(advice, None)
         return advice.headline, advice.summary, alt
-    session = _own_run(decision, caps)
+    session = _own_run(decision, caps, voice)
     if decision == "run_easy":
         return (
             "Run easy: shorter, flatter, slower",

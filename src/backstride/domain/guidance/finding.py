@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from backstride.domain.evidence import keys_in
+from backstride.domain.guidance.message import Voice
 
 Level = Literal["info", "caution", "reduce", "stop", "urgent"]
 Decision = Literal[
@@ -62,18 +63,17 @@ class Finding:
     # it is for when running starts again, and ``asks`` then repeats the day's decision.
     for_later: bool = False
 
-    def numbers(self) -> tuple[tuple[str, str], ...]:
+    def numbers(self, units: str = "km") -> tuple[tuple[str, str], ...]:
         """The runner's own numbers in words, as (label, value) pairs: only those of
-        :data:`NUMBER_WORDS` (the reason states the rest; the JSON keeps every key)."""
+        :data:`NUMBER_WORDS` (the reason states the rest; the JSON keeps every key, in SI and
+        kilometres). Distances in ``units`` (km or mi), lengths in metres or feet."""
+        voice = Voice(units)
         rows: list[tuple[str, str]] = []
         for key, value in self.evidence.items():
             label = NUMBER_WORDS.get(key)
             if label is None or value is None or isinstance(value, bool | list | dict):
                 continue
-            unit = next((u for suffix, u in _UNITS if f"_{key}".endswith(suffix)), "")
-            rows.append(
-                (label, f"{value:g}{unit}" if isinstance(value, float) else f"{value}{unit}")
-            )
+            rows.append((label, voice.number(key, value)))
         return tuple(rows)
 
     def to_json(self) -> dict[str, Any]:
@@ -127,13 +127,6 @@ NUMBER_WORDS: Mapping[str, str] = {
     "first_on": "First on",
     "last_on": "Last on",
 }
-_UNITS: tuple[tuple[str, str], ...] = (
-    ("_km", " km"),
-    ("_pct", " %"),
-    ("_spm", " steps/min"),
-    ("_m", " m"),
-    ("_hours", " h"),
-)
 
 
 def rank(finding: Finding) -> tuple[int, int]:

@@ -10,8 +10,9 @@ from typing import Any
 
 from backstride.domain.evidence import cite
 from backstride.domain.guidance.finding import DECISION_WORDS, Decision, Finding, decide
+from backstride.domain.guidance.message import Voice
 from backstride.domain.guidance.state import GuidanceState, RunFacts, SavedRoute
-from backstride.domain.guidance.words import _f, _km, _on, _pct
+from backstride.domain.guidance.words import _km, _on, _pct
 from backstride.domain.pain import triage
 from backstride.domain.params import DEFAULT_GUIDANCE_PARAMS, GuidanceParams
 
@@ -233,9 +234,14 @@ def _latest_flare(
 
 
 def run_caps(
-    state: GuidanceState, findings: Sequence[Finding], p: GuidanceParams = DEFAULT_GUIDANCE_PARAMS
+    state: GuidanceState,
+    findings: Sequence[Finding],
+    p: GuidanceParams = DEFAULT_GUIDANCE_PARAMS,
+    units: str = "km",
 ) -> RunCaps:
-    """The limits on today's run from her own runs (see :class:`RunCaps`)."""
+    """The limits on today's run from her own runs (see :class:`RunCaps`); ``why`` in
+    ``units``."""
+    voice = Voice(units)
     start = state.today - timedelta(days=p.cap_window_days)
     prior = [
         r
@@ -248,30 +254,32 @@ def run_caps(
     window = f"{p.cap_window_days} days"
     limits: list[tuple[float, str]] = []
     if longest is not None:
-        limits.append((longest, f"your longest run of the last {window} ({_f(longest / 1000)} km)"))
+        limits.append(
+            (longest, f"your longest run of the last {window} ({voice.distance(longest)})")
+        )
     if typical is not None:
         grown = typical * (1.0 + p.cap_typical_margin)
         limits.append(
             (
                 grown,
-                f"your typical run of the last {window} ({_f(typical / 1000)} km) plus "
+                f"your typical run of the last {window} ({voice.distance(typical)}) plus "
                 f"{_pct(p.cap_typical_margin)} %",
             )
         )
     for f in findings:
         if f.id == "load.single_run_spike" and f.asks != "run":
             ref = float(f.evidence["longest_prev_30d_km"]) * 1000.0
-            limits.append((ref, f"your longest run before the jump ({_f(ref / 1000)} km)"))
+            limits.append((ref, f"your longest run before the jump ({voice.distance(ref)})"))
         elif isinstance(f.evidence.get("cap_km"), int | float) and f.evidence["cap_km"] > 0:
             # A finding that sets a limit of its own (e.g. after a break) says "cap_km".
             own = float(f.evidence["cap_km"]) * 1000.0
-            limits.append((own, f"{f.title.lower()} ({_f(own / 1000)} km)"))
+            limits.append((own, f"{f.title.lower()} ({voice.distance(own)})"))
     flare = _latest_flare(state, prior, p)
     if flare is not None and flare.distance_m:
         limits.append(
             (
                 flare.distance_m * p.flare_cap_share,
-                f"{_pct(p.flare_cap_share)} % of your {_f(flare.distance_m / 1000)} km run on "
+                f"{_pct(p.flare_cap_share)} % of your {voice.distance(flare.distance_m)} run on "
                 f"{_on(flare.day)}, which was followed by pain above "
                 f"{p.pain_acceptable_max}/10",
             )
@@ -295,7 +303,7 @@ def _usual_run_m(state: GuidanceState) -> float | None:
 
 
 def _route_for(
-    state: GuidanceState, target_m: float | None
+    state: GuidanceState, target_m: float | None, voice: Voice
 ) -> tuple[SavedRoute | None, str | None]:
     if not state.routes:
         return None, (
@@ -308,12 +316,14 @@ def _route_for(
         assert shortest is not None
         return shortest, (
             f"None of your saved routes is long enough; '{shortest.name}' is the gentlest "
-            f"({shortest.distance_m / 1000:.1f} km, taxing score {shortest.taxing_score:g}): "
+            f"({voice.distance(shortest.distance_m, zeros=True)}, taxing score "
+            f"{shortest.taxing_score:g}): "
             "run it more than once if needed."
         )
     note = (
-        f"Gentlest saved route that covers it: '{route.name}' ({route.distance_m / 1000:.1f} km, "
-        f"taxing score {route.taxing_score:g}, {route.band})."
+        f"Gentlest saved route that covers it: '{route.name}' "
+        f"({voice.distance(route.distance_m, zeros=True)}, taxing score {route.taxing_score:g}, "
+        f"{route.band})."
     )
     if target_m is not None and route.distance_m > 1.15 * target_m:
         note += " Turn back or stop early to keep to the distance."
@@ -333,8 +343,11 @@ def plan_today(
     state: GuidanceState,
     findings: Sequence[Finding],
     params: GuidanceParams = DEFAULT_GUIDANCE_PARAMS,
+    units: str = "km",
 ) -> TodayPlan:
-    """The decision (the most cautious any finding asks for) and concrete advice for today."""
+    """The decision (the most cautious any finding asks for) and concrete advice for today,
+    its words in ``units`` (the decision never depends on them)."""
+    voice = Voice(units)
     decision = decide(findings)
     ids = {f.id for f in findings}
     terrain = bool(ids & {"terrain.downhill", "terrain.uneven", "pain.leg_symptom_pattern"})
@@ -412,7 +425,7 @@ def plan_today(
             for o in options
         )
         if terrain:
-            route, route_note = _route_for(state, _usual_run_m(state))
+            route, route_note = _route_for(state, _usual_run_m(state), voice)
             if route_note and route is not None:
                 route_note = "For your next run: " + route_note[0].lower() + route_note[1:]
         return TodayPlan(
@@ -429,11 +442,12 @@ def plan_today(
         )
 
     if decision == "run_easy":
-        caps = run_caps(state, findings, params)
+        caps = run_caps(state, findings, params, units)
         target = caps.cap_m or _usual_run_m(state)
-        route, route_note = _route_for(state, target)
+        route, route_note = _route_for(state, target, voice)
         cap_km = caps.cap_km
-        limit = f"no longer than {cap_km:g} km ({caps.why})" if cap_km else "shorter than usual"
+        cap = voice.distance(caps.cap_m or 0.0)
+        limit = f"no longer than {cap} ({caps.why})" if cap_km else "shorter than usual"
         details = [
             f"Distance: {limit}.",
             "Warm-up: 5 minutes of brisk walking first.",
@@ -442,7 +456,7 @@ def plan_today(
         ]
         if route_note:
             details.append(route_note)
-        short = f"no longer than {cap_km:g} km" if cap_km else "shorter than usual"
+        short = f"no longer than {cap}" if cap_km else "shorter than usual"
         return TodayPlan(
             decision=decision,
             headline=headline,
@@ -457,7 +471,7 @@ def plan_today(
     cautions = [f for f in findings if f.level == "caution"]
     notes = [f"{f.title}: {f.action}" for f in cautions]
     if terrain:
-        route, route_note = _route_for(state, _usual_run_m(state))
+        route, route_note = _route_for(state, _usual_run_m(state), voice)
         if route_note:
             notes.append(route_note)
     return TodayPlan(

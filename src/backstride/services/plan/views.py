@@ -249,10 +249,7 @@ def _answer_json(answer: Day | None) -> dict[str, Any] | None:
     if answer is None:
         return None
     return {
-        "decision": answer.decision,
-        "headline": answer.headline,
-        "summary": answer.summary,
-        "session": answer.session.to_json() if answer.session else None,
+        **answer.brief_json(),
         "attention": [a.to_json() for a in answer.attention],
         "routines": [r.to_json() for r in answer.routines],
     }
@@ -291,8 +288,11 @@ def _day_view(
     )
 
 
-def plan_today(app: App, *, on: date, today: date, use_guidance: bool = True) -> PlanDayView:
-    """What the plan holds on ``on``, and whether the day's guidance overrides it."""
+def plan_today(
+    app: App, *, on: date, today: date, use_guidance: bool = True, units: str | None = None
+) -> PlanDayView:
+    """What the plan holds on ``on``, and whether the day's guidance overrides it; the day's
+    words in ``units`` (default the runner's ``units`` setting)."""
     state = refresh(app, on=on, today=today)
     d = _plan_day(state, on)
     verdict = None
@@ -304,7 +304,7 @@ def plan_today(app: App, *, on: date, today: date, use_guidance: bool = True) ->
     if use_guidance:
         from backstride.services.day import day_answer  # the day reads the plan, too
 
-        answer = day_answer(app, on=on, today=today, planned=_plan_context(state, d))
+        answer = day_answer(app, on=on, today=today, planned=_plan_context(state, d), units=units)
         if state.record.is_open:
             override = override_from_day(d, answer)
     needs = routine_needs(app, on=on)

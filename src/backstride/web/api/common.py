@@ -18,8 +18,7 @@ from fastapi import Depends, Path, Query, Request
 from pydantic import BaseModel
 
 from backstride.domain.dates import EARLIEST_DAY, LATEST_DAY
-from backstride.web.schemas import ErrorOut
-from backstride.web.schemas.common import MAX_ID
+from backstride.web.schemas.common import MAX_ID, ErrorOut
 from backstride.web.security import require_content_type
 
 _ERROR_STATUSES = {
@@ -67,6 +66,14 @@ JSON_ONLY = [Depends(json_body)]
 QueryDay = Annotated[
     date | None,
     Query(ge=EARLIEST_DAY, le=LATEST_DAY, description="A day, YYYY-MM-DD."),
+]
+OnDay = Annotated[
+    date | None,
+    Query(
+        ge=EARLIEST_DAY,
+        le=LATEST_DAY,
+        description="The day the figures are about (YYYY-MM-DD); default today.",
+    ),
 ]
 EntryId = Annotated[int, Path(ge=1, le=MAX_ID, description="The pain entry's id.")]
 

@@ -26,6 +26,7 @@ from backstride.services.plan import (
 from backstride.web.api.common import ERROR_RESPONSES, JSON_ONLY, reply
 from backstride.web.context import runner_today
 from backstride.web.deps import WebDep
+from backstride.web.formatting import units
 from backstride.web.schemas.plan import (
     PlanChangedOut,
     PlanDayOut,
@@ -55,7 +56,7 @@ def api_plan(web: WebDep, on: OnQuery = None) -> PlanViewOut:
 @router.get("/plan/today", response_model=PlanDayOut, summary="Today's session, with the decision")
 def api_plan_today(web: WebDep, on: OnQuery = None, guidance: bool = True) -> PlanDayOut:
     today = runner_today()
-    view = plan_today(web.app, on=on or today, today=today, use_guidance=guidance)
+    view = plan_today(web.app, on=on or today, today=today, use_guidance=guidance, units=units())
     return reply(PlanDayOut, view)
 
 

@@ -21,7 +21,8 @@ def api_profile(web: WebDep) -> ProfileOut:
 @router.put(
     "/profile",
     response_model=ProfileOut,
-    summary="Set profile fields (birth year, sex, heart rates, conditions, injuries, experience)",
+    summary="Set profile fields (birth year, sex, heart rates, conditions, injuries, experience, "
+    "units)",
     dependencies=JSON_ONLY,
 )
 def api_set_profile(web: WebDep, body: ProfileIn) -> ProfileOut:
@@ -45,4 +46,5 @@ def save_profile(web: WebDep, body: ProfileIn) -> ProfileView:
         clear_spine_surgery=body.clear_spine_surgery,
         clear_spine_injection=body.clear_spine_injection,
         pregnant=body.pregnant,
+        units=body.units,
     )

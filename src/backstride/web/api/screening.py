@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from backstride.services.body import record_screening, screening_questions
+from backstride.services.body import ScreeningSaved, record_screening, screening_questions
 from backstride.web.api.common import JSON_ONLY, RECORD_ERRORS, reply
 from backstride.web.context import runner_today
 from backstride.web.deps import WebDep
@@ -31,6 +31,10 @@ def api_screening_questions() -> list[QuestionOut]:
     dependencies=JSON_ONLY,
 )
 def api_screening(web: WebDep, body: ScreeningIn) -> ScreeningSavedOut:
+    return reply(ScreeningSavedOut, save_screening(web, body))
+
+
+def save_screening(web: WebDep, body: ScreeningIn) -> ScreeningSaved:
+    """Store a complete set of answers (the API's POST and the Profile page's form)."""
     today = runner_today()
-    saved = record_screening(web.app, body.answers, on=body.on or today, today=today)
-    return reply(ScreeningSavedOut, saved)
+    return record_screening(web.app, body.answers, on=body.on or today, today=today)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from backstride.domain.selftest import TESTS, SelfTestName
-from backstride.services.body import add_selftest, selftest_report
+from backstride.services.body import SelfTestSaved, add_selftest, selftest_report
 from backstride.web.api.common import JSON_ONLY, RECORD_ERRORS, QueryDay, reply
 from backstride.web.context import runner_today
 from backstride.web.deps import WebDep
@@ -50,12 +50,16 @@ def api_selftests() -> list[SelfTestDefOut]:
     dependencies=JSON_ONLY,
 )
 def api_add_selftest(web: WebDep, body: SelfTestIn) -> SelfTestSavedOut:
+    return reply(SelfTestSavedOut, save_selftest(web, body))
+
+
+def save_selftest(web: WebDep, body: SelfTestIn) -> SelfTestSaved:
+    """Store a result (the API's POST and the Self-tests page's form)."""
     today = runner_today()
     value = body.value if isinstance(body.value, str) else f"{body.value:g}"
-    saved = add_selftest(
+    return add_selftest(
         web.app, name=body.test.value, value=value, on=body.on or today, today=today
     )
-    return reply(SelfTestSavedOut, saved)
 
 
 @router.get(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from backstride.services.shoes import add_shoe, list_shoes, retire_shoe, set_default_shoe
+from backstride.services.shoes import ShoeView, add_shoe, list_shoes, retire_shoe, set_default_shoe
 from backstride.web.api.common import JSON_ONLY, RECORD_ERRORS, QueryDay, reply
 from backstride.web.context import runner_today
 from backstride.web.deps import WebDep
@@ -30,16 +30,7 @@ def api_shoes(web: WebDep, on: QueryDay = None) -> ShoeListOut:
     dependencies=JSON_ONLY,
 )
 def api_add_shoe(web: WebDep, body: ShoeIn) -> ShoeOut:
-    view = add_shoe(
-        web.app,
-        body.name,
-        today=runner_today(),
-        start_km=body.start_km,
-        inspect_km=body.inspect_km,
-        retire_km=body.retire_km,
-        bought_on=body.bought_on,
-    )
-    return reply(ShoeOut, view)
+    return reply(ShoeOut, save_shoe(web, body))
 
 
 @router.put(
@@ -49,8 +40,7 @@ def api_add_shoe(web: WebDep, body: ShoeIn) -> ShoeOut:
     dependencies=JSON_ONLY,
 )
 def api_default_shoe(web: WebDep, body: ShoeDefaultIn) -> ShoeOut:
-    view = set_default_shoe(web.app, body.name, sport=body.sport.value, today=runner_today())
-    return reply(ShoeOut, view)
+    return reply(ShoeOut, make_default(web, body))
 
 
 @router.post(
@@ -60,5 +50,27 @@ def api_default_shoe(web: WebDep, body: ShoeDefaultIn) -> ShoeOut:
     dependencies=JSON_ONLY,
 )
 def api_retire_shoe(web: WebDep, body: ShoeRetireIn) -> ShoeOut:
-    view = retire_shoe(web.app, body.name, today=runner_today(), on=body.on)
-    return reply(ShoeOut, view)
+    return reply(ShoeOut, retire(web, body))
+
+
+# The use cases, as the API and the Shoes page's forms take them.
+
+
+def save_shoe(web: WebDep, body: ShoeIn) -> ShoeView:
+    return add_shoe(
+        web.app,
+        body.name,
+        today=runner_today(),
+        start_km=body.start_km,
+        inspect_km=body.inspect_km,
+        retire_km=body.retire_km,
+        bought_on=body.bought_on,
+    )
+
+
+def make_default(web: WebDep, body: ShoeDefaultIn) -> ShoeView:
+    return set_default_shoe(web.app, body.name, sport=body.sport.value, today=runner_today())
+
+
+def retire(web: WebDep, body: ShoeRetireIn) -> ShoeView:
+    return retire_shoe(web.app, body.name, today=runner_today(), on=body.on)

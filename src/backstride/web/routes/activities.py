@@ -34,7 +34,6 @@ from backstride.services.diary import list_pain
 from backstride.services.guidance import guidance_params
 from backstride.services.routes import add_route_from_activity
 from backstride.services.shoes import assign_default_shoes, list_shoes
-from backstride.web import body_views as body_words
 from backstride.web.context import runner_today
 from backstride.web.deps import TodayDep, WebDep, WebState
 from backstride.web.reads import (
@@ -46,7 +45,8 @@ from backstride.web.reads import (
 from backstride.web.schemas.common import PageId
 from backstride.web.security import CSRF_FIELD, check_csrf
 from backstride.web.templating import is_htmx, render
-from backstride.web.views import (
+from backstride.web.views import words as body_words
+from backstride.web.views.activities import (
     PAGE_SIZE,
     SORT_KEYS,
     SORT_LABELS,
@@ -255,16 +255,7 @@ def _manual_entry(form: dict[str, str], *, today: date) -> ManualEntry:
     if not duration_text:
         raise InvalidInputError("Say how long it took.", hint="For example 35m, 1h05m or 1:05:00.")
     distance_text = form.get("distance", "").strip()
-    rpe_text = form.get("rpe", "").strip().replace(",", ".")
-    rpe: float | None = None
-    if rpe_text:
-        try:
-            rpe = float(rpe_text)
-        except ValueError as exc:
-            raise InvalidInputError(
-                f"'{rpe_text[:20]}' is not a number for the effort.",
-                hint="Give a number from 0 to 10.",
-            ) from exc
+    rpe = _effort(form)
     notes = form.get("notes", "").replace("\r\n", "\n").strip()
     if len(notes) > 10_000:
         raise InvalidInputError("Notes are limited to 10,000 characters.")
@@ -342,19 +333,24 @@ def activity_page(
     )
 
 
+def _effort(form: dict[str, str]) -> float | None:
+    """The session's effort (RPE, 0 to 10) as typed; blank means none given."""
+    text = form.get("rpe", "").strip().replace(",", ".")
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError as exc:
+        raise InvalidInputError(
+            f"'{text[:20]}' is not a number for the effort.", hint="Give a number from 0 to 10."
+        ) from exc
+
+
 def _form_edit(form: dict[str, str]) -> ActivityEdit:
     """The edit form's fields as a service edit; blank RPE and surface mean 'unchanged'."""
-    rpe_text = form.get("rpe", "").strip().replace(",", ".")
-    rpe: float | None = None
-    if rpe_text:
-        try:
-            rpe = float(rpe_text)
-        except ValueError as exc:
-            raise InvalidInputError(
-                f"'{rpe_text}' is not a number for the effort.", hint="Give a number from 0 to 10."
-            ) from exc
-        if not math.isfinite(rpe):
-            raise InvalidInputError("The effort must be a number from 0 to 10.")
+    rpe = _effort(form)
+    if rpe is not None and not math.isfinite(rpe):
+        raise InvalidInputError("The effort must be a number from 0 to 10.")
     return ActivityEdit(
         sport=form.get("sport") or None,
         surface=form.get("surface") or None,
@@ -406,26 +402,29 @@ async def _activity_form(
     )
 
 
-@router.post("/activities/{activity_id}/edit", response_class=HTMLResponse)
-async def edit_activity_form(request: Request, web: WebDep, activity_id: PageId) -> Response:
-    return await _activity_form(
-        request,
-        web,
-        activity_id,
-        form_name="edit",
-        action=lambda form: edit_activity(web.app, activity_id, _form_edit(form)),
+def _edit_form(form_name: str, read: Callable[[dict[str, str]], ActivityEdit]) -> None:
+    """The page's forms that change the activity itself (its details, its shoes)."""
+
+    async def edit_form(request: Request, web: WebDep, activity_id: PageId) -> Response:
+        return await _activity_form(
+            request,
+            web,
+            activity_id,
+            form_name=form_name,
+            action=lambda form: edit_activity(web.app, activity_id, read(form)),
+        )
+
+    edit_form.__name__ = f"activity_{form_name}_form"
+    router.add_api_route(
+        f"/activities/{{activity_id}}/{form_name}",
+        edit_form,
+        methods=["POST"],
+        response_class=HTMLResponse,
     )
 
 
-@router.post("/activities/{activity_id}/shoes", response_class=HTMLResponse)
-async def activity_shoes_form(request: Request, web: WebDep, activity_id: PageId) -> Response:
-    return await _activity_form(
-        request,
-        web,
-        activity_id,
-        form_name="shoes",
-        action=lambda form: edit_activity(web.app, activity_id, _form_shoes(form)),
-    )
+_edit_form("edit", _form_edit)
+_edit_form("shoes", _form_shoes)
 
 
 @router.post("/activities/{activity_id}/route", response_class=HTMLResponse)

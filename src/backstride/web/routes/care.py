@@ -19,7 +19,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import FormData
 from starlette.responses import FileResponse, Response
 
 from backstride.domain.measures import INSTRUMENTS, Instrument
@@ -50,6 +49,7 @@ from backstride.services.report_files import (
 from backstride.web.access import viewer_of
 from backstride.web.context import runner_today
 from backstride.web.deps import WebDep, WebState
+from backstride.web.forms import field_text, read_form, typed_values
 from backstride.web.routes.importing import jobs_context, put_on_queue, uses_jobs
 from backstride.web.schemas.common import PageId
 from backstride.web.security import CSRF_FIELD, check_csrf
@@ -57,18 +57,6 @@ from backstride.web.templating import render
 from backstride.web.uploads import UploadFolder, receive_files
 
 router = APIRouter(include_in_schema=False)
-
-
-async def _form(request: Request, web: WebState) -> FormData:
-    raw = await request.form()
-    token = raw.get(CSRF_FIELD)
-    check_csrf(request, web.csrf, token if isinstance(token, str) and token else None)
-    return raw
-
-
-def _text(raw: FormData, key: str) -> str:
-    value = raw.get(key)
-    return value.strip() if isinstance(value, str) else ""
 
 
 def _day_or_none(text: str | None, what: str) -> date | None:
@@ -169,8 +157,8 @@ async def report_html(web: WebDep, since: str | None = None, until: str | None =
 async def report_pdf_later(request: Request, web: WebDep) -> Response:
     """Server mode: typeset the report's PDF in the background (the list of jobs on this
     page and on the Import page shows when it is ready); else the PDF at once."""
-    raw = await _form(request, web)
-    since, until = _text(raw, "since") or None, _text(raw, "until") or None
+    raw = await read_form(request, web)
+    since, until = field_text(raw, "since") or None, field_text(raw, "until") or None
     query = "&".join(f"{k}={v}" for k, v in (("since", since), ("until", until)) if v)
     if not uses_jobs(web):
         return RedirectResponse(f"/report.pdf{'?' + query if query else ''}", 303)
@@ -186,10 +174,10 @@ async def report_pdf_later(request: Request, web: WebDep) -> Response:
 
 @router.post("/report/questions", response_class=HTMLResponse)
 async def report_questions(request: Request, web: WebDep) -> Response:
-    raw = await _form(request, web)
+    raw = await read_form(request, web)
     text = raw.get("questions")
     await run_in_threadpool(set_questions, web.app, text if isinstance(text, str) else "")
-    query = "&".join(f"{k}={_text(raw, k)}" for k in ("since", "until") if _text(raw, k))
+    query = "&".join(f"{k}={field_text(raw, k)}" for k in ("since", "until") if field_text(raw, k))
     return RedirectResponse(f"/report?saved=questions{'&' + query if query else ''}#questions", 303)
 
 
@@ -227,35 +215,36 @@ async def measures_page(request: Request, web: WebDep, saved: str | None = None)
 
 @router.post("/measures", response_class=HTMLResponse)
 async def measures_add(request: Request, web: WebDep) -> Response:
-    raw = await _form(request, web)
-    values = {k: v for k, v in raw.items() if isinstance(v, str) and k != CSRF_FIELD}
+    raw = await read_form(request, web)
+    values = typed_values(raw)
 
     def action() -> object:
-        instrument = _text(raw, "instrument")
+        instrument = field_text(raw, "instrument")
         peg = None
         if instrument == Instrument.PEG.value:
             parts = [
-                _number(_text(raw, k), f"the {k} answer") for k in ("pain", "enjoyment", "general")
+                _number(field_text(raw, k), f"the {k} answer")
+                for k in ("pain", "enjoyment", "general")
             ]
             if any(p is None for p in parts):
                 raise InvalidInputError("The PEG needs all three answers, each 0-10.")
             peg = (float(parts[0] or 0), float(parts[1] or 0), float(parts[2] or 0))
         activities = tuple(
-            parse_activity(f"{_text(raw, f'activity{i}')}={_text(raw, f'rating{i}')}")
+            parse_activity(f"{field_text(raw, f'activity{i}')}={field_text(raw, f'rating{i}')}")
             for i in range(1, 6)
-            if _text(raw, f"activity{i}")
+            if field_text(raw, f"activity{i}")
         )
         today = runner_today()
         return add_measure(
             web.app,
             MeasureInput(
                 instrument=instrument,
-                day=_day_or_none(_text(raw, "on"), "the score") or today,
-                score=_number(_text(raw, "score"), "the score"),
+                day=_day_or_none(field_text(raw, "on"), "the score") or today,
+                score=_number(field_text(raw, "score"), "the score"),
                 peg=peg,
                 activities=activities,
-                name=_text(raw, "name") or None,
-                notes=_text(raw, "notes") or None,
+                name=field_text(raw, "name") or None,
+                notes=field_text(raw, "notes") or None,
             ),
             today=today,
         )
@@ -278,7 +267,7 @@ async def measures_add(request: Request, web: WebDep) -> Response:
 
 @router.post("/measures/{measure_id}/delete", response_class=HTMLResponse)
 async def measures_delete(request: Request, web: WebDep, measure_id: PageId) -> Response:
-    await _form(request, web)
+    await read_form(request, web)
     await run_in_threadpool(delete_measure, web.app, measure_id)
     return RedirectResponse("/measures?saved=deleted#scores", status_code=303)
 
@@ -374,7 +363,7 @@ def _download(path: Path, name: str, media_type: str) -> FileResponse:
 
 @router.post("/data/export")
 async def data_export(request: Request, web: WebDep) -> Response:
-    await _form(request, web)
+    await read_form(request, web)
     path = _temp_file(".zip")
     now = datetime.now(UTC)
     await run_in_threadpool(export_archive, web.app, path, now=now)
@@ -383,7 +372,7 @@ async def data_export(request: Request, web: WebDep) -> Response:
 
 @router.post("/data/backup")
 async def data_backup(request: Request, web: WebDep) -> Response:
-    await _form(request, web)
+    await read_form(request, web)
     path = _temp_file(".sqlite3")
     try:
         await run_in_threadpool(backup_database, web.app, path)
@@ -395,10 +384,10 @@ async def data_backup(request: Request, web: WebDep) -> Response:
 
 @router.post("/data/delete", response_class=HTMLResponse)
 async def data_delete(request: Request, web: WebDep) -> Response:
-    raw = await _form(request, web)
+    raw = await read_form(request, web)
     try:
         summary = await run_in_threadpool(
-            lambda: delete_everything(web.app, confirmation=_text(raw, "confirmation"))
+            lambda: delete_everything(web.app, confirmation=field_text(raw, "confirmation"))
         )
     except InvalidInputError as exc:
         return _data_page(request, error=exc)

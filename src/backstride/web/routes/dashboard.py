@@ -20,7 +20,7 @@ from backstride.web.formatting import day, km, percent
 from backstride.web.reads import cached_day, cached_load_report
 from backstride.web.routes.today import DECISION_TONE
 from backstride.web.templating import render
-from backstride.web.views import week_chart
+from backstride.web.views.dashboard import week_chart
 
 router = APIRouter(include_in_schema=False)
 

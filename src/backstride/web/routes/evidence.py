@@ -1,14 +1,14 @@
 """The evidence pages: every source backstride cites, in its own words, with the reference.
 
 ``/evidence`` lists the sources by topic, ``/evidence/<key>`` shows one source and what in
-backstride rests on it (the guidance rules and thresholds that cite it); ``/api/evidence`` and
-``/api/evidence/<key>`` give the same as JSON. All of it comes from the evidence registry
+backstride rests on it (the guidance rules and thresholds that cite it); ``api/evidence.py``
+gives the same as JSON. All of it comes from the evidence registry
 (:mod:`backstride.domain.evidence`); every "Source:" on the other pages links here.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse
@@ -16,8 +16,6 @@ from fastapi.responses import HTMLResponse
 from backstride.domain.evidence import EVIDENCE, SECTIONS, Source, sections
 from backstride.domain.guidance import RULES, Rule
 from backstride.errors import NotFoundError
-from backstride.web.api.common import ERROR_RESPONSES
-from backstride.web.schemas import EvidenceOut
 from backstride.web.templating import render
 
 router = APIRouter()
@@ -25,7 +23,7 @@ router = APIRouter()
 KeyPath = Annotated[str, Path(description="The source's key, e.g. frandsen-2025.")]
 
 
-def _source(key: str) -> Source:
+def find_source(key: str) -> Source:
     found = EVIDENCE.get(key)
     if found is None:
         raise NotFoundError(
@@ -51,26 +49,10 @@ def evidence_index(request: Request) -> HTMLResponse:
 
 @router.get("/evidence/{key}", response_class=HTMLResponse, include_in_schema=False)
 def evidence_page(request: Request, key: KeyPath) -> HTMLResponse:
-    source = _source(key)
+    source = find_source(key)
     return render(
         request,
         "pages/evidence_source.html",
         {"s": source, "rules": rules_citing(key), "section_title": SECTIONS[source.section]},
         active="evidence",
     )
-
-
-@router.get("/api/evidence", tags=["evidence"], responses=ERROR_RESPONSES)
-def api_evidence() -> list[EvidenceOut]:
-    """Every source backstride cites: reference, kind of evidence, summary and how it is used."""
-    return [EvidenceOut.model_validate(_json(s)) for s in EVIDENCE.values()]
-
-
-@router.get("/api/evidence/{key}", tags=["evidence"], responses=ERROR_RESPONSES)
-def api_evidence_source(key: KeyPath) -> EvidenceOut:
-    """One source, with the guidance rules that rest on it."""
-    return EvidenceOut.model_validate(_json(_source(key)))
-
-
-def _json(s: Source) -> dict[str, Any]:
-    return s.to_json() | {"rules": [i for r in rules_citing(s.key) for i in r.ids]}

@@ -9,7 +9,7 @@ from backstride.services.guidance import guidance_params
 from backstride.web.deps import TodayDep, WebDep
 from backstride.web.reads import cached_load_report
 from backstride.web.templating import render
-from backstride.web.views import load_verdicts, load_view, spike_css, spike_label
+from backstride.web.views.load import load_verdicts, load_view, spike_css, spike_label
 
 router = APIRouter(include_in_schema=False)
 

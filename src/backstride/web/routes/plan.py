@@ -39,6 +39,7 @@ from backstride.services.plan import (
 )
 from backstride.web.context import runner_today
 from backstride.web.deps import TodayDep, WebDep
+from backstride.web.formatting import units
 from backstride.web.routes.today import DECISION_TONE
 from backstride.web.security import CSRF_FIELD, check_csrf
 from backstride.web.templating import render
@@ -82,8 +83,9 @@ def _plan_data(app: App, *, on: date, today: date) -> dict[str, Any]:
     try:
         view = show_plan(app, on=on, today=today)
     except NotFoundError:
-        return {"plan": None, "day": None, "answer": day_answer(app, on=on, today=today)}
-    day = plan_today(app, on=on, today=today)
+        answer = day_answer(app, on=on, today=today, units=units())
+        return {"plan": None, "day": None, "answer": answer}
+    day = plan_today(app, on=on, today=today, units=units())
     return {"plan": view.to_json(), "day": day.to_json(), "answer": day.answer}
 
 

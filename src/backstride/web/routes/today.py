@@ -46,9 +46,9 @@ DECISION_TONE = {
 }
 
 
-def evidence_rows(finding: Finding) -> tuple[tuple[str, str], ...]:
-    """The runner's own numbers, in words, for a small table."""
-    return finding.numbers()
+def evidence_rows(finding: Finding, words_in: str = "km") -> tuple[tuple[str, str], ...]:
+    """The runner's own numbers, in words, for a small table (distances in ``words_in``)."""
+    return finding.numbers(words_in)
 
 
 def page_context(answer: Day) -> dict[str, Any]:
@@ -64,7 +64,7 @@ def page_context(answer: Day) -> dict[str, Any]:
         "level_badge": LEVEL_BADGE,
         "tone": DECISION_TONE[answer.decision],
         "day_tone": DECISION_TONE,
-        "evidence_rows": evidence_rows,
+        "evidence_rows": partial(evidence_rows, words_in=answer.units),
     }
 
 

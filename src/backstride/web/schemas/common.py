@@ -7,7 +7,7 @@ check the rest (dates in the future, plausibility) and answer 422 with a message
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -28,3 +28,18 @@ class InModel(BaseModel):
     """A request body (JSON or a page's form): unknown fields are refused."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+class ErrorBody(BaseModel):
+    status: int = Field(description="The HTTP status code.")
+    message: str = Field(description="What went wrong, in plain words.")
+    hint: str | None = Field(default=None, description="What to do next, when known.")
+    details: list[dict[str, Any]] = Field(
+        default_factory=list, description="Per-field problems of an invalid request."
+    )
+
+
+class ErrorOut(BaseModel):
+    """Every error answer of the API."""
+
+    error: ErrorBody

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
@@ -27,6 +27,11 @@ class ProfileOut(BaseModel):
     spine_injection_on: dt.date | None = Field(description="The last injection into the spine.")
     pregnant: bool
     pregnant_since: dt.date | None = Field(description="The day a pregnancy was recorded.")
+    units: Literal["km", "mi"] | None = Field(
+        default=None,
+        description="The runner's choice of kilometres or miles for the pages (null: not "
+        "chosen). The API's figures stay SI whatever it is.",
+    )
 
 
 class ProfileIn(InModel):
@@ -52,4 +57,7 @@ class ProfileIn(InModel):
     clear_spine_injection: bool = False
     pregnant: bool | None = Field(
         default=None, description="true records a pregnancy from today, false removes it."
+    )
+    units: Literal["km", "mi"] | None = Field(
+        default=None, description="km or mi for the pages (null leaves it)."
     )

@@ -1,7 +1,8 @@
 """The registry of rules: every rule, in the order they run, and :func:`compute_findings`.
 
 A rule lives in ``rules/<family>.py``, declared once with ``@rule(...)``: its finding ids, the
-thresholds it reads and the evidence behind it. Its tests are in
+thresholds it reads, the evidence behind it and its words (the message templates, rendered
+from the thresholds in force and the values it measured, in the runner's units). Its tests are in
 ``tests/domain/guidance/test_<family>.py``; ``docs/guidance.md`` explains it in plain words.
 The order below is the order the rules run in (findings of equal seriousness keep it).
 """
@@ -9,6 +10,7 @@ The order below is the order the rules run in (findings of equal seriousness kee
 from __future__ import annotations
 
 from backstride.domain.guidance.finding import Finding, defer_notes, sort_findings
+from backstride.domain.guidance.message import Voice
 from backstride.domain.guidance.rule import Rule
 from backstride.domain.guidance.rules.body import (
     rule_core,
@@ -100,10 +102,14 @@ def rules_by_source() -> dict[str, tuple[str, ...]]:
 
 
 def compute_findings(
-    state: GuidanceState, params: GuidanceParams = DEFAULT_GUIDANCE_PARAMS
+    state: GuidanceState,
+    params: GuidanceParams = DEFAULT_GUIDANCE_PARAMS,
+    units: str = "km",
 ) -> tuple[Finding, ...]:
-    """Every rule over ``state``, most serious first (:func:`defer_notes` applied)."""
+    """Every rule over ``state``, most serious first (:func:`defer_notes` applied), their words
+    in ``units`` (km or mi; the ids, levels and decisions never depend on it)."""
+    voice = Voice(units)
     found: list[Finding] = []
     for rule in RULES:
-        found.extend(rule(state, params))
+        found.extend(rule(state, params, voice))
     return defer_notes(sort_findings(found))

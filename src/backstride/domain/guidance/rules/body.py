@@ -9,9 +9,10 @@ from typing import Any
 from backstride.domain.body import Condition
 from backstride.domain.evidence import cite
 from backstride.domain.guidance.finding import Finding
+from backstride.domain.guidance.message import Say
 from backstride.domain.guidance.rule import rule
 from backstride.domain.guidance.state import GuidanceState
-from backstride.domain.guidance.words import _f, _km, _pct
+from backstride.domain.guidance.words import _km
 from backstride.domain.params import GuidanceParams
 from backstride.domain.selftest import TESTS, SelfTestName, format_value
 
@@ -42,8 +43,20 @@ _RATIO_MEANING: Mapping[str, str] = {
         "mcgill-1999",
         "lauersen-2014",
     ),
+    words={
+        "ratio": "{ratio} is {value:.2f} (should be {target}), so {meaning}",
+        "balance.title": "Your trunk muscles are out of balance",
+        "balance.reason": (
+            "In your last hold tests, {ratios}. Trunk muscles that last equally long protect "
+            "the back."
+        ),
+        "balance.action": (
+            "Do a core routine 2-3 times a week (curl-up, side bridge, bird-dog; "
+            "`backstride routine core` shows them), and repeat the tests in 6 weeks."
+        ),
+    },
 )
-def rule_core(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
+def rule_core(state: GuidanceState, p: GuidanceParams, say: Say) -> list[Finding]:
     report = state.selftests
     if report is None:
         return []
@@ -51,8 +64,13 @@ def rule_core(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
     if not off:
         return []
     parts = [
-        f"{_RATIO_WORDS.get(r.name, r.name)} is {r.value:.2f} (should be {r.target}), so "
-        f"{_RATIO_MEANING.get(r.name, 'the holds are out of balance')}"
+        say(
+            "ratio",
+            ratio=_RATIO_WORDS.get(r.name, r.name),
+            value=r.value,
+            target=r.target,
+            meaning=_RATIO_MEANING.get(r.name, "the holds are out of balance"),
+        )
         for r in off
         if r.value is not None
     ]
@@ -60,18 +78,9 @@ def rule_core(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
         Finding(
             id="body.core_endurance",
             level="caution",
-            title="Your trunk muscles are out of balance",
-            reason=(
-                "In your last hold tests, "
-                + "; ".join(parts)
-                + ". Trunk muscles that last equally long protect the back."
-            ),
+            **say.words("balance", ratios="; ".join(parts)),
             evidence={r.name: {"value": r.value, "target": r.target} for r in off},
             source=cite("mcgill-1999", "lauersen-2014"),
-            action=(
-                "Do a core routine 2-3 times a week (curl-up, side bridge, bird-dog; "
-                "`backstride routine core` shows them), and repeat the tests in 6 weeks."
-            ),
         )
     ]
 
@@ -96,8 +105,21 @@ _FLEX_LOW = ("poor", "below-usual-range", "fail")
         "lauersen-2014",
         "garber-2011",
     ),
+    words={
+        "test": "{test}: {value}",
+        "tight.title": "Tight hamstrings or hips",
+        "tight.reason": (
+            "Your last flexibility tests: {tests}. Limited hip and hamstring flexibility is "
+            "linked with low back pain in runners. (Stretching alone has not been shown to "
+            "prevent injuries; it helps the range of movement.)"
+        ),
+        "tight.action": (
+            "After runs, stretch the hamstrings and the front of the hips: hold each stretch "
+            "10-30 seconds, 2-4 times."
+        ),
+    },
 )
-def rule_flexibility(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
+def rule_flexibility(state: GuidanceState, p: GuidanceParams, say: Say) -> list[Finding]:
     report = state.selftests
     if report is None:
         return []
@@ -112,17 +134,17 @@ def rule_flexibility(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
         Finding(
             id="body.flexibility",
             level="caution",
-            title="Tight hamstrings or hips",
-            reason=(
-                "Your last flexibility tests: "
-                + "; ".join(
-                    f"{TESTS[a.name].title}: {format_value(a.name, a.latest.value)}"
+            **say.words(
+                "tight",
+                tests="; ".join(
+                    say(
+                        "test",
+                        test=TESTS[a.name].title,
+                        value=format_value(a.name, a.latest.value),
+                    )
                     for a in low
                     if a.latest is not None
-                )
-                + ". Limited hip and hamstring flexibility is linked with low back pain in "
-                "runners. (Stretching alone has not been shown to prevent injuries; it helps "
-                "the range of movement.)"
+                ),
             ),
             evidence={
                 a.name.value: {"value": a.latest.value, "rating": a.rating}
@@ -130,10 +152,6 @@ def rule_flexibility(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
                 if a.latest is not None
             },
             source=cite("maselli-2020", "lauersen-2014", "garber-2011"),
-            action=(
-                "After runs, stretch the hamstrings and the front of the hips: hold each "
-                "stretch 10-30 seconds, 2-4 times."
-            ),
         )
     ]
 
@@ -144,14 +162,32 @@ def rule_flexibility(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
     ids=("history.past_injury",),
     params=("spike_caution_ratio",),
     evidence=("malisoux-2015",),
+    words={
+        "hip": "a hip problem",
+        "illness": "a recent illness",
+        "slower.title": "Your history calls for a slower build-up",
+        "slower.reason": (
+            "Your profile lists {items}. Runners with a previous injury were injured more often "
+            "(about 1.7 times as often in one study), so backstride builds up more slowly for "
+            "you."
+        ),
+        "slower.action": (
+            "Keep each run within {p.spike_caution_ratio:over} % of your longest run of the "
+            "last 30 days.{after_illness} A physiotherapist can tell you what to strengthen."
+        ),
+        "after_illness": (
+            " After an illness, wait until you feel well; if it brought a fever or chest "
+            "symptoms, ask your doctor first."
+        ),
+    },
 )
-def rule_past_injury(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
+def rule_past_injury(state: GuidanceState, p: GuidanceParams, say: Say) -> list[Finding]:
     prof = state.profile
     items = list(prof.past_injuries)
     if Condition.HIP_PROBLEM in prof.conditions:
-        items.append("a hip problem")
+        items.append(say("hip"))
     if Condition.RECENT_ILLNESS in prof.conditions:
-        items.append("a recent illness")
+        items.append(say("illness"))
     if not items:
         return []
     illness = Condition.RECENT_ILLNESS in prof.conditions
@@ -159,11 +195,10 @@ def rule_past_injury(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
         Finding(
             id="history.past_injury",
             level="caution",
-            title="Your history calls for a slower build-up",
-            reason=(
-                "Your profile lists " + "; ".join(items) + ". Runners with a previous injury "
-                "were injured more often (about 1.7 times as often in one study), so "
-                "backstride builds up more slowly for you."
+            **say.words(
+                "slower",
+                items="; ".join(items),
+                after_illness=say("after_illness") if illness else "",
             ),
             evidence={
                 "past_injuries": list(prof.past_injuries),
@@ -174,17 +209,6 @@ def rule_past_injury(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
                 ],
             },
             source=cite("malisoux-2015", note="a previous injury came with more injuries"),
-            action=(
-                f"Keep each run within {_pct(p.spike_caution_ratio - 1.0)} % of your longest run "
-                "of the last 30 days."
-                + (
-                    " After an illness, wait until you feel well; if it brought a fever or "
-                    "chest symptoms, ask your doctor first."
-                    if illness
-                    else ""
-                )
-                + " A physiotherapist can tell you what to strengthen."
-            ),
         )
     ]
 
@@ -195,8 +219,24 @@ def rule_past_injury(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
     ids=("history.pregnancy",),
     params=("cap_window_days",),
     evidence=("acog-2020",),
+    words={
+        "keep.before": "no longer than your runs before",
+        "keep.longest": (
+            "no longer than {longest:dist} (your longest run of the last {p.cap_window_days} days)"
+        ),
+        "pregnant.title": "Pregnancy: no build-up in running",
+        "pregnant.reason": (
+            "You recorded a pregnancy. Running you already did can usually carry on, but this "
+            "is not the time to build up distance or effort, and the joints and back take more "
+            "strain as the pregnancy goes on."
+        ),
+        "pregnant.action": (
+            "Keep runs {keep}, at an easy effort, and follow your midwife or doctor. Stop and "
+            "get advice if you feel pain, dizziness, bleeding or fluid loss."
+        ),
+    },
 )
-def rule_pregnancy(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
+def rule_pregnancy(state: GuidanceState, p: GuidanceParams, say: Say) -> list[Finding]:
     """During pregnancy: no build-up in running (ACOG 2020: keep to the activity you did
     before; no new high-impact progression)."""
     since = state.profile.pregnant_since
@@ -206,28 +246,16 @@ def rule_pregnancy(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
     prior = [r.distance_m for r in state.runs if start <= r.day < state.today and r.distance_m]
     longest = max(prior) if prior else None
     evidence: dict[str, Any] = {"pregnant_since": since.isoformat()}
-    keep = "no longer than your runs before"
+    keep = say("keep.before")
     if longest is not None:
         evidence["cap_km"] = _km(longest)
-        keep = (
-            f"no longer than {_f(longest / 1000.0)} km (your longest run of the last "
-            f"{p.cap_window_days} days)"
-        )
+        keep = say("keep.longest", longest=longest)
     return [
         Finding(
             id="history.pregnancy",
             level="caution",
-            title="Pregnancy: no build-up in running",
-            reason=(
-                "You recorded a pregnancy. Running you already did can usually carry on, but "
-                "this is not the time to build up distance or effort, and the joints and back "
-                "take more strain as the pregnancy goes on."
-            ),
+            **say.words("pregnant", keep=keep),
             evidence=evidence,
             source=cite("acog-2020"),
-            action=(
-                f"Keep runs {keep}, at an easy effort, and follow your midwife or doctor. Stop "
-                "and get advice if you feel pain, dizziness, bleeding or fluid loss."
-            ),
         )
     ]

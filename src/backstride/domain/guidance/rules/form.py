@@ -6,9 +6,10 @@ import statistics
 
 from backstride.domain.evidence import cite
 from backstride.domain.guidance.finding import Finding
+from backstride.domain.guidance.message import Say
 from backstride.domain.guidance.rule import rule
 from backstride.domain.guidance.state import GuidanceState, RunFacts
-from backstride.domain.guidance.words import _pace, _pct
+from backstride.domain.guidance.words import _pct
 from backstride.domain.params import GuidanceParams
 
 # ---------------------------------------------------------------------------------------------
@@ -38,8 +39,23 @@ def expected_cadence_spm(speed_m_s: float, p: GuidanceParams) -> float:
         "heiderscheit-2011",
         "lieberman-2015",
     ),
+    words={
+        "stride.title": "Long strides for your pace",
+        "stride.reason": (
+            "On your last {runs} runs you took about {cadence:.0f} steps a minute at about "
+            "{speed:pace}. Runners at that pace usually take about {expected:.0f}; yours is "
+            "more than {p.stride_shortfall:pct} % below that. Few, long steps mean the foot "
+            "lands far in front of the body (overstriding), which brakes every step and loads "
+            "the knees, hips and back more."
+        ),
+        "stride.action": (
+            "Raise your step rate gradually by 5-10 %, to about {low:.0f}-{high:.0f} steps a "
+            "minute, with shorter, quicker steps at the same pace (a metronome app helps). Ask "
+            "a running coach or physiotherapist to look at your stride."
+        ),
+    },
 )
-def rule_stride(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
+def rule_stride(state: GuidanceState, p: GuidanceParams, say: Say) -> list[Finding]:
     judged: list[tuple[RunFacts, float, float]] = []
     for r in state.runs_since(p.stride_window_days):
         speed = r.speed_m_s
@@ -62,13 +78,14 @@ def rule_stride(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
         Finding(
             id="form.stride",
             level="caution",
-            title="Long strides for your pace",
-            reason=(
-                f"On your last {len(judged)} runs you took about {cadence:.0f} steps a minute at "
-                f"about {_pace(speed)}. Runners at that pace usually take about {expected:.0f}; "
-                f"yours is more than {_pct(p.stride_shortfall)} % below that. "
-                "Few, long steps mean the foot lands far in front of the body (overstriding), "
-                "which brakes every step and loads the knees, hips and back more."
+            **say.words(
+                "stride",
+                runs=len(judged),
+                cadence=cadence,
+                speed=speed,
+                expected=expected,
+                low=low,
+                high=high,
             ),
             evidence={
                 "typical_cadence_spm": round(cadence, 0),
@@ -78,10 +95,5 @@ def rule_stride(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
                 "runs": len(judged),
             },
             source=cite("heiderscheit-2011", "lieberman-2015"),
-            action=(
-                f"Raise your step rate gradually by 5-10 %, to about {low:.0f}-{high:.0f} steps "
-                "a minute, with shorter, quicker steps at the same pace (a metronome app helps). "
-                "Ask a running coach or physiotherapist to look at your stride."
-            ),
         )
     ]

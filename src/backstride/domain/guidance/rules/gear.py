@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from backstride.domain.guidance.finding import Finding
+from backstride.domain.guidance.message import Say
 from backstride.domain.guidance.rule import rule
 from backstride.domain.guidance.state import GuidanceState
 from backstride.domain.params import GuidanceParams
@@ -26,8 +27,27 @@ from backstride.domain.shoes import ROTATION_SOURCE, WEAR_SOURCE
         "cook-1985",
         "malisoux-2015",
     ),
+    words={
+        "inspect.title": "Your shoes '{shoe}' need a check",
+        "retire.title": "Your shoes '{shoe}' need replacing",
+        "worn.reason": (
+            "Your shoes '{shoe}' have about {total:km0} on them, past the {mark:km0} mark. "
+            "Cushioning wears out with distance. (This rule of thumb comes from machine tests "
+            "of cushioning, not from injury studies.)"
+        ),
+        "inspect.action": (
+            "Look for deep creases in the midsole, a worn-through sole or a heel that tilts; if "
+            "they feel flat or leave you sorer, replace them."
+        ),
+        "retire.action": (
+            "Plan a new pair, and watch whether your back aches more after runs in these."
+        ),
+        "one_pair.title": "Only one pair of running shoes",
+        "one_pair.reason": "{nudge}",
+        "one_pair.action": "Consider a second pair and alternate between them.",
+    },
 )
-def rule_shoes(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
+def rule_shoes(state: GuidanceState, p: GuidanceParams, say: Say) -> list[Finding]:
     out: list[Finding] = []
     since = state.today - timedelta(days=27)
     in_use = [
@@ -44,18 +64,18 @@ def rule_shoes(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
         worn.sort(key=lambda s: (s.state != "retire", -s.total_km))
         s = worn[0]
         retire = s.state == "retire"
-        need = "need replacing" if retire else "need a check"
+        key = "retire" if retire else "inspect"
+        measured = {
+            "shoe": s.shoe.name,
+            "total": s.total_km,
+            "mark": s.shoe.retire_km if retire else s.shoe.inspect_km,
+        }
         out.append(
             Finding(
                 id="gear.shoes_worn",
                 level="caution",
-                title=f"Your shoes '{s.shoe.name}' {need}",
-                reason=(
-                    f"Your shoes '{s.shoe.name}' have about {s.total_km:.0f} km on them, past the "
-                    f"{(s.shoe.retire_km if retire else s.shoe.inspect_km):.0f} km mark. "
-                    "Cushioning wears out with distance. (This rule of thumb comes from "
-                    "machine tests of cushioning, not from injury studies.)"
-                ),
+                title=say(f"{key}.title", **measured),
+                reason=say("worn.reason", **measured),
                 evidence={
                     "shoe": s.shoe.name,
                     "km": round(s.total_km, 0),
@@ -65,12 +85,7 @@ def rule_shoes(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
                     "others": [w.shoe.name for w in worn[1:]],
                 },
                 source=WEAR_SOURCE,
-                action=(
-                    "Plan a new pair, and watch whether your back aches more after runs in these."
-                    if retire
-                    else "Look for deep creases in the midsole, a worn-through sole or a heel "
-                    "that tilts; if they feel flat or leave you sorer, replace them."
-                ),
+                action=say(f"{key}.action", **measured),
             )
         )
     if state.rotation:
@@ -78,11 +93,9 @@ def rule_shoes(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
             Finding(
                 id="gear.single_pair",
                 level="info",
-                title="Only one pair of running shoes",
-                reason=state.rotation,
+                **say.words("one_pair", nudge=state.rotation),
                 evidence={"pairs_in_use": len(in_use)},
                 source=ROTATION_SOURCE,
-                action="Consider a second pair and alternate between them.",
             )
         )
     return out

@@ -8,9 +8,10 @@ from typing import Any
 
 from backstride.domain.evidence import cite
 from backstride.domain.guidance.finding import Finding
+from backstride.domain.guidance.message import Say
 from backstride.domain.guidance.rule import rule
 from backstride.domain.guidance.state import GuidanceState
-from backstride.domain.guidance.words import _f, _km, _on, _pct
+from backstride.domain.guidance.words import _km, _pct
 from backstride.domain.pain import NERVE_FEELS, PainSite
 from backstride.domain.params import GuidanceParams
 
@@ -29,8 +30,32 @@ from backstride.domain.params import GuidanceParams
         "spike_severe_ratio",
     ),
     evidence=("frandsen-2025",),
+    words={
+        "spike": (
+            "Your {run:dist} run on {run_on:on} was {ratio:over} % longer than your longest run "
+            "in the 30 days before it ({longest:dist}). In a study of 5,205 runners, runs more "
+            "than 10 % longer than that came with more overuse injuries; backstride notes steps "
+            "above {p.spike_caution_ratio:over} % and asks for easy runs above {reduce_at:over} %"
+        ),
+        "severe": " More than {p.spike_severe_ratio:over} % longer is the riskiest step of all.",
+        "stricter": (
+            " With past injuries, backstride is stricter and treats any step above "
+            "{p.spike_caution_ratio:over} % this way."
+        ),
+        "reduce.title": "A much longer run than your body is used to",
+        "reduce.reason": "{spike}.{extra}",
+        "reduce.action": (
+            "For the next runs, stay at or below {longest:dist} and keep them easy. Build up "
+            "again in steps of no more than {p.spike_caution_ratio:over} %."
+        ),
+        "caution.title": "A step up in distance",
+        "caution.reason": "{spike}; the step was moderate.",
+        "caution.action": (
+            "Do not go further for now: keep your runs at or below {longest:dist} this week."
+        ),
+    },
 )
-def rule_spike(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
+def rule_spike(state: GuidanceState, p: GuidanceParams, say: Say) -> list[Finding]:
     start = state.today - timedelta(days=p.spike_lookback_days - 1)
     spikes = [
         r
@@ -53,40 +78,29 @@ def rule_spike(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
         "longest_prev_30d_km": _km(r.longest_prev_30d_m),
         "spike_pct": _pct(ratio - 1.0),
     }
-    base = (
-        f"Your {_f(_km(r.distance_m) or 0.0)} km run on {_on(r.day)} was {_pct(ratio - 1.0)} % "
-        f"longer than your longest run in the 30 days before it "
-        f"({_f(_km(r.longest_prev_30d_m) or 0.0)} km). In a study of 5,205 runners, runs more "
-        "than 10 % longer than that came with more overuse injuries; backstride notes steps "
-        f"above {_pct(p.spike_caution_ratio - 1.0)} % and asks for easy runs above "
-        f"{_pct(reduce_at - 1.0)} %"
-    )
+    measured = {
+        "run": r.distance_m or 0.0,
+        "run_on": r.day,
+        "ratio": ratio,
+        "longest": r.longest_prev_30d_m,
+        "reduce_at": reduce_at,
+    }
+    spike = say("spike", **measured)
     source = cite("frandsen-2025")
-    cap = f"{_f(_km(r.longest_prev_30d_m) or 0.0)} km"
     if ratio > reduce_at:
         severe = ratio > p.spike_severe_ratio
         extra = (
-            f" More than {_pct(p.spike_severe_ratio - 1.0)} % longer is the riskiest step of all."
+            say("severe")
             if severe
-            else (
-                " With past injuries, backstride is stricter and treats any step above "
-                f"{_pct(p.spike_caution_ratio - 1.0)} % this way."
-                if state.conservative and ratio <= p.spike_reduce_ratio
-                else ""
-            )
+            else (say("stricter") if state.conservative and ratio <= p.spike_reduce_ratio else "")
         )
         return [
             Finding(
                 id="load.single_run_spike",
                 level="reduce",
-                title="A much longer run than your body is used to",
-                reason=f"{base}.{extra}",
+                **say.words("reduce", spike=spike, extra=extra, **measured),
                 evidence=evidence,
                 source=source,
-                action=(
-                    f"For the next runs, stay at or below {cap} and keep them easy. Build up "
-                    f"again in steps of no more than {_pct(p.spike_caution_ratio - 1.0)} %."
-                ),
                 asks="run_easy",
             )
         ]
@@ -94,11 +108,9 @@ def rule_spike(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
         Finding(
             id="load.single_run_spike",
             level="caution",
-            title="A step up in distance",
-            reason=f"{base}; the step was moderate.",
+            **say.words("caution", spike=spike, **measured),
             evidence=evidence,
             source=source,
-            action=f"Do not go further for now: keep your runs at or below {cap} this week.",
         )
     ]
 
@@ -115,8 +127,22 @@ def rule_spike(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
         "nielsen-2014",
         "buist-2008",
     ),
+    words={
+        "grown.title": "Distance has grown quickly",
+        "grown.reason": (
+            "You ran {last:dist} in the last 2 weeks, {progression:pct} % more than the "
+            "{prev:dist} of the 2 weeks before. In a study of 874 new runners, growing more "
+            "than 30 % in two weeks came with more injuries from running too far (the evidence "
+            "is suggestive, not certain); backstride asks you to hold back above "
+            "{p.progression_reduce:pct} %, from a base of {p.progression_min_base_km:km}."
+        ),
+        "grown.action": (
+            "Hold your weekly distance where it is for a week or two before adding more; "
+            "keep today's run no longer than your usual runs."
+        ),
+    },
 )
-def rule_progression(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
+def rule_progression(state: GuidanceState, p: GuidanceParams, say: Say) -> list[Finding]:
     d = state.day(0)
     if d is None or d.progression is None:
         return []
@@ -128,14 +154,11 @@ def rule_progression(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
         Finding(
             id="load.progression",
             level="reduce",
-            title="Distance has grown quickly",
-            reason=(
-                f"You ran {_f(last_km)} km in the last 2 weeks, {_pct(d.progression)} % more "
-                f"than the {_f(prev_km)} km of the 2 weeks before. In a study of 874 new "
-                "runners, growing more than 30 % in two weeks came with more injuries from "
-                "running too far (the evidence is suggestive, not certain); backstride asks "
-                f"you to hold back above {_pct(p.progression_reduce)} %, from a base of "
-                f"{_f(p.progression_min_base_km)} km."
+            **say.words(
+                "grown",
+                last=d.run_distance_14d_m,
+                prev=d.run_distance_prev_14d_m,
+                progression=d.progression,
             ),
             evidence={
                 "last_14d_km": round(last_km, 1),
@@ -143,10 +166,6 @@ def rule_progression(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
                 "progression_pct": _pct(d.progression),
             },
             source=cite("nielsen-2014", "buist-2008"),
-            action=(
-                "Hold your weekly distance where it is for a week or two before adding more; "
-                "keep today's run no longer than your usual runs."
-            ),
             asks="run_easy",
         )
     ]
@@ -223,22 +242,63 @@ def break_allowance_m(b: Break, day: date, p: GuidanceParams) -> float:
         "frandsen-2025",
         "nice-ng59",
     ),
+    words={
+        "steps": (
+            "after a break ({p.break_min_days} days or more without a run) backstride takes "
+            "you back one plan week for each week off: {p.break_step_per_week:pct} % shorter "
+            "per week off (at least {p.break_floor_share:pct} % of it), then "
+            "{p.break_step_per_week:pct} % longer for each week of running again"
+        ),
+        "first.title": "Your first run after a break",
+        "first.reason": (
+            "You have not run for {days_off} days (since {last_before:on}). Before the break "
+            "your longest run was {before:dist}; {steps}."
+        ),
+        "first.action": "Keep your next run to {allowed_today:dist} or less, easy.",
+        "over.title": "Back from a break: too much too soon",
+        "over.reason": (
+            "After {days_off} days without running ({last_before:on} to {first_back:on}) your "
+            "{run:dist} run on {run_on:on} was longer than {allowed:dist}. Before the break "
+            "your longest run was {before:dist}; {steps}."
+        ),
+        "over.action": (
+            "Keep today's run to {allowed_today:dist} or less, easy, and add about "
+            "{p.break_step_per_week:pct} % a week."
+        ),
+        "back.title": "Building up again after a break",
+        "back.reason": (
+            "You came back on {first_back:on} after {days_off} days without running. Before "
+            "the break your longest run was {before:dist}; {steps}."
+        ),
+        "back.action": "Keep today's run to {allowed_today:dist} or less.",
+        "checked.title": "Have the pain that stopped you checked before building up again",
+        "checked.reason": (
+            "Around the start of your break you recorded pain up to {worst}/10{nerve} (last on "
+            "{last:on}). Before running builds up again, a professional should check that it "
+            "has settled."
+        ),
+        "nerve": " with numbness or pins and needles",
+        "checked.action": (
+            "See a physiotherapist or your physician (GP) before your next run. When they "
+            "agree, record it: `backstride clearance add --on DATE --by NAME`."
+        ),
+    },
 )
-def rule_after_break(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
+def rule_after_break(state: GuidanceState, p: GuidanceParams, say: Say) -> list[Finding]:
     """A run after ``break_min_days`` or more without running is compared with the runs before
     the break, scaled down by the gap (one plan week back per week off)."""
     b = find_break(state, p)
     if b is None:
         return []
     allowed_today = break_allowance_m(b, state.today, p)
-    step = _pct(p.break_step_per_week)
-    rule = (
-        f"after a break ({p.break_min_days} days or more without a run) backstride takes you "
-        f"back one plan week for each week off: {step} % shorter per "
-        f"week off (at least {_pct(p.break_floor_share)} % of it), then {step} % longer for "
-        "each week of running again"
-    )
-    before = f"{_f(b.before_m / 1000.0)} km"
+    measured: dict[str, Any] = {
+        "steps": say("steps"),
+        "days_off": b.days_off,
+        "last_before": b.last_before,
+        "first_back": b.first_back,
+        "before": b.before_m,
+        "allowed_today": allowed_today,
+    }
     evidence: dict[str, Any] = {
         "last_run_before_on": b.last_before.isoformat(),
         "first_run_back_on": b.first_back.isoformat() if b.first_back else None,
@@ -258,14 +318,9 @@ def rule_after_break(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
             Finding(
                 id="load.after_break",
                 level="caution",
-                title="Your first run after a break",
-                reason=(
-                    f"You have not run for {b.days_off} days (since {_on(b.last_before)}). "
-                    f"Before the break your longest run was {before}; {rule}."
-                ),
+                **say.words("first", **measured),
                 evidence=evidence,
                 source=source,
-                action=f"Keep your next run to {_f(allowed_today / 1000.0)} km or less, easy.",
             )
         )
     else:
@@ -284,19 +339,11 @@ def rule_after_break(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
                 Finding(
                     id="load.after_break",
                     level="reduce",
-                    title="Back from a break: too much too soon",
-                    reason=(
-                        f"After {b.days_off} days without running ({_on(b.last_before)} to "
-                        f"{_on(b.first_back)}) your {_f(_km(r.distance_m) or 0.0)} km run on "
-                        f"{_on(r.day)} was longer than {_f(allowed / 1000.0)} km. Before the "
-                        f"break your longest run was {before}; {rule}."
+                    **say.words(
+                        "over", run=r.distance_m or 0.0, run_on=r.day, allowed=allowed, **measured
                     ),
                     evidence=evidence,
                     source=source,
-                    action=(
-                        f"Keep today's run to {_f(allowed_today / 1000.0)} km or less, easy, "
-                        f"and add about {step} % a week."
-                    ),
                     asks="run_easy",
                 )
             )
@@ -305,21 +352,18 @@ def rule_after_break(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
                 Finding(
                     id="load.after_break",
                     level="caution",
-                    title="Building up again after a break",
-                    reason=(
-                        f"You came back on {_on(b.first_back)} after {b.days_off} days without "
-                        f"running. Before the break your longest run was {before}; {rule}."
-                    ),
+                    **say.words("back", **measured),
                     evidence=evidence,
                     source=source,
-                    action=f"Keep today's run to {_f(allowed_today / 1000.0)} km or less.",
                 )
             )
-    out.extend(_pain_before_break(state, p, b))
+    out.extend(_pain_before_break(state, p, say, b))
     return out
 
 
-def _pain_before_break(state: GuidanceState, p: GuidanceParams, b: Break) -> list[Finding]:
+def _pain_before_break(
+    state: GuidanceState, p: GuidanceParams, say: Say, b: Break
+) -> list[Finding]:
     """Pain above the maximum, or numbness and pins and needles in a leg, in the
     ``break_pain_days`` before the break: checked by a professional before building up."""
     start = b.last_before - timedelta(days=p.break_pain_days - 1)
@@ -341,16 +385,12 @@ def _pain_before_break(state: GuidanceState, p: GuidanceParams, b: Break) -> lis
         return []
     worst = max(telling, key=lambda e: e.score)
     nerve = any(set(e.feels) & NERVE_FEELS for e in telling)
-    what = f"pain up to {worst.score}/10" + (" with numbness or pins and needles" if nerve else "")
     return [
         Finding(
             id="pain.before_break",
             level="stop",
-            title="Have the pain that stopped you checked before building up again",
-            reason=(
-                f"Around the start of your break you recorded {what} (last on {_on(last)}). "
-                "Before running builds up again, a professional should check that it has "
-                "settled."
+            **say.words(
+                "checked", worst=worst.score, nerve=say("nerve") if nerve else "", last=last
             ),
             evidence={
                 "entries": [e.day.isoformat() for e in telling],
@@ -359,10 +399,6 @@ def _pain_before_break(state: GuidanceState, p: GuidanceParams, b: Break) -> lis
                 "limit": p.pain_acceptable_max,
             },
             source=cite("nice-ng59", note="reassess when symptoms persist or change"),
-            action=(
-                "See a physiotherapist or your physician (GP) before your next run. When they "
-                "agree, record it: `backstride clearance add --on DATE --by NAME`."
-            ),
             asks="see_professional",
         )
     ]
@@ -379,8 +415,19 @@ def _pain_before_break(state: GuidanceState, p: GuidanceParams, b: Break) -> lis
         "lolli-2019",
         "impellizzeri-2020",
     ),
+    words={
+        "busy.title": "This week is much busier than your usual weeks",
+        "busy.reason": (
+            "Your training load over the last week is {ratio:f2} times your average over the "
+            "last four weeks (the 'acute:chronic ratio'; 1.5 or more was called a 'danger zone' "
+            "in team sports; backstride notes it from {p.load_ratio_caution:f2}). This measure "
+            "is contested: later studies found it predicts injuries hardly better than chance. "
+            "So backstride shows it only as background; it never changes your plan."
+        ),
+        "busy.action": "Only context: nothing to change because of this number alone.",
+    },
 )
-def rule_acute_chronic(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
+def rule_acute_chronic(state: GuidanceState, p: GuidanceParams, say: Say) -> list[Finding]:
     d = state.last_complete_day
     if d is None or d.load_ratio is None or d.load_ratio < p.load_ratio_caution:
         return []
@@ -388,15 +435,7 @@ def rule_acute_chronic(state: GuidanceState, p: GuidanceParams) -> list[Finding]
         Finding(
             id="load.acute_chronic",
             level="caution",
-            title="This week is much busier than your usual weeks",
-            reason=(
-                f"Your training load over the last week is {_f(d.load_ratio, 2)} times your "
-                "average over the last four weeks (the 'acute:chronic ratio'; 1.5 or more was "
-                "called a 'danger zone' in team sports; backstride notes it from "
-                f"{_f(p.load_ratio_caution, 2)}). This measure is contested: later studies found "
-                "it predicts injuries hardly better than chance. So backstride shows it only as "
-                "background; it never changes your plan."
-            ),
+            **say.words("busy", ratio=d.load_ratio),
             evidence={
                 "load_ratio": round(d.load_ratio, 2),
                 "uncoupled_load_ratio": (
@@ -406,6 +445,5 @@ def rule_acute_chronic(state: GuidanceState, p: GuidanceParams) -> list[Finding]
                 "chronic_load": round(d.chronic_load, 1),
             },
             source=cite("gabbett-2016", "williams-2017", "lolli-2019", "impellizzeri-2020"),
-            action="Only context: nothing to change because of this number alone.",
         )
     ]

@@ -8,9 +8,10 @@ from datetime import timedelta
 
 from backstride.domain.evidence import cite
 from backstride.domain.guidance.finding import DECISIONS, Decision, Finding
+from backstride.domain.guidance.message import Say
 from backstride.domain.guidance.rule import rule
 from backstride.domain.guidance.state import GuidanceState
-from backstride.domain.guidance.words import _cap, _f, _on, _pct
+from backstride.domain.guidance.words import _cap, _on
 from backstride.domain.pain import (
     CLAUDICATION_SOURCE,
     LEFT_LEG,
@@ -50,8 +51,36 @@ def _recent_checks(state: GuidanceState, p: GuidanceParams) -> list[RunPainCheck
         "nass-2011",
         "suri-2010",
     ),
+    words={
+        "pattern": (
+            "On {days} day{s} in the last {p.leg_pattern_days} days (last on {last:on}) you "
+            "noted leg or buttock symptoms that come on with walking or standing and ease when "
+            "you sit or bend forward."
+        ),
+        "stenosis.title": "Your stenosis symptoms are active",
+        "stenosis.reason": (
+            "{pattern} That fits your spinal stenosis: the nerves in the lower back get "
+            "squeezed when the back is straight or arched and have more room when you lean "
+            "forward."
+        ),
+        "stenosis.action": (
+            "Keep runs short and flat, with walk or sitting breaks before the leg symptoms "
+            "start. Cycling is usually easier (you lean forward). If the distance you can walk "
+            "keeps getting shorter, tell your doctor."
+        ),
+        "check.title": "Leg symptoms worth a doctor's check",
+        "check.reason": (
+            "{pattern} This pattern can come from narrowing around the nerves in the lower back "
+            "(spinal stenosis) or from poor blood flow to the legs. A doctor can tell them "
+            "apart. It is not an emergency."
+        ),
+        "check.action": (
+            "Book a routine appointment with your physician (GP). Until then, running plans "
+            "wait; cycling or gentle walking with sitting breaks are fine if comfortable."
+        ),
+    },
 )
-def rule_leg_pattern(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
+def rule_leg_pattern(state: GuidanceState, p: GuidanceParams, say: Say) -> list[Finding]:
     start = state.today - timedelta(days=p.leg_pattern_days - 1)
     days = sorted(
         {e.day for e in state.pain if e.has_claudication_pattern and start <= e.day <= state.today}
@@ -64,30 +93,16 @@ def rule_leg_pattern(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
         "last_on": days[-1].isoformat(),
         "stenosis_diagnosed": stenosis,
     }
-    what = (
-        f"On {len(days)} day{'s' if len(days) > 1 else ''} in the last {p.leg_pattern_days} days "
-        f"(last on {_on(days[-1])}) you noted leg or buttock symptoms that come on with walking "
-        "or standing and ease when you sit or bend forward."
-    )
+    pattern = say("pattern", days=len(days), s="s" if len(days) > 1 else "", last=days[-1])
     source = CLAUDICATION_SOURCE
     if stenosis:
         return [
             Finding(
                 id="pain.leg_symptom_pattern",
                 level="reduce",
-                title="Your stenosis symptoms are active",
-                reason=(
-                    f"{what} That fits your spinal stenosis: the nerves in the lower back get "
-                    "squeezed when the back is straight or arched and have more room when you "
-                    "lean forward."
-                ),
+                **say.words("stenosis", pattern=pattern),
                 evidence=evidence,
                 source=source,
-                action=(
-                    "Keep runs short and flat, with walk or sitting breaks before the leg "
-                    "symptoms start. Cycling is usually easier (you lean forward). If the "
-                    "distance you can walk keeps getting shorter, tell your doctor."
-                ),
                 asks="run_easy",
             )
         ]
@@ -95,18 +110,9 @@ def rule_leg_pattern(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
         Finding(
             id="pain.leg_symptom_pattern",
             level="stop",
-            title="Leg symptoms worth a doctor's check",
-            reason=(
-                f"{what} This pattern can come from narrowing around the nerves in the lower back "
-                "(spinal stenosis) or from poor blood flow to the legs. A doctor can tell them "
-                "apart. It is not an emergency."
-            ),
+            **say.words("check", pattern=pattern),
             evidence=evidence,
             source=source,
-            action=(
-                "Book a routine appointment with your physician (GP). Until then, running plans "
-                "wait; cycling or gentle walking with sitting breaks are fine if comfortable."
-            ),
             asks="see_professional",
         )
     ]
@@ -138,8 +144,29 @@ def _weekly_medians(state: GuidanceState, weeks: int) -> list[float | None]:
         "silbernagel-2007",
         "nice-cks",
     ),
+    words={
+        "returning": (
+            "Your pain was above {p.pain_acceptable_max} on {days} separate days in the last "
+            "{p.persistent_window_days} days ({p.persistent_high_days} or more count): it keeps "
+            "coming back."
+        ),
+        "lasting": (
+            "For {p.persistent_weeks} weeks in a row your typical pain score was "
+            "{p.persistent_weekly_median} or more, and it is no better now than "
+            "{p.persistent_weeks} weeks ago."
+        ),
+        "persistent.title": "Pain that is not going away",
+        "persistent.reason": (
+            "{what} Pain that lasts or keeps returning deserves a proper look rather than more "
+            "waiting."
+        ),
+        "persistent.action": (
+            "See a physiotherapist or your physician (GP) about the pain. Take your diary: "
+            "`backstride pain report` shows it. Until then, keep activity gentle."
+        ),
+    },
 )
-def rule_persistent(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
+def rule_persistent(state: GuidanceState, p: GuidanceParams, say: Say) -> list[Finding]:
     start = state.today - timedelta(days=p.persistent_window_days - 1)
     high_days = sorted(
         {
@@ -158,36 +185,20 @@ def rule_persistent(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
     if len(high_days) < p.persistent_high_days and not lasting:
         return []
     if len(high_days) >= p.persistent_high_days:
-        what = (
-            f"Your pain was above {p.pain_acceptable_max} on {len(high_days)} separate days in "
-            f"the last {p.persistent_window_days} days ({p.persistent_high_days} or more count): "
-            "it keeps coming back."
-        )
+        what = say("returning", days=len(high_days))
     else:
-        what = (
-            f"For {p.persistent_weeks} weeks in a row your typical pain score was "
-            f"{p.persistent_weekly_median} or more, and it is no better now than "
-            f"{p.persistent_weeks} weeks ago."
-        )
+        what = say("lasting")
     return [
         Finding(
             id="pain.persistent",
             level="stop",
-            title="Pain that is not going away",
-            reason=(
-                f"{what} Pain that lasts or keeps returning deserves a proper look rather than "
-                "more waiting."
-            ),
+            **say.words("persistent", what=what),
             evidence={
                 "high_pain_days": [d.isoformat() for d in high_days],
                 "weekly_median_scores": medians,
                 "limit": p.pain_acceptable_max,
             },
             source=f"{PAIN_SOURCE}; {cite('nice-cks', note=NO_IMPROVEMENT)}",
-            action=(
-                "See a physiotherapist or your physician (GP) about the pain. Take your diary: "
-                "`backstride pain report` shows it. Until then, keep activity gentle."
-            ),
             asks="see_professional",
         )
     ]
@@ -202,8 +213,20 @@ def rule_persistent(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
         "pain_recent_run_days",
     ),
     evidence=("silbernagel-2007",),
+    words={
+        "during.title": "Too much pain on your last run",
+        "during.reason": (
+            "Your pain was {worst}/10 {when} your run on {run_on:on}. The pain rules allow up "
+            "to {p.pain_acceptable_max} during and after a run; above that the back is being "
+            "asked for more than it can take right now."
+        ),
+        "during.action": (
+            "No run today. Choose an activity that does not bring the pain on (see below), and "
+            "check in tomorrow morning: `backstride checkin`."
+        ),
+    },
 )
-def rule_high_during(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
+def rule_high_during(state: GuidanceState, p: GuidanceParams, say: Say) -> list[Finding]:
     limit = p.pain_acceptable_max
     bad = [
         c
@@ -219,12 +242,7 @@ def rule_high_during(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
         Finding(
             id="pain.high_during",
             level="stop",
-            title="Too much pain on your last run",
-            reason=(
-                f"Your pain was {worst}/10 {when} your run on {_on(c.day)}. The pain rules allow "
-                f"up to {limit} during and after a run; above that the back is being asked for "
-                "more than it can take right now."
-            ),
+            **say.words("during", worst=worst, when=when, run_on=c.day),
             evidence={
                 "run_on": c.day.isoformat(),
                 "activity_id": c.activity_id,
@@ -233,10 +251,6 @@ def rule_high_during(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
                 "limit": limit,
             },
             source=PAIN_SOURCE,
-            action=(
-                "No run today. Choose an activity that does not bring the pain on (see below), "
-                "and check in tomorrow morning: `backstride checkin`."
-            ),
             asks="cross_train",
         )
     ]
@@ -251,29 +265,36 @@ def rule_high_during(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
         "pain_recent_run_days",
     ),
     evidence=("silbernagel-2007",),
+    words={
+        "usual": "your usual level (about {level:f1}/10)",
+        "safe": "the safe zone (0-2)",
+        "unsettled.title": "Pain had not settled by the next morning",
+        "unsettled.reason": (
+            "The morning after your run on {run_on:on} your pain was {score}/10, above "
+            "{usual}. Pain that has not settled overnight suggests the last run was more than "
+            "your back was ready for."
+        ),
+        "rest": "Rest today: gentle walking and easy stretches only.",
+        "cross": (
+            "No run today: cycling, swimming or a core routine instead, if they do not bring "
+            "the pain on. Step the next run back (shorter or with more walking)."
+        ),
+    },
 )
-def rule_not_settled(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
+def rule_not_settled(state: GuidanceState, p: GuidanceParams, say: Say) -> list[Finding]:
     bad = [c for c in _recent_checks(state, p) if c.settled == "no"]
     if not bad:
         return []
     c = bad[-1]
     assert c.next_morning is not None
     high = c.next_morning > p.pain_acceptable_max
-    usual = (
-        f"your usual level (about {_f(c.usual_level)}/10)"
-        if c.usual_level is not None
-        else "the safe zone (0-2)"
-    )
+    usual = say("usual", level=c.usual_level) if c.usual_level is not None else say("safe")
     return [
         Finding(
             id="pain.not_settled",
             level="stop",
-            title="Pain had not settled by the next morning",
-            reason=(
-                f"The morning after your run on {_on(c.day)} your pain was {c.next_morning}/10, "
-                f"above {usual}. Pain that has not settled overnight suggests the last run was "
-                "more than your back was ready for."
-            ),
+            title=say("unsettled.title"),
+            reason=say("unsettled.reason", run_on=c.day, score=c.next_morning, usual=usual),
             evidence={
                 "run_on": c.day.isoformat(),
                 "activity_id": c.activity_id,
@@ -281,12 +302,7 @@ def rule_not_settled(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
                 "usual_level": c.usual_level,
             },
             source=PAIN_SOURCE,
-            action=(
-                "Rest today: gentle walking and easy stretches only."
-                if high
-                else "No run today: cycling, swimming or a core routine instead, if they do not "
-                "bring the pain on. Step the next run back (shorter or with more walking)."
-            ),
+            action=say("rest") if high else say("cross"),
             asks="rest" if high else "cross_train",
         )
     ]
@@ -318,8 +334,39 @@ def _rising_run(state: GuidanceState, last: MorningWeek) -> list[MorningWeek]:
         "silbernagel-2007",
         "nice-cks",
     ),
+    words={
+        "refer.title": "Morning pain has risen week after week",
+        "refer.reason": (
+            "Your average morning pain rose {rises} weeks in a row: from {first:f1} in the week "
+            "of {first_week:on} to {last:f1} out of 10 in the week of {last_week:on}. Pain that "
+            "keeps creeping up for {p.rising_weeks_refer} weeks or more needs a proper look "
+            "rather than more of the same."
+        ),
+        "refer.action": (
+            "See a physiotherapist or your physician (GP) before your next run; take your diary "
+            "(`backstride pain report`). Meanwhile keep activity gentle."
+        ),
+        "pain_up": (
+            "your average morning pain rose from {before:f1} to {now:f1} out of 10 (backstride "
+            "counts a rise of {p.morning_rise_points:f1} point{s} or more)"
+        ),
+        "stiff_up": (
+            "you woke stiff on {now:pct} % of mornings, up from {before:pct} % (backstride "
+            "counts {p.stiffness_rise_share:pct} points or more)"
+        ),
+        "worse.title": "Mornings are getting worse",
+        "worse.reason": (
+            "In the week of {week:on} {parts} compared with the week before. Morning pain and "
+            "stiffness should stay level from week to week."
+        ),
+        "worse.action": (
+            "Step back a little: shorter runs, more walking breaks, flat routes, until mornings "
+            "are back to how they were. If morning pain rises {p.rising_weeks_refer} weeks in a "
+            "row, see a professional."
+        ),
+    },
 )
-def rule_rising_trend(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
+def rule_rising_trend(state: GuidanceState, p: GuidanceParams, say: Say) -> list[Finding]:
     window_start = state.today - timedelta(days=13)
     weeks = [w for w in state.morning_weeks if window_start <= w.week_start <= state.today]
     if not weeks:
@@ -333,14 +380,13 @@ def rule_rising_trend(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
             Finding(
                 id="pain.rising_trend",
                 level="stop",
-                title="Morning pain has risen week after week",
-                reason=(
-                    f"Your average morning pain rose {rises} weeks in a row: from "
-                    f"{_f(rising[0].mean_score)} in the week of {_on(rising[0].week_start)} to "
-                    f"{_f(rising[-1].mean_score)} out of 10 in the week of "
-                    f"{_on(rising[-1].week_start)}. Pain that keeps creeping up for "
-                    f"{p.rising_weeks_refer} weeks or more needs a proper look rather than "
-                    "more of the same."
+                **say.words(
+                    "refer",
+                    rises=rises,
+                    first=rising[0].mean_score,
+                    first_week=rising[0].week_start,
+                    last=rising[-1].mean_score,
+                    last_week=rising[-1].week_start,
                 ),
                 evidence={
                     "weeks": [w.week_start.isoformat() for w in rising],
@@ -349,10 +395,6 @@ def rule_rising_trend(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
                     "refer_after_rises": p.rising_weeks_refer,
                 },
                 source=f"{PAIN_SOURCE}; {cite('nice-cks', note=NO_IMPROVEMENT)}",
-                action=(
-                    "See a physiotherapist or your physician (GP) before your next run; take "
-                    "your diary (`backstride pain report`). Meanwhile keep activity gentle."
-                ),
                 asks="see_professional",
             )
         ]
@@ -367,27 +409,20 @@ def rule_rising_trend(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
         parts = []
         if pain_up:
             parts.append(
-                f"your average morning pain rose from {_f(prev.mean_score)} to "
-                f"{_f(w.mean_score)} out of 10 (backstride counts a rise of "
-                f"{_f(p.morning_rise_points)} point{'s' if p.morning_rise_points != 1 else ''} "
-                "or more)"
+                say(
+                    "pain_up",
+                    before=prev.mean_score,
+                    now=w.mean_score,
+                    s="s" if p.morning_rise_points != 1 else "",
+                )
             )
         if stiff_up:
-            parts.append(
-                f"you woke stiff on {_pct(w.stiffness_share)} % of mornings, up from "
-                f"{_pct(prev.stiffness_share)} % (backstride counts {_pct(p.stiffness_rise_share)} "
-                "points or more)"
-            )
+            parts.append(say("stiff_up", now=w.stiffness_share, before=prev.stiffness_share))
         return [
             Finding(
                 id="pain.rising_trend",
                 level="reduce",
-                title="Mornings are getting worse",
-                reason=(
-                    f"In the week of {_on(w.week_start)} " + " and ".join(parts) + " compared "
-                    "with the week before. Morning pain and stiffness should stay level from "
-                    "week to week."
-                ),
+                **say.words("worse", week=w.week_start, parts=" and ".join(parts)),
                 evidence={
                     "week_start": w.week_start.isoformat(),
                     "morning_mean": w.mean_score,
@@ -396,11 +431,6 @@ def rule_rising_trend(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
                     "previous_stiffness_share": prev.stiffness_share,
                 },
                 source=PAIN_SOURCE,
-                action=(
-                    "Step back a little: shorter runs, more walking breaks, flat routes, until "
-                    "mornings are back to how they were. If morning pain rises "
-                    f"{p.rising_weeks_refer} weeks in a row, see a professional."
-                ),
                 asks="run_easy",
             )
         ]
@@ -436,8 +466,52 @@ _AT_REST = (PainWhen.BEFORE, PainWhen.NEXT_MORNING, PainWhen.REST_DAY)
         "nice-ng59",
         "nice-cks",
     ),
+    words={
+        "severe": (
+            "On {worst_on:on} your pain was {worst}/10 {felt}: pain of {p.pain_severe_min} or "
+            "more is severe"
+        ),
+        "repeated": (
+            "your pain was above {p.pain_acceptable_max} on {high_days} days within "
+            "{p.flare_window_days} days ({days}; {p.flare_high_days} or more count)"
+        ),
+        "referral.title": "Severe or repeated pain",
+        "referral.reason": (
+            "{parts}. Pain like this deserves a proper look before you run again. On its own "
+            "it is not an emergency."
+        ),
+        "referral.action": (
+            "See a physiotherapist or your physician (GP) before your next run; take your diary "
+            "(`backstride pain report`). Meanwhile, gentle walking if it is comfortable. If "
+            "numbness, weakness, or a change in bladder or bowel control appears, get help at "
+            "once."
+        ),
+        "recent.title": "Pain above {p.pain_acceptable_max} {when}",
+        "recent.reason": (
+            "Your pain was {score}/10 {felt} {when} ({day:on}), above {p.pain_acceptable_max}: "
+            "more than the pain rules allow for running. Every pain score counts, whenever it "
+            "was felt."
+        ),
+        "recent.action": "{todo} Check in tomorrow morning: `backstride checkin`.",
+        "recent.rest": "Rest today: gentle walking and easy mobility if they are comfortable.",
+        "recent.cross": (
+            "No run today: cycling, swimming or mobility, if they do not bring the pain on."
+        ),
+        "open.title": "No lower pain score since your last flare",
+        "open.reason": (
+            "On {last_high:on} your pain was above {p.pain_acceptable_max} (worst {worst}/10), "
+            "and nothing has been recorded since. backstride does not read a missing check-in "
+            "as 'settled': the advice stays careful for up to {p.flare_memory_days} days, until "
+            "a lower score is recorded."
+        ),
+        "open.action": (
+            "Record how your back is now: `backstride checkin`. Until a score of "
+            "{p.pain_acceptable_max} or less is recorded, no running: gentle walking, cycling "
+            "or mobility if they are comfortable."
+        ),
+    },
 )
-def rule_pain_flare(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
+def rule_pain_flare(state: GuidanceState, p: GuidanceParams, say: Say) -> list[Finding]:
     """Every pain entry counts, whatever its time point.
 
     - Pain above ``pain_acceptable_max`` today or yesterday: no run today (``rest`` when it
@@ -475,32 +549,23 @@ def rule_pain_flare(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
         parts = []
         if severe:
             parts.append(
-                f"On {_on(flare.worst_on)} your pain was {flare.worst}/10 "
-                f"{_WHEN_WORDS[flare.worst_when]}: pain of {p.pain_severe_min} or more is severe"
+                say(
+                    "severe",
+                    worst_on=flare.worst_on,
+                    worst=flare.worst,
+                    felt=_WHEN_WORDS[flare.worst_when],
+                )
             )
         if repeated:
             days = ", ".join(_on(d) for d in flare.high_days)
-            parts.append(
-                f"your pain was above {limit} on {len(flare.high_days)} days within "
-                f"{p.flare_window_days} days ({days}; {p.flare_high_days} or more count)"
-            )
+            parts.append(say("repeated", high_days=len(flare.high_days), days=days))
         out.append(
             Finding(
                 id="pain.flare_referral",
                 level="stop",
-                title="Severe or repeated pain",
-                reason=(
-                    _cap("; and ".join(parts)) + ". Pain like this deserves a proper look "
-                    "before you run again. On its own it is not an emergency."
-                ),
+                **say.words("referral", parts=_cap("; and ".join(parts))),
                 evidence=evidence,
                 source=f"{PAIN_SOURCE}; {cite('nice-ng59', 'nice-cks')}",
-                action=(
-                    "See a physiotherapist or your physician (GP) before your next run; take "
-                    "your diary (`backstride pain report`). Meanwhile, gentle walking if it is "
-                    "comfortable. If numbness, weakness, or a change in bladder or bowel "
-                    "control appears, get help at once."
-                ),
                 asks="see_professional",
             )
         )
@@ -510,7 +575,7 @@ def rule_pain_flare(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
         worst = max(latest, key=lambda e: (e.score, e.day))
         at_rest = any(e.when in _AT_REST for e in latest)
         asks: Decision = "rest" if at_rest else "cross_train"
-        covered = rule_high_during(state, p) + rule_not_settled(state, p)
+        covered = rule_high_during(state, p, say.voice) + rule_not_settled(state, p, say.voice)
         if any(DECISIONS.index(f.asks) >= DECISIONS.index(asks) for f in covered):
             return out
         when = "today" if worst.day == state.today else "yesterday"
@@ -518,21 +583,16 @@ def rule_pain_flare(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
             Finding(
                 id="pain.high_recent",
                 level="stop",
-                title=f"Pain above {limit} {when}",
-                reason=(
-                    f"Your pain was {worst.score}/10 {_WHEN_WORDS[worst.when]} {when} "
-                    f"({_on(worst.day)}), above {limit}: more than the pain rules allow for "
-                    "running. Every pain score counts, whenever it was felt."
+                **say.words(
+                    "recent",
+                    score=worst.score,
+                    felt=_WHEN_WORDS[worst.when],
+                    when=when,
+                    day=worst.day,
+                    todo=say("recent.rest" if asks == "rest" else "recent.cross"),
                 ),
                 evidence=evidence,
                 source=PAIN_SOURCE,
-                action=(
-                    "Rest today: gentle walking and easy mobility if they are comfortable."
-                    if asks == "rest"
-                    else "No run today: cycling, swimming or mobility, if they do not bring "
-                    "the pain on."
-                )
-                + " Check in tomorrow morning: `backstride checkin`.",
                 asks=asks,
             )
         )
@@ -541,20 +601,9 @@ def rule_pain_flare(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
             Finding(
                 id="pain.high_recent",
                 level="stop",
-                title="No lower pain score since your last flare",
-                reason=(
-                    f"On {_on(flare.last_high_day)} your pain was above {limit} (worst "
-                    f"{flare.worst}/10), and nothing has been recorded since. backstride does "
-                    "not read a missing check-in as 'settled': the advice stays careful for up "
-                    f"to {p.flare_memory_days} days, until a lower score is recorded."
-                ),
+                **say.words("open", last_high=flare.last_high_day, worst=flare.worst),
                 evidence=evidence,
                 source=PAIN_SOURCE,
-                action=(
-                    "Record how your back is now: `backstride checkin`. Until a score of "
-                    f"{limit} or less is recorded, no running: gentle walking, cycling or "
-                    "mobility if they are comfortable."
-                ),
                 asks="cross_train",
             )
         )
@@ -574,8 +623,37 @@ def rule_pain_flare(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
         "nice-cks",
         "ifompt-2020",
     ),
+    words={
+        "pins": "pins and needles",
+        "numbness": "numbness",
+        "cough": "worse on coughing or sneezing",
+        "leg.side": "your {side} leg",
+        "leg.any": "a leg",
+        "nerve": (
+            "On {days} day{s} from {first:on} to {last:on} you noted symptoms in {leg} below the "
+            "knee ({signs}). This is the pattern of an irritated nerve root in the lower back "
+            "(sciatica); it often settles over a few weeks."
+        ),
+        "lasted": "It has lasted {lasted} days ({p.nerve_root_refer_days} or more)",
+        "spread": "It has spread to the other leg",
+        "refer.title": "Nerve symptoms in the leg that last or spread",
+        "refer.reason": "{nerve} {why}: a professional should examine it.",
+        "refer.action": (
+            "See a physiotherapist or your physician (GP) before your next run. If a leg or "
+            "foot gets weaker, or both legs, or bladder or bowel control change, go to the "
+            "emergency department at once."
+        ),
+        "easy.title": "Signs of an irritated nerve in the leg",
+        "easy.reason": "{nerve}",
+        "easy.action": (
+            "Run easy meanwhile: shorter, flat, and stop if the leg symptoms get worse. If they "
+            "last {p.nerve_root_refer_days} days or spread to the other leg, see a "
+            "physiotherapist or your GP; if a leg or foot gets weaker, or bladder or bowel "
+            "control change, go to the emergency department at once."
+        ),
+    },
 )
-def rule_nerve_root(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
+def rule_nerve_root(state: GuidanceState, p: GuidanceParams, say: Say) -> list[Finding]:
     """One leg below the knee with pins and needles, numbness or pain on coughing: an
     irritated nerve root (sciatica). ``run_easy`` at most; a professional when it lasts
     ``nerve_root_refer_days`` or spreads to the other leg (NICE NG59 and CKS)."""
@@ -601,17 +679,20 @@ def rule_nerve_root(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
     side = "left" if "left" in sides and len(sides) == 1 else "right" if len(sides) == 1 else ""
     feels = set().union(*(set(e.feels) for e in considered)) & NERVE_FEELS
     what = " and ".join(
-        w
-        for f, w in ((PainFeel.TINGLING, "pins and needles"), (PainFeel.NUMBNESS, "numbness"))
+        say(key)
+        for f, key in ((PainFeel.TINGLING, "pins"), (PainFeel.NUMBNESS, "numbness"))
         if f in feels
     )
     cough = any(e.worse_coughing for e in considered)
-    signs = ", ".join(x for x in (what, "worse on coughing or sneezing" if cough else "") if x)
-    leg = f"your {side} leg" if side else "a leg"
-    reason = (
-        f"On {len(days)} day{'s' if len(days) > 1 else ''} from {_on(first)} to {_on(last)} you "
-        f"noted symptoms in {leg} below the knee ({signs}). This is the pattern of an irritated "
-        "nerve root in the lower back (sciatica); it often settles over a few weeks."
+    signs = ", ".join(x for x in (what, say("cough") if cough else "") if x)
+    nerve = say(
+        "nerve",
+        days=len(days),
+        s="s" if len(days) > 1 else "",
+        first=first,
+        last=last,
+        leg=say("leg.side", side=side) if side else say("leg.any"),
+        signs=signs,
     )
     evidence = {
         "days": [d.isoformat() for d in days],
@@ -624,24 +705,14 @@ def rule_nerve_root(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
     }
     source = cite("nice-ng59", "nice-cks", "ifompt-2020")
     if lasting or spread:
-        why = (
-            f"It has lasted {lasted} days ({p.nerve_root_refer_days} or more)"
-            if lasting
-            else "It has spread to the other leg"
-        )
+        why = say("lasted", lasted=lasted) if lasting else say("spread")
         return [
             Finding(
                 id="pain.nerve_root",
                 level="stop",
-                title="Nerve symptoms in the leg that last or spread",
-                reason=f"{reason} {why}: a professional should examine it.",
+                **say.words("refer", nerve=nerve, why=why),
                 evidence=evidence,
                 source=source,
-                action=(
-                    "See a physiotherapist or your physician (GP) before your next run. If a "
-                    "leg or foot gets weaker, or both legs, or bladder or bowel control change, "
-                    "go to the emergency department at once."
-                ),
                 asks="see_professional",
             )
         ]
@@ -649,16 +720,9 @@ def rule_nerve_root(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
         Finding(
             id="pain.nerve_root",
             level="reduce",
-            title="Signs of an irritated nerve in the leg",
-            reason=reason,
+            **say.words("easy", nerve=nerve),
             evidence=evidence,
             source=source,
-            action=(
-                "Run easy meanwhile: shorter, flat, and stop if the leg symptoms get worse. If "
-                f"they last {p.nerve_root_refer_days} days or spread to the other leg, see a "
-                "physiotherapist or your GP; if a leg or foot gets weaker, or bladder or bowel "
-                "control change, go to the emergency department at once."
-            ),
             asks="run_easy",
         )
     ]

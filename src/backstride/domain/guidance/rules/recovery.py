@@ -9,9 +9,10 @@ from datetime import timedelta
 from backstride.domain.body import Experience
 from backstride.domain.evidence import cite
 from backstride.domain.guidance.finding import Finding
+from backstride.domain.guidance.message import Say
 from backstride.domain.guidance.rule import rule
 from backstride.domain.guidance.state import GuidanceState
-from backstride.domain.guidance.words import _f, _on, _pct
+from backstride.domain.guidance.words import _pct
 from backstride.domain.params import GuidanceParams
 
 # ---------------------------------------------------------------------------------------------
@@ -31,8 +32,33 @@ from backstride.domain.params import GuidanceParams
         "stanley-2013",
         "meeusen-2013",
     ),
+    words={
+        "rest.title": "Time for a rest day",
+        "rest.reason": (
+            "You have trained {since_rest} days in a row without a rest day (backstride asks "
+            "for one after {p.max_days_without_rest}). The body gets stronger during recovery, "
+            "not during the training itself."
+        ),
+        "rest.action": "Rest today: a gentle walk or easy stretches at most.",
+        "who.spine": "have a spine condition",
+        "who.new": "are new to running",
+        "who.returning": "are returning to running",
+        "ran.once": "You ran on {last:on}",
+        "ran.streak": "You ran {streak} days in a row up to {last:on}",
+        "keep.one": "keep at least one day without running between runs",
+        "keep.few": "run no more than {p.careful_max_consecutive_run_days} days in a row",
+        "title.one": "No run two days in a row",
+        "title.few": "No more than {p.careful_max_consecutive_run_days} running days in a row",
+        "careful.reason": (
+            "{ran}. As you {who}, {keep}; beginner plans such as Couch to 5K keep a day without "
+            "running between runs."
+        ),
+        "careful.action": (
+            "No run today: cycling, swimming or a core routine instead, or a rest day."
+        ),
+    },
 )
-def rule_no_rest_day(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
+def rule_no_rest_day(state: GuidanceState, p: GuidanceParams, say: Say) -> list[Finding]:
     d = state.last_complete_day
     if d is None:
         return []
@@ -50,52 +76,32 @@ def rule_no_rest_day(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
             Finding(
                 id="recovery.no_rest_day",
                 level="stop",
-                title="Time for a rest day",
-                reason=(
-                    f"You have trained {since_rest} days in a row without a rest day "
-                    f"(backstride asks for one after {p.max_days_without_rest}). The body gets "
-                    "stronger during recovery, not during the training itself."
-                ),
+                **say.words("rest", since_rest=since_rest),
                 evidence=evidence,
                 source=cite("meeusen-2013", "nhs-c25k"),
-                action="Rest today: a gentle walk or easy stretches at most.",
                 asks="rest",
             )
         ]
-    who = (
-        "have a spine condition"
+    who = say(
+        "who.spine"
         if state.profile.spine_conditions
-        else "are new to running"
+        else "who.new"
         if state.profile.experience is Experience.NEW
-        else "are returning to running"
+        else "who.returning"
     )
-    allowed = p.careful_max_consecutive_run_days
-    ran = (
-        f"You ran on {_on(d.day)}"
-        if streak == 1
-        else f"You ran {streak} days in a row up to {_on(d.day)}"
-    )
-    keep = (
-        "keep at least one day without running between runs"
-        if allowed == 1
-        else f"run no more than {allowed} days in a row"
-    )
+    one = p.careful_max_consecutive_run_days == 1
+    ran = say("ran.once" if streak == 1 else "ran.streak", streak=streak, last=d.day)
     return [
         Finding(
             id="recovery.no_rest_day",
             level="stop",
-            title=(
-                "No run two days in a row"
-                if allowed == 1
-                else f"No more than {allowed} running days in a row"
-            ),
-            reason=(
-                f"{ran}. As you {who}, {keep}; beginner plans such as Couch to 5K keep a day "
-                "without running between runs."
+            title=say("title.one" if one else "title.few"),
+            reason=say(
+                "careful.reason", ran=ran, who=who, keep=say("keep.one" if one else "keep.few")
             ),
             evidence=evidence,
             source=cite("nhs-c25k", "stanley-2013"),
-            action="No run today: cycling, swimming or a core routine instead, or a rest day.",
+            action=say("careful.action"),
             asks="cross_train",
         )
     ]
@@ -110,8 +116,24 @@ def rule_no_rest_day(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
         "stanley-2013",
         "nhs-c25k",
     ),
+    words={
+        "easy.title": "Keep today easy after a hard session",
+        "easy.reason": (
+            "You had a hard session on {last:on}. After hard sessions the body needs about "
+            "{p.hard_gap_hours:f0} hours before the next hard one."
+        ),
+        "easy.action": "If you run today, keep it short and easy: you should be able to talk.",
+        "when.twice": "twice on {first:on}",
+        "when.apart": "on {first:on} and again on {second:on}",
+        "close.title": "Hard sessions too close together",
+        "close.reason": (
+            "You trained hard {when}, less than {p.hard_gap_hours:f0} hours apart. After a hard "
+            "session the body needs about {p.hard_gap_hours:f0} hours before the next one."
+        ),
+        "close.action": "Put at least one easy day between hard sessions.",
+    },
 )
-def rule_hard_close(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
+def rule_hard_close(state: GuidanceState, p: GuidanceParams, say: Say) -> list[Finding]:
     gap_days = max(1, math.ceil(p.hard_gap_hours / 24.0))
     recent_hard = [
         d for k in range(gap_days) if (d := state.day(k)) is not None and d.hard_sessions > 0
@@ -123,14 +145,9 @@ def rule_hard_close(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
             Finding(
                 id="recovery.hard_sessions_close",
                 level="reduce",
-                title="Keep today easy after a hard session",
-                reason=(
-                    f"You had a hard session on {_on(last.day)}. After hard sessions the body "
-                    f"needs about {_f(p.hard_gap_hours, 0)} hours before the next hard one."
-                ),
+                **say.words("easy", last=last.day),
                 evidence={"last_hard_on": last.day.isoformat(), "gap_hours": p.hard_gap_hours},
                 source=source,
-                action="If you run today, keep it short and easy: you should be able to talk.",
                 asks="run_easy",
             )
         ]
@@ -146,24 +163,18 @@ def rule_hard_close(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
     if not pairs:
         return []
     a, b = max(pairs, key=lambda ab: ab[1].day)
-    when = f"twice on {_on(a.day)}" if a is b else f"on {_on(a.day)} and again on {_on(b.day)}"
+    when = say("when.twice" if a is b else "when.apart", first=a.day, second=b.day)
     return [
         Finding(
             id="recovery.hard_sessions_close",
             level="caution",
-            title="Hard sessions too close together",
-            reason=(
-                f"You trained hard {when}, less than {_f(p.hard_gap_hours, 0)} hours apart. "
-                f"After a hard session the body needs about {_f(p.hard_gap_hours, 0)} hours "
-                "before the next one."
-            ),
+            **say.words("close", when=when),
             evidence={
                 "first_on": a.day.isoformat(),
                 "second_on": b.day.isoformat(),
                 "gap_hours": p.hard_gap_hours,
             },
             source=source,
-            action="Put at least one easy day between hard sessions.",
         )
     ]
 
@@ -174,8 +185,27 @@ def rule_hard_close(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
     ids=("variety.monotony",),
     params=("monotony_reduce",),
     evidence=("foster-1998",),
+    words={
+        "alike": (
+            "Over the 7 days up to {last:on} your training days were very alike (monotony "
+            "{monotony:f1}: the average day's load divided by how much it varies; above "
+            "{p.monotony_reduce:f1} is high)."
+        ),
+        "same.title": "Every day has been much the same",
+        "same.reason": (
+            "{alike} You ran on {run_days} of those days. Doing the same thing every day gives "
+            "the same muscles, joints and back no break."
+        ),
+        "same.action": "Make today different: cycling, swimming or a core and hip routine.",
+        "busy.title": "No easy days lately",
+        "busy.reason": (
+            "{alike} Your activities vary, but every day was about equally busy; the body "
+            "adapts best when hard days alternate with easy ones."
+        ),
+        "busy.action": "Make one or two days a week clearly easy: a short walk, or rest.",
+    },
 )
-def rule_monotony(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
+def rule_monotony(state: GuidanceState, p: GuidanceParams, say: Say) -> list[Finding]:
     d = state.last_complete_day
     if d is None or d.monotony is None or d.monotony <= p.monotony_reduce:
         return []
@@ -183,11 +213,7 @@ def rule_monotony(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
     run_days = sum(1 for x in week if x.runs > 0)
     training_days = sum(1 for x in week if x.sessions > 0)
     running_mostly = run_days * 2 >= max(training_days, 1)
-    what = (
-        f"Over the 7 days up to {_on(d.day)} your training days were very alike "
-        f"(monotony {_f(d.monotony, 1)}: the average day's load divided by how much it varies; "
-        f"above {_f(p.monotony_reduce, 1)} is high)."
-    )
+    alike = say("alike", last=d.day, monotony=d.monotony)
     evidence = {
         "monotony": round(d.monotony, 2),
         "strain": round(d.strain, 0) if d.strain is not None else None,
@@ -200,14 +226,9 @@ def rule_monotony(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
             Finding(
                 id="variety.monotony",
                 level="reduce",
-                title="Every day has been much the same",
-                reason=(
-                    f"{what} You ran on {run_days} of those days. Doing the same thing every "
-                    "day gives the same muscles, joints and back no break."
-                ),
+                **say.words("same", alike=alike, run_days=run_days),
                 evidence=evidence,
                 source=source,
-                action="Make today different: cycling, swimming or a core and hip routine.",
                 asks="cross_train",
             )
         ]
@@ -215,14 +236,9 @@ def rule_monotony(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
         Finding(
             id="variety.monotony",
             level="caution",
-            title="No easy days lately",
-            reason=(
-                f"{what} Your activities vary, but every day was about equally busy; the body "
-                "adapts best when hard days alternate with easy ones."
-            ),
+            **say.words("busy", alike=alike),
             evidence=evidence,
             source=source,
-            action="Make one or two days a week clearly easy: a short walk, or rest.",
         )
     ]
 
@@ -239,8 +255,22 @@ def rule_monotony(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
         "malisoux-2015",
         "lauersen-2014",
     ),
+    words={
+        "only.title": "Almost all of your training is running",
+        "only.reason": (
+            "{share:pct} % of your training time over the last 4 weeks was running (backstride "
+            "notes {p.run_only_share:pct} % or more, from {p.run_only_min_runs} runs). Runners "
+            "who did other sports as well had fewer injuries, and in a review of trials "
+            "strength training cut sports injuries to about a third (not studies of runners "
+            "with back pain)."
+        ),
+        "only.action": (
+            "Swap one run a week for cycling or swimming, and add a 15-minute core and hip "
+            "routine 2-3 times a week."
+        ),
+    },
 )
-def rule_run_only(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
+def rule_run_only(state: GuidanceState, p: GuidanceParams, say: Say) -> list[Finding]:
     d = state.last_complete_day or state.day(0)
     if d is None or d.running_share_28d is None:
         return []
@@ -251,20 +281,9 @@ def rule_run_only(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
         Finding(
             id="variety.run_only",
             level="caution",
-            title="Almost all of your training is running",
-            reason=(
-                f"{_pct(d.running_share_28d)} % of your training time over the last 4 weeks was "
-                f"running (backstride notes {_pct(p.run_only_share)} % or more, from "
-                f"{p.run_only_min_runs} runs). Runners who did other sports as well had fewer "
-                "injuries, and in a review of trials strength training cut sports injuries to "
-                "about a third (not studies of runners with back pain)."
-            ),
+            **say.words("only", share=d.running_share_28d),
             evidence={"running_share_28d_pct": _pct(d.running_share_28d), "runs_28d": runs},
             source=cite("malisoux-2015", "lauersen-2014"),
-            action=(
-                "Swap one run a week for cycling or swimming, and add a 15-minute core and hip "
-                "routine 2-3 times a week."
-            ),
         )
     ]
 
@@ -295,8 +314,22 @@ def warm_up_skipped(text: str | None) -> bool:
         "nhs-c25k",
         "herman-2012",
     ),
+    words={
+        "notes": "your notes say you skipped the warm-up on {runs} run{s}",
+        "log": "{runs} run{s} without a logged warm-up were followed by pain",
+        "warm.title": "Warm up before you run",
+        "warm.reason": (
+            "In the last {p.warm_up_window_days} days {parts} (last on {last:on}). A few "
+            "minutes of brisk walking and easy drills get the back and legs ready; warm-up "
+            "programmes cut injuries in other sports."
+        ),
+        "warm.action": (
+            "Before every run: 5 minutes of brisk walking, then a few leg swings, knee lifts "
+            "and easy skips (`backstride routine warmup` shows them)."
+        ),
+    },
 )
-def rule_warm_up(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
+def rule_warm_up(state: GuidanceState, p: GuidanceParams, say: Say) -> list[Finding]:
     start = state.today - timedelta(days=p.warm_up_window_days - 1)
     by_notes = [r for r in state.runs_since(p.warm_up_window_days) if warm_up_skipped(r.notes)]
     by_log = [w for w in state.warm_up_skips if start <= w.day <= state.today]
@@ -305,25 +338,14 @@ def rule_warm_up(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
         return []
     parts = []
     if by_notes:
-        parts.append(
-            f"your notes say you skipped the warm-up on {len(by_notes)} run"
-            f"{'s' if len(by_notes) > 1 else ''}"
-        )
+        parts.append(say("notes", runs=len(by_notes), s="s" if len(by_notes) > 1 else ""))
     if by_log:
-        parts.append(
-            f"{len(by_log)} run{'s' if len(by_log) > 1 else ''} without a logged warm-up "
-            "were followed by pain"
-        )
+        parts.append(say("log", runs=len(by_log), s="s" if len(by_log) > 1 else ""))
     return [
         Finding(
             id="warmup.skipped",
             level="caution",
-            title="Warm up before you run",
-            reason=(
-                f"In the last {p.warm_up_window_days} days " + " and ".join(parts) + f" (last on "
-                f"{_on(days[-1])}). A few minutes of brisk walking and easy drills get the back "
-                "and legs ready; warm-up programmes cut injuries in other sports."
-            ),
+            **say.words("warm", parts=" and ".join(parts), last=days[-1]),
             evidence={
                 "runs": sorted({r.activity_id for r in by_notes} | {w.activity_id for w in by_log}),
                 "skipped_in_notes": len(by_notes),
@@ -331,9 +353,5 @@ def rule_warm_up(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
                 "last_on": days[-1].isoformat(),
             },
             source=cite("nhs-c25k", "herman-2012"),
-            action=(
-                "Before every run: 5 minutes of brisk walking, then a few leg swings, knee lifts "
-                "and easy skips (`backstride routine warmup` shows them)."
-            ),
         )
     ]

@@ -6,9 +6,10 @@ from datetime import timedelta
 
 from backstride.domain.evidence import cite
 from backstride.domain.guidance.finding import Finding, Level
+from backstride.domain.guidance.message import Say
 from backstride.domain.guidance.rule import rule
 from backstride.domain.guidance.state import GuidanceState
-from backstride.domain.guidance.words import _cap, _join_sentences, _on
+from backstride.domain.guidance.words import _cap, _join_sentences
 from backstride.domain.pain import (
     OUTCOME_WORDS,
     RED_FLAG_SOURCE,
@@ -42,8 +43,15 @@ from backstride.domain.params import GuidanceParams
         "bass-2018",
         "ifompt-2020",
     ),
+    words={
+        "emergency.title": "Emergency: get medical help today",
+        "same_day.title": "See a doctor today",
+        "prompt.title": "See a doctor within the next few days",
+        "flag.reason": "{what_it_may_mean}",
+        "flag.action": "{where_to_go} {meanwhile}",
+    },
 )
-def rule_red_flags(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
+def rule_red_flags(state: GuidanceState, p: GuidanceParams, say: Say) -> list[Finding]:
     """Open red flags by urgency: emergency (``urgent_care``), a doctor today (``urgent_care``
     with a same-day headline), a doctor within days (``see_professional``)."""
     out: list[Finding] = []
@@ -55,30 +63,33 @@ def rule_red_flags(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
         _red_flag_finding(
             emergency,
             context,
+            say,
             id="redflag.emergency",
             level="urgent",
             since=True,
-            title="Emergency: get medical help today",
+            title=say("emergency.title"),
         )
     )
     out.extend(
         _red_flag_finding(
             same_day,
             context,
+            say,
             id="redflag.same_day",
             level="urgent",
             since=True,
-            title="See a doctor today",
+            title=say("same_day.title"),
         )
     )
     out.extend(
         _red_flag_finding(
             prompt,
             context,
+            say,
             id="redflag.prompt",
             level="stop",
             since=False,
-            title="See a doctor within the next few days",
+            title=say("prompt.title"),
         )
     )
     return out
@@ -87,6 +98,7 @@ def rule_red_flags(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
 def _red_flag_finding(
     opens: list[OpenRedFlag],
     context: RiskContext,
+    say: Say,
     *,
     id: str,  # noqa: A002 - the finding's id, named as in Finding
     level: Level,
@@ -108,10 +120,10 @@ def _red_flag_finding(
             id=id,
             level=level,
             title=title,
-            reason=t.what_it_may_mean,
+            reason=say("flag.reason", what_it_may_mean=t.what_it_may_mean),
             evidence=evidence,
             source=RED_FLAG_SOURCE,
-            action=f"{t.where_to_go} {t.meanwhile}",
+            action=say("flag.action", where_to_go=t.where_to_go, meanwhile=t.meanwhile),
             asks="see_professional" if level == "stop" else "urgent_care",
         )
     ]
@@ -128,44 +140,52 @@ def _red_flag_finding(
         "bass-2018",
         "ifompt-2020",
     ),
+    words={
+        "seen": "you were seen about {flag} on {seen_on:on}{by}: {outcome}",
+        "by": " ({seen_by})",
+        "record": "`backstride pain seen --flag {flag} --on DATE --outcome may-train`",
+        "awaiting.title": "Walking and gentle mobility only, until a clinician says you may train",
+        "awaiting.reason": (
+            "{visits}. After a warning sign, training starts again only once a clinician has "
+            "said you may."
+        ),
+        "awaiting.action": (
+            "Gentle walking and easy mobility (knee-to-chest, pelvic tilts) are fine if they "
+            "feel comfortable; no running or hard training. When a clinician says you may "
+            "train, record it: {record}. It is saved as a clearance, and a running plan resumes "
+            "one step back."
+        ),
+    },
 )
-def rule_awaiting_clearance(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
+def rule_awaiting_clearance(state: GuidanceState, p: GuidanceParams, say: Say) -> list[Finding]:
     """Seen about a red flag, without a clinician's "you may train" yet: walking and gentle
     mobility only (IFOMPT 2020: activity resumes once a serious cause is ruled out)."""
     if not state.awaiting:
         return []
     parts = []
     for a in state.awaiting:
-        by = f" ({a.seen_by})" if a.seen_by else ""
         parts.append(
-            f"you were seen about {RED_FLAGS[a.flag].plain} on {_on(a.seen_on)}{by}: "
-            f"{OUTCOME_WORDS[a.outcome]}"
+            say(
+                "seen",
+                flag=RED_FLAGS[a.flag].plain,
+                seen_on=a.seen_on,
+                by=say("by", seen_by=a.seen_by) if a.seen_by else "",
+                outcome=OUTCOME_WORDS[a.outcome],
+            )
         )
     flags = [a.flag.value for a in state.awaiting]
-    record = " and ".join(
-        f"`backstride pain seen --flag {f} --on DATE --outcome may-train`" for f in flags
-    )
+    record = " and ".join(say("record", flag=f) for f in flags)
     return [
         Finding(
             id="redflag.awaiting_clearance",
             level="stop",
-            title="Walking and gentle mobility only, until a clinician says you may train",
-            reason=(
-                _cap(_join_sentences(parts)) + ". After a warning sign, training starts again "
-                "only once a clinician has said you may."
-            ),
+            **say.words("awaiting", visits=_cap(_join_sentences(parts)), record=record),
             evidence={
                 "flags": flags,
                 "seen_on": max(a.seen_on for a in state.awaiting).isoformat(),
                 "outcomes": [a.outcome.value for a in state.awaiting],
             },
             source=RED_FLAG_SOURCE,
-            action=(
-                "Gentle walking and easy mobility (knee-to-chest, pelvic tilts) are fine if "
-                "they feel comfortable; no running or hard training. When a clinician says you "
-                f"may train, record it: {record}. It is saved as a clearance, and a running "
-                "plan resumes one step back."
-            ),
             asks="rest",
         )
     ]
@@ -182,8 +202,33 @@ def rule_awaiting_clearance(state: GuidanceState, p: GuidanceParams) -> list[Fin
         "bass-2018",
         "ifompt-2020",
     ),
+    words={
+        "line": "on {day:on} {because}: {question}",
+        "if_yes.emergency": (
+            "If any of this is new, it needs emergency care today: go to the nearest emergency "
+            "department, or call your emergency number (112 in Europe, 999 in the UK, 911 in "
+            "the US and Canada)."
+        ),
+        "if_yes.same_day": (
+            "If so, see a doctor today (your GP, an urgent care centre or walk-in clinic)."
+        ),
+        "if_yes.prompt": "If so, see your GP or family doctor within the next few days.",
+        "command": (
+            "{flag}: `backstride pain edit {entry} --add-red-flag {flag}` if yes, "
+            "`--not-red-flag {flag}` if not"
+        ),
+        "confirm.title": "Please answer: a possible warning sign",
+        "confirm.reason": (
+            "What you wrote may describe a warning sign, and backstride does not guess. "
+            "{lines} {if_yes}"
+        ),
+        "confirm.action": (
+            "{if_yes} Then answer for each sign ({commands}); on the dashboard, the entry's "
+            "page asks. Until you answer, no running."
+        ),
+    },
 )
-def rule_unconfirmed_flags(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
+def rule_unconfirmed_flags(state: GuidanceState, p: GuidanceParams, say: Say) -> list[Finding]:
     """Possible warning signs read from an entry's places, feelings or notes that the runner
     has neither confirmed nor ruled out (``confirm_window_days``): no running until answered,
     and what to do if the answer is yes."""
@@ -201,31 +246,26 @@ def rule_unconfirmed_flags(state: GuidanceState, p: GuidanceParams) -> list[Find
     context = state.profile.risk
     urgencies = flag_urgencies({s.flag for _, s in items}, context)
     urgency = most_urgent(urgencies.values())
-    lines = [f"on {_on(e.day)} {s.because}: {s.question}" for e, s in items]
+    lines = [say("line", day=e.day, because=s.because, question=s.question) for e, s in items]
     if urgency is Urgency.EMERGENCY:
-        if_yes = (
-            "If any of this is new, it needs emergency care today: go to the nearest emergency "
-            "department, or call your emergency number (112 in Europe, 999 in the UK, 911 in "
-            "the US and Canada)."
-        )
+        if_yes = say("if_yes.emergency")
     elif urgency is Urgency.SAME_DAY:
-        if_yes = "If so, see a doctor today (your GP, an urgent care centre or walk-in clinic)."
+        if_yes = say("if_yes.same_day")
     else:
-        if_yes = "If so, see your GP or family doctor within the next few days."
+        if_yes = say("if_yes.prompt")
     commands = "; ".join(
-        f"{s.flag.value}: `backstride pain edit {e.id if e.id is not None else 'ID'} "
-        f"--add-red-flag {s.flag.value}` if yes, `--not-red-flag {s.flag.value}` if not"
+        say("command", flag=s.flag.value, entry=e.id if e.id is not None else "ID")
         for e, s in items
     )
     return [
         Finding(
             id="redflag.to_confirm",
             level="urgent" if urgency is Urgency.EMERGENCY else "stop",
-            title="Please answer: a possible warning sign",
-            reason=(
-                "What you wrote may describe a warning sign, and backstride does not guess. "
-                + " ".join(_cap(line) for line in lines)
-                + f" {if_yes}"
+            **say.words(
+                "confirm",
+                lines=" ".join(_cap(line) for line in lines),
+                if_yes=if_yes,
+                commands=commands,
             ),
             evidence={
                 "entries": [
@@ -240,10 +280,6 @@ def rule_unconfirmed_flags(state: GuidanceState, p: GuidanceParams) -> list[Find
                 "urgency_if_yes": urgency.value if urgency else None,
             },
             source=RED_FLAG_SOURCE,
-            action=(
-                f"{if_yes} Then answer for each sign ({commands}); on the dashboard, the entry's "
-                "page asks. Until you answer, no running."
-            ),
             asks="see_professional",
         )
     ]
@@ -264,26 +300,38 @@ SCREENING_SOURCE = cite("parq-plus", "riebe-2015")
         "parq-plus",
         "riebe-2015",
     ),
+    words={
+        "needed.title": "Check with your physician before a running plan",
+        "needed.reason": "{reasons}",
+        "needed.action": (
+            "Book an appointment with your physician (GP) and ask whether running suits you "
+            "now. When they agree, record it: `backstride clearance add --on DATE --by NAME`. "
+            "Logging runs and pain works as usual meanwhile."
+        ),
+        "screen.title": "Answer the health questions",
+        "screen.reason": (
+            "backstride has not asked you its short health questions yet, so it cannot tell "
+            "whether a doctor should check you before a running plan."
+        ),
+        "screen.action": (
+            "Answer them first (12 yes/no questions): `backstride screen`, or the health "
+            "questions on the Profile page. Until then backstride does not suggest a run."
+        ),
+    },
 )
-def rule_clearance(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
+def rule_clearance(state: GuidanceState, p: GuidanceParams, say: Say) -> list[Finding]:
     c = state.clearance
     if c.status == "needed":
         return [
             Finding(
                 id="screening.clearance_needed",
                 level="stop",
-                title="Check with your physician before a running plan",
-                reason=" ".join(r.text for r in c.uncovered),
+                **say.words("needed", reasons=" ".join(r.text for r in c.uncovered)),
                 evidence={
                     "reasons": [r.code for r in c.uncovered],
                     "last_clearance_on": c.clearance.on.isoformat() if c.clearance else None,
                 },
                 source=SCREENING_SOURCE,
-                action=(
-                    "Book an appointment with your physician (GP) and ask whether running suits "
-                    "you now. When they agree, record it: `backstride clearance add --on DATE "
-                    "--by NAME`. Logging runs and pain works as usual meanwhile."
-                ),
                 asks="see_professional",
             )
         ]
@@ -292,18 +340,9 @@ def rule_clearance(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
             Finding(
                 id="data.no_screening",
                 level="stop",
-                title="Answer the health questions",
-                reason=(
-                    "backstride has not asked you its short health questions yet, so it cannot "
-                    "tell whether a doctor should check you before a running plan."
-                ),
+                **say.words("screen"),
                 evidence={"screened": False},
                 source=SCREENING_SOURCE,
-                action=(
-                    "Answer them first (12 yes/no questions): `backstride screen`, or the "
-                    "health questions on the Profile page. Until then backstride does not "
-                    "suggest a run."
-                ),
                 asks="start_here",
             )
         ]

@@ -6,9 +6,10 @@ from datetime import timedelta
 
 from backstride.domain.evidence import cite
 from backstride.domain.guidance.finding import Finding
+from backstride.domain.guidance.message import Say
 from backstride.domain.guidance.rule import rule
 from backstride.domain.guidance.state import GuidanceState, RunFacts
-from backstride.domain.guidance.words import _UNEVEN, _f, _on, _pct
+from backstride.domain.guidance.words import _UNEVEN, _pct
 from backstride.domain.pain import PainWhen
 from backstride.domain.params import GuidanceParams
 
@@ -47,8 +48,29 @@ def _sensitive_to(state: GuidanceState, run: RunFacts) -> bool:
         "gottschall-kram-2005",
         "levine-2007",
     ),
+    words={
+        "steep": (
+            "{steep:dist} of steep descent (steeper than {p.downhill_grade_pct:neg0} %; "
+            "backstride notes {p.downhill_steep_m:m} or more)"
+        ),
+        "drop": (
+            "one continuous descent of {drop:m} (backstride notes {p.downhill_long_drop_m:m} or "
+            "more)"
+        ),
+        "downhill.title": "Long or steep downhill running",
+        "downhill.reason": (
+            "Your run on {run_on:on}, in the last {p.terrain_recent_days} days, had {parts}. "
+            "Running downhill adds jolt and braking to every step and arches the lower back "
+            "more{sensitive}"
+        ),
+        "sensitive": ", which is what a back with stenosis or arching-sensitive pain dislikes.",
+        "downhill.action": (
+            "Run on flat routes for now; on a hill, walk the steep downhill parts or go round "
+            "the other way so the steep part is uphill."
+        ),
+    },
 )
-def rule_downhill(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
+def rule_downhill(state: GuidanceState, p: GuidanceParams, say: Say) -> list[Finding]:
     hits: list[tuple[RunFacts, float, float]] = []
     for r in state.runs_since(p.terrain_recent_days):
         steep = r.descent_steeper_than_m(p.downhill_grade_pct) or 0.0
@@ -61,33 +83,19 @@ def rule_downhill(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
     sensitive = any(_sensitive_to(state, h[0]) for h in hits)
     parts = []
     if steep >= p.downhill_steep_m:
-        parts.append(
-            f"{_f(steep / 1000.0, 1)} km of steep descent (steeper than "
-            f"{_f(-p.downhill_grade_pct, 0)} %; backstride notes {p.downhill_steep_m:.0f} m or "
-            "more)"
-        )
+        parts.append(say("steep", steep=steep))
     if drop >= p.downhill_long_drop_m:
-        parts.append(
-            f"one continuous descent of {drop:.0f} m (backstride notes "
-            f"{p.downhill_long_drop_m:.0f} m or more)"
-        )
-    reason = (
-        f"Your run on {_on(r.day)}, in the last {p.terrain_recent_days} days, had "
-        + " and ".join(parts)
-        + ". Running downhill adds "
-        "jolt and braking to every step and arches the lower back more"
-    )
-    reason += (
-        ", which is what a back with stenosis or arching-sensitive pain dislikes."
-        if sensitive
-        else "."
-    )
+        parts.append(say("drop", drop=round(drop, 0)))  # as its number below
     return [
         Finding(
             id="terrain.downhill",
             level="reduce" if sensitive else "caution",
-            title="Long or steep downhill running",
-            reason=reason,
+            **say.words(
+                "downhill",
+                run_on=r.day,
+                parts=" and ".join(parts),
+                sensitive=say("sensitive") if sensitive else ".",
+            ),
             evidence={
                 "run_on": r.day.isoformat(),
                 "activity_id": r.activity_id,
@@ -99,10 +107,6 @@ def rule_downhill(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
                 ),
             },
             source=cite("gottschall-kram-2005", "levine-2007"),
-            action=(
-                "Run on flat routes for now; on a hill, walk the steep downhill parts or go "
-                "round the other way so the steep part is uphill."
-            ),
             asks="run_easy" if sensitive else "run",
         )
     ]
@@ -117,8 +121,18 @@ def rule_downhill(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
         "uneven_window_days",
     ),
     evidence=("voloshina-ferris-2015",),
+    words={
+        "uneven.title": "Mostly uneven ground",
+        "uneven.reason": (
+            "{share:pct} % of your running in the last {p.uneven_window_days} days was on "
+            "trails or mixed ground (backstride notes {p.uneven_share:pct} % or more). On "
+            "uneven ground every step is a little different, which tires the trunk and legs "
+            "sooner; while you build up, even ground is kinder."
+        ),
+        "uneven.action": "Do most runs on road, track or smooth paths for now.",
+    },
 )
-def rule_uneven(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
+def rule_uneven(state: GuidanceState, p: GuidanceParams, say: Say) -> list[Finding]:
     if not state.careful:
         return []
     runs = [r for r in state.runs_since(p.uneven_window_days) if r.distance_m]
@@ -130,20 +144,12 @@ def rule_uneven(state: GuidanceState, p: GuidanceParams) -> list[Finding]:
         Finding(
             id="terrain.uneven",
             level="caution",
-            title="Mostly uneven ground",
-            reason=(
-                f"{_pct(rough / total)} % of your running in the last {p.uneven_window_days} days "
-                f"was on trails or mixed ground (backstride notes {_pct(p.uneven_share)} % or "
-                "more). On uneven ground every step is a little "
-                "different, which tires the trunk and legs sooner; while you build up, even "
-                "ground is kinder."
-            ),
+            **say.words("uneven", share=rough / total),
             evidence={
                 "uneven_km": round(rough / 1000.0, 1),
                 "total_km": round(total / 1000.0, 1),
                 "uneven_share_pct": _pct(rough / total),
             },
             source=cite("voloshina-ferris-2015"),
-            action="Do most runs on road, track or smooth paths for now.",
         )
     ]
