@@ -1,4 +1,5 @@
-"""The pages' forms: reading a posted form, and answering it.
+"""The pages' forms: reading a posted form, checking it with the JSON API's own model
+(``check_form``: a refusal in the runner's words), and answering it.
 
 Every form carries the anti-forgery token (``security.check_csrf``) and works without
 JavaScript (post, then a 303 redirect); with htmx the page's sections are swapped in place
@@ -65,20 +66,6 @@ def whole_number(text: str, *, what: str) -> int | None:
         return int(text)
     except ValueError:
         raise InvalidInputError(f"'{text}' is not a whole number for {what}.") from None
-
-
-def pain_recorded(raw: FormData) -> bool:
-    """Any pain in a check-in: a score above 0, a place, a feeling or a leg symptom."""
-    score = field_text(raw, "score")
-    return (
-        (score.isdigit() and int(score) > 0)
-        or not score.isdigit()
-        or bool(field_list(raw, "where") or field_list(raw, "feels"))
-        or any(
-            field_checked(raw, k)
-            for k in ("walking_leg_symptoms", "eases_sitting", "worse_coughing")
-        )
-    )
 
 
 def typed_values(raw: FormData, *multi: str) -> dict[str, Any]:

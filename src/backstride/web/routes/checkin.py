@@ -9,6 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from backstride.domain.pain import (
@@ -32,7 +33,6 @@ from backstride.web.forms import (
     field_text,
     form_data,
     form_day,
-    pain_recorded,
     read_form,
     refusal,
     typed_values,
@@ -175,3 +175,17 @@ async def warning_signs_form(request: Request, web: WebDep, entry_id: EntryId) -
             request, "pages/checkin_saved.html", context, active="checkin", status_code=422
         )
     return RedirectResponse(f"/checkin/{entry_id}?saved=1#entry-{entry_id}", status_code=303)
+
+
+def pain_recorded(raw: FormData) -> bool:
+    """Any pain in a check-in: a score above 0, a place, a feeling or a leg symptom."""
+    score = field_text(raw, "score")
+    return (
+        (score.isdigit() and int(score) > 0)
+        or not score.isdigit()
+        or bool(field_list(raw, "where") or field_list(raw, "feels"))
+        or any(
+            field_checked(raw, k)
+            for k in ("walking_leg_symptoms", "eases_sitting", "worse_coughing")
+        )
+    )
