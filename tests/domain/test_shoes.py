@@ -86,6 +86,16 @@ def test_thresholds_are_configurable_per_pair() -> None:
     assert "not from injury studies" in status.warnings[0]
 
 
+def test_wear_warnings_in_miles_give_every_distance_in_miles() -> None:
+    shoe = Shoe("Racer", start_km=300, inspect_km=250, retire_km=400)
+    km = shoe_status(shoe, [use(1, 20)], today=TODAY)
+    mi = shoe_status(shoe, [use(1, 20)], today=TODAY, units="mi")
+    assert (km.state, km.total_km) == (mi.state, mi.total_km) == ("inspect", 320)
+    assert "has 320 km, past the 250 km mark" in km.warnings[0]
+    assert "has 199 mi, past the 155 mi mark" in mi.warnings[0]
+    assert "replace by 249 mi at the latest" in mi.warnings[0] and "km" not in mi.warnings[0]
+
+
 def test_a_retired_pair_has_no_wear_warning() -> None:
     status = shoe_status(Shoe("Old", start_km=900, retired_on=TODAY), [], today=TODAY)
     assert status.state == "retired" and status.warnings == ()

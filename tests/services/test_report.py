@@ -3,7 +3,9 @@ PDF text tool (poppler's pdftotext), pictures of its pages, and the HTML."""
 
 from __future__ import annotations
 
+import html as html_lib
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Callable, Iterator
@@ -12,16 +14,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
 from backstride.adapters.files.report_doc import render_report_html, render_report_pdf
-from backstride.config import get_settings
+from backstride.config import Settings
 from backstride.domain.pain import RED_FLAGS, RedFlag
+from backstride.domain.units import format_distance, format_elevation, to_distance
 from backstride.errors import InvalidInputError
 from backstride.services.context import App
-from backstride.services.demo_load import DemoLoaded, load_demo
+from backstride.services.demo_load import DemoLoaded
 from backstride.services.diary import PainInput, add_pain, record_seen
 from backstride.services.report import Period, build_report, default_period, set_questions
+from backstride.web.app import create_app
 from tests.conftest import CliResult
+from tests.web.conftest import make_settings
 
 END = date(2026, 3, 15)
 START = date(2025, 11, 24)
@@ -40,14 +46,11 @@ def poppler(tool: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[App, DemoLoaded]]:
+def demo(demo_settings: tuple[Settings, DemoLoaded]) -> Iterator[tuple[App, DemoLoaded]]:
     """The demo athlete, plus a red flag in week 14 that was seen three days later, and
     another in week 16 not yet seen."""
-    root = tmp_path_factory.mktemp("demo-report")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("BACKSTRIDE_CONFIG_FILE", str(root / "no-config.toml"))
-        app = App(get_settings(db=str(root / "demo.sqlite3"), data_dir=str(root / "data")))
-    loaded = load_demo(app, root / "files", seed=7, end_day=END)
+    settings, loaded = demo_settings
+    app = App(settings)
     add_pain(
         app,
         PainInput(
@@ -207,3 +210,91 @@ def test_report_command_writes_pdf_html_and_json(
     assert both.exit_code == 2 and "either --pdf or --html" in both.stderr
     bad = cli("report", "--from", "2026-03-15", "--to", "2026-03-01", db=db)
     assert bad.exit_code == 1 and "before it starts" in bad.stderr
+
+
+# --- the report in the runner's units (issue 14, point 4) ---------------------------------------
+
+KM_SHOWN = re.compile(r"\bkm\b")
+SOURCE_NOTE = "(the 500-800 km band is a rule of thumb)"  # a source's own note keeps its km
+
+
+def _text(markup: str) -> str:
+    return " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", markup)).split())
+
+
+def _miles_shown(data: dict[str, Any]) -> list[str]:
+    """The figures a report in miles must show: the period's distance, each pair of shoes'
+    distance and limit, the descent threshold in feet."""
+    totals = data["pain_and_load"]["totals"]
+    out = [f"{totals['runs']} runs, {format_distance(totals['run_km'] * 1000, 'mi', 1)},"]
+    for s in data["shoes"]:
+        limit = to_distance(s["retire_km"] * 1000, "mi")
+        out.append(
+            f"{s['name']}: {format_distance(s['distance_km'] * 1000, 'mi', 0)} of {limit:.0f}"
+        )
+    out.append(format_elevation(80, "mi"))
+    return out
+
+
+@pytest.fixture(scope="module")
+def data_mi(demo: tuple[App, DemoLoaded]) -> dict[str, Any]:
+    return build_report(demo[0], period=Period(START, END), units="mi").to_json()
+
+
+def test_report_data_in_miles_keeps_its_km_figures(
+    data: dict[str, Any], data_mi: dict[str, Any]
+) -> None:
+    assert (data["units"], data_mi["units"]) == ("km", "mi")
+    pl, pl_mi = data["pain_and_load"], data_mi["pain_and_load"]
+    assert pl_mi["weeks"] == pl["weeks"] and pl_mi["totals"] == pl["totals"]
+    assert [(s["distance_km"], s["retire_km"]) for s in data_mi["shoes"]] == [
+        (s["distance_km"], s["retire_km"]) for s in data["shoes"]
+    ]
+    assert "80 m or more" in pl["marks"]["descent"]
+    assert "262 ft or more" in pl_mi["marks"]["descent"]
+
+
+def test_report_html_and_pdf_in_miles_show_no_km(data_mi: dict[str, Any]) -> None:
+    pdftotext = poppler("pdftotext")
+    page = _text(render_report_html(data_mi))
+    target = ARTIFACTS / "report-mi.pdf"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(render_report_pdf(data_mi))
+    pdf = " ".join(
+        subprocess.run(
+            [pdftotext, str(target), "-"], capture_output=True, text=True, check=True
+        ).stdout.split()
+    )
+    for shown in (page, pdf):
+        assert not KM_SHOWN.search(shown.replace(SOURCE_NOTE, "")), shown
+        assert "running, mi per week" in shown and "mi run" in shown
+        for figure in _miles_shown(data_mi):
+            assert figure in shown, figure
+    km_page = _text(render_report_html({**data_mi, "units": "km"}))
+    assert "running, km per week" in km_page and "mi per week" not in km_page
+
+
+def test_report_command_and_page_in_miles(
+    demo: tuple[App, DemoLoaded], cli: Callable[..., CliResult], tmp_path: Path
+) -> None:
+    db = demo[0].settings.db
+    assert db is not None
+    args = ("report", "--from", START.isoformat(), "--to", END.isoformat())
+    km = cli(*args, "--json", db=db).json()
+    mi = cli("--units", "mi", *args, "--json", db=db).json()
+    assert (km["units"], mi["units"]) == ("km", "mi")
+    assert mi["pain_and_load"]["totals"] == km["pain_and_load"]["totals"]  # km stays km
+    summary = cli("--units", "mi", *args, db=db)
+    assert summary.exit_code == 0, summary.stderr
+    assert not KM_SHOWN.search(summary.stdout)
+    assert _miles_shown(mi)[0] in " ".join(summary.stdout.split())
+    in_km = " ".join(cli(*args, db=db).stdout.split())
+    assert f"{km['pain_and_load']['totals']['run_km']} km," in in_km
+    settings = make_settings(tmp_path, db=db, units="mi")
+    with TestClient(create_app(settings, allowed_hosts=["testserver"])) as client:
+        page = client.get(f"/report?since={START.isoformat()}&until={END.isoformat()}")
+    assert page.status_code == 200
+    shown = _text(page.text)
+    assert not KM_SHOWN.search(shown.replace(SOURCE_NOTE, "")), shown
+    for figure in _miles_shown(mi):
+        assert figure in shown, figure

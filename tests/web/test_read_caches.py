@@ -158,6 +158,7 @@ def test_fragments_are_kept_per_object_not_per_value() -> None:
     assert len(calls) == 4
 
 
+@pytest.mark.sqlite_only  # an SQLite file's size and time tell the cache of outside writes
 def test_reads_during_continuous_outside_writes_reuse_a_recent_answer(tmp_path: Path) -> None:
     """An import in another process commits every few tenths of a second: answers younger
     than the grace are reused meanwhile, and the next read after it ends is fresh."""

@@ -10,6 +10,7 @@ import typer
 from backstride.cli.common import parse_day, print_json, say, state, today_or
 from backstride.cli.options import json_option
 from backstride.cli.usage import OptionUsageError
+from backstride.domain.units import format_distance
 from backstride.errors import InvalidInputError
 
 
@@ -77,7 +78,8 @@ def report_command(
     pl = data["pain_and_load"]
     say(f"Report for {p['from']} to {p['to']}:", style="bold")
     say(
-        f"{pl['totals']['runs']} runs, {pl['totals']['run_km']} km, "
+        f"{pl['totals']['runs']} runs, "
+        f"{format_distance(pl['totals']['run_km'] * 1000.0, data['units'], 1)}, "
         f"{pl['totals']['entries']} pain check-ins; {len(data['red_flags'])} red flag(s); "
         f"{len(data['guidance']['findings'])} finding(s)."
     )

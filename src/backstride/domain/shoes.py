@@ -21,6 +21,7 @@ from typing import Literal
 from backstride.domain.activity import RUN_SPORTS, Sport
 from backstride.domain.evidence import cite
 from backstride.domain.params import DEFAULT_GEAR_PARAMS
+from backstride.domain.units import format_distance
 from backstride.errors import InvalidInputError
 
 DEFAULT_INSPECT_KM = DEFAULT_GEAR_PARAMS.shoe_inspect_km
@@ -152,12 +153,19 @@ class ShoeStatus:
     pain_mornings: int
 
 
-def shoe_status(shoe: Shoe, uses: Sequence[GearUse], *, today: date) -> ShoeStatus:
+def shoe_status(
+    shoe: Shoe, uses: Sequence[GearUse], *, today: date, units: str = "km"
+) -> ShoeStatus:
     """Distance = start km + the sum of the assigned activities' distances (unknown = 0).
 
     Inspect at ``inspect_km``, retire at ``retire_km`` (Cook 1985 heuristic). The average
-    next-morning pain is over the assigned runs that have a next-morning check-in.
+    next-morning pain is over the assigned runs that have a next-morning check-in. The
+    warnings give distances in ``units`` (km or mi).
     """
+
+    def dist(km: float) -> str:
+        return format_distance(km * 1000.0, units, 0)
+
     assigned_km = sum(u.distance_m or 0.0 for u in uses) / 1000.0
     total_km = shoe.start_km + assigned_km
     runs = sum(1 for u in uses if u.sport in {s.value for s in RUN_SPORTS})
@@ -170,7 +178,7 @@ def shoe_status(shoe: Shoe, uses: Sequence[GearUse], *, today: date) -> ShoeStat
     elif total_km >= shoe.retire_km:
         state = "retire"
         warnings.append(
-            f"'{shoe.name}' has {total_km:.0f} km, past the {shoe.retire_km:.0f} km mark to "
+            f"'{shoe.name}' has {dist(total_km)}, past the {dist(shoe.retire_km)} mark to "
             "replace them. Plan a new pair, and watch whether your legs or back ache more "
             "after runs in these. (This distance rule of thumb comes from tests of cushioning, "
             "not from injury studies.)"
@@ -178,10 +186,10 @@ def shoe_status(shoe: Shoe, uses: Sequence[GearUse], *, today: date) -> ShoeStat
     elif total_km >= shoe.inspect_km:
         state = "inspect"
         warnings.append(
-            f"'{shoe.name}' has {total_km:.0f} km, past the {shoe.inspect_km:.0f} km mark to "
+            f"'{shoe.name}' has {dist(total_km)}, past the {dist(shoe.inspect_km)} mark to "
             "inspect them. Look for deep creases in the midsole, a worn-through outsole, or a "
             "heel that tilts; if they feel flat or runs in them leave you sorer, replace them "
-            f"(replace by {shoe.retire_km:.0f} km at the latest)."
+            f"(replace by {dist(shoe.retire_km)} at the latest)."
         )
     else:
         state = "ok"

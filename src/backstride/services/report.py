@@ -46,9 +46,10 @@ from backstride.domain.report import (
 from backstride.domain.routines import RoutineKind
 from backstride.domain.selftest import TESTS, format_value
 from backstride.domain.selftest import build_report as build_selftest_report
+from backstride.domain.units import format_elevation
 from backstride.errors import InvalidInputError
 from backstride.services.context import App
-from backstride.services.guidance import guidance_params, today
+from backstride.services.guidance import guidance_params, message_units, today
 from backstride.services.measures import change_json, retest_json, score_json
 from backstride.services.shoes import list_shoes
 from backstride.services.training import load_report
@@ -190,7 +191,9 @@ def _entry_json(e: PainEntry) -> dict[str, Any]:
     }
 
 
-def _pain_and_load(app: App, period: Period, entries: Sequence[PainEntry]) -> dict[str, Any]:
+def _pain_and_load(
+    app: App, period: Period, entries: Sequence[PainEntry], units: str
+) -> dict[str, Any]:
     params = guidance_params(app)
     weeks = len(period.week_starts())
     report = load_report(app, on=period.end, weeks=weeks)
@@ -241,8 +244,10 @@ def _pain_and_load(app: App, period: Period, entries: Sequence[PainEntry]) -> di
         "marks": {
             "spike": f"a run more than {round((rules.spike_ratio - 1) * 100)} % longer than the "
             f"longest run of the 30 days before it ({cite('frandsen-2025')})",
-            "descent": f"a continuous descent dropping {rules.long_drop_m:g} m or more, or "
-            f"{rules.steep_descent_m:g} m or more of steep downhill in one run",
+            "descent": "a continuous descent dropping "
+            f"{format_elevation(rules.long_drop_m, units)} or more, or "
+            f"{format_elevation(rules.steep_descent_m, units)} or more of steep downhill in "
+            "one run",
         },
         "notable_entries": [_entry_json(e) for e in notable],
         "notable_more": more,
@@ -267,7 +272,7 @@ def _finding_json(f: Finding, *, first: date, last: date, days: int) -> dict[str
     }
 
 
-def _findings(app: App, period: Period) -> dict[str, Any]:
+def _findings(app: App, period: Period, units: str) -> dict[str, Any]:
     """What the day-decision service said on each Sunday of the period and on its last day,
     gathered by finding: first and last day it was said, and its latest wording."""
     days: list[date] = []
@@ -279,7 +284,7 @@ def _findings(app: App, period: Period) -> dict[str, Any]:
     seen: dict[str, tuple[Finding, date, date, int]] = {}
     last_advice = None
     for d in days:
-        advice = today(app, on=d)
+        advice = today(app, on=d, units=units)
         last_advice = advice
         for f in advice.findings:
             if f.id in seen:
@@ -397,8 +402,8 @@ def _plan(app: App, period: Period) -> dict[str, Any] | None:
     }
 
 
-def _shoes(app: App, period: Period) -> list[dict[str, Any]]:
-    view = list_shoes(app, today=period.end).to_json()
+def _shoes(app: App, period: Period, units: str) -> list[dict[str, Any]]:
+    view = list_shoes(app, today=period.end, units=units).to_json()
     return [
         {
             "name": s["name"],
@@ -424,8 +429,13 @@ class Report:
         return dict(self.data)
 
 
-def build_report(app: App, *, period: Period) -> Report:
-    """Everything the report shows for ``period`` (nothing recorded after its end counts)."""
+def build_report(app: App, *, period: Period, units: str | None = None) -> Report:
+    """Everything the report shows for ``period`` (nothing recorded after its end counts).
+
+    Its figures stay in kilometres and metres (``run_km``, ``distance_km``...); ``units`` (km
+    or mi, default the runner's ``units`` setting) is what the words use and what the HTML,
+    PDF and text show them in."""
+    shown_in = units or message_units(app)
     with app.store.read_session() as session:
         entries = PainRepo(session).list(app.athlete_id, until=period.end)
         seen = [s for s in RedFlagSeenRepo(session).list(app.athlete_id) if s.on <= period.end]
@@ -433,6 +443,7 @@ def build_report(app: App, *, period: Period) -> Report:
     data = {
         "report_version": REPORT_VERSION,
         "backstride_version": __version__,
+        "units": shown_in,
         "period": {
             "from": period.start.isoformat(),
             "to": period.end.isoformat(),
@@ -440,12 +451,12 @@ def build_report(app: App, *, period: Period) -> Report:
         },
         "who": _who(app, period),
         "red_flags": _red_flags(entries, seen, period),
-        "pain_and_load": _pain_and_load(app, period, entries),
-        "guidance": _findings(app, period),
+        "pain_and_load": _pain_and_load(app, period, entries, shown_in),
+        "guidance": _findings(app, period, shown_in),
         "selftests": _selftests(app, period),
         "measures": _measures(app, period),
         "plan": _plan(app, period),
-        "shoes": _shoes(app, period),
+        "shoes": _shoes(app, period, shown_in),
         "questions": questions,
         "disclaimer": "backstride coaches; it does not diagnose. This report lists what the "
         "runner recorded and what backstride's rules said about it; it is not a clinical "

@@ -137,7 +137,7 @@ def _uses(
     return out
 
 
-def _load(app: App, *, today: date) -> ShoeList:
+def _load(app: App, *, today: date, units: str = "km") -> ShoeList:
     with app.store.session() as session:
         repo = ShoeRepo(session)
         shoes = repo.list(app.athlete_id)
@@ -149,7 +149,10 @@ def _load(app: App, *, today: date) -> ShoeList:
         if g.sport in RUN_SPORT_VALUES
     }
     uses = _uses(gear, pain)
-    views = [ShoeView(shoe_status(s, uses.get(name_key(s.name), []), today=today)) for s in shoes]
+    views = [
+        ShoeView(shoe_status(s, uses.get(name_key(s.name), []), today=today, units=units))
+        for s in shoes
+    ]
     views.sort(key=lambda v: (v.status.shoe.retired_on is not None, v.status.shoe.id or 0))
     known = {name_key(s.name) for s in shoes}
     unknown: dict[str, UnknownGear] = {}
@@ -163,10 +166,11 @@ def _load(app: App, *, today: date) -> ShoeList:
     return ShoeList(tuple(views), rotation, tuple(unknown.values()))
 
 
-def list_shoes(app: App, *, today: date) -> ShoeList:
-    """Every pair (active first) with distance, age, runs, wear warnings, the rotation nudge,
-    the average next-morning pain after runs in it, and gear names no pair matches."""
-    return _load(app, today=today)
+def list_shoes(app: App, *, today: date, units: str = "km") -> ShoeList:
+    """Every pair (active first) with distance, age, runs, wear warnings (their distances in
+    ``units``, km or mi), the rotation nudge, the average next-morning pain after runs in it,
+    and gear names no pair matches."""
+    return _load(app, today=today, units=units)
 
 
 def get_shoe(app: App, name: str, *, today: date) -> ShoeView:

@@ -13,6 +13,8 @@ from datetime import date
 from html import escape
 from typing import Any
 
+from backstride.domain.units import to_distance
+
 WIDTH = 720.0
 HEIGHT = 245.0
 LEFT, RIGHT, TOP, BOTTOM = 42.0, 42.0, 14.0, 76.0
@@ -60,15 +62,17 @@ def _nice_max(value: float) -> float:
     return float(int(value / 100.0 + 1) * 100)
 
 
-def render_chart_svg(pain_and_load: Mapping[str, Any], *, title: str) -> str:
-    """The SVG for the report's ``pain_and_load`` section (see services.report)."""
+def render_chart_svg(pain_and_load: Mapping[str, Any], *, title: str, units: str = "km") -> str:
+    """The SVG for the report's ``pain_and_load`` section (see services.report); the weekly
+    distances (km in the data) drawn and labelled in ``units`` (km or mi)."""
     weeks: Sequence[Mapping[str, Any]] = pain_and_load["weeks"]
+    week_dist = [to_distance(float(w["run_km"]) * 1000.0, units) for w in weeks]
     moments: Sequence[str] = pain_and_load["moments"]
     n = max(1, len(weeks))
     plot_w = WIDTH - LEFT - RIGHT
     plot_h = HEIGHT - TOP - BOTTOM
     slot = plot_w / n
-    km_max = _nice_max(max((float(w["run_km"]) for w in weeks), default=0.0))
+    km_max = _nice_max(max(week_dist, default=0.0))
 
     def x_of(i: int) -> float:
         return LEFT + slot * (i + 0.5)
@@ -108,12 +112,11 @@ def render_chart_svg(pain_and_load: Mapping[str, Any], *, title: str) -> str:
     xr = _f(WIDTH - 8)
     out.append(
         f'<text x="{xr}" y="{mid}" transform="rotate(90 {xr} {mid})" text-anchor="middle" '
-        'fill="#4a6a8a">running, km per week</text>'
+        f'fill="#4a6a8a">running, {units} per week</text>'
     )
     # bars
     bar_w = max(2.0, slot * 0.62)
-    for i, w in enumerate(weeks):
-        km = float(w["run_km"])
+    for i, km in enumerate(week_dist):
         if km <= 0:
             continue
         y = y_km(km)
@@ -166,7 +169,7 @@ def render_chart_svg(pain_and_load: Mapping[str, Any], *, title: str) -> str:
             f'<text x="{_f(x_of(i))}" y="{_f(TOP + plot_h + 42)}" text-anchor="middle" '
             f'fill="#333">{d.strftime("%d %b")}</text>'
         )
-    out.append(_legend(moments))
+    out.append(_legend(moments, units))
     out.append(
         f'<line x1="{_f(LEFT)}" y1="{_f(TOP + plot_h)}" x2="{_f(WIDTH - RIGHT)}" '
         f'y2="{_f(TOP + plot_h)}" stroke="#555" stroke-width="1"/>'
@@ -175,7 +178,7 @@ def render_chart_svg(pain_and_load: Mapping[str, Any], *, title: str) -> str:
     return "".join(out)
 
 
-def _legend(moments: Sequence[str]) -> str:
+def _legend(moments: Sequence[str], units: str) -> str:
     y = HEIGHT - 8
     x = LEFT
     parts: list[str] = []
@@ -190,7 +193,7 @@ def _legend(moments: Sequence[str]) -> str:
         parts.append(f'<text x="{_f(x + 26)}" y="{_f(y)}" fill="#333">{escape(label)}</text>')
         x += 34 + 6.2 * len(label)
     parts.append(f'<rect x="{_f(x)}" y="{_f(y - 9)}" width="12" height="9" fill="{BAR}"/>')
-    parts.append(f'<text x="{_f(x + 16)}" y="{_f(y)}" fill="#333">km run</text>')
+    parts.append(f'<text x="{_f(x + 16)}" y="{_f(y)}" fill="#333">{units} run</text>')
     x += 66
     parts.append(_poly([(x + 5, y - 10), (x, y - 1), (x + 10, y - 1)], SPIKE))
     parts.append(f'<text x="{_f(x + 14)}" y="{_f(y)}" fill="#333">spike</text>')

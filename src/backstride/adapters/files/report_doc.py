@@ -19,6 +19,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from backstride.adapters.files.report_chart import render_chart_svg
+from backstride.domain.units import format_distance, to_distance
 from backstride.errors import BackstrideError
 
 CHART_TITLE = "Highest pain of each week at each moment, against running distance"
@@ -48,13 +49,41 @@ def report_css() -> str:
     )
 
 
+def units_of(data: Mapping[str, Any]) -> str:
+    """km or mi: the units the report shows its distances in (km for a report made before
+    the report said)."""
+    return str(data.get("units") or "km")
+
+
+def shown(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The report's distances as the runner reads them, in her units (the figures of the data
+    stay in km): the period's running distance, and each pair of shoes' distance and limit."""
+    units = units_of(data)
+    return {
+        "run_distance": format_distance(
+            float(data["pain_and_load"]["totals"]["run_km"]) * 1000.0, units, 1
+        ),
+        "shoes": [
+            {
+                "distance": format_distance(float(s["distance_km"]) * 1000.0, units, 0),
+                "retire": f"{to_distance(float(s['retire_km']) * 1000.0, units):.0f}",
+            }
+            for s in data["shoes"]
+        ],
+    }
+
+
 def chart_svg(data: Mapping[str, Any]) -> str:
-    return render_chart_svg(data["pain_and_load"], title=CHART_TITLE)
+    return render_chart_svg(data["pain_and_load"], title=CHART_TITLE, units=units_of(data))
 
 
 def render_report_fragment(data: Mapping[str, Any]) -> Markup:
     """The report's ``<article>``, for a page that brings its own layout and report.css."""
-    html = _env().get_template("report.html").render(d=data, chart=Markup(chart_svg(data)))
+    html = (
+        _env()
+        .get_template("report.html")
+        .render(d=data, s=shown(data), chart=Markup(chart_svg(data)))
+    )
     return Markup(html)
 
 
@@ -81,7 +110,11 @@ def render_report_pdf(data: Mapping[str, Any]) -> bytes:
     template = (
         resources.files("backstride.adapters.files") / "templates" / "report.typ"
     ).read_bytes()
-    inputs = {"data": json.dumps(data, ensure_ascii=False), "chart": chart_svg(data)}
+    inputs = {
+        "data": json.dumps(data, ensure_ascii=False),
+        "shown": json.dumps(shown(data), ensure_ascii=False),
+        "chart": chart_svg(data),
+    }
     try:
         pdf = typst.compile(template, format="pdf", sys_inputs=inputs, ignore_system_fonts=True)
     except typst.TypstError as exc:
