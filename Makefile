@@ -13,7 +13,7 @@ PYTEST_WORKERS ?= 2
 
 help:
 	@echo "make demo    set up, import the demo athlete, show it (SERVE=0 to stop before serving)"
-	@echo "make test    set up, lint, type-check and run all tests on SQLite and PostgreSQL"
+	@echo "make test    set up, lint, type-check and run all tests (TEST_DB=both: on SQLite and PostgreSQL)"
 	@echo "make lint    ruff, mypy, import-linter"
 	@echo "make bench   run the benchmarks under bench/"
 
@@ -63,7 +63,9 @@ format: setup
 	$(BIN)/ruff format src tests bench tools
 	$(BIN)/ruff check --fix src tests bench tools
 
-# TEST_DB=both runs every test that uses a database on SQLite and on PostgreSQL as well.
+# TEST_DB=both runs every test that uses a database on SQLite and on PostgreSQL as well (a
+# throwaway cluster the tests start from Debian's postgresql, installed by `make postgresql`).
+# Tests that open no database run once (docs/postgresql.md).
 TEST_DB ?= sqlite
 
 test: setup browser pdftools postgresql lint

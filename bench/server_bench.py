@@ -206,7 +206,7 @@ def start_server(
         f"import sys; from backstride.cli import main; sys.argv = ['backstride', *{args!r}]; main()"
     )
     proc = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.DEVNULL)
-    deadline = time.monotonic() + 90
+    deadline = time.monotonic() + 300  # two workers start slowly on a busy machine
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"http://127.0.0.1:{port}/static/app.css", timeout=1).status_code == 200:
@@ -298,7 +298,11 @@ def report(
     title: str, out: dict[str, list[float]], errors: dict[str, int], wall: float
 ) -> dict[str, float]:
     total = sum(len(v) for v in out.values())
-    print(f"\n{title}: {total} requests in {wall:.1f} s ({total / wall:.0f}/s)")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(
+        f"\n{title}: {total} requests in {wall:.1f} s ({total / wall:.0f}/s), "
+        f"load average {load:.1f} on {os.cpu_count()} cores"
+    )
     print(f"{'endpoint':<24}{'n':>6}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'errors':>8}  target")
     p95s = {}
     for name, values in out.items():

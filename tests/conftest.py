@@ -1,12 +1,26 @@
-"""Shared fixtures: the real activity corpus, temp databases, CLI runner."""
+"""Shared fixtures: the real activity corpus, temp databases, CLI runner.
+
+Which tests run on which database (``pytest --db sqlite|postgresql|both``; ``make test``: both):
+
+* a test that never opens a database (pure domain rules, file parsers, usage errors, rendering)
+  runs once: it needs no second engine;
+* a test that stores or reads data takes its database from ``db_url`` or ``db_backend`` (or a
+  fixture built on them: ``app``, ``cli``, ``demo_settings``, the web fixtures) and so runs on
+  every chosen engine (``pytest_generate_tests`` below);
+* a test about the SQLite file itself (WAL, ``application_id``, a file replaced, a read-only
+  disk, the online backup) makes its own file and is marked ``sqlite_only`` with the reason;
+  one about PostgreSQL's own behaviour, ``postgresql_only``.
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +36,7 @@ hypothesis_settings.load_profile("backstride")
 # the same width on every machine (a CI run has no terminal and would wrap at 80 columns).
 os.environ["COLUMNS"] = "200"
 
-from backstride.config import get_settings  # noqa: E402
+from backstride.config import Settings, get_settings  # noqa: E402
 from backstride.services.context import App  # noqa: E402
 from tests.corpus import corpus_data_root  # noqa: E402
 from tests.databases import (  # noqa: E402
@@ -105,6 +119,49 @@ def app(tmp_path: Path, db_url: str) -> Iterator[App]:
     application = App(settings)
     yield application
     application.close()
+
+
+DEMO_END = date(2026, 3, 15)
+_DEMOS: dict[str, tuple[str, Path, Any]] = {}
+"""Engine -> a kept copy of the demo athlete's database built once per process, a folder with
+copies of her files and data folders, and her story."""
+
+
+@pytest.fixture(scope="module")
+def demo_settings(
+    db_backend: DbBackend, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Settings, Any]:
+    """The demo athlete (seed 7, her last day :data:`DEMO_END`) in a database of this module's
+    own, her files in ``files`` beside it, and what ``load_demo`` returned. Built once per engine
+    and worker process (about 20 s), then copied for each module that asks (a fraction of a
+    second)."""
+    from backstride.services.demo_load import load_demo
+
+    root = tmp_path_factory.mktemp("demo")
+    url = db_backend.new_url(root, filename="demo.sqlite3")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("BACKSTRIDE_CONFIG_FILE", str(root / "no-config.toml"))
+        settings = get_settings(db=url, data_dir=str(root / "data"))
+    found = _DEMOS.get(db_backend.name)
+    if found is None:
+        app = App(settings)
+        try:
+            loaded = load_demo(app, root / "files", seed=7, end_day=DEMO_END)
+        finally:
+            app.close()
+        kept_in = tmp_path_factory.mktemp("demo-kept")
+        kept = db_backend.keep_copy(url, kept_in)
+        for folder in ("files", "data"):  # as built, before this module's tests change them
+            if (root / folder).is_dir():
+                shutil.copytree(root / folder, kept_in / folder)
+        _DEMOS[db_backend.name] = (kept, kept_in, loaded)
+    else:
+        kept, built_in, loaded = found
+        db_backend.restore(kept, url)
+        for folder in ("files", "data"):
+            if (built_in / folder).is_dir():
+                shutil.copytree(built_in / folder, root / folder)
+    return settings, loaded
 
 
 @dataclass

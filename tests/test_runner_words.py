@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from html.parser import HTMLParser
 from typing import Any
@@ -19,9 +19,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from backstride.config import Settings, get_settings
-from backstride.services.context import App
-from backstride.services.demo_load import DemoLoaded, load_demo
+from backstride.config import Settings
+from backstride.services.demo_load import DemoLoaded
 from backstride.web.app import create_app
 
 END = date(2026, 3, 15)
@@ -91,15 +90,8 @@ def visible_text(page: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Settings, DemoLoaded]]:
-    root = tmp_path_factory.mktemp("runner-words")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("BACKSTRIDE_CONFIG_FILE", str(root / "no-config.toml"))
-        settings = get_settings(db=str(root / "demo.sqlite3"), data_dir=str(root / "data"))
-    app = App(settings)
-    loaded = load_demo(app, root / "files", seed=7, end_day=END)
-    app.close()
-    yield settings, loaded
+def demo(demo_settings: tuple[Settings, DemoLoaded]) -> tuple[Settings, DemoLoaded]:
+    return demo_settings
 
 
 def _reading_commands(cli: Cli, db: str) -> list[tuple[str, ...]]:

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from backstride.adapters.db.engine import Store
 from backstride.adapters.db.repos import ActivityRepo, AthleteRepo, escape_like
 from backstride.domain.activity import Activity, Sport, Streams
+from tests.databases import DbBackend
 
 NAMES = ("100% effort", "easy_run", "Hill repeats", "back\\slash day", "plain")
 
@@ -32,9 +33,10 @@ def _activity(n: int, name: str) -> Activity:
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, int]]:
-    path = tmp_path_factory.mktemp("search") / "s.sqlite3"
-    db = Store(f"sqlite:///{path}")
+def store(
+    tmp_path_factory: pytest.TempPathFactory, db_backend: DbBackend
+) -> Iterator[tuple[Store, int]]:
+    db = Store(db_backend.new_url(tmp_path_factory.mktemp("search"), filename="s.sqlite3"))
     with db.session() as session:
         athlete = AthleteRepo(session).get_or_create_default()
         repo = ActivityRepo(session)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect
 
 from backstride.adapters.db.body_repos import (
     ClearanceRepo,
@@ -28,6 +28,7 @@ from backstride.domain.pain import PainEntry, PainFeel, PainSite, PainWhen, RedF
 from backstride.domain.selftest import SelfTestName, SelfTestResult
 from backstride.domain.shoes import Shoe
 from backstride.errors import NotFoundError, StorageError
+from tests.databases import DbBackend
 
 BODY_TABLES = {
     "profiles",
@@ -41,40 +42,37 @@ BODY_TABLES = {
 }
 
 
-def tables(path: Path) -> set[str]:
-    con = sqlite3.connect(path)
-    try:
-        return {r[0] for r in con.execute("select name from sqlite_master where type='table'")}
-    finally:
-        con.close()
+def tables(store: Store) -> set[str]:
+    return set(inspect(store.engine).get_table_names())
 
 
-def test_migration_0002_creates_and_drops_the_body_tables(tmp_path: Path) -> None:
-    path = tmp_path / "m.sqlite3"
-    store = Store(f"sqlite:///{path}")
-    assert BODY_TABLES <= tables(path)
+def test_migration_0002_creates_and_drops_the_body_tables(
+    tmp_path: Path, db_backend: DbBackend
+) -> None:
+    store = Store(db_backend.new_url(tmp_path, filename="m.sqlite3", empty=True))
+    assert BODY_TABLES <= tables(store)
     cfg = _alembic_config(store.engine)
     command.downgrade(cfg, "0001")
     assert current_revision(store.engine) == "0001"
-    assert not BODY_TABLES & tables(path)
-    assert "activities" in tables(path)
+    assert not BODY_TABLES & tables(store)
+    assert "activities" in tables(store)
     command.upgrade(cfg, "0002")
     assert current_revision(store.engine) == "0002"
-    assert BODY_TABLES <= tables(path)
+    assert BODY_TABLES <= tables(store)
     command.upgrade(cfg, "head")
     store.dispose()
 
 
-def test_the_models_match_the_migrations(tmp_path: Path) -> None:
-    store = Store(f"sqlite:///{tmp_path / 'x.sqlite3'}")
+def test_the_models_match_the_migrations(tmp_path: Path, db_backend: DbBackend) -> None:
+    store = Store(db_backend.new_url(tmp_path, filename="x.sqlite3"))
     with store.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
     store.dispose()
 
 
-def test_repos_round_trip_domain_objects(tmp_path: Path) -> None:
-    store = Store(f"sqlite:///{tmp_path / 'r.sqlite3'}")
+def test_repos_round_trip_domain_objects(tmp_path: Path, db_backend: DbBackend) -> None:
+    store = Store(db_backend.new_url(tmp_path, filename="r.sqlite3"))
     d = date(2025, 3, 3)
     with store.session() as s:
         athlete = AthleteRepo(s).get_or_create_default()
@@ -125,8 +123,10 @@ def test_repos_round_trip_domain_objects(tmp_path: Path) -> None:
     store.dispose()
 
 
-def test_shoe_names_are_unique_per_athlete_in_the_database(tmp_path: Path) -> None:
-    store = Store(f"sqlite:///{tmp_path / 'u.sqlite3'}")
+def test_shoe_names_are_unique_per_athlete_in_the_database(
+    tmp_path: Path, db_backend: DbBackend
+) -> None:
+    store = Store(db_backend.new_url(tmp_path, filename="u.sqlite3"))
     with store.session() as s:
         athlete = AthleteRepo(s).get_or_create_default()
         ShoeRepo(s).add(athlete, Shoe("Blue"))

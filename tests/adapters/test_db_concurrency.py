@@ -7,10 +7,13 @@ from pathlib import Path
 
 from backstride.adapters.db.engine import Store
 from backstride.adapters.db.repos import AthleteRepo, ImportRecordRepo
+from tests.databases import DbBackend
 
 
-def test_read_then_write_transactions_in_parallel_threads_all_succeed(tmp_path: Path) -> None:
-    store = Store(f"sqlite:///{tmp_path / 'c.sqlite3'}")
+def test_read_then_write_transactions_in_parallel_threads_all_succeed(
+    tmp_path: Path, db_backend: DbBackend
+) -> None:
+    store = Store(db_backend.new_url(tmp_path, filename="c.sqlite3"))
     with store.session() as s:
         athlete = AthleteRepo(s).get_or_create_default()
     errors: list[BaseException] = []

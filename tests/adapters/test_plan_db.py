@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 from pathlib import Path
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import inspect
 
 import backstride.adapters.db.plan_tables  # noqa: F401
 from backstride.adapters.db.engine import Store, _alembic_config, current_revision
@@ -28,33 +28,31 @@ from backstride.domain.plan import (
     Variant,
 )
 from backstride.domain.routines import RoutineKind, RoutineLogEntry
+from tests.databases import DbBackend
 
 PLAN_TABLES = {"plans", "plan_weeks", "plan_marks", "plan_events", "routine_log"}
 
 
-def tables(path: Path) -> set[str]:
-    con = sqlite3.connect(path)
-    try:
-        return {r[0] for r in con.execute("select name from sqlite_master where type='table'")}
-    finally:
-        con.close()
+def tables(store: Store) -> set[str]:
+    return set(inspect(store.engine).get_table_names())
 
 
-def test_migration_0005_creates_and_drops_the_plan_tables(tmp_path: Path) -> None:
-    path = tmp_path / "p.sqlite3"
-    store = Store(f"sqlite:///{path}")
-    assert PLAN_TABLES <= tables(path)
+def test_migration_0005_creates_and_drops_the_plan_tables(
+    tmp_path: Path, db_backend: DbBackend
+) -> None:
+    store = Store(db_backend.new_url(tmp_path, filename="p.sqlite3", empty=True))
+    assert PLAN_TABLES <= tables(store)
     cfg = _alembic_config(store.engine)
     command.downgrade(cfg, "0004")
     assert current_revision(store.engine) == "0004"
-    assert not PLAN_TABLES & tables(path)
+    assert not PLAN_TABLES & tables(store)
     command.upgrade(cfg, "head")
-    assert PLAN_TABLES <= tables(path)
+    assert PLAN_TABLES <= tables(store)
     store.dispose()
 
 
-def test_plan_models_match_the_migration(tmp_path: Path) -> None:
-    store = Store(f"sqlite:///{tmp_path / 'm.sqlite3'}")
+def test_plan_models_match_the_migration(tmp_path: Path, db_backend: DbBackend) -> None:
+    store = Store(db_backend.new_url(tmp_path, filename="m.sqlite3"))
     with store.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         diff = [d for d in compare_metadata(context, Base.metadata) if any(
@@ -64,8 +62,8 @@ def test_plan_models_match_the_migration(tmp_path: Path) -> None:
     assert diff == []
 
 
-def test_repositories_round_trip(tmp_path: Path) -> None:
-    store = Store(f"sqlite:///{tmp_path / 'r.sqlite3'}")
+def test_repositories_round_trip(tmp_path: Path, db_backend: DbBackend) -> None:
+    store = Store(db_backend.new_url(tmp_path, filename="r.sqlite3"))
     spec = PlanSpec(Goal.FIVE_K, Variant.STENOSIS, (0, 2, 5), date(2025, 1, 6))
     with store.session() as session:
         athlete = AthleteRepo(session).get_or_create_default()

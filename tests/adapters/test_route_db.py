@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import numpy as np
 import pytest
 from alembic import command
+from sqlalchemy import inspect
 
 from backstride.adapters.db.engine import Store, _alembic_config, current_revision
 from backstride.adapters.db.repos import AthleteRepo
@@ -15,26 +15,24 @@ from backstride.adapters.db.route_repos import RouteRepo
 from backstride.domain.activity import Streams, Surface
 from backstride.domain.routes import Route, compute_route_terrain, compute_taxing_score
 from backstride.errors import NotFoundError
+from tests.databases import DbBackend
 
 
-def tables(path: Path) -> set[str]:
-    con = sqlite3.connect(path)
-    try:
-        return {r[0] for r in con.execute("select name from sqlite_master where type='table'")}
-    finally:
-        con.close()
+def tables(store: Store) -> set[str]:
+    return set(inspect(store.engine).get_table_names())
 
 
-def test_migration_0004_creates_and_drops_the_routes_table(tmp_path: Path) -> None:
-    path = tmp_path / "m.sqlite3"
-    store = Store(f"sqlite:///{path}")
-    assert "routes" in tables(path)
+def test_migration_0004_creates_and_drops_the_routes_table(
+    tmp_path: Path, db_backend: DbBackend
+) -> None:
+    store = Store(db_backend.new_url(tmp_path, filename="m.sqlite3", empty=True))
+    assert "routes" in tables(store)
     cfg = _alembic_config(store.engine)
     command.downgrade(cfg, "0003")
     assert current_revision(store.engine) == "0003"
-    assert "routes" not in tables(path)
+    assert "routes" not in tables(store)
     command.upgrade(cfg, "0004")
-    assert "routes" in tables(path)
+    assert "routes" in tables(store)
     command.upgrade(cfg, "head")
     store.dispose()
 
@@ -56,8 +54,10 @@ def _route(name: str) -> tuple[Route, Streams]:
     return route, pts
 
 
-def test_routes_round_trip_and_listing_skips_the_points(tmp_path: Path) -> None:
-    store = Store(f"sqlite:///{tmp_path / 'r.sqlite3'}")
+def test_routes_round_trip_and_listing_skips_the_points(
+    tmp_path: Path, db_backend: DbBackend
+) -> None:
+    store = Store(db_backend.new_url(tmp_path, filename="r.sqlite3"))
     with store.session() as s:
         aid = AthleteRepo(s).get_or_create_default()
         repo = RouteRepo(s)

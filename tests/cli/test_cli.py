@@ -9,6 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import make_url
+
+from tests.databases import DbBackend
 
 RUN_FIT = "sports-lib/2067489619.fit"
 LIST_KEYS = {
@@ -170,19 +173,20 @@ def test_load_json_shape_and_on_date(cli) -> None:
     assert all(r["date"] <= "2024-03-05" for r in earlier["runs"])
 
 
-def test_db_option_and_env_choose_the_database(cli, tmp_path: Path, monkeypatch) -> None:
-    a = tmp_path / "a.sqlite3"
+def test_db_option_and_env_choose_the_database(
+    cli, tmp_path: Path, monkeypatch, db_backend: DbBackend
+) -> None:
+    a = db_backend.new_url(tmp_path, filename="a.sqlite3")
+    b = db_backend.new_url(tmp_path, filename="b.sqlite3")
     assert (
-        cli(
-            "log", "--on", "2024-03-01", "--sport", "walk", "--duration", "20m", db=str(a)
-        ).exit_code
+        cli("log", "--on", "2024-03-01", "--sport", "walk", "--duration", "20m", db=a).exit_code
         == 0
     )
-    monkeypatch.setenv("BACKSTRIDE_DB", str(a))
+    monkeypatch.setenv("BACKSTRIDE_DB", a)
     assert len(cli("activity", "list", "--json", db=None).json()) == 1
-    assert cli("activity", "list", "--json", db=str(tmp_path / "b.sqlite3")).json() == []
+    assert cli("activity", "list", "--json", db=b).json() == []
     shown = cli("config", "show", "--json", db=None).json()
-    assert shown["database_url"].endswith("a.sqlite3")
+    assert shown["database_url"].endswith(str(make_url(a).database))
 
 
 def test_bad_db_url_is_a_config_error(cli) -> None:

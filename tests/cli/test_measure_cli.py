@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
 from alembic import command
+from sqlalchemy import inspect
 
 from backstride.adapters.db.engine import Store, _alembic_config, current_revision
 from tests.conftest import CliResult
+from tests.databases import DbBackend
 
 Cli = Callable[..., CliResult]
 
@@ -62,22 +63,17 @@ def test_bad_measures_are_refused_and_nothing_is_stored(cli: Cli) -> None:
     assert cli("measure", "list", "--json").json()["scores"] == []
 
 
-def tables(path: Path) -> set[str]:
-    con = sqlite3.connect(path)
-    try:
-        return {r[0] for r in con.execute("select name from sqlite_master where type='table'")}
-    finally:
-        con.close()
+def tables(store: Store) -> set[str]:
+    return set(inspect(store.engine).get_table_names())
 
 
-def test_migration_0010_creates_and_drops_its_tables(tmp_path: Path) -> None:
-    path = tmp_path / "m.sqlite3"
-    store = Store(f"sqlite:///{path}")
+def test_migration_0010_creates_and_drops_its_tables(tmp_path: Path, db_backend: DbBackend) -> None:
+    store = Store(db_backend.new_url(tmp_path, filename="m.sqlite3", empty=True))
     new = {"original_files", "outcome_measures", "report_notes"}
-    assert new <= tables(path)
+    assert new <= tables(store)
     cfg = _alembic_config(store.engine)
     command.downgrade(cfg, "0009")
-    assert current_revision(store.engine) == "0009" and not new & tables(path)
+    assert current_revision(store.engine) == "0009" and not new & tables(store)
     command.upgrade(cfg, "head")
-    assert new <= tables(path)
+    assert new <= tables(store)
     store.dispose()

@@ -8,19 +8,20 @@ import json
 import sqlite3
 import sys
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy.engine import make_url
 
-from backstride.config import get_settings
+from backstride.config import Settings, get_settings
 from backstride.errors import ConflictError, InvalidInputError
 from backstride.services.activities import delete_activity, list_activities
 from backstride.services.context import App
 from backstride.services.data import MANIFEST, backup_database, export_archive, import_archive
-from backstride.services.demo_load import DemoLoaded, load_demo
+from backstride.services.demo_load import DemoLoaded
 from tests.conftest import CliResult
 
 # SQLite's own behaviour: export, backup and delete of an SQLite file (its pages, WAL and
@@ -32,14 +33,9 @@ FROM = "2025-11-24"
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, DemoLoaded]]:
-    root = tmp_path_factory.mktemp("demo-data")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("BACKSTRIDE_CONFIG_FILE", str(root / "no-config.toml"))
-        app = App(get_settings(db=str(root / "demo.sqlite3"), data_dir=str(root / "data")))
-    loaded = load_demo(app, root / "files", seed=7, end_day=END)
-    app.close()
-    yield root / "demo.sqlite3", loaded
+def demo(demo_settings: tuple[Settings, DemoLoaded]) -> tuple[Path, DemoLoaded]:
+    settings, loaded = demo_settings
+    return Path(settings.database_url.removeprefix("sqlite:///")), loaded
 
 
 def rows_per_table(db: Path) -> dict[str, int]:
@@ -195,7 +191,7 @@ def test_deleting_an_activity_deletes_its_original_file(
 
 
 def test_delete_everything_leaves_no_row_and_no_file(
-    demo: tuple[Path, DemoLoaded], tmp_path: Path, cli: Callable[..., CliResult]
+    demo: tuple[Path, DemoLoaded], tmp_path: Path, cli: Callable[..., CliResult], db_url: str
 ) -> None:
     db, _ = demo
     copy = tmp_path / "copy.sqlite3"
@@ -213,7 +209,9 @@ def test_delete_everything_leaves_no_row_and_no_file(
     counts = rows_per_table(copy)
     assert {k: v for k, v in counts.items() if k not in bookkeeping and v} == {}
     assert not uploads.parent.exists()
-    assert [p.name for p in tmp_path.rglob("*") if p.is_file()] == ["copy.sqlite3"]
+    # nothing but the copy (and the cli fixture's own database, another file) is left
+    left = sorted(p.name for p in tmp_path.rglob("*") if p.is_file())
+    assert left == sorted(["copy.sqlite3", Path(make_url(db_url).database or "").name])
     con = sqlite3.connect(copy)
     try:
         assert con.execute("PRAGMA freelist_count").fetchone()[0] == 0  # vacuumed

@@ -8,21 +8,18 @@ from datetime import date, timedelta
 
 import pytest
 
-from backstride.config import get_settings
+from backstride.config import Settings
 from backstride.services.context import App
-from backstride.services.demo_load import DemoLoaded, load_demo
+from backstride.services.demo_load import DemoLoaded
 from backstride.services.guidance import TodayAdvice, today
 
 END = date(2026, 3, 15)
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[App, DemoLoaded]]:
-    root = tmp_path_factory.mktemp("demo-guidance")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("BACKSTRIDE_CONFIG_FILE", str(root / "no-config.toml"))
-        app = App(get_settings(db=str(root / "demo.sqlite3"), data_dir=str(root / "data")))
-    loaded = load_demo(app, root / "files", seed=7, end_day=END)
+def demo(demo_settings: tuple[Settings, DemoLoaded]) -> Iterator[tuple[App, DemoLoaded]]:
+    settings, loaded = demo_settings
+    app = App(settings)
     yield app, loaded
     app.close()
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import time
 import zipfile
@@ -11,13 +10,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 
 import backstride.services.importing as importing
 from backstride.adapters.files.gpx.writer import encode_gpx_activity
 from backstride.config import get_settings
 from backstride.services.context import App
 from backstride.services.importing import import_paths, import_paths_with_stats
+from tests.databases import DbBackend
 
 
 def gpx_bytes(i: int, *, samples: int = 240) -> bytes:
@@ -41,10 +41,6 @@ def write_runs(folder: Path, count: int, *, samples: int = 240) -> Path:
     return folder
 
 
-def db_path(app: App) -> str:
-    return app.settings.database_url.removeprefix("sqlite:///")
-
-
 def test_writes_from_another_connection_get_their_turn_during_an_import(
     app: App, tmp_path: Path
 ) -> None:
@@ -52,8 +48,10 @@ def test_writes_from_another_connection_get_their_turn_during_an_import(
     not for the whole import: before, the importer held the write lock all along."""
     folder = write_runs(tmp_path / "runs", 160, samples=1200)
     _ = app.athlete_id
-    other = sqlite3.connect(db_path(app), timeout=30, isolation_level=None)
-    other.execute("CREATE TABLE IF NOT EXISTS probe (at REAL)")
+    url = app.settings.database_url
+    other = create_engine(url, connect_args={"timeout": 30} if url.startswith("sqlite") else {})
+    with other.begin() as conn:
+        conn.execute(text("CREATE TABLE IF NOT EXISTS probe (at REAL)"))
     done = threading.Event()
     result: dict[str, object] = {}
 
@@ -69,14 +67,13 @@ def test_writes_from_another_connection_get_their_turn_during_an_import(
     try:
         while not done.is_set():
             t0 = time.monotonic()
-            other.execute("BEGIN IMMEDIATE")
-            other.execute("INSERT INTO probe VALUES (?)", (t0,))
-            other.execute("COMMIT")
+            with other.begin() as conn:  # SQLite: the write lock, at the INSERT
+                conn.execute(text("INSERT INTO probe VALUES (:at)"), {"at": t0})
             waits.append(time.monotonic() - t0)
             time.sleep(0.05)
     finally:
         thread.join()
-        other.close()
+        other.dispose()
     report = result["report"]
     assert report.count("imported") == 160  # type: ignore[attr-defined]
     assert len(waits) >= 10, waits  # many edits landed while the import ran
@@ -103,12 +100,26 @@ def test_a_file_refused_by_the_database_costs_only_itself(app: App, tmp_path: Pa
     """A batch that fails is written again file by file; the others still land."""
     folder = write_runs(tmp_path / "runs", 6)
     with app.store.session() as session:
-        session.execute(
-            text(
-                "CREATE TRIGGER refuse_run_3 BEFORE INSERT ON activities "
-                "WHEN NEW.name = 'Run 3' BEGIN SELECT RAISE(ABORT, 'refused for the test'); END"
+        if app.store.is_postgresql:
+            session.execute(
+                text(
+                    "CREATE FUNCTION refuse_run_3() RETURNS trigger LANGUAGE plpgsql AS $$ "
+                    "BEGIN RAISE EXCEPTION 'refused for the test'; END $$"
+                )
             )
-        )
+            session.execute(
+                text(
+                    "CREATE TRIGGER refuse_run_3 BEFORE INSERT ON activities FOR EACH ROW "
+                    "WHEN (NEW.name = 'Run 3') EXECUTE FUNCTION refuse_run_3()"
+                )
+            )
+        else:
+            session.execute(
+                text(
+                    "CREATE TRIGGER refuse_run_3 BEFORE INSERT ON activities WHEN "
+                    "NEW.name = 'Run 3' BEGIN SELECT RAISE(ABORT, 'refused for the test'); END"
+                )
+            )
     report = import_paths(app, [folder], workers=1)
     by_name = {Path(f.path).name: f for f in report.files}
     assert by_name["run-0003.gpx"].status == "failed"
@@ -144,12 +155,16 @@ def test_archive_of_20000_tiny_members_is_refused_quickly_with_one_entry(
         assert session.execute(text("SELECT count(*) FROM import_records")).scalar_one() == 1
 
 
-def test_archive_file_limit_comes_from_the_setting(tmp_path: Path) -> None:
+def test_archive_file_limit_comes_from_the_setting(tmp_path: Path, db_backend: DbBackend) -> None:
     archive = tmp_path / "runs.zip"
     with zipfile.ZipFile(archive, "w") as zf:
         for i in range(4):
             zf.writestr(f"runs/run-{i}.gpx", gpx_bytes(i))
-    settings = get_settings(db=str(tmp_path / "x.sqlite3"), data_dir=tmp_path, max_archive_files=3)
+    settings = get_settings(
+        db=db_backend.new_url(tmp_path, filename="x.sqlite3"),
+        data_dir=tmp_path,
+        max_archive_files=3,
+    )
     small = App(settings)
     try:
         report = import_paths(small, [archive], workers=1)
@@ -159,7 +174,11 @@ def test_archive_file_limit_comes_from_the_setting(tmp_path: Path) -> None:
     finally:
         small.close()
     roomy = App(
-        get_settings(db=str(tmp_path / "y.sqlite3"), data_dir=tmp_path, max_archive_files=4)
+        get_settings(
+            db=db_backend.new_url(tmp_path, filename="y.sqlite3"),
+            data_dir=tmp_path,
+            max_archive_files=4,
+        )
     )
     try:
         assert import_paths(roomy, [archive], workers=1).count("imported") == 4

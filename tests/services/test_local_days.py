@@ -35,6 +35,7 @@ from backstride.services.importing import import_bytes, import_paths
 from backstride.services.local_days import fix_local_days
 from backstride.services.training import refresh_metrics
 from tests.conftest import CliResult
+from tests.databases import DbBackend
 
 DENVER = (39.7392, -104.9903)
 TOKYO = (35.6762, 139.6503)
@@ -44,13 +45,13 @@ MakeApp = Callable[..., App]
 
 
 @pytest.fixture
-def make_app(tmp_path: Path) -> Iterator[MakeApp]:
+def make_app(tmp_path: Path, db_backend: DbBackend) -> Iterator[MakeApp]:
     """An app on a fresh database with the given ``timezone`` setting."""
     apps: list[App] = []
 
     def build(timezone: str = "") -> App:
-        db = tmp_path / f"tz-{len(apps)}.sqlite3"
-        application = App(get_settings(db=str(db), data_dir=tmp_path / "data", timezone=timezone))
+        db = db_backend.new_url(tmp_path, filename=f"tz-{len(apps)}.sqlite3")
+        application = App(get_settings(db=db, data_dir=tmp_path / "data", timezone=timezone))
         apps.append(application)
         return application
 
@@ -343,8 +344,8 @@ def test_fix_days_moves_runs_stored_on_their_utc_day(make_app: MakeApp) -> None:
     assert fix_local_days(app).changes == ()  # a second run finds nothing to do
 
 
-def test_fix_days_follows_a_changed_timezone_setting(tmp_path: Path) -> None:
-    db = str(tmp_path / "s.sqlite3")
+def test_fix_days_follows_a_changed_timezone_setting(tmp_path: Path, db_backend: DbBackend) -> None:
+    db = db_backend.new_url(tmp_path, filename="s.sqlite3")
     tokyo = App(get_settings(db=db, data_dir=tmp_path, timezone="Asia/Tokyo"))
     start = datetime(2024, 2, 1, 21, 30, tzinfo=UTC)
     import_bytes(tokyo, fit_run(start, minutes=30, utc_offset_s=None), name="t.fit")

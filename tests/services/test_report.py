@@ -17,12 +17,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from backstride.adapters.files.report_doc import render_report_html, render_report_pdf
-from backstride.config import get_settings
+from backstride.config import Settings
 from backstride.domain.pain import RED_FLAGS, RedFlag
 from backstride.domain.units import format_distance, format_elevation, to_distance
 from backstride.errors import InvalidInputError
 from backstride.services.context import App
-from backstride.services.demo_load import DemoLoaded, load_demo
+from backstride.services.demo_load import DemoLoaded
 from backstride.services.diary import PainInput, add_pain, record_seen
 from backstride.services.report import Period, build_report, default_period, set_questions
 from backstride.web.app import create_app
@@ -46,14 +46,11 @@ def poppler(tool: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[App, DemoLoaded]]:
+def demo(demo_settings: tuple[Settings, DemoLoaded]) -> Iterator[tuple[App, DemoLoaded]]:
     """The demo athlete, plus a red flag in week 14 that was seen three days later, and
     another in week 16 not yet seen."""
-    root = tmp_path_factory.mktemp("demo-report")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("BACKSTRIDE_CONFIG_FILE", str(root / "no-config.toml"))
-        app = App(get_settings(db=str(root / "demo.sqlite3"), data_dir=str(root / "data")))
-    loaded = load_demo(app, root / "files", seed=7, end_day=END)
+    settings, loaded = demo_settings
+    app = App(settings)
     add_pain(
         app,
         PainInput(

@@ -12,22 +12,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+import pytest
 from fastapi.testclient import TestClient
 
 from backstride.config import Settings
 from backstride.services.context import App
 from backstride.services.data import backup_database
-from tests.web.conftest import make_settings, seed, sqlite_file, start_server
+from tests.databases import count_rows
+from tests.web.conftest import make_settings, seed, start_server
 
 Token = Callable[[TestClient, str], str]
-
-
-def count(db: Path, table: str) -> int:
-    con = sqlite3.connect(db)
-    try:
-        return int(con.execute(f'select count(*) from "{table}"').fetchone()[0])
-    finally:
-        con.close()
 
 
 def test_care_pages_render_with_forms_and_nav(seeded_client: TestClient) -> None:
@@ -63,7 +57,7 @@ def test_forms_refuse_a_missing_anti_forgery_token(
     ):
         response = seeded_client.post(path, data=data, follow_redirects=False)
         assert response.status_code == 403, path
-    assert count(sqlite_file(web_settings), "activities") == 12
+    assert count_rows(web_settings.database_url, "activities") == 12
 
 
 def test_measures_form_records_scores_and_refuses_bad_ones(
@@ -110,7 +104,7 @@ def test_questions_are_saved_and_printed_in_the_report(
 def test_data_page_exports_backs_up_and_deletes_with_typed_confirmation(
     web_settings: Settings, seeded_client: TestClient, csrf_token: Token
 ) -> None:
-    db = sqlite_file(web_settings)
+    db = web_settings.database_url
     token = csrf_token(seeded_client, "/data")
     export = seeded_client.post("/data/export", data={"csrf_token": token})
     assert export.status_code == 200 and export.headers["content-type"] == "application/zip"
@@ -118,22 +112,26 @@ def test_data_page_exports_backs_up_and_deletes_with_typed_confirmation(
         manifest = json.loads(zf.read("backstride-export.json"))
     assert manifest["tables"]["activities"] == 12
     backup = seeded_client.post("/data/backup", data={"csrf_token": token})
-    assert backup.status_code == 200 and backup.content.startswith(b"SQLite format 3\x00")
+    if db.startswith("sqlite"):
+        assert backup.status_code == 200 and backup.content.startswith(b"SQLite format 3\x00")
+    else:  # a server's database is backed up with pg_dump (docs/data.md)
+        assert backup.status_code == 422 and "pg_dump" in backup.text
     wrong = seeded_client.post("/data/delete", data={"csrf_token": token, "confirmation": "yes"})
     assert wrong.status_code == 422 and "Nothing was deleted" in wrong.text
-    assert count(db, "activities") == 12
+    assert count_rows(db, "activities") == 12
     done = seeded_client.post(
         "/data/delete",
         data={"csrf_token": token, "confirmation": "delete everything"},
         follow_redirects=False,
     )
     assert done.status_code == 303
-    assert count(db, "activities") == 0 and count(db, "streams") == 0
+    assert count_rows(db, "activities") == 0 and count_rows(db, "streams") == 0
     # The dashboard goes on working on the empty database.
     assert seeded_client.get("/").status_code == 200
     assert "0 runs" in seeded_client.get("/report").text
 
 
+@pytest.mark.sqlite_only  # the online copy of the SQLite file (PostgreSQL: pg_dump)
 def test_backup_during_eight_dashboard_clients_passes_its_integrity_check(
     tmp_path: Path,
 ) -> None:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
-from contextlib import closing
 
 import pytest
 from fastapi.testclient import TestClient
 
 from backstride.config import Settings
+from tests.databases import count_rows
 
 TokenFn = Callable[[TestClient, str], str]
 DAYS = ("0001-01-01", "1989-12-31", "2101-01-01", "9999-12-31")
@@ -63,9 +62,7 @@ TABLES = ("selftest_results", "shoes", "pain_entries", "plans", "red_flag_seen")
 
 
 def _rows(settings: Settings) -> dict[str, int]:
-    path = settings.database_url.removeprefix("sqlite:///")
-    with closing(sqlite3.connect(path)) as con:
-        return {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in TABLES}
+    return {t: count_rows(settings.database_url, t) for t in TABLES}
 
 
 @pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])

@@ -11,9 +11,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from backstride.config import Settings, get_settings
-from backstride.services.context import App
-from backstride.services.demo_load import DemoLoaded, load_demo
+from backstride.config import Settings
+from backstride.services.demo_load import DemoLoaded
 from backstride.web.app import create_app
 from tests.web.conftest import LiveServer, start_server
 
@@ -24,15 +23,8 @@ Cli = Callable[..., Any]
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Settings, DemoLoaded]]:
-    root = tmp_path_factory.mktemp("demo-one-answer")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("BACKSTRIDE_CONFIG_FILE", str(root / "no-config.toml"))
-        settings = get_settings(db=str(root / "demo.sqlite3"), data_dir=str(root / "data"))
-    app = App(settings)
-    loaded = load_demo(app, root / "files", seed=7, end_day=END)
-    app.close()
-    yield settings, loaded
+def demo(demo_settings: tuple[Settings, DemoLoaded]) -> tuple[Settings, DemoLoaded]:
+    return demo_settings
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,6 @@ decision the scenario calls for.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -24,13 +23,15 @@ from fastapi.testclient import TestClient
 from backstride.config import Settings, get_settings
 from backstride.web.app import create_app
 from tests.cli.scenario_kit import Runner, every
+from tests.databases import DbBackend
 from tests.web.conftest import start_server
 
 pytestmark = pytest.mark.browser
 
 D = date(2026, 6, 15)  # a Monday, in the past: plans are settled up to it
 Cli = Callable[..., Any]
-_BASE: dict[str, Path] = {}
+_BASE: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
+"""(engine, history) -> a kept copy of the database built once, and the runner's ids."""
 
 
 @dataclass(frozen=True)
@@ -39,17 +40,17 @@ class Seen:
     session: str | None
 
 
-def _settings(db: Path, root: Path) -> Settings:
+def _settings(db: str, root: Path) -> Settings:
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("BACKSTRIDE_CONFIG_FILE", str(root / "no-config.toml"))
-        return get_settings(db=str(db), data_dir=str(root / "web-data"))
+        return get_settings(db=db, data_dir=str(root / "web-data"))
 
 
 def _kind(session: dict[str, Any] | None) -> str | None:
     return session["kind"] if session else None
 
 
-def surfaces(cli: Cli, db: Path, root: Path, browser: Any, day: date) -> dict[str, Seen]:
+def surfaces(cli: Cli, db: str, root: Path, browser: Any, day: date) -> dict[str, Seen]:
     """The day's decision and session kind on every surface."""
     iso = day.isoformat()
     out: dict[str, Seen] = {}
@@ -109,13 +110,6 @@ def assert_one_answer(seen: dict[str, Seen], decision: str, session: str | None)
 # --- histories ------------------------------------------------------------------------------------
 
 
-def _backup(src: Path, dst: Path) -> None:
-    with sqlite3.connect(src) as a, sqlite3.connect(dst) as b:
-        a.backup(b)
-    a.close()
-    b.close()
-
-
 def _build_regular(r: Runner, *, weeks: int, km: float) -> None:
     """A regular runner: ``km`` on Tuesday, Thursday and Saturday for ``weeks`` weeks up to
     D - 2, each checked in after and the next morning; an all-"no" health screen."""
@@ -139,25 +133,33 @@ def runner(cli: Cli, tmp_path: Path) -> Runner:
 
 
 def _from_base(
-    key: str, r: Runner, db_url: str, factory: pytest.TempPathFactory, **build: Any
+    key: str,
+    r: Runner,
+    db_url: str,
+    db_backend: DbBackend,
+    factory: pytest.TempPathFactory,
+    **build: Any,
 ) -> Runner:
-    target = Path(db_url.removeprefix("sqlite:///"))
-    if key not in _BASE:
+    found = _BASE.get((db_backend.name, key))
+    if found is None:
         _build_regular(r, **build)
-        cache = factory.mktemp(f"base-{key}")
-        _backup(target, cache / "base.sqlite3")
-        (cache / "ids.json").write_text(json.dumps(r.ids))
-        _BASE[key] = cache / "base.sqlite3"
+        kept = db_backend.keep_copy(db_url, factory.mktemp(f"base-{key}"))
+        _BASE[(db_backend.name, key)] = (kept, json.loads(json.dumps(r.ids)))
         return r
-    _backup(_BASE[key], target)
-    r.ids = json.loads((_BASE[key].parent / "ids.json").read_text())
+    db_backend.restore(found[0], db_url)
+    r.ids = json.loads(json.dumps(found[1]))
     return r
 
 
 @pytest.fixture
-def regular(runner: Runner, db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Runner:
+def regular(
+    runner: Runner,
+    db_url: str,
+    db_backend: DbBackend,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Runner:
     """Five weeks of 3 km (18 minutes of running) three times a week."""
-    return _from_base("5x3", runner, db_url, tmp_path_factory, weeks=5, km=3.0)
+    return _from_base("5x3", runner, db_url, db_backend, tmp_path_factory, weeks=5, km=3.0)
 
 
 def start_plan(r: Runner, days: str, start: date) -> dict[str, Any]:
@@ -168,15 +170,15 @@ def start_plan(r: Runner, days: str, start: date) -> dict[str, Any]:
 
 
 @pytest.fixture
-def db(db_url: str) -> Path:
-    return Path(db_url.removeprefix("sqlite:///"))
+def db(db_url: str) -> str:
+    return db_url
 
 
 # --- the scenarios of issue 13 --------------------------------------------------------------
 
 
 def test_a_plan_rest_day_with_calm_guidance_is_rest_everywhere(
-    regular: Runner, cli: Cli, db: Path, tmp_path: Path, browser: Any
+    regular: Runner, cli: Cli, db: str, tmp_path: Path, browser: Any
 ) -> None:
     start_plan(regular, "tue,thu,sat", D - timedelta(days=3))
     seen = surfaces(cli, db, tmp_path, browser, D)
@@ -185,7 +187,7 @@ def test_a_plan_rest_day_with_calm_guidance_is_rest_everywhere(
 
 
 def test_a_plan_run_day_after_a_60_percent_spike_is_a_shorter_session_everywhere(
-    regular: Runner, cli: Cli, db: Path, tmp_path: Path, browser: Any
+    regular: Runner, cli: Cli, db: str, tmp_path: Path, browser: Any
 ) -> None:
     start_plan(regular, "mon,wed,sat", D - timedelta(days=3))
     regular.run(D - timedelta(days=1), 4.8)  # Sunday: 4.8 km after 3 km runs (+60 %)
@@ -198,7 +200,7 @@ def test_a_plan_run_day_after_a_60_percent_spike_is_a_shorter_session_everywhere
 
 
 def test_without_a_plan_an_easy_run_from_her_own_runs_and_never_as_planned(
-    regular: Runner, cli: Cli, db: Path, tmp_path: Path, browser: Any
+    regular: Runner, cli: Cli, db: str, tmp_path: Path, browser: Any
 ) -> None:
     seen = surfaces(cli, db, tmp_path, browser, D)
     assert_one_answer(seen, "run", "run")
@@ -209,7 +211,7 @@ def test_without_a_plan_an_easy_run_from_her_own_runs_and_never_as_planned(
 
 
 def test_an_empty_database_says_start_here_everywhere(
-    cli: Cli, db: Path, tmp_path: Path, browser: Any
+    cli: Cli, db: str, tmp_path: Path, browser: Any
 ) -> None:
     seen = surfaces(cli, db, tmp_path, browser, D)
     assert_one_answer(seen, "start_here", None)
@@ -224,7 +226,7 @@ def test_an_empty_database_says_start_here_everywhere(
 
 
 def test_an_open_emergency_flag_wins_everywhere(
-    regular: Runner, cli: Cli, db: Path, tmp_path: Path, browser: Any
+    regular: Runner, cli: Cli, db: str, tmp_path: Path, browser: Any
 ) -> None:
     start_plan(regular, "mon,wed,sat", D - timedelta(days=3))
     regular.pain(D - timedelta(days=1), "rest-day", 3, "--red-flag", "saddle-numbness")
@@ -244,7 +246,7 @@ def _seen_after_emergency(r: Runner, outcome: str) -> None:
 
 
 def test_after_pain_seen_without_a_clinician_s_ok_rest_everywhere(
-    regular: Runner, cli: Cli, db: Path, tmp_path: Path, browser: Any
+    regular: Runner, cli: Cli, db: str, tmp_path: Path, browser: Any
 ) -> None:
     _seen_after_emergency(regular, "not-known")
     seen = surfaces(cli, db, tmp_path, browser, D)
@@ -257,7 +259,7 @@ def test_after_pain_seen_without_a_clinician_s_ok_rest_everywhere(
 
 
 def test_after_pain_seen_with_a_clinician_s_ok_the_plan_resumes_everywhere(
-    regular: Runner, cli: Cli, db: Path, tmp_path: Path, browser: Any
+    regular: Runner, cli: Cli, db: str, tmp_path: Path, browser: Any
 ) -> None:
     _seen_after_emergency(regular, "may-train")
     seen = surfaces(cli, db, tmp_path, browser, D)  # Monday: a run day of the plan again
@@ -269,7 +271,7 @@ def test_after_pain_seen_with_a_clinician_s_ok_the_plan_resumes_everywhere(
 
 
 def test_eight_weeks_of_3_x_4_km_start_a_5k_plan_past_the_walk_breaks(
-    runner: Runner, cli: Cli, db: Path, tmp_path: Path, browser: Any
+    runner: Runner, cli: Cli, db: str, tmp_path: Path, browser: Any
 ) -> None:
     _build_regular(runner, weeks=8, km=4.0)  # 4 km at 6:00/km: 24 minutes of running
     started = runner.ok(

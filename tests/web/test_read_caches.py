@@ -9,14 +9,22 @@ import sqlite3
 import time
 from collections.abc import Callable
 from datetime import date
+from datetime import time as dt_time
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from markupsafe import Markup
 
 from backstride.config import Settings
 from backstride.domain.pain import RED_FLAGS, RedFlag, Urgency
-from backstride.services.activities import ActivityEdit, edit_activity
+from backstride.services.activities import (
+    ActivityEdit,
+    ManualEntry,
+    count_activities,
+    edit_activity,
+    log_manual,
+)
 from backstride.services.context import App
 from backstride.web.cache import ResultCache
 from backstride.web.charts import Chart
@@ -150,6 +158,7 @@ def test_fragments_are_kept_per_object_not_per_value() -> None:
     assert len(calls) == 4
 
 
+@pytest.mark.sqlite_only  # an SQLite file's size and time tell the cache of outside writes
 def test_reads_during_continuous_outside_writes_reuse_a_recent_answer(tmp_path: Path) -> None:
     """An import in another process commits every few tenths of a second: answers younger
     than the grace are reused meanwhile, and the next read after it ends is fresh."""
@@ -178,5 +187,46 @@ def test_reads_during_continuous_outside_writes_reuse_a_recent_answer(tmp_path: 
         assert cache.get("k", compute) == 4
         cache.bump()  # a write of the dashboard's own ends any reuse at once
         assert cache.get("k", compute) == 5
+    finally:
+        other.close()
+
+
+@pytest.mark.sqlite_only
+def test_pages_during_an_import_say_they_lag_and_are_exact_after_it(
+    seeded_client: TestClient, web_settings: Settings
+) -> None:
+    """While another process keeps writing (an import's batches), a page may show figures
+    from a few seconds before and says so; once the writes stop, it shows everything."""
+    note = "may be a few seconds behind"
+    page = f"/activities?until={HISTORY_END.isoformat()}"
+    first = seeded_client.get(page).text
+    assert note not in first
+    other = App(web_settings)  # as the CLI's import would: its own engine
+    try:
+        before = count_activities(other)
+        answers = []
+        for i in range(4):  # batches a few hundredths of a second apart
+            log_manual(
+                other,
+                ManualEntry(
+                    day=HISTORY_END,
+                    sport="run",
+                    duration_s=1800,
+                    start_time=dt_time(1 + 5 * i, 41),
+                    distance_m=1111.0 + 100 * i,
+                    name=f"Batch {i}",
+                ),
+                today=HISTORY_END,
+            )
+            answers.append(seeded_client.get(page).text)
+            time.sleep(0.03)
+        assert note not in answers[0]  # single changes are read afresh
+        assert "Batch 0" in answers[0]
+        assert note in answers[-1] and "Batch 3" not in answers[-1]  # lagging, and says so
+        time.sleep(1.2)  # the import ended: no change for longer than the grace
+        after = seeded_client.get(page).text
+        assert note not in after
+        assert all(f"Batch {i}" in after for i in range(4))
+        assert count_activities(other) == before + 4
     finally:
         other.close()

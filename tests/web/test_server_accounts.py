@@ -26,6 +26,7 @@ from backstride.services.context import App, NoAthleteError
 from backstride.web.access import SESSION_COOKIE
 from backstride.web.app import create_app
 from backstride.web.security import require_loopback
+from tests.databases import DbBackend
 from tests.web.oidc_provider import CLIENT_ID, CLIENT_SECRET, Person, Provider, start_provider
 from tests.web.server_kit import PASSWORD, client_for, csrf, server_settings
 
@@ -33,8 +34,8 @@ NOW = datetime(2026, 3, 15, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def context(tmp_path: Path) -> Iterator[App]:
-    app = App(server_settings(tmp_path))
+def context(tmp_path: Path, db_url: str) -> Iterator[App]:
+    app = App(server_settings(tmp_path, db=db_url))
     yield app
     app.close()
 
@@ -113,8 +114,8 @@ def test_disabling_an_account_ends_its_logins_at_once(context: App) -> None:
     assert not has_login(context)
 
 
-def test_the_server_context_never_picks_an_athlete_itself(tmp_path: Path) -> None:
-    app = App(server_settings(tmp_path), per_request=True)
+def test_the_server_context_never_picks_an_athlete_itself(tmp_path: Path, db_url: str) -> None:
+    app = App(server_settings(tmp_path, db=db_url), per_request=True)
     try:
         with pytest.raises(NoAthleteError):
             _ = app.athlete_id
@@ -122,8 +123,8 @@ def test_the_server_context_never_picks_an_athlete_itself(tmp_path: Path) -> Non
         app.close()
 
 
-def test_cookie_is_http_only_secure_and_same_site(tmp_path: Path) -> None:
-    settings = server_settings(tmp_path)
+def test_cookie_is_http_only_secure_and_same_site(tmp_path: Path, db_url: str) -> None:
+    settings = server_settings(tmp_path, db=db_url)
     context = App(settings)
     add_user(context, email="anna@example.org", password=PASSWORD)
     context.close()
@@ -175,8 +176,8 @@ def test_cookie_is_http_only_secure_and_same_site(tmp_path: Path) -> None:
         web_app.state.web.app.close()
 
 
-def test_the_login_page_says_when_to_try_again(tmp_path: Path) -> None:
-    settings = server_settings(tmp_path)
+def test_the_login_page_says_when_to_try_again(tmp_path: Path, db_url: str) -> None:
+    settings = server_settings(tmp_path, db=db_url)
     context = App(settings)
     add_user(context, email="anna@example.org", password=PASSWORD)
     context.close()
@@ -202,8 +203,8 @@ def test_the_login_page_says_when_to_try_again(tmp_path: Path) -> None:
         web_app.state.web.app.close()
 
 
-def test_registration_is_closed_by_default(tmp_path: Path) -> None:
-    settings = server_settings(tmp_path)
+def test_registration_is_closed_by_default(tmp_path: Path, db_url: str) -> None:
+    settings = server_settings(tmp_path, db=db_url)
     web_app = create_app(settings, allowed_hosts=["testserver"])
     try:
         client = client_for(web_app)
@@ -224,8 +225,8 @@ def test_registration_is_closed_by_default(tmp_path: Path) -> None:
         web_app.state.web.app.close()
 
 
-def test_open_registration_creates_a_runner_logged_in(tmp_path: Path) -> None:
-    settings = server_settings(tmp_path, registration="open")
+def test_open_registration_creates_a_runner_logged_in(tmp_path: Path, db_url: str) -> None:
+    settings = server_settings(tmp_path, db=db_url, registration="open")
     web_app = create_app(settings, allowed_hosts=["testserver"])
     try:
         client = client_for(web_app)
@@ -277,9 +278,12 @@ def _oidc_login(client: TestClient, provider: Provider) -> httpx.Response:
     return client.get(f"{callback.path}?{callback.query}", follow_redirects=False)
 
 
-def _oidc_app(tmp_path: Path, provider: Provider, **overrides: object) -> tuple[App, object]:
+def _oidc_app(
+    tmp_path: Path, db_url: str, provider: Provider, **overrides: object
+) -> tuple[App, object]:
     settings = server_settings(
         tmp_path,
+        db=db_url,
         oidc_issuer=provider.issuer,
         oidc_client_id=CLIENT_ID,
         oidc_client_secret=CLIENT_SECRET,
@@ -288,8 +292,10 @@ def _oidc_app(tmp_path: Path, provider: Provider, **overrides: object) -> tuple[
     return App(settings), create_app(settings, allowed_hosts=["testserver"])
 
 
-def test_oidc_login_links_the_account_with_that_address(tmp_path: Path, provider: Provider) -> None:
-    context, web_app = _oidc_app(tmp_path, provider)
+def test_oidc_login_links_the_account_with_that_address(
+    tmp_path: Path, db_url: str, provider: Provider
+) -> None:
+    context, web_app = _oidc_app(tmp_path, db_url, provider)
     try:
         add_user(context, email="anna@example.org", name="Anna", password=None)
         client = client_for(web_app)  # type: ignore[arg-type]
@@ -307,9 +313,9 @@ def test_oidc_login_links_the_account_with_that_address(tmp_path: Path, provider
 
 
 def test_oidc_login_of_an_unknown_person_is_refused_with_closed_registration(
-    tmp_path: Path, provider: Provider
+    tmp_path: Path, db_url: str, provider: Provider
 ) -> None:
-    context, web_app = _oidc_app(tmp_path, provider)
+    context, web_app = _oidc_app(tmp_path, db_url, provider)
     try:
         client = client_for(web_app)  # type: ignore[arg-type]
         done = _oidc_login(client, provider)
@@ -321,9 +327,9 @@ def test_oidc_login_of_an_unknown_person_is_refused_with_closed_registration(
 
 
 def test_oidc_login_with_open_registration_creates_a_runner(
-    tmp_path: Path, provider: Provider
+    tmp_path: Path, db_url: str, provider: Provider
 ) -> None:
-    context, web_app = _oidc_app(tmp_path, provider, registration="open")
+    context, web_app = _oidc_app(tmp_path, db_url, provider, registration="open")
     try:
         client = client_for(web_app)  # type: ignore[arg-type]
         assert _oidc_login(client, provider).status_code == 303
@@ -335,9 +341,9 @@ def test_oidc_login_with_open_registration_creates_a_runner(
 
 
 def test_oidc_login_refuses_a_token_with_the_wrong_nonce_or_a_forged_state(
-    tmp_path: Path, provider: Provider
+    tmp_path: Path, db_url: str, provider: Provider
 ) -> None:
-    context, web_app = _oidc_app(tmp_path, provider, registration="open")
+    context, web_app = _oidc_app(tmp_path, db_url, provider, registration="open")
     try:
         provider.tamper_nonce = True
         client = client_for(web_app)  # type: ignore[arg-type]
@@ -364,9 +370,9 @@ def test_serve_opens_other_addresses_only_with_a_login() -> None:
 
 
 def test_serve_server_refuses_a_network_address_until_someone_can_log_in(
-    tmp_path: Path, cli: object
+    db_url: str, cli: object
 ) -> None:
-    db = str(tmp_path / "s.sqlite3")
+    db = db_url
     result = cli("serve", "--server", "--host", "0.0.0.0", db=db)  # type: ignore[operator]
     assert result.exit_code == 2
     assert (
@@ -387,10 +393,10 @@ def test_local_mode_has_no_login(tmp_path: Path) -> None:
         web_app.state.web.app.close()
 
 
-def test_user_commands(tmp_path: Path, cli: object, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_user_commands(db_url: str, cli: object, monkeypatch: pytest.MonkeyPatch) -> None:
     import io
 
-    db = str(tmp_path / "u.sqlite3")
+    db = db_url
     monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
     added = cli("user", "add", "Anna@Example.org", "--name", "Anna", "--password-stdin", db=db)  # type: ignore[operator]
     assert added.exit_code == 0, added.stderr
@@ -423,7 +429,7 @@ ACCOUNT_TABLES = (
 )
 
 
-def test_account_models_match_the_migrations(tmp_path: Path) -> None:
+def test_account_models_match_the_migrations(tmp_path: Path, db_backend: DbBackend) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
@@ -431,7 +437,7 @@ def test_account_models_match_the_migrations(tmp_path: Path) -> None:
     from backstride.adapters.db.engine import Store
     from backstride.adapters.db.tables import Base
 
-    store = Store(f"sqlite:///{tmp_path / 'm.sqlite3'}")
+    store = Store(db_backend.new_url(tmp_path, filename="m.sqlite3"))
     with store.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         diff = [

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from backstride.services.context import App
+from tests.databases import DbBackend
 from tests.web.conftest import LiveServer, PageProbe, _probe, start_server
 from tests.web.server_kit import (
     PASSWORD,
@@ -33,8 +34,11 @@ class ServerWorld:
 
 
 @pytest.fixture(scope="module")
-def server_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerWorld]:
-    settings = server_settings(tmp_path_factory.mktemp("server-browser"))
+def server_world(
+    tmp_path_factory: pytest.TempPathFactory, db_backend: DbBackend
+) -> Iterator[ServerWorld]:
+    root = tmp_path_factory.mktemp("server-browser")
+    settings = server_settings(root, db=db_backend.new_url(root, filename="web.sqlite3"))
     context = App(settings)
     anna = seed_runner(context, email="anna@example.org", name="Anna", marker="ANNA-SECRET")
     ben = seed_runner(context, email="ben@example.org", name="Ben", marker="BEN-SECRET")

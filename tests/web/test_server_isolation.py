@@ -28,6 +28,7 @@ from backstride.services.diary import list_pain
 from backstride.services.sharing import audit_log
 from backstride.web.access import EVERYONE_PATHS, PUBLIC_PATHS, shared_page
 from backstride.web.app import ROUTERS, create_app
+from tests.databases import DbBackend
 from tests.web.server_kit import (
     Runner,
     add_professional,
@@ -50,8 +51,9 @@ class World:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    settings = server_settings(tmp_path_factory.mktemp("server"))
+def world(tmp_path_factory: pytest.TempPathFactory, db_backend: DbBackend) -> Iterator[World]:
+    root = tmp_path_factory.mktemp("server")
+    settings = server_settings(root, db=db_backend.new_url(root, filename="web.sqlite3"))
     context = App(settings)
     anna = seed_runner(context, email="anna@example.org", name="Anna", marker="ANNA-SECRET")
     ben = seed_runner(context, email="ben@example.org", name="Ben", marker="BEN-SECRET")
@@ -152,9 +154,9 @@ SCOPE_SETS = [frozenset({s}) for s in Scope] + [frozenset(Scope)]
 
 @pytest.mark.parametrize("granted", SCOPE_SETS, ids=lambda s: "+".join(sorted(x.value for x in s)))
 def test_professional_sees_exactly_the_scopes_granted(
-    tmp_path: Path, granted: frozenset[Scope]
+    tmp_path: Path, db_url: str, granted: frozenset[Scope]
 ) -> None:
-    settings = server_settings(tmp_path)
+    settings = server_settings(tmp_path, db=db_url)
     context = App(settings)
     anna = seed_runner(context, email="anna@example.org", name="Anna", marker="ANNA-SECRET")
     ben = seed_runner(context, email="ben@example.org", name="Ben", marker="BEN-SECRET")
@@ -316,12 +318,12 @@ def test_professional_leaves_a_note_the_runner_reads(world: World) -> None:
     assert "Keep the runs flat this week." in runner.get("/sharing").text
 
 
-def test_runners_with_open_warning_signs_come_first(tmp_path: Path) -> None:
+def test_runners_with_open_warning_signs_come_first(tmp_path: Path, db_url: str) -> None:
     from datetime import date
 
     from backstride.services.diary import PainInput, add_pain
 
-    settings = server_settings(tmp_path)
+    settings = server_settings(tmp_path, db=db_url)
     context = App(settings)
     anna = seed_runner(context, email="anna@example.org", name="Anna", marker="ANNA-SECRET")
     zoe = seed_runner(context, email="zoe@example.org", name="Zoe", marker="ZOE-SECRET")

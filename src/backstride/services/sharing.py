@@ -258,36 +258,35 @@ def record(
         )
 
 
-def _open_flags(app: App, athlete_id: int) -> tuple[OpenRedFlag, ...]:
-    scoped = app.for_athlete(athlete_id)
-    with scoped.store.read_session() as session:
-        pain = PainRepo(session).list(athlete_id)
-        seen = RedFlagSeenRepo(session).list(athlete_id)
-        context = ProfileRepo(session).get(athlete_id).risk
-    return tuple(open_red_flags(pain, seen, context))
-
-
 def roster(app: App, professional: Account, *, now: datetime) -> list[RosterEntry]:
     """The runners who share their data with the professional now; those with open red
-    flags first, then by name. Reading the red flags is written to each one's audit log."""
+    flags first, then by name. Reading the red flags is written to each one's audit log.
+
+    A handful of queries whatever the number of runners (the grants, then the names and
+    red-flag records of all of them at once), only for the runners whose grant is in force."""
     with app.store.read_session() as session:
-        users = UserRepo(session)
-        found: list[tuple[Grant, str]] = []
-        for row in GrantRepo(session).for_professional(professional.id):
-            grant = _grant(row)
-            if not grant.active(now):
-                continue
-            runner = users.by_athlete(row.athlete_id)
-            found.append((grant, runner.name if runner is not None else "A runner"))
+        grants = [
+            grant
+            for grant in map(_grant, GrantRepo(session).for_professional(professional.id))
+            if grant.active(now)
+        ]
+        athletes = [g.athlete_id for g in grants]
+        with_diary = [g.athlete_id for g in grants if Scope.DIARY in g.scopes]
+        names = UserRepo(session).by_athletes(athletes) if athletes else {}
+        pain = PainRepo(session).list_many(with_diary) if with_diary else {}
+        seen = RedFlagSeenRepo(session).list_many(with_diary) if with_diary else {}
+        profiles = ProfileRepo(session).get_many(with_diary) if with_diary else {}
     entries = []
-    for grant, name in found:
+    for grant in grants:
+        a = grant.athlete_id
         flags: tuple[OpenRedFlag, ...] = ()
         if Scope.DIARY in grant.scopes:
-            flags = _open_flags(app, grant.athlete_id)
+            flags = tuple(open_red_flags(pain[a], seen[a], profiles[a].risk))
+        runner = names.get(a)
         entries.append(
             RosterEntry(
-                athlete_id=grant.athlete_id,
-                name=name,
+                athlete_id=a,
+                name=runner.name if runner is not None else "A runner",
                 grant=grant,
                 scope_words=describe_scopes(grant.scopes),
                 open_red_flags=flags,

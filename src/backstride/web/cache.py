@@ -9,7 +9,8 @@ the data is unchanged, judged by
   write-ahead log, so a change made meanwhile by the CLI (another process) is noticed too;
 * for a server database (PostgreSQL), the data version the store keeps in the database
   (``data_versions``, bumped by every writing transaction of any process on any host), read
-  before each answer is looked up: a change by another worker is seen on the next read;
+  once per request, before its first answer is looked up: a change by another worker is
+  seen on the next request;
 
 and, as a backstop, every entry expires after ``ttl_s`` seconds. One computation per key runs
 at a time; concurrent requests for the same key wait for it instead of repeating it.
@@ -17,9 +18,10 @@ at a time; concurrent requests for the same key wait for it instead of repeating
 While another process writes continuously (an import commits a batch every few tenths of a
 second), every answer would be stale before it is read, and each visit would recompute the
 whole history. So when the files changed three times within ``churn_grace_s`` without a
-write of the dashboard's own, an answer computed less than ``churn_grace_s`` ago is still
-served: pages lag an import by at most that long. A single outside change (an edit from the
-command line) is still seen on the next read.
+write of the dashboard's own, an answer computed less than ``lag_s`` ago is still served:
+pages lag an import by at most that long, and say so (:func:`served_lagging`). A single
+outside change (an edit from the command line) is still seen on the next read, and so is
+everything once the import ends (no change for ``churn_grace_s``).
 """
 
 from __future__ import annotations
@@ -36,12 +38,22 @@ from typing import Any, Protocol, TypeVar
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from backstride.web.context import WRITING
+from backstride.web.context import DATA_VERSIONS, LAGGING, WRITING
 
 T = TypeVar("T")
 Version = tuple[int, tuple[tuple[int, int], ...]]
 CHURN_CHANGES = 3
 """Outside changes seen within ``churn_grace_s`` that mean another process keeps writing."""
+LAG_S = 5.0
+"""How old an answer may be while another process keeps writing (an import): recomputing
+the whole history after every batch would take the dashboard's time from the answers."""
+
+
+def served_lagging() -> bool:
+    """Whether this request was answered with figures computed before the latest changes of
+    a running import (the page then says they are catching up)."""
+    notes = LAGGING.get()
+    return bool(notes)
 
 
 def sqlite_files(database_url: str) -> tuple[Path, ...]:
@@ -81,6 +93,7 @@ class ResultCache:
         ttl_s: float = 30.0,
         max_entries: int = 256,
         churn_grace_s: float = 1.0,
+        lag_s: float = LAG_S,
         data_version: Callable[[int | None], int] | None = None,
     ) -> None:
         self._files = sqlite_files(database_url)
@@ -88,6 +101,7 @@ class ResultCache:
         self._ttl_s = ttl_s
         self._max = max_entries
         self._grace_s = churn_grace_s
+        self._lag_s = max(lag_s, churn_grace_s)
         self._generation = 0
         self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()
         self._lock = threading.Lock()
@@ -118,7 +132,11 @@ class ResultCache:
             self._outside_changes.clear()
 
     def _observe(self, version: Version, now: float) -> None:
-        """Note when the files changed without a write of ours (another process wrote)."""
+        """Note when the files changed without a write of ours (another process wrote). Only
+        for an SQLite file: a server database's versions are per athlete, and every change
+        there is seen on the next read."""
+        if not self._files:
+            return
         if self._seen is not None and version != self._seen and version[0] == self._seen[0]:
             self._outside_changes.append(now)
         self._seen = version
@@ -148,10 +166,19 @@ class ResultCache:
         now = time.monotonic()
         age = now - entry.created
         current = entry.version == version and age <= self._ttl_s
-        lagging = entry.version[0] == version[0] and age <= self._grace_s and self._churning(now)
+        lagging = (
+            not current
+            and entry.version[0] == version[0]
+            and age <= self._lag_s
+            and self._churning(now)
+        )
         if not (current or lagging):
             del self._entries[key]
             return None
+        if lagging:
+            notes = LAGGING.get()
+            if notes is not None:
+                notes.append(key)
         self._entries.move_to_end(key)
         return entry
 
@@ -159,7 +186,14 @@ class ResultCache:
         """The database's data version (a server database; None for SQLite) of ``athlete``
         (None: the process's own athlete, or everyone's), read before the answer is computed:
         an answer is never kept with a newer version than its data."""
-        return self._data_version(athlete) if self._data_version is not None else None
+        if self._data_version is None:
+            return None
+        seen = DATA_VERSIONS.get()
+        if seen is None:  # outside a request
+            return self._data_version(athlete)
+        if athlete not in seen:
+            seen[athlete] = self._data_version(athlete)
+        return seen[athlete]
 
     def get(self, key: Hashable, compute: Callable[[], T], *, athlete: int | None = None) -> T:
         if WRITING.get():

@@ -7,6 +7,8 @@
   request runs, :class:`~backstride.web.cache.ResultCache` answers from fresh computations
   only (what a form shows after its write is never from before it), and the cache is dropped
   as the answer starts, before the browser can follow a redirect. No route drops it by hand.
+  In server mode a request about one runner drops that runner's answers only.
+* **The data version** of a server database is read once per request (:data:`DATA_VERSIONS`).
 """
 
 from __future__ import annotations
@@ -26,6 +28,15 @@ UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 _TODAY: ContextVar[date | None] = ContextVar("backstride_runner_today", default=None)
 WRITING: ContextVar[bool] = ContextVar("backstride_request_writes", default=False)
+DATA_VERSIONS: ContextVar[dict[int | None, int] | None] = ContextVar(
+    "backstride_request_data_versions", default=None
+)
+"""A server database's data versions as this request read them, per athlete: read once per
+request (the first cached answer asks), not once per cached answer. Read before any answer
+is computed, so an answer is never kept with a newer version than its data."""
+LAGGING: ContextVar[list[object] | None] = ContextVar("backstride_request_lagging", default=None)
+"""The cached answers this request was given from before an import's latest batches
+(``web.cache``): the page then says its figures are catching up."""
 
 
 def runner_today() -> date:
@@ -47,19 +58,30 @@ class RequestContext:
             return
         web: WebState = scope["app"].state.web
         today = _TODAY.set(local_today(web.settings.timezone))
+        versions = DATA_VERSIONS.set({})
+        lagging = LAGGING.set([])
         if scope["method"] not in UNSAFE_METHODS:
             try:
                 await self.app(scope, receive, send)
             finally:
+                LAGGING.reset(lagging)
+                DATA_VERSIONS.reset(versions)
                 _TODAY.reset(today)
             return
         writing = WRITING.set(True)
         dropped = False
 
+        def drop() -> None:
+            # Server mode: a request about one runner (``web.access``) forgets her answers
+            # only; the data version its transaction bumped tells every worker the same.
+            # Anything else (local mode, a professional's own pages) forgets everything.
+            scoped: WebState | None = (scope.get("state") or {}).get("web")
+            (scoped.cache if scoped is not None else web.cache).bump()
+
         async def send_after_drop(message: Message) -> None:
             nonlocal dropped
             if message["type"] == "http.response.start" and not dropped:
-                web.cache.bump()
+                drop()
                 dropped = True
             await send(message)
 
@@ -67,6 +89,8 @@ class RequestContext:
             await self.app(scope, receive, send_after_drop)
         finally:
             if not dropped:
-                web.cache.bump()
+                drop()
             WRITING.reset(writing)
+            LAGGING.reset(lagging)
+            DATA_VERSIONS.reset(versions)
             _TODAY.reset(today)

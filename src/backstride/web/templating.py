@@ -18,6 +18,7 @@ from backstride import __version__
 from backstride.domain.evidence import cite
 from backstride.domain.params import DEFAULT_GEAR_PARAMS
 from backstride.web.access import nav_for, viewer_of
+from backstride.web.cache import served_lagging
 from backstride.web.commands import as_typed, finalize
 from backstride.web.deps import get_web
 from backstride.web.emergency import emergency_notice_for
@@ -83,6 +84,7 @@ def make_templates() -> Jinja2Templates:
         cite=cite,
         nav_for=nav_for,
         viewer_of=viewer_of,
+        catching_up=served_lagging,
     )
     # The chart macros of partials/_chart.html, memoised per chart object (FragmentMemo).
     macros = env.get_template("partials/_chart.html").module

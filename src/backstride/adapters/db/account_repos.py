@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import builtins
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, select
@@ -77,6 +78,17 @@ class UserRepo:
 
     def by_athlete(self, athlete_id: int) -> UserRow | None:
         return self.session.scalars(select(UserRow).where(UserRow.athlete_id == athlete_id)).first()
+
+    def by_athletes(self, athlete_ids: Collection[int]) -> dict[int, UserRow]:
+        """:meth:`by_athlete` for each of ``athlete_ids`` that has an account, in one query."""
+        rows = self.session.scalars(
+            select(UserRow).where(UserRow.athlete_id.in_(builtins.list(athlete_ids)))
+        )
+        found: dict[int, UserRow] = {}
+        for row in rows:
+            if row.athlete_id is not None:
+                found.setdefault(row.athlete_id, row)
+        return found
 
     def list(self) -> Sequence[UserRow]:
         return self.session.scalars(select(UserRow).order_by(UserRow.email)).all()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import builtins
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -67,7 +67,20 @@ class ProfileRepo:
 
     def get(self, athlete_id: int) -> Profile:
         """The stored profile, or an empty one."""
-        row = self.session.get(ProfileRow, athlete_id)
+        return self._profile(self.session.get(ProfileRow, athlete_id))
+
+    def get_many(self, athlete_ids: Collection[int]) -> dict[int, Profile]:
+        """:meth:`get` for each of ``athlete_ids``, in one query."""
+        rows = {
+            r.athlete_id: r
+            for r in self.session.scalars(
+                select(ProfileRow).where(ProfileRow.athlete_id.in_(list(athlete_ids)))
+            )
+        }
+        return {a: self._profile(rows.get(a)) for a in athlete_ids}
+
+    @staticmethod
+    def _profile(row: ProfileRow | None) -> Profile:
         if row is None:
             return Profile()
         known = {c.value for c in Condition}
@@ -257,6 +270,18 @@ class PainRepo:
         stmt = stmt.order_by(PainEntryRow.day, PainEntryRow.id)
         return [_row_to_entry(r) for r in self.session.scalars(stmt)]
 
+    def list_many(self, athlete_ids: Collection[int]) -> dict[int, builtins.list[PainEntry]]:
+        """:meth:`list` (every entry) for each of ``athlete_ids``, in one query."""
+        found: dict[int, builtins.list[PainEntry]] = {a: [] for a in athlete_ids}
+        stmt = (
+            select(PainEntryRow)
+            .where(PainEntryRow.athlete_id.in_(list(athlete_ids)))
+            .order_by(PainEntryRow.day, PainEntryRow.id)
+        )
+        for r in self.session.scalars(stmt):
+            found[r.athlete_id].append(_row_to_entry(r))
+        return found
+
     def count(self, athlete_id: int) -> int:
         stmt = select(func.count()).where(PainEntryRow.athlete_id == athlete_id)
         return int(self.session.scalar(stmt) or 0)
@@ -292,22 +317,28 @@ class RedFlagSeenRepo:
         return row.id
 
     def list(self, athlete_id: int) -> list[SeenRecord]:
+        return self.list_many([athlete_id])[athlete_id]
+
+    def list_many(self, athlete_ids: Collection[int]) -> dict[int, builtins.list[SeenRecord]]:
+        """:meth:`list` for each of ``athlete_ids``, in one query."""
+        found: dict[int, builtins.list[SeenRecord]] = {a: [] for a in athlete_ids}
         stmt = (
             select(RedFlagSeenRow)
-            .where(RedFlagSeenRow.athlete_id == athlete_id)
+            .where(RedFlagSeenRow.athlete_id.in_(list(athlete_ids)))
             .order_by(RedFlagSeenRow.seen_on, RedFlagSeenRow.id)
         )
-        return [
-            SeenRecord(
-                flag=RedFlag(r.flag),
-                on=r.seen_on,
-                by=runner_text(r.seen_by),
-                notes=runner_text(r.notes),
-                id=r.id,
-                outcome=SeenOutcome(r.outcome) if r.outcome else SeenOutcome.NOT_KNOWN,
+        for r in self.session.scalars(stmt):
+            found[r.athlete_id].append(
+                SeenRecord(
+                    flag=RedFlag(r.flag),
+                    on=r.seen_on,
+                    by=runner_text(r.seen_by),
+                    notes=runner_text(r.notes),
+                    id=r.id,
+                    outcome=SeenOutcome(r.outcome) if r.outcome else SeenOutcome.NOT_KNOWN,
+                )
             )
-            for r in self.session.scalars(stmt)
-        ]
+        return found
 
 
 # --- self-tests -------------------------------------------------------------------------------

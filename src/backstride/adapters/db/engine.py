@@ -46,9 +46,24 @@ from backstride.errors import BackstrideError, ConfigError, InvalidInputError, S
 WROTE = "backstride_wrote"
 """Key in a connection's ``info``: a statement changed data in the current transaction."""
 _WRITES = ("insert", "update", "delete", "replace")
-UNVERSIONED_TABLES = ("data_versions", "background_jobs")
-"""Tables whose writes are no change of anyone's data: the data version itself, and the
-progress of background jobs (which must not empty the page caches every second)."""
+UNVERSIONED_TABLES = frozenset(
+    {"data_versions", "background_jobs", "audit_events", "login_sessions", "login_failures"}
+)
+"""Tables whose writes change no answer a cache keeps: the data version itself, the progress
+of background jobs (which must not empty the page caches every second), the audit log, logins
+and failed logins (which every page reads afresh). A write there bumps no data version, so a
+professional's list of runners (one audit row per runner) or a login does not make every
+cached page of every runner out of date."""
+_WRITTEN_TABLE = re.compile(
+    r"^\s*(?:insert\s+(?:or\s+\w+\s+)?into|replace\s+into|update|delete\s+from)\s+\"?(\w+)",
+    re.IGNORECASE,
+)
+
+
+def written_table(statement: str) -> str | None:
+    """The table an INSERT, UPDATE, DELETE or REPLACE statement writes (None: not a write)."""
+    found = _WRITTEN_TABLE.match(statement)
+    return found.group(1).lower() if found else None
 
 
 def _holds_nul(parameters: Any) -> bool:
@@ -77,8 +92,9 @@ def _note_writes_and_refuse_nul(
     """Mark the connection when a statement changes data (for the data version), and refuse
     text holding NUL on every database alike (PostgreSQL cannot store it; SQLite would)."""
     head = statement.lstrip()[:8].lower()
-    if head.startswith(_WRITES) and not any(t in statement[:64] for t in UNVERSIONED_TABLES):
-        conn.info[WROTE] = True
+    if head.startswith(_WRITES):
+        if written_table(statement) not in UNVERSIONED_TABLES:
+            conn.info[WROTE] = True
         if _holds_nul(parameters):
             raise InvalidInputError(
                 "Text may not contain the character NUL (\\0); nothing was saved.",

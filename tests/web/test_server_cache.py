@@ -1,0 +1,170 @@
+"""Server mode: the result cache forgets exactly what a write changed, on both databases.
+
+* A runner's write (a check-in) makes her own answers fresh on the next read, and leaves the
+  other runners' answers cached.
+* Writes that change no cached answer (the audit log a professional's list of runners
+  writes, a login) bump no data version, so they throw away no one's answers; a real write
+  after them is still seen on the next read.
+* The data version is read once per request, not once per cached answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from backstride.adapters.db.engine import UNVERSIONED_TABLES, written_table
+from backstride.domain.access import Role
+from backstride.services.accounts import find_user, login_with_password
+from backstride.services.context import App
+from backstride.services.diary import PainInput, add_pain
+from backstride.services.sharing import record, roster
+from backstride.web.app import create_app
+from backstride.web.cache import ResultCache
+from tests.web.server_kit import (
+    PASSWORD,
+    Runner,
+    add_professional,
+    client_for,
+    log_in,
+    seed_runner,
+    server_settings,
+    share,
+)
+
+
+@dataclass
+class World:
+    app: FastAPI
+    context: App
+    anna: Runner
+    ben: Runner
+
+
+@pytest.fixture
+def world(tmp_path: Path, db_url: str) -> Iterator[World]:
+    settings = server_settings(tmp_path, db=db_url)
+    context = App(settings)
+    anna = seed_runner(context, email="anna@example.org", name="Anna", marker="ANNA-SECRET")
+    ben = seed_runner(context, email="ben@example.org", name="Ben", marker="BEN-SECRET")
+    add_professional(context, email="pro@example.org", name="Dr Pro")
+    web_app = create_app(settings, allowed_hosts=["testserver"])
+    yield World(web_app, context, anna, ben)
+    web_app.state.web.app.close()
+    context.close()
+
+
+def _cache(world: World) -> ResultCache:
+    cache = world.app.state.web.cache
+    assert isinstance(cache, ResultCache)
+    return cache
+
+
+def _scopes_cached(world: World) -> set[Any]:
+    return {key[0] for key in _cache(world)._entries}
+
+
+def _today(client: TestClient) -> dict[str, Any]:
+    answer = client.get("/api/today")
+    assert answer.status_code == 200, answer.text[:300]
+    body: dict[str, Any] = answer.json()
+    return body
+
+
+def test_statements_name_the_table_they_write() -> None:
+    assert written_table("INSERT INTO audit_events (athlete_id) VALUES (1)") == "audit_events"
+    assert written_table("  update login_sessions SET x = 1") == "login_sessions"
+    assert written_table('DELETE FROM "login_failures" WHERE 1') == "login_failures"
+    assert written_table("INSERT OR REPLACE INTO pain_entries VALUES (1)") == "pain_entries"
+    assert written_table("SELECT * FROM audit_events") is None
+    assert "pain_entries" not in UNVERSIONED_TABLES and "activities" not in UNVERSIONED_TABLES
+    assert "background_jobs" in UNVERSIONED_TABLES
+
+
+def test_bookkeeping_writes_leave_the_data_version_and_real_writes_bump_it(
+    world: World,
+) -> None:
+    context, anna = world.context, world.anna
+    now = datetime.now(UTC)
+    before_all, before_anna = context.data_version(None), context.data_version(anna.athlete_id)
+    pro = find_user(context, "pro@example.org")
+    assert pro is not None and pro.role is Role.PROFESSIONAL
+    record(context, athlete_id=anna.athlete_id, actor=pro, action="read", what="x", now=now)
+    login_with_password(context, email=anna.email, password=PASSWORD, address="t", now=now)
+    with pytest.raises(Exception, match="not right"):
+        login_with_password(context, email=anna.email, password="wrong!", address="t", now=now)
+    roster(context, pro, now=now)
+    assert context.data_version(None) == before_all
+    assert context.data_version(anna.athlete_id) == before_anna
+    mine = context.for_athlete(anna.athlete_id)
+    add_pain(mine, PainInput(day=date.today(), when="rest-day", score=1), today=date.today())
+    assert context.data_version(anna.athlete_id) > before_anna
+    assert context.data_version(world.ben.athlete_id) == context.data_version(world.ben.athlete_id)
+
+
+def test_a_check_in_forgets_the_runners_own_answers_only(world: World) -> None:
+    anna, ben = client_for(world.app), client_for(world.app)
+    anna_token = log_in(anna, world.anna.email)
+    log_in(ben, world.ben.email)
+    first_anna, first_ben = _today(anna), _today(ben)
+    assert {world.anna.athlete_id, world.ben.athlete_id} <= _scopes_cached(world)
+    ben_keys = {k for k in _cache(world)._entries if k[0] == world.ben.athlete_id}
+    answer = anna.post(
+        "/api/pain",
+        json={"day": date.today().isoformat(), "when": "rest-day", "score": 9},
+        headers={"X-CSRF-Token": anna_token},
+    )
+    assert answer.status_code < 400, answer.text[:300]
+    # Ben's answers stay; Anna's next answer is computed afresh and shows her check-in.
+    assert ben_keys <= set(_cache(world)._entries)
+    assert _today(ben) == first_ben
+    after = _today(anna)
+    assert after != first_anna
+    assert (
+        after["decision"] != first_anna["decision"] or after["findings"] != (first_anna["findings"])
+    )
+
+
+def test_a_professionals_list_keeps_answers_and_later_writes_are_seen(world: World) -> None:
+    runner, pro = client_for(world.app), client_for(world.app)
+    token = log_in(runner, world.ben.email)
+    share(runner, token, "pro@example.org", "diary", "activities")
+    log_in(pro, "pro@example.org")
+    before = _today(runner)
+    keys = set(_cache(world)._entries)
+    assert keys
+    assert pro.get("/runners").status_code == 200  # writes Ben's audit log
+    assert keys <= set(_cache(world)._entries)
+    assert _today(runner) == before
+    # A write from elsewhere (another process, the command line) is seen on the next read.
+    mine = world.context.for_athlete(world.ben.athlete_id)
+    add_pain(mine, PainInput(day=date.today(), when="rest-day", score=9), today=date.today())
+    assert _today(runner) != before
+    assert "Saw your name on the list of runners" in runner.get("/sharing").text
+
+
+def test_a_request_reads_the_data_version_once(world: World, monkeypatch: Any) -> None:
+    cache = _cache(world)
+    reads: list[int | None] = []
+    real = cache._data_version
+    if real is None:
+        pytest.skip("an SQLite file's version is its size and time, read without a query")
+
+    def counted(athlete: int | None) -> int:
+        reads.append(athlete)
+        return real(athlete)
+
+    monkeypatch.setattr(cache, "_data_version", counted)
+    client = client_for(world.app)
+    log_in(client, world.anna.email)
+    reads.clear()
+    week_ago = (date.today() - timedelta(days=7)).isoformat()
+    assert client.get("/", params={"on": week_ago}).status_code == 200  # several cached reads
+    assert reads == [world.anna.athlete_id]
