@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Mapping
 from datetime import timedelta
 
 from backstride.domain.evidence import cite
 from backstride.domain.guidance.finding import DECISIONS, Decision, Finding
 from backstride.domain.guidance.message import Say
+from backstride.domain.guidance.pain_readings import (
+    recent_run_checks,
+    rising_morning_weeks,
+    weekly_median_pain,
+)
 from backstride.domain.guidance.rule import rule
 from backstride.domain.guidance.state import GuidanceState
 from backstride.domain.guidance.words import _cap, _on
@@ -16,16 +20,11 @@ from backstride.domain.pain import (
     CLAUDICATION_SOURCE,
     LEFT_LEG,
     NERVE_FEELS,
-    MorningWeek,
     PainFeel,
     PainWhen,
-    RunPainCheck,
     current_flare,
 )
 from backstride.domain.params import GuidanceParams
-
-# ---------------------------------------------------------------------------------------------
-# Pain (§6, §8; implication 10)
 
 NO_IMPROVEMENT = "no improvement after about a month"
 PAIN_SOURCE = cite(
@@ -35,11 +34,6 @@ PAIN_SOURCE = cite(
         "pain by analogy: expert opinion, low certainty"
     ),
 )
-
-
-def _recent_checks(state: GuidanceState, p: GuidanceParams) -> list[RunPainCheck]:
-    start = state.today - timedelta(days=p.pain_recent_run_days - 1)
-    return [c for c in state.run_checks if start <= c.day <= state.today]
 
 
 @rule(
@@ -118,17 +112,6 @@ def rule_leg_pattern(state: GuidanceState, p: GuidanceParams, say: Say) -> list[
     ]
 
 
-def _weekly_medians(state: GuidanceState, weeks: int) -> list[float | None]:
-    """Median check-in score in each of the last ``weeks`` 7-day blocks, oldest first."""
-    out: list[float | None] = []
-    for k in range(weeks - 1, -1, -1):
-        end = state.today - timedelta(days=7 * k)
-        start = end - timedelta(days=6)
-        scores = [e.score for e in state.pain if start <= e.day <= end]
-        out.append(float(statistics.median(scores)) if scores else None)
-    return out
-
-
 @rule(
     about="Pain that keeps coming back or does not ease",
     family="pain",
@@ -175,7 +158,7 @@ def rule_persistent(state: GuidanceState, p: GuidanceParams, say: Say) -> list[F
             if start <= e.day <= state.today and e.score > p.pain_acceptable_max
         }
     )
-    medians = _weekly_medians(state, p.persistent_weeks)
+    medians = weekly_median_pain(state, p.persistent_weeks)
     known = [m for m in medians if m is not None]
     lasting = (
         len(known) == len(medians)
@@ -230,7 +213,7 @@ def rule_high_during(state: GuidanceState, p: GuidanceParams, say: Say) -> list[
     limit = p.pain_acceptable_max
     bad = [
         c
-        for c in _recent_checks(state, p)
+        for c in recent_run_checks(state, p.pain_recent_run_days)
         if (c.during is not None and c.during > limit) or (c.after is not None and c.after > limit)
     ]
     if not bad:
@@ -282,7 +265,7 @@ def rule_high_during(state: GuidanceState, p: GuidanceParams, say: Say) -> list[
     },
 )
 def rule_not_settled(state: GuidanceState, p: GuidanceParams, say: Say) -> list[Finding]:
-    bad = [c for c in _recent_checks(state, p) if c.settled == "no"]
+    bad = [c for c in recent_run_checks(state, p.pain_recent_run_days) if c.settled == "no"]
     if not bad:
         return []
     c = bad[-1]
@@ -306,19 +289,6 @@ def rule_not_settled(state: GuidanceState, p: GuidanceParams, say: Say) -> list[
             asks="rest" if high else "cross_train",
         )
     ]
-
-
-def _rising_run(state: GuidanceState, last: MorningWeek) -> list[MorningWeek]:
-    """The weeks up to ``last`` in which the mean morning pain rose every week (oldest first,
-    starting with the week before the first rise)."""
-    by_start = {w.week_start: w for w in state.morning_weeks}
-    run = [last]
-    while True:
-        prev = by_start.get(run[0].week_start - timedelta(days=7))
-        if prev is None or not prev.mean_score < run[0].mean_score:
-            break
-        run.insert(0, prev)
-    return run
 
 
 @rule(
@@ -372,7 +342,7 @@ def rule_rising_trend(state: GuidanceState, p: GuidanceParams, say: Say) -> list
     if not weeks:
         return []
     by_start = {w.week_start: w for w in state.morning_weeks}
-    rising = _rising_run(state, weeks[-1])
+    rising = rising_morning_weeks(state, weeks[-1])
     rises = len(rising) - 1
     total = rising[-1].mean_score - rising[0].mean_score
     if rises >= p.rising_weeks_refer and total >= p.morning_rise_points - 1e-9:
