@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from backstride.adapters.db.engine import Store
+from backstride.adapters.db.engine import DataVersions, Store
 from backstride.adapters.db.repos import AthleteRepo
 from backstride.adapters.db.write_turn import WriteTurnProbe as WriteTurnProbe  # for the web
 from backstride.config import Settings
@@ -63,11 +63,15 @@ class App:
         """How often ``athlete``'s data changed (default: this context's athlete), as the
         database counts it for every process; for the server's process context without an
         athlete, how often anyone's did."""
+        return self.data_versions(athlete).every_change
+
+    def data_versions(self, athlete: int | None = None) -> DataVersions:
+        """:meth:`data_version`, and how often anything but the diary changed, in one read."""
         if athlete is None:
             if self.athlete is None and self.per_request:
-                return self.store.data_version(None)
+                return self.store.data_versions(None)
             athlete = self.athlete_id
-        return self.store.data_version(athlete)
+        return self.store.data_versions(athlete)
 
     def close(self) -> None:
         if "store" in self.__dict__ and self.shared_store is None:

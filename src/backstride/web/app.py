@@ -243,7 +243,7 @@ def create_app(
         cache=ResultCache(
             settings.database_url,
             max_entries=4096 if settings.server_mode else 256,
-            data_version=application.data_version,
+            data_version=application.data_versions,
         ),
         import_workers=import_workers,
     )

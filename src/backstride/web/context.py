@@ -28,7 +28,7 @@ UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 _TODAY: ContextVar[date | None] = ContextVar("backstride_runner_today", default=None)
 WRITING: ContextVar[bool] = ContextVar("backstride_request_writes", default=False)
-DATA_VERSIONS: ContextVar[dict[int | None, int] | None] = ContextVar(
+DATA_VERSIONS: ContextVar[dict[int | None, tuple[int, int]] | None] = ContextVar(
     "backstride_request_data_versions", default=None
 )
 """A server database's data versions as this request read them, per athlete: read once per
