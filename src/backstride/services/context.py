@@ -13,6 +13,8 @@ from functools import cached_property
 
 from backstride.adapters.db.engine import DataVersions, Store
 from backstride.adapters.db.repos import AthleteRepo
+from backstride.adapters.db.request_reads import REQUEST_READS as REQUEST_READS  # for the web
+from backstride.adapters.db.request_reads import RequestReads as RequestReads
 from backstride.adapters.db.write_turn import WriteTurnProbe as WriteTurnProbe  # for the web
 from backstride.config import Settings
 from backstride.errors import BackstrideError

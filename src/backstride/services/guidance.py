@@ -187,7 +187,7 @@ def build_state(app: App, *, on: date, params: GuidanceParams) -> GuidanceState:
     since = on - timedelta(days=lookback)
     rotation_since = on - timedelta(days=ROTATION_WINDOW_DAYS)
     aid = app.athlete_id
-    with app.store.session() as session:
+    with app.store.read_session() as session:
         guidance = GuidanceRepo(session)
         sessions = guidance.session_columns(aid, since=on - timedelta(days=LOAD_DAYS), until=on)
         rows = [

@@ -313,13 +313,13 @@ def _refresh_scores(app: App) -> None:
 def list_routes(app: App) -> RouteList:
     """Every saved route, gentlest first."""
     _refresh_scores(app)
-    with app.store.session() as session:
+    with app.store.read_session() as session:
         routes = RouteRepo(session).list(app.athlete_id)
     return RouteList(tuple(RouteView(r) for r in routes))
 
 
 def get_route(app: App, name: str) -> RouteView:
-    with app.store.session() as session:
+    with app.store.read_session() as session:
         return RouteView(RouteRepo(session).get(app.athlete_id, name))
 
 
@@ -348,7 +348,7 @@ def delete_route(app: App, name: str) -> str:
 
 def saved_routes(app: App) -> tuple[SavedRoute, ...]:
     """The guidance's view of the saved routes (cached scores only)."""
-    with app.store.session() as session:
+    with app.store.read_session() as session:
         routes = RouteRepo(session).list(app.athlete_id)
     return tuple(
         SavedRoute(

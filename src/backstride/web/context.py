@@ -9,6 +9,8 @@
   as the answer starts, before the browser can follow a redirect. No route drops it by hand.
   In server mode a request about one runner drops that runner's answers only.
 * **The data version** of a server database is read once per request (:data:`DATA_VERSIONS`).
+* **One read transaction** per request and athlete on PostgreSQL
+  (:class:`~backstride.services.context.RequestReads`), ended after the answer was sent.
 """
 
 from __future__ import annotations
@@ -17,14 +19,18 @@ from contextvars import ContextVar
 from datetime import date
 from typing import TYPE_CHECKING
 
+from anyio import CapacityLimiter, to_thread
+from anyio.lowlevel import RunVar
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from backstride.services.context import REQUEST_READS, RequestReads
 from backstride.services.local_days import runner_today as local_today
 
 if TYPE_CHECKING:
     from backstride.web.deps import WebState
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+CLOSING_THREADS = 4
 
 _TODAY: ContextVar[date | None] = ContextVar("backstride_runner_today", default=None)
 WRITING: ContextVar[bool] = ContextVar("backstride_request_writes", default=False)
@@ -37,6 +43,20 @@ is computed, so an answer is never kept with a newer version than its data."""
 LAGGING: ContextVar[list[object] | None] = ContextVar("backstride_request_lagging", default=None)
 """The cached answers this request was given from before an import's latest batches
 (``web.cache``): the page then says its figures are catching up."""
+
+
+_CLOSING: RunVar[CapacityLimiter] = RunVar("backstride_closing_limiter")
+
+
+def _closing_limiter() -> CapacityLimiter:
+    """Threads that end requests' read transactions, apart from the request threads (one
+    limiter per event loop, made on first use)."""
+    try:
+        return _CLOSING.get()
+    except LookupError:
+        limiter = CapacityLimiter(CLOSING_THREADS)
+        _CLOSING.set(limiter)
+        return limiter
 
 
 def runner_today() -> date:
@@ -57,6 +77,19 @@ class RequestContext:
             await self.app(scope, receive, send)
             return
         web: WebState = scope["app"].state.web
+        reads = RequestReads() if web.app.store.is_postgresql else None
+        shared = REQUEST_READS.set(reads)
+        try:
+            await self._in_context(web, scope, receive, send)
+        finally:
+            REQUEST_READS.reset(shared)
+            if reads is not None and reads.used:
+                # After the answer was sent: a round trip to end the transaction.
+                await to_thread.run_sync(
+                    web.app.store.end_request_reads, reads, limiter=_closing_limiter()
+                )
+
+    async def _in_context(self, web: WebState, scope: Scope, receive: Receive, send: Send) -> None:
         today = _TODAY.set(local_today(web.settings.timezone))
         versions = DATA_VERSIONS.set({})
         lagging = LAGGING.set([])

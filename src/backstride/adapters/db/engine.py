@@ -31,6 +31,7 @@ from backstride.adapters.db.postgres import (
     postgres_error,
     safe_url,
 )
+from backstride.adapters.db.request_reads import REQUEST_READS, RequestReads
 from backstride.adapters.db.sqlite_file import (
     APPLICATION_ID,
     DatabaseFile,
@@ -450,6 +451,18 @@ def _unit_of_work(
         session.close()
 
 
+def _finish_reads(session: Session) -> None:
+    """End a request's shared read transaction (``request_reads``). It only read; were
+    anything written in it after all, it is stored and counted, never lost."""
+    if not session.in_transaction():
+        return
+    try:
+        _bump_if_written(session)
+        session.commit()
+    except SQLAlchemyError:
+        session.rollback()
+
+
 def _forget_writes(conn: Connection) -> None:
     """Engine ``rollback`` event: the writes noted in the transaction were not stored."""
     conn.info.pop(WROTE, None)
@@ -591,13 +604,31 @@ class Store:
     @contextmanager
     def read_session(self) -> Iterator[Session]:
         """A unit of work that only reads: it never waits for the write lock (SQLite, WAL),
-        and a write in it fails (``PRAGMA query_only``) instead of being stored."""
+        and a write in it fails (``PRAGMA query_only``) instead of being stored. On
+        PostgreSQL, while a request's :class:`RequestReads` is in force, the reads of the
+        request share one connection and transaction (``request_reads``)."""
         self.check_file()
         failure = "The database could not be read"
+        reads = REQUEST_READS.get()
+        if reads is not None and self.is_postgresql:
+            key = (id(self.engine), self.athlete_scope)
+            with reads.session(key, lambda: self._new_session(self._read_sessions)) as shared:
+                if shared is not None:
+                    try:
+                        yield shared
+                    except SQLAlchemyError as exc:
+                        shared.rollback()  # PostgreSQL refuses the rest of a failed transaction
+                        raise self.error(exc, failure) from exc
+            if shared is not None:
+                return
         with _unit_of_work(
             self._new_session(self._read_sessions), failure, url=self.url, path=self.path
         ) as session:
             yield session
+
+    def end_request_reads(self, reads: RequestReads) -> None:
+        """End the shared transactions of a request's reads (:meth:`read_session`)."""
+        reads.close(_finish_reads)
 
     def error(self, exc: BaseException, failure: str) -> BackstrideError:
         """backstride's error for a database error of this store (no SQL, no password)."""

@@ -139,7 +139,7 @@ def _resolve_link(
 
 
 def _saved(app: App, entry: PainEntry, linked: bool) -> PainSaved:
-    with app.store.session() as session:
+    with app.store.read_session() as session:
         profile = ProfileRepo(session).get(app.athlete_id)
     context = profile.risk
     rules = pain_rules(app)
@@ -270,7 +270,7 @@ def delete_pain(app: App, entry_id: int) -> PainDeleted:
 
 
 def list_pain(app: App, *, since: date | None = None, until: date | None = None) -> PainList:
-    with app.store.session() as session:
+    with app.store.read_session() as session:
         entries = PainRepo(session).list(app.athlete_id, since=since, until=until)
         everything = PainRepo(session).list(app.athlete_id)
         seen = RedFlagSeenRepo(session).list(app.athlete_id)

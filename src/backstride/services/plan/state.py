@@ -104,7 +104,7 @@ def _safety_words(reasons: Sequence[str]) -> str:
 def _load(
     app: App, plan_id: int | None = None
 ) -> tuple[PlanRecord, list[PlanWeek], dict[date, PlanMark], list[PlanEvent]]:
-    with app.store.session() as session:
+    with app.store.read_session() as session:
         repo = PlanRepo(session)
         record = repo.get(app.athlete_id, plan_id) if plan_id else repo.latest(app.athlete_id)
         if record is None:
@@ -132,7 +132,7 @@ def _facts(
     entries = list(
         list_pain(app, since=since - timedelta(days=35), until=until + timedelta(days=1)).entries
     )
-    with app.store.session() as session:
+    with app.store.read_session() as session:
         rows = ActivityRepo(session).list_rows(app.athlete_id, since=since, until=until)
         activities = [(r.id, r.local_date, Sport(r.sport)) for r in rows]
     by_day: dict[date, list[RunPainCheck]] = {}
