@@ -43,6 +43,7 @@ from backstride.adapters.files.xml.safe import (
     release_before,
     with_hint,
 )
+from backstride.adapters.files.xml.track import dropped_point_warnings
 from backstride.domain.activity import Activity, FloatArray, Sport, map_sport
 from backstride.domain.samples import assemble_activity
 from backstride.errors import BackstrideError, CorruptFileError, NotAnActivityError
@@ -175,16 +176,13 @@ def finish_track(
     if n_timed == 1:
         outcome.single_point_tracks += 1
         return
-    warnings: list[str] = []
-    untimed = n_points - n_timed - parsed.unreadable
-    if untimed:
-        warnings.append(f"{untimed} track points without a time dropped")
-    if parsed.unreadable:
-        warnings.append(f"{parsed.unreadable} track points with an unreadable time dropped")
-    if parsed.naive:
-        warnings.append("times have no time zone; taken as UTC as GPX specifies")
-    if unreadable_values:
-        warnings.append(f"{unreadable_values} unreadable numbers ignored")
+    warnings = dropped_point_warnings(
+        parsed,
+        n_timed=n_timed,
+        unreadable_values=unreadable_values,
+        point="track points",
+        spec="GPX",
+    )
     timed_columns = {name: col[timed] for name, col in columns.items()}
     name = meta.get("name") or None
     sport, source_sport = _sport(meta.get("type", ""), name or "")
