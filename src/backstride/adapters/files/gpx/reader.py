@@ -18,7 +18,8 @@ Decisions:
   in the track name ("Morning Run"); the ``creator`` attribute is the device.
 
 Parsing streams through lxml ``iterparse`` with a tag filter on the few elements needed,
-appends floats to per-column lists and frees every point once read (see :mod:`..xml.safe`).
+appends floats to per-column lists (:mod:`..xml.points`) and frees every point once read (see
+:mod:`..xml.safe`).
 """
 
 from __future__ import annotations
@@ -30,20 +31,22 @@ from dataclasses import dataclass, field
 import numpy as np
 from lxml import etree
 
-from backstride.adapters.files.xml.safe import (
+from backstride.adapters.files.xml.points import (
     ParsedTimes,
     PointColumns,
+    dropped_point_warnings,
+    parse_times,
+)
+from backstride.adapters.files.xml.safe import (
     TagKinds,
     child_texts,
     iter_elements,
     local_name,
-    parse_times,
     read_or_refuse,
     release,
     release_before,
     with_hint,
 )
-from backstride.adapters.files.xml.track import dropped_point_warnings
 from backstride.domain.activity import Activity, FloatArray, Sport, map_sport
 from backstride.domain.samples import assemble_activity
 from backstride.errors import BackstrideError, CorruptFileError, NotAnActivityError

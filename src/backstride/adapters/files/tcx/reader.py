@@ -33,21 +33,23 @@ from dataclasses import dataclass, field
 import numpy as np
 from lxml import etree
 
-from backstride.adapters.files.xml.safe import (
+from backstride.adapters.files.xml.points import (
     ParsedTimes,
     PointColumns,
+    dropped_point_warnings,
+    parse_time,
+    parse_times,
+    to_float,
+)
+from backstride.adapters.files.xml.safe import (
     TagKinds,
     child_texts,
     iter_elements,
     local_name,
-    parse_time,
-    parse_times,
     read_or_refuse,
     release_before,
-    to_float,
     with_hint,
 )
-from backstride.adapters.files.xml.track import dropped_point_warnings
 from backstride.domain.activity import Activity, DeviceTotals, FloatArray, Lap, Sport, map_sport
 from backstride.domain.samples import assemble_activity
 from backstride.errors import BackstrideError, CorruptFileError, NotAnActivityError

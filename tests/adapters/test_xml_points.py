@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from backstride.adapters.files.xml.safe import parse_times
-from backstride.adapters.files.xml.track import dropped_point_warnings
+from backstride.adapters.files.xml.points import dropped_point_warnings, parse_times
 from backstride.adapters.files.xml.writing import iso_seconds
 
 
