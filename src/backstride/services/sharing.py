@@ -275,7 +275,7 @@ def roster(app: App, professional: Account, *, now: datetime) -> list[RosterEntr
         athletes = [g.athlete_id for g in grants]
         with_diary = [g.athlete_id for g in grants if Scope.DIARY in g.scopes]
         names = UserRepo(session).by_athletes(athletes) if athletes else {}
-        pain = PainRepo(session).list_many(with_diary) if with_diary else {}
+        pain = PainRepo(session).list_many(with_diary, red_flags_only=True) if with_diary else {}
         seen = RedFlagSeenRepo(session).list_many(with_diary) if with_diary else {}
         profiles = ProfileRepo(session).get_many(with_diary) if with_diary else {}
     entries = []
