@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from backstride.adapters.db.engine import DataVersions, Store
+from backstride.adapters.db.engine import shared_reads as shared_reads  # for the web
 from backstride.adapters.db.repos import AthleteRepo
-from backstride.adapters.db.request_reads import REQUEST_READS as REQUEST_READS  # for the web
-from backstride.adapters.db.request_reads import RequestReads as RequestReads
 from backstride.adapters.db.write_turn import WriteTurnProbe as WriteTurnProbe  # for the web
 from backstride.config import Settings
 from backstride.errors import BackstrideError
@@ -73,7 +72,8 @@ class App:
             if self.athlete is None and self.per_request:
                 return self.store.data_versions(None)
             athlete = self.athlete_id
-        return self.store.data_versions(athlete)
+        # Read as that athlete: in a request, in the transaction her other reads share.
+        return self.store.scoped(athlete).data_versions(athlete)
 
     def close(self) -> None:
         if "store" in self.__dict__ and self.shared_store is None:

@@ -9,28 +9,31 @@
   as the answer starts, before the browser can follow a redirect. No route drops it by hand.
   In server mode a request about one runner drops that runner's answers only.
 * **The data version** of a server database is read once per request (:data:`DATA_VERSIONS`).
-* **One read transaction** per request and athlete on PostgreSQL
-  (:class:`~backstride.services.context.RequestReads`), ended after the answer was sent.
+* **One read transaction** per handler on PostgreSQL: each page or API handler that runs on
+  a request thread reads in one connection and transaction (:func:`share_reads_in_handlers`;
+  ``adapters/db/request_reads.py``).
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
+from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from anyio import CapacityLimiter, to_thread
-from anyio.lowlevel import RunVar
+from fastapi import APIRouter
+from fastapi.routing import APIRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from backstride.services.context import REQUEST_READS, RequestReads
+from backstride.services.context import shared_reads
 from backstride.services.local_days import runner_today as local_today
 
 if TYPE_CHECKING:
     from backstride.web.deps import WebState
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-CLOSING_THREADS = 4
 
 _TODAY: ContextVar[date | None] = ContextVar("backstride_runner_today", default=None)
 WRITING: ContextVar[bool] = ContextVar("backstride_request_writes", default=False)
@@ -45,18 +48,31 @@ LAGGING: ContextVar[list[object] | None] = ContextVar("backstride_request_laggin
 (``web.cache``): the page then says its figures are catching up."""
 
 
-_CLOSING: RunVar[CapacityLimiter] = RunVar("backstride_closing_limiter")
+def share_reads_in_handlers(routers: Iterable[APIRouter]) -> None:
+    """Run each handler that FastAPI calls on a request thread (a plain ``def``) inside
+    :func:`~backstride.services.context.shared_reads`: its reads share one connection and
+    transaction, ended before the thread is handed back. Handlers that are coroutines keep
+    a unit of work per read (they await between their pieces of work). Call before the
+    routers are included (an included route is built from its endpoint); calling again
+    (another app from the same routers) changes nothing."""
+    for router in routers:
+        for route in router.routes:
+            if not isinstance(route, APIRoute):
+                continue
+            call = route.endpoint
+            if inspect.iscoroutinefunction(call) or getattr(call, "_shares_reads", False):
+                continue
+            route.endpoint = route.dependant.call = _sharing_reads(call)
 
 
-def _closing_limiter() -> CapacityLimiter:
-    """Threads that end requests' read transactions, apart from the request threads (one
-    limiter per event loop, made on first use)."""
-    try:
-        return _CLOSING.get()
-    except LookupError:
-        limiter = CapacityLimiter(CLOSING_THREADS)
-        _CLOSING.set(limiter)
-        return limiter
+def _sharing_reads(call: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(call)
+    def handler(*args: Any, **kwargs: Any) -> Any:
+        with shared_reads():
+            return call(*args, **kwargs)
+
+    handler._shares_reads = True  # type: ignore[attr-defined]
+    return handler
 
 
 def runner_today() -> date:
@@ -77,19 +93,6 @@ class RequestContext:
             await self.app(scope, receive, send)
             return
         web: WebState = scope["app"].state.web
-        reads = RequestReads() if web.app.store.is_postgresql else None
-        shared = REQUEST_READS.set(reads)
-        try:
-            await self._in_context(web, scope, receive, send)
-        finally:
-            REQUEST_READS.reset(shared)
-            if reads is not None and reads.used:
-                # After the answer was sent: a round trip to end the transaction.
-                await to_thread.run_sync(
-                    web.app.store.end_request_reads, reads, limiter=_closing_limiter()
-                )
-
-    async def _in_context(self, web: WebState, scope: Scope, receive: Receive, send: Send) -> None:
         today = _TODAY.set(local_today(web.settings.timezone))
         versions = DATA_VERSIONS.set({})
         lagging = LAGGING.set([])

@@ -463,6 +463,23 @@ def _finish_reads(session: Session) -> None:
         session.rollback()
 
 
+@contextmanager
+def shared_reads() -> Iterator[None]:
+    """Within this block (one thread's work for a request), the read-only units of work of
+    each PostgreSQL store and athlete share one connection and transaction, ended when the
+    block ends (:class:`RequestReads`). Nested blocks share the outermost one's."""
+    if REQUEST_READS.get() is not None:
+        yield
+        return
+    reads = RequestReads()
+    token = REQUEST_READS.set(reads)
+    try:
+        yield
+    finally:
+        REQUEST_READS.reset(token)
+        reads.close(_finish_reads)
+
+
 def _forget_writes(conn: Connection) -> None:
     """Engine ``rollback`` event: the writes noted in the transaction were not stored."""
     conn.info.pop(WROTE, None)
@@ -605,8 +622,8 @@ class Store:
     def read_session(self) -> Iterator[Session]:
         """A unit of work that only reads: it never waits for the write lock (SQLite, WAL),
         and a write in it fails (``PRAGMA query_only``) instead of being stored. On
-        PostgreSQL, while a request's :class:`RequestReads` is in force, the reads of the
-        request share one connection and transaction (``request_reads``)."""
+        PostgreSQL, within :func:`shared_reads`, the read-only units of work share one
+        connection and transaction (``request_reads``)."""
         self.check_file()
         failure = "The database could not be read"
         reads = REQUEST_READS.get()
@@ -625,10 +642,6 @@ class Store:
             self._new_session(self._read_sessions), failure, url=self.url, path=self.path
         ) as session:
             yield session
-
-    def end_request_reads(self, reads: RequestReads) -> None:
-        """End the shared transactions of a request's reads (:meth:`read_session`)."""
-        reads.close(_finish_reads)
 
     def error(self, exc: BaseException, failure: str) -> BackstrideError:
         """backstride's error for a database error of this store (no SQL, no password)."""

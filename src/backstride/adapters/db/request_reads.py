@@ -1,4 +1,4 @@
-"""One connection and one transaction for the reads of a request (a server database).
+"""One connection and one transaction for the reads of a request's work (a server database).
 
 A page asks the services for many things, and each service reads in a unit of work of its
 own (:meth:`~backstride.adapters.db.engine.Store.read_session`). On PostgreSQL every unit of
@@ -6,12 +6,16 @@ work costs round trips beyond its statements: checking the pooled connection out
 pinging it), ``BEGIN``, setting the athlete for row-level security, ``COMMIT``. An uncached
 Today page read in ten such units.
 
-While a :class:`RequestReads` is in force (:data:`REQUEST_READS`, set by the web layer for
-each request), the read-only units of work of the same store and athlete share one session:
-its transaction begins at the first read and ends when the request ends (:meth:`close`).
-PostgreSQL's default isolation (read committed) gives each statement the data committed
-before it, so a read after a write of the same request (in its own unit of work, committed
-as before) sees that write, as it did with a new transaction.
+While a :class:`RequestReads` is in force (:data:`REQUEST_READS`;
+:func:`~backstride.adapters.db.engine.shared_reads`), the read-only units of work of the same
+store and athlete share one session: its transaction begins at the first read and ends with
+the block (:meth:`close`). The web layer opens one such block around each piece of a
+request's work that runs on a request thread (the login and access checks; a page's
+handler), never across a wait for a thread: a connection held by a request waiting for a
+thread, while every thread waits for a connection, would stall the process. PostgreSQL's
+default isolation (read committed) gives each statement the data committed before it, so a
+read after a write of the same request (in its own unit of work, committed as before) sees
+that write, as it did with a new transaction.
 
 Each unit of work leaves the session as a closed one would: its objects are detached (a
 later read of the same row is read afresh, not taken from the session's identity map), and
