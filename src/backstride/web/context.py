@@ -7,7 +7,10 @@
   request runs, :class:`~backstride.web.cache.ResultCache` answers from fresh computations
   only (what a form shows after its write is never from before it), and the cache is dropped
   as the answer starts, before the browser can follow a redirect. No route drops it by hand.
-  In server mode a request about one runner drops that runner's answers only.
+  In server mode a request about one runner drops that runner's answers only. On a server
+  database (PostgreSQL) nothing is dropped here: the write's transaction bumped the data
+  version, which every process (this one too) reads on its next request, and only the
+  answers the write could change are computed again (``web.cache``).
 * **The data version** of a server database is read once per request (:data:`DATA_VERSIONS`).
 * **One read transaction** per handler on PostgreSQL: each page or API handler that runs on
   a request thread reads in one connection and transaction (:func:`share_reads_in_handlers`;
