@@ -74,4 +74,6 @@ class MetricsRepo:
         )
         if until is not None:
             stmt = stmt.where(m.day <= until)
-        return [tuple(r) for r in self.session.execute(stmt.order_by(m.day))]
+        # by day, then activity: the same order whatever ``until`` (the load figures'
+        # sums do not depend on how the database breaks ties)
+        return [tuple(r) for r in self.session.execute(stmt.order_by(m.day, m.activity_id))]
