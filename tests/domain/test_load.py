@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 
 from backstride.domain.activity import Sport
 from backstride.domain.load import (
-    compute_run_spikes,
     LOAD_RATIO_CAVEAT,
     SessionSummary,
     compute_days_since,
@@ -21,6 +20,7 @@ from backstride.domain.load import (
     compute_load_report,
     compute_monotony,
     compute_range_max,
+    compute_run_spikes,
     compute_spikes,
     is_hard_session,
     primary_load,
