@@ -13,8 +13,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from backstride.adapters.db.engine import read_data_version
-from backstride.adapters.db.guidance_repos import SessionColumns
-from backstride.adapters.db.metrics_repo import MetricsRepo
+from backstride.adapters.db.metrics_repo import MetricsRepo, SessionColumns
 from backstride.adapters.db.metrics_tables import ActivityMetricsRow
 from backstride.adapters.db.repos import ActivityRepo
 from backstride.domain.activity import Activity, Sport
