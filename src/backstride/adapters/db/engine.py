@@ -9,6 +9,7 @@ replaced under it.
 from __future__ import annotations
 
 import copy
+import os
 import re
 import sqlite3
 import threading
@@ -417,6 +418,20 @@ ATHLETE_INFO = "backstride_athlete"
 """Key in a session's ``info``: the athlete its writes belong to (a scoped store's)."""
 
 
+def read_data_version(session: Session, athlete_id: int | None) -> int:
+    """:meth:`Store.data_version`, read in ``session`` (so in the snapshot of its other reads)."""
+    return read_data_versions(session, athlete_id).every_change
+
+
+def read_data_versions(session: Session, athlete_id: int | None) -> DataVersions:
+    """:meth:`Store.data_versions`, read in ``session``."""
+    if athlete_id is None:
+        row = session.execute(READ_ALL_VERSIONS).one()
+    else:
+        row = session.execute(READ_VERSION, {"athlete": athlete_id}).one()
+    return DataVersions(int(row[0]), int(row[1]))
+
+
 def _bump_if_written(session: Session) -> None:
     """Bump the data version in the writing transaction when it changed anything, so every
     process (and host) sees on its next read that its cached answers are out of date."""
@@ -655,11 +670,22 @@ class Store:
     def data_versions(self, athlete_id: int | None = None) -> DataVersions:
         """:meth:`data_version`, and how often anything but the diary changed, in one read."""
         with self.read_session() as session:
-            if athlete_id is None:
-                row = session.execute(READ_ALL_VERSIONS).one()
-            else:
-                row = session.execute(READ_VERSION, {"athlete": athlete_id}).one()
-        return DataVersions(int(row[0]), int(row[1]))
+            return read_data_versions(session, athlete_id)
+
+    def file_mark(self) -> tuple[tuple[int, int], ...]:
+        """An SQLite database's file and write-ahead log, each as (size, modification time):
+        changed by every write of any program, also one that bypasses backstride's units of
+        work; () for a server database (its data version tells)."""
+        if self.path is None:
+            return ()
+        marks: list[tuple[int, int]] = []
+        for path in (self.path, self.path.with_name(self.path.name + "-wal")):
+            try:
+                st = os.stat(path)
+                marks.append((st.st_size, st.st_mtime_ns))
+            except OSError:
+                marks.append((-1, -1))
+        return tuple(marks)
 
     def dispose(self) -> None:
         self.engine.dispose()
