@@ -311,7 +311,8 @@ class PostgresCounts:
     def __init__(self, url: str, proc: subprocess.Popen[bytes]) -> None:
         import psycopg
 
-        dsn = url.replace("postgresql+psycopg://", "postgresql://")
+        # as the throwaway cluster's superuser (the counts need an extension)
+        dsn = url.replace("postgresql+psycopg://backstride@", "postgresql://postgres@")
         self.conn = psycopg.connect(dsn, autocommit=True)
         self.conn.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
         backend = self.conn.execute("SELECT pg_backend_pid()").fetchone()
