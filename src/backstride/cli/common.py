@@ -65,12 +65,15 @@ class CliState:
     _app: App | None = None
     _units: str | None = None
 
-    def app(self) -> App:
+    def app(self, *, narrow_reads: bool = False) -> App:
+        """This run's context, made on first use. ``narrow_reads`` (for the first use only):
+        read with ``sqlite3`` alone where the database allows it (``App.narrow_reads``)."""
         if self._app is None:
             from backstride.config import get_settings
             from backstride.services.context import App
 
-            self._app = App(get_settings(db=self.db, units=self.units_flag))
+            settings = get_settings(db=self.db, units=self.units_flag)
+            self._app = App(settings, narrow_reads=narrow_reads)
         return self._app
 
     @property

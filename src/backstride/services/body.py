@@ -13,13 +13,10 @@ from typing import Any
 
 from backstride.adapters.db.body_repos import (
     ClearanceRepo,
-    PainRepo,
     ProfileRepo,
-    RedFlagSeenRepo,
     ScreeningRepo,
     SelfTestRepo,
 )
-from backstride.adapters.db.repos import ActivityRepo
 from backstride.domain.activity import RUN_SPORTS
 from backstride.domain.body import (
     SCREENING_QUESTIONS,
@@ -124,9 +121,8 @@ NONE_WORDS = frozenset({"none", "-", ""})
 
 
 def get_profile(app: App) -> ProfileView:
-    with app.store.read_session() as session:
-        repo = ProfileRepo(session)
-        return ProfileView(repo.get(app.athlete_id), repo.exists(app.athlete_id))
+    reads = app.reads
+    return ProfileView(reads.profile(app.athlete_id), reads.profile_exists(app.athlete_id))
 
 
 def units_in_force(app: App, *, shared_server: bool = False) -> UnitsChoice:
@@ -138,8 +134,7 @@ def units_in_force(app: App, *, shared_server: bool = False) -> UnitsChoice:
     decided = settings.units_from in ("flag", "environment") and not shared_server
     stored = None
     if not decided:
-        with app.store.read_session() as session:
-            stored = ProfileRepo(session).units(app.athlete_id)
+        stored = app.reads.profile_units(app.athlete_id)
     return choose_units(
         setting=settings.units,
         setting_from=settings.units_from,
@@ -282,10 +277,9 @@ class ClearanceView:
 
 
 def _run_days(app: App, *, since: date, until: date) -> list[date]:
-    with app.store.read_session() as session:
-        rows = ActivityRepo(session).list_rows(
-            app.athlete_id, since=since, until=until, sports=[s.value for s in RUN_SPORTS]
-        )
+    rows = app.reads.activity_rows(
+        app.athlete_id, since=since, until=until, sports=[s.value for s in RUN_SPORTS]
+    )
     return [r.local_date for r in rows]
 
 
@@ -299,11 +293,11 @@ def training_status_for(app: App, *, today: date) -> TrainingStatus:
 
 def _state(app: App, on: date | None) -> ClearanceState:
     day = on or date.today()  # the edge default, for callers that have no day of their own
-    with app.store.session() as session:
-        profile = ProfileRepo(session).get(app.athlete_id)
-        screening = ScreeningRepo(session).latest(app.athlete_id)
-        clearances = ClearanceRepo(session).list(app.athlete_id)
-        entries = PainRepo(session).list(app.athlete_id)
+    reads, aid = app.reads, app.athlete_id
+    profile = reads.profile(aid)
+    screening = reads.screening(aid)
+    clearances = reads.clearances(aid)
+    entries = reads.pain_list(aid)
     status = training_status_for(app, today=day)
     regular = status.from_records and status.experience is Experience.REGULAR
     return clearance_needed(
@@ -466,11 +460,11 @@ class PlanGate:
 
 def get_plan_gate(app: App, *, on: date | None = None) -> PlanGate:
     """Whether a plan may start or continue as of ``on`` (default: today's date)."""
-    with app.store.session() as session:
-        entries = PainRepo(session).list(app.athlete_id)
-        seen = RedFlagSeenRepo(session).list(app.athlete_id)
-        context = ProfileRepo(session).get(app.athlete_id).risk
-        cleared = [c.on for c in ClearanceRepo(session).list(app.athlete_id)]
+    reads, aid = app.reads, app.athlete_id
+    entries = reads.pain_list(aid)
+    seen = reads.seen(aid)
+    context = reads.profile(aid).risk
+    cleared = [c.on for c in reads.clearances(aid)]
     flags = open_red_flags(entries, seen, context)
     waiting = awaiting_clearance(entries, seen, cleared)
     clearance = get_clearance_state(app, on=on)

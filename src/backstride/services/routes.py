@@ -348,8 +348,7 @@ def delete_route(app: App, name: str) -> str:
 
 def saved_routes(app: App) -> tuple[SavedRoute, ...]:
     """The guidance's view of the saved routes (cached scores only)."""
-    with app.store.session() as session:
-        routes = RouteRepo(session).list(app.athlete_id)
+    routes = app.reads.routes(app.athlete_id)
     return tuple(
         SavedRoute(
             name=r.name,

@@ -164,17 +164,16 @@ def refresh_metrics(app: App, activity_ids: list[int] | None = None) -> int:
     opened for viewing only (a read-only disk) keeps the analyses stored with it: nothing is
     computed, and an activity without one is left out of the load figures.
     """
-    if app.store.read_only:
+    if app.reads.read_only:
         return 0
     profile = analysis_profile(app)
-    with app.store.read_session() as session:
-        ids = (
-            activity_ids
-            if activity_ids is not None
-            else MetricsRepo(session).stale_activity_ids(
-                app.athlete_id, version=ANALYSIS_VERSION, profile_key=profile.key
-            )
+    ids = (
+        activity_ids
+        if activity_ids is not None
+        else app.reads.stale_activity_ids(
+            app.athlete_id, version=ANALYSIS_VERSION, profile_key=profile.key
         )
+    )
     for activity_id in ids:
         with app.store.session() as session:
             activity = ActivityRepo(session).get(app.athlete_id, activity_id, with_streams=True)

@@ -7,8 +7,7 @@ walking-leg-symptom pattern), and the shoes' distances aggregated in SQL.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -16,23 +15,10 @@ from sqlalchemy.orm import Session
 from backstride.adapters.db.body_repos import _row_to_entry
 from backstride.adapters.db.body_tables import PainEntryRow
 from backstride.adapters.db.metrics_tables import ActivityMetricsRow
+from backstride.adapters.db.records import GearTotal as GearTotal
+from backstride.adapters.db.records import SessionColumns as SessionColumns
 from backstride.adapters.db.tables import ActivityRow
 from backstride.domain.pain import PainEntry
-
-SessionColumns = tuple[
-    int, date, datetime, str, float | None, float, float | None, float, str, bool
-]
-
-
-@dataclass(frozen=True, slots=True)
-class GearTotal:
-    """Activities in one pair (by the activity's gear text) before a day, added up."""
-
-    gear: str
-    sport: str
-    activities: int
-    distance_m: float | None
-    last_day: date
 
 
 class GuidanceRepo:

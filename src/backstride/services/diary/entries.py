@@ -270,12 +270,12 @@ def delete_pain(app: App, entry_id: int) -> PainDeleted:
 
 
 def list_pain(app: App, *, since: date | None = None, until: date | None = None) -> PainList:
-    with app.store.session() as session:
-        entries = PainRepo(session).list(app.athlete_id, since=since, until=until)
-        everything = PainRepo(session).list(app.athlete_id)
-        seen = RedFlagSeenRepo(session).list(app.athlete_id)
-        clearances = ClearanceRepo(session).list(app.athlete_id)
-        context = ProfileRepo(session).get(app.athlete_id).risk
+    reads, aid = app.reads, app.athlete_id
+    entries = reads.pain_list(aid, since=since, until=until)
+    everything = reads.pain_list(aid)
+    seen = reads.seen(aid)
+    clearances = reads.clearances(aid)
+    context = reads.profile(aid).risk
     return PainList(
         tuple(entries),
         open_red_flags(everything, seen, context),
