@@ -11,12 +11,6 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
-from backstride.adapters.db.body_repos import (
-    ClearanceRepo,
-    ProfileRepo,
-    ScreeningRepo,
-    SelfTestRepo,
-)
 from backstride.domain.activity import RUN_SPORTS
 from backstride.domain.body import (
     SCREENING_QUESTIONS,
@@ -179,6 +173,8 @@ def set_profile(
     (kept when already recorded), ``False`` removes it. ``units`` is km or mi (``none``
     removes the choice: the settings decide again).
     """
+    from backstride.adapters.db.body_repos import ProfileRepo
+
     with app.store.session() as session:
         repo = ProfileRepo(session)
         current = repo.get(app.athlete_id)
@@ -313,6 +309,8 @@ def _state(app: App, on: date | None) -> ClearanceState:
 
 def latest_screening(app: App) -> Screening | None:
     """The runner's most recent screening answers (None before the first)."""
+    from backstride.adapters.db.body_repos import ScreeningRepo
+
     with app.store.read_session() as session:
         return ScreeningRepo(session).latest(app.athlete_id)
 
@@ -342,6 +340,8 @@ def record_screening(
     app: App, answers: Mapping[str, object], *, on: date, today: date
 ) -> ScreeningSaved:
     """Store a complete set of answers (every question, yes or no) given on ``on``."""
+    from backstride.adapters.db.body_repos import ScreeningRepo
+
     check_day(on, today=today, what="screening")
     screening = parse_screening(answers, answered_on=on)
     with app.store.session() as session:
@@ -371,6 +371,8 @@ def add_clearance(
     notes: str | None = None,
 ) -> ClearanceList:
     """Record a physician's clearance given on ``on`` by ``by``."""
+    from backstride.adapters.db.body_repos import ClearanceRepo
+
     clearance = validate_clearance(
         Clearance(
             on=on,
@@ -386,6 +388,8 @@ def add_clearance(
 
 
 def list_clearances(app: App, *, on: date | None = None) -> ClearanceList:
+    from backstride.adapters.db.body_repos import ClearanceRepo
+
     with app.store.session() as session:
         clearances = ClearanceRepo(session).list(app.athlete_id)
     return ClearanceList(tuple(clearances), get_clearance_state(app, on=on))
@@ -517,6 +521,8 @@ class SelfTestSaved:
 
 def add_selftest(app: App, *, name: str, value: str, on: date, today: date) -> SelfTestSaved:
     """Record one self-test result (value as typed: seconds, cm, degrees, pass/fail)."""
+    from backstride.adapters.db.body_repos import SelfTestRepo
+
     check_day(on, today=today, what="self-test result")
     test = parse_test_name(name)
     result = SelfTestResult(name=test, day=on, value=parse_test_value(test, value))
@@ -576,6 +582,8 @@ class SelfTestReportView:
 
 
 def selftest_report(app: App, *, today: date) -> SelfTestReportView:
+    from backstride.adapters.db.body_repos import ProfileRepo, SelfTestRepo
+
     with app.store.session() as session:
         results = SelfTestRepo(session).list(app.athlete_id)
         profile = ProfileRepo(session).get(app.athlete_id)

@@ -10,16 +10,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from backstride.adapters.db.body_repos import (
-    PainRepo,
-    ProfileRepo,
-    RedFlagSeenRepo,
-)
-from backstride.adapters.db.guidance_repos import GearTotal
-from backstride.adapters.db.metrics_tables import ActivityMetricsRow
-from backstride.adapters.db.tables import ActivityRow
 from backstride.domain.activity import RUN_SPORTS, Sport, Surface
 from backstride.domain.body import Experience, clearance_needed, training_status
 from backstride.domain.day import Day
@@ -64,6 +56,12 @@ from backstride.domain.shoes import (
 from backstride.services.context import App
 from backstride.services.routes import saved_routes
 from backstride.services.training import refresh_metrics, summaries_of
+
+if TYPE_CHECKING:
+    from backstride.adapters.db.guidance_repos import GearTotal
+    from backstride.adapters.db.metrics_tables import ActivityMetricsRow
+    from backstride.adapters.db.tables import ActivityRow
+
 
 RUN_SPORT_VALUES = tuple(s.value for s in RUN_SPORTS)
 #: ISO weeks of load history handed to the rules (they look back at most 35 days).
@@ -316,6 +314,8 @@ class EmergencyNotice:
 
 def emergency_notice(app: App, *, on: date) -> EmergencyNotice | None:
     """The emergency notice as of ``on``, or None when no emergency red flag is open."""
+    from backstride.adapters.db.body_repos import PainRepo, ProfileRepo, RedFlagSeenRepo
+
     with app.store.read_session() as session:
         pain = PainRepo(session).list(app.athlete_id, until=on)
         seen = [s for s in RedFlagSeenRepo(session).list(app.athlete_id) if s.on <= on]

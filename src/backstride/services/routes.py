@@ -17,9 +17,6 @@ from typing import Any
 
 import numpy as np
 
-from backstride.adapters.db.metrics_repo import MetricsRepo
-from backstride.adapters.db.repos import ActivityRepo
-from backstride.adapters.db.route_repos import RouteRepo
 from backstride.domain.activity import Activity, FloatArray, Sport, Streams, Surface
 from backstride.domain.geo import compute_cumulative_distance_m
 from backstride.domain.guidance import SavedRoute
@@ -197,6 +194,8 @@ def _from_activity(
 
 
 def _store(app: App, route: Route, points: Streams) -> RouteView:
+    from backstride.adapters.db.route_repos import RouteRepo
+
     with app.store.session() as session:
         repo = RouteRepo(session)
         existing = repo.find(app.athlete_id, route.name)
@@ -263,6 +262,9 @@ def add_route_from_activity(
     app: App, activity_id: int, *, name: str, surface: str | None = None
 ) -> RouteView:
     """Save the course of a stored run (or any activity with GPS) as ``name``."""
+    from backstride.adapters.db.metrics_repo import MetricsRepo
+    from backstride.adapters.db.repos import ActivityRepo
+
     clean = clean_route_name(name)
     chosen = _parse_surface(surface)
     with app.store.session() as session:
@@ -292,6 +294,8 @@ def add_route_from_activity(
 
 def _refresh_scores(app: App) -> None:
     """Recompute cached scores written by an older formula (rare; decodes those routes)."""
+    from backstride.adapters.db.route_repos import RouteRepo
+
     with app.store.session() as session:
         repo = RouteRepo(session)
         for route in repo.list(app.athlete_id):
@@ -312,6 +316,8 @@ def _refresh_scores(app: App) -> None:
 
 def list_routes(app: App) -> RouteList:
     """Every saved route, gentlest first."""
+    from backstride.adapters.db.route_repos import RouteRepo
+
     _refresh_scores(app)
     with app.store.session() as session:
         routes = RouteRepo(session).list(app.athlete_id)
@@ -319,12 +325,16 @@ def list_routes(app: App) -> RouteList:
 
 
 def get_route(app: App, name: str) -> RouteView:
+    from backstride.adapters.db.route_repos import RouteRepo
+
     with app.store.session() as session:
         return RouteView(RouteRepo(session).get(app.athlete_id, name))
 
 
 def compare_routes(app: App, names: Sequence[str]) -> RouteComparison:
     """The named routes side by side, gentlest first (at least one name; repeats ignored)."""
+    from backstride.adapters.db.route_repos import RouteRepo
+
     if not names:
         raise InvalidInputError("Name at least one route to compare.")
     _refresh_scores(app)
@@ -339,6 +349,8 @@ def compare_routes(app: App, names: Sequence[str]) -> RouteComparison:
 
 
 def delete_route(app: App, name: str) -> str:
+    from backstride.adapters.db.route_repos import RouteRepo
+
     with app.store.session() as session:
         repo = RouteRepo(session)
         route = repo.get(app.athlete_id, name)

@@ -8,14 +8,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields, is_dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.orm import Session
-
-from backstride.adapters.db.guidance_repos import SessionColumns
-from backstride.adapters.db.metrics_repo import MetricsRepo
-from backstride.adapters.db.metrics_tables import ActivityMetricsRow
-from backstride.adapters.db.repos import ActivityRepo
 from backstride.domain.activity import Activity, Sport
 from backstride.domain.load import (
     LoadReport,
@@ -25,6 +19,13 @@ from backstride.domain.load import (
 )
 from backstride.domain.metrics import ActivityAnalysis, HeartProfile, analyse_activity
 from backstride.services.context import App
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from backstride.adapters.db.guidance_repos import SessionColumns
+    from backstride.adapters.db.metrics_tables import ActivityMetricsRow
+
 
 #: Bump when the analysis changes, so cached results are recomputed.
 ANALYSIS_VERSION = 3
@@ -81,6 +82,8 @@ def _metrics_row(
     analysis: ActivityAnalysis,
     profile_key: str,
 ) -> ActivityMetricsRow:
+    from backstride.adapters.db.metrics_tables import ActivityMetricsRow
+
     values = metrics_values(activity, analysis, profile_key)
     return ActivityMetricsRow(activity_id=activity_id, athlete_id=athlete_id, **values)
 
@@ -153,6 +156,8 @@ def store_analysis_result(
     new: bool = False,
 ) -> None:
     """Cache an analysis computed elsewhere (e.g. in an import worker)."""
+    from backstride.adapters.db.metrics_repo import MetricsRepo
+
     row = _metrics_row(athlete_id, activity_id, activity, analysis, profile.key)
     MetricsRepo(session).put(row, new=new)
 
@@ -174,6 +179,8 @@ def refresh_metrics(app: App, activity_ids: list[int] | None = None) -> int:
             app.athlete_id, version=ANALYSIS_VERSION, profile_key=profile.key
         )
     )
+    if ids:
+        from backstride.adapters.db.repos import ActivityRepo
     for activity_id in ids:
         with app.store.session() as session:
             activity = ActivityRepo(session).get(app.athlete_id, activity_id, with_streams=True)
@@ -183,6 +190,8 @@ def refresh_metrics(app: App, activity_ids: list[int] | None = None) -> int:
 
 def activity_analysis(app: App, activity_id: int) -> ActivityAnalysis:
     """Analyse one stored activity (from its samples; not cached)."""
+    from backstride.adapters.db.repos import ActivityRepo
+
     with app.store.read_session() as session:
         activity = ActivityRepo(session).get(app.athlete_id, activity_id, with_streams=True)
     return analyse_stored(activity, heart=heart_profile(app))
@@ -215,6 +224,8 @@ def summaries_of(rows: Sequence[SessionColumns]) -> list[SessionSummary]:
 
 def session_summaries(app: App, *, until: date | None = None) -> list[SessionSummary]:
     """The load model's view of every analysed activity up to ``until``."""
+    from backstride.adapters.db.metrics_repo import MetricsRepo
+
     refresh_metrics(app)
     with app.store.read_session() as session:
         rows = MetricsRepo(session).session_columns(app.athlete_id, until=until)

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from backstride.adapters.db.repos import ActivityRepo
 from backstride.domain.pain import (
     PAIN_RULES,
     RED_FLAG_SOURCE,
@@ -63,6 +62,8 @@ class CheckinContext:
 def checkin_context(app: App, *, day: date, when: str | None = None) -> CheckinContext:
     """Guess the check-in: after today's run, else the morning after yesterday's, else a rest
     day. An explicit ``when`` wins; a run is linked only when there is exactly one."""
+    from backstride.adapters.db.repos import ActivityRepo
+
     with app.store.session() as session:
         repo = ActivityRepo(session)
         today_runs = _runs_on(repo, app.athlete_id, day)

@@ -6,7 +6,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from backstride.adapters.db.plan_repos import PlanRepo
 from backstride.domain.activity import RUN_SPORTS, Sport
 from backstride.domain.day import SESSION_LABELS, Day, PlanToday, session_kind
 from backstride.domain.evidence import cite
@@ -257,6 +256,8 @@ def refresh(app: App, *, on: date, today: date, plan_id: int | None = None) -> P
                 gate_reasons=gate.reasons,
             )
         if new_events or record != loaded or weeks != loaded_weeks:
+            from backstride.adapters.db.plan_repos import PlanRepo
+
             with app.store.session() as session:
                 repo = PlanRepo(session)
                 assert record.id is not None
