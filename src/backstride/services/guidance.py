@@ -58,8 +58,8 @@ from backstride.services.routes import saved_routes
 from backstride.services.training import refresh_metrics, summaries_of
 
 if TYPE_CHECKING:
-    from backstride.adapters.db.guidance_repos import GearTotal
     from backstride.adapters.db.metrics_tables import ActivityMetricsRow
+    from backstride.adapters.db.records import GearTotal
     from backstride.adapters.db.tables import ActivityRow
 
 

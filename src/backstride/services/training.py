@@ -23,8 +23,8 @@ from backstride.services.context import App
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from backstride.adapters.db.guidance_repos import SessionColumns
     from backstride.adapters.db.metrics_tables import ActivityMetricsRow
+    from backstride.adapters.db.records import SessionColumns
 
 
 #: Bump when the analysis changes, so cached results are recomputed.
