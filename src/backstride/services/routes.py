@@ -20,7 +20,6 @@ import numpy as np
 from backstride.domain.activity import Activity, FloatArray, Sport, Streams, Surface
 from backstride.domain.geo import compute_cumulative_distance_m
 from backstride.domain.guidance import SavedRoute
-from backstride.domain.metrics import compute_sample_distance_m, infer_surface
 from backstride.domain.routes import (
     TAXING_SOURCE,
     TAXING_VERSION,
@@ -169,6 +168,8 @@ def _from_activity(
     surface: Surface | None,
     activity_id: int | None = None,
 ) -> tuple[Route, Streams]:
+    from backstride.domain.metrics import compute_sample_distance_m
+
     s = activity.streams
     if not s.has_positions or s.lat_deg is None or s.lon_deg is None:
         raise InvalidInputError(
@@ -215,6 +216,7 @@ def add_route_file(app: App, path: Path, *, name: str, surface: str | None = Non
     # routes (the day's guidance reads them on every ``backstride today``).
     from backstride.adapters.files import read_activity
     from backstride.adapters.files.gpx.route import parse_gpx_course
+    from backstride.domain.metrics import infer_surface
 
     clean = clean_route_name(name)
     chosen = _parse_surface(surface)
@@ -264,6 +266,7 @@ def add_route_from_activity(
     """Save the course of a stored run (or any activity with GPS) as ``name``."""
     from backstride.adapters.db.metrics_repo import MetricsRepo
     from backstride.adapters.db.repos import ActivityRepo
+    from backstride.domain.metrics import infer_surface
 
     clean = clean_route_name(name)
     chosen = _parse_surface(surface)

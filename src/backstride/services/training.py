@@ -17,8 +17,11 @@ from backstride.domain.load import (
     compute_load_report,
     summarise_session,
 )
-from backstride.domain.metrics import ActivityAnalysis, HeartProfile, analyse_activity
 from backstride.services.context import App
+
+if TYPE_CHECKING:
+    from backstride.domain.metrics import ActivityAnalysis, HeartProfile
+
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -55,6 +58,7 @@ def analysis_to_json(analysis: ActivityAnalysis) -> dict[str, Any]:
 
 def heart_profile(app: App) -> HeartProfile | None:
     """The runner's profile as TRIMP needs it (None when nothing is known)."""
+    from backstride.domain.metrics import HeartProfile
     from backstride.services.body import get_heart_profile
 
     p = get_heart_profile(app)
@@ -141,6 +145,8 @@ def store_analysis(
     profile: AnalysisProfile,
 ) -> None:
     """Analyse a just-stored activity inside the caller's transaction and cache the result."""
+    from backstride.domain.metrics import analyse_activity
+
     analysis = analyse_activity(activity, profile=profile.heart)
     store_analysis_result(session, athlete_id, activity_id, activity, analysis, profile)
 
@@ -200,6 +206,8 @@ def activity_analysis(app: App, activity_id: int) -> ActivityAnalysis:
 def analyse_stored(activity: Activity, *, heart: HeartProfile | None) -> ActivityAnalysis:
     """:func:`activity_analysis` of an activity already read with its samples, for the
     runner's ``heart`` profile (:func:`heart_profile`)."""
+    from backstride.domain.metrics import analyse_activity
+
     return analyse_activity(activity, profile=heart)
 
 
