@@ -248,3 +248,44 @@ def test_generated_diaries_read_the_same_and_give_the_same_day(
     assert _rendered(day_answer(narrow, on=on, today=on)) == _rendered(
         day_answer(reference, on=on, today=on)
     )
+
+
+READ_TABLES = (
+    "athletes activities activity_metrics pain_entries red_flag_seen profiles screenings "
+    "clearances selftest_results shoes shoe_defaults routine_log routes plans plan_weeks "
+    "plan_marks plan_events"
+).split()
+
+
+def test_the_narrow_reads_decode_every_column_as_its_table_declares() -> None:
+    """Dates, UTC date-times and booleans are decoded by column name: every column of the
+    tables the day reads is in the right set, and no other column is."""
+    import sqlalchemy as sa
+
+    import backstride.adapters.db.body_tables
+    import backstride.adapters.db.metrics_tables
+    import backstride.adapters.db.plan_tables
+    import backstride.adapters.db.route_tables  # noqa: F401
+    from backstride.adapters.db import sqlite_reads
+    from backstride.adapters.db.tables import Base
+
+    kinds = {"date": set(), "datetime": set(), "bool": set(), "other": set()}
+    for name in READ_TABLES:
+        for column in Base.metadata.tables[name].columns:
+            t = column.type
+            impl = getattr(t, "impl", t)
+            kind = (
+                "datetime"
+                if isinstance(impl, sa.DateTime)
+                else "date"
+                if isinstance(impl, sa.Date)
+                else "bool"
+                if isinstance(impl, sa.Boolean)
+                else "other"
+            )
+            kinds[kind].add(column.name)
+    assert kinds["date"] <= sqlite_reads.DATE_COLUMNS
+    assert kinds["datetime"] <= sqlite_reads.DATETIME_COLUMNS
+    assert kinds["bool"] <= sqlite_reads.BOOL_COLUMNS
+    special = sqlite_reads.DATE_COLUMNS | sqlite_reads.DATETIME_COLUMNS | sqlite_reads.BOOL_COLUMNS
+    assert not kinds["other"] & special
