@@ -17,7 +17,7 @@ import pytest
 
 pytestmark = pytest.mark.sqlite_only
 
-HEAVY = ("sqlalchemy", "alembic")
+HEAVY = ("sqlalchemy", "alembic", "pydantic_settings")
 
 _PROBE = """
 import atexit, json, sys

@@ -6,7 +6,7 @@ import json
 import math
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from backstride.cli.usage import OptionUsageError
 from backstride.domain import dates
@@ -15,6 +15,7 @@ from backstride.errors import InvalidInputError
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from backstride.config import Settings
     from backstride.services.context import App
 
 
@@ -69,10 +70,19 @@ class CliState:
         """This run's context, made on first use. ``narrow_reads`` (for the first use only):
         read with ``sqlite3`` alone where the database allows it (``App.narrow_reads``)."""
         if self._app is None:
-            from backstride.config import get_settings
             from backstride.services.context import App
 
-            settings = get_settings(db=self.db, units=self.units_flag)
+            settings = None
+            if narrow_reads:  # the few settings the day reads, without pydantic-settings
+                from backstride.quick_settings import quick_settings
+
+                settings = cast(
+                    "Settings | None", quick_settings(db=self.db, units=self.units_flag)
+                )
+            if settings is None:
+                from backstride.config import get_settings
+
+                settings = get_settings(db=self.db, units=self.units_flag)
             self._app = App(settings, narrow_reads=narrow_reads)
         return self._app
 
