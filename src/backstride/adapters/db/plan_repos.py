@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
 
 from backstride.adapters.db import records
 from backstride.adapters.db.plan_tables import (
@@ -21,6 +20,7 @@ from backstride.adapters.db.plan_tables import (
     PlanWeekRow,
     RoutineLogRow,
 )
+from backstride.adapters.db.repo import Repo
 from backstride.domain.plan import (
     PlanEvent,
     PlanMark,
@@ -54,10 +54,7 @@ def _fill(row: PlanRow, record: PlanRecord) -> None:
 _week = records.plan_week
 
 
-class PlanRepo:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
+class PlanRepo(Repo):
     def _row(self, athlete_id: int, plan_id: int) -> PlanRow:
         row = self.session.get(PlanRow, plan_id)
         if row is None or row.athlete_id != athlete_id:
@@ -67,9 +64,7 @@ class PlanRepo:
     def add(self, athlete_id: int, record: PlanRecord) -> int:
         row = PlanRow(athlete_id=athlete_id)
         _fill(row, record)
-        self.session.add(row)
-        self.session.flush()
-        return row.id
+        return self._insert(row).id
 
     def update(self, athlete_id: int, record: PlanRecord) -> None:
         assert record.id is not None
@@ -176,10 +171,7 @@ class PlanRepo:
         self.session.flush()
 
 
-class RoutineLogRepo:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
+class RoutineLogRepo(Repo):
     def add(self, athlete_id: int, entry: RoutineLogEntry) -> int:
         row = RoutineLogRow(
             athlete_id=athlete_id,
@@ -188,9 +180,7 @@ class RoutineLogRepo:
             done=entry.done,
             source=entry.source,
         )
-        self.session.add(row)
-        self.session.flush()
-        return row.id
+        return self._insert(row).id
 
     def list(
         self, athlete_id: int, *, since: date | None = None, until: date | None = None

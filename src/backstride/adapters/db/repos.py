@@ -9,10 +9,10 @@ from datetime import date, datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import Select, Table, delete, func, insert, select
-from sqlalchemy.orm import Session
 
 from backstride.adapters.db.blobs import EncodedStreams, decode_streams
 from backstride.adapters.db.postgres import ATHLETE_LOCK, advisory_xact_lock
+from backstride.adapters.db.repo import Repo
 from backstride.adapters.db.tables import (
     ActivityRow,
     AthleteRow,
@@ -43,10 +43,7 @@ def escape_like(text: str) -> str:
     )
 
 
-class AthleteRepo:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
+class AthleteRepo(Repo):
     def get_or_create_default(self) -> int:
         """The local athlete (the first one); created on first use (once, however many
         processes open a fresh database at the same moment)."""
@@ -152,10 +149,7 @@ def activity_values(
 _ACTIVITIES = cast(Table, ActivityRow.__table__)
 
 
-class ActivityRepo:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
+class ActivityRepo(Repo):
     def add(
         self,
         athlete_id: int,
@@ -373,10 +367,7 @@ class ActivityRepo:
         self.session.flush()
 
 
-class ImportRecordRepo:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
+class ImportRecordRepo(Repo):
     def add(
         self,
         athlete_id: int,

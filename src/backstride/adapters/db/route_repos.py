@@ -7,10 +7,11 @@ import json
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm import defer
 
 from backstride.adapters.db import records
 from backstride.adapters.db.blobs import decode_streams, encode_streams
+from backstride.adapters.db.repo import Repo
 from backstride.adapters.db.route_tables import RouteRow
 from backstride.domain.activity import Streams
 from backstride.domain.routes import (
@@ -35,10 +36,7 @@ def taxing_to_json(taxing: TaxingScore) -> str:
 row_to_route = records.route
 
 
-class RouteRepo:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
+class RouteRepo(Repo):
     def add(self, athlete_id: int, route: Route, points: Streams) -> int:
         t = route.terrain
         row = RouteRow(
@@ -61,9 +59,7 @@ class RouteRepo:
             taxing_score=route.taxing.score,
             taxing_json=taxing_to_json(route.taxing),
         )
-        self.session.add(row)
-        self.session.flush()
-        return row.id
+        return self._insert(row).id
 
     def _row(self, athlete_id: int, name: str) -> RouteRow | None:
         stmt = (
