@@ -116,7 +116,8 @@ NONE_WORDS = frozenset({"none", "-", ""})
 
 def get_profile(app: App) -> ProfileView:
     reads = app.reads
-    return ProfileView(reads.profile(app.athlete_id), reads.profile_exists(app.athlete_id))
+    with reads.batch():
+        return ProfileView(reads.profile(app.athlete_id), reads.profile_exists(app.athlete_id))
 
 
 def units_in_force(app: App, *, shared_server: bool = False) -> UnitsChoice:
@@ -290,10 +291,11 @@ def training_status_for(app: App, *, today: date) -> TrainingStatus:
 def _state(app: App, on: date | None) -> ClearanceState:
     day = on or date.today()  # the edge default, for callers that have no day of their own
     reads, aid = app.reads, app.athlete_id
-    profile = reads.profile(aid)
-    screening = reads.screening(aid)
-    clearances = reads.clearances(aid)
-    entries = reads.pain_list(aid)
+    with reads.batch():
+        profile = reads.profile(aid)
+        screening = reads.screening(aid)
+        clearances = reads.clearances(aid)
+        entries = reads.pain_list(aid)
     status = training_status_for(app, today=day)
     regular = status.from_records and status.experience is Experience.REGULAR
     return clearance_needed(
@@ -465,10 +467,11 @@ class PlanGate:
 def get_plan_gate(app: App, *, on: date | None = None) -> PlanGate:
     """Whether a plan may start or continue as of ``on`` (default: today's date)."""
     reads, aid = app.reads, app.athlete_id
-    entries = reads.pain_list(aid)
-    seen = reads.seen(aid)
-    context = reads.profile(aid).risk
-    cleared = [c.on for c in reads.clearances(aid)]
+    with reads.batch():
+        entries = reads.pain_list(aid)
+        seen = reads.seen(aid)
+        context = reads.profile(aid).risk
+        cleared = [c.on for c in reads.clearances(aid)]
     flags = open_red_flags(entries, seen, context)
     waiting = awaiting_clearance(entries, seen, cleared)
     clearance = get_clearance_state(app, on=on)

@@ -179,19 +179,23 @@ def build_state(app: App, *, on: date, params: GuidanceParams) -> GuidanceState:
     rotation_since = on - timedelta(days=ROTATION_WINDOW_DAYS)
     aid = app.athlete_id
     reads = app.reads
-    sessions = reads.session_columns(aid, since=on - timedelta(days=LOAD_DAYS), until=on)
-    rows = [r for r in reads.metric_rows(aid, since=since, until=on) if r.sport in RUN_SPORT_VALUES]
-    acts = reads.activity_rows(aid, since=min(since, rotation_since), until=on)
-    pain = reads.pain_for_guidance(aid, since=on - timedelta(days=PAIN_DAYS), until=on)
-    seen = [s for s in reads.seen(aid) if s.on <= on]
-    profile = reads.profile(aid)
-    screening = reads.screening(aid)
-    clearances = [c for c in reads.clearances(aid) if c.on <= on]
-    tests = [t for t in reads.selftests(aid) if t.day <= on]
-    shoes = reads.shoes(aid)
-    totals = reads.gear_totals(aid, before=rotation_since)
-    routine_log = reads.routines(aid, until=on)
-    first_pain = reads.first_pain_day_above(aid, score=2, until=on)
+    with reads.batch():
+        sessions = reads.session_columns(aid, since=on - timedelta(days=LOAD_DAYS), until=on)
+        rows = [
+            r for r in reads.metric_rows(aid, since=since, until=on) if r.sport in RUN_SPORT_VALUES
+        ]
+        acts = reads.activity_rows(aid, since=min(since, rotation_since), until=on)
+        pain = reads.pain_for_guidance(aid, since=on - timedelta(days=PAIN_DAYS), until=on)
+        seen = [s for s in reads.seen(aid) if s.on <= on]
+        profile = reads.profile(aid)
+        screening = reads.screening(aid)
+        clearances = [c for c in reads.clearances(aid) if c.on <= on]
+        tests = [t for t in reads.selftests(aid) if t.day <= on]
+        shoes = reads.shoes(aid)
+        totals = reads.gear_totals(aid, before=rotation_since)
+        routine_log = reads.routines(aid, until=on)
+        first_pain = reads.first_pain_day_above(aid, score=2, until=on)
+        routes = saved_routes(app)
     if screening is not None and screening.answered_on > on:
         screening = None
     summaries = summaries_of(sessions)
@@ -246,7 +250,7 @@ def build_state(app: App, *, on: date, params: GuidanceParams) -> GuidanceState:
         ),
         shoes=statuses,
         rotation=rotation_nudge(owned, uses, today=on),
-        routes=saved_routes(app),
+        routes=routes,
         warm_up_skips=tuple(
             WarmUpSkip(w.activity_id, w.day, w.worst_pain) for w in warm.skipped_painful
         ),

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from typing import Any, TypeVar
 
@@ -37,18 +39,37 @@ T = TypeVar("T")
 
 
 class OrmReads:
-    """Each read in a read-only unit of work of ``store`` (``Store.read_session``)."""
+    """Each read in a read-only unit of work of ``store`` (``Store.read_session``); inside
+    :meth:`batch`, all of this thread's reads in one."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        self._local = threading.local()
 
     @property
     def read_only(self) -> bool:
         return self.store.read_only
 
-    def _read(self, work: Callable[[Session], T]) -> T:
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """The reads inside share one read-only unit of work (one snapshot, one round of
+        set-up); nested batches join the outer one."""
+        if getattr(self._local, "session", None) is not None:
+            yield
+            return
         with self.store.read_session() as session:
+            self._local.session = session
+            try:
+                yield
+            finally:
+                self._local.session = None
+
+    def _read(self, work: Callable[[Session], T]) -> T:
+        session = getattr(self._local, "session", None)
+        if session is not None:
             return work(session)
+        with self.store.read_session() as fresh:
+            return work(fresh)
 
     def stale_activity_ids(self, athlete_id: int, *, version: int, profile_key: str) -> list[int]:
         return self._read(

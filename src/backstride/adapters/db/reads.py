@@ -11,6 +11,7 @@ that both return the same. This module imports nothing heavy.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from datetime import date
 from typing import Any, Protocol
 
@@ -29,6 +30,10 @@ class Reads(Protocol):
 
     @property
     def read_only(self) -> bool: ...
+
+    def batch(self) -> AbstractContextManager[None]:
+        """Reads made inside share one unit of work where the implementation has them."""
+        ...
 
     def stale_activity_ids(
         self, athlete_id: int, *, version: int, profile_key: str

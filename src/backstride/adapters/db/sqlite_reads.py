@@ -17,7 +17,8 @@ else needs the store, which migrates, refuses or opens it for viewing only).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import SimpleNamespace
@@ -123,6 +124,11 @@ class SqliteReads:
 
     def _one(self, sql: str, *params: Any) -> Any:
         return self._connection().execute(sql, params).fetchone()
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Reads inside may share one unit of work; here each statement is its own already."""
+        yield
 
     def close(self) -> None:
         if self._con is not None:

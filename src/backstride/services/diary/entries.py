@@ -280,11 +280,12 @@ def delete_pain(app: App, entry_id: int) -> PainDeleted:
 
 def list_pain(app: App, *, since: date | None = None, until: date | None = None) -> PainList:
     reads, aid = app.reads, app.athlete_id
-    entries = reads.pain_list(aid, since=since, until=until)
-    everything = reads.pain_list(aid)
-    seen = reads.seen(aid)
-    clearances = reads.clearances(aid)
-    context = reads.profile(aid).risk
+    with reads.batch():
+        entries = reads.pain_list(aid, since=since, until=until)
+        everything = reads.pain_list(aid)
+        seen = reads.seen(aid)
+        clearances = reads.clearances(aid)
+        context = reads.profile(aid).risk
     return PainList(
         tuple(entries),
         open_red_flags(everything, seen, context),

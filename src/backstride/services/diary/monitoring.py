@@ -165,16 +165,17 @@ def pain_report(app: App, *, today: date, since: date | None = None) -> PainRepo
     """Runs from ``since`` (default: 8 weeks ago) to ``today`` against the pain rules."""
     start = since or today - timedelta(weeks=8)
     reads, aid = app.reads, app.athlete_id
-    rows = reads.activity_rows(aid, since=start, until=today, sports=RUN_SPORT_VALUES)
-    entries = reads.pain_list(
-        aid,
-        since=start - timedelta(days=PAIN_RULES.baseline_window_days),
-        until=today + timedelta(days=1),
-    )
-    everything = reads.pain_list(aid)
-    seen = reads.seen(aid)
-    profile = reads.profile(aid)
-    cleared = [c.on for c in reads.clearances(aid)]
+    with reads.batch():
+        rows = reads.activity_rows(aid, since=start, until=today, sports=RUN_SPORT_VALUES)
+        entries = reads.pain_list(
+            aid,
+            since=start - timedelta(days=PAIN_RULES.baseline_window_days),
+            until=today + timedelta(days=1),
+        )
+        everything = reads.pain_list(aid)
+        seen = reads.seen(aid)
+        profile = reads.profile(aid)
+        cleared = [c.on for c in reads.clearances(aid)]
     rules = pain_rules(app)
     runs = [RunRef(r.id, r.local_date) for r in rows]
     recent = [e for e in entries if e.day >= start]

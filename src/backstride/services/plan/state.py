@@ -113,12 +113,13 @@ def _load(
         raise _no_plan()
     assert record.id is not None
     reads = app.reads
-    return (
-        record,
-        reads.plan_weeks(record.id),
-        reads.plan_marks(record.id),
-        reads.plan_events(record.id),
-    )
+    with reads.batch():
+        return (
+            record,
+            reads.plan_weeks(record.id),
+            reads.plan_marks(record.id),
+            reads.plan_events(record.id),
+        )
 
 
 def _worst(checks: Sequence[RunPainCheck]) -> RunPainCheck | None:
