@@ -273,20 +273,19 @@ __all__ = ["free_port"]
 
 def dump(url: str, tables: tuple[str, ...] | None = None) -> list[str]:
     """Every row of every table (or of ``tables``), as sorted text lines (an engine-neutral
-    ``iterdump``)."""
-    from sqlalchemy import MetaData, create_engine, select
+    ``iterdump``). The tables are found by name and read with plain ``SELECT *``: reflecting
+    their columns first cost about 0.4 s a call, which Hypothesis tests pay per example."""
+    from sqlalchemy import create_engine, inspect, text
 
     engine = create_engine(url)
     try:
-        meta = MetaData()
-        meta.reflect(engine)
         lines: list[str] = []
         with engine.connect() as conn:
-            for table in sorted(meta.tables.values(), key=lambda t: t.name):
-                if tables is not None and table.name not in tables:
+            for name in sorted(inspect(conn).get_table_names()):
+                if tables is not None and name not in tables:
                     continue
-                rows = conn.execute(select(table)).all()
-                lines += sorted(f"{table.name}: {tuple(row)!r}" for row in rows)
+                rows = conn.execute(text(f'SELECT * FROM "{name}"')).all()
+                lines += sorted(f"{name}: {tuple(row)!r}" for row in rows)
         return lines
     finally:
         engine.dispose()

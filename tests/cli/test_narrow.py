@@ -6,6 +6,7 @@ The demo athlete is loaded once; each listing command is rendered at exactly 80 
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from hypothesis import strategies as st
 from backstride.cli import common
 from backstride.cli.common import keep_commands_whole
 from tests.conftest import CliResult
+from tests.databases import DbBackend
 
 Runner = Callable[..., CliResult]
 
@@ -39,10 +41,33 @@ PLACES = ("Database: ", "Data folder: ", "Config file: ")  # printed whole, howe
 CUT_DATE = re.compile(r"\b\d{4}-(\d{2}-?)?(?=\s|…|$)", re.MULTILINE)
 
 
+_DEMOS: dict[str, tuple[str, Path]] = {}
+"""Engine -> a kept copy of the demo database built by the first test, and its data folder."""
+
+
 @pytest.fixture
-def narrow(cli: Runner, tmp_path: Path) -> Iterator[Runner]:
-    """The demo athlete, and consoles exactly 80 columns wide."""
-    assert cli("demo", "--dir", str(tmp_path / "files"), "--end", "2026-12-06").exit_code == 0
+def narrow(
+    cli: Runner,
+    tmp_path: Path,
+    db_url: str,
+    db_backend: DbBackend,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Runner]:
+    """The demo athlete, and consoles exactly 80 columns wide. ``backstride demo`` runs once
+    per engine and process; later tests get a copy of the database and data folder it made."""
+    data = tmp_path / "userdata"  # BACKSTRIDE_DATA_DIR (tests/conftest.py)
+    found = _DEMOS.get(db_backend.name)
+    if found is None:
+        assert cli("demo", "--dir", str(tmp_path / "files"), "--end", "2026-12-06").exit_code == 0
+        kept_in = tmp_path_factory.mktemp("narrow-demo")
+        if data.is_dir():
+            shutil.copytree(data, kept_in / "userdata")
+        _DEMOS[db_backend.name] = (db_backend.keep_copy(db_url, kept_in), kept_in)
+    else:
+        kept, kept_in = found
+        db_backend.restore(kept, db_url)
+        if (kept_in / "userdata").is_dir():
+            shutil.copytree(kept_in / "userdata", data, dirs_exist_ok=True)
     widths = (common.console.width, common.err_console.width)
     common.console.width = common.err_console.width = 80
     yield cli

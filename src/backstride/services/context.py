@@ -8,6 +8,8 @@ and, on PostgreSQL, sets that athlete on every transaction for row-level securit
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -21,6 +23,7 @@ if TYPE_CHECKING:
     from backstride.adapters.db.sqlite_reads import SqliteReads
     from backstride.adapters.db.write_turn import WriteTurnProbe as WriteTurnProbe
     from backstride.config import Settings
+    from backstride.domain.load import SessionSummary
 
 
 def __getattr__(name: str) -> Any:
@@ -45,6 +48,19 @@ class NoAthleteError(BackstrideError):
     """Server mode: a use case asked for the athlete of a context that has none (a bug)."""
 
 
+@dataclass(eq=False)
+class LoadSessions:
+    """The load model's sessions of one athlete as last read (``services.training``), kept
+    with the mark of the data they were read from, so the pages' several load figures
+    (Overview, Load, each run's spike) share one read while nothing changed, and a read
+    after an import's batch converts only the rows that are new."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    mark: Hashable | None = None
+    sessions: tuple[SessionSummary, ...] = ()
+    by_row: dict[tuple[object, ...], SessionSummary] = field(default_factory=dict)
+
+
 @dataclass
 class App:
     """What every use case needs: settings and an open, migrated store."""
@@ -61,6 +77,8 @@ class App:
     """Read with the ``sqlite3`` module alone where the database allows it (an SQLite file
     that needs nothing from the store, local mode): the command line's ``today``, which then
     does not load SQLAlchemy unless it has to write (:attr:`reads`)."""
+    load_sessions: LoadSessions = field(default_factory=LoadSessions, repr=False, compare=False)
+    """This context's memo of the load model's sessions (``training.session_summaries``)."""
 
     @cached_property
     def store(self) -> Store:

@@ -75,4 +75,6 @@ class MetricsRepo(Repo):
             stmt = stmt.where(m.day >= since)
         if until is not None:
             stmt = stmt.where(m.day <= until)
-        return [tuple(r) for r in self.session.execute(stmt.order_by(m.day))]
+        # by day, then activity: the same order whatever ``until`` (the load figures'
+        # sums do not depend on how the database breaks ties)
+        return [tuple(r) for r in self.session.execute(stmt.order_by(m.day, m.activity_id))]

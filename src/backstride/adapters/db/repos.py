@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from datetime import date, datetime, timedelta
-from typing import Any, cast
+from typing import Any, Unpack, cast
 
 from sqlalchemy import Select, Table, delete, func, insert, select
 
@@ -21,6 +21,7 @@ from backstride.adapters.db.tables import (
 )
 from backstride.domain.activity import (
     Activity,
+    ActivityFilters,
     DeviceTotals,
     Sport,
     Streams,
@@ -239,15 +240,9 @@ class ActivityRepo(Repo):
         srow = self.session.get(StreamRow, activity_id)
         return decode_streams(srow.data) if srow is not None else Streams.empty()
 
-    def _filtered(
-        self,
-        athlete_id: int,
-        *,
-        since: date | None = None,
-        until: date | None = None,
-        sports: Sequence[str] | None = None,
-        text: str | None = None,
-    ) -> Select[ActivityRow]:
+    def _filtered(self, athlete_id: int, **filters: Unpack[ActivityFilters]) -> Select[ActivityRow]:
+        since, until = filters.get("since"), filters.get("until")
+        sports, text = filters.get("sports"), filters.get("text")
         stmt = select(ActivityRow).where(ActivityRow.athlete_id == athlete_id)
         if since is not None:
             stmt = stmt.where(ActivityRow.local_date >= since)
@@ -268,16 +263,13 @@ class ActivityRepo(Repo):
         self,
         athlete_id: int,
         *,
-        since: date | None = None,
-        until: date | None = None,
-        sports: Sequence[str] | None = None,
-        text: str | None = None,
         sort: str = "start",
         descending: bool = False,
         limit: int | None = None,
         offset: int = 0,
+        **filters: Unpack[ActivityFilters],
     ) -> list[ActivityRow]:
-        stmt = self._filtered(athlete_id, since=since, until=until, sports=sports, text=text)
+        stmt = self._filtered(athlete_id, **filters)
         col = SORTABLE.get(sort, ActivityRow.start_at)
         order = col.desc() if descending else col.asc()
         stmt = stmt.order_by(order, ActivityRow.id.desc() if descending else ActivityRow.id)
@@ -285,16 +277,8 @@ class ActivityRepo(Repo):
             stmt = stmt.limit(limit).offset(offset)
         return list(self.session.scalars(stmt))
 
-    def count(
-        self,
-        athlete_id: int,
-        *,
-        since: date | None = None,
-        until: date | None = None,
-        sports: Sequence[str] | None = None,
-        text: str | None = None,
-    ) -> int:
-        stmt = self._filtered(athlete_id, since=since, until=until, sports=sports, text=text)
+    def count(self, athlete_id: int, **filters: Unpack[ActivityFilters]) -> int:
+        stmt = self._filtered(athlete_id, **filters)
         return int(self.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
 
     def stored_content_hashes(self, athlete_id: int, hashes: Iterable[str]) -> set[str]:
