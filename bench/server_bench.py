@@ -282,12 +282,8 @@ def cpu_ms(pids: list[int]) -> float:
     """User and system CPU of ``pids`` and their children (Linux ``/proc``), in ms."""
     ticks = 0
     for pid in pids:
-        found = [pid]
-        try:
-            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        except OSError:
-            children = []
-        found += [int(c) for c in children]
+        children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True)
+        found = [pid, *(int(c) for c in children.stdout.split())]
         for p in found:
             try:
                 fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
