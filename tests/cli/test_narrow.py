@@ -11,8 +11,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from backstride.cli import common
+from backstride.cli.common import keep_commands_whole
 from tests.conftest import CliResult
 from tests.databases import DbBackend
 
@@ -83,6 +86,41 @@ def test_every_listing_reads_whole_at_80_columns(narrow: Runner) -> None:
         assert not too_wide, (command, too_wide[:3])
         assert "…" not in result.stdout, command
         assert not CUT_DATE.search(result.stdout), (command, CUT_DATE.search(result.stdout))
+    # Commands named in the day's answer are never broken across two lines.
+    answer = narrow("today", "--json").json()
+    commands = [a["command"] for a in answer["attention"] if a.get("command")]
+    commands += [f"backstride routine {r['key']}" for r in answer["routines"]]
+    lines = narrow("today").stdout.splitlines()
+    assert commands
+    for named in commands:
+        assert any(named in line for line in lines), (named, lines)
+
+
+@given(
+    words=st.lists(st.text("abcdefgh", min_size=1, max_size=12), min_size=1, max_size=30),
+    commands=st.lists(
+        st.lists(st.text("abc-", min_size=1, max_size=8), min_size=1, max_size=4),
+        min_size=1,
+        max_size=4,
+    ),
+    width=st.integers(min_value=30, max_value=100),
+)
+def test_a_command_in_a_message_is_never_broken(
+    words: list[str], commands: list[list[str]], width: int
+) -> None:
+    named = ["backstride " + " ".join(c) for c in commands]
+    mixed = words[:]
+    for i, command in enumerate(named):
+        mixed.insert((i * 7) % (len(mixed) + 1), f"(`{command}`)")
+    text = "  - " + " ".join(mixed)
+    lines = keep_commands_whole(text, width)
+    shown = [line.replace("`", "") for line in lines]
+    for command in named:
+        assert any(command in line for line in shown)
+    assert " ".join(" ".join(shown).split()) == " ".join(text.replace("`", "").split())
+    alone = {f"({c})" for c in named} | set(words)
+    for line in shown:  # wider only when one word or command is wider than the line
+        assert len(line) <= width or line.removeprefix("  - ") in alone
 
 
 def test_activity_ids_dates_and_names_are_whole_at_80_columns(narrow: Runner) -> None:
