@@ -75,8 +75,8 @@ CHECKS = [
 
 
 @pytest.fixture
-def api_schema(tmp_path: Path) -> Iterator[Any]:
-    web_settings = make_settings(tmp_path)
+def api_schema(tmp_path: Path, db_url: str) -> Iterator[Any]:
+    web_settings = make_settings(tmp_path, db=db_url)
     seed(web_settings, count=6)
     application = create_app(web_settings, allowed_hosts=["*"])
     yield schemathesis.openapi.from_asgi("/openapi.json", application)

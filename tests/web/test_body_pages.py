@@ -21,6 +21,7 @@ from backstride.domain.pain import RED_FLAGS, RedFlag, Urgency
 from backstride.services.context import App
 from backstride.web.app import create_app
 from backstride.web.views.pain import window_start
+from tests.databases import DbBackend
 from tests.web.body_seed import runs, seed_body
 from tests.web.conftest import HISTORY_END, make_settings, seed
 
@@ -39,10 +40,13 @@ def body_client(web_settings: Settings) -> Iterator[TestClient]:
 
 
 @pytest.fixture
-def empty_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+def empty_client(
+    tmp_path_factory: pytest.TempPathFactory, db_backend: DbBackend
+) -> Iterator[TestClient]:
     """A dashboard on a database of its own, without any data."""
+    root = tmp_path_factory.mktemp("empty")
     application = create_app(
-        make_settings(tmp_path_factory.mktemp("empty")), allowed_hosts=["testserver"]
+        make_settings(root, db=db_backend.new_url(root)), allowed_hosts=["testserver"]
     )
     yield TestClient(application, raise_server_exceptions=False)
     application.state.web.app.close()
