@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backstride.adapters.db.tables import Base, UTCDateTime, utcnow
+from backstride.adapters.db.tables import AthleteId, Base, CreatedAt, RowId, UTCDateTime
 
 
 class UserRow(Base):
@@ -20,7 +20,7 @@ class UserRow(Base):
         UniqueConstraint("oidc_issuer", "oidc_subject", name="uq_users_oidc"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[RowId]
     email: Mapped[str] = mapped_column(String(254))
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(16))
@@ -30,8 +30,8 @@ class UserRow(Base):
     password_hash: Mapped[str | None] = mapped_column(String(400), nullable=True)
     oidc_issuer: Mapped[str | None] = mapped_column(String(400), nullable=True)
     oidc_subject: Mapped[str | None] = mapped_column(String(255), nullable=True)
-    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    disabled: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[CreatedAt]
 
 
 class LoginSessionRow(Base):
@@ -43,7 +43,7 @@ class LoginSessionRow(Base):
 
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[CreatedAt]
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     viewing_athlete_id: Mapped[int | None] = mapped_column(
         ForeignKey("athletes.id", ondelete="SET NULL"), nullable=True
@@ -59,7 +59,7 @@ class LoginFailureRow(Base):
         Index("ix_login_failures_address", "address", "at"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[RowId]
     email: Mapped[str] = mapped_column(String(254))
     address: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -75,11 +75,11 @@ class GrantRow(Base):
         Index("ix_grants_professional", "professional_id"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"))
+    id: Mapped[RowId]
+    athlete_id: Mapped[AthleteId]
     professional_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     scopes: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[CreatedAt]
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
@@ -90,8 +90,8 @@ class AuditEventRow(Base):
     __tablename__ = "audit_events"
     __table_args__ = (Index("ix_audit_events_athlete_at", "athlete_id", "at"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"))
+    id: Mapped[RowId]
+    athlete_id: Mapped[AthleteId]
     actor_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), nullable=True
     )
@@ -107,11 +107,11 @@ class CareNoteRow(Base):
     __tablename__ = "care_notes"
     __table_args__ = (Index("ix_care_notes_athlete", "athlete_id", "created_at"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"))
+    id: Mapped[RowId]
+    athlete_id: Mapped[AthleteId]
     author_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), nullable=True
     )
     author_name: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[CreatedAt]
     text: Mapped[str] = mapped_column(Text)

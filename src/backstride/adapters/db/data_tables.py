@@ -3,22 +3,12 @@ outcome measures, and the questions she wants to ask a professional (migration 0
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
-from sqlalchemy import (
-    Date,
-    Float,
-    ForeignKey,
-    Index,
-    Integer,
-    LargeBinary,
-    String,
-    Text,
-    UniqueConstraint,
-)
+from sqlalchemy import Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backstride.adapters.db.tables import Base, UTCDateTime, utcnow
+from backstride.adapters.db.tables import AthleteId, AthleteKey, Base, CreatedAt, RowId, UpdatedAt
 
 
 class OriginalFileRow(Base):
@@ -32,13 +22,13 @@ class OriginalFileRow(Base):
         UniqueConstraint("athlete_id", "content_hash", name="uq_original_files_athlete_hash"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"))
+    id: Mapped[RowId]
+    athlete_id: Mapped[AthleteId]
     content_hash: Mapped[str] = mapped_column(String(64))
     file_name: Mapped[str] = mapped_column(String(1000))
-    size_bytes: Mapped[int] = mapped_column(Integer)
-    data: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    size_bytes: Mapped[int]
+    data: Mapped[bytes]
+    created_at: Mapped[CreatedAt]
 
 
 class MeasureRow(Base):
@@ -47,15 +37,15 @@ class MeasureRow(Base):
     __tablename__ = "outcome_measures"
     __table_args__ = (Index("ix_outcome_measures_athlete_day", "athlete_id", "day"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"))
-    day: Mapped[date] = mapped_column(Date)
+    id: Mapped[RowId]
+    athlete_id: Mapped[AthleteId]
+    day: Mapped[date]
     instrument: Mapped[str] = mapped_column(String(32))
-    score: Mapped[float] = mapped_column(Float)
+    score: Mapped[float]
     items: Mapped[str] = mapped_column(Text, default="[]")
     name: Mapped[str | None] = mapped_column(String(200))  # a clinician-recorded score's name
     notes: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[CreatedAt]
 
 
 class ReportNoteRow(Base):
@@ -63,8 +53,6 @@ class ReportNoteRow(Base):
 
     __tablename__ = "report_notes"
 
-    athlete_id: Mapped[int] = mapped_column(
-        ForeignKey("athletes.id", ondelete="CASCADE"), primary_key=True
-    )
+    athlete_id: Mapped[AthleteKey]
     questions: Mapped[str] = mapped_column(Text, default="")
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[UpdatedAt]

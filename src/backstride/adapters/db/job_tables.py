@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backstride.adapters.db.tables import Base, UTCDateTime, utcnow
+from backstride.adapters.db.tables import AthleteId, Base, CreatedAt, RowId, UTCDateTime
 
 QUEUE_TABLE_PREFIX = "procrastinate_"
 """The job queue's own tables (server mode on PostgreSQL, migration 0015): created from
@@ -34,22 +34,22 @@ class BackgroundJobRow(Base):
     __tablename__ = "background_jobs"
     __table_args__ = (Index("ix_background_jobs_athlete_created", "athlete_id", "created_at"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"))
+    id: Mapped[RowId]
+    athlete_id: Mapped[AthleteId]
     kind: Mapped[str] = mapped_column(String(16))
     state: Mapped[str] = mapped_column(String(16), default="waiting")
     title: Mapped[str] = mapped_column(String(300))
     params: Mapped[str] = mapped_column(Text, default="{}")
-    files_total: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    files_done: Mapped[int] = mapped_column(Integer, default=0)
-    files_failed: Mapped[int] = mapped_column(Integer, default=0)
-    activities_stored: Mapped[int] = mapped_column(Integer, default=0)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    files_total: Mapped[int | None] = mapped_column(nullable=True)
+    files_done: Mapped[int] = mapped_column(default=0)
+    files_failed: Mapped[int] = mapped_column(default=0)
+    activities_stored: Mapped[int] = mapped_column(default=0)
+    attempts: Mapped[int] = mapped_column(default=0)
     message: Mapped[str | None] = mapped_column(Text, nullable=True)
     hint: Mapped[str | None] = mapped_column(Text, nullable=True)
     summary: Mapped[str | None] = mapped_column(Text, nullable=True)
-    result: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    result: Mapped[bytes | None] = mapped_column(nullable=True)
     result_name: Mapped[str | None] = mapped_column(String(300), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[CreatedAt]
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

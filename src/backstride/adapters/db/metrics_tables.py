@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backstride.adapters.db.tables import Base
+from backstride.adapters.db.tables import AthleteId, Base
 
 
 class ActivityMetricsRow(Base):
@@ -17,23 +17,23 @@ class ActivityMetricsRow(Base):
     activity_id: Mapped[int] = mapped_column(
         ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True
     )
-    athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"))
-    version: Mapped[int] = mapped_column(Integer)
+    athlete_id: Mapped[AthleteId]
+    version: Mapped[int]
     profile_key: Mapped[str] = mapped_column(String(100))
-    day: Mapped[date] = mapped_column(Date)
+    day: Mapped[date]
     sport: Mapped[str] = mapped_column(String(32))
-    distance_m: Mapped[float | None] = mapped_column(Float)
-    duration_s: Mapped[float] = mapped_column(Float)
-    moving_time_s: Mapped[float | None] = mapped_column(Float)
-    load: Mapped[float] = mapped_column(Float)
+    distance_m: Mapped[float | None]
+    duration_s: Mapped[float]
+    moving_time_s: Mapped[float | None]
+    load: Mapped[float]
     load_kind: Mapped[str] = mapped_column(String(16))
-    hard: Mapped[bool] = mapped_column(Boolean)
-    trimp: Mapped[float | None] = mapped_column(Float)
-    elevation_gain_m: Mapped[float | None] = mapped_column(Float)
-    elevation_loss_m: Mapped[float | None] = mapped_column(Float)
-    steep_descent_m: Mapped[float | None] = mapped_column(Float)
-    steep_descent_share: Mapped[float | None] = mapped_column(Float)
-    longest_descent_drop_m: Mapped[float | None] = mapped_column(Float)
-    cadence_spm: Mapped[float | None] = mapped_column(Float)
+    hard: Mapped[bool]
+    trimp: Mapped[float | None]
+    elevation_gain_m: Mapped[float | None]
+    elevation_loss_m: Mapped[float | None]
+    steep_descent_m: Mapped[float | None]
+    steep_descent_share: Mapped[float | None]
+    longest_descent_drop_m: Mapped[float | None]
+    cadence_spm: Mapped[float | None]
     surface: Mapped[str | None] = mapped_column(String(16))
     analysis_json: Mapped[str] = mapped_column(Text)

@@ -8,21 +8,10 @@ taxing score and its parts are cached so listing and today's advice never decode
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from sqlalchemy import (
-    Float,
-    ForeignKey,
-    Index,
-    Integer,
-    LargeBinary,
-    String,
-    Text,
-    UniqueConstraint,
-)
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backstride.adapters.db.tables import Base, UTCDateTime, utcnow
+from backstride.adapters.db.tables import AthleteId, Base, CreatedAt, RowId
 
 
 class RouteRow(Base):
@@ -32,8 +21,8 @@ class RouteRow(Base):
         Index("ix_routes_athlete_score", "athlete_id", "taxing_score"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"))
+    id: Mapped[RowId]
+    athlete_id: Mapped[AthleteId]
     name: Mapped[str] = mapped_column(String(100))
     name_key: Mapped[str] = mapped_column(String(100))  # case-folded name; unique per athlete
     source_kind: Mapped[str] = mapped_column(String(16))  # file | activity
@@ -41,16 +30,16 @@ class RouteRow(Base):
     source_activity_id: Mapped[int | None] = mapped_column(
         ForeignKey("activities.id", ondelete="SET NULL")
     )
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    distance_m: Mapped[float] = mapped_column(Float)
-    climb_m: Mapped[float | None] = mapped_column(Float)
-    descent_m: Mapped[float | None] = mapped_column(Float)
-    steep_descent_m: Mapped[float | None] = mapped_column(Float)
-    steep_descent_share: Mapped[float | None] = mapped_column(Float)
-    longest_descent_drop_m: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[CreatedAt]
+    distance_m: Mapped[float]
+    climb_m: Mapped[float | None]
+    descent_m: Mapped[float | None]
+    steep_descent_m: Mapped[float | None]
+    steep_descent_share: Mapped[float | None]
+    longest_descent_drop_m: Mapped[float | None]
     surface: Mapped[str | None] = mapped_column(String(16))
-    n_points: Mapped[int] = mapped_column(Integer)
-    points: Mapped[bytes] = mapped_column(LargeBinary)
-    taxing_version: Mapped[int] = mapped_column(Integer)
-    taxing_score: Mapped[float] = mapped_column(Float)
+    n_points: Mapped[int]
+    points: Mapped[bytes]
+    taxing_version: Mapped[int]
+    taxing_score: Mapped[float]
     taxing_json: Mapped[str] = mapped_column(Text)

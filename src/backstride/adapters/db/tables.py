@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from sqlalchemy import (
     BigInteger,
-    Date,
     DateTime,
     Float,
     ForeignKey,
     Index,
-    Integer,
-    LargeBinary,
     MetaData,
     String,
     Text,
@@ -57,14 +54,30 @@ def utcnow() -> datetime:
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+    # A column's type follows its Python type (int: INTEGER, bool: BOOLEAN, date: DATE,
+    # bytes: BLOB/BYTEA); floats stay FLOAT as the migrations declare them.
+    type_annotation_map = {float: Float}
+
+
+# Columns most rows declare alike, written once (SQLAlchemy copies an annotated
+# ``mapped_column`` into each table that uses it, where it stands in the class):
+# ``id: Mapped[RowId]``, ``athlete_id: Mapped[AthleteId]``, ``created_at: Mapped[CreatedAt]``.
+RowId = Annotated[int, mapped_column(primary_key=True)]
+AthleteId = Annotated[int, mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"))]
+# A row of which each athlete has at most one: the athlete is its key.
+AthleteKey = Annotated[
+    int, mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"), primary_key=True)
+]
+CreatedAt = Annotated[datetime, mapped_column(UTCDateTime, default=utcnow)]
+UpdatedAt = Annotated[datetime, mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)]
 
 
 class AthleteRow(Base):
     __tablename__ = "athletes"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[RowId]
     name: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[CreatedAt]
 
 
 class DataVersionRow(Base):
@@ -76,7 +89,7 @@ class DataVersionRow(Base):
 
     __tablename__ = "data_versions"
 
-    athlete_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    athlete_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     version: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
@@ -102,39 +115,39 @@ class ActivityRow(Base):
         Index("ix_activities_athlete_sport", "athlete_id", "sport"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"))
+    id: Mapped[RowId]
+    athlete_id: Mapped[AthleteId]
     sport: Mapped[str] = mapped_column(String(32))
     source_sport: Mapped[str] = mapped_column(String(100), default="")
     source_format: Mapped[str] = mapped_column(String(16))
     source_label: Mapped[str] = mapped_column(String(500), default="")
     start_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    utc_offset_s: Mapped[int | None] = mapped_column(Integer)
-    local_date: Mapped[date] = mapped_column(Date)
+    utc_offset_s: Mapped[int | None]
+    local_date: Mapped[date]
     # The local clock's zone and where it came from (migration 0009; docs: "Local days").
     time_zone: Mapped[str | None] = mapped_column(String(64))
     time_zone_source: Mapped[str | None] = mapped_column(String(16))
-    duration_s: Mapped[float] = mapped_column(Float)
-    moving_time_s: Mapped[float | None] = mapped_column(Float)
-    distance_m: Mapped[float | None] = mapped_column(Float)
-    elevation_gain_m: Mapped[float | None] = mapped_column(Float)
-    elevation_loss_m: Mapped[float | None] = mapped_column(Float)
-    avg_hr_bpm: Mapped[float | None] = mapped_column(Float)
-    max_hr_bpm: Mapped[float | None] = mapped_column(Float)
-    avg_cadence_rpm: Mapped[float | None] = mapped_column(Float)
+    duration_s: Mapped[float]
+    moving_time_s: Mapped[float | None]
+    distance_m: Mapped[float | None]
+    elevation_gain_m: Mapped[float | None]
+    elevation_loss_m: Mapped[float | None]
+    avg_hr_bpm: Mapped[float | None]
+    max_hr_bpm: Mapped[float | None]
+    avg_cadence_rpm: Mapped[float | None]
     name: Mapped[str | None] = mapped_column(String(500))
     device: Mapped[str | None] = mapped_column(String(200))
     notes: Mapped[str | None] = mapped_column(Text)
     surface: Mapped[str | None] = mapped_column(String(16))
-    rpe: Mapped[float | None] = mapped_column(Float)
+    rpe: Mapped[float | None]
     gear: Mapped[str | None] = mapped_column(String(200))
     content_hash: Mapped[str | None] = mapped_column(String(64))
     # Which activity of its file this is (0, 1, ...); None for one not imported from a file.
-    file_part: Mapped[int | None] = mapped_column(Integer)
+    file_part: Mapped[int | None]
     warnings: Mapped[str] = mapped_column(Text, default="[]")
     device_totals: Mapped[str | None] = mapped_column(Text)
-    device_timer_s: Mapped[float | None] = mapped_column(Float)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    device_timer_s: Mapped[float | None]
+    created_at: Mapped[CreatedAt]
 
 
 class StreamRow(Base):
@@ -143,22 +156,22 @@ class StreamRow(Base):
     activity_id: Mapped[int] = mapped_column(
         ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True
     )
-    athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"))
-    n_samples: Mapped[int] = mapped_column(Integer)
+    athlete_id: Mapped[AthleteId]
+    n_samples: Mapped[int]
     columns: Mapped[str] = mapped_column(String(200))
-    data: Mapped[bytes] = mapped_column(LargeBinary)
+    data: Mapped[bytes]
 
 
 class ImportRecordRow(Base):
     __tablename__ = "import_records"
     __table_args__ = (Index("ix_import_records_athlete_hash", "athlete_id", "content_hash"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"))
+    id: Mapped[RowId]
+    athlete_id: Mapped[AthleteId]
     file_name: Mapped[str] = mapped_column(String(1000))
     content_hash: Mapped[str | None] = mapped_column(String(64))
-    size_bytes: Mapped[int] = mapped_column(Integer)
+    size_bytes: Mapped[int]
     status: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str | None] = mapped_column(Text)
     activity_ids: Mapped[str] = mapped_column(Text, default="[]")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[CreatedAt]

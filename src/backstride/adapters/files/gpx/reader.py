@@ -18,7 +18,8 @@ Decisions:
   in the track name ("Morning Run"); the ``creator`` attribute is the device.
 
 Parsing streams through lxml ``iterparse`` with a tag filter on the few elements needed,
-appends floats to per-column lists and frees every point once read (see :mod:`..xml.safe`).
+appends floats to per-column lists (:mod:`..xml.points`) and frees every point once read (see
+:mod:`..xml.safe`).
 """
 
 from __future__ import annotations
@@ -30,14 +31,17 @@ from dataclasses import dataclass, field
 import numpy as np
 from lxml import etree
 
-from backstride.adapters.files.xml.safe import (
+from backstride.adapters.files.xml.points import (
     ParsedTimes,
     PointColumns,
+    dropped_point_warnings,
+    parse_times,
+)
+from backstride.adapters.files.xml.safe import (
     TagKinds,
     child_texts,
     iter_elements,
     local_name,
-    parse_times,
     read_or_refuse,
     release,
     release_before,
@@ -175,16 +179,13 @@ def finish_track(
     if n_timed == 1:
         outcome.single_point_tracks += 1
         return
-    warnings: list[str] = []
-    untimed = n_points - n_timed - parsed.unreadable
-    if untimed:
-        warnings.append(f"{untimed} track points without a time dropped")
-    if parsed.unreadable:
-        warnings.append(f"{parsed.unreadable} track points with an unreadable time dropped")
-    if parsed.naive:
-        warnings.append("times have no time zone; taken as UTC as GPX specifies")
-    if unreadable_values:
-        warnings.append(f"{unreadable_values} unreadable numbers ignored")
+    warnings = dropped_point_warnings(
+        parsed,
+        n_timed=n_timed,
+        unreadable_values=unreadable_values,
+        point="track points",
+        spec="GPX",
+    )
     timed_columns = {name: col[timed] for name, col in columns.items()}
     name = meta.get("name") or None
     sport, source_sport = _sport(meta.get("type", ""), name or "")

@@ -13,11 +13,13 @@ unsigned bytes, cadence in revolutions (strides) per minute.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Unpack
 from xml.sax.saxutils import escape
 
 import numpy as np
 import numpy.typing as npt
 
+from backstride.adapters.files.xml.writing import TrackSamples, iso_seconds
 from backstride.domain.activity import FloatArray
 from backstride.errors import InvalidInputError
 
@@ -40,12 +42,6 @@ def _column(values: npt.ArrayLike | None, n: int, name: str) -> FloatArray | Non
     return arr if np.isfinite(arr).any() else None
 
 
-def _iso_times(epoch_s: FloatArray) -> list[str]:
-    """UNIX seconds → ``YYYY-MM-DDTHH:MM:SSZ`` (whole seconds, as watches export)."""
-    stamps = np.round(epoch_s).astype("int64").astype("datetime64[s]")
-    return [s + "Z" for s in np.datetime_as_string(stamps, unit="s").tolist()]
-
-
 def _fmt(values: FloatArray, spec: str) -> list[str]:
     return [format(v, spec) for v in values.tolist()]
 
@@ -55,36 +51,31 @@ def encode_gpx_activity(
     start_at: datetime,
     name: str,
     activity_type: str,
-    epoch_s: npt.ArrayLike,
-    lat_deg: npt.ArrayLike,
-    lon_deg: npt.ArrayLike,
-    altitude_m: npt.ArrayLike | None = None,
-    hr_bpm: npt.ArrayLike | None = None,
-    cadence_rpm: npt.ArrayLike | None = None,
     description: str | None = None,
     creator: str = "backstride",
+    **samples: Unpack[TrackSamples],
 ) -> bytes:
     """Encode one activity as GPX 1.1 bytes (UTF-8).
 
-    ``epoch_s`` are UNIX seconds; positions WGS84 degrees (7 decimals, ~1 cm); altitude metres
-    (``<ele>``, 0.1 m); heart rate bpm and cadence cycles/min as whole numbers in the Garmin
-    extension. Samples without a position are left out (GPX track points need one); NaN
-    altitude, heart rate or cadence just omit that element. ``activity_type`` goes in
+    In ``samples``, ``epoch_s`` are UNIX seconds; positions WGS84 degrees (7 decimals, ~1 cm);
+    altitude metres (``<ele>``, 0.1 m); heart rate bpm and cadence cycles/min as whole numbers
+    in the Garmin extension. Samples without a position are left out (GPX track points need
+    one); NaN altitude, heart rate or cadence just omit that element. ``activity_type`` goes in
     ``<trk><type>`` (e.g. ``running``, ``trail_running``, ``cycling``).
     """
     if start_at.tzinfo is None or start_at.utcoffset() is None:
         raise InvalidInputError("The GPX start time must be an aware datetime.")
-    t = np.asarray(epoch_s, dtype=np.float64).reshape(-1)
+    t = np.asarray(samples["epoch_s"], dtype=np.float64).reshape(-1)
     n = len(t)
-    lat = _column(lat_deg, n, "lat_deg")
-    lon = _column(lon_deg, n, "lon_deg")
+    lat = _column(samples["lat_deg"], n, "lat_deg")
+    lon = _column(samples["lon_deg"], n, "lon_deg")
     if lat is None or lon is None:
         raise InvalidInputError("A GPX track needs positions.")
     if not np.isfinite(t).all():
         raise InvalidInputError("GPX sample times must be finite.")
-    alt = _column(altitude_m, n, "altitude_m")
-    hr = _column(hr_bpm, n, "hr_bpm")
-    cad = _column(cadence_rpm, n, "cadence_rpm")
+    alt = _column(samples.get("altitude_m"), n, "altitude_m")
+    hr = _column(samples.get("hr_bpm"), n, "hr_bpm")
+    cad = _column(samples.get("cadence_rpm"), n, "cadence_rpm")
 
     keep = np.isfinite(lat) & np.isfinite(lon)
     t, lat, lon = t[keep], lat[keep], lon[keep]
@@ -102,7 +93,7 @@ def encode_gpx_activity(
         if alt is not None
         else [""] * m
     )
-    times = [f"<time>{s}</time>" for s in _iso_times(t)]
+    times = [f"<time>{s}</time>" for s in iso_seconds(t)]
     ext = [""] * m
     if hr is not None or cad is not None:
         hr_s = (
@@ -126,7 +117,7 @@ def encode_gpx_activity(
         f"      {h}{e}{tm}{x}</trkpt>" for h, e, tm, x in zip(heads, eles, times, ext, strict=True)
     )
 
-    start_iso = _iso_times(np.array([start_at.astimezone(UTC).timestamp()]))[0]
+    start_iso = iso_seconds(np.array([start_at.astimezone(UTC).timestamp()]))[0]
     desc = f"\n    <desc>{escape(description)}</desc>" if description else ""
     doc = (
         '<?xml version="1.0" encoding="UTF-8"?>\n'

@@ -33,18 +33,21 @@ from dataclasses import dataclass, field
 import numpy as np
 from lxml import etree
 
-from backstride.adapters.files.xml.safe import (
+from backstride.adapters.files.xml.points import (
     ParsedTimes,
     PointColumns,
+    dropped_point_warnings,
+    parse_time,
+    parse_times,
+    to_float,
+)
+from backstride.adapters.files.xml.safe import (
     TagKinds,
     child_texts,
     iter_elements,
     local_name,
-    parse_time,
-    parse_times,
     read_or_refuse,
     release_before,
-    to_float,
     with_hint,
 )
 from backstride.domain.activity import Activity, DeviceTotals, FloatArray, Lap, Sport, map_sport
@@ -272,20 +275,17 @@ def finish_activity(
 ) -> None:
     """One ``<Activity>``'s trackpoint columns (one entry per trackpoint, inf already NaN) and
     laps → an activity in ``outcome``, or a note of why it was skipped."""
-    warnings: list[str] = []
     sport = map_sport(info.sport_label)
     totals = _device_totals(laps)
     timed = ~np.isnan(parsed.epoch_s)
     n_timed = int(timed.sum())
-    untimed = n_points - n_timed - parsed.unreadable
-    if untimed:
-        warnings.append(f"{untimed} trackpoints without a time dropped")
-    if parsed.unreadable:
-        warnings.append(f"{parsed.unreadable} trackpoints with an unreadable time dropped")
-    if parsed.naive:
-        warnings.append("times have no time zone; taken as UTC as TCX specifies")
-    if unreadable_values:
-        warnings.append(f"{unreadable_values} unreadable numbers ignored")
+    warnings = dropped_point_warnings(
+        parsed,
+        n_timed=n_timed,
+        unreadable_values=unreadable_values,
+        point="trackpoints",
+        spec="TCX",
+    )
     if n_timed:
         epoch = parsed.epoch_s[timed]
         columns = {name: col[timed] for name, col in point_columns.items()}

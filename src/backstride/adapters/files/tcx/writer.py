@@ -11,11 +11,12 @@ Source: TrainingCenterDatabasev2.xsd and ActivityExtensionv2.xsd (Garmin).
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Unpack
 from xml.sax.saxutils import escape
 
 import numpy as np
-import numpy.typing as npt
 
+from backstride.adapters.files.xml.writing import TrackSamples, iso_seconds
 from backstride.domain.geo import compute_cumulative_distance_m
 from backstride.errors import InvalidInputError
 
@@ -24,27 +25,21 @@ AX_NS = "http://www.garmin.com/xmlschemas/ActivityExtension/v2"
 _SPORTS = {"running": "Running", "cycling": "Biking"}
 
 
-def _iso(epoch_s: npt.NDArray[np.float64]) -> list[str]:
-    stamps = np.round(epoch_s).astype("int64").astype("datetime64[s]")
-    return [s + "Z" for s in np.datetime_as_string(stamps, unit="s").tolist()]
-
-
 def encode_tcx_activity(
     *,
     sport: str,
-    epoch_s: npt.ArrayLike,
-    lat_deg: npt.ArrayLike,
-    lon_deg: npt.ArrayLike,
-    altitude_m: npt.ArrayLike | None = None,
-    hr_bpm: npt.ArrayLike | None = None,
-    cadence_rpm: npt.ArrayLike | None = None,
     notes: str | None = None,
     creator: str = "backstride",
+    **samples: Unpack[TrackSamples],
 ) -> bytes:
-    """Encode one activity as TCX bytes (UTF-8). ``sport`` is ``running`` or ``cycling``."""
-    t = np.asarray(epoch_s, dtype=np.float64)
-    lat = np.asarray(lat_deg, dtype=np.float64)
-    lon = np.asarray(lon_deg, dtype=np.float64)
+    """Encode one activity's ``samples`` as TCX bytes (UTF-8). ``sport`` is ``running`` or
+    ``cycling``."""
+    t = np.asarray(samples["epoch_s"], dtype=np.float64)
+    lat = np.asarray(samples["lat_deg"], dtype=np.float64)
+    lon = np.asarray(samples["lon_deg"], dtype=np.float64)
+    altitude_m = samples.get("altitude_m")
+    hr_bpm = samples.get("hr_bpm")
+    cadence_rpm = samples.get("cadence_rpm")
     n = len(t)
     if n == 0 or len(lat) != n or len(lon) != n:
         raise InvalidInputError("A TCX activity needs times and positions of equal length.")
@@ -54,7 +49,7 @@ def encode_tcx_activity(
     hr = np.asarray(hr_bpm, dtype=np.float64) if hr_bpm is not None else None
     cad = np.asarray(cadence_rpm, dtype=np.float64) if cadence_rpm is not None else None
     dist = compute_cumulative_distance_m(lat, lon)
-    times = _iso(t)
+    times = iso_seconds(t)
     start = datetime.fromtimestamp(float(t[0]), tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     parts: list[str] = [
         '<?xml version="1.0" encoding="UTF-8"?>\n'
