@@ -20,6 +20,7 @@ from backstride.domain.load import (
     compute_load_report,
     compute_monotony,
     compute_range_max,
+    compute_run_spikes,
     compute_spikes,
     is_hard_session,
     primary_load,
@@ -489,3 +490,29 @@ def test_report_json_never_contains_nan_or_inf(
             assert d.monotony is None and d.strain is None
         if d.load_ratio is not None:
             assert math.isfinite(d.load_ratio)
+
+
+@settings(max_examples=150, deadline=None)
+@given(sessions_strategy, st.integers(-5, 75))
+def test_run_spikes_alone_equal_the_runs_of_a_report_over_the_whole_history(
+    rows: list[tuple[int, Sport, float, float | None, bool]], cut: int
+) -> None:
+    """``compute_run_spikes`` is the reference report's ``runs`` without its series."""
+    sessions = [
+        SessionSummary(
+            activity_id=i,
+            day=TODAY - timedelta(days=back),
+            start_at=datetime(2024, 1, 1, tzinfo=UTC) + timedelta(days=70 - back, hours=i % 3),
+            sport=sport,
+            distance_m=dist,
+            duration_s=1800.0,
+            moving_time_s=None,
+            load=load,
+            load_kind="trimp",
+            hard=hard,
+        )
+        for i, (back, sport, load, dist, hard) in enumerate(rows)
+    ]
+    on = TODAY - timedelta(days=cut)
+    whole = compute_load_report(sessions, today=on, weeks=13)  # the window covers every day
+    assert compute_run_spikes(sessions, today=on) == whole.runs

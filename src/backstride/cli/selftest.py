@@ -16,6 +16,13 @@ if TYPE_CHECKING:
 app = typer.Typer(no_args_is_help=True)
 
 
+# ``--steps/--no-steps`` of ``selftest report`` and its alias ``selftest list``.
+Steps = Annotated[
+    bool,
+    typer.Option("--steps/--no-steps", help="Show how to perform each test (default: yes)."),
+]
+
+
 @app.command("add")
 def selftest_add(
     name: Annotated[
@@ -46,10 +53,7 @@ def selftest_add(
 @app.command("report")
 def selftest_report_command(
     json_out: JsonOut = False,
-    steps: Annotated[
-        bool,
-        typer.Option("--steps/--no-steps", help="Show how to perform each test (default: yes)."),
-    ] = True,
+    steps: Steps = True,
 ) -> None:
     """Each test's latest result against published norms, the endurance ratios, how to
     perform each test, and which tests are due again (every 6 weeks)."""
@@ -87,10 +91,7 @@ def selftest_report_command(
 @app.command("list")
 def selftest_list_command(
     json_out: JsonOut = False,
-    steps: Annotated[
-        bool,
-        typer.Option("--steps/--no-steps", help="Show how to perform each test (default: yes)."),
-    ] = True,
+    steps: Steps = True,
 ) -> None:
     """The self-tests and how to perform each, with your latest results (the same as
     ``selftest report``; today's advice points here)."""

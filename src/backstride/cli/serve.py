@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -86,20 +86,21 @@ def serve_command(
     require_loopback(settings.host, login_required=login_required)
     behind_proxy = settings.server_mode if proxy_headers is None else proxy_headers
     shown = f"[{settings.host}]" if ":" in settings.host else settings.host
+    # How uvicorn serves, one process or several: where, how loud, which proxy to trust.
+    served: dict[str, Any] = {
+        "host": settings.host,
+        "port": settings.port,
+        "log_level": "warning",
+        "proxy_headers": behind_proxy,
+        "forwarded_allow_ips": "127.0.0.1",
+        "server_header": False,
+        "http": HTTP_PROTOCOL,
+    }
     if workers == 1:
         web_app = create_app(settings, run_jobs=settings.server_mode and settings.job_worker)
         freeze_startup_objects()
         console.print(f"backstride dashboard: http://{shown}:{settings.port}  (Ctrl+C stops it)")
-        uvicorn.run(
-            web_app,
-            host=settings.host,
-            port=settings.port,
-            log_level="warning",
-            proxy_headers=behind_proxy,
-            forwarded_allow_ips="127.0.0.1",
-            server_header=False,
-            http=HTTP_PROTOCOL,
-        )
+        uvicorn.run(web_app, **served)
         return
     # Each worker process builds the app from the environment: same database, same form key.
     application = App(settings)
@@ -125,11 +126,5 @@ def serve_command(
         # supervisor's health check; on a busy 2-core machine that took over 20 s, and
         # uvicorn's default 5 s made it restart the workers forever.
         timeout_worker_healthcheck=WORKER_START_S,
-        host=settings.host,
-        port=settings.port,
-        log_level="warning",
-        proxy_headers=behind_proxy,
-        forwarded_allow_ips="127.0.0.1",
-        server_header=False,
-        http=HTTP_PROTOCOL,
+        **served,
     )

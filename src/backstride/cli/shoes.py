@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -41,58 +42,69 @@ def _dist(km: float, digits: int | None = None) -> str:
     return f"{value:.{digits}f} {units}" if digits is not None else f"{value:.0f} {units}"
 
 
+# The options ``shoes add`` and ``shoes edit`` share (``edit`` changes only those given).
+_START_KM = typer.Option("--start-km", help="Distance already on them, in km.")
+_INSPECT_KM = typer.Option("--inspect-km", help="Distance at which to inspect them, in km.")
+_RETIRE_KM = typer.Option("--retire-km", help="Distance at which to replace them, in km.")
+Bought = Annotated[str | None, typer.Option("--bought", help="Purchase date, YYYY-MM-DD.")]
+
+
 @app.command("add")
 def shoes_add(
     name: Annotated[str, typer.Argument(help="A name for the pair (as in your Strava gear).")],
-    start_km: Annotated[
-        float, typer.Option("--start-km", help="Distance already on them, in km.")
-    ] = 0.0,
-    inspect_km: Annotated[
-        float, typer.Option("--inspect-km", help="Distance at which to inspect them, in km.")
-    ] = DEFAULT_GEAR_PARAMS.shoe_inspect_km,
-    retire_km: Annotated[
-        float, typer.Option("--retire-km", help="Distance at which to replace them, in km.")
-    ] = DEFAULT_GEAR_PARAMS.shoe_retire_km,
-    bought: Annotated[
-        str | None, typer.Option("--bought", help="Purchase date, YYYY-MM-DD.")
-    ] = None,
+    start_km: Annotated[float, _START_KM] = 0.0,
+    inspect_km: Annotated[float, _INSPECT_KM] = DEFAULT_GEAR_PARAMS.shoe_inspect_km,
+    retire_km: Annotated[float, _RETIRE_KM] = DEFAULT_GEAR_PARAMS.shoe_retire_km,
+    bought: Bought = None,
 ) -> None:
     """Add a pair of shoes."""
     from backstride.services.shoes import add_shoe
 
-    view = add_shoe(
-        state().app(),
+    _save(
+        add_shoe,
         name,
         start_km=start_km,
         inspect_km=inspect_km,
         retire_km=retire_km,
-        bought_on=parse_day(bought, what="date for --bought"),
-        today=today_or(None),
+        bought=bought,
+        done="Added.",
     )
-    say("Added.")
-    _describe(view)
 
 
 @app.command("edit")
 def shoes_edit(
     name: Annotated[str, typer.Argument(help="The pair's name.")],
-    start_km: Annotated[
-        float | None, typer.Option("--start-km", help="Distance already on them, in km.")
-    ] = None,
-    inspect_km: Annotated[
-        float | None, typer.Option("--inspect-km", help="Distance at which to inspect them.")
-    ] = None,
-    retire_km: Annotated[
-        float | None, typer.Option("--retire-km", help="Distance at which to replace them.")
-    ] = None,
-    bought: Annotated[
-        str | None, typer.Option("--bought", help="Purchase date, YYYY-MM-DD.")
-    ] = None,
+    start_km: Annotated[float | None, _START_KM] = None,
+    inspect_km: Annotated[float | None, _INSPECT_KM] = None,
+    retire_km: Annotated[float | None, _RETIRE_KM] = None,
+    bought: Bought = None,
 ) -> None:
     """Change a pair's start distance, inspect/retire distances or purchase date."""
     from backstride.services.shoes import edit_shoe
 
-    view = edit_shoe(
+    _save(
+        edit_shoe,
+        name,
+        start_km=start_km,
+        inspect_km=inspect_km,
+        retire_km=retire_km,
+        bought=bought,
+        done="Updated.",
+    )
+
+
+def _save(
+    save: Callable[..., ShoeView],
+    name: str,
+    *,
+    start_km: float | None,
+    inspect_km: float | None,
+    retire_km: float | None,
+    bought: str | None,
+    done: str,
+) -> None:
+    """Add or edit a pair with the options given, then describe it."""
+    view = save(
         state().app(),
         name,
         start_km=start_km,
@@ -101,7 +113,7 @@ def shoes_edit(
         bought_on=parse_day(bought, what="date for --bought"),
         today=today_or(None),
     )
-    say("Updated.")
+    say(done)
     _describe(view)
 
 

@@ -9,10 +9,10 @@ decimal degrees (WGS84). Cadence is stored as the device reports it, in cycles p
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import date, datetime, timedelta
+from typing import Any, TypedDict
 
 import numpy as np
 import numpy.typing as npt
@@ -253,3 +253,13 @@ class Activity:
 
     def with_changes(self, **changes: Any) -> Activity:
         return replace(self, **changes)
+
+
+class ActivityFilters(TypedDict, total=False):
+    """Which stored activities a list or a count covers: local days from ``since`` to
+    ``until``, these ``sports`` (stored values), ``text`` in the name, notes or source."""
+
+    since: date | None
+    until: date | None
+    sports: Sequence[str] | None
+    text: str | None

@@ -14,7 +14,7 @@ Impellizzeri 2020; EVIDENCE 1) and must never block a session. See :data:`LOAD_R
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
@@ -582,16 +582,6 @@ def compute_load_report(
 
     mix = [rolling_sum(g, params.mix_days) for g in d_group]
 
-    # Single-run spikes over all runs (sorted by start).
-    run_order = np.flatnonzero(is_run)
-    run_order = run_order[np.argsort(start_s[run_order], kind="stable")]
-    spikes = compute_spikes(
-        start_s[run_order],
-        dist[run_order],
-        window_s=params.spike_window_days * _DAY_S,
-        band_edges=params.spike_band_edges,
-    )
-
     # ---- the window ----
     w0 = (window_start - index_start).days
     sl = slice(w0, n_days)
@@ -660,11 +650,35 @@ def compute_load_report(
     ]
     week_rows = tuple(WeekLoad(*row) for row in zip(*week_columns, strict=True))
 
-    run_days = day_idx[run_order]
-    in_window = np.flatnonzero(run_days >= w0)
-    longest = _finite_or_none(spikes.longest_prev_m[in_window].tolist())
-    ratios = _finite_or_none(spikes.ratio[in_window].tolist())
-    runs = tuple(
+    runs = _spiked_runs(
+        kept, is_run=is_run, start_s=start_s, dist=dist, shown=day_idx >= w0, params=params
+    )
+    return LoadReport(today=today, weeks=week_rows, runs=runs, days=days)
+
+
+def _spiked_runs(
+    kept: Sequence[SessionSummary],
+    *,
+    is_run: BoolArray,
+    start_s: FloatArray,
+    dist: FloatArray,
+    shown: BoolArray | None,
+    params: LoadParams,
+) -> tuple[RunSpike, ...]:
+    """Every run's single-run spike, computed over all runs (sorted by start); the runs whose
+    session is ``shown`` (all when None) are returned, by start."""
+    run_order = np.flatnonzero(is_run)
+    run_order = run_order[np.argsort(start_s[run_order], kind="stable")]
+    spikes = compute_spikes(
+        start_s[run_order],
+        dist[run_order],
+        window_s=params.spike_window_days * _DAY_S,
+        band_edges=params.spike_band_edges,
+    )
+    chosen = np.arange(len(run_order)) if shown is None else np.flatnonzero(shown[run_order])
+    longest = _finite_or_none(spikes.longest_prev_m[chosen].tolist())
+    ratios = _finite_or_none(spikes.ratio[chosen].tolist())
+    return tuple(
         RunSpike(
             activity_id=kept[int(run_order[k])].activity_id,
             day=kept[int(run_order[k])].day,
@@ -673,6 +687,24 @@ def compute_load_report(
             spike_ratio=ratios[j],
             spike_band=spikes.bands[int(k)],
         )
-        for j, k in enumerate(in_window.tolist())
+        for j, k in enumerate(chosen.tolist())
     )
-    return LoadReport(today=today, weeks=week_rows, runs=runs, days=days)
+
+
+def compute_run_spikes(
+    sessions: Iterable[SessionSummary],
+    *,
+    today: date,
+    params: LoadParams = DEFAULT_LOAD_PARAMS,
+) -> tuple[RunSpike, ...]:
+    """Every run up to ``today`` with its single-run spike: the ``runs`` of a
+    :func:`compute_load_report` whose window covers the whole history, without computing the
+    daily and weekly series (a run's spike depends only on the runs before it)."""
+    kept = [s for s in sessions if s.day <= today]
+    n = len(kept)
+    is_run = np.fromiter((s.sport.is_run for s in kept), np.bool_, n)
+    dist = np.fromiter(
+        (s.distance_m if s.distance_m is not None else np.nan for s in kept), np.float64, n
+    )
+    start_s = np.fromiter((s.start_at.timestamp() for s in kept), np.float64, n)
+    return _spiked_runs(kept, is_run=is_run, start_s=start_s, dist=dist, shown=None, params=params)

@@ -7,12 +7,12 @@ import json
 import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, Unpack
 
 from backstride.adapters.db.data_repos import OriginalFileRepo
 from backstride.adapters.db.repos import ActivityRepo, row_to_activity
 from backstride.adapters.db.tables import ActivityRow
-from backstride.domain.activity import Activity, Sport, Surface
+from backstride.domain.activity import Activity, ActivityFilters, Sport, Surface
 from backstride.domain.text import runner_text
 from backstride.errors import DuplicateActivityError, InvalidInputError
 from backstride.services.context import App
@@ -107,31 +107,20 @@ def row_to_json(row: ActivitySummary) -> dict[str, Any]:
 def list_activities(
     app: App,
     *,
-    since: date | None = None,
-    until: date | None = None,
-    sports: list[str] | None = None,
-    text: str | None = None,
     sort: str = "start",
     descending: bool = False,
     limit: int | None = None,
     offset: int = 0,
+    **filters: Unpack[ActivityFilters],
 ) -> list[ActivitySummary]:
     with app.store.read_session() as session:
         rows = ActivityRepo(session).list_rows(
-            app.athlete_id,
-            since=since,
-            until=until,
-            sports=sports,
-            text=text,
-            sort=sort,
-            descending=descending,
-            limit=limit,
-            offset=offset,
+            app.athlete_id, sort=sort, descending=descending, limit=limit, offset=offset, **filters
         )
         return [summary_of(row) for row in rows]
 
 
-def count_activities(app: App, **filters: Any) -> int:
+def count_activities(app: App, **filters: Unpack[ActivityFilters]) -> int:
     with app.store.read_session() as session:
         return ActivityRepo(session).count(app.athlete_id, **filters)
 

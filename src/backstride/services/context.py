@@ -8,6 +8,8 @@ and, on PostgreSQL, sets that athlete on every transaction for row-level securit
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -15,11 +17,25 @@ from backstride.adapters.db.engine import Store
 from backstride.adapters.db.repos import AthleteRepo
 from backstride.adapters.db.write_turn import WriteTurnProbe as WriteTurnProbe  # for the web
 from backstride.config import Settings
+from backstride.domain.load import SessionSummary
 from backstride.errors import BackstrideError
 
 
 class NoAthleteError(BackstrideError):
     """Server mode: a use case asked for the athlete of a context that has none (a bug)."""
+
+
+@dataclass(eq=False)
+class LoadSessions:
+    """The load model's sessions of one athlete as last read (``services.training``), kept
+    with the mark of the data they were read from, so the pages' several load figures
+    (Overview, Load, each run's spike) share one read while nothing changed, and a read
+    after an import's batch converts only the rows that are new."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    mark: Hashable | None = None
+    sessions: tuple[SessionSummary, ...] = ()
+    by_row: dict[tuple[object, ...], SessionSummary] = field(default_factory=dict)
 
 
 @dataclass
@@ -34,6 +50,8 @@ class App:
     per_request: bool = False
     """True for the web server's context in server mode: its athlete comes from each
     request's login (``for_athlete``), never from the database's first athlete."""
+    load_sessions: LoadSessions = field(default_factory=LoadSessions, repr=False, compare=False)
+    """This context's memo of the load model's sessions (``training.session_summaries``)."""
 
     @cached_property
     def store(self) -> Store:

@@ -24,11 +24,11 @@ from typing import Literal
 from backstride.adapters.db.repos import ImportRecordRepo
 from backstride.domain.activity import Sport
 from backstride.domain.day import Day
-from backstride.domain.load import RunSpike
+from backstride.domain.load import RunSpike, compute_run_spikes
 from backstride.services.activities import ActivitySummary, list_activities, week_start
 from backstride.services.context import App
 from backstride.services.importing import ImportReport, import_paths
-from backstride.services.training import load_report
+from backstride.services.training import session_summaries
 
 #: The stored summary of one activity, as the listing services return it (for type hints).
 
@@ -256,16 +256,15 @@ def overview(
 def run_spikes(app: App) -> dict[int, RunSpike]:
     """Every run's spike against the longest run of the 30 days before it, by activity id.
 
-    One load report over the whole history (a run's spike depends only on the runs before
-    it, so the report's end day does not change it).
+    The runs of one load report over the whole history (``compute_run_spikes``: a run's spike
+    depends only on the runs before it, so the report's end day does not change it).
     """
-    first = list_activities(app, sort="start", limit=1)
-    if not first:
+    latest = list_activities(app, sort="start", descending=True, limit=1)
+    if not latest:
         return {}
-    last = list_activities(app, sort="start", descending=True, limit=1)[0]
-    weeks = (last.local_date - week_start(first[0].local_date)).days // 7 + 1
-    report = load_report(app, on=last.local_date, weeks=weeks)
-    return {run.activity_id: run for run in report.runs}
+    on = latest[0].local_date
+    runs = compute_run_spikes(session_summaries(app, until=on), today=on)
+    return {run.activity_id: run for run in runs}
 
 
 @dataclass(frozen=True, slots=True)

@@ -69,6 +69,7 @@ from backstride.domain.shoes import (
     shoe_status,
 )
 from backstride.services.context import App
+from backstride.services.diary.views import triage_words
 from backstride.services.routes import saved_routes
 from backstride.services.training import refresh_metrics, summaries_of
 
@@ -315,15 +316,7 @@ class EmergencyNotice:
         return self.triage.lines
 
     def to_json(self) -> dict[str, Any]:
-        t = self.triage
-        return {
-            "flags": [o.flag.value for o in self.flags],
-            "headline": t.headline,
-            "what_it_may_mean": t.what_it_may_mean,
-            "where_to_go": t.where_to_go,
-            "meanwhile": t.meanwhile,
-            "source": t.source,
-        }
+        return {"flags": [o.flag.value for o in self.flags], **triage_words(self.triage)}
 
 
 def emergency_notice(app: App, *, on: date) -> EmergencyNotice | None:

@@ -12,8 +12,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from backstride.adapters.db.guidance_repos import SessionColumns
-from backstride.adapters.db.metrics_repo import MetricsRepo
+from backstride.adapters.db.engine import read_data_version
+from backstride.adapters.db.metrics_repo import MetricsRepo, SessionColumns
 from backstride.adapters.db.metrics_tables import ActivityMetricsRow
 from backstride.adapters.db.repos import ActivityRepo
 from backstride.domain.activity import Activity, Sport
@@ -157,8 +157,11 @@ def store_analysis_result(
     MetricsRepo(session).put(row, new=new)
 
 
-def refresh_metrics(app: App, activity_ids: list[int] | None = None) -> int:
-    """(Re)compute the cached analysis of the given activities, or of all stale ones.
+def refresh_metrics(
+    app: App, activity_ids: list[int] | None = None, *, profile: AnalysisProfile | None = None
+) -> int:
+    """(Re)compute the cached analysis of the given activities, or of all stale ones
+    (``profile``: the runner's analysis profile, when the caller has just read it).
 
     Returns how many were computed. Each activity is its own small transaction. A database
     opened for viewing only (a read-only disk) keeps the analyses stored with it: nothing is
@@ -166,7 +169,8 @@ def refresh_metrics(app: App, activity_ids: list[int] | None = None) -> int:
     """
     if app.store.read_only:
         return 0
-    profile = analysis_profile(app)
+    if profile is None:
+        profile = analysis_profile(app)
     with app.store.read_session() as session:
         ids = (
             activity_ids
@@ -195,31 +199,69 @@ def analyse_stored(activity: Activity, *, heart: HeartProfile | None) -> Activit
     return analyse_activity(activity, profile=heart)
 
 
+def summary_of(row: SessionColumns) -> SessionSummary:
+    """The load model's session from one activity's stored metrics' columns."""
+    aid, day, start_at, sport, dist, dur, moving, load, kind, hard = row
+    return SessionSummary(
+        activity_id=aid,
+        day=day,
+        start_at=start_at,
+        sport=Sport(sport),
+        distance_m=dist,
+        duration_s=dur,
+        moving_time_s=moving,
+        load=load,
+        load_kind=kind,  # type: ignore[arg-type]
+        hard=hard,
+    )
+
+
 def summaries_of(rows: Sequence[SessionColumns]) -> list[SessionSummary]:
     """The load model's sessions from the stored metrics' columns."""
-    return [
-        SessionSummary(
-            activity_id=aid,
-            day=day,
-            start_at=start_at,
-            sport=Sport(sport),
-            distance_m=dist,
-            duration_s=dur,
-            moving_time_s=moving,
-            load=load,
-            load_kind=kind,  # type: ignore[arg-type]
-            hard=hard,
-        )
-        for aid, day, start_at, sport, dist, dur, moving, load, kind, hard in rows
-    ]
+    return [summary_of(row) for row in rows]
 
 
-def session_summaries(app: App, *, until: date | None = None) -> list[SessionSummary]:
-    """The load model's view of every analysed activity up to ``until``."""
+def read_session_summaries(app: App, *, until: date | None = None) -> list[SessionSummary]:
+    """The load model's view of every analysed activity up to ``until``, read afresh: the
+    reference :func:`session_summaries` must always equal."""
     refresh_metrics(app)
     with app.store.read_session() as session:
         rows = MetricsRepo(session).session_columns(app.athlete_id, until=until)
     return summaries_of(rows)
+
+
+def session_summaries(app: App, *, until: date | None = None) -> list[SessionSummary]:
+    """The load model's view of every analysed activity up to ``until``.
+
+    The sessions are kept in the context (:class:`~backstride.services.context.LoadSessions`)
+    with the mark of the data they were read from: the athlete's data version (bumped by
+    every write of any process), the SQLite file's size and time (also changed by a write
+    from outside backstride) and the analysis profile. While the mark is unchanged they are
+    not read again; when it changed, every row is read again but only rows not seen before
+    (an import's new activities, an edited one) are turned into sessions. The answer is
+    always the one :func:`read_session_summaries` gives.
+    """
+    memo = app.load_sessions
+    profile = analysis_profile(app)
+    athlete_id = app.athlete_id
+    with memo.lock:
+        files = app.store.file_mark()
+        with app.store.read_session() as session:
+            mark = (files, read_data_version(session, athlete_id), profile.key)
+        if mark != memo.mark:
+            refresh_metrics(app, profile=profile)
+            files = app.store.file_mark()  # before the read: a later change shows next time
+            with app.store.read_session() as session:
+                version = read_data_version(session, athlete_id)
+                rows = MetricsRepo(session).session_columns(athlete_id)
+            known = memo.by_row
+            memo.by_row = {row: known.get(row) or summary_of(row) for row in rows}
+            memo.sessions = tuple(memo.by_row[row] for row in rows)
+            memo.mark = (files, version, profile.key)
+        sessions = memo.sessions
+    if until is None:
+        return list(sessions)
+    return [s for s in sessions if s.day <= until]
 
 
 def load_report(app: App, *, on: date, weeks: int = 12) -> LoadReport:

@@ -17,14 +17,14 @@ from contextvars import ContextVar
 from datetime import date
 from typing import TYPE_CHECKING
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from backstride.services.local_days import runner_today as local_today
+from backstride.web.asgi import UNSAFE_METHODS, HttpMiddleware
 
 if TYPE_CHECKING:
     from backstride.web.deps import WebState
 
-UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 _TODAY: ContextVar[date | None] = ContextVar("backstride_runner_today", default=None)
 WRITING: ContextVar[bool] = ContextVar("backstride_request_writes", default=False)
@@ -45,17 +45,11 @@ def runner_today() -> date:
     return found if found is not None else local_today("")
 
 
-class RequestContext:
+class RequestContext(HttpMiddleware):
     """Pure ASGI middleware: sets the request's today, and drops the result cache for every
     unsafe method (see the module's docstring)."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         web: WebState = scope["app"].state.web
         today = _TODAY.set(local_today(web.settings.timezone))
         versions = DATA_VERSIONS.set({})

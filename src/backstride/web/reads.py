@@ -7,10 +7,10 @@ visible on the next read.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
+from typing import Any, Unpack
 
-from backstride.domain.activity import Activity
+from backstride.domain.activity import Activity, ActivityFilters
 from backstride.domain.day import Day
 from backstride.domain.load import LoadReport, RunSpike
 from backstride.domain.metrics import ActivityAnalysis, HeartProfile
@@ -75,59 +75,35 @@ def cached_recent_imports(web: WebState, *, limit: int) -> list[ImportRecord]:
     return web.cache.get(("recent_imports", limit), lambda: recent_imports(web.app, limit=limit))
 
 
-def cached_activity_count(
-    web: WebState,
-    *,
-    since: date | None = None,
-    until: date | None = None,
-    sports: Sequence[str] | None = None,
-    text: str | None = None,
-) -> int:
+def _filters_key(filters: ActivityFilters) -> tuple[Any, ...]:
+    """The filters as a cache key (no sports and an empty list of them are the same)."""
+    sports = filters.get("sports")
+    return (filters.get("since"), filters.get("until"), tuple(sports or ()), filters.get("text"))
+
+
+def cached_activity_count(web: WebState, **filters: Unpack[ActivityFilters]) -> int:
     """``services.activities.count_activities`` with these filters."""
-    sport_list = list(sports) if sports else None
     return web.cache.get(
-        ("activity_count", since, until, tuple(sport_list or ()), text),
-        lambda: count_activities(web.app, since=since, until=until, sports=sport_list, text=text),
+        ("activity_count", *_filters_key(filters)),
+        lambda: count_activities(web.app, **filters),
     )
 
 
 def cached_activity_rows(
     web: WebState,
     *,
-    since: date | None = None,
-    until: date | None = None,
-    sports: Sequence[str] | None = None,
-    text: str | None = None,
     sort: str = "start",
     descending: bool = False,
     limit: int,
     offset: int = 0,
+    **filters: Unpack[ActivityFilters],
 ) -> list[ActivitySummary]:
     """``services.activities.list_activities``: one page of rows with these filters."""
-    sport_list = list(sports) if sports else None
-    key = (
-        "activity_rows",
-        since,
-        until,
-        tuple(sport_list or ()),
-        text,
-        sort,
-        descending,
-        limit,
-        offset,
-    )
+    key = ("activity_rows", *_filters_key(filters), sort, descending, limit, offset)
     rows = web.cache.get(
         key,
         lambda: list_activities(
-            web.app,
-            since=since,
-            until=until,
-            sports=sport_list,
-            text=text,
-            sort=sort,
-            descending=descending,
-            limit=limit,
-            offset=offset,
+            web.app, sort=sort, descending=descending, limit=limit, offset=offset, **filters
         ),
     )
     return list(rows)  # a copy: the cached list is shared

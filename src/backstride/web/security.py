@@ -47,6 +47,7 @@ from backstride.errors import (
     PayloadTooLargeError,
     UnsupportedMediaTypeError,
 )
+from backstride.web.asgi import UNSAFE_METHODS, HttpMiddleware
 
 CSRF_COOKIE = "backstride_csrf"
 CSRF_HEADER = "X-CSRF-Token"
@@ -77,20 +78,13 @@ SECURITY_HEADERS: tuple[tuple[str, str], ...] = (
     ("permissions-policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()"),
 )
 
-UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _NONCE = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 
 
-class SecurityHeadersMiddleware:
+class SecurityHeadersMiddleware(HttpMiddleware):
     """Adds the security headers to every HTTP response (pure ASGI, streams untouched)."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         is_static = str(scope.get("path", "")).startswith("/static/")
 
         async def send_with_headers(message: Message) -> None:

@@ -12,12 +12,8 @@ from dataclasses import replace
 
 from backstride.domain.activity import Sport
 from backstride.domain.body import Experience
-from backstride.domain.guidance import (
-    WarmUpSkip,
-    decide,
-    rule_hard_close,
-    rule_monotony,
-)
+from backstride.domain.guidance import WarmUpSkip, decide
+from backstride.domain.guidance.rules.recovery import rule_hard_close, rule_monotony
 from backstride.domain.params import DEFAULT_GUIDANCE_PARAMS as P
 from tests.domain.guidance_world import (
     Session,

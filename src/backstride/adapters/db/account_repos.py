@@ -7,7 +7,6 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
 
 from backstride.adapters.db.account_tables import (
     AuditEventRow,
@@ -17,14 +16,12 @@ from backstride.adapters.db.account_tables import (
     LoginSessionRow,
     UserRow,
 )
+from backstride.adapters.db.repo import Repo
 from backstride.adapters.db.tables import AthleteRow
 from backstride.errors import ConflictError, NotFoundError
 
 
-class UserRepo:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
+class UserRepo(Repo):
     def add(
         self,
         *,
@@ -58,9 +55,7 @@ class UserRepo:
             oidc_subject=oidc_subject,
             disabled=False,
         )
-        self.session.add(row)
-        self.session.flush()
-        return row
+        return self._insert(row)
 
     def get(self, user_id: int) -> UserRow:
         row = self.session.get(UserRow, user_id)
@@ -99,10 +94,7 @@ class UserRepo:
         )
 
 
-class LoginSessionRepo:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
+class LoginSessionRepo(Repo):
     def add(self, *, token_hash: str, user_id: int, now: datetime, expires_at: datetime) -> None:
         self.session.add(
             LoginSessionRow(
@@ -143,10 +135,7 @@ class LoginSessionRepo:
         self.session.execute(delete(LoginSessionRow).where(LoginSessionRow.expires_at <= now))
 
 
-class LoginFailureRepo:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
+class LoginFailureRepo(Repo):
     def add(self, *, email: str, address: str, at: datetime) -> None:
         self.session.add(LoginFailureRow(email=email, address=address, at=at))
         self.session.flush()
@@ -168,10 +157,7 @@ class LoginFailureRepo:
         self.session.execute(delete(LoginFailureRow).where(LoginFailureRow.at <= when))
 
 
-class GrantRepo:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
+class GrantRepo(Repo):
     def add(
         self,
         *,
@@ -188,9 +174,7 @@ class GrantRepo:
             created_at=now,
             expires_at=expires_at,
         )
-        self.session.add(row)
-        self.session.flush()
-        return row
+        return self._insert(row)
 
     def get(self, athlete_id: int, grant_id: int) -> GrantRow:
         row = self.session.get(GrantRow, grant_id)
@@ -220,10 +204,7 @@ class GrantRepo:
         ).all()
 
 
-class AuditRepo:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
+class AuditRepo(Repo):
     def add(
         self,
         *,
@@ -255,10 +236,7 @@ class AuditRepo:
         ).all()
 
 
-class CareNoteRepo:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
+class CareNoteRepo(Repo):
     def add(
         self, *, athlete_id: int, author_id: int, author_name: str, now: datetime, text: str
     ) -> CareNoteRow:
@@ -269,9 +247,7 @@ class CareNoteRepo:
             created_at=now,
             text=text,
         )
-        self.session.add(row)
-        self.session.flush()
-        return row
+        return self._insert(row)
 
     def list(self, athlete_id: int, *, limit: int = 100) -> Sequence[CareNoteRow]:
         return self.session.scalars(

@@ -13,7 +13,6 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
 
 from backstride.adapters.db.body_tables import (
     ClearanceRow,
@@ -25,6 +24,7 @@ from backstride.adapters.db.body_tables import (
     ShoeDefaultRow,
     ShoeRow,
 )
+from backstride.adapters.db.repo import Repo, by_athlete
 from backstride.adapters.db.tables import ActivityRow
 from backstride.domain.body import (
     Clearance,
@@ -61,10 +61,7 @@ def _load(text: str | None) -> list[str]:
 # --- profile ----------------------------------------------------------------------------------
 
 
-class ProfileRepo:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
+class ProfileRepo(Repo):
     def get(self, athlete_id: int) -> Profile:
         """The stored profile, or an empty one."""
         return self._profile(self.session.get(ProfileRow, athlete_id))
@@ -128,19 +125,14 @@ class ProfileRepo:
 # --- screening and clearances -----------------------------------------------------------------
 
 
-class ScreeningRepo:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
+class ScreeningRepo(Repo):
     def add(self, athlete_id: int, screening: Screening) -> int:
         row = ScreeningRow(
             athlete_id=athlete_id,
             answered_on=screening.answered_on,
             answers=json.dumps(dict(screening.answers), sort_keys=True),
         )
-        self.session.add(row)
-        self.session.flush()
-        return row.id
+        return self._insert(row).id
 
     def latest(self, athlete_id: int) -> Screening | None:
         stmt = (
@@ -158,10 +150,7 @@ class ScreeningRepo:
         )
 
 
-class ClearanceRepo:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
+class ClearanceRepo(Repo):
     def add(self, athlete_id: int, clearance: Clearance) -> int:
         row = ClearanceRow(
             athlete_id=athlete_id,
@@ -170,9 +159,7 @@ class ClearanceRepo:
             restrictions=clearance.restrictions,
             notes=clearance.notes,
         )
-        self.session.add(row)
-        self.session.flush()
-        return row.id
+        return self._insert(row).id
 
     def list(self, athlete_id: int) -> list[Clearance]:
         stmt = (
@@ -228,16 +215,11 @@ def _fill(row: PainEntryRow, entry: PainEntry) -> None:
     row.ruled_out_flags = _dump([f.value for f in entry.ruled_out])
 
 
-class PainRepo:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
+class PainRepo(Repo):
     def add(self, athlete_id: int, entry: PainEntry) -> int:
         row = PainEntryRow(athlete_id=athlete_id)
         _fill(row, entry)
-        self.session.add(row)
-        self.session.flush()
-        return row.id
+        return self._insert(row).id
 
     def _row(self, athlete_id: int, entry_id: int) -> PainEntryRow:
         row = self.session.get(PainEntryRow, entry_id)
@@ -272,15 +254,12 @@ class PainRepo:
 
     def list_many(self, athlete_ids: Collection[int]) -> dict[int, builtins.list[PainEntry]]:
         """:meth:`list` (every entry) for each of ``athlete_ids``, in one query."""
-        found: dict[int, builtins.list[PainEntry]] = {a: [] for a in athlete_ids}
         stmt = (
             select(PainEntryRow)
             .where(PainEntryRow.athlete_id.in_(list(athlete_ids)))
             .order_by(PainEntryRow.day, PainEntryRow.id)
         )
-        for r in self.session.scalars(stmt):
-            found[r.athlete_id].append(_row_to_entry(r))
-        return found
+        return by_athlete(athlete_ids, self.session.scalars(stmt), _row_to_entry)
 
     def count(self, athlete_id: int) -> int:
         stmt = select(func.count()).where(PainEntryRow.athlete_id == athlete_id)
@@ -299,10 +278,18 @@ class PainRepo:
         return value if isinstance(value, date) else None
 
 
-class RedFlagSeenRepo:
-    def __init__(self, session: Session) -> None:
-        self.session = session
+def _row_to_seen(r: RedFlagSeenRow) -> SeenRecord:
+    return SeenRecord(
+        flag=RedFlag(r.flag),
+        on=r.seen_on,
+        by=runner_text(r.seen_by),
+        notes=runner_text(r.notes),
+        id=r.id,
+        outcome=SeenOutcome(r.outcome) if r.outcome else SeenOutcome.NOT_KNOWN,
+    )
 
+
+class RedFlagSeenRepo(Repo):
     def add(self, athlete_id: int, record: SeenRecord) -> int:
         row = RedFlagSeenRow(
             athlete_id=athlete_id,
@@ -312,49 +299,30 @@ class RedFlagSeenRepo:
             notes=record.notes,
             outcome=record.outcome.value,
         )
-        self.session.add(row)
-        self.session.flush()
-        return row.id
+        return self._insert(row).id
 
     def list(self, athlete_id: int) -> list[SeenRecord]:
         return self.list_many([athlete_id])[athlete_id]
 
     def list_many(self, athlete_ids: Collection[int]) -> dict[int, builtins.list[SeenRecord]]:
         """:meth:`list` for each of ``athlete_ids``, in one query."""
-        found: dict[int, builtins.list[SeenRecord]] = {a: [] for a in athlete_ids}
         stmt = (
             select(RedFlagSeenRow)
             .where(RedFlagSeenRow.athlete_id.in_(list(athlete_ids)))
             .order_by(RedFlagSeenRow.seen_on, RedFlagSeenRow.id)
         )
-        for r in self.session.scalars(stmt):
-            found[r.athlete_id].append(
-                SeenRecord(
-                    flag=RedFlag(r.flag),
-                    on=r.seen_on,
-                    by=runner_text(r.seen_by),
-                    notes=runner_text(r.notes),
-                    id=r.id,
-                    outcome=SeenOutcome(r.outcome) if r.outcome else SeenOutcome.NOT_KNOWN,
-                )
-            )
-        return found
+        return by_athlete(athlete_ids, self.session.scalars(stmt), _row_to_seen)
 
 
 # --- self-tests -------------------------------------------------------------------------------
 
 
-class SelfTestRepo:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
+class SelfTestRepo(Repo):
     def add(self, athlete_id: int, result: SelfTestResult) -> int:
         row = SelfTestRow(
             athlete_id=athlete_id, day=result.day, test=result.name.value, value=result.value
         )
-        self.session.add(row)
-        self.session.flush()
-        return row.id
+        return self._insert(row).id
 
     def list(self, athlete_id: int) -> list[SelfTestResult]:
         stmt = (
@@ -384,10 +352,13 @@ class GearActivity:
     gear: str | None
 
 
-class ShoeRepo:
-    def __init__(self, session: Session) -> None:
-        self.session = session
+def _gear_columns() -> tuple[Any, ...]:
+    """The columns of :class:`GearActivity`, in its order."""
+    a = ActivityRow
+    return (a.id, a.local_date, a.sport, a.distance_m, a.gear)
 
+
+class ShoeRepo(Repo):
     def _defaults_by_shoe(self, athlete_id: int) -> dict[int, list[str]]:
         stmt = select(ShoeDefaultRow).where(ShoeDefaultRow.athlete_id == athlete_id)
         out: dict[int, list[str]] = {}
@@ -418,9 +389,7 @@ class ShoeRepo:
             bought_on=shoe.bought_on,
             retired_on=shoe.retired_on,
         )
-        self.session.add(row)
-        self.session.flush()
-        return row.id
+        return self._insert(row).id
 
     def find(self, athlete_id: int, name: str) -> Shoe | None:
         stmt = select(ShoeRow).where(
@@ -488,13 +457,7 @@ class ShoeRepo:
     def gear_activities(self, athlete_id: int) -> builtins.list[GearActivity]:
         """Every activity that names a pair of shoes (its ``gear``)."""
         stmt = (
-            select(
-                ActivityRow.id,
-                ActivityRow.local_date,
-                ActivityRow.sport,
-                ActivityRow.distance_m,
-                ActivityRow.gear,
-            )
+            select(*_gear_columns())
             .where(ActivityRow.athlete_id == athlete_id, ActivityRow.gear.is_not(None))
             .order_by(ActivityRow.local_date, ActivityRow.id)
         )
@@ -504,13 +467,7 @@ class ShoeRepo:
         if not ids:
             return []
         stmt = (
-            select(
-                ActivityRow.id,
-                ActivityRow.local_date,
-                ActivityRow.sport,
-                ActivityRow.distance_m,
-                ActivityRow.gear,
-            )
+            select(*_gear_columns())
             .where(ActivityRow.athlete_id == athlete_id, ActivityRow.id.in_(list(ids)))
             .order_by(ActivityRow.id)
         )

@@ -9,9 +9,9 @@ from datetime import date
 
 import zstandard
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
 
 from backstride.adapters.db.data_tables import MeasureRow, OriginalFileRow, ReportNoteRow
+from backstride.adapters.db.repo import Repo
 from backstride.adapters.db.tables import ActivityRow
 from backstride.domain.measures import Instrument, MeasureItem, MeasureScore
 from backstride.domain.text import RunnerText, runner_text
@@ -43,10 +43,7 @@ class OriginalFile:
     data: bytes
 
 
-class OriginalFileRepo:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
+class OriginalFileRepo(Repo):
     def add(
         self, athlete_id: int, *, content_hash: str, file_name: str, size_bytes: int, packed: bytes
     ) -> None:
@@ -135,10 +132,7 @@ def _measure(row: MeasureRow) -> MeasureScore:
     )
 
 
-class MeasureRepo:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
+class MeasureRepo(Repo):
     def add(self, athlete_id: int, score: MeasureScore) -> MeasureScore:
         row = MeasureRow(
             athlete_id=athlete_id,
@@ -149,9 +143,7 @@ class MeasureRepo:
             name=score.name,
             notes=score.notes,
         )
-        self.session.add(row)
-        self.session.flush()
-        return _measure(row)
+        return _measure(self._insert(row))
 
     def list(
         self, athlete_id: int, *, since: date | None = None, until: date | None = None
@@ -174,10 +166,7 @@ class MeasureRepo:
             raise NotFoundError(f"No outcome-measure score with id {measure_id}.")
 
 
-class ReportNoteRepo:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
+class ReportNoteRepo(Repo):
     def get(self, athlete_id: int) -> str:
         row = self.session.get(ReportNoteRow, athlete_id)
         return RunnerText(row.questions) if row is not None else ""

@@ -9,6 +9,7 @@ replaced under it.
 from __future__ import annotations
 
 import copy
+import os
 import re
 import sqlite3
 import threading
@@ -398,6 +399,15 @@ ATHLETE_INFO = "backstride_athlete"
 """Key in a session's ``info``: the athlete its writes belong to (a scoped store's)."""
 
 
+def read_data_version(session: Session, athlete_id: int | None) -> int:
+    """:meth:`Store.data_version`, read in ``session`` (so in the snapshot of its other reads)."""
+    if athlete_id is None:
+        value = session.execute(READ_ALL_VERSIONS).scalar_one()
+    else:
+        value = session.execute(READ_VERSION, {"athlete": athlete_id}).scalar_one()
+    return int(value)
+
+
 def _bump_if_written(session: Session) -> None:
     """Bump the data version in the writing transaction when it changed anything, so every
     process (and host) sees on its next read that its cached answers are out of date."""
@@ -585,11 +595,22 @@ class Store:
         """How often the data of ``athlete_id`` (None: of anyone) changed: one small read,
         bumped by every writing unit of work, so caches of every process can tell."""
         with self.read_session() as session:
-            if athlete_id is None:
-                value = session.execute(READ_ALL_VERSIONS).scalar_one()
-            else:
-                value = session.execute(READ_VERSION, {"athlete": athlete_id}).scalar_one()
-        return int(value)
+            return read_data_version(session, athlete_id)
+
+    def file_mark(self) -> tuple[tuple[int, int], ...]:
+        """An SQLite database's file and write-ahead log, each as (size, modification time):
+        changed by every write of any program, also one that bypasses backstride's units of
+        work; () for a server database (its data version tells)."""
+        if self.path is None:
+            return ()
+        marks: list[tuple[int, int]] = []
+        for path in (self.path, self.path.with_name(self.path.name + "-wal")):
+            try:
+                st = os.stat(path)
+                marks.append((st.st_size, st.st_mtime_ns))
+            except OSError:
+                marks.append((-1, -1))
+        return tuple(marks)
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -8,20 +8,16 @@ walking-leg-symptom pattern), and the shoes' distances aggregated in SQL.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import Session
 
 from backstride.adapters.db.body_repos import _row_to_entry
 from backstride.adapters.db.body_tables import PainEntryRow
-from backstride.adapters.db.metrics_tables import ActivityMetricsRow
+from backstride.adapters.db.metrics_repo import MetricsRepo, SessionColumns
+from backstride.adapters.db.repo import Repo
 from backstride.adapters.db.tables import ActivityRow
 from backstride.domain.pain import PainEntry
-
-SessionColumns = tuple[
-    int, date, datetime, str, float | None, float, float | None, float, str, bool
-]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,32 +31,11 @@ class GearTotal:
     last_day: date
 
 
-class GuidanceRepo:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
+class GuidanceRepo(Repo):
     def session_columns(self, athlete_id: int, *, since: date, until: date) -> list[SessionColumns]:
         """(id, day, start, sport, distance, duration, moving time, load, kind, hard) rows of
         the cached analysis from ``since`` to ``until``, by day."""
-        m = ActivityMetricsRow
-        stmt = (
-            select(
-                m.activity_id,
-                m.day,
-                ActivityRow.start_at,
-                m.sport,
-                m.distance_m,
-                m.duration_s,
-                m.moving_time_s,
-                m.load,
-                m.load_kind,
-                m.hard,
-            )
-            .join(ActivityRow, ActivityRow.id == m.activity_id)
-            .where(m.athlete_id == athlete_id, m.day >= since, m.day <= until)
-            .order_by(m.day)
-        )
-        return [tuple(r) for r in self.session.execute(stmt)]
+        return MetricsRepo(self.session).session_columns(athlete_id, since=since, until=until)
 
     def pain_for_guidance(self, athlete_id: int, *, since: date, until: date) -> list[PainEntry]:
         """Entries from ``since`` to ``until``, plus every earlier one with a red flag or the

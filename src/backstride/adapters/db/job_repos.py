@@ -8,18 +8,15 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.orm import Session
 
 from backstride.adapters.db.job_tables import BackgroundJobRow
+from backstride.adapters.db.repo import Repo
 from backstride.adapters.db.tables import utcnow
 
 RUNNING_STATES = ("waiting", "running")
 
 
-class JobRepo:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
+class JobRepo(Repo):
     def add(self, athlete_id: int, *, kind: str, title: str, params: dict[str, Any]) -> int:
         row = BackgroundJobRow(
             athlete_id=athlete_id,
@@ -32,9 +29,7 @@ class JobRepo:
             activities_stored=0,
             attempts=0,
         )
-        self.session.add(row)
-        self.session.flush()
-        return row.id
+        return self._insert(row).id
 
     def get(self, athlete_id: int, job_id: int) -> BackgroundJobRow | None:
         """The job ``job_id`` if it is ``athlete_id``'s, else None."""

@@ -6,16 +6,19 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
 
 from backstride.adapters.db.metrics_tables import ActivityMetricsRow
+from backstride.adapters.db.repo import Repo
 from backstride.adapters.db.tables import ActivityRow
 
+# One session as the load model reads it: id, day, start, sport, distance, duration, moving
+# time, load, load kind, hard.
+SessionColumns = tuple[
+    int, date, datetime, str, float | None, float, float | None, float, str, bool
+]
 
-class MetricsRepo:
-    def __init__(self, session: Session) -> None:
-        self.session = session
 
+class MetricsRepo(Repo):
     def stale_activity_ids(self, athlete_id: int, *, version: int, profile_key: str) -> list[int]:
         """Activities with no cached analysis, or one made by another version or profile."""
         m = ActivityMetricsRow
@@ -52,9 +55,10 @@ class MetricsRepo:
         return list(self.session.scalars(stmt.order_by(ActivityMetricsRow.day)))
 
     def session_columns(
-        self, athlete_id: int, *, until: date | None = None
-    ) -> list[tuple[int, date, datetime, str, float | None, float, float | None, float, str, bool]]:
-        """(id, day, start, sport, distance, duration, moving time, load, kind, hard) rows."""
+        self, athlete_id: int, *, since: date | None = None, until: date | None = None
+    ) -> list[SessionColumns]:
+        """(id, day, start, sport, distance, duration, moving time, load, kind, hard) rows of
+        the cached analysis, by day (from ``since``, up to ``until``, when given)."""
         m = ActivityMetricsRow
         stmt = (
             select(
@@ -72,6 +76,10 @@ class MetricsRepo:
             .join(ActivityRow, ActivityRow.id == m.activity_id)
             .where(m.athlete_id == athlete_id)
         )
+        if since is not None:
+            stmt = stmt.where(m.day >= since)
         if until is not None:
             stmt = stmt.where(m.day <= until)
-        return [tuple(r) for r in self.session.execute(stmt.order_by(m.day))]
+        # by day, then activity: the same order whatever ``until`` (the load figures'
+        # sums do not depend on how the database breaks ties)
+        return [tuple(r) for r in self.session.execute(stmt.order_by(m.day, m.activity_id))]

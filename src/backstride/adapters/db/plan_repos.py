@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
 
 from backstride.adapters.db.plan_tables import (
     PlanEventRow,
@@ -20,6 +19,7 @@ from backstride.adapters.db.plan_tables import (
     PlanWeekRow,
     RoutineLogRow,
 )
+from backstride.adapters.db.repo import Repo
 from backstride.domain.plan import (
     EventKind,
     Goal,
@@ -90,10 +90,7 @@ def _week(row: PlanWeekRow) -> PlanWeek:
     )
 
 
-class PlanRepo:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
+class PlanRepo(Repo):
     def _row(self, athlete_id: int, plan_id: int) -> PlanRow:
         row = self.session.get(PlanRow, plan_id)
         if row is None or row.athlete_id != athlete_id:
@@ -103,9 +100,7 @@ class PlanRepo:
     def add(self, athlete_id: int, record: PlanRecord) -> int:
         row = PlanRow(athlete_id=athlete_id)
         _fill(row, record)
-        self.session.add(row)
-        self.session.flush()
-        return row.id
+        return self._insert(row).id
 
     def update(self, athlete_id: int, record: PlanRecord) -> None:
         assert record.id is not None
@@ -223,10 +218,7 @@ class PlanRepo:
         self.session.flush()
 
 
-class RoutineLogRepo:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
+class RoutineLogRepo(Repo):
     def add(self, athlete_id: int, entry: RoutineLogEntry) -> int:
         row = RoutineLogRow(
             athlete_id=athlete_id,
@@ -235,9 +227,7 @@ class RoutineLogRepo:
             done=entry.done,
             source=entry.source,
         )
-        self.session.add(row)
-        self.session.flush()
-        return row.id
+        return self._insert(row).id
 
     def list(
         self, athlete_id: int, *, since: date | None = None, until: date | None = None

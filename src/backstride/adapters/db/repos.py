@@ -6,13 +6,13 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from datetime import date, datetime, timedelta
-from typing import Any, cast
+from typing import Any, Unpack, cast
 
 from sqlalchemy import Select, Table, delete, func, insert, select
-from sqlalchemy.orm import Session
 
 from backstride.adapters.db.blobs import EncodedStreams, decode_streams
 from backstride.adapters.db.postgres import ATHLETE_LOCK, advisory_xact_lock
+from backstride.adapters.db.repo import Repo
 from backstride.adapters.db.tables import (
     ActivityRow,
     AthleteRow,
@@ -21,6 +21,7 @@ from backstride.adapters.db.tables import (
 )
 from backstride.domain.activity import (
     Activity,
+    ActivityFilters,
     DeviceTotals,
     Sport,
     Streams,
@@ -43,10 +44,7 @@ def escape_like(text: str) -> str:
     )
 
 
-class AthleteRepo:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
+class AthleteRepo(Repo):
     def get_or_create_default(self) -> int:
         """The local athlete (the first one); created on first use (once, however many
         processes open a fresh database at the same moment)."""
@@ -152,10 +150,7 @@ def activity_values(
 _ACTIVITIES = cast(Table, ActivityRow.__table__)
 
 
-class ActivityRepo:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
+class ActivityRepo(Repo):
     def add(
         self,
         athlete_id: int,
@@ -245,15 +240,9 @@ class ActivityRepo:
         srow = self.session.get(StreamRow, activity_id)
         return decode_streams(srow.data) if srow is not None else Streams.empty()
 
-    def _filtered(
-        self,
-        athlete_id: int,
-        *,
-        since: date | None = None,
-        until: date | None = None,
-        sports: Sequence[str] | None = None,
-        text: str | None = None,
-    ) -> Select[ActivityRow]:
+    def _filtered(self, athlete_id: int, **filters: Unpack[ActivityFilters]) -> Select[ActivityRow]:
+        since, until = filters.get("since"), filters.get("until")
+        sports, text = filters.get("sports"), filters.get("text")
         stmt = select(ActivityRow).where(ActivityRow.athlete_id == athlete_id)
         if since is not None:
             stmt = stmt.where(ActivityRow.local_date >= since)
@@ -274,16 +263,13 @@ class ActivityRepo:
         self,
         athlete_id: int,
         *,
-        since: date | None = None,
-        until: date | None = None,
-        sports: Sequence[str] | None = None,
-        text: str | None = None,
         sort: str = "start",
         descending: bool = False,
         limit: int | None = None,
         offset: int = 0,
+        **filters: Unpack[ActivityFilters],
     ) -> list[ActivityRow]:
-        stmt = self._filtered(athlete_id, since=since, until=until, sports=sports, text=text)
+        stmt = self._filtered(athlete_id, **filters)
         col = SORTABLE.get(sort, ActivityRow.start_at)
         order = col.desc() if descending else col.asc()
         stmt = stmt.order_by(order, ActivityRow.id.desc() if descending else ActivityRow.id)
@@ -291,16 +277,8 @@ class ActivityRepo:
             stmt = stmt.limit(limit).offset(offset)
         return list(self.session.scalars(stmt))
 
-    def count(
-        self,
-        athlete_id: int,
-        *,
-        since: date | None = None,
-        until: date | None = None,
-        sports: Sequence[str] | None = None,
-        text: str | None = None,
-    ) -> int:
-        stmt = self._filtered(athlete_id, since=since, until=until, sports=sports, text=text)
+    def count(self, athlete_id: int, **filters: Unpack[ActivityFilters]) -> int:
+        stmt = self._filtered(athlete_id, **filters)
         return int(self.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
 
     def stored_content_hashes(self, athlete_id: int, hashes: Iterable[str]) -> set[str]:
@@ -373,10 +351,7 @@ class ActivityRepo:
         self.session.flush()
 
 
-class ImportRecordRepo:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
+class ImportRecordRepo(Repo):
     def add(
         self,
         athlete_id: int,

@@ -7,9 +7,10 @@ import json
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm import defer
 
 from backstride.adapters.db.blobs import decode_streams, encode_streams
+from backstride.adapters.db.repo import Repo
 from backstride.adapters.db.route_tables import RouteRow
 from backstride.domain.activity import Streams, Surface
 from backstride.domain.routes import (
@@ -72,10 +73,7 @@ def row_to_route(row: RouteRow) -> Route:
     )
 
 
-class RouteRepo:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
+class RouteRepo(Repo):
     def add(self, athlete_id: int, route: Route, points: Streams) -> int:
         t = route.terrain
         row = RouteRow(
@@ -98,9 +96,7 @@ class RouteRepo:
             taxing_score=route.taxing.score,
             taxing_json=taxing_to_json(route.taxing),
         )
-        self.session.add(row)
-        self.session.flush()
-        return row.id
+        return self._insert(row).id
 
     def _row(self, athlete_id: int, name: str) -> RouteRow | None:
         stmt = (

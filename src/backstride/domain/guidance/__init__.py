@@ -14,6 +14,9 @@ first. The day's answer (``domain/day/``) combines this decision with the runner
 backstride coaches; it does not diagnose. Red flags always win. Every threshold lives in
 :class:`~backstride.domain.params.GuidanceParams` with its source, and ``docs/guidance.md``
 explains each rule in plain words. Sections (``§``) refer to docs/evidence.md.
+
+The rules are listed once, in the registry (:mod:`.rules`, ``RULES``); a rule itself is
+imported from its family's module (``guidance.rules.load``...).
 """
 
 from __future__ import annotations
@@ -38,50 +41,7 @@ from backstride.domain.guidance.rules import (
     finding_ids,
     rules_by_source,
 )
-from backstride.domain.guidance.rules.body import (
-    rule_core,
-    rule_flexibility,
-    rule_past_injury,
-    rule_pregnancy,
-)
-from backstride.domain.guidance.rules.data import rule_missing_data, rule_selftest_data
-from backstride.domain.guidance.rules.form import expected_cadence_spm, rule_stride
-from backstride.domain.guidance.rules.gear import rule_shoes
-from backstride.domain.guidance.rules.load import (
-    Break,
-    break_allowance_m,
-    find_break,
-    rule_acute_chronic,
-    rule_after_break,
-    rule_progression,
-    rule_spike,
-)
-from backstride.domain.guidance.rules.pain import (
-    PAIN_SOURCE,
-    rule_high_during,
-    rule_leg_pattern,
-    rule_nerve_root,
-    rule_not_settled,
-    rule_pain_flare,
-    rule_persistent,
-    rule_rising_trend,
-)
-from backstride.domain.guidance.rules.recovery import (
-    rule_hard_close,
-    rule_monotony,
-    rule_no_rest_day,
-    rule_run_only,
-    rule_warm_up,
-    warm_up_skipped,
-)
-from backstride.domain.guidance.rules.safety import (
-    SCREENING_SOURCE,
-    rule_awaiting_clearance,
-    rule_clearance,
-    rule_red_flags,
-    rule_unconfirmed_flags,
-)
-from backstride.domain.guidance.rules.terrain import rule_downhill, rule_uneven
+from backstride.domain.guidance.rules.form import expected_cadence_spm
 from backstride.domain.guidance.state import (
     GuidanceState,
     RunDay,
@@ -110,7 +70,6 @@ __all__ = [
     "rule",
     "finding_ids",
     "rules_by_source",
-    "Break",
     "CORE",
     "CYCLING",
     "CrossTraining",
@@ -123,7 +82,6 @@ __all__ = [
     "LEVELS",
     "LEVEL_WORDS",
     "Level",
-    "PAIN_SOURCE",
     "PROFESSIONAL_FOR",
     "RULES",
     "Referral",
@@ -131,51 +89,17 @@ __all__ = [
     "RunCaps",
     "RunDay",
     "RunFacts",
-    "SCREENING_SOURCE",
     "SWIMMING",
     "SavedRoute",
     "TodayPlan",
     "WarmUpSkip",
-    "break_allowance_m",
     "compute_findings",
     "decide",
     "defer_notes",
     "expected_cadence_spm",
-    "find_break",
     "gentlest_route",
     "plan_today",
     "rank",
-    "rule_acute_chronic",
-    "rule_after_break",
-    "rule_awaiting_clearance",
-    "rule_clearance",
-    "rule_core",
-    "rule_downhill",
-    "rule_flexibility",
-    "rule_hard_close",
-    "rule_high_during",
-    "rule_leg_pattern",
-    "rule_missing_data",
-    "rule_monotony",
-    "rule_nerve_root",
-    "rule_no_rest_day",
-    "rule_not_settled",
-    "rule_pain_flare",
-    "rule_past_injury",
-    "rule_persistent",
-    "rule_pregnancy",
-    "rule_progression",
-    "rule_red_flags",
-    "rule_rising_trend",
-    "rule_run_only",
-    "rule_selftest_data",
-    "rule_shoes",
-    "rule_spike",
-    "rule_stride",
-    "rule_unconfirmed_flags",
-    "rule_uneven",
-    "rule_warm_up",
     "run_caps",
     "sort_findings",
-    "warm_up_skipped",
 ]

@@ -175,7 +175,9 @@ SAME_DAY_FLAGS: tuple[RedFlag, ...] = tuple(
 PROMPT_FLAGS: tuple[RedFlag, ...] = tuple(
     f for f, info in RED_FLAGS.items() if info.urgency is Urgency.PROMPT
 )
-RED_FLAG_SOURCE = cite("nice-ng59", "nice-cks", "bass-2018", "ifompt-2020")
+# What every red-flag rule and message rests on (docs/evidence.md §7).
+RED_FLAG_EVIDENCE = ("nice-ng59", "nice-cks", "bass-2018", "ifompt-2020")
+RED_FLAG_SOURCE = cite(*RED_FLAG_EVIDENCE)
 
 
 @dataclass(frozen=True, slots=True)

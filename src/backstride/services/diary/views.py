@@ -98,12 +98,20 @@ class TriageView:
         return {
             "urgency": t.urgency.value,
             "flags": [f.value for f in t.flags],
-            "headline": t.headline,
-            "what_it_may_mean": t.what_it_may_mean,
-            "where_to_go": t.where_to_go,
-            "meanwhile": t.meanwhile,
-            "source": t.source,
+            **triage_words(t),
         }
+
+
+def triage_words(t: Triage) -> dict[str, str]:
+    """What a triage says, as JSON: its headline first, then what the flags may mean, where
+    to go, what to do meanwhile and the source."""
+    return {
+        "headline": t.headline,
+        "what_it_may_mean": t.what_it_may_mean,
+        "where_to_go": t.where_to_go,
+        "meanwhile": t.meanwhile,
+        "source": t.source,
+    }
 
 
 def advice_json(a: Advice) -> dict[str, Any]:

@@ -9,6 +9,7 @@ in the background; a finished report is downloaded from here.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -31,7 +32,7 @@ from backstride.web.deps import WebDep, WebState
 from backstride.web.reads import cached_recent_imports
 from backstride.web.security import CSRF_FIELD, CSRF_HEADER, check_csrf
 from backstride.web.templating import is_htmx, render
-from backstride.web.uploads import UploadFolder, receive_files, run_import
+from backstride.web.uploads import ReceivedForm, UploadFolder, receive_files, run_import
 
 router = APIRouter(include_in_schema=False)
 
@@ -124,6 +125,21 @@ async def job_download(web: WebDep, job_id: int) -> Response:
     )
 
 
+async def receive_chosen_files(
+    request: Request, folder: UploadFolder, before_first_file: Callable[[dict[str, str]], None]
+) -> ReceivedForm:
+    """The upload's files, streamed into ``folder``; refused when none was chosen."""
+    form = await receive_files(
+        request, folder, file_field=FILE_FIELD, before_first_file=before_first_file
+    )
+    if not form.files:
+        raise InvalidInputError(
+            "No file was chosen, so nothing was imported.",
+            hint="Choose one or more .fit, .gpx or .tcx files, or a .zip export.",
+        )
+    return form
+
+
 @router.post("/import", response_class=HTMLResponse)
 async def upload(request: Request, web: WebDep) -> Response:
     """Stream the files to a temporary folder, import them, show each file's outcome.
@@ -140,14 +156,7 @@ async def upload(request: Request, web: WebDep) -> Response:
     if uses_jobs(web):
         return await upload_as_job(request, web, before_first_file)
     with upload_folder(web) as folder:
-        form = await receive_files(
-            request, folder, file_field=FILE_FIELD, before_first_file=before_first_file
-        )
-        if not form.files:
-            raise InvalidInputError(
-                "No file was chosen, so nothing was imported.",
-                hint="Choose one or more .fit, .gpx or .tcx files, or a .zip export.",
-            )
+        form = await receive_chosen_files(request, folder, before_first_file)
         report = await run_import(
             request,
             import_uploads,
@@ -167,14 +176,7 @@ async def upload_as_job(request: Request, web: WebState, before_first_file: Any)
     on the queue; answer with the list of jobs (HTMX) or a redirect to the Import page."""
     folder = UploadFolder(jobs_root(web.app))
     try:
-        form = await receive_files(
-            request, folder, file_field=FILE_FIELD, before_first_file=before_first_file
-        )
-        if not form.files:
-            raise InvalidInputError(
-                "No file was chosen, so nothing was imported.",
-                hint="Choose one or more .fit, .gpx or .tcx files, or a .zip export.",
-            )
+        form = await receive_chosen_files(request, folder, before_first_file)
         job_id = await run_in_threadpool(record_import_job, web.app, folder.path, form.files)
     except BaseException:
         folder.close()

@@ -10,7 +10,7 @@ import os
 import stat
 import zipfile
 from collections.abc import Generator, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -288,25 +288,29 @@ def _iter_archive_file(
         yield _cannot_open(exc).to_problem(display)
         return
     with fh:
-        yield from _iter_archive(
-            fh,
-            origin=path,
-            chain=(),
-            display=display,
-            limits=limits,
-            budget=_Budget(limits.max_archive_bytes, files_left=limits.max_files),
-        )
+        budget = _Budget(limits.max_archive_bytes, files_left=limits.max_files)
+        walk = _Walk(origin=path, chain=(), limits=limits, budget=budget)
+        yield from _iter_archive(fh, walk=walk, display=display)
+
+
+@dataclass(frozen=True, slots=True)
+class _Walk:
+    """Where a walk through one archive on disk (``origin``) stands: the archives opened inside
+    it (``chain``), its limits, and what it may still spend (``budget``, shared by all)."""
+
+    origin: Path
+    chain: tuple[str, ...]
+    limits: SourceLimits
+    budget: _Budget
+
+    def inside(self, member: str) -> _Walk:
+        return replace(self, chain=(*self.chain, member))
 
 
 def _iter_archive(
-    fp: IO[bytes],
-    *,
-    origin: Path,
-    chain: tuple[str, ...],
-    display: str,
-    limits: SourceLimits,
-    budget: _Budget,
+    fp: IO[bytes], *, walk: _Walk, display: str
 ) -> Iterator[SourceFile | SourceProblem]:
+    origin, chain, limits, budget = walk.origin, walk.chain, walk.limits, walk.budget
     try:
         zf = _open_zip(fp, limits=limits)
     except _Refused as refused:
@@ -369,15 +373,7 @@ def _iter_archive(
                 yield refused.to_problem(member_display)
                 continue
             if is_zip:
-                yield from _iter_nested(
-                    zf,
-                    info,
-                    origin=origin,
-                    chain=chain,
-                    display=member_display,
-                    limits=limits,
-                    budget=budget,
-                )
+                yield from _iter_nested(zf, info, walk=walk, display=member_display)
                 continue
             yield SourceFile(
                 display_path=member_display,
@@ -393,15 +389,9 @@ def _iter_archive(
 
 
 def _iter_nested(
-    zf: zipfile.ZipFile,
-    info: zipfile.ZipInfo,
-    *,
-    origin: Path,
-    chain: tuple[str, ...],
-    display: str,
-    limits: SourceLimits,
-    budget: _Budget,
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, *, walk: _Walk, display: str
 ) -> Iterator[SourceFile | SourceProblem]:
+    limits = walk.limits
     try:
         data = _read_member_capped(zf, info, max_bytes=limits.max_archive_bytes, limits=limits)
     except _Refused as refused:
@@ -409,14 +399,7 @@ def _iter_nested(
         return
     with io.BytesIO(data) as inner:
         del data
-        yield from _iter_archive(
-            inner,
-            origin=origin,
-            chain=(*chain, info.filename),
-            display=display,
-            limits=limits,
-            budget=budget,
-        )
+        yield from _iter_archive(inner, walk=walk.inside(info.filename), display=display)
 
 
 def _archive_scopes(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 from backstride.domain.evidence import cite
@@ -86,7 +87,9 @@ def rule_spike(state: GuidanceState, p: GuidanceParams, say: Say) -> list[Findin
         "reduce_at": reduce_at,
     }
     spike = say("spike", **measured)
-    source = cite("frandsen-2025")
+    finding = partial(
+        Finding, id="load.single_run_spike", evidence=evidence, source=cite("frandsen-2025")
+    )
     if ratio > reduce_at:
         severe = ratio > p.spike_severe_ratio
         extra = (
@@ -94,25 +97,9 @@ def rule_spike(state: GuidanceState, p: GuidanceParams, say: Say) -> list[Findin
             if severe
             else (say("stricter") if state.conservative and ratio <= p.spike_reduce_ratio else "")
         )
-        return [
-            Finding(
-                id="load.single_run_spike",
-                level="reduce",
-                **say.words("reduce", spike=spike, extra=extra, **measured),
-                evidence=evidence,
-                source=source,
-                asks="run_easy",
-            )
-        ]
-    return [
-        Finding(
-            id="load.single_run_spike",
-            level="caution",
-            **say.words("caution", spike=spike, **measured),
-            evidence=evidence,
-            source=source,
-        )
-    ]
+        words = say.words("reduce", spike=spike, extra=extra, **measured)
+        return [finding(level="reduce", **words, asks="run_easy")]
+    return [finding(level="caution", **say.words("caution", spike=spike, **measured))]
 
 
 @rule(
@@ -312,17 +299,10 @@ def rule_after_break(state: GuidanceState, p: GuidanceParams, say: Say) -> list[
         "frandsen-2025",
         note="backstride's own rule after return-to-run protocols: go back a week per week off",
     )
+    finding = partial(Finding, id="load.after_break", evidence=evidence, source=source)
     out: list[Finding] = []
     if b.first_back is None:
-        out.append(
-            Finding(
-                id="load.after_break",
-                level="caution",
-                **say.words("first", **measured),
-                evidence=evidence,
-                source=source,
-            )
-        )
+        out.append(finding(level="caution", **say.words("first", **measured)))
     else:
         back_runs = [
             r for r in state.history if b.first_back <= r.day <= state.today and r.distance_m
@@ -335,28 +315,12 @@ def rule_after_break(state: GuidanceState, p: GuidanceParams, say: Say) -> list[
         if over:
             r, allowed = max(over, key=lambda ra: ((ra[0].distance_m or 0.0) / ra[1], ra[0].day))
             evidence |= {"run_on": r.day.isoformat(), "run_km": _km(r.distance_m)}
-            out.append(
-                Finding(
-                    id="load.after_break",
-                    level="reduce",
-                    **say.words(
-                        "over", run=r.distance_m or 0.0, run_on=r.day, allowed=allowed, **measured
-                    ),
-                    evidence=evidence,
-                    source=source,
-                    asks="run_easy",
-                )
+            words = say.words(
+                "over", run=r.distance_m or 0.0, run_on=r.day, allowed=allowed, **measured
             )
+            out.append(finding(level="reduce", **words, asks="run_easy"))
         else:
-            out.append(
-                Finding(
-                    id="load.after_break",
-                    level="caution",
-                    **say.words("back", **measured),
-                    evidence=evidence,
-                    source=source,
-                )
-            )
+            out.append(finding(level="caution", **say.words("back", **measured)))
     out.extend(_pain_before_break(state, p, say, b))
     return out
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import timedelta
+from functools import partial
 
 from backstride.domain.evidence import cite
 from backstride.domain.guidance.finding import DECISIONS, Decision, Finding
@@ -88,28 +89,12 @@ def rule_leg_pattern(state: GuidanceState, p: GuidanceParams, say: Say) -> list[
         "stenosis_diagnosed": stenosis,
     }
     pattern = say("pattern", days=len(days), s="s" if len(days) > 1 else "", last=days[-1])
-    source = CLAUDICATION_SOURCE
+    finding = partial(
+        Finding, id="pain.leg_symptom_pattern", evidence=evidence, source=CLAUDICATION_SOURCE
+    )
     if stenosis:
-        return [
-            Finding(
-                id="pain.leg_symptom_pattern",
-                level="reduce",
-                **say.words("stenosis", pattern=pattern),
-                evidence=evidence,
-                source=source,
-                asks="run_easy",
-            )
-        ]
-    return [
-        Finding(
-            id="pain.leg_symptom_pattern",
-            level="stop",
-            **say.words("check", pattern=pattern),
-            evidence=evidence,
-            source=source,
-            asks="see_professional",
-        )
-    ]
+        return [finding(level="reduce", **say.words("stenosis", pattern=pattern), asks="run_easy")]
+    return [finding(level="stop", **say.words("check", pattern=pattern), asks="see_professional")]
 
 
 @rule(

@@ -14,14 +14,13 @@ from backstride.domain.pain import (
     OUTCOME_WORDS,
     RED_FLAG_SOURCE,
     RED_FLAGS,
-    OpenRedFlag,
-    RiskContext,
     Urgency,
     flag_urgencies,
     most_urgent,
     suspected_flags,
     triage,
 )
+from backstride.domain.pain.flags import RED_FLAG_EVIDENCE
 from backstride.domain.params import GuidanceParams
 
 # ---------------------------------------------------------------------------------------------
@@ -37,12 +36,7 @@ from backstride.domain.params import GuidanceParams
         "redflag.same_day",
     ),
     params=(),
-    evidence=(
-        "nice-ng59",
-        "nice-cks",
-        "bass-2018",
-        "ifompt-2020",
-    ),
+    evidence=RED_FLAG_EVIDENCE,
     words={
         "emergency.title": "Emergency: get medical help today",
         "same_day.title": "See a doctor today",
@@ -54,51 +48,41 @@ from backstride.domain.params import GuidanceParams
 def rule_red_flags(state: GuidanceState, p: GuidanceParams, say: Say) -> list[Finding]:
     """Open red flags by urgency: emergency (``urgent_care``), a doctor today (``urgent_care``
     with a same-day headline), a doctor within days (``see_professional``)."""
-    out: list[Finding] = []
-    context = state.profile.risk
-    emergency = [o for o in state.open_red_flags if o.urgency is Urgency.EMERGENCY]
-    same_day = [o for o in state.open_red_flags if o.urgency is Urgency.SAME_DAY]
-    prompt = [o for o in state.open_red_flags if o.urgency is Urgency.PROMPT]
-    out.extend(
-        _red_flag_finding(
-            emergency,
-            context,
+    return [
+        *_red_flag_finding(
+            state,
             say,
+            Urgency.EMERGENCY,
             id="redflag.emergency",
             level="urgent",
             since=True,
             title=say("emergency.title"),
-        )
-    )
-    out.extend(
-        _red_flag_finding(
-            same_day,
-            context,
+        ),
+        *_red_flag_finding(
+            state,
             say,
+            Urgency.SAME_DAY,
             id="redflag.same_day",
             level="urgent",
             since=True,
             title=say("same_day.title"),
-        )
-    )
-    out.extend(
-        _red_flag_finding(
-            prompt,
-            context,
+        ),
+        *_red_flag_finding(
+            state,
             say,
+            Urgency.PROMPT,
             id="redflag.prompt",
             level="stop",
             since=False,
             title=say("prompt.title"),
-        )
-    )
-    return out
+        ),
+    ]
 
 
 def _red_flag_finding(
-    opens: list[OpenRedFlag],
-    context: RiskContext,
+    state: GuidanceState,
     say: Say,
+    urgency: Urgency,
     *,
     id: str,  # noqa: A002 - the finding's id, named as in Finding
     level: Level,
@@ -107,6 +91,8 @@ def _red_flag_finding(
 ) -> list[Finding]:
     """The finding for one urgency's open red flags (none when there are none): what they may
     mean, where to go and what to do meanwhile, from the triage."""
+    opens = [o for o in state.open_red_flags if o.urgency is urgency]
+    context = state.profile.risk
     if not opens:
         return []
     t = triage((o.flag for o in opens), context)
@@ -134,12 +120,7 @@ def _red_flag_finding(
     family="safety",
     ids=("redflag.awaiting_clearance",),
     params=(),
-    evidence=(
-        "nice-ng59",
-        "nice-cks",
-        "bass-2018",
-        "ifompt-2020",
-    ),
+    evidence=RED_FLAG_EVIDENCE,
     words={
         "seen": "you were seen about {flag} on {seen_on:on}{by}: {outcome}",
         "by": " ({seen_by})",
@@ -196,12 +177,7 @@ def rule_awaiting_clearance(state: GuidanceState, p: GuidanceParams, say: Say) -
     family="safety",
     ids=("redflag.to_confirm",),
     params=("confirm_window_days",),
-    evidence=(
-        "nice-ng59",
-        "nice-cks",
-        "bass-2018",
-        "ifompt-2020",
-    ),
+    evidence=RED_FLAG_EVIDENCE,
     words={
         "line": "on {day:on} {because}: {question}",
         "if_yes.emergency": (
