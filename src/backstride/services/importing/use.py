@@ -9,6 +9,7 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import FrameType
+from typing import TypedDict, Unpack
 
 from backstride.adapters.db.repos import ActivityRepo
 from backstride.adapters.files.archive import (
@@ -99,15 +100,18 @@ def _write_all(
         raise
 
 
-def import_paths(
-    app: App,
-    paths: Sequence[Path],
-    *,
-    progress: ProgressFn | None = None,
-    workers: int | None = None,
-    labels: Mapping[Path, str] | None = None,
-    watcher: ImportWatcher | None = None,
-) -> ImportReport:
+class ImportOptions(TypedDict, total=False):
+    """How an import runs (every option may be left out): ``progress`` hears each file as it
+    is done, ``workers`` parse files in parallel (default: the setting, else one per core),
+    ``labels`` and ``watcher`` as :func:`import_paths` says."""
+
+    progress: ProgressFn | None
+    workers: int | None
+    labels: Mapping[Path, str] | None
+    watcher: ImportWatcher | None
+
+
+def import_paths(app: App, paths: Sequence[Path], **options: Unpack[ImportOptions]) -> ImportReport:
     """Import every activity file found under ``paths`` (files, folders, zip archives).
 
     A storage error (full disk, damaged database) stops the import: the report then lists
@@ -116,21 +120,15 @@ def import_paths(
     of its temporary path): reports, import history and stored sources use that name.
     ``watcher`` hears how many files were found, then each file's outcome as it is stored.
     """
-    return import_paths_with_stats(
-        app, paths, progress=progress, workers=workers, labels=labels, watcher=watcher
-    )[0]
+    return import_paths_with_stats(app, paths, **options)[0]
 
 
 def import_paths_with_stats(
-    app: App,
-    paths: Sequence[Path],
-    *,
-    progress: ProgressFn | None = None,
-    workers: int | None = None,
-    labels: Mapping[Path, str] | None = None,
-    watcher: ImportWatcher | None = None,
+    app: App, paths: Sequence[Path], **options: Unpack[ImportOptions]
 ) -> tuple[ImportReport, WriteStats]:
     """:func:`import_paths`, plus how the writer shared the database (for benchmarks)."""
+    progress, workers = options.get("progress"), options.get("workers")
+    labels, watcher = options.get("labels"), options.get("watcher")
     app.store.require_writable()
     with _terminate_on_sigterm():
         files, problems = collect_sources(app, paths, labels=labels)
