@@ -11,12 +11,12 @@ and CPU time):
 - ``backstride today`` on the demo database, as a runner asks it again and again: the answer
   kept by the previous call is printed while the data is unchanged (``services/day_cache.py``),
 - ``backstride today`` as the first call after a change (the kept answer removed before each
-  run): the day computed from the database,
+  run): the day computed from the database (read with ``sqlite3`` alone, docs/architecture.md),
 
 each as a fresh process, ``--runs`` times after one warm-up, and prints the median, the fastest
 and the ratio of each median to the baseline's, and the load average. Targets: ``--help`` at
-most 3x the baseline, ``today`` at most 6x (the first call after a change has no target; its
-ratio is printed). Exit status 1 when a target is missed.
+most 3x the baseline, ``today`` at most 6x, asked again and as the first call after a change.
+Exit status 1 when a target is missed.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ import tempfile
 import time
 from pathlib import Path
 
-TARGETS = {"--help": 3.0, "today": 6.0}
+TARGETS = {"--help": 3.0, "today": 6.0, "today (first after a change)": 6.0}
 
 
 def _time(

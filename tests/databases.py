@@ -19,6 +19,7 @@ import itertools
 import os
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -273,20 +274,19 @@ __all__ = ["free_port"]
 
 def dump(url: str, tables: tuple[str, ...] | None = None) -> list[str]:
     """Every row of every table (or of ``tables``), as sorted text lines (an engine-neutral
-    ``iterdump``)."""
-    from sqlalchemy import MetaData, create_engine, select
+    ``iterdump``). The tables are found by name and read with plain ``SELECT *``: reflecting
+    their columns first cost about 0.4 s a call, which Hypothesis tests pay per example."""
+    from sqlalchemy import create_engine, inspect, text
 
     engine = create_engine(url)
     try:
-        meta = MetaData()
-        meta.reflect(engine)
         lines: list[str] = []
         with engine.connect() as conn:
-            for table in sorted(meta.tables.values(), key=lambda t: t.name):
-                if tables is not None and table.name not in tables:
+            for name in sorted(inspect(conn).get_table_names()):
+                if tables is not None and name not in tables:
                     continue
-                rows = conn.execute(select(table)).all()
-                lines += sorted(f"{table.name}: {tuple(row)!r}" for row in rows)
+                rows = conn.execute(text(f'SELECT * FROM "{name}"')).all()
+                lines += sorted(f"{name}: {tuple(row)!r}" for row in rows)
         return lines
     finally:
         engine.dispose()
@@ -302,3 +302,24 @@ def count_rows(url: str, table: str) -> int:
             return int(conn.execute(text(f'SELECT count(*) FROM "{table}"')).scalar_one())
     finally:
         engine.dispose()
+
+
+class BuiltOnce:
+    """A database built once per engine and process, then copied into each test's own fresh
+    database (a copy costs milliseconds; building often costs a second or more)."""
+
+    def __init__(self) -> None:
+        self._kept: dict[str, str] = {}
+
+    def into(
+        self, backend: DbBackend, url: str, kept_in: Callable[[], Path], build: Callable[[], None]
+    ) -> None:
+        """Make the fresh database at ``url`` hold what ``build`` stores into it: run ``build``
+        the first time on each engine (keeping a copy in the folder ``kept_in`` returns), restore
+        that copy afterwards."""
+        kept = self._kept.get(backend.name)
+        if kept is None:
+            build()
+            self._kept[backend.name] = backend.keep_copy(url, kept_in())
+        else:
+            backend.restore(kept, url)

@@ -16,7 +16,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 from backstride.errors import ConfigError
 from backstride.paths import APP_NAME as APP_NAME
 from backstride.paths import config_file as config_file_path
-from backstride.paths import default_config_file, default_data_dir
+from backstride.paths import database_url, default_config_file, default_data_dir
 
 
 class _TomlSource(PydanticBaseSettingsSource):
@@ -254,11 +254,7 @@ class Settings(BaseSettings):
     @property
     def database_url(self) -> str:
         """The SQLAlchemy URL for :attr:`db` (a plain path becomes a SQLite URL)."""
-        if self.db is None:
-            return f"sqlite:///{self.data_dir / 'backstride.sqlite3'}"
-        if "://" in self.db:
-            return self.db
-        return f"sqlite:///{Path(self.db).expanduser().resolve()}"
+        return database_url(self.db, self.data_dir)
 
 
 def mask_password(url: str) -> str:

@@ -30,6 +30,16 @@ def config_file() -> Path:
     return Path(os.environ.get(CONFIG_FILE_ENV, str(default_config_file())))
 
 
+def database_url(db: str | None, data_dir: Path) -> str:
+    """The SQLAlchemy URL for the ``db`` setting: a URL as it is, a plain path as an SQLite URL,
+    none at all: ``backstride.sqlite3`` in the data folder."""
+    if db is None:
+        return f"sqlite:///{data_dir / 'backstride.sqlite3'}"
+    if "://" in db:
+        return db
+    return f"sqlite:///{Path(db).expanduser().resolve()}"
+
+
 def cache_dir() -> Path:
     """The per-user cache directory (platformdirs; ``XDG_CACHE_HOME`` on Linux)."""
     return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))

@@ -151,7 +151,9 @@ def test_killed_import_leaves_no_worker_and_an_intact_database(
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-    time.sleep(2.0)
+    gone_by = time.monotonic() + 2.0  # the workers' grace to exit after their parent
+    while any(alive(w) for w in workers) and time.monotonic() < gone_by:
+        time.sleep(0.02)
     assert [w for w in workers if alive(w)] == []
     if sig == signal.SIGTERM:
         assert proc.returncode == 143, err.decode()

@@ -22,6 +22,7 @@ from schemathesis.checks import (
 )
 
 from backstride.web.app import create_app
+from tests.databases import BuiltOnce, DbBackend
 from tests.web.conftest import make_settings, seed
 
 MAX_EXAMPLES = 25
@@ -74,10 +75,22 @@ CHECKS = [
 ]
 
 
+_SEEDED = BuiltOnce()
+
+
 @pytest.fixture
-def api_schema(tmp_path: Path, db_url: str) -> Iterator[Any]:
+def api_schema(
+    tmp_path: Path, db_url: str, db_backend: DbBackend, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Any]:
+    """Six synthetic activities, stored once per engine and copied into each test's own
+    database (the generated requests change what they touch)."""
     web_settings = make_settings(tmp_path, db=db_url)
-    seed(web_settings, count=6)
+    _SEEDED.into(
+        db_backend,
+        db_url,
+        lambda: tmp_path_factory.mktemp("api-schema"),
+        lambda: seed(web_settings, count=6),
+    )
     application = create_app(web_settings, allowed_hosts=["*"])
     yield schemathesis.openapi.from_asgi("/openapi.json", application)
     application.state.web.app.close()

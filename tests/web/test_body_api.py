@@ -14,6 +14,7 @@ from backstride.config import Settings
 from backstride.domain.body import SCREENING_QUESTIONS
 from backstride.domain.pain import RED_FLAGS, RedFlag, Urgency
 from backstride.web.app import create_app
+from tests.databases import BuiltOnce, DbBackend
 from tests.web.conftest import HISTORY_END, seed
 
 TODAY = date.today()
@@ -21,9 +22,19 @@ EMERGENCY_HEADLINE = "EMERGENCY: this needs emergency care today."
 PROMPT_HEADLINE = "See a doctor within the next few days about this."
 
 
+_SEEDED = BuiltOnce()
+
+
 @pytest.fixture
-def api(web_settings: Settings) -> Iterator[TestClient]:
-    seed(web_settings)
+def api(
+    web_settings: Settings, db_backend: DbBackend, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[TestClient]:
+    _SEEDED.into(
+        db_backend,
+        web_settings.database_url,
+        lambda: tmp_path_factory.mktemp("body-api"),
+        lambda: seed(web_settings),
+    )
     application = create_app(web_settings, allowed_hosts=["testserver"])
     yield TestClient(application, raise_server_exceptions=False)
     application.state.web.app.close()

@@ -21,7 +21,7 @@ from backstride.domain.pain import RED_FLAGS, RedFlag, Urgency
 from backstride.services.context import App
 from backstride.web.app import create_app
 from backstride.web.views.pain import window_start
-from tests.databases import DbBackend
+from tests.databases import BuiltOnce, DbBackend
 from tests.web.body_seed import runs, seed_body
 from tests.web.conftest import HISTORY_END, make_settings, seed
 
@@ -30,10 +30,20 @@ HTMX = {"HX-Request": "true"}
 Token = Callable[[TestClient, str], str]
 
 
+_SEEDED = BuiltOnce()
+
+
 @pytest.fixture
-def body_client(web_settings: Settings) -> Iterator[TestClient]:
-    seed(web_settings)
-    seed_body(web_settings)
+def body_client(
+    web_settings: Settings, db_backend: DbBackend, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[TestClient]:
+    def build() -> None:
+        seed(web_settings)
+        seed_body(web_settings)
+
+    _SEEDED.into(
+        db_backend, web_settings.database_url, lambda: tmp_path_factory.mktemp("body"), build
+    )
     application = create_app(web_settings, allowed_hosts=["testserver"])
     yield TestClient(application, raise_server_exceptions=False)
     application.state.web.app.close()

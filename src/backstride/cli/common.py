@@ -6,7 +6,7 @@ import json
 import math
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from backstride.cli.usage import OptionUsageError
 from backstride.domain import dates
@@ -15,6 +15,7 @@ from backstride.errors import InvalidInputError
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from backstride.config import Settings
     from backstride.services.context import App
 
 
@@ -65,12 +66,24 @@ class CliState:
     _app: App | None = None
     _units: str | None = None
 
-    def app(self) -> App:
+    def app(self, *, narrow_reads: bool = False) -> App:
+        """This run's context, made on first use. ``narrow_reads`` (for the first use only):
+        read with ``sqlite3`` alone where the database allows it (``App.narrow_reads``)."""
         if self._app is None:
-            from backstride.config import get_settings
             from backstride.services.context import App
 
-            self._app = App(get_settings(db=self.db, units=self.units_flag))
+            settings = None
+            if narrow_reads:  # the few settings the day reads, without pydantic-settings
+                from backstride.quick_settings import quick_settings
+
+                settings = cast(
+                    "Settings | None", quick_settings(db=self.db, units=self.units_flag)
+                )
+            if settings is None:
+                from backstride.config import get_settings
+
+                settings = get_settings(db=self.db, units=self.units_flag)
+            self._app = App(settings, narrow_reads=narrow_reads)
         return self._app
 
     @property
@@ -111,10 +124,39 @@ def state() -> CliState:
     return found
 
 
+def keep_commands_whole(text: str, width: int) -> list[str]:
+    """``text`` as lines of at most ``width`` columns (when it is wider), broken between words
+    but never inside a command that the shared texts mark with backticks (``backstride
+    routine core`` moves to the next line whole). The marks stay; the console drops them, so
+    widths are counted without them. A line with no such command is returned as it is: the
+    console wraps it as before."""
+    from rich.cells import cell_len
+
+    if "`" not in text or cell_len(text.replace("`", "")) <= width:
+        return [text]
+    indent = text[: len(text) - len(text.lstrip(" "))]
+    parts = text[len(indent) :].split("`")
+    glued = "`".join(p.replace(" ", "\0") if i % 2 else p for i, p in enumerate(parts))
+    words = [w.replace("\0", " ") for w in glued.split(" ") if w]
+    lines: list[str] = []
+    line = ""
+    for word in words:
+        candidate = f"{line} {word}" if line else indent + word
+        if line and cell_len(candidate.replace("`", "")) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = candidate
+    lines.append(line)
+    return lines
+
+
 def say(text: str, *, style: str | None = None) -> None:
     """Print plain text (no rich markup interpretation). Commands that the shared texts mark
-    with backticks are printed as they are typed, without the marks."""
-    console.print(text, style=style, markup=False)
+    with backticks are printed as they are typed, without the marks, and never broken across
+    two lines (:func:`keep_commands_whole`)."""
+    for line in keep_commands_whole(text, console.width):
+        console.print(line, style=style, markup=False)
 
 
 def or_dash(value: object) -> str:

@@ -135,7 +135,7 @@ def compute_today(run: CliState, request: Request) -> Rendered:
     from backstride.services import day_cache
     from backstride.services.guidance import today
 
-    app = run.app()
+    app = run.app(narrow_reads=True)
     before = day_cache.mark_of(app)
     answer = today(app, on=request.on, today=request.today)
     lines: list[tuple[str, str | None]] = []

@@ -34,7 +34,6 @@ import numpy as np
 from backstride.domain.activity import FloatArray, Surface
 from backstride.domain.elevation import compute_elevation_change
 from backstride.domain.evidence import cite
-from backstride.domain.metrics import compute_grade_distribution
 from backstride.domain.params import DEFAULT_ACTIVITY_PARAMS, DEFAULT_ROUTE_PARAMS, ActivityParams
 from backstride.errors import InvalidInputError
 
@@ -111,6 +110,8 @@ def compute_route_terrain(
     Grades as for activities (resampled every 10 m, smoothed over 100 m); climb and descent
     with the 3 m hysteresis (EVIDENCE 11).
     """
+    from backstride.domain.metrics import compute_grade_distribution
+
     if distance_m.size < 2 or not np.isfinite(distance_m).any():
         raise InvalidInputError("A route needs at least two points with a position.")
     total = float(np.nanmax(distance_m) - np.nanmin(distance_m))

@@ -11,15 +11,6 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
-from backstride.adapters.db.body_repos import (
-    ClearanceRepo,
-    PainRepo,
-    ProfileRepo,
-    RedFlagSeenRepo,
-    ScreeningRepo,
-    SelfTestRepo,
-)
-from backstride.adapters.db.repos import ActivityRepo
 from backstride.domain.activity import RUN_SPORTS
 from backstride.domain.body import (
     SCREENING_QUESTIONS,
@@ -124,9 +115,9 @@ NONE_WORDS = frozenset({"none", "-", ""})
 
 
 def get_profile(app: App) -> ProfileView:
-    with app.store.read_session() as session:
-        repo = ProfileRepo(session)
-        return ProfileView(repo.get(app.athlete_id), repo.exists(app.athlete_id))
+    reads = app.reads
+    with reads.batch():
+        return ProfileView(reads.profile(app.athlete_id), reads.profile_exists(app.athlete_id))
 
 
 def units_in_force(app: App, *, shared_server: bool = False) -> UnitsChoice:
@@ -138,8 +129,7 @@ def units_in_force(app: App, *, shared_server: bool = False) -> UnitsChoice:
     decided = settings.units_from in ("flag", "environment") and not shared_server
     stored = None
     if not decided:
-        with app.store.read_session() as session:
-            stored = ProfileRepo(session).units(app.athlete_id)
+        stored = app.reads.profile_units(app.athlete_id)
     return choose_units(
         setting=settings.units,
         setting_from=settings.units_from,
@@ -184,6 +174,8 @@ def set_profile(
     (kept when already recorded), ``False`` removes it. ``units`` is km or mi (``none``
     removes the choice: the settings decide again).
     """
+    from backstride.adapters.db.body_repos import ProfileRepo
+
     with app.store.session() as session:
         repo = ProfileRepo(session)
         current = repo.get(app.athlete_id)
@@ -282,10 +274,9 @@ class ClearanceView:
 
 
 def _run_days(app: App, *, since: date, until: date) -> list[date]:
-    with app.store.read_session() as session:
-        rows = ActivityRepo(session).list_rows(
-            app.athlete_id, since=since, until=until, sports=[s.value for s in RUN_SPORTS]
-        )
+    rows = app.reads.activity_rows(
+        app.athlete_id, since=since, until=until, sports=[s.value for s in RUN_SPORTS]
+    )
     return [r.local_date for r in rows]
 
 
@@ -299,11 +290,12 @@ def training_status_for(app: App, *, today: date) -> TrainingStatus:
 
 def _state(app: App, on: date | None) -> ClearanceState:
     day = on or date.today()  # the edge default, for callers that have no day of their own
-    with app.store.session() as session:
-        profile = ProfileRepo(session).get(app.athlete_id)
-        screening = ScreeningRepo(session).latest(app.athlete_id)
-        clearances = ClearanceRepo(session).list(app.athlete_id)
-        entries = PainRepo(session).list(app.athlete_id)
+    reads, aid = app.reads, app.athlete_id
+    with reads.batch():
+        profile = reads.profile(aid)
+        screening = reads.screening(aid)
+        clearances = reads.clearances(aid)
+        entries = reads.pain_list(aid)
     status = training_status_for(app, today=day)
     regular = status.from_records and status.experience is Experience.REGULAR
     return clearance_needed(
@@ -319,6 +311,8 @@ def _state(app: App, on: date | None) -> ClearanceState:
 
 def latest_screening(app: App) -> Screening | None:
     """The runner's most recent screening answers (None before the first)."""
+    from backstride.adapters.db.body_repos import ScreeningRepo
+
     with app.store.read_session() as session:
         return ScreeningRepo(session).latest(app.athlete_id)
 
@@ -348,6 +342,8 @@ def record_screening(
     app: App, answers: Mapping[str, object], *, on: date, today: date
 ) -> ScreeningSaved:
     """Store a complete set of answers (every question, yes or no) given on ``on``."""
+    from backstride.adapters.db.body_repos import ScreeningRepo
+
     check_day(on, today=today, what="screening")
     screening = parse_screening(answers, answered_on=on)
     with app.store.session() as session:
@@ -377,6 +373,8 @@ def add_clearance(
     notes: str | None = None,
 ) -> ClearanceList:
     """Record a physician's clearance given on ``on`` by ``by``."""
+    from backstride.adapters.db.body_repos import ClearanceRepo
+
     clearance = validate_clearance(
         Clearance(
             on=on,
@@ -392,6 +390,8 @@ def add_clearance(
 
 
 def list_clearances(app: App, *, on: date | None = None) -> ClearanceList:
+    from backstride.adapters.db.body_repos import ClearanceRepo
+
     with app.store.session() as session:
         clearances = ClearanceRepo(session).list(app.athlete_id)
     return ClearanceList(tuple(clearances), get_clearance_state(app, on=on))
@@ -466,11 +466,12 @@ class PlanGate:
 
 def get_plan_gate(app: App, *, on: date | None = None) -> PlanGate:
     """Whether a plan may start or continue as of ``on`` (default: today's date)."""
-    with app.store.session() as session:
-        entries = PainRepo(session).list(app.athlete_id)
-        seen = RedFlagSeenRepo(session).list(app.athlete_id)
-        context = ProfileRepo(session).get(app.athlete_id).risk
-        cleared = [c.on for c in ClearanceRepo(session).list(app.athlete_id)]
+    reads, aid = app.reads, app.athlete_id
+    with reads.batch():
+        entries = reads.pain_list(aid)
+        seen = reads.seen(aid)
+        context = reads.profile(aid).risk
+        cleared = [c.on for c in reads.clearances(aid)]
     flags = open_red_flags(entries, seen, context)
     waiting = awaiting_clearance(entries, seen, cleared)
     clearance = get_clearance_state(app, on=on)
@@ -523,6 +524,8 @@ class SelfTestSaved:
 
 def add_selftest(app: App, *, name: str, value: str, on: date, today: date) -> SelfTestSaved:
     """Record one self-test result (value as typed: seconds, cm, degrees, pass/fail)."""
+    from backstride.adapters.db.body_repos import SelfTestRepo
+
     check_day(on, today=today, what="self-test result")
     test = parse_test_name(name)
     result = SelfTestResult(name=test, day=on, value=parse_test_value(test, value))
@@ -582,6 +585,8 @@ class SelfTestReportView:
 
 
 def selftest_report(app: App, *, today: date) -> SelfTestReportView:
+    from backstride.adapters.db.body_repos import ProfileRepo, SelfTestRepo
+
     with app.store.session() as session:
         results = SelfTestRepo(session).list(app.athlete_id)
         profile = ProfileRepo(session).get(app.athlete_id)

@@ -12,13 +12,36 @@ import threading
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from backstride.adapters.db.engine import Store
-from backstride.adapters.db.repos import AthleteRepo
-from backstride.adapters.db.write_turn import WriteTurnProbe as WriteTurnProbe  # for the web
-from backstride.config import Settings
-from backstride.domain.load import SessionSummary
 from backstride.errors import BackstrideError
+
+if TYPE_CHECKING:
+    from backstride.adapters.db.engine import Store
+    from backstride.adapters.db.reads import Reads
+    from backstride.adapters.db.sqlite_reads import SqliteReads
+    from backstride.adapters.db.write_turn import WriteTurnProbe as WriteTurnProbe
+    from backstride.config import Settings
+    from backstride.domain.load import SessionSummary
+
+
+def __getattr__(name: str) -> Any:
+    if name == "WriteTurnProbe":  # for the web; imported on demand (it needs SQLAlchemy)
+        from backstride.adapters.db.write_turn import WriteTurnProbe
+
+        return WriteTurnProbe
+    raise AttributeError(name)
+
+
+def sqlite_file_of(url: str) -> Path | None:
+    """The file of a plain SQLite URL (``sqlite:///path``, as the settings make from a path),
+    or None for any other database or a URL with options."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or any(c in url for c in "?%#"):
+        return None
+    path = url[len(prefix) :]
+    return Path(path) if path and path != ":memory:" else None
 
 
 class NoAthleteError(BackstrideError):
@@ -50,11 +73,17 @@ class App:
     per_request: bool = False
     """True for the web server's context in server mode: its athlete comes from each
     request's login (``for_athlete``), never from the database's first athlete."""
+    narrow_reads: bool = False
+    """Read with the ``sqlite3`` module alone where the database allows it (an SQLite file
+    that needs nothing from the store, local mode): the command line's ``today``, which then
+    does not load SQLAlchemy unless it has to write (:attr:`reads`)."""
     load_sessions: LoadSessions = field(default_factory=LoadSessions, repr=False, compare=False)
     """This context's memo of the load model's sessions (``training.session_summaries``)."""
 
     @cached_property
     def store(self) -> Store:
+        from backstride.adapters.db.engine import Store
+
         if self.shared_store is not None:
             return self.shared_store
         return Store(
@@ -64,11 +93,43 @@ class App:
         )
 
     @cached_property
+    def _sqlite_reads(self) -> SqliteReads | None:
+        """The narrow reads, when asked for and the database allows them."""
+        if not self.narrow_reads or self.shared_store is not None or self.per_request:
+            return None
+        if self.athlete is not None or self.settings.server_mode:
+            return None
+        path = sqlite_file_of(self.settings.database_url)
+        if path is None:
+            return None
+        from backstride.adapters.db.sqlite_reads import open_reads
+
+        return open_reads(path)
+
+    @cached_property
+    def reads(self) -> Reads:
+        """What the day's answer reads through (``adapters/db/reads.py``): the repositories
+        on the store, or, with :attr:`narrow_reads`, the ``sqlite3`` reads of the same file."""
+        narrow = self._sqlite_reads
+        if narrow is not None:
+            return narrow
+        from backstride.adapters.db.orm_reads import OrmReads
+
+        return OrmReads(self.store)
+
+    @cached_property
     def athlete_id(self) -> int:
         if self.athlete is not None:
             return self.athlete
         if self.per_request:
             raise NoAthleteError("No runner was chosen for this request.")
+        narrow = self._sqlite_reads
+        if narrow is not None:
+            found = narrow.first_athlete()
+            if found is not None:
+                return found
+        from backstride.adapters.db.repos import AthleteRepo
+
         with self.store.session() as session:
             return AthleteRepo(session).get_or_create_default()
 
@@ -88,5 +149,8 @@ class App:
         return self.store.data_version(athlete)
 
     def close(self) -> None:
+        narrow = self.__dict__.get("_sqlite_reads")
+        if narrow is not None:
+            narrow.close()
         if "store" in self.__dict__ and self.shared_store is None:
             self.store.dispose()

@@ -12,7 +12,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Final
 
-from backstride.adapters.db.repos import ActivityRepo
 from backstride.domain.body import Profile, Sex
 from backstride.domain.day import Day, PlanToday, StartFacts, combine
 from backstride.services.context import App
@@ -34,8 +33,7 @@ def _profile_set(p: Profile) -> bool:
 def start_facts(app: App, a: Assessment, *, on: date, has_plan: bool) -> StartFacts:
     """What is known about the runner at all, as of ``on``."""
     state = a.state
-    with app.store.read_session() as session:
-        count = ActivityRepo(session).count(app.athlete_id, until=on)
+    count = app.reads.activity_count(app.athlete_id, until=on)
     recent = [r for r in state.runs_since(a.params.cap_window_days + 1) if r.day < on]
     return StartFacts(
         screened=state.clearance.status != "not-screened",

@@ -158,11 +158,20 @@ def lookup(request: Request, server_mark: Callable[[], Mark | None]) -> Rendered
         return None
 
 
+def _sqlite_file(app: App) -> Path | None:
+    """``app``'s SQLite file, found without opening the store when the URL is a plain path."""
+    from backstride.services.context import sqlite_file_of
+
+    found = sqlite_file_of(app.settings.database_url)
+    return found if found is not None else app.store.path
+
+
 def mark_of(app: App) -> Mark | None:
     """The mark of ``app``'s database (None: an in-memory one, never kept)."""
+    path = _sqlite_file(app)
+    if path is not None:
+        return sqlite_mark(path)
     store = app.store
-    if store.path is not None:
-        return sqlite_mark(store.path)
     if store.is_postgresql:
         return (store.data_version(None),)
     return None
@@ -176,7 +185,7 @@ def keep(request: Request, app: App, before: Mark | None, rendered: Rendered) ->
     inputs = settings_inputs(request)
     entry = {
         **_identity(request, inputs),
-        "sqlite": str(app.store.path) if app.store.path is not None else None,
+        "sqlite": str(path) if (path := _sqlite_file(app)) is not None else None,
         "mark": list(before),
         "lines": [list(line) for line in rendered.lines],
         "json": rendered.json,

@@ -12,7 +12,6 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any, Literal
 
-from backstride.adapters.db.plan_repos import RoutineLogRepo
 from backstride.adapters.files.exercise_library import read_exercise_library
 from backstride.domain.exercises import (
     MUSCLE_WORDS,
@@ -312,6 +311,8 @@ def log_routine(
     source: str = "routine",
 ) -> RoutineLogged:
     """Record a routine done on ``on`` (or, with ``done=False``, that it was skipped)."""
+    from backstride.adapters.db.plan_repos import RoutineLogRepo
+
     check_day(on, today=today, what="routine")
     kind = name if isinstance(name, RoutineKind) else parse_routine_kind(name)
     entry = RoutineLogEntry(day=on, routine=kind, done=done, source=source)
@@ -348,6 +349,8 @@ class Adherence:
 
 
 def routine_adherence(app: App, *, on: date, days: int = 28) -> Adherence:
+    from backstride.adapters.db.plan_repos import RoutineLogRepo
+
     since = on - timedelta(days=days - 1)
     with app.store.session() as session:
         entries = RoutineLogRepo(session).list(app.athlete_id, since=since, until=on)
@@ -363,6 +366,8 @@ def warmup_skipped_before_painful_runs(app: App, *, on: date, days: int = 28) ->
     (activity id, day, worst pain); ``report.skipped_runs``, ``report.warmed_runs`` and
     ``report.painful_after_warmup`` give the comparison.
     """
+    from backstride.adapters.db.plan_repos import RoutineLogRepo
+
     since = on - timedelta(days=days - 1)
     checks = pain_report(app, today=on, since=since).runs
     with app.store.session() as session:

@@ -10,23 +10,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from backstride.adapters.db.body_repos import (
-    ClearanceRepo,
-    PainRepo,
-    ProfileRepo,
-    RedFlagSeenRepo,
-    ScreeningRepo,
-    SelfTestRepo,
-    ShoeRepo,
-)
-from backstride.adapters.db.guidance_repos import GearTotal, GuidanceRepo
-from backstride.adapters.db.metrics_repo import MetricsRepo
-from backstride.adapters.db.metrics_tables import ActivityMetricsRow
-from backstride.adapters.db.plan_repos import RoutineLogRepo
-from backstride.adapters.db.repos import ActivityRepo
-from backstride.adapters.db.tables import ActivityRow
 from backstride.domain.activity import RUN_SPORTS, Sport, Surface
 from backstride.domain.body import Experience, clearance_needed, training_status
 from backstride.domain.day import Day
@@ -72,6 +57,12 @@ from backstride.services.context import App
 from backstride.services.diary.views import triage_words
 from backstride.services.routes import saved_routes
 from backstride.services.training import refresh_metrics, summaries_of
+
+if TYPE_CHECKING:
+    from backstride.adapters.db.metrics_tables import ActivityMetricsRow
+    from backstride.adapters.db.records import GearTotal
+    from backstride.adapters.db.tables import ActivityRow
+
 
 RUN_SPORT_VALUES = tuple(s.value for s in RUN_SPORTS)
 #: ISO weeks of load history handed to the rules (they look back at most 35 days).
@@ -188,25 +179,24 @@ def build_state(app: App, *, on: date, params: GuidanceParams) -> GuidanceState:
     since = on - timedelta(days=lookback)
     rotation_since = on - timedelta(days=ROTATION_WINDOW_DAYS)
     aid = app.athlete_id
-    with app.store.session() as session:
-        guidance = GuidanceRepo(session)
-        sessions = guidance.session_columns(aid, since=on - timedelta(days=LOAD_DAYS), until=on)
+    reads = app.reads
+    with reads.batch():
+        sessions = reads.session_columns(aid, since=on - timedelta(days=LOAD_DAYS), until=on)
         rows = [
-            r
-            for r in MetricsRepo(session).list_rows(aid, since=since, until=on)
-            if r.sport in RUN_SPORT_VALUES
+            r for r in reads.metric_rows(aid, since=since, until=on) if r.sport in RUN_SPORT_VALUES
         ]
-        acts = ActivityRepo(session).list_rows(aid, since=min(since, rotation_since), until=on)
-        pain = guidance.pain_for_guidance(aid, since=on - timedelta(days=PAIN_DAYS), until=on)
-        seen = [s for s in RedFlagSeenRepo(session).list(aid) if s.on <= on]
-        profile = ProfileRepo(session).get(aid)
-        screening = ScreeningRepo(session).latest(aid)
-        clearances = [c for c in ClearanceRepo(session).list(aid) if c.on <= on]
-        tests = [t for t in SelfTestRepo(session).list(aid) if t.day <= on]
-        shoes = ShoeRepo(session).list(aid)
-        totals = guidance.gear_totals(aid, before=rotation_since)
-        routine_log = RoutineLogRepo(session).list(aid, until=on)
-        first_pain = PainRepo(session).first_day_above(aid, score=2, until=on)
+        acts = reads.activity_rows(aid, since=min(since, rotation_since), until=on)
+        pain = reads.pain_for_guidance(aid, since=on - timedelta(days=PAIN_DAYS), until=on)
+        seen = [s for s in reads.seen(aid) if s.on <= on]
+        profile = reads.profile(aid)
+        screening = reads.screening(aid)
+        clearances = [c for c in reads.clearances(aid) if c.on <= on]
+        tests = [t for t in reads.selftests(aid) if t.day <= on]
+        shoes = reads.shoes(aid)
+        totals = reads.gear_totals(aid, before=rotation_since)
+        routine_log = reads.routines(aid, until=on)
+        first_pain = reads.first_pain_day_above(aid, score=2, until=on)
+        routes = saved_routes(app)
     if screening is not None and screening.answered_on > on:
         screening = None
     summaries = summaries_of(sessions)
@@ -261,7 +251,7 @@ def build_state(app: App, *, on: date, params: GuidanceParams) -> GuidanceState:
         ),
         shoes=statuses,
         rotation=rotation_nudge(owned, uses, today=on),
-        routes=saved_routes(app),
+        routes=routes,
         warm_up_skips=tuple(
             WarmUpSkip(w.activity_id, w.day, w.worst_pain) for w in warm.skipped_painful
         ),
@@ -321,6 +311,8 @@ class EmergencyNotice:
 
 def emergency_notice(app: App, *, on: date) -> EmergencyNotice | None:
     """The emergency notice as of ``on``, or None when no emergency red flag is open."""
+    from backstride.adapters.db.body_repos import PainRepo, ProfileRepo, RedFlagSeenRepo
+
     with app.store.read_session() as session:
         pain = PainRepo(session).list(app.athlete_id, until=on)
         seen = [s for s in RedFlagSeenRepo(session).list(app.athlete_id) if s.on <= on]

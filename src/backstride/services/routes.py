@@ -17,13 +17,9 @@ from typing import Any
 
 import numpy as np
 
-from backstride.adapters.db.metrics_repo import MetricsRepo
-from backstride.adapters.db.repos import ActivityRepo
-from backstride.adapters.db.route_repos import RouteRepo
 from backstride.domain.activity import Activity, FloatArray, Sport, Streams, Surface
 from backstride.domain.geo import compute_cumulative_distance_m
 from backstride.domain.guidance import SavedRoute
-from backstride.domain.metrics import compute_sample_distance_m, infer_surface
 from backstride.domain.routes import (
     TAXING_SOURCE,
     TAXING_VERSION,
@@ -172,6 +168,8 @@ def _from_activity(
     surface: Surface | None,
     activity_id: int | None = None,
 ) -> tuple[Route, Streams]:
+    from backstride.domain.metrics import compute_sample_distance_m
+
     s = activity.streams
     if not s.has_positions or s.lat_deg is None or s.lon_deg is None:
         raise InvalidInputError(
@@ -197,6 +195,8 @@ def _from_activity(
 
 
 def _store(app: App, route: Route, points: Streams) -> RouteView:
+    from backstride.adapters.db.route_repos import RouteRepo
+
     with app.store.session() as session:
         repo = RouteRepo(session)
         existing = repo.find(app.athlete_id, route.name)
@@ -216,6 +216,7 @@ def add_route_file(app: App, path: Path, *, name: str, surface: str | None = Non
     # routes (the day's guidance reads them on every ``backstride today``).
     from backstride.adapters.files import read_activity
     from backstride.adapters.files.gpx.route import parse_gpx_course
+    from backstride.domain.metrics import infer_surface
 
     clean = clean_route_name(name)
     chosen = _parse_surface(surface)
@@ -263,6 +264,10 @@ def add_route_from_activity(
     app: App, activity_id: int, *, name: str, surface: str | None = None
 ) -> RouteView:
     """Save the course of a stored run (or any activity with GPS) as ``name``."""
+    from backstride.adapters.db.metrics_repo import MetricsRepo
+    from backstride.adapters.db.repos import ActivityRepo
+    from backstride.domain.metrics import infer_surface
+
     clean = clean_route_name(name)
     chosen = _parse_surface(surface)
     with app.store.session() as session:
@@ -292,6 +297,8 @@ def add_route_from_activity(
 
 def _refresh_scores(app: App) -> None:
     """Recompute cached scores written by an older formula (rare; decodes those routes)."""
+    from backstride.adapters.db.route_repos import RouteRepo
+
     with app.store.session() as session:
         repo = RouteRepo(session)
         for route in repo.list(app.athlete_id):
@@ -312,6 +319,8 @@ def _refresh_scores(app: App) -> None:
 
 def list_routes(app: App) -> RouteList:
     """Every saved route, gentlest first."""
+    from backstride.adapters.db.route_repos import RouteRepo
+
     _refresh_scores(app)
     with app.store.session() as session:
         routes = RouteRepo(session).list(app.athlete_id)
@@ -319,12 +328,16 @@ def list_routes(app: App) -> RouteList:
 
 
 def get_route(app: App, name: str) -> RouteView:
+    from backstride.adapters.db.route_repos import RouteRepo
+
     with app.store.session() as session:
         return RouteView(RouteRepo(session).get(app.athlete_id, name))
 
 
 def compare_routes(app: App, names: Sequence[str]) -> RouteComparison:
     """The named routes side by side, gentlest first (at least one name; repeats ignored)."""
+    from backstride.adapters.db.route_repos import RouteRepo
+
     if not names:
         raise InvalidInputError("Name at least one route to compare.")
     _refresh_scores(app)
@@ -339,6 +352,8 @@ def compare_routes(app: App, names: Sequence[str]) -> RouteComparison:
 
 
 def delete_route(app: App, name: str) -> str:
+    from backstride.adapters.db.route_repos import RouteRepo
+
     with app.store.session() as session:
         repo = RouteRepo(session)
         route = repo.get(app.athlete_id, name)
@@ -348,8 +363,7 @@ def delete_route(app: App, name: str) -> str:
 
 def saved_routes(app: App) -> tuple[SavedRoute, ...]:
     """The guidance's view of the saved routes (cached scores only)."""
-    with app.store.session() as session:
-        routes = RouteRepo(session).list(app.athlete_id)
+    routes = app.reads.routes(app.athlete_id)
     return tuple(
         SavedRoute(
             name=r.name,

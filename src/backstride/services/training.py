@@ -8,14 +8,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields, is_dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.orm import Session
-
-from backstride.adapters.db.engine import read_data_version
-from backstride.adapters.db.metrics_repo import MetricsRepo, SessionColumns
-from backstride.adapters.db.metrics_tables import ActivityMetricsRow
-from backstride.adapters.db.repos import ActivityRepo
 from backstride.domain.activity import Activity, Sport
 from backstride.domain.load import (
     LoadReport,
@@ -23,8 +17,18 @@ from backstride.domain.load import (
     compute_load_report,
     summarise_session,
 )
-from backstride.domain.metrics import ActivityAnalysis, HeartProfile, analyse_activity
 from backstride.services.context import App
+
+if TYPE_CHECKING:
+    from backstride.domain.metrics import ActivityAnalysis, HeartProfile
+
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from backstride.adapters.db.metrics_tables import ActivityMetricsRow
+    from backstride.adapters.db.records import SessionColumns
+
 
 #: Bump when the analysis changes, so cached results are recomputed.
 ANALYSIS_VERSION = 3
@@ -54,6 +58,7 @@ def analysis_to_json(analysis: ActivityAnalysis) -> dict[str, Any]:
 
 def heart_profile(app: App) -> HeartProfile | None:
     """The runner's profile as TRIMP needs it (None when nothing is known)."""
+    from backstride.domain.metrics import HeartProfile
     from backstride.services.body import get_heart_profile
 
     p = get_heart_profile(app)
@@ -81,6 +86,8 @@ def _metrics_row(
     analysis: ActivityAnalysis,
     profile_key: str,
 ) -> ActivityMetricsRow:
+    from backstride.adapters.db.metrics_tables import ActivityMetricsRow
+
     values = metrics_values(activity, analysis, profile_key)
     return ActivityMetricsRow(activity_id=activity_id, athlete_id=athlete_id, **values)
 
@@ -138,6 +145,8 @@ def store_analysis(
     profile: AnalysisProfile,
 ) -> None:
     """Analyse a just-stored activity inside the caller's transaction and cache the result."""
+    from backstride.domain.metrics import analyse_activity
+
     analysis = analyse_activity(activity, profile=profile.heart)
     store_analysis_result(session, athlete_id, activity_id, activity, analysis, profile)
 
@@ -153,6 +162,8 @@ def store_analysis_result(
     new: bool = False,
 ) -> None:
     """Cache an analysis computed elsewhere (e.g. in an import worker)."""
+    from backstride.adapters.db.metrics_repo import MetricsRepo
+
     row = _metrics_row(athlete_id, activity_id, activity, analysis, profile.key)
     MetricsRepo(session).put(row, new=new)
 
@@ -167,18 +178,19 @@ def refresh_metrics(
     opened for viewing only (a read-only disk) keeps the analyses stored with it: nothing is
     computed, and an activity without one is left out of the load figures.
     """
-    if app.store.read_only:
+    if app.reads.read_only:
         return 0
     if profile is None:
         profile = analysis_profile(app)
-    with app.store.read_session() as session:
-        ids = (
-            activity_ids
-            if activity_ids is not None
-            else MetricsRepo(session).stale_activity_ids(
-                app.athlete_id, version=ANALYSIS_VERSION, profile_key=profile.key
-            )
+    ids = (
+        activity_ids
+        if activity_ids is not None
+        else app.reads.stale_activity_ids(
+            app.athlete_id, version=ANALYSIS_VERSION, profile_key=profile.key
         )
+    )
+    if ids:
+        from backstride.adapters.db.repos import ActivityRepo
     for activity_id in ids:
         with app.store.session() as session:
             activity = ActivityRepo(session).get(app.athlete_id, activity_id, with_streams=True)
@@ -188,6 +200,8 @@ def refresh_metrics(
 
 def activity_analysis(app: App, activity_id: int) -> ActivityAnalysis:
     """Analyse one stored activity (from its samples; not cached)."""
+    from backstride.adapters.db.repos import ActivityRepo
+
     with app.store.read_session() as session:
         activity = ActivityRepo(session).get(app.athlete_id, activity_id, with_streams=True)
     return analyse_stored(activity, heart=heart_profile(app))
@@ -196,6 +210,8 @@ def activity_analysis(app: App, activity_id: int) -> ActivityAnalysis:
 def analyse_stored(activity: Activity, *, heart: HeartProfile | None) -> ActivityAnalysis:
     """:func:`activity_analysis` of an activity already read with its samples, for the
     runner's ``heart`` profile (:func:`heart_profile`)."""
+    from backstride.domain.metrics import analyse_activity
+
     return analyse_activity(activity, profile=heart)
 
 
@@ -224,6 +240,8 @@ def summaries_of(rows: Sequence[SessionColumns]) -> list[SessionSummary]:
 def read_session_summaries(app: App, *, until: date | None = None) -> list[SessionSummary]:
     """The load model's view of every analysed activity up to ``until``, read afresh: the
     reference :func:`session_summaries` must always equal."""
+    from backstride.adapters.db.metrics_repo import MetricsRepo
+
     refresh_metrics(app)
     with app.store.read_session() as session:
         rows = MetricsRepo(session).session_columns(app.athlete_id, until=until)
@@ -241,6 +259,9 @@ def session_summaries(app: App, *, until: date | None = None) -> list[SessionSum
     (an import's new activities, an edited one) are turned into sessions. The answer is
     always the one :func:`read_session_summaries` gives.
     """
+    from backstride.adapters.db.engine import read_data_version
+    from backstride.adapters.db.metrics_repo import MetricsRepo
+
     memo = app.load_sessions
     profile = analysis_profile(app)
     athlete_id = app.athlete_id

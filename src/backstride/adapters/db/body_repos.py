@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, select
 
+from backstride.adapters.db import records
 from backstride.adapters.db.body_tables import (
     ClearanceRow,
     PainEntryRow,
@@ -28,34 +29,20 @@ from backstride.adapters.db.repo import Repo, by_athlete
 from backstride.adapters.db.tables import ActivityRow
 from backstride.domain.body import (
     Clearance,
-    Condition,
-    Experience,
     Profile,
     Screening,
-    Sex,
 )
 from backstride.domain.pain import (
     PainEntry,
-    PainFeel,
-    PainSite,
-    PainWhen,
-    RedFlag,
-    SeenOutcome,
     SeenRecord,
 )
-from backstride.domain.selftest import SelfTestName, SelfTestResult
+from backstride.domain.selftest import SelfTestResult
 from backstride.domain.shoes import Shoe, name_key
-from backstride.domain.text import RunnerText, runner_text
 from backstride.errors import NotFoundError
 
 
 def _dump(values: Sequence[Any]) -> str:
     return json.dumps([str(v) for v in values])
-
-
-def _load(text: str | None) -> list[str]:
-    data = json.loads(text or "[]")
-    return [str(v) for v in data] if isinstance(data, list) else []
 
 
 # --- profile ----------------------------------------------------------------------------------
@@ -78,22 +65,7 @@ class ProfileRepo(Repo):
 
     @staticmethod
     def _profile(row: ProfileRow | None) -> Profile:
-        if row is None:
-            return Profile()
-        known = {c.value for c in Condition}
-        return Profile(
-            birth_year=row.birth_year,
-            sex=Sex(row.sex),
-            resting_hr_bpm=row.resting_hr_bpm,
-            max_hr_bpm=row.max_hr_bpm,
-            conditions=tuple(Condition(c) for c in _load(row.conditions) if c in known),
-            past_injuries=tuple(RunnerText(t) for t in _load(row.past_injuries)),
-            experience=Experience(row.experience) if row.experience else None,
-            spine_surgery_on=row.spine_surgery_on,
-            spine_injection_on=row.spine_injection_on,
-            pregnant_since=row.pregnant_since,
-            units=row.units,
-        )
+        return records.profile(row)
 
     def exists(self, athlete_id: int) -> bool:
         return self.session.get(ProfileRow, athlete_id) is not None
@@ -142,12 +114,7 @@ class ScreeningRepo(Repo):
             .limit(1)
         )
         row = self.session.scalars(stmt).first()
-        if row is None:
-            return None
-        answers = json.loads(row.answers)
-        return Screening(
-            answered_on=row.answered_on, answers={str(k): bool(v) for k, v in answers.items()}
-        )
+        return records.screening(row) if row is not None else None
 
 
 class ClearanceRepo(Repo):
@@ -167,37 +134,13 @@ class ClearanceRepo(Repo):
             .where(ClearanceRow.athlete_id == athlete_id)
             .order_by(ClearanceRow.cleared_on, ClearanceRow.id)
         )
-        return [
-            Clearance(
-                on=r.cleared_on,
-                by=RunnerText(r.cleared_by),
-                restrictions=runner_text(r.restrictions),
-                notes=runner_text(r.notes),
-                id=r.id,
-            )
-            for r in self.session.scalars(stmt)
-        ]
+        return [records.clearance(r) for r in self.session.scalars(stmt)]
 
 
 # --- pain diary -------------------------------------------------------------------------------
 
 
-def _row_to_entry(row: PainEntryRow) -> PainEntry:
-    return PainEntry(
-        id=row.id,
-        day=row.day,
-        when=PainWhen(row.moment),
-        score=int(row.score),
-        where=tuple(PainSite(s) for s in _load(row.sites)),
-        feels=tuple(PainFeel(f) for f in _load(row.feels)),
-        walking_leg_symptoms=bool(row.walking_leg_symptoms),
-        eases_sitting=bool(row.eases_sitting),
-        red_flags=tuple(RedFlag(f) for f in _load(row.red_flags)),
-        notes=runner_text(row.notes),
-        activity_id=row.activity_id,
-        worse_coughing=bool(row.worse_coughing),
-        ruled_out=tuple(RedFlag(f) for f in _load(row.ruled_out_flags)),
-    )
+_row_to_entry = records.pain_entry
 
 
 def _fill(row: PainEntryRow, entry: PainEntry) -> None:
@@ -278,15 +221,7 @@ class PainRepo(Repo):
         return value if isinstance(value, date) else None
 
 
-def _row_to_seen(r: RedFlagSeenRow) -> SeenRecord:
-    return SeenRecord(
-        flag=RedFlag(r.flag),
-        on=r.seen_on,
-        by=runner_text(r.seen_by),
-        notes=runner_text(r.notes),
-        id=r.id,
-        outcome=SeenOutcome(r.outcome) if r.outcome else SeenOutcome.NOT_KNOWN,
-    )
+_row_to_seen = records.seen
 
 
 class RedFlagSeenRepo(Repo):
@@ -330,12 +265,7 @@ class SelfTestRepo(Repo):
             .where(SelfTestRow.athlete_id == athlete_id)
             .order_by(SelfTestRow.day, SelfTestRow.id)
         )
-        known = {t.value for t in SelfTestName}
-        return [
-            SelfTestResult(name=SelfTestName(r.test), day=r.day, value=r.value, id=r.id)
-            for r in self.session.scalars(stmt)
-            if r.test in known
-        ]
+        return records.selftests(list(self.session.scalars(stmt)))
 
 
 # --- shoes ------------------------------------------------------------------------------------
@@ -367,16 +297,7 @@ class ShoeRepo(Repo):
         return out
 
     def _to_shoe(self, row: ShoeRow, defaults: dict[int, list[str]]) -> Shoe:
-        return Shoe(
-            id=row.id,
-            name=RunnerText(row.name),
-            start_km=row.start_km,
-            inspect_km=row.inspect_km,
-            retire_km=row.retire_km,
-            bought_on=row.bought_on,
-            retired_on=row.retired_on,
-            default_for=tuple(sorted(defaults.get(row.id, []))),
-        )
+        return records.shoe(row, defaults)
 
     def add(self, athlete_id: int, shoe: Shoe) -> int:
         row = ShoeRow(

@@ -24,6 +24,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from backstride.adapters.db import revisions
 from backstride.adapters.db.postgres import (
     LOCK_TIMEOUT_S,
     MIGRATE_LOCK,
@@ -120,7 +121,6 @@ if TYPE_CHECKING:
 # Alembic is imported only when the schema must change (it costs more than the rest of a
 # command's start-up): the head is read from the revision files, the current revision from the
 # ``alembic_version`` table.
-_REVISION = re.compile(r"^(down_revision|revision)\s*=\s*(?:\"([^\"]*)\"|None)", re.MULTILINE)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -268,21 +268,9 @@ def _alembic_config(engine: Engine) -> Config:
 
 
 def head_revision(engine: Engine | None = None) -> str | None:
-    """The newest schema revision shipped, read from the revision files without Alembic (a
-    test checks it against Alembic's own answer). ``engine`` is not needed; kept for callers."""
-    revisions: set[str] = set()
-    parents: set[str] = set()
-    versions = resources.files("backstride.adapters.db") / "migrations" / "versions"
-    for entry in versions.iterdir():
-        if not entry.name.endswith(".py") or entry.name.startswith("__"):
-            continue
-        found = {m.group(1): m.group(2) for m in _REVISION.finditer(entry.read_text("utf-8"))}
-        if found.get("revision"):
-            revisions.add(found["revision"])
-        if found.get("down_revision"):
-            parents.add(found["down_revision"])
-    heads = revisions - parents
-    return heads.pop() if len(heads) == 1 else None
+    """The newest schema revision shipped (:func:`revisions.head_revision`, read without
+    Alembic). ``engine`` is not needed; kept for callers."""
+    return revisions.head_revision()
 
 
 def current_revision(engine: Engine) -> str | None:

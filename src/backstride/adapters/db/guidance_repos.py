@@ -7,7 +7,6 @@ walking-leg-symptom pattern), and the shoes' distances aggregated in SQL.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import and_, func, or_, select
@@ -15,20 +14,10 @@ from sqlalchemy import and_, func, or_, select
 from backstride.adapters.db.body_repos import _row_to_entry
 from backstride.adapters.db.body_tables import PainEntryRow
 from backstride.adapters.db.metrics_repo import MetricsRepo, SessionColumns
+from backstride.adapters.db.records import GearTotal as GearTotal
 from backstride.adapters.db.repo import Repo
 from backstride.adapters.db.tables import ActivityRow
 from backstride.domain.pain import PainEntry
-
-
-@dataclass(frozen=True, slots=True)
-class GearTotal:
-    """Activities in one pair (by the activity's gear text) before a day, added up."""
-
-    gear: str
-    sport: str
-    activities: int
-    distance_m: float | None
-    last_day: date
 
 
 class GuidanceRepo(Repo):

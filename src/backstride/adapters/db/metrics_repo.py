@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import delete, select
 
 from backstride.adapters.db.metrics_tables import ActivityMetricsRow
+from backstride.adapters.db.records import SessionColumns as SessionColumns
 from backstride.adapters.db.repo import Repo
 from backstride.adapters.db.tables import ActivityRow
-
-# One session as the load model reads it: id, day, start, sport, distance, duration, moving
-# time, load, load kind, hard.
-SessionColumns = tuple[
-    int, date, datetime, str, float | None, float, float | None, float, str, bool
-]
 
 
 class MetricsRepo(Repo):

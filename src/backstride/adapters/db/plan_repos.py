@@ -12,6 +12,7 @@ from datetime import date
 
 from sqlalchemy import delete, select
 
+from backstride.adapters.db import records
 from backstride.adapters.db.plan_tables import (
     PlanEventRow,
     PlanMarkRow,
@@ -21,46 +22,20 @@ from backstride.adapters.db.plan_tables import (
 )
 from backstride.adapters.db.repo import Repo
 from backstride.domain.plan import (
-    EventKind,
-    Goal,
-    Outcome,
     PlanEvent,
     PlanMark,
     PlanRecord,
-    PlanSpec,
     PlanStatus,
     PlanWeek,
-    Variant,
     days_text,
-    parse_days,
 )
-from backstride.domain.routines import RoutineKind, RoutineLogEntry
+from backstride.domain.routines import RoutineLogEntry
 from backstride.errors import NotFoundError
 
 OPEN_STATUSES = (PlanStatus.ACTIVE.value, PlanStatus.PAUSED.value)
 
 
-def _texts(text: str | None) -> tuple[str, ...]:
-    data = json.loads(text or "[]")
-    return tuple(str(v) for v in data) if isinstance(data, list) else ()
-
-
-def _record(row: PlanRow) -> PlanRecord:
-    return PlanRecord(
-        spec=PlanSpec(
-            goal=Goal(row.goal),
-            variant=Variant(row.variant),
-            days=parse_days(row.days),
-            start_on=row.start_on,
-        ),
-        status=PlanStatus(row.status),
-        paused_on=row.paused_on,
-        pause_reason=row.pause_reason,
-        gate_paused_on=row.gate_paused_on,
-        gate_reasons=_texts(row.gate_reasons),
-        ended_on=row.ended_on,
-        id=row.id,
-    )
+_record = records.plan_record
 
 
 def _fill(row: PlanRow, record: PlanRecord) -> None:
@@ -76,18 +51,7 @@ def _fill(row: PlanRow, record: PlanRecord) -> None:
     row.ended_on = record.ended_on
 
 
-def _week(row: PlanWeekRow) -> PlanWeek:
-    return PlanWeek(
-        seq=row.seq,
-        template_week=row.template_week,
-        starts_on=row.starts_on,
-        cut_on=row.cut_on,
-        rest_day_on=row.rest_day_on,
-        paused_from=row.paused_from,
-        outcome=Outcome(row.outcome) if row.outcome else None,
-        reasons=_texts(row.reasons),
-        settled_on=row.settled_on,
-    )
+_week = records.plan_week
 
 
 class PlanRepo(Repo):
@@ -166,15 +130,7 @@ class PlanRepo(Repo):
 
     def marks(self, plan_id: int) -> dict[date, PlanMark]:
         rows = self.session.scalars(select(PlanMarkRow).where(PlanMarkRow.plan_id == plan_id))
-        return {
-            r.day: PlanMark(
-                day=r.day,
-                status="done" if r.status == "done" else "skipped",
-                reason=r.reason,
-                activity_id=r.activity_id,
-            )
-            for r in rows
-        }
+        return records.plan_marks(list(rows))
 
     def put_mark(self, plan_id: int, mark: PlanMark) -> None:
         self.session.execute(
@@ -199,10 +155,7 @@ class PlanRepo(Repo):
             .where(PlanEventRow.plan_id == plan_id)
             .order_by(PlanEventRow.day, PlanEventRow.id)
         )
-        return [
-            PlanEvent(day=r.day, kind=EventKind(r.kind), message=r.message, week_seq=r.week_seq)
-            for r in rows
-        ]
+        return [records.plan_event(r) for r in rows]
 
     def add_events(self, plan_id: int, events: Sequence[PlanEvent]) -> None:
         for event in events:
@@ -238,16 +191,7 @@ class RoutineLogRepo(Repo):
         if until is not None:
             query = query.where(RoutineLogRow.day <= until)
         rows = self.session.scalars(query.order_by(RoutineLogRow.day, RoutineLogRow.id))
-        return [
-            RoutineLogEntry(
-                day=r.day,
-                routine=RoutineKind(r.routine),
-                done=r.done,
-                source=r.source,
-                id=r.id,
-            )
-            for r in rows
-        ]
+        return [records.routine_entry(r) for r in rows]
 
     def first_day(self, athlete_id: int) -> date | None:
         return self.session.scalars(

@@ -9,19 +9,16 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import defer
 
+from backstride.adapters.db import records
 from backstride.adapters.db.blobs import decode_streams, encode_streams
 from backstride.adapters.db.repo import Repo
 from backstride.adapters.db.route_tables import RouteRow
-from backstride.domain.activity import Streams, Surface
+from backstride.domain.activity import Streams
 from backstride.domain.routes import (
     Route,
-    RouteTerrain,
-    TaxingPart,
     TaxingScore,
-    band_for,
     route_key,
 )
-from backstride.domain.text import RunnerText
 from backstride.errors import NotFoundError
 
 
@@ -36,41 +33,7 @@ def taxing_to_json(taxing: TaxingScore) -> str:
     return json.dumps(data, allow_nan=False)
 
 
-def _taxing(row: RouteRow) -> TaxingScore:
-    data = json.loads(row.taxing_json or "{}")
-    return TaxingScore(
-        score=row.taxing_score,
-        band=str(data.get("band") or band_for(row.taxing_score)),
-        parts=tuple(
-            TaxingPart(str(p["key"]), float(p["points"]), str(p["text"]))
-            for p in data.get("parts", [])
-        ),
-        explanation=tuple(str(x) for x in data.get("explanation", [])),
-        version=row.taxing_version,
-    )
-
-
-def row_to_route(row: RouteRow) -> Route:
-    return Route(
-        id=row.id,
-        name=RunnerText(row.name),
-        source_kind=row.source_kind,
-        source=row.source,
-        source_activity_id=row.source_activity_id,
-        created_at=row.created_at,
-        n_points=row.n_points,
-        terrain=RouteTerrain(
-            distance_m=row.distance_m,
-            climb_m=row.climb_m,
-            descent_m=row.descent_m,
-            steep_descent_m=row.steep_descent_m,
-            steep_descent_share=row.steep_descent_share,
-            longest_descent_m=None,
-            longest_descent_drop_m=row.longest_descent_drop_m,
-            surface=Surface(row.surface) if row.surface else None,
-        ),
-        taxing=_taxing(row),
-    )
+row_to_route = records.route
 
 
 class RouteRepo(Repo):

@@ -10,47 +10,97 @@ values of sample ``i`` (heart rate, cadence), as Runalyze attributes each sample
 
 from __future__ import annotations
 
-from backstride.domain.metrics.analysis import (
-    analyse_activity,
-)
-from backstride.domain.metrics.distance import (
-    PRE_SAMPLE_SLACK_M,
-    PRE_SAMPLE_SPEED_M_S,
-    compute_best_time_s,
-    compute_moving_intervals,
-    compute_recording_time_s,
-    compute_sample_distance_m,
-    timer_running_s,
-    total_distance_m,
-)
-from backstride.domain.metrics.effort import (
-    Cadence,
-    HeartRateBounds,
-    compute_cadence,
-    compute_heart_rate_load,
-    compute_longest_run_s,
-    compute_srpe_load,
-    resolve_heart_rate_bounds,
-    trimp_constants,
-)
-from backstride.domain.metrics.results import (
-    GRADE_BAND_LABELS,
-    ActivityAnalysis,
-    BoolArray,
-    Descent,
-    GradeBand,
-    GradeDistribution,
-    HeartProfile,
-    HeartRateLoad,
-    HrSource,
-    MaxHrSource,
-    RestHrSource,
-    Sex,
-)
-from backstride.domain.metrics.terrain import (
-    compute_grade_distribution,
-    infer_surface,
-)
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from backstride.domain.metrics.analysis import (
+        analyse_activity,
+    )
+    from backstride.domain.metrics.distance import (
+        PRE_SAMPLE_SLACK_M,
+        PRE_SAMPLE_SPEED_M_S,
+        compute_best_time_s,
+        compute_moving_intervals,
+        compute_recording_time_s,
+        compute_sample_distance_m,
+        timer_running_s,
+        total_distance_m,
+    )
+    from backstride.domain.metrics.effort import (
+        Cadence,
+        HeartRateBounds,
+        compute_cadence,
+        compute_heart_rate_load,
+        compute_longest_run_s,
+        compute_srpe_load,
+        resolve_heart_rate_bounds,
+        trimp_constants,
+    )
+    from backstride.domain.metrics.results import (
+        GRADE_BAND_LABELS,
+        ActivityAnalysis,
+        BoolArray,
+        Descent,
+        GradeBand,
+        GradeDistribution,
+        HeartProfile,
+        HeartRateLoad,
+        HrSource,
+        MaxHrSource,
+        RestHrSource,
+        Sex,
+    )
+    from backstride.domain.metrics.terrain import (
+        compute_grade_distribution,
+        infer_surface,
+    )
+
+_LAZY = {
+    "ActivityAnalysis": "backstride.domain.metrics.results",
+    "BoolArray": "backstride.domain.metrics.results",
+    "Cadence": "backstride.domain.metrics.effort",
+    "Descent": "backstride.domain.metrics.results",
+    "GRADE_BAND_LABELS": "backstride.domain.metrics.results",
+    "GradeBand": "backstride.domain.metrics.results",
+    "GradeDistribution": "backstride.domain.metrics.results",
+    "HeartProfile": "backstride.domain.metrics.results",
+    "HeartRateBounds": "backstride.domain.metrics.effort",
+    "HeartRateLoad": "backstride.domain.metrics.results",
+    "HrSource": "backstride.domain.metrics.results",
+    "MaxHrSource": "backstride.domain.metrics.results",
+    "PRE_SAMPLE_SLACK_M": "backstride.domain.metrics.distance",
+    "PRE_SAMPLE_SPEED_M_S": "backstride.domain.metrics.distance",
+    "RestHrSource": "backstride.domain.metrics.results",
+    "Sex": "backstride.domain.metrics.results",
+    "analyse_activity": "backstride.domain.metrics.analysis",
+    "compute_best_time_s": "backstride.domain.metrics.distance",
+    "compute_cadence": "backstride.domain.metrics.effort",
+    "compute_grade_distribution": "backstride.domain.metrics.terrain",
+    "compute_heart_rate_load": "backstride.domain.metrics.effort",
+    "compute_longest_run_s": "backstride.domain.metrics.effort",
+    "compute_moving_intervals": "backstride.domain.metrics.distance",
+    "compute_recording_time_s": "backstride.domain.metrics.distance",
+    "compute_sample_distance_m": "backstride.domain.metrics.distance",
+    "compute_srpe_load": "backstride.domain.metrics.effort",
+    "infer_surface": "backstride.domain.metrics.terrain",
+    "resolve_heart_rate_bounds": "backstride.domain.metrics.effort",
+    "timer_running_s": "backstride.domain.metrics.distance",
+    "total_distance_m": "backstride.domain.metrics.distance",
+    "trimp_constants": "backstride.domain.metrics.effort",
+}
+"""Where each name lives: imported on first use (PEP 562), so that importing one submodule
+does not load every other."""
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "ActivityAnalysis",

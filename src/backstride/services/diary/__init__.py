@@ -7,40 +7,87 @@ a result (``triage`` is the first key of the JSON) so that every interface shows
 
 from __future__ import annotations
 
-from backstride.services.diary.entries import (
-    PainChanges,
-    PainInput,
-    add_pain,
-    answer_warning_signs,
-    delete_pain,
-    edit_pain,
-    list_pain,
-    record_seen,
-)
-from backstride.services.diary.monitoring import (
-    CheckinContext,
-    PainReport,
-    RedFlagQuestion,
-    checkin_context,
-    pain_report,
-    red_flag_names,
-    red_flag_questions,
-)
-from backstride.services.diary.views import (
-    RUN_SPORT_VALUES,
-    PainDeleted,
-    PainList,
-    PainSaved,
-    SeenSaved,
-    TriageView,
-    advice_json,
-    entry_json,
-    pain_rules,
-    refusal_with_triage,
-    risk_context,
-    suspicion_json,
-    triage_red_flags,
-)
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from backstride.services.diary.entries import (
+        PainChanges,
+        PainInput,
+        add_pain,
+        answer_warning_signs,
+        delete_pain,
+        edit_pain,
+        list_pain,
+        record_seen,
+    )
+    from backstride.services.diary.monitoring import (
+        CheckinContext,
+        PainReport,
+        RedFlagQuestion,
+        checkin_context,
+        pain_report,
+        red_flag_names,
+        red_flag_questions,
+    )
+    from backstride.services.diary.views import (
+        RUN_SPORT_VALUES,
+        PainDeleted,
+        PainList,
+        PainSaved,
+        SeenSaved,
+        TriageView,
+        advice_json,
+        entry_json,
+        pain_rules,
+        refusal_with_triage,
+        risk_context,
+        suspicion_json,
+        triage_red_flags,
+    )
+
+_LAZY = {
+    "CheckinContext": "backstride.services.diary.monitoring",
+    "PainChanges": "backstride.services.diary.entries",
+    "PainDeleted": "backstride.services.diary.views",
+    "PainInput": "backstride.services.diary.entries",
+    "PainList": "backstride.services.diary.views",
+    "PainReport": "backstride.services.diary.monitoring",
+    "PainSaved": "backstride.services.diary.views",
+    "RUN_SPORT_VALUES": "backstride.services.diary.views",
+    "RedFlagQuestion": "backstride.services.diary.monitoring",
+    "SeenSaved": "backstride.services.diary.views",
+    "TriageView": "backstride.services.diary.views",
+    "add_pain": "backstride.services.diary.entries",
+    "advice_json": "backstride.services.diary.views",
+    "answer_warning_signs": "backstride.services.diary.entries",
+    "checkin_context": "backstride.services.diary.monitoring",
+    "delete_pain": "backstride.services.diary.entries",
+    "edit_pain": "backstride.services.diary.entries",
+    "entry_json": "backstride.services.diary.views",
+    "list_pain": "backstride.services.diary.entries",
+    "pain_report": "backstride.services.diary.monitoring",
+    "pain_rules": "backstride.services.diary.views",
+    "record_seen": "backstride.services.diary.entries",
+    "red_flag_names": "backstride.services.diary.monitoring",
+    "red_flag_questions": "backstride.services.diary.monitoring",
+    "refusal_with_triage": "backstride.services.diary.views",
+    "risk_context": "backstride.services.diary.views",
+    "suspicion_json": "backstride.services.diary.views",
+    "triage_red_flags": "backstride.services.diary.views",
+}
+"""Where each name lives: imported on first use (PEP 562), so that importing one submodule
+does not load every other."""
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "CheckinContext",

@@ -6,16 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from backstride.adapters.db.body_repos import (
-    ClearanceRepo,
-    PainRepo,
-    ProfileRepo,
-    RedFlagSeenRepo,
-)
-from backstride.adapters.db.repos import ActivityRepo
-from backstride.adapters.db.tables import ActivityRow
 from backstride.domain.body import Clearance
 from backstride.domain.pain import (
     MAX_NOTES_CHARS,
@@ -50,6 +42,11 @@ from backstride.services.diary.views import (
     TriageView,
     pain_rules,
 )
+
+if TYPE_CHECKING:
+    from backstride.adapters.db.repos import ActivityRepo
+    from backstride.adapters.db.tables import ActivityRow
+
 
 # --- input ------------------------------------------------------------------------------------
 
@@ -139,6 +136,8 @@ def _resolve_link(
 
 
 def _saved(app: App, entry: PainEntry, linked: bool) -> PainSaved:
+    from backstride.adapters.db.body_repos import ProfileRepo
+
     with app.store.session() as session:
         profile = ProfileRepo(session).get(app.athlete_id)
     context = profile.risk
@@ -166,6 +165,9 @@ def _saved(app: App, entry: PainEntry, linked: bool) -> PainSaved:
 def add_pain(app: App, data: PainInput, *, today: date) -> PainSaved:
     """Validate and store one entry. Refused with :class:`InvalidInputError`, nothing stored:
     a score outside 0-10, a date in the future, an unknown red flag, place or kind of pain."""
+    from backstride.adapters.db.body_repos import PainRepo
+    from backstride.adapters.db.repos import ActivityRepo
+
     entry = PainEntry(
         day=check_day(data.day, today=today, what="pain entry"),
         when=parse_when(data.when),
@@ -190,6 +192,9 @@ def add_pain(app: App, data: PainInput, *, today: date) -> PainSaved:
 
 def edit_pain(app: App, entry_id: int, changes: PainChanges, *, today: date) -> PainSaved:
     """Change an entry; the same checks as :func:`add_pain` apply to the result."""
+    from backstride.adapters.db.body_repos import PainRepo
+    from backstride.adapters.db.repos import ActivityRepo
+
     with app.store.session() as session:
         current = PainRepo(session).get(app.athlete_id, entry_id)
     fields: dict[str, Any] = {}
@@ -248,6 +253,8 @@ def answer_warning_signs(
 ) -> PainSaved:
     """The runner's answer to the warning signs backstride asked about: ``present`` become red
     flags of the entry (triaged at once), ``absent`` are recorded as ruled out."""
+    from backstride.adapters.db.body_repos import PainRepo
+
     yes = parse_red_flags(present)
     no = parse_red_flags(absent)
     both = set(yes) & set(no)
@@ -264,18 +271,21 @@ def answer_warning_signs(
 
 
 def delete_pain(app: App, entry_id: int) -> PainDeleted:
+    from backstride.adapters.db.body_repos import PainRepo
+
     with app.store.session() as session:
         PainRepo(session).delete(app.athlete_id, entry_id)
     return PainDeleted(entry_id)
 
 
 def list_pain(app: App, *, since: date | None = None, until: date | None = None) -> PainList:
-    with app.store.session() as session:
-        entries = PainRepo(session).list(app.athlete_id, since=since, until=until)
-        everything = PainRepo(session).list(app.athlete_id)
-        seen = RedFlagSeenRepo(session).list(app.athlete_id)
-        clearances = ClearanceRepo(session).list(app.athlete_id)
-        context = ProfileRepo(session).get(app.athlete_id).risk
+    reads, aid = app.reads, app.athlete_id
+    with reads.batch():
+        entries = reads.pain_list(aid, since=since, until=until)
+        everything = reads.pain_list(aid)
+        seen = reads.seen(aid)
+        clearances = reads.clearances(aid)
+        context = reads.profile(aid).risk
     return PainList(
         tuple(entries),
         open_red_flags(everything, seen, context),
@@ -301,6 +311,13 @@ def record_seen(
     with a note naming the flag), so a running plan resumes, one step back. Otherwise walking
     and gentle mobility only, until a later visit says "may train" or a clearance is recorded.
     """
+    from backstride.adapters.db.body_repos import (
+        ClearanceRepo,
+        PainRepo,
+        ProfileRepo,
+        RedFlagSeenRepo,
+    )
+
     check_day(on, today=today, what="visit")
     parsed = parse_red_flags([flag])
     if len(parsed) != 1:

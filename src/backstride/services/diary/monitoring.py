@@ -7,13 +7,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from backstride.adapters.db.body_repos import (
-    ClearanceRepo,
-    PainRepo,
-    ProfileRepo,
-    RedFlagSeenRepo,
-)
-from backstride.adapters.db.repos import ActivityRepo
 from backstride.domain.pain import (
     PAIN_RULES,
     RED_FLAG_SOURCE,
@@ -69,6 +62,8 @@ class CheckinContext:
 def checkin_context(app: App, *, day: date, when: str | None = None) -> CheckinContext:
     """Guess the check-in: after today's run, else the morning after yesterday's, else a rest
     day. An explicit ``when`` wins; a run is linked only when there is exactly one."""
+    from backstride.adapters.db.repos import ActivityRepo
+
     with app.store.session() as session:
         repo = ActivityRepo(session)
         today_runs = _runs_on(repo, app.athlete_id, day)
@@ -169,19 +164,18 @@ class PainReport:
 def pain_report(app: App, *, today: date, since: date | None = None) -> PainReport:
     """Runs from ``since`` (default: 8 weeks ago) to ``today`` against the pain rules."""
     start = since or today - timedelta(weeks=8)
-    with app.store.session() as session:
-        rows = ActivityRepo(session).list_rows(
-            app.athlete_id, since=start, until=today, sports=RUN_SPORT_VALUES
-        )
-        entries = PainRepo(session).list(
-            app.athlete_id,
+    reads, aid = app.reads, app.athlete_id
+    with reads.batch():
+        rows = reads.activity_rows(aid, since=start, until=today, sports=RUN_SPORT_VALUES)
+        entries = reads.pain_list(
+            aid,
             since=start - timedelta(days=PAIN_RULES.baseline_window_days),
             until=today + timedelta(days=1),
         )
-        everything = PainRepo(session).list(app.athlete_id)
-        seen = RedFlagSeenRepo(session).list(app.athlete_id)
-        profile = ProfileRepo(session).get(app.athlete_id)
-        cleared = [c.on for c in ClearanceRepo(session).list(app.athlete_id)]
+        everything = reads.pain_list(aid)
+        seen = reads.seen(aid)
+        profile = reads.profile(aid)
+        cleared = [c.on for c in reads.clearances(aid)]
     rules = pain_rules(app)
     runs = [RunRef(r.id, r.local_date) for r in rows]
     recent = [e for e in entries if e.day >= start]

@@ -7,9 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from backstride.adapters.db.body_repos import (
-    ProfileRepo,
-)
 from backstride.domain.activity import RUN_SPORTS
 from backstride.domain.body import Clearance
 from backstride.domain.pain import (
@@ -129,6 +126,8 @@ def triage_red_flags(names: Sequence[str], context: RiskContext | None = None) -
 def risk_context(app: App) -> RiskContext:
     """What the runner's profile adds to the red flags (thin bones, a weakened immune
     system)."""
+    from backstride.adapters.db.body_repos import ProfileRepo
+
     with app.store.read_session() as session:
         return ProfileRepo(session).get(app.athlete_id).risk
 

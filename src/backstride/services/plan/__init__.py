@@ -13,44 +13,93 @@ in ``docs/plan.md``.
 
 from __future__ import annotations
 
-from backstride.services.plan.changes import (
-    MarkSaved,
-    PlanChanged,
-    export_calendar,
-    mark_done,
-    mark_skipped,
-    pause_plan,
-    resume_plan,
-    stop_plan,
-)
-from backstride.services.plan.starting import (
-    PlanStarted,
-    recent_runs,
-    start_demo_plan,
-    start_plan,
-)
-from backstride.services.plan.state import (
-    ACTIVE_KINDS,
-    GOAL_WORDS,
-    RUN_SPORT_VALUES,
-    WALK_CYCLE_SPORTS,
-    Override,
-    PlanState,
-    override_from_day,
-    plan_for_day,
-    refresh,
-)
-from backstride.services.plan.views import (
-    DAY_LABELS,
-    PlanDayView,
-    PlanView,
-    WeekView,
-    day_label,
-    plan_json,
-    plan_today,
-    session_json,
-    show_plan,
-)
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from backstride.services.plan.changes import (
+        MarkSaved,
+        PlanChanged,
+        export_calendar,
+        mark_done,
+        mark_skipped,
+        pause_plan,
+        resume_plan,
+        stop_plan,
+    )
+    from backstride.services.plan.starting import (
+        PlanStarted,
+        recent_runs,
+        start_demo_plan,
+        start_plan,
+    )
+    from backstride.services.plan.state import (
+        ACTIVE_KINDS,
+        GOAL_WORDS,
+        RUN_SPORT_VALUES,
+        WALK_CYCLE_SPORTS,
+        Override,
+        PlanState,
+        override_from_day,
+        plan_for_day,
+        refresh,
+    )
+    from backstride.services.plan.views import (
+        DAY_LABELS,
+        PlanDayView,
+        PlanView,
+        WeekView,
+        day_label,
+        plan_json,
+        plan_today,
+        session_json,
+        show_plan,
+    )
+
+_LAZY = {
+    "ACTIVE_KINDS": "backstride.services.plan.state",
+    "DAY_LABELS": "backstride.services.plan.views",
+    "GOAL_WORDS": "backstride.services.plan.state",
+    "MarkSaved": "backstride.services.plan.changes",
+    "Override": "backstride.services.plan.state",
+    "PlanChanged": "backstride.services.plan.changes",
+    "PlanDayView": "backstride.services.plan.views",
+    "PlanStarted": "backstride.services.plan.starting",
+    "PlanState": "backstride.services.plan.state",
+    "PlanView": "backstride.services.plan.views",
+    "RUN_SPORT_VALUES": "backstride.services.plan.state",
+    "WALK_CYCLE_SPORTS": "backstride.services.plan.state",
+    "WeekView": "backstride.services.plan.views",
+    "day_label": "backstride.services.plan.views",
+    "export_calendar": "backstride.services.plan.changes",
+    "mark_done": "backstride.services.plan.changes",
+    "mark_skipped": "backstride.services.plan.changes",
+    "override_from_day": "backstride.services.plan.state",
+    "pause_plan": "backstride.services.plan.changes",
+    "plan_for_day": "backstride.services.plan.state",
+    "plan_json": "backstride.services.plan.views",
+    "plan_today": "backstride.services.plan.views",
+    "recent_runs": "backstride.services.plan.starting",
+    "refresh": "backstride.services.plan.state",
+    "resume_plan": "backstride.services.plan.changes",
+    "session_json": "backstride.services.plan.views",
+    "show_plan": "backstride.services.plan.views",
+    "start_demo_plan": "backstride.services.plan.starting",
+    "start_plan": "backstride.services.plan.starting",
+    "stop_plan": "backstride.services.plan.changes",
+}
+"""Where each name lives: imported on first use (PEP 562), so that importing one submodule
+does not load every other."""
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "ACTIVE_KINDS",

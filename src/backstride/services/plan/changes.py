@@ -7,8 +7,6 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from backstride.adapters.db.plan_repos import PlanRepo
-from backstride.adapters.db.repos import ActivityRepo
 from backstride.domain.exercises import MUSCLE_WORDS
 from backstride.domain.plan import (
     DayKind,
@@ -87,6 +85,9 @@ def _mark(
     activity_id: int | None = None,
     warmup: bool = True,
 ) -> MarkSaved:
+    from backstride.adapters.db.plan_repos import PlanRepo
+    from backstride.adapters.db.repos import ActivityRepo
+
     if on > today:
         raise InvalidInputError(
             f"{on.isoformat()} is in the future.", hint="Mark sessions once the day has come."
@@ -157,6 +158,8 @@ class PlanChanged:
 
 
 def pause_plan(app: App, *, on: date, today: date, reason: str | None = None) -> PlanChanged:
+    from backstride.adapters.db.plan_repos import PlanRepo
+
     state = _open_state(app, on=on, today=today)
     record = state.record
     if record.status is PlanStatus.PAUSED:
@@ -176,6 +179,8 @@ def pause_plan(app: App, *, on: date, today: date, reason: str | None = None) ->
 
 
 def resume_plan(app: App, *, on: date, today: date) -> PlanChanged:
+    from backstride.adapters.db.plan_repos import PlanRepo
+
     state = _open_state(app, on=on, today=today)
     record = state.record
     if record.status is not PlanStatus.PAUSED or record.paused_on is None:
@@ -205,6 +210,8 @@ def resume_plan(app: App, *, on: date, today: date) -> PlanChanged:
 
 
 def stop_plan(app: App, *, on: date, today: date, reason: str | None = None) -> PlanChanged:
+    from backstride.adapters.db.plan_repos import PlanRepo
+
     state = _open_state(app, on=on, today=today)
     weeks = list(state.weeks)
     why = (reason or "").strip()

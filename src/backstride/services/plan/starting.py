@@ -8,8 +8,6 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
-from backstride.adapters.db.metrics_repo import MetricsRepo
-from backstride.adapters.db.plan_repos import PlanRepo
 from backstride.domain.pain import (
     PAIN_RULES,
     RunRef,
@@ -91,6 +89,8 @@ def recent_runs(app: App, *, before: date) -> list[RecentRun]:
     """The runs of the :data:`PLACEMENT_WINDOW_DAYS` before ``before``, as placement needs
     them: the longest stretch of running without a walking break (from the cached analysis),
     the moving time, and whether pain above the acceptable level followed (a flare)."""
+    from backstride.adapters.db.metrics_repo import MetricsRepo
+
     refresh_metrics(app)
     since = before - timedelta(days=PLACEMENT_WINDOW_DAYS)
     with app.store.read_session() as session:
@@ -145,6 +145,8 @@ def start_plan(
 
     The plan starts at the week that matches the runner's last 4 weeks (:func:`place`), or at
     ``from_week`` when she chooses one; the reasons are in ``PlanStarted.placement``."""
+    from backstride.adapters.db.plan_repos import PlanRepo
+
     parsed_goal = parse_goal(goal)
     parsed_days = parse_days(days)
     profile = get_profile(app).profile

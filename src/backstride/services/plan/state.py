@@ -6,8 +6,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from backstride.adapters.db.plan_repos import PlanRepo
-from backstride.adapters.db.repos import ActivityRepo
 from backstride.domain.activity import RUN_SPORTS, Sport
 from backstride.domain.day import SESSION_LABELS, Day, PlanToday, session_kind
 from backstride.domain.evidence import cite
@@ -104,13 +102,24 @@ def _safety_words(reasons: Sequence[str]) -> str:
 def _load(
     app: App, plan_id: int | None = None
 ) -> tuple[PlanRecord, list[PlanWeek], dict[date, PlanMark], list[PlanEvent]]:
-    with app.store.session() as session:
-        repo = PlanRepo(session)
-        record = repo.get(app.athlete_id, plan_id) if plan_id else repo.latest(app.athlete_id)
-        if record is None:
-            raise _no_plan()
-        assert record.id is not None
-        return record, repo.weeks(record.id), repo.marks(record.id), repo.events(record.id)
+    if plan_id:
+        from backstride.adapters.db.plan_repos import PlanRepo
+
+        with app.store.session() as session:
+            record: PlanRecord | None = PlanRepo(session).get(app.athlete_id, plan_id)
+    else:
+        record = app.reads.latest_plan(app.athlete_id)
+    if record is None:
+        raise _no_plan()
+    assert record.id is not None
+    reads = app.reads
+    with reads.batch():
+        return (
+            record,
+            reads.plan_weeks(record.id),
+            reads.plan_marks(record.id),
+            reads.plan_events(record.id),
+        )
 
 
 def _worst(checks: Sequence[RunPainCheck]) -> RunPainCheck | None:
@@ -132,9 +141,8 @@ def _facts(
     entries = list(
         list_pain(app, since=since - timedelta(days=35), until=until + timedelta(days=1)).entries
     )
-    with app.store.session() as session:
-        rows = ActivityRepo(session).list_rows(app.athlete_id, since=since, until=until)
-        activities = [(r.id, r.local_date, Sport(r.sport)) for r in rows]
+    rows = app.reads.activity_rows(app.athlete_id, since=since, until=until)
+    activities = [(r.id, r.local_date, Sport(r.sport)) for r in rows]
     by_day: dict[date, list[RunPainCheck]] = {}
     for check in report.runs:
         by_day.setdefault(check.day, []).append(check)
@@ -249,6 +257,8 @@ def refresh(app: App, *, on: date, today: date, plan_id: int | None = None) -> P
                 gate_reasons=gate.reasons,
             )
         if new_events or record != loaded or weeks != loaded_weeks:
+            from backstride.adapters.db.plan_repos import PlanRepo
+
             with app.store.session() as session:
                 repo = PlanRepo(session)
                 assert record.id is not None
