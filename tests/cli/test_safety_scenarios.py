@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from tests.cli.scenario_kit import Runner, finding, ids
+from tests.databases import BuiltOnce, DbBackend
 
 D = date(2025, 6, 16)  # a Monday
 SAME_DAY_HEADLINE = "See a doctor today: this should not wait until tomorrow."
@@ -38,13 +39,28 @@ def typed(monkeypatch: pytest.MonkeyPatch, *answers: str, terminal: bool = True)
     monkeypatch.setattr(sys, "stdin", stream("".join(a + "\n" for a in answers)))
 
 
+_STARTED = BuiltOnce()
+
+
 @pytest.fixture
-def runner(cli: Any, tmp_path: Any, db_url: str) -> Runner:
+def runner(
+    cli: Any,
+    tmp_path: Any,
+    db_url: str,
+    db_backend: DbBackend,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Runner:
+    """A regular runner born in 1980, screened 60 days before D (through the command line
+    once per engine and process, then a copy of that database)."""
     folder = tmp_path / "files"
     folder.mkdir()
     r = Runner(cli, folder)
-    r.profile("--birth-year", "1980", "--experience", "regular")
-    r.screen(D - timedelta(days=60))
+
+    def build() -> None:
+        r.profile("--birth-year", "1980", "--experience", "regular")
+        r.screen(D - timedelta(days=60))
+
+    _STARTED.into(db_backend, db_url, lambda: tmp_path_factory.mktemp("started"), build)
     return r
 
 
