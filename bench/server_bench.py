@@ -17,7 +17,11 @@ Run ``.venv/bin/python bench/server_bench.py`` (``--help`` for options). It
 3. does the same against ``backstride serve`` in the local mode (one process, no login) on an
    SQLite file holding one runner's year, with the same mix less the list of runners (there
    are no professionals there);
-4. prints p50/p95/max and errors per endpoint for both, against the target p95 < 150 ms.
+4. prints p50/p95/max and errors per endpoint for both, against the target p95 < 150 ms,
+   and what a request costs, counted over the timed rounds (so less noisy than the latencies
+   on a shared machine): CPU of the server's processes, of the benchmark's own clients (on
+   the same cores) and of PostgreSQL, in ms per request; statements and transactions per
+   request (``pg_stat_statements``, ``pg_stat_database``).
 
 Benchmark, not a test: figures depend on the machine (two shared cores here, the clients and
 both servers on the same cores).
@@ -33,6 +37,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -270,14 +275,82 @@ def one_round(c: Client, day: int, out: dict[str, list[float]], errors: dict[str
             errors[name] += 1
 
 
+Counts = dict[str, float]
+
+
+def cpu_ms(pids: list[int]) -> float:
+    """User and system CPU of ``pids`` and their children (Linux ``/proc``), in ms."""
+    ticks = 0
+    for pid in pids:
+        children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True)
+        found = [pid, *(int(c) for c in children.stdout.split())]
+        for p in found:
+            try:
+                fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks * 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def server_counts(proc: subprocess.Popen[bytes]) -> Callable[[], Counts]:
+    return lambda: {
+        "server CPU ms": cpu_ms([proc.pid]),
+        "client CPU ms": time.process_time() * 1000,
+    }
+
+
+class PostgresCounts:
+    """The server's counts, and PostgreSQL's: CPU of the postmaster and its backends,
+    statements (``pg_stat_statements``) and transactions of the benchmark's database."""
+
+    def __init__(self, url: str, proc: subprocess.Popen[bytes]) -> None:
+        import psycopg
+
+        # as the throwaway cluster's superuser (the counts need an extension)
+        dsn = url.replace("postgresql+psycopg://backstride@", "postgresql://postgres@")
+        self.conn = psycopg.connect(dsn, autocommit=True)
+        self.conn.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+        backend = self.conn.execute("SELECT pg_backend_pid()").fetchone()
+        assert backend is not None
+        status = Path(f"/proc/{backend[0]}/status").read_text()
+        self.postmaster = int(status.split("PPid:")[1].split()[0])
+        self.own = server_counts(proc)
+        self.probes = 0
+
+    def _one(self, query: str) -> float:
+        row = self.conn.execute(query).fetchone()
+        assert row is not None
+        return float(row[0])
+
+    def __call__(self) -> Counts:
+        statements = self._one(
+            "SELECT coalesce(sum(calls), 0) FROM pg_stat_statements s "
+            "JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = current_database()"
+        )
+        transactions = self._one(
+            "SELECT xact_commit + xact_rollback FROM pg_stat_database "
+            "WHERE datname = current_database()"
+        )
+        own = 2 * self.probes  # this probe's own statements and transactions so far
+        self.probes += 1
+        return {
+            **self.own(),
+            "PostgreSQL CPU ms": cpu_ms([self.postmaster]),
+            "statements": statements - own,
+            "transactions": transactions - own,
+        }
+
+
 def run_load(
-    clients: list[Client], rounds: int
-) -> tuple[dict[str, list[float]], dict[str, int], float]:
+    clients: list[Client], rounds: int, probe: Callable[[], Counts] | None = None
+) -> tuple[dict[str, list[float]], dict[str, int], float, Counts]:
     out: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
     # warm-up: one round each, not counted
     for c in clients:
         one_round(c, 0, defaultdict(list), defaultdict(int))
+    before = probe() if probe is not None else {}
     t0 = time.perf_counter()
 
     def work(i: int) -> None:
@@ -286,7 +359,9 @@ def run_load(
 
     with ThreadPoolExecutor(len(clients)) as pool:
         list(pool.map(work, range(len(clients))))
-    return out, errors, time.perf_counter() - t0
+    wall = time.perf_counter() - t0
+    after = probe() if probe is not None else {}
+    return out, errors, wall, {k: after[k] - before[k] for k in before}
 
 
 def pct(values: list[float], q: float) -> float:
@@ -295,7 +370,11 @@ def pct(values: list[float], q: float) -> float:
 
 
 def report(
-    title: str, out: dict[str, list[float]], errors: dict[str, int], wall: float
+    title: str,
+    out: dict[str, list[float]],
+    errors: dict[str, int],
+    wall: float,
+    costs: Counts,
 ) -> dict[str, float]:
     total = sum(len(v) for v in out.values())
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
@@ -313,6 +392,8 @@ def report(
             f"{name:<24}{len(values):>6}{statistics.median(values):>9.1f}{p95:>9.1f}"
             f"{max(values):>9.1f}{errors[name]:>8}  p95 < {TARGET_P95_MS:.0f} ms: {verdict}"
         )
+    if costs:
+        print("per request: " + ", ".join(f"{k} {v / total:.1f}" for k, v in costs.items()))
     return p95s
 
 
@@ -326,7 +407,8 @@ def main() -> None:
     if not pg_throwaway.available():
         sys.exit("PostgreSQL 15 is not installed (apt-get install postgresql)")
     root = Path(tempfile.mkdtemp(prefix="backstride-server-bench-"))
-    with pg_throwaway.throwaway_cluster("bench") as url:
+    counting = {"shared_preload_libraries": "pg_stat_statements"}
+    with pg_throwaway.throwaway_cluster("bench", settings=counting) as url:
         t0 = time.perf_counter()
         world = build_server_world(url, runners=args.runners)
         print(
@@ -344,12 +426,13 @@ def main() -> None:
                 clients.append(
                     Client(log_in(base, email), log_in(base, world.professionals[email]), activity)
                 )
-            out, errors, wall = run_load(clients, args.requests)
+            out, errors, wall, costs = run_load(clients, args.requests, PostgresCounts(url, proc))
             pg = report(
                 f"Server mode, PostgreSQL, {args.workers} workers, {args.clients} clients",
                 out,
                 errors,
                 wall,
+                costs,
             )
         finally:
             proc.terminate()
@@ -363,9 +446,13 @@ def main() -> None:
             Client(httpx.Client(base_url=base, timeout=60), None, activity)
             for _ in range(args.clients)
         ]
-        out, errors, wall = run_load(clients, args.requests)
+        out, errors, wall, costs = run_load(clients, args.requests, server_counts(proc))
         lite = report(
-            f"Local mode, SQLite, one runner, 1 process, {args.clients} clients", out, errors, wall
+            f"Local mode, SQLite, one runner, 1 process, {args.clients} clients",
+            out,
+            errors,
+            wall,
+            costs,
         )
     finally:
         proc.terminate()

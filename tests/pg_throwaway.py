@@ -34,8 +34,11 @@ def _as_owner(cmd: list[str]) -> list[str]:
 
 
 @contextmanager
-def throwaway_cluster(database: str = "backstride") -> Iterator[str]:
-    """Start a cluster; yields a SQLAlchemy URL (psycopg 3) of a fresh database in it."""
+def throwaway_cluster(
+    database: str = "backstride", *, settings: dict[str, str] | None = None
+) -> Iterator[str]:
+    """Start a cluster; yields a SQLAlchemy URL (psycopg 3) of a fresh database in it.
+    ``settings``: more server settings (``-c name=value``), e.g. for a benchmark's counts."""
     root = Path(tempfile.mkdtemp(prefix="backstride-pg-"))
     data = root / "data"
     if os.geteuid() == 0:
@@ -60,7 +63,7 @@ def throwaway_cluster(database: str = "backstride") -> Iterator[str]:
     )
     options = (
         f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
-    )
+    ) + "".join(f" -c {name}={value}" for name, value in (settings or {}).items())
     subprocess.run(
         _as_owner(
             [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -24,7 +24,15 @@ from backstride.adapters.db.engine import Store, _alembic_config, current_revisi
 from backstride.adapters.db.repos import AthleteRepo
 from backstride.adapters.db.tables import Base
 from backstride.domain.body import Clearance, Condition, Experience, Profile, Screening, Sex
-from backstride.domain.pain import PainEntry, PainFeel, PainSite, PainWhen, RedFlag, SeenRecord
+from backstride.domain.pain import (
+    PainEntry,
+    PainFeel,
+    PainSite,
+    PainWhen,
+    RedFlag,
+    SeenRecord,
+    open_red_flags,
+)
 from backstride.domain.selftest import SelfTestName, SelfTestResult
 from backstride.domain.shoes import Shoe
 from backstride.errors import NotFoundError, StorageError
@@ -133,4 +141,41 @@ def test_shoe_names_are_unique_per_athlete_in_the_database(
     with pytest.raises(StorageError):
         with store.session() as s:
             ShoeRepo(s).add(athlete, Shoe("blue"))
+    store.dispose()
+
+
+def test_the_red_flag_reads_keep_every_entry_that_reports_one(
+    tmp_path: Path, db_backend: DbBackend
+) -> None:
+    """The emergency notice and the professional's list read only the entries that report
+    a red flag: exactly those, and the open red flags come out the same as from all."""
+    store = Store(db_backend.new_url(tmp_path, filename="f.sqlite3"))
+    d = date(2025, 3, 3)
+    kinds = [
+        (),
+        (RedFlag.NIGHT_PAIN,),
+        (),
+        (RedFlag.FEVER, RedFlag.BLADDER_CHANGE),
+        (),
+    ]
+    with store.session() as s:
+        athlete = AthleteRepo(s).get_or_create_default()
+        for i, flags in enumerate(kinds):
+            PainRepo(s).add(
+                athlete,
+                PainEntry(
+                    day=d + timedelta(days=i),
+                    when=PainWhen.REST_DAY,
+                    score=i,
+                    red_flags=flags,
+                    ruled_out=(RedFlag.FEVER,) if not flags else (),
+                ),
+            )
+    with store.session() as s:
+        everything = PainRepo(s).list(athlete)
+        flagged = PainRepo(s).list(athlete, red_flags_only=True)
+        many = PainRepo(s).list_many([athlete], red_flags_only=True)
+    assert flagged == [e for e in everything if e.red_flags] and len(flagged) == 2
+    assert many == {athlete: flagged}
+    assert open_red_flags(flagged, []) == open_red_flags(everything, [])
     store.dispose()

@@ -6,6 +6,10 @@
   writes, a login) bump no data version, so they throw away no one's answers; a real write
   after them is still seen on the next read.
 * The data version is read once per request, not once per cached answer.
+* A check-in (a write to the diary only) makes the answers that read the diary compute again
+  (Today, and the day's decision on the Overview: every surface shows the same new decision)
+  and keeps those that never read it (the training load, an activity's analysis and charts,
+  the Overview's weeks); a change to anything else makes those compute again too.
 """
 
 from __future__ import annotations
@@ -22,13 +26,16 @@ from fastapi.testclient import TestClient
 
 from backstride.adapters.db.engine import UNVERSIONED_TABLES, written_table
 from backstride.domain.access import Role
+from backstride.domain.guidance import DECISION_WORDS
 from backstride.services.accounts import find_user, login_with_password
+from backstride.services.activities import ActivityEdit, edit_activity
 from backstride.services.context import App
 from backstride.services.diary import PainInput, add_pain
 from backstride.services.sharing import record, roster
 from backstride.web.app import create_app
 from backstride.web.cache import ResultCache
 from tests.web.server_kit import (
+    HISTORY_END,
     PASSWORD,
     Runner,
     add_professional,
@@ -157,7 +164,7 @@ def test_a_request_reads_the_data_version_once(world: World, monkeypatch: Any) -
     if real is None:
         pytest.skip("an SQLite file's version is its size and time, read without a query")
 
-    def counted(athlete: int | None) -> int:
+    def counted(athlete: int | None) -> tuple[int, int]:
         reads.append(athlete)
         return real(athlete)
 
@@ -168,3 +175,67 @@ def test_a_request_reads_the_data_version_once(world: World, monkeypatch: Any) -
     week_ago = (date.today() - timedelta(days=7)).isoformat()
     assert client.get("/", params={"on": week_ago}).status_code == 200  # several cached reads
     assert reads == [world.anna.athlete_id]
+
+
+def _entries_named(world: World, athlete: int) -> dict[str, Any]:
+    """The cached entries of ``athlete`` by the first part of their key (one per name)."""
+    return {
+        key[2][0]: entry
+        for key, entry in _cache(world)._entries.items()
+        if key[0] == athlete and isinstance(key[2], tuple)
+    }
+
+
+DIARY_FREE = ("load_report", "run_spikes", "analysis", "activity_page", "overview_records")
+
+
+def test_a_check_in_keeps_the_answers_that_never_read_the_diary(world: World) -> None:
+    if not _cache(world).versioned_by_database:
+        pytest.skip("an SQLite file's version is its size and time: any write changes it")
+    client = client_for(world.app)
+    token = log_in(client, world.anna.email)
+    athlete, activity = world.anna.athlete_id, world.anna.activity_id
+    for path in ("/today", "/", f"/activities/{activity}"):
+        assert client.get(path).status_code == 200
+    kept = _entries_named(world, athlete)
+    assert set(DIARY_FREE) <= set(kept)
+    before = _today(client)
+    answer = client.post(
+        "/api/pain",
+        json={"day": date.today().isoformat(), "when": "rest-day", "score": 9, "notes": "N-9"},
+        headers={"X-CSRF-Token": token},
+    )
+    assert answer.status_code < 400, answer.text[:300]
+    after = _today(client)
+    assert after != before
+    # Every surface shows the same, new decision for the day.
+    assert client.get("/api/overview").json()["today"]["decision"] == after["decision"]
+    words = DECISION_WORDS[after["decision"]]
+    assert words in client.get("/").text and words in client.get("/today").text
+    assert client.get(f"/activities/{activity}").status_code == 200
+    now = _entries_named(world, athlete)
+    for name in DIARY_FREE:
+        assert now[name] is kept[name], f"{name} was computed again after a check-in"
+    assert now["day"] is not kept["day"]  # the decision reads the diary
+    assert now["overview"] is not kept["overview"]
+
+
+def test_answers_that_never_read_the_diary_see_every_other_change(world: World) -> None:
+    if not _cache(world).versioned_by_database:
+        # One outside write is seen at once (test_workers_see_writes); several within a
+        # second are an import's churn there, served lagging for a moment (web.cache).
+        pytest.skip("an SQLite file's version is its size and time: there are no areas")
+    client = client_for(world.app)
+    log_in(client, world.anna.email)
+    activity = world.anna.activity_id
+    assert "ANNA-SECRET run" in client.get(f"/activities/{activity}").text
+    mine = world.context.for_athlete(world.anna.athlete_id)
+    # From another process's point of view: the edit goes to the database only.
+    edit_activity(mine, activity, ActivityEdit(name="Renamed elsewhere"))
+    assert "Renamed elsewhere" in client.get(f"/activities/{activity}").text
+    add_pain(
+        mine,
+        PainInput(day=HISTORY_END, when="after", score=2, notes="A later note"),
+        today=date.today(),
+    )
+    assert "A later note" in client.get(f"/activities/{activity}").text

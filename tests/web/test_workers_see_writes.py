@@ -97,3 +97,25 @@ def test_a_write_from_another_process_shows_on_the_next_read_in_every_worker(
     details = [_get(f"{base}/api/activities/{activity_id}")["name"] for _ in range(READS)]  # type: ignore[index]
     assert names == [NEW_NAME] * READS
     assert details == [NEW_NAME] * READS
+
+
+def test_a_check_in_from_another_process_changes_today_in_every_worker(
+    two_workers: str, db_url: str, tmp_path: Path
+) -> None:
+    """A write to the diary only (on PostgreSQL it leaves the answers that never read the
+    diary kept) still changes the day's answer everywhere on the next read, and the
+    Overview's decision with it."""
+    base = two_workers
+    activity_id = _get(base + "/api/activities")["items"][0]["id"]  # type: ignore[index]
+    for _ in range(READS):  # both workers cache the day, the Overview and the activity
+        before = _get(base + "/api/today")
+        _get(base + "/api/overview")
+        _get(f"{base}/api/activities/{activity_id}")
+    _backstride(tmp_path, "--db", db_url, "pain", "add", "--score", "9", "--when", "rest-day")
+    days = [_get(base + "/api/today") for _ in range(READS)]
+    overviews = [_get(base + "/api/overview")["today"] for _ in range(READS)]  # type: ignore[index]
+    assert all(day != before for day in days)
+    assert len({json.dumps(day, sort_keys=True) for day in days}) == 1
+    assert {o["decision"] for o in overviews} == {days[0]["decision"]}  # type: ignore[index]
+    details = [_get(f"{base}/api/activities/{activity_id}")["name"] for _ in range(READS)]  # type: ignore[index]
+    assert details == ["Easy run"] * READS

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 from backstride.errors import BackstrideError
 
 if TYPE_CHECKING:
-    from backstride.adapters.db.engine import Store
+    from backstride.adapters.db.engine import DataVersions, Store
+    from backstride.adapters.db.engine import shared_reads as shared_reads
     from backstride.adapters.db.reads import Reads
     from backstride.adapters.db.sqlite_reads import SqliteReads
     from backstride.adapters.db.write_turn import WriteTurnProbe as WriteTurnProbe
@@ -31,6 +32,10 @@ def __getattr__(name: str) -> Any:
         from backstride.adapters.db.write_turn import WriteTurnProbe
 
         return WriteTurnProbe
+    if name == "shared_reads":  # for the web, likewise
+        from backstride.adapters.db.engine import shared_reads
+
+        return shared_reads
     raise AttributeError(name)
 
 
@@ -142,11 +147,16 @@ class App:
         """How often ``athlete``'s data changed (default: this context's athlete), as the
         database counts it for every process; for the server's process context without an
         athlete, how often anyone's did."""
+        return self.data_versions(athlete).every_change
+
+    def data_versions(self, athlete: int | None = None) -> DataVersions:
+        """:meth:`data_version`, and how often anything but the diary changed, in one read."""
         if athlete is None:
             if self.athlete is None and self.per_request:
-                return self.store.data_version(None)
+                return self.store.data_versions(None)
             athlete = self.athlete_id
-        return self.store.data_version(athlete)
+        # Read as that athlete: in a request, in the transaction her other reads share.
+        return self.store.scoped(athlete).data_versions(athlete)
 
     def close(self) -> None:
         narrow = self.__dict__.get("_sqlite_reads")

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Literal
@@ -226,6 +226,21 @@ def overview(
     since = week_start(on) - timedelta(days=7 * (weeks - 1))
     rows = list_activities(app, since=since, until=on)
     newest = list_activities(app, until=on, sort="start", descending=True, limit=latest)
+    records = Overview(
+        on=on,
+        weeks=tuple(_group_weeks(rows, on=on, weeks=weeks)),
+        latest=tuple(newest),
+        attention=tuple(_attention(app, on=on, rows=rows, now=now or datetime.now(UTC))),
+    )
+    return with_answer(records, answer=answer, extra_attention=extra_attention)
+
+
+def with_answer(
+    records: Overview, *, answer: Day | None, extra_attention: Sequence[AttentionItem] = ()
+) -> Overview:
+    """:func:`overview` of the records alone (no answer, no extra items) with the day's
+    answer and the extra items put first, as :func:`overview` orders them. The records never
+    read the pain diary, so the pages keep them while the runner checks in."""
     first = day_attention(answer) if answer is not None else []
     named = {
         int(f.evidence["activity_id"])
@@ -239,18 +254,7 @@ def overview(
             item.kind == "run_spike" and any(item.href == f"/activities/{i}#spike" for i in named)
         )
     ]
-    attention = [
-        *first,
-        *extra,
-        *_attention(app, on=on, rows=rows, now=now or datetime.now(UTC)),
-    ]
-    return Overview(
-        on=on,
-        weeks=tuple(_group_weeks(rows, on=on, weeks=weeks)),
-        latest=tuple(newest),
-        attention=tuple(attention),
-        answer=answer,
-    )
+    return replace(records, attention=(*first, *extra, *records.attention), answer=answer)
 
 
 def run_spikes(app: App) -> dict[int, RunSpike]:

@@ -314,7 +314,7 @@ def emergency_notice(app: App, *, on: date) -> EmergencyNotice | None:
     from backstride.adapters.db.body_repos import PainRepo, ProfileRepo, RedFlagSeenRepo
 
     with app.store.read_session() as session:
-        pain = PainRepo(session).list(app.athlete_id, until=on)
+        pain = PainRepo(session).list(app.athlete_id, until=on, red_flags_only=True)
         seen = [s for s in RedFlagSeenRepo(session).list(app.athlete_id) if s.on <= on]
         context = ProfileRepo(session).get(app.athlete_id).risk
     flags = tuple(o for o in open_red_flags(pain, seen, context) if o.urgency is Urgency.EMERGENCY)

@@ -322,7 +322,7 @@ def list_routes(app: App) -> RouteList:
     from backstride.adapters.db.route_repos import RouteRepo
 
     _refresh_scores(app)
-    with app.store.session() as session:
+    with app.store.read_session() as session:
         routes = RouteRepo(session).list(app.athlete_id)
     return RouteList(tuple(RouteView(r) for r in routes))
 
@@ -330,7 +330,7 @@ def list_routes(app: App) -> RouteList:
 def get_route(app: App, name: str) -> RouteView:
     from backstride.adapters.db.route_repos import RouteRepo
 
-    with app.store.session() as session:
+    with app.store.read_session() as session:
         return RouteView(RouteRepo(session).get(app.athlete_id, name))
 
 

@@ -99,6 +99,7 @@ def _record(
     at: datetime,
     action: str,
     what: str,
+    flush: bool = True,
 ) -> None:
     session_repo.add(
         athlete_id=athlete_id,
@@ -107,6 +108,7 @@ def _record(
         at=at,
         action=action,
         what=what,
+        flush=flush,
     )
 
 
@@ -273,7 +275,7 @@ def roster(app: App, professional: Account, *, now: datetime) -> list[RosterEntr
         athletes = [g.athlete_id for g in grants]
         with_diary = [g.athlete_id for g in grants if Scope.DIARY in g.scopes]
         names = UserRepo(session).by_athletes(athletes) if athletes else {}
-        pain = PainRepo(session).list_many(with_diary) if with_diary else {}
+        pain = PainRepo(session).list_many(with_diary, red_flags_only=True) if with_diary else {}
         seen = RedFlagSeenRepo(session).list_many(with_diary) if with_diary else {}
         profiles = ProfileRepo(session).get_many(with_diary) if with_diary else {}
     entries = []
@@ -306,6 +308,7 @@ def roster(app: App, professional: Account, *, now: datetime) -> list[RosterEntr
                     at=now,
                     action="read",
                     what=what,
+                    flush=False,  # one statement for the whole list, at the commit
                 )
     entries.sort(key=lambda e: (not e.open_red_flags, e.name.lower(), e.athlete_id))
     return entries

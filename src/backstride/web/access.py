@@ -26,6 +26,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from backstride.domain.access import Grant, Role, Scope
 from backstride.errors import AccessDeniedError, LoginRequiredError
 from backstride.services.accounts import Login, current_login
+from backstride.services.body import units_in_force
+from backstride.services.context import shared_reads
 from backstride.services.sharing import access_for, record, runner_name
 from backstride.web.cache import ResultCache
 from backstride.web.deps import WebState
@@ -129,6 +131,11 @@ async def resolve_access(request: Request) -> None:
 
 
 def _resolve(request: Request, base: WebState) -> None:
+    with shared_reads():  # the checks' reads in one transaction (PostgreSQL)
+        _check(request, base)
+
+
+def _check(request: Request, base: WebState) -> None:
     path = request.url.path
     now = datetime.now(UTC)
     login = current_login(base.app, request.cookies.get(SESSION_COOKIE), now=now)
@@ -188,11 +195,11 @@ def _use(request: Request, base: WebState, viewer: Viewer) -> None:
     assert viewer.athlete_id is not None
     request.state.viewer = viewer
     assert isinstance(base.cache, ResultCache)
-    request.state.web = replace(
-        base,
-        app=base.app.for_athlete(viewer.athlete_id),
-        cache=base.cache.scoped(viewer.athlete_id),
-    )
+    app = base.app.for_athlete(viewer.athlete_id)
+    request.state.web = replace(base, app=app, cache=base.cache.scoped(viewer.athlete_id))
+    if not request.url.path.startswith("/api/"):
+        # The page's units (``formatting.use_display_units``), read on this thread now.
+        request.state.units = units_in_force(app, shared_server=True)
 
 
 def nav_for(request: Request) -> list[NavItem]:

@@ -40,7 +40,7 @@ from backstride.web.api import shoes as shoes_api
 from backstride.web.api import today as today_api
 from backstride.web.api_units import describe_units
 from backstride.web.cache import ResultCache
-from backstride.web.context import RequestContext
+from backstride.web.context import RequestContext, share_reads_in_handlers
 from backstride.web.deps import WebState
 from backstride.web.formatting import DisplayUnits, use_display_units
 from backstride.web.routes import (
@@ -243,7 +243,7 @@ def create_app(
         cache=ResultCache(
             settings.database_url,
             max_entries=4096 if settings.server_mode else 256,
-            data_version=application.data_version,
+            data_version=application.data_versions,
         ),
         import_workers=import_workers,
     )
@@ -285,6 +285,7 @@ def create_app(
     for exc_type in (BackstrideError, RequestValidationError, StarletteHTTPException, Exception):
         web_app.add_exception_handler(exc_type, render_error)
     web_app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    share_reads_in_handlers(ROUTERS)  # one read transaction per handler (PostgreSQL)
     for router in ROUTERS:
         web_app.include_router(router)
     # Outermost first when a request arrives: headers on everything, host check, body cap.

@@ -10,7 +10,9 @@ the data is unchanged, judged by
 * for a server database (PostgreSQL), the data version the store keeps in the database
   (``data_versions``, bumped by every writing transaction of any process on any host), read
   once per request, before its first answer is looked up: a change by another worker is
-  seen on the next request;
+  seen on the next request. An answer that never reads the pain diary is kept with the
+  count of changes to anything but the diary (``get(..., reads_diary=False)``), so a
+  check-in makes only the answers that read the diary (the day's decision) compute again;
 
 and, as a backstop, every entry expires after ``ttl_s`` seconds. One computation per key runs
 at a time; concurrent requests for the same key wait for it instead of repeating it.
@@ -78,7 +80,7 @@ class _Entry:
 class Cache(Protocol):
     """What the pages use of a result cache."""
 
-    def get(self, key: Hashable, compute: Callable[[], T]) -> T: ...
+    def get(self, key: Hashable, compute: Callable[[], T], *, reads_diary: bool = True) -> T: ...
 
     def bump(self) -> None: ...
 
@@ -94,7 +96,7 @@ class ResultCache:
         max_entries: int = 256,
         churn_grace_s: float = 1.0,
         lag_s: float = LAG_S,
-        data_version: Callable[[int | None], int] | None = None,
+        data_version: Callable[[int | None], tuple[int, int]] | None = None,
     ) -> None:
         self._files = sqlite_files(database_url)
         self._data_version = data_version if not self._files else None
@@ -119,13 +121,25 @@ class ResultCache:
         with self._lock:
             return self._scope_generations.get(scope, 0)
 
+    @property
+    def versioned_by_database(self) -> bool:
+        """Whether the database's data versions tell this cache of every change (a server
+        database): then the writing transaction's bump tells this process too, and a write
+        of the dashboard's own needs no forgetting here (which would also throw away the
+        answers the write did not change)."""
+        return self._data_version is not None
+
     def bump_scope(self, scope: Hashable) -> None:
         """Forget ``scope``'s answers: the dashboard just changed that scope's data."""
+        if self.versioned_by_database:
+            return
         with self._lock:
             self._scope_generations[scope] = self._scope_generations.get(scope, 0) + 1
 
     def bump(self) -> None:
         """Forget everything: the dashboard just changed the data."""
+        if self.versioned_by_database:
+            return
         with self._lock:
             self._generation += 1
             self._entries.clear()
@@ -145,11 +159,15 @@ class ResultCache:
         changes = self._outside_changes
         return len(changes) == CHURN_CHANGES and now - changes[0] <= self._grace_s
 
-    def version(self, outside: int | None = None) -> Version:
+    def version(
+        self, outside: tuple[int, int] | None = None, *, reads_diary: bool = True
+    ) -> Version:
         """The version answers are kept with: our generation, and the outside change marks
-        (the SQLite files' sizes and times, or the database's ``outside`` data version)."""
+        (the SQLite files' sizes and times, or the database's ``outside`` data versions: of
+        every change, or for an answer that never ``reads_diary``, of the others)."""
         if outside is not None:
-            return self._generation, ((outside, 0),)
+            every_change, non_diary = outside
+            return self._generation, ((every_change, 0) if reads_diary else (non_diary, 1),)
         stats: list[tuple[int, int]] = []
         for path in self._files:
             try:
@@ -182,8 +200,8 @@ class ResultCache:
         self._entries.move_to_end(key)
         return entry
 
-    def _outside(self, athlete: int | None) -> int | None:
-        """The database's data version (a server database; None for SQLite) of ``athlete``
+    def _outside(self, athlete: int | None) -> tuple[int, int] | None:
+        """The database's data versions (a server database; None for SQLite) of ``athlete``
         (None: the process's own athlete, or everyone's), read before the answer is computed:
         an answer is never kept with a newer version than its data."""
         if self._data_version is None:
@@ -195,12 +213,22 @@ class ResultCache:
             seen[athlete] = self._data_version(athlete)
         return seen[athlete]
 
-    def get(self, key: Hashable, compute: Callable[[], T], *, athlete: int | None = None) -> T:
+    def get(
+        self,
+        key: Hashable,
+        compute: Callable[[], T],
+        *,
+        athlete: int | None = None,
+        reads_diary: bool = True,
+    ) -> T:
+        """``compute()``'s answer for ``key``, kept while the data it reads is unchanged.
+        ``reads_diary=False`` promises that ``compute`` never reads the pain diary
+        (``adapters.db.engine.DIARY_TABLES``), directly or through a cached answer that does."""
         if WRITING.get():
             return compute()  # a request that writes sees only fresh answers (web.context)
         outside = self._outside(athlete)
         with self._lock:
-            version = self.version(outside)
+            version = self.version(outside, reads_diary=reads_diary)
             self._observe(version, time.monotonic())
             entry = self._fresh(key, version)
             if entry is not None:
@@ -208,10 +236,10 @@ class ResultCache:
             key_lock = self._key_locks.setdefault(key, threading.Lock())
         with key_lock:
             with self._lock:
-                entry = self._fresh(key, self.version(outside))
+                version = self.version(outside, reads_diary=reads_diary)
+                entry = self._fresh(key, version)
                 if entry is not None:
                     return entry.value  # type: ignore[no-any-return]
-                version = self.version(outside)
             created = time.monotonic()
             value = compute()
             with self._lock:
@@ -235,10 +263,12 @@ class ScopedCache:
         self._base = base
         self._scope = scope
 
-    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+    def get(self, key: Hashable, compute: Callable[[], T], *, reads_diary: bool = True) -> T:
         generation = self._base.scope_generation(self._scope)
         athlete = self._scope if isinstance(self._scope, int) else None
-        return self._base.get((self._scope, generation, key), compute, athlete=athlete)
+        return self._base.get(
+            (self._scope, generation, key), compute, athlete=athlete, reads_diary=reads_diary
+        )
 
     def bump(self) -> None:
         self._base.bump_scope(self._scope)

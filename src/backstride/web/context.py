@@ -7,18 +7,30 @@
   request runs, :class:`~backstride.web.cache.ResultCache` answers from fresh computations
   only (what a form shows after its write is never from before it), and the cache is dropped
   as the answer starts, before the browser can follow a redirect. No route drops it by hand.
-  In server mode a request about one runner drops that runner's answers only.
+  In server mode a request about one runner drops that runner's answers only. On a server
+  database (PostgreSQL) nothing is dropped here: the write's transaction bumped the data
+  version, which every process (this one too) reads on its next request, and only the
+  answers the write could change are computed again (``web.cache``).
 * **The data version** of a server database is read once per request (:data:`DATA_VERSIONS`).
+* **One read transaction** per handler on PostgreSQL: each page or API handler that runs on
+  a request thread reads in one connection and transaction (:func:`share_reads_in_handlers`;
+  ``adapters/db/request_reads.py``).
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
+from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from fastapi import APIRouter
+from fastapi.routing import APIRoute
 from starlette.types import Message, Receive, Scope, Send
 
+from backstride.services.context import shared_reads
 from backstride.services.local_days import runner_today as local_today
 from backstride.web.asgi import UNSAFE_METHODS, HttpMiddleware
 
@@ -28,7 +40,7 @@ if TYPE_CHECKING:
 
 _TODAY: ContextVar[date | None] = ContextVar("backstride_runner_today", default=None)
 WRITING: ContextVar[bool] = ContextVar("backstride_request_writes", default=False)
-DATA_VERSIONS: ContextVar[dict[int | None, int] | None] = ContextVar(
+DATA_VERSIONS: ContextVar[dict[int | None, tuple[int, int]] | None] = ContextVar(
     "backstride_request_data_versions", default=None
 )
 """A server database's data versions as this request read them, per athlete: read once per
@@ -37,6 +49,33 @@ is computed, so an answer is never kept with a newer version than its data."""
 LAGGING: ContextVar[list[object] | None] = ContextVar("backstride_request_lagging", default=None)
 """The cached answers this request was given from before an import's latest batches
 (``web.cache``): the page then says its figures are catching up."""
+
+
+def share_reads_in_handlers(routers: Iterable[APIRouter]) -> None:
+    """Run each handler that FastAPI calls on a request thread (a plain ``def``) inside
+    :func:`~backstride.services.context.shared_reads`: its reads share one connection and
+    transaction, ended before the thread is handed back. Handlers that are coroutines keep
+    a unit of work per read (they await between their pieces of work). Call before the
+    routers are included (an included route is built from its endpoint); calling again
+    (another app from the same routers) changes nothing."""
+    for router in routers:
+        for route in router.routes:
+            if not isinstance(route, APIRoute):
+                continue
+            call = route.endpoint
+            if inspect.iscoroutinefunction(call) or getattr(call, "_shares_reads", False):
+                continue
+            route.endpoint = route.dependant.call = _sharing_reads(call)
+
+
+def _sharing_reads(call: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(call)
+    def handler(*args: Any, **kwargs: Any) -> Any:
+        with shared_reads():
+            return call(*args, **kwargs)
+
+    handler._shares_reads = True  # type: ignore[attr-defined]
+    return handler
 
 
 def runner_today() -> date:

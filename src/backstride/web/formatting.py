@@ -48,6 +48,7 @@ async def use_display_units(request: Request) -> None:
     in the units in force for the runner whose data they show (her profile counts; the rule
     is :func:`backstride.domain.units.choose_units`). The JSON API stays SI; pages without a
     runner (login, a professional's own pages on a server) keep the settings' units."""
+    from backstride.domain.units import UnitsChoice
     from backstride.services.body import units_in_force
     from backstride.web.deps import get_web
 
@@ -56,8 +57,14 @@ async def use_display_units(request: Request) -> None:
     settings = request.app.state.web.settings
     if settings.server_mode and getattr(request.state, "web", None) is None:
         return
-    app = get_web(request).app
-    choice = await run_in_threadpool(units_in_force, app, shared_server=settings.server_mode)
+    found = getattr(request.state, "units", None)  # read with the access checks (server)
+    choice = (
+        found
+        if isinstance(found, UnitsChoice)
+        else await run_in_threadpool(
+            units_in_force, get_web(request).app, shared_server=settings.server_mode
+        )
+    )
     DISPLAY_UNITS.set(choice.units)  # seen by the endpoint: it runs in this context
 
 

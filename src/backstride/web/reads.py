@@ -2,7 +2,9 @@
 
 Each is the same service function the CLI calls; only the caching is added here. Every
 entry is dropped when the data changes (the cache's version), so an edit or an import is
-visible on the next read.
+visible on the next read. The reads marked ``reads_diary=False`` never read the pain diary
+(the training load, an activity's analysis, the lists of activities and imports): a
+check-in leaves them kept (``cache.py``).
 """
 
 from __future__ import annotations
@@ -36,13 +38,15 @@ from backstride.web.formatting import units
 def cached_load_report(web: WebState, *, on: date, weeks: int) -> LoadReport:
     """``services.training.load_report`` for the ``weeks`` ISO weeks up to ``on``."""
     return web.cache.get(
-        ("load_report", on, weeks), lambda: load_report(web.app, on=on, weeks=weeks)
+        ("load_report", on, weeks),
+        lambda: load_report(web.app, on=on, weeks=weeks),
+        reads_diary=False,
     )
 
 
 def cached_run_spike(web: WebState, activity_id: int) -> RunSpike | None:
     """The run's spike against the longest run of the 30 days before it (None: not a run)."""
-    spikes = web.cache.get(("run_spikes",), lambda: run_spikes(web.app))
+    spikes = web.cache.get(("run_spikes",), lambda: run_spikes(web.app), reads_diary=False)
     return spikes.get(activity_id)
 
 
@@ -57,12 +61,12 @@ def cached_analysis(
             return analyse_stored(activity, heart=cached_heart_profile(web))
         return activity_analysis(web.app, activity_id)
 
-    return web.cache.get(("analysis", activity_id), compute)
+    return web.cache.get(("analysis", activity_id), compute, reads_diary=False)
 
 
 def cached_heart_profile(web: WebState) -> HeartProfile | None:
     """``services.training.heart_profile``: the runner's profile as the analysis needs it."""
-    return web.cache.get(("heart_profile",), lambda: heart_profile(web.app))
+    return web.cache.get(("heart_profile",), lambda: heart_profile(web.app), reads_diary=False)
 
 
 def cached_emergency_notice(web: WebState, *, on: date) -> EmergencyNotice | None:
@@ -72,7 +76,11 @@ def cached_emergency_notice(web: WebState, *, on: date) -> EmergencyNotice | Non
 
 def cached_recent_imports(web: WebState, *, limit: int) -> list[ImportRecord]:
     """``services.dashboard.recent_imports``: the newest ``limit`` import outcomes."""
-    return web.cache.get(("recent_imports", limit), lambda: recent_imports(web.app, limit=limit))
+    return web.cache.get(
+        ("recent_imports", limit),
+        lambda: recent_imports(web.app, limit=limit),
+        reads_diary=False,
+    )
 
 
 def _filters_key(filters: ActivityFilters) -> tuple[Any, ...]:
@@ -86,6 +94,7 @@ def cached_activity_count(web: WebState, **filters: Unpack[ActivityFilters]) -> 
     return web.cache.get(
         ("activity_count", *_filters_key(filters)),
         lambda: count_activities(web.app, **filters),
+        reads_diary=False,
     )
 
 
@@ -105,6 +114,7 @@ def cached_activity_rows(
         lambda: list_activities(
             web.app, sort=sort, descending=descending, limit=limit, offset=offset, **filters
         ),
+        reads_diary=False,
     )
     return list(rows)  # a copy: the cached list is shared
 

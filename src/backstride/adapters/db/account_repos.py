@@ -214,7 +214,10 @@ class AuditRepo(Repo):
         at: datetime,
         action: str,
         what: str,
+        flush: bool = True,
     ) -> None:
+        """Add one event; ``flush=False`` leaves it for the commit, which stores the events
+        of one unit of work in one statement."""
         self.session.add(
             AuditEventRow(
                 athlete_id=athlete_id,
@@ -225,7 +228,8 @@ class AuditRepo(Repo):
                 what=what[:400],
             )
         )
-        self.session.flush()
+        if flush:
+            self.session.flush()
 
     def list(self, athlete_id: int, *, limit: int = 500) -> Sequence[AuditEventRow]:
         return self.session.scalars(

@@ -158,6 +158,10 @@ def _fill(row: PainEntryRow, entry: PainEntry) -> None:
     row.ruled_out_flags = _dump([f.value for f in entry.ruled_out])
 
 
+_REPORTS_A_FLAG = PainEntryRow.red_flags.not_in(["[]", ""])
+"""An entry that reports a red flag (``red_flags`` is stored as a JSON list, ``_dump``)."""
+
+
 class PainRepo(Repo):
     def add(self, athlete_id: int, entry: PainEntry) -> int:
         row = PainEntryRow(athlete_id=athlete_id)
@@ -185,9 +189,18 @@ class PainRepo(Repo):
         self.session.flush()
 
     def list(
-        self, athlete_id: int, *, since: date | None = None, until: date | None = None
+        self,
+        athlete_id: int,
+        *,
+        since: date | None = None,
+        until: date | None = None,
+        red_flags_only: bool = False,
     ) -> list[PainEntry]:
+        """The entries from ``since`` to ``until`` by day; ``red_flags_only``: those that
+        report a red flag (all that :func:`~backstride.domain.pain.open_red_flags` reads)."""
         stmt = select(PainEntryRow).where(PainEntryRow.athlete_id == athlete_id)
+        if red_flags_only:
+            stmt = stmt.where(_REPORTS_A_FLAG)
         if since is not None:
             stmt = stmt.where(PainEntryRow.day >= since)
         if until is not None:
@@ -195,13 +208,14 @@ class PainRepo(Repo):
         stmt = stmt.order_by(PainEntryRow.day, PainEntryRow.id)
         return [_row_to_entry(r) for r in self.session.scalars(stmt)]
 
-    def list_many(self, athlete_ids: Collection[int]) -> dict[int, builtins.list[PainEntry]]:
+    def list_many(
+        self, athlete_ids: Collection[int], *, red_flags_only: bool = False
+    ) -> dict[int, builtins.list[PainEntry]]:
         """:meth:`list` (every entry) for each of ``athlete_ids``, in one query."""
-        stmt = (
-            select(PainEntryRow)
-            .where(PainEntryRow.athlete_id.in_(list(athlete_ids)))
-            .order_by(PainEntryRow.day, PainEntryRow.id)
-        )
+        stmt = select(PainEntryRow).where(PainEntryRow.athlete_id.in_(list(athlete_ids)))
+        if red_flags_only:
+            stmt = stmt.where(_REPORTS_A_FLAG)
+        stmt = stmt.order_by(PainEntryRow.day, PainEntryRow.id)
         return by_athlete(athlete_ids, self.session.scalars(stmt), _row_to_entry)
 
     def count(self, athlete_id: int) -> int:

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
@@ -33,6 +33,7 @@ from backstride.adapters.db.postgres import (
     postgres_error,
     safe_url,
 )
+from backstride.adapters.db.request_reads import REQUEST_READS, RequestReads
 from backstride.adapters.db.sqlite_file import (
     APPLICATION_ID,
     DatabaseFile,
@@ -46,7 +47,17 @@ from backstride.adapters.db.sqlite_file import (
 from backstride.errors import BackstrideError, ConfigError, InvalidInputError, StorageError
 
 WROTE = "backstride_wrote"
-"""Key in a connection's ``info``: a statement changed data in the current transaction."""
+"""Key in a connection's ``info``: what the current transaction changed, :data:`DIARY` or
+:data:`ANYTHING` (absent: nothing)."""
+DIARY = "diary"
+ANYTHING = "anything"
+DIARY_TABLES = frozenset(
+    {"pain_entries", "red_flag_seen", "selftest_results", "screenings", "clearances"}
+)
+"""The pain diary and what goes with it (check-ins, red flags seen, self-tests, screenings,
+clearances). A transaction that wrote only these bumps ``data_versions.version`` but not
+``non_diary_version``, so the answers kept with the latter (those that never read these
+tables: the training load, an activity's analysis) stay; any other table counts as both."""
 _WRITES = ("insert", "update", "delete", "replace")
 UNVERSIONED_TABLES = frozenset(
     {"data_versions", "background_jobs", "audit_events", "login_sessions", "login_failures"}
@@ -95,8 +106,11 @@ def _note_writes_and_refuse_nul(
     text holding NUL on every database alike (PostgreSQL cannot store it; SQLite would)."""
     head = statement.lstrip()[:8].lower()
     if head.startswith(_WRITES):
-        if written_table(statement) not in UNVERSIONED_TABLES:
-            conn.info[WROTE] = True
+        table = written_table(statement)
+        if table in DIARY_TABLES:
+            conn.info.setdefault(WROTE, DIARY)
+        elif table not in UNVERSIONED_TABLES:
+            conn.info[WROTE] = ANYTHING
         if _holds_nul(parameters):
             raise InvalidInputError(
                 "Text may not contain the character NUL (\\0); nothing was saved.",
@@ -374,13 +388,18 @@ def set_application_id(engine: Engine) -> None:
 
 
 BUMP_VERSION = text(
-    "INSERT INTO data_versions (athlete_id, version) VALUES (:athlete, 1) "
-    "ON CONFLICT (athlete_id) DO UPDATE SET version = data_versions.version + 1"
+    "INSERT INTO data_versions (athlete_id, version, non_diary_version) "
+    "VALUES (:athlete, 1, :non_diary) ON CONFLICT (athlete_id) DO UPDATE SET "
+    "version = data_versions.version + 1, "
+    "non_diary_version = data_versions.non_diary_version + excluded.non_diary_version"
 )
 READ_VERSION = text(
-    "SELECT coalesce(sum(version), 0) FROM data_versions WHERE athlete_id IN (:athlete, 0)"
+    "SELECT coalesce(sum(version), 0), coalesce(sum(non_diary_version), 0) "
+    "FROM data_versions WHERE athlete_id IN (:athlete, 0)"
 )
-READ_ALL_VERSIONS = text("SELECT coalesce(sum(version), 0) FROM data_versions")
+READ_ALL_VERSIONS = text(
+    "SELECT coalesce(sum(version), 0), coalesce(sum(non_diary_version), 0) FROM data_versions"
+)
 ALL_ATHLETES = 0
 """The data-version row of writes not tied to one athlete: every reader counts it."""
 ATHLETE_INFO = "backstride_athlete"
@@ -389,11 +408,16 @@ ATHLETE_INFO = "backstride_athlete"
 
 def read_data_version(session: Session, athlete_id: int | None) -> int:
     """:meth:`Store.data_version`, read in ``session`` (so in the snapshot of its other reads)."""
+    return read_data_versions(session, athlete_id).every_change
+
+
+def read_data_versions(session: Session, athlete_id: int | None) -> DataVersions:
+    """:meth:`Store.data_versions`, read in ``session``."""
     if athlete_id is None:
-        value = session.execute(READ_ALL_VERSIONS).scalar_one()
+        row = session.execute(READ_ALL_VERSIONS).one()
     else:
-        value = session.execute(READ_VERSION, {"athlete": athlete_id}).scalar_one()
-    return int(value)
+        row = session.execute(READ_VERSION, {"athlete": athlete_id}).one()
+    return DataVersions(int(row[0]), int(row[1]))
 
 
 def _bump_if_written(session: Session) -> None:
@@ -402,9 +426,10 @@ def _bump_if_written(session: Session) -> None:
     if not session.in_transaction():
         return
     conn = session.connection()
-    if conn.info.pop(WROTE, False):
+    wrote = conn.info.pop(WROTE, None)
+    if wrote is not None:
         athlete = session.info.get(ATHLETE_INFO, ALL_ATHLETES)
-        session.execute(BUMP_VERSION, {"athlete": athlete})
+        session.execute(BUMP_VERSION, {"athlete": athlete, "non_diary": 0 if wrote == DIARY else 1})
         conn.info.pop(WROTE, None)
 
 
@@ -427,6 +452,35 @@ def _unit_of_work(
         raise
     finally:
         session.close()
+
+
+def _finish_reads(session: Session) -> None:
+    """End a request's shared read transaction (``request_reads``). It only read; were
+    anything written in it after all, it is stored and counted, never lost."""
+    if not session.in_transaction():
+        return
+    try:
+        _bump_if_written(session)
+        session.commit()
+    except SQLAlchemyError:
+        session.rollback()
+
+
+@contextmanager
+def shared_reads() -> Iterator[None]:
+    """Within this block (one thread's work for a request), the read-only units of work of
+    each PostgreSQL store and athlete share one connection and transaction, ended when the
+    block ends (:class:`RequestReads`). Nested blocks share the outermost one's."""
+    if REQUEST_READS.get() is not None:
+        yield
+        return
+    reads = RequestReads()
+    token = REQUEST_READS.set(reads)
+    try:
+        yield
+    finally:
+        REQUEST_READS.reset(token)
+        reads.close(_finish_reads)
 
 
 def _forget_writes(conn: Connection) -> None:
@@ -455,6 +509,14 @@ def _scope_to_athlete(session: Session, athlete_id: int) -> None:
         )
 
     event.listen(session, "after_begin", set_athlete)
+
+
+class DataVersions(NamedTuple):
+    """An athlete's data versions (``data_versions``): every change, and the changes of
+    anything but the diary (:data:`DIARY_TABLES`)."""
+
+    every_change: int
+    non_diary: int
 
 
 WRITE_WAIT_S = 10.0
@@ -562,9 +624,23 @@ class Store:
     @contextmanager
     def read_session(self) -> Iterator[Session]:
         """A unit of work that only reads: it never waits for the write lock (SQLite, WAL),
-        and a write in it fails (``PRAGMA query_only``) instead of being stored."""
+        and a write in it fails (``PRAGMA query_only``) instead of being stored. On
+        PostgreSQL, within :func:`shared_reads`, the read-only units of work share one
+        connection and transaction (``request_reads``)."""
         self.check_file()
         failure = "The database could not be read"
+        reads = REQUEST_READS.get()
+        if reads is not None and self.is_postgresql:
+            key = (id(self.engine), self.athlete_scope)
+            with reads.session(key, lambda: self._new_session(self._read_sessions)) as shared:
+                if shared is not None:
+                    try:
+                        yield shared
+                    except SQLAlchemyError as exc:
+                        shared.rollback()  # PostgreSQL refuses the rest of a failed transaction
+                        raise self.error(exc, failure) from exc
+            if shared is not None:
+                return
         with _unit_of_work(
             self._new_session(self._read_sessions), failure, url=self.url, path=self.path
         ) as session:
@@ -577,8 +653,12 @@ class Store:
     def data_version(self, athlete_id: int | None = None) -> int:
         """How often the data of ``athlete_id`` (None: of anyone) changed: one small read,
         bumped by every writing unit of work, so caches of every process can tell."""
+        return self.data_versions(athlete_id).every_change
+
+    def data_versions(self, athlete_id: int | None = None) -> DataVersions:
+        """:meth:`data_version`, and how often anything but the diary changed, in one read."""
         with self.read_session() as session:
-            return read_data_version(session, athlete_id)
+            return read_data_versions(session, athlete_id)
 
     def file_mark(self) -> tuple[tuple[int, int], ...]:
         """An SQLite database's file and write-ahead log, each as (size, modification time):

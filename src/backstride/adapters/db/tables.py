@@ -85,12 +85,15 @@ class DataVersionRow(Base):
 
     Bumped in every writing transaction and read by the page caches of every process, so an
     edit made by another worker, the command line or another host is seen on the next read.
+    ``non_diary_version`` counts only the transactions that changed anything but the pain
+    diary (``engine.DIARY_TABLES``): answers that never read the diary are kept with it.
     """
 
     __tablename__ = "data_versions"
 
     athlete_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     version: Mapped[int] = mapped_column(BigInteger, default=0)
+    non_diary_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
 class ActivityRow(Base):

@@ -138,7 +138,7 @@ def _resolve_link(
 def _saved(app: App, entry: PainEntry, linked: bool) -> PainSaved:
     from backstride.adapters.db.body_repos import ProfileRepo
 
-    with app.store.session() as session:
+    with app.store.read_session() as session:
         profile = ProfileRepo(session).get(app.athlete_id)
     context = profile.risk
     rules = pain_rules(app)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, time, timedelta
 from typing import Any
 
@@ -159,8 +159,19 @@ class ActivityPage:
 
 
 def activity_page_data(web: WebState, activity_id: int) -> ActivityPage:
-    """Everything the detail page shows (memoised until the data changes)."""
-    return web.cache.get(("activity_page", activity_id), lambda: _activity_page(web, activity_id))
+    """Everything the detail page shows (memoised until the data changes). The analysis and
+    charts never read the pain diary, so a check-in leaves them kept; the day's check-ins are
+    read (and kept) on their own."""
+    page = web.cache.get(
+        ("activity_page", activity_id),
+        lambda: _activity_page(web, activity_id),
+        reads_diary=False,
+    )
+    pain = web.cache.get(
+        ("activity_pain", activity_id),
+        lambda: _day_pain(web, activity_id, page.row.local_date),
+    )
+    return replace(page, pain=pain)
 
 
 def _day_pain(web: WebState, activity_id: int, day: date) -> tuple[PainEntry, ...]:
@@ -206,7 +217,7 @@ def _activity_page(web: WebState, activity_id: int) -> ActivityPage:
             steep_limit_m=p.downhill_steep_m,
             drop_limit_m=p.downhill_long_drop_m,
         ),
-        pain=_day_pain(web, activity_id, row.local_date),
+        pain=(),  # read apart (activity_page_data): the diary changes more often
         shoe_names=_shoe_names(web, row.local_date, row.gear),
     )
 

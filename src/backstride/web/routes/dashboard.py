@@ -12,7 +12,13 @@ from backstride.domain.day import Day
 from backstride.domain.evidence import cite
 from backstride.domain.load import DayLoad, LoadReport
 from backstride.services.context import App
-from backstride.services.dashboard import AttentionItem, Overview, WeekTotals, overview
+from backstride.services.dashboard import (
+    AttentionItem,
+    Overview,
+    WeekTotals,
+    overview,
+    with_answer,
+)
 from backstride.web.charts import Chart
 from backstride.web.context import runner_today
 from backstride.web.deps import TodayDep, WebDep, WebState
@@ -79,14 +85,22 @@ def build_overview(
 
 
 def cached_overview(web: WebState, *, on: date, weeks: int = OVERVIEW_WEEKS) -> Overview:
-    """:func:`build_overview` as of ``on``, memoised until the data changes."""
+    """:func:`build_overview` as of ``on``, memoised until the data changes: the records
+    (weeks, latest activities, their attention items) are kept while only the diary changes,
+    and the day's answer is put in front of them."""
+    real = runner_today()
 
     def compute() -> Overview:
+        records = web.cache.get(
+            ("overview_records", on, weeks, real),
+            lambda: overview(web.app, on=on, weeks=weeks),
+            reads_diary=False,
+        )
         report = cached_load_report(web, on=on, weeks=REPORT_WEEKS)
         answer = cached_day(web, on=on)
-        return build_overview(web.app, on=on, report=report, weeks=weeks, answer=answer)
+        return with_answer(records, answer=answer, extra_attention=spike_attention(report, on=on))
 
-    return web.cache.get(("overview", on, weeks, runner_today()), compute)
+    return web.cache.get(("overview", on, weeks, real), compute)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,10 +119,13 @@ def overview_page_data(web: WebState, *, on: date) -> OverviewPage:
     def compute() -> OverviewPage:
         report = cached_load_report(web, on=on, weeks=REPORT_WEEKS)
         data = cached_overview(web, on=on)
+        chart = web.cache.get(
+            ("overview_chart", on), lambda: week_chart(data.weeks), reads_diary=False
+        )
         return OverviewPage(
             data=data,
             average=data.recent_average(4),
-            weeks_chart=week_chart(data.weeks),
+            weeks_chart=chart,
             today_load=report.days[-1] if report.days else None,
         )
 
