@@ -18,16 +18,15 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from backstride.config import get_settings
+from backstride.config import Settings
 from backstride.domain.day import Day
 from backstride.services.context import App
-from backstride.services.demo_load import load_demo
+from backstride.services.demo_load import DemoLoaded
 from backstride.services.guidance import today
 from backstride.web.app import create_app
 from tests.conftest import CliResult
 from tests.web.conftest import make_settings
 
-END = date(2026, 3, 15)
 KM_TEXT = re.compile(r"\d km\b")
 SOURCE_NOTE = "band is a rule of thumb"
 
@@ -42,14 +41,11 @@ class Demo:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
-    root = tmp_path_factory.mktemp("today-units")
-    db = str(root / "demo.sqlite3")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("BACKSTRIDE_CONFIG_FILE", str(root / "no-config.toml"))
-        app = App(get_settings(db=db, data_dir=str(root / "data")))
+def demo(demo_settings: tuple[Settings, DemoLoaded]) -> Iterator[Demo]:
+    settings, loaded = demo_settings
+    root, db = settings.data_dir.parent, settings.database_url
+    app = App(settings)
     try:
-        loaded = load_demo(app, root / "files", seed=7, end_day=END)
         for k in range(1, 15):
             on = loaded.story.spike_run_date + timedelta(days=k)
             km = today(app, on=on)

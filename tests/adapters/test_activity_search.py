@@ -85,13 +85,13 @@ def test_escape_like_doubles_the_escape_character_first() -> None:
     assert escape_like("a\\%_") == "a\\\\\\%\\_"
 
 
-def test_search_over_the_api_treats_percent_literally(tmp_path: Path) -> None:
+def test_search_over_the_api_treats_percent_literally(tmp_path: Path, db_url: str) -> None:
     from fastapi.testclient import TestClient
 
     from backstride.web.app import create_app
     from tests.web.conftest import make_settings, seed
 
-    settings_ = make_settings(tmp_path)
+    settings_ = make_settings(tmp_path, db=db_url)
     seed(settings_, count=4)
     application = create_app(settings_, allowed_hosts=["testserver"])
     try:

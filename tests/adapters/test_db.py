@@ -12,6 +12,7 @@ from alembic import command
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+from sqlalchemy import text
 
 from backstride.adapters.db.blobs import decode_streams, encode_streams
 from backstride.adapters.db.engine import (
@@ -25,6 +26,7 @@ from backstride.adapters.db.engine import (
 from backstride.adapters.db.repos import ActivityRepo, AthleteRepo, ImportRecordRepo
 from backstride.domain.activity import Activity, DeviceTotals, Sport, Streams
 from backstride.errors import ConfigError, NotFoundError, StorageError
+from tests.databases import DbBackend
 
 
 def _activity(start: datetime | None = None, distance: float | None = 5000.0) -> Activity:
@@ -48,6 +50,7 @@ def _activity(start: datetime | None = None, distance: float | None = 5000.0) ->
     )
 
 
+@pytest.mark.sqlite_only  # SQLite's own journal mode and foreign-key pragma
 def test_migrations_create_schema_with_wal_and_foreign_keys(tmp_path: Path) -> None:
     path = tmp_path / "a.sqlite3"
     store = Store(f"sqlite:///{path}")
@@ -63,12 +66,14 @@ def test_migrations_create_schema_with_wal_and_foreign_keys(tmp_path: Path) -> N
     assert {"athletes", "activities", "streams", "import_records", "alembic_version"} <= tables
 
 
-def test_the_head_read_without_alembic_is_alembics_head(tmp_path: Path) -> None:
+def test_the_head_read_without_alembic_is_alembics_head(
+    tmp_path: Path, db_backend: DbBackend
+) -> None:
     """The cheap start-up check (no Alembic import when up to date) names the same head."""
     from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
 
-    engine = make_engine(f"sqlite:///{tmp_path / 'h.sqlite3'}")
+    engine = make_engine(db_backend.new_url(tmp_path, filename="h.sqlite3", empty=True))
     script = ScriptDirectory.from_config(_alembic_config(engine))
     assert head_revision() == script.get_current_head() is not None
     migrate(engine)
@@ -77,8 +82,8 @@ def test_the_head_read_without_alembic_is_alembics_head(tmp_path: Path) -> None:
     engine.dispose()
 
 
-def test_migrations_downgrade_to_base_and_up_again(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'b.sqlite3'}")
+def test_migrations_downgrade_to_base_and_up_again(tmp_path: Path, db_backend: DbBackend) -> None:
+    engine = make_engine(db_backend.new_url(tmp_path, filename="b.sqlite3", empty=True))
     migrate(engine)
     cfg = _alembic_config(engine)
     command.downgrade(cfg, "base")
@@ -86,17 +91,16 @@ def test_migrations_downgrade_to_base_and_up_again(tmp_path: Path) -> None:
     migrate(engine)
     assert current_revision(engine) == head_revision(engine)
     migrate(engine)  # idempotent
+    engine.dispose()
 
 
-def test_database_from_a_newer_backstride_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "c.sqlite3"
-    Store(f"sqlite:///{path}").dispose()
-    con = sqlite3.connect(path)
-    con.execute("update alembic_version set version_num='9999_future'")
-    con.commit()
-    con.close()
+def test_database_from_a_newer_backstride_is_refused(db_url: str) -> None:
+    store = Store(db_url)
+    with store.engine.begin() as conn:
+        conn.execute(text("update alembic_version set version_num='9999_future'"))
+    store.dispose()
     with pytest.raises(StorageError, match="newer backstride"):
-        Store(f"sqlite:///{path}")
+        Store(db_url)
 
 
 def test_bad_database_url_is_a_config_error() -> None:
@@ -104,6 +108,7 @@ def test_bad_database_url_is_a_config_error() -> None:
         make_engine("nosuchdialect+driver://x")
 
 
+@pytest.mark.sqlite_only  # the database file's folder
 def test_store_creates_missing_parent_folder(tmp_path: Path) -> None:
     Store(f"sqlite:///{tmp_path / 'deep' / 'er' / 'x.sqlite3'}").dispose()
     assert (tmp_path / "deep" / "er" / "x.sqlite3").exists()
@@ -138,8 +143,8 @@ def test_damaged_blob_is_a_storage_error(blob: bytes) -> None:
         decode_streams(blob)
 
 
-def test_activity_repo_round_trip_and_delete_cascades(tmp_path: Path) -> None:
-    store = Store(f"sqlite:///{tmp_path / 'd.sqlite3'}")
+def test_activity_repo_round_trip_and_delete_cascades(db_url: str) -> None:
+    store = Store(db_url)
     with store.session() as s:
         athlete = AthleteRepo(s).get_or_create_default()
         assert AthleteRepo(s).get_or_create_default() == athlete
@@ -165,8 +170,8 @@ def test_activity_repo_round_trip_and_delete_cascades(tmp_path: Path) -> None:
     store.dispose()
 
 
-def test_find_same_activity_window_and_distance_tolerance(tmp_path: Path) -> None:
-    store = Store(f"sqlite:///{tmp_path / 'e.sqlite3'}")
+def test_find_same_activity_window_and_distance_tolerance(db_url: str) -> None:
+    store = Store(db_url)
     t0 = datetime(2024, 5, 1, 7, 0, tzinfo=UTC)
     with store.session() as s:
         athlete = AthleteRepo(s).get_or_create_default()
@@ -194,8 +199,8 @@ def test_find_same_activity_window_and_distance_tolerance(tmp_path: Path) -> Non
     store.dispose()
 
 
-def test_import_records_are_listed_newest_first(tmp_path: Path) -> None:
-    store = Store(f"sqlite:///{tmp_path / 'f.sqlite3'}")
+def test_import_records_are_listed_newest_first(db_url: str) -> None:
+    store = Store(db_url)
     with store.session() as s:
         athlete = AthleteRepo(s).get_or_create_default()
         repo = ImportRecordRepo(s)
@@ -214,8 +219,8 @@ def test_import_records_are_listed_newest_first(tmp_path: Path) -> None:
     store.dispose()
 
 
-def test_session_rolls_back_on_error(tmp_path: Path) -> None:
-    store = Store(f"sqlite:///{tmp_path / 'g.sqlite3'}")
+def test_session_rolls_back_on_error(db_url: str) -> None:
+    store = Store(db_url)
     with store.session() as s:
         athlete = AthleteRepo(s).get_or_create_default()
     with pytest.raises(RuntimeError), store.session() as s:

@@ -195,9 +195,9 @@ def test_bad_db_url_is_a_config_error(cli) -> None:
     assert r.stderr.startswith("Error:")
 
 
-def test_console_script_runs_and_renders_errors(tmp_path: Path) -> None:
+def test_console_script_runs_and_renders_errors(db_url: str) -> None:
     exe = Path(sys.executable).with_name("backstride")
-    env = {**os.environ, "BACKSTRIDE_DB": str(tmp_path / "x.sqlite3")}
+    env = {**os.environ, "BACKSTRIDE_DB": db_url}
     ok = subprocess.run([str(exe), "--version"], capture_output=True, text=True, env=env)
     assert ok.returncode == 0 and ok.stdout.startswith("backstride ")
     bad = subprocess.run(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -15,8 +14,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from backstride.adapters.files.fit.writer import encode_fit_activity
+from tests.databases import count_rows
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="reads the process table in /proc"
@@ -72,22 +74,17 @@ def alive(pid: int) -> bool:
     return stat[stat.rindex(")") + 2] != "Z"  # a zombie has ended
 
 
-def stored(db: Path) -> int:
-    if not db.exists():
-        return 0
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
+def stored(db: str) -> int:
     try:
-        return int(con.execute("SELECT count(*) FROM activities").fetchone()[0])
-    except sqlite3.OperationalError:
+        return count_rows(db, "activities")
+    except SQLAlchemyError:  # not created yet
         return 0
-    finally:
-        con.close()
 
 
-def start_import(db: Path, archive: Path, tmp_path: Path) -> subprocess.Popen[bytes]:
+def start_import(db: str, archive: Path, tmp_path: Path) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
-        "BACKSTRIDE_DB": str(db),
+        "BACKSTRIDE_DB": db,
         "BACKSTRIDE_DATA_DIR": str(tmp_path / "data"),
         "BACKSTRIDE_CONFIG_FILE": str(tmp_path / "none.toml"),
         "BACKSTRIDE_IMPORT_WORKERS": "2",
@@ -100,27 +97,31 @@ def start_import(db: Path, archive: Path, tmp_path: Path) -> subprocess.Popen[by
     )
 
 
-def check_database(db: Path) -> tuple[int, int]:
-    """Integrity, and no half-written file: every activity has its samples, analysis and
-    import record. Returns (activities, import records)."""
-    con = sqlite3.connect(db)
+def check_database(db: str) -> tuple[int, int]:
+    """Integrity (of an SQLite file), and nothing half-written: every activity has its
+    samples, analysis and import record. Returns (activities, import records)."""
+    engine = create_engine(db)
     try:
-        assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-        activities = con.execute("SELECT count(*) FROM activities").fetchone()[0]
-        missing_streams = con.execute(
-            "SELECT count(*) FROM activities a LEFT JOIN streams s ON s.activity_id = a.id "
-            "WHERE s.activity_id IS NULL"
-        ).fetchone()[0]
-        missing_metrics = con.execute(
-            "SELECT count(*) FROM activities a LEFT JOIN activity_metrics m "
-            "ON m.activity_id = a.id WHERE m.activity_id IS NULL"
-        ).fetchone()[0]
-        recorded = con.execute(
-            "SELECT count(*) FROM import_records WHERE status = 'imported'"
-        ).fetchone()[0]
-        all_records = con.execute("SELECT count(*) FROM import_records").fetchone()[0]
+        with engine.connect() as con:
+            if engine.dialect.name == "sqlite":
+                assert con.exec_driver_sql("PRAGMA integrity_check").all() == [("ok",)]
+
+            def count(sql: str) -> int:
+                return int(con.execute(text(sql)).scalar_one())
+
+            activities = count("SELECT count(*) FROM activities")
+            missing_streams = count(
+                "SELECT count(*) FROM activities a LEFT JOIN streams s ON s.activity_id = a.id "
+                "WHERE s.activity_id IS NULL"
+            )
+            missing_metrics = count(
+                "SELECT count(*) FROM activities a LEFT JOIN activity_metrics m "
+                "ON m.activity_id = a.id WHERE m.activity_id IS NULL"
+            )
+            recorded = count("SELECT count(*) FROM import_records WHERE status = 'imported'")
+            all_records = count("SELECT count(*) FROM import_records")
     finally:
-        con.close()
+        engine.dispose()
     assert (missing_streams, missing_metrics) == (0, 0)
     assert recorded == activities
     return activities, all_records
@@ -128,9 +129,9 @@ def check_database(db: Path) -> tuple[int, int]:
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["TERM", "KILL"])
 def test_killed_import_leaves_no_worker_and_an_intact_database(
-    sig: signal.Signals, archive: Path, tmp_path: Path
+    sig: signal.Signals, archive: Path, tmp_path: Path, db_url: str
 ) -> None:
-    db = tmp_path / "kill.sqlite3"
+    db = db_url
     proc = start_import(db, archive, tmp_path)
     workers: set[int] = set()
     deadline = time.monotonic() + 60

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from backstride.adapters.db.postgres import safe_url
 from backstride.cli import common
 from backstride.cli.common import keep_commands_whole
 from tests.conftest import CliResult
@@ -143,5 +144,4 @@ def test_activity_ids_dates_and_names_are_whole_at_80_columns(narrow: Runner) ->
 
 def test_config_show_prints_the_full_database_path(narrow: Runner, db_url: str) -> None:
     text = narrow("config", "show").stdout
-    path = db_url.removeprefix("sqlite:///")
-    assert f"Database: sqlite:///{path}" in text.splitlines()
+    assert f"Database: {safe_url(db_url)}" in text.splitlines()  # a URL: never cut, no password

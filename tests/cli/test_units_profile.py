@@ -93,7 +93,7 @@ def test_the_settings_say_where_their_units_came_from(
 
 
 def test_the_days_words_follow_the_profiles_units(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db_url: str
 ) -> None:
     from backstride.services.body import set_profile
     from backstride.services.context import App
@@ -101,7 +101,7 @@ def test_the_days_words_follow_the_profiles_units(
 
     monkeypatch.delenv("BACKSTRIDE_UNITS", raising=False)
     monkeypatch.setenv("BACKSTRIDE_CONFIG_FILE", str(tmp_path / "no-config.toml"))
-    db = str(tmp_path / "runs.sqlite3")
+    db = db_url
     app = App(get_settings(db=db))
     try:
         on = date(2026, 12, 2)

@@ -122,7 +122,7 @@ def test_the_issue_examples_are_usage_mistakes(cli: Runner, args: tuple[str, ...
 
 
 @pytest.mark.parametrize("reader", ["head -1", "true"])
-def test_a_closed_pipe_ends_quietly(tmp_path: Path, reader: str) -> None:
+def test_a_closed_pipe_ends_quietly(tmp_path: Path, db_url: str, reader: str) -> None:
     """``backstride today | head -1``: the reader leaves early (``true`` leaves before a word
     is written, so the write always fails); no error, no traceback."""
     env = {
@@ -131,7 +131,7 @@ def test_a_closed_pipe_ends_quietly(tmp_path: Path, reader: str) -> None:
         "BACKSTRIDE_CONFIG_FILE": str(tmp_path / "none.toml"),
     }
     exe = Path(sys.executable).with_name("backstride")
-    script = f"'{exe}' --db '{tmp_path / 'db.sqlite3'}' today | {reader}"
+    script = f"'{exe}' --db '{db_url}' today | {reader}"
     proc = subprocess.run(
         ["bash", "-c", script], capture_output=True, text=True, env=env, timeout=120, check=False
     )

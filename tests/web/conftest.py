@@ -36,12 +36,13 @@ CHROMIUM_ARGS = [
 ]
 
 
-def make_settings(root: Path, **overrides: Any) -> Settings:
-    """Settings on a temp database, never reading the developer's config file."""
+def make_settings(root: Path, *, db: str, **overrides: Any) -> Settings:
+    """Settings on the database ``db`` (from the ``db_url`` or ``db_backend`` fixtures, so that
+    the test runs on every chosen engine), data in ``root``, never reading the developer's
+    config file."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("BACKSTRIDE_CONFIG_FILE", str(root / "no-config.toml"))
-        overrides.setdefault("db", str(root / "web.sqlite3"))
-        return get_settings(data_dir=str(root / "data"), **overrides)
+        return get_settings(db=db, data_dir=str(root / "data"), **overrides)
 
 
 def sqlite_file(settings: Settings) -> Path:

@@ -36,8 +36,8 @@ class Runner:
     pain_id: int
 
 
-def server_settings(root: Path, **overrides: Any) -> Settings:
-    return make_settings(root, mode="server", **overrides)
+def server_settings(root: Path, *, db: str, **overrides: Any) -> Settings:
+    return make_settings(root, db=db, mode="server", **overrides)
 
 
 def seed_runner(app: App, *, email: str, name: str, marker: str) -> Runner:

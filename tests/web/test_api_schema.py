@@ -22,7 +22,7 @@ from schemathesis.checks import (
 )
 
 from backstride.web.app import create_app
-from tests.databases import DbBackend
+from tests.databases import BuiltOnce, DbBackend
 from tests.web.conftest import make_settings, seed
 
 MAX_EXAMPLES = 25
@@ -75,19 +75,22 @@ CHECKS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def seeded_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A migrated database with six synthetic activities, made once for the module; each test
-    works on a copy of it (the generated requests change what they touch)."""
-    root = tmp_path_factory.mktemp("api-schema")
-    seed(make_settings(root), count=6)
-    return root / "web.sqlite3"
+_SEEDED = BuiltOnce()
 
 
 @pytest.fixture
-def api_schema(tmp_path: Path, seeded_database: Path) -> Iterator[Any]:
-    web_settings = make_settings(tmp_path)
-    DbBackend("sqlite").restore(f"sqlite:///{seeded_database}", web_settings.database_url)
+def api_schema(
+    tmp_path: Path, db_url: str, db_backend: DbBackend, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Any]:
+    """Six synthetic activities, stored once per engine and copied into each test's own
+    database (the generated requests change what they touch)."""
+    web_settings = make_settings(tmp_path, db=db_url)
+    _SEEDED.into(
+        db_backend,
+        db_url,
+        lambda: tmp_path_factory.mktemp("api-schema"),
+        lambda: seed(web_settings, count=6),
+    )
     application = create_app(web_settings, allowed_hosts=["*"])
     yield schemathesis.openapi.from_asgi("/openapi.json", application)
     application.state.web.app.close()

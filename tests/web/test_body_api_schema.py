@@ -21,6 +21,7 @@ from schemathesis.checks import (
 )
 
 from backstride.web.app import create_app
+from tests.databases import DbBackend
 from tests.web.body_seed import seed_body
 from tests.web.conftest import make_settings, seed
 
@@ -55,8 +56,9 @@ CHECKS = [
 
 
 @pytest.fixture(scope="module")
-def api_schema(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    web_settings = make_settings(tmp_path_factory.mktemp("body-schema"))
+def api_schema(tmp_path_factory: pytest.TempPathFactory, db_backend: DbBackend) -> Iterator[Any]:
+    root = tmp_path_factory.mktemp("body-schema")
+    web_settings = make_settings(root, db=db_backend.new_url(root))
     seed(web_settings, count=6)
     seed_body(web_settings)
     application = create_app(web_settings, allowed_hosts=["*"])

@@ -19,6 +19,7 @@ import pytest
 from backstride.domain.pain import RED_FLAGS, RedFlag, Urgency
 from backstride.services.context import App
 from backstride.services.diary import list_pain, record_seen
+from tests.databases import DbBackend
 from tests.web.body_seed import runs, seed_body
 from tests.web.conftest import (
     HISTORY_END,
@@ -64,9 +65,12 @@ UNLABELLED = """() => [...document.querySelectorAll('input:not([type=hidden]), s
 
 
 @pytest.fixture(scope="module")
-def body_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def body_server(
+    tmp_path_factory: pytest.TempPathFactory, db_backend: DbBackend
+) -> Iterator[LiveServer]:
     """A server on synthetic runs plus a profile, a pain diary, self-tests and shoes."""
-    settings = make_settings(tmp_path_factory.mktemp("body-live"))
+    root = tmp_path_factory.mktemp("body-live")
+    settings = make_settings(root, db=db_backend.new_url(root))
     seed(settings)
     seed_body(settings)
     server = start_server(settings)
@@ -75,9 +79,12 @@ def body_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
 
 
 @pytest.fixture(scope="module")
-def flag_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def flag_server(
+    tmp_path_factory: pytest.TempPathFactory, db_backend: DbBackend
+) -> Iterator[LiveServer]:
     """A server of its own for the red-flag check-ins (they change every page)."""
-    settings = make_settings(tmp_path_factory.mktemp("body-flags"))
+    root = tmp_path_factory.mktemp("body-flags")
+    settings = make_settings(root, db=db_backend.new_url(root))
     server = start_server(settings)
     yield server
     server.stop()

@@ -50,10 +50,13 @@ def body_client(
 
 
 @pytest.fixture
-def empty_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+def empty_client(
+    tmp_path_factory: pytest.TempPathFactory, db_backend: DbBackend
+) -> Iterator[TestClient]:
     """A dashboard on a database of its own, without any data."""
+    root = tmp_path_factory.mktemp("empty")
     application = create_app(
-        make_settings(tmp_path_factory.mktemp("empty")), allowed_hosts=["testserver"]
+        make_settings(root, db=db_backend.new_url(root)), allowed_hosts=["testserver"]
     )
     yield TestClient(application, raise_server_exceptions=False)
     application.state.web.app.close()

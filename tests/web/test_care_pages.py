@@ -135,7 +135,7 @@ def test_data_page_exports_backs_up_and_deletes_with_typed_confirmation(
 def test_backup_during_eight_dashboard_clients_passes_its_integrity_check(
     tmp_path: Path,
 ) -> None:
-    settings = make_settings(tmp_path)
+    settings = make_settings(tmp_path, db=str(tmp_path / "web.sqlite3"))
     seed(settings, count=40, years=0.5)
     server = start_server(settings)
     stop = threading.Event()

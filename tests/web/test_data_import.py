@@ -5,7 +5,6 @@ nothing."""
 from __future__ import annotations
 
 import io
-import sqlite3
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -15,19 +14,22 @@ from fastapi.testclient import TestClient
 
 from backstride.config import Settings
 from backstride.web.app import create_app
-from tests.web.conftest import make_settings, sqlite_file
+from tests.databases import DbBackend, count_rows
+from tests.web.conftest import make_settings
 
 TokenFn = Callable[[TestClient, str], str]
 
 
 def _count(settings: Settings, table: str) -> int:
-    with sqlite3.connect(sqlite_file(settings)) as conn:
-        return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+    return count_rows(settings.database_url, table)
 
 
 @pytest.fixture
-def empty(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, Settings]]:
-    settings = make_settings(tmp_path_factory.mktemp("restore"))
+def empty(
+    tmp_path_factory: pytest.TempPathFactory, db_backend: DbBackend
+) -> Iterator[tuple[TestClient, Settings]]:
+    root = tmp_path_factory.mktemp("restore")
+    settings = make_settings(root, db=db_backend.new_url(root))
     application = create_app(settings, allowed_hosts=["testserver"])
     yield TestClient(application, raise_server_exceptions=False), settings
     application.state.web.app.close()

@@ -27,6 +27,7 @@ from backstride.web.routes.shoes import SHOE_FIELDS
 from backstride.web.schemas.pain import PainIn
 from backstride.web.schemas.profile import ProfileIn
 from backstride.web.schemas.shoes import ShoeIn
+from tests.databases import DbBackend
 from tests.web.body_seed import seed_body
 from tests.web.conftest import make_settings, seed
 
@@ -34,10 +35,13 @@ PYDANTIC_WORDS = ("Input should", "validation error", "Field required", "pydanti
 
 
 @pytest.fixture(scope="module")
-def forms_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+def forms_client(
+    tmp_path_factory: pytest.TempPathFactory, db_backend: DbBackend
+) -> Iterator[TestClient]:
     """One seeded dashboard for the whole module: every form here is refused, so nothing in
     it changes."""
-    web_settings = make_settings(tmp_path_factory.mktemp("forms"))
+    root = tmp_path_factory.mktemp("forms")
+    web_settings = make_settings(root, db=db_backend.new_url(root))
     seed(web_settings)
     seed_body(web_settings)
     application = create_app(web_settings, allowed_hosts=["testserver"])

@@ -19,6 +19,7 @@ from backstride.services.context import App
 from backstride.services.diary import PainInput, add_pain
 from backstride.services.plan import show_plan, start_plan
 from backstride.web.app import create_app
+from tests.databases import DbBackend
 from tests.web.conftest import PageProbe, make_settings, start_server
 
 TODAY = date.today()
@@ -55,8 +56,8 @@ def with_plan(settings: Settings, *, red_in_week_two: bool = False) -> None:
 
 
 @pytest.fixture
-def plan_client(tmp_path: Path) -> Iterator[TestClient]:
-    settings = make_settings(tmp_path)
+def plan_client(tmp_path: Path, db_url: str) -> Iterator[TestClient]:
+    settings = make_settings(tmp_path, db=db_url)
     with_plan(settings, red_in_week_two=True)
     application = create_app(settings, allowed_hosts=["testserver"])
     yield TestClient(application, raise_server_exceptions=False)
@@ -168,8 +169,9 @@ def test_static_files_are_served(client: TestClient) -> None:
 
 
 @pytest.fixture(scope="module")
-def plan_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    settings = make_settings(tmp_path_factory.mktemp("plan-live"))
+def plan_server(tmp_path_factory: pytest.TempPathFactory, db_backend: DbBackend) -> Iterator[Any]:
+    root = tmp_path_factory.mktemp("plan-live")
+    settings = make_settings(root, db=db_backend.new_url(root))
     with_plan(settings, red_in_week_two=True)
     server = start_server(settings)
     yield server

@@ -28,6 +28,7 @@ from backstride.web.security import (
     origin_of_header,
     require_loopback,
 )
+from tests.databases import DbBackend
 from tests.web.conftest import LiveServer, make_settings, seed, start_server
 
 
@@ -41,9 +42,12 @@ def _first(settings: Settings) -> tuple[int, str | None]:
 
 
 @pytest.fixture(scope="module")
-def server_told_every_interface(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def server_told_every_interface(
+    tmp_path_factory: pytest.TempPathFactory, db_backend: DbBackend
+) -> Iterator[LiveServer]:
     """A real server whose settings say 0.0.0.0 (as a worker process would read them)."""
-    settings = make_settings(tmp_path_factory.mktemp("reach"), host="0.0.0.0")
+    root = tmp_path_factory.mktemp("reach")
+    settings = make_settings(root, db=db_backend.new_url(root), host="0.0.0.0")
     seed(settings, count=3)
     server = start_server(settings)
     yield server
@@ -164,12 +168,12 @@ def test_an_origin_header_and_its_host_header_agree(
     assert origin_of_header(f"{other}://{netloc}") != origin_of(scheme, netloc)
 
 
-def test_the_default_app_answers_only_to_this_computer(tmp_path: Path) -> None:
+def test_the_default_app_answers_only_to_this_computer(tmp_path: Path, db_url: str) -> None:
     from fastapi.testclient import TestClient
 
     from backstride.web.app import create_app
 
-    application = create_app(make_settings(tmp_path, host="0.0.0.0"))
+    application = create_app(make_settings(tmp_path, db=db_url, host="0.0.0.0"))
     try:
         with TestClient(application, base_url="http://127.0.0.1:8765") as client:
             assert client.get("/").status_code == 200

@@ -16,6 +16,7 @@ from backstride.config import Settings
 from backstride.services.context import App
 from backstride.services.diary import PainInput, add_pain
 from backstride.web.security import local_redirect
+from tests.databases import DbBackend
 from tests.web.conftest import HISTORY_END, LiveServer, make_settings, start_server
 
 FLAG = "saddle-numbness"
@@ -78,8 +79,11 @@ def test_a_kept_target_is_a_plain_local_path(target: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def flagged(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    settings = make_settings(tmp_path_factory.mktemp("redirects"))
+def flagged(
+    tmp_path_factory: pytest.TempPathFactory, db_backend: DbBackend
+) -> Iterator[LiveServer]:
+    root = tmp_path_factory.mktemp("redirects")
+    settings = make_settings(root, db=db_backend.new_url(root))
     server = start_server(settings)
     yield server
     server.stop()

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from backstride.services.local_days import runner_today
 from backstride.web.app import create_app
+from tests.databases import DbBackend
 from tests.web.conftest import make_settings
 
 WEB = Path(__file__).resolve().parents[2] / "src" / "backstride" / "web"
@@ -24,9 +25,10 @@ def test_runner_today_follows_the_timezone_setting() -> None:
     assert runner_today("Pacific/Kiritimati", now=at).isoformat() == "2026-12-07"
 
 
-def test_pages_use_the_runners_today(tmp_path: Path) -> None:
+def test_pages_use_the_runners_today(tmp_path: Path, db_backend: DbBackend) -> None:
     for zone in ("UTC-12:00", "UTC+14:00"):
-        settings = make_settings(tmp_path / zone.replace(":", ""), timezone=zone)
+        root = tmp_path / zone.replace(":", "")
+        settings = make_settings(root, db=db_backend.new_url(root), timezone=zone)
         application = create_app(settings, allowed_hosts=["testserver"])
         try:
             client = TestClient(application, raise_server_exceptions=False)

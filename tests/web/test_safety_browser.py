@@ -29,8 +29,8 @@ PRECEDES_NAV = """(selector) => {
 
 
 @pytest.fixture
-def server(tmp_path: Any) -> Iterator[LiveServer]:
-    live = start_server(make_settings(tmp_path))
+def server(tmp_path: Any, db_url: str) -> Iterator[LiveServer]:
+    live = start_server(make_settings(tmp_path, db=db_url))
     yield live
     live.stop()
 

@@ -220,8 +220,8 @@ def test_origin_of_a_host_header(header: str, origin: tuple[str, str, int] | Non
     assert origin_of("http", header) == origin
 
 
-def test_loopback_names_are_accepted_by_default(tmp_path: Path) -> None:
-    application = create_app(make_settings(tmp_path))
+def test_loopback_names_are_accepted_by_default(tmp_path: Path, db_url: str) -> None:
+    application = create_app(make_settings(tmp_path, db=db_url))
     try:
         with TestClient(application, base_url="http://127.0.0.1:8765") as c:
             assert c.get("/").status_code == 200
@@ -236,8 +236,8 @@ def test_loopback_names_are_accepted_by_default(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def small_cap(tmp_path: Path) -> Iterator[tuple[TestClient, Settings]]:
-    settings = make_settings(tmp_path, upload_max_mb=0.01)  # 10 KiB
+def small_cap(tmp_path: Path, db_url: str) -> Iterator[tuple[TestClient, Settings]]:
+    settings = make_settings(tmp_path, db=db_url, upload_max_mb=0.01)  # 10 KiB
     application = create_app(settings, allowed_hosts=["testserver"])
     yield TestClient(application, raise_server_exceptions=False), settings
     application.state.web.app.close()

@@ -380,10 +380,10 @@ def test_serve_server_refuses_a_network_address_until_someone_can_log_in(
     )
 
 
-def test_local_mode_has_no_login(tmp_path: Path) -> None:
+def test_local_mode_has_no_login(tmp_path: Path, db_url: str) -> None:
     from tests.web.conftest import make_settings
 
-    web_app = create_app(make_settings(tmp_path), allowed_hosts=["testserver"])
+    web_app = create_app(make_settings(tmp_path, db=db_url), allowed_hosts=["testserver"])
     try:
         client = TestClient(web_app)
         assert client.get("/today").status_code == 200

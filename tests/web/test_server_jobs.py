@@ -14,10 +14,10 @@ import re
 import signal
 import subprocess
 import sys
-import threading
 import time
 import zipfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -128,7 +128,13 @@ def upload(client: TestClient, token: str, name: str, data: bytes) -> None:
 
 
 def run_worker(settings: Settings, **options: float) -> None:
-    asyncio.run(work(settings, until_done=True, signal_handlers=False, **options))
+    """Run the queue until no job is left, as ``backstride worker`` does: in a thread of its own
+    with its own event loop (the test's thread may hold a running loop already, left by a
+    Playwright test of the same worker process, where ``asyncio.run`` refuses to start)."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="backstride-test-worker") as pool:
+        pool.submit(
+            asyncio.run, work(settings, until_done=True, signal_handlers=False, **options)
+        ).result()
 
 
 def activities_of(server: Server, athlete: int) -> int:
@@ -346,10 +352,7 @@ def test_the_import_page_shows_the_jobs_progress_in_a_browser(
         page.click("#import-form button[type=submit]")
         page.wait_for_selector("#jobs >> text=Waiting to start.")
         assert "/import" in page.url
-        # Playwright's own event loop runs in this thread: the worker gets a thread of its own
-        worker = threading.Thread(target=run_worker, args=(server.settings,))
-        worker.start()
-        worker.join(timeout=300)
+        run_worker(server.settings)  # in a thread of its own (Playwright's loop runs in this one)
         page.wait_for_selector(
             "#jobs >> text=Finished: 5 files read, 4 activities stored, 1 could not be read.",
             timeout=30_000,

@@ -21,8 +21,16 @@ from backstride.web.nav import NAV
 from tests.mounts import fill, make_room, remount_read_only, tmpfs
 from tests.web.conftest import make_settings, seed
 
+# SQLite's own behaviour: the database file on a full or read-only disk, removed, replaced or
+# another program's (a PostgreSQL server keeps its files to itself).
+pytestmark = pytest.mark.sqlite_only
+
 TokenFn = Callable[[TestClient, str], str]
 RUN = "sports-lib/6782987395.fit"
+
+
+def _file_settings(root: Path) -> Settings:
+    return make_settings(root, db=str(root / "web.sqlite3"))
 
 
 def _client(settings: Settings) -> TestClient:
@@ -54,7 +62,7 @@ def disk(tmp_path: Path) -> Iterator[Path]:
 @pytest.fixture
 def on_disk(disk: Path) -> Iterator[tuple[TestClient, Settings]]:
     """A dashboard whose database and data folder (uploads) are on the small disk."""
-    settings = make_settings(disk)
+    settings = _file_settings(disk)
     seed(settings, count=3)
     client = _client(settings)
     yield client, settings
@@ -121,7 +129,7 @@ def test_an_edit_on_a_full_disk_answers_507_and_keeps_the_old_value(
 def test_a_read_only_disk_shows_the_pages_and_refuses_changes(
     disk: Path, csrf_token: TokenFn, caplog: pytest.LogCaptureFixture
 ) -> None:
-    settings = make_settings(disk)
+    settings = _file_settings(disk)
     seed(settings, count=3)
     remount_read_only(disk)
     client = _client(settings)
@@ -152,7 +160,7 @@ def test_a_read_only_disk_shows_the_pages_and_refuses_changes(
 def test_the_dashboard_stops_when_its_database_file_goes(
     tmp_path: Path, csrf_token: TokenFn, caplog: pytest.LogCaptureFixture, how: str
 ) -> None:
-    settings = make_settings(tmp_path)
+    settings = _file_settings(tmp_path)
     seed(settings, count=3)
     client = _client(settings)
     path = Path(settings.database_url.removeprefix("sqlite:///"))
@@ -193,7 +201,7 @@ def test_the_dashboard_will_not_open_another_programs_database(tmp_path: Path) -
         con.execute("CREATE TABLE notes (body TEXT)")
         con.commit()
     with pytest.raises(ForeignDatabaseError):
-        create_app(make_settings(tmp_path))
+        create_app(_file_settings(tmp_path))
     (tmp_path / "web.sqlite3").write_bytes(b"garbage" * 100)
     with pytest.raises(DamagedDatabaseError):
-        create_app(make_settings(tmp_path))
+        create_app(_file_settings(tmp_path))

@@ -14,6 +14,7 @@ from backstride.config import Settings
 from backstride.services.context import App
 from backstride.services.diary import PainInput, add_pain
 from backstride.web.app import create_app
+from tests.databases import DbBackend
 from tests.web.conftest import HISTORY_END, LiveServer, PageProbe, seed, start_server
 
 PAGES = ("/", "/activities", "/load", "/import", "/today")
@@ -97,10 +98,13 @@ def test_a_forged_seen_post_is_refused(flagged_client: TestClient) -> None:
 
 
 @pytest.fixture(scope="module")
-def flagged_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def flagged_server(
+    tmp_path_factory: pytest.TempPathFactory, db_backend: DbBackend
+) -> Iterator[LiveServer]:
     from tests.web.conftest import make_settings
 
-    settings = make_settings(tmp_path_factory.mktemp("today-live"))
+    root = tmp_path_factory.mktemp("today-live")
+    settings = make_settings(root, db=db_backend.new_url(root))
     seed(settings)
     server = start_server(settings)
     yield server

@@ -20,9 +20,9 @@ from tests.web.server_kit import client_for, csrf, log_in, seed_runner
 CHART = "Running distance per week ({})"
 
 
-def _settings(root: Path, monkeypatch: pytest.MonkeyPatch, **overrides: str) -> Settings:
+def _settings(root: Path, monkeypatch: pytest.MonkeyPatch, db: str, **overrides: str) -> Settings:
     monkeypatch.setenv("BACKSTRIDE_CONFIG_FILE", str(root / "config.toml"))
-    return get_settings(db=str(root / "web.sqlite3"), data_dir=str(root / "data"), **overrides)
+    return get_settings(db=db, data_dir=str(root / "data"), **overrides)
 
 
 def _units_of(client: TestClient) -> str:
@@ -41,13 +41,13 @@ def _choose(client: TestClient, units: str) -> None:
 
 
 def test_every_level_of_the_rule_on_the_pages(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db_url: str
 ) -> None:
     monkeypatch.delenv("BACKSTRIDE_UNITS", raising=False)
-    seed(_settings(tmp_path, monkeypatch), count=4)
+    seed(_settings(tmp_path, monkeypatch, db_url), count=4)
 
     def client(**overrides: str) -> TestClient:
-        settings = _settings(tmp_path, monkeypatch, **overrides)
+        settings = _settings(tmp_path, monkeypatch, db_url, **overrides)
         return TestClient(create_app(settings, allowed_hosts=["testserver"]))
 
     assert _units_of(client()) == "km"  # the default
@@ -75,10 +75,10 @@ def test_every_level_of_the_rule_on_the_pages(
 
 
 def test_a_profile_form_without_a_choice_keeps_the_stored_units(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db_url: str
 ) -> None:
     monkeypatch.delenv("BACKSTRIDE_UNITS", raising=False)
-    settings = _settings(tmp_path, monkeypatch)
+    settings = _settings(tmp_path, monkeypatch, db_url)
     seed(settings, count=2)
     local = TestClient(create_app(settings, allowed_hosts=["testserver"]))
     _choose(local, "mi")
@@ -93,11 +93,11 @@ def test_a_profile_form_without_a_choice_keeps_the_stored_units(
 
 
 def test_two_runners_on_a_server_see_their_own_units(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db_url: str
 ) -> None:
     # The server is started with miles in its environment: a default for runners.
     monkeypatch.setenv("BACKSTRIDE_UNITS", "mi")
-    settings = _settings(tmp_path, monkeypatch, mode="server")
+    settings = _settings(tmp_path, monkeypatch, db_url, mode="server")
     assert settings.units_from == "environment"
     context = App(settings)
     seed_runner(context, email="anna@example.org", name="Anna", marker="ANNA")

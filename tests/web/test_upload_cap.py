@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.databases import DbBackend
 from tests.web.conftest import LiveServer, make_settings, start_server
 
 CAP_BYTES = 64 * 1024
@@ -20,9 +21,10 @@ SENT_BYTES = 40 * CHUNK_BYTES  # five times the cap
 
 
 @pytest.fixture(scope="module")
-def capped(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def capped(tmp_path_factory: pytest.TempPathFactory, db_backend: DbBackend) -> Iterator[LiveServer]:
+    root = tmp_path_factory.mktemp("cap")
     settings = make_settings(
-        tmp_path_factory.mktemp("cap"), upload_max_mb=CAP_BYTES / (1024 * 1024)
+        root, db=db_backend.new_url(root), upload_max_mb=CAP_BYTES / (1024 * 1024)
     )
     server = start_server(settings)
     yield server

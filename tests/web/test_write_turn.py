@@ -8,11 +8,16 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from backstride.adapters.db.write_turn import WriteTurnProbe
 from backstride.services.activities import list_activities
 from backstride.services.context import App
 from tests.web.conftest import make_settings, seed, start_server
+
+# SQLite's own behaviour: its file's write lock, taken by another process (PostgreSQL locks rows,
+# and its writers never wait for the whole database).
+pytestmark = pytest.mark.sqlite_only
 
 
 def _db_file(url: str) -> str:
@@ -20,7 +25,7 @@ def _db_file(url: str) -> str:
 
 
 def test_probe_sees_the_write_lock_of_another_connection(tmp_path: Path) -> None:
-    settings = make_settings(tmp_path)
+    settings = make_settings(tmp_path, db=str(tmp_path / "web.sqlite3"))
     App(settings).close()  # create and migrate the database
     probe = WriteTurnProbe(settings.database_url)
     other = sqlite3.connect(_db_file(settings.database_url), isolation_level=None)
@@ -43,7 +48,7 @@ def test_probe_of_a_database_that_is_not_an_sqlite_file_is_always_free() -> None
 
 
 def test_patch_waiting_for_the_lock_does_not_hold_up_reads(tmp_path: Path) -> None:
-    settings = make_settings(tmp_path)
+    settings = make_settings(tmp_path, db=str(tmp_path / "web.sqlite3"))
     seed(settings, count=4)
     app = App(settings)
     try:

@@ -572,6 +572,10 @@ class Store:
         if self.path is not None and not self.read_only:
             self._read_engine = make_engine(url, read_only=True)
             self._read_sessions = sessionmaker(self._read_engine, expire_on_commit=False)
+        elif self.is_postgresql:  # BEGIN READ ONLY: on the same connections, no extra trip
+            self._read_sessions = sessionmaker(
+                self.engine.execution_options(postgresql_readonly=True), expire_on_commit=False
+            )
 
     def scoped(self, athlete_id: int) -> Store:
         """This store, with every transaction scoped to ``athlete_id``: on PostgreSQL the
@@ -624,9 +628,9 @@ class Store:
     @contextmanager
     def read_session(self) -> Iterator[Session]:
         """A unit of work that only reads: it never waits for the write lock (SQLite, WAL),
-        and a write in it fails (``PRAGMA query_only``) instead of being stored. On
-        PostgreSQL, within :func:`shared_reads`, the read-only units of work share one
-        connection and transaction (``request_reads``)."""
+        and a write in it fails (SQLite: ``PRAGMA query_only``; PostgreSQL: a read-only
+        transaction) instead of being stored. On PostgreSQL, within :func:`shared_reads`, the
+        read-only units of work share one connection and transaction (``request_reads``)."""
         self.check_file()
         failure = "The database could not be read"
         reads = REQUEST_READS.get()

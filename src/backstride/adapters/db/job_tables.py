@@ -11,6 +11,17 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from backstride.adapters.db.tables import AthleteId, Base, CreatedAt, RowId, UTCDateTime
 
+QUEUE_TABLE_PREFIX = "procrastinate_"
+"""The job queue's own tables (server mode on PostgreSQL, migration 0015): created from
+procrastinate's ``schema.sql``, described by none of our models."""
+
+
+def is_ours(name: str | None, type_: str, parent_names: object = None) -> bool:
+    """Alembic's ``include_name`` hook: False for the queue's own tables (with their indexes),
+    so that comparing our models with a migrated database, or autogenerating a revision,
+    leaves procrastinate's schema alone."""
+    return not (type_ == "table" and (name or "").startswith(QUEUE_TABLE_PREFIX))
+
 
 class BackgroundJobRow(Base):
     """One job of one athlete: what it is, how far it got, and how it ended.

@@ -21,6 +21,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from backstride.adapters.db.job_tables import QUEUE_TABLE_PREFIX
 from backstride.errors import StorageError
 
 #: Tables that are not the runner's data (the schema revision travels in the manifest).
@@ -32,11 +33,6 @@ def reflect(conn: Connection) -> sa.MetaData:
     meta = sa.MetaData()
     meta.reflect(bind=conn)
     return meta
-
-
-QUEUE_TABLE_PREFIX = "procrastinate_"
-"""The job queue's own tables (server mode on PostgreSQL, migration 0015): its bookkeeping,
-not the runner's data."""
 
 
 def data_tables(meta: sa.MetaData) -> list[sa.Table]:

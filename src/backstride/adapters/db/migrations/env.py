@@ -8,10 +8,10 @@ from sqlalchemy import create_engine
 import backstride.adapters.db.account_tables  # noqa: F401  (registers accounts and sharing)
 import backstride.adapters.db.body_tables  # noqa: F401  (registers the body tables)
 import backstride.adapters.db.data_tables  # noqa: F401  (registers originals, measures, notes)
-import backstride.adapters.db.job_tables  # noqa: F401  (registers the background jobs)
 import backstride.adapters.db.metrics_tables  # noqa: F401  (registers the metrics cache)
 import backstride.adapters.db.plan_tables  # noqa: F401  (registers the plan tables)
 import backstride.adapters.db.route_tables  # noqa: F401  (registers the saved routes)
+from backstride.adapters.db.job_tables import is_ours  # (registers the background jobs)
 from backstride.adapters.db.tables import Base
 
 config = context.config
@@ -28,6 +28,7 @@ def run_migrations() -> None:
             target_metadata=target_metadata,
             render_as_batch=True,
             compare_type=True,
+            include_name=is_ours,
         )
         with context.begin_transaction():
             context.run_migrations()
@@ -41,6 +42,7 @@ def run_migrations() -> None:
             target_metadata=target_metadata,
             render_as_batch=True,
             compare_type=True,
+            include_name=is_ours,
         )
         with context.begin_transaction():
             context.run_migrations()
