@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import gzip
+import os
 import shutil
+import signal
 import zipfile
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from backstride.services.activities import list_activities
 from backstride.services.context import App
-from backstride.services.importing import import_bytes, import_paths
+from backstride.services.importing import ImportTerminated, import_bytes, import_paths
 from tests.databases import dump
 
 RUN_FIT = "sports-lib/2067489619.fit"
@@ -147,6 +151,47 @@ def test_progress_is_reported_for_every_file(app: App, activities_dir: Path) -> 
     files = [activities_dir / RUN_FIT, activities_dir / "gpxpy/korita-zbevnica.gpx"]
     import_paths(app, files, workers=1, progress=lambda d, t, _n: seen.append((d, t)))
     assert seen == [(1, 2), (2, 2)]
+
+
+class _ArmOnBatch:
+    """A watcher that arms the termination below once a batch of files is written."""
+
+    def __init__(self) -> None:
+        self.armed = False
+
+    def found(self, total: int) -> None:
+        pass
+
+    def batch_written(self, session: object, results: object) -> None:
+        self.armed = True
+
+
+def test_a_termination_right_after_a_commit_still_reports_what_was_stored(
+    app: App, activities_dir: Path
+) -> None:
+    """SIGTERM arriving between a batch's commit and its counting (the narrowest window)
+    takes effect after the counting: the report tells exactly what is in the database."""
+    watcher = _ArmOnBatch()
+
+    def terminate_after_the_batch(session: Session) -> None:
+        if watcher.armed:
+            watcher.armed = False
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    files = [activities_dir / RUN_FIT, activities_dir / "gpxpy/korita-zbevnica.gpx"]
+    handler_before = signal.getsignal(signal.SIGTERM)
+    event.listen(Session, "after_commit", terminate_after_the_batch)
+    try:
+        with pytest.raises(ImportTerminated) as stopped:
+            import_paths(app, files, workers=1, watcher=watcher)
+    finally:
+        event.remove(Session, "after_commit", terminate_after_the_batch)
+    stored = len(list_activities(app))
+    assert stored > 0
+    report = stopped.value.report
+    assert report.count("imported") > 0
+    assert sum(len(f.activity_ids) for f in report.files if f.status == "imported") == stored
+    assert signal.getsignal(signal.SIGTERM) == handler_before  # the importer's handler is gone
 
 
 def test_missing_path_is_reported_failed(app: App, tmp_path: Path) -> None:

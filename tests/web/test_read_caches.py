@@ -6,11 +6,11 @@ process), and the next read must show the change."""
 from __future__ import annotations
 
 import sqlite3
-import time
 from collections.abc import Callable
 from datetime import date
 from datetime import time as dt_time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from fastapi.testclient import TestClient
@@ -26,6 +26,7 @@ from backstride.services.activities import (
     log_manual,
 )
 from backstride.services.context import App
+from backstride.web import cache as cache_module
 from backstride.web.cache import ResultCache
 from backstride.web.charts import Chart
 from backstride.web.templating import FragmentMemo
@@ -33,6 +34,27 @@ from tests.web.conftest import HISTORY_END
 
 ON = f"on={HISTORY_END.isoformat()}"
 NAME = "Renamed for the cache test"
+
+
+class StepClock:
+    """The cache's clock, moved by the test: the reuse of answers during a run of outside
+    writes depends on the seconds between them, which a loaded machine would stretch."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> StepClock:
+    steps = StepClock()
+    monkeypatch.setattr(cache_module, "time", SimpleNamespace(monotonic=steps.monotonic))
+    return steps
 
 
 def _newest_id(client: TestClient) -> int:
@@ -159,7 +181,9 @@ def test_fragments_are_kept_per_object_not_per_value() -> None:
 
 
 @pytest.mark.sqlite_only  # an SQLite file's size and time tell the cache of outside writes
-def test_reads_during_continuous_outside_writes_reuse_a_recent_answer(tmp_path: Path) -> None:
+def test_reads_during_continuous_outside_writes_reuse_a_recent_answer(
+    tmp_path: Path, clock: StepClock
+) -> None:
     """An import in another process commits every few tenths of a second: answers younger
     than the grace are reused meanwhile, and the next read after it ends is fresh."""
     db = tmp_path / "churn.sqlite3"
@@ -179,10 +203,10 @@ def test_reads_during_continuous_outside_writes_reuse_a_recent_answer(tmp_path: 
         for i in range(6):
             other.execute("INSERT INTO t VALUES (?)", (i,))
             answers.append(cache.get("k", compute))
-            time.sleep(0.03)
+            clock.advance(0.03)
         # two single changes are read afresh; from the third in a row the answer is reused
         assert answers == [2, 3, 3, 3, 3, 3]
-        time.sleep(1.1)
+        clock.advance(1.1)
         assert cache.get("k", compute) == 4  # older than the grace: computed again
         assert cache.get("k", compute) == 4
         cache.bump()  # a write of the dashboard's own ends any reuse at once
@@ -193,7 +217,7 @@ def test_reads_during_continuous_outside_writes_reuse_a_recent_answer(tmp_path: 
 
 @pytest.mark.sqlite_only
 def test_pages_during_an_import_say_they_lag_and_are_exact_after_it(
-    seeded_client: TestClient, web_settings: Settings
+    seeded_client: TestClient, web_settings: Settings, clock: StepClock
 ) -> None:
     """While another process keeps writing (an import's batches), a page may show figures
     from a few seconds before and says so; once the writes stop, it shows everything."""
@@ -219,11 +243,11 @@ def test_pages_during_an_import_say_they_lag_and_are_exact_after_it(
                 today=HISTORY_END,
             )
             answers.append(seeded_client.get(page).text)
-            time.sleep(0.03)
+            clock.advance(0.03)
         assert note not in answers[0]  # single changes are read afresh
         assert "Batch 0" in answers[0]
         assert note in answers[-1] and "Batch 3" not in answers[-1]  # lagging, and says so
-        time.sleep(1.2)  # the import ended: no change for longer than the grace
+        clock.advance(1.2)  # the import ended: no change for longer than the grace
         after = seeded_client.get(page).text
         assert note not in after
         assert all(f"Batch {i}" in after for i in range(4))

@@ -3,7 +3,8 @@ the stops (a termination signal, a full or read-only disk)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
@@ -31,8 +32,8 @@ class ImportWatcher(Protocol):
 
 
 class ImportTerminated(KeyboardInterrupt):
-    """The importer received SIGTERM: the pool is stopped, the batch being written is rolled
-    back (files already committed stay), and the caller exits.
+    """The importer received SIGTERM: the pool is stopped, the batch in hand is stored and
+    counted (see :class:`TerminationGate`), and the caller exits.
 
     ``report`` holds the files stored (or reported) before the stop.
     """
@@ -40,6 +41,41 @@ class ImportTerminated(KeyboardInterrupt):
     def __init__(self) -> None:
         super().__init__()
         self.report = ImportReport()
+
+
+class TerminationGate:
+    """Where SIGTERM takes effect. Outside a :meth:`held` block it raises
+    :class:`ImportTerminated` at once; inside one (a batch being stored and counted) it
+    waits until the block ends, so a batch is never committed without being counted: the
+    report always tells what was stored."""
+
+    def __init__(self) -> None:
+        self._depth = 0
+        self._requested = False
+
+    def reset(self) -> None:
+        self._depth, self._requested = 0, False
+
+    def request(self) -> None:
+        """The signal arrived (called from the signal handler, in the main thread)."""
+        if self._depth:
+            self._requested = True
+        else:
+            raise ImportTerminated()
+
+    @contextlib.contextmanager
+    def held(self) -> Iterator[None]:
+        self._depth += 1
+        try:
+            yield
+        finally:
+            self._depth -= 1
+            if not self._depth and self._requested:
+                self._requested = False
+                raise ImportTerminated()
+
+
+TERMINATION = TerminationGate()
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,7 @@ from backstride.services.importing.parsing import (
     _ParsePool,
 )
 from backstride.services.importing.report import (
+    TERMINATION,
     FileResult,
     ImportReport,
     ImportTerminated,
@@ -62,14 +63,16 @@ def collect_sources(
 @contextlib.contextmanager
 def _terminate_on_sigterm() -> Iterator[None]:
     """Within this block, SIGTERM raises :class:`ImportTerminated` in the main thread (so the
-    pool is terminated and the open batch rolled back); elsewhere it changes nothing."""
+    pool is terminated), once the batch in hand is stored and counted; elsewhere it changes
+    nothing."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def stop(signum: int, frame: FrameType | None) -> None:
-        raise ImportTerminated()
+        TERMINATION.request()
 
+    TERMINATION.reset()
     previous = signal.signal(signal.SIGTERM, stop)
     try:
         yield

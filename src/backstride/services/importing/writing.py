@@ -22,6 +22,7 @@ from backstride.services.importing.parsing import (
     _Parsed,
 )
 from backstride.services.importing.report import (
+    TERMINATION,
     FileResult,
     ImportWatcher,
     ProgressFn,
@@ -118,6 +119,13 @@ class _Writer:
         return self.results
 
     def _flush(self, size: int) -> None:
+        """Store the next ``size`` files in one transaction and count them. A termination
+        signal arriving meanwhile takes effect once they are counted, so the report always
+        tells what was stored (a batch holds the write lock for about 100 ms)."""
+        with TERMINATION.held():
+            self._flush_held(size)
+
+    def _flush_held(self, size: int) -> None:
         batch = [self.pending.popleft()[1] for _ in range(min(size, len(self.pending)))]
         gap = time.monotonic() - self.freed_at
         known = set(self.stored_hashes)
