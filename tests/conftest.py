@@ -40,9 +40,12 @@ from backstride.config import Settings, get_settings  # noqa: E402
 from backstride.services.context import App  # noqa: E402
 from tests.corpus import corpus_data_root  # noqa: E402
 from tests.databases import (  # noqa: E402
-    PG_URL_ENV,
     DbBackend,
     chosen_backends,
+    end_run,
+    remember_harness,
+    run_wide,
+    start_run,
     start_server_if_needed,
     stop_server,
 )
@@ -64,12 +67,19 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     config.addinivalue_line("markers", "postgresql_only: tests PostgreSQL's own behaviour")
     backends = chosen_backends(config.getoption("--db"))
-    if "postgresql" in backends and not hasattr(config, "workerinput"):
-        # The controlling process starts the server; xdist's workers inherit its URL.
-        start_server_if_needed()
+    if not hasattr(config, "workerinput"):
+        # The controlling process starts the server and makes the folder the workers share
+        # (databases built once per run: tests.databases.run_wide); xdist's workers inherit
+        # both through the environment.
+        start_run()
+        if "postgresql" in backends:
+            start_server_if_needed()
+    remember_harness()
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput"):
+        end_run()
     stop_server()
 
 
@@ -123,7 +133,7 @@ def app(tmp_path: Path, db_url: str) -> Iterator[App]:
 
 DEMO_END = date(2026, 3, 15)
 _DEMOS: dict[str, tuple[str, Path, Any]] = {}
-"""Engine -> a kept copy of the demo athlete's database built once per process, a folder with
+"""Engine -> a kept copy of the demo athlete's database built once per test run, a folder with
 copies of her files and data folders, and her story."""
 
 
@@ -133,8 +143,8 @@ def demo_settings(
 ) -> tuple[Settings, Any]:
     """The demo athlete (seed 7, her last day :data:`DEMO_END`) in a database of this module's
     own, her files in ``files`` beside it, and what ``load_demo`` returned. Built once per engine
-    and worker process (about 20 s), then copied for each module that asks (a fraction of a
-    second)."""
+    and test run (about 20 s; by whichever worker process asks first), then copied for each
+    module that asks (a fraction of a second)."""
     from backstride.services.demo_load import load_demo
 
     root = tmp_path_factory.mktemp("demo")
@@ -144,23 +154,27 @@ def demo_settings(
         settings = get_settings(db=url, data_dir=str(root / "data"))
     found = _DEMOS.get(db_backend.name)
     if found is None:
-        app = App(settings)
-        try:
-            loaded = load_demo(app, root / "files", seed=7, end_day=DEMO_END)
-        finally:
-            app.close()
-        kept_in = tmp_path_factory.mktemp("demo-kept")
-        kept = db_backend.keep_copy(url, kept_in)
-        for folder in ("files", "data"):  # as built, before this module's tests change them
-            if (root / folder).is_dir():
-                shutil.copytree(root / folder, kept_in / folder)
-        _DEMOS[db_backend.name] = (kept, kept_in, loaded)
-    else:
-        kept, built_in, loaded = found
-        db_backend.restore(kept, url)
-        for folder in ("files", "data"):
-            if (built_in / folder).is_dir():
-                shutil.copytree(built_in / folder, root / folder)
+
+        def build(kept_in: Path) -> Any:
+            app = App(settings)
+            try:
+                loaded = load_demo(app, root / "files", seed=7, end_day=DEMO_END)
+            finally:
+                app.close()
+            for folder in ("files", "data"):  # as built, before this module's tests change them
+                if (root / folder).is_dir():
+                    shutil.copytree(root / folder, kept_in / folder)
+            return loaded
+
+        found, built_here = run_wide("demo", db_backend, url, build)
+        _DEMOS[db_backend.name] = found
+        if built_here:
+            return settings, found[2]
+    kept, built_in, loaded = found
+    db_backend.restore(kept, url)
+    for folder in ("files", "data"):
+        if (built_in / folder).is_dir():
+            shutil.copytree(built_in / folder, root / folder)
     return settings, loaded
 
 
@@ -200,9 +214,10 @@ def cli(
 
 @pytest.fixture(autouse=True)
 def _isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Never read the developer's own config, database or cache (the kept ``today``)."""
+    """Never read the developer's own config, database or cache (the kept ``today``); nor see
+    the harness's own variables (``tests.databases.remember_harness`` keeps them)."""
     for key in list(os.environ):
-        if key.startswith("BACKSTRIDE_") and key not in ("BACKSTRIDE_TEST_DATA", PG_URL_ENV):
+        if key.startswith("BACKSTRIDE_") and key != "BACKSTRIDE_TEST_DATA":
             monkeypatch.delenv(key)
     monkeypatch.setenv("BACKSTRIDE_CONFIG_FILE", str(tmp_path / "no-config.toml"))
     monkeypatch.setenv("BACKSTRIDE_DATA_DIR", str(tmp_path / "userdata"))

@@ -21,7 +21,7 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.engine import make_url
 
@@ -31,6 +31,8 @@ sys.path.insert(0, str(REPO_ROOT / "tools"))
 from pg_cluster import URL_ENV, PgCluster, free_port  # noqa: E402
 
 BACKENDS = ("sqlite", "postgresql")
+SHARED_ENV = "BACKSTRIDE_TEST_SHARED"
+"""The folder the processes of one test run share (made by the controlling process)."""
 
 
 def chosen_backends(option: str) -> tuple[str, ...]:
@@ -110,6 +112,15 @@ class PostgresDatabases:
             self._kept.append(name)
         return self.url(name)
 
+    def copy_to(self, url: str, name: str) -> str:
+        """A copy of the database at ``url`` named ``name``, which this process never drops (a
+        copy the whole test run shares: :func:`end_run` drops it)."""
+        source = make_url(url).database
+        with self._lock:
+            self._free(str(source))
+            self._connection().execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
+        return self.url(name)
+
     def restore(self, copy_url: str, into_url: str) -> None:
         """Make the database at ``into_url`` a copy of ``copy_url`` (from :meth:`keep_copy`)."""
         copy, into = make_url(copy_url).database, make_url(into_url).database
@@ -139,6 +150,22 @@ class PostgresDatabases:
 
 _postgres: PostgresDatabases | None = None
 _cluster: PgCluster | None = None
+_harness: dict[str, str] = {}
+"""The test harness's own variables (the server's URL, the run's shared folder), as this process
+found them at start: each test runs without them (``tests/conftest.py``), as a runner's
+``backstride`` would (``quick_settings`` takes any other ``BACKSTRIDE_*`` variable for a
+setting)."""
+
+
+def remember_harness() -> None:
+    """In every process, before the first test: keep the harness's variables for later use."""
+    for key in (URL_ENV, SHARED_ENV):
+        if os.environ.get(key):
+            _harness[key] = os.environ[key]
+
+
+def harness(key: str) -> str | None:
+    return os.environ.get(key) or _harness.get(key)
 
 
 def start_server_if_needed() -> None:
@@ -158,13 +185,14 @@ def stop_server() -> None:
     if _cluster is not None:
         _cluster.stop()
         os.environ.pop(URL_ENV, None)
+        _harness.pop(URL_ENV, None)
         _cluster = None
 
 
 def postgres() -> PostgresDatabases:
     global _postgres
     if _postgres is None:
-        url = os.environ.get(URL_ENV)
+        url = harness(URL_ENV)
         if not url:
             raise RuntimeError(f"no PostgreSQL server for the tests ({URL_ENV} is unset)")
         _postgres = PostgresDatabases(url)
@@ -304,22 +332,98 @@ def count_rows(url: str, table: str) -> int:
         engine.dispose()
 
 
+T = TypeVar("T")
+
+
 class BuiltOnce:
-    """A database built once per engine and process, then copied into each test's own fresh
-    database (a copy costs milliseconds; building often costs a second or more)."""
+    """A database built once per engine and test run, then copied into each test's own fresh
+    database (a copy costs milliseconds; building often costs a second or more).
 
-    def __init__(self) -> None:
-        self._kept: dict[str, str] = {}
+    The first worker process to ask builds it (the others wait for it, then copy), so a run
+    with several workers pays each build once, not once a worker (:func:`run_wide`).
+    ``name`` tells this instance's builds apart from others' in the run's shared folder."""
 
-    def into(
-        self, backend: DbBackend, url: str, kept_in: Callable[[], Path], build: Callable[[], None]
-    ) -> None:
-        """Make the fresh database at ``url`` hold what ``build`` stores into it: run ``build``
-        the first time on each engine (keeping a copy in the folder ``kept_in`` returns), restore
-        that copy afterwards."""
-        kept = self._kept.get(backend.name)
-        if kept is None:
-            build()
-            self._kept[backend.name] = backend.keep_copy(url, kept_in())
-        else:
-            backend.restore(kept, url)
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._kept: dict[str, tuple[str, Path, Any]] = {}
+
+    def into(self, backend: DbBackend, url: str, build: Callable[[Path], T]) -> tuple[T, Path]:
+        """Make the fresh database at ``url`` hold what ``build`` stores into it. ``build`` runs
+        once per engine and test run, given a folder that lasts the run (to keep a copy of
+        files it made beside the database); what it returns must pickle. Returns what it
+        returned and that folder."""
+        found = self._kept.get(backend.name)
+        if found is None:
+            found, built_here = run_wide(self.name, backend, url, build)
+            self._kept[backend.name] = found
+            if built_here:
+                return found[2], found[1]
+        kept, folder, value = found
+        backend.restore(kept, url)
+        return value, folder
+
+
+_SHARED_PREFIX = "bs_shared_"
+
+
+def start_run() -> None:
+    """In the controlling process: the run's shared folder, handed to xdist's workers through
+    the environment (as the server's URL is)."""
+    if not os.environ.get(SHARED_ENV):
+        import tempfile
+
+        os.environ[SHARED_ENV] = tempfile.mkdtemp(prefix="backstride-test-run-")
+
+
+def end_run() -> None:
+    """In the controlling process: drop the databases built for the whole run, remove the
+    shared folder (before :func:`stop_server`)."""
+    import shutil
+
+    folder = os.environ.pop(SHARED_ENV, None)
+    _harness.pop(SHARED_ENV, None)
+    if not folder:
+        return
+    names = sorted(Path(folder).glob("*.pgname"))
+    if names and harness(URL_ENV):
+        for path in names:
+            postgres().drop(postgres().url(path.read_text()))
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def run_wide(
+    key: str, backend: DbBackend, url: str, build: Callable[[Path], T]
+) -> tuple[tuple[str, Path, T], bool]:
+    """``build`` into the fresh database at ``url`` once per engine and test run: under a lock on the
+    run's shared folder, the first process to ask builds and keeps a copy there (an SQLite file,
+    or a PostgreSQL database dropped when the run ends); the others find it. Returns (the kept
+    copy's URL, the build's own folder, what ``build`` returned) and whether it was built here
+    (then ``url`` holds it already)."""
+    import fcntl
+    import pickle
+
+    key = f"{key}-{backend.name}"
+    shared = harness(SHARED_ENV)
+    if not shared:  # pytest_configure made none (a plugin-less run): this process only
+        raise RuntimeError(f"no shared folder for the test run ({SHARED_ENV} is unset)")
+    root = Path(shared)
+    done = root / f"{key}.pickle"
+    with open(root / f"{key}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if done.is_file():
+                kept_url, folder, value = pickle.loads(done.read_bytes())
+                return (kept_url, Path(folder), value), False
+            folder = root / key
+            folder.mkdir()
+            value = build(folder)
+            if backend.is_sqlite:
+                kept_url = backend.keep_copy(url, folder)
+            else:
+                name = f"{_SHARED_PREFIX}{root.name.rsplit('-', 1)[-1]}_{key}".replace("-", "_")
+                (root / f"{key}.pgname").write_text(name)
+                kept_url = postgres().copy_to(url, name)
+            done.write_bytes(pickle.dumps((kept_url, str(folder), value)))
+            return (kept_url, folder, value), True
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)

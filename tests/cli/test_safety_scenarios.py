@@ -14,6 +14,7 @@ import io
 import re
 import sys
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -39,7 +40,7 @@ def typed(monkeypatch: pytest.MonkeyPatch, *answers: str, terminal: bool = True)
     monkeypatch.setattr(sys, "stdin", stream("".join(a + "\n" for a in answers)))
 
 
-_STARTED = BuiltOnce()
+_STARTED = BuiltOnce("safety-started")
 
 
 @pytest.fixture
@@ -51,16 +52,16 @@ def runner(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Runner:
     """A regular runner born in 1980, screened 60 days before D (through the command line
-    once per engine and process, then a copy of that database)."""
+    once per engine and test run, then a copy of that database)."""
     folder = tmp_path / "files"
     folder.mkdir()
     r = Runner(cli, folder)
 
-    def build() -> None:
+    def build(_: Path) -> None:
         r.profile("--birth-year", "1980", "--experience", "regular")
         r.screen(D - timedelta(days=60))
 
-    _STARTED.into(db_backend, db_url, lambda: tmp_path_factory.mktemp("started"), build)
+    _STARTED.into(db_backend, db_url, build)
     return r
 
 

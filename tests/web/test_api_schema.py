@@ -75,7 +75,7 @@ CHECKS = [
 ]
 
 
-_SEEDED = BuiltOnce()
+_SEEDED = BuiltOnce("api-schema")
 
 
 @pytest.fixture
@@ -85,12 +85,7 @@ def api_schema(
     """Six synthetic activities, stored once per engine and copied into each test's own
     database (the generated requests change what they touch)."""
     web_settings = make_settings(tmp_path, db=db_url)
-    _SEEDED.into(
-        db_backend,
-        db_url,
-        lambda: tmp_path_factory.mktemp("api-schema"),
-        lambda: seed(web_settings, count=6),
-    )
+    _SEEDED.into(db_backend, db_url, lambda _: seed(web_settings, count=6))
     application = create_app(web_settings, allowed_hosts=["*"])
     yield schemathesis.openapi.from_asgi("/openapi.json", application)
     application.state.web.app.close()

@@ -22,19 +22,14 @@ EMERGENCY_HEADLINE = "EMERGENCY: this needs emergency care today."
 PROMPT_HEADLINE = "See a doctor within the next few days about this."
 
 
-_SEEDED = BuiltOnce()
+_SEEDED = BuiltOnce("body-api")
 
 
 @pytest.fixture
 def api(
     web_settings: Settings, db_backend: DbBackend, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[TestClient]:
-    _SEEDED.into(
-        db_backend,
-        web_settings.database_url,
-        lambda: tmp_path_factory.mktemp("body-api"),
-        lambda: seed(web_settings),
-    )
+    _SEEDED.into(db_backend, web_settings.database_url, lambda _: seed(web_settings))
     application = create_app(web_settings, allowed_hosts=["testserver"])
     yield TestClient(application, raise_server_exceptions=False)
     application.state.web.app.close()

@@ -10,6 +10,7 @@ import html
 import re
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,20 +31,18 @@ HTMX = {"HX-Request": "true"}
 Token = Callable[[TestClient, str], str]
 
 
-_SEEDED = BuiltOnce()
+_SEEDED = BuiltOnce("body-pages")
 
 
 @pytest.fixture
 def body_client(
     web_settings: Settings, db_backend: DbBackend, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[TestClient]:
-    def build() -> None:
+    def build(_: Path) -> None:
         seed(web_settings)
         seed_body(web_settings)
 
-    _SEEDED.into(
-        db_backend, web_settings.database_url, lambda: tmp_path_factory.mktemp("body"), build
-    )
+    _SEEDED.into(db_backend, web_settings.database_url, build)
     application = create_app(web_settings, allowed_hosts=["testserver"])
     yield TestClient(application, raise_server_exceptions=False)
     application.state.web.app.close()
