@@ -394,11 +394,11 @@ def end_run() -> None:
 def run_wide(
     key: str, backend: DbBackend, url: str, build: Callable[[Path], T]
 ) -> tuple[tuple[str, Path, T], bool]:
-    """``build`` into the fresh database at ``url`` once per engine and test run: under a lock on the
-    run's shared folder, the first process to ask builds and keeps a copy there (an SQLite file,
-    or a PostgreSQL database dropped when the run ends); the others find it. Returns (the kept
-    copy's URL, the build's own folder, what ``build`` returned) and whether it was built here
-    (then ``url`` holds it already)."""
+    """``build`` into the fresh database at ``url`` once per engine and test run: under a lock
+    on the run's shared folder, the first process to ask builds and keeps a copy there (an
+    SQLite file, or a PostgreSQL database dropped when the run ends); the others find it.
+    Returns (the kept copy's URL, the build's own folder, what ``build`` returned) and whether
+    it was built here (then ``url`` holds it already)."""
     import fcntl
     import pickle
 
