@@ -242,12 +242,12 @@ class SqliteReads:
             for r in rows
         ]
 
-    # --- the diary ----------------------------------------------------------------------------
-
-    def pain_list(
-        self, athlete_id: int, *, since: date | None = None, until: date | None = None
-    ) -> list[PainEntry]:
-        sql = "SELECT * FROM pain_entries WHERE athlete_id = ?"
+    def _by_day(
+        self, table: str, athlete_id: int, since: date | None, until: date | None
+    ) -> list[Any]:
+        """The runner's rows of ``table`` (a diary of days) from ``since`` to ``until`` when
+        given, by day and then as entered."""
+        sql = f"SELECT * FROM {table} WHERE athlete_id = ?"  # noqa: S608
         params: list[Any] = [athlete_id]
         if since is not None:
             sql += " AND day >= ?"
@@ -255,7 +255,16 @@ class SqliteReads:
         if until is not None:
             sql += " AND day <= ?"
             params.append(_iso(until))
-        return [records.pain_entry(r) for r in self._all(sql + " ORDER BY day, id", *params)]
+        return self._all(sql + " ORDER BY day, id", *params)
+
+    # --- the diary ----------------------------------------------------------------------------
+
+    def pain_list(
+        self, athlete_id: int, *, since: date | None = None, until: date | None = None
+    ) -> list[PainEntry]:
+        return [
+            records.pain_entry(r) for r in self._by_day("pain_entries", athlete_id, since, until)
+        ]
 
     def pain_for_guidance(self, athlete_id: int, *, since: date, until: date) -> list[PainEntry]:
         rows = self._all(
@@ -331,15 +340,9 @@ class SqliteReads:
     def routines(
         self, athlete_id: int, *, since: date | None = None, until: date | None = None
     ) -> list[RoutineLogEntry]:
-        sql = "SELECT * FROM routine_log WHERE athlete_id = ?"
-        params: list[Any] = [athlete_id]
-        if since is not None:
-            sql += " AND day >= ?"
-            params.append(_iso(since))
-        if until is not None:
-            sql += " AND day <= ?"
-            params.append(_iso(until))
-        return [records.routine_entry(r) for r in self._all(sql + " ORDER BY day, id", *params)]
+        return [
+            records.routine_entry(r) for r in self._by_day("routine_log", athlete_id, since, until)
+        ]
 
     def routes(self, athlete_id: int) -> list[Route]:
         rows = self._all(
