@@ -17,14 +17,15 @@ else needs the store, which migrates, refuses or opens it for viewing only).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, Unpack
 
 from backstride.adapters.db import records
+from backstride.adapters.db.reads import ActivityRange
 from backstride.adapters.db.records import GearTotal, SessionColumns
 from backstride.adapters.db.revisions import head_revision
 from backstride.adapters.db.sqlite_file import inspect_file
@@ -189,41 +190,30 @@ class SqliteReads:
         )
 
     def _activity_filter(
-        self,
-        athlete_id: int,
-        since: date | None,
-        until: date | None,
-        sports: Sequence[str] | None,
+        self, athlete_id: int, **filters: Unpack[ActivityRange]
     ) -> tuple[str, list[Any]]:
         where = "athlete_id = ?"
         params: list[Any] = [athlete_id]
-        if since is not None:
+        if (since := filters.get("since")) is not None:
             where += " AND local_date >= ?"
             params.append(_iso(since))
-        if until is not None:
+        if (until := filters.get("until")) is not None:
             where += " AND local_date <= ?"
             params.append(_iso(until))
-        if sports:
+        if sports := filters.get("sports"):
             where += f" AND sport IN ({', '.join('?' for _ in sports)})"
             params.extend(sports)
         return where, params
 
-    def activity_rows(
-        self,
-        athlete_id: int,
-        *,
-        since: date | None = None,
-        until: date | None = None,
-        sports: Sequence[str] | None = None,
-    ) -> list[Any]:
-        where, params = self._activity_filter(athlete_id, since, until, sports)
+    def activity_rows(self, athlete_id: int, **filters: Unpack[ActivityRange]) -> list[Any]:
+        where, params = self._activity_filter(athlete_id, **filters)
         return self._all(
             f"SELECT * FROM activities WHERE {where} ORDER BY start_at, id",  # noqa: S608
             *params,
         )
 
     def activity_count(self, athlete_id: int, *, until: date | None = None) -> int:
-        where, params = self._activity_filter(athlete_id, None, until, None)
+        where, params = self._activity_filter(athlete_id, until=until)
         row = self._one(f"SELECT count(*) AS n FROM activities WHERE {where}", *params)  # noqa: S608
         return int(row.n)
 
