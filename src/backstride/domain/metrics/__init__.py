@@ -90,7 +90,7 @@ _LAZY = {
     "total_distance_m": "backstride.domain.metrics.distance",
     "trimp_constants": "backstride.domain.metrics.effort",
 }
-"""Where each name lives (:func:`backstride.lazy.lazy_names`)."""
+"""Where each name lives; imported from there on first use (:func:`backstride.lazy.lazy_names`)."""
 
 __getattr__ = lazy_names(__name__, _LAZY, globals())
 

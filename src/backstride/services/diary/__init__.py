@@ -77,7 +77,7 @@ _LAZY = {
     "suspicion_json": "backstride.services.diary.views",
     "triage_red_flags": "backstride.services.diary.views",
 }
-"""Where each name lives (:func:`backstride.lazy.lazy_names`)."""
+"""Where each name lives; imported from there on first use (:func:`backstride.lazy.lazy_names`)."""
 
 __getattr__ = lazy_names(__name__, _LAZY, globals())
 

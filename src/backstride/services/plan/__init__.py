@@ -89,7 +89,7 @@ _LAZY = {
     "start_plan": "backstride.services.plan.starting",
     "stop_plan": "backstride.services.plan.changes",
 }
-"""Where each name lives (:func:`backstride.lazy.lazy_names`)."""
+"""Where each name lives; imported from there on first use (:func:`backstride.lazy.lazy_names`)."""
 
 __getattr__ = lazy_names(__name__, _LAZY, globals())
 
