@@ -51,6 +51,7 @@ def _history(draw: st.DrawFn) -> list[SessionSummary]:
     return [draw(_session(i)) for i in range(n)]
 
 
+@pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning")  # numpy's, on tiny loads
 @settings(max_examples=300)
 @given(
     _history(),
@@ -69,6 +70,7 @@ def test_quick_load_report_equals_the_numpy_reference(
     assert quick == reference
 
 
+@pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning")
 @settings(max_examples=100)
 @given(_history(), st.integers(0, 360).map(lambda d: BASE + timedelta(days=d)))
 def test_quick_load_report_follows_other_params(
