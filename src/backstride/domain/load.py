@@ -9,6 +9,10 @@ its source; ``docs/metrics.md`` explains each series in plain words.
 
 The acute:chronic load ratios are context only: they are contested (Lolli 2019,
 Impellizzeri 2020; EVIDENCE 1) and must never block a session. See :data:`LOAD_RATIO_CAVEAT`.
+
+numpy is imported inside the functions that compute with arrays: the day's answer
+(``backstride today``) imports this module for its records only and computes the same report
+in plain Python (:mod:`backstride.domain.quick_load`), without paying for numpy's import.
 """
 
 from __future__ import annotations
