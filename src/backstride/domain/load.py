@@ -9,6 +9,10 @@ its source; ``docs/metrics.md`` explains each series in plain words.
 
 The acute:chronic load ratios are context only: they are contested (Lolli 2019,
 Impellizzeri 2020; EVIDENCE 1) and must never block a session. See :data:`LOAD_RATIO_CAVEAT`.
+
+numpy is imported inside the functions that compute with arrays: the day's answer
+(``backstride today``) imports this module for its records only and computes the same report
+in plain Python (:mod:`backstride.domain.quick_load`), without paying for numpy's import.
 """
 
 from __future__ import annotations
@@ -17,19 +21,22 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import numpy as np
-import numpy.typing as npt
-
-from backstride.domain.activity import Activity, FloatArray, Sport
+from backstride.domain.activity import Sport
 from backstride.domain.evidence import cite
-from backstride.domain.metrics import ActivityAnalysis
 from backstride.domain.params import DEFAULT_LOAD_PARAMS, LoadParams
 from backstride.errors import InvalidInputError
 
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    from backstride.domain.activity import Activity, FloatArray
+    from backstride.domain.metrics import ActivityAnalysis
+
+    IntArray = npt.NDArray[np.int64]
+    BoolArray = npt.NDArray[np.bool_]
 
 LoadKind = Literal["srpe", "trimp", "duration"]
 SpikeBand = Literal["no_prior", "le_10", "10_30", "30_100", "gt_100"]
@@ -194,9 +201,19 @@ def compute_ewma(values: FloatArray, *, alpha: float, initial: float | None = No
     average is a convex combination of the inputs and stays within their minimum and maximum
     (each step is clamped between y_(t-1) and x_t against rounding).
     """
+    import numpy as np
+
     xs: list[float] = values.tolist()
     if not xs:
         return np.zeros(0)
+    return np.asarray(ewma_list(xs, alpha=alpha, initial=initial), dtype=np.float64)
+
+
+def ewma_list(xs: Sequence[float], *, alpha: float, initial: float | None = None) -> list[float]:
+    """:func:`compute_ewma` on a list of floats (the step both implementations of the load
+    report share: ``domain/quick_load.py``)."""
+    if not xs:
+        return []
     y = xs[0] if initial is None else initial
     out = [0.0] * len(xs)
     for i, x in enumerate(xs):
@@ -206,7 +223,7 @@ def compute_ewma(values: FloatArray, *, alpha: float, initial: float | None = No
         else:
             y = x if step < x else (y if step > y else step)
         out[i] = y
-    return np.asarray(out, dtype=np.float64)
+    return out
 
 
 def rolling_sum(values: FloatArray, window: int) -> FloatArray:
@@ -214,6 +231,8 @@ def rolling_sum(values: FloatArray, window: int) -> FloatArray:
 
     Summed window by window (no running-total subtraction), so an all-zero window is exactly 0.
     """
+    import numpy as np
+
     padded = np.concatenate((np.zeros(window - 1), values))
     out: FloatArray = np.lib.stride_tricks.sliding_window_view(padded, window).sum(axis=1)
     return out
@@ -234,6 +253,8 @@ def compute_monotony(daily_load: FloatArray, *, window: int) -> Monotony:
     Monotony.php). Undefined (NaN here, None in reports) when the window has no load or the SD
     is zero (within rounding): never infinite.
     """
+    import numpy as np
+
     padded = np.concatenate((np.zeros(window - 1), daily_load))
     view = np.lib.stride_tricks.sliding_window_view(padded, window)
     mean = view.mean(axis=1)
@@ -247,6 +268,8 @@ def compute_monotony(daily_load: FloatArray, *, window: int) -> Monotony:
 
 def _sparse_table_max(values: FloatArray) -> FloatArray:
     """Row k holds max(values[i : i + 2**k]) (-inf past the end)."""
+    import numpy as np
+
     n = values.size
     levels = max(int(n).bit_length(), 1)
     table = np.full((levels, n), -np.inf)
@@ -261,6 +284,8 @@ def _sparse_table_max(values: FloatArray) -> FloatArray:
 
 def compute_range_max(values: FloatArray, lo: IntArray, hi: IntArray) -> FloatArray:
     """max(values[lo:hi]) for every pair, vectorised; -inf for empty ranges."""
+    import numpy as np
+
     out = np.full(lo.size, -np.inf)
     length = hi - lo
     ok = length > 0
@@ -300,6 +325,8 @@ def compute_spikes(
     window gives the band ``no_prior`` and no ratio. Bands: <= +10 % ``le_10``, <= +30 %
     ``10_30``, <= +100 % ``30_100``, more ``gt_100``.
     """
+    import numpy as np
+
     lo = np.searchsorted(start_s, start_s - window_s, side="left").astype(np.int64)
     hi = np.searchsorted(start_s, start_s, side="left").astype(np.int64)
     known = np.where(np.isfinite(distance_m), distance_m, -np.inf)
@@ -325,6 +352,8 @@ def compute_spikes(
 
 def _shift(values: FloatArray, days: int) -> FloatArray:
     """The series ``days`` days earlier (zeros before the index)."""
+    import numpy as np
+
     if days <= 0:
         return values.copy()
     out: FloatArray = np.concatenate((np.zeros(min(days, values.size)), values[:-days]))
@@ -336,6 +365,8 @@ def compute_days_since(mask: BoolArray) -> IntArray:
 
     The day before the index counts as true, so the first day gives 1 when false.
     """
+    import numpy as np
+
     idx = np.arange(mask.size, dtype=np.int64)
     last = np.maximum.accumulate(np.where(mask, idx, -1))
     result: IntArray = idx - last
@@ -469,6 +500,8 @@ def _finite_or_none(values: Iterable[float]) -> list[float | None]:
 
 
 def _shares(parts: list[FloatArray]) -> list[list[float | None]]:
+    import numpy as np
+
     total = np.sum(parts, axis=0)
     ok = total > 0.0
     out = []
@@ -497,6 +530,8 @@ def compute_load_report(
     past) but reported only for the window: the ISO week of ``today`` and the ``weeks - 1``
     before it, days up to ``today``.
     """
+    import numpy as np
+
     if weeks < 1:
         raise InvalidInputError(f"The report needs at least one week, got {weeks}.")
     window_start = today - timedelta(days=today.weekday() + 7 * (weeks - 1))
@@ -667,6 +702,8 @@ def _spiked_runs(
 ) -> tuple[RunSpike, ...]:
     """Every run's single-run spike, computed over all runs (sorted by start); the runs whose
     session is ``shown`` (all when None) are returned, by start."""
+    import numpy as np
+
     run_order = np.flatnonzero(is_run)
     run_order = run_order[np.argsort(start_s[run_order], kind="stable")]
     spikes = compute_spikes(
@@ -700,6 +737,8 @@ def compute_run_spikes(
     """Every run up to ``today`` with its single-run spike: the ``runs`` of a
     :func:`compute_load_report` whose window covers the whole history, without computing the
     daily and weekly series (a run's spike depends only on the runs before it)."""
+    import numpy as np
+
     kept = [s for s in sessions if s.day <= today]
     n = len(kept)
     is_run = np.fromiter((s.sport.is_run for s in kept), np.bool_, n)

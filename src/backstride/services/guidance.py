@@ -29,7 +29,6 @@ from backstride.domain.guidance import (
     plan_today,
     run_caps,
 )
-from backstride.domain.load import compute_load_report
 from backstride.domain.pain import (
     OpenRedFlag,
     RunRef,
@@ -43,6 +42,7 @@ from backstride.domain.pain import (
     weekly_morning_trend,
 )
 from backstride.domain.params import DEFAULT_GUIDANCE_PARAMS, GuidanceParams
+from backstride.domain.quick_load import compute_load_report
 from backstride.domain.routines import find_warmup_skips
 from backstride.domain.selftest import build_report
 from backstride.domain.shoes import (
