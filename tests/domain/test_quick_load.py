@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from backstride.domain import load, quick_load
 from backstride.domain.activity import Sport
 from backstride.domain.load import SessionSummary
+from backstride.domain.load_rows import span_of
 from backstride.domain.params import DEFAULT_LOAD_PARAMS
 from backstride.errors import InvalidInputError
 
@@ -62,7 +63,7 @@ def test_quick_load_report_equals_the_numpy_reference(
     sessions: list[SessionSummary], today: date, weeks: int
 ) -> None:
     reference = load.compute_load_report(sessions, today=today, weeks=weeks)
-    quick = quick_load.compute_load_report(sessions, today=today, weeks=weeks)
+    quick = quick_load.report_over(span_of(sessions, today=today, weeks=weeks))
     assert quick.weeks == reference.weeks
     assert quick.runs == reference.runs
     for mine, theirs in zip(quick.days, reference.days, strict=True):
@@ -85,20 +86,20 @@ def test_quick_load_report_follows_other_params(
         progression_days=10,
     )
     reference = load.compute_load_report(sessions, today=today, weeks=3, params=params)
-    assert quick_load.compute_load_report(sessions, today=today, weeks=3, params=params) == (
-        reference
-    )
+    span = span_of(sessions, today=today, weeks=3)
+    assert quick_load.report_over(span, params) == reference
 
 
-def test_quick_load_report_refuses_an_empty_window() -> None:
+def test_a_report_refuses_an_empty_window() -> None:
     with pytest.raises(InvalidInputError):
-        quick_load.compute_load_report([], today=BASE, weeks=0)
+        span_of([], today=BASE, weeks=0)
 
 
 def test_quick_load_report_does_not_import_numpy() -> None:
     probe = (
-        "import sys; from backstride.domain.quick_load import compute_load_report; "
-        "import datetime; compute_load_report([], today=datetime.date(2024, 1, 1), weeks=6); "
+        "import sys, datetime; from backstride.domain.quick_load import report_over; "
+        "from backstride.domain.load_rows import span_of; "
+        "report_over(span_of([], today=datetime.date(2024, 1, 1), weeks=6)); "
         "print('numpy' in sys.modules)"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)

@@ -1,11 +1,12 @@
 """The load report in plain Python, for the day's answer (``backstride today``).
 
-:func:`compute_load_report` returns exactly what :func:`backstride.domain.load.compute_load_report`
-returns (the reference, with numpy), without importing numpy: importing numpy costs more than
-the whole report over the few hundred days the day reads (docs/architecture.md, "What the day
-reads"). Every sum is taken in the order numpy takes it (a daily total session by session, a
-rolling window pairwise as numpy's ``sum`` does), so the floats are the same to the last bit;
-``tests/domain/test_quick_load.py`` holds the two to it on generated histories.
+:func:`report_over` returns exactly what :func:`backstride.domain.load.report_over` returns (the
+reference, with numpy), without importing numpy: importing numpy costs more than the whole
+report over the few hundred days the day reads (docs/architecture.md, "What the day reads").
+Every sum is taken in the order numpy takes it (a daily total session by session, a rolling
+window pairwise as numpy's ``sum`` does), so the floats are the same to the last bit;
+``tests/domain/test_quick_load.py`` holds the two to it on generated histories. The span and
+the rows are built by :mod:`backstride.domain.load_rows`, shared with the reference.
 """
 
 from __future__ import annotations
@@ -13,26 +14,20 @@ from __future__ import annotations
 import math
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
-from datetime import date, timedelta
 from typing import Any
 
 from backstride.domain.activity import Sport
-from backstride.domain.load import (
-    _DAY_S,
-    _PROGRESSION_BANDS,
-    _SPIKE_BANDS,
-    GROUPS,
-    SPORT_GROUPS,
-    DayLoad,
+from backstride.domain.load import _DAY_S, GROUPS, SPORT_GROUPS, SessionSummary, ewma_list
+from backstride.domain.load_rows import (
+    SPIKE_BANDS,
     LoadReport,
     RunSpike,
-    SessionSummary,
-    WeekLoad,
-    _iso_week,
-    ewma_list,
+    Span,
+    day_rows,
+    finite_or_none,
+    week_rows,
 )
 from backstride.domain.params import DEFAULT_LOAD_PARAMS, LoadParams
-from backstride.errors import InvalidInputError
 
 _NAN = math.nan
 _INF = math.inf
@@ -101,10 +96,6 @@ def _days_since(mask: list[bool]) -> list[int]:
     return out
 
 
-def _finite_or_none(values: Iterable[float]) -> list[float | None]:
-    return [v if math.isfinite(v) else None for v in values]
-
-
 def _maximum(a: float, b: float) -> float:
     """``np.maximum``: NaN wins."""
     if a != a or b != b:
@@ -121,7 +112,7 @@ def _minimum(a: float, b: float) -> float:
 
 def _shares(parts: list[list[float]]) -> list[list[float | None]]:
     total = [sum_in_order(col) for col in zip(*parts, strict=True)]
-    return [_finite_or_none(_divide(part, total, (t > 0.0 for t in total))) for part in parts]
+    return [finite_or_none(_divide(part, total, (t > 0.0 for t in total))) for part in parts]
 
 
 def sum_in_order(values: Iterable[float]) -> float:
@@ -145,23 +136,11 @@ def _monotony(daily_load: list[float], window: int) -> tuple[list[float], list[f
     return monotony, strain
 
 
-def compute_load_report(
-    sessions: Iterable[SessionSummary],
-    *,
-    today: date,
-    weeks: int,
-    params: LoadParams = DEFAULT_LOAD_PARAMS,
-) -> LoadReport:
-    """:func:`backstride.domain.load.compute_load_report`, in plain Python."""
-    if weeks < 1:
-        raise InvalidInputError(f"The report needs at least one week, got {weeks}.")
-    window_start = today - timedelta(days=today.weekday() + 7 * (weeks - 1))
-    kept = [s for s in sessions if s.day <= today]
-
-    first_day = min((s.day for s in kept), default=window_start)
-    index_start = min(first_day, window_start)
-    n_days = (today - index_start).days + 1
-    origin = index_start.toordinal()
+def report_over(span: Span, params: LoadParams = DEFAULT_LOAD_PARAMS) -> LoadReport:
+    """:func:`backstride.domain.load.report_over` in plain Python (the report over ``span``,
+    from :func:`backstride.domain.load_rows.span_of`)."""
+    weeks = span.weeks
+    kept, n_days, origin = span.kept, span.n_days, span.origin
 
     day_idx = [s.day.toordinal() - origin for s in kept]
     is_run = [s.sport.is_run for s in kept]
@@ -201,7 +180,7 @@ def compute_load_report(
 
     acute = ewma_list(d_load, alpha=2.0 / (params.acute_days + 1))
     chronic = ewma_list(d_load, alpha=2.0 / (params.chronic_days + 1))
-    first = first_day.toordinal() - origin
+    first = span.first_day.toordinal() - origin
     enough = [i - first >= params.chronic_days - 1 for i in range(n_days)]
     ratio = _divide(acute, chronic, (e and c > 0.0 for e, c in zip(enough, chronic, strict=True)))
     a_days, c_days = params.acute_days, params.chronic_days
@@ -231,42 +210,35 @@ def compute_load_report(
 
     mix = [_rolling_sum(g, params.mix_days) for g in d_group]
 
-    w0 = (window_start - index_start).days
-    shares = _shares([m[w0:] for m in mix])
-    prog_list = _finite_or_none(progression[w0:])
-    band_list = [
-        _PROGRESSION_BANDS[b] if p is not None else None
-        for p, b in zip(prog_list, prog_band[w0:], strict=True)
-    ]
-    columns: list[list[Any]] = [
-        [index_start + timedelta(days=i) for i in range(w0, n_days)],
-        d_run_dist[w0:],
-        d_run_time[w0:],
-        d_load[w0:],
-        [int(v) for v in d_runs[w0:]],
-        [int(v) for v in d_sessions[w0:]],
-        [int(v) for v in d_hard[w0:]],
-        last_2w[w0:],
-        prev_2w[w0:],
-        prog_list,
-        band_list,
-        acute[w0:],
-        chronic[w0:],
-        _finite_or_none(ratio[w0:]),
-        _finite_or_none(uncoupled[w0:]),
-        _finite_or_none(monotony[w0:]),
-        _finite_or_none(strain[w0:]),
-        fitness[w0:],
-        fatigue[w0:],
-        form[w0:],
-        since_rest[w0:],
-        run_streak[w0:],
-        _finite_or_none(hard_gap[w0:]),
-        *shares,
-    ]
-    days = tuple(DayLoad(*row) for row in zip(*columns, strict=True))
+    w0 = span.shown_from
+    days = day_rows(
+        span,
+        run_distance=d_run_dist[w0:],
+        run_time=d_run_time[w0:],
+        load=d_load[w0:],
+        runs=d_runs[w0:],
+        sessions=d_sessions[w0:],
+        hard=d_hard[w0:],
+        run_distance_14d=last_2w[w0:],
+        run_distance_prev_14d=prev_2w[w0:],
+        progression=progression[w0:],
+        progression_band=prog_band[w0:],
+        acute=acute[w0:],
+        chronic=chronic[w0:],
+        ratio=ratio[w0:],
+        uncoupled=uncoupled[w0:],
+        monotony=monotony[w0:],
+        strain=strain[w0:],
+        fitness=fitness[w0:],
+        fatigue=fatigue[w0:],
+        form=form[w0:],
+        since_rest=since_rest[w0:],
+        run_streak=run_streak[w0:],
+        hard_gap=hard_gap[w0:],
+        shares=_shares([m[w0:] for m in mix]),
+    )
 
-    shift = index_start.weekday()
+    shift = span.index_start.weekday()
     n_weeks = (n_days - 1 + shift) // 7 + 1
 
     def weekly(values: list[float]) -> list[float]:
@@ -276,30 +248,23 @@ def compute_load_report(
         return sums[-weeks:]
 
     w_groups = [weekly(g) for g in d_group]
-    w_runs = weekly(d_runs)
-    w_sessions = weekly(d_sessions)
-    week_starts = [window_start + timedelta(days=7 * k) for k in range(weeks)]
-    week_columns: list[list[Any]] = [
-        [_iso_week(d) for d in week_starts],
-        week_starts,
-        weekly(d_run_dist),
-        weekly(d_run_time),
-        [sum_in_order(col) for col in zip(*w_groups, strict=True)],
-        weekly(d_load),
-        [int(v) for v in w_runs],
-        [int(s - r) for s, r in zip(w_sessions, w_runs, strict=True)],
-        [int(v) for v in weekly(d_hard)],
-        w_groups[1],
-        w_groups[2],
-        w_groups[3],
-        *_shares(w_groups),
-    ]
-    week_rows = tuple(WeekLoad(*row) for row in zip(*week_columns, strict=True))
+    week_list = week_rows(
+        span,
+        run_distance=weekly(d_run_dist),
+        run_time=weekly(d_run_time),
+        total_time=[sum_in_order(col) for col in zip(*w_groups, strict=True)],
+        load=weekly(d_load),
+        runs=weekly(d_runs),
+        sessions=weekly(d_sessions),
+        hard=weekly(d_hard),
+        group_time=w_groups,
+        shares=_shares(w_groups),
+    )
 
     runs = _spiked_runs(
         kept, start_s=start_s, dist=dist, shown_from=w0, day_idx=day_idx, params=params
     )
-    return LoadReport(today=today, weeks=week_rows, runs=runs, days=days)
+    return LoadReport(today=span.today, weeks=week_list, runs=runs, days=days)
 
 
 def _spiked_runs(
@@ -331,7 +296,7 @@ def _spiked_runs(
         elif ratio != ratio:
             band = None
         else:
-            band = _SPIKE_BANDS[bisect_left(edges, ratio)]
+            band = SPIKE_BANDS[bisect_left(edges, ratio)]
         if day_idx[i] < shown_from:
             continue
         out.append(
