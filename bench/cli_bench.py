@@ -11,7 +11,9 @@ and CPU time):
 - ``backstride today`` on the demo database, as a runner asks it again and again: the answer
   kept by the previous call is printed while the data is unchanged (``services/day_cache.py``),
 - ``backstride today`` as the first call after a change (the kept answer removed before each
-  run): the day computed from the database (read with ``sqlite3`` alone, docs/architecture.md),
+  run): the day computed from the database (read with ``sqlite3`` alone, its load report in
+  plain Python, by a command line with only the root and ``today``: docs/architecture.md,
+  "What the day reads"),
 
 each as a fresh process, ``--runs`` times after one warm-up, and prints the median, the fastest
 and the ratio of each median to the baseline's, and the load average. Targets: ``--help`` at

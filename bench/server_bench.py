@@ -279,7 +279,11 @@ Counts = dict[str, float]
 
 
 def cpu_ms(pids: list[int]) -> float:
-    """User and system CPU of ``pids`` and their children (Linux ``/proc``), in ms."""
+    """User and system CPU of ``pids`` and their children (Linux ``/proc``), in ms.
+
+    A child that has ended (a PostgreSQL backend whose connection closed) no longer has a
+    ``/proc`` entry: its time moves to its parent's "children" fields (cutime, cstime), which
+    are counted too, so the total never drops between two probes."""
     ticks = 0
     for pid in pids:
         children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True)
@@ -289,7 +293,7 @@ def cpu_ms(pids: list[int]) -> float:
                 fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
             except OSError:
                 continue
-            ticks += int(fields[11]) + int(fields[12])
+            ticks += sum(int(field) for field in fields[11:15])  # utime stime cutime cstime
     return ticks * 1000 / os.sysconf("SC_CLK_TCK")
 
 

@@ -1,7 +1,12 @@
 """What a first ``backstride today`` after a change loads (issue 14, a fast command line): on
 an SQLite file it reads with ``sqlite3`` alone, so neither SQLAlchemy nor Alembic is
 imported, and it prints what the reference path prints. Anything that must write (a new
-database, a runner not yet created, an analysis to compute) still goes through the store."""
+database, a runner not yet created, an analysis to compute) still goes through the store.
+
+Neither does it load pydantic (Typer builds its validators only for options that need them:
+``cli/root.py``), numpy (the load report in plain Python: ``domain/quick_load.py``) nor any
+other command's module (the command line that answers ``today`` has only the root and
+``today``)."""
 
 from __future__ import annotations
 
@@ -17,7 +22,15 @@ import pytest
 
 pytestmark = pytest.mark.sqlite_only
 
-HEAVY = ("sqlalchemy", "alembic", "pydantic_settings")
+HEAVY = ("sqlalchemy", "alembic", "pydantic_settings", "pydantic", "numpy")
+#: The only modules of ``backstride.cli`` that ``today`` needs.
+CLI_MODULES = {
+    "backstride.cli",
+    "backstride.cli.common",
+    "backstride.cli.root",
+    "backstride.cli.today",
+    "backstride.cli.usage",
+}
 
 _PROBE = """
 import atexit, json, sys
@@ -66,12 +79,20 @@ def test_a_first_today_after_a_change_reads_without_sqlalchemy(
     shown, modules = _today(tmp_path, db, "--on", "2024-05-12")
     loaded = [p for p in HEAVY if _loaded(modules, p)]
     assert loaded == [], f"the first today after a change loaded {loaded}"
+    cli_modules = {m for m in modules if _loaded({m}, "backstride.cli")}
+    assert cli_modules == CLI_MODULES, "today loaded other commands' modules"
+    assert "backstride.domain.quick_load" in modules
     assert "backstride.adapters.db.sqlite_reads" in modules
     assert expected.exit_code == 0
     assert " ".join(shown.split()) == " ".join(expected.stdout.split())
     as_json, _ = _today(tmp_path / "json", db, "--on", "2024-05-12", "--json")
     reference = cli("today", "--on", "2024-05-12", "--json", db=str(db))
     assert as_json == reference.stdout
+    again, modules = _today(tmp_path, db, "--on", "2024-05-12")  # the first call's cache
+    assert again == shown
+    assert "backstride.domain.quick_load" not in modules  # the kept answer, not computed
+    loaded = [p for p in HEAVY if _loaded(modules, p)]
+    assert loaded == [], f"today asked again loaded {loaded}"
 
 
 def test_a_new_database_is_made_by_the_store_as_before(tmp_path: Path) -> None:

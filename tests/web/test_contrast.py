@@ -74,3 +74,19 @@ def test_no_colour_is_written_outside_the_palette() -> None:
     body = CSS[CSS.index("}", CSS.index(":root {")) :]
     stray = re.findall(r"#[0-9a-fA-F]{3,6}\b", body)
     assert stray == []
+
+
+@pytest.mark.parametrize("name", ["charts.css", "pages.css"])
+def test_the_stylesheets_after_app_css_use_only_its_palette(name: str) -> None:
+    css = (STATIC_DIR / name).read_text(encoding="utf-8")
+    assert re.findall(r"#[0-9a-fA-F]{3,6}\b", css) == []
+    used = set(re.findall(r"var\(--([a-z0-9-]+)", css))
+    assert used and used <= set(re.findall(r"--([a-z0-9-]+):", ROOT)), used
+
+
+def test_every_page_links_the_dashboard_stylesheets_in_their_order() -> None:
+    """charts.css and pages.css continue app.css: the phone layout (pages.css) overrides the
+    charts and tables, so the order of the links is the order of the rules."""
+    base = (STATIC_DIR.parent / "templates" / "base.html").read_text(encoding="utf-8")
+    links = re.findall(r'href="/static/([a-z]+\.css)', base)
+    assert links[:3] == ["app.css", "charts.css", "pages.css"]

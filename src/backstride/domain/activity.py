@@ -12,14 +12,26 @@ import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, timedelta
-from typing import Any, TypedDict
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from backstride.errors import InvalidInputError
 
-FloatArray = npt.NDArray[np.float64]
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    FloatArray = npt.NDArray[np.float64]
+
+
+def __getattr__(name: str) -> Any:
+    # numpy is imported on first use: the day's answer (``backstride today``) reads sports and
+    # surfaces from here but no stream (docs/architecture.md, "What the day reads").
+    if name == "FloatArray":
+        import numpy as np
+        import numpy.typing as npt
+
+        return npt.NDArray[np.float64]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class Sport(enum.StrEnum):
@@ -131,6 +143,8 @@ class Streams:
 
     @property
     def has_positions(self) -> bool:
+        import numpy as np
+
         return (
             self.lat_deg is not None
             and self.lon_deg is not None
@@ -146,6 +160,8 @@ class Streams:
     @classmethod
     def from_columns(cls, columns: Mapping[str, Any]) -> Streams:
         """Build from a name→array mapping; all-NaN columns become None."""
+        import numpy as np
+
         kwargs: dict[str, FloatArray | None] = {}
         for name in STREAM_NAMES:
             col = columns.get(name)
@@ -161,6 +177,8 @@ class Streams:
 
     @classmethod
     def empty(cls) -> Streams:
+        import numpy as np
+
         return cls(time_s=np.empty(0, dtype=np.float64))
 
     def select(self, mask: npt.NDArray[np.bool_]) -> Streams:
@@ -239,6 +257,8 @@ class Activity:
     def __post_init__(self) -> None:
         if self.start_at.tzinfo is None or self.start_at.utcoffset() != timedelta(0):
             raise InvalidInputError("Activity start must be an aware UTC datetime.")
+        import numpy as np
+
         if not np.isfinite(self.duration_s) or self.duration_s < 0:
             raise InvalidInputError(f"Activity duration must be >= 0 s, got {self.duration_s}.")
 

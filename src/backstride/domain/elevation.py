@@ -36,10 +36,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
-
-from backstride.domain.activity import FloatArray
+if TYPE_CHECKING:
+    from backstride.domain.activity import FloatArray
 
 DEFAULT_HYSTERESIS_M = 3.0
 
@@ -58,6 +58,8 @@ def smooth_altitude(altitude_m: FloatArray) -> FloatArray:
     Mirrored neighbours are added first, so reversing the input reverses the output exactly.
     Arrays shorter than 3 samples are returned as a copy.
     """
+    import numpy as np
+
     a = np.asarray(altitude_m, dtype=np.float64)
     if a.size < 3:
         return a.copy()
@@ -70,6 +72,8 @@ def smooth_altitude(altitude_m: FloatArray) -> FloatArray:
 
 def _local_extremes(values: FloatArray) -> list[float]:
     """The first value, every strict local extreme (plateaus collapsed) and the last value."""
+    import numpy as np
+
     n = values.size
     keep = np.ones(n, dtype=np.bool_)
     keep[1:] = values[1:] != values[:-1]
@@ -156,6 +160,8 @@ def compute_elevation_change(
     treadmills (no real altitude): :func:`backstride.domain.metrics.analyse_activity` returns
     None for them.
     """
+    import numpy as np
+
     if altitude_m is None:
         return None
     alt = np.asarray(altitude_m, dtype=np.float64)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import numpy as np
+from typing import TYPE_CHECKING
 
-from backstride.domain.activity import FloatArray
+if TYPE_CHECKING:
+    from backstride.domain.activity import FloatArray
 
 EARTH_RADIUS_M = 6_371_008.8  # IUGG mean radius
 
@@ -14,6 +15,8 @@ def compute_step_distances_m(lat_deg: FloatArray, lon_deg: FloatArray) -> FloatA
 
     Returns an array one shorter than the input; steps touching a missing (NaN) position are 0.
     """
+    import numpy as np
+
     if len(lat_deg) < 2:
         return np.zeros(0, dtype=np.float64)
     lat = np.radians(lat_deg)
@@ -27,6 +30,8 @@ def compute_step_distances_m(lat_deg: FloatArray, lon_deg: FloatArray) -> FloatA
 
 def compute_cumulative_distance_m(lat_deg: FloatArray, lon_deg: FloatArray) -> FloatArray:
     """Cumulative great-circle distance along a track, starting at 0 m."""
+    import numpy as np
+
     steps = compute_step_distances_m(lat_deg, lon_deg)
     out = np.zeros(len(lat_deg), dtype=np.float64)
     if len(steps):

@@ -9,6 +9,10 @@ its source; ``docs/metrics.md`` explains each series in plain words.
 
 The acute:chronic load ratios are context only: they are contested (Lolli 2019,
 Impellizzeri 2020; EVIDENCE 1) and must never block a session. See :data:`LOAD_RATIO_CAVEAT`.
+
+numpy is imported inside the functions that compute with arrays: the day's answer
+(``backstride today``) imports this module for its records only and computes the same report
+in plain Python (:mod:`backstride.domain.quick_load`), without paying for numpy's import.
 """
 
 from __future__ import annotations
@@ -17,23 +21,39 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
-import numpy as np
-import numpy.typing as npt
-
-from backstride.domain.activity import Activity, FloatArray, Sport
+from backstride.domain.activity import Sport
 from backstride.domain.evidence import cite
-from backstride.domain.metrics import ActivityAnalysis
+from backstride.domain.load_rows import (
+    SPIKE_BANDS,
+    Span,
+    SpikeBand,
+    day_rows,
+    finite_or_none,
+    span_of,
+    week_rows,
+)
+
+# The report's records live in load_rows (shared with quick_load) and are imported from here.
+from backstride.domain.load_rows import DayLoad as DayLoad
+from backstride.domain.load_rows import LoadReport as LoadReport
+from backstride.domain.load_rows import RunSpike as RunSpike
+from backstride.domain.load_rows import WeekLoad as WeekLoad
 from backstride.domain.params import DEFAULT_LOAD_PARAMS, LoadParams
 from backstride.errors import InvalidInputError
 
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    from backstride.domain.activity import Activity, FloatArray
+    from backstride.domain.metrics import ActivityAnalysis
+
+    IntArray = npt.NDArray[np.int64]
+    BoolArray = npt.NDArray[np.bool_]
 
 LoadKind = Literal["srpe", "trimp", "duration"]
-SpikeBand = Literal["no_prior", "le_10", "10_30", "30_100", "gt_100"]
-ProgressionBand = Literal["lt_10", "10_30", "gt_30"]
 SportGroup = Literal["running", "other_cardio", "strength_mobility", "other"]
 
 SPORT_GROUPS: Mapping[Sport, SportGroup] = {
@@ -57,8 +77,6 @@ LOAD_RATIO_CAVEAT = (
     "It is shown as context only, never as a reason to skip or cut a session."
 )
 
-_SPIKE_BANDS: tuple[SpikeBand, ...] = ("le_10", "10_30", "30_100", "gt_100")
-_PROGRESSION_BANDS: tuple[ProgressionBand, ...] = ("lt_10", "10_30", "gt_30")
 _DAY_S = 86_400.0
 
 
@@ -194,9 +212,19 @@ def compute_ewma(values: FloatArray, *, alpha: float, initial: float | None = No
     average is a convex combination of the inputs and stays within their minimum and maximum
     (each step is clamped between y_(t-1) and x_t against rounding).
     """
+    import numpy as np
+
     xs: list[float] = values.tolist()
     if not xs:
         return np.zeros(0)
+    return np.asarray(ewma_list(xs, alpha=alpha, initial=initial), dtype=np.float64)
+
+
+def ewma_list(xs: Sequence[float], *, alpha: float, initial: float | None = None) -> list[float]:
+    """:func:`compute_ewma` on a list of floats (the step both implementations of the load
+    report share: ``domain/quick_load.py``)."""
+    if not xs:
+        return []
     y = xs[0] if initial is None else initial
     out = [0.0] * len(xs)
     for i, x in enumerate(xs):
@@ -206,7 +234,7 @@ def compute_ewma(values: FloatArray, *, alpha: float, initial: float | None = No
         else:
             y = x if step < x else (y if step > y else step)
         out[i] = y
-    return np.asarray(out, dtype=np.float64)
+    return out
 
 
 def rolling_sum(values: FloatArray, window: int) -> FloatArray:
@@ -214,6 +242,8 @@ def rolling_sum(values: FloatArray, window: int) -> FloatArray:
 
     Summed window by window (no running-total subtraction), so an all-zero window is exactly 0.
     """
+    import numpy as np
+
     padded = np.concatenate((np.zeros(window - 1), values))
     out: FloatArray = np.lib.stride_tricks.sliding_window_view(padded, window).sum(axis=1)
     return out
@@ -234,6 +264,8 @@ def compute_monotony(daily_load: FloatArray, *, window: int) -> Monotony:
     Monotony.php). Undefined (NaN here, None in reports) when the window has no load or the SD
     is zero (within rounding): never infinite.
     """
+    import numpy as np
+
     padded = np.concatenate((np.zeros(window - 1), daily_load))
     view = np.lib.stride_tricks.sliding_window_view(padded, window)
     mean = view.mean(axis=1)
@@ -247,6 +279,8 @@ def compute_monotony(daily_load: FloatArray, *, window: int) -> Monotony:
 
 def _sparse_table_max(values: FloatArray) -> FloatArray:
     """Row k holds max(values[i : i + 2**k]) (-inf past the end)."""
+    import numpy as np
+
     n = values.size
     levels = max(int(n).bit_length(), 1)
     table = np.full((levels, n), -np.inf)
@@ -261,6 +295,8 @@ def _sparse_table_max(values: FloatArray) -> FloatArray:
 
 def compute_range_max(values: FloatArray, lo: IntArray, hi: IntArray) -> FloatArray:
     """max(values[lo:hi]) for every pair, vectorised; -inf for empty ranges."""
+    import numpy as np
+
     out = np.full(lo.size, -np.inf)
     length = hi - lo
     ok = length > 0
@@ -300,6 +336,8 @@ def compute_spikes(
     window gives the band ``no_prior`` and no ratio. Bands: <= +10 % ``le_10``, <= +30 %
     ``10_30``, <= +100 % ``30_100``, more ``gt_100``.
     """
+    import numpy as np
+
     lo = np.searchsorted(start_s, start_s - window_s, side="left").astype(np.int64)
     hi = np.searchsorted(start_s, start_s, side="left").astype(np.int64)
     known = np.where(np.isfinite(distance_m), distance_m, -np.inf)
@@ -315,7 +353,7 @@ def compute_spikes(
         elif r != r:  # NaN: this run's own distance is unknown
             bands.append(None)
         else:
-            bands.append(_SPIKE_BANDS[b])
+            bands.append(SPIKE_BANDS[b])
     return Spikes(
         longest_prev_m=np.where(has_prior, longest, np.nan),
         ratio=ratio,
@@ -325,6 +363,8 @@ def compute_spikes(
 
 def _shift(values: FloatArray, days: int) -> FloatArray:
     """The series ``days`` days earlier (zeros before the index)."""
+    import numpy as np
+
     if days <= 0:
         return values.copy()
     out: FloatArray = np.concatenate((np.zeros(min(days, values.size)), values[:-days]))
@@ -336,6 +376,8 @@ def compute_days_since(mask: BoolArray) -> IntArray:
 
     The day before the index counts as true, so the first day gives 1 when false.
     """
+    import numpy as np
+
     idx = np.arange(mask.size, dtype=np.int64)
     last = np.maximum.accumulate(np.where(mask, idx, -1))
     result: IntArray = idx - last
@@ -346,142 +388,17 @@ def compute_days_since(mask: BoolArray) -> IntArray:
 # The report
 
 
-@dataclass(frozen=True, slots=True)
-class RunSpike:
-    """One run in the report window with its single-run spike."""
-
-    activity_id: int
-    day: date
-    distance_m: float | None
-    longest_prev_30d_m: float | None
-    spike_ratio: float | None
-    spike_band: SpikeBand | None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "activity_id": self.activity_id,
-            "date": self.day.isoformat(),
-            "distance_m": self.distance_m,
-            "longest_prev_30d_m": self.longest_prev_30d_m,
-            "spike_ratio": self.spike_ratio,
-            "spike_band": self.spike_band,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class DayLoad:
-    """Every daily series for one local date. None = undefined (never NaN or infinity).
-
-    Ratios and shares are fractions (0.25 = 25 %). ``load_ratio`` (EWMA 7/28, Williams 2017)
-    and ``uncoupled_load_ratio`` (last 7 d / days 7-27 before) are contested context: see
-    :data:`LOAD_RATIO_CAVEAT`. Fitness, fatigue and form follow TrainingPeaks' PMC (Coggan).
-    """
-
-    day: date
-    run_distance_m: float
-    run_time_s: float
-    load: float
-    runs: int
-    sessions: int
-    hard_sessions: int
-    run_distance_14d_m: float
-    run_distance_prev_14d_m: float
-    progression: float | None
-    progression_band: ProgressionBand | None
-    acute_load: float
-    chronic_load: float
-    load_ratio: float | None
-    uncoupled_load_ratio: float | None
-    monotony: float | None
-    strain: float | None
-    fitness: float
-    fatigue: float
-    form: float
-    days_since_rest: int
-    consecutive_run_days: int
-    hours_since_previous_hard: float | None
-    running_share_28d: float | None
-    other_cardio_share_28d: float | None
-    strength_mobility_share_28d: float | None
-    other_share_28d: float | None
-
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"date": self.day.isoformat()}
-        for name in _DAY_FIELDS[1:]:
-            out[name] = getattr(self, name)
-        return out
-
-
-_DAY_FIELDS: tuple[str, ...] = tuple(DayLoad.__dataclass_fields__)
-
-
-@dataclass(frozen=True, slots=True)
-class WeekLoad:
-    """Totals for one ISO week (Monday to Sunday, local dates; the current week so far)."""
-
-    week: str
-    start: date
-    run_distance_m: float
-    run_time_s: float
-    total_time_s: float
-    load: float
-    runs: int
-    cross_training_sessions: int
-    hard_sessions: int
-    other_cardio_time_s: float
-    strength_mobility_time_s: float
-    other_time_s: float
-    running_share: float | None
-    other_cardio_share: float | None
-    strength_mobility_share: float | None
-    other_share: float | None
-
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"week": self.week, "start": self.start.isoformat()}
-        for name in _WEEK_FIELDS[2:]:
-            out[name] = getattr(self, name)
-        return out
-
-
-_WEEK_FIELDS: tuple[str, ...] = tuple(WeekLoad.__dataclass_fields__)
-
-
-@dataclass(frozen=True, slots=True)
-class LoadReport:
-    """Load over the report window: ISO weeks, runs with their spike, and days."""
-
-    today: date
-    weeks: tuple[WeekLoad, ...]
-    runs: tuple[RunSpike, ...]
-    days: tuple[DayLoad, ...]
-
-    def to_json(self) -> dict[str, Any]:
-        """``{"weeks": [...], "runs": [...], "days": [...]}``; null where undefined."""
-        return {
-            "weeks": [w.to_json() for w in self.weeks],
-            "runs": [r.to_json() for r in self.runs],
-            "days": [d.to_json() for d in self.days],
-        }
-
-
-def _finite_or_none(values: Iterable[float]) -> list[float | None]:
-    return [v if math.isfinite(v) else None for v in values]
-
-
 def _shares(parts: list[FloatArray]) -> list[list[float | None]]:
+    import numpy as np
+
     total = np.sum(parts, axis=0)
     ok = total > 0.0
     out = []
     for part in parts:
         share = np.full(total.size, np.nan)
         np.divide(part, total, out=share, where=ok)
-        out.append(_finite_or_none(share.tolist()))
+        out.append(finite_or_none(share.tolist()))
     return out
-
-
-def _iso_week(day: date) -> str:
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
 
 
 def compute_load_report(
@@ -497,16 +414,15 @@ def compute_load_report(
     past) but reported only for the window: the ISO week of ``today`` and the ``weeks - 1``
     before it, days up to ``today``.
     """
-    if weeks < 1:
-        raise InvalidInputError(f"The report needs at least one week, got {weeks}.")
-    window_start = today - timedelta(days=today.weekday() + 7 * (weeks - 1))
-    kept = [s for s in sessions if s.day <= today]
+    return report_over(span_of(sessions, today=today, weeks=weeks), params)
 
-    first_day = min((s.day for s in kept), default=window_start)
-    index_start = min(first_day, window_start)
-    n_days = (today - index_start).days + 1
-    origin = index_start.toordinal()
 
+def report_over(span: Span, params: LoadParams = DEFAULT_LOAD_PARAMS) -> LoadReport:
+    """The load report over ``span`` (:func:`compute_load_report`, with numpy)."""
+    import numpy as np
+
+    weeks = span.weeks
+    kept, n_days, origin = span.kept, span.n_days, span.origin
     n = len(kept)
     day_idx = np.fromiter((s.day.toordinal() - origin for s in kept), np.int64, n)
     sport_list = [s.sport for s in kept]
@@ -550,7 +466,7 @@ def compute_load_report(
     # EWMA acute and chronic load (Williams 2017), lambda = 2 / (N + 1).
     acute = compute_ewma(d_load, alpha=2.0 / (params.acute_days + 1))
     chronic = compute_ewma(d_load, alpha=2.0 / (params.chronic_days + 1))
-    history_days = np.arange(n_days) - (first_day.toordinal() - origin)
+    history_days = np.arange(n_days) - (span.first_day.toordinal() - origin)
     enough = history_days >= params.chronic_days - 1
     ratio = np.full(n_days, np.nan)
     np.divide(acute, chronic, out=ratio, where=enough & (chronic > 0.0))
@@ -583,44 +499,36 @@ def compute_load_report(
     mix = [rolling_sum(g, params.mix_days) for g in d_group]
 
     # ---- the window ----
-    w0 = (window_start - index_start).days
-    sl = slice(w0, n_days)
-    shares = _shares([m[sl] for m in mix])
-    prog_list = _finite_or_none(progression[sl].tolist())
-    band_list = [
-        _PROGRESSION_BANDS[b] if p is not None else None
-        for p, b in zip(prog_list, prog_band[sl].tolist(), strict=True)
-    ]
-    columns: list[list[Any]] = [
-        [index_start + timedelta(days=i) for i in range(w0, n_days)],
-        d_run_dist[sl].tolist(),
-        d_run_time[sl].tolist(),
-        d_load[sl].tolist(),
-        d_runs[sl].astype(np.int64).tolist(),
-        d_sessions[sl].astype(np.int64).tolist(),
-        d_hard[sl].astype(np.int64).tolist(),
-        last_2w[sl].tolist(),
-        prev_2w[sl].tolist(),
-        prog_list,
-        band_list,
-        acute[sl].tolist(),
-        chronic[sl].tolist(),
-        _finite_or_none(ratio[sl].tolist()),
-        _finite_or_none(uncoupled[sl].tolist()),
-        _finite_or_none(mono.monotony[sl].tolist()),
-        _finite_or_none(mono.strain[sl].tolist()),
-        fitness[sl].tolist(),
-        fatigue[sl].tolist(),
-        form[sl].tolist(),
-        since_rest[sl].tolist(),
-        run_streak[sl].tolist(),
-        _finite_or_none(hard_gap[sl].tolist()),
-        *shares,
-    ]
-    days = tuple(DayLoad(*row) for row in zip(*columns, strict=True))
+    sl = slice(span.shown_from, n_days)
+    days = day_rows(
+        span,
+        run_distance=d_run_dist[sl].tolist(),
+        run_time=d_run_time[sl].tolist(),
+        load=d_load[sl].tolist(),
+        runs=d_runs[sl].tolist(),
+        sessions=d_sessions[sl].tolist(),
+        hard=d_hard[sl].tolist(),
+        run_distance_14d=last_2w[sl].tolist(),
+        run_distance_prev_14d=prev_2w[sl].tolist(),
+        progression=progression[sl].tolist(),
+        progression_band=prog_band[sl].tolist(),
+        acute=acute[sl].tolist(),
+        chronic=chronic[sl].tolist(),
+        ratio=ratio[sl].tolist(),
+        uncoupled=uncoupled[sl].tolist(),
+        monotony=mono.monotony[sl].tolist(),
+        strain=mono.strain[sl].tolist(),
+        fitness=fitness[sl].tolist(),
+        fatigue=fatigue[sl].tolist(),
+        form=form[sl].tolist(),
+        since_rest=since_rest[sl].tolist(),
+        run_streak=run_streak[sl].tolist(),
+        hard_gap=hard_gap[sl].tolist(),
+        shares=_shares([m[sl] for m in mix]),
+    )
 
     # ISO weeks (Monday-based blocks of the index, which starts on or before a Monday).
-    week_of_day = (np.arange(n_days) + index_start.weekday()) // 7
+    week_of_day = (np.arange(n_days) + span.index_start.weekday()) // 7
     n_weeks = int(week_of_day[-1]) + 1
 
     def weekly(values: FloatArray) -> FloatArray:
@@ -629,31 +537,22 @@ def compute_load_report(
         return out
 
     w_groups = [weekly(g) for g in d_group]
-    w_shares = _shares(w_groups)
-    w_runs = weekly(d_runs)
-    w_sessions = weekly(d_sessions)
-    week_starts = [window_start + timedelta(days=7 * k) for k in range(weeks)]
-    week_columns: list[list[Any]] = [
-        [_iso_week(d) for d in week_starts],
-        week_starts,
-        weekly(d_run_dist).tolist(),
-        weekly(d_run_time).tolist(),
-        np.sum(w_groups, axis=0).tolist(),
-        weekly(d_load).tolist(),
-        w_runs.astype(np.int64).tolist(),
-        (w_sessions - w_runs).astype(np.int64).tolist(),
-        weekly(d_hard).astype(np.int64).tolist(),
-        w_groups[1].tolist(),
-        w_groups[2].tolist(),
-        w_groups[3].tolist(),
-        *w_shares,
-    ]
-    week_rows = tuple(WeekLoad(*row) for row in zip(*week_columns, strict=True))
-
-    runs = _spiked_runs(
-        kept, is_run=is_run, start_s=start_s, dist=dist, shown=day_idx >= w0, params=params
+    week_list = week_rows(
+        span,
+        run_distance=weekly(d_run_dist).tolist(),
+        run_time=weekly(d_run_time).tolist(),
+        total_time=np.sum(w_groups, axis=0).tolist(),
+        load=weekly(d_load).tolist(),
+        runs=weekly(d_runs).tolist(),
+        sessions=weekly(d_sessions).tolist(),
+        hard=weekly(d_hard).tolist(),
+        group_time=[g.tolist() for g in w_groups],
+        shares=_shares(w_groups),
     )
-    return LoadReport(today=today, weeks=week_rows, runs=runs, days=days)
+
+    shown = day_idx >= span.shown_from
+    runs = _spiked_runs(kept, is_run=is_run, start_s=start_s, dist=dist, shown=shown, params=params)
+    return LoadReport(today=span.today, weeks=week_list, runs=runs, days=days)
 
 
 def _spiked_runs(
@@ -667,6 +566,8 @@ def _spiked_runs(
 ) -> tuple[RunSpike, ...]:
     """Every run's single-run spike, computed over all runs (sorted by start); the runs whose
     session is ``shown`` (all when None) are returned, by start."""
+    import numpy as np
+
     run_order = np.flatnonzero(is_run)
     run_order = run_order[np.argsort(start_s[run_order], kind="stable")]
     spikes = compute_spikes(
@@ -676,8 +577,8 @@ def _spiked_runs(
         band_edges=params.spike_band_edges,
     )
     chosen = np.arange(len(run_order)) if shown is None else np.flatnonzero(shown[run_order])
-    longest = _finite_or_none(spikes.longest_prev_m[chosen].tolist())
-    ratios = _finite_or_none(spikes.ratio[chosen].tolist())
+    longest = finite_or_none(spikes.longest_prev_m[chosen].tolist())
+    ratios = finite_or_none(spikes.ratio[chosen].tolist())
     return tuple(
         RunSpike(
             activity_id=kept[int(run_order[k])].activity_id,
@@ -700,6 +601,8 @@ def compute_run_spikes(
     """Every run up to ``today`` with its single-run spike: the ``runs`` of a
     :func:`compute_load_report` whose window covers the whole history, without computing the
     daily and weekly series (a run's spike depends only on the runs before it)."""
+    import numpy as np
+
     kept = [s for s in sessions if s.day <= today]
     n = len(kept)
     is_run = np.fromiter((s.sport.is_run for s in kept), np.bool_, n)

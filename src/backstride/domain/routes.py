@@ -28,14 +28,16 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-import numpy as np
-
-from backstride.domain.activity import FloatArray, Surface
+from backstride.domain.activity import Surface
 from backstride.domain.elevation import compute_elevation_change
 from backstride.domain.evidence import cite
 from backstride.domain.params import DEFAULT_ACTIVITY_PARAMS, DEFAULT_ROUTE_PARAMS, ActivityParams
 from backstride.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    from backstride.domain.activity import FloatArray
 
 TAXING_VERSION = 1
 MAX_ROUTE_NAME_CHARS = 100
@@ -110,6 +112,8 @@ def compute_route_terrain(
     Grades as for activities (resampled every 10 m, smoothed over 100 m); climb and descent
     with the 3 m hysteresis (EVIDENCE 11).
     """
+    import numpy as np
+
     from backstride.domain.metrics import compute_grade_distribution
 
     if distance_m.size < 2 or not np.isfinite(distance_m).any():

@@ -104,6 +104,7 @@ def code_mark() -> str:
     """backstride's version and the size and time of every file of its package: a changed
     rule, text or threshold is a different program."""
     parts = [__version__, f"{sys.version_info[0]}.{sys.version_info[1]}"]
+    cut = len(str(_PACKAGE)) + 1  # each file's path inside the package (os.path.relpath is slow)
     for root, dirs, files in os.walk(_PACKAGE):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for name in sorted(files):
@@ -114,7 +115,7 @@ def code_mark() -> str:
                 st = os.stat(full)
             except OSError:
                 continue
-            parts.append(f"{os.path.relpath(full, _PACKAGE)}:{st.st_size}:{st.st_mtime_ns}")
+            parts.append(f"{full[cut:]}:{st.st_size}:{st.st_mtime_ns}")
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 

@@ -29,7 +29,7 @@ from backstride.domain.guidance import (
     plan_today,
     run_caps,
 )
-from backstride.domain.load import compute_load_report
+from backstride.domain.load_rows import span_of
 from backstride.domain.pain import (
     OpenRedFlag,
     RunRef,
@@ -43,6 +43,7 @@ from backstride.domain.pain import (
     weekly_morning_trend,
 )
 from backstride.domain.params import DEFAULT_GUIDANCE_PARAMS, GuidanceParams
+from backstride.domain.quick_load import report_over
 from backstride.domain.routines import find_warmup_skips
 from backstride.domain.selftest import build_report
 from backstride.domain.shoes import (
@@ -200,7 +201,7 @@ def build_state(app: App, *, on: date, params: GuidanceParams) -> GuidanceState:
     if screening is not None and screening.answered_on > on:
         screening = None
     summaries = summaries_of(sessions)
-    report = compute_load_report(summaries, today=on, weeks=REPORT_WEEKS)
+    report = report_over(span_of(summaries, today=on, weeks=REPORT_WEEKS))
     status = training_status(
         profile.experience, (s.day for s in summaries if s.sport in RUN_SPORTS), today=on
     )

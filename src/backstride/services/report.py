@@ -17,14 +17,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from backstride import __version__
-from backstride.adapters.db.body_repos import (
-    ClearanceRepo,
-    PainRepo,
-    ProfileRepo,
-    RedFlagSeenRepo,
-    ScreeningRepo,
-    SelfTestRepo,
-)
+from backstride.adapters.db.body_repos import PainRepo, RedFlagSeenRepo
 from backstride.adapters.db.data_repos import MeasureRepo, ReportNoteRepo
 from backstride.adapters.db.metrics_repo import MetricsRepo
 from backstride.adapters.db.plan_repos import PlanRepo, RoutineLogRepo
@@ -112,10 +105,11 @@ def default_period(*, today_on: date, since: date | None, until: date | None) ->
 
 
 def _who(app: App, period: Period) -> dict[str, Any]:
-    with app.store.read_session() as session:
-        profile = ProfileRepo(session).get(app.athlete_id)
-        screening = ScreeningRepo(session).latest(app.athlete_id)
-        clearances = [c for c in ClearanceRepo(session).list(app.athlete_id) if c.on <= period.end]
+    reads = app.reads
+    with reads.batch():
+        profile = reads.profile(app.athlete_id)
+        screening = reads.screening(app.athlete_id)
+        clearances = [c for c in reads.clearances(app.athlete_id) if c.on <= period.end]
     if screening is not None and screening.answered_on > period.end:
         screening = None
     answers: list[dict[str, Any]] = []
@@ -306,9 +300,10 @@ def _findings(app: App, period: Period, units: str) -> dict[str, Any]:
 
 
 def _selftests(app: App, period: Period) -> dict[str, Any]:
-    with app.store.read_session() as session:
-        results = [t for t in SelfTestRepo(session).list(app.athlete_id) if t.day <= period.end]
-        sex = ProfileRepo(session).get(app.athlete_id).sex.value
+    reads = app.reads
+    with reads.batch():
+        results = [t for t in reads.selftests(app.athlete_id) if t.day <= period.end]
+        sex = reads.profile(app.athlete_id).sex.value
     if not results:
         return {"tests": [], "ratios": []}
     report = build_selftest_report(results, sex=sex, today=period.end)

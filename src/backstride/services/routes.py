@@ -13,11 +13,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
-from backstride.domain.activity import Activity, FloatArray, Sport, Streams, Surface
+from backstride.domain.activity import Activity, Sport, Streams, Surface
 from backstride.domain.geo import compute_cumulative_distance_m
 from backstride.domain.guidance import SavedRoute
 from backstride.domain.routes import (
@@ -35,6 +33,9 @@ from backstride.errors import (
     NotAnActivityError,
 )
 from backstride.services.context import App
+
+if TYPE_CHECKING:
+    from backstride.domain.activity import FloatArray
 
 
 def _round(value: float | None, digits: int = 1) -> float | None:
@@ -132,6 +133,8 @@ def _build(
     surface: Surface | None,
     activity_id: int | None = None,
 ) -> tuple[Route, Streams]:
+    import numpy as np
+
     terrain = compute_route_terrain(distance, alt, surface=surface)
     if terrain.distance_m < 100.0:
         raise InvalidInputError(
@@ -168,6 +171,8 @@ def _from_activity(
     surface: Surface | None,
     activity_id: int | None = None,
 ) -> tuple[Route, Streams]:
+    import numpy as np
+
     from backstride.domain.metrics import compute_sample_distance_m
 
     s = activity.streams
@@ -212,6 +217,8 @@ def _store(app: App, route: Route, points: Streams) -> RouteView:
 
 def add_route_file(app: App, path: Path, *, name: str, surface: str | None = None) -> RouteView:
     """Save the course in ``path`` (a GPX route or track, or any activity file) as ``name``."""
+    import numpy as np
+
     # The file readers (lxml, the FIT decoder) load here, not for every use of the saved
     # routes (the day's guidance reads them on every ``backstride today``).
     from backstride.adapters.files import read_activity

@@ -2,7 +2,7 @@
 
 Functions here turn numbers into frozen chart descriptions (paths, bars, ticks, hover boxes
 with their tooltip text); ``templates/partials/_chart.html`` writes the SVG. Colours are CSS
-classes (``static/app.css``), never inline styles, so the Content-Security-Policy can forbid
+classes (``static/charts.css``), never inline styles, so the Content-Security-Policy can forbid
 inline style. Tooltips are SVG ``<title>`` elements: they work offline, without script, and
 screen readers announce them.
 """

@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, TypeVar, Unpack
 
 from sqlalchemy.orm import Session
 
@@ -24,6 +24,7 @@ from backstride.adapters.db.engine import Store
 from backstride.adapters.db.guidance_repos import GuidanceRepo
 from backstride.adapters.db.metrics_repo import MetricsRepo
 from backstride.adapters.db.plan_repos import PlanRepo, RoutineLogRepo
+from backstride.adapters.db.reads import ActivityRange
 from backstride.adapters.db.records import GearTotal, SessionColumns
 from backstride.adapters.db.repos import ActivityRepo
 from backstride.adapters.db.route_repos import RouteRepo
@@ -88,19 +89,8 @@ class OrmReads:
             lambda s: list(MetricsRepo(s).list_rows(athlete_id, since=since, until=until))
         )
 
-    def activity_rows(
-        self,
-        athlete_id: int,
-        *,
-        since: date | None = None,
-        until: date | None = None,
-        sports: Sequence[str] | None = None,
-    ) -> list[Any]:
-        return self._read(
-            lambda s: list(
-                ActivityRepo(s).list_rows(athlete_id, since=since, until=until, sports=sports)
-            )
-        )
+    def activity_rows(self, athlete_id: int, **filters: Unpack[ActivityRange]) -> list[Any]:
+        return self._read(lambda s: list(ActivityRepo(s).list_rows(athlete_id, **filters)))
 
     def activity_count(self, athlete_id: int, *, until: date | None = None) -> int:
         return self._read(lambda s: ActivityRepo(s).count(athlete_id, until=until))

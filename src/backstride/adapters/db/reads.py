@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from datetime import date
-from typing import Any, Protocol
+from typing import Any, Protocol, TypedDict, Unpack
 
 from backstride.adapters.db.records import GearTotal, SessionColumns
 from backstride.domain.body import Clearance, Profile, Screening
@@ -23,6 +23,15 @@ from backstride.domain.routes import Route
 from backstride.domain.routines import RoutineLogEntry
 from backstride.domain.selftest import SelfTestResult
 from backstride.domain.shoes import Shoe
+
+
+class ActivityRange(TypedDict, total=False):
+    """Which activities :meth:`Reads.activity_rows` reads: local days from ``since`` to
+    ``until``, these ``sports`` (stored values); each left out, no bound."""
+
+    since: date | None
+    until: date | None
+    sports: Sequence[str] | None
 
 
 class Reads(Protocol):
@@ -47,14 +56,7 @@ class Reads(Protocol):
         """Cached analyses (rows with the ``activity_metrics`` columns as attributes)."""
         ...
 
-    def activity_rows(
-        self,
-        athlete_id: int,
-        *,
-        since: date | None = None,
-        until: date | None = None,
-        sports: Sequence[str] | None = None,
-    ) -> list[Any]:
+    def activity_rows(self, athlete_id: int, **filters: Unpack[ActivityRange]) -> list[Any]:
         """Activities (rows with the ``activities`` columns as attributes), by start."""
         ...
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from backstride.domain import plan
 from backstride.domain.activity import Surface
 from backstride.domain.body import Clearance, Condition, Experience, Profile, Screening, Sex
 from backstride.domain.pain import (
@@ -24,19 +25,6 @@ from backstride.domain.pain import (
     RedFlag,
     SeenOutcome,
     SeenRecord,
-)
-from backstride.domain.plan import (
-    EventKind,
-    Goal,
-    Outcome,
-    PlanEvent,
-    PlanMark,
-    PlanRecord,
-    PlanSpec,
-    PlanStatus,
-    PlanWeek,
-    Variant,
-    parse_days,
 )
 from backstride.domain.routes import Route, RouteTerrain, TaxingPart, TaxingScore, band_for
 from backstride.domain.routines import RoutineKind, RoutineLogEntry
@@ -161,15 +149,15 @@ def texts(text: str | None) -> tuple[str, ...]:
     return tuple(str(v) for v in data) if isinstance(data, list) else ()
 
 
-def plan_record(row: Any) -> PlanRecord:
-    return PlanRecord(
-        spec=PlanSpec(
-            goal=Goal(row.goal),
-            variant=Variant(row.variant),
-            days=parse_days(row.days),
+def plan_record(row: Any) -> plan.PlanRecord:
+    return plan.PlanRecord(
+        spec=plan.PlanSpec(
+            goal=plan.Goal(row.goal),
+            variant=plan.Variant(row.variant),
+            days=plan.parse_days(row.days),
             start_on=row.start_on,
         ),
-        status=PlanStatus(row.status),
+        status=plan.PlanStatus(row.status),
         paused_on=row.paused_on,
         pause_reason=row.pause_reason,
         gate_paused_on=row.gate_paused_on,
@@ -179,23 +167,23 @@ def plan_record(row: Any) -> PlanRecord:
     )
 
 
-def plan_week(row: Any) -> PlanWeek:
-    return PlanWeek(
+def plan_week(row: Any) -> plan.PlanWeek:
+    return plan.PlanWeek(
         seq=row.seq,
         template_week=row.template_week,
         starts_on=row.starts_on,
         cut_on=row.cut_on,
         rest_day_on=row.rest_day_on,
         paused_from=row.paused_from,
-        outcome=Outcome(row.outcome) if row.outcome else None,
+        outcome=plan.Outcome(row.outcome) if row.outcome else None,
         reasons=texts(row.reasons),
         settled_on=row.settled_on,
     )
 
 
-def plan_marks(rows: Sequence[Any]) -> dict[date, PlanMark]:
+def plan_marks(rows: Sequence[Any]) -> dict[date, plan.PlanMark]:
     return {
-        r.day: PlanMark(
+        r.day: plan.PlanMark(
             day=r.day,
             status="done" if r.status == "done" else "skipped",
             reason=r.reason,
@@ -205,9 +193,9 @@ def plan_marks(rows: Sequence[Any]) -> dict[date, PlanMark]:
     }
 
 
-def plan_event(row: Any) -> PlanEvent:
-    return PlanEvent(
-        day=row.day, kind=EventKind(row.kind), message=row.message, week_seq=row.week_seq
+def plan_event(row: Any) -> plan.PlanEvent:
+    return plan.PlanEvent(
+        day=row.day, kind=plan.EventKind(row.kind), message=row.message, week_seq=row.week_seq
     )
 
 

@@ -17,14 +17,15 @@ else needs the store, which migrates, refuses or opens it for viewing only).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, Unpack
 
 from backstride.adapters.db import records
+from backstride.adapters.db.reads import ActivityRange
 from backstride.adapters.db.records import GearTotal, SessionColumns
 from backstride.adapters.db.revisions import head_revision
 from backstride.adapters.db.sqlite_file import inspect_file
@@ -189,41 +190,30 @@ class SqliteReads:
         )
 
     def _activity_filter(
-        self,
-        athlete_id: int,
-        since: date | None,
-        until: date | None,
-        sports: Sequence[str] | None,
+        self, athlete_id: int, **filters: Unpack[ActivityRange]
     ) -> tuple[str, list[Any]]:
         where = "athlete_id = ?"
         params: list[Any] = [athlete_id]
-        if since is not None:
+        if (since := filters.get("since")) is not None:
             where += " AND local_date >= ?"
             params.append(_iso(since))
-        if until is not None:
+        if (until := filters.get("until")) is not None:
             where += " AND local_date <= ?"
             params.append(_iso(until))
-        if sports:
+        if sports := filters.get("sports"):
             where += f" AND sport IN ({', '.join('?' for _ in sports)})"
             params.extend(sports)
         return where, params
 
-    def activity_rows(
-        self,
-        athlete_id: int,
-        *,
-        since: date | None = None,
-        until: date | None = None,
-        sports: Sequence[str] | None = None,
-    ) -> list[Any]:
-        where, params = self._activity_filter(athlete_id, since, until, sports)
+    def activity_rows(self, athlete_id: int, **filters: Unpack[ActivityRange]) -> list[Any]:
+        where, params = self._activity_filter(athlete_id, **filters)
         return self._all(
             f"SELECT * FROM activities WHERE {where} ORDER BY start_at, id",  # noqa: S608
             *params,
         )
 
     def activity_count(self, athlete_id: int, *, until: date | None = None) -> int:
-        where, params = self._activity_filter(athlete_id, None, until, None)
+        where, params = self._activity_filter(athlete_id, until=until)
         row = self._one(f"SELECT count(*) AS n FROM activities WHERE {where}", *params)  # noqa: S608
         return int(row.n)
 
@@ -242,12 +232,12 @@ class SqliteReads:
             for r in rows
         ]
 
-    # --- the diary ----------------------------------------------------------------------------
-
-    def pain_list(
-        self, athlete_id: int, *, since: date | None = None, until: date | None = None
-    ) -> list[PainEntry]:
-        sql = "SELECT * FROM pain_entries WHERE athlete_id = ?"
+    def _by_day(
+        self, table: str, athlete_id: int, since: date | None, until: date | None
+    ) -> list[Any]:
+        """The runner's rows of ``table`` (a diary of days) from ``since`` to ``until`` when
+        given, by day and then as entered."""
+        sql = f"SELECT * FROM {table} WHERE athlete_id = ?"  # noqa: S608
         params: list[Any] = [athlete_id]
         if since is not None:
             sql += " AND day >= ?"
@@ -255,7 +245,16 @@ class SqliteReads:
         if until is not None:
             sql += " AND day <= ?"
             params.append(_iso(until))
-        return [records.pain_entry(r) for r in self._all(sql + " ORDER BY day, id", *params)]
+        return self._all(sql + " ORDER BY day, id", *params)
+
+    # --- the diary ----------------------------------------------------------------------------
+
+    def pain_list(
+        self, athlete_id: int, *, since: date | None = None, until: date | None = None
+    ) -> list[PainEntry]:
+        return [
+            records.pain_entry(r) for r in self._by_day("pain_entries", athlete_id, since, until)
+        ]
 
     def pain_for_guidance(self, athlete_id: int, *, since: date, until: date) -> list[PainEntry]:
         rows = self._all(
@@ -331,15 +330,9 @@ class SqliteReads:
     def routines(
         self, athlete_id: int, *, since: date | None = None, until: date | None = None
     ) -> list[RoutineLogEntry]:
-        sql = "SELECT * FROM routine_log WHERE athlete_id = ?"
-        params: list[Any] = [athlete_id]
-        if since is not None:
-            sql += " AND day >= ?"
-            params.append(_iso(since))
-        if until is not None:
-            sql += " AND day <= ?"
-            params.append(_iso(until))
-        return [records.routine_entry(r) for r in self._all(sql + " ORDER BY day, id", *params)]
+        return [
+            records.routine_entry(r) for r in self._by_day("routine_log", athlete_id, since, until)
+        ]
 
     def routes(self, athlete_id: int) -> list[Route]:
         rows = self._all(

@@ -10,8 +10,9 @@ values of sample ``i`` (heart rate, cadence), as Runalyze attributes each sample
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from backstride.lazy import lazy_names
 
 if TYPE_CHECKING:
     from backstride.domain.metrics.analysis import (
@@ -89,17 +90,9 @@ _LAZY = {
     "total_distance_m": "backstride.domain.metrics.distance",
     "trimp_constants": "backstride.domain.metrics.effort",
 }
-"""Where each name lives: imported on first use (PEP 562), so that importing one submodule
-does not load every other."""
+"""Where each name lives; imported from there on first use (:func:`backstride.lazy.lazy_names`)."""
 
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _LAZY, globals())
 
 
 __all__ = [

@@ -7,15 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from backstride.domain.activity import FloatArray
-from backstride.domain.metrics.results import (
-    BoolArray,
-    HeartProfile,
-    HeartRateLoad,
-    HrSource,
-    MaxHrSource,
-    RestHrSource,
-    Sex,
-)
+from backstride.domain.metrics import results
 from backstride.domain.params import DEFAULT_ACTIVITY_PARAMS, ActivityParams
 
 # ---------------------------------------------------------------------------------------------
@@ -33,7 +25,7 @@ class Cadence:
 def compute_cadence(
     cadence_rpm: FloatArray | None,
     dt_s: FloatArray,
-    counted: BoolArray,
+    counted: results.BoolArray,
     *,
     device_average_rpm: float | None = None,
     params: ActivityParams = DEFAULT_ACTIVITY_PARAMS,
@@ -155,7 +147,7 @@ def compute_longest_run_s(
 
 
 def trimp_constants(
-    sex: Sex | None, *, params: ActivityParams = DEFAULT_ACTIVITY_PARAMS
+    sex: results.Sex | None, *, params: ActivityParams = DEFAULT_ACTIVITY_PARAMS
 ) -> tuple[float, float]:
     """Banister's A and B for the athlete's sex (Morton 1990; Runalyze when unspecified)."""
     if sex == "male":
@@ -171,12 +163,12 @@ class HeartRateBounds:
 
     rest_hr_bpm: float
     max_hr_bpm: float
-    rest_source: RestHrSource
-    max_source: MaxHrSource
+    rest_source: results.RestHrSource
+    max_source: results.MaxHrSource
 
 
 def resolve_heart_rate_bounds(
-    profile: HeartProfile | None,
+    profile: results.HeartProfile | None,
     *,
     year: int,
     params: ActivityParams = DEFAULT_ACTIVITY_PARAMS,
@@ -187,12 +179,12 @@ def resolve_heart_rate_bounds(
     208 - 0.7 x age (Tanaka 2001) when the birth year is known, age = ``year`` - birth year;
     else 200 bpm (Runalyze).
     """
-    p = profile or HeartProfile()
-    rest_source: RestHrSource = "default"
+    p = profile or results.HeartProfile()
+    rest_source: results.RestHrSource = "default"
     rest = params.default_rest_hr_bpm
     if p.resting_hr_bpm is not None:
         rest, rest_source = p.resting_hr_bpm, "profile"
-    max_source: MaxHrSource = "default"
+    max_source: results.MaxHrSource = "default"
     peak = params.default_max_hr_bpm
     if p.max_hr_bpm is not None:
         peak, max_source = p.max_hr_bpm, "profile"
@@ -214,10 +206,10 @@ def compute_heart_rate_load(
     minutes: FloatArray,
     *,
     bounds: HeartRateBounds,
-    sex: Sex | None,
-    source: HrSource = "stream",
+    sex: results.Sex | None,
+    source: results.HrSource = "stream",
     params: ActivityParams = DEFAULT_ACTIVITY_PARAMS,
-) -> HeartRateLoad:
+) -> results.HeartRateLoad:
     """Banister and Edwards TRIMP from heart rates and the minutes each was held.
 
     Banister (Morton 1990; per sample as Runalyze): sum of minutes x x x A x e^(B x x), with
@@ -231,7 +223,7 @@ def compute_heart_rate_load(
     weight = np.searchsorted(np.asarray(params.edwards_zone_edges), hr_bpm / peak, side="right")
     edwards = float(np.sum(minutes * weight))
     high = float(np.sum(minutes[x >= params.high_intensity_hrr]))
-    return HeartRateLoad(
+    return results.HeartRateLoad(
         trimp=trimp,
         edwards_trimp=edwards,
         minutes=float(np.sum(minutes)),

@@ -4,15 +4,28 @@ heart-rate load and the whole :class:`ActivityAnalysis`."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING, Any, Literal
 
 from backstride.domain.activity import Sport, Surface
 from backstride.errors import InvalidInputError
 
-BoolArray = npt.NDArray[np.bool_]
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    BoolArray = npt.NDArray[np.bool_]
+
+
+def __getattr__(name: str) -> Any:
+    # numpy on first use, as in ``domain/activity.py``: the day's answer reads results only.
+    if name == "BoolArray":
+        import numpy as np
+        import numpy.typing as npt
+
+        return npt.NDArray[np.bool_]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 Sex = Literal["male", "female"]
 MaxHrSource = Literal["profile", "age", "default"]
 RestHrSource = Literal["profile", "default"]

@@ -10,21 +10,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from backstride.domain.dates import EARLIEST_DAY
+from backstride.domain.pain import sites
 from backstride.domain.pain.flags import (
     RedFlag,
     Urgency,
     triage_urgency,
-)
-from backstride.domain.pain.sites import (
-    BELOW_KNEE,
-    LEFT_LEG,
-    MAX_NOTES_CHARS,
-    NERVE_FEELS,
-    RIGHT_LEG,
-    E,
-    PainFeel,
-    PainSite,
-    PainWhen,
 )
 from backstride.errors import InvalidInputError
 
@@ -43,22 +33,22 @@ def _split(values: Iterable[str]) -> list[str]:
     return out
 
 
-def parse_when(text: str) -> PainWhen:
+def parse_when(text: str) -> sites.PainWhen:
     key = text.strip().lower().replace("_", "-").replace(" ", "-")
     try:
-        return PainWhen(key)
+        return sites.PainWhen(key)
     except ValueError:
         raise InvalidInputError(
             f"'{text}' is not a time for a pain check-in.",
-            hint=f"Choose one of: {_choices(PainWhen)}.",
+            hint=f"Choose one of: {_choices(sites.PainWhen)}.",
         ) from None
 
 
 _ALIASES: Mapping[str, str] = {"pins-and-needles": "tingling", "thoracic": "upper-back"}
 
 
-def _parse_many(values: Iterable[str], enum_cls: type[E], what: str) -> tuple[E, ...]:
-    found: list[E] = []
+def _parse_many(values: Iterable[str], enum_cls: type[sites.E], what: str) -> tuple[sites.E, ...]:
+    found: list[sites.E] = []
     for raw in _split(values):
         key = raw.replace("_", "-").replace(" ", "-")
         key = _ALIASES.get(key, key)
@@ -74,13 +64,13 @@ def _parse_many(values: Iterable[str], enum_cls: type[E], what: str) -> tuple[E,
     return tuple(sorted(found, key=order.index))
 
 
-def parse_sites(values: Iterable[str]) -> tuple[PainSite, ...]:
+def parse_sites(values: Iterable[str]) -> tuple[sites.PainSite, ...]:
     """``low-back,leg-left`` (comma-separated or repeated) -> sites, in vocabulary order."""
-    return _parse_many(values, PainSite, "place for pain")
+    return _parse_many(values, sites.PainSite, "place for pain")
 
 
-def parse_feels(values: Iterable[str]) -> tuple[PainFeel, ...]:
-    return _parse_many(values, PainFeel, "kind of pain")
+def parse_feels(values: Iterable[str]) -> tuple[sites.PainFeel, ...]:
+    return _parse_many(values, sites.PainFeel, "kind of pain")
 
 
 def parse_red_flags(values: Iterable[str]) -> tuple[RedFlag, ...]:
@@ -157,10 +147,10 @@ class PainEntry:
     """
 
     day: date
-    when: PainWhen
+    when: sites.PainWhen
     score: int
-    where: tuple[PainSite, ...] = ()
-    feels: tuple[PainFeel, ...] = ()
+    where: tuple[sites.PainSite, ...] = ()
+    feels: tuple[sites.PainFeel, ...] = ()
     walking_leg_symptoms: bool = False  # buttock/leg symptoms come on with walking or standing
     eases_sitting: bool = False  # ...and ease with sitting or bending forward
     red_flags: tuple[RedFlag, ...] = ()
@@ -174,11 +164,11 @@ class PainEntry:
         if isinstance(self.score, bool) or not isinstance(self.score, int):
             raise InvalidInputError(f"Pain score must be a whole number, got {self.score!r}.")
         parse_score(self.score)
-        if not isinstance(self.when, PainWhen):
+        if not isinstance(self.when, sites.PainWhen):
             raise InvalidInputError(f"'{self.when}' is not a time for a pain check-in.")
-        if self.notes is not None and len(self.notes) > MAX_NOTES_CHARS:
-            raise InvalidInputError(f"Notes are limited to {MAX_NOTES_CHARS:,} characters.")
-        if self.when is PainWhen.REST_DAY and self.activity_id is not None:
+        if self.notes is not None and len(self.notes) > sites.MAX_NOTES_CHARS:
+            raise InvalidInputError(f"Notes are limited to {sites.MAX_NOTES_CHARS:,} characters.")
+        if self.when is sites.PainWhen.REST_DAY and self.activity_id is not None:
             raise InvalidInputError(
                 "A rest-day entry cannot be linked to a session.",
                 hint="Use --when before, during, after or next-morning for a session.",
@@ -201,14 +191,14 @@ class PainEntry:
     def has_nerve_root_pattern(self) -> bool:
         """Symptoms in one leg below the knee with pins and needles or numbness, or worse on
         coughing or sneezing: the pattern of an irritated nerve root (sciatica; NICE NG59)."""
-        below = set(self.where) & BELOW_KNEE
+        below = set(self.where) & sites.BELOW_KNEE
         one_side = len(below) == 1 and not self.both_legs
-        return one_side and (bool(set(self.feels) & NERVE_FEELS) or self.worse_coughing)
+        return one_side and (bool(set(self.feels) & sites.NERVE_FEELS) or self.worse_coughing)
 
     @property
     def both_legs(self) -> bool:
-        sites = set(self.where)
-        return bool(sites & LEFT_LEG) and bool(sites & RIGHT_LEG)
+        where = set(self.where)
+        return bool(where & sites.LEFT_LEG) and bool(where & sites.RIGHT_LEG)
 
     @property
     def urgency(self) -> Urgency | None:

@@ -7,8 +7,9 @@ a result (``triage`` is the first key of the JSON) so that every interface shows
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from backstride.lazy import lazy_names
 
 if TYPE_CHECKING:
     from backstride.services.diary.entries import (
@@ -76,17 +77,9 @@ _LAZY = {
     "suspicion_json": "backstride.services.diary.views",
     "triage_red_flags": "backstride.services.diary.views",
 }
-"""Where each name lives: imported on first use (PEP 562), so that importing one submodule
-does not load every other."""
+"""Where each name lives; imported from there on first use (:func:`backstride.lazy.lazy_names`)."""
 
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _LAZY, globals())
 
 
 __all__ = [

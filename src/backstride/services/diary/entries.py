@@ -33,15 +33,7 @@ from backstride.domain.pain import (
 from backstride.domain.text import clean_line, clean_text
 from backstride.errors import InvalidInputError
 from backstride.services.context import App
-from backstride.services.diary.views import (
-    RUN_SPORT_VALUES,
-    PainDeleted,
-    PainList,
-    PainSaved,
-    SeenSaved,
-    TriageView,
-    pain_rules,
-)
+from backstride.services.diary import views
 
 if TYPE_CHECKING:
     from backstride.adapters.db.repos import ActivityRepo
@@ -100,7 +92,7 @@ def _clean_notes(notes: str | None) -> str | None:
 
 
 def _runs_on(app_repo: ActivityRepo, athlete_id: int, day: date) -> list[ActivityRow]:
-    return app_repo.list_rows(athlete_id, since=day, until=day, sports=RUN_SPORT_VALUES)
+    return app_repo.list_rows(athlete_id, since=day, until=day, sports=views.RUN_SPORT_VALUES)
 
 
 def _check_link(entry: PainEntry, row: ActivityRow) -> None:
@@ -135,17 +127,17 @@ def _resolve_link(
     return entry, False
 
 
-def _saved(app: App, entry: PainEntry, linked: bool) -> PainSaved:
+def _saved(app: App, entry: PainEntry, linked: bool) -> views.PainSaved:
     from backstride.adapters.db.body_repos import ProfileRepo
 
     with app.store.read_session() as session:
         profile = ProfileRepo(session).get(app.athlete_id)
     context = profile.risk
-    rules = pain_rules(app)
+    rules = views.pain_rules(app)
     result = triage(entry.red_flags, context)
-    return PainSaved(
+    return views.PainSaved(
         entry=entry,
-        triage=TriageView(result) if result else None,
+        triage=views.TriageView(result) if result else None,
         claudication=(
             claudication_advice(has_stenosis_diagnosis=profile.has_stenosis)
             if entry.has_claudication_pattern
@@ -162,7 +154,7 @@ def _saved(app: App, entry: PainEntry, linked: bool) -> PainSaved:
 # --- use cases --------------------------------------------------------------------------------
 
 
-def add_pain(app: App, data: PainInput, *, today: date) -> PainSaved:
+def add_pain(app: App, data: PainInput, *, today: date) -> views.PainSaved:
     """Validate and store one entry. Refused with :class:`InvalidInputError`, nothing stored:
     a score outside 0-10, a date in the future, an unknown red flag, place or kind of pain."""
     from backstride.adapters.db.body_repos import PainRepo
@@ -190,7 +182,7 @@ def add_pain(app: App, data: PainInput, *, today: date) -> PainSaved:
     return _saved(app, replace(entry, id=new_id), linked)
 
 
-def edit_pain(app: App, entry_id: int, changes: PainChanges, *, today: date) -> PainSaved:
+def edit_pain(app: App, entry_id: int, changes: PainChanges, *, today: date) -> views.PainSaved:
     """Change an entry; the same checks as :func:`add_pain` apply to the result."""
     from backstride.adapters.db.body_repos import PainRepo
     from backstride.adapters.db.repos import ActivityRepo
@@ -250,7 +242,7 @@ def answer_warning_signs(
     present: Sequence[str] = (),
     absent: Sequence[str] = (),
     today: date,
-) -> PainSaved:
+) -> views.PainSaved:
     """The runner's answer to the warning signs backstride asked about: ``present`` become red
     flags of the entry (triaged at once), ``absent`` are recorded as ruled out."""
     from backstride.adapters.db.body_repos import PainRepo
@@ -270,15 +262,15 @@ def answer_warning_signs(
     return edit_pain(app, entry_id, PainChanges(red_flags=flags, ruled_out=ruled), today=today)
 
 
-def delete_pain(app: App, entry_id: int) -> PainDeleted:
+def delete_pain(app: App, entry_id: int) -> views.PainDeleted:
     from backstride.adapters.db.body_repos import PainRepo
 
     with app.store.session() as session:
         PainRepo(session).delete(app.athlete_id, entry_id)
-    return PainDeleted(entry_id)
+    return views.PainDeleted(entry_id)
 
 
-def list_pain(app: App, *, since: date | None = None, until: date | None = None) -> PainList:
+def list_pain(app: App, *, since: date | None = None, until: date | None = None) -> views.PainList:
     reads, aid = app.reads, app.athlete_id
     with reads.batch():
         entries = reads.pain_list(aid, since=since, until=until)
@@ -286,11 +278,11 @@ def list_pain(app: App, *, since: date | None = None, until: date | None = None)
         seen = reads.seen(aid)
         clearances = reads.clearances(aid)
         context = reads.profile(aid).risk
-    return PainList(
+    return views.PainList(
         tuple(entries),
         open_red_flags(everything, seen, context),
         awaiting_clearance(everything, seen, [c.on for c in clearances]),
-        pain_rules(app),
+        views.pain_rules(app),
     )
 
 
@@ -303,7 +295,7 @@ def record_seen(
     by: str | None = None,
     notes: str | None = None,
     outcome: str | SeenOutcome = SeenOutcome.NOT_KNOWN,
-) -> SeenSaved:
+) -> views.SeenSaved:
     """Record that a professional saw the runner about ``flag`` on ``on``, and what they said
     about training (``may-train``, ``may-not``, ``not-known``).
 
@@ -350,7 +342,7 @@ def record_seen(
         seen = seen_repo.list(app.athlete_id)
         after = open_red_flags(entries, seen, context)
         cleared = [c.on for c in ClearanceRepo(session).list(app.athlete_id)]
-    return SeenSaved(
+    return views.SeenSaved(
         replace(record, id=new_id),
         closed=record.flag in before and record.flag not in {o.flag for o in after},
         still_open=after,

@@ -7,31 +7,8 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
+from backstride.domain import plan
 from backstride.domain.day import DISCLAIMER, SESSION_LABELS, Day, session_kind
-from backstride.domain.plan import (
-    BLOCK_WORDS,
-    COOLDOWN_WALK_MIN,
-    STRETCH_MIN,
-    WARMUP_DRILLS_MIN,
-    WARMUP_WALK_MIN,
-    WEEKDAY_WORDS,
-    BlockKind,
-    DayKind,
-    Outcome,
-    PauseState,
-    PlanDay,
-    PlanEvent,
-    PlanMark,
-    PlanRecord,
-    PlanSpec,
-    SessionFact,
-    SessionTemplate,
-    SessionVerdict,
-    calendar,
-    days_text,
-    format_seconds,
-    judge_session,
-)
 from backstride.domain.routines import RoutineKind, RoutineNeeds
 from backstride.errors import InvalidInputError
 from backstride.services.body import PlanGate
@@ -57,7 +34,7 @@ from backstride.services.plan.state import (
 
 
 def _steps_json(
-    session: SessionTemplate,
+    session: plan.SessionTemplate,
     *,
     warmup: Sequence[str] = (),
     stretches: Sequence[str] = (),
@@ -68,30 +45,31 @@ def _steps_json(
         {
             "phase": "warmup",
             "kind": "walk",
-            "seconds": WARMUP_WALK_MIN * 60,
+            "seconds": plan.WARMUP_WALK_MIN * 60,
             "label": "Brisk walk",
         },
         {
             "phase": "warmup",
             "kind": "drills",
-            "seconds": WARMUP_DRILLS_MIN * 60,
+            "seconds": plan.WARMUP_DRILLS_MIN * 60,
             "label": f"Warm-up drills: {drills}",
         },
     ]
     for block in session.blocks:
+        words = plan.BLOCK_WORDS[block.kind].capitalize()
         out.append(
             {
                 "phase": "main",
                 "kind": block.kind.value,
                 "seconds": block.seconds,
-                "label": f"{BLOCK_WORDS[block.kind].capitalize()} {format_seconds(block.seconds)}",
+                "label": f"{words} {plan.format_seconds(block.seconds)}",
             }
         )
     out.append(
         {
             "phase": "cooldown",
             "kind": "walk",
-            "seconds": COOLDOWN_WALK_MIN * 60,
+            "seconds": plan.COOLDOWN_WALK_MIN * 60,
             "label": "Easy walk",
         }
     )
@@ -100,7 +78,7 @@ def _steps_json(
         {
             "phase": "stretch",
             "kind": "stretch",
-            "seconds": STRETCH_MIN * 60,
+            "seconds": plan.STRETCH_MIN * 60,
             "label": f"Stretch: {names}",
         }
     )
@@ -108,7 +86,7 @@ def _steps_json(
 
 
 def session_json(
-    session: SessionTemplate, *, warmup: Sequence[str] = (), stretches: Sequence[str] = ()
+    session: plan.SessionTemplate, *, warmup: Sequence[str] = (), stretches: Sequence[str] = ()
 ) -> dict[str, Any]:
     """``{"main", "main_s", "run_s", "walk_s", "cycle_s", "longest_run_s", "total_s", "note",
     "steps": [{"phase", "kind", "seconds", "label"}]}``."""
@@ -116,8 +94,8 @@ def session_json(
         "main": session.describe(),
         "main_s": session.main_s,
         "run_s": session.run_s,
-        "walk_s": session.seconds_of(BlockKind.WALK),
-        "cycle_s": session.seconds_of(BlockKind.CYCLE),
+        "walk_s": session.seconds_of(plan.BlockKind.WALK),
+        "cycle_s": session.seconds_of(plan.BlockKind.CYCLE),
         "longest_run_s": session.longest_run_s,
         "total_s": session.total_s,
         "note": session.note,
@@ -125,25 +103,25 @@ def session_json(
     }
 
 
-def _mark_json(mark: PlanMark | None) -> dict[str, Any] | None:
+def _mark_json(mark: plan.PlanMark | None) -> dict[str, Any] | None:
     if mark is None:
         return None
     return {"status": mark.status, "reason": mark.reason, "activity_id": mark.activity_id}
 
 
-def _verdict_json(v: SessionVerdict | None) -> dict[str, Any] | None:
+def _verdict_json(v: plan.SessionVerdict | None) -> dict[str, Any] | None:
     if v is None:
         return None
     return {"light": v.light, "reasons": list(v.reasons)}
 
 
-def _pause_json(p: PauseState | None) -> dict[str, Any] | None:
+def _pause_json(p: plan.PauseState | None) -> dict[str, Any] | None:
     if p is None:
         return None
     return {"since": p.since.isoformat(), "reason": p.reason, "by_gate": p.by_gate}
 
 
-def plan_json(record: PlanRecord, pause: PauseState | None) -> dict[str, Any]:
+def plan_json(record: plan.PlanRecord, pause: plan.PauseState | None) -> dict[str, Any]:
     """``{"id", "goal", "variant", "days", "start_on", "status", "ended_on", "weeks_total",
     "paused"}``."""
     spec = record.spec
@@ -151,7 +129,7 @@ def plan_json(record: PlanRecord, pause: PauseState | None) -> dict[str, Any]:
         "id": record.id,
         "goal": spec.goal.value,
         "variant": spec.variant.value,
-        "days": days_text(spec.days),
+        "days": plan.days_text(spec.days),
         "start_on": spec.start_on.isoformat(),
         "status": record.status.value,
         "ended_on": record.ended_on.isoformat() if record.ended_on else None,
@@ -175,11 +153,11 @@ class PlanDayView:
     the same as ``backstride today``; null with ``--no-guidance``.
     """
 
-    record: PlanRecord
-    day: PlanDay
-    mark: PlanMark | None
-    verdict: SessionVerdict | None
-    pause: PauseState | None
+    record: plan.PlanRecord
+    day: plan.PlanDay
+    mark: plan.PlanMark | None
+    verdict: plan.SessionVerdict | None
+    pause: plan.PauseState | None
     gate: PlanGate
     warmup: Any | None = None  # RoutineView
     cooldown: Any | None = None
@@ -205,7 +183,7 @@ class PlanDayView:
         o = self.override
         return {
             "day": d.day.isoformat(),
-            "weekday": WEEKDAY_WORDS[d.day.weekday()],
+            "weekday": plan.WEEKDAY_WORDS[d.day.weekday()],
             "kind": d.kind.value,
             "title": self.title,
             "plan": plan_json(self.record, self.pause),
@@ -236,7 +214,7 @@ class PlanDayView:
                 "shorter_session": session_json(o.shorter) if o.shorter else None,
                 "cross_training": o.cross_training,
             },
-            "paused": _pause_json(self.pause if d.kind is DayKind.PAUSED else None),
+            "paused": _pause_json(self.pause if d.kind is plan.DayKind.PAUSED else None),
             "gate": self.gate.to_json(),
             "decision": self.answer.decision if self.answer else None,
             "today": _answer_json(self.answer),
@@ -258,21 +236,21 @@ def _answer_json(answer: Day | None) -> dict[str, Any] | None:
 def _day_view(
     app: App,
     state: PlanState,
-    d: PlanDay,
+    d: plan.PlanDay,
     *,
     needs: RoutineNeeds | None,
-    verdict: SessionVerdict | None = None,
+    verdict: plan.SessionVerdict | None = None,
     override: Override | None = None,
     routines: bool = True,
 ) -> PlanDayView:
     warmup = cooldown = routine = None
     if routines and needs is not None:
-        if d.kind is DayKind.RUN:
+        if d.kind is plan.DayKind.RUN:
             warmup = get_routine(app, RoutineKind.WARMUP, on=d.day, needs=needs)
             cooldown = get_routine(app, RoutineKind.COOLDOWN, on=d.day, needs=needs)
-        elif d.kind is DayKind.STRENGTH:
+        elif d.kind is plan.DayKind.STRENGTH:
             routine = get_routine(app, RoutineKind.CORE, on=d.day, needs=needs)
-        elif d.kind in (DayKind.REST, DayKind.INSERTED_REST, DayKind.CROSS_TRAIN):
+        elif d.kind in (plan.DayKind.REST, plan.DayKind.INSERTED_REST, plan.DayKind.CROSS_TRAIN):
             routine = get_routine(app, RoutineKind.MOBILITY, on=d.day, needs=needs)
     return PlanDayView(
         record=state.record,
@@ -296,9 +274,9 @@ def plan_today(
     state = refresh(app, on=on, today=today)
     d = _plan_day(state, on)
     verdict = None
-    if d.kind is DayKind.RUN and on <= today:
+    if d.kind is plan.DayKind.RUN and on <= today:
         facts, _ = _facts(app, state.spec, state.weeks, state.marks, since=on, until=on)
-        verdict = judge_session(facts.get(on) or SessionFact(on), on=on)
+        verdict = plan.judge_session(facts.get(on) or plan.SessionFact(on), on=on)
     override = None
     answer: Day | None = None
     if use_guidance:
@@ -313,20 +291,20 @@ def plan_today(
 
 
 DAY_LABELS = {
-    DayKind.STRENGTH: "Strength",
-    DayKind.CROSS_TRAIN: "Cross-train",
-    DayKind.REST: "Rest",
-    DayKind.INSERTED_REST: "Extra rest",
-    DayKind.PAUSED: "Paused",
-    DayKind.BEFORE_START: "–",
-    DayKind.AFTER_END: "–",
+    plan.DayKind.STRENGTH: "Strength",
+    plan.DayKind.CROSS_TRAIN: "Cross-train",
+    plan.DayKind.REST: "Rest",
+    plan.DayKind.INSERTED_REST: "Extra rest",
+    plan.DayKind.PAUSED: "Paused",
+    plan.DayKind.BEFORE_START: "–",
+    plan.DayKind.AFTER_END: "–",
 }
 
 
-def day_label(d: PlanDay) -> str:
+def day_label(d: plan.PlanDay) -> str:
     """A calendar tile's word for what the day really holds: ``Walk/cycle``, ``Run/walk`` or
     ``Run`` on run days, else the kind of day."""
-    if d.kind is DayKind.RUN:
+    if d.kind is plan.DayKind.RUN:
         return SESSION_LABELS[session_kind(d.session)] if d.session else "Run/walk"
     return DAY_LABELS[d.kind]
 
@@ -342,25 +320,25 @@ class WeekView:
     starts_on: date
     ends_on: date  # last day
     focus: str
-    outcome: Outcome | None
+    outcome: plan.Outcome | None
     reasons: tuple[str, ...]
     settled_on: date | None
     projected: bool
     current: bool
-    days: tuple[PlanDay, ...]
-    marks: Mapping[date, PlanMark]
-    verdicts: Mapping[date, SessionVerdict]
-    spec: PlanSpec
+    days: tuple[plan.PlanDay, ...]
+    marks: Mapping[date, plan.PlanMark]
+    verdicts: Mapping[date, plan.SessionVerdict]
+    spec: plan.PlanSpec
 
-    def day_summary(self, d: PlanDay) -> str:
-        if d.kind is DayKind.RUN and d.session is not None:
+    def day_summary(self, d: plan.PlanDay) -> str:
+        if d.kind is plan.DayKind.RUN and d.session is not None:
             return d.session.describe()
-        if d.kind is DayKind.CROSS_TRAIN and d.cross_training:
+        if d.kind is plan.DayKind.CROSS_TRAIN and d.cross_training:
             name = exercise_library().get(d.cross_training).name
             return f"{name}, {d.cross_minutes} min easy"
-        if d.kind is DayKind.STRENGTH:
+        if d.kind is plan.DayKind.STRENGTH:
             return "Core and hip routine (about 20 min)"
-        if d.kind is DayKind.PAUSED:
+        if d.kind is plan.DayKind.PAUSED:
             return "no sessions until the plan resumes"
         return d.note or _title(self.spec, d)
 
@@ -379,7 +357,7 @@ class WeekView:
             "days": [
                 {
                     "day": d.day.isoformat(),
-                    "weekday": WEEKDAY_WORDS[d.day.weekday()],
+                    "weekday": plan.WEEKDAY_WORDS[d.day.weekday()],
                     "kind": d.kind.value,
                     "title": _title(self.spec, d),
                     "label": day_label(d),
@@ -401,12 +379,12 @@ class PlanView:
     "weeks": [week...], "events": [{"day", "kind", "message", "week_seq"}]}``.
     """
 
-    record: PlanRecord
+    record: plan.PlanRecord
     on: date
-    pause: PauseState | None
+    pause: plan.PauseState | None
     gate: PlanGate
     weeks: tuple[WeekView, ...]
-    events: tuple[PlanEvent, ...]
+    events: tuple[plan.PlanEvent, ...]
 
     @property
     def current(self) -> WeekView | None:
@@ -446,15 +424,15 @@ def show_plan(app: App, *, on: date, today: date) -> PlanView:
     state = refresh(app, on=on, today=today)
     spec = state.spec
     last = min(on, today)
-    verdicts: dict[date, SessionVerdict] = {}
+    verdicts: dict[date, plan.SessionVerdict] = {}
     if last >= spec.start_on:
         facts, _ = _facts(app, spec, state.weeks, state.marks, since=spec.start_on, until=last)
         for day, fact in facts.items():
-            verdicts[day] = judge_session(fact, on=last)
+            verdicts[day] = plan.judge_session(fact, on=last)
     pause = state.pause if state.record.is_open else None
     ended = state.record.ended_on if not state.record.is_open else None
     views: list[WeekView] = []
-    for summary in calendar(spec, state.weeks, pause=pause, ended_on=ended):
+    for summary in plan.calendar(spec, state.weeks, pause=pause, ended_on=ended):
         span = summary.span
         w = span.week
         current = not span.projected and not w.settled and state.record.is_open
@@ -475,7 +453,7 @@ def show_plan(app: App, *, on: date, today: date) -> PlanView:
                 verdicts={
                     d.day: verdicts[d.day]
                     for d in summary.days
-                    if d.day in verdicts and d.kind is DayKind.RUN
+                    if d.day in verdicts and d.kind is plan.DayKind.RUN
                 },
                 spec=spec,
             )

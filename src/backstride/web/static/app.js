@@ -53,7 +53,7 @@
 })();
 
 // Tables read as cards on a phone: each cell is labelled with its column's heading (the CSS
-// of app.css lays them out under 48rem). Done again after htmx swaps a table in.
+// of pages.css lays them out under 48rem). Done again after htmx swaps a table in.
 (function () {
   "use strict";
 

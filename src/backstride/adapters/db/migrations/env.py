@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import create_engine
+from sqlalchemy import Connection, create_engine
 
 import backstride.adapters.db.account_tables  # noqa: F401  (registers accounts and sharing)
 import backstride.adapters.db.body_tables  # noqa: F401  (registers the body tables)
@@ -18,34 +18,30 @@ config = context.config
 target_metadata = Base.metadata
 
 
+def _migrate(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=True,
+        compare_type=True,
+        include_name=is_ours,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
 def run_migrations() -> None:
     given = config.attributes.get("connection")
     if given is not None:
         # A connection in a transaction that holds the database's write or migration lock
         # (``engine.migrate``): migrate in that transaction; the caller commits.
-        context.configure(
-            connection=given,
-            target_metadata=target_metadata,
-            render_as_batch=True,
-            compare_type=True,
-            include_name=is_ours,
-        )
-        with context.begin_transaction():
-            context.run_migrations()
+        _migrate(given)
         return
     engine = config.attributes.get("engine")
     if engine is None:
         engine = create_engine(config.get_main_option("sqlalchemy.url") or "sqlite://")
     with engine.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=target_metadata,
-            render_as_batch=True,
-            compare_type=True,
-            include_name=is_ours,
-        )
-        with context.begin_transaction():
-            context.run_migrations()
+        _migrate(connection)
         connection.commit()
 
 
