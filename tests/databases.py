@@ -10,7 +10,9 @@ unless ``BACKSTRIDE_TEST_PG_URL`` already names a server; each test gets a datab
 copied from a template that was migrated once per worker process, and dropped afterwards.
 On SQLite alike, each test's file is a copy of one migrated once per worker process (running
 every migration costs about a second a test; a copy, a few milliseconds). A test of migrating
-or creating a database asks for an ``empty`` one (no file at all on SQLite).
+or creating a database asks for an ``empty`` one (no file at all on SQLite). A database that
+takes longer to fill (the demo athlete, :class:`BuiltOnce`) is built once per test run and
+engine, whichever worker process comes first (:func:`run_wide`).
 """
 
 from __future__ import annotations
