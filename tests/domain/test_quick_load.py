@@ -53,7 +53,7 @@ def _history(draw: st.DrawFn) -> list[SessionSummary]:
 
 
 @pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning")  # numpy's, on tiny loads
-@settings(max_examples=300)
+@settings(max_examples=150)  # each example: up to 90 sessions over ~330 days
 @given(
     _history(),
     st.integers(0, 360).map(lambda d: BASE + timedelta(days=d)),
@@ -72,7 +72,7 @@ def test_quick_load_report_equals_the_numpy_reference(
 
 
 @pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning")
-@settings(max_examples=100)
+@settings(max_examples=50)
 @given(_history(), st.integers(0, 360).map(lambda d: BASE + timedelta(days=d)))
 def test_quick_load_report_follows_other_params(
     sessions: list[SessionSummary], today: date
