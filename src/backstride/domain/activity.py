@@ -15,23 +15,17 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from backstride.errors import InvalidInputError
+from backstride.lazy import lazy_names
 
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-    FloatArray = npt.NDArray[np.float64]
+    from backstride.domain.arrays import FloatArray as FloatArray
 
-
-def __getattr__(name: str) -> Any:
-    # numpy is imported on first use: the day's answer (``backstride today``) reads sports and
-    # surfaces from here but no stream (docs/architecture.md, "What the day reads").
-    if name == "FloatArray":
-        import numpy as np
-        import numpy.typing as npt
-
-        return npt.NDArray[np.float64]
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# numpy is imported on first use: the day's answer (``backstride today``) reads sports and
+# surfaces from here but no stream (docs/architecture.md, "What the day reads").
+__getattr__ = lazy_names(__name__, {"FloatArray": "backstride.domain.arrays"}, globals())
 
 
 class Sport(enum.StrEnum):

@@ -44,14 +44,9 @@ from backstride.domain.params import DEFAULT_LOAD_PARAMS, LoadParams
 from backstride.errors import InvalidInputError
 
 if TYPE_CHECKING:
-    import numpy as np
-    import numpy.typing as npt
-
-    from backstride.domain.activity import Activity, FloatArray
+    from backstride.domain.activity import Activity
+    from backstride.domain.arrays import BoolArray, FloatArray, IntArray
     from backstride.domain.metrics import ActivityAnalysis
-
-    IntArray = npt.NDArray[np.int64]
-    BoolArray = npt.NDArray[np.bool_]
 
 LoadKind = Literal["srpe", "trimp", "duration"]
 SportGroup = Literal["running", "other_cardio", "strength_mobility", "other"]

@@ -4,26 +4,17 @@ heart-rate load and the whole :class:`ActivityAnalysis`."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from backstride.domain.activity import Sport, Surface
 from backstride.errors import InvalidInputError
+from backstride.lazy import lazy_names
 
 if TYPE_CHECKING:
-    import numpy as np
-    import numpy.typing as npt
+    pass
 
-    BoolArray = npt.NDArray[np.bool_]
-
-
-def __getattr__(name: str) -> Any:
-    # numpy on first use, as in ``domain/activity.py``: the day's answer reads results only.
-    if name == "BoolArray":
-        import numpy as np
-        import numpy.typing as npt
-
-        return npt.NDArray[np.bool_]
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# numpy on first use, as in ``domain/activity.py``: the day's answer reads results only.
+__getattr__ = lazy_names(__name__, {"BoolArray": "backstride.domain.arrays"}, globals())
 
 
 Sex = Literal["male", "female"]
