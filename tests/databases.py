@@ -53,6 +53,7 @@ class PostgresDatabases:
         self._template: str | None = None
         self._kept: list[str] = []
         self._admin: Any = None
+        self._strategy: str | None = None
 
     def _connection(self) -> Any:
         import psycopg
@@ -68,6 +69,17 @@ class PostgresDatabases:
                 autocommit=True,
             )
         return self._admin
+
+    def _copy(self) -> str:
+        """How CREATE DATABASE copies its template: file by file (``FILE_COPY``, on
+        PostgreSQL 15 and later). The default there, ``WAL_LOG``, writes every block of the
+        copy to the write-ahead log: 54 ms a copy of the migrated template against 21 ms file
+        by file (the checkpoint that ``FILE_COPY`` asks for is cheap in the throwaway
+        cluster, which never syncs to disk: tools/pg_cluster.py)."""
+        if self._strategy is None:
+            version = self._connection().info.server_version
+            self._strategy = " STRATEGY FILE_COPY" if version >= 150000 else ""
+        return self._strategy
 
     def url(self, name: str) -> str:
         return make_url(self.admin_url).set(database=name).render_as_string(hide_password=False)
@@ -87,7 +99,9 @@ class PostgresDatabases:
             if self._template is None:
                 self._template = self._create_template()
             name = f"{self._prefix}_{next(self._counter)}"
-            self._connection().execute(f'CREATE DATABASE "{name}" TEMPLATE "{self._template}"')
+            self._connection().execute(
+                f'CREATE DATABASE "{name}" TEMPLATE "{self._template}"{self._copy()}'
+            )
         return self.url(name)
 
     def create_empty(self) -> str:
@@ -110,7 +124,9 @@ class PostgresDatabases:
         with self._lock:
             name = f"{self._prefix}_{next(self._counter)}_kept"
             self._free(str(source))
-            self._connection().execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
+            self._connection().execute(
+                f'CREATE DATABASE "{name}" TEMPLATE "{source}"{self._copy()}'
+            )
             self._kept.append(name)
         return self.url(name)
 
@@ -120,7 +136,9 @@ class PostgresDatabases:
         source = make_url(url).database
         with self._lock:
             self._free(str(source))
-            self._connection().execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
+            self._connection().execute(
+                f'CREATE DATABASE "{name}" TEMPLATE "{source}"{self._copy()}'
+            )
         return self.url(name)
 
     def restore(self, copy_url: str, into_url: str) -> None:
@@ -129,7 +147,7 @@ class PostgresDatabases:
         with self._lock:
             self._connection().execute(f'DROP DATABASE IF EXISTS "{into}" WITH (FORCE)')
             self._free(str(copy))
-            self._connection().execute(f'CREATE DATABASE "{into}" TEMPLATE "{copy}"')
+            self._connection().execute(f'CREATE DATABASE "{into}" TEMPLATE "{copy}"{self._copy()}')
 
     def drop(self, url: str) -> None:
         name = make_url(url).database
