@@ -60,6 +60,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=os.environ.get("BACKSTRIDE_TEST_DB", "sqlite"),
         help="database(s) the tests that use one run on (default: sqlite; make test: both)",
     )
+    parser.addoption(
+        "--cov-postgresql",
+        action="store",
+        choices=("all", "adapters"),
+        default="all",
+        help=(
+            "with --cov: which tests on PostgreSQL coverage traces (default: all; "
+            "make test: adapters, the store's own tests under tests/adapters and the "
+            "postgresql_only ones; the others ran traced on SQLite)"
+        ),
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -82,6 +93,40 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     if not hasattr(config, "workerinput"):
         end_run()
     stop_server()
+
+
+ADAPTER_TESTS = Path(__file__).resolve().parent / "adapters"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+    """With ``--cov-postgresql adapters``, coverage pauses for a test on PostgreSQL that is not
+    one of the store's own (under tests/adapters, or marked ``postgresql_only``): the same test
+    ran traced on SQLite, and tracing costs about a third more CPU time; what only PostgreSQL
+    runs (adapters/db/postgres.py, row security, the jobs' queue) is traced through those."""
+    paused = _pause_coverage(item)
+    try:
+        return (yield)
+    finally:
+        if paused is not None:
+            paused.start()
+
+
+def _pause_coverage(item: pytest.Item) -> Any:
+    if item.config.getoption("--cov-postgresql") != "adapters":
+        return None
+    callspec = getattr(item, "callspec", None)
+    if callspec is None or callspec.params.get("db_backend") != "postgresql":
+        return None
+    if item.path.is_relative_to(ADAPTER_TESTS) or item.get_closest_marker("postgresql_only"):
+        return None
+    from coverage import Coverage
+
+    cov = Coverage.current()
+    if cov is None:
+        return None
+    cov.stop()
+    return cov
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
