@@ -1,0 +1,52 @@
+"""The test harness's own shortcuts (tests/conftest.py) keep each test's meaning: compiled
+templates are shared only between environments configured alike, and the command line built
+once per process answers as a new one does."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import jinja2
+import pytest
+import typer.main
+
+SOURCE = "{% if true %}\n  x\n{% endif %}\n"
+
+
+def _env(**options: Any) -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.DictLoader({"t.html": SOURCE}), **options)
+
+
+def test_environments_configured_alike_share_compiled_templates(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    first, second = _env(), _env()
+    assert first.bytecode_cache is not None and first.bytecode_cache is second.bytecode_cache
+    expected = first.get_template("t.html").render()
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("compiled again")
+
+    monkeypatch.setattr(second, "compile", refuse)
+    assert second.get_template("t.html").render() == expected
+
+
+def test_an_environment_configured_otherwise_compiles_its_own() -> None:
+    plain = _env().get_template("t.html").render()
+    trimmed = _env(trim_blocks=True, lstrip_blocks=True).get_template("t.html").render()
+    assert plain == "\n  x\n"
+    assert trimmed == "  x\n"
+    assert _env().get_template("t.html").render() == plain
+
+
+def test_the_command_line_built_once_answers_as_a_new_one(cli: Callable[..., Any]) -> None:
+    from backstride.cli.commands import app
+
+    first = cli("--help")
+    second = cli("--help")
+    assert first.exit_code == second.exit_code == 0
+    assert first.stdout == second.stdout and "Usage" in first.stdout
+    assert typer.main.get_command(app) is typer.main.get_command(app)  # built once
+    bad = cli("no-such-command")
+    assert bad.exit_code == 2 and cli("no-such-command").stderr == bad.stderr
