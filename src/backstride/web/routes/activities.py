@@ -30,7 +30,7 @@ from backstride.services.activities import (
     get_activity_with_summary,
     log_manual,
 )
-from backstride.services.diary import list_pain
+from backstride.services.diary import pain_entries
 from backstride.services.guidance import guidance_params
 from backstride.services.routes import add_route_from_activity
 from backstride.services.shoes import assign_default_shoes, list_shoes
@@ -176,7 +176,7 @@ def activity_page_data(web: WebState, activity_id: int) -> ActivityPage:
 
 def _day_pain(web: WebState, activity_id: int, day: date) -> tuple[PainEntry, ...]:
     """The check-ins of the activity's day, and the next morning's, in the day's order."""
-    entries = list_pain(web.app, since=day, until=day + timedelta(days=1)).entries
+    entries = pain_entries(web.app, since=day, until=day + timedelta(days=1))
     mine = [
         e
         for e in entries
