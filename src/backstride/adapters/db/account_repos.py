@@ -242,7 +242,9 @@ class AuditRepo(Repo):
         if not events:
             return
         self.session.execute(
-            insert(AuditEventRow),
+            # RETURNING makes it one multi-row INSERT on every database (SQLAlchemy's
+            # "insertmanyvalues"); without it psycopg runs one INSERT per event.
+            insert(AuditEventRow).returning(AuditEventRow.id),
             [
                 {
                     "athlete_id": athlete_id,
