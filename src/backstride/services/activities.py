@@ -17,7 +17,14 @@ from backstride.domain.text import runner_text
 from backstride.errors import DuplicateActivityError, InvalidInputError
 from backstride.services.context import App
 from backstride.services.shoes import resolve_shoe_name
-from backstride.services.training import analysis_profile, store_analysis
+from backstride.services.training import (
+    analyse_stored,
+    analysis_profile,
+    load_columns,
+    store_analysis,
+    store_analysis_result,
+    stored_load_columns,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +195,27 @@ def _validate_choice(value: str, choices: list[str], what: str) -> str:
     return v
 
 
-def edit_activity(app: App, activity_id: int, edit: ActivityEdit) -> ActivitySummary:
+ANALYSIS_INPUTS = frozenset({"sport", "surface", "rpe", "notes", "name"})
+"""The editable fields the stored analysis reads (the surface is guessed from the name and
+notes when none was chosen; the session load comes from the RPE)."""
+
+
+@dataclass(frozen=True, slots=True)
+class EditOutcome:
+    """What :func:`apply_edit` did: the activity as stored afterwards, and the names of the
+    fields whose stored value changed (empty: the edit asked for what was already there,
+    and nothing was written)."""
+
+    row: ActivitySummary
+    changed: frozenset[str]
+    load_changed: bool
+    """Whether the activity's part of the training load changed (its day, sport, distance,
+    times, load or hardness as the load model reads them): an edit of the name or notes
+    alone leaves it (and every figure computed from the load) as it was."""
+
+
+def _edit_fields(app: App, edit: ActivityEdit) -> dict[str, Any]:
+    """The edit's fields, checked, in their stored form."""
     fields: dict[str, Any] = {}
     if edit.sport is not None:
         fields["sport"] = _validate_choice(edit.sport, [s.value for s in Sport], "sport")
@@ -210,15 +237,93 @@ def edit_activity(app: App, activity_id: int, edit: ActivityEdit) -> ActivitySum
         raise InvalidInputError(
             "Nothing to change.", hint="Give --sport, --surface, --rpe or --notes."
         )
-    profile = analysis_profile(app)
+    return fields
+
+
+def _as_stored(activity: Activity, fields: dict[str, Any]) -> Activity:
+    """``activity`` with the edited ``fields`` (stored form) applied."""
+    values: dict[str, Any] = {}
+    for key, value in fields.items():
+        if key == "sport":
+            values[key] = Sport(value)
+        elif key == "surface":
+            values[key] = Surface(value)
+        else:
+            values[key] = value
+    return dataclasses.replace(activity, **values)
+
+
+def edit_activity(app: App, activity_id: int, edit: ActivityEdit) -> ActivitySummary:
+    """Change an activity's sport, surface, RPE, notes, name or shoes; returns it as stored."""
+    return apply_edit(app, activity_id, edit).row
+
+
+def apply_edit(app: App, activity_id: int, edit: ActivityEdit) -> EditOutcome:
+    """:func:`edit_activity`, telling which fields changed. Only the fields whose value
+    differs are written; an edit that changes nothing writes nothing. The cached analysis
+    depends on the sport, surface, RPE, name and notes: when one of them changes it is
+    computed before the write (the write lock is held only to store it) and stored in the
+    edit's transaction, so the edit is never stored without it. Should another writer
+    change the activity in between, it is computed again inside the transaction."""
+    fields = _edit_fields(app, edit)
+    with app.store.read_session() as session:
+        repo = ActivityRepo(session)
+        row = repo.get_row(app.athlete_id, activity_id)
+        changed = {k: v for k, v in fields.items() if getattr(row, k) != v}
+        if not changed:
+            return EditOutcome(summary_of(row), frozenset(), load_changed=False)
+        before: Activity | None = None
+        old_load: tuple[Any, ...] | None = None
+        if changed.keys() & ANALYSIS_INPUTS:
+            before = row_to_activity(row, repo.get_streams(activity_id))
+            old_load = stored_load_columns(session, activity_id)
+    analysis = None
+    load_changed = False
+    if before is not None:
+        profile = analysis_profile(app)
+        edited = _as_stored(before, changed)
+        analysis = analyse_stored(edited, heart=profile.heart)
+        new_load = load_columns(edited, analysis, profile)
+        load_changed = old_load is None or old_load != new_load
     with app.store.session() as session:
         repo = ActivityRepo(session)
-        row = summary_of(repo.update(app.athlete_id, activity_id, **fields))
-        # The cached analysis depends on the sport, surface and RPE: renew it in the same
-        # transaction, so the edit is never stored without it.
-        activity = repo.get(app.athlete_id, activity_id, with_streams=True)
-        store_analysis(session, app.athlete_id, activity_id, activity, profile)
-    return row
+        stored = repo.update(app.athlete_id, activity_id, **changed)
+        result = summary_of(stored)
+        if before is not None and analysis is not None:
+            now = repo.get(app.athlete_id, activity_id)
+            if _analysis_inputs(now) != _analysis_inputs(edited):
+                # Another writer changed the activity since it was read: analyse it as stored.
+                now = repo.get(app.athlete_id, activity_id, with_streams=True)
+                store_analysis(session, app.athlete_id, activity_id, now, profile)
+                load_changed = True
+            else:
+                store_analysis_result(
+                    session, app.athlete_id, activity_id, edited, analysis, profile
+                )
+    return EditOutcome(result, frozenset(changed), load_changed=load_changed)
+
+
+def _analysis_inputs(activity: Activity) -> tuple[Any, ...]:
+    """Everything of an activity's summary the analysis reads besides its samples (which
+    an edit never changes): compared to tell whether the activity changed meanwhile."""
+    return (
+        activity.sport,
+        activity.surface,
+        activity.rpe,
+        activity.name,
+        activity.notes,
+        activity.source_sport,
+        activity.start_at,
+        activity.utc_offset_s,
+        activity.duration_s,
+        activity.moving_time_s,
+        activity.distance_m,
+        activity.elevation_gain_m,
+        activity.elevation_loss_m,
+        activity.avg_hr_bpm,
+        activity.avg_cadence_rpm,
+        activity.device_timer_s,
+    )
 
 
 def delete_activity(app: App, activity_id: int) -> None:

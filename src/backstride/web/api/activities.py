@@ -13,12 +13,14 @@ from backstride.domain.dates import EARLIEST_DAY, LATEST_DAY
 from backstride.domain.metrics import ActivityAnalysis
 from backstride.services.activities import (
     ActivityEdit,
+    apply_edit,
     detail_json,
-    edit_activity,
     get_activity_with_summary,
     row_to_json,
 )
 from backstride.web.api.common import ERROR_RESPONSES, json_body
+from backstride.web.cache import changes_of_edit
+from backstride.web.context import note_changes
 from backstride.web.deps import WebDep
 from backstride.web.reads import (
     cached_activity_count,
@@ -150,5 +152,6 @@ def api_edit_activity(web: WebDep, activity_id: ActivityId, patch: ActivityPatch
         notes=patch.notes,
         name=patch.name,
     )
-    row = edit_activity(web.app, activity_id, edit)
-    return ActivityOut.model_validate(row_to_json(row))
+    outcome = apply_edit(web.app, activity_id, edit)
+    note_changes(changes_of_edit(outcome))
+    return ActivityOut.model_validate(row_to_json(outcome.row))
