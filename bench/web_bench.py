@@ -317,16 +317,26 @@ def copy_database(db: str, to: Path) -> str:
     return str(to)
 
 
+def wal_mb(db: str) -> float:
+    try:
+        return Path(db + "-wal").stat().st_size / 1e6
+    except OSError:
+        return 0.0
+
+
 class LockWatch:
     """Watches SQLite's write lock from outside while the import runs: every ``every_s`` it
     tries ``BEGIN IMMEDIATE`` without waiting (and rolls back at once), and notes each span
     during which the lock stayed taken (by the importer's batches or the dashboard's writes),
-    measured from the first failed try to the first free one."""
+    measured from the first failed try to the first free one. It also notes the largest size
+    of the write-ahead log seen (readers that never pause can starve its checkpoints)."""
 
     def __init__(self, db: str, *, every_s: float = 0.005) -> None:
         import sqlite3
         import threading
 
+        self._wal = Path(db + "-wal")
+        self.largest_wal_bytes = 0
         self._conn = sqlite3.connect(db, timeout=0, isolation_level=None, check_same_thread=False)
         self._every_s = every_s
         self._stop = threading.Event()
@@ -357,6 +367,10 @@ class LockWatch:
             except sqlite3.OperationalError:
                 if taken_since is None:
                     taken_since = now
+            try:
+                self.largest_wal_bytes = max(self.largest_wal_bytes, self._wal.stat().st_size)
+            except OSError:
+                pass
             time.sleep(self._every_s)
 
     def summary(self) -> str:
@@ -463,6 +477,10 @@ def during_import(
         f"target at most +{DURING_TARGET_SLOWDOWN:.0%}): {ok}."
     )
     lines.append(f"Write lock seen taken (importer and dashboard): {lock_watch.summary()}.")
+    lines.append(
+        f"Write-ahead log: largest {lock_watch.largest_wal_bytes / 1e6:.0f} MB seen during the "
+        f"import, {wal_mb(db):.0f} MB once the server stopped."
+    )
     lines.append(
         f"Import CPU (with its parser workers): {alone_cpu_s:.1f} s alone "
         f"({alone_cpu_s / alone_s:.2f} cores), {during_cpu_s:.1f} s while serving "
