@@ -400,3 +400,42 @@ def test_edits_during_an_import_show_at_once_where_they_matter(
         assert seeded_client.get(load_api).json() != load_before
     finally:
         other.close()
+
+
+@pytest.mark.sqlite_only
+def test_reads_during_slow_outside_writes_reuse_a_recent_answer(
+    tmp_path: Path, clock: StepClock
+) -> None:
+    """An import starved of CPU commits a batch every two seconds: its answers are still
+    reused between the batches (not computed anew after each one), never older than the
+    lag allowance, and fresh once no batch came for longer than its pace."""
+    other, batch = _churning_file(tmp_path)
+    cache = ResultCache(f"sqlite:///{other.execute('PRAGMA database_list').fetchone()[2]}")
+    calls: list[int] = []
+
+    def compute() -> int:
+        calls.append(1)
+        return len(calls)
+
+    try:
+        for _ in range(3):
+            batch()
+            cache.get("k", compute)
+            clock.advance(2.0)
+        assert len(calls) == 3  # three single changes, each read afresh
+        reused = cache.get("k", compute)  # 2 s after the third batch: the next is due
+        assert reused == 3 and cache_module.LAG_S >= 2.0
+        answers = []
+        for _ in range(4):
+            batch()
+            clock.advance(1.0)
+            answers.append(cache.get("k", compute))
+            clock.advance(1.0)
+            answers.append(cache.get("k", compute))
+        # reused while younger than the lag allowance, then computed once and reused again
+        assert answers == [3, 3, 3, 4, 4, 4, 4, 4]
+        clock.advance(1.5)  # 3.5 s without a batch: more than 1.5 of its pace, it ended
+        assert cache.get("k", compute) == 5
+        assert cache.get("k", compute) == 5
+    finally:
+        other.close()

@@ -29,12 +29,15 @@ while an import keeps writing (below), when an answer the edit cannot change may
 served a few seconds old instead of being recomputed for every client.
 
 While another process writes continuously (an import commits a batch every few tenths of a
-second), every answer would be stale before it is read, and each visit would recompute the
-whole history. So when the files changed three times within ``churn_grace_s`` without a
-write of the dashboard's own, an answer computed less than ``lag_s`` ago is still served:
-pages lag an import by at most that long, and say so (:func:`served_lagging`). A single
-outside change (an edit from the command line) is still seen on the next read, and so is
-everything once the import ends (no change for ``churn_grace_s``). A write of the
+second, or every few seconds on a busy computer), every answer would be stale before it is
+read, and each visit would recompute the whole history. So when the files changed three
+times within ``lag_s`` without a write of the dashboard's own, and the next change is still
+due (the last one came less than one and a half of their mean interval ago, and at most
+``churn_grace_s`` ago when they came quicker), an answer computed less than ``lag_s`` ago
+is still served: pages lag an import by at most that long, and say so
+(:func:`served_lagging`). A single outside change (an edit from the command line) is still
+seen on the next read, and so is everything once the import ends (no change for that
+while, at most ``lag_s``). A write of the
 dashboard's own never lets an answer it changed be served from before it (its aspects'
 generations moved), but it does not end the import's churn: the answers computed after it
 are reused again at once, instead of every read recomputing the whole history until three
@@ -78,7 +81,10 @@ LOAD_ONLY: frozenset[str] = frozenset({LOAD, OTHER})
 runs' spikes and what is computed from them alone)."""
 _ASPECTS = tuple(sorted(EVERYTHING))
 CHURN_CHANGES = 3
-"""Outside changes seen within ``churn_grace_s`` that mean another process keeps writing."""
+"""Outside changes seen within ``lag_s`` that mean another process keeps writing."""
+CHURN_DUE = 1.5
+"""Another process keeps writing while its next change is due: less than this many of its
+changes' mean intervals since the last one (at least ``churn_grace_s``)."""
 LAG_S = 5.0
 """How old an answer may be while another process keeps writing (an import): recomputing
 the whole history after every batch would take the dashboard's time from the answers."""
@@ -224,8 +230,18 @@ class ResultCache:
         self._seen = version
 
     def _churning(self, now: float) -> bool:
+        """Whether another process keeps writing (see the module's docstring). Judged on
+        the changes' own pace: an import starved of CPU on a busy computer commits a batch
+        every few seconds, and each would otherwise make every answer compute anew."""
         changes = self._outside_changes
-        return len(changes) == CHURN_CHANGES and now - changes[0] <= self._grace_s
+        if len(changes) < CHURN_CHANGES:
+            return False
+        first, last = changes[0], changes[-1]
+        if last - first > self._lag_s:
+            return False  # a few separate edits, not a run of batches
+        interval = (last - first) / (CHURN_CHANGES - 1)
+        due = min(self._lag_s, max(self._grace_s, CHURN_DUE * interval))
+        return now - last <= due
 
     def version(
         self,
