@@ -7,7 +7,7 @@ import json
 import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, Unpack
+from typing import TYPE_CHECKING, Any, Unpack
 
 from backstride.adapters.db.data_repos import OriginalFileRepo
 from backstride.adapters.db.repos import ActivityRepo, row_to_activity
@@ -18,6 +18,7 @@ from backstride.errors import DuplicateActivityError, InvalidInputError
 from backstride.services.context import App
 from backstride.services.shoes import resolve_shoe_name
 from backstride.services.training import (
+    AnalysisProfile,
     analyse_stored,
     analysis_profile,
     load_columns,
@@ -25,6 +26,9 @@ from backstride.services.training import (
     store_analysis_result,
     stored_load_columns,
 )
+
+if TYPE_CHECKING:
+    from backstride.domain.metrics import ActivityAnalysis
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,32 +268,72 @@ def apply_edit(app: App, activity_id: int, edit: ActivityEdit) -> EditOutcome:
     depends on the sport, surface, RPE, name and notes: when one of them changes it is
     computed before the write (the write lock is held only to store it) and stored in the
     edit's transaction, so the edit is never stored without it. Should another writer
-    change the activity in between, it is computed again inside the transaction."""
+    change the activity in between, it is computed again inside the transaction.
+
+    In two steps for a caller that waits for its turn to write in between (the dashboard):
+    :func:`prepare_edit` reads and analyses, :func:`store_edit` writes."""
+    prepared = prepare_edit(app, activity_id, edit)
+    if prepared.done is not None:
+        return prepared.done
+    return store_edit(app, prepared)
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedEdit:
+    """:func:`prepare_edit`'s answer: what :func:`store_edit` writes."""
+
+    activity_id: int
+    changed: dict[str, Any]
+    done: EditOutcome | None
+    """The outcome already, when the edit changes nothing (there is nothing to store)."""
+    edited: Activity | None = None
+    """The activity with the edit applied, when the analysis reads a changed field."""
+    analysis: ActivityAnalysis | None = None
+    profile: AnalysisProfile | None = None
+    load_changed: bool = False
+
+
+def prepare_edit(app: App, activity_id: int, edit: ActivityEdit) -> PreparedEdit:
+    """Check the edit, find the fields it changes and compute the analysis they give, all
+    without the write lock (see :func:`apply_edit`)."""
     fields = _edit_fields(app, edit)
     with app.store.read_session() as session:
         repo = ActivityRepo(session)
         row = repo.get_row(app.athlete_id, activity_id)
         changed = {k: v for k, v in fields.items() if getattr(row, k) != v}
         if not changed:
-            return EditOutcome(summary_of(row), frozenset(), load_changed=False)
-        before: Activity | None = None
-        old_load: tuple[Any, ...] | None = None
-        if changed.keys() & ANALYSIS_INPUTS:
-            before = row_to_activity(row, repo.get_streams(activity_id))
-            old_load = stored_load_columns(session, activity_id)
-    analysis = None
-    load_changed = False
-    if before is not None:
-        profile = analysis_profile(app)
-        edited = _as_stored(before, changed)
-        analysis = analyse_stored(edited, heart=profile.heart)
-        new_load = load_columns(edited, analysis, profile)
-        load_changed = old_load is None or old_load != new_load
+            done = EditOutcome(summary_of(row), frozenset(), load_changed=False)
+            return PreparedEdit(activity_id, changed, done)
+        if not changed.keys() & ANALYSIS_INPUTS:
+            return PreparedEdit(activity_id, changed, None)
+        before = row_to_activity(row, repo.get_streams(activity_id))
+        old_load = stored_load_columns(session, activity_id)
+    profile = analysis_profile(app)
+    edited = _as_stored(before, changed)
+    analysis = analyse_stored(edited, heart=profile.heart)
+    new_load = load_columns(edited, analysis, profile)
+    return PreparedEdit(
+        activity_id,
+        changed,
+        None,
+        edited=edited,
+        analysis=analysis,
+        profile=profile,
+        load_changed=old_load is None or old_load != new_load,
+    )
+
+
+def store_edit(app: App, prepared: PreparedEdit) -> EditOutcome:
+    """Write what :func:`prepare_edit` found, in one short transaction."""
+    if prepared.done is not None:
+        return prepared.done
+    activity_id, changed = prepared.activity_id, prepared.changed
+    load_changed = prepared.load_changed
     with app.store.session() as session:
         repo = ActivityRepo(session)
-        stored = repo.update(app.athlete_id, activity_id, **changed)
-        result = summary_of(stored)
-        if before is not None and analysis is not None:
+        result = summary_of(repo.update(app.athlete_id, activity_id, **changed))
+        edited, analysis, profile = prepared.edited, prepared.analysis, prepared.profile
+        if edited is not None and analysis is not None and profile is not None:
             now = repo.get(app.athlete_id, activity_id)
             if _analysis_inputs(now) != _analysis_inputs(edited):
                 # Another writer changed the activity since it was read: analyse it as stored.
