@@ -26,8 +26,10 @@ script, all cores) stores the generated 3,000-activity Strava archive of
 import first runs alone on a copy of the database (its wall time "alone"), then again on the
 served database while ``--clients`` clients each send the endpoints in turn (with
 ``--think-ms`` between two requests) until it ends. It prints p50/p95/max per endpoint against
-p95 < 500 ms, the import's wall time against "alone" (target: at most 25 % slower), and how
-long SQLite's write lock stayed taken at a time (watched from outside, every 5 ms).
+p95 < 500 ms, the import's wall time against "alone" (target: at most 25 % slower), how
+long SQLite's write lock stayed taken at a time (watched from outside, every 5 ms), the
+largest write-ahead log seen, and the CPU time of the import (with its parser workers; alone
+and while serving) and of the server (in all and per request).
 
 Benchmark, not a test: figures depend on the machine (two shared cores in CI).
 """
