@@ -135,3 +135,25 @@ def test_patch_that_changes_nothing_answers_while_another_process_writes(
         other.close()
         server.stop()
     assert waited and changed["status"] == 200
+
+
+def test_pages_that_only_read_never_wait_for_the_write_lock(tmp_path: Path) -> None:
+    """An activity's page (its shoes to choose from) and the shoes' list only read: while
+    another process holds the write lock (an import's batch) they answer at once instead of
+    queueing for the lock on the dashboard's one request thread."""
+    settings = make_settings(tmp_path, db=str(tmp_path / "web.sqlite3"))
+    seed(settings, count=4)
+    server = start_server(settings)
+    other = sqlite3.connect(_db_file(settings.database_url), isolation_level=None)
+    try:
+        with httpx.Client(base_url=server.url, timeout=5) as http:
+            activity_id = http.get("/api/activities?per_page=1").json()["items"][0]["id"]
+            http.get("/api/load").raise_for_status()  # every activity analysed and stored
+            other.execute("BEGIN IMMEDIATE")  # another process is writing
+            page = http.get(f"/activities/{activity_id}")
+            shoes = http.get("/api/shoes")
+            other.execute("ROLLBACK")
+    finally:
+        other.close()
+        server.stop()
+    assert page.status_code == 200 and shoes.status_code == 200
