@@ -25,7 +25,7 @@ from backstride.services.activities import (
     ActivityEdit,
     ActivitySummary,
     ManualEntry,
-    edit_activity,
+    apply_edit,
     get_activity_summary,
     get_activity_with_summary,
     log_manual,
@@ -34,7 +34,8 @@ from backstride.services.diary import pain_entries
 from backstride.services.guidance import guidance_params
 from backstride.services.routes import add_route_from_activity
 from backstride.services.shoes import assign_default_shoes, list_shoes
-from backstride.web.context import runner_today
+from backstride.web.cache import changes_of_edit
+from backstride.web.context import note_changes, runner_today
 from backstride.web.deps import TodayDep, WebDep, WebState
 from backstride.web.reads import (
     cached_activity_count,
@@ -422,7 +423,9 @@ def _edit_form(form_name: str, read: Callable[[dict[str, str]], ActivityEdit]) -
             web,
             activity_id,
             form_name=form_name,
-            action=lambda form: edit_activity(web.app, activity_id, read(form)),
+            action=lambda form: note_changes(
+                changes_of_edit(apply_edit(web.app, activity_id, read(form)))
+            ),
         )
 
     edit_form.__name__ = f"activity_{form_name}_form"
