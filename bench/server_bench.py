@@ -321,6 +321,7 @@ class PostgresCounts:
         self.postmaster = int(status.split("PPid:")[1].split()[0])
         self.own = server_counts(proc)
         self.probes = 0
+        self.snapshots: list[dict[int, tuple[float, float, str]]] = []
 
     def _one(self, query: str) -> float:
         row = self.conn.execute(query).fetchone()
@@ -338,12 +339,36 @@ class PostgresCounts:
         )
         own = 2 * self.probes  # this probe's own statements and transactions so far
         self.probes += 1
+        self.snapshots.append(
+            {
+                int(queryid): (float(calls), float(total_ms), str(query))
+                for queryid, calls, total_ms, query in self.conn.execute(
+                    "SELECT queryid, calls, total_exec_time, query FROM pg_stat_statements s "
+                    "JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = current_database()"
+                )
+            }
+        )
         return {
             **self.own(),
             "PostgreSQL CPU ms": cpu_ms([self.postmaster]),
             "statements": statements - own,
             "transactions": transactions - own,
         }
+
+    def top_statements(self, requests: int, count: int) -> list[str]:
+        """The ``count`` statements run most often between the last two probes: calls per
+        request, mean time in PostgreSQL, the statement's start."""
+        if len(self.snapshots) < 2 or count <= 0:
+            return []
+        before, after = self.snapshots[-2], self.snapshots[-1]
+        rows = []
+        for queryid, (calls, total_ms, query) in after.items():
+            was_calls, was_ms, _ = before.get(queryid, (0.0, 0.0, ""))
+            if calls > was_calls:
+                n = calls - was_calls
+                rows.append((n, (total_ms - was_ms) / n, " ".join(query.split())))
+        rows.sort(key=lambda r: -r[0])
+        return [f"{n / requests:6.2f}  {mean:7.3f}  {q[:90]}" for n, mean, q in rows[:count]]
 
 
 def run_load(
@@ -407,6 +432,12 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--requests", type=int, default=10, help="rounds per client")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--statements",
+        type=int,
+        default=12,
+        help="print the N statements PostgreSQL ran most often (0: none)",
+    )
     args = parser.parse_args()
     if not pg_throwaway.available():
         sys.exit("PostgreSQL 15 is not installed (apt-get install postgresql)")
@@ -430,7 +461,8 @@ def main() -> None:
                 clients.append(
                     Client(log_in(base, email), log_in(base, world.professionals[email]), activity)
                 )
-            out, errors, wall, costs = run_load(clients, args.requests, PostgresCounts(url, proc))
+            counts = PostgresCounts(url, proc)
+            out, errors, wall, costs = run_load(clients, args.requests, counts)
             pg = report(
                 f"Server mode, PostgreSQL, {args.workers} workers, {args.clients} clients",
                 out,
@@ -438,6 +470,10 @@ def main() -> None:
                 wall,
                 costs,
             )
+            top = counts.top_statements(sum(len(v) for v in out.values()), args.statements)
+            if top:
+                print("statements run most often: per request, mean ms, statement")
+                print("\n".join(f"  {line}" for line in top))
         finally:
             proc.terminate()
             proc.wait(timeout=30)

@@ -26,8 +26,10 @@ script, all cores) stores the generated 3,000-activity Strava archive of
 import first runs alone on a copy of the database (its wall time "alone"), then again on the
 served database while ``--clients`` clients each send the endpoints in turn (with
 ``--think-ms`` between two requests) until it ends. It prints p50/p95/max per endpoint against
-p95 < 500 ms, the import's wall time against "alone" (target: at most 25 % slower), and how
-long SQLite's write lock stayed taken at a time (watched from outside, every 5 ms).
+p95 < 500 ms, the import's wall time against "alone" (target: at most 25 % slower), how
+long SQLite's write lock stayed taken at a time (watched from outside, every 5 ms), the
+largest write-ahead log seen, and the CPU time of the import (with its parser workers; alone
+and while serving) and of the server (in all and per request).
 
 Benchmark, not a test: figures depend on the machine (two shared cores in CI).
 """
@@ -274,14 +276,34 @@ def start_import(db: str, root: Path, archive: Path) -> subprocess.Popen[bytes]:
     )
 
 
-def timed_import(db: str, root: Path, archive: Path) -> tuple[float, str]:
+def children_cpu_s() -> float:
+    """CPU seconds (user + system) of this process's ended and waited-for children and
+    their own waited-for children (an import and its parser workers)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def process_cpu_s(pid: int) -> float | None:
+    """CPU seconds (user + system) a running process used so far (Linux; else None)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def timed_import(db: str, root: Path, archive: Path) -> tuple[float, float, str]:
+    """The import's wall time, its CPU seconds (with its parser workers) and its last line."""
+    cpu0 = children_cpu_s()
     t0 = time.perf_counter()
     proc = start_import(db, root, archive)
     out, err = proc.communicate()
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
         raise RuntimeError(f"import failed ({proc.returncode}): {err.decode()[-2000:]}")
-    return wall, out.decode().strip().splitlines()[-1]
+    return wall, children_cpu_s() - cpu0, out.decode().strip().splitlines()[-1]
 
 
 def copy_database(db: str, to: Path) -> str:
@@ -297,16 +319,26 @@ def copy_database(db: str, to: Path) -> str:
     return str(to)
 
 
+def wal_mb(db: str) -> float:
+    try:
+        return Path(db + "-wal").stat().st_size / 1e6
+    except OSError:
+        return 0.0
+
+
 class LockWatch:
     """Watches SQLite's write lock from outside while the import runs: every ``every_s`` it
     tries ``BEGIN IMMEDIATE`` without waiting (and rolls back at once), and notes each span
     during which the lock stayed taken (by the importer's batches or the dashboard's writes),
-    measured from the first failed try to the first free one."""
+    measured from the first failed try to the first free one. It also notes the largest size
+    of the write-ahead log seen (readers that never pause can starve its checkpoints)."""
 
     def __init__(self, db: str, *, every_s: float = 0.005) -> None:
         import sqlite3
         import threading
 
+        self._wal = Path(db + "-wal")
+        self.largest_wal_bytes = 0
         self._conn = sqlite3.connect(db, timeout=0, isolation_level=None, check_same_thread=False)
         self._every_s = every_s
         self._stop = threading.Event()
@@ -337,6 +369,10 @@ class LockWatch:
             except sqlite3.OperationalError:
                 if taken_since is None:
                     taken_since = now
+            try:
+                self.largest_wal_bytes = max(self.largest_wal_bytes, self._wal.stat().st_size)
+            except OSError:
+                pass
             time.sleep(self._every_s)
 
     def summary(self) -> str:
@@ -359,8 +395,13 @@ def during_import(
     out.write("Importing the archive alone (on a copy of the database) ...\n")
     out.flush()
     load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    alone_s, alone_line = timed_import(copy_database(db, root / "alone.sqlite3"), root, archive)
-    out.write(f"  {alone_s:.1f} s: {alone_line} (load average before it {load_before:.1f})\n")
+    alone_s, alone_cpu_s, alone_line = timed_import(
+        copy_database(db, root / "alone.sqlite3"), root, archive
+    )
+    out.write(
+        f"  {alone_s:.1f} s, {alone_cpu_s:.1f} s CPU: {alone_line} "
+        f"(load average before it {load_before:.1f})\n"
+    )
     port = free_port()
     server = start_server(db, root, port, 1)
     base = f"http://127.0.0.1:{port}"
@@ -373,6 +414,8 @@ def during_import(
     out.write(f"Importing it again while {clients} clients use the dashboard ...\n")
     out.flush()
     try:
+        server_cpu0 = process_cpu_s(server.pid)
+        import_cpu0 = children_cpu_s()
         t0 = time.perf_counter()
         importer = start_import(db, root, archive)
 
@@ -398,6 +441,8 @@ def during_import(
                     latencies[label].append(ms)
         _, err = importer.communicate()
         during_s = time.perf_counter() - t0
+        during_cpu_s = children_cpu_s() - import_cpu0
+        server_cpu1 = process_cpu_s(server.pid)
         if importer.returncode != 0:
             raise RuntimeError(f"import failed ({importer.returncode}): {err.decode()[-2000:]}")
     finally:
@@ -434,6 +479,21 @@ def during_import(
         f"target at most +{DURING_TARGET_SLOWDOWN:.0%}): {ok}."
     )
     lines.append(f"Write lock seen taken (importer and dashboard): {lock_watch.summary()}.")
+    lines.append(
+        f"Write-ahead log: largest {lock_watch.largest_wal_bytes / 1e6:.0f} MB seen during the "
+        f"import, {wal_mb(db):.0f} MB once the server stopped."
+    )
+    lines.append(
+        f"Import CPU (with its parser workers): {alone_cpu_s:.1f} s alone "
+        f"({alone_cpu_s / alone_s:.2f} cores), {during_cpu_s:.1f} s while serving "
+        f"({during_cpu_s / during_s:.2f} cores)."
+    )
+    if server_cpu0 is not None and server_cpu1 is not None and total:
+        server_cpu_s = server_cpu1 - server_cpu0
+        lines.append(
+            f"Server CPU during the import: {server_cpu_s:.1f} s ({server_cpu_s / during_s:.2f} "
+            f"cores), {server_cpu_s / total * 1000:.1f} ms per request."
+        )
     if errors:
         lines.append(f"{len(errors)} requests failed, first: {errors[0]}")
     return "\n".join(lines) + "\n"

@@ -254,3 +254,188 @@ def test_pages_during_an_import_say_they_lag_and_are_exact_after_it(
         assert count_activities(other) == before + 4
     finally:
         other.close()
+
+
+def _churning_file(tmp_path: Path) -> tuple[sqlite3.Connection, Callable[[], None]]:
+    """An SQLite file another connection keeps writing to (as an import's batches would),
+    and the function that writes the next batch."""
+    db = tmp_path / "churn.sqlite3"
+    other = sqlite3.connect(db, isolation_level=None)
+    other.execute("PRAGMA journal_mode=WAL")
+    other.execute("CREATE TABLE t (x INTEGER)")
+    count = iter(range(10_000))
+
+    def batch() -> None:
+        other.execute("INSERT INTO t VALUES (?)", (next(count),))
+
+    return other, batch
+
+
+@pytest.mark.sqlite_only
+def test_an_own_write_during_outside_writes_keeps_reusing_later_answers(
+    tmp_path: Path, clock: StepClock
+) -> None:
+    """A dashboard edit while an import keeps writing: the next read is fresh, and the
+    answers computed after the edit are reused again at once (the import's churn goes on)
+    instead of every read computing anew until three more outside writes were seen."""
+    other, batch = _churning_file(tmp_path)
+    cache = ResultCache(f"sqlite:///{other.execute('PRAGMA database_list').fetchone()[2]}")
+    calls: list[int] = []
+
+    def compute() -> int:
+        calls.append(1)
+        return len(calls)
+
+    try:
+        for _ in range(4):
+            batch()
+            cache.get("k", compute)
+            clock.advance(0.03)
+        assert len(calls) == 3  # the third outside write in a row: reused from then on
+        cache.bump()  # the dashboard's own edit
+        batch()
+        assert cache.get("k", compute) == 4  # fresh after the edit
+        answers = []
+        for _ in range(3):
+            batch()
+            clock.advance(0.03)
+            answers.append(cache.get("k", compute))
+        assert answers == [4, 4, 4]
+        clock.advance(1.1)  # the import ended
+        assert cache.get("k", compute) == 5
+    finally:
+        other.close()
+
+
+@pytest.mark.sqlite_only
+def test_an_own_write_drops_only_the_answers_that_read_what_it_changed(
+    tmp_path: Path, clock: StepClock
+) -> None:
+    """During an import's churn: an edit that changed the activity records only (a name)
+    keeps the answers that read only the training load; one that changed the load drops
+    them; one that changed nothing drops nothing."""
+    other, batch = _churning_file(tmp_path)
+    cache = ResultCache(f"sqlite:///{other.execute('PRAGMA database_list').fetchone()[2]}")
+    calls = {"load": 0, "page": 0}
+
+    def counted(key: str) -> Callable[[], int]:
+        def compute() -> int:
+            calls[key] += 1
+            return calls[key]
+
+        return compute
+
+    def read() -> tuple[int, int]:
+        batch()
+        clock.advance(0.03)
+        return (
+            cache.get("load", counted("load"), reads=cache_module.LOAD_ONLY),
+            cache.get("page", counted("page")),
+        )
+
+    try:
+        for _ in range(4):
+            read()
+        assert read() == (3, 3)  # reused while the import writes
+        cache.bump(frozenset({cache_module.RECORDS}))
+        assert read() == (3, 4)  # the load report stays; the page with the name is fresh
+        cache.bump(frozenset({cache_module.RECORDS, cache_module.LOAD}))
+        assert read() == (4, 5)
+        cache.bump(frozenset())
+        assert read() == (4, 5)
+        cache.bump()
+        assert read() == (5, 6)
+        with pytest.raises(ValueError, match="unknown aspects"):
+            cache.bump(frozenset({"names"}))
+    finally:
+        other.close()
+
+
+@pytest.mark.sqlite_only
+def test_edits_during_an_import_show_at_once_where_they_matter(
+    seeded_client: TestClient, web_settings: Settings, clock: StepClock
+) -> None:
+    """While another process keeps writing: a new name shows at once on every page that
+    shows names, while the Load page (which reads only the load) may stay a few seconds
+    behind and says so; a new RPE changes the load, and the Load page is fresh at once."""
+    note = "may be a few seconds behind"
+    activity_id = _newest_id(seeded_client)
+    assert seeded_client.patch(f"/api/activities/{activity_id}", json={"rpe": 2}).status_code == 200
+    paths = _warm(seeded_client, activity_id)
+    load_page, load_api = f"/load?{ON}", f"/api/load?{ON}"
+    load_before = seeded_client.get(load_api).json()
+    other = App(web_settings)  # as the CLI's import would: its own engine
+    count = iter(range(100))
+
+    def batch() -> None:
+        i = next(count)
+        log_manual(
+            other,
+            ManualEntry(
+                day=date(2001, 1, 1 + i),  # long before the pages' weeks
+                sport="run",
+                duration_s=1800,
+                distance_m=1111.0 + i,
+                name=f"Batch {i}",
+            ),
+            today=HISTORY_END,
+        )
+        clock.advance(0.03)
+
+    try:
+        for _ in range(4):
+            batch()
+            seeded_client.get(load_page)
+        assert note in seeded_client.get(load_page).text  # the import's churn: reused
+        patched = seeded_client.patch(f"/api/activities/{activity_id}", json={"name": NAME})
+        assert patched.status_code == 200
+        batch()
+        assert note in seeded_client.get(load_page).text  # a name leaves the load report
+        for path in paths:
+            assert NAME in seeded_client.get(path).text, path
+        patched = seeded_client.patch(f"/api/activities/{activity_id}", json={"rpe": 9})
+        assert patched.status_code == 200
+        batch()
+        assert note not in seeded_client.get(load_page).text  # computed after the edit
+        assert seeded_client.get(load_api).json() != load_before
+    finally:
+        other.close()
+
+
+@pytest.mark.sqlite_only
+def test_reads_during_slow_outside_writes_reuse_a_recent_answer(
+    tmp_path: Path, clock: StepClock
+) -> None:
+    """An import starved of CPU commits a batch every two seconds: its answers are still
+    reused between the batches (not computed anew after each one), never older than the
+    lag allowance, and fresh once no batch came for longer than its pace."""
+    other, batch = _churning_file(tmp_path)
+    cache = ResultCache(f"sqlite:///{other.execute('PRAGMA database_list').fetchone()[2]}")
+    calls: list[int] = []
+
+    def compute() -> int:
+        calls.append(1)
+        return len(calls)
+
+    try:
+        for _ in range(3):
+            batch()
+            cache.get("k", compute)
+            clock.advance(2.0)
+        assert len(calls) == 3  # three single changes, each read afresh
+        reused = cache.get("k", compute)  # 2 s after the third batch: the next is due
+        assert reused == 3 and cache_module.LAG_S >= 2.0
+        answers = []
+        for _ in range(4):
+            batch()
+            clock.advance(1.0)
+            answers.append(cache.get("k", compute))
+            clock.advance(1.0)
+            answers.append(cache.get("k", compute))
+        # reused while younger than the lag allowance, then computed once and reused again
+        assert answers == [3, 3, 3, 4, 4, 4, 4, 4]
+        clock.advance(1.5)  # 3.5 s without a batch: more than 1.5 of its pace, it ended
+        assert cache.get("k", compute) == 5
+        assert cache.get("k", compute) == 5
+    finally:
+        other.close()

@@ -9,7 +9,9 @@
 * A check-in (a write to the diary only) makes the answers that read the diary compute again
   (Today, and the day's decision on the Overview: every surface shows the same new decision)
   and keeps those that never read it (the training load, an activity's analysis and charts,
-  the Overview's weeks); a change to anything else makes those compute again too.
+  the Overview's weeks); a change to anything else makes those compute again too. Within
+  the day's answer, a check-in reads only the diary again: the training facts behind it are
+  kept (``services.guidance.training_facts``).
 """
 
 from __future__ import annotations
@@ -218,6 +220,43 @@ def test_a_check_in_keeps_the_answers_that_never_read_the_diary(world: World) ->
         assert now[name] is kept[name], f"{name} was computed again after a check-in"
     assert now["day"] is not kept["day"]  # the decision reads the diary
     assert now["overview"] is not kept["overview"]
+
+
+def test_a_check_in_recomputes_only_the_diarys_part_of_the_day(
+    world: World, monkeypatch: Any
+) -> None:
+    if not _cache(world).versioned_by_database:
+        pytest.skip("an SQLite file's version is its size and time: any write changes it")
+    import backstride.services.guidance as guidance
+
+    reads: list[date] = []
+    real = guidance._read_training_facts
+
+    def counted(app: App, **kwargs: Any) -> guidance.TrainingFacts:
+        reads.append(kwargs["on"])
+        return real(app, **kwargs)
+
+    monkeypatch.setattr(guidance, "_read_training_facts", counted)
+    client = client_for(world.app)
+    token = log_in(client, world.anna.email)
+    _today(client)  # analyses the runs imported untouched (a write): the facts are read again
+    reads.clear()
+    before = _today(client)
+    assert len(reads) <= 1
+    reads.clear()
+    answer = client.post(
+        "/api/pain",
+        json={"day": date.today().isoformat(), "when": "rest-day", "score": 9},
+        headers={"X-CSRF-Token": token},
+    )
+    assert answer.status_code < 400, answer.text[:300]
+    after = _today(client)
+    assert after != before  # the check-in counts in the day's answer...
+    assert reads == []  # ...while the load, runs and shoes behind it were kept
+    mine = world.context.for_athlete(world.anna.athlete_id)
+    edit_activity(mine, world.anna.activity_id, ActivityEdit(name="Renamed elsewhere"))
+    assert _today(client) == after
+    assert len(reads) == 1  # any other change reads them again
 
 
 def test_answers_that_never_read_the_diary_see_every_other_change(world: World) -> None:

@@ -100,3 +100,60 @@ def test_probe_never_creates_a_missing_database(tmp_path: Path) -> None:
     assert probe.is_free()  # go ahead: the write itself reports the missing file
     assert not missing.exists()
     probe.close()
+
+
+def test_patch_that_changes_nothing_answers_while_another_process_writes(
+    tmp_path: Path,
+) -> None:
+    """An edit that sets what is already stored writes nothing, so it does not wait for the
+    write lock an import's batch holds; one that changes something still waits its turn."""
+    settings = make_settings(tmp_path, db=str(tmp_path / "web.sqlite3"))
+    seed(settings, count=4)
+    server = start_server(settings)
+    other = sqlite3.connect(_db_file(settings.database_url), isolation_level=None)
+    try:
+        with httpx.Client(base_url=server.url, timeout=30) as http:
+            activity_id = http.get("/api/activities?per_page=1").json()["items"][0]["id"]
+            path = f"/api/activities/{activity_id}"
+            http.patch(path, json={"rpe": 6}).raise_for_status()
+            other.execute("BEGIN IMMEDIATE")  # another process is writing
+            same = http.patch(path, json={"rpe": 6})
+            assert same.status_code == 200 and same.json()["rpe"] == 6
+            changed: dict[str, int] = {}
+
+            def patch() -> None:
+                with httpx.Client(base_url=server.url, timeout=30) as writer_http:
+                    changed["status"] = writer_http.patch(path, json={"rpe": 7}).status_code
+
+            writer = threading.Thread(target=patch)
+            writer.start()
+            time.sleep(0.5)
+            waited = "status" not in changed
+            other.execute("ROLLBACK")
+            writer.join(timeout=30)
+    finally:
+        other.close()
+        server.stop()
+    assert waited and changed["status"] == 200
+
+
+def test_pages_that_only_read_never_wait_for_the_write_lock(tmp_path: Path) -> None:
+    """An activity's page (its shoes to choose from) and the shoes' list only read: while
+    another process holds the write lock (an import's batch) they answer at once instead of
+    queueing for the lock on the dashboard's one request thread."""
+    settings = make_settings(tmp_path, db=str(tmp_path / "web.sqlite3"))
+    seed(settings, count=4)
+    server = start_server(settings)
+    other = sqlite3.connect(_db_file(settings.database_url), isolation_level=None)
+    try:
+        with httpx.Client(base_url=server.url, timeout=5) as http:
+            activity_id = http.get("/api/activities?per_page=1").json()["items"][0]["id"]
+            http.get("/api/load").raise_for_status()  # every activity analysed and stored
+            other.execute("BEGIN IMMEDIATE")  # another process is writing
+            page = http.get(f"/activities/{activity_id}")
+            shoes = http.get("/api/shoes")
+            other.execute("ROLLBACK")
+    finally:
+        other.close()
+        server.stop()
+    assert page.status_code == 200 and shoes.status_code == 200

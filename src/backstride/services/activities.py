@@ -7,7 +7,7 @@ import json
 import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, Unpack
+from typing import TYPE_CHECKING, Any, Unpack
 
 from backstride.adapters.db.data_repos import OriginalFileRepo
 from backstride.adapters.db.repos import ActivityRepo, row_to_activity
@@ -17,7 +17,18 @@ from backstride.domain.text import runner_text
 from backstride.errors import DuplicateActivityError, InvalidInputError
 from backstride.services.context import App
 from backstride.services.shoes import resolve_shoe_name
-from backstride.services.training import analysis_profile, store_analysis
+from backstride.services.training import (
+    AnalysisProfile,
+    analyse_stored,
+    analysis_profile,
+    load_columns,
+    store_analysis,
+    store_analysis_result,
+    stored_load_columns,
+)
+
+if TYPE_CHECKING:
+    from backstride.domain.metrics import ActivityAnalysis
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +199,27 @@ def _validate_choice(value: str, choices: list[str], what: str) -> str:
     return v
 
 
-def edit_activity(app: App, activity_id: int, edit: ActivityEdit) -> ActivitySummary:
+ANALYSIS_INPUTS = frozenset({"sport", "surface", "rpe", "notes", "name"})
+"""The editable fields the stored analysis reads (the surface is guessed from the name and
+notes when none was chosen; the session load comes from the RPE)."""
+
+
+@dataclass(frozen=True, slots=True)
+class EditOutcome:
+    """What :func:`apply_edit` did: the activity as stored afterwards, and the names of the
+    fields whose stored value changed (empty: the edit asked for what was already there,
+    and nothing was written)."""
+
+    row: ActivitySummary
+    changed: frozenset[str]
+    load_changed: bool
+    """Whether the activity's part of the training load changed (its day, sport, distance,
+    times, load or hardness as the load model reads them): an edit of the name or notes
+    alone leaves it (and every figure computed from the load) as it was."""
+
+
+def _edit_fields(app: App, edit: ActivityEdit) -> dict[str, Any]:
+    """The edit's fields, checked, in their stored form."""
     fields: dict[str, Any] = {}
     if edit.sport is not None:
         fields["sport"] = _validate_choice(edit.sport, [s.value for s in Sport], "sport")
@@ -210,15 +241,133 @@ def edit_activity(app: App, activity_id: int, edit: ActivityEdit) -> ActivitySum
         raise InvalidInputError(
             "Nothing to change.", hint="Give --sport, --surface, --rpe or --notes."
         )
+    return fields
+
+
+def _as_stored(activity: Activity, fields: dict[str, Any]) -> Activity:
+    """``activity`` with the edited ``fields`` (stored form) applied."""
+    values: dict[str, Any] = {}
+    for key, value in fields.items():
+        if key == "sport":
+            values[key] = Sport(value)
+        elif key == "surface":
+            values[key] = Surface(value)
+        else:
+            values[key] = value
+    return dataclasses.replace(activity, **values)
+
+
+def edit_activity(app: App, activity_id: int, edit: ActivityEdit) -> ActivitySummary:
+    """Change an activity's sport, surface, RPE, notes, name or shoes; returns it as stored."""
+    return apply_edit(app, activity_id, edit).row
+
+
+def apply_edit(app: App, activity_id: int, edit: ActivityEdit) -> EditOutcome:
+    """:func:`edit_activity`, telling which fields changed. Only the fields whose value
+    differs are written; an edit that changes nothing writes nothing. The cached analysis
+    depends on the sport, surface, RPE, name and notes: when one of them changes it is
+    computed before the write (the write lock is held only to store it) and stored in the
+    edit's transaction, so the edit is never stored without it. Should another writer
+    change the activity in between, it is computed again inside the transaction.
+
+    In two steps for a caller that waits for its turn to write in between (the dashboard):
+    :func:`prepare_edit` reads and analyses, :func:`store_edit` writes."""
+    prepared = prepare_edit(app, activity_id, edit)
+    if prepared.done is not None:
+        return prepared.done
+    return store_edit(app, prepared)
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedEdit:
+    """:func:`prepare_edit`'s answer: what :func:`store_edit` writes."""
+
+    activity_id: int
+    changed: dict[str, Any]
+    done: EditOutcome | None
+    """The outcome already, when the edit changes nothing (there is nothing to store)."""
+    edited: Activity | None = None
+    """The activity with the edit applied, when the analysis reads a changed field."""
+    analysis: ActivityAnalysis | None = None
+    profile: AnalysisProfile | None = None
+    load_changed: bool = False
+
+
+def prepare_edit(app: App, activity_id: int, edit: ActivityEdit) -> PreparedEdit:
+    """Check the edit, find the fields it changes and compute the analysis they give, all
+    without the write lock (see :func:`apply_edit`)."""
+    fields = _edit_fields(app, edit)
+    with app.store.read_session() as session:
+        repo = ActivityRepo(session)
+        row = repo.get_row(app.athlete_id, activity_id)
+        changed = {k: v for k, v in fields.items() if getattr(row, k) != v}
+        if not changed:
+            done = EditOutcome(summary_of(row), frozenset(), load_changed=False)
+            return PreparedEdit(activity_id, changed, done)
+        if not changed.keys() & ANALYSIS_INPUTS:
+            return PreparedEdit(activity_id, changed, None)
+        before = row_to_activity(row, repo.get_streams(activity_id))
+        old_load = stored_load_columns(session, activity_id)
     profile = analysis_profile(app)
+    edited = _as_stored(before, changed)
+    analysis = analyse_stored(edited, heart=profile.heart)
+    new_load = load_columns(edited, analysis, profile)
+    return PreparedEdit(
+        activity_id,
+        changed,
+        None,
+        edited=edited,
+        analysis=analysis,
+        profile=profile,
+        load_changed=old_load is None or old_load != new_load,
+    )
+
+
+def store_edit(app: App, prepared: PreparedEdit) -> EditOutcome:
+    """Write what :func:`prepare_edit` found, in one short transaction."""
+    if prepared.done is not None:
+        return prepared.done
+    activity_id, changed = prepared.activity_id, prepared.changed
+    load_changed = prepared.load_changed
     with app.store.session() as session:
         repo = ActivityRepo(session)
-        row = summary_of(repo.update(app.athlete_id, activity_id, **fields))
-        # The cached analysis depends on the sport, surface and RPE: renew it in the same
-        # transaction, so the edit is never stored without it.
-        activity = repo.get(app.athlete_id, activity_id, with_streams=True)
-        store_analysis(session, app.athlete_id, activity_id, activity, profile)
-    return row
+        result = summary_of(repo.update(app.athlete_id, activity_id, **changed))
+        edited, analysis, profile = prepared.edited, prepared.analysis, prepared.profile
+        if edited is not None and analysis is not None and profile is not None:
+            now = repo.get(app.athlete_id, activity_id)
+            if _analysis_inputs(now) != _analysis_inputs(edited):
+                # Another writer changed the activity since it was read: analyse it as stored.
+                now = repo.get(app.athlete_id, activity_id, with_streams=True)
+                store_analysis(session, app.athlete_id, activity_id, now, profile)
+                load_changed = True
+            else:
+                store_analysis_result(
+                    session, app.athlete_id, activity_id, edited, analysis, profile
+                )
+    return EditOutcome(result, frozenset(changed), load_changed=load_changed)
+
+
+def _analysis_inputs(activity: Activity) -> tuple[Any, ...]:
+    """Everything of an activity's summary the analysis reads besides its samples (which
+    an edit never changes): compared to tell whether the activity changed meanwhile."""
+    return (
+        activity.sport,
+        activity.surface,
+        activity.rpe,
+        activity.name,
+        activity.notes,
+        activity.source_sport,
+        activity.start_at,
+        activity.utc_offset_s,
+        activity.duration_s,
+        activity.moving_time_s,
+        activity.distance_m,
+        activity.elevation_gain_m,
+        activity.elevation_loss_m,
+        activity.avg_hr_bpm,
+        activity.avg_cadence_rpm,
+        activity.device_timer_s,
+    )
 
 
 def delete_activity(app: App, activity_id: int) -> None:

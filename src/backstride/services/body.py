@@ -129,7 +129,11 @@ def units_in_force(app: App, *, shared_server: bool = False) -> UnitsChoice:
     decided = settings.units_from in ("flag", "environment") and not shared_server
     stored = None
     if not decided:
-        stored = app.reads.profile_units(app.athlete_id)
+        stored = app.remember(  # a page's every request asks: kept while the profile is
+            ("body.profile_units",),
+            lambda: app.reads.profile_units(app.athlete_id),
+            reads_diary=False,
+        )
     return choose_units(
         setting=settings.units,
         setting_from=settings.units_from,

@@ -9,11 +9,11 @@ and, on PostgreSQL, sets that athlete on every transaction for row-level securit
 from __future__ import annotations
 
 import threading
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from backstride.errors import BackstrideError
 
@@ -37,6 +37,19 @@ def __getattr__(name: str) -> Any:
 
         return shared_reads
     raise AttributeError(name)
+
+
+T = TypeVar("T")
+
+
+class Memo(Protocol):
+    """Where a context keeps answers while the data they read is unchanged: the web's result
+    cache (``web.cache``; for a server request, the one of the request's runner). ``get``
+    answers ``compute()``, or an earlier answer for ``key`` while the data is the same;
+    ``reads_diary=False`` promises that ``compute`` never reads the pain diary (a check-in
+    then keeps the answer)."""
+
+    def get(self, key: Hashable, compute: Callable[[], T], *, reads_diary: bool = True) -> T: ...
 
 
 def sqlite_file_of(url: str) -> Path | None:
@@ -84,6 +97,9 @@ class App:
     does not load SQLAlchemy unless it has to write (:attr:`reads`)."""
     load_sessions: LoadSessions = field(default_factory=LoadSessions, repr=False, compare=False)
     """This context's memo of the load model's sessions (``training.session_summaries``)."""
+    memo: Memo | None = field(default=None, repr=False, compare=False)
+    """Where the use cases keep parts of their answers between calls (:meth:`remember`):
+    the dashboard's result cache; None (the command line) computes every time."""
 
     @cached_property
     def store(self) -> Store:
@@ -138,10 +154,23 @@ class App:
         with self.store.session() as session:
             return AthleteRepo(session).get_or_create_default()
 
-    def for_athlete(self, athlete_id: int) -> App:
+    def for_athlete(self, athlete_id: int, *, memo: Memo | None = None) -> App:
         """A context for ``athlete_id`` on the same store (its transactions are scoped to
-        that athlete on PostgreSQL, :meth:`Store.scoped`)."""
-        return App(self.settings, athlete=athlete_id, shared_store=self.store.scoped(athlete_id))
+        that athlete on PostgreSQL, :meth:`Store.scoped`); ``memo`` must hold that athlete's
+        answers only."""
+        return App(
+            self.settings,
+            athlete=athlete_id,
+            shared_store=self.store.scoped(athlete_id),
+            memo=memo,
+        )
+
+    def remember(self, key: Hashable, compute: Callable[[], T], *, reads_diary: bool = True) -> T:
+        """``compute()``, kept in :attr:`memo` (when set) under ``key`` while the data it
+        reads is unchanged; ``reads_diary=False`` as in :class:`Memo`."""
+        if self.memo is None:
+            return compute()
+        return self.memo.get(key, compute, reads_diary=reads_diary)
 
     def data_version(self, athlete: int | None = None) -> int:
         """How often ``athlete``'s data changed (default: this context's athlete), as the

@@ -33,7 +33,11 @@ def _profile_set(p: Profile) -> bool:
 def start_facts(app: App, a: Assessment, *, on: date, has_plan: bool) -> StartFacts:
     """What is known about the runner at all, as of ``on``."""
     state = a.state
-    count = app.reads.activity_count(app.athlete_id, until=on)
+    count = app.remember(
+        ("day.activity_count", on),
+        lambda: app.reads.activity_count(app.athlete_id, until=on),
+        reads_diary=False,
+    )
     recent = [r for r in state.runs_since(a.params.cap_window_days + 1) if r.day < on]
     return StartFacts(
         screened=state.clearance.status != "not-screened",

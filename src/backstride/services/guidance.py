@@ -63,6 +63,12 @@ if TYPE_CHECKING:
     from backstride.adapters.db.metrics_tables import ActivityMetricsRow
     from backstride.adapters.db.records import GearTotal
     from backstride.adapters.db.tables import ActivityRow
+    from backstride.domain.body import Profile, TrainingStatus
+    from backstride.domain.guidance import SavedRoute
+    from backstride.domain.load import SessionSummary
+    from backstride.domain.load_rows import LoadReport
+    from backstride.domain.routines import RoutineLogEntry
+    from backstride.domain.shoes import ShoeStatus
 
 
 RUN_SPORT_VALUES = tuple(s.value for s in RUN_SPORTS)
@@ -167,15 +173,39 @@ def _gear_uses(totals: list[GearTotal], recent: list[ActivityRow]) -> dict[str, 
     return uses
 
 
-def build_state(app: App, *, on: date, params: GuidanceParams) -> GuidanceState:
-    """Everything the rules need, as of ``on`` (nothing recorded after it counts).
+@dataclass(frozen=True, slots=True)
+class TrainingFacts:
+    """What the rules need that is not in the pain diary (``DIARY_TABLES``), as of a day:
+    the load, the runs, the shoes, the routines logged, the saved routes and the profile.
+    Immutable, so one copy serves every request while the data is unchanged."""
 
-    Reads the last :data:`LOAD_DAYS` days of cached session analysis (the load ratios are
-    exponentially weighted, so older days weigh under 0.1 %), the pain diary of the last
-    :data:`PAIN_DAYS` days plus every older red-flag or leg-pattern entry, the shoes' distances
-    summed in SQL, and the saved routes' cached scores.
-    """
-    refresh_metrics(app)  # analyse anything imported but not yet analysed
+    summaries: tuple[SessionSummary, ...]
+    report: LoadReport
+    status: TrainingStatus
+    profile: Profile
+    runs: tuple[RunFacts, ...]
+    routine_log: tuple[RoutineLogEntry, ...]
+    shoes: tuple[ShoeStatus, ...]
+    rotation: str | None
+    routes: tuple[SavedRoute, ...]
+
+
+def training_facts(app: App, *, on: date, params: GuidanceParams) -> TrainingFacts:
+    """:class:`TrainingFacts` as of ``on``, kept in the context's memo (``App.remember``)
+    while anything but the diary is unchanged: a check-in computes only the diary's part of
+    the day again (:func:`build_state`)."""
+    return app.remember(
+        ("guidance.training_facts", on, params),
+        lambda: _read_training_facts(app, on=on, params=params),
+        reads_diary=False,
+    )
+
+
+def _read_training_facts(
+    app: App, *, on: date, params: GuidanceParams, refresh: bool = True
+) -> TrainingFacts:
+    if refresh:
+        refresh_metrics(app)  # analyse anything imported but not yet analysed
     lookback = max(params.cap_window_days, params.stride_window_days, 28) + 1
     since = on - timedelta(days=lookback)
     rotation_since = on - timedelta(days=ROTATION_WINDOW_DAYS)
@@ -187,19 +217,11 @@ def build_state(app: App, *, on: date, params: GuidanceParams) -> GuidanceState:
             r for r in reads.metric_rows(aid, since=since, until=on) if r.sport in RUN_SPORT_VALUES
         ]
         acts = reads.activity_rows(aid, since=min(since, rotation_since), until=on)
-        pain = reads.pain_for_guidance(aid, since=on - timedelta(days=PAIN_DAYS), until=on)
-        seen = [s for s in reads.seen(aid) if s.on <= on]
         profile = reads.profile(aid)
-        screening = reads.screening(aid)
-        clearances = [c for c in reads.clearances(aid) if c.on <= on]
-        tests = [t for t in reads.selftests(aid) if t.day <= on]
         shoes = reads.shoes(aid)
         totals = reads.gear_totals(aid, before=rotation_since)
         routine_log = reads.routines(aid, until=on)
-        first_pain = reads.first_pain_day_above(aid, score=2, until=on)
         routes = saved_routes(app)
-    if screening is not None and screening.answered_on > on:
-        screening = None
     summaries = summaries_of(sessions)
     report = report_over(span_of(summaries, today=on, weeks=REPORT_WEEKS))
     status = training_status(
@@ -212,22 +234,71 @@ def build_state(app: App, *, on: date, params: GuidanceParams) -> GuidanceState:
         _run_facts(r, activity_by_id.get(r.activity_id))
         for r in sorted(rows, key=lambda r: (r.day, r.activity_id))
     )
-    refs = [RunRef(r.activity_id, r.day) for r in runs]
-    checks = check_runs(refs, pain)
-    warm = find_warmup_skips(
-        checks,
-        routine_log,
-        since=on - timedelta(days=params.warm_up_window_days - 1),
-        until=on,
-    )
     owned = _shoes_as_of(shoes, on=on)
     uses = _gear_uses(totals, [a for a in acts if a.local_date >= rotation_since])
     statuses = tuple(
         shoe_status(s, uses.get(name_key(s.name), []), today=on) for s in owned if s.active
     )
+    return TrainingFacts(
+        summaries=tuple(summaries),
+        report=report,
+        status=status,
+        profile=profile,
+        runs=runs,
+        routine_log=tuple(routine_log),
+        shoes=statuses,
+        rotation=rotation_nudge(owned, uses, today=on),
+        routes=routes,
+    )
+
+
+def build_state(app: App, *, on: date, params: GuidanceParams) -> GuidanceState:
+    """Everything the rules need, as of ``on`` (nothing recorded after it counts).
+
+    Reads the last :data:`LOAD_DAYS` days of cached session analysis (the load ratios are
+    exponentially weighted, so older days weigh under 0.1 %), the pain diary of the last
+    :data:`PAIN_DAYS` days plus every older red-flag or leg-pattern entry, the shoes' distances
+    summed in SQL, and the saved routes' cached scores. With a memo (``App.memo``), all but
+    the diary is :func:`training_facts`, kept while unchanged; without one, everything is
+    read in one batch (one snapshot), as before there was a memo.
+    """
+    if app.memo is None:
+        refresh_metrics(app)  # analyse anything imported but not yet analysed
+        with app.reads.batch():
+            facts = _read_training_facts(app, on=on, params=params, refresh=False)
+            return _with_diary(app, facts, on=on, params=params)
+    return _with_diary(app, training_facts(app, on=on, params=params), on=on, params=params)
+
+
+def _with_diary(
+    app: App, facts: TrainingFacts, *, on: date, params: GuidanceParams
+) -> GuidanceState:
+    """:func:`build_state` from ``facts`` and the diary as of ``on``."""
+    aid = app.athlete_id
+    reads = app.reads
+    with reads.batch():
+        pain = reads.pain_for_guidance(aid, since=on - timedelta(days=PAIN_DAYS), until=on)
+        seen = [s for s in reads.seen(aid) if s.on <= on]
+        screening = reads.screening(aid)
+        clearances = [c for c in reads.clearances(aid) if c.on <= on]
+        tests = [t for t in reads.selftests(aid) if t.day <= on]
+        first_pain = reads.first_pain_day_above(aid, score=2, until=on)
+    if screening is not None and screening.answered_on > on:
+        screening = None
+    profile = facts.profile
+    status = facts.status
+    runs = facts.runs
+    refs = [RunRef(r.activity_id, r.day) for r in runs]
+    checks = check_runs(refs, pain)
+    warm = find_warmup_skips(
+        checks,
+        facts.routine_log,
+        since=on - timedelta(days=params.warm_up_window_days - 1),
+        until=on,
+    )
     return GuidanceState(
         today=on,
-        load=report,
+        load=facts.report,
         runs=runs,
         pain=tuple(pain),
         run_checks=checks,
@@ -250,13 +321,13 @@ def build_state(app: App, *, on: date, params: GuidanceParams) -> GuidanceState:
             if tests
             else None
         ),
-        shoes=statuses,
-        rotation=rotation_nudge(owned, uses, today=on),
-        routes=routes,
+        shoes=facts.shoes,
+        rotation=facts.rotation,
+        routes=facts.routes,
         warm_up_skips=tuple(
             WarmUpSkip(w.activity_id, w.day, w.worst_pain) for w in warm.skipped_painful
         ),
-        history=tuple(RunDay(s.day, s.distance_m) for s in summaries if s.sport.is_run),
+        history=tuple(RunDay(s.day, s.distance_m) for s in facts.summaries if s.sport.is_run),
         awaiting=awaiting_clearance(pain, seen, [c.on for c in clearances]),
     )
 

@@ -99,7 +99,6 @@ def _record(
     at: datetime,
     action: str,
     what: str,
-    flush: bool = True,
 ) -> None:
     session_repo.add(
         athlete_id=athlete_id,
@@ -108,7 +107,6 @@ def _record(
         at=at,
         action=action,
         what=what,
-        flush=flush,
     )
 
 
@@ -295,21 +293,23 @@ def roster(app: App, professional: Account, *, now: datetime) -> list[RosterEntr
             )
         )
     if entries:
+        seen_list = "Saw your name on the list of runners"
         with app.store.session() as session:
-            audit = AuditRepo(session)
-            for e in entries:
-                what = "Saw your name on the list of runners"
-                if Scope.DIARY in e.grant.scopes:
-                    what += ", with your open warning signs"
-                _record(
-                    audit,
-                    athlete_id=e.athlete_id,
-                    actor=professional,
-                    at=now,
-                    action="read",
-                    what=what,
-                    flush=False,  # one statement for the whole list, at the commit
-                )
+            AuditRepo(session).add_many(  # one statement for the whole list
+                actor_id=professional.id,
+                actor_name=f"{professional.name} ({professional.email})",
+                at=now,
+                action="read",
+                events=[
+                    (
+                        e.athlete_id,
+                        seen_list + ", with your open warning signs"
+                        if Scope.DIARY in e.grant.scopes
+                        else seen_list,
+                    )
+                    for e in entries
+                ],
+            )
     entries.sort(key=lambda e: (not e.open_red_flags, e.name.lower(), e.athlete_id))
     return entries
 

@@ -138,7 +138,7 @@ def _uses(
 
 
 def _load(app: App, *, today: date, units: str = "km") -> ShoeList:
-    with app.store.session() as session:
+    with app.store.read_session() as session:  # reads only: never the write lock
         repo = ShoeRepo(session)
         shoes = repo.list(app.athlete_id)
         gear = repo.gear_activities(app.athlete_id)

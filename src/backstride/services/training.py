@@ -168,6 +168,38 @@ def store_analysis_result(
     MetricsRepo(session).put(row, new=new)
 
 
+LOAD_COLUMNS = (
+    "version",
+    "profile_key",
+    "day",
+    "sport",
+    "distance_m",
+    "duration_s",
+    "moving_time_s",
+    "load",
+    "load_kind",
+    "hard",
+)
+"""The cached analysis's columns the load model reads (``MetricsRepo.session_columns``, with
+the start time from the activity, which an edit never changes), and what makes them current."""
+
+
+def load_columns(
+    activity: Activity, analysis: ActivityAnalysis, profile: AnalysisProfile
+) -> tuple[Any, ...]:
+    """The :data:`LOAD_COLUMNS` values ``analysis`` of ``activity`` would store."""
+    values = metrics_values(activity, analysis, profile.key)
+    return tuple(values[name] for name in LOAD_COLUMNS)
+
+
+def stored_load_columns(session: Session, activity_id: int) -> tuple[Any, ...] | None:
+    """The :data:`LOAD_COLUMNS` values stored for an activity (None: no cached analysis)."""
+    from backstride.adapters.db.metrics_repo import MetricsRepo
+
+    row = MetricsRepo(session).get(activity_id)
+    return None if row is None else tuple(getattr(row, name) for name in LOAD_COLUMNS)
+
+
 def refresh_metrics(
     app: App, activity_ids: list[int] | None = None, *, profile: AnalysisProfile | None = None
 ) -> int:

@@ -195,8 +195,12 @@ def _use(request: Request, base: WebState, viewer: Viewer) -> None:
     assert viewer.athlete_id is not None
     request.state.viewer = viewer
     assert isinstance(base.cache, ResultCache)
-    app = base.app.for_athlete(viewer.athlete_id)
-    request.state.web = replace(base, app=app, cache=base.cache.scoped(viewer.athlete_id))
+    cache = base.cache.scoped(viewer.athlete_id)
+    # The use cases keep parts of answers there (App.memo) where the database versions them:
+    # a check-in then recomputes only the diary's part of the day (services.guidance).
+    memo = cache if base.cache.versioned_by_database else None
+    app = base.app.for_athlete(viewer.athlete_id, memo=memo)
+    request.state.web = replace(base, app=app, cache=cache)
     if not request.url.path.startswith("/api/"):
         # The page's units (``formatting.use_display_units``), read on this thread now.
         request.state.units = units_in_force(app, shared_server=True)

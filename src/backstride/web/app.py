@@ -235,16 +235,22 @@ def create_app(
             request_threads = SERVER_REQUEST_THREADS
     else:
         _ = application.athlete_id  # migrate and create the athlete once, before any races
+    # Server mode: one set of answers per runner (``ScopedCache``), so room for many.
+    cache = ResultCache(
+        settings.database_url,
+        max_entries=4096 if settings.server_mode else 256,
+        data_version=application.data_versions,
+    )
+    if not settings.server_mode and cache.versioned_by_database:
+        # Parts of answers the use cases keep (App.memo), where the database versions them
+        # (a server database: a check-in then recomputes only the diary's part of the day).
+        # Server mode: each request's runner has her own (web.access).
+        application.memo = cache
     state = WebState(
         app=application,
         templates=make_templates(),
         csrf=CsrfTokens(settings.secret_key),
-        # Server mode: one set of answers per runner (``ScopedCache``), so room for many.
-        cache=ResultCache(
-            settings.database_url,
-            max_entries=4096 if settings.server_mode else 256,
-            data_version=application.data_versions,
-        ),
+        cache=cache,
         import_workers=import_workers,
     )
 

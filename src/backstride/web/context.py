@@ -6,7 +6,10 @@
 * **Cache invalidation** for every unsafe method (POST, PUT, PATCH, DELETE): while such a
   request runs, :class:`~backstride.web.cache.ResultCache` answers from fresh computations
   only (what a form shows after its write is never from before it), and the cache is dropped
-  as the answer starts, before the browser can follow a redirect. No route drops it by hand.
+  as the answer starts, before the browser can follow a redirect. No route drops it by hand;
+  a route that knows it changed less than everything says what (:func:`note_changes`: an
+  activity edit that leaves the training load as it was, or that changed nothing), and only
+  the answers that read it are dropped. An answer that is an error drops everything.
   In server mode a request about one runner drops that runner's answers only. On a server
   database (PostgreSQL) nothing is dropped here: the write's transaction bumped the data
   version, which every process (this one too) reads on its next request, and only the
@@ -47,6 +50,23 @@ DATA_VERSIONS: ContextVar[dict[int | None, tuple[int, int]] | None] = ContextVar
 request (the first cached answer asks), not once per cached answer. Read before any answer
 is computed, so an answer is never kept with a newer version than its data."""
 LAGGING: ContextVar[list[object] | None] = ContextVar("backstride_request_lagging", default=None)
+CHANGES: ContextVar[list[frozenset[str]] | None] = ContextVar(
+    "backstride_request_changes", default=None
+)
+"""What an unsafe request's handler said it changed (:func:`note_changes`); a list, so a
+handler that runs on a request thread (a copy of the context) adds to the same one."""
+
+
+def note_changes(changed: frozenset[str]) -> None:
+    """Tell the cache what this request's writes changed, as aspects of the data
+    (``web.cache``; empty: nothing was written). Call it once the writes are committed, and
+    name everything they changed: the request's answers read by the cache are dropped for
+    these aspects only. Without a note, everything is dropped."""
+    notes = CHANGES.get()
+    if notes is not None:
+        notes.append(changed)
+
+
 """The cached answers this request was given from before an import's latest batches
 (``web.cache``): the page then says its figures are catching up."""
 
@@ -102,19 +122,26 @@ class RequestContext(HttpMiddleware):
                 _TODAY.reset(today)
             return
         writing = WRITING.set(True)
+        notes: list[frozenset[str]] = []
+        changes = CHANGES.set(notes)
         dropped = False
 
-        def drop() -> None:
+        def drop(*, succeeded: bool) -> None:
             # Server mode: a request about one runner (``web.access``) forgets her answers
             # only; the data version its transaction bumped tells every worker the same.
             # Anything else (local mode, a professional's own pages) forgets everything.
+            # A handler that said what it changed drops those answers only, unless it failed.
             scoped: WebState | None = (scope.get("state") or {}).get("web")
-            (scoped.cache if scoped is not None else web.cache).bump()
+            cache = scoped.cache if scoped is not None else web.cache
+            if succeeded and notes:
+                cache.bump(frozenset().union(*notes))
+            else:
+                cache.bump()
 
         async def send_after_drop(message: Message) -> None:
             nonlocal dropped
             if message["type"] == "http.response.start" and not dropped:
-                drop()
+                drop(succeeded=int(message.get("status", 500)) < 400)
                 dropped = True
             await send(message)
 
@@ -122,7 +149,8 @@ class RequestContext(HttpMiddleware):
             await self.app(scope, receive, send_after_drop)
         finally:
             if not dropped:
-                drop()
+                drop(succeeded=False)
+            CHANGES.reset(changes)
             WRITING.reset(writing)
             LAGGING.reset(lagging)
             DATA_VERSIONS.reset(versions)

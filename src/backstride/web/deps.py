@@ -1,4 +1,10 @@
-"""FastAPI dependencies: the per-process state, the service context, settings, "today"."""
+"""FastAPI dependencies: the per-process state, the service context, settings, "today".
+
+The dependencies FastAPI calls are coroutines (``async def``) that do no blocking work: FastAPI
+runs a plain ``def`` dependency on a request thread, a hop to the thread pool and back for
+each (and a wait behind the requests whose work holds every thread), for a lookup of a few
+microseconds. The plain functions (:func:`get_web`) stay for code that calls them directly.
+"""
 
 from __future__ import annotations
 
@@ -41,15 +47,20 @@ def get_web(request: Request) -> WebState:
     return cast(WebState, request.app.state.web)
 
 
-def get_app(request: Request) -> App:
+async def web_dep(request: Request) -> WebState:
+    """:func:`get_web`, as a dependency."""
+    return get_web(request)
+
+
+async def get_app(request: Request) -> App:
     return get_web(request).app
 
 
-def get_settings_dep(request: Request) -> Settings:
+async def get_settings_dep(request: Request) -> Settings:
     return get_web(request).settings
 
 
-def get_today(
+async def get_today(
     on: Annotated[
         date | None,
         Query(
@@ -63,7 +74,7 @@ def get_today(
     return on or runner_today()
 
 
-WebDep = Annotated[WebState, Depends(get_web)]
+WebDep = Annotated[WebState, Depends(web_dep)]
 AppDep = Annotated[App, Depends(get_app)]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 TodayDep = Annotated[date, Depends(get_today)]

@@ -4,7 +4,10 @@ Each is the same service function the CLI calls; only the caching is added here.
 entry is dropped when the data changes (the cache's version), so an edit or an import is
 visible on the next read. The reads marked ``reads_diary=False`` never read the pain diary
 (the training load, an activity's analysis, the lists of activities and imports): a
-check-in leaves them kept (``cache.py``).
+check-in leaves them kept (``cache.py``). The reads marked ``reads=LOAD_ONLY`` read no
+activity but through the training load (the load report, the runs' spikes) or none at all
+(the heart profile, the emergency notice, the import history): an edit of an activity that
+leaves the load as it was (its name, its notes) leaves them kept while an import runs.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from backstride.services.training import (
     heart_profile,
     load_report,
 )
+from backstride.web.cache import LOAD_ONLY
 from backstride.web.context import runner_today
 from backstride.web.deps import WebState
 from backstride.web.formatting import units
@@ -41,12 +45,15 @@ def cached_load_report(web: WebState, *, on: date, weeks: int) -> LoadReport:
         ("load_report", on, weeks),
         lambda: load_report(web.app, on=on, weeks=weeks),
         reads_diary=False,
+        reads=LOAD_ONLY,
     )
 
 
 def cached_run_spike(web: WebState, activity_id: int) -> RunSpike | None:
     """The run's spike against the longest run of the 30 days before it (None: not a run)."""
-    spikes = web.cache.get(("run_spikes",), lambda: run_spikes(web.app), reads_diary=False)
+    spikes = web.cache.get(
+        ("run_spikes",), lambda: run_spikes(web.app), reads_diary=False, reads=LOAD_ONLY
+    )
     return spikes.get(activity_id)
 
 
@@ -66,12 +73,16 @@ def cached_analysis(
 
 def cached_heart_profile(web: WebState) -> HeartProfile | None:
     """``services.training.heart_profile``: the runner's profile as the analysis needs it."""
-    return web.cache.get(("heart_profile",), lambda: heart_profile(web.app), reads_diary=False)
+    return web.cache.get(
+        ("heart_profile",), lambda: heart_profile(web.app), reads_diary=False, reads=LOAD_ONLY
+    )
 
 
 def cached_emergency_notice(web: WebState, *, on: date) -> EmergencyNotice | None:
     """``services.guidance.emergency_notice`` as of ``on`` (every page shows it)."""
-    return web.cache.get(("emergency_notice", on), lambda: emergency_notice(web.app, on=on))
+    return web.cache.get(
+        ("emergency_notice", on), lambda: emergency_notice(web.app, on=on), reads=LOAD_ONLY
+    )
 
 
 def cached_recent_imports(web: WebState, *, limit: int) -> list[ImportRecord]:
@@ -80,6 +91,7 @@ def cached_recent_imports(web: WebState, *, limit: int) -> list[ImportRecord]:
         ("recent_imports", limit),
         lambda: recent_imports(web.app, limit=limit),
         reads_diary=False,
+        reads=LOAD_ONLY,
     )
 
 

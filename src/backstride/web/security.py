@@ -197,7 +197,7 @@ def forged_request_error() -> ForbiddenRequestError:
     )
 
 
-def check_same_origin(request: Request) -> None:
+async def check_same_origin(request: Request) -> None:
     """Refuse unsafe requests that a browser marks as coming from another site."""
     if request.method not in UNSAFE_METHODS:
         return

@@ -6,7 +6,7 @@ import builtins
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 
 from backstride.adapters.db.account_tables import (
     AuditEventRow,
@@ -214,10 +214,8 @@ class AuditRepo(Repo):
         at: datetime,
         action: str,
         what: str,
-        flush: bool = True,
     ) -> None:
-        """Add one event; ``flush=False`` leaves it for the commit, which stores the events
-        of one unit of work in one statement."""
+        """Add one event (stored now: its unit of work goes on)."""
         self.session.add(
             AuditEventRow(
                 athlete_id=athlete_id,
@@ -228,8 +226,37 @@ class AuditRepo(Repo):
                 what=what[:400],
             )
         )
-        if flush:
-            self.session.flush()
+        self.session.flush()
+
+    def add_many(
+        self,
+        *,
+        actor_id: int | None,
+        actor_name: str,
+        at: datetime,
+        action: str,
+        events: Sequence[tuple[int, str]],
+    ) -> None:
+        """Add one event per (athlete, what) of ``events`` by the same actor at the same
+        time, in one statement at once (no objects made, nothing read back)."""
+        if not events:
+            return
+        self.session.execute(
+            # RETURNING makes it one multi-row INSERT on every database (SQLAlchemy's
+            # "insertmanyvalues"); without it psycopg runs one INSERT per event.
+            insert(AuditEventRow).returning(AuditEventRow.id),
+            [
+                {
+                    "athlete_id": athlete_id,
+                    "actor_id": actor_id,
+                    "actor_name": actor_name[:460],
+                    "at": at,
+                    "action": action,
+                    "what": what[:400],
+                }
+                for athlete_id, what in events
+            ],
+        )
 
     def list(self, athlete_id: int, *, limit: int = 500) -> Sequence[AuditEventRow]:
         return self.session.scalars(

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
         delete_pain,
         edit_pain,
         list_pain,
+        pain_entries,
         record_seen,
     )
     from backstride.services.diary.monitoring import (
@@ -67,6 +68,7 @@ _LAZY = {
     "edit_pain": "backstride.services.diary.entries",
     "entry_json": "backstride.services.diary.views",
     "list_pain": "backstride.services.diary.entries",
+    "pain_entries": "backstride.services.diary.entries",
     "pain_report": "backstride.services.diary.monitoring",
     "pain_rules": "backstride.services.diary.views",
     "record_seen": "backstride.services.diary.entries",
@@ -102,6 +104,7 @@ __all__ = [
     "edit_pain",
     "entry_json",
     "list_pain",
+    "pain_entries",
     "pain_report",
     "pain_rules",
     "record_seen",

@@ -270,6 +270,13 @@ def delete_pain(app: App, entry_id: int) -> views.PainDeleted:
     return views.PainDeleted(entry_id)
 
 
+def pain_entries(
+    app: App, *, since: date | None = None, until: date | None = None
+) -> tuple[PainEntry, ...]:
+    """The entries of :func:`list_pain` alone (one read: no red flags, no clearances)."""
+    return tuple(app.reads.pain_list(app.athlete_id, since=since, until=until))
+
+
 def list_pain(app: App, *, since: date | None = None, until: date | None = None) -> views.PainList:
     reads, aid = app.reads, app.athlete_id
     with reads.batch():

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Request
+from starlette.concurrency import run_in_threadpool
 
 from backstride.domain.activity import Sport
 from backstride.domain.dates import EARLIEST_DAY, LATEST_DAY
@@ -14,11 +15,14 @@ from backstride.domain.metrics import ActivityAnalysis
 from backstride.services.activities import (
     ActivityEdit,
     detail_json,
-    edit_activity,
     get_activity_with_summary,
+    prepare_edit,
     row_to_json,
+    store_edit,
 )
 from backstride.web.api.common import ERROR_RESPONSES, json_body
+from backstride.web.cache import changes_of_edit
+from backstride.web.context import note_changes
 from backstride.web.deps import WebDep
 from backstride.web.reads import (
     cached_activity_count,
@@ -36,6 +40,7 @@ from backstride.web.schemas.activities import (
 )
 from backstride.web.schemas.common import MAX_ID
 from backstride.web.schemas.load import RunSpikeOut
+from backstride.web.turns import awaits_own_write_turn, write_turn
 from backstride.web.views.activities import SortKey, paging
 
 router = APIRouter(prefix="/api", tags=["activities"], responses=ERROR_RESPONSES)
@@ -142,7 +147,10 @@ def api_activity(web: WebDep, activity_id: ActivityId) -> ActivityDetailOut:
     summary="Edit an activity's sport, surface, RPE, notes or name",
     dependencies=[Depends(json_body)],
 )
-def api_edit_activity(web: WebDep, activity_id: ActivityId, patch: ActivityPatch) -> ActivityOut:
+@awaits_own_write_turn
+async def api_edit_activity(
+    request: Request, web: WebDep, activity_id: ActivityId, patch: ActivityPatch
+) -> ActivityOut:
     edit = ActivityEdit(
         sport=patch.sport.value if patch.sport else None,
         surface=patch.surface.value if patch.surface else None,
@@ -150,5 +158,11 @@ def api_edit_activity(web: WebDep, activity_id: ActivityId, patch: ActivityPatch
         notes=patch.notes,
         name=patch.name,
     )
-    row = edit_activity(web.app, activity_id, edit)
-    return ActivityOut.model_validate(row_to_json(row))
+    # Read and analyse first; wait for the write lock only when there is something to
+    # store (an import's batch holds it a tenth of a second at a time: web.turns).
+    prepared = await run_in_threadpool(prepare_edit, web.app, activity_id, edit)
+    if prepared.done is None:
+        await write_turn(request)
+    outcome = await run_in_threadpool(store_edit, web.app, prepared)
+    note_changes(changes_of_edit(outcome))
+    return ActivityOut.model_validate(row_to_json(outcome.row))

@@ -53,11 +53,11 @@ RECORD_ERRORS = _responses(_RECORD_STATUSES)
 red flags, self-tests and shoes."""
 
 
-def json_body(request: Request) -> None:
+async def json_body(request: Request) -> None:
     require_content_type(request, "application/json")
 
 
-def octet_body(request: Request) -> None:
+async def octet_body(request: Request) -> None:
     require_content_type(request, "application/octet-stream")
 
 

@@ -25,16 +25,17 @@ from backstride.services.activities import (
     ActivityEdit,
     ActivitySummary,
     ManualEntry,
-    edit_activity,
+    apply_edit,
     get_activity_summary,
     get_activity_with_summary,
     log_manual,
 )
-from backstride.services.diary import list_pain
+from backstride.services.diary import pain_entries
 from backstride.services.guidance import guidance_params
 from backstride.services.routes import add_route_from_activity
 from backstride.services.shoes import assign_default_shoes, list_shoes
-from backstride.web.context import runner_today
+from backstride.web.cache import changes_of_edit
+from backstride.web.context import note_changes, runner_today
 from backstride.web.deps import TodayDep, WebDep, WebState
 from backstride.web.reads import (
     cached_activity_count,
@@ -176,7 +177,7 @@ def activity_page_data(web: WebState, activity_id: int) -> ActivityPage:
 
 def _day_pain(web: WebState, activity_id: int, day: date) -> tuple[PainEntry, ...]:
     """The check-ins of the activity's day, and the next morning's, in the day's order."""
-    entries = list_pain(web.app, since=day, until=day + timedelta(days=1)).entries
+    entries = pain_entries(web.app, since=day, until=day + timedelta(days=1))
     mine = [
         e
         for e in entries
@@ -422,7 +423,9 @@ def _edit_form(form_name: str, read: Callable[[dict[str, str]], ActivityEdit]) -
             web,
             activity_id,
             form_name=form_name,
-            action=lambda form: edit_activity(web.app, activity_id, read(form)),
+            action=lambda form: note_changes(
+                changes_of_edit(apply_edit(web.app, activity_id, read(form)))
+            ),
         )
 
     edit_form.__name__ = f"activity_{form_name}_form"

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from backstride.services.guidance import guidance_params
+from backstride.web.cache import LOAD_ONLY
 from backstride.web.deps import TodayDep, WebDep
 from backstride.web.reads import cached_load_report
 from backstride.web.templating import render
@@ -25,8 +26,8 @@ def load_page(
     weeks: int = Query(DEFAULT_WEEKS, ge=1, le=520),
 ) -> HTMLResponse:
     report = cached_load_report(web, on=on, weeks=weeks)
-    view = web.cache.get(("load_view", on, weeks), lambda: load_view(report))
-    params = web.cache.get(("guidance_params",), lambda: guidance_params(web.app))
+    view = web.cache.get(("load_view", on, weeks), lambda: load_view(report), reads=LOAD_ONLY)
+    params = web.cache.get(("guidance_params",), lambda: guidance_params(web.app), reads=LOAD_ONLY)
     verdicts = load_verdicts(view.latest, params) if view.latest else ()
     return render(
         request,
