@@ -351,7 +351,7 @@ def _isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Never read the developer's own config, database or cache (the kept ``today``); nor see
     the harness's own variables (``tests.databases.remember_harness`` keeps them)."""
     for key in list(os.environ):
-        if key.startswith("BACKSTRIDE_") and key != "BACKSTRIDE_TEST_DATA":
+        if key.startswith("BACKSTRIDE_"):  # BACKSTRIDE_TEST_DATA was read: tests.corpus
             monkeypatch.delenv(key)
     monkeypatch.setenv("BACKSTRIDE_CONFIG_FILE", str(tmp_path / "no-config.toml"))
     monkeypatch.setenv("BACKSTRIDE_DATA_DIR", str(tmp_path / "userdata"))

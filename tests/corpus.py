@@ -8,9 +8,14 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
+_ENV_ROOT = os.environ.get("BACKSTRIDE_TEST_DATA")
+DATA_ROOT = Path(_ENV_ROOT) if _ENV_ROOT else (REPO_ROOT.parent / "shared" / "data")
+"""Read once, when the tests start: each test then runs without any BACKSTRIDE_ variable of
+the harness (a program under test would take it for a setting of its own)."""
+
+
 def corpus_data_root() -> Path:
-    env = os.environ.get("BACKSTRIDE_TEST_DATA")
-    return Path(env) if env else (REPO_ROOT.parent / "shared" / "data")
+    return DATA_ROOT
 
 
 def corpus_files(suffixes: tuple[str, ...]) -> list[Path]:
