@@ -191,11 +191,7 @@ def test_reads_during_continuous_outside_writes_reuse_a_recent_answer(
     other.execute("PRAGMA journal_mode=WAL")
     other.execute("CREATE TABLE t (x INTEGER)")
     cache = ResultCache(f"sqlite:///{db}", churn_grace_s=1.0)
-    calls: list[int] = []
-
-    def compute() -> int:
-        calls.append(1)
-        return len(calls)
+    calls, compute = _counting()
 
     try:
         assert cache.get("k", compute) == 1
@@ -256,9 +252,11 @@ def test_pages_during_an_import_say_they_lag_and_are_exact_after_it(
         other.close()
 
 
-def _churning_file(tmp_path: Path) -> tuple[sqlite3.Connection, Callable[[], None]]:
+def _churning_file(
+    tmp_path: Path,
+) -> tuple[sqlite3.Connection, Callable[[], None], ResultCache]:
     """An SQLite file another connection keeps writing to (as an import's batches would),
-    and the function that writes the next batch."""
+    the function that writes the next batch, and a cache watching the file."""
     db = tmp_path / "churn.sqlite3"
     other = sqlite3.connect(db, isolation_level=None)
     other.execute("PRAGMA journal_mode=WAL")
@@ -268,7 +266,18 @@ def _churning_file(tmp_path: Path) -> tuple[sqlite3.Connection, Callable[[], Non
     def batch() -> None:
         other.execute("INSERT INTO t VALUES (?)", (next(count),))
 
-    return other, batch
+    return other, batch, ResultCache(f"sqlite:///{db}")
+
+
+def _counting() -> tuple[list[int], Callable[[], int]]:
+    """A computation that answers how many times it has run, and the list of its runs."""
+    calls: list[int] = []
+
+    def compute() -> int:
+        calls.append(1)
+        return len(calls)
+
+    return calls, compute
 
 
 @pytest.mark.sqlite_only
@@ -278,13 +287,8 @@ def test_an_own_write_during_outside_writes_keeps_reusing_later_answers(
     """A dashboard edit while an import keeps writing: the next read is fresh, and the
     answers computed after the edit are reused again at once (the import's churn goes on)
     instead of every read computing anew until three more outside writes were seen."""
-    other, batch = _churning_file(tmp_path)
-    cache = ResultCache(f"sqlite:///{other.execute('PRAGMA database_list').fetchone()[2]}")
-    calls: list[int] = []
-
-    def compute() -> int:
-        calls.append(1)
-        return len(calls)
+    other, batch, cache = _churning_file(tmp_path)
+    calls, compute = _counting()
 
     try:
         for _ in range(4):
@@ -314,8 +318,7 @@ def test_an_own_write_drops_only_the_answers_that_read_what_it_changed(
     """During an import's churn: an edit that changed the activity records only (a name)
     keeps the answers that read only the training load; one that changed the load drops
     them; one that changed nothing drops nothing."""
-    other, batch = _churning_file(tmp_path)
-    cache = ResultCache(f"sqlite:///{other.execute('PRAGMA database_list').fetchone()[2]}")
+    other, batch, cache = _churning_file(tmp_path)
     calls = {"load": 0, "page": 0}
 
     def counted(key: str) -> Callable[[], int]:
@@ -409,13 +412,8 @@ def test_reads_during_slow_outside_writes_reuse_a_recent_answer(
     """An import starved of CPU commits a batch every two seconds: its answers are still
     reused between the batches (not computed anew after each one), never older than the
     lag allowance, and fresh once no batch came for longer than its pace."""
-    other, batch = _churning_file(tmp_path)
-    cache = ResultCache(f"sqlite:///{other.execute('PRAGMA database_list').fetchone()[2]}")
-    calls: list[int] = []
-
-    def compute() -> int:
-        calls.append(1)
-        return len(calls)
+    other, batch, cache = _churning_file(tmp_path)
+    calls, compute = _counting()
 
     try:
         for _ in range(3):
