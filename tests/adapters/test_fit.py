@@ -16,7 +16,9 @@ The reference readers are slow (tens of seconds for the whole corpus), so each r
 file once (``functools.cache``, one test per file so xdist does not repeat the work);
 fitdecode runs without its pure-Python CRC check (the SDK and our decoder check CRCs),
 and the three multi-megabyte files are compared with the SDK's raw values only (marked
-``slow``). About 40 s on this 2-core machine with ``-n 2`` (about 75 s in one process).
+``slow``). Coverage pauses while a reference reads (``tests.untraced``: traced, they ran
+about three times slower). About 40 s on this 2-core machine with ``-n 2`` (about 75 s in
+one process).
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ from backstride.adapters.files.fit import profile as P
 from backstride.domain.activity import Activity, Sport
 from backstride.errors import BackstrideError, CorruptFileError, NotAnActivityError
 from tests.corpus import corpus_data_root, corpus_files
+from tests.untraced import reference
 
 FIT_FILES = corpus_files((".fit", ".fit.gz"))
 ROOT = corpus_data_root() / "activities"
@@ -157,6 +160,7 @@ SESSION_FIELDS = {  # name -> definition number
 
 
 @functools.cache
+@reference
 def fitdecode_reference(path: Path) -> Reference:
     """fitdecode's reading, without its CRC check (pure Python and slow; the SDK and our
     own decoder check CRCs) and without its data processor (dates stay FIT seconds)."""
@@ -202,6 +206,7 @@ def fitdecode_reference(path: Path) -> Reference:
 
 
 @functools.cache
+@reference
 def sdk_reference(path: Path) -> Reference:
     if _id(path) in HUGE:
         return sdk_raw_reference(path)
