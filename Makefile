@@ -74,8 +74,12 @@ TEST_DB ?= sqlite
 # traced on SQLite already, and tracing them again cost about a fifth of their CPU time.
 COVERAGE := --cov=backstride.domain --cov=backstride.adapters --cov-postgresql adapters
 
+# --dist worksteal: each worker starts on its half of the tests, and one that runs dry takes
+# half of what the other has left (with the default, load, a long test handed out last kept
+# one core busy while the other sat idle); the modules with a test marked slow come first
+# (tests/conftest.py).
 test: setup browser pdftools postgresql lint
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --db $(TEST_DB) $(COVERAGE) --cov-report= -q
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal --db $(TEST_DB) $(COVERAGE) --cov-report= -q
 	$(BIN)/coverage report --include='src/backstride/domain/*,src/backstride/adapters/*' --fail-under=90 --skip-covered
 
 demo: setup

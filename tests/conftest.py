@@ -356,3 +356,16 @@ def _isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BACKSTRIDE_CONFIG_FILE", str(tmp_path / "no-config.toml"))
     monkeypatch.setenv("BACKSTRIDE_DATA_DIR", str(tmp_path / "userdata"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "usercache"))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The modules holding a test marked ``slow`` run first, each whole and in its own order.
+
+    ``make test`` runs on two workers (``--dist worksteal``: each starts on its half of the
+    list, and one that runs dry takes half of what the other has left). A test of a minute
+    that came last kept one worker busy while the other sat idle; first, it runs while the
+    short tests fill the other worker. A module moves whole, so that its module-scoped
+    fixtures (the demo athlete's database, a live server) are still set up once."""
+    heavy = {getattr(item, "module", None) for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: getattr(item, "module", None) not in heavy)

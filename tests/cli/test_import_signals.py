@@ -127,6 +127,7 @@ def check_database(db: str) -> tuple[int, int]:
     return activities, all_records
 
 
+@pytest.mark.slow  # an import of 700 files, killed, then run again to its end
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["TERM", "KILL"])
 def test_killed_import_leaves_no_worker_and_an_intact_database(
     sig: signal.Signals, archive: Path, tmp_path: Path, db_url: str

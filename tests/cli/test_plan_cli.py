@@ -116,6 +116,7 @@ def lived(show: dict[str, Any]) -> list[dict[str, Any]]:
 # --- the scenarios -------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # nine weeks of runs and check-ins, each a command
 def test_smooth_progression_finishes_in_nine_weeks(runner: Runner) -> None:
     ok(runner.start())
     for n in range(9):

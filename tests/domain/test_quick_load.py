@@ -66,6 +66,7 @@ def _history(draw: st.DrawFn) -> list[SessionSummary]:
     return [_session(draw, i) for i in range(n)]
 
 
+@pytest.mark.slow
 @pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning")  # numpy's, on tiny loads
 @settings(max_examples=150)  # each example: up to 90 sessions over ~330 days
 @given(
@@ -85,6 +86,7 @@ def test_quick_load_report_equals_the_numpy_reference(
     assert quick == reference
 
 
+@pytest.mark.slow
 @pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning")
 @settings(max_examples=50)
 @given(_history(), st.integers(0, 360).map(lambda d: BASE + timedelta(days=d)))

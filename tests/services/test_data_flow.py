@@ -104,6 +104,7 @@ def test_every_imported_file_is_kept_exactly_as_imported(
         assert originals[name] == (folder / f.file).read_bytes(), name
 
 
+@pytest.mark.slow  # the demo athlete exported, imported and exported again
 def test_export_then_import_into_an_empty_database_gives_the_same_answers(
     demo: tuple[str, DemoLoaded],
     tmp_path: Path,

@@ -195,6 +195,7 @@ def week_km(demo: Demo, week: int) -> float:
 # --- generation ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # the module's demo fixture reads every file with the reference readers
 def test_same_seed_gives_the_same_bytes(demo: Demo, tmp_path: Path) -> None:
     story = generate_demo(tmp_path, seed=7, end=END)
     first = sorted(p.relative_to(demo.out) for p in demo.out.rglob("*") if p.is_file())

@@ -274,6 +274,7 @@ def test_report_html_and_pdf_in_miles_show_no_km(data_mi: dict[str, Any]) -> Non
     assert "running, km per week" in km_page and "mi per week" not in km_page
 
 
+@pytest.mark.slow
 def test_report_command_and_page_in_miles(
     demo: tuple[App, DemoLoaded], cli: Callable[..., CliResult], tmp_path: Path
 ) -> None:

@@ -38,6 +38,7 @@ def _kind(session: dict[str, Any] | None) -> str | None:
     return session["kind"] if session else None
 
 
+@pytest.mark.slow  # 14 days x 2 commands, 2 API calls and 3 pages in chromium
 def test_every_page_and_command_agree_on_each_of_the_demo_s_last_14_days(
     demo: tuple[Settings, DemoLoaded], server: LiveServer, cli: Cli, browser: Any
 ) -> None:
