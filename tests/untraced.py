@@ -29,15 +29,17 @@ def untraced() -> Iterator[None]:
     except ImportError:  # coverage is a dev dependency; a bare pytest run works without it
         yield
         return
-    cov = Coverage.current()
-    if cov is None:
-        yield
-        return
-    cov.stop()
+    # Every started instance: under xdist a worker runs two (pytest-cov's, and the one its
+    # start-up hook makes in each new process), and stopping one resumes the one below it.
+    stopped = []
+    while (cov := Coverage.current()) is not None:
+        cov.stop()
+        stopped.append(cov)
     try:
         yield
     finally:
-        cov.start()
+        for cov in reversed(stopped):
+            cov.start()
 
 
 def reference(read: Callable[P, R]) -> Callable[P, R]:
