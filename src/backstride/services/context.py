@@ -187,6 +187,13 @@ class App:
         # Read as that athlete: in a request, in the transaction her other reads share.
         return self.store.scoped(athlete).data_versions(athlete)
 
+    def data_versions_with_login(self, athlete: int) -> DataVersions:
+        """:meth:`data_versions` of ``athlete``, read in this context's own transactions
+        (the server's process context: no athlete set), so in a request in the one that read
+        the login (``web.access``) instead of a transaction of its own. The table holds
+        counts only; whose data a request shows is chosen by the access checks."""
+        return self.store.data_versions(athlete)
+
     def close(self) -> None:
         narrow = self.__dict__.get("_sqlite_reads")
         if narrow is not None:

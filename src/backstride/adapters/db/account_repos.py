@@ -74,15 +74,18 @@ class UserRepo(Repo):
     def by_athlete(self, athlete_id: int) -> UserRow | None:
         return self.session.scalars(select(UserRow).where(UserRow.athlete_id == athlete_id)).first()
 
-    def by_athletes(self, athlete_ids: Collection[int]) -> dict[int, UserRow]:
-        """:meth:`by_athlete` for each of ``athlete_ids`` that has an account, in one query."""
-        rows = self.session.scalars(
-            select(UserRow).where(UserRow.athlete_id.in_(builtins.list(athlete_ids)))
+    def names_of_athletes(self, athlete_ids: Collection[int]) -> dict[int, str]:
+        """The account's name for each of ``athlete_ids`` that has an account, in one query
+        of two columns (no objects made)."""
+        rows = self.session.execute(
+            select(UserRow.athlete_id, UserRow.name)
+            .where(UserRow.athlete_id.in_(builtins.list(athlete_ids)))
+            .order_by(UserRow.id)
         )
-        found: dict[int, UserRow] = {}
-        for row in rows:
-            if row.athlete_id is not None:
-                found.setdefault(row.athlete_id, row)
+        found: dict[int, str] = {}
+        for athlete_id, name in rows:
+            if athlete_id is not None:
+                found.setdefault(athlete_id, name)
         return found
 
     def list(self) -> Sequence[UserRow]:

@@ -30,6 +30,7 @@ from backstride.adapters.db.postgres import (
     MIGRATE_LOCK,
     STATEMENT_TIMEOUT_S,
     connect_options,
+    ping_when_idle,
     postgres_error,
     safe_url,
 )
@@ -243,11 +244,11 @@ def make_engine(
             engine = create_engine(
                 url,
                 future=True,
-                pool_pre_ping=True,
                 connect_args=connect_options(
                     lock_timeout_s=lock_timeout_s, statement_timeout_s=statement_timeout_s
                 ),
             )
+            ping_when_idle(engine)
         else:
             engine = create_engine(url, future=True)
     except (ArgumentError, ImportError) as exc:
