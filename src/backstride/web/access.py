@@ -31,7 +31,6 @@ from backstride.services.context import shared_reads
 from backstride.services.sharing import access_for, record, runner_name
 from backstride.web.asgi import UNSAFE_METHODS
 from backstride.web.cache import ResultCache
-from backstride.web.context import DATA_VERSIONS
 from backstride.web.deps import WebState
 from backstride.web.nav import NAV, NavItem
 
@@ -202,24 +201,15 @@ def _use(request: Request, base: WebState, viewer: Viewer) -> None:
     # a check-in then recomputes only the diary's part of the day (services.guidance).
     memo = cache if base.cache.versioned_by_database else None
     if memo is not None and request.method not in UNSAFE_METHODS:
-        _read_versions_with_login(base, viewer.athlete_id)
+        # Now, in the transaction that read the login, rather than in one of the athlete's
+        # own later (its BEGIN, athlete setting and COMMIT); a request that writes is
+        # answered from fresh computations only and reads none.
+        base.cache.read_versions(viewer.athlete_id)
     app = base.app.for_athlete(viewer.athlete_id, memo=memo)
     request.state.web = replace(base, app=app, cache=cache)
     if not request.url.path.startswith("/api/"):
         # The page's units (``formatting.use_display_units``), read on this thread now.
         request.state.units = units_in_force(app, shared_server=True)
-
-
-def _read_versions_with_login(base: WebState, athlete_id: int) -> None:
-    """Read the athlete's data versions for this request's cached answers
-    (``web.context.DATA_VERSIONS``, read once per request) now, in the transaction that read
-    the login, instead of in one of the athlete's own later on (its ``BEGIN``, athlete
-    setting and ``COMMIT``: a third of a cached page's statements). Read before any answer
-    is computed, as before. Not for a request that writes: it is answered from fresh
-    computations only."""
-    seen = DATA_VERSIONS.get()
-    if seen is not None and athlete_id not in seen:
-        seen[athlete_id] = base.app.data_versions_with_login(athlete_id)
 
 
 def nav_for(request: Request) -> list[NavItem]:
