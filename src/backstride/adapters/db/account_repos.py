@@ -5,8 +5,9 @@ from __future__ import annotations
 import builtins
 from collections.abc import Collection, Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, insert, select, text
+from sqlalchemy import Row, delete, insert, select, text
 
 from backstride.adapters.db.account_tables import (
     AuditEventRow,
@@ -97,6 +98,20 @@ class UserRepo(Repo):
         )
 
 
+ACCOUNT_COLUMNS = (
+    "id",
+    "email",
+    "name",
+    "role",
+    "athlete_id",
+    "disabled",
+    "created_at",
+    "password_hash",
+    "oidc_subject",
+)
+"""The columns of ``users`` an account is made of (``services.accounts.Account``)."""
+
+
 class LoginSessionRepo(Repo):
     def add(self, *, token_hash: str, user_id: int, now: datetime, expires_at: datetime) -> None:
         self.session.add(
@@ -109,13 +124,20 @@ class LoginSessionRepo(Repo):
     def get(self, token_hash: str) -> LoginSessionRow | None:
         return self.session.get(LoginSessionRow, token_hash)
 
-    def get_with_user(self, token_hash: str) -> tuple[LoginSessionRow, UserRow] | None:
-        found = self.session.execute(
-            select(LoginSessionRow, UserRow)
+    def get_with_user(self, token_hash: str) -> Row[Any] | None:
+        """The login's expiry and the runner in view (``expires_at``, ``viewing_athlete_id``)
+        with its account's columns under ``UserRow``'s names (but the login's own
+        ``created_at``), or None: plain columns in one query, no objects made (every request
+        of a server asks)."""
+        return self.session.execute(
+            select(
+                LoginSessionRow.expires_at,
+                LoginSessionRow.viewing_athlete_id,
+                *(UserRow.__table__.c[name] for name in ACCOUNT_COLUMNS),
+            )
             .join(UserRow, UserRow.id == LoginSessionRow.user_id)
             .where(LoginSessionRow.token_hash == token_hash)
         ).first()
-        return None if found is None else (found[0], found[1])
 
     def set_viewing(self, token_hash: str, athlete_id: int | None) -> None:
         row = self.get(token_hash)
