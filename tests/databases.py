@@ -193,7 +193,7 @@ def start_server_if_needed() -> None:
     global _cluster
     if os.environ.get(URL_ENV):
         return
-    _cluster = PgCluster().start()
+    _cluster = PgCluster(in_memory=True).start()
     os.environ[URL_ENV] = _cluster.url()
 
 

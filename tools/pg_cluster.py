@@ -90,6 +90,23 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+MEMORY_FOLDER = Path("/dev/shm")
+"""Where an ``in_memory`` cluster keeps its files: Linux's shared-memory file system (tmpfs)."""
+
+
+def _folder(in_memory: bool) -> str | None:
+    """The folder a cluster's temporary folder goes in (None: the system's temp folder).
+
+    ``in_memory`` (the tests' cluster): in :data:`MEMORY_FOLDER` when there is one to write
+    to. Creating and dropping a database creates and removes its files (about 500 for
+    backstride's schema); on a disk's file system (ext4, journalled) that cost the server
+    about 90 ms of CPU time a test, in memory about 14 ms. The data dies with the run either
+    way (the cluster never syncs to disk: :data:`SERVER_SETTINGS`)."""
+    if in_memory and MEMORY_FOLDER.is_dir() and os.access(MEMORY_FOLDER, os.W_OK | os.X_OK):
+        return str(MEMORY_FOLDER)
+    return None
+
+
 def _server_user() -> pwd.struct_passwd | None:
     """The user that runs the server when we are root (None: run as ourselves)."""
     if os.geteuid() != 0:
@@ -103,11 +120,13 @@ def _server_user() -> pwd.struct_passwd | None:
 class PgCluster:
     """One temporary cluster; :meth:`start` it (or use ``with``), :meth:`stop` removes it."""
 
-    def __init__(self, *, bindir: Path | None = None, port: int | None = None) -> None:
+    def __init__(
+        self, *, bindir: Path | None = None, port: int | None = None, in_memory: bool = False
+    ) -> None:
         self.bindir = bindir or find_bindir()
         self.port = port or free_port()
         self.user = _server_user()
-        self.base = Path(tempfile.mkdtemp(prefix="backstride-pg-"))
+        self.base = Path(tempfile.mkdtemp(prefix="backstride-pg-", dir=_folder(in_memory)))
         self.data = self.base / "data"
         self.socket_dir = self.base / "socket"
         self.log = self.base / "server.log"
