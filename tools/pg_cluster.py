@@ -1,7 +1,8 @@
 """A throwaway PostgreSQL cluster on loopback, for the tests and the benchmarks.
 
-``initdb`` into a temporary folder, ``postgres`` listening on 127.0.0.1 at a free port with
-its unix socket in the same folder, stopped and removed afterwards. Nothing of the machine's
+``initdb`` into a temporary folder (the tests': in memory, ``in_memory``), ``postgres`` listening
+on 127.0.0.1 at a free port with its unix socket in the same folder, stopped and removed
+afterwards. Nothing of the machine's
 own PostgreSQL (its clusters, its port 5432) is touched. Uses Debian's ``postgresql`` package
 (``make postgresql`` installs it); ``PG_BINDIR`` names another ``bin`` folder.
 
