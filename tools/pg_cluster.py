@@ -3,7 +3,8 @@
 ``initdb`` into a temporary folder (the tests': in memory, ``in_memory``), ``postgres`` listening
 on 127.0.0.1 at a free port with its unix socket in the same folder, stopped and removed
 afterwards. Nothing of the machine's own PostgreSQL (its clusters, its port 5432) is touched.
-Uses Debian's ``postgresql`` package (``make postgresql`` installs it); ``PG_BINDIR`` names another ``bin`` folder.
+Uses Debian's ``postgresql`` package (``make postgresql`` installs it); ``PG_BINDIR`` names
+another ``bin`` folder.
 
 As root (CI, containers), ``initdb`` refuses to run: the cluster is then owned and run by the
 ``postgres`` user (or ``nobody``), and its folder is handed to that user.
