@@ -370,6 +370,9 @@ def migrate(engine: Engine, *, path: Path | None = None) -> bool:
                 conn.rollback()
                 if postgresql:
                     conn.execute(text("SELECT pg_advisory_unlock(:key, 0)"), {"key": MIGRATE_LOCK})
+                    # Back to the store's own timeout (the connection's start-up options)
+                    # before the connection goes back to the pool.
+                    conn.execute(text("RESET statement_timeout"))
                     conn.commit()
     except (SQLAlchemyError, sqlite3.Error) as exc:
         raise database_error(
