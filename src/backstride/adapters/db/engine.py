@@ -13,6 +13,7 @@ import os
 import re
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -137,13 +138,18 @@ if TYPE_CHECKING:
 # ``alembic_version`` table.
 
 
+BUSY_TIMEOUT_MS = 10_000
+WRITE_POLL_S = 0.002
+"""A write waiting for another process's write lock tries again this often (see below)."""
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     # Let SQLAlchemy, not the sqlite3 module, issue BEGIN, so SAVEPOINTs work (the recipe in
     # SQLAlchemy's SQLite dialect documentation, "Serializable isolation / Savepoints").
     dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
@@ -154,7 +160,7 @@ def _sqlite_pragmas_read_only_file(dbapi_conn: Any, _record: Any) -> None:
     dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cur.close()
 
 
@@ -165,10 +171,40 @@ def _sqlite_query_only(dbapi_conn: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(conn: Any) -> None:
-    # IMMEDIATE takes the write lock up front (waiting up to busy_timeout for it). A deferred
-    # BEGIN that reads and then writes fails at once with "database is locked" when another
-    # connection wrote in between (WAL cannot upgrade an outdated read snapshot).
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # IMMEDIATE takes the write lock up front. A deferred BEGIN that reads and then writes
+    # fails at once with "database is locked" when another connection wrote in between (WAL
+    # cannot upgrade an outdated read snapshot).
+    #
+    # While another process holds the lock, SQLite's own busy handler sleeps in growing
+    # steps, 100 ms each after the first quarter second, so a waiter notices a released lock
+    # up to 100 ms late, and a writer that leaves the lock free between its transactions (an
+    # import's batches) must leave it free that long every time for a waiter to get in. So
+    # the wait is ours: try without waiting, again every WRITE_POLL_S, up to busy_timeout in
+    # all; the last try's "database is locked" is the error, as before.
+    raw = conn.connection.dbapi_connection
+    raw.execute("PRAGMA busy_timeout=0")
+    try:
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                raw.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if not _is_busy(exc) or time.monotonic() >= deadline:
+                    break
+            time.sleep(WRITE_POLL_S)
+        conn.exec_driver_sql("BEGIN IMMEDIATE")  # once more: its error, wrapped as any other
+    finally:
+        raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    """Whether ``exc`` says another connection holds a lock (SQLITE_BUSY or _LOCKED)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    message = str(exc)
+    return "locked" in message or "busy" in message
 
 
 def _sqlite_begin_read(conn: Any) -> None:
@@ -622,9 +658,9 @@ class Store:
         """A unit of work: commits on success, rolls back on any error.
 
         The units of work of one process's threads take turns here (a lock, handed over as
-        soon as it is free) rather than in SQLite's busy handler, which polls with sleeps
-        of up to 100 ms; after :data:`WRITE_WAIT_S` a unit goes ahead to SQLite's own wait
-        (``busy_timeout``), as it did before.
+        soon as it is free); after :data:`WRITE_WAIT_S` a unit goes ahead to the wait for
+        SQLite's write lock (tried every :data:`WRITE_POLL_S` up to ``busy_timeout``), as it
+        did before.
         """
         self.check_file()
         locked = self._write_lock.acquire(timeout=WRITE_WAIT_S)

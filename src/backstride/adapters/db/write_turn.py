@@ -2,10 +2,10 @@
 
 The dashboard answers requests on one thread (``web.app.REQUEST_THREADS``). A write that
 starts while another process holds the write lock (a ``backstride import`` writing a batch)
-would wait inside SQLite's busy handler on that thread, and every request behind it would
-wait too. The web layer instead awaits its turn on the event loop, asking this probe every
-few milliseconds, and only then hands the write to the request thread; the importer leaves
-the lock free for a while after each batch, so the write then gets it at once.
+would wait for it on that thread, and every request behind it would wait too. The web layer
+instead awaits its turn on the event loop, asking this probe every few milliseconds, and only
+then hands the write to the request thread; the importer leaves the lock free for a moment
+after each batch, so the write then gets it at once.
 """
 
 from __future__ import annotations

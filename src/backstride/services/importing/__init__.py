@@ -6,11 +6,13 @@ clock (:mod:`backstride.adapters.timezones`) and pack its samples; the main proc
 Writing yields to the other writers of the database. Parsed files wait in memory and are
 written in small batches, each its own transaction sized to hold SQLite's write lock for
 about :data:`WRITE_HOLD_S`; after each commit the lock stays free for at least
-:data:`WRITE_YIELD_S`, longer than SQLite's busy handler sleeps between two tries, so an edit
-from the dashboard (another process) or another thread gets its turn within a fraction of a
-second instead of waiting for the whole import. A batch lands whole or not at all (a kill
-mid-batch loses only that batch, never part of a file); when a batch fails, it is written
-again one file at a time, each in its own SAVEPOINT, so one bad file does not cost the others.
+:data:`WRITE_YIELD_S`, several times as long as backstride's waiting writes take between two
+tries (``adapters.db.engine.WRITE_POLL_S``), so an edit from the dashboard (another process)
+or another thread gets its turn within a fraction of a second instead of waiting for the
+whole import, and the import is not held back by long pauses of its own. A batch lands whole
+or not at all (a kill mid-batch loses only that batch, never part of a file); when a batch
+fails, it is written again one file at a time, each in its own SAVEPOINT, so one bad file
+does not cost the others.
 
 Workers end with the importer: each asks the kernel to kill it when its parent dies (Linux
 ``PR_SET_PDEATHSIG``) and also watches its parent's id, and the importer turns SIGTERM into

@@ -155,8 +155,10 @@ def _not_stored(result: FileResult, error: StorageError) -> FileResult:
 
 @dataclass(frozen=True, slots=True)
 class WriteStats:
-    """How the writer shared the database: batches written and the longest lock hold."""
+    """How the writer shared the database: batches written, the longest lock hold, the
+    shortest free gap between two batches and the time the lock was held in all."""
 
     batches: int = 0
     longest_hold_s: float = 0.0
     shortest_gap_s: float | None = None
+    held_s: float = 0.0

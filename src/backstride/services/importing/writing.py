@@ -37,9 +37,14 @@ from backstride.services.training import AnalysisProfile
 
 WRITE_HOLD_S = 0.1
 """Aim: the write lock is held about this long per batch (the batch size adapts to it)."""
-WRITE_YIELD_S = 0.12
-"""After each commit the lock stays free at least this long: SQLite's busy handler sleeps at
-most 100 ms between two tries, so a waiting writer always sees it free once."""
+WRITE_YIELD_S = 0.03
+"""After each commit the lock stays free at least this long. backstride's writes waiting for
+it try every few milliseconds (``adapters.db.engine.WRITE_POLL_S``; the dashboard's turn every
+4 ms), so a waiting writer sees it free. It was 120 ms while writers waited in SQLite's busy
+handler (up to 100 ms between two tries): a fixed 120 ms after every ~80 ms batch held the
+import to about 40 % of its writer's pace, and any CPU the dashboard took shrank the batches
+further, so a served import waited for its own gaps while its parsers had nothing to do.
+A program waiting in SQLite's busy handler still gets in, only less promptly."""
 MAX_BATCH_FILES = 200
 MAX_WAIT_S = 1.0
 """A parsed file waits at most about this long before it is written (progress, safety)."""
@@ -85,12 +90,13 @@ class _Writer:
         self.batches = 0
         self.longest_hold_s = 0.0
         self.shortest_gap_s: float | None = None
+        self.held_s = 0.0
         with app.store.read_session() as session:
             self.stored_hashes = set(ActivityRepo(session).known_content_hashes(self.athlete_id))
 
     @property
     def stats(self) -> WriteStats:
-        return WriteStats(self.batches, self.longest_hold_s, self.shortest_gap_s)
+        return WriteStats(self.batches, self.longest_hold_s, self.shortest_gap_s, self.held_s)
 
     def _batch_size(self) -> int:
         return max(1, min(MAX_BATCH_FILES, int(0.8 * WRITE_HOLD_S / self.per_file_s)))
@@ -170,6 +176,7 @@ class _Writer:
         hold = self.freed_at - began
         self.batches += 1
         self.longest_hold_s = max(self.longest_hold_s, hold)
+        self.held_s += hold
         if self.batches > 1:
             shortest = self.shortest_gap_s
             self.shortest_gap_s = gap if shortest is None else min(shortest, gap)
