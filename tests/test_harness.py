@@ -50,3 +50,37 @@ def test_the_command_line_built_once_answers_as_a_new_one(cli: Callable[..., Any
     assert typer.main.get_command(app) is typer.main.get_command(app)  # built once
     bad = cli("no-such-command")
     assert bad.exit_code == 2 and cli("no-such-command").stderr == bad.stderr
+
+
+def test_the_row_helpers_see_every_committed_change_and_each_replaced_database(
+    tmp_path: Any, db_backend: Any
+) -> None:
+    """``count_rows`` and ``dump`` read PostgreSQL through one kept engine per database
+    (tests/databases.py): each read still sees what was committed before it, a database
+    replaced by a copy is read afresh, and a dropped one's engine is let go."""
+    from sqlalchemy import create_engine, text
+
+    from tests import databases
+    from tests.databases import DbBackend, count_rows, dump
+
+    backend = DbBackend(db_backend.name)
+    url = backend.new_url(tmp_path)
+    writer = create_engine(url)
+    add = text("INSERT INTO athletes (name, created_at) VALUES (:n, CURRENT_TIMESTAMP)")
+    try:
+        assert count_rows(url, "athletes") == 0
+        with writer.begin() as conn:
+            conn.execute(add, {"n": "Anna"})
+        assert count_rows(url, "athletes") == 1
+        writer.dispose()  # a copy is taken of a database nobody is connected to
+        kept = backend.keep_copy(url, tmp_path)
+        with writer.begin() as conn:
+            conn.execute(add, {"n": "Ben"})
+        assert [line.split(", ")[1] for line in dump(url, ("athletes",))] == ["'Anna'", "'Ben'"]
+        writer.dispose()
+        backend.restore(kept, url)
+        assert count_rows(url, "athletes") == 1
+    finally:
+        writer.dispose()
+        backend.cleanup()
+    assert url not in databases._readers

@@ -103,6 +103,48 @@ def test_database_from_a_newer_backstride_is_refused(db_url: str) -> None:
         Store(db_url)
 
 
+def test_the_revision_is_read_with_two_plain_queries_as_alembic_reads_it(
+    tmp_path: Path, db_backend: DbBackend
+) -> None:
+    """Every store open reads the schema revision: two plain queries (no inspection of the
+    catalog through Alembic), with Alembic's answer: none without the table, the one row's,
+    and a table of two rows refused by Alembic as before."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.util import CommandError
+    from sqlalchemy import Engine, event
+
+    url = db_backend.new_url(tmp_path, filename="r.sqlite3", empty=True)
+    engine = make_engine(url)
+
+    def alembic_reads() -> str | None:
+        with engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+
+    asked: list[str] = []
+
+    def note(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        asked.append(" ".join(statement.split()))
+
+    try:
+        assert current_revision(engine) is None and alembic_reads() is None
+        migrate(engine)
+        event.listen(Engine, "before_cursor_execute", note)
+        try:
+            assert current_revision(engine) == head_revision()
+        finally:
+            event.remove(Engine, "before_cursor_execute", note)
+        asked = [s for s in asked if not s.startswith("BEGIN")]  # SQLite's own BEGIN
+        assert len(asked) == 2 and asked[1] == "SELECT version_num FROM alembic_version"
+        assert "alembic_version" in asked[0] and "pg_class" not in asked[0]
+        assert alembic_reads() == head_revision()
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO alembic_version (version_num) VALUES ('0001')"))
+        with pytest.raises(CommandError, match="more than one head"):
+            Store(url)
+    finally:
+        engine.dispose()
+
+
 def test_bad_database_url_is_a_config_error() -> None:
     with pytest.raises(ConfigError):
         make_engine("nosuchdialect+driver://x")

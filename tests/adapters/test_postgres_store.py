@@ -30,6 +30,20 @@ def test_a_runaway_statement_is_stopped_with_a_clear_error(
         store.dispose()
 
 
+def test_the_statement_timeout_holds_after_the_store_migrated_the_database(
+    db_backend: DbBackend, tmp_path: Path
+) -> None:
+    """The migration runs without a statement timeout on its connection; that connection
+    goes back to the store's pool with the store's own timeout again."""
+    store = Store(db_backend.new_url(tmp_path, empty=True), statement_timeout_s=7)
+    try:
+        for _ in range(2):  # the pool's one connection, the migration's
+            with store.session() as session:
+                assert session.execute(text("SHOW statement_timeout")).scalar_one() == "7s"
+    finally:
+        store.dispose()
+
+
 def test_an_unknown_database_is_named_without_the_password_or_a_file_hint(
     db_url: str,
 ) -> None:

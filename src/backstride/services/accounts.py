@@ -11,6 +11,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from backstride.adapters.db.account_repos import LoginFailureRepo, LoginSessionRepo, UserRepo
 from backstride.adapters.db.account_tables import UserRow
@@ -63,7 +64,21 @@ class NewLogin:
     expires_at: datetime
 
 
-def _account(row: UserRow) -> Account:
+class _AccountColumns(Protocol):
+    """A ``users`` row, or the same columns of a login's query."""
+
+    id: int
+    email: str
+    name: str
+    role: str
+    athlete_id: int | None
+    disabled: bool
+    created_at: datetime
+    password_hash: str | None
+    oidc_subject: str | None
+
+
+def _account(row: _AccountColumns | UserRow) -> Account:
     return Account(
         id=row.id,
         email=row.email,
@@ -279,17 +294,14 @@ def current_login(app: App, token: str | None, *, now: datetime) -> Login | None
     hashed = token_hash(token)
     with app.store.read_session() as session:
         found = LoginSessionRepo(session).get_with_user(hashed)
-        if found is None:
-            return None
-        login, user = found
-        if login.expires_at <= now or user.disabled:
-            return None
-        return Login(
-            token_hash=hashed,
-            account=_account(user),
-            viewing_athlete_id=login.viewing_athlete_id,
-            expires_at=login.expires_at,
-        )
+    if found is None or found.expires_at <= now or found.disabled:
+        return None
+    return Login(
+        token_hash=hashed,
+        account=_account(found),
+        viewing_athlete_id=found.viewing_athlete_id,
+        expires_at=found.expires_at,
+    )
 
 
 def logout(app: App, token: str | None) -> None:

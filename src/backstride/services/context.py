@@ -180,9 +180,13 @@ class App:
 
     def data_versions(self, athlete: int | None = None) -> DataVersions:
         """:meth:`data_version`, and how often anything but the diary changed, in one read."""
+        if self.athlete is None and self.per_request:
+            # The server's process context (its result cache asks it): read in its own
+            # transactions, so in a request in the one that read the login (``web.access``
+            # reads the versions with it) rather than in one of the athlete's own. The table
+            # holds counts only; whose data a request shows is for the access checks.
+            return self.store.data_versions(athlete)
         if athlete is None:
-            if self.athlete is None and self.per_request:
-                return self.store.data_versions(None)
             athlete = self.athlete_id
         # Read as that athlete: in a request, in the transaction her other reads share.
         return self.store.scoped(athlete).data_versions(athlete)

@@ -263,8 +263,10 @@ def roster(app: App, professional: Account, *, now: datetime) -> list[RosterEntr
     flags first, then by name. Reading the red flags is written to each one's audit log.
 
     A handful of queries whatever the number of runners (the grants, then the names and
-    red-flag records of all of them at once), only for the runners whose grant is in force."""
-    with app.store.read_session() as session:
+    red-flag records of all of them at once), only for the runners whose grant is in force,
+    and the audit rows in one statement, all in one transaction: what is written is what was
+    read."""
+    with app.store.session() as session:
         grants = [
             grant
             for grant in map(_grant, GrantRepo(session).for_professional(professional.id))
@@ -272,29 +274,27 @@ def roster(app: App, professional: Account, *, now: datetime) -> list[RosterEntr
         ]
         athletes = [g.athlete_id for g in grants]
         with_diary = [g.athlete_id for g in grants if Scope.DIARY in g.scopes]
-        names = UserRepo(session).by_athletes(athletes) if athletes else {}
+        names = UserRepo(session).names_of_athletes(athletes) if athletes else {}
         pain = PainRepo(session).list_many(with_diary, red_flags_only=True) if with_diary else {}
         seen = RedFlagSeenRepo(session).list_many(with_diary) if with_diary else {}
         profiles = ProfileRepo(session).get_many(with_diary) if with_diary else {}
-    entries = []
-    for grant in grants:
-        a = grant.athlete_id
-        flags: tuple[OpenRedFlag, ...] = ()
-        if Scope.DIARY in grant.scopes:
-            flags = tuple(open_red_flags(pain[a], seen[a], profiles[a].risk))
-        runner = names.get(a)
-        entries.append(
-            RosterEntry(
-                athlete_id=a,
-                name=runner.name if runner is not None else "A runner",
-                grant=grant,
-                scope_words=describe_scopes(grant.scopes),
-                open_red_flags=flags,
+        entries = []
+        for grant in grants:
+            a = grant.athlete_id
+            flags: tuple[OpenRedFlag, ...] = ()
+            if Scope.DIARY in grant.scopes:
+                flags = tuple(open_red_flags(pain[a], seen[a], profiles[a].risk))
+            entries.append(
+                RosterEntry(
+                    athlete_id=a,
+                    name=names.get(a, "A runner"),
+                    grant=grant,
+                    scope_words=describe_scopes(grant.scopes),
+                    open_red_flags=flags,
+                )
             )
-        )
-    if entries:
-        seen_list = "Saw your name on the list of runners"
-        with app.store.session() as session:
+        if entries:
+            seen_list = "Saw your name on the list of runners"
             AuditRepo(session).add_many(  # one statement for the whole list
                 actor_id=professional.id,
                 actor_name=f"{professional.name} ({professional.email})",

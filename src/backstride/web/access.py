@@ -29,6 +29,7 @@ from backstride.services.accounts import Login, current_login
 from backstride.services.body import units_in_force
 from backstride.services.context import shared_reads
 from backstride.services.sharing import access_for, record, runner_name
+from backstride.web.asgi import UNSAFE_METHODS
 from backstride.web.cache import ResultCache
 from backstride.web.deps import WebState
 from backstride.web.nav import NAV, NavItem
@@ -199,6 +200,11 @@ def _use(request: Request, base: WebState, viewer: Viewer) -> None:
     # The use cases keep parts of answers there (App.memo) where the database versions them:
     # a check-in then recomputes only the diary's part of the day (services.guidance).
     memo = cache if base.cache.versioned_by_database else None
+    if memo is not None and request.method not in UNSAFE_METHODS:
+        # Now, in the transaction that read the login, rather than in one of the athlete's
+        # own later (its BEGIN, athlete setting and COMMIT); a request that writes is
+        # answered from fresh computations only and reads none.
+        base.cache.read_versions(viewer.athlete_id)
     app = base.app.for_athlete(viewer.athlete_id, memo=memo)
     request.state.web = replace(base, app=app, cache=cache)
     if not request.url.path.startswith("/api/"):

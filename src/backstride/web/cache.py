@@ -306,6 +306,14 @@ class ResultCache:
             seen[athlete] = self._data_version(athlete)
         return seen[athlete]
 
+    def read_versions(self, athlete: int | None) -> None:
+        """Read ``athlete``'s data versions for this request now, if not yet (a server
+        database, in a request): before any answer is looked up, in whatever transaction
+        the caller's reads share (``web.access``: the login's)."""
+        seen = DATA_VERSIONS.get()
+        if self._data_version is not None and seen is not None and athlete not in seen:
+            seen[athlete] = self._data_version(athlete)
+
     def get(
         self,
         key: Hashable,

@@ -5,8 +5,9 @@ from __future__ import annotations
 import builtins
 from collections.abc import Collection, Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Row, delete, insert, select, text
 
 from backstride.adapters.db.account_tables import (
     AuditEventRow,
@@ -17,7 +18,7 @@ from backstride.adapters.db.account_tables import (
     UserRow,
 )
 from backstride.adapters.db.repo import Repo
-from backstride.adapters.db.tables import AthleteRow
+from backstride.adapters.db.tables import AthleteRow, UTCDateTime
 from backstride.errors import ConflictError, NotFoundError
 
 
@@ -74,15 +75,18 @@ class UserRepo(Repo):
     def by_athlete(self, athlete_id: int) -> UserRow | None:
         return self.session.scalars(select(UserRow).where(UserRow.athlete_id == athlete_id)).first()
 
-    def by_athletes(self, athlete_ids: Collection[int]) -> dict[int, UserRow]:
-        """:meth:`by_athlete` for each of ``athlete_ids`` that has an account, in one query."""
-        rows = self.session.scalars(
-            select(UserRow).where(UserRow.athlete_id.in_(builtins.list(athlete_ids)))
+    def names_of_athletes(self, athlete_ids: Collection[int]) -> dict[int, str]:
+        """The account's name for each of ``athlete_ids`` that has an account, in one query
+        of two columns (no objects made)."""
+        rows = self.session.execute(
+            select(UserRow.athlete_id, UserRow.name)
+            .where(UserRow.athlete_id.in_(builtins.list(athlete_ids)))
+            .order_by(UserRow.id)
         )
-        found: dict[int, UserRow] = {}
-        for row in rows:
-            if row.athlete_id is not None:
-                found.setdefault(row.athlete_id, row)
+        found: dict[int, str] = {}
+        for athlete_id, name in rows:
+            if athlete_id is not None:
+                found.setdefault(athlete_id, name)
         return found
 
     def list(self) -> Sequence[UserRow]:
@@ -92,6 +96,20 @@ class UserRepo(Repo):
         return len(
             self.session.scalars(select(UserRow.id).where(UserRow.disabled.is_(False))).all()
         )
+
+
+ACCOUNT_COLUMNS = (
+    "id",
+    "email",
+    "name",
+    "role",
+    "athlete_id",
+    "disabled",
+    "created_at",
+    "password_hash",
+    "oidc_subject",
+)
+"""The columns of ``users`` an account is made of (``services.accounts.Account``)."""
 
 
 class LoginSessionRepo(Repo):
@@ -106,13 +124,20 @@ class LoginSessionRepo(Repo):
     def get(self, token_hash: str) -> LoginSessionRow | None:
         return self.session.get(LoginSessionRow, token_hash)
 
-    def get_with_user(self, token_hash: str) -> tuple[LoginSessionRow, UserRow] | None:
-        found = self.session.execute(
-            select(LoginSessionRow, UserRow)
+    def get_with_user(self, token_hash: str) -> Row[Any] | None:
+        """The login's expiry and the runner in view (``expires_at``, ``viewing_athlete_id``)
+        with its account's columns under ``UserRow``'s names (but the login's own
+        ``created_at``), or None: plain columns in one query, no objects made (every request
+        of a server asks)."""
+        return self.session.execute(
+            select(
+                LoginSessionRow.expires_at,
+                LoginSessionRow.viewing_athlete_id,
+                *(UserRow.__table__.c[name] for name in ACCOUNT_COLUMNS),
+            )
             .join(UserRow, UserRow.id == LoginSessionRow.user_id)
             .where(LoginSessionRow.token_hash == token_hash)
         ).first()
-        return None if found is None else (found[0], found[1])
 
     def set_viewing(self, token_hash: str, athlete_id: int | None) -> None:
         row = self.get(token_hash)
@@ -204,6 +229,17 @@ class GrantRepo(Repo):
         ).all()
 
 
+_ADD_MANY_POSTGRESQL = text(
+    "INSERT INTO audit_events (athlete_id, actor_id, actor_name, at, action, what) "
+    "SELECT e.athlete_id, CAST(:actor_id AS integer), CAST(:actor_name AS varchar), "
+    "CAST(:at AS timestamp), CAST(:action AS varchar), e.what "
+    "FROM unnest(CAST(:athletes AS integer[]), CAST(:whats AS varchar[])) "
+    "WITH ORDINALITY AS e(athlete_id, what, n) ORDER BY e.n"
+)
+"""PostgreSQL: one audit event per element of the two arrays, in their order."""
+UTC_AT = UTCDateTime()
+
+
 class AuditRepo(Repo):
     def add(
         self,
@@ -241,9 +277,26 @@ class AuditRepo(Repo):
         time, in one statement at once (no objects made, nothing read back)."""
         if not events:
             return
+        if self.session.get_bind().dialect.name == "postgresql":
+            # Two arrays, whatever the number of events: a short statement, so psycopg
+            # converts it once and PostgreSQL prepares it, where a multi-row VALUES of six
+            # parameters per event is parsed anew each time (longer than psycopg's cache of
+            # converted statements holds).
+            self.session.execute(
+                _ADD_MANY_POSTGRESQL,
+                {
+                    "athletes": [athlete_id for athlete_id, _ in events],
+                    "whats": [what[:400] for _, what in events],
+                    "actor_id": actor_id,
+                    "actor_name": actor_name[:460],
+                    "at": UTC_AT.process_bind_param(at, self.session.get_bind().dialect),
+                    "action": action,
+                },
+            )
+            return
         self.session.execute(
-            # RETURNING makes it one multi-row INSERT on every database (SQLAlchemy's
-            # "insertmanyvalues"); without it psycopg runs one INSERT per event.
+            # RETURNING makes it one multi-row INSERT (SQLAlchemy's "insertmanyvalues");
+            # without it each event would be an INSERT of its own.
             insert(AuditEventRow).returning(AuditEventRow.id),
             [
                 {

@@ -17,10 +17,12 @@ the SQL statement, its parameters, or the password of the database URL.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import Engine, event, text
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session
 
 from backstride.errors import (
@@ -45,6 +47,11 @@ LOCK_TIMEOUT_S = 10.0
 STATEMENT_TIMEOUT_S = 120.0
 """How long one statement may run before PostgreSQL cancels it."""
 
+IDLE_PING_S = 30.0
+"""A pooled connection unused for longer than this is asked whether it still works before a
+unit of work gets it (PgBouncer's ``server_check_delay``, 30 s by default, for the same)."""
+_CHECKED_IN_AT = "backstride_checked_in_at"
+
 # SQLSTATE codes (PostgreSQL manual, appendix A).
 _INVALID_PASSWORD = {"28P01", "28000"}
 _NO_DATABASE = "3D000"
@@ -55,6 +62,34 @@ _DISK_FULL = "53100"
 _READ_ONLY = "25006"
 _NUMBER_OUT_OF_RANGE = "22003"
 _BAD_TEXT = {"22021", "22P05"}  # bad bytes for the encoding, untranslatable character
+
+
+def ping_when_idle(engine: Engine, *, idle_s: float | None = None) -> None:
+    """Ask a pooled connection whether it still works (an empty query) when it was unused
+    for more than ``idle_s`` (a restarted server, a dropped network connection), and take
+    another in its place if not, instead of pinging at every checkout
+    (``pool_pre_ping``): a request checks out a connection for each of its units of work, and
+    each ping was a round trip, and a transaction PostgreSQL counts, of its own. A connection
+    that broke while in steady use fails the statement that meets it, which invalidates the
+    pool's older connections as well (SQLAlchemy's "disconnect handling"), so the next unit
+    of work connects anew. ``idle_s``: default :data:`IDLE_PING_S` (as it is at each checkout).
+    """
+
+    def stamp(_dbapi_conn: Any, record: Any) -> None:
+        record.info[_CHECKED_IN_AT] = time.monotonic()
+
+    def check(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get(_CHECKED_IN_AT)
+        limit = IDLE_PING_S if idle_s is None else idle_s
+        if since is None or time.monotonic() - since <= limit:
+            return  # just connected, or used a moment ago
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except Exception as exc:  # any failure: this connection is not to be used
+            raise DisconnectionError("the pooled connection no longer works") from exc
+
+    event.listen(engine.pool, "checkin", stamp)
+    event.listen(engine.pool, "checkout", check)
 
 
 def is_postgresql(url: str) -> bool:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from backstride.domain.body import Clearance
+from backstride.domain.body import Clearance, Profile
 from backstride.domain.pain import (
     MAX_NOTES_CHARS,
     RED_FLAGS,
@@ -127,11 +127,16 @@ def _resolve_link(
     return entry, False
 
 
-def _saved(app: App, entry: PainEntry, linked: bool) -> views.PainSaved:
+def _saved(
+    app: App, entry: PainEntry, linked: bool, *, profile: Profile | None = None
+) -> views.PainSaved:
+    """What a saved entry answers; ``profile``: the runner's, when the caller read it in its
+    own unit of work (else it is read here)."""
     from backstride.adapters.db.body_repos import ProfileRepo
 
-    with app.store.read_session() as session:
-        profile = ProfileRepo(session).get(app.athlete_id)
+    if profile is None:
+        with app.store.read_session() as session:
+            profile = ProfileRepo(session).get(app.athlete_id)
     context = profile.risk
     rules = views.pain_rules(app)
     result = triage(entry.red_flags, context)
@@ -157,7 +162,7 @@ def _saved(app: App, entry: PainEntry, linked: bool) -> views.PainSaved:
 def add_pain(app: App, data: PainInput, *, today: date) -> views.PainSaved:
     """Validate and store one entry. Refused with :class:`InvalidInputError`, nothing stored:
     a score outside 0-10, a date in the future, an unknown red flag, place or kind of pain."""
-    from backstride.adapters.db.body_repos import PainRepo
+    from backstride.adapters.db.body_repos import PainRepo, ProfileRepo
     from backstride.adapters.db.repos import ActivityRepo
 
     entry = PainEntry(
@@ -179,7 +184,8 @@ def add_pain(app: App, data: PainInput, *, today: date) -> views.PainSaved:
             ActivityRepo(session), app.athlete_id, entry, explicit=data.activity_id is not None
         )
         new_id = PainRepo(session).add(app.athlete_id, entry)
-    return _saved(app, replace(entry, id=new_id), linked)
+        profile = ProfileRepo(session).get(app.athlete_id)  # in the same transaction
+    return _saved(app, replace(entry, id=new_id), linked, profile=profile)
 
 
 def edit_pain(app: App, entry_id: int, changes: PainChanges, *, today: date) -> views.PainSaved:
