@@ -50,6 +50,7 @@ from tests.databases import (  # noqa: E402
     start_server_if_needed,
     stop_server,
 )
+from tests.untraced import untraced  # noqa: E402
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -104,29 +105,23 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
     one of the store's own (under tests/adapters, or marked ``postgresql_only``): the same test
     ran traced on SQLite, and tracing costs about a third more CPU time; what only PostgreSQL
     runs (adapters/db/postgres.py, row security, the jobs' queue) is traced through those."""
-    paused = _pause_coverage(item)
-    try:
+    if not _untraced_on_postgresql(item):
         return (yield)
-    finally:
-        if paused is not None:
-            paused.start()
+    # Every coverage instance pauses (tests.untraced): an xdist worker runs two, and stopping
+    # only the latest resumed the other, so the pause traced on as before.
+    with untraced():
+        return (yield)
 
 
-def _pause_coverage(item: pytest.Item) -> Any:
+def _untraced_on_postgresql(item: pytest.Item) -> bool:
     if item.config.getoption("--cov-postgresql") != "adapters":
-        return None
+        return False
     callspec = getattr(item, "callspec", None)
     if callspec is None or callspec.params.get("db_backend") != "postgresql":
-        return None
-    if item.path.is_relative_to(ADAPTER_TESTS) or item.get_closest_marker("postgresql_only"):
-        return None
-    from coverage import Coverage
-
-    cov = Coverage.current()
-    if cov is None:
-        return None
-    cov.stop()
-    return cov
+        return False
+    return not (
+        item.path.is_relative_to(ADAPTER_TESTS) or item.get_closest_marker("postgresql_only")
+    )
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
