@@ -84,3 +84,20 @@ def test_the_row_helpers_see_every_committed_change_and_each_replaced_database(
         writer.dispose()
         backend.cleanup()
     assert url not in databases._readers
+
+
+def test_the_tests_cluster_lives_in_memory_only_with_room_to_spare(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pg_cluster  # tools/, on the path through tests.databases
+
+    monkeypatch.setattr(pg_cluster, "MEMORY_FOLDER", tmp_path)
+    assert pg_cluster._folder(in_memory=True) == str(tmp_path)
+    assert pg_cluster._folder(in_memory=False) is None
+    # A container's small /dev/shm (64 MB by default) would run out mid-run: the disk then.
+    free = pg_cluster.shutil.disk_usage(tmp_path).free
+    monkeypatch.setattr(pg_cluster, "MEMORY_NEEDED", free + (1 << 40))
+    assert pg_cluster._folder(in_memory=True) is None
+    monkeypatch.setattr(pg_cluster, "MEMORY_FOLDER", tmp_path / "none")
+    monkeypatch.setattr(pg_cluster, "MEMORY_NEEDED", 0)
+    assert pg_cluster._folder(in_memory=True) is None

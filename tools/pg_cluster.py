@@ -93,19 +93,27 @@ def free_port() -> int:
 
 MEMORY_FOLDER = Path("/dev/shm")
 """Where an ``in_memory`` cluster keeps its files: Linux's shared-memory file system (tmpfs)."""
+MEMORY_NEEDED = 2 << 30
+"""Free space :data:`MEMORY_FOLDER` must have for an ``in_memory`` cluster (2 GiB: the copies of
+each test's database, the write-ahead log up to ``max_wal_size``, and PostgreSQL's own shared
+memory segments, which live there too); a container's default 64 MB gets the disk instead."""
 
 
 def _folder(in_memory: bool) -> str | None:
     """The folder a cluster's temporary folder goes in (None: the system's temp folder).
 
     ``in_memory`` (the tests' cluster): in :data:`MEMORY_FOLDER` when there is one to write
-    to. Creating and dropping a database creates and removes its files (about 500 for
-    backstride's schema); on a disk's file system (ext4, journalled) that cost the server
-    about 90 ms of CPU time a test, in memory about 14 ms. The data dies with the run either
-    way (the cluster never syncs to disk: :data:`SERVER_SETTINGS`)."""
-    if in_memory and MEMORY_FOLDER.is_dir() and os.access(MEMORY_FOLDER, os.W_OK | os.X_OK):
-        return str(MEMORY_FOLDER)
-    return None
+    to with :data:`MEMORY_NEEDED` free. Creating and dropping a database creates and removes
+    its files (about 500 for backstride's schema); on a disk's file system (ext4, journalled)
+    that cost the server about 90 ms of CPU time a test, in memory about 14 ms. The data dies
+    with the run either way (the cluster never syncs to disk: :data:`SERVER_SETTINGS`)."""
+    if not (in_memory and MEMORY_FOLDER.is_dir()):
+        return None
+    if not os.access(MEMORY_FOLDER, os.W_OK | os.X_OK):
+        return None
+    if shutil.disk_usage(MEMORY_FOLDER).free < MEMORY_NEEDED:
+        return None
+    return str(MEMORY_FOLDER)
 
 
 def _server_user() -> pwd.struct_passwd | None:
