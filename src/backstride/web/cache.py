@@ -310,9 +310,8 @@ class ResultCache:
         """Read ``athlete``'s data versions for this request now, if not yet (a server
         database, in a request): before any answer is looked up, in whatever transaction
         the caller's reads share (``web.access``: the login's)."""
-        seen = DATA_VERSIONS.get()
-        if self._data_version is not None and seen is not None and athlete not in seen:
-            seen[athlete] = self._data_version(athlete)
+        if DATA_VERSIONS.get() is not None:  # in a request: kept there for its lookups
+            self._outside(athlete)
 
     def get(
         self,
