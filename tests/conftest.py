@@ -50,6 +50,7 @@ from tests.databases import (  # noqa: E402
     start_server_if_needed,
     stop_server,
 )
+from tests.routes_once import routes_built_once  # noqa: E402
 from tests.untraced import untraced  # noqa: E402
 
 
@@ -338,6 +339,14 @@ def _templates_compiled_once() -> Iterator[None]:
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(jinja2.Environment, "__init__", init)
+        yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _routes_built_once() -> Iterator[None]:
+    """Every app of the test process builds its routes from parts made once
+    (:mod:`tests.routes_once`)."""
+    with routes_built_once():
         yield
 
 

@@ -1,6 +1,7 @@
 """The test harness's own shortcuts (tests/conftest.py) keep each test's meaning: compiled
 templates are shared only between environments configured alike, and the command line built
-once per process answers as a new one does."""
+once per process answers as a new one does; FastAPI's route parts are made once per input
+only (tests/routes_once.py)."""
 
 from __future__ import annotations
 
@@ -50,6 +51,62 @@ def test_the_command_line_built_once_answers_as_a_new_one(cli: Callable[..., Any
     assert typer.main.get_command(app) is typer.main.get_command(app)  # built once
     bad = cli("no-such-command")
     assert bad.exit_code == 2 and cli("no-such-command").stderr == bad.stderr
+
+
+def _app() -> Any:
+    from fastapi import FastAPI, Query
+    from fastapi.testclient import TestClient
+
+    app = FastAPI()
+
+    @app.get("/low")
+    def low(n: int = Query(ge=0, le=10)) -> dict[str, int]:
+        return {"n": n}
+
+    @app.get("/high")
+    def high(n: int = Query(ge=100)) -> dict[str, int]:
+        return {"n": n}
+
+    @app.get("/name")
+    def name(n: str = Query(min_length=2)) -> dict[str, str]:
+        return {"n": n}
+
+    return TestClient(app)
+
+
+def test_fastapi_field_adapters_are_made_once_per_field_alike() -> None:
+    from fastapi._compat import v2
+
+    first, second = (v2.ModelField(name="n", field_info=_info(int)) for _ in range(2))
+    assert first._type_adapter is second._type_adapter  # made once
+    other = v2.ModelField(name="n", field_info=_info(int, ge=0))
+    assert other._type_adapter is not first._type_adapter
+    assert (
+        other._type_adapter
+        is not v2.ModelField(name="n", field_info=_info(int, ge=1))._type_adapter
+    )
+    assert v2.ModelField(name="n", field_info=_info(str))._type_adapter is not first._type_adapter
+
+
+def _info(annotation: Any, **constraints: Any) -> Any:
+    from pydantic.fields import FieldInfo
+
+    return (
+        FieldInfo.from_annotation(annotation)
+        if not constraints
+        else FieldInfo(annotation=annotation, **constraints)
+    )
+
+
+def test_apps_built_from_parts_made_once_check_each_route_s_own_constraints() -> None:
+    for _ in range(2):  # the second app's routes are built from the first's parts
+        client = _app()
+        assert client.get("/low?n=3").json() == {"n": 3}
+        assert client.get("/low?n=11").status_code == 422
+        assert client.get("/high?n=3").status_code == 422
+        assert client.get("/high?n=100").json() == {"n": 100}
+        assert client.get("/name?n=x").status_code == 422
+        assert client.get("/name?n=xy").json() == {"n": "xy"}
 
 
 def test_the_row_helpers_see_every_committed_change_and_each_replaced_database(
