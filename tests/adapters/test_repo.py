@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import TextClause, event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from backstride.adapters.db.account_repos import GrantRepo, LoginSessionRepo, UserRepo
 from backstride.adapters.db.body_repos import (
@@ -81,3 +81,18 @@ def test_hot_reads_run_one_statement_built_once_each_time(app: App) -> None:
             assert second[0] is first[0], str(first[0])
     finally:
         event.remove(app.store.engine, "before_execute", note)
+
+
+def test_the_login_read_is_a_plain_statement_not_an_orm_query(app: App) -> None:
+    """Every request of a server reads its login: of the tables' columns, so the ORM's
+    handling of a query (about as costly as the statement itself) is skipped."""
+    kinds: list[bool] = []
+
+    def note(state: ORMExecuteState) -> None:
+        kinds.append(state.is_orm_statement)
+
+    with app.store.session() as session:
+        event.listen(session, "do_orm_execute", note)
+        assert LoginSessionRepo(session).get_with_user("no such token") is None
+        assert UserRepo(session).names_of_athletes([1]) == {}
+    assert kinds == [False, False]

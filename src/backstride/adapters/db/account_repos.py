@@ -22,9 +22,9 @@ from backstride.adapters.db.tables import AthleteRow, UTCDateTime
 from backstride.errors import ConflictError, NotFoundError
 
 _NAMES_OF_ATHLETES = (
-    select(UserRow.athlete_id, UserRow.name)
-    .where(UserRow.athlete_id.in_(bindparam("ids", expanding=True)))
-    .order_by(UserRow.id)
+    select(UserRow.__table__.c.athlete_id, UserRow.__table__.c.name)
+    .where(UserRow.__table__.c.athlete_id.in_(bindparam("ids", expanding=True)))
+    .order_by(UserRow.__table__.c.id)
 )
 _GRANTS_OF_PROFESSIONAL = (
     select(GrantRow)
@@ -117,16 +117,18 @@ ACCOUNT_COLUMNS = (
     "oidc_subject",
 )
 """The columns of ``users`` an account is made of (``services.accounts.Account``)."""
+_logins, _users = LoginSessionRow.__table__, UserRow.__table__
 _LOGIN_WITH_USER = (
     select(
-        LoginSessionRow.expires_at,
-        LoginSessionRow.viewing_athlete_id,
-        *(UserRow.__table__.c[name] for name in ACCOUNT_COLUMNS),
+        _logins.c.expires_at,
+        _logins.c.viewing_athlete_id,
+        *(_users.c[name] for name in ACCOUNT_COLUMNS),
     )
-    .join(UserRow, UserRow.id == LoginSessionRow.user_id)
-    .where(LoginSessionRow.token_hash == bindparam("token_hash"))
+    .join(_users, _users.c.id == _logins.c.user_id)
+    .where(_logins.c.token_hash == bindparam("token_hash"))
 )
-"""Every request of a server reads its login with this (built once: ``repo`` module)."""
+"""Every request of a server reads its login with this: built once (``repo`` module), of the
+tables' columns (a plain statement: the ORM's handling of a query costs as much again)."""
 
 
 class LoginSessionRepo(Repo):
