@@ -38,6 +38,7 @@ import argparse
 import http.client
 import json
 import os
+import select as io_select
 import statistics
 import subprocess
 import sys
@@ -248,7 +249,8 @@ def log_in(base: str, email: str) -> httpx.Client:
 class PlainClient:
     """A light keep-alive HTTP/1.1 client for the timed requests: one ``http.client``
     connection, the request headers httpx sends, and the cookies the server sets (a session
-    from an httpx login, the form cookie of a page) kept and sent back as a browser would."""
+    from an httpx login, the form cookie of a page) kept and sent back as a browser would. A
+    connection the server closed while it was unused is opened again before the request."""
 
     def __init__(self, base: str, cookies: dict[str, str] | None = None) -> None:
         host, port = base.removeprefix("http://").split(":")
@@ -275,6 +277,11 @@ class PlainClient:
             headers["Content-Type"] = "application/json"
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        sock = self._conn.sock
+        if sock is not None and io_select.select([sock], [], [], 0)[0]:
+            # Readable while idle: the server closed the kept-alive connection (uvicorn after
+            # 5 s unused). As httpx does, a new connection rather than a failed request.
+            self._conn.close()
         try:
             self._conn.request(method, path, body=body, headers=headers)
             answer = self._conn.getresponse()
