@@ -23,6 +23,11 @@ Run ``.venv/bin/python bench/server_bench.py`` (``--help`` for options). It
    the same cores) and of PostgreSQL, in ms per request; statements and transactions per
    request (``pg_stat_statements``, ``pg_stat_database``).
 
+The clients send their timed requests over one kept-alive connection each with the standard
+library's ``http.client`` (:class:`PlainClient`: the headers httpx sends, the cookies the server
+sets kept as a browser would), which costs the benchmark's process about a fifth of httpx's CPU
+per request (``--client httpx`` for httpx, as before); they log in with httpx either way.
+
 Benchmark, not a test: figures depend on the machine (two shared cores here, the clients and
 both servers on the same cores).
 """
@@ -30,7 +35,10 @@ both servers on the same cores).
 from __future__ import annotations
 
 import argparse
+import http.client
+import json
 import os
+import select as io_select
 import statistics
 import subprocess
 import sys
@@ -41,6 +49,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
+from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
 
@@ -237,15 +246,76 @@ def log_in(base: str, email: str) -> httpx.Client:
     return client
 
 
+class PlainClient:
+    """A light keep-alive HTTP/1.1 client for the timed requests: one ``http.client``
+    connection, the request headers httpx sends, and the cookies the server sets (a session
+    from an httpx login, the form cookie of a page) kept and sent back as a browser would. A
+    connection the server closed while it was unused is opened again before the request."""
+
+    def __init__(self, base: str, cookies: dict[str, str] | None = None) -> None:
+        host, port = base.removeprefix("http://").split(":")
+        self._conn = http.client.HTTPConnection(host, int(port), timeout=60)
+        self._host = f"{host}:{port}"
+        self.cookies = dict(cookies or {})
+
+    @classmethod
+    def after(cls, base: str, client: httpx.Client) -> PlainClient:
+        """A light client with the cookies of ``client`` (logged in with httpx)."""
+        return cls(base, {c.name: str(c.value) for c in client.cookies.jar})
+
+    def request(self, method: str, path: str, *, json_body: Any = None) -> int:
+        headers = {
+            "Host": self._host,
+            "Accept": "*/*",
+            "Accept-Encoding": "gzip, deflate",
+            "Connection": "keep-alive",
+            "User-Agent": "server-bench",
+        }
+        body = None
+        if json_body is not None:
+            body = json.dumps(json_body, separators=(",", ":")).encode()
+            headers["Content-Type"] = "application/json"
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        sock = self._conn.sock
+        if sock is not None and io_select.select([sock], [], [], 0)[0]:
+            # Readable while idle: the server closed the kept-alive connection (uvicorn after
+            # 5 s unused). As httpx does, a new connection rather than a failed request.
+            self._conn.close()
+        try:
+            self._conn.request(method, path, body=body, headers=headers)
+            answer = self._conn.getresponse()
+            answer.read()
+        except (OSError, http.client.HTTPException):
+            self._conn.close()  # a new connection for the next request
+            raise
+        for header in answer.headers.get_all("set-cookie") or ():
+            for name, morsel in SimpleCookie(header).items():
+                if morsel["max-age"] == "0" or not morsel.value:
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = morsel.value
+        return answer.status
+
+
+Http = httpx.Client | PlainClient
+
+
+def send(client: Http, method: str, path: str, body: Any) -> int:
+    if isinstance(client, PlainClient):
+        return client.request(method, path, json_body=body)
+    return client.request(method, path, json=body).status_code
+
+
 @dataclass
 class Client:
-    runner: httpx.Client
-    professional: httpx.Client | None
+    runner: Http
+    professional: Http | None
     activity_id: int
 
 
 def one_round(c: Client, day: int, out: dict[str, list[float]], errors: dict[str, int]) -> None:
-    asks: list[tuple[str, httpx.Client, str, str, dict[str, Any] | None]] = [
+    asks: list[tuple[str, Http, str, str, dict[str, Any] | None]] = [
         ("Today", c.runner, "GET", "/today", None),
         ("Overview", c.runner, "GET", "/", None),
         ("activity page", c.runner, "GET", f"/activities/{c.activity_id}", None),
@@ -266,9 +336,8 @@ def one_round(c: Client, day: int, out: dict[str, list[float]], errors: dict[str
     for name, client, method, path, body in asks:
         t0 = time.perf_counter()
         try:
-            answer = client.request(method, path, json=body)
-            ok = answer.status_code < 400
-        except httpx.HTTPError:
+            ok = send(client, method, path, body) < 400
+        except (httpx.HTTPError, OSError, http.client.HTTPException):
             ok = False
         out[name].append((time.perf_counter() - t0) * 1000)
         if not ok:
@@ -433,6 +502,12 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=10, help="rounds per client")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
+        "--client",
+        choices=("plain", "httpx"),
+        default="plain",
+        help="the timed requests' client: http.client kept alive (light), or httpx",
+    )
+    parser.add_argument(
         "--statements",
         type=int,
         default=12,
@@ -458,13 +533,22 @@ def main() -> None:
             clients = []
             for i in range(args.clients):
                 email, activity = world.runners[(i * 7) % len(world.runners)]
-                clients.append(
-                    Client(log_in(base, email), log_in(base, world.professionals[email]), activity)
-                )
+                runner, professional = log_in(base, email), log_in(base, world.professionals[email])
+                if args.client == "plain":
+                    clients.append(
+                        Client(
+                            PlainClient.after(base, runner),
+                            PlainClient.after(base, professional),
+                            activity,
+                        )
+                    )
+                else:
+                    clients.append(Client(runner, professional, activity))
             counts = PostgresCounts(url, proc)
             out, errors, wall, costs = run_load(clients, args.requests, counts)
             pg = report(
-                f"Server mode, PostgreSQL, {args.workers} workers, {args.clients} clients",
+                f"Server mode, PostgreSQL, {args.workers} workers, {args.clients} clients "
+                f"({args.client} client)",
                 out,
                 errors,
                 wall,
@@ -483,12 +567,19 @@ def main() -> None:
     try:
         base = f"http://127.0.0.1:{port}"
         clients = [
-            Client(httpx.Client(base_url=base, timeout=60), None, activity)
+            Client(
+                PlainClient(base)
+                if args.client == "plain"
+                else httpx.Client(base_url=base, timeout=60),
+                None,
+                activity,
+            )
             for _ in range(args.clients)
         ]
         out, errors, wall, costs = run_load(clients, args.requests, server_counts(proc))
         lite = report(
-            f"Local mode, SQLite, one runner, 1 process, {args.clients} clients",
+            f"Local mode, SQLite, one runner, 1 process, {args.clients} clients "
+            f"({args.client} client)",
             out,
             errors,
             wall,

@@ -7,7 +7,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, delete, insert, select, text
+from sqlalchemy import Row, bindparam, delete, insert, select, text
 
 from backstride.adapters.db.account_tables import (
     AuditEventRow,
@@ -20,6 +20,17 @@ from backstride.adapters.db.account_tables import (
 from backstride.adapters.db.repo import Repo
 from backstride.adapters.db.tables import AthleteRow, UTCDateTime
 from backstride.errors import ConflictError, NotFoundError
+
+_NAMES_OF_ATHLETES = (
+    select(UserRow.__table__.c.athlete_id, UserRow.__table__.c.name)
+    .where(UserRow.__table__.c.athlete_id.in_(bindparam("ids", expanding=True)))
+    .order_by(UserRow.__table__.c.id)
+)
+_GRANTS_OF_PROFESSIONAL = (
+    select(GrantRow)
+    .where(GrantRow.professional_id == bindparam("professional"), GrantRow.revoked_at.is_(None))
+    .order_by(GrantRow.id)
+)
 
 
 class UserRepo(Repo):
@@ -78,11 +89,7 @@ class UserRepo(Repo):
     def names_of_athletes(self, athlete_ids: Collection[int]) -> dict[int, str]:
         """The account's name for each of ``athlete_ids`` that has an account, in one query
         of two columns (no objects made)."""
-        rows = self.session.execute(
-            select(UserRow.athlete_id, UserRow.name)
-            .where(UserRow.athlete_id.in_(builtins.list(athlete_ids)))
-            .order_by(UserRow.id)
-        )
+        rows = self.session.execute(_NAMES_OF_ATHLETES, {"ids": builtins.list(athlete_ids)})
         found: dict[int, str] = {}
         for athlete_id, name in rows:
             if athlete_id is not None:
@@ -110,6 +117,18 @@ ACCOUNT_COLUMNS = (
     "oidc_subject",
 )
 """The columns of ``users`` an account is made of (``services.accounts.Account``)."""
+_logins, _users = LoginSessionRow.__table__, UserRow.__table__
+_LOGIN_WITH_USER = (
+    select(
+        _logins.c.expires_at,
+        _logins.c.viewing_athlete_id,
+        *(_users.c[name] for name in ACCOUNT_COLUMNS),
+    )
+    .join(_users, _users.c.id == _logins.c.user_id)
+    .where(_logins.c.token_hash == bindparam("token_hash"))
+)
+"""Every request of a server reads its login with this: built once (``repo`` module), of the
+tables' columns (a plain statement: the ORM's handling of a query costs as much again)."""
 
 
 class LoginSessionRepo(Repo):
@@ -129,15 +148,7 @@ class LoginSessionRepo(Repo):
         with its account's columns under ``UserRow``'s names (but the login's own
         ``created_at``), or None: plain columns in one query, no objects made (every request
         of a server asks)."""
-        return self.session.execute(
-            select(
-                LoginSessionRow.expires_at,
-                LoginSessionRow.viewing_athlete_id,
-                *(UserRow.__table__.c[name] for name in ACCOUNT_COLUMNS),
-            )
-            .join(UserRow, UserRow.id == LoginSessionRow.user_id)
-            .where(LoginSessionRow.token_hash == token_hash)
-        ).first()
+        return self.session.execute(_LOGIN_WITH_USER, {"token_hash": token_hash}).first()
 
     def set_viewing(self, token_hash: str, athlete_id: int | None) -> None:
         row = self.get(token_hash)
@@ -214,9 +225,7 @@ class GrantRepo(Repo):
 
     def for_professional(self, professional_id: int) -> Sequence[GrantRow]:
         return self.session.scalars(
-            select(GrantRow)
-            .where(GrantRow.professional_id == professional_id, GrantRow.revoked_at.is_(None))
-            .order_by(GrantRow.id)
+            _GRANTS_OF_PROFESSIONAL, {"professional": professional_id}
         ).all()
 
     def between(self, athlete_id: int, professional_id: int) -> Sequence[GrantRow]:

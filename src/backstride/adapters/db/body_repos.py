@@ -6,13 +6,14 @@ Each works inside a caller-owned Session and speaks domain objects.
 from __future__ import annotations
 
 import builtins
+import functools
 import json
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import BindParameter, Select, bindparam, delete, func, select
 
 from backstride.adapters.db import records
 from backstride.adapters.db.body_tables import (
@@ -45,6 +46,62 @@ def _dump(values: Sequence[Any]) -> str:
     return json.dumps([str(v) for v in values])
 
 
+# --- statements built once (``repo`` module) --------------------------------------------------
+
+_ATHLETE: BindParameter[int] = bindparam("athlete")
+_IDS: BindParameter[int] = bindparam("ids", expanding=True)
+_PROFILES = select(ProfileRow).where(ProfileRow.athlete_id.in_(_IDS))
+_LATEST_SCREENING = (
+    select(ScreeningRow)
+    .where(ScreeningRow.athlete_id == _ATHLETE)
+    .order_by(ScreeningRow.answered_on.desc(), ScreeningRow.id.desc())
+    .limit(1)
+)
+_CLEARANCES = (
+    select(ClearanceRow)
+    .where(ClearanceRow.athlete_id == _ATHLETE)
+    .order_by(ClearanceRow.cleared_on, ClearanceRow.id)
+)
+_REPORTS_A_FLAG = PainEntryRow.red_flags.not_in(["[]", ""])
+"""An entry that reports a red flag (``red_flags`` is stored as a JSON list, ``_dump``)."""
+_FIRST_DAY_ABOVE = select(func.min(PainEntryRow.day)).where(
+    PainEntryRow.athlete_id == _ATHLETE, PainEntryRow.score > bindparam("score")
+)
+_FIRST_DAY_ABOVE_UNTIL = _FIRST_DAY_ABOVE.where(PainEntryRow.day <= bindparam("until"))
+_SEEN_MANY = (
+    select(RedFlagSeenRow)
+    .where(RedFlagSeenRow.athlete_id.in_(_IDS))
+    .order_by(RedFlagSeenRow.seen_on, RedFlagSeenRow.id)
+)
+_SELFTESTS = (
+    select(SelfTestRow)
+    .where(SelfTestRow.athlete_id == _ATHLETE)
+    .order_by(SelfTestRow.day, SelfTestRow.id)
+)
+
+
+@functools.cache
+def _pain_list(*, red_flags_only: bool, since: bool, until: bool) -> Select[PainEntryRow]:
+    """:meth:`PainRepo.list`'s statement (parameters ``athlete``, ``since``, ``until``)."""
+    stmt = select(PainEntryRow).where(PainEntryRow.athlete_id == _ATHLETE)
+    if red_flags_only:
+        stmt = stmt.where(_REPORTS_A_FLAG)
+    if since:
+        stmt = stmt.where(PainEntryRow.day >= bindparam("since"))
+    if until:
+        stmt = stmt.where(PainEntryRow.day <= bindparam("until"))
+    return stmt.order_by(PainEntryRow.day, PainEntryRow.id)
+
+
+@functools.cache
+def _pain_list_many(*, red_flags_only: bool) -> Select[PainEntryRow]:
+    """:meth:`PainRepo.list_many`'s statement (parameter ``ids``)."""
+    stmt = select(PainEntryRow).where(PainEntryRow.athlete_id.in_(_IDS))
+    if red_flags_only:
+        stmt = stmt.where(_REPORTS_A_FLAG)
+    return stmt.order_by(PainEntryRow.day, PainEntryRow.id)
+
+
 # --- profile ----------------------------------------------------------------------------------
 
 
@@ -56,10 +113,7 @@ class ProfileRepo(Repo):
     def get_many(self, athlete_ids: Collection[int]) -> dict[int, Profile]:
         """:meth:`get` for each of ``athlete_ids``, in one query."""
         rows = {
-            r.athlete_id: r
-            for r in self.session.scalars(
-                select(ProfileRow).where(ProfileRow.athlete_id.in_(list(athlete_ids)))
-            )
+            r.athlete_id: r for r in self.session.scalars(_PROFILES, {"ids": list(athlete_ids)})
         }
         return {a: self._profile(rows.get(a)) for a in athlete_ids}
 
@@ -107,13 +161,7 @@ class ScreeningRepo(Repo):
         return self._insert(row).id
 
     def latest(self, athlete_id: int) -> Screening | None:
-        stmt = (
-            select(ScreeningRow)
-            .where(ScreeningRow.athlete_id == athlete_id)
-            .order_by(ScreeningRow.answered_on.desc(), ScreeningRow.id.desc())
-            .limit(1)
-        )
-        row = self.session.scalars(stmt).first()
+        row = self.session.scalars(_LATEST_SCREENING, {"athlete": athlete_id}).first()
         return records.screening(row) if row is not None else None
 
 
@@ -129,12 +177,8 @@ class ClearanceRepo(Repo):
         return self._insert(row).id
 
     def list(self, athlete_id: int) -> list[Clearance]:
-        stmt = (
-            select(ClearanceRow)
-            .where(ClearanceRow.athlete_id == athlete_id)
-            .order_by(ClearanceRow.cleared_on, ClearanceRow.id)
-        )
-        return [records.clearance(r) for r in self.session.scalars(stmt)]
+        rows = self.session.scalars(_CLEARANCES, {"athlete": athlete_id})
+        return [records.clearance(r) for r in rows]
 
 
 # --- pain diary -------------------------------------------------------------------------------
@@ -156,10 +200,6 @@ def _fill(row: PainEntryRow, entry: PainEntry) -> None:
     row.notes = entry.notes
     row.worse_coughing = entry.worse_coughing
     row.ruled_out_flags = _dump([f.value for f in entry.ruled_out])
-
-
-_REPORTS_A_FLAG = PainEntryRow.red_flags.not_in(["[]", ""])
-"""An entry that reports a red flag (``red_flags`` is stored as a JSON list, ``_dump``)."""
 
 
 class PainRepo(Repo):
@@ -198,25 +238,19 @@ class PainRepo(Repo):
     ) -> list[PainEntry]:
         """The entries from ``since`` to ``until`` by day; ``red_flags_only``: those that
         report a red flag (all that :func:`~backstride.domain.pain.open_red_flags` reads)."""
-        stmt = select(PainEntryRow).where(PainEntryRow.athlete_id == athlete_id)
-        if red_flags_only:
-            stmt = stmt.where(_REPORTS_A_FLAG)
-        if since is not None:
-            stmt = stmt.where(PainEntryRow.day >= since)
-        if until is not None:
-            stmt = stmt.where(PainEntryRow.day <= until)
-        stmt = stmt.order_by(PainEntryRow.day, PainEntryRow.id)
-        return [_row_to_entry(r) for r in self.session.scalars(stmt)]
+        stmt = _pain_list(
+            red_flags_only=red_flags_only, since=since is not None, until=until is not None
+        )
+        values = {"athlete": athlete_id, "since": since, "until": until}
+        return [_row_to_entry(r) for r in self.session.scalars(stmt, values)]
 
     def list_many(
         self, athlete_ids: Collection[int], *, red_flags_only: bool = False
     ) -> dict[int, builtins.list[PainEntry]]:
         """:meth:`list` (every entry) for each of ``athlete_ids``, in one query."""
-        stmt = select(PainEntryRow).where(PainEntryRow.athlete_id.in_(list(athlete_ids)))
-        if red_flags_only:
-            stmt = stmt.where(_REPORTS_A_FLAG)
-        stmt = stmt.order_by(PainEntryRow.day, PainEntryRow.id)
-        return by_athlete(athlete_ids, self.session.scalars(stmt), _row_to_entry)
+        stmt = _pain_list_many(red_flags_only=red_flags_only)
+        rows = self.session.scalars(stmt, {"ids": list(athlete_ids)})
+        return by_athlete(athlete_ids, rows, _row_to_entry)
 
     def count(self, athlete_id: int) -> int:
         stmt = select(func.count()).where(PainEntryRow.athlete_id == athlete_id)
@@ -226,12 +260,8 @@ class PainRepo(Repo):
         self, athlete_id: int, *, score: int, until: date | None = None
     ) -> date | None:
         """The first day with a score above ``score`` (up to ``until``), or None."""
-        stmt = select(func.min(PainEntryRow.day)).where(
-            PainEntryRow.athlete_id == athlete_id, PainEntryRow.score > score
-        )
-        if until is not None:
-            stmt = stmt.where(PainEntryRow.day <= until)
-        value = self.session.scalar(stmt)
+        stmt = _FIRST_DAY_ABOVE if until is None else _FIRST_DAY_ABOVE_UNTIL
+        value = self.session.scalar(stmt, {"athlete": athlete_id, "score": score, "until": until})
         return value if isinstance(value, date) else None
 
 
@@ -255,12 +285,8 @@ class RedFlagSeenRepo(Repo):
 
     def list_many(self, athlete_ids: Collection[int]) -> dict[int, builtins.list[SeenRecord]]:
         """:meth:`list` for each of ``athlete_ids``, in one query."""
-        stmt = (
-            select(RedFlagSeenRow)
-            .where(RedFlagSeenRow.athlete_id.in_(list(athlete_ids)))
-            .order_by(RedFlagSeenRow.seen_on, RedFlagSeenRow.id)
-        )
-        return by_athlete(athlete_ids, self.session.scalars(stmt), _row_to_seen)
+        rows = self.session.scalars(_SEEN_MANY, {"ids": list(athlete_ids)})
+        return by_athlete(athlete_ids, rows, _row_to_seen)
 
 
 # --- self-tests -------------------------------------------------------------------------------
@@ -274,12 +300,7 @@ class SelfTestRepo(Repo):
         return self._insert(row).id
 
     def list(self, athlete_id: int) -> list[SelfTestResult]:
-        stmt = (
-            select(SelfTestRow)
-            .where(SelfTestRow.athlete_id == athlete_id)
-            .order_by(SelfTestRow.day, SelfTestRow.id)
-        )
-        return records.selftests(list(self.session.scalars(stmt)))
+        return records.selftests(list(self.session.scalars(_SELFTESTS, {"athlete": athlete_id})))
 
 
 # --- shoes ------------------------------------------------------------------------------------

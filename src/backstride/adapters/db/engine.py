@@ -549,14 +549,14 @@ ATHLETE_SETTING = "backstride.athlete_id"
 (migration 0013; docs/server.md, "Row-level security")."""
 
 
+_SET_ATHLETE = text("SELECT set_config(:name, :value, true)")
+
+
 def _scope_to_athlete(session: Session, athlete_id: int) -> None:
     """Set ``athlete_id`` on every transaction ``session`` begins (``SET LOCAL``)."""
 
     def set_athlete(_session: Session, _transaction: Any, connection: Connection) -> None:
-        connection.execute(
-            text("SELECT set_config(:name, :value, true)"),
-            {"name": ATHLETE_SETTING, "value": str(athlete_id)},
-        )
+        connection.execute(_SET_ATHLETE, {"name": ATHLETE_SETTING, "value": str(athlete_id)})
 
     event.listen(session, "after_begin", set_athlete)
 

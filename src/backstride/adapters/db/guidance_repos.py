@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 
 from backstride.adapters.db.body_repos import _row_to_entry
 from backstride.adapters.db.body_tables import PainEntryRow
@@ -18,6 +18,24 @@ from backstride.adapters.db.records import GearTotal as GearTotal
 from backstride.adapters.db.repo import Repo
 from backstride.adapters.db.tables import ActivityRow
 from backstride.domain.pain import PainEntry
+
+_p = PainEntryRow
+_PAIN_FOR_GUIDANCE = (
+    select(_p)
+    .where(
+        _p.athlete_id == bindparam("athlete"),
+        _p.day <= bindparam("until"),
+        or_(
+            _p.day >= bindparam("since"),
+            or_(
+                _p.red_flags != "[]",
+                and_(_p.walking_leg_symptoms.is_(True), _p.eases_sitting.is_(True)),
+            ),
+        ),
+    )
+    .order_by(_p.day, _p.id)
+)
+""":meth:`GuidanceRepo.pain_for_guidance` (built once: ``repo`` module)."""
 
 
 class GuidanceRepo(Repo):
@@ -29,16 +47,8 @@ class GuidanceRepo(Repo):
     def pain_for_guidance(self, athlete_id: int, *, since: date, until: date) -> list[PainEntry]:
         """Entries from ``since`` to ``until``, plus every earlier one with a red flag or the
         walking-leg-symptom pattern (they stay relevant until dealt with)."""
-        p = PainEntryRow
-        lasting = or_(
-            p.red_flags != "[]", and_(p.walking_leg_symptoms.is_(True), p.eases_sitting.is_(True))
-        )
-        stmt = (
-            select(p)
-            .where(p.athlete_id == athlete_id, p.day <= until, or_(p.day >= since, lasting))
-            .order_by(p.day, p.id)
-        )
-        return [_row_to_entry(r) for r in self.session.scalars(stmt)]
+        values = {"athlete": athlete_id, "since": since, "until": until}
+        return [_row_to_entry(r) for r in self.session.scalars(_PAIN_FOR_GUIDANCE, values)]
 
     def gear_totals(self, athlete_id: int, *, before: date) -> list[GearTotal]:
         """Per gear text and sport: activities, distance and last day, for days before

@@ -10,7 +10,7 @@ import json
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 
 from backstride.adapters.db import records
 from backstride.adapters.db.plan_tables import (
@@ -54,6 +54,15 @@ def _fill(row: PlanRow, record: PlanRecord) -> None:
 _week = records.plan_week
 
 
+_LATEST_PLAN = (
+    select(PlanRow)
+    .where(PlanRow.athlete_id == bindparam("athlete"))
+    .order_by(PlanRow.id.desc())
+    .limit(1)
+)
+""":meth:`PlanRepo.latest` (built once: ``repo`` module)."""
+
+
 class PlanRepo(Repo):
     def _row(self, athlete_id: int, plan_id: int) -> PlanRow:
         row = self.session.get(PlanRow, plan_id)
@@ -84,12 +93,7 @@ class PlanRepo(Repo):
         return _record(row) if row is not None else None
 
     def latest(self, athlete_id: int) -> PlanRecord | None:
-        row = self.session.scalars(
-            select(PlanRow)
-            .where(PlanRow.athlete_id == athlete_id)
-            .order_by(PlanRow.id.desc())
-            .limit(1)
-        ).first()
+        row = self.session.scalars(_LATEST_PLAN, {"athlete": athlete_id}).first()
         return _record(row) if row is not None else None
 
     def list(self, athlete_id: int) -> builtins.list[PlanRecord]:

@@ -1,5 +1,11 @@
 """What every repository shares: it runs its queries in the caller's session, which owns the
-transaction, and stores a new row at once so that its id and defaults are known."""
+transaction, and stores a new row at once so that its id and defaults are known.
+
+The queries a server runs on most requests (the login, the day's diary reads, the list of
+runners) are built once, at import, with named parameters (``bindparam``), and run with
+their values. Building a ``select()`` and working out its cache key costs more than running
+the statement (a few tenths of a millisecond each, against a few hundredths for PostgreSQL
+to answer); a statement built once carries its cache key, and runs the same SQL."""
 
 from __future__ import annotations
 
