@@ -7,13 +7,17 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.setup-stamp
 SERVE ?= 1
 DEMO_DIR := .demo
-PYTEST_WORKERS ?= 2
+# One test process more than cores: the tests wait on a browser's page loads, on subprocesses
+# (serve, killed imports, eight processes opening one database) and on the database, and two
+# processes on two cores left about a quarter of them idle (`make test` on both databases from a
+# fresh clone: 11 min 59 s with three, against 15 min 49 s with two; docs/postgresql.md).
+PYTEST_WORKERS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) + 1 )))
 
 .PHONY: setup demo test lint typecheck format browser pdftools postgresql bench clean help
 
 help:
 	@echo "make demo    set up, import the demo athlete, show it (SERVE=0 to stop before serving)"
-	@echo "make test    set up, lint, type-check and run all tests (TEST_DB=both: on SQLite and PostgreSQL)"
+	@echo "make test    set up, lint, type-check and run all tests on SQLite and PostgreSQL (TEST_DB=sqlite: SQLite alone)"
 	@echo "make lint    ruff, mypy, import-linter"
 	@echo "make bench   run the benchmarks under bench/"
 
@@ -63,11 +67,11 @@ format: setup
 	$(BIN)/ruff format src tests bench tools
 	$(BIN)/ruff check --fix src tests bench tools
 
-# TEST_DB=both runs every test that uses a database on SQLite and on PostgreSQL as well (a
+# TEST_DB=both (the default) runs every test that uses a database on SQLite and on PostgreSQL as well (a
 # throwaway cluster the tests start from Debian's postgresql, installed by `make postgresql`).
-# Tests that open no database run once (docs/postgresql.md). Not the default: on 2 cores it
-# takes longer than the 15 minutes `make test` may (docs/postgresql.md has the figures).
-TEST_DB ?= sqlite
+# Tests that open no database run once (docs/postgresql.md). TEST_DB=sqlite or postgresql runs
+# one engine alone.
+TEST_DB ?= both
 # Coverage traces only the packages its threshold is about: tracing the web and services layers
 # as well cost about a tenth more CPU time in the tests, for figures no report showed. On
 # PostgreSQL it traces the store's own tests (tests/adapters, postgresql_only): the others ran
