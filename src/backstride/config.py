@@ -127,6 +127,13 @@ class Settings(BaseSettings):
         ge=0,
         description="Worker processes used to parse files during a bulk import (0 = one per core).",
     )
+    dashboard_cpu_during_import: float = Field(
+        default=0.35,
+        gt=0,
+        description="While another program imports into the database, the most CPU the "
+        "dashboard takes, in cores (shared by the processes of serve --workers), so a busy "
+        "dashboard slows the import by about a quarter at most on two cores (docs/web.md).",
+    )
     host: str = Field(
         default="127.0.0.1",
         description="Address the dashboard binds to: loopback only, unless mode is server with "

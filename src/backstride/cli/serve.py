@@ -113,6 +113,8 @@ def serve_command(
         BACKSTRIDE_PORT=str(settings.port),
         BACKSTRIDE_UNITS=settings.units,
         BACKSTRIDE_SECRET_KEY=settings.secret_key or secrets.token_hex(32),
+        # each process takes its part of the dashboard's CPU while another program imports
+        BACKSTRIDE_DASHBOARD_CPU_DURING_IMPORT=str(settings.dashboard_cpu_during_import / workers),
     )
     console.print(
         f"backstride dashboard: http://{shown}:{settings.port}  ({workers} processes; "

@@ -243,6 +243,15 @@ class ResultCache:
         due = min(self._lag_s, max(self._grace_s, CHURN_DUE * interval))
         return now - last <= due
 
+    def outside_writes_busy(self) -> bool:
+        """Whether another process keeps writing into the SQLite file now (an import's
+        batches; see the module's docstring), as the answers looked up lately saw it. Never
+        for a server database, whose writers are the server's own processes."""
+        if not self._files:
+            return False
+        with self._lock:
+            return self._churning(time.monotonic())
+
     def version(
         self,
         outside: tuple[int, int] | None = None,
