@@ -170,3 +170,15 @@ def test_nothing_waits_or_is_counted_outside_an_import() -> None:
     app = ImportShare(_burner(0.02), share=share, busy=lambda: False)
     asyncio.run(_crowd(app, 12))
     assert share.mean_cost_s == 0.0 and share.in_flight == 0  # never let in nor counted
+
+
+def test_what_was_spent_while_no_import_ran_is_no_debt() -> None:
+    """The middleware forgives each request outside an import: a server that answered
+    freely before the import starts with its burst, not seconds of waiting."""
+    clocks = Clocks()
+    share = _share(clocks, cores=0.1, burst_s=0.05)
+    clocks.work(2.0)
+    assert share.delay() > 10
+    share.forgive()
+    assert share.delay() == 0.0
+    assert share.credit() == pytest.approx(0.05)

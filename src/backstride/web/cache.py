@@ -244,13 +244,18 @@ class ResultCache:
         return now - last <= due
 
     def outside_writes_busy(self) -> bool:
-        """Whether another process keeps writing into the SQLite file now (an import's
-        batches; see the module's docstring), as the answers looked up lately saw it. Never
-        for a server database, whose writers are the server's own processes."""
+        """Whether another process has been writing into the SQLite file lately, as the
+        answers looked up saw it: three changes not its own within ``lag_s``, the last less
+        than ``lag_s`` ago (an import, whose batches may come seconds apart on a busy
+        computer). Never for a server database, whose writers are the server's own."""
         if not self._files:
             return False
         with self._lock:
-            return self._churning(time.monotonic())
+            changes = self._outside_changes
+            if len(changes) < CHURN_CHANGES:
+                return False
+            now = time.monotonic()
+            return changes[-1] - changes[0] <= self._lag_s and now - changes[-1] <= self._lag_s
 
     def version(
         self,

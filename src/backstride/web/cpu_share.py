@@ -75,6 +75,10 @@ class CpuShare:
             credit = self.burst_s
         return credit - self.in_flight * self.mean_cost_s
 
+    def forgive(self) -> None:
+        """Start counting afresh: what the dashboard spent while no import ran is no debt."""
+        self._since, self._used = self._clock(), self._cpu()
+
     def delay(self) -> float:
         """Seconds to wait before the next request may start: 0 when it may start now."""
         credit = self.credit()
@@ -124,6 +128,7 @@ class ImportShare(HttpMiddleware):
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         if not self.busy():
+            self.share.forgive()
             await self.app(scope, receive, send)
             return
         await self.share.admit()
