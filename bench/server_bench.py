@@ -36,9 +36,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import json
 import os
-import select as io_select
 import statistics
 import subprocess
 import sys
@@ -49,7 +47,6 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
-from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +55,7 @@ sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(REPO))
 
 import httpx  # noqa: E402
+from bench.light_client import PlainClient  # noqa: E402
 from sqlalchemy import insert, select, text  # noqa: E402
 from tests import pg_throwaway  # noqa: E402
 from tests.web.synthetic import add_history  # noqa: E402
@@ -244,58 +242,6 @@ def log_in(base: str, email: str) -> httpx.Client:
     if answer.status_code >= 400:
         raise RuntimeError(f"login of {email} failed: {answer.status_code}")
     return client
-
-
-class PlainClient:
-    """A light keep-alive HTTP/1.1 client for the timed requests: one ``http.client``
-    connection, the request headers httpx sends, and the cookies the server sets (a session
-    from an httpx login, the form cookie of a page) kept and sent back as a browser would. A
-    connection the server closed while it was unused is opened again before the request."""
-
-    def __init__(self, base: str, cookies: dict[str, str] | None = None) -> None:
-        host, port = base.removeprefix("http://").split(":")
-        self._conn = http.client.HTTPConnection(host, int(port), timeout=60)
-        self._host = f"{host}:{port}"
-        self.cookies = dict(cookies or {})
-
-    @classmethod
-    def after(cls, base: str, client: httpx.Client) -> PlainClient:
-        """A light client with the cookies of ``client`` (logged in with httpx)."""
-        return cls(base, {c.name: str(c.value) for c in client.cookies.jar})
-
-    def request(self, method: str, path: str, *, json_body: Any = None) -> int:
-        headers = {
-            "Host": self._host,
-            "Accept": "*/*",
-            "Accept-Encoding": "gzip, deflate",
-            "Connection": "keep-alive",
-            "User-Agent": "server-bench",
-        }
-        body = None
-        if json_body is not None:
-            body = json.dumps(json_body, separators=(",", ":")).encode()
-            headers["Content-Type"] = "application/json"
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        sock = self._conn.sock
-        if sock is not None and io_select.select([sock], [], [], 0)[0]:
-            # Readable while idle: the server closed the kept-alive connection (uvicorn after
-            # 5 s unused). As httpx does, a new connection rather than a failed request.
-            self._conn.close()
-        try:
-            self._conn.request(method, path, body=body, headers=headers)
-            answer = self._conn.getresponse()
-            answer.read()
-        except (OSError, http.client.HTTPException):
-            self._conn.close()  # a new connection for the next request
-            raise
-        for header in answer.headers.get_all("set-cookie") or ():
-            for name, morsel in SimpleCookie(header).items():
-                if morsel["max-age"] == "0" or not morsel.value:
-                    self.cookies.pop(name, None)
-                else:
-                    self.cookies[name] = morsel.value
-        return answer.status
 
 
 Http = httpx.Client | PlainClient
