@@ -14,7 +14,7 @@ from backstride.adapters.db.repo import Repo
 from backstride.adapters.db.tables import ActivityRow
 
 
-def _session_columns_statement(*, since: bool, until: bool) -> Select[Any]:
+def _session_columns_statement(*, since: bool, until: bool) -> Select[*tuple[Any, ...]]:
     m = ActivityMetricsRow
     stmt = (
         select(
