@@ -17,6 +17,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from backstride.adapters.db.engine import sqlite_path
+from backstride.adapters.db.import_marker import import_running, marker_path
 from backstride.adapters.files.fit.writer import encode_fit_activity
 from tests.databases import count_rows
 
@@ -144,6 +146,9 @@ def test_killed_import_leaves_no_worker_and_an_intact_database(
             time.sleep(0.02)
         assert proc.poll() is None, "the import ended before it could be killed"
         assert len(workers) >= 2
+        file = sqlite_path(db)
+        if file is not None:  # announced to a dashboard serving the file (web.cpu_share)
+            assert import_running(file)
         os.kill(proc.pid, sig)
         # the output closes: nothing holds it open (orphaned workers used to, for 90+ s);
         # generous, as a loaded CI machine may take seconds to finish the batch in hand
@@ -156,6 +161,9 @@ def test_killed_import_leaves_no_worker_and_an_intact_database(
     while any(alive(w) for w in workers) and time.monotonic() < gone_by:
         time.sleep(0.02)
     assert [w for w in workers if alive(w)] == []
+    if file is not None:  # a killed import is no running one (its lock ended with it)
+        assert not import_running(file)
+        assert marker_path(file).exists() == (sig == signal.SIGKILL)  # TERM tidies up
     if sig == signal.SIGTERM:
         assert proc.returncode == 143, err.decode()
         report = json.loads(out)

@@ -7,10 +7,14 @@ import time
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from starlette.types import Receive, Scope, Send
 
+from backstride.adapters.db.engine import sqlite_path
+from backstride.adapters.db.import_marker import announce_import
+from backstride.config import Settings
 from backstride.web.cpu_share import SHORTEST_WAIT_S, CpuShare, ImportShare
 
 
@@ -182,3 +186,23 @@ def test_what_was_spent_while_no_import_ran_is_no_debt() -> None:
     share.forgive()
     assert share.delay() == 0.0
     assert share.credit() == pytest.approx(0.05)
+
+
+def test_the_local_dashboard_knows_of_an_import_from_its_start(
+    web_app: FastAPI, web_settings: Settings
+) -> None:
+    """The dashboard's share applies while ``backstride import`` announces itself, before it
+    has written anything (an archive's first batch can take seconds)."""
+    share = [m for m in web_app.user_middleware if m.cls is ImportShare]
+    assert len(share) == 1
+    busy = share[0].kwargs["busy"]
+    database = sqlite_path(web_settings.database_url)
+    if database is None:
+        assert not busy()  # a server database: its writers are the server's own
+        return
+    assert not busy()
+    with announce_import(database):
+        time.sleep(0.3)  # the watch asks the file every quarter of a second
+        assert busy()
+    time.sleep(0.3)
+    assert not busy()

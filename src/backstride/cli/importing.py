@@ -14,6 +14,7 @@ from backstride.cli.options import JsonResult
 from backstride.cli.tables import listing
 
 if TYPE_CHECKING:
+    from backstride.services.context import App
     from backstride.services.importing import ImportReport
 
 PROGRESS_MIN_FILES = 5
@@ -98,6 +99,15 @@ def _show(report: ImportReport, *, json_out: bool, quiet: bool) -> None:
 def _run_import(
     paths: list[Path], *, json_out: bool, quiet: bool, workers: int | None
 ) -> ImportReport:
+    from backstride.services.importing import announcing_import
+
+    app = state().app()
+    # a dashboard serving the same file keeps to its share of the CPU meanwhile (web.cpu_share)
+    with announcing_import(app):
+        return _import(app, paths, workers=workers, show_bar=not quiet and not json_out)
+
+
+def _import(app: App, paths: list[Path], *, workers: int | None, show_bar: bool) -> ImportReport:
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -108,9 +118,7 @@ def _run_import(
 
     from backstride.services.importing import import_paths
 
-    app = state().app()
-    show_bar = not quiet and not json_out and err_console.is_terminal
-    if show_bar:
+    if show_bar and err_console.is_terminal:
         with Progress(
             TextColumn("importing"),
             BarColumn(),

@@ -23,6 +23,7 @@ from backstride import __version__
 from backstride.config import Settings, get_settings
 from backstride.errors import BackstrideError, TooManyAttemptsError
 from backstride.services.context import App, WriteTurnProbe
+from backstride.services.importing import import_announced
 from backstride.services.jobs import jobs_available, make_queue, work
 from backstride.web.access import resolve_access
 from backstride.web.api import activities as activities_api
@@ -41,7 +42,7 @@ from backstride.web.api import today as today_api
 from backstride.web.api_units import describe_units
 from backstride.web.cache import ResultCache
 from backstride.web.context import RequestContext, share_reads_in_handlers
-from backstride.web.cpu_share import CpuShare, ImportShare
+from backstride.web.cpu_share import CpuShare, ImportShare, import_busy
 from backstride.web.deps import WebState
 from backstride.web.formatting import DisplayUnits, use_display_units
 from backstride.web.routes import (
@@ -313,7 +314,7 @@ def create_app(
         web_app.add_middleware(
             ImportShare,
             share=CpuShare(settings.dashboard_cpu_during_import),
-            busy=cache.outside_writes_busy,
+            busy=import_busy(cache, import_announced(settings.database_url)),
         )
     # Innermost: the request's today and the result cache's invalidation (web.context).
     web_app.user_middleware.append(Middleware(RequestContext))

@@ -1,19 +1,20 @@
 """While another program imports into the database, the dashboard keeps to a share of the CPU.
 
 An import parses its files in worker processes that run at a lower priority, so that the
-dashboard answers first on a busy computer. Without a bound, a dashboard asked without a
-pause (open tabs refreshing, a script polling the API) then takes every core the import does
-not win back: on two cores, eight such clients made a 3,000-activity import take more than
-twice as long as alone.
+dashboard answers first on a busy computer. Without a bound, a dashboard asked without a pause
+(open tabs refreshing, a script polling the API) then takes every core the import does not win
+back: on two cores, eight such clients made a 3,000-activity import take more than twice as
+long as alone.
 
-So while another process keeps writing into the database (an import's batches:
-``ResultCache.outside_writes_busy``), each request waits before it starts until the server's
-CPU time stays within ``cores`` times the time passed: a bucket that fills with ``cores``
-CPU-seconds a second and holds at most ``burst_s`` (what a few pages cost). A runner clicking
-through the pages never waits; only a crowd of requests does, each in its turn, in the order
-they came. Requests let in but not yet finished count against the bucket with the mean cost
-of the last requests, so a crowd arriving at once is let in one by one, not all together.
-Outside an import nothing waits and nothing is counted.
+So while another program imports into the database (``backstride import`` holds a lock on a
+file beside it from its start: ``adapters.db.import_marker``; or another process keeps writing,
+as an import's batches do: ``ResultCache.outside_writes_busy``), each request waits before it
+starts until the server's CPU time stays within ``cores`` times the time passed: a bucket that
+fills with ``cores`` CPU-seconds a second and holds at most ``burst_s`` (what a few pages
+cost). A runner clicking through the pages never waits; only a crowd of requests does, each in
+its turn, in the order they came. Requests let in but not yet finished count against the bucket
+with the mean cost of the last requests, so a crowd arriving at once is let in one by one, not
+all together. Outside an import nothing waits and nothing is counted.
 
 The share is the ``dashboard_cpu_during_import`` setting (cores, split evenly between the
 processes of ``serve --workers``).
@@ -24,10 +25,14 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from backstride.web.asgi import HttpMiddleware
+
+if TYPE_CHECKING:
+    from backstride.web.cache import ResultCache
 
 MEAN_WEIGHT = 0.2
 """Weight of the latest request in the mean cost of a request (an exponential mean)."""
@@ -136,3 +141,12 @@ class ImportShare(HttpMiddleware):
             await self.app(scope, receive, send)
         finally:
             self.share.finished()
+
+
+def import_busy(cache: ResultCache, announced: Callable[[], bool] | None) -> Callable[[], bool]:
+    """Whether another program imports into the database: it ``announced`` it
+    (``services.importing.import_announced``; None: only its writes tell), or it keeps
+    writing."""
+    if announced is None:
+        return cache.outside_writes_busy
+    return lambda: announced() or cache.outside_writes_busy()
