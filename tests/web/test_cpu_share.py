@@ -15,7 +15,7 @@ from starlette.types import Receive, Scope, Send
 from backstride.adapters.db.engine import sqlite_path
 from backstride.adapters.db.import_marker import announce_import
 from backstride.config import Settings
-from backstride.web.cpu_share import SHORTEST_WAIT_S, CpuShare, ImportShare
+from backstride.web.cpu_share import MEAN_WEIGHT, SHORTEST_WAIT_S, CpuShare, ImportShare
 
 
 class Clocks:
@@ -62,20 +62,23 @@ def test_idle_time_is_not_saved_up_beyond_the_burst() -> None:
     assert share.delay() == pytest.approx(0.05 / 0.5)
 
 
-def test_requests_let_in_count_with_the_mean_cost_of_a_request() -> None:
+def test_requests_are_let_in_a_mean_cost_of_the_share_apart() -> None:
+    """Paced by the mean cost: a crowd is let in one by one, each waiting about as long."""
     clocks = Clocks()
-    share = _share(clocks, cores=1.0, burst_s=0.1)
-    for cost in (0.02, 0.02):
+    share = _share(clocks, cores=0.5, burst_s=1.0)
+    for _ in range(2):
         share.started()
-        clocks.work(cost)
+        clocks.work(0.02)
         share.finished()
     assert share.mean_cost_s == pytest.approx(0.02)
     clocks.wait(1.0)
-    assert share.credit() == pytest.approx(0.1)
+    assert share.delay() == 0.0
+    share.started()  # three let in at once: each 0.02 / 0.5 = 0.04 s after the one before
+    assert share.delay() == pytest.approx(0.04)
+    clocks.wait(0.04)
     share.started()
-    share.started()
+    assert share.delay() == pytest.approx(0.04)
     assert share.in_flight == 2
-    assert share.credit() == pytest.approx(0.1 - 2 * 0.02)
     share.finished()
     share.finished()
     assert share.in_flight == 0
@@ -127,9 +130,12 @@ def test_a_greedy_dashboard_keeps_to_its_share(
     span = clocks.wall - start_wall
     spent = clocks.cpu - start_cpu
     assert spent <= cores * span + burst + max(costs) + 1e-9
-    # waits are no longer than the shortfall: the share given is nearly all of it
+    # and it gets its share: paced by the mean cost (an exponential mean, which overshoots
+    # after a heavy request by at most that request's cost over its weight), it waits no
+    # longer than its share requires
     waits = span - spent
-    assert waits <= spent / cores + len(costs) * SHORTEST_WAIT_S + 1e-9
+    overshoot = max(costs) / MEAN_WEIGHT / cores
+    assert waits <= spent / cores + overshoot + len(costs) * SHORTEST_WAIT_S + 1e-9
 
 
 def _burner(cpu_s: float):  # type: ignore[no-untyped-def]
@@ -181,7 +187,10 @@ def test_what_was_spent_while_no_import_ran_is_no_debt() -> None:
     freely before the import starts with its burst, not seconds of waiting."""
     clocks = Clocks()
     share = _share(clocks, cores=0.1, burst_s=0.05)
-    clocks.work(2.0)
+    for _ in range(5):
+        share.started()
+        clocks.work(0.4)
+        share.finished()
     assert share.delay() > 10
     share.forgive()
     assert share.delay() == 0.0

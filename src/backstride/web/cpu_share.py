@@ -9,12 +9,14 @@ long as alone.
 So while another program imports into the database (``backstride import`` holds a lock on a
 file beside it from its start: ``adapters.db.import_marker``; or another process keeps writing,
 as an import's batches do: ``ResultCache.outside_writes_busy``), each request waits before it
-starts until the server's CPU time stays within ``cores`` times the time passed: a bucket that
-fills with ``cores`` CPU-seconds a second and holds at most ``burst_s`` (what a few pages
-cost). A runner clicking through the pages never waits; only a crowd of requests does, each in
-its turn, in the order they came. Requests let in but not yet finished count against the bucket
-with the mean cost of the last requests, so a crowd arriving at once is let in one by one, not
-all together. Outside an import nothing waits and nothing is counted.
+starts for its turn: requests are let in one by one, in the order they came, each a mean
+request's cost (of the last few dozen) divided by ``cores`` after the one before, so the
+dashboard spends ``cores`` CPU-seconds a second and every request waits about as long as the
+others (a heavy page computed anew is paid back over the next requests, not by all of them
+waiting for it). A bucket that fills with ``cores`` CPU-seconds a second and holds at most
+``burst_s`` keeps the bound if the mean errs: while the CPU time spent is beyond the share by
+more than that, nothing starts. A runner clicking through the pages never waits; only a
+crowd of requests does. Outside an import nothing waits and nothing is counted.
 
 The share is the ``dashboard_cpu_during_import`` setting (cores, split evenly between the
 processes of ``serve --workers``).
@@ -34,8 +36,12 @@ from backstride.web.asgi import HttpMiddleware
 if TYPE_CHECKING:
     from backstride.web.cache import ResultCache
 
-MEAN_WEIGHT = 0.2
+MEAN_WEIGHT = 0.1
 """Weight of the latest request in the mean cost of a request (an exponential mean)."""
+BURST_S = 0.5
+"""CPU seconds the dashboard may spend beyond its share at once: a heavy page computed anew
+(the load of ten years) is paid back over the next requests, not by all of them waiting."""
+STATIC_PREFIX = "/static/"
 SHORTEST_WAIT_S = 0.001
 """A wait is never shorter than this (the event loop's timers are not finer)."""
 
@@ -51,7 +57,7 @@ class CpuShare:
         self,
         cores: float,
         *,
-        burst_s: float = 0.1,
+        burst_s: float = BURST_S,
         clock: Callable[[], float] = time.monotonic,
         cpu: Callable[[], float] = time.process_time,
     ) -> None:
@@ -66,35 +72,39 @@ class CpuShare:
         self._since = clock()
         self._used = cpu()
         self._last_done = self._used
+        self._next_start = clock()
         self.in_flight = 0
         self.mean_cost_s = 0.0
         self._turns: tuple[asyncio.AbstractEventLoop, asyncio.Lock] | None = None
 
     def credit(self) -> float:
-        """CPU seconds the dashboard may still spend now, less what the requests let in but
-        not finished are expected to spend; never saved up beyond ``burst_s``."""
+        """CPU seconds the dashboard may still spend now; never saved up beyond ``burst_s``."""
         now, used = self._clock(), self._cpu()
         credit = self.burst_s + self.cores * (now - self._since) - (used - self._used)
         if credit > self.burst_s:  # idle for a while: start counting afresh
             self._since, self._used = now, used
             credit = self.burst_s
-        return credit - self.in_flight * self.mean_cost_s
+        return credit
 
     def forgive(self) -> None:
         """Start counting afresh: what the dashboard spent while no import ran is no debt."""
         self._since, self._used = self._clock(), self._cpu()
+        self._next_start = self._since
 
     def delay(self) -> float:
-        """Seconds to wait before the next request may start: 0 when it may start now."""
+        """Seconds to wait before the next request may start: 0 when it may start now. It
+        waits for its paced turn, and while the dashboard is in debt beyond the burst."""
         credit = self.credit()
-        if credit > 0:
-            return 0.0
-        return max(SHORTEST_WAIT_S, -credit / self.cores)
+        wait = max(self._next_start - self._clock(), 0.0 if credit > 0 else -credit / self.cores)
+        return max(SHORTEST_WAIT_S, wait) if wait > 0 else 0.0
 
     def started(self) -> None:
+        """A request is let in: the next one's turn comes a mean request's cost of the share
+        later."""
         if self.in_flight == 0:  # nothing ran since: the CPU time until now was no request's
             self._last_done = self._cpu()
         self.in_flight += 1
+        self._next_start = max(self._next_start, self._clock()) + self.mean_cost_s / self.cores
 
     def finished(self) -> None:
         """A request let in has ended: its cost (the process's CPU time since the previous
@@ -132,6 +142,9 @@ class ImportShare(HttpMiddleware):
         self.busy = busy
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["path"].startswith(STATIC_PREFIX):  # files as they are: no work to share
+            await self.app(scope, receive, send)
+            return
         if not self.busy():
             self.share.forgive()
             await self.app(scope, receive, send)
