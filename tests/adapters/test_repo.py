@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -49,6 +49,7 @@ def test_hot_reads_run_one_statement_built_once_each_time(app: App) -> None:
         lambda s: LoginSessionRepo(s).get_with_user("no such token"),
         lambda s: UserRepo(s).names_of_athletes([1, 2]),
         lambda s: GrantRepo(s).for_professional(1),
+        lambda s: ProfileRepo(s).get(1),
         lambda s: ProfileRepo(s).get_many([1, 2]),
         lambda s: ScreeningRepo(s).latest(1),
         lambda s: ClearanceRepo(s).list(1),
@@ -96,3 +97,88 @@ def test_the_login_read_is_a_plain_statement_not_an_orm_query(app: App) -> None:
         assert LoginSessionRepo(session).get_with_user("no such token") is None
         assert UserRepo(session).names_of_athletes([1]) == {}
     assert kinds == [False, False]
+
+
+def test_the_days_diary_reads_are_plain_statements_and_read_the_same_values(app: App) -> None:
+    """The reads behind the day's answer after a check-in, the red-flag notice and the list
+    of runners are plain statements of the tables' columns (no ORM handling of the query or
+    its rows), and give the values written: every column of a stored row reaches the domain
+    object as it did through the ORM's objects."""
+    from backstride.domain.body import Clearance, Condition, Experience, Profile, Screening, Sex
+    from backstride.domain.pain import (
+        PainEntry,
+        PainFeel,
+        PainSite,
+        PainWhen,
+        RedFlag,
+        SeenOutcome,
+        SeenRecord,
+    )
+    from backstride.domain.plan import Goal, PlanRecord, PlanSpec, PlanStatus, Variant
+    from backstride.domain.selftest import SelfTestName, SelfTestResult
+
+    aid = app.athlete_id
+    day = date(2024, 5, 1)
+    profile = Profile(
+        birth_year=1980,
+        sex=Sex.FEMALE,
+        resting_hr_bpm=50,
+        max_hr_bpm=185,
+        conditions=(next(iter(Condition)),),
+        past_injuries=("knee",),
+        experience=Experience.REGULAR,
+        units="mi",
+    )
+    entry = PainEntry(
+        day=day,
+        when=PainWhen.REST_DAY,
+        score=3,
+        where=(next(iter(PainSite)),),
+        feels=(next(iter(PainFeel)),),
+        walking_leg_symptoms=True,
+        eases_sitting=True,
+        red_flags=(next(iter(RedFlag)),),
+        notes="sore",
+        worse_coughing=True,
+    )
+    seen = SeenRecord(
+        flag=next(iter(RedFlag)), on=day, by="Dr A", notes="fine", outcome=next(iter(SeenOutcome))
+    )
+    clearance = Clearance(on=day, by="Dr B", restrictions="no hills", notes="ok")
+    test = SelfTestResult(name=next(iter(SelfTestName)), day=day, value=12.0)
+    plan = PlanRecord(
+        spec=PlanSpec(
+            goal=next(iter(Goal)), variant=next(iter(Variant)), days=(0, 2, 4), start_on=day
+        ),
+        status=PlanStatus.ACTIVE,
+    )
+    with app.store.session() as session:
+        ProfileRepo(session).save(aid, profile)
+        entry_id = PainRepo(session).add(aid, entry)
+        seen_id = RedFlagSeenRepo(session).add(aid, seen)
+        ScreeningRepo(session).add(aid, Screening(answered_on=day, answers={"a": True}))
+        clearance_id = ClearanceRepo(session).add(aid, clearance)
+        test_id = SelfTestRepo(session).add(aid, test)
+        plan_id = PlanRepo(session).add(aid, plan)
+    kinds: list[bool] = []
+
+    def note(state: ORMExecuteState) -> None:
+        kinds.append(state.is_orm_statement)
+
+    with app.store.read_session() as session:
+        event.listen(session, "do_orm_execute", note)
+        assert ProfileRepo(session).get(aid) == profile
+        assert ProfileRepo(session).get(aid + 1) == Profile()
+        assert ProfileRepo(session).get_many([aid, aid + 1]) == {aid: profile, aid + 1: Profile()}
+        stored = replace(entry, id=entry_id)
+        assert PainRepo(session).list(aid) == [stored]
+        assert PainRepo(session).list(aid, until=day, red_flags_only=True) == [stored]
+        assert PainRepo(session).list_many([aid, aid + 1]) == {aid: [stored], aid + 1: []}
+        assert GuidanceRepo(session).pain_for_guidance(aid, since=day, until=day) == [stored]
+        assert PainRepo(session).first_day_above(aid, score=2, until=day) == day
+        assert RedFlagSeenRepo(session).list(aid) == [replace(seen, id=seen_id)]
+        assert ScreeningRepo(session).latest(aid) == Screening(answered_on=day, answers={"a": True})
+        assert ClearanceRepo(session).list(aid) == [replace(clearance, id=clearance_id)]
+        assert SelfTestRepo(session).list(aid) == [replace(test, id=test_id)]
+        assert PlanRepo(session).latest(aid) == replace(plan, id=plan_id)
+    assert kinds and not any(kinds), kinds
