@@ -513,6 +513,11 @@ def main() -> None:
         default=12,
         help="print the N statements PostgreSQL ran most often (0: none)",
     )
+    parser.add_argument(
+        "--no-local",
+        action="store_true",
+        help="skip the local mode's run on SQLite (quicker CPU-per-request comparisons)",
+    )
     args = parser.parse_args()
     if not pg_throwaway.available():
         sys.exit("PostgreSQL 15 is not installed (apt-get install postgresql)")
@@ -561,6 +566,8 @@ def main() -> None:
         finally:
             proc.terminate()
             proc.wait(timeout=30)
+    if args.no_local:
+        return
     db, activity = build_local(root)
     port = free_port()
     proc = start_server(db, root, port, server=False, workers=1)

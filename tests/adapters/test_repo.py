@@ -22,6 +22,7 @@ from backstride.adapters.db.body_repos import (
 from backstride.adapters.db.guidance_repos import GuidanceRepo
 from backstride.adapters.db.plan_repos import PlanRepo
 from backstride.adapters.db.repo import by_athlete
+from backstride.domain.pain import PainEntry, PainWhen, RedFlag
 from backstride.services.context import App
 
 
@@ -105,15 +106,7 @@ def test_the_days_diary_reads_are_plain_statements_and_read_the_same_values(app:
     its rows), and give the values written: every column of a stored row reaches the domain
     object as it did through the ORM's objects."""
     from backstride.domain.body import Clearance, Condition, Experience, Profile, Screening, Sex
-    from backstride.domain.pain import (
-        PainEntry,
-        PainFeel,
-        PainSite,
-        PainWhen,
-        RedFlag,
-        SeenOutcome,
-        SeenRecord,
-    )
+    from backstride.domain.pain import PainFeel, PainSite, SeenOutcome, SeenRecord
     from backstride.domain.plan import Goal, PlanRecord, PlanSpec, PlanStatus, Variant
     from backstride.domain.selftest import SelfTestName, SelfTestResult
 
@@ -182,3 +175,51 @@ def test_the_days_diary_reads_are_plain_statements_and_read_the_same_values(app:
         assert SelfTestRepo(session).list(aid) == [replace(test, id=test_id)]
         assert PlanRepo(session).latest(aid) == replace(plan, id=plan_id)
     assert kinds and not any(kinds), kinds
+
+
+def test_reads_of_many_athletes_send_the_same_sql_whatever_their_number(app: App) -> None:
+    """The list of runners' reads take their athletes as one list parameter: on PostgreSQL
+    one array (``= ANY``), so the statement PostgreSQL and psycopg see is the same for 2 or
+    20 runners (converted once, prepared); on SQLite an ``IN`` of one parameter per id. Both
+    read each athlete's own rows."""
+    on_postgresql = app.store.is_postgresql
+    sent: list[str] = []
+
+    def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        sent.append(statement)
+
+    reads: list[Callable[[Session, list[int]], object]] = [
+        lambda s, ids: UserRepo(s).names_of_athletes(ids),
+        lambda s, ids: ProfileRepo(s).get_many(ids),
+        lambda s, ids: PainRepo(s).list_many(ids, red_flags_only=True),
+        lambda s, ids: RedFlagSeenRepo(s).list_many(ids),
+    ]
+    aid = app.athlete_id
+    event.listen(app.store.engine, "before_cursor_execute", note)
+    try:
+        for read in reads:
+            texts = []
+            for ids in ([aid, aid + 1], list(range(aid, aid + 20))):
+                sent.clear()
+                with app.store.session() as session:
+                    read(session, ids)
+                texts.append([t for t in sent if "athlete_id" in t])
+            (few,), (many,) = texts
+            assert (few == many) is on_postgresql, (few, many)
+            assert ("ANY" in few) is on_postgresql, few
+    finally:
+        event.remove(app.store.engine, "before_cursor_execute", note)
+    with app.store.session() as session:
+        PainRepo(session).add(
+            aid,
+            PainEntry(
+                day=date(2024, 5, 1),
+                when=PainWhen.REST_DAY,
+                score=2,
+                red_flags=(next(iter(RedFlag)),),
+            ),
+        )
+    with app.store.read_session() as session:
+        flagged = PainRepo(session).list_many([aid + 1, aid], red_flags_only=True)
+        assert [e.score for e in flagged[aid]] == [2]
+        assert flagged[aid + 1] == []

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Protocol
 
 from backstride.adapters.db.account_repos import AuditRepo, CareNoteRepo, GrantRepo, UserRepo
 from backstride.adapters.db.account_tables import GrantRow
@@ -79,7 +80,19 @@ class RosterEntry:
         )
 
 
-def _grant(row: GrantRow) -> Grant:
+class _GrantColumns(Protocol):
+    """A ``grants`` row, or the same columns of a plain statement (the list of runners)."""
+
+    id: int
+    athlete_id: int
+    professional_id: int
+    scopes: str
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+
+def _grant(row: _GrantColumns | GrantRow) -> Grant:
     return Grant(
         id=row.id,
         athlete_id=row.athlete_id,

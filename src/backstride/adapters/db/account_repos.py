@@ -17,20 +17,23 @@ from backstride.adapters.db.account_tables import (
     LoginSessionRow,
     UserRow,
 )
-from backstride.adapters.db.repo import Repo
+from backstride.adapters.db.repo import Repo, one_of_ids
 from backstride.adapters.db.tables import AthleteRow, UTCDateTime
 from backstride.errors import ConflictError, NotFoundError
 
-_NAMES_OF_ATHLETES = (
-    select(UserRow.__table__.c.athlete_id, UserRow.__table__.c.name)
-    .where(UserRow.__table__.c.athlete_id.in_(bindparam("ids", expanding=True)))
+_NAMES_OF_ATHLETES = {
+    pg: select(UserRow.__table__.c.athlete_id, UserRow.__table__.c.name)
+    .where(cond)
     .order_by(UserRow.__table__.c.id)
-)
+    for pg, cond in one_of_ids(UserRow.__table__.c.athlete_id).items()
+}
+_grants = GrantRow.__table__.c
 _GRANTS_OF_PROFESSIONAL = (
-    select(GrantRow)
-    .where(GrantRow.professional_id == bindparam("professional"), GrantRow.revoked_at.is_(None))
-    .order_by(GrantRow.id)
+    select(*_grants)
+    .where(_grants.professional_id == bindparam("professional"), _grants.revoked_at.is_(None))
+    .order_by(_grants.id)
 )
+"""A plain statement of the table's columns (``body_repos``): the list of runners."""
 
 
 class UserRepo(Repo):
@@ -89,7 +92,9 @@ class UserRepo(Repo):
     def names_of_athletes(self, athlete_ids: Collection[int]) -> dict[int, str]:
         """The account's name for each of ``athlete_ids`` that has an account, in one query
         of two columns (no objects made)."""
-        rows = self.session.execute(_NAMES_OF_ATHLETES, {"ids": builtins.list(athlete_ids)})
+        rows = self.session.execute(
+            _NAMES_OF_ATHLETES[self.on_postgresql], {"ids": builtins.list(athlete_ids)}
+        )
         found: dict[int, str] = {}
         for athlete_id, name in rows:
             if athlete_id is not None:
@@ -223,8 +228,10 @@ class GrantRepo(Repo):
             select(GrantRow).where(GrantRow.athlete_id == athlete_id).order_by(GrantRow.id.desc())
         ).all()
 
-    def for_professional(self, professional_id: int) -> Sequence[GrantRow]:
-        return self.session.scalars(
+    def for_professional(self, professional_id: int) -> Sequence[Row[Any]]:
+        """The professional's grants not revoked, as plain rows of the table's columns (the
+        list of runners reads them on each visit)."""
+        return self.session.execute(
             _GRANTS_OF_PROFESSIONAL, {"professional": professional_id}
         ).all()
 

@@ -26,7 +26,7 @@ from backstride.adapters.db.body_tables import (
     ShoeDefaultRow,
     ShoeRow,
 )
-from backstride.adapters.db.repo import Repo, by_athlete
+from backstride.adapters.db.repo import Repo, by_athlete, one_of_ids
 from backstride.adapters.db.tables import ActivityRow
 from backstride.domain.body import (
     Clearance,
@@ -59,9 +59,10 @@ _PAIN_C = PainEntryRow.__table__.c
 _SEEN_C = RedFlagSeenRow.__table__.c
 _SELFTEST_C = SelfTestRow.__table__.c
 _ATHLETE: BindParameter[int] = bindparam("athlete")
-_IDS: BindParameter[int] = bindparam("ids", expanding=True)
 _PROFILE = select(*_PROFILE_C).where(_PROFILE_C.athlete_id == _ATHLETE)
-_PROFILES = select(*_PROFILE_C).where(_PROFILE_C.athlete_id.in_(_IDS))
+_PROFILES = {
+    pg: select(*_PROFILE_C).where(cond) for pg, cond in one_of_ids(_PROFILE_C.athlete_id).items()
+}
 _LATEST_SCREENING = (
     select(*_SCREENING_C)
     .where(_SCREENING_C.athlete_id == _ATHLETE)
@@ -79,9 +80,10 @@ _FIRST_DAY_ABOVE = select(func.min(_PAIN_C.day)).where(
     _PAIN_C.athlete_id == _ATHLETE, _PAIN_C.score > bindparam("score")
 )
 _FIRST_DAY_ABOVE_UNTIL = _FIRST_DAY_ABOVE.where(_PAIN_C.day <= bindparam("until"))
-_SEEN_MANY = (
-    select(*_SEEN_C).where(_SEEN_C.athlete_id.in_(_IDS)).order_by(_SEEN_C.seen_on, _SEEN_C.id)
-)
+_SEEN_MANY = {
+    pg: select(*_SEEN_C).where(cond).order_by(_SEEN_C.seen_on, _SEEN_C.id)
+    for pg, cond in one_of_ids(_SEEN_C.athlete_id).items()
+}
 _SELFTESTS = (
     select(*_SELFTEST_C)
     .where(_SELFTEST_C.athlete_id == _ATHLETE)
@@ -103,9 +105,9 @@ def _pain_list(*, red_flags_only: bool, since: bool, until: bool) -> Select[Any]
 
 
 @functools.cache
-def _pain_list_many(*, red_flags_only: bool) -> Select[Any]:
+def _pain_list_many(*, red_flags_only: bool, postgresql: bool) -> Select[Any]:
     """:meth:`PainRepo.list_many`'s statement (parameter ``ids``)."""
-    stmt = select(*_PAIN_C).where(_PAIN_C.athlete_id.in_(_IDS))
+    stmt = select(*_PAIN_C).where(one_of_ids(_PAIN_C.athlete_id)[postgresql])
     if red_flags_only:
         stmt = stmt.where(_REPORTS_A_FLAG)
     return stmt.order_by(_PAIN_C.day, _PAIN_C.id)
@@ -123,7 +125,8 @@ class ProfileRepo(Repo):
     def get_many(self, athlete_ids: Collection[int]) -> dict[int, Profile]:
         """:meth:`get` for each of ``athlete_ids``, in one query."""
         rows = {
-            r.athlete_id: r for r in self.session.execute(_PROFILES, {"ids": list(athlete_ids)})
+            r.athlete_id: r
+            for r in self.session.execute(_PROFILES[self.on_postgresql], {"ids": list(athlete_ids)})
         }
         return {a: self._profile(rows.get(a)) for a in athlete_ids}
 
@@ -258,7 +261,7 @@ class PainRepo(Repo):
         self, athlete_ids: Collection[int], *, red_flags_only: bool = False
     ) -> dict[int, builtins.list[PainEntry]]:
         """:meth:`list` (every entry) for each of ``athlete_ids``, in one query."""
-        stmt = _pain_list_many(red_flags_only=red_flags_only)
+        stmt = _pain_list_many(red_flags_only=red_flags_only, postgresql=self.on_postgresql)
         rows = self.session.execute(stmt, {"ids": list(athlete_ids)})
         return by_athlete(athlete_ids, rows, _row_to_entry)
 
@@ -295,7 +298,7 @@ class RedFlagSeenRepo(Repo):
 
     def list_many(self, athlete_ids: Collection[int]) -> dict[int, builtins.list[SeenRecord]]:
         """:meth:`list` for each of ``athlete_ids``, in one query."""
-        rows = self.session.execute(_SEEN_MANY, {"ids": list(athlete_ids)})
+        rows = self.session.execute(_SEEN_MANY[self.on_postgresql], {"ids": list(athlete_ids)})
         return by_athlete(athlete_ids, rows, _row_to_seen)
 
 
