@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import TextClause, event
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from backstride.adapters.db.account_repos import GrantRepo, LoginSessionRepo, UserRepo
+from backstride.adapters.db.account_repos import GrantRepo, LoginSessionRepo
 from backstride.adapters.db.body_repos import (
     ClearanceRepo,
     PainRepo,
@@ -48,7 +48,6 @@ def test_hot_reads_run_one_statement_built_once_each_time(app: App) -> None:
     day = date(2024, 5, 1)
     reads: list[Callable[[Session], object]] = [
         lambda s: LoginSessionRepo(s).get_with_user("no such token"),
-        lambda s: UserRepo(s).names_of_athletes([1, 2]),
         lambda s: GrantRepo(s).for_professional(1),
         lambda s: ProfileRepo(s).get(1),
         lambda s: ProfileRepo(s).get_many([1, 2]),
@@ -96,7 +95,7 @@ def test_the_login_read_is_a_plain_statement_not_an_orm_query(app: App) -> None:
     with app.store.session() as session:
         event.listen(session, "do_orm_execute", note)
         assert LoginSessionRepo(session).get_with_user("no such token") is None
-        assert UserRepo(session).names_of_athletes([1]) == {}
+        assert GrantRepo(session).for_professional(1) == []
     assert kinds == [False, False]
 
 
@@ -189,7 +188,6 @@ def test_reads_of_many_athletes_send_the_same_sql_whatever_their_number(app: App
         sent.append(statement)
 
     reads: list[Callable[[Session, list[int]], object]] = [
-        lambda s, ids: UserRepo(s).names_of_athletes(ids),
         lambda s, ids: ProfileRepo(s).get_many(ids),
         lambda s, ids: PainRepo(s).list_many(ids, red_flags_only=True),
         lambda s, ids: RedFlagSeenRepo(s).list_many(ids),

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import builtins
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -17,23 +16,26 @@ from backstride.adapters.db.account_tables import (
     LoginSessionRow,
     UserRow,
 )
-from backstride.adapters.db.repo import Repo, one_of_ids
+from backstride.adapters.db.repo import Repo
 from backstride.adapters.db.tables import AthleteRow, UTCDateTime
 from backstride.errors import ConflictError, NotFoundError
 
-_NAMES_OF_ATHLETES = {
-    pg: select(UserRow.__table__.c.athlete_id, UserRow.__table__.c.name)
-    .where(cond)
-    .order_by(UserRow.__table__.c.id)
-    for pg, cond in one_of_ids(UserRow.__table__.c.athlete_id).items()
-}
-_grants = GrantRow.__table__.c
+_grants, _user = GrantRow.__table__.c, UserRow.__table__.c
 _GRANTS_OF_PROFESSIONAL = (
-    select(*_grants)
+    select(
+        *_grants,
+        select(_user.name)
+        .where(_user.athlete_id == _grants.athlete_id)
+        .order_by(_user.id)
+        .limit(1)
+        .scalar_subquery()
+        .label("runner_name"),
+    )
     .where(_grants.professional_id == bindparam("professional"), _grants.revoked_at.is_(None))
     .order_by(_grants.id)
 )
-"""A plain statement of the table's columns (``body_repos``): the list of runners."""
+"""The list of runners' grants with each runner's name (the first account of her athlete), in
+one plain statement of the tables' columns (``body_repos``)."""
 
 
 class UserRepo(Repo):
@@ -88,18 +90,6 @@ class UserRepo(Repo):
 
     def by_athlete(self, athlete_id: int) -> UserRow | None:
         return self.session.scalars(select(UserRow).where(UserRow.athlete_id == athlete_id)).first()
-
-    def names_of_athletes(self, athlete_ids: Collection[int]) -> dict[int, str]:
-        """The account's name for each of ``athlete_ids`` that has an account, in one query
-        of two columns (no objects made)."""
-        rows = self.session.execute(
-            _NAMES_OF_ATHLETES[self.on_postgresql], {"ids": builtins.list(athlete_ids)}
-        )
-        found: dict[int, str] = {}
-        for athlete_id, name in rows:
-            if athlete_id is not None:
-                found.setdefault(athlete_id, name)
-        return found
 
     def list(self) -> Sequence[UserRow]:
         return self.session.scalars(select(UserRow).order_by(UserRow.email)).all()
@@ -228,9 +218,10 @@ class GrantRepo(Repo):
             select(GrantRow).where(GrantRow.athlete_id == athlete_id).order_by(GrantRow.id.desc())
         ).all()
 
-    def for_professional(self, professional_id: int) -> Sequence[Row[Any]]:
-        """The professional's grants not revoked, as plain rows of the table's columns (the
-        list of runners reads them on each visit)."""
+    def for_professional(self, professional_id: int) -> Sequence[Any]:
+        """The professional's grants not revoked, as plain rows of the table's columns, with
+        the runner's name (``runner_name``; None: her athlete has no account): the list of
+        runners reads them on each visit, in one statement."""
         return self.session.execute(
             _GRANTS_OF_PROFESSIONAL, {"professional": professional_id}
         ).all()
