@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, bindparam, delete, insert, select, text
+from sqlalchemy import ColumnElement, Row, bindparam, delete, func, insert, or_, select, text
 
 from backstride.adapters.db.account_tables import (
     AuditEventRow,
@@ -16,8 +16,9 @@ from backstride.adapters.db.account_tables import (
     LoginSessionRow,
     UserRow,
 )
+from backstride.adapters.db.engine import ALL_ATHLETES
 from backstride.adapters.db.repo import Repo
-from backstride.adapters.db.tables import AthleteRow, UTCDateTime
+from backstride.adapters.db.tables import AthleteRow, DataVersionRow, UTCDateTime
 from backstride.errors import ConflictError, NotFoundError
 
 _grants, _user = GrantRow.__table__.c, UserRow.__table__.c
@@ -124,6 +125,28 @@ _LOGIN_WITH_USER = (
 )
 """Every request of a server reads its login with this: built once (``repo`` module), of the
 tables' columns (a plain statement: the ORM's handling of a query costs as much again)."""
+_versions = DataVersionRow.__table__.c
+_SHOWN = func.coalesce(_users.c.athlete_id, _logins.c.viewing_athlete_id)
+"""The athlete a login's pages show: a runner's own; the runner a professional opened."""
+
+
+def _versions_sum(column: ColumnElement[int]) -> ColumnElement[int]:
+    """``engine.READ_VERSION``'s sum of ``column`` for the athlete :data:`_SHOWN`."""
+    return (
+        select(func.coalesce(func.sum(column), 0))
+        .where(or_(_versions.athlete_id == _SHOWN, _versions.athlete_id == ALL_ATHLETES))
+        .scalar_subquery()
+    )
+
+
+_LOGIN_WITH_USER_AND_VERSIONS = _LOGIN_WITH_USER.add_columns(
+    _SHOWN.label("shown_athlete_id"),
+    _versions_sum(_versions.version).label("version"),
+    _versions_sum(_versions.non_diary_version).label("non_diary_version"),
+)
+"""The login as :data:`_LOGIN_WITH_USER`, with the data versions of the athlete its pages
+show (``engine.read_data_versions``, summed the same way): a server database's cached
+answers are checked against them, so a page answered from the cache is one statement."""
 
 
 class LoginSessionRepo(Repo):
@@ -138,12 +161,16 @@ class LoginSessionRepo(Repo):
     def get(self, token_hash: str) -> LoginSessionRow | None:
         return self.session.get(LoginSessionRow, token_hash)
 
-    def get_with_user(self, token_hash: str) -> Row[Any] | None:
+    def get_with_user(self, token_hash: str, *, with_versions: bool = False) -> Row[Any] | None:
         """The login's expiry and the runner in view (``expires_at``, ``viewing_athlete_id``)
         with its account's columns under ``UserRow``'s names (but the login's own
         ``created_at``), or None: plain columns in one query, no objects made (every request
-        of a server asks)."""
-        return self.session.execute(_LOGIN_WITH_USER, {"token_hash": token_hash}).first()
+        of a server asks). ``with_versions``: also the athlete its pages show
+        (``shown_athlete_id``: the account's own, else the one in view; None: neither) and
+        that athlete's data versions (``version``, ``non_diary_version``), in the same
+        statement."""
+        stmt = _LOGIN_WITH_USER_AND_VERSIONS if with_versions else _LOGIN_WITH_USER
+        return self.session.execute(stmt, {"token_hash": token_hash}).first()
 
     def set_viewing(self, token_hash: str, athlete_id: int | None) -> None:
         row = self.get(token_hash)
