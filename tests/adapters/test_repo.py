@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import TextClause, event
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from backstride.adapters.db.account_repos import GrantRepo, LoginSessionRepo
+from backstride.adapters.db.account_repos import GrantRepo, LoginSessionRepo, UserRepo
 from backstride.adapters.db.body_repos import (
     ClearanceRepo,
     PainRepo,
@@ -221,3 +221,49 @@ def test_reads_of_many_athletes_send_the_same_sql_whatever_their_number(app: App
         flagged = PainRepo(session).list_many([aid + 1, aid], red_flags_only=True)
         assert [e.score for e in flagged[aid]] == [2]
         assert flagged[aid + 1] == []
+
+
+def test_a_professionals_grants_come_once_each_named_by_the_athletes_first_account(
+    app: App,
+) -> None:
+    from datetime import UTC, datetime
+
+    from backstride.adapters.db.account_tables import UserRow
+
+    with app.store.session() as session:
+        users = UserRepo(session)
+        pro = users.add(
+            email="p@x.org", name="Pro", role="professional", password_hash=None, with_athlete=False
+        )
+        anna = users.add(
+            email="a@x.org", name="Anna", role="runner", password_hash=None, with_athlete=True
+        )
+        bea = users.add(
+            email="b@x.org", name="Bea", role="runner", password_hash=None, with_athlete=True
+        )
+        session.add(
+            UserRow(
+                email="a2@x.org",
+                name="Anna again",
+                role="runner",
+                athlete_id=anna.athlete_id,
+                disabled=False,
+            )
+        )
+        session.flush()
+        grants = GrantRepo(session)
+        now = datetime.now(UTC)
+        for runner in (anna, bea):
+            assert runner.athlete_id is not None
+            grants.add(
+                athlete_id=runner.athlete_id,
+                professional_id=pro.id,
+                scopes="diary",
+                now=now,
+                expires_at=None,
+            )
+        rows = grants.for_professional(pro.id)
+        assert [(r.athlete_id, r.runner_name) for r in rows] == [
+            (anna.athlete_id, "Anna"),
+            (bea.athlete_id, "Bea"),
+        ]

@@ -21,22 +21,17 @@ from backstride.adapters.db.repo import Repo
 from backstride.adapters.db.tables import AthleteRow, DataVersionRow, UTCDateTime
 from backstride.errors import ConflictError, NotFoundError
 
-_grants, _user = GrantRow.__table__.c, UserRow.__table__.c
+_grants, _user = GrantRow.__table__, UserRow.__table__
 _GRANTS_OF_PROFESSIONAL = (
-    select(
-        *_grants,
-        select(_user.name)
-        .where(_user.athlete_id == _grants.athlete_id)
-        .order_by(_user.id)
-        .limit(1)
-        .scalar_subquery()
-        .label("runner_name"),
-    )
-    .where(_grants.professional_id == bindparam("professional"), _grants.revoked_at.is_(None))
-    .order_by(_grants.id)
+    select(*_grants.c, _user.c.name.label("runner_name"))
+    .select_from(_grants.outerjoin(_user, _user.c.athlete_id == _grants.c.athlete_id))
+    .where(_grants.c.professional_id == bindparam("professional"), _grants.c.revoked_at.is_(None))
+    .order_by(_grants.c.id, _user.c.id)
 )
-"""The list of runners' grants with each runner's name (the first account of her athlete), in
-one plain statement of the tables' columns (``body_repos``)."""
+"""The list of runners' grants with each runner's name, in one plain statement of the tables'
+columns (``body_repos``): a join, one pass over the accounts (where a subquery per grant
+scanned them once per runner); an athlete with two accounts gives a row per account, the
+first (by account) names her (:meth:`GrantRepo.for_professional`)."""
 
 
 class UserRepo(Repo):
@@ -249,9 +244,10 @@ class GrantRepo(Repo):
         """The professional's grants not revoked, as plain rows of the table's columns, with
         the runner's name (``runner_name``; None: her athlete has no account): the list of
         runners reads them on each visit, in one statement."""
-        return self.session.execute(
-            _GRANTS_OF_PROFESSIONAL, {"professional": professional_id}
-        ).all()
+        rows: dict[int, Any] = {}
+        for row in self.session.execute(_GRANTS_OF_PROFESSIONAL, {"professional": professional_id}):
+            rows.setdefault(row.id, row)  # the first account of the athlete names her
+        return list(rows.values())
 
     def between(self, athlete_id: int, professional_id: int) -> Sequence[GrantRow]:
         return self.session.scalars(
