@@ -16,7 +16,8 @@ Run ``.venv/bin/python bench/server_bench.py`` (``--help`` for options). It
    of runners;
 3. does the same against ``backstride serve`` in the local mode (one process, no login) on an
    SQLite file holding one runner's year, with the same mix less the list of runners (there
-   are no professionals there);
+   are no professionals there; ``--no-local`` skips it, for quicker comparisons of the
+   server mode's costs);
 4. prints p50/p95/max and errors per endpoint for both, against the target p95 < 150 ms,
    and what a request costs, counted over the timed rounds (so less noisy than the latencies
    on a shared machine): CPU of the server's processes, of the benchmark's own clients (on

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, bindparam, delete, func, insert, or_, select, text
+from sqlalchemy import ColumnElement, Row, bindparam, delete, func, insert, literal, select, text
 
 from backstride.adapters.db.account_tables import (
     AuditEventRow,
@@ -129,7 +129,7 @@ def _versions_sum(column: ColumnElement[int]) -> ColumnElement[int]:
     """``engine.READ_VERSION``'s sum of ``column`` for the athlete :data:`_SHOWN`."""
     return (
         select(func.coalesce(func.sum(column), 0))
-        .where(or_(_versions.athlete_id == _SHOWN, _versions.athlete_id == ALL_ATHLETES))
+        .where(_versions.athlete_id.in_([_SHOWN, literal(ALL_ATHLETES)]))  # two index lookups
         .scalar_subquery()
     )
 
