@@ -16,7 +16,8 @@ Run ``.venv/bin/python bench/server_bench.py`` (``--help`` for options). It
    of runners;
 3. does the same against ``backstride serve`` in the local mode (one process, no login) on an
    SQLite file holding one runner's year, with the same mix less the list of runners (there
-   are no professionals there);
+   are no professionals there; ``--no-local`` skips it, for quicker comparisons of the
+   server mode's costs);
 4. prints p50/p95/max and errors per endpoint for both, against the target p95 < 150 ms,
    and what a request costs, counted over the timed rounds (so less noisy than the latencies
    on a shared machine): CPU of the server's processes, of the benchmark's own clients (on
@@ -459,6 +460,11 @@ def main() -> None:
         default=12,
         help="print the N statements PostgreSQL ran most often (0: none)",
     )
+    parser.add_argument(
+        "--no-local",
+        action="store_true",
+        help="skip the local mode's run on SQLite (quicker CPU-per-request comparisons)",
+    )
     args = parser.parse_args()
     if not pg_throwaway.available():
         sys.exit("PostgreSQL 15 is not installed (apt-get install postgresql)")
@@ -507,6 +513,8 @@ def main() -> None:
         finally:
             proc.terminate()
             proc.wait(timeout=30)
+    if args.no_local:
+        return
     db, activity = build_local(root)
     port = free_port()
     proc = start_server(db, root, port, server=False, workers=1)

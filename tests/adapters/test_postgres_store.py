@@ -63,3 +63,41 @@ def test_an_unreachable_server_is_named(db_url: str) -> None:
     with pytest.raises(StorageError, match="Could not reach") as caught:
         Store(url.render_as_string(hide_password=False))
     assert "s3cret-pw" not in str(caught.value) + (caught.value.hint or "")
+
+
+def test_a_requests_reads_of_no_athlete_run_without_a_transaction_block(
+    db_backend: DbBackend, tmp_path: Path
+) -> None:
+    """Within a request's shared reads, the reads of no athlete (the login and access
+    checks) run each statement on its own (autocommit: no BEGIN and COMMIT round trips);
+    an athlete's reads stay in a transaction that carries her row-level security setting;
+    and the pool's connections come back transactional for every other unit of work."""
+    from backstride.adapters.db.engine import ATHLETE_SETTING, shared_reads
+
+    store = Store(db_backend.new_url(tmp_path))
+    try:
+        with shared_reads():
+            with store.read_session() as session:
+                session.execute(text("SELECT 1"))
+                conn = session.connection().connection.driver_connection
+                assert conn is not None
+                assert conn.autocommit is True
+                assert conn.info.transaction_status.name == "IDLE"
+            with store.scoped(7).read_session() as session:
+                setting = session.execute(
+                    text("SELECT current_setting(:name, true)"), {"name": ATHLETE_SETTING}
+                ).scalar_one()
+                assert setting == "7"
+                conn = session.connection().connection.driver_connection
+                assert conn is not None
+                assert conn.autocommit is False
+                assert conn.info.transaction_status.name == "INTRANS"
+        for _ in range(3):  # whichever pooled connection comes out
+            with store.session() as session:
+                session.execute(text("SELECT 1"))
+                conn = session.connection().connection.driver_connection
+                assert conn is not None
+                assert conn.autocommit is False
+                assert conn.info.transaction_status.name == "INTRANS"
+    finally:
+        store.dispose()

@@ -43,6 +43,7 @@ from tests.web.server_kit import (
     add_professional,
     client_for,
     log_in,
+    open_runner,
     seed_runner,
     server_settings,
     share,
@@ -159,7 +160,9 @@ def test_a_professionals_list_keeps_answers_and_later_writes_are_seen(world: Wor
     assert "Saw your name on the list of runners" in runner.get("/sharing").text
 
 
-def test_a_request_reads_the_data_version_once(world: World, monkeypatch: Any) -> None:
+def test_a_request_reads_the_data_version_with_its_login(world: World, monkeypatch: Any) -> None:
+    """Once per request, and on a server database in the login's own statement
+    (``Login.shown_versions``): no read of its own."""
     cache = _cache(world)
     reads: list[int | None] = []
     real = cache._data_version
@@ -176,7 +179,26 @@ def test_a_request_reads_the_data_version_once(world: World, monkeypatch: Any) -
     reads.clear()
     week_ago = (date.today() - timedelta(days=7)).isoformat()
     assert client.get("/", params={"on": week_ago}).status_code == 200  # several cached reads
-    assert reads == [world.anna.athlete_id]
+    assert reads == []
+
+
+def test_a_professional_sees_the_versions_of_the_runner_she_opened(world: World) -> None:
+    """The versions read with a professional's login are those of the runner in view: her
+    cached answers of Anna's Today change with Anna's check-in, not with Ben's."""
+    anna = client_for(world.app)
+    share(anna, log_in(anna, world.anna.email), "pro@example.org", "diary", "activities")
+    pro = client_for(world.app)
+    token = log_in(pro, "pro@example.org")
+    assert open_runner(pro, token, world.anna.athlete_id) == 303
+    before = _today(pro)
+    assert _today(pro) == before  # answered from the cache
+    ben = world.context.for_athlete(world.ben.athlete_id)
+    add_pain(ben, PainInput(day=date.today(), when="rest-day", score=9), today=date.today())
+    if _cache(world).versioned_by_database:  # an SQLite file's version is its size and time
+        assert _today(pro) == before
+    mine = world.context.for_athlete(world.anna.athlete_id)
+    add_pain(mine, PainInput(day=date.today(), when="rest-day", score=9), today=date.today())
+    assert _today(pro) != before
 
 
 def _entries_named(world: World, athlete: int) -> dict[str, Any]:

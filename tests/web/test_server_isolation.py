@@ -380,3 +380,61 @@ def test_a_runners_write_forgets_her_answers_only(tmp_path: Path) -> None:
     anna.get("load", lambda: compute("anna"))
     ben.get("load", lambda: compute("ben"))
     assert computed == ["anna", "ben", "anna"]
+
+
+def test_the_roster_names_each_runner_and_what_she_shares_in_one_visit(
+    tmp_path: Path, db_url: str
+) -> None:
+    """The list of runners reads the grants with the runners' names in one statement: each
+    runner in force is listed under her own name with what she shares (a revoked or expired
+    grant is not), and each listed runner gets one audit row for the visit."""
+    from backstride.domain.access import Role
+    from backstride.services.accounts import add_user
+    from backstride.services.sharing import grant_access, revoke_access, roster
+
+    context = App(server_settings(tmp_path, db=db_url))
+    try:
+        now = datetime.now(UTC)
+        runners = {
+            name: add_user(context, email=f"{name.lower()}@example.org", name=name)
+            for name in ("Anna", "Bea", "Cleo", "Dora")
+        }
+        pro = add_user(context, email="pro@example.org", name="Dr Pro", role=Role.PROFESSIONAL)
+        for name, scopes in (
+            ("Anna", ["report"]),
+            ("Bea", ["diary", "plan"]),
+            ("Dora", ["report"]),
+        ):
+            grant_access(
+                context,
+                runners[name],
+                professional_email=pro.email,
+                scopes=scopes,
+                expires_on=None,
+                now=now,
+            )
+        cleo = grant_access(
+            context,
+            runners["Cleo"],
+            professional_email=pro.email,
+            scopes=["diary"],
+            expires_on=None,
+            now=now,
+        )
+        revoke_access(context, runners["Cleo"], cleo.id, now=now)
+        with context.store.session() as session:  # Dora's grant ended an hour ago
+            session.execute(
+                update(GrantRow)
+                .where(GrantRow.athlete_id == runners["Dora"].athlete_id)
+                .values(expires_at=now - timedelta(hours=1))
+            )
+        entries = roster(context, find_user(context, pro.email), now=now)  # type: ignore[arg-type]
+        assert [(e.name, e.athlete_id, e.shares_report, e.shares_diary) for e in entries] == [
+            ("Anna", runners["Anna"].athlete_id, True, False),
+            ("Bea", runners["Bea"].athlete_id, False, True),
+        ]
+        for name, listed in (("Anna", True), ("Bea", True), ("Cleo", False), ("Dora", False)):
+            seen = [e for e in audit_log(context, runners[name]) if e.who.startswith("Dr Pro")]
+            assert len(seen) == (1 if listed else 0), (name, seen)
+    finally:
+        context.close()

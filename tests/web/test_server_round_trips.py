@@ -114,16 +114,34 @@ def _check_in(client: TestClient, score: int) -> None:
     assert answer.status_code == 201, answer.text[:300]
 
 
-def test_a_cached_page_is_one_transaction_with_the_login(world: World) -> None:
+def test_a_cached_page_is_one_statement_the_login_with_the_versions(world: World) -> None:
     for path in ("/", "/today", f"/activities/{world.anna.activity_id}"):
         world.counts.clear()
         assert world.runner.get(path).status_code == 200
         assert world.counts.transactions == 1, (path, world.counts.statements)
-        assert len(world.counts.statements) == 2, (path, world.counts.statements)
-        login, versions = world.counts.statements
+        assert len(world.counts.statements) == 1, (path, world.counts.statements)
+        (login,) = world.counts.statements
         assert "FROM login_sessions" in login
-        assert "FROM data_versions" in versions
+        assert "FROM data_versions" in login
         assert world.counts.pings == 0
+
+
+def test_a_professionals_list_is_six_statements_whatever_the_number_of_runners(
+    world: World,
+) -> None:
+    """The login; the grants with the runners' names; their red flags, red flags seen and
+    profiles; one audit insert for the whole list."""
+    world.counts.clear()
+    assert world.professional.get("/runners").status_code == 200
+    statements = [s for s in world.counts.statements if not s.startswith("SELECT set_config")]
+    assert len(statements) == 6, statements
+    login, grants, pain, seen, profiles, audit = statements
+    assert "FROM login_sessions" in login
+    assert "FROM grants LEFT OUTER JOIN users" in grants
+    assert "FROM pain_entries" in pain
+    assert "FROM red_flag_seen" in seen
+    assert "FROM profiles" in profiles
+    assert audit.startswith("INSERT INTO audit_events")
 
 
 def test_a_check_in_is_two_transactions_and_its_answer_is_whole(world: World) -> None:

@@ -15,6 +15,7 @@ from typing import Protocol
 
 from backstride.adapters.db.account_repos import LoginFailureRepo, LoginSessionRepo, UserRepo
 from backstride.adapters.db.account_tables import UserRow
+from backstride.adapters.db.engine import DataVersions
 from backstride.adapters.oidc import LoginStart, OidcClient
 from backstride.adapters.passwords import hash_password, verify_password
 from backstride.domain.access import (
@@ -54,6 +55,11 @@ class Login:
     account: Account
     viewing_athlete_id: int | None
     expires_at: datetime
+    shown_versions: tuple[int, DataVersions] | None = None
+    """A server database: the athlete the login's pages show (her own, or the runner a
+    professional opened) and that athlete's data versions, read with the login (in its
+    statement and transaction); None elsewhere. Whether she may see them is for the access
+    checks: the versions only key cached answers."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,15 +298,21 @@ def current_login(app: App, token: str | None, *, now: datetime) -> Login | None
     if not token or len(token) > 128:
         return None
     hashed = token_hash(token)
+    with_versions = app.store.is_postgresql
     with app.store.read_session() as session:
-        found = LoginSessionRepo(session).get_with_user(hashed)
+        found = LoginSessionRepo(session).get_with_user(hashed, with_versions=with_versions)
     if found is None or found.expires_at <= now or found.disabled:
         return None
+    shown = None
+    if with_versions and found.shown_athlete_id is not None:
+        versions = DataVersions(int(found.version), int(found.non_diary_version))
+        shown = (int(found.shown_athlete_id), versions)
     return Login(
         token_hash=hashed,
         account=_account(found),
         viewing_athlete_id=found.viewing_athlete_id,
         expires_at=found.expires_at,
+        shown_versions=shown,
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Protocol
 
 from backstride.adapters.db.account_repos import AuditRepo, CareNoteRepo, GrantRepo, UserRepo
 from backstride.adapters.db.account_tables import GrantRow
@@ -71,6 +72,14 @@ class RosterEntry:
     open_red_flags: tuple[OpenRedFlag, ...]
 
     @property
+    def shares_report(self) -> bool:
+        return Scope.REPORT in self.grant.scopes
+
+    @property
+    def shares_diary(self) -> bool:
+        return Scope.DIARY in self.grant.scopes
+
+    @property
     def warning_signs(self) -> tuple[str, ...]:
         """The open red flags in plain words, with the day last reported."""
         return tuple(
@@ -79,7 +88,19 @@ class RosterEntry:
         )
 
 
-def _grant(row: GrantRow) -> Grant:
+class _GrantColumns(Protocol):
+    """A ``grants`` row, or the same columns of a plain statement (the list of runners)."""
+
+    id: int
+    athlete_id: int
+    professional_id: int
+    scopes: str
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+
+def _grant(row: _GrantColumns | GrantRow) -> Grant:
     return Grant(
         id=row.id,
         athlete_id=row.athlete_id,
@@ -262,19 +283,20 @@ def roster(app: App, professional: Account, *, now: datetime) -> list[RosterEntr
     """The runners who share their data with the professional now; those with open red
     flags first, then by name. Reading the red flags is written to each one's audit log.
 
-    A handful of queries whatever the number of runners (the grants, then the names and
-    red-flag records of all of them at once), only for the runners whose grant is in force,
-    and the audit rows in one statement, all in one transaction: what is written is what was
-    read."""
+    A handful of queries whatever the number of runners (the grants with the runners'
+    names, then the red-flag records of all of them at once), only for the runners whose
+    grant is in force, and the audit rows in one statement, all in one transaction: what is
+    written is what was read."""
     with app.store.session() as session:
-        grants = [
-            grant
-            for grant in map(_grant, GrantRepo(session).for_professional(professional.id))
-            if grant.active(now)
-        ]
-        athletes = [g.athlete_id for g in grants]
+        names: dict[int, str] = {}
+        grants = []
+        for row in GrantRepo(session).for_professional(professional.id):
+            grant = _grant(row)
+            if grant.active(now):
+                grants.append(grant)
+                if row.runner_name is not None:
+                    names[grant.athlete_id] = row.runner_name
         with_diary = [g.athlete_id for g in grants if Scope.DIARY in g.scopes]
-        names = UserRepo(session).names_of_athletes(athletes) if athletes else {}
         pain = PainRepo(session).list_many(with_diary, red_flags_only=True) if with_diary else {}
         seen = RedFlagSeenRepo(session).list_many(with_diary) if with_diary else {}
         profiles = ProfileRepo(session).get_many(with_diary) if with_diary else {}

@@ -202,9 +202,10 @@ def _use(request: Request, base: WebState, viewer: Viewer) -> None:
     memo = cache if base.cache.versioned_by_database else None
     if memo is not None and request.method not in UNSAFE_METHODS:
         # Now, in the transaction that read the login, rather than in one of the athlete's
-        # own later (its BEGIN, athlete setting and COMMIT); a request that writes is
-        # answered from fresh computations only and reads none.
-        base.cache.read_versions(viewer.athlete_id)
+        # own later (its BEGIN, athlete setting and COMMIT): read with the login, in its
+        # statement (``Login.shown_versions``). A request that writes is answered from
+        # fresh computations only and reads none.
+        base.cache.read_versions(viewer.athlete_id, known=viewer.login.shown_versions)
     app = base.app.for_athlete(viewer.athlete_id, memo=memo)
     request.state.web = replace(base, app=app, cache=cache)
     if not request.url.path.startswith("/api/"):

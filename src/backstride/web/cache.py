@@ -320,12 +320,21 @@ class ResultCache:
             seen[athlete] = self._data_version(athlete)
         return seen[athlete]
 
-    def read_versions(self, athlete: int | None) -> None:
+    def read_versions(
+        self, athlete: int | None, *, known: tuple[int | None, tuple[int, int]] | None = None
+    ) -> None:
         """Read ``athlete``'s data versions for this request now, if not yet (a server
         database, in a request): before any answer is looked up, in whatever transaction
-        the caller's reads share (``web.access``: the login's)."""
-        if DATA_VERSIONS.get() is not None:  # in a request: kept there for its lookups
-            self._outside(athlete)
+        the caller's reads share (``web.access``: the login's). ``known``: (athlete,
+        versions) this request already read in that transaction (the login's statement),
+        used instead of a read when they are ``athlete``'s."""
+        seen = DATA_VERSIONS.get()
+        if seen is None or self._data_version is None:
+            return
+        if known is not None and known[0] == athlete and athlete not in seen:
+            seen[athlete] = known[1]
+            return
+        self._outside(athlete)  # in a request: kept there for its lookups
 
     def get(
         self,

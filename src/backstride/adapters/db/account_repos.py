@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import builtins
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, bindparam, delete, insert, select, text
+from sqlalchemy import ColumnElement, Row, bindparam, delete, func, insert, literal, select, text
 
 from backstride.adapters.db.account_tables import (
     AuditEventRow,
@@ -17,20 +16,22 @@ from backstride.adapters.db.account_tables import (
     LoginSessionRow,
     UserRow,
 )
+from backstride.adapters.db.engine import ALL_ATHLETES
 from backstride.adapters.db.repo import Repo
-from backstride.adapters.db.tables import AthleteRow, UTCDateTime
+from backstride.adapters.db.tables import AthleteRow, DataVersionRow, UTCDateTime
 from backstride.errors import ConflictError, NotFoundError
 
-_NAMES_OF_ATHLETES = (
-    select(UserRow.__table__.c.athlete_id, UserRow.__table__.c.name)
-    .where(UserRow.__table__.c.athlete_id.in_(bindparam("ids", expanding=True)))
-    .order_by(UserRow.__table__.c.id)
-)
+_grants, _user = GrantRow.__table__, UserRow.__table__
 _GRANTS_OF_PROFESSIONAL = (
-    select(GrantRow)
-    .where(GrantRow.professional_id == bindparam("professional"), GrantRow.revoked_at.is_(None))
-    .order_by(GrantRow.id)
+    select(*_grants.c, _user.c.name.label("runner_name"))
+    .select_from(_grants.outerjoin(_user, _user.c.athlete_id == _grants.c.athlete_id))
+    .where(_grants.c.professional_id == bindparam("professional"), _grants.c.revoked_at.is_(None))
+    .order_by(_grants.c.id, _user.c.id)
 )
+"""The list of runners' grants with each runner's name, in one plain statement of the tables'
+columns (``body_repos``): a join, one pass over the accounts (where a subquery per grant
+scanned them once per runner); an athlete with two accounts gives a row per account, the
+first (by account) names her (:meth:`GrantRepo.for_professional`)."""
 
 
 class UserRepo(Repo):
@@ -86,16 +87,6 @@ class UserRepo(Repo):
     def by_athlete(self, athlete_id: int) -> UserRow | None:
         return self.session.scalars(select(UserRow).where(UserRow.athlete_id == athlete_id)).first()
 
-    def names_of_athletes(self, athlete_ids: Collection[int]) -> dict[int, str]:
-        """The account's name for each of ``athlete_ids`` that has an account, in one query
-        of two columns (no objects made)."""
-        rows = self.session.execute(_NAMES_OF_ATHLETES, {"ids": builtins.list(athlete_ids)})
-        found: dict[int, str] = {}
-        for athlete_id, name in rows:
-            if athlete_id is not None:
-                found.setdefault(athlete_id, name)
-        return found
-
     def list(self) -> Sequence[UserRow]:
         return self.session.scalars(select(UserRow).order_by(UserRow.email)).all()
 
@@ -129,6 +120,28 @@ _LOGIN_WITH_USER = (
 )
 """Every request of a server reads its login with this: built once (``repo`` module), of the
 tables' columns (a plain statement: the ORM's handling of a query costs as much again)."""
+_versions = DataVersionRow.__table__.c
+_SHOWN = func.coalesce(_users.c.athlete_id, _logins.c.viewing_athlete_id)
+"""The athlete a login's pages show: a runner's own; the runner a professional opened."""
+
+
+def _versions_sum(column: ColumnElement[int]) -> ColumnElement[int]:
+    """``engine.READ_VERSION``'s sum of ``column`` for the athlete :data:`_SHOWN`."""
+    return (
+        select(func.coalesce(func.sum(column), 0))
+        .where(_versions.athlete_id.in_([_SHOWN, literal(ALL_ATHLETES)]))  # two index lookups
+        .scalar_subquery()
+    )
+
+
+_LOGIN_WITH_USER_AND_VERSIONS = _LOGIN_WITH_USER.add_columns(
+    _SHOWN.label("shown_athlete_id"),
+    _versions_sum(_versions.version).label("version"),
+    _versions_sum(_versions.non_diary_version).label("non_diary_version"),
+)
+"""The login as :data:`_LOGIN_WITH_USER`, with the data versions of the athlete its pages
+show (``engine.read_data_versions``, summed the same way): a server database's cached
+answers are checked against them, so a page answered from the cache is one statement."""
 
 
 class LoginSessionRepo(Repo):
@@ -143,12 +156,16 @@ class LoginSessionRepo(Repo):
     def get(self, token_hash: str) -> LoginSessionRow | None:
         return self.session.get(LoginSessionRow, token_hash)
 
-    def get_with_user(self, token_hash: str) -> Row[Any] | None:
+    def get_with_user(self, token_hash: str, *, with_versions: bool = False) -> Row[Any] | None:
         """The login's expiry and the runner in view (``expires_at``, ``viewing_athlete_id``)
         with its account's columns under ``UserRow``'s names (but the login's own
         ``created_at``), or None: plain columns in one query, no objects made (every request
-        of a server asks)."""
-        return self.session.execute(_LOGIN_WITH_USER, {"token_hash": token_hash}).first()
+        of a server asks). ``with_versions``: also the athlete its pages show
+        (``shown_athlete_id``: the account's own, else the one in view; None: neither) and
+        that athlete's data versions (``version``, ``non_diary_version``), in the same
+        statement."""
+        stmt = _LOGIN_WITH_USER_AND_VERSIONS if with_versions else _LOGIN_WITH_USER
+        return self.session.execute(stmt, {"token_hash": token_hash}).first()
 
     def set_viewing(self, token_hash: str, athlete_id: int | None) -> None:
         row = self.get(token_hash)
@@ -223,10 +240,14 @@ class GrantRepo(Repo):
             select(GrantRow).where(GrantRow.athlete_id == athlete_id).order_by(GrantRow.id.desc())
         ).all()
 
-    def for_professional(self, professional_id: int) -> Sequence[GrantRow]:
-        return self.session.scalars(
-            _GRANTS_OF_PROFESSIONAL, {"professional": professional_id}
-        ).all()
+    def for_professional(self, professional_id: int) -> Sequence[Any]:
+        """The professional's grants not revoked, as plain rows of the table's columns, with
+        the runner's name (``runner_name``; None: her athlete has no account): the list of
+        runners reads them on each visit, in one statement."""
+        rows: dict[int, Any] = {}
+        for row in self.session.execute(_GRANTS_OF_PROFESSIONAL, {"professional": professional_id}):
+            rows.setdefault(row.id, row)  # the first account of the athlete names her
+        return list(rows.values())
 
     def between(self, athlete_id: int, professional_id: int) -> Sequence[GrantRow]:
         return self.session.scalars(

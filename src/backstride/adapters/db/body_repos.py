@@ -26,7 +26,7 @@ from backstride.adapters.db.body_tables import (
     ShoeDefaultRow,
     ShoeRow,
 )
-from backstride.adapters.db.repo import Repo, by_athlete
+from backstride.adapters.db.repo import Repo, by_athlete, one_of_ids
 from backstride.adapters.db.tables import ActivityRow
 from backstride.domain.body import (
     Clearance,
@@ -48,58 +48,69 @@ def _dump(values: Sequence[Any]) -> str:
 
 # --- statements built once (``repo`` module) --------------------------------------------------
 
+# Plain statements of the tables' columns, in the select and in its clauses (one ORM
+# attribute would make it an ORM query): their rows carry the columns' names and Python
+# values, as the ORM's objects did, without the ORM's handling of the query and of each row
+# (identity map, instance state), which cost about as much again as running it. Reads only.
+_PROFILE_C = ProfileRow.__table__.c
+_SCREENING_C = ScreeningRow.__table__.c
+_CLEARANCE_C = ClearanceRow.__table__.c
+_PAIN_C = PainEntryRow.__table__.c
+_SEEN_C = RedFlagSeenRow.__table__.c
+_SELFTEST_C = SelfTestRow.__table__.c
 _ATHLETE: BindParameter[int] = bindparam("athlete")
-_IDS: BindParameter[int] = bindparam("ids", expanding=True)
-_PROFILES = select(ProfileRow).where(ProfileRow.athlete_id.in_(_IDS))
+_PROFILE = select(*_PROFILE_C).where(_PROFILE_C.athlete_id == _ATHLETE)
+_PROFILES = {
+    pg: select(*_PROFILE_C).where(cond) for pg, cond in one_of_ids(_PROFILE_C.athlete_id).items()
+}
 _LATEST_SCREENING = (
-    select(ScreeningRow)
-    .where(ScreeningRow.athlete_id == _ATHLETE)
-    .order_by(ScreeningRow.answered_on.desc(), ScreeningRow.id.desc())
+    select(*_SCREENING_C)
+    .where(_SCREENING_C.athlete_id == _ATHLETE)
+    .order_by(_SCREENING_C.answered_on.desc(), _SCREENING_C.id.desc())
     .limit(1)
 )
 _CLEARANCES = (
-    select(ClearanceRow)
-    .where(ClearanceRow.athlete_id == _ATHLETE)
-    .order_by(ClearanceRow.cleared_on, ClearanceRow.id)
+    select(*_CLEARANCE_C)
+    .where(_CLEARANCE_C.athlete_id == _ATHLETE)
+    .order_by(_CLEARANCE_C.cleared_on, _CLEARANCE_C.id)
 )
-_REPORTS_A_FLAG = PainEntryRow.red_flags.not_in(["[]", ""])
+_REPORTS_A_FLAG = _PAIN_C.red_flags.not_in(["[]", ""])
 """An entry that reports a red flag (``red_flags`` is stored as a JSON list, ``_dump``)."""
-_FIRST_DAY_ABOVE = select(func.min(PainEntryRow.day)).where(
-    PainEntryRow.athlete_id == _ATHLETE, PainEntryRow.score > bindparam("score")
+_FIRST_DAY_ABOVE = select(func.min(_PAIN_C.day)).where(
+    _PAIN_C.athlete_id == _ATHLETE, _PAIN_C.score > bindparam("score")
 )
-_FIRST_DAY_ABOVE_UNTIL = _FIRST_DAY_ABOVE.where(PainEntryRow.day <= bindparam("until"))
-_SEEN_MANY = (
-    select(RedFlagSeenRow)
-    .where(RedFlagSeenRow.athlete_id.in_(_IDS))
-    .order_by(RedFlagSeenRow.seen_on, RedFlagSeenRow.id)
-)
+_FIRST_DAY_ABOVE_UNTIL = _FIRST_DAY_ABOVE.where(_PAIN_C.day <= bindparam("until"))
+_SEEN_MANY = {
+    pg: select(*_SEEN_C).where(cond).order_by(_SEEN_C.seen_on, _SEEN_C.id)
+    for pg, cond in one_of_ids(_SEEN_C.athlete_id).items()
+}
 _SELFTESTS = (
-    select(SelfTestRow)
-    .where(SelfTestRow.athlete_id == _ATHLETE)
-    .order_by(SelfTestRow.day, SelfTestRow.id)
+    select(*_SELFTEST_C)
+    .where(_SELFTEST_C.athlete_id == _ATHLETE)
+    .order_by(_SELFTEST_C.day, _SELFTEST_C.id)
 )
 
 
 @functools.cache
-def _pain_list(*, red_flags_only: bool, since: bool, until: bool) -> Select[PainEntryRow]:
+def _pain_list(*, red_flags_only: bool, since: bool, until: bool) -> Select[Any]:
     """:meth:`PainRepo.list`'s statement (parameters ``athlete``, ``since``, ``until``)."""
-    stmt = select(PainEntryRow).where(PainEntryRow.athlete_id == _ATHLETE)
+    stmt = select(*_PAIN_C).where(_PAIN_C.athlete_id == _ATHLETE)
     if red_flags_only:
         stmt = stmt.where(_REPORTS_A_FLAG)
     if since:
-        stmt = stmt.where(PainEntryRow.day >= bindparam("since"))
+        stmt = stmt.where(_PAIN_C.day >= bindparam("since"))
     if until:
-        stmt = stmt.where(PainEntryRow.day <= bindparam("until"))
-    return stmt.order_by(PainEntryRow.day, PainEntryRow.id)
+        stmt = stmt.where(_PAIN_C.day <= bindparam("until"))
+    return stmt.order_by(_PAIN_C.day, _PAIN_C.id)
 
 
 @functools.cache
-def _pain_list_many(*, red_flags_only: bool) -> Select[PainEntryRow]:
+def _pain_list_many(*, red_flags_only: bool, postgresql: bool) -> Select[Any]:
     """:meth:`PainRepo.list_many`'s statement (parameter ``ids``)."""
-    stmt = select(PainEntryRow).where(PainEntryRow.athlete_id.in_(_IDS))
+    stmt = select(*_PAIN_C).where(one_of_ids(_PAIN_C.athlete_id)[postgresql])
     if red_flags_only:
         stmt = stmt.where(_REPORTS_A_FLAG)
-    return stmt.order_by(PainEntryRow.day, PainEntryRow.id)
+    return stmt.order_by(_PAIN_C.day, _PAIN_C.id)
 
 
 # --- profile ----------------------------------------------------------------------------------
@@ -107,18 +118,20 @@ def _pain_list_many(*, red_flags_only: bool) -> Select[PainEntryRow]:
 
 class ProfileRepo(Repo):
     def get(self, athlete_id: int) -> Profile:
-        """The stored profile, or an empty one."""
-        return self._profile(self.session.get(ProfileRow, athlete_id))
+        """The stored profile, or an empty one (read as plain columns: most requests of a
+        server read it)."""
+        return self._profile(self.session.execute(_PROFILE, {"athlete": athlete_id}).first())
 
     def get_many(self, athlete_ids: Collection[int]) -> dict[int, Profile]:
         """:meth:`get` for each of ``athlete_ids``, in one query."""
         rows = {
-            r.athlete_id: r for r in self.session.scalars(_PROFILES, {"ids": list(athlete_ids)})
+            r.athlete_id: r
+            for r in self.session.execute(_PROFILES[self.on_postgresql], {"ids": list(athlete_ids)})
         }
         return {a: self._profile(rows.get(a)) for a in athlete_ids}
 
     @staticmethod
-    def _profile(row: ProfileRow | None) -> Profile:
+    def _profile(row: Any | None) -> Profile:
         return records.profile(row)
 
     def exists(self, athlete_id: int) -> bool:
@@ -161,7 +174,7 @@ class ScreeningRepo(Repo):
         return self._insert(row).id
 
     def latest(self, athlete_id: int) -> Screening | None:
-        row = self.session.scalars(_LATEST_SCREENING, {"athlete": athlete_id}).first()
+        row = self.session.execute(_LATEST_SCREENING, {"athlete": athlete_id}).first()
         return records.screening(row) if row is not None else None
 
 
@@ -177,7 +190,7 @@ class ClearanceRepo(Repo):
         return self._insert(row).id
 
     def list(self, athlete_id: int) -> list[Clearance]:
-        rows = self.session.scalars(_CLEARANCES, {"athlete": athlete_id})
+        rows = self.session.execute(_CLEARANCES, {"athlete": athlete_id})
         return [records.clearance(r) for r in rows]
 
 
@@ -242,14 +255,14 @@ class PainRepo(Repo):
             red_flags_only=red_flags_only, since=since is not None, until=until is not None
         )
         values = {"athlete": athlete_id, "since": since, "until": until}
-        return [_row_to_entry(r) for r in self.session.scalars(stmt, values)]
+        return [_row_to_entry(r) for r in self.session.execute(stmt, values)]
 
     def list_many(
         self, athlete_ids: Collection[int], *, red_flags_only: bool = False
     ) -> dict[int, builtins.list[PainEntry]]:
         """:meth:`list` (every entry) for each of ``athlete_ids``, in one query."""
-        stmt = _pain_list_many(red_flags_only=red_flags_only)
-        rows = self.session.scalars(stmt, {"ids": list(athlete_ids)})
+        stmt = _pain_list_many(red_flags_only=red_flags_only, postgresql=self.on_postgresql)
+        rows = self.session.execute(stmt, {"ids": list(athlete_ids)})
         return by_athlete(athlete_ids, rows, _row_to_entry)
 
     def count(self, athlete_id: int) -> int:
@@ -285,7 +298,7 @@ class RedFlagSeenRepo(Repo):
 
     def list_many(self, athlete_ids: Collection[int]) -> dict[int, builtins.list[SeenRecord]]:
         """:meth:`list` for each of ``athlete_ids``, in one query."""
-        rows = self.session.scalars(_SEEN_MANY, {"ids": list(athlete_ids)})
+        rows = self.session.execute(_SEEN_MANY[self.on_postgresql], {"ids": list(athlete_ids)})
         return by_athlete(athlete_ids, rows, _row_to_seen)
 
 
@@ -300,7 +313,7 @@ class SelfTestRepo(Repo):
         return self._insert(row).id
 
     def list(self, athlete_id: int) -> list[SelfTestResult]:
-        return records.selftests(list(self.session.scalars(_SELFTESTS, {"athlete": athlete_id})))
+        return records.selftests(list(self.session.execute(_SELFTESTS, {"athlete": athlete_id})))
 
 
 # --- shoes ------------------------------------------------------------------------------------

@@ -626,6 +626,18 @@ class Store:
             self._read_sessions = sessionmaker(
                 self.engine.execution_options(postgresql_readonly=True), expire_on_commit=False
             )
+        self._statement_reads = self._read_sessions
+        if self.is_postgresql:
+            # A request's shared reads of no athlete (the login, the grant, the data
+            # versions: ``web.access``) with no transaction block (each statement commits
+            # on its own): under read committed every statement sees what was committed
+            # before it either way, and a page answered from the cache then costs one round
+            # trip, not three (BEGIN, the login's statement, COMMIT). An athlete's reads keep
+            # theirs: the row-level security setting lives in the transaction.
+            self._statement_reads = sessionmaker(
+                self.engine.execution_options(isolation_level="AUTOCOMMIT"),
+                expire_on_commit=False,
+            )
 
     def scoped(self, athlete_id: int) -> Store:
         """This store, with every transaction scoped to ``athlete_id``: on PostgreSQL the
@@ -680,13 +692,17 @@ class Store:
         """A unit of work that only reads: it never waits for the write lock (SQLite, WAL),
         and a write in it fails (SQLite: ``PRAGMA query_only``; PostgreSQL: a read-only
         transaction) instead of being stored. On PostgreSQL, within :func:`shared_reads`, the
-        read-only units of work share one connection and transaction (``request_reads``)."""
+        read-only units of work share one connection and transaction (``request_reads``);
+        those of no athlete share a connection in autocommit (each statement its own
+        transaction, no BEGIN and COMMIT: ``__init__``), so there a write would not be
+        refused: only the request's checks read there (``web.access``)."""
         self.check_file()
         failure = "The database could not be read"
         reads = REQUEST_READS.get()
         if reads is not None and self.is_postgresql:
             key = (id(self.engine), self.athlete_scope)
-            with reads.session(key, lambda: self._new_session(self._read_sessions)) as shared:
+            factory = self._statement_reads if self.athlete_scope is None else self._read_sessions
+            with reads.session(key, lambda: self._new_session(factory)) as shared:
                 if shared is not None:
                     try:
                         yield shared

@@ -19,9 +19,9 @@ from backstride.adapters.db.repo import Repo
 from backstride.adapters.db.tables import ActivityRow
 from backstride.domain.pain import PainEntry
 
-_p = PainEntryRow
+_p = PainEntryRow.__table__.c
 _PAIN_FOR_GUIDANCE = (
-    select(_p)
+    select(*_p)
     .where(
         _p.athlete_id == bindparam("athlete"),
         _p.day <= bindparam("until"),
@@ -35,7 +35,8 @@ _PAIN_FOR_GUIDANCE = (
     )
     .order_by(_p.day, _p.id)
 )
-""":meth:`GuidanceRepo.pain_for_guidance` (built once: ``repo`` module)."""
+""":meth:`GuidanceRepo.pain_for_guidance` (built once: ``repo`` module; of the table's
+columns: ``body_repos``)."""
 
 
 class GuidanceRepo(Repo):
@@ -48,7 +49,7 @@ class GuidanceRepo(Repo):
         """Entries from ``since`` to ``until``, plus every earlier one with a red flag or the
         walking-leg-symptom pattern (they stay relevant until dealt with)."""
         values = {"athlete": athlete_id, "since": since, "until": until}
-        return [_row_to_entry(r) for r in self.session.scalars(_PAIN_FOR_GUIDANCE, values)]
+        return [_row_to_entry(r) for r in self.session.execute(_PAIN_FOR_GUIDANCE, values)]
 
     def gear_totals(self, athlete_id: int, *, before: date) -> list[GearTotal]:
         """Per gear text and sport: activities, distance and last day, for days before

@@ -54,13 +54,15 @@ def _fill(row: PlanRow, record: PlanRecord) -> None:
 _week = records.plan_week
 
 
+_PLAN_C = PlanRow.__table__.c
 _LATEST_PLAN = (
-    select(PlanRow)
-    .where(PlanRow.athlete_id == bindparam("athlete"))
-    .order_by(PlanRow.id.desc())
+    select(*_PLAN_C)
+    .where(_PLAN_C.athlete_id == bindparam("athlete"))
+    .order_by(_PLAN_C.id.desc())
     .limit(1)
 )
-""":meth:`PlanRepo.latest` (built once: ``repo`` module)."""
+""":meth:`PlanRepo.latest` (built once: ``repo`` module; of the table's columns:
+``body_repos``)."""
 
 
 class PlanRepo(Repo):
@@ -93,7 +95,7 @@ class PlanRepo(Repo):
         return _record(row) if row is not None else None
 
     def latest(self, athlete_id: int) -> PlanRecord | None:
-        row = self.session.scalars(_LATEST_PLAN, {"athlete": athlete_id}).first()
+        row = self.session.execute(_LATEST_PLAN, {"athlete": athlete_id}).first()
         return _record(row) if row is not None else None
 
     def list(self, athlete_id: int) -> builtins.list[PlanRecord]:
