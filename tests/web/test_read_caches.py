@@ -437,37 +437,3 @@ def test_reads_during_slow_outside_writes_reuse_a_recent_answer(
         assert cache.get("k", compute) == 5
     finally:
         other.close()
-
-
-@pytest.mark.sqlite_only
-def test_outside_writes_busy_while_an_import_keeps_writing_only(
-    tmp_path: Path, clock: StepClock
-) -> None:
-    """What the dashboard's CPU share (web.cpu_share) asks: busy from the third outside
-    write in a row as the answers see them, not after the writes stopped, not for a write of
-    the dashboard's own, never for a server database."""
-    other, batch, cache = _churning_file(tmp_path)
-    _, compute = _counting()
-    try:
-        cache.get("k", compute)
-        assert not cache.outside_writes_busy()
-        busy = []
-        for _ in range(3):
-            batch()
-            cache.get("k", compute)
-            busy.append(cache.outside_writes_busy())
-            clock.advance(0.1)
-        assert busy == [False, False, True]
-        clock.advance(4.5)  # batches may come seconds apart on a busy computer
-        assert cache.outside_writes_busy()
-        clock.advance(0.6)  # no batch for longer than the lag (5 s): the import ended
-        assert not cache.outside_writes_busy()
-        for _ in range(3):  # the dashboard's own writes are not another program's
-            cache.bump()
-            batch()  # as if it were the change the dashboard just made
-            cache.get("k", compute)
-        assert not cache.outside_writes_busy()
-    finally:
-        other.close()
-    server = ResultCache("postgresql+psycopg://u@127.0.0.1/db", data_version=lambda a: (1, 1))
-    assert not server.outside_writes_busy()

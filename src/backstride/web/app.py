@@ -42,7 +42,7 @@ from backstride.web.api import today as today_api
 from backstride.web.api_units import describe_units
 from backstride.web.cache import ResultCache
 from backstride.web.context import RequestContext, share_reads_in_handlers
-from backstride.web.cpu_share import CpuShare, ImportShare, import_busy
+from backstride.web.cpu_share import CpuShare, ImportShare
 from backstride.web.deps import WebState
 from backstride.web.formatting import DisplayUnits, use_display_units
 from backstride.web.routes import (
@@ -308,13 +308,14 @@ def create_app(
         hosts = [*hosts, *(h for h in settings.server_names if h not in hosts)]
     web_app.add_middleware(TrustedHostMiddleware, allowed_hosts=hosts, www_redirect=False)
     web_app.add_middleware(SecurityHeadersMiddleware)
-    if not settings.server_mode:
-        # Outermost: while another program imports, a request waits for its share of the
-        # CPU before anything runs (web.cpu_share).
+    announced = import_announced(settings.database_url)  # None: not an SQLite file
+    if announced is not None:
+        # Outermost: while `backstride import` runs into the same file, a request waits for
+        # its share of the CPU before anything runs (web.cpu_share).
         web_app.add_middleware(
             ImportShare,
             share=CpuShare(settings.dashboard_cpu_during_import),
-            busy=import_busy(cache, import_announced(settings.database_url)),
+            busy=announced,
         )
     # Innermost: the request's today and the result cache's invalidation (web.context).
     web_app.user_middleware.append(Middleware(RequestContext))

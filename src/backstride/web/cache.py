@@ -243,20 +243,6 @@ class ResultCache:
         due = min(self._lag_s, max(self._grace_s, CHURN_DUE * interval))
         return now - last <= due
 
-    def outside_writes_busy(self) -> bool:
-        """Whether another process has been writing into the SQLite file lately, as the
-        answers looked up saw it: three changes not its own within ``lag_s``, the last less
-        than ``lag_s`` ago (an import, whose batches may come seconds apart on a busy
-        computer). Never for a server database, whose writers are the server's own."""
-        if not self._files:
-            return False
-        with self._lock:
-            changes = self._outside_changes
-            if len(changes) < CHURN_CHANGES:
-                return False
-            now = time.monotonic()
-            return changes[-1] - changes[0] <= self._lag_s and now - changes[-1] <= self._lag_s
-
     def version(
         self,
         outside: tuple[int, int] | None = None,

@@ -6,9 +6,8 @@ dashboard answers first on a busy computer. Without a bound, a dashboard asked w
 back: on two cores, eight such clients made a 3,000-activity import take more than twice as
 long as alone.
 
-So while another program imports into the database (``backstride import`` holds a lock on a
-file beside it from its start: ``adapters.db.import_marker``; or another process keeps writing,
-as an import's batches do: ``ResultCache.outside_writes_busy``), each request waits before it
+So while ``backstride import`` runs into the same SQLite file (it holds a lock on a file beside
+it from its start to its end: ``adapters.db.import_marker``), each request waits before it
 starts for its turn: requests are let in one by one, in the order they came, each a mean
 request's cost (of the last few dozen) divided by ``cores`` after the one before, so the
 dashboard spends ``cores`` CPU-seconds a second and every request waits about as long as the
@@ -27,14 +26,10 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from backstride.web.asgi import HttpMiddleware
-
-if TYPE_CHECKING:
-    from backstride.web.cache import ResultCache
 
 MEAN_WEIGHT = 0.1
 """Weight of the latest request in the mean cost of a request (an exponential mean)."""
@@ -154,12 +149,3 @@ class ImportShare(HttpMiddleware):
             await self.app(scope, receive, send)
         finally:
             self.share.finished()
-
-
-def import_busy(cache: ResultCache, announced: Callable[[], bool] | None) -> Callable[[], bool]:
-    """Whether another program imports into the database: it ``announced`` it
-    (``services.importing.import_announced``; None: only its writes tell), or it keeps
-    writing."""
-    if announced is None:
-        return cache.outside_writes_busy
-    return lambda: announced() or cache.outside_writes_busy()
