@@ -412,7 +412,8 @@ def test_reads_during_slow_outside_writes_reuse_a_recent_answer(
     """An import starved of CPU commits a batch every two seconds: its answers are still
     reused between the batches (not computed anew after each one), never older than the
     lag allowance, and fresh once no batch came for longer than its pace."""
-    other, batch, cache = _churning_file(tmp_path)
+    other, batch, _ = _churning_file(tmp_path)
+    cache = ResultCache(f"sqlite:///{tmp_path / 'churn.sqlite3'}", lag_s=5.0)
     calls, compute = _counting()
 
     try:
