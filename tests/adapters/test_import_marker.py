@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from backstride.adapters.db.engine import sqlite_path
 from backstride.adapters.db.import_marker import (
     ImportWatch,
     announce_import,
     import_running,
     marker_path,
+    sqlite_file_of,
 )
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="flock is POSIX")
@@ -65,3 +67,20 @@ def test_the_watch_asks_the_file_at_most_every_so_often(tmp_path: Path) -> None:
         assert fresh()
         assert not slow()  # asked a moment ago: the answer stands
     assert not fresh()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "sqlite:///backstride.sqlite3",
+        "sqlite:////tmp/a folder/backstride.sqlite3",
+        "sqlite+pysqlite:////srv/data/b.sqlite3?timeout=5",
+        "sqlite://",
+        "sqlite:///:memory:",
+        "postgresql+psycopg://runner:secret@127.0.0.1:5432/backstride",
+        "not a url",
+    ],
+)
+def test_the_file_is_the_one_sqlalchemy_opens(url: str) -> None:
+    """The import finds its file without SQLAlchemy, as the dashboard does: the same file."""
+    assert sqlite_file_of(url) == sqlite_path(url)

@@ -61,6 +61,15 @@ def import_command(
     (what was stored before it stays, and is reported). A zip written by `backstride export`
     is restored whole instead, into an empty database.
     """
+    from backstride.services.announce import announcing_import
+
+    # a dashboard serving the same file keeps to its share of the CPU meanwhile (web.cpu_share),
+    # from now: before the second it takes to load what parses and stores
+    with announcing_import(state().app().settings.database_url):
+        _import_command(paths, json_out=json_out, quiet=quiet, workers=workers)
+
+
+def _import_command(paths: list[Path], *, json_out: bool, quiet: bool, workers: int | None) -> None:
     from backstride.cli.data import restore_if_export
     from backstride.services.importing import ImportTerminated
 
@@ -99,12 +108,7 @@ def _show(report: ImportReport, *, json_out: bool, quiet: bool) -> None:
 def _run_import(
     paths: list[Path], *, json_out: bool, quiet: bool, workers: int | None
 ) -> ImportReport:
-    from backstride.services.importing import announcing_import
-
-    app = state().app()
-    # a dashboard serving the same file keeps to its share of the CPU meanwhile (web.cpu_share)
-    with announcing_import(app):
-        return _import(app, paths, workers=workers, show_bar=not quiet and not json_out)
+    return _import(state().app(), paths, workers=workers, show_bar=not quiet and not json_out)
 
 
 def _import(app: App, paths: list[Path], *, workers: int | None, show_bar: bool) -> ImportReport:

@@ -22,8 +22,8 @@ from starlette.responses import PlainTextResponse, Response
 from backstride import __version__
 from backstride.config import Settings, get_settings
 from backstride.errors import BackstrideError, TooManyAttemptsError
+from backstride.services.announce import import_announced
 from backstride.services.context import App, WriteTurnProbe
-from backstride.services.importing import import_announced
 from backstride.services.jobs import jobs_available, make_queue, work
 from backstride.web.access import resolve_access
 from backstride.web.api import activities as activities_api

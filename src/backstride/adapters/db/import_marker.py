@@ -27,6 +27,20 @@ except ImportError:  # pragma: no cover - not a POSIX system
     fcntl = None  # type: ignore[assignment]
 
 SUFFIX = "-import"
+_SQLITE_PREFIX = "sqlite:///"
+
+
+def sqlite_file_of(database_url: str) -> Path | None:
+    """The file of an SQLite ``database_url`` as SQLAlchemy reads it (``sqlite:///relative``,
+    ``sqlite:////absolute``, with or without a driver or a query); None for another database or
+    one in memory. Without SQLAlchemy: an import announces itself before it loads it."""
+    scheme, sep, rest = database_url.partition("://")
+    if not sep or scheme.split("+")[0] != "sqlite" or not rest.startswith("/"):
+        return None
+    name = rest[1:].partition("?")[0]
+    if name in ("", ":memory:"):
+        return None
+    return Path(name)
 
 
 def marker_path(database: Path) -> Path:

@@ -37,9 +37,7 @@ from backstride.services.importing.report import (
     WriteStats,
 )
 from backstride.services.importing.use import (
-    announcing_import,
     collect_sources,
-    import_announced,
     import_bytes,
     import_paths,
     import_paths_with_stats,
@@ -67,10 +65,8 @@ __all__ = [
     "WRITE_HOLD_S",
     "WRITE_YIELD_S",
     "WriteStats",
-    "announcing_import",
     "apply_meta",
     "collect_sources",
-    "import_announced",
     "import_bytes",
     "import_paths",
     "import_paths_with_stats",

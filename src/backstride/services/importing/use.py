@@ -6,13 +6,11 @@ import contextlib
 import os
 import signal
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import FrameType
 from typing import TypedDict, Unpack
 
-from backstride.adapters.db.engine import sqlite_path
-from backstride.adapters.db.import_marker import ImportWatch, announce_import
 from backstride.adapters.db.repos import ActivityRepo
 from backstride.adapters.files.archive import (
     SourceFile,
@@ -205,17 +203,3 @@ def import_bytes(app: App, data: bytes, *, name: str) -> ImportReport:
     except _ImportStopped as stop:
         return ImportReport(tuple(stop.results), stopped=stop.error)
     return ImportReport(tuple(results))
-
-
-def announcing_import(app: App) -> contextlib.AbstractContextManager[None]:
-    """Held by ``backstride import`` while it runs (``adapters.db.import_marker``): a
-    dashboard serving the same SQLite file keeps to its share of the CPU from the import's
-    start, not only from its first batch of writes."""
-    return announce_import(sqlite_path(app.settings.database_url))
-
-
-def import_announced(database_url: str) -> Callable[[], bool] | None:
-    """Whether an import announced itself into the SQLite file of ``database_url`` (asked
-    of the file at most every quarter of a second); None for another database."""
-    path = sqlite_path(database_url)
-    return ImportWatch(path) if path is not None else None
