@@ -65,8 +65,20 @@ def import_command(
 
     # a dashboard serving the same file keeps to its share of the CPU meanwhile (web.cpu_share),
     # from now: before the second it takes to load what parses and stores
-    with announcing_import(state().app().settings.database_url):
-        _import_command(paths, json_out=json_out, quiet=quiet, workers=workers)
+    try:
+        with announcing_import(state().app().settings.database_url):
+            _import_command(paths, json_out=json_out, quiet=quiet, workers=workers)
+    except _Terminated:
+        # Everything is said and the open batch was rolled back: end now. A normal exit would
+        # run the process pool's exit hook, which can wait for ever on a queue that a
+        # terminated worker left locked (seen under the test runner), holding the caller's pipe.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(143)
+
+
+class _Terminated(Exception):
+    """The import was stopped by a termination signal and said so: end the process."""
 
 
 def _import_command(paths: list[Path], *, json_out: bool, quiet: bool, workers: int | None) -> None:
@@ -85,12 +97,7 @@ def _import_command(paths: list[Path], *, json_out: bool, quiet: bool, workers: 
             "before it and nothing was half-written. Import again to finish (stored files "
             "are recognised)."
         )
-        # Everything is said and the open batch was rolled back: end now. A normal exit would
-        # run the process pool's exit hook, which can wait for ever on a queue that a
-        # terminated worker left locked (seen under the test runner), holding the caller's pipe.
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(143)
+        raise _Terminated from stop
     _show(report, json_out=json_out, quiet=quiet)
     if report.stopped is not None:
         raise report.stopped  # after the report: what was stored, and why the rest was not
