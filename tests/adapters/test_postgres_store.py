@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 from backstride.adapters.db.engine import Store
 from backstride.errors import StorageError
@@ -65,6 +66,13 @@ def test_an_unreachable_server_is_named(db_url: str) -> None:
     assert "s3cret-pw" not in str(caught.value) + (caught.value.hint or "")
 
 
+def _driver_state(session: Session) -> tuple[bool, str]:
+    """The psycopg connection under ``session``: autocommit, and its transaction status."""
+    conn = session.connection().connection.driver_connection
+    assert conn is not None
+    return conn.autocommit, conn.info.transaction_status.name
+
+
 def test_a_requests_reads_of_no_athlete_run_without_a_transaction_block(
     db_backend: DbBackend, tmp_path: Path
 ) -> None:
@@ -79,25 +87,16 @@ def test_a_requests_reads_of_no_athlete_run_without_a_transaction_block(
         with shared_reads():
             with store.read_session() as session:
                 session.execute(text("SELECT 1"))
-                conn = session.connection().connection.driver_connection
-                assert conn is not None
-                assert conn.autocommit is True
-                assert conn.info.transaction_status.name == "IDLE"
+                assert _driver_state(session) == (True, "IDLE")
             with store.scoped(7).read_session() as session:
                 setting = session.execute(
                     text("SELECT current_setting(:name, true)"), {"name": ATHLETE_SETTING}
                 ).scalar_one()
                 assert setting == "7"
-                conn = session.connection().connection.driver_connection
-                assert conn is not None
-                assert conn.autocommit is False
-                assert conn.info.transaction_status.name == "INTRANS"
+                assert _driver_state(session) == (False, "INTRANS")
         for _ in range(3):  # whichever pooled connection comes out
             with store.session() as session:
                 session.execute(text("SELECT 1"))
-                conn = session.connection().connection.driver_connection
-                assert conn is not None
-                assert conn.autocommit is False
-                assert conn.info.transaction_status.name == "INTRANS"
+                assert _driver_state(session) == (False, "INTRANS")
     finally:
         store.dispose()

@@ -38,6 +38,13 @@ def _share(clocks: Clocks, cores: float, burst_s: float) -> CpuShare:
     return CpuShare(cores, burst_s=burst_s, clock=lambda: clocks.wall, cpu=lambda: clocks.cpu)
 
 
+def _serve(share: CpuShare, clocks: Clocks, cost: float) -> None:
+    """One request let in, ``cost`` seconds of CPU, finished."""
+    share.started()
+    clocks.work(cost)
+    share.finished()
+
+
 def test_a_request_waits_only_once_the_burst_is_spent() -> None:
     clocks = Clocks()
     share = _share(clocks, cores=0.25, burst_s=0.1)
@@ -68,9 +75,7 @@ def test_requests_are_let_in_a_mean_cost_of_the_share_apart() -> None:
     clocks = Clocks()
     share = _share(clocks, cores=0.5, burst_s=1.0)
     for _ in range(2):
-        share.started()
-        clocks.work(0.02)
-        share.finished()
+        _serve(share, clocks, 0.02)
     assert share.mean_cost_s == pytest.approx(0.02)
     clocks.wait(1.0)
     assert share.delay() == 0.0
@@ -84,9 +89,7 @@ def test_requests_are_let_in_a_mean_cost_of_the_share_apart() -> None:
     share.finished()
     assert share.in_flight == 0
     # the mean follows the latest costs, weighted (an exponential mean)
-    share.started()
-    clocks.work(0.12)
-    share.finished()
+    _serve(share, clocks, 0.12)
     assert 0.02 < share.mean_cost_s < 0.12
 
 
@@ -94,9 +97,7 @@ def test_the_cpu_spent_before_a_request_is_not_counted_as_its_cost() -> None:
     clocks = Clocks()
     share = _share(clocks, cores=1.0, burst_s=0.1)
     clocks.work(30.0)  # the server started and served while no import ran
-    share.started()
-    clocks.work(0.01)
-    share.finished()
+    _serve(share, clocks, 0.01)
     assert share.mean_cost_s == pytest.approx(0.01)
 
 
@@ -125,9 +126,7 @@ def test_a_greedy_dashboard_keeps_to_its_share(
         while (wait := share.delay()) > 0:
             assert wait >= SHORTEST_WAIT_S
             clocks.wait(wait)
-        share.started()
-        clocks.work(cost)
-        share.finished()
+        _serve(share, clocks, cost)
     span = clocks.wall - start_wall
     spent = clocks.cpu - start_cpu
     assert spent <= cores * span + burst + max(costs) + 1e-9
@@ -189,9 +188,7 @@ def test_what_was_spent_while_no_import_ran_is_no_debt() -> None:
     clocks = Clocks()
     share = _share(clocks, cores=0.1, burst_s=0.05)
     for _ in range(5):
-        share.started()
-        clocks.work(0.4)
-        share.finished()
+        _serve(share, clocks, 0.4)
     assert share.delay() > 10
     share.forgive()
     assert share.delay() == 0.0
