@@ -42,7 +42,8 @@ SHORTEST_WAIT_S = 0.001
 
 
 class CpuShare:
-    """The bucket of CPU time the dashboard may spend (see the module's docstring).
+    """The dashboard's turns while an import runs: paced by the mean cost of a request, and
+    bounded by a bucket of CPU time (see the module's docstring).
 
     ``clock`` (wall seconds) and ``cpu`` (this process's CPU seconds) are injectable for
     tests; by default ``time.monotonic`` and ``time.process_time`` (every thread of the
@@ -128,8 +129,9 @@ class CpuShare:
 
 
 class ImportShare(HttpMiddleware):
-    """Pure ASGI middleware: while ``busy()`` (another process keeps writing into the
-    database), each request waits for its turn in ``share`` before anything else runs."""
+    """Pure ASGI middleware: while ``busy()`` (``backstride import`` runs into the same
+    file), each request but the static files' waits for its turn in ``share`` before
+    anything else runs."""
 
     def __init__(self, app: ASGIApp, *, share: CpuShare, busy: Callable[[], bool]) -> None:
         super().__init__(app)
