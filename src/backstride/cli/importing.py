@@ -14,7 +14,6 @@ from backstride.cli.options import JsonResult
 from backstride.cli.tables import listing
 
 if TYPE_CHECKING:
-    from backstride.services.context import App
     from backstride.services.importing import ImportReport
 
 PROGRESS_MIN_FILES = 5
@@ -115,10 +114,6 @@ def _show(report: ImportReport, *, json_out: bool, quiet: bool) -> None:
 def _run_import(
     paths: list[Path], *, json_out: bool, quiet: bool, workers: int | None
 ) -> ImportReport:
-    return _import(state().app(), paths, workers=workers, show_bar=not quiet and not json_out)
-
-
-def _import(app: App, paths: list[Path], *, workers: int | None, show_bar: bool) -> ImportReport:
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -129,7 +124,9 @@ def _import(app: App, paths: list[Path], *, workers: int | None, show_bar: bool)
 
     from backstride.services.importing import import_paths
 
-    if show_bar and err_console.is_terminal:
+    app = state().app()
+    show_bar = not quiet and not json_out and err_console.is_terminal
+    if show_bar:
         with Progress(
             TextColumn("importing"),
             BarColumn(),

@@ -1,16 +1,15 @@
 """``backstride import`` tells a dashboard serving the same SQLite file that it runs.
 
-While another program imports, the dashboard keeps to a share of the CPU
-(:mod:`backstride.web.cpu_share`). It notices an import by its batches of writes, but an
-archive's import reads and parses for seconds before its first batch, and the dashboard,
-left free meanwhile, took the cores the import needed. So the import holds a shared lock
-(``flock``) on a file beside the database, ``<database>-import``, for as long as it runs; the
-dashboard sees the lock held (:func:`import_running`). The lock ends with the process, however
-it ends (a kill too): a file left behind by a killed import is not taken for a running one.
-The last import to end removes the file.
+While ``backstride import`` runs, a dashboard serving the same file keeps to a share of the
+CPU (:mod:`backstride.web.cpu_share`). The import holds a shared lock (``flock``) on a file
+beside the database, ``<database>-import``, from its start (an archive's import reads and
+parses for seconds before its first write) to its end; the dashboard sees the lock held
+(:func:`import_running`). Its own writes, however many, never count as an import. The lock
+ends with the process, however it ends (a kill too): a file left behind by a killed import is
+not taken for a running one. The last import to end removes the file.
 
 Where ``flock`` is missing (not a POSIX system) or the folder cannot be written, nothing is
-announced, and the dashboard notices the import by its writes alone, as before.
+announced, and the dashboard answers without a share, as it did before.
 """
 
 from __future__ import annotations
@@ -27,7 +26,6 @@ except ImportError:  # pragma: no cover - not a POSIX system
     fcntl = None  # type: ignore[assignment]
 
 SUFFIX = "-import"
-_SQLITE_PREFIX = "sqlite:///"
 
 
 def sqlite_file_of(database_url: str) -> Path | None:
