@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, Unpack
@@ -157,9 +158,15 @@ def get_activity_with_summary(app: App, activity_id: int) -> tuple[ActivitySumma
 def detail_json(row: ActivitySummary, activity: Activity) -> dict[str, Any]:
     """:func:`activity_detail_json` of an already loaded row and activity (with samples)."""
     streams = activity.streams
+    return detail_json_of(row, samples=len(streams), streams=sorted(streams.present()))
+
+
+def detail_json_of(row: ActivitySummary, *, samples: int, streams: Sequence[str]) -> dict[str, Any]:
+    """:func:`detail_json` of a row whose samples were counted already: how many, and the
+    names of the recorded streams (sorted)."""
     out = row_to_json(row)
-    out["samples"] = len(streams)
-    out["streams"] = sorted(streams.present())
+    out["samples"] = samples
+    out["streams"] = list(streams)
     out["device_totals"] = json.loads(row.device_totals) if row.device_totals else None
     out["warnings"] = json.loads(row.warnings or "[]")
     return out

@@ -173,6 +173,13 @@ def list_shoes(app: App, *, today: date, units: str | None = None) -> ShoeList:
     return _load(app, today=today, units=units or _units_in_force(app))
 
 
+def shoe_names_on(app: App, day: date) -> list[str]:
+    """The names of the pairs in use on ``day`` (not retired before it), in the order of
+    :func:`list_shoes` (one statement: none of its distances or pain)."""
+    with app.store.read_session() as session:
+        return list(ShoeRepo(session).names_in_use(app.athlete_id, day))
+
+
 def _units_in_force(app: App) -> str:
     from backstride.services.body import units_in_force
 

@@ -41,6 +41,7 @@ from backstride.web.api import shoes as shoes_api
 from backstride.web.api import today as today_api
 from backstride.web.api_units import describe_units
 from backstride.web.cache import ResultCache
+from backstride.web.content_cache import CONTENT_ENTRIES, ContentCache
 from backstride.web.context import RequestContext, share_reads_in_handlers
 from backstride.web.cpu_share import CpuShare, ImportShare
 from backstride.web.deps import WebState
@@ -254,6 +255,7 @@ def create_app(
         csrf=CsrfTokens(settings.secret_key),
         cache=cache,
         import_workers=import_workers,
+        contents=ContentCache(4 * CONTENT_ENTRIES if settings.server_mode else CONTENT_ENTRIES),
     )
 
     @asynccontextmanager

@@ -8,7 +8,7 @@ microseconds. The plain functions (:func:`get_web`) stay for code that calls the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, cast
 
@@ -19,6 +19,7 @@ from backstride.config import Settings
 from backstride.domain.dates import EARLIEST_DAY, LATEST_DAY
 from backstride.services.context import App
 from backstride.web.cache import Cache
+from backstride.web.content_cache import ContentCache
 from backstride.web.context import runner_today
 from backstride.web.security import CsrfTokens
 
@@ -32,6 +33,9 @@ class WebState:
     csrf: CsrfTokens
     cache: Cache
     import_workers: int = 1
+    contents: ContentCache = field(default_factory=ContentCache)
+    """The costly part of activities' answers under exact keys (``content_cache.py``): one
+    per process, shared by the runners of a server (a key names the runner)."""
 
     @property
     def settings(self) -> Settings:

@@ -8,10 +8,16 @@ check-in leaves them kept (``cache.py``). The reads marked ``reads=LOAD_ONLY`` r
 activity but through the training load (the load report, the runs' spikes) or none at all
 (the heart profile, the emergency notice, the import history): an edit of an activity that
 leaves the load as it was (its name, its notes) leaves them kept while an import runs.
+
+An activity's analysis and charts (:func:`activity_content`) are kept apart, in the
+content cache (``content_cache.py``), under a key naming every input: an import's churn
+does not make them compute again, and an edit, a new heart profile or other units do.
 """
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Unpack
 
@@ -22,13 +28,14 @@ from backstride.domain.metrics import ActivityAnalysis, HeartProfile
 from backstride.services.activities import (
     ActivitySummary,
     count_activities,
+    get_activity_summary,
+    get_activity_with_summary,
     list_activities,
 )
 from backstride.services.dashboard import ImportRecord, recent_imports, run_spikes
 from backstride.services.guidance import EmergencyNotice, emergency_notice
 from backstride.services.guidance import today as day_answer
 from backstride.services.training import (
-    activity_analysis,
     analyse_stored,
     heart_profile,
     load_report,
@@ -37,6 +44,7 @@ from backstride.web.cache import LOAD_ONLY
 from backstride.web.context import runner_today
 from backstride.web.deps import WebState
 from backstride.web.formatting import units
+from backstride.web.views.activities import ActivityCharts, activity_charts
 
 
 def cached_load_report(web: WebState, *, on: date, weeks: int) -> LoadReport:
@@ -57,18 +65,71 @@ def cached_run_spike(web: WebState, activity_id: int) -> RunSpike | None:
     return spikes.get(activity_id)
 
 
-def cached_analysis(
-    web: WebState, activity_id: int, *, activity: Activity | None = None
-) -> ActivityAnalysis:
-    """``services.training.activity_analysis`` of one activity; pass ``activity`` (read with
-    its samples) when the caller has it, so it is not read again."""
+@dataclass(frozen=True, slots=True)
+class ActivityContent:
+    """What is computed from one stored activity's own content (its row and samples) and
+    the runner's heart profile: its analysis, and what its samples hold."""
 
-    def compute() -> ActivityAnalysis:
-        if activity is not None:
-            return analyse_stored(activity, heart=cached_heart_profile(web))
-        return activity_analysis(web.app, activity_id)
+    analysis: ActivityAnalysis
+    samples: int
+    streams: tuple[str, ...]
+    """The recorded streams' names, sorted."""
 
-    return web.cache.get(("analysis", activity_id), compute, reads_diary=False)
+
+def _content_key(web: WebState, row: ActivitySummary, heart: HeartProfile | None) -> Hashable:
+    """Everything an activity's :class:`ActivityContent` is computed from: the runner, the
+    stored row (all its columns; it names the samples too) and the heart profile."""
+    return ("activity_content", web.app.athlete_id, row, heart)
+
+
+def activity_content(web: WebState, activity_id: int) -> tuple[ActivitySummary, ActivityContent]:
+    """One activity's stored summary, read afresh (one row, no samples), and its analysis:
+    kept in the content cache (``content_cache.py``) under the row as read and the heart
+    profile, so computed from the samples again only when one of them changed."""
+    heart = cached_heart_profile(web)
+    row = get_activity_summary(web.app, activity_id)
+    content: ActivityContent | None = web.contents.find(_content_key(web, row, heart))
+    if content is None:
+        row, activity = get_activity_with_summary(web.app, activity_id)
+        content = _analysed(web, row, activity, heart)
+    return row, content
+
+
+def activity_drawn(
+    web: WebState, activity_id: int
+) -> tuple[ActivitySummary, ActivityContent, ActivityCharts]:
+    """:func:`activity_content` and the activity's charts in the page's units (kept under
+    the same key and the units)."""
+    heart = cached_heart_profile(web)
+    shown = units()
+    row = get_activity_summary(web.app, activity_id)
+    key = _content_key(web, row, heart)
+    content: ActivityContent | None = web.contents.find(key)
+    charts: ActivityCharts | None = web.contents.find((key, shown))
+    if content is None or charts is None:
+        row, activity = get_activity_with_summary(web.app, activity_id)
+        content = _analysed(web, row, activity, heart)
+        charts = activity_charts(activity, content.analysis)
+        web.contents.keep((_content_key(web, row, heart), shown), charts)
+    return row, content, charts
+
+
+def _analysed(
+    web: WebState, row: ActivitySummary, activity: Activity, heart: HeartProfile | None
+) -> ActivityContent:
+    """The content of ``activity`` read with its samples and with ``row`` (one transaction:
+    kept under the key of the row it is computed from, even when the row changed since an
+    earlier read)."""
+    key = _content_key(web, row, heart)
+    content: ActivityContent | None = web.contents.find(key)
+    if content is None:
+        content = ActivityContent(
+            analysis=analyse_stored(activity, heart=heart),
+            samples=len(activity.streams),
+            streams=tuple(sorted(activity.streams.present())),
+        )
+        web.contents.keep(key, content)
+    return content
 
 
 def cached_heart_profile(web: WebState) -> HeartProfile | None:

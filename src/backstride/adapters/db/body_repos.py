@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import BindParameter, Select, bindparam, delete, func, select
+from sqlalchemy import BindParameter, Select, bindparam, delete, func, or_, select
 
 from backstride.adapters.db import records
 from backstride.adapters.db.body_tables import (
@@ -39,6 +39,7 @@ from backstride.domain.pain import (
 )
 from backstride.domain.selftest import SelfTestResult
 from backstride.domain.shoes import Shoe, name_key
+from backstride.domain.text import RunnerText
 from backstride.errors import NotFoundError
 
 
@@ -385,6 +386,16 @@ class ShoeRepo(Repo):
         defaults = self._defaults_by_shoe(athlete_id)
         stmt = select(ShoeRow).where(ShoeRow.athlete_id == athlete_id).order_by(ShoeRow.id)
         return [self._to_shoe(r, defaults) for r in self.session.scalars(stmt)]
+
+    def names_in_use(self, athlete_id: int, on: date) -> builtins.list[RunnerText]:
+        """The names of the pairs not retired before ``on``, in the order the shoe list
+        shows them (those never retired first; then by when they were added)."""
+        stmt = select(ShoeRow.id, ShoeRow.name, ShoeRow.retired_on).where(
+            ShoeRow.athlete_id == athlete_id,
+            or_(ShoeRow.retired_on.is_(None), ShoeRow.retired_on >= on),
+        )
+        rows = sorted(self.session.execute(stmt), key=lambda r: (r[2] is not None, r[0]))
+        return [RunnerText(name) for _, name, _ in rows]
 
     def update(self, athlete_id: int, shoe: Shoe) -> None:
         assert shoe.id is not None

@@ -14,8 +14,7 @@ from backstride.domain.dates import EARLIEST_DAY, LATEST_DAY
 from backstride.domain.metrics import ActivityAnalysis
 from backstride.services.activities import (
     ActivityEdit,
-    detail_json,
-    get_activity_with_summary,
+    detail_json_of,
     prepare_edit,
     row_to_json,
     store_edit,
@@ -25,9 +24,9 @@ from backstride.web.cache import changes_of_edit
 from backstride.web.context import note_changes
 from backstride.web.deps import WebDep
 from backstride.web.reads import (
+    activity_content,
     cached_activity_count,
     cached_activity_rows,
-    cached_analysis,
     cached_run_spike,
 )
 from backstride.web.schemas.activities import (
@@ -129,13 +128,13 @@ def analysis_out(analysis: ActivityAnalysis) -> AnalysisOut:
 
 @router.get("/activities/{activity_id}", response_model=ActivityDetailOut, summary="One activity")
 def api_activity(web: WebDep, activity_id: ActivityId) -> ActivityDetailOut:
-    row, activity = get_activity_with_summary(web.app, activity_id)
+    row, content = activity_content(web, activity_id)
     run = cached_run_spike(web, activity_id)
     spike = RunSpikeOut.model_validate(run.to_json()) if run is not None else None
     return ActivityDetailOut.model_validate(
         {
-            **detail_json(row, activity),
-            "analysis": analysis_out(cached_analysis(web, activity_id, activity=activity)),
+            **detail_json_of(row, samples=content.samples, streams=content.streams),
+            "analysis": analysis_out(content.analysis),
             "spike": spike,
         }
     )

@@ -27,20 +27,19 @@ from backstride.services.activities import (
     ManualEntry,
     apply_edit,
     get_activity_summary,
-    get_activity_with_summary,
     log_manual,
 )
 from backstride.services.diary import pain_entries
 from backstride.services.guidance import guidance_params
 from backstride.services.routes import add_route_from_activity
-from backstride.services.shoes import assign_default_shoes, list_shoes
+from backstride.services.shoes import assign_default_shoes, shoe_names_on
 from backstride.web.cache import changes_of_edit
 from backstride.web.context import note_changes, runner_today
 from backstride.web.deps import TodayDep, WebDep, WebState
 from backstride.web.reads import (
+    activity_drawn,
     cached_activity_count,
     cached_activity_rows,
-    cached_analysis,
     cached_run_spike,
 )
 from backstride.web.schemas.common import PageId
@@ -58,7 +57,6 @@ from backstride.web.views.activities import (
     ListQuery,
     Paging,
     SortKey,
-    activity_charts,
     descent_verdict,
     grade_rows,
     paging,
@@ -162,7 +160,9 @@ class ActivityPage:
 def activity_page_data(web: WebState, activity_id: int) -> ActivityPage:
     """Everything the detail page shows (memoised until the data changes). The analysis and
     charts never read the pain diary, so a check-in leaves them kept; the day's check-ins are
-    read (and kept) on their own."""
+    read (and kept) on their own. The analysis and charts are kept apart too, under exactly
+    what they are computed from (``reads.activity_content``): when the page is computed again
+    for a change elsewhere (an import's new activities), they are not."""
     page = web.cache.get(
         ("activity_page", activity_id),
         lambda: _activity_page(web, activity_id),
@@ -190,26 +190,21 @@ def _day_pain(web: WebState, activity_id: int, day: date) -> tuple[PainEntry, ..
 
 def _shoe_names(web: WebState, day: date, worn: str | None) -> tuple[str, ...]:
     """The pairs to choose from: those in use on ``day``, and the pair worn (even retired)."""
-    shoes = list_shoes(web.app, today=day).shoes
-    names = [
-        v.status.shoe.name
-        for v in shoes
-        if v.status.shoe.retired_on is None or v.status.shoe.retired_on >= day
-    ]
+    names = shoe_names_on(web.app, day)
     if worn and worn not in names:
         names.append(worn)
     return tuple(names)
 
 
 def _activity_page(web: WebState, activity_id: int) -> ActivityPage:
-    row, activity = get_activity_with_summary(web.app, activity_id)
-    analysis = cached_analysis(web, activity_id, activity=activity)
+    row, content, charts = activity_drawn(web, activity_id)
+    analysis = content.analysis
     spike = cached_run_spike(web, activity_id)
     p = guidance_params(web.app)
     return ActivityPage(
         row=row,
         analysis=analysis,
-        charts=activity_charts(activity, analysis),
+        charts=charts,
         spike=spike,
         warnings=list(json.loads(row.warnings or "[]")),
         descent=descent_verdict(
