@@ -23,6 +23,7 @@ from backstride.services.shoes import (
     resolve_shoe_name,
     retire_shoe,
     set_default_shoe,
+    shoe_names_on,
 )
 
 D = date(2025, 3, 3)
@@ -191,3 +192,21 @@ def test_wear_warnings_follow_the_units_in_force(app: App, cli: Cli) -> None:
     assert any("500 mi" in w for w in pair["warnings"])  # texts follow the units, numbers SI
     in_km_json = list_shoes(app, today=TODAY, units="km").shoes[0].to_json()
     assert any("805 km" in w for w in in_km_json["warnings"])
+
+
+def test_the_names_in_use_on_a_day_are_those_of_the_shoe_list(app: App) -> None:
+    """The activity page's choice of pairs (``shoe_names_on``, one statement) names the
+    pairs the shoe list shows as in use that day, in its order."""
+    for name in ("Road", "Old trail", "Racers", "Spare"):
+        add_shoe(app, name, today=D)
+    retire_shoe(app, "Old trail", today=TODAY, on=D + timedelta(days=10))
+    retire_shoe(app, "Road", today=TODAY, on=D + timedelta(days=3))
+    for day in (D, D + timedelta(days=5), D + timedelta(days=10), TODAY):
+        listed = [
+            v.status.shoe.name
+            for v in list_shoes(app, today=day).shoes
+            if v.status.shoe.retired_on is None or v.status.shoe.retired_on >= day
+        ]
+        assert shoe_names_on(app, day) == listed
+    assert shoe_names_on(app, D) == ["Racers", "Spare", "Road", "Old trail"]
+    assert shoe_names_on(app, TODAY) == ["Racers", "Spare"]
