@@ -11,9 +11,9 @@ import json
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import BindParameter, Select, bindparam, delete, func, insert, select
+from sqlalchemy import BindParameter, Select, Table, bindparam, delete, func, insert, select
 
 from backstride.adapters.db import records
 from backstride.adapters.db.body_tables import (
@@ -218,7 +218,8 @@ def _pain_values(entry: PainEntry) -> dict[str, Any]:
     }
 
 
-_ADD_PAIN = insert(PainEntryRow.__table__).returning(_PAIN_C.id)
+_PAIN_TABLE = cast(Table, PainEntryRow.__table__)
+_ADD_PAIN = insert(_PAIN_TABLE).returning(_PAIN_TABLE.c.id)
 
 
 class PainRepo(Repo):
@@ -226,7 +227,7 @@ class PainRepo(Repo):
         # One INSERT ... RETURNING, without the ORM's unit of work (an object made, flushed
         # and tracked for nothing): a check-in is the dashboard's most frequent write.
         values = {"athlete_id": athlete_id, **_pain_values(entry)}
-        return int(self.session.execute(_ADD_PAIN, values).scalar_one())
+        return int(self.session.connection().execute(_ADD_PAIN, values).scalar_one())
 
     def _row(self, athlete_id: int, entry_id: int) -> PainEntryRow:
         row = self.session.get(PainEntryRow, entry_id)
