@@ -209,7 +209,7 @@ def build_year(app: object, entries: Sequence[PainEntry], runs: Sequence[RunRef]
 
     from backstride.adapters.db.body_repos import PainRepo
     from backstride.adapters.db.repos import ActivityRepo
-    from backstride.domain.activity import Activity, Sport, Streams
+    from backstride.domain.activity import Activity, Sport
     from backstride.services.body import record_screening, set_profile
     from backstride.services.context import App
     from backstride.services.demo_load import DEMO_SCREENING
@@ -242,9 +242,10 @@ def build_year(app: object, entries: Sequence[PainEntry], runs: Sequence[RunRef]
                 duration_s=duration,
                 utc_offset_s=3600,
                 source_format="fit",
-                streams=_streams(rng, duration, sport.is_run) if sport else Streams.empty(),
+                streams=_streams(rng, duration, sport.is_run),
             )
-            new_id = repo.add(app.athlete_id, activity, source_label=f"b/{i}.fit", content_hash=None)
+            label = f"bench/{i}.fit"
+            new_id = repo.add(app.athlete_id, activity, source_label=label, content_hash=None)
             store_analysis(session, app.athlete_id, new_id, activity, profile)
             if ref is not None:
                 ids[ref] = new_id

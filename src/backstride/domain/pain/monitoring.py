@@ -394,7 +394,6 @@ def _judge(
     )
 
 
-
 def check_runs(
     runs: Sequence[RunRef], entries: Sequence[PainEntry], *, rules: PainRules = PAIN_RULES
 ) -> tuple[RunPainCheck, ...]:
