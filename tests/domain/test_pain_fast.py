@@ -31,6 +31,7 @@ from backstride.domain.pain.monitoring import _Diary, _flare_days_indexed
 START = date(2026, 3, 2)
 SPAN_DAYS = 70
 ACTIVITY_IDS = (1, 2, 3, 4, 5, 6)
+FLAG = (RedFlag.NIGHT_PAIN,)
 
 
 def reference_check_runs(
@@ -157,3 +158,19 @@ def test_check_runs_on_a_diary_with_a_flare_two_runs_a_day_and_linked_entries() 
     assert three.usual_level == 2.0  # days 0-20 are in its 28 days: again 1, 3, 2
     assert three.verdict == "outside"
     assert check_runs(refs, diary) == reference_check_runs(refs, diary)
+
+
+def test_a_red_flag_entry_stays_out_of_a_flares_baseline_in_check_runs() -> None:
+    """The flare from day 2 is measured against day 0 alone (day 1 has a red flag): limit 4,
+    so day 3 (3/10) ends it and counts in the usual level, which is then median(4, 3)."""
+    d = START
+    diary = [
+        PainEntry(day=d, when=PainWhen.REST_DAY, score=4),
+        PainEntry(day=d + timedelta(days=1), when=PainWhen.REST_DAY, score=0, red_flags=FLAG),
+        PainEntry(day=d + timedelta(days=2), when=PainWhen.REST_DAY, score=7),
+        PainEntry(day=d + timedelta(days=3), when=PainWhen.REST_DAY, score=3),
+        PainEntry(day=d + timedelta(days=4), when=PainWhen.NEXT_MORNING, score=4),
+    ]
+    (check,) = check_runs([RunRef(1, d + timedelta(days=3))], diary)
+    assert check.usual_level == usual_level(diary, on=d + timedelta(days=3)) == 3.5
+    assert (check.next_morning, check.settled) == (4, "yes")

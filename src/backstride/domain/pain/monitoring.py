@@ -421,9 +421,18 @@ def _flare_days_indexed(entries: Iterable[PainEntry], rules: PainRules) -> froze
     worst: dict[date, int] = {}
     calm: dict[date, list[int]] = {}
     for e in entries:
-        worst[e.day] = max(worst.get(e.day, 0), e.score)
+        if e.score > worst.get(e.day, -1):
+            worst[e.day] = e.score
         if e.when in _CALM and not e.red_flags:
             calm.setdefault(e.day, []).append(e.score)
+    return _flares(worst, calm, rules)
+
+
+def _flares(
+    worst: Mapping[date, int], calm: Mapping[date, list[int]], rules: PainRules
+) -> frozenset[date]:
+    """The walk of :func:`flare_days` over each day's worst score and its calm scores (rest-day
+    and before-run scores of entries without a red flag)."""
     calm_days = sorted(calm)
     out: set[date] = set()
     limit: int | None = None  # set while a flare lasts
@@ -459,26 +468,36 @@ class _Diary:
     __slots__ = ("_base_days", "_base_scores", "_linked", "_rules", "_unlinked")
 
     def __init__(self, entries: Iterable[PainEntry], rules: PainRules) -> None:
-        listed = list(entries)
         self._rules = rules
         self._linked: dict[int, list[PainEntry]] = {}
         self._unlinked: dict[date, list[PainEntry]] = {}
+        worst: dict[date, int] = {}
+        calm: dict[date, list[int]] = {}  # without red-flag entries, as flare_days
         red: set[date] = set()
-        for e in listed:
+        for e in entries:
+            day = e.day
+            if e.score > worst.get(day, -1):
+                worst[day] = e.score
             if e.activity_id is None:
-                self._unlinked.setdefault(e.day, []).append(e)
+                self._unlinked.setdefault(day, []).append(e)
             else:
                 self._linked.setdefault(e.activity_id, []).append(e)
             if e.red_flags:
-                red.add(e.day)
-        skip = red | _flare_days_indexed(listed, rules)
-        base = sorted(
-            (e.day, e.score)
-            for e in listed
-            if e.when in _CALM and e.day not in skip and e.score <= rules.acceptable_max
-        )
-        self._base_days = [d for d, _ in base]
-        self._base_scores = [s for _, s in base]
+                red.add(day)
+            elif e.when in _CALM:
+                calm.setdefault(day, []).append(e.score)
+        # the usual level's scores: calm ones up to acceptable_max, off flare and red-flag days
+        # (a red-flag entry's own calm score is on a red-flag day, so ``calm`` has them all)
+        skip = red | _flares(worst, calm, rules)
+        top = rules.acceptable_max
+        self._base_days: list[date] = []
+        self._base_scores: list[int] = []
+        for day in sorted(calm):
+            if day not in skip:
+                for score in calm[day]:
+                    if score <= top:
+                        self._base_days.append(day)
+                        self._base_scores.append(score)
 
     def usual_level(self, on: date) -> float | None:
         """:func:`usual_level` on ``on`` over the indexed entries."""
