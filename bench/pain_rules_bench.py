@@ -166,6 +166,25 @@ def as_rows(entries: Sequence[PainEntry]) -> list[SimpleNamespace]:
     ]
 
 
+def decoded_every_time(row: SimpleNamespace) -> PainEntry:
+    """``records.pain_entry`` with each JSON column decoded for every row (the way before)."""
+    return PainEntry(
+        id=row.id,
+        day=row.day,
+        when=PainWhen(row.moment),
+        score=int(row.score),
+        where=tuple(PainSite(s) for s in records.load_texts(row.sites)),
+        feels=tuple(PainFeel(f) for f in records.load_texts(row.feels)),
+        walking_leg_symptoms=bool(row.walking_leg_symptoms),
+        eases_sitting=bool(row.eases_sitting),
+        red_flags=tuple(RedFlag(f) for f in records.load_texts(row.red_flags)),
+        notes=row.notes,
+        activity_id=row.activity_id,
+        worse_coughing=bool(row.worse_coughing),
+        ruled_out=tuple(RedFlag(f) for f in records.load_texts(row.ruled_out_flags)),
+    )
+
+
 def domain_figures(repeat: int) -> None:
     print("check_runs (15 runs of the last 35 days), CPU ms per call, best / median:")
     print(f"{'entries':>8} {'runs':>5} {'indexed':>16} {'reference':>16} {'ratio':>7}")
@@ -185,6 +204,7 @@ def domain_figures(repeat: int) -> None:
         SeenRecord(RedFlag.FEVER, TODAY - timedelta(days=20), None, None, 2, SeenOutcome.MAY_NOT)
     )
     rows = as_rows(entries)
+    assert [records.pain_entry(r) for r in rows] == [decoded_every_time(r) for r in rows]
     week = TODAY - timedelta(days=7 * 6)
     print("the rest of the diary's work at 400 entries, CPU ms per call, best / median:")
     for name, call in (
@@ -193,6 +213,7 @@ def domain_figures(repeat: int) -> None:
         ("awaiting_clearance", lambda: awaiting_clearance(entries, seen, [])),
         ("first_claudication_day", lambda: first_claudication_day(entries)),
         ("records.pain_entry x400", lambda: [records.pain_entry(r) for r in rows]),
+        ("  decoding every row", lambda: [decoded_every_time(r) for r in rows]),
     ):
         best, median = cpu_ms(call, repeat=repeat)
         print(f"  {name:<24} {best:7.3f} / {median:.3f}")
