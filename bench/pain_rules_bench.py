@@ -283,6 +283,24 @@ def build_year(app: object, entries: Sequence[PainEntry], runs: Sequence[RunRef]
     return len(sessions)
 
 
+def count_statements(call: Callable[[], object]) -> int:
+    """The SQL statements ``call`` sends, on any engine (the store's reads have their own)."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    sent: list[str] = []
+
+    def note(*args: object) -> None:
+        sent.append(str(args[2]))
+
+    event.listen(Engine, "before_cursor_execute", note)
+    try:
+        call()
+    finally:
+        event.remove(Engine, "before_cursor_execute", note)
+    return len(sent)
+
+
 def today_figures(repeat: int) -> None:
     from backstride.config import get_settings
     from backstride.services import guidance
@@ -299,6 +317,7 @@ def today_figures(repeat: int) -> None:
                 app.athlete_id, since=TODAY - timedelta(days=DIARY_DAYS), until=TODAY
             )
             decision = guidance.today(app, on=TODAY).decision
+            statements = count_statements(lambda: guidance.today(app, on=TODAY))
             result = {}
             for label, fn in (("indexed", check_runs), ("reference", reference_check_runs)):
                 guidance.check_runs = fn  # type: ignore[assignment]
@@ -310,7 +329,7 @@ def today_figures(repeat: int) -> None:
             app.close()
     print(
         f"today() on SQLite: a year of activities ({n_sessions}), a {len(stored)}-entry diary, "
-        f"decision {decision}; CPU ms per call, best / median:"
+        f"decision {decision}; {statements} SQL statements; CPU ms per call, best / median:"
     )
     for label, (best, median) in result.items():
         print(f"  check_runs {label:<10} {best:7.2f} / {median:.2f}")
