@@ -97,6 +97,7 @@ bench: setup
 	$(PY) bench/import_bench.py
 	$(PY) bench/load_bench.py
 	$(PY) bench/today_bench.py
+	$(PY) bench/pain_rules_bench.py
 	$(PY) bench/demo_bench.py
 	$(PY) bench/web_bench.py
 	$(PY) bench/cli_bench.py

@@ -72,6 +72,9 @@ def make_templates() -> Jinja2Templates:
     env.undefined = StrictUndefined
     env.trim_blocks = True
     env.lstrip_blocks = True
+    # The templates ship with the package and do not change under a running server: no check
+    # of each template's file time (and of every one it extends or includes) per page.
+    env.auto_reload = False
     env.filters.update(FILTERS)
     env.globals.update(
         nav=NAV,

@@ -11,9 +11,19 @@ import json
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import BindParameter, Select, bindparam, delete, func, or_, select
+from sqlalchemy import (
+    BindParameter,
+    Select,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+)
 
 from backstride.adapters.db import records
 from backstride.adapters.db.body_tables import (
@@ -201,26 +211,34 @@ class ClearanceRepo(Repo):
 _row_to_entry = records.pain_entry
 
 
-def _fill(row: PainEntryRow, entry: PainEntry) -> None:
-    row.day = entry.day
-    row.moment = entry.when.value
-    row.score = entry.score
-    row.activity_id = entry.activity_id
-    row.sites = _dump([s.value for s in entry.where])
-    row.feels = _dump([f.value for f in entry.feels])
-    row.walking_leg_symptoms = entry.walking_leg_symptoms
-    row.eases_sitting = entry.eases_sitting
-    row.red_flags = _dump([f.value for f in entry.red_flags])
-    row.notes = entry.notes
-    row.worse_coughing = entry.worse_coughing
-    row.ruled_out_flags = _dump([f.value for f in entry.ruled_out])
+def _pain_values(entry: PainEntry) -> dict[str, Any]:
+    """The stored columns of ``entry`` (all but the athlete, the id and the creation time)."""
+    return {
+        "day": entry.day,
+        "moment": entry.when.value,
+        "score": entry.score,
+        "activity_id": entry.activity_id,
+        "sites": _dump([s.value for s in entry.where]),
+        "feels": _dump([f.value for f in entry.feels]),
+        "walking_leg_symptoms": entry.walking_leg_symptoms,
+        "eases_sitting": entry.eases_sitting,
+        "red_flags": _dump([f.value for f in entry.red_flags]),
+        "notes": entry.notes,
+        "worse_coughing": entry.worse_coughing,
+        "ruled_out_flags": _dump([f.value for f in entry.ruled_out]),
+    }
+
+
+_PAIN_TABLE = cast(Table, PainEntryRow.__table__)
+_ADD_PAIN = insert(_PAIN_TABLE).returning(_PAIN_TABLE.c.id)
 
 
 class PainRepo(Repo):
     def add(self, athlete_id: int, entry: PainEntry) -> int:
-        row = PainEntryRow(athlete_id=athlete_id)
-        _fill(row, entry)
-        return self._insert(row).id
+        # One INSERT ... RETURNING, without the ORM's unit of work (an object made, flushed
+        # and tracked for nothing): a check-in is the dashboard's most frequent write.
+        values = {"athlete_id": athlete_id, **_pain_values(entry)}
+        return int(self.session.connection().execute(_ADD_PAIN, values).scalar_one())
 
     def _row(self, athlete_id: int, entry_id: int) -> PainEntryRow:
         row = self.session.get(PainEntryRow, entry_id)
@@ -235,7 +253,9 @@ class PainRepo(Repo):
         return _row_to_entry(self._row(athlete_id, entry_id))
 
     def update(self, athlete_id: int, entry_id: int, entry: PainEntry) -> None:
-        _fill(self._row(athlete_id, entry_id), entry)
+        row = self._row(athlete_id, entry_id)
+        for name, value in _pain_values(entry).items():
+            setattr(row, name, value)
         self.session.flush()
 
     def delete(self, athlete_id: int, entry_id: int) -> None:

@@ -8,11 +8,13 @@ names and Python values. One conversion for both keeps them from drifting apart.
 
 from __future__ import annotations
 
+import enum
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from functools import lru_cache
+from typing import Any, TypeVar
 
 from backstride.domain import plan
 from backstride.domain.activity import Surface
@@ -92,21 +94,32 @@ def clearance(row: Any) -> Clearance:
     )
 
 
+_E = TypeVar("_E", bound=enum.Enum)
+
+
+@lru_cache(maxsize=512)
+def _members(kind: type[_E], text: str | None) -> tuple[_E, ...]:
+    """A JSON list column of a vocabulary as its members, decoded once per distinct text: a
+    diary repeats a handful of texts (``[]``, ``["low-back"]``...) over hundreds of rows. An
+    unknown value raises ``ValueError`` as the enum does (errors are not cached)."""
+    return tuple(kind(v) for v in load_texts(text))
+
+
 def pain_entry(row: Any) -> PainEntry:
     return PainEntry(
         id=row.id,
         day=row.day,
         when=PainWhen(row.moment),
         score=int(row.score),
-        where=tuple(PainSite(s) for s in load_texts(row.sites)),
-        feels=tuple(PainFeel(f) for f in load_texts(row.feels)),
+        where=_members(PainSite, row.sites),
+        feels=_members(PainFeel, row.feels),
         walking_leg_symptoms=bool(row.walking_leg_symptoms),
         eases_sitting=bool(row.eases_sitting),
-        red_flags=tuple(RedFlag(f) for f in load_texts(row.red_flags)),
+        red_flags=_members(RedFlag, row.red_flags),
         notes=runner_text(row.notes),
         activity_id=row.activity_id,
         worse_coughing=bool(row.worse_coughing),
-        ruled_out=tuple(RedFlag(f) for f in load_texts(row.ruled_out_flags)),
+        ruled_out=_members(RedFlag, row.ruled_out_flags),
     )
 
 
