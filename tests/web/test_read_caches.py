@@ -27,8 +27,9 @@ from backstride.services.activities import (
 )
 from backstride.services.context import App
 from backstride.web import cache as cache_module
-from backstride.web.cache import ResultCache
+from backstride.web.cache import MISSING, OTHER, RECORDS, ResultCache
 from backstride.web.charts import Chart
+from backstride.web.context import WRITING
 from backstride.web.templating import FragmentMemo
 from tests.web.conftest import HISTORY_END
 
@@ -438,3 +439,40 @@ def test_reads_during_slow_outside_writes_reuse_a_recent_answer(
         assert cache.get("k", compute) == 5
     finally:
         other.close()
+
+
+def test_peek_answers_what_get_keeps_and_never_computes(tmp_path: Path, clock: StepClock) -> None:
+    """The event loop may ask what is kept (the units of a page) without a trip to a request
+    thread: the same answer :meth:`get` would give, or nothing whenever it would compute."""
+    db = tmp_path / "peek.sqlite3"
+    other = sqlite3.connect(db, isolation_level=None)
+    other.execute("PRAGMA journal_mode=WAL")
+    other.execute("CREATE TABLE t (x INTEGER)")
+    cache = ResultCache(f"sqlite:///{db}")
+    calls, compute = _counting()
+    reads = frozenset({OTHER})
+    try:
+        assert cache.peek("k", reads=reads) is MISSING
+        assert cache.get("k", compute, reads=reads) == 1
+        assert cache.peek("k", reads=reads) == 1
+        cache.bump(frozenset({RECORDS}))  # a change it does not read keeps it
+        assert cache.peek("k", reads=reads) == 1
+        cache.bump(frozenset({OTHER}))
+        assert cache.peek("k", reads=reads) is MISSING
+        assert cache.get("k", compute, reads=reads) == 2
+        other.execute("INSERT INTO t VALUES (1)")  # another process wrote
+        assert cache.peek("k", reads=reads) is MISSING
+        assert cache.get("k", compute, reads=reads) == 3
+        writing = WRITING.set(True)  # a request that writes sees fresh answers only
+        try:
+            assert cache.peek("k", reads=reads) is MISSING
+        finally:
+            WRITING.reset(writing)
+        clock.advance(cache_module.LAG_S + 31.0)  # past the backstop
+        assert cache.peek("k", reads=reads) is MISSING
+        assert len(calls) == 3
+    finally:
+        other.close()
+    server = ResultCache("postgresql+psycopg://u@localhost/db", data_version=lambda _: (1, 1))
+    assert server.peek("k") is MISSING  # its versions are read from the database
+    assert server.scoped(7).peek("k") is MISSING

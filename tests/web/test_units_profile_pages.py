@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from backstride.config import Settings, get_settings
+from backstride.services.body import set_profile
 from backstride.services.context import App
 from backstride.web.app import create_app
 from tests.web.conftest import seed
@@ -116,3 +118,26 @@ def test_two_runners_on_a_server_see_their_own_units(
     assert (_units_of(anna), _units_of(ben)) == ("mi", "km")
     web_app.state.web.app.close()
     context.close()
+
+
+@pytest.mark.sqlite_only
+def test_units_chosen_from_another_process_show_on_the_next_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db_url: str
+) -> None:
+    """The units a page shows are kept with the dashboard's other answers (no read of the
+    profile per page): a change from the command line (another connection to the file)
+    still shows on the next page, and so does the dashboard's own."""
+    monkeypatch.delenv("BACKSTRIDE_UNITS", raising=False)
+    settings = _settings(tmp_path, monkeypatch, db_url)
+    seed(settings, count=2)
+    local = TestClient(create_app(settings, allowed_hosts=["testserver"]))
+    assert _units_of(local) == "km"
+    assert _units_of(local) == "km"  # kept: the second page reads no profile
+    cli = App(settings)
+    try:
+        set_profile(cli, today=date.today(), units="mi")
+    finally:
+        cli.close()
+    assert _units_of(local) == "mi"
+    _choose(local, "km")
+    assert _units_of(local) == "km"

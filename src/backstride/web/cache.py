@@ -80,12 +80,14 @@ LOAD_ONLY: frozenset[str] = frozenset({LOAD, OTHER})
 """An answer that reads no activity but through the training load (the load report, the
 runs' spikes and what is computed from them alone)."""
 _ASPECTS = tuple(sorted(EVERYTHING))
+MISSING: Any = object()
+"""What :meth:`ResultCache.peek` returns when no answer is kept."""
 CHURN_CHANGES = 3
 """Outside changes seen within ``lag_s`` that mean another process keeps writing."""
 CHURN_DUE = 1.5
 """Another process keeps writing while its next change is due: less than this many of its
 changes' mean intervals since the last one (at least ``churn_grace_s``)."""
-LAG_S = 10.0
+LAG_S = 30.0
 """How old an answer may be while another process keeps writing (an import): recomputing
 the whole history after every batch would take the dashboard's time from the answers."""
 
@@ -143,7 +145,17 @@ class Cache(Protocol):
         *,
         reads_diary: bool = True,
         reads: frozenset[str] = EVERYTHING,
+        figures: bool = True,
     ) -> T: ...
+
+    def peek(
+        self,
+        key: Hashable,
+        *,
+        reads_diary: bool = True,
+        reads: frozenset[str] = EVERYTHING,
+        figures: bool = True,
+    ) -> Any: ...
 
     def bump(self, changed: frozenset[str] = EVERYTHING) -> None: ...
 
@@ -270,7 +282,7 @@ class ResultCache:
                 stats.append((-1, -1))
         return tuple(stats)
 
-    def _fresh(self, key: Hashable, version: Version) -> _Entry | None:
+    def _fresh(self, key: Hashable, version: Version, *, figures: bool = True) -> _Entry | None:
         entry = self._entries.get(key)
         if entry is None:
             return None
@@ -286,7 +298,7 @@ class ResultCache:
         if not (current or lagging):
             del self._entries[key]
             return None
-        if lagging:
+        if lagging and figures:
             notes = LAGGING.get()
             if notes is not None:
                 notes.append(key)
@@ -322,6 +334,28 @@ class ResultCache:
             return
         self._outside(athlete)  # in a request: kept there for its lookups
 
+    def peek(
+        self,
+        key: Hashable,
+        *,
+        reads_diary: bool = True,
+        reads: frozenset[str] = EVERYTHING,
+        figures: bool = True,
+    ) -> Any:
+        """The answer :meth:`get` would return for ``key`` without computing it, or
+        :data:`MISSING`. Never reads the database (it stats an SQLite file's two files), so
+        the event loop may ask: for a server database, whose versions are read from it, and
+        in a request that writes (which sees fresh answers only), always :data:`MISSING`.
+        ``figures=False``: an answer that shows no figures (the page's units), which does not
+        make the page say it is catching up when it was computed before the latest batch."""
+        if WRITING.get() or self._data_version is not None:
+            return MISSING
+        with self._lock:
+            version = self.version(None, reads_diary=reads_diary, reads=reads)
+            self._observe((self._generation, version[1]), time.monotonic())
+            entry = self._fresh(key, version, figures=figures)
+            return MISSING if entry is None else entry.value
+
     def get(
         self,
         key: Hashable,
@@ -330,26 +364,28 @@ class ResultCache:
         athlete: int | None = None,
         reads_diary: bool = True,
         reads: frozenset[str] = EVERYTHING,
+        figures: bool = True,
     ) -> T:
         """``compute()``'s answer for ``key``, kept while the data it reads is unchanged.
         ``reads_diary=False`` promises that ``compute`` never reads the pain diary
         (``adapters.db.engine.DIARY_TABLES``), directly or through a cached answer that does;
         ``reads`` names every aspect of the data it reads (module docstring), directly or
-        through a cached answer; one key is always asked for with the same ``reads``."""
+        through a cached answer; one key is always asked for with the same ``reads``.
+        ``figures``: as for :meth:`peek`."""
         if WRITING.get():
             return compute()  # a request that writes sees only fresh answers (web.context)
         outside = self._outside(athlete)
         with self._lock:
             version = self.version(outside, reads_diary=reads_diary, reads=reads)
             self._observe((self._generation, version[1]), time.monotonic())
-            entry = self._fresh(key, version)
+            entry = self._fresh(key, version, figures=figures)
             if entry is not None:
                 return entry.value  # type: ignore[no-any-return]
             key_lock = self._key_locks.setdefault(key, threading.Lock())
         with key_lock:
             with self._lock:
                 version = self.version(outside, reads_diary=reads_diary, reads=reads)
-                entry = self._fresh(key, version)
+                entry = self._fresh(key, version, figures=figures)
                 if entry is not None:
                     return entry.value  # type: ignore[no-any-return]
             created = time.monotonic()
@@ -382,6 +418,7 @@ class ScopedCache:
         *,
         reads_diary: bool = True,
         reads: frozenset[str] = EVERYTHING,
+        figures: bool = True,
     ) -> T:
         generation = self._base.scope_generation(self._scope)
         athlete = self._scope if isinstance(self._scope, int) else None
@@ -391,7 +428,20 @@ class ScopedCache:
             athlete=athlete,
             reads_diary=reads_diary,
             reads=reads,
+            figures=figures,
         )
+
+    def peek(
+        self,
+        key: Hashable,
+        *,
+        reads_diary: bool = True,
+        reads: frozenset[str] = EVERYTHING,
+        figures: bool = True,
+    ) -> Any:
+        """Always :data:`MISSING`: a runner's answers are versioned by the database, which
+        only a request thread may read."""
+        return MISSING
 
     def bump(self, changed: frozenset[str] = EVERYTHING) -> None:
         self._base.bump_scope(self._scope, changed)

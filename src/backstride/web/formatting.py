@@ -30,10 +30,14 @@ from backstride.domain.units import (
     format_elevation,
     format_pace_in,
 )
+from backstride.web.cache import MISSING, OTHER
 from backstride.web.commands import page_for
 
 DASH = "–"
 FOOT_SPORTS = frozenset(Sport(name) for name in FOOT_SPORT_NAMES)
+UNITS_KEY = ("units_in_force",)
+UNITS_READ = frozenset({OTHER})
+"""What the units in force read: the profile (and the settings, fixed for the process)."""
 DISPLAY_UNITS: ContextVar[str] = ContextVar("display_units", default="km")
 """km or mi for the page being rendered (set per request: :func:`use_display_units`)."""
 
@@ -57,15 +61,23 @@ async def use_display_units(request: Request) -> None:
     settings = request.app.state.web.settings
     if settings.server_mode and getattr(request.state, "web", None) is None:
         return
-    found = getattr(request.state, "units", None)  # read with the access checks (server)
-    choice = (
-        found
-        if isinstance(found, UnitsChoice)
-        else await run_in_threadpool(
-            units_in_force, get_web(request).app, shared_server=settings.server_mode
-        )
-    )
-    DISPLAY_UNITS.set(choice.units)  # seen by the endpoint: it runs in this context
+    found: Any = getattr(request.state, "units", None)  # read with the access checks (server)
+    if not isinstance(found, UnitsChoice):
+        web = get_web(request)
+        # Kept with the other answers (the dashboard's own profile edits and any change to
+        # the database file drop it): most pages then need no trip to a request thread and
+        # no read of the profile for their units.
+        found = web.cache.peek(UNITS_KEY, reads_diary=False, reads=UNITS_READ, figures=False)
+        if found is MISSING:
+            found = await run_in_threadpool(
+                web.cache.get,
+                UNITS_KEY,
+                lambda: units_in_force(web.app, shared_server=settings.server_mode),
+                reads_diary=False,
+                reads=UNITS_READ,
+                figures=False,
+            )
+    DISPLAY_UNITS.set(found.units)  # seen by the endpoint: it runs in this context
 
 
 class DisplayUnits:
