@@ -87,7 +87,7 @@ CHURN_CHANGES = 3
 CHURN_DUE = 1.5
 """Another process keeps writing while its next change is due: less than this many of its
 changes' mean intervals since the last one (at least ``churn_grace_s``)."""
-LAG_S = 30.0
+LAG_S = 10.0
 """How old an answer may be while another process keeps writing (an import): recomputing
 the whole history after every batch would take the dashboard's time from the answers."""
 
