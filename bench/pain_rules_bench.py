@@ -24,21 +24,23 @@ from datetime import date, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
-from backstride.adapters.db import records
-from backstride.domain.pain import (
-    PAIN_RULES,
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from tests.adapters.test_records_pain import decoded_every_time  # noqa: E402
+from tests.domain.test_pain_fast import reference_check_runs  # noqa: E402
+
+from backstride.adapters.db import records  # noqa: E402
+from backstride.domain.pain import (  # noqa: E402
     PainEntry,
     PainFeel,
-    PainRules,
     PainSite,
     PainWhen,
     RedFlag,
-    RunPainCheck,
     RunRef,
     SeenOutcome,
     SeenRecord,
     awaiting_clearance,
-    check_run,
     check_runs,
     first_claudication_day,
     open_red_flags,
@@ -49,19 +51,6 @@ TODAY = date(2025, 6, 30)
 DIARY_DAYS = 200  # services.guidance.PAIN_DAYS
 RUN_DAYS = 35  # the runs the rules check: the look-back of the run caps (~15 runs)
 SIZES = (30, 200, 400, 600)
-
-
-def reference_check_runs(
-    runs: Sequence[RunRef], entries: Sequence[PainEntry], *, rules: PainRules = PAIN_RULES
-) -> tuple[RunPainCheck, ...]:
-    """``check_run`` run by run, each scanning every entry (the reference)."""
-    per_day: dict[date, int] = {}
-    for run in runs:
-        per_day[run.day] = per_day.get(run.day, 0) + 1
-    return tuple(
-        check_run(run, entries, only_run_that_day=per_day[run.day] == 1, rules=rules)
-        for run in sorted(runs, key=lambda r: (r.day, r.activity_id))
-    )
 
 
 def diary(n_entries: int, *, seed: int = 11) -> tuple[list[PainEntry], list[RunRef]]:
@@ -164,25 +153,6 @@ def as_rows(entries: Sequence[PainEntry]) -> list[SimpleNamespace]:
         )
         for e in entries
     ]
-
-
-def decoded_every_time(row: SimpleNamespace) -> PainEntry:
-    """``records.pain_entry`` with each JSON column decoded for every row (the way before)."""
-    return PainEntry(
-        id=row.id,
-        day=row.day,
-        when=PainWhen(row.moment),
-        score=int(row.score),
-        where=tuple(PainSite(s) for s in records.load_texts(row.sites)),
-        feels=tuple(PainFeel(f) for f in records.load_texts(row.feels)),
-        walking_leg_symptoms=bool(row.walking_leg_symptoms),
-        eases_sitting=bool(row.eases_sitting),
-        red_flags=tuple(RedFlag(f) for f in records.load_texts(row.red_flags)),
-        notes=row.notes,
-        activity_id=row.activity_id,
-        worse_coughing=bool(row.worse_coughing),
-        ruled_out=tuple(RedFlag(f) for f in records.load_texts(row.ruled_out_flags)),
-    )
 
 
 def domain_figures(repeat: int) -> None:
