@@ -1,6 +1,6 @@
-"""The store's units of work: reads never wait for a writer and cannot write; one process's
-writers take turns without SQLite's busy polling; the sort keys of the Activities list have
-indexes (migration 0006). On every engine."""
+"""The store's units of work: reads never wait for a writer and cannot write; on SQLite one
+process's writers take turns without SQLite's busy polling, on PostgreSQL they run at once;
+the sort keys of the Activities list have indexes (migration 0006). On every engine."""
 
 from __future__ import annotations
 
@@ -61,6 +61,7 @@ def test_a_reader_does_not_wait_for_a_writer_and_sees_only_committed_data(db_url
         store.dispose()
 
 
+@pytest.mark.sqlite_only(reason="SQLite has one writer: a process's threads take turns")
 def test_writers_of_one_process_take_turns(db_url: str) -> None:
     store = Store(db_url)
     errors: list[BaseException] = []
@@ -85,6 +86,39 @@ def test_writers_of_one_process_take_turns(db_url: str) -> None:
         assert len(names) == 60
         # Each unit of work read the count and wrote without another in between.
         assert sorted(int(n.rsplit("-", 1)[1]) for n in names) == list(range(60))
+    finally:
+        store.dispose()
+
+
+@pytest.mark.postgresql_only
+def test_writers_of_one_process_run_at_once_on_postgresql(db_url: str) -> None:
+    """PostgreSQL locks only the rows two writers share: a thread's unit of work does not wait
+    for another thread's that is still open (it did, for up to ``WRITE_WAIT_S``, when the
+    process's writers took turns as on SQLite)."""
+    store = Store(db_url)
+    inside, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with store.session() as session:
+            session.execute(insert(AthleteRow).values(name="held"))
+            inside.set()
+            release.wait(30)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert inside.wait(30)
+        t0 = time.monotonic()
+        with store.session() as session:
+            session.execute(insert(AthleteRow).values(name="beside"))
+        waited = time.monotonic() - t0
+        assert _athletes(store) == ["beside"]  # stored while the other is still open
+    finally:
+        release.set()
+        holder.join(30)
+    try:
+        assert waited < 2.0
+        assert sorted(_athletes(store)) == ["beside", "held"]
     finally:
         store.dispose()
 
